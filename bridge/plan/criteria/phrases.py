@@ -94,14 +94,19 @@ def _compounds(normalised: str) -> list[str]:
     ]
 
 
+# A word of two capitalised parts, the second three letters or more: "DepthGate", "DepthFiLM".
+_CAMEL = lazy(r"(?<![\w-])(?P<head>[A-Z][a-z]+)(?P<tail>[A-Z][A-Za-z]{2,})(?![\w-])")
+
+
 def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
     """
     Every spelling that names exactly one of the block's systems, with its placeholder.
 
     A system is named by its full name, by its name without parenthesised commentary, a list
     label (``E2:``) or a description after the bold title (``**Random K=3**: 3 positions ...``),
-    by each ``+``-joined part, and by a word of four letters or more that only its name has.
-    A full name always names its system, even where another system's shortened name is the
+    by each ``+``-joined part, by a word of four letters or more that only its name has, and
+    by what follows the head of a two-part word it shares with another system's ("Gate" of
+    "DepthGate" beside "DepthFiLM"). A full name always names its system, even where another system's shortened name is the
     same words.
     """
     owners: dict[str, set[int]] = {}
@@ -140,6 +145,16 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
             holders.setdefault(word, set()).add(index)
         for word in [*_acronyms(system), *_compounds(normalise(system))]:
             holders.setdefault(word, set()).add(index)
+    # "DepthGate", "DepthFiLM", "DepthBasis" (001's B2): names of one family, each named by what
+    # follows the head they share ("Gate < FiLM < Basis").
+    camel = {
+        index: [found for found in _CAMEL.finditer(unicodedata.normalize("NFKC", system))]
+        for index, system in enumerate(systems)
+    }
+    heads: dict[str, set[int]] = {}
+    for index, found in camel.items():
+        for word in found:
+            heads.setdefault(word["head"], set()).add(index)
     for index, system in enumerate(systems):
         nfkc = normalise(system)
         nfkc = re.sub(r"^\s*[a-z]{1,3}\d{1,3}[a-z]?\s*:\s*", "", nfkc)
@@ -164,6 +179,7 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
         prefix = re.findall(r"\S+", bare)
         for end in range(2, len(prefix)):
             add(" ".join(prefix[:end]), index)
+        picked += [w["tail"].lower() for w in camel[index] if len(heads[w["head"]]) > 1]
         for word in dict.fromkeys(picked):
             words.setdefault(word, set()).add(index)
     for word, found in words.items():
