@@ -520,7 +520,9 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (lazy(rf"{_QUOTE}: lower is better"), r"\1：越低越好"),
     (
-        lazy(r"getting worse read in (.+?)'s own direction: at most (\S+) worse than the reference"),
+        lazy(
+            r"getting worse read in (.+?)'s own direction: at most (\S+) worse than the reference"
+        ),
         r"“变差”按 \1 自身的优劣方向解析：至多比参照差 \2",
     ),
     (lazy(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),

@@ -76,9 +76,7 @@ def test_a_margin_in_words_is_said() -> None:
     assert second.reason == "a margin without a number ('substantially')"
 
 
-@pytest.mark.parametrize(
-    ("ours", "kind"), [(0.10, VerdictKind.MET), (0.12, VerdictKind.NOT_MET)]
-)
+@pytest.mark.parametrize(("ours", "kind"), [(0.10, VerdictKind.MET), (0.12, VerdictKind.NOT_MET)])
 def test_a_rise_of_what_must_not_rise_is_not_met(ours: float, kind: VerdictKind) -> None:
     criterion = parse_criterion(
         "Ours beats Base on chrF++ without increasing contamination",

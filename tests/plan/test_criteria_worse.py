@@ -1,8 +1,9 @@
 """
-A limit on getting worse ("loss does not degrade", «困惑度不退化», 027's «三个 D_k 中任一项不得退化超过
-5%») is read in the metric's own direction: worse is a rise of a loss, a perplexity or a latency
-and a drop of an accuracy. Before, "degrade" was read as "lower" whatever the metric, or the
-clause was declined; a metric whose direction nothing says is left open, not guessed.
+A limit on getting worse ("loss does not degrade", «困惑度不退化», 027's
+«三个 D_k 中任一项不得退化超过 5%») is read in the metric's own direction: worse is a rise
+of a loss, a perplexity or a latency and a drop of an accuracy. Before, "degrade" was read as
+"lower" whatever the metric, or the clause was declined; a metric whose direction nothing says
+is left open, not guessed.
 
 Each expectation was written by reading the clause, not by running the parser.
 """
@@ -22,7 +23,7 @@ from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
 
 _SYSTEMS = ("Base", "Ours")
-_METRICS = ("loss", "perplexity", "accuracy", "FK-to-GT")
+_METRICS = ("loss", "perplexity", "accuracy", "FK-to-GT", "F1")
 
 
 def _read(text: str) -> Criterion:
@@ -40,6 +41,9 @@ def _read(text: str) -> Criterion:
         ("Ours accuracy must not degrade by more than 1 point", "accuracy", -1.0),
         ("Ours 的困惑度不得退化超过 0.5", "perplexity", -0.5),
         ("Ours loss degrades by at most 0.1 vs Base", "loss", -0.1),
+        # Declined before as "must not move" (tests/plan/test_criteria.py): a limit on getting
+        # worse against the baseline, no level of F1.
+        ("F1 must not regress by more than 0.5", "F1", -0.5),
     ],
 )
 def test_a_limit_on_getting_worse_counts_the_better_way(
@@ -69,7 +73,7 @@ def _judged(
     return judge_block(
         criterion,
         aggregates,
-        runs_status={s: "succeeded" for s in values},
+        runs_status=dict.fromkeys(values, "succeeded"),
         expected_seeds=1,
         reference_system="Base",
         candidate_system="Ours",

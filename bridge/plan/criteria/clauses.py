@@ -115,7 +115,9 @@ _ITEM_SPLIT = lazy(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*、\s*|\s*和\s*|\s*与\s*"
 # B2 "clear ordering (Gate < FiLM < Basis)"), its metric after the last name ("… > random-affine
 # on correlation with length", 034's A1). Not a range: an item that is a number ("0.5 < acc <
 # 0.9") or holds another comparator leaves the clause as it is.
-_CHAIN_BRACKETED = lazy(r"^(?P<lead>[^()<>]*?)\s*[(（](?P<body>[^()（）]*)[)）](?P<after>[^()<>]*)$")
+_CHAIN_BRACKETED = lazy(
+    r"^(?P<lead>[^()<>]*?)\s*[(（](?P<body>[^()（）]*)[)）](?P<after>[^()<>]*)$"
+)
 _CHAIN_OP = lazy(r"\s*(?<![<>=≤≥])([<>])(?![<>=])\s*")
 _CHAIN_ITEM = lazy(r"[^<>≤≥=\d\s](?:[^<>≤≥=]*[^<>≤≥=\s])?")
 _CHAIN_TAIL = lazy(r"\s+(?=(?:on|in|for|by|of|in\s+terms\s+of|w\.r\.t\.?|wrt)\s+\S)", re.IGNORECASE)
@@ -169,7 +171,10 @@ _OPENS_WITH_LIMIT = lazy(
 # condition the comparison holds under, it was never judged). Split off as written.
 _WITHOUT_INCREASE = lazy(
     r"^(?P<head>.*?\S)\s*,?\s+(?P<tail>without\s+(?:increasing|raising|"
-    r"(?:any|an?)\s+increase\s+in)\s+\S.*)$",
+    r"(?:any|an?)\s+increase\s+in)\s+"
+    # What follows names only what must not rise: "… without increasing latency on accuracy"
+    # still says where the comparison holds, and is left to the clause.
+    r"(?!.*\b(?:on|over|vs\.?|versus|than|against|at|in|for|by|from|to)\b)[^,;]+)$",
     re.IGNORECASE,
 )
 _DISJUNCTION = lazy(r"\beither\b|\bor\b|或者|或是", re.IGNORECASE)

@@ -53,6 +53,7 @@ from bridge.plan.criteria.lexicon import (
 )
 from bridge.plan.criteria.model import (
     BASELINE,
+    WORSE_NOTE,
     Comparison,
     Compound,
     Criterion,
@@ -62,7 +63,6 @@ from bridge.plan.criteria.model import (
     Setting,
     Unparsed,
 )
-from bridge.plan.criteria.model import WORSE_NOTE
 from bridge.plan.criteria.phrases import (
     as_change,
     as_gain_between,
@@ -549,7 +549,7 @@ def _no_increase(
     if margin is not None:
         return Unparsed(
             text=clause,
-            reason=f"{_MARGIN_WITHOUT_NUMBER} ({original_spelling(margin.group(0).strip(), clause)!r})",
+            reason=f"{_MARGIN_WITHOUT_NUMBER} ({original_spelling(margin[0].strip(), clause)!r})",
         )
     said = original_spelling(what, clause)
     if before is None or before.mode is Mode.ABSOLUTE:

@@ -106,8 +106,8 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
     label (``E2:``) or a description after the bold title (``**Random K=3**: 3 positions ...``),
     by each ``+``-joined part, by a word of four letters or more that only its name has, and
     by what follows the head of a two-part word it shares with another system's ("Gate" of
-    "DepthGate" beside "DepthFiLM"). A full name always names its system, even where another system's shortened name is the
-    same words.
+    "DepthGate" beside "DepthFiLM"). A full name always names its system, even where another
+    system's shortened name is the same words.
     """
     owners: dict[str, set[int]] = {}
 
@@ -148,13 +148,13 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
     # "DepthGate", "DepthFiLM", "DepthBasis" (001's B2): names of one family, each named by what
     # follows the head they share ("Gate < FiLM < Basis").
     camel = {
-        index: [found for found in _CAMEL.finditer(unicodedata.normalize("NFKC", system))]
+        index: list(_CAMEL.finditer(unicodedata.normalize("NFKC", system)))
         for index, system in enumerate(systems)
     }
     heads: dict[str, set[int]] = {}
-    for index, found in camel.items():
-        for word in found:
-            heads.setdefault(word["head"], set()).add(index)
+    for index, parts in camel.items():
+        for part in parts:
+            heads.setdefault(part["head"], set()).add(index)
     for index, system in enumerate(systems):
         nfkc = normalise(system)
         nfkc = re.sub(r"^\s*[a-z]{1,3}\d{1,3}[a-z]?\s*:\s*", "", nfkc)
