@@ -60,6 +60,22 @@ def test_without_increasing_is_a_clause_of_its_own(text: str, metric: str) -> No
     )
 
 
+def test_the_comparison_before_is_not_on_what_must_not_rise() -> None:
+    # Review r33: read as the clause's metric, the gain was judged on the training time; read
+    # as a condition (tests/plan/test_criteria_r33.py), the training time was never compared.
+    first, second = _clauses(
+        "Ours improves by more than 10% over Base without increasing training time",
+        ("accuracy", "training_time"),
+    )
+    assert isinstance(first, Criterion) and first.metric is None, first
+    assert isinstance(second, Criterion), second
+    assert (second.metric, second.comparison, second.threshold) == (
+        "training_time",
+        Comparison.LE,
+        0.0,
+    )
+
+
 def test_without_increasing_after_no_comparison_says_why() -> None:
     first, second = _clauses("accuracy ≥ 0.9 without increasing latency")
     assert isinstance(first, Criterion), first

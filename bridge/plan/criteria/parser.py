@@ -560,7 +560,7 @@ def _no_increase(
                 "which it does not read as a comparison of two systems"
             ),
         )
-    named = next((m for m in metrics if m.strip() and normalise(m) == what), None)
+    named = next((m for m in metrics if m.strip() and metric_key(m) == metric_key(what)), None)
     metric = named or canonical(said)
     return Criterion(
         text=clause,
@@ -1222,7 +1222,8 @@ _NEGATED_CHANGE_BY_MORE_ZH = lazy(
 _NEGATED_WORSE_BY_MORE = lazy(
     r"\b(?:(?:does|do|did|will|would|must|should|shall|may|can)\s+not|(?:does|do|did|wo|should|"
     r"must|ca)n[’']t|cannot|never)\s+"
-    rf"(?:{_WORSE_VERBS})\w*\s+(?:by\s+)?(?:more\s+than|over|>)\s*(?=[+]?\.?\d)"
+    rf"(?:{_WORSE_VERBS})\w*(?P<mid>(?:\s+(?!by\b|more\b|over\b)[^\s\d<>≤≥,;:]+){{0,5}})"
+    r"\s+(?:by\s+)?(?:more\s+than|over|>)\s*(?=[+]?\.?\d)"
 )
 _NEGATED_WORSE_BY_MORE_ZH = lazy(
     r"(?:不得|不应|不能|不会|不可|不|未|没有)\s*(?:退化|变差|劣化)\s*(?:超过|多于|大于|>)\s*(?=[+]?\.?\d)"
@@ -1288,12 +1289,13 @@ def _in_words(norm: str) -> tuple[str, list[str]]:
         notes.append(f"{found.group(0).strip()!r} read as {said!r}")
         norm = f"{norm[: found.start()]}{said}{norm[found.end() :]}"
     for pattern, said in (
-        (_NEGATED_WORSE_BY_MORE, "degrades by at most "),
+        (_NEGATED_WORSE_BY_MORE, "degrades{mid} by at most "),
         (_NEGATED_WORSE_BY_MORE_ZH, "退化不超过 "),
         (_NEGATED_WORSE, "degrades by at most 0"),
     ):
         found = pattern.search(norm)
         if found is not None:
+            said = said.format(mid=found.groupdict().get("mid") or "")
             notes.append(f"{found.group(0).strip()!r} read as {said.strip()!r}")
             norm = f"{norm[: found.start()]} {said}{norm[found.end() :]}"
     return norm, notes
