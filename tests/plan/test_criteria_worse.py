@@ -17,7 +17,7 @@ import pytest
 
 from bridge.cli import main
 from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
-from bridge.plan.criteria import Comparison, Criterion, Orientation, parse_criterion
+from bridge.plan.criteria import Comparison, Criterion, Orientation, Unparsed, parse_criterion
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
@@ -135,3 +135,11 @@ def test_027_b1_d_k_limit_on_getting_worse_is_read(
     out = " ".join(capsys.readouterr().out.split())
     # Was "2. 无法自动检验：写的是相对另一个系统不得变化多少（'must not …'）".
     assert "2. 提议的系统 对比 基线：D_k 相对增益（按指标方向更好）≥ -5%" in out, out
+
+
+@pytest.mark.parametrize("text", ["FK-to-GT 不退化", "foo bar does not degrade by more than 0.1"])
+def test_a_worse_word_is_no_part_of_a_metric_s_name(text: str) -> None:
+    # Was an absolute threshold on "fk-to-gt degrades ≤ 0" where the plan lists no such metric.
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=())
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason == "a limit on getting worse, with no metric to say which way that is"

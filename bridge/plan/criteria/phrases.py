@@ -16,6 +16,7 @@ from bridge.plan.criteria.lexicon import (
     EACH_COMPONENT,
     HIGHER_WORDS,
     LOWER_WORDS,
+    WORSE_WORDS,
     find_term,
     metric_terms,
     normalise,
@@ -337,7 +338,11 @@ def metric_phrase(rest: str) -> str | None:
     # ("each component contributes > 0.5%"); inside a name ("J-drop") it does not.
     words = phrase.split()
     for position, word in enumerate(words):
-        directional = any(p.fullmatch(word) for p in (BETTER_WORDS, HIGHER_WORDS, LOWER_WORDS))
+        # "FK-to-GT degrades ≤ 0" («FK-to-GT 不退化» written out): a change for the worse, no
+        # name (read as one, the metric was "fk-to-gt degrades").
+        directional = any(
+            p.fullmatch(word) for p in (BETTER_WORDS, HIGHER_WORDS, LOWER_WORDS, WORSE_WORDS)
+        )
         # "mean lift", "median gain": a statistic of a gain is a metric's name.
         if directional and (position == 0 or not _STATISTIC_WORD.fullmatch(words[position - 1])):
             return None
