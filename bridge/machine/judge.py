@@ -302,19 +302,11 @@ def judge_block(
         said_directions=said_directions,
     )
     in_scope = [s for s in runs_status.values() if s != _OUT_OF_SCOPE]
-    unread = isinstance(criterion, Compound) and all(
-        isinstance(c, Unparsed) for c in criterion.clauses
-    )
-    if unread and runs_status and not in_scope:
-        # As of a criterion of one clause: the runs first, then why no clause is checkable
-        # (009's B3, two clauses since "without increasing X" is one, said only the runs).
-        _, why, _ = _evaluate_clauses(criterion, context)
-        return verdict(
-            VerdictKind.INCONCLUSIVE,
-            f"every run of the block is out of scope: {', '.join(sorted(runs_status))}; "
-            f"criterion not machine-checkable: {why}",
-        )
-    if unread and in_scope:
+    if (
+        isinstance(criterion, Compound)
+        and all(isinstance(c, Unparsed) for c in criterion.clauses)
+        and in_scope
+    ):
         # No clause a rule can check: that leads, and what is missing of the runs follows
         # (020: "runs not run by bridge, no numbers in the log" alone said numbers would settle
         # a criterion no rule can judge). A block with nothing run (no runs, or every one
