@@ -629,6 +629,8 @@ def test_032_a_row_split_through_its_seeds_cell_runs_both_seeds(
     finally:
         bridge.close()
     assert {runs[f"E06-s{seed}"].state for seed in (0, 1)} == {RunState.SUCCEEDED}
+
+
 @pytest.mark.parametrize(
     "point",
     [
