@@ -629,18 +629,22 @@ def _split_rows_to_run(root: Path, loaded: LoadedProject) -> frozenset[str]:
 
 def _split_runs_again(root: Path, loaded: LoadedProject, language: str) -> list[PlanWarning]:
     """
-    One warning, at the first such row, naming each row now split into seeds whose one run
-    already succeeded at one of them: `bridge run` sets its result aside (not counted) and runs
-    that seed again as ``<row>-s<seed>`` (:func:`bridge.pipeline.steps.code._rule_out_split`).
-    001's R002-R004 ran at 42, then a Seed column gave them 42, 43, 44: seed 42 ran again
-    (~19 GPU-h by the plan's estimates) and `bridge plan` said nothing beforehand (trial t9).
-    The log has no event that hands a run's result to another run, so it is said, not avoided;
-    none without a log, or once the split is recorded (the old run is then ruled out).
+    What `bridge run` does with each row now split into seeds whose one run already succeeded
+    at one of them, said at the first such row: its result stands for that seed's run, not run
+    again, when that run would run the same (:func:`bridge.pipeline.steps.code.carries_result`:
+    command, seed, settings, code); else it is set aside and that seed runs again as
+    ``<row>-s<seed>`` (:func:`bridge.pipeline.steps.code._rule_out_split`), said with how to
+    keep the result. 001's R002-R004 ran at 42, then a Seed column gave them 42, 43, 44: seed 42
+    ran again (~19 GPU-h by the plan's estimates) and `bridge plan` said nothing beforehand
+    (trial t9). None without a log, or once the split is recorded (the old run is then ruled
+    out).
     """
+    from bridge.events import types as ev
     from bridge.machine.stages import RunState
     from bridge.pipeline.layout import ProjectLayout
+    from bridge.pipeline.steps.code import carries_result
     from bridge.plan import PlanWarning
-    from bridge.plan.run_fields import launch_seed
+    from bridge.plan.run_fields import launch_seed, run_fields
     from bridge.plan.tracker import seed_run_id
     from bridge.projections.text import t
 
@@ -648,33 +652,46 @@ def _split_runs_again(root: Path, loaded: LoadedProject, language: str) -> list[
     if not splits or not ProjectLayout(root).events_db.exists():
         return []
     state = folded_state(root)
+    specs = {r.id: r for r in loaded.runs}
+    carried: list[tuple[str, int]] = []
     again: list[tuple[str, int]] = []
     for row_id, seeds in splits.items():
         old = state.runs.get(row_id)
         if old is None or row_id in loaded.run_ids or old.state is not RunState.SUCCEEDED:
             continue
         seed = launch_seed(old.spec)
-        if seed is not None and seed.isdigit() and int(seed) in seeds:
+        if seed is None or not seed.isdigit() or int(seed) not in seeds:
+            continue
+        target = specs[seed_run_id(row_id, int(seed))]
+        planned = ev.RunPlanned(run_id=target.id, **run_fields(target))
+        if carries_result(loaded, state, old, planned):
+            carried.append((row_id, int(seed)))
+        else:
             again.append((row_id, int(seed)))
-    if not again:
-        return []
-    first = next(r for r in loaded.runs if r.id == seed_run_id(*again[0]))
     where = "tracker" if loaded.plan.tracker_file else "plan"
-    return [
-        PlanWarning(
-            file=first.file,
-            line=first.line,
-            message=t("plan_split_runs_again", language).format(
-                runs=", ".join(row_id for row_id, _ in again),
-                again=", ".join(
-                    (f"{r} 的种子 {s} → " if language == "zh" else f"{r} at {s} → ")
-                    + seed_run_id(r, s)
-                    for r, s in again
+    said = []
+    for key, rows in (("plan_split_runs_carried", carried), ("plan_split_runs_again", again)):
+        if not rows:
+            continue
+        first = specs[seed_run_id(*rows[0])]
+        said.append(
+            PlanWarning(
+                file=first.file,
+                line=first.line,
+                message=t(key, language).format(
+                    runs=", ".join(row_id for row_id, _ in rows),
+                    again=", ".join(
+                        (f"{r} 的种子 {s} → " if language == "zh" else f"{r} at {s} → ")
+                        + seed_run_id(r, s)
+                        for r, s in rows
+                    ),
+                    where={"tracker": "追踪表", "plan": "计划"}[where]
+                    if language == "zh"
+                    else where,
                 ),
-                where={"tracker": "追踪表", "plan": "计划"}[where] if language == "zh" else where,
-            ),
+            )
         )
-    ]
+    return said
 
 
 def _print_failed_before_holds(console: Printer, loaded: LoadedProject, language: str) -> None:

@@ -237,6 +237,11 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
         else:
             what = "运行前已完成，不运行" if zh else "done before bridge, not run"
         return f"{at} {evt.run_id} {what}: {evt.status}"
+    if isinstance(evt, ev.RunResultCarried):
+        # Not launched: another run's attempt is its result (001's R002 at 42 → R002-s42).
+        # Its reason says whose result, and that it is not run again: "R002-s42: R002's
+        # result at seed 42, same settings, not run again", as the results' list reads.
+        return f"{at} {evt.run_id}{'：' if zh else ': '}{split_in_language(evt.reason, language)}"
     if isinstance(evt, ev.RunRuledOut):
         from bridge.plan.recorded_status import (
             done_by_person,

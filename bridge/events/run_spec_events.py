@@ -22,6 +22,7 @@ __all__ = [
     "RunKeptAsRan",
     "RunPlaced",
     "RunPlanned",
+    "RunResultCarried",
     "RunRuledOut",
     "RunSpecChanged",
     "SpecChange",
@@ -87,6 +88,29 @@ class RunRuledOut:
     reason: str = ""
     file: str = ""
     line: int = 0
+
+
+@event("run.result_carried")
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class RunResultCarried:
+    """
+    The result of the run ``from_run`` stands for this run, which is not launched: attempt
+    ``attempt_id`` of ``from_run`` succeeded with the settings this run has (the same command,
+    seed, arguments, environment and code), so running it would run that attempt again. A row
+    split into seeds whose one run ran at one of them (``R002`` at 42 → ``R002-s42``), or a
+    split cut back to one seed whose run ran (``R004-s7`` → ``R004``). This run succeeds with
+    that attempt's outputs and metrics, and no GPU time of its own; ``reason`` says why.
+    ``bridge retry --force`` runs it after all.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    from_run: str
+    attempt_id: str
+    reason: str = ""
 
 
 @value_methods

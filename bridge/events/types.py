@@ -71,6 +71,7 @@ from bridge.events.run_spec_events import (
     RunKeptAsRan,
     RunPlaced,
     RunPlanned,
+    RunResultCarried,
     RunRuledOut,
     RunSpecChanged,
     SpecChange,
@@ -115,6 +116,7 @@ __all__ = [
     "RunPlaced",
     "RunPlanned",
     "RunQueueNoted",
+    "RunResultCarried",
     "RunRetryScheduled",
     "RunRuledOut",
     "RunSpecChanged",
@@ -160,6 +162,7 @@ RunEvent: TypeAlias = (
     | RunSpecChanged
     | RunPlaced
     | RunKeptAsRan
+    | RunResultCarried
     | RunSubmitted
     | RunStarted
     | ArtifactsFetched

@@ -48,8 +48,9 @@ __all__ = [
 #: without a bump).
 # 2: the state keeps each file's latest write, not every write; 3: runs keep every reason given;
 # 4: an approval at BLOCKED keeps sanity_checked_seq at the check it approves, and attempts
-# keep their metrics record's seq
-FOLD_VERSION = 4
+# keep their metrics record's seq; 5: a run another run's result stands for succeeds with it
+# (run.result_carried)
+FOLD_VERSION = 5
 
 
 class _Fields(TypedDict, total=False):
@@ -278,6 +279,7 @@ class Folder:
                 | ev.RunSpecChanged()
                 | ev.RunPlaced()
                 | ev.RunKeptAsRan()
+                | ev.RunResultCarried()
                 | ev.RunSubmitted()
                 | ev.RunStarted()
                 | ev.ArtifactsFetched()

@@ -84,6 +84,7 @@ from bridge.plan.criteria import (
     conditions_apart,
 )
 from bridge.plan.criteria.lexicon import STATISTICS_REASON
+from bridge.plan.criteria.model import WORSE_READ
 from bridge.plan.criteria.phrases import conditions_unchecked
 from bridge.plan.directions import SaidDirection, direction_said
 from bridge.plan.metric_names import (
@@ -1233,6 +1234,15 @@ def _evaluate_on(
             "fractions, some as percentages; write them alike"
         )
     lower, way, word = _gain_way(criterion, name, metric, context)
+    if way.startswith("higher assumed") and any(
+        WORSE_READ.fullmatch(note) for note in criterion.notes
+    ):
+        # "does not degrade", «不退化»: which way is worse is the metric's own, and nothing
+        # says which that is; assumed higher, a rise of a loss-like metric read "met".
+        raise Inconclusive(
+            f"{name}: which way is worse is not known: set [metrics] higher_is_better = "
+            f'{{ "{name}" = true }} (or false) in bridge.toml'
+        )
     threshold = criterion.threshold
     if criterion.ratio is not None and lower and criterion.ratio > 0:
         # "≥ 2× faster than B" naming no metric, of a primary metric where lower is better:

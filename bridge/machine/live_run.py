@@ -114,6 +114,7 @@ class LiveRun:
     found_status: str = ""
     reasons: tuple[str, ...] = ()  # every reason given, oldest first (RunView.reasons)
     kept: ev.RunKeptAsRan | None = None  # RunView.kept
+    carried: ev.RunResultCarried | None = None  # RunView.carried
     cached: RunView | None = None  # the view, until the next event of this run
 
     @classmethod
@@ -157,6 +158,7 @@ class LiveRun:
                 found_status=self.found_status,
                 reasons=self.reasons,
                 kept=self.kept,
+                carried=self.carried,
             )
         return self.cached
 

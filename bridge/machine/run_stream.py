@@ -18,8 +18,9 @@ from bridge.machine.live_run import LiveAttempt, LiveRun
 from bridge.machine.stages import RunState
 from bridge.machine.table import RELABEL_FIELDS, RELABEL_PARAMS, next_run_state, run_lookup
 from bridge.machine.triggers import RunTrigger, run_trigger
+from bridge.machine.views import AttemptView
 
-__all__ = ["apply_run_event"]
+__all__ = ["apply_run_event", "carried_attempt"]
 
 
 #: The events that speak of one attempt of a run.
@@ -148,6 +149,10 @@ def _apply_other(
             if run is None or evt.run_id != run_id:
                 run = _own(run, run_id, evt, seq)  # raises
             _ruled_out(run, run_id, evt, record)
+        case ev.RunResultCarried():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _result_carried(runs, run, run_id, evt, record)
         case ev.ArtifactsFetched() | ev.RunOverdue():
             # Taken by _apply_run's fast path; here so that the match stays exhaustive.
             if run is None or evt.run_id != run_id:
@@ -227,14 +232,60 @@ def _retry_scheduled(
     run.not_before = evt.not_before
     run.avoid_slots = evt.avoid_slots
     run.give_reason(evt.reason)
-    # Its next attempt runs with the inputs as they are: no result is kept from earlier ones.
+    # Its next attempt runs with the inputs as they are: no result is kept from earlier ones,
+    # nor another run's.
     run.kept = None
+    run.carried = None
 
 
 def _found_done(run: LiveRun, run_id: str, evt: ev.RunFoundDone, record: Recorded) -> None:
     run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
     run.found_status = evt.status
     run.give_reason(f"{evt.status} — {evt.evidence}" if evt.evidence else evt.status)
+
+
+def _result_carried(
+    runs: dict[str, LiveRun], run: LiveRun, run_id: str, evt: ev.RunResultCarried, record: Recorded
+) -> None:
+    source = runs.get(evt.from_run) if evt.from_run != run_id else None
+    attempt = carried_attempt(source, evt.attempt_id) if source is not None else None
+    if attempt is None:
+        raise TransitionError(
+            f"run {run_id} takes the result of attempt {evt.attempt_id} of {evt.from_run}, "
+            "which is no succeeded attempt of another run",
+            seq=record.seq,
+        )
+    run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
+    if run.latest is not None and run.latest.attempt_id != evt.attempt_id:
+        # Listed once: a split undone hands a row back the attempt it ran itself.
+        run.done.append(run.latest.view())
+    # The attempt that ran, as it ran (its outputs, metrics and their files), but no GPU time:
+    # this run used none, and the source run counts what the attempt used. Its numbers are
+    # this run's now: each value names this run, as the aggregates and verdicts key them.
+    metrics = attempt.metrics
+    if metrics is not None:
+        metrics = attrs.evolve(
+            metrics,
+            run_id=run_id,
+            values=tuple(attrs.evolve(v, run_id=run_id) for v in metrics.values),
+        )
+    run.latest = LiveAttempt.from_view(attrs.evolve(attempt, gpu_seconds=0.0, metrics=metrics))
+    run.carried = evt
+    run.give_reason(evt.reason)
+
+
+def carried_attempt(source: LiveRun, attempt_id: str) -> AttemptView | None:
+    """
+    ``source``'s attempt ``attempt_id`` when it succeeded (the one a ``RunResultCarried`` may
+    name), as a view; None otherwise.
+    """
+    latest = source.latest
+    found = (
+        latest.view()
+        if latest is not None and latest.attempt_id == attempt_id
+        else next((a for a in source.done if a.attempt_id == attempt_id), None)
+    )
+    return found if found is not None and found.state is RunState.SUCCEEDED else None
 
 
 def _ruled_out(run: LiveRun, run_id: str, evt: ev.RunRuledOut, record: Recorded) -> None:

@@ -93,6 +93,8 @@ RUN_TABLE: tuple[tuple[RunTrigger, tuple[RunState, ...], RunState], ...] = (
     # The researcher's tracker says the run was done before bridge, or is out of scope.
     (RT.FIND_DONE, (R.PENDING,), R.DONE_BEFORE),
     (RT.RULE_OUT, (R.PENDING,), R.OUT_OF_SCOPE),
+    # Another run's succeeded attempt stands for it, the same spec (RunResultCarried).
+    (RT.CARRY, (R.PENDING,), R.SUCCEEDED),
     # SUCCEEDED too: a sanity run whose metrics could not be trusted runs again after a fix;
     # DONE_BEFORE and OUT_OF_SCOPE when a person asks bridge to run the row after all.
     (

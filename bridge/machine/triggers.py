@@ -59,6 +59,7 @@ class RunTrigger(enum.StrEnum):
     CANCEL = "cancel"
     FIND_DONE = "find_done"
     RULE_OUT = "rule_out"
+    CARRY = "carry"
     RETRY = "retry"
     GIVE_UP = "give_up"
     FLAG_OVERDUE = "flag_overdue"
@@ -126,6 +127,8 @@ def run_trigger(evt: ev.Event) -> RunTrigger | None:
             return RunTrigger.FIND_DONE
         case ev.RunRuledOut():
             return RunTrigger.RULE_OUT
+        case ev.RunResultCarried():
+            return RunTrigger.CARRY
         case (
             ev.PlanLoaded()
             | ev.StageEntered()

@@ -107,6 +107,9 @@ class RunView:
     # Succeeded, with settings or code the inputs no longer give: what differs, old → new
     # (``run.kept_as_ran``); None when the inputs give what it ran with, or it runs again.
     kept: ev.RunKeptAsRan | None = None
+    # Succeeded with another run's result, the same spec, not launched itself
+    # (``run.result_carried``); None once it runs again.
+    carried: ev.RunResultCarried | None = None
 
     @property
     def run_id(self) -> str:

@@ -26,6 +26,7 @@ __all__ = [
     "RELABELLED",
     "RUNNING_ELSEWHERE",
     "TRACKER_ROW_NOW",
+    "carried_words",
     "change_words",
     "changed_words",
     "code_change_in_language",
@@ -59,23 +60,37 @@ RELABELLED = "relabelled, not run again"
 _SPLIT = lazy(
     r"(\S+) \(one run\) was split into seeds (.+?) in the (tracker|plan)(?:; its earlier "
     r"result is kept in the log, not counted(?:; its seed (\S+) runs again as (\S+))?| before "
-    r"it ran)"
+    r"it ran|; its result at seed (\S+) stands for (\S+), same settings, not run again)"
 )
 
 
 def split_reason(
-    row_id: str, seeds: Sequence[int], old_seed: str | None, ran: bool, where: str = "plan"
+    row_id: str,
+    seeds: Sequence[int],
+    old_seed: str | None,
+    ran: bool,
+    where: str = "plan",
+    *,
+    carried: bool = False,
 ) -> str:
     """
     Why the run of a row now split into one run per seed is not counted: its result stays in
     the log, each seed's run stands for the row (``old_seed``: the seed it ran with, said when
     one of the seeds' runs runs it again); ``ran`` False: it never launched, and has no result.
-    ``where`` (``"tracker"`` or ``"plan"``) is the file whose row was split: 001's R002-R004,
-    split by a Seed column of the tracker, read "split … in the plan" (trial t9).
+    ``carried``: its result stands for that seed's run, the same settings, which does not run
+    (``RunResultCarried``). ``where`` (``"tracker"`` or ``"plan"``) is the file whose row was
+    split: 001's R002-R004, split by a Seed column of the tracker, read "split … in the plan"
+    (trial t9).
     """
     said = ", ".join(str(seed) for seed in seeds)
     if not ran:
         return f"{row_id} (one run) was split into seeds {said} in the {where} before it ran"
+    if carried and old_seed is not None:
+        return (
+            f"{row_id} (one run) was split into seeds {said} in the {where}; its result at seed "
+            f"{old_seed} stands for {seed_run_id(row_id, int(old_seed))}, same settings, not "
+            "run again"
+        )
     seed = int(old_seed) if old_seed is not None and old_seed.isdigit() else None
     again = (
         f"; its seed {seed} runs again as {seed_run_id(row_id, seed)}"
@@ -86,6 +101,24 @@ def split_reason(
         f"{row_id} (one run) was split into seeds {said} in the {where}; its earlier result is "
         f"kept in the log, not counted{again}"
     )
+
+
+# The reason of a run another run's result stands for (RunResultCarried), read back for its
+# Chinese (split_in_language).
+_CARRIED = lazy(r"(\S+)'s result(?: at seed (\S+))?, same settings, not run again")
+
+
+def carried_words(from_run: str, seed: str | None, language: str = "en") -> str:
+    """
+    What a run whose result is another's (``RunResultCarried``) is said with, in ``language``:
+    ``R002's result at seed 42, same settings, not run again`` (R002-s42's, 001's R002 split
+    into seeds 42, 43, 44 after it ran at 42); no seed when it has none.
+    """
+    if language == "zh":
+        at = f"在种子 {seed} 上" if seed is not None else ""
+        return f"{from_run} {at}的结果，设置相同，不再重新运行"
+    at = f" at seed {seed}" if seed is not None else ""
+    return f"{from_run}'s result{at}, same settings, not run again"
 
 
 # Why a run whose row the researcher deleted from the tracker (or the plan's run table) is
@@ -116,20 +149,33 @@ def removed_reason(run_id: str, where: str, ran: bool) -> str:
 _UNSPLIT = lazy(
     r"(\S+) \(seed (\S+) of (\S+)\): \3 is one run again in the plan, no longer split into "
     r"seeds(?:; its result is kept in the log, not counted(; its seed \2 runs again as \3)?"
-    r"| before it ran)"
+    r"| before it ran|(; its result stands for \3, same settings, not run again))"
 )
 
 
-def unsplit_reason(run_id: str, row_id: str, seed: int, row_seed: int | None, ran: bool) -> str:
+def unsplit_reason(
+    run_id: str,
+    row_id: str,
+    seed: int,
+    row_seed: int | None,
+    ran: bool,
+    *,
+    carried: bool = False,
+) -> str:
     """
     Why ``run_id``, seed ``seed``'s run of the tracker row ``row_id`` when the row named several
     seeds, is not counted now that the row is one run again (``row_seed``: the seed it names
     now): its result stays in the log, and the row's run stands for the row; ``ran`` False: it
-    never launched, and has no result.
+    never launched, and has no result. ``carried``: its result stands for the row's run, the
+    same settings, which does not run (``RunResultCarried``).
     """
     said = f"{run_id} (seed {seed} of {row_id}): {row_id} is one run again in the plan, no longer "
     if not ran:
         return said + "split into seeds before it ran"
+    if carried:
+        return (
+            said + f"split into seeds; its result stands for {row_id}, same settings, not run again"
+        )
     again = f"; its seed {seed} runs again as {row_id}" if row_seed == seed else ""
     return said + f"split into seeds; its result is kept in the log, not counted{again}"
 
@@ -187,11 +233,14 @@ def row_split(reason: str) -> bool:
 def split_in_language(reason: str, language: str) -> str:
     """
     A ruled-out run's reason in ``language`` (``"zh"``) when it is :func:`split_reason`'s,
-    :func:`removed_reason`'s, :func:`unsplit_reason`'s or :func:`unproposed_reason`'s; any
-    other reason (the researcher's Status and Notes) is returned as written.
+    :func:`removed_reason`'s, :func:`unsplit_reason`'s or :func:`unproposed_reason`'s, and a
+    carried run's (:func:`carried_words`); any other reason (the researcher's Status and Notes)
+    is returned as written.
     """
     if language != "zh":
         return reason
+    if (standing := _CARRIED.fullmatch(reason)) is not None:
+        return carried_words(standing.group(1), standing.group(2), language)
     if (gone := _UNPROPOSED.fullmatch(reason)) is not None:
         run_id, block, seed, tail = gone.groups()
         what = f"{run_id}（实验块 {block}" + (f"，种子 {seed}）" if seed is not None else "）")
@@ -204,12 +253,14 @@ def split_in_language(reason: str, language: str) -> str:
             return f"{run_id} 在 bridge 运行前已从{_WHERE_ZH[where]}中删除"
         return f"{run_id} 在运行后已从{_WHERE_ZH[where]}中删除；其结果保留在日志中，不计入"
     if (unsplit := _UNSPLIT.fullmatch(reason)) is not None:
-        run_id, seed, row_id, again = unsplit.groups()
+        run_id, seed, row_id, again, carried = unsplit.groups()
         said = (
             f"{run_id}（{row_id} 的种子 {seed}）：{row_id} 在计划中已恢复为单个运行，不再拆分为种子"
         )
         if reason.endswith(" before it ran"):
             return said + "（在其运行前）"
+        if carried:
+            return said + f"；其结果即 {row_id} 的结果，设置相同，不再重新运行"
         return (
             said
             + "；其结果保留在日志中，不计入"
@@ -218,9 +269,14 @@ def split_in_language(reason: str, language: str) -> str:
     found = _SPLIT.fullmatch(reason)
     if found is None:
         return reason
-    row_id, seeds, where, old_seed, again = found.groups()
+    row_id, seeds, where, old_seed, again, carried_seed, carried_to = found.groups()
     if found.group(0).endswith(" before it ran"):
         return f"{row_id}（单个运行）在运行前已在{_WHERE_ZH[where]}中拆分为种子 {seeds}"
+    if carried_to is not None:
+        return (
+            f"{row_id}（单个运行）已在{_WHERE_ZH[where]}中拆分为种子 {seeds}；其种子 "
+            f"{carried_seed} 的结果即 {carried_to} 的结果，设置相同，不再重新运行"
+        )
     said = (
         f"{row_id}（单个运行）已在{_WHERE_ZH[where]}中拆分为种子 {seeds}；"
         "其先前结果保留在日志中，不计入"

@@ -372,6 +372,14 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (
         lazy(
+            r": which way is worse is not known: set \[metrics\] higher_is_better = \{ (.+?) = "
+            r"true \} \(or false\) in bridge\.toml"
+        ),
+        r"：不知道哪个方向算变差：请在 bridge.toml 中设置 [metrics] higher_is_better = "
+        r"{ \1 = true }（或 false）",
+    ),
+    (
+        lazy(
             r": the systems' values are on different scales \(([^)]*)\): some read as "
             r"fractions, some as percentages; write them alike"
         ),
@@ -524,6 +532,12 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         "'%' 解析为相对变化（非比率类指标）",
     ),
     (lazy(rf"{_QUOTE}: lower is better"), r"\1：越低越好"),
+    (
+        lazy(
+            r"getting worse read in (.+?)'s own direction: at most (\S+) worse than the reference"
+        ),
+        r"“变差”按 \1 自身的优劣方向解析：至多比参照差 \2",
+    ),
     (lazy(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
     (
         lazy(r"no threshold: at least as good as the reference counts"),
@@ -961,6 +975,21 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
     (
         lazy(r"a margin without a number \(('[^']*'|\"[^\"]*\")\)"),
         r"没有数值的幅度（\1）",
+    ),
+    # "without increasing X", «不增加 X» (bridge/plan/criteria/parser.py, _no_increase).
+    (
+        lazy(
+            rf"{_QUOTE} must not rise against the systems the clause before compares, which it "
+            r"does not read as a comparison of two systems"
+        ),
+        r"\1 不得相对上一子句所比较的系统升高，但上一子句未能解析为两个系统的比较",
+    ),
+    (
+        lazy(
+            rf"{_QUOTE} read as (.+?) of the subject at most that of the reference \(the clause "
+            r"before's systems\)"
+        ),
+        r"\1 解析为：主体的 \2 不高于参照（上一子句的系统）",
     ),
     (
         lazy(r"names systems of the block \(([^)]*)\) but no metric or number to compare them on"),

@@ -41,12 +41,14 @@ from bridge.plan.milestones import (
     UNNAMED_LIST_ZH,
     unnamed_list_line,
 )
+from bridge.plan.run_fields import launch_seed
 from bridge.plan.unread_thresholds import recorded_unread
 from bridge.plan.vocabulary import ABLATION_WORD, ended_failed
 from bridge.projections import plot
 from bridge.projections.block_runs import sanity_ids
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.failure_words import (
+    carried_words,
     failure_in_language,
     kept_in_language,
     kept_retry,
@@ -204,6 +206,16 @@ _WORDS: dict[str, tuple[str, str]] = {
     "kept_line": (
         "- {runs} — numbers from {kind} ({changes}); `{retry}` runs {them} with the current ones.",
         "- {runs} — 数值来自{kind}（{changes}）；`{retry}` 会用当前版本重新运行。",
+    ),
+    "carried": (
+        "Runs not run again: another run's result stands for them",
+        "未重新运行的运行：另一运行的结果代表它们",
+    ),
+    "carried_note": (
+        "These runs were not launched: another run ran what they would run (the same command, "
+        "seed, settings and code), and its result is theirs.",
+        "这些运行未启动：另一运行已运行了它们要运行的内容（相同的命令、种子、设置和代码），"
+        "其结果即它们的结果。",
     ),
     "quality": ("Training-quality findings", "训练质量检查"),
     "quality_none": (
@@ -379,6 +391,22 @@ def _kept_section(state: PipelineState, language: str) -> list[str]:
         )
     lines.append("")
     return lines
+
+
+def _carried_section(state: PipelineState, language: str) -> list[str]:
+    """
+    The succeeded runs another run's result stands for (``RunView.carried``), one line each:
+    ``- R002-s42: R002's result at seed 42, same settings, not run again`` (001's R002 run at
+    42, then given seeds 42, 43, 44). Nothing when there is none.
+    """
+    said = [
+        f"- {run.run_id}: {carried_words(run.carried.from_run, launch_seed(run.spec), language)}"
+        for run in state.runs.values()
+        if run.carried is not None and run.state is RunState.SUCCEEDED
+    ]
+    if not said:
+        return []
+    return [f"## {_t('carried', language)}", "", _t("carried_note", language), "", *said, ""]
 
 
 def _asked_numbers(run: RunView, probe: str | None) -> bool:
@@ -1183,6 +1211,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         # Before any number: a reader taking these results on must know which came from
         # settings or code the plan no longer has.
         *_kept_section(state, language),
+        *_carried_section(state, language),
         f"## {_t('by_milestone', language)}",
         "",
     ]

@@ -80,6 +80,11 @@ def _run(run: RunView) -> dict[str, object]:
         }
         if run.kept is not None
         else None,
+        # Not launched: another run ran what it would run, and that run's result is its own
+        # (null: its own attempt, or none).
+        "carried_from": run.carried.from_run
+        if run.carried is not None and run.state is RunState.SUCCEEDED
+        else None,
         "argv": list(attempt.argv) if attempt else [],
         "finished_at": attempt.finished_at.isoformat() if attempt and attempt.finished_at else None,
         "key_metric": metrics.key_metric if metrics else None,

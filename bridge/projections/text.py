@@ -251,14 +251,22 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{count} out of scope or not experiment runs ({runs})",
         "{count} 个不在范围内或不是实验运行（{runs}）",
     ),
+    "plan_split_runs_carried": (
+        "{runs} already succeeded at a seed their rows are now split into in the {where} "
+        "({again}), with the settings and code that seed's run has: `bridge run` counts each "
+        "result as that seed's run, not run again, and runs the other seeds",
+        "{runs} 已在某个种子上成功运行，而这些行现在在{where}中拆分为多个种子（{again}），"
+        "且设置和代码与该种子的运行相同：`bridge run` 把每个结果计为该种子的运行，不再重新运行，"
+        "只运行其他种子",
+    ),
     "plan_split_runs_again": (
         "{runs} already succeeded at a seed their rows are now split into in the {where} "
-        "({again}): `bridge run` sets those results aside, not counted, and runs those seeds "
-        "again; to keep a result, leave its row at that one seed and give the other seeds rows "
-        "of their own",
-        "{runs} 已在某个种子上成功运行，而这些行现在在{where}中拆分为多个种子（{again}）："
-        "`bridge run` 会把这些结果搁置、不计入，并重新运行这些种子；若要保留某个结果，"
-        "请让该行只写那一个种子，并为其他种子各写一行",
+        "({again}), but with other settings or code than that seed's run has now: `bridge run` "
+        "sets those results aside, not counted, and runs those seeds again; to keep a result, "
+        "leave its row at that one seed and give the other seeds rows of their own",
+        "{runs} 已在某个种子上成功运行，而这些行现在在{where}中拆分为多个种子（{again}），"
+        "但其设置或代码与该种子的运行现在的不同：`bridge run` 会把这些结果搁置、不计入，"
+        "并重新运行这些种子；若要保留某个结果，请让该行只写那一个种子，并为其他种子各写一行",
     ),
     "plan_failed_before_holds": (
         "held by a failed row: the tracker says must-run {runs} of {milestone} ended failed "

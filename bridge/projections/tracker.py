@@ -20,8 +20,10 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState, Stage
 from bridge.plan.notes_label import note_joiner
 from bridge.plan.priority import Priority
+from bridge.plan.run_fields import launch_seed
 from bridge.projections.diagram import mermaid
 from bridge.projections.failure_words import (
+    carried_words,
     failure_in_language,
     kept_in_language,
     kept_retry,
@@ -140,9 +142,14 @@ def _notes(
     spec = run.spec
     zh = language == "zh"
     parts: list[str] = []
-    if spec.seed is not None and f"seed {spec.seed}" not in spec.notes:
-        parts.append(f"种子 {spec.seed}" if zh else f"seed {spec.seed}")
     attempt = run.current
+    if run.carried is not None and run.state is RunState.SUCCEEDED:
+        # Another run's attempt, not launched as this run: whose, not "attempt 1 on local#0"
+        # (an attempt this run never had); the words name the seed.
+        parts.append(carried_words(run.carried.from_run, launch_seed(spec), language))
+        attempt = None
+    elif spec.seed is not None and f"seed {spec.seed}" not in spec.notes:
+        parts.append(f"种子 {spec.seed}" if zh else f"seed {spec.seed}")
     if attempt is not None:
         where = ",".join(slot.label() for slot in attempt.slots) or attempt.backend
         parts.append(

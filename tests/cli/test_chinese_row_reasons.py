@@ -67,10 +67,16 @@ def test_a_split_row_its_undo_and_a_retry_read_in_chinese(tmp_path: Path) -> Non
     _run(project)
     _seed(project, "0", "0, 1, 2")
     split = _run(project)
+    # Seed 0 ran as the row's one run with the same settings: its result is seed 0's run's.
     assert (
         "JPH-B2-FX-S0 已搁置，不计入: JPH-B2-FX-S0（单个运行）已在追踪表中拆分为种子 0, 1, 2；"
-        "其先前结果保留在日志中，不计入；其种子 0 作为 JPH-B2-FX-S0-s0 重新运行"
+        "其种子 0 的结果即 JPH-B2-FX-S0-s0 的结果，设置相同，不再重新运行"
     ) in _lines(split, "JPH-B2-FX-S0"), split
+    assert any(
+        line.endswith("JPH-B2-FX-S0-s0：JPH-B2-FX-S0 在种子 0 上的结果，设置相同，不再重新运行")
+        for line in split.splitlines()
+    ), split
+    assert "JPH-B2-FX-S0-s0 已启动" not in split
     _seed(project, "0, 1, 2", "0")
     undone = _run(project)
     assert "JPH-B2-FX-S0 重试: JPH-B2-FX-S0 重新回到计划中" in _lines(undone, "JPH-B2-FX-S0")

@@ -8,7 +8,10 @@ is counted nowhere: not in the block's aggregate, nor in its verdict.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,16 +19,20 @@ import pytest
 
 from bridge import Bridge, Stage
 from bridge.cli import main
+from bridge.events.store import SQLiteEventStore
 from bridge.machine.stages import RunState
 from tests.conftest import SHARED, needs_shared
 from tests.e2e.tiny import SCRIPT, write_project
+from tests.pipeline.conftest import REPO_ROOT
 from tests.plan.corpus import as_project
 
 # The tiny script, its accuracy moved by the seed: the run at seed 0 (0.5) and those at seeds
 # 1, 2, 3 (0.51, 0.52, 0.53) give another mean and count together than apart.
 _SEEDED = SCRIPT.replace(
     'acc = {"baseline": 0.5, "method": 0.8}[a.model]',
-    'acc = {"baseline": 0.5, "method": 0.8}[a.model] + a.seed / 100',
+    'acc = {"baseline": 0.5, "method": 0.8}[a.model] + a.seed / 100\n'
+    'with open("launches.txt", "a") as _log:\n'
+    '    _log.write(f"{a.model} {a.seed}\\n")',
 )
 
 _REASON = (
@@ -92,13 +99,71 @@ def test_the_run_of_a_row_split_into_seeds_is_ruled_out_not_counted(
     assert _REASON in said, said
 
 
-def test_a_split_that_runs_the_old_seed_again_says_so(tmp_path: Path) -> None:
-    """The old run's seed 0 is one of the new seeds: R002-s0 runs it again, and the reason says
-    which run holds that seed now."""
+def _launched(project: Path) -> list[str]:
+    """Each launch of the seeded script so far, ``"<model> <seed>"``."""
+    log = project / "launches.txt"
+    return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+
+
+def test_a_split_keeps_the_result_of_the_seed_that_ran(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The old run's seed 0 is one of the new seeds, nothing else changed: R002's result
+    stands for R002-s0, which is not launched; only seed 1 runs. Before, R002-s0 ran seed 0
+    again and R002's result was set aside."""
     project = _ran_once_then_split(tmp_path / "p", "seeds 0, 1")
+    ran = _launched(project)
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert _launched(project)[len(ran) :] == ["baseline 1"], _launched(project)
+    assert "R002-s0: R002's result at seed 0, same settings, not run again" in out, out
     bridge = Bridge(project)
     try:
-        assert bridge.run() is Stage.COLLECTED
+        runs = bridge.status().runs
+    finally:
+        bridge.close()
+    assert runs["R002"].state is RunState.OUT_OF_SCOPE
+    assert runs["R002"].reason == (
+        "R002 (one run) was split into seeds 0, 1 in the tracker; its result at seed 0 stands "
+        "for R002-s0, same settings, not run again"
+    )
+    carried = runs["R002-s0"]
+    assert carried.state is RunState.SUCCEEDED
+    assert carried.carried is not None and carried.carried.from_run == "R002"
+    (attempt,) = carried.attempts
+    assert attempt.attempt_id == runs["R002"].attempts[-1].attempt_id
+    assert attempt.gpu_seconds == 0.0
+    results = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    (baseline,) = [
+        a for a in results["aggregates"] if a["system"] == "Baseline" and a["metric"] == "accuracy"
+    ]
+    assert baseline["run_ids"] == ["R002-s0", "R002-s1"]
+    assert baseline["mean"] == pytest.approx(0.505)
+    markdown = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert "- R002-s0: R002's result at seed 0, same settings, not run again" in markdown
+    assert main(["verify", "--project", str(project)]) == 0
+    # The next command launches nothing: the carried run stays succeeded.
+    assert main(["run", "--project", str(project)]) == 0
+    assert len(_launched(project)) == len(ran) + 1
+
+
+@pytest.mark.parametrize("edit", ["settings", "code"])
+def test_a_split_with_other_settings_runs_the_seed_again(tmp_path: Path, edit: str) -> None:
+    """Seed 0's run would not run what R002 ran (its learning rate, or train.py, edited with
+    the split): R002's result is set aside and seed 0 runs again, as the reason says."""
+    project = _ran_once_then_split(tmp_path / "p", "seeds 0, 1")
+    if edit == "settings":
+        toml = project / "bridge.toml"
+        toml.write_text(toml.read_text().replace("--lr 0.1", "--lr 0.2"), encoding="utf-8")
+    else:
+        script = project / "train.py"
+        script.write_text(script.read_text() + "\n# edited\n", encoding="utf-8")
+    ran = _launched(project)
+    assert main(["run", "--project", str(project)]) == 0
+    assert sorted(_launched(project)[len(ran) :]) == ["baseline 0", "baseline 1"]
+    bridge = Bridge(project)
+    try:
         runs = bridge.status().runs
     finally:
         bridge.close()
@@ -107,6 +172,7 @@ def test_a_split_that_runs_the_old_seed_again_says_so(tmp_path: Path) -> None:
         "R002 (one run) was split into seeds 0, 1 in the tracker; its earlier result is kept "
         "in the log, not counted; its seed 0 runs again as R002-s0"
     )
+    assert runs["R002-s0"].carried is None
 
 
 def test_a_chinese_plan_says_why_in_chinese(tmp_path: Path) -> None:
@@ -149,13 +215,17 @@ def test_a_split_undone_runs_the_row_and_says_so(
     R004-s7 and R004-s8 were ruled out as "removed from the tracker after it ran" (the row was
     there), R004 read the DONE bridge itself wrote on the row as done before bridge, and B1 was
     "inconclusive — runs not run by bridge, no numbers in the log: R004". R004 is the row's
-    one run again: it runs, and the seeds' runs say the split was undone."""
+    one run again, and the seeds' runs say the split was undone: R004-s7 ran what R004 would
+    run, so its result stands for R004, which is not launched (before, R004 ran seed 7 again)."""
     project = _split_then_one_seed(tmp_path / "p")
+    ran = _launched(project)
     capsys.readouterr()
     assert main(["run", "--project", str(project)]) == 0
     out = capsys.readouterr().out
+    assert _launched(project) == ran, _launched(project)
     assert "removed from the tracker" not in out, out
     assert "done before bridge" not in out, out
+    assert "R004: R004-s7's result at seed 7, same settings, not run again" in out, out
     bridge = Bridge(project)
     try:
         runs = bridge.status().runs
@@ -163,10 +233,11 @@ def test_a_split_undone_runs_the_row_and_says_so(
         bridge.close()
     assert runs["R004"].state is RunState.SUCCEEDED, runs["R004"].reason
     assert runs["R004"].spec.seed == 7 and len(runs["R004"].attempts) == 1
+    assert runs["R004"].carried is not None and runs["R004"].carried.from_run == "R004-s7"
     assert runs["R004-s7"].state is RunState.OUT_OF_SCOPE
     assert runs["R004-s7"].reason == (
         "R004-s7 (seed 7 of R004): R004 is one run again in the plan, no longer split into "
-        "seeds; its result is kept in the log, not counted; its seed 7 runs again as R004"
+        "seeds; its result stands for R004, same settings, not run again"
     )
     assert runs["R004-s8"].reason == (
         "R004-s8 (seed 8 of R004): R004 is one run again in the plan, no longer split into "
@@ -185,20 +256,35 @@ def test_a_split_undone_runs_the_row_and_says_so(
     shown = capsys.readouterr().out
     assert "2 set aside" in shown, shown
     assert "out of scope" not in shown, shown
-    rows = [line for line in shown.splitlines() if "R004-s7" in line or "R004-s8" in line]
+    rows = [line for line in shown.splitlines() if line.startswith(("R004-s7 ", "R004-s8 "))]
     assert len(rows) == 2 and all("SET ASIDE" in row for row in rows), rows
 
 
-def test_a_split_undone_says_why_in_chinese(tmp_path: Path) -> None:
+def test_a_split_undone_says_why_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = _split_then_one_seed(tmp_path / "p", 'language = "zh"')
+    capsys.readouterr()
     assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "R004：R004-s7 在种子 7 上的结果，设置相同，不再重新运行" in out, out
     said = (
         "- R004-s8 — 已搁置: R004-s8（R004 的种子 8）：R004 在计划中已恢复为单个运行，"
         "不再拆分为种子；其结果保留在日志中，不计入"
     )
+    carried = (
+        "- R004-s7 — 已搁置: R004-s7（R004 的种子 7）：R004 在计划中已恢复为单个运行，"
+        "不再拆分为种子；其结果即 R004 的结果，设置相同，不再重新运行"
+    )
     for name in ("EXPERIMENT_RESULTS.md", "EXPERIMENT_TRACKER.md"):
         text = (project / "refine-logs" / name).read_text(encoding="utf-8")
         assert said in text, name
+        assert carried in text, name
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert "- R004: R004-s7 在种子 7 上的结果，设置相同，不再重新运行" in results, results
+    tracker = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text(encoding="utf-8")
+    (row,) = [line for line in tracker.splitlines() if line.startswith("| R004 |")]
+    assert "bridge：R004-s7 在种子 7 上的结果，设置相同，不再重新运行" in row, row
 
 
 def test_a_run_ruled_out_for_its_row_is_not_said_retried(
@@ -543,3 +629,35 @@ def test_032_a_row_split_through_its_seeds_cell_runs_both_seeds(
     finally:
         bridge.close()
     assert {runs[f"E06-s{seed}"].state for seed in (0, 1)} == {RunState.SUCCEEDED}
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        "before:run.result_carried:run:R002-s0",
+        "after:run.result_carried:run:R002-s0",
+        "before:run.ruled_out:run:R002",
+    ],
+)
+def test_a_carried_result_is_recorded_once_when_killed(tmp_path: Path, point: str) -> None:
+    """SIGKILLed at the carry (before or after it is stored), or between it and R002 set
+    aside, then run again: R002-s0 takes R002's result exactly once and never launches."""
+    project = _ran_once_then_split(tmp_path / "p", "seeds 0, 1")
+    ran = _launched(project)
+    env = dict(os.environ) | {"PYTHONPATH": str(REPO_ROOT)}
+    killed = subprocess.run(
+        [sys.executable, "-m", "tests.pipeline.crashing", str(project), point],
+        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    assert main(["run", "--project", str(project)]) == 0
+    assert _launched(project)[len(ran) :] == ["baseline 1"], _launched(project)
+    store = SQLiteEventStore(project / ".bridge" / "events.db")
+    try:
+        carried = [r.event for r in store.read("run:R002-s0") if r.type == "run.result_carried"]
+        ruled_out = [r for r in store.read("run:R002") if r.type == "run.ruled_out"]
+    finally:
+        store.close()
+    assert [(e.run_id, e.from_run) for e in carried] == [("R002-s0", "R002")]
+    assert len(ruled_out) == 1
+    assert main(["verify", "--project", str(project)]) == 0

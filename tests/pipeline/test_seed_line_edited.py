@@ -8,9 +8,10 @@ seed the plan writes, and every run of every block launched at 42. Edited to
 --changed` re-ran all 14 at `--seed 0`), a seed the plan never states, while the warning said
 B1's rows ran "without one".
 
-Then R002-R004 given seeds 42, 43, 44 in the tracker: `bridge run` sets each one run aside and
-runs its seed 42 again as R00x-s42 (~19 GPU-h by the plan's estimates), with nothing said
-beforehand, and the reason said the row was split "in the plan".
+Then R002-R004 given seeds 42, 43, 44 in the tracker: `bridge run` set each one run aside and
+ran its seed 42 again as R00x-s42 (~19 GPU-h by the plan's estimates), with nothing said
+beforehand, and the reason said the row was split "in the plan"; now each one's result stands
+for its seed 42's run, and only seeds 43 and 44 run.
 """
 
 from __future__ import annotations
@@ -130,13 +131,14 @@ _NOTES = {
 
 
 @needs_shared
-def test_a_split_that_runs_a_seed_again_is_said_before_bridge_run(
+def test_a_split_keeps_the_result_of_the_seed_that_ran(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`bridge plan` names the rows whose one run already succeeded at a seed of their split
-    and the runs that run it again, with a way to keep it; the reason says the tracker split
-    them. The log has no event to hand R002's result to R002-s42, so seed 42 still runs
-    again: said, not avoided."""
+    """R002-R004 given seeds 42, 43, 44 after they ran at 42, nothing else changed: `bridge
+    plan` says each one's result stands for its seed 42's run, and `bridge run` launches seeds
+    43 and 44 only (before: it warned, set the results aside and ran R00x-s42 again, ~19 GPU-h
+    by the plan's estimates). The log says whose result each is (``run.result_carried``), the
+    results and the tracker say so, and `bridge verify` passes on the log."""
     project = _ran(tmp_path / "p")
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
     lines = tracker.read_text(encoding="utf-8").split("\n")
@@ -151,23 +153,47 @@ def test_a_split_that_runs_a_seed_again_is_said_before_bridge_run(
     assert main(["plan", "--project", str(project)]) == 0
     out = capsys.readouterr().out
     assert (
-        "warning refine-logs/EXPERIMENT_TRACKER.md:22: R002, R003, R004 already succeeded at a "
-        "seed their rows are now split into in the tracker (R002 at 42 → R002-s42, R003 at 42 "
-        "→ R003-s42, R004 at 42 → R004-s42): `bridge run` sets those results aside, not "
-        "counted, and runs those seeds again; to keep a result, leave its row at that one seed "
-        "and give the other seeds rows of their own"
+        "refine-logs/EXPERIMENT_TRACKER.md:22: R002, R003, R004 already succeeded at a seed "
+        "their rows are now split into in the tracker (R002 at 42 → R002-s42, R003 at 42 → "
+        "R003-s42, R004 at 42 → R004-s42), with the settings and code that seed's run has: "
+        "`bridge run` counts each result as that seed's run, not run again, and runs the other "
+        "seeds"
     ) in " ".join(out.split()), out
+    assert "runs those seeds again" not in out
 
+    before = len(_launches(project))
+    capsys.readouterr()
     assert main(["run", "--project", str(project)]) == 0
+    said = capsys.readouterr().out
+    launched = _launches(project)[before:]
+    assert sorted(zip(launched[::2], launched[1::2], strict=True)) == [
+        (f"{row}-s{seed}", seed) for row in ("R002", "R003", "R004") for seed in ("43", "44")
+    ], launched
+    assert "R002-s42: R002's result at seed 42, same settings, not run again" in said, said
     state = json.loads(_status_json(project, capsys))
-    reasons = {run["id"]: run["reason"] for run in state["runs"]}
-    assert reasons["R002"] == (
-        "R002 (one run) was split into seeds 42, 43, 44 in the tracker; its earlier result is "
-        "kept in the log, not counted; its seed 42 runs again as R002-s42"
+    runs = {run["id"]: run for run in state["runs"]}
+    assert runs["R002"]["reason"] == (
+        "R002 (one run) was split into seeds 42, 43, 44 in the tracker; its result at seed 42 "
+        "stands for R002-s42, same settings, not run again"
     )
-    # Once the split is in the log, nothing is left to warn of.
+    assert runs["R002-s42"]["status"] == "DONE", runs["R002-s42"]
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert "- R002-s42: R002's result at seed 42, same settings, not run again" in results
+    data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    carried = {r["run_id"]: r["carried_from"] for r in data["runs"] if r["carried_from"]}
+    assert carried == {"R002-s42": "R002", "R003-s42": "R003", "R004-s42": "R004"}
+    b1 = [a for a in data["aggregates"] if a["block"] == "B1" and a["metric"] == "accuracy"]
+    assert any("R002-s42" in a["run_ids"] for a in b1), b1
+    text = tracker.read_text(encoding="utf-8")
+    (row,) = [line for line in text.splitlines() if line.startswith("| R002-s42 |")]
+    assert "bridge: R002's result at seed 42, same settings, not run again" in row, row
+    assert main(["verify", "--project", str(project)]) == 0
+    # Once the split is in the log, nothing is left to say, and nothing runs again.
+    capsys.readouterr()
     assert main(["plan", "--project", str(project)]) == 0
     assert "already succeeded at a seed" not in capsys.readouterr().out
+    assert main(["run", "--project", str(project)]) == 0
+    assert len(_launches(project)) == before + 2 * 6
 
 
 # B2's Setup line (EXPERIMENT_PLAN.md:80) as written, and with seeds of its own added (trial t11).

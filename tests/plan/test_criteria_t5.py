@@ -134,9 +134,15 @@ def test_001_b2_either_ordering_or_equivalence_within_1_point(tmp_path: Path) ->
     # its number, every two systems within 1 point of each other, and one part met is enough.
     parsed = _criterion("001", "B2", tmp_path)
     assert isinstance(parsed, Compound)
-    assert parsed.alternatives == ((0,), (1, 2, 3)), parsed
-    ordering, *equivalence = parsed.clauses
-    assert isinstance(ordering, Unparsed) and "'clear'" in ordering.reason
+    # The ordering is read too, pair by pair (it was "a margin without a number ('clear')"):
+    # Gate below FiLM below Basis, each by a margin stated only in words.
+    assert parsed.alternatives == ((0, 1), (2, 3, 4)), parsed
+    ordering = parsed.clauses[:2]
+    equivalence = parsed.clauses[2:]
+    for clause, pair in zip(ordering, [(_E3, _E4), (_E4, _E5)], strict=True):
+        assert isinstance(clause, Criterion), clause
+        assert (clause.subject, clause.reference) == pair
+        assert (clause.orientation, clause.margin_in_words) == (Orientation.LOWER, "clear")
     pairs = []
     for clause in equivalence:
         assert isinstance(clause, Criterion), clause
@@ -149,14 +155,18 @@ def test_001_b2_either_ordering_or_equivalence_within_1_point(tmp_path: Path) ->
         assert clause.orientation is Orientation.EITHER
         pairs.append((clause.subject, clause.reference))
     assert pairs == [(_E3, _E4), (_E3, _E5), (_E4, _E5)]
-    # All three within a point: met, though the ordering part is open.
+    # All three within a point: met.
     kind, why = _judged_on(parsed, {_E3: 0.600, _E4: 0.605, _E5: 0.609})
     assert kind is VerdictKind.MET, why
-    assert "part 2 (clauses 2, 3, 4) met" in why, why
-    # E5 two points above E3: the equivalence part fails, the ordering part is open.
+    assert "part 2 (clauses 3, 4, 5) met" in why, why
+    # E5 two points above E3, in order: the equivalence part fails, the ordering part is open
+    # (how clear an ordering must be is not said).
     kind, why = _judged_on(parsed, {_E3: 0.60, _E4: 0.61, _E5: 0.62})
     assert kind is VerdictKind.INCONCLUSIVE, why
-    assert "part 2 (clauses 2, 3, 4) not met" in why and "part 1 (clause 1) open" in why, why
+    assert "part 2 (clauses 3, 4, 5) not met" in why and "part 1 (clauses 1, 2) open" in why, why
+    # Out of order and two points apart: neither part holds.
+    kind, why = _judged_on(parsed, {_E3: 0.62, _E4: 0.61, _E5: 0.60})
+    assert kind is VerdictKind.NOT_MET, why
 
 
 def test_either_of_two_checkable_parts() -> None:

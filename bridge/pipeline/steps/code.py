@@ -39,6 +39,7 @@ from bridge.pipeline.recording import (
 )
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, row_status
+from bridge.plan.project import LoadedProject
 from bridge.plan.run_fields import SPEC_FIELDS, launch_seed, run_fields
 from bridge.plan.runs import PROPOSED, ProposedBefore, RunSpec
 from bridge.plan.status_legend import is_held_for_code
@@ -51,6 +52,7 @@ from bridge.projections.failure_words import (
     CODE_REMOVED,
     RELABELLED,
     TRACKER_ROW_NOW,
+    carried_words,
     removed_reason,
     row_gone,
     split_reason,
@@ -201,7 +203,12 @@ def _naming_numbers(s: Session) -> frozenset[str]:
     "{run_id}-{system}"`` relabelled at once, and reading the numbers again (a ``[metrics]``
     edit) then asked W&B for a run of the new name, which never ran.
     """
-    table = s.project.config.metrics.wandb
+    return _naming_numbers_of(s.project)
+
+
+def _naming_numbers_of(project: LoadedProject) -> frozenset[str]:
+    """:func:`_naming_numbers` of ``project``, outside a session (`bridge plan`)."""
+    table = project.config.metrics.wandb
     template = table.get("run_name", "{run_id}") if table is not None else ""
     if not isinstance(template, str):
         return frozenset()  # refused at start, naming the setting (bootstrap.validate)
@@ -995,21 +1002,120 @@ def _rule_out_split(s: Session, *, live: bool = False) -> None:
         old = state.runs.get(row_id)
         if old is None or row_id in planned or old.state in (RunState.OUT_OF_SCOPE, *LIVE):
             continue
-        if live and old.attempts:
-            continue
         if not any(seed_run_id(row_id, seed) in state.runs for seed in row_seeds):
             # The seeds' runs are not in the log yet (a plan read by a newer bridge, its
             # inputs unchanged: 012b's R003 ran once under a bridge that did not split it):
             # ruled out now, the row would have no run at all until the next edit.
             continue
+        seed = launch_seed(old.spec)
+        # Its result stands for its seed's run when that run would run the same (001's R002
+        # at 42 given seeds 42, 43, 44: seed 42 ran again, ~19 GPU-h for R002-R004). Before it
+        # is ruled out, and even while runs go on (``live``): the seed's run must not launch.
+        carried = (
+            seed is not None
+            and seed.isdigit()
+            and int(seed) in row_seeds
+            and _carry(s, old, seed_run_id(row_id, int(seed)))
+        )
+        if live and old.attempts:
+            continue
         events: list[ev.Event] = []
-        reason = split_reason(row_id, row_seeds, launch_seed(old.spec), bool(old.attempts), where)
+        reason = split_reason(row_id, row_seeds, seed, bool(old.attempts), where, carried=carried)
         if old.state is not RunState.PENDING:
             # Out of scope is reached from pending only: back there first, as for a row bridge
             # ran that the researcher marks out of scope (row_status.requested_events).
             events.append(ev.RunRetryScheduled(run_id=row_id, reason=reason, manual=True))
         events.append(ev.RunRuledOut(run_id=row_id, status=SUPERSEDED, reason=reason))
         s.append(f"run:{row_id}", events, old.stream_version)
+
+
+def _carry(s: Session, source: RunView, target_id: str) -> bool:
+    """
+    Let ``source``'s succeeded result stand for the run ``target_id`` (``RunResultCarried``),
+    which then does not launch, when that run is pending and would run what ``source`` ran
+    (:func:`carries_result`). Decided when ``source`` is set aside, and appended before it is,
+    so a SIGKILL between the two leaves the carry made (the target is no longer pending) or not
+    made (``source`` is not set aside yet, and it is decided again). Returns whether the
+    target holds ``source``'s result (carried now or before).
+    """
+    state = s.state()
+    target = state.runs.get(target_id)
+    if target is None:
+        return False
+    if target.carried is not None:
+        return target.carried.from_run == source.run_id
+    attempt = source.current
+    if (
+        target.state is not RunState.PENDING
+        or attempt is None
+        or not carries_result(s.project, state, source, target.spec)
+    ):
+        return False
+    s.append(
+        f"run:{target_id}",
+        [
+            ev.RunResultCarried(
+                run_id=target_id,
+                from_run=source.run_id,
+                attempt_id=attempt.attempt_id,
+                reason=carried_words(source.run_id, launch_seed(source.spec)),
+            )
+        ],
+        target.stream_version,
+    )
+    return True
+
+
+# The params that name a run rather than set how it runs, for :func:`carries_result` (the seed
+# is compared as launched).
+_NAMES = frozenset({"run_id", "seed"})
+
+
+def carries_result(
+    project: LoadedProject, state: PipelineState, source: RunView, target: ev.RunPlanned
+) -> bool:
+    """
+    Whether ``source``'s result stands for the run planned as ``target``: ``source`` succeeded
+    and is not kept from settings or code the inputs no longer give, ``target`` launches the
+    same seed, no setting its numbers depend on differs (:func:`_kept_of`, as ``bridge retry
+    --changed`` decides "run with earlier settings"; the run id is a name, not a setting,
+    unless ``[metrics.wandb] run_name`` reads the numbers by it), and none of the code its
+    command names was edited since the plan was last recorded. A row split into seeds whose
+    one run ran at one of them (001's R002 at 42 → R002-s42), and a split cut back to one
+    seed (R004-s7 → R004). Records nothing.
+    """
+    attempt = source.current
+    if (
+        source.state is not RunState.SUCCEEDED
+        or source.kept is not None
+        or attempt is None
+        or attempt.state is not RunState.SUCCEEDED
+    ):
+        return False
+    seed = launch_seed(source.spec)
+    named = _naming_numbers_of(project)
+    if seed is None or launch_seed(target) != seed or "run_id" in named:
+        return False
+    # The target as the source would be planned now: its id (and ``{run_id}`` value) and seed
+    # as the source's (the same launched seed, maybe written otherwise: a Seed cell, [run] args).
+    as_source = attrs.evolve(
+        target,
+        run_id=source.run_id,
+        seed=source.spec.seed,
+        params={
+            **{k: v for k, v in target.params.items() if k not in _NAMES},
+            **{k: v for k, v in source.spec.params.items() if k in _NAMES},
+        },
+    )
+    if _kept_of(source, as_source, named):
+        return False
+    spec = next((r for r in project.runs if r.id == target.run_id), None)
+    before = state.plan.inputs if state.plan is not None else {}
+    for path in sorted(run_script_paths(project, spec)) if spec is not None else ():
+        ran = before.get(path, "")
+        if path.endswith(".py") and ran and file_digest(project, path) != ran:
+            return False  # its code was edited since: the target runs the code as it is now
+    return True
 
 
 # The Status a run whose row the researcher deleted from the tracker is ruled out with.
@@ -1058,18 +1164,32 @@ def _rule_out_removed(s: Session, *, live: bool = False) -> None:
             return
     # Only the log's runs the plan no longer has, found by a set difference: this runs at every
     # idle turn of the dispatcher (relabel_ended), and walking every run there was quadratic.
-    todo = [
+    gone = [
         old
         for run_id in state.runs.keys() - planned
         if (old := state.runs[run_id]).spec.source in kinds
         and run_id not in split
         and old.state not in (RunState.OUT_OF_SCOPE, *LIVE)
-        and not (live and old.attempts)
     ]
-    if not todo:
+    if not gone:
         return
     order = {run_id: k for k, run_id in enumerate(state.runs)}
     rows = {spec.id: spec for spec in s.project.runs}
+    carried: set[str] = set()
+    for old in gone:
+        row = seed_row(old.run_id, old.spec.seed)
+        if (
+            old.spec.source == "tracker"
+            and row is not None
+            and row in rows
+            and rows[row].seed == old.spec.seed
+            and _carry(s, old, row)
+        ):
+            # One seed's run of a row that names that one seed again ("seeds 7, 8" → "seed
+            # 7"): its result stands for the row's run when it ran what that run would run;
+            # also while runs go on (``live``), before the row's run could launch.
+            carried.add(old.run_id)
+    todo = [old for old in gone if not (live and old.attempts)]
     for old in sorted(todo, key=lambda run: order[run.run_id]):
         ran = bool(old.attempts)
         row = seed_row(old.run_id, old.spec.seed)
@@ -1078,7 +1198,14 @@ def _rule_out_removed(s: Session, *, live: bool = False) -> None:
         elif row is not None and row in rows and old.spec.seed is not None:
             # One seed's run of a row that names one seed again ("seeds 7, 8" → "seed 7"):
             # the row is there, its one run stands for it (review r33, t10 on 002's R007).
-            reason = unsplit_reason(old.run_id, row, old.spec.seed, rows[row].seed, ran)
+            reason = unsplit_reason(
+                old.run_id,
+                row,
+                old.spec.seed,
+                rows[row].seed,
+                ran,
+                carried=old.run_id in carried,
+            )
         else:
             reason = removed_reason(old.run_id, where, ran)
         events: list[ev.Event] = []

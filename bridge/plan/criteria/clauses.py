@@ -8,12 +8,14 @@ a condition, and is left out with a note). Soft separators (``and``, ``AND``, ``
 character) split only where both sides state a condition, so "beats A and B on regret" is not
 cut in half; such a comparison with several systems is distributed instead ("beats A on regret"
 and "beats B on regret"). A trailing "or …" that states no condition ("or can be dropped if not")
-says what to do otherwise and is left out with a note. A chain ``A > B > C`` becomes ``A > B``
-and ``B > C``.
+says what to do otherwise and is left out with a note. A chain ``A > B > C`` (of any length) becomes
+``A > B`` and ``B > C``. "A beats B without increasing X" is two clauses: "A beats B" and "without
+increasing X", which the parser reads against the clause before.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -108,9 +110,17 @@ _NEW_SENTENCE = lazy(
     re.IGNORECASE,
 )
 _ITEM_SPLIT = lazy(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*、\s*|\s*和\s*|\s*与\s*", re.IGNORECASE)
-_CHAIN = lazy(
-    r"^(?P<a>[^<>≥≤\d]+?)\s*(?P<op1>[<>])\s*(?P<b>[^<>≥≤\d]+?)\s*(?P<op2>[<>])\s*(?P<c>[^<>≥≤\d]+)$"
+# A chain of systems ordered by a metric: "Predicted > Shuffled > Zero", "Gate < FiLM < Basis <
+# Zero" (one comparator, two or more times), in brackets after words that qualify it (001's
+# B2 "clear ordering (Gate < FiLM < Basis)"), its metric after the last name ("… > random-affine
+# on correlation with length", 034's A1). Not a range: an item that is a number ("0.5 < acc <
+# 0.9") or holds another comparator leaves the clause as it is.
+_CHAIN_BRACKETED = lazy(
+    r"^(?P<lead>[^()<>]*?)\s*[(（](?P<body>[^()（）]*)[)）](?P<after>[^()<>]*)$"
 )
+_CHAIN_OP = lazy(r"\s*(?<![<>=≤≥])([<>])(?![<>=])\s*")
+_CHAIN_ITEM = lazy(r"[^<>≤≥=\d\s](?:[^<>≤≥=]*[^<>≤≥=\s])?")
+_CHAIN_TAIL = lazy(r"\s+(?=(?:on|in|for|by|of|in\s+terms\s+of|w\.r\.t\.?|wrt)\s+\S)", re.IGNORECASE)
 # Flags stated true or false: 029's sanity "JSON contains keys `data_ok, …, analysis_ok` all
 # `true`", "`ml_ok` is true", "a_ok 和 b_ok 均为 true". A flag is recorded as 1 (true) or 0
 # (false), so each reads as one clause "flag = 1". Only names that look like a program's (in a
@@ -155,6 +165,17 @@ _COMPARATIVE = lazy(
 # parity everywhere") are a clause of their own, not a prefix to the threshold.
 _OPENS_WITH_LIMIT = lazy(
     r"^(?:at\s+(?:least|most)|no\s+(?:more|less|fewer)\s+than|[<>≤≥])\s*[-+]?\d", re.IGNORECASE
+)
+# "beat B on chrF++ without increasing contamination" (036's M2.1): a second clause, what the
+# subject must not raise against the same reference, with no separator before it (read as a
+# condition the comparison holds under, it was never judged). Split off as written.
+_WITHOUT_INCREASE = lazy(
+    r"^(?P<head>.*?\S)\s*,?\s+(?P<tail>without\s+(?:increasing|raising|"
+    r"(?:any|an?)\s+increase\s+in)\s+"
+    # What follows names only what must not rise: "… without increasing latency on accuracy"
+    # still says where the comparison holds, and is left to the clause.
+    r"(?!.*\b(?:on|over|vs\.?|versus|than|against|at|in|for|by|from|to)\b)[^,;]+)$",
+    re.IGNORECASE,
 )
 _DISJUNCTION = lazy(r"\beither\b|\bor\b|或者|或是", re.IGNORECASE)
 _DECORATION = lazy(r"[✓✔✅]|\*\*")
@@ -229,16 +250,25 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             # before it, as it would after a comma; it states no condition of its own.
             clauses[-1] = f"{clauses[-1]}, {piece}"
             continue
+        without = _WITHOUT_INCREASE.match(piece)
+        tail = None
+        if (
+            without is not None
+            and _depth(piece, without.start("tail")) == 0
+            and looks_like_condition(without["head"])
+        ):
+            piece, tail = without["head"].rstrip(" ,"), without["tail"]
         if _DISJUNCTION.search(piece):  # "either … or …": not all-of; the parser declines it
             clauses.append(piece)
-            continue
-        if "respectively" in piece.lower() and _RESPECTIVE_LIST.search(piece):
+        elif "respectively" in piece.lower() and _RESPECTIVE_LIST.search(piece):
             # "improves FK p95 over A3 and A4 respectively by 10%": split at its "and", the
             # second half lost the subject; distributed whole, each system gets its clause.
             clauses.extend(_expand(piece, notes))
-            continue
-        for soft in _soft_split(piece):
-            clauses.extend(_expand(soft, notes))
+        else:
+            for soft in _soft_split(piece):
+                clauses.extend(_expand(soft, notes))
+        if tail is not None:
+            clauses.append(tail)
     for joined, written in joins:
         clauses = [c.replace(joined, written) for c in clauses]
         notes = [n.replace(joined, written) for n in notes]
@@ -349,6 +379,36 @@ def _depth(text: str, position: int) -> int:
     return depth + text[:position].count("`") % 2
 
 
+def _unchained(clause: str) -> list[str] | None:
+    """
+    A chain of three or more systems ordered by one comparator ("A > B > C > D") as the
+    comparisons of each two neighbours ("A > B", "B > C", "C > D"), each with the words that
+    qualify the chain ("clear ordering (A < B < C)": "clear ordering A < B") and the metric
+    after its last name ("A > B > C on F1": "A > B on F1"); None for any other clause.
+    """
+    bracketed = _CHAIN_BRACKETED.match(clause)
+    lead, body, after = (
+        (bracketed["lead"].strip(), bracketed["body"], bracketed["after"].strip())
+        if bracketed is not None
+        else ("", clause, "")
+    )
+    pieces = _CHAIN_OP.split(body.strip())
+    items, ops = pieces[0::2], set(pieces[1::2])
+    if len(items) < 3 or len(ops) != 1:
+        return None
+    tail = _CHAIN_TAIL.split(items[-1], maxsplit=1)
+    items[-1] = tail[0]
+    on = " ".join(part for part in [tail[1].strip() if len(tail) > 1 else "", after] if part)
+    items = [item.strip() for item in items]
+    if not all(_CHAIN_ITEM.fullmatch(item) for item in items):
+        return None
+    (op,) = ops
+    return [
+        " ".join(part for part in [lead, f"{a} {op} {b}", on] if part)
+        for a, b in itertools.pairwise(items)
+    ]
+
+
 def _expand(clause: str, notes: list[str]) -> list[str]:
     """
     Distribute "beats A and B on X" over its systems, and unchain ``A > B > C``.
@@ -378,12 +438,10 @@ def _expand(clause: str, notes: list[str]) -> list[str]:
                 f"{clause!r} read as {expanded}: a flag is recorded as 1 (true) or 0 (false)"
             )
             return expanded
-    chain = _CHAIN.match(clause)
-    if chain and chain.group("op1") == chain.group("op2"):
-        a, b, c = (chain.group(k).strip() for k in ("a", "b", "c"))
-        op = chain.group("op1")
-        notes.append(f"{clause!r} read as '{a} {op} {b}' and '{b} {op} {c}'")
-        return [f"{a} {op} {b}", f"{b} {op} {c}"]
+    pairs = _unchained(clause)
+    if pairs is not None:
+        notes.append(f"{clause!r} read as {' and '.join(repr(p) for p in pairs)}")
+        return pairs
     respectively = _RESPECTIVELY_ZH.match(clause)
     if respectively is not None:
         head, tail = respectively.group("head"), respectively.group("tail")

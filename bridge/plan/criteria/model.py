@@ -14,6 +14,8 @@ from bridge.value_methods import value_methods
 __all__ = [
     "BASELINE",
     "ENGLISH",
+    "WORSE_NOTE",
+    "WORSE_READ",
     "Comparison",
     "Compound",
     "Criterion",
@@ -183,6 +185,16 @@ ENGLISH = Wording(
     ),
     unchecked="{said} (not checked)",
     per_item="{said} (each recorded label)",
+)
+
+#: The note the parser writes of a limit on getting worse ("does not degrade", «不退化», "at most
+#: 1 point degradation"): counted as the gain where better is, at least minus the limit, which
+#: way is better being the metric's own (the judge leaves it open where it does not know it).
+WORSE_NOTE = (
+    "getting worse read in {metric}'s own direction: at most {limit} worse than the reference"
+)
+WORSE_READ = lazy(
+    r"getting worse read in (?P<metric>.+)'s own direction: at most \S+ worse than the reference"
 )
 
 # The note bridge/plan/criteria/parser.py writes of every setting where a clause holds ("'at

@@ -53,6 +53,7 @@ from bridge.plan.criteria.lexicon import (
 )
 from bridge.plan.criteria.model import (
     BASELINE,
+    WORSE_NOTE,
     Comparison,
     Compound,
     Criterion,
@@ -486,10 +487,14 @@ def parse_criterion(
             if within is not None:
                 parsed.extend(within)
                 continue
+            before = next((c for c in reversed(parsed) if isinstance(c, Criterion)), None)
+            no_rise = _no_increase(clause, before, metrics)
+            if no_rise is not None:
+                parsed.append(no_rise)
+                continue
             one = _parse_either(
                 qualifiers_joined(clause), clause, block_systems=block_systems, metrics=metrics
             )
-            before = next((c for c in reversed(parsed) if isinstance(c, Criterion)), None)
             if (
                 isinstance(one, Criterion)
                 and one.subject is None
@@ -509,6 +514,70 @@ def parse_criterion(
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
+
+
+# A clause that only says what must not rise: "without increasing contamination" (036's
+# M2.1, split off "beat B on chrF++ …"), «且不增加延迟». What it names is compared between the
+# systems the clause before compares: X of the subject ≤ X of the reference.
+_NO_INCREASE = lazy(
+    r"^\s*(?:without\s+(?:increasing|raising|(?:any|an?)\s+increase\s+in)"
+    r"|(?:而且|并且|且|同时)?\s*(?:不会|不|没有|未)\s*(?:增加|提高|升高|增大))"
+    r"\s*(?:(?:the|its|their)\s+)?(?P<what>[^<>≤≥=\d,;，；]+?)\s*$",
+    re.IGNORECASE,
+)
+_MARGIN_AFTER = lazy(
+    r"\s+(?P<word>substantially|significantly|much|noticeably|markedly|meaningfully|"
+    r"considerably|materially|appreciably)$|(?P<zh>明显|显著|大幅)",
+    re.IGNORECASE,
+)
+
+
+def _no_increase(
+    clause: str, before: Criterion | None, metrics: Sequence[str]
+) -> Criterion | Unparsed | None:
+    """
+    A clause that only says what must not rise ("without increasing contamination", «不增加
+    延迟») read against the comparison ``before`` it: the named quantity of its subject at most
+    that of its reference (a difference counted higher, ``≤ 0``). Why not, where ``before``
+    compares no two systems or a margin is only in words ("substantially"); ``None`` for any
+    other clause.
+    """
+    found = _NO_INCREASE.match(normalise(clause))
+    if found is None:
+        return None
+    what = found["what"].strip().strip("`").strip()
+    margin = _MARGIN_AFTER.search(what)
+    if margin is not None:
+        return Unparsed(
+            text=clause,
+            reason=f"{_MARGIN_WITHOUT_NUMBER} ({original_spelling(margin[0].strip(), clause)!r})",
+        )
+    said = original_spelling(what, clause)
+    if before is None or before.mode is Mode.ABSOLUTE:
+        return Unparsed(
+            text=clause,
+            reason=(
+                f"'{said}' must not rise against the systems the clause before compares, "
+                "which it does not read as a comparison of two systems"
+            ),
+        )
+    named = next((m for m in metrics if m.strip() and metric_key(m) == metric_key(what)), None)
+    metric = named or canonical(said)
+    return Criterion(
+        text=clause,
+        metric=metric,
+        comparison=Comparison.LE,
+        threshold=0.0,
+        mode=Mode.DIFFERENCE,
+        orientation=Orientation.HIGHER,
+        subject=before.subject,
+        reference=before.reference,
+        scope=before.scope,
+        notes=(
+            f"{clause.strip()!r} read as {metric} of the subject at most that of the reference "
+            "(the clause before's systems)",
+        ),
+    )
 
 
 # "Either clear ordering (Gate < FiLM < Basis) OR clear equivalence (all within 1 point)"
@@ -1147,6 +1216,25 @@ _NEGATED_CHANGE_BY_MORE_ZH = lazy(
 )
 # A negated change before a threshold this reading left as it was ("does not drop accuracy
 # at least 1 pp"): read as written it is met exactly when the plan says it fails, so declined.
+# "loss does not degrade by more than 0.1", "must not degrade by over 1 pp", «D_k 不得退化超过
+# 5%»: getting worse may be at most that much. Unlike a drop or a rise, forbidding it guesses
+# nothing: which way is worse is the metric's own direction, which the judge reads (the
+# clause is counted as "better", at least minus the limit). Written "degrades by at most".
+_NEGATED_WORSE_BY_MORE = lazy(
+    r"\b(?:(?:does|do|did|will|would|must|should|shall|may|can)\s+not|(?:does|do|did|wo|should|"
+    r"must|ca)n[’']t|cannot|never)\s+"
+    rf"(?:{_WORSE_VERBS})\w*(?P<mid>(?:\s+(?!by\b|more\b|over\b)[^\s\d<>≤≥,;:]+){{0,5}})"
+    r"\s+(?:by\s+)?(?:more\s+than|over|>)\s*(?=[+]?\.?\d)"
+)
+_NEGATED_WORSE_BY_MORE_ZH = lazy(
+    r"(?:不得|不应|不能|不会|不可|不|未|没有)\s*(?:退化|变差|劣化)\s*(?:超过|多于|大于|>)\s*(?=[+]?\.?\d)"
+)
+# "loss does not degrade", «困惑度不退化», «FK-to-GT 不退化»: no number, so not worse at all.
+_NEGATED_WORSE = lazy(
+    r"\b(?:(?:does|do|did|will|would|must|should|shall|may|can)\s+not|(?:does|do|did|wo|should|"
+    rf"must|ca)n[’']t|cannot|never)\s+(?:{_WORSE_VERBS})\w*(?![^\d]*\d)"
+    r"|(?:不得|不应|不能|不会|不可|不|未|没有|无)\s*(?:退化|变差|劣化)(?![^\d]*\d)"
+)
 _NEGATED_CHANGE_BEFORE = lazy(
     r"\b(?:(?:does|do|did|will|should|must|shall|can|may|would)\s+not|(?:does|do|did|wo|should|"
     r"must|ca)n[’']t|cannot|never)\s+"
@@ -1201,6 +1289,16 @@ def _in_words(norm: str) -> tuple[str, list[str]]:
         said = f"{found['verb']}不超过"
         notes.append(f"{found.group(0).strip()!r} read as {said!r}")
         norm = f"{norm[: found.start()]}{said}{norm[found.end() :]}"
+    for pattern, said in (
+        (_NEGATED_WORSE_BY_MORE, "degrades{mid} by at most "),
+        (_NEGATED_WORSE_BY_MORE_ZH, "退化不超过 "),
+        (_NEGATED_WORSE, "degrades by at most 0"),
+    ):
+        found = pattern.search(norm)
+        if found is not None:
+            said = said.format(mid=found.groupdict().get("mid") or "")
+            notes.append(f"{found.group(0).strip()!r} read as {said.strip()!r}")
+            norm = f"{norm[: found.start()]} {said}{norm[found.end() :]}"
     return norm, notes
 
 
@@ -1930,6 +2028,7 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         reference = None
 
     threshold = thresholds[0] if thresholds else None
+    worse = False
     wants_better = bool(BETTER_WORDS.search(rest))
     wants_higher = bool(HIGHER_WORDS.search(rest))
     wants_lower = bool(LOWER_WORDS.search(rest))
@@ -1951,8 +2050,13 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         # higher is better and a rise of one where lower is (without a metric, not guessed).
         if metric is None:
             return unparsed("a limit on getting worse, with no metric to say which way that is")
-        worse_is_higher = is_lower_better(metric)
-        wants_higher, wants_lower = worse_is_higher, not worse_is_higher
+        # Counted as a gain where better is, at least minus the limit (below): the metric's own
+        # direction, which the judge knows ([metrics] higher_is_better, the names it knows, the
+        # plan's words), or says it does not. Read "lower" whatever the metric, «困惑度不退化»
+        # allowed a rise of the perplexity (and `is_lower_better` alone guessed "higher" of a
+        # name it does not know).
+        worse = True
+        wants_higher = True
     if verb_orientation is None and relation_orientation is None:
         if wants_higher and wants_lower:
             return unparsed("direction words point both ways")
@@ -2134,11 +2238,18 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         return unparsed("a negative gain threshold")
     if orientation is Orientation.BETTER and metric is not None and is_lower_better(metric):
         notes.append(f"{metric!r}: lower is better")
+    comparison = _FLIPPED[threshold.comparison] if comparison_flip else threshold.comparison
+    if worse and mode is not Mode.ABSOLUTE:
+        # "degrades by at most 0.1": the gain where better is, at least −0.1.
+        notes.append(WORSE_NOTE.format(metric=metric, limit=f"{value:g}"))
+        orientation = Orientation.BETTER
+        comparison = _FLIPPED[comparison]
+        value = -value + 0.0  # "+ 0.0": no "-0" of "does not degrade"
 
     return Criterion(
         text=text,
         metric=metric,
-        comparison=_FLIPPED[threshold.comparison] if comparison_flip else threshold.comparison,
+        comparison=comparison,
         threshold=value,
         mode=mode,
         percent_scale=percent_scale,

@@ -16,6 +16,7 @@ from bridge.plan.criteria.lexicon import (
     EACH_COMPONENT,
     HIGHER_WORDS,
     LOWER_WORDS,
+    WORSE_WORDS,
     find_term,
     metric_terms,
     normalise,
@@ -96,15 +97,20 @@ def _compounds(normalised: str) -> list[str]:
     ]
 
 
+# A word of two capitalised parts, the second three letters or more: "DepthGate", "DepthFiLM".
+_CAMEL = lazy(r"(?<![\w-])(?P<head>[A-Z][a-z]+)(?P<tail>[A-Z][A-Za-z]{2,})(?![\w-])")
+
+
 def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
     """
     Every spelling that names exactly one of the block's systems, with its placeholder.
 
     A system is named by its full name, by its name without parenthesised commentary, a list
     label (``E2:``) or a description after the bold title (``**Random K=3**: 3 positions ...``),
-    by each ``+``-joined part, and by a word of four letters or more that only its name has.
-    A full name always names its system, even where another system's shortened name is the
-    same words.
+    by each ``+``-joined part, by a word of four letters or more that only its name has, and
+    by what follows the head of a two-part word it shares with another system's ("Gate" of
+    "DepthGate" beside "DepthFiLM"). A full name always names its system, even where another
+    system's shortened name is the same words.
     """
     owners: dict[str, set[int]] = {}
 
@@ -142,6 +148,16 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
             holders.setdefault(word, set()).add(index)
         for word in [*_acronyms(system), *_compounds(normalise(system))]:
             holders.setdefault(word, set()).add(index)
+    # "DepthGate", "DepthFiLM", "DepthBasis" (001's B2): names of one family, each named by what
+    # follows the head they share ("Gate < FiLM < Basis").
+    camel = {
+        index: list(_CAMEL.finditer(unicodedata.normalize("NFKC", system)))
+        for index, system in enumerate(systems)
+    }
+    heads: dict[str, set[int]] = {}
+    for index, parts in camel.items():
+        for part in parts:
+            heads.setdefault(part["head"], set()).add(index)
     for index, system in enumerate(systems):
         nfkc = normalise(system)
         nfkc = re.sub(r"^\s*[a-z]{1,3}\d{1,3}[a-z]?\s*:\s*", "", nfkc)
@@ -166,6 +182,7 @@ def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:
         prefix = re.findall(r"\S+", bare)
         for end in range(2, len(prefix)):
             add(" ".join(prefix[:end]), index)
+        picked += [w["tail"].lower() for w in camel[index] if len(heads[w["head"]]) > 1]
         for word in dict.fromkeys(picked):
             words.setdefault(word, set()).add(index)
     for word, found in words.items():
@@ -323,7 +340,11 @@ def metric_phrase(rest: str) -> str | None:
     # ("each component contributes > 0.5%"); inside a name ("J-drop") it does not.
     words = phrase.split()
     for position, word in enumerate(words):
-        directional = any(p.fullmatch(word) for p in (BETTER_WORDS, HIGHER_WORDS, LOWER_WORDS))
+        # "FK-to-GT degrades ≤ 0" («FK-to-GT 不退化» written out): a change for the worse, no
+        # name (read as one, the metric was "fk-to-gt degrades").
+        directional = any(
+            p.fullmatch(word) for p in (BETTER_WORDS, HIGHER_WORDS, LOWER_WORDS, WORSE_WORDS)
+        )
         # "mean lift", "median gain": a statistic of a gain is a metric's name.
         if directional and (position == 0 or not _STATISTIC_WORD.fullmatch(words[position - 1])):
             return None

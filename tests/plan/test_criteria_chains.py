@@ -1,0 +1,89 @@
+"""
+A chain of systems ordered by a metric (001's B2 "clear ordering (Gate < FiLM < Basis)", "A < B <
+C < D", 034's "tuned-lens > logit-lens > random-affine on correlation with length") is read as
+the comparison of each two neighbours on the chain's metric. Before, a chain of four kept its
+first comparison only (the rest dropped without a word), one in brackets after words was cut
+at the bracket, its metric stayed with the last name, and 001's short names ("Gate" of
+"DepthGate") named no system, so B2's ordering was "not machine-checkable".
+
+Each expectation was written by reading the clause, not by running the parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.cli import main
+from bridge.plan.criteria import Compound, Criterion, Orientation, Unparsed, parse_criterion
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+
+
+def _pairs(
+    text: str, systems: tuple[str, ...], metrics: tuple[str, ...] = ()
+) -> list[tuple[str | None, str | None, str | None, Orientation | None, str | None]]:
+    parsed = parse_criterion(text, block_systems=systems, metrics=metrics)
+    assert isinstance(parsed, Compound), parsed
+    assert all(isinstance(c, Criterion) for c in parsed.clauses), parsed
+    return [
+        (c.subject, c.reference, c.metric, c.orientation, c.margin_in_words)
+        for c in parsed.clauses
+        if isinstance(c, Criterion)
+    ]
+
+
+def test_a_chain_of_four_reads_every_neighbour() -> None:
+    systems = ("A", "B", "C", "D")
+    lower = Orientation.LOWER
+    assert _pairs("A < B < C < D", systems) == [
+        ("A", "B", None, lower, None),
+        ("B", "C", None, lower, None),
+        ("C", "D", None, lower, None),
+    ]
+
+
+def test_a_chain_in_brackets_takes_the_words_before_it() -> None:
+    systems = ("Gate", "FiLM", "Basis")
+    assert _pairs("clear ordering (Gate < FiLM < Basis)", systems) == [
+        ("Gate", "FiLM", None, Orientation.LOWER, "clear"),
+        ("FiLM", "Basis", None, Orientation.LOWER, "clear"),
+    ]
+
+
+def test_the_metric_after_the_last_name_is_every_pair_s() -> None:
+    # 034's A1 "Predict:" line, as a criterion.
+    systems = ("tuned-lens", "logit-lens", "random-affine")
+    text = "tuned-lens > logit-lens > random-affine on correlation with length"
+    metric = "correlation with length"
+    assert _pairs(text, systems, (metric,)) == [
+        ("tuned-lens", "logit-lens", metric, Orientation.HIGHER, None),
+        ("logit-lens", "random-affine", metric, Orientation.HIGHER, None),
+    ]
+
+
+def test_a_range_is_no_chain() -> None:
+    # Numbers are no systems: read as a chain, "0.5 < accuracy" would compare two systems.
+    parsed = parse_criterion("0.5 < accuracy < 0.9", block_systems=("A",), metrics=("accuracy",))
+    assert parsed == Unparsed(
+        text="0.5 < accuracy < 0.9", reason="a number without a comparison: '0.5'"
+    )
+
+
+@needs_shared
+def test_001_b2_reads_the_ordering(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = as_project("001", tmp_path / "p001")
+    assert main(["plan", "--project", str(project)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    # Was "1. not machine-checkable: a margin without a number ('clear')".
+    assert (
+        "1. E3: DepthGate (from Block 1) vs E4: DepthFiLM r=102 + rank-space FiLM: primary "
+        "metric gain (lower) > 0, by a margin stated only in words ('clear')"
+    ) in out, out
+    assert (
+        "2. E4: DepthFiLM r=102 + rank-space FiLM vs E5: DepthBasis K=6, r=16, "
+        "adapter-output mixing: primary metric gain (lower) > 0, by a margin stated only in "
+        "words ('clear')"
+    ) in out, out
+    assert "met when one part is met: clauses 1, 2 | 3, 4, 5" in out, out
