@@ -16,7 +16,7 @@ import pytest
 
 from bridge.cli import main
 from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
-from bridge.plan.criteria import Criterion, Mode, parse_criterion
+from bridge.plan.criteria import Compound, Criterion, Mode, parse_criterion
 from bridge.projections.plan_words import criterion_in_language
 from bridge.projections.reasons import in_language
 from tests.e2e.tiny import PLAN, SCRIPT, write_project
@@ -40,6 +40,13 @@ def _read(text: str, metrics: tuple[str, ...] = ("accuracy",)) -> Criterion:
         ("In every domain, accuracy > 0.5", "In every domain"),
         ("各任务准确率均超过 0.5", "各任务"),
         ("每个数据集上 accuracy 均超过 0.5", "每个数据集上"),
+        # Any item the words frame as one (039's groupings, trial t13: the scope was dropped
+        # and the block judged on the overall number, reported met with one source below).
+        ("DepthGate accuracy > 0.5 on every data source", "on every data source"),
+        ("accuracy > 0.5 for each generator", "for each generator"),
+        ("DepthGate 在每个数据源上 accuracy 均超过 0.5", "每个数据源上"),
+        ("在每个生成器上 accuracy 均超过 0.5", "每个生成器上"),
+        ("各 data source 上 accuracy 均超过 0.5", "各 data source 上"),
     ],
 )
 def test_a_scope_of_every_item_is_read_with_the_threshold(text: str, said: str) -> None:
@@ -48,6 +55,22 @@ def test_a_scope_of_every_item_is_read_with_the_threshold(text: str, said: str) 
     criterion = _read(text)
     assert (criterion.metric, criterion.threshold, criterion.per_item) == ("accuracy", 0.5, said)
     assert criterion.describe().endswith(f"accuracy > 0.5 {said} (each recorded label)")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DepthGate accuracy > 0.5 on every seed",
+        "DepthGate beats every baseline on accuracy",
+        "accuracy > 0.5 on each run",
+        "每个种子上 accuracy 均超过 0.5",
+    ],
+)
+def test_seeds_runs_and_compared_systems_are_no_items(text: str) -> None:
+    """An "every" over seeds or runs, or over the systems compared, is no per-item scope."""
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy",))
+    clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+    assert not [c for c in clauses if isinstance(c, Criterion) and c.per_item], clauses
 
 
 def test_018_english_sentence_reads_its_metric() -> None:
