@@ -203,6 +203,11 @@ def stands_for(written: str, system: str, systems: Sequence[str]) -> bool:
         return False
     if _FROM_BLOCK.search(system):
         return _named_from_block(written, key, system)
+    if _ALSO_BLOCK.search(written) and _crossed(written, system):
+        # 011's B1 lists "**DeBERTa difficulty-only** (single-task, same data — ablation, also
+        # B2)", B2 "**Single-task DeBERTa** (difficulty only, …)": one system, each name in
+        # the other's commentary; B2's criterion found no run of its baseline.
+        return sum(1 for other in systems if _crossed(written, other)) == 1
     if key != system_key(system):
         # "TC-CS-1S attention-only" for 002's "TC-CS-1S (attention-only first)": the name with
         # words of its own commentary, which only one of the block's systems has.
@@ -219,6 +224,27 @@ _FROM_BLOCK = lazy(
     r"[A-Z]?\d{1,2}[a-z]?\s*[)）]",
     re.IGNORECASE,
 )
+
+
+# A system's commentary saying another block compares it too: "(…, also B2)", "(also in Block 3)".
+_ALSO_BLOCK = lazy(r"[(（][^()（）]*\balso\s+(?:in\s+)?(?:B|Block\s*)\d{1,2}\b", re.IGNORECASE)
+
+
+def _crossed(written: str, system: str) -> bool:
+    """
+    Whether each of two names has its own words (commentary aside) among the other's words
+    with commentary, neither taking a part away: the same system, named by another block
+    with what this one writes in parentheses.
+    """
+    if _takes_away(written) or _takes_away(system):
+        return False
+    mine, theirs = system_key(written).split(), system_key(system).split()
+    return (
+        len(mine) >= 2
+        and len(theirs) >= 2
+        and set(mine) <= set(system_key(system, keep_commentary=True).split())
+        and set(theirs) <= set(system_key(written, keep_commentary=True).split())
+    )
 
 
 def _named_from_block(written: str, key: str, system: str) -> bool:
@@ -383,6 +409,25 @@ def _before_description(system: str) -> tuple[str, ...]:
 
 
 _DESCRIBED = lazy(r"(\s+[—–]\s+)")
+
+
+# A setting written in a system's commentary: "λ=0.3", "K = 5", "lr=1e-4".
+_SETTING = lazy(r"(?<![\w.])[^\W\d_][\w.-]*\s*=\s*[\w.+-]*\d[\w.+-]*")
+
+
+def _own_setting(system: str) -> str:
+    """
+    The one setting (``λ=0.3``) the parenthesised commentary of ``system`` writes, when the
+    commentary takes no part away; ``""`` when it writes none or several.
+    """
+    text = unicodedata.normalize("NFKC", _MARKUP.sub("", system))
+    settings = [
+        found
+        for commentary in _COMMENTARY.findall(text)
+        if not _takes_away(f"x {commentary}")
+        for found in _SETTING.findall(commentary)
+    ]
+    return settings[0] if len(settings) == 1 else ""
 
 
 def _keys(name: str) -> tuple[str, str]:
@@ -584,6 +629,14 @@ class Attributor:
             bags = self.block_bags.setdefault(block.id, {})
             for system in block.systems:
                 if bag := _bag(system_key(system)):
+                    bags.setdefault(bag, system)
+            for system in block.systems:
+                # 011's R014 "DeBERTa multi-task λ=0.3" is B2's "**Multi-task DeBERTa**
+                # (difficulty + evidence, λ=0.3)": the name with the one setting its commentary
+                # gives, in another order. Only after the names themselves, which come first.
+                if (setting := _own_setting(system)) and (
+                    bag := _bag(f"{system_key(system)} {system_key(setting)}")
+                ):
                     bags.setdefault(bag, system)
         # block → (the words every compared system's name has, each system's own words): what
         # tells variants of one method apart (see _distinguished).
@@ -918,6 +971,34 @@ class Attributor:
         if any(k != key and w != written and k.startswith(key + " ") for k, _, w in keyed):
             return None
         return block, written
+
+    def _completes(self, purpose: str, among: Sequence[str]) -> tuple[str, str] | None:
+        """
+        The one (block, compared system) among ``among`` written as a shared setting joined to
+        what tells it apart (``K=5 + classifier reranking``) whose telling part the run's
+        Purpose is, word for word, with at most a trailing "baseline" more: 011's R028
+        "Classifier reranking", R029 "LLM judge reranking" and R030 "Random selection
+        baseline" (milestone M3 names no block) are B3's "K=5 + classifier reranking", "K=5 +
+        LLM judge reranking" and "K=5 + random selection". ``None`` when the Purpose has fewer
+        than two words, or is the telling part of several systems, or names a compared system
+        whole (then it is that system, not a part of another).
+        """
+        words = system_key(purpose).split()
+        if words and words[-1] == "baseline":  # the role the row gives the system
+            words = words[:-1]
+        told = " ".join(words)
+        if len(words) < 2 or any(told in self.block_systems[b][1] for b in self.order):
+            return None
+        found = {
+            (block, written)
+            for block in among
+            for written in self.block_systems[block][1].values()
+            if len(parts := _JOINED.split((_before_description(written) or (written,))[0])) > 1
+            and system_key(parts[-1]) == told
+        }
+        if len(found) != 1:
+            return None
+        return found.pop()
 
     def _joined(self, system: str) -> list[tuple[str, list[tuple[str, str]]]]:
         """
@@ -1265,6 +1346,14 @@ class Attributor:
                 return Attribution(
                     block=block, system=system, basis=f"Purpose begins with system {system!r}"
                 )
+            completed = self._completes(run.purpose, in_milestone or self.order)
+            if completed is not None and not aliased:
+                block, system = completed
+                return Attribution(
+                    block=block,
+                    system=system,
+                    basis=f"its Purpose is what tells apart block {block}'s {system!r}",
+                )
         if len(aliased) == 1:
             return self._placed(aliased[0], names, "an alias of its system matches one block")
         holders = holders or aliased
@@ -1525,10 +1614,23 @@ def _named_by_goal(milestone: Milestone, plan: Plan) -> tuple[str, str] | None:
             for block in plan.blocks
             if set(words) <= {_singular(w) for w in system_key(block.title).split()}
         ]
+        if not found and len(words) == 1 and len(words[0]) >= 2 and _CJK_WORD.fullmatch(words[0]):
+            # 039's M4 "稳健性" is B4 "稳健性与失败分析": Chinese writes no spaces, so the
+            # milestone's one word is the head of the title's first word, not a word of it.
+            found = [
+                block.id
+                for block in plan.blocks
+                if system_key(block.title).split()[:1]
+                and system_key(block.title).split()[0].startswith(words[0])
+            ]
         if len(found) == 1:
             title = next(b.title for b in plan.blocks if b.id == found[0])
             return found[0], f"{text.strip()!r}, is named in block {found[0]}'s title {title!r}"
     return None
+
+
+# A word of Chinese characters only.
+_CJK_WORD = lazy(r"[\u4e00-\u9fff]+")
 
 
 # A milestone or block id made of a letter prefix and a number: "M1.5", "B1.5", "E2".
