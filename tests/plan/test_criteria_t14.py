@@ -13,7 +13,8 @@ from __future__ import annotations
 import pytest
 
 from bridge.plan import parse_plan_text
-from bridge.plan.criteria import Criterion, parse_criterion
+from bridge.plan.criteria import Comparison, Criterion, Mode, Unparsed, parse_criterion
+from bridge.projections.reasons import in_language
 
 _PHASES = ("Phase 1 only", "Phase 1+2 (ours)")
 _ORFN = ("ORFN-14", "ORFN-15")
@@ -49,6 +50,45 @@ def test_an_identifier_alone_stays_the_metric(text: str, metric: str) -> None:
     parsed = parse_criterion(text, block_systems=("base", "ours"))
     assert isinstance(parsed, Criterion), parsed
     assert parsed.metric == metric, parsed
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "ORFN-15 aggregate net ≥ ORFN-14 aggregate net + 1",
+            "'≥ ORFN-14 aggregate net + 1' read as 'at least 1 above ORFN-14'",
+        ),
+        (
+            "ORFN-14 aggregate net + 1 ≤ ORFN-15 aggregate net",
+            "'ORFN-14 aggregate net + 1 ≤ ORFN-15 aggregate net' read as 'at least 1 above "
+            "ORFN-14'",
+        ),
+    ],
+)
+def test_a_margin_on_the_reference_with_the_metric_said_again(text: str, said: str) -> None:
+    # It was "a number without a comparison: '1'".
+    parsed = parse_criterion(text, block_systems=_ORFN)
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.mode, parsed.comparison, parsed.threshold) == (
+        Mode.DIFFERENCE,
+        Comparison.GE,
+        1.0,
+    )
+    assert (parsed.subject, parsed.reference) == ("ORFN-15", "ORFN-14")
+    # Not the block's primary metric: the words said of both systems.
+    assert parsed.metric == "aggregate net", parsed
+    assert said in parsed.notes
+    assert "metric read as 'aggregate net', the words said of both systems" in parsed.notes
+    assert "指标解析为 'aggregate net'（两个系统都用这些词指称它）" in in_language(
+        "; ".join(parsed.notes), "zh"
+    )
+
+
+def test_other_words_after_the_reference_are_no_margin() -> None:
+    # "net" of one and "recall" of the other: not one metric's difference.
+    parsed = parse_criterion("ORFN-15 net ≥ ORFN-14 recall + 1", block_systems=_ORFN)
+    assert isinstance(parsed, Unparsed), parsed
 
 
 _E7 = """# Plan

@@ -326,12 +326,23 @@ _MARGIN_FROM = lazy(
     r"more\s+than|worse\s+than|better\s+than)\s+(?:that\s+of\s+)?(?:the\s+)?"
     r"(?P<ref>⟨(?:S[A-Z]+|B)⟩)"
 )
-# A comparator, the reference, and an offset from its value: "≥ ⟨B⟩ + 0.1", "≤ ⟨SA⟩ − 5 ms".
+# A comparator, the reference, and an offset from its value: "≥ ⟨B⟩ + 0.1", "≤ ⟨SA⟩ − 5 ms",
+# "≥ ⟨SB⟩ aggregate net + 1" (the metric's words said again of the reference: ``again``).
+_OFFSET_NUMBER = r"(?P<num>\d+(?:\.\d+)?(?:\s*(?:%|pp|points?|pts?|ms|s)\b|%)?)"
 _REFERENCE_PLUS = lazy(
     r"(?P<cmp>≥|>=|>|≤|<=|<)\s*(?:the\s+)?(?:(?P<sys>⟨S[A-Z]+⟩)\s*(?:⟨B⟩)?|(?P<ref>⟨B⟩))"
-    r"(?:['’]s\s+value)?\s*(?P<sign>[+−–-])\s*"
-    r"(?P<num>\d+(?:\.\d+)?(?:\s*(?:%|pp|points?|pts?|ms|s)\b|%)?)"
+    r"(?:['’]s\s+value)?\s*(?P<again>[^\d⟨⟩<>≥≤=+−–]{1,60}?)??\s*(?P<sign>[+−–-])\s*"
+    + _OFFSET_NUMBER
 )
+# The same written from the reference's side: "⟨SB⟩ aggregate net + 1 ≤ ⟨SA⟩ aggregate net".
+_PLUS_REFERENCE = lazy(
+    r"(?P<ref>⟨S[A-Z]+⟩|⟨B⟩)\s*(?P<again>[^\d⟨⟩<>≥≤=+−–]{1,60}?)??\s*(?P<sign>[+−–])\s*"
+    + _OFFSET_NUMBER
+    + r"\s*(?P<cmp>≥|>=|>|≤|<=|<)\s*(?P<subject>⟨S[A-Z]+⟩)\s*"
+    r"(?P<words>[^\d⟨⟩<>≥≤=+−–,，;；(（]{0,60}?)\s*(?=$|[,，;；(（])"
+)
+# A comparison turned round: "B + 1 ≤ A" is "A ≥ B + 1".
+_TURNED = {"≥": "≤", ">=": "≤", ">": "<", "≤": "≥", "<=": "≥", "<": ">"}
 # Which margin words each comparator and sign of "≥ ⟨B⟩ + N" mean.
 _OFFSET_WAYS = {
     ("≥", True): ("at least", "above"),
@@ -1332,6 +1343,17 @@ def _identifier_phrase(identifier: str, norm: str, clause: str) -> str:
     return phrase
 
 
+def _same_words(again: str | None, said: str | None) -> bool:
+    """
+    Whether the words said of the reference (``again``, "⟨SB⟩ aggregate net + 1") repeat the
+    words said of the subject (``said``): none at all, or the same words.
+    """
+    # 033's E7 "ORFN-15 aggregate net ≥ ORFN-14 aggregate net + 1" repeats the metric on both
+    # sides; only the reference's bare name was read before its "+ 1" ("a number without a
+    # comparison: '1'", trial t14).
+    return not (again or "").strip() or (again or "").split() == (said or "").split()
+
+
 def _in_a_system(identifier: str, systems: Sequence[str]) -> bool:
     """Whether ``identifier`` is a whole word of one of ``systems``' names (any case)."""
     word = re.compile(rf"(?<!\w){re.escape(identifier.casefold())}(?!\w)")
@@ -1488,7 +1510,29 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     if BEST_REFERENCE.search(norm):
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
+    turned = _PLUS_REFERENCE.search(norm)
+    turned_said = ""
+    if turned is not None and _same_words(turned["again"], turned["words"]):
+        turned_said = " ".join(
+            system_name(part, systems) if part.startswith("⟨S") else original_spelling(part, clause)
+            for part in turned[0].split()
+        ).replace("⟨B⟩", "the baseline")
+        # "ORFN-14 net + 1 ≤ ORFN-15 net": the subject's side first, as "≥ ⟨B⟩ + N" is read.
+        norm = (
+            f"{norm[: turned.start()]}{turned['subject']} {turned['words']} "
+            f"{_TURNED[turned['cmp']]} {turned['ref']} {turned['again'] or ''} "
+            f"{turned['sign']} {turned['num']}{norm[turned.end() :]}"
+        )
     offset = _REFERENCE_PLUS.search(norm)
+    # The metric's words said of both systems ("ORFN-15 aggregate net ≥ ORFN-14 aggregate net
+    # + 1"): its name, where no known metric is named.
+    repeated = ""
+    if offset is not None and not _same_words(
+        offset["again"], norm[: offset.start()].rsplit("⟩", 1)[-1]
+    ):
+        # "A net ≥ B recall + 1": other words after the reference than before the comparator
+        # are no repeat of the metric; left to the reading below.
+        offset = None
     if offset is not None:
         # "acc ≥ baseline + 0.1", "latency ≤ B − 5 ms": a margin from the reference's value,
         # read as the words say it ("at least 0.1 above the baseline"); it was "a number
@@ -1499,7 +1543,9 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         ref_tag = offset["sys"] or offset["ref"]
         said_as = f"{words[0]} {offset['num']} {words[1]} {ref_tag}"
         ref_name = "the baseline" if ref_tag == "⟨B⟩" else system_name(ref_tag, systems)
-        said = f"{offset['cmp']} {ref_name} {offset['sign']} {offset['num']}"
+        repeated = " ".join((offset["again"] or "").split())
+        again = f" {repeated}" if repeated else ""
+        said = turned_said or f"{offset['cmp']} {ref_name}{again} {offset['sign']} {offset['num']}"
         notes.append(f"{said!r} read as '{words[0]} {offset['num']} {words[1]} {ref_name}'")
         norm = f"{norm[: offset.start()]} {said_as} {norm[offset.end() :]}"
 
@@ -1998,6 +2044,10 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
             # "throttle event count down ≥ 30%": the words before the direction name the metric.
             metric = original_spelling(gain_name, text)
             notes.append(f"metric read from the words before the direction: {metric!r}")
+    if relational and metric is None and repeated:
+        # Read as the block's primary metric, 033's E7 would be judged on another number.
+        metric = original_spelling(repeated, text)
+        notes.append(f"metric read as {metric!r}, the words said of both systems")
     if metric is None and not relational:
         speedup = _speedup(text, rest, threshold, notes)
         if speedup is not None:
