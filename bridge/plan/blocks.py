@@ -285,6 +285,13 @@ def read_fields(doc: Document, start: int, end: int) -> list[Field]:
             # metrics without a word (trial T7).
             listed, j = _list_after(doc, j, end, indent)
             parts.extend(listed)
+        elif not parts and bullet is None and field_key(label) is not None:
+            # "**Success criterion**:" and right under it "- ORFN-15 aggregate net ≥ …" (033's
+            # E7, trial t14): the list is its value. Only items labelled by ids ("- C4: …")
+            # were read (as fields of their own); a list without them left the block with no
+            # criterion, and a warning that it wrote none.
+            listed, j = _items_under(doc, j, end, indent)
+            parts.extend(listed)
         fields.append(
             Field(
                 label=label, key=field_key(label) or "", value="\n".join(parts).strip(), line=i + 1
@@ -324,6 +331,38 @@ def _list_after(doc: Document, at: int, end: int, indent: int) -> tuple[list[str
             break
         k += 1
     return (items, k) if items else ([], at)
+
+
+def _items_under(doc: Document, at: int, end: int, indent: int) -> tuple[list[str], int]:
+    """
+    The items of the list that starts right at ``at`` at ``indent``, with no blank line before
+    it: each item's text (an id label such as ``C4:`` left out, its wrapped or nested lines
+    joined to it) and the index after the list. It ends at a blank line, at a line that is not
+    in the list, or at an item with a label of another kind (``- Strong result: …``, a tier
+    that :mod:`bridge.plan.unread_thresholds` shows). ``([], at)`` when no item is unlabelled:
+    a list of id-labelled items alone is read by :func:`_with_listed_values`.
+    """
+    lines = doc.lines
+    items: list[str] = []
+    unlabelled = False
+    k = at
+    while k < end and not doc.in_fence[k] and lines[k].strip():
+        line = lines[k]
+        bullet = _BULLET.match(line)
+        if bullet is not None and _indent(line) == indent:
+            rest = bullet.group("rest").strip()
+            found = _label(rest)
+            if found is not None and not _ITEM_ID.fullmatch(found[0]):
+                break
+            unlabelled = unlabelled or found is None
+            items.append(rest if found is None else found[1])
+        elif items and _indent(line) > indent:
+            nested = _BULLET.match(line)
+            items[-1] = f"{items[-1]} {nested.group('rest').strip() if nested else line.strip()}"
+        else:
+            break
+        k += 1
+    return (items, k) if unlabelled else ([], at)
 
 
 # Chinese text wraps without a space between its lines.

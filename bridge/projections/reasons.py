@@ -575,6 +575,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"指标解析为 \1（标准中写出的标识符）",
     ),
     (
+        lazy(rf"metric read as {_QUOTE}, the words said of both systems"),
+        r"指标解析为 \1（两个系统都用这些词指称它）",
+    ),
+    (
         lazy(rf"metric read from the words before the direction: {_QUOTE}"),
         r"指标取自方向词之前的文字：\1",
     ),
