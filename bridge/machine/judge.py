@@ -1234,15 +1234,7 @@ def _evaluate_on(
             "fractions, some as percentages; write them alike"
         )
     lower, way, word = _gain_way(criterion, name, metric, context)
-    if way.startswith("higher assumed") and any(
-        WORSE_READ.fullmatch(note) for note in criterion.notes
-    ):
-        # "does not degrade", «不退化»: which way is worse is the metric's own, and nothing
-        # says which that is; assumed higher, a rise of a loss-like metric read "met".
-        raise Inconclusive(
-            f"{name}: which way is worse is not known: set [metrics] higher_is_better = "
-            f'{{ "{name}" = true }} (or false) in bridge.toml'
-        )
+    _worse_way_known(criterion, name, way)
     threshold = criterion.threshold
     if criterion.ratio is not None and lower and criterion.ratio > 0:
         # "≥ 2× faster than B" naming no metric, of a primary metric where lower is better:
@@ -1339,6 +1331,24 @@ def _evaluate_on(
             )
             return VerdictKind.INCONCLUSIVE, reason + interpretation, None
     return kind, reason + interpretation, None if kind is VerdictKind.INCONCLUSIVE else worst
+
+
+def _worse_way_known(criterion: Criterion, name: str, way: str) -> None:
+    """
+    Refuse a limit on getting worse ("does not degrade", «不退化») of a metric whose better way
+    nothing says (``way`` from :func:`_gain_way` is "higher assumed"): assumed higher, a rise of
+    a loss-like metric read "met", on one value or on every label (review r35).
+
+    Raises:
+        Inconclusive: the clause is such a limit and the direction is assumed.
+    """
+    if way.startswith("higher assumed") and any(
+        WORSE_READ.fullmatch(note) for note in criterion.notes
+    ):
+        raise Inconclusive(
+            f"{name}: which way is worse is not known: set [metrics] higher_is_better = "
+            f'{{ "{name}" = true }} (or false) in bridge.toml'
+        )
 
 
 def _gain_way(
@@ -1493,6 +1503,7 @@ def _judge_per_item_gain(
     }
     labels = list(dict.fromkeys(label for s in systems for label in values[s]))
     lower, way, word = _gain_way(criterion, base, metric, context)
+    _worse_way_known(criterion, base, way)
     means = [mean_of(found) for by_label in values.values() for found in by_label.values()]
     scale = 100.0 if criterion.percent_scale and all(0.0 <= m <= 1.0 for m in means) else 1.0
     unit = "%" if criterion.mode is Mode.RELATIVE else (" pp" if criterion.percent_scale else "")

@@ -750,7 +750,7 @@ def _milestones_from_blocks(
 ) -> None:
     """
     Give tracker runs still without a milestone, once placed in a block, the one milestone whose
-    Runs or Goal cell names that block, with one warning per milestone; a block several
+    Runs cell names that block, with one warning per milestone; a block several
     milestones name gives none. 025's run-order table `| M0 | Curriculum 消融 | B2 |` and
     `| M1 | … | B1 |` beside a tracker with a Block column but no Milestone one left all five
     runs under "(no milestone)": the sanity milestone had no run, nothing ran alone first,
@@ -762,8 +762,9 @@ def _milestones_from_blocks(
         # The block named by itself: 018's M0 cell «JPH-M0-LOCAL、JPH-B0-OFFICIAL» names two
         # runs, and B0 inside a run id put thirteen B0 rows, five of them failed before bridge,
         # into the sanity milestone.
-        cells = " ".join(_ID_LIKE.sub(" ", text) for text in (milestone.runs_raw, milestone.goal))
-        for block in block_refs(cells, known):
+        # The Runs cell only: a goal may name a block it does not run (006's sanity M0
+        # "Complete Block 5 evidence", 005's M5 "B5 reuse"; review r35).
+        for block in block_refs(_ID_LIKE.sub(" ", milestone.runs_raw), known):
             holders.setdefault(block, []).append(milestone)
     given: dict[str, list[_Draft]] = {}
     for draft in drafts:

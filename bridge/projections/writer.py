@@ -23,6 +23,7 @@ log gives byte-identical fixed files and manifest (a rebuild never adds a versio
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import functools
@@ -838,10 +839,16 @@ class ProjectionWriter:
                         "bridge command rewrites it",
                     )
                 )
-            elif on_disk != sha256_text(text) and path in theirs and path in last:
-                # The researcher's own file, edited since bridge last wrote it: their edit, read
-                # by the next `bridge run`, not damage (018's tracker after a note was added
-                # read "modified … differs from the log", exit 1; trial t14).
+            elif (
+                on_disk != sha256_text(text)
+                and path in theirs
+                and path in last
+                and self._ours_below_marker(path, text)
+            ):
+                # The researcher's own file, edited since bridge last wrote it above bridge's
+                # marker: their edit, read by the next `bridge run`, not damage (018's tracker
+                # after a note was added read "modified … differs from the log", exit 1; trial
+                # t14). A change from the marker on, bridge's part, is drift as before.
                 found.append(Drift(path=path, kind="edited", detail=_UNREAD_EDIT))
             elif on_disk != sha256_text(text):
                 found.append(Drift(path=path, kind="modified", detail="differs from the log"))
@@ -856,6 +863,28 @@ class ProjectionWriter:
                     Drift(path=out.copy, kind="modified", detail="differs from its record")
                 )
         return found
+
+    def _ours_below_marker(self, path: str, rendered: str | bytes) -> bool:
+        """
+        Whether the researcher's file ``path`` holds, from bridge's marker on, what bridge
+        renders there now (``rendered``) or wrote there last (:data:`WRITTEN_DIR`): only the
+        part above the marker, theirs, was edited. A file without the marker is not.
+        """
+        try:
+            disk = (self.root / path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+        mark, ours = disk.partition(GENERATED_MARK)[1:]
+        if not mark:
+            return False
+        candidates = [
+            rendered.decode("utf-8", "replace") if isinstance(rendered, bytes) else rendered
+        ]
+        with contextlib.suppress(OSError):  # no note: only the rendering is bridge's
+            candidates.append(
+                (self.root / WRITTEN_DIR / path).read_text(encoding="utf-8", errors="replace")
+            )
+        return any(ours == c.partition(GENERATED_MARK)[2] for c in candidates)
 
     def write_to(self, state: PipelineState, out_dir: Path) -> list[Path]:
         """

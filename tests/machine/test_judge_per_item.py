@@ -64,6 +64,10 @@ def test_a_scope_of_every_item_is_read_with_the_threshold(text: str, said: str) 
         "DepthGate beats every baseline on accuracy",
         "accuracy > 0.5 on each run",
         "每个种子上 accuracy 均超过 0.5",
+        "DepthGate 在每个 seed 上 accuracy 均高于 Standard LoRA",
+        "accuracy > 0.8 in each case",
+        "accuracy > 0.8 on every fold",
+        "accuracy > 0.8 for each configuration",
     ],
 )
 def test_seeds_runs_and_compared_systems_are_no_items(text: str) -> None:
@@ -584,3 +588,21 @@ def test_runs_beating_the_baseline_on_the_whole_but_not_on_one_type(tmp_path: Pa
         "for each → not met"
     ), verdict
     assert "(each recorded label)" in results, results
+
+
+def test_a_limit_on_getting_worse_on_every_task_of_an_unknown_direction_is_open() -> None:
+    """ "fk_p95 does not degrade … on every task", fk_p95 0.9 against 0.5 on every task: a
+    lower-is-better p95 that rose was judged met (higher assumed) on every label, while the
+    same clause without the scope is left open asking for the direction (review r35)."""
+    values = {
+        (name_system, f"fk_p95{label}"): value
+        for name_system, value in ((_OURS, 0.9), (_THEIRS, 0.5))
+        for label in ("", "[math]", "[code]")
+    }
+    for text in (
+        "DepthGate fk_p95 does not degrade vs Standard LoRA on every task",
+        "DepthGate fk_p95 does not degrade vs Standard LoRA",
+    ):
+        verdict = _compared(text, values, metrics=("fk_p95",))
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, (text, verdict.reason)
+        assert "which way is worse is not known" in verdict.reason, verdict.reason

@@ -306,6 +306,11 @@ def test_an_unread_tracker_edit_and_a_rebuild_in_chinese(
     assert rebuilt.startswith("已根据 ") and "个事件重建产出文件（seq " in rebuilt, rebuilt
     kept = "refine-logs/EXPERIMENT_TRACKER.md 含有尚未被任何命令读取的修改：保持你写的样子"
     assert kept in rebuilt, rebuilt
+    # bridge's own part, from its marker on, damaged: drift, as before (review r35).
+    text = tracker.read_text(encoding="utf-8")
+    tracker.write_text("\n".join(text.splitlines()[:-6]) + "\n", encoding="utf-8")
+    out = _bridge("verify", "--project", str(project), code=1)
+    assert "已修改：refine-logs/EXPERIMENT_TRACKER.md 与日志不符" in out, out
     assert english_left(rebuilt, THEIRS) == [], rebuilt
 
 

@@ -1351,14 +1351,19 @@ def _parse(
 # training, and the systems compared.
 _NOT_ITEMS = (
     r"(?:seeds?|runs?|epochs?|steps?|iterations?|rounds?|times?|components?|baselines?|"
-    r"systems?|methods?|variants?|arms?|competitors?|one|other|of)\b"
+    r"systems?|methods?|variants?|arms?|competitors?|models?|trials?|folds?|cases?|settings?|"
+    r"config(?:uration)?s?|conditions?|experiments?|one|other|of)\b"
 )
-_NOT_ITEMS_ZH = r"(?:种子|运行|轮|步|基线|系统|方法|变体|对比)"
+# The same in a Chinese frame, where mixed-language plans write the English word («每个 seed 上»).
+_NOT_ITEMS_ZH = (
+    r"(?:种子|运行|轮|步|次|折|基线|系统|方法|变体|对比|模型|"
+    r"(?:seeds?|runs?|epochs?|steps?|folds?|trials?|models?|baselines?)\b)"
+)
 # The second word of a two-word item ("data source", "task family", "question type").
 _HEAD_NOUN = (
     r"(?:sources?|types?|famil(?:y|ies)|groups?|domains?|sets?|categor(?:y|ies)|class(?:es)?|"
     r"splits?|tasks?|languages?|generators?|subsets?|corpora|corpus|benchmarks?|scenarios?|"
-    r"environments?|levels?|buckets?|regions?)"
+    r"environments?|levels?|buckets?|regions?|sizes?|lengths?)"
 )
 _PER_ITEM_NOUN = (
     r"(?:question\s+|task\s+|problem\s+|query\s+)?(?:domain|split|task|type|category|class|"
