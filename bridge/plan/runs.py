@@ -1658,10 +1658,11 @@ def _proposed_beside_rows(
     blocks keep their proposed runs, with the ids they have without the table (``before``, or
     by position over every block), so ``[[runs]]`` entries naming them still apply. Empty (the
     table lists all the runs, as before) where a row names no block of the plan, where the
-    table names every block, or where a row has an id one of those runs would have. 033 (trial
-    t14): a two-row table for E6, added as bridge's warning on E6's ablation table advised,
-    made R001-R031 planned no more in `bridge plan`, R002 a run of no block whose entry
-    relabelled it, and removing the table renumbered R002 to R032.
+    table names every block (a block of a milestone whose Runs cell names a row is named), or
+    where a row has an id one of those runs would have. 033 (trial t14): a two-row table for
+    E6, added as bridge's warning on E6's ablation table advised, made R001-R031 planned no
+    more in `bridge plan`, R002 a run of no block whose entry relabelled it, and removing the
+    table renumbered R002 to R032.
     """
     runs = [d for d in rows if d.source == "tracker" and not d.task]
     if not runs or not plan.blocks:
@@ -1674,6 +1675,12 @@ def _proposed_beside_rows(
         if not ids:
             return []
         named.update(dict.fromkeys(ids))
+    # A milestone whose Runs cell names rows of the table (`| M2 | … | R7 (Block 2) |`) has its
+    # runs there: its blocks are the table's too, though the rows name another block.
+    listed = {d.id for d in runs}
+    for milestone in plan.milestones:
+        if set(re.findall(r"[\w.-]+", milestone.runs_raw)) & listed:
+            named.update(dict.fromkeys(milestone.blocks))
     # Computed over every block and then filtered: the ids are the ones the plan gives its
     # runs without the table, so adding or removing it renumbers nothing.
     kept = [d for d in _proposed(plan, [], before) if d.block not in named]
