@@ -169,16 +169,23 @@ def _names_no_runs(root: Path) -> bool:
         return False
 
 
-def _runs_from(first: RunSpec, tracker_file: str, language: str) -> str:
+def _runs_from(runs: Sequence[RunSpec], tracker_file: str, language: str) -> str:
     """
     Where ``bridge plan`` says the runs come from: the source of the first run, and for a run
-    table in the plan itself (025, no tracker file) "the plan's run table", not "tracker".
+    table in the plan itself (025, no tracker file) "the plan's run table", not "tracker";
+    ``+ proposed`` after it where other runs are proposed from the plan's blocks beside the
+    tracker's (033's table for E6 alone: "runs from tracker" read as if it were every run).
     """
+    from bridge.plan.runs import PROPOSED
     from bridge.projections.text import t
 
+    rows = next((r for r in runs if r.source == "tracker"), None)
+    beside = rows is not None and any(r.source == PROPOSED for r in runs)
+    first = rows if rows is not None and beside else runs[0]
+    said = first.source
     if first.source == "tracker" and (first.status_file or first.file) != tracker_file:
-        return t("plan_from_plan_table", language)
-    return first.source
+        said = t("plan_from_plan_table", language)
+    return f"{said} + {PROPOSED}" if beside else said
 
 
 def plan(args: Parsed) -> int:
@@ -303,7 +310,7 @@ def plan(args: Parsed) -> int:
     console.print(
         t("plan_sources", language).format(
             counts=summary[0],
-            source=_runs_from(runs[0], loaded.plan.tracker_file, language)
+            source=_runs_from(runs, loaded.plan.tracker_file, language)
             if runs
             else t("plan_nowhere", language),
             budget=f"{budget:g} GPU-h" if budget is not None else t("plan_not_stated", language),

@@ -1647,6 +1647,66 @@ def _block_rows_say(drafts: Sequence[_Draft], plan: Plan) -> None:
             draft.notes = row.notes  # the reason, when the Status cell does not give it
 
 
+def _proposed_beside_rows(
+    plan: Plan,
+    rows: Sequence[_Draft],
+    warnings: list[PlanWarning],
+    before: Sequence[ProposedBefore],
+) -> list[_Draft]:
+    """
+    The runs proposed from the blocks a tracker run table has no row of, where every run row of
+    it names its block in a Block column: a table for some blocks adds their runs, and the other
+    blocks keep their proposed runs, with the ids they have without the table (``before``, or
+    by position over every block), so ``[[runs]]`` entries naming them still apply. Empty (the
+    table lists all the runs, as before) where a row names no block of the plan, where the
+    table names every block (a block of a milestone whose Runs cell names a row is named), or
+    where a row has an id one of those runs would have. 033 (trial t14): a two-row table for
+    E6, added as bridge's warning on E6's ablation table advised, made R001-R031 planned no
+    more in `bridge plan`, R002 a run of no block whose entry relabelled it, and removing the
+    table renumbered R002 to R032.
+    """
+    runs = [d for d in rows if d.source == "tracker" and not d.task]
+    if not runs or not plan.blocks:
+        return []
+    order = [b.id for b in plan.blocks]
+    titles = {b.id: b.title for b in plan.blocks}
+    named: dict[str, None] = {}
+    for draft in runs:
+        ids = block_cell_ids(draft.block_cell, order, titles) if draft.block_cell else ()
+        if not ids:
+            return []
+        named.update(dict.fromkeys(ids))
+    # A milestone whose Runs cell names rows of the table (`| M2 | … | R7 (Block 2) |`) has its
+    # runs there: its blocks are the table's too, though the rows name another block.
+    listed = {d.id for d in runs}
+    for milestone in plan.milestones:
+        if set(re.findall(r"[\w.-]+", milestone.runs_raw)) & listed:
+            named.update(dict.fromkeys(milestone.blocks))
+    # Computed over every block and then filtered: the ids are the ones the plan gives its
+    # runs without the table, so adding or removing it renumbers nothing.
+    kept = [d for d in _proposed(plan, [], before) if d.block not in named]
+    # A table that numbers its rows as bridge numbers proposed runs (006's R001-R010 for B5, B6
+    # and B8, its other blocks frozen as done) is the plan's whole run list, as before.
+    taken = {d.id for d in rows}
+    if not kept or any(d.id in taken for d in kept):
+        return []
+    _block_rows_say(kept, plan)
+    blocks = list(dict.fromkeys(d.block for d in kept))
+    first = runs[0]
+    warnings.append(
+        PlanWarning(
+            file=first.file,
+            line=first.line,
+            message=f"the tracker's run rows name block{'s' if len(named) > 1 else ''} "
+            f"{_and(list(named))} only: block{'s' if len(blocks) > 1 else ''} {_and(blocks)} "
+            f"keep{'' if len(blocks) > 1 else 's'} the runs proposed from the plan "
+            f"({len(kept)} {_runs_word(len(kept))}); list a block's runs in the table to "
+            "replace them",
+        )
+    )
+    return kept
+
+
 def _grid_drafts(config: Config) -> list[_Draft]:
     grid = config.grid
     if grid is None:
@@ -1756,12 +1816,14 @@ def _overlay_proposed(
         return []
     for was in gone:
         seed = f", seed {was.seed}" if was.seed is not None else ""
+        # A run an older bridge relabelled to no block (033's R002, trial t14): not "(block )".
+        where = f"block {was.block}" if was.block else "no block"
         warnings.append(
             PlanWarning(
                 file=config.file or "bridge.toml",
                 line=next(e.line for e in config.runs if e.id == was.run_id),
                 message=f"[[runs]] {was.run_id} names a run the plan no longer proposes "
-                f"(block {was.block}{seed}): the entry applies to no run; remove it, or put "
+                f"({where}{seed}): the entry applies to no run; remove it, or put "
                 "the seed or system back in the plan",
             )
         )
@@ -1817,6 +1879,8 @@ def build_runs(
     drafts = _tracker_drafts(plan, writes_code=config.implementer.get("kind") == "agent")
     _milestones_from_plan(drafts, plan, config.systems, warnings)
     _milestones_in_ids(drafts, plan, warnings)
+    beside = _proposed_beside_rows(plan, drafts, warnings, proposed_before)
+    drafts += beside
     by_id = {d.id: d for d in drafts}
     config_file = config.file or "bridge.toml"
     seeded: dict[str, list[_Draft]] = {}
@@ -1846,7 +1910,7 @@ def build_runs(
             )
         drafts.append(draft)
         by_id[draft.id] = draft
-    proposed = False
+    proposed = bool(beside)
     if not drafts:
         drafts = _proposed(plan, warnings, proposed_before)
         proposed = bool(drafts)

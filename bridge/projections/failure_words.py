@@ -184,7 +184,7 @@ def unsplit_reason(
 # block's seeds cut, a compared system taken out: 033's E5 cut from 11 seeds to 9, trial t10):
 # the same mechanism as a deleted row's, and its Chinese.
 _UNPROPOSED = lazy(
-    r"the plan no longer proposes (\S+) \(block (.+?)(?:, seed (-?\d+))?\)"
+    r"the plan no longer proposes (\S+) \((?:block (.+?)|no block)(?:, seed (-?\d+))?\)"
     r"(; its result is kept in the log, not counted|, and bridge never ran it)"
 )
 
@@ -195,7 +195,9 @@ def unproposed_reason(run_id: str, block: str, seed: int | None, ran: bool) -> s
     the plan no longer proposes it: its result stays in the log (``ran`` False: it never
     launched, and has none).
     """
-    what = f"{run_id} (block {block}" + (f", seed {seed})" if seed is not None else ")")
+    # A run relabelled to no block by an older bridge (033's R002, trial t14) printed "(block )".
+    where = f"block {block}" if block else "no block"
+    what = f"{run_id} ({where}" + (f", seed {seed})" if seed is not None else ")")
     if not ran:
         return f"the plan no longer proposes {what}, and bridge never ran it"
     return f"the plan no longer proposes {what}; its result is kept in the log, not counted"
@@ -243,7 +245,8 @@ def split_in_language(reason: str, language: str) -> str:
         return carried_words(standing.group(1), standing.group(2), language)
     if (gone := _UNPROPOSED.fullmatch(reason)) is not None:
         run_id, block, seed, tail = gone.groups()
-        what = f"{run_id}（实验块 {block}" + (f"，种子 {seed}）" if seed is not None else "）")
+        where = f"实验块 {block}" if block else "无实验块"
+        what = f"{run_id}（{where}" + (f"，种子 {seed}）" if seed is not None else "）")
         if tail.startswith(";"):
             return f"计划不再提出 {what}；其结果保留在日志中，不计入"
         return f"计划不再提出 {what}，bridge 未曾运行它"

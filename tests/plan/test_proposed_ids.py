@@ -203,3 +203,51 @@ def test_033_a_runs_entry_keeps_naming_the_run_it_was_written_for(tmp_path: Path
         )
         for w in cut.warnings
     ), [w.message for w in cut.warnings]
+
+
+_E6_ROWS = """\
+## Ablation runs (real robot, Exp 6)
+
+| Run ID | Block | System | Seed | Status | Notes |
+|---|---|---|---|---|---|
+| A-YAW | E6 | ORFN-yaw only | 0 | TODO | 5 trials Scissors |
+| A-H | E6 | ORFN-H only | 0 | TODO | 5 trials Scissors |
+
+"""
+
+
+@needs_shared
+def test_033_rows_for_one_block_keep_the_other_blocks_proposed_runs(tmp_path: Path) -> None:
+    """033's tracker given a table for E6 alone, before any run (as bridge's warning on E6's
+    ablation table advises): its 3 runs were all the plan had, E1-E5's 24 proposed runs gone.
+    Now the rows take E6's place, and every other block keeps its runs and ids."""
+    project = as_project("033", tmp_path / "p")
+    alone = {r.id: (r.block, r.source) for r in load_project(project).runs}
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    tracker.write_text(text.replace("## Week 4", _E6_ROWS + "## Week 4", 1), encoding="utf-8")
+    loaded = load_project(project)
+    runs = {r.id: (r.block, r.source) for r in loaded.runs}
+    assert runs == {
+        **{run_id: said for run_id, said in alone.items() if said[0] != "E6"},
+        "A-YAW": ("E6", "tracker"),
+        "A-H": ("E6", "tracker"),
+    }
+    assert len(runs) == 26
+    assert loaded.needs_confirmation  # the proposed runs still wait for `bridge approve`
+    assert any(
+        w.message.startswith(
+            "the tracker's run rows name block E6 only: blocks E1, E2, E3, E4 and E5 keep the "
+            "runs proposed from the plan (24 runs)"
+        )
+        for w in loaded.warnings
+    )
+
+
+@needs_shared
+def test_006_rows_numbered_as_proposed_runs_are_all_its_runs(tmp_path: Path) -> None:
+    """006's "Remaining Runs" R001-R010 name B5, B6 and B8 (its other blocks frozen as done):
+    its ids are the ones bridge would give proposed runs, so the table is the whole run list."""
+    runs = load_project(as_project("006", tmp_path / "p")).runs
+    assert [r.id for r in runs if r.source == "tracker"] == [f"R{n:03d}" for n in range(1, 11)]
+    assert all(r.source == "tracker" for r in runs)
