@@ -609,7 +609,12 @@ class ProjectionWriter:
         if ours is None:
             return False
         mark = GENERATED_MARK.encode()
-        if mark not in theirs or theirs.partition(mark)[2] != ours.partition(mark)[2]:
+        if mark not in theirs:
+            return False
+        below = theirs.partition(mark)[2]
+        if below != ours.partition(mark)[2] and not self._below_as_in_a_version(
+            projection.path, below, state
+        ):
             return False
         # A line the researcher changed that bridge does not write as they wrote it (INVALID
         # or passed over bridge's Status on a row it ran: bridge writes its own back) keeps
@@ -636,6 +641,29 @@ class ProjectionWriter:
             or _cells_carried(line, ours_rows, now_rows)
             for line in theirs.partition(mark)[0].decode("utf-8", "replace").splitlines()
         )
+
+    def _below_as_in_a_version(self, path: str, below: bytes, state: PipelineState) -> bool:
+        """
+        Whether ``below``, the part of the researcher's file ``path`` from bridge's marker on,
+        is that part as one of bridge's kept versions of the file has it (its timestamped
+        copies, newest first): the file was saved from an editor holding that earlier write,
+        so the part is bridge's words, nothing of theirs (018, trial t14: a note added in an
+        editor opened before the run kept an `.edited.md` copy said to hold text found only
+        there). A copy missing or changed since it was recorded is no evidence.
+        """
+        mark = GENERATED_MARK.encode()
+        for out in reversed(state.outputs):
+            if out.path != path or not out.copy:
+                continue
+            try:
+                data = (self.root / out.copy).read_bytes()
+            except OSError:
+                continue
+            if sha256_text(data) != out.sha256 or mark not in data:
+                continue
+            if data.partition(mark)[2] == below:
+                return True
+        return False
 
     def _last_write(
         self, path: str, previous: OutputWritten, versioned: OutputWritten | None

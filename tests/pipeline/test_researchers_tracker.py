@@ -1769,3 +1769,36 @@ def test_a_negative_result_word_on_a_run_bridge_ran_is_said_not_taken(project: P
         "R2 已成功，追踪表的 Status 被改为 failed（按图例是已完成运行的负结果）：bridge 不从 "
         "Status 的词取判定"
     ), line
+
+
+def test_an_editor_save_of_bridges_earlier_words_keeps_no_copy(project: Path) -> None:
+    """018 (trial t14): the tracker as an editor held it from an earlier `bridge run`, saved back
+    with one note added after R2 ran again: only bridge's own words differed (R2's Notes, the
+    marker section's seq and counts), the note was in the tracker, yet bridge kept an
+    `.edited.md` copy and said "text you wrote there is only in that copy". Bridge's earlier
+    version (its timestamped copy) tells its words apart: no copy, the note stays."""
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R2", milestone="M1")])
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    held = tracker.read_text()  # what the editor opened
+    bridge = Bridge(project)
+    try:
+        bridge.retry("R2", force=True)
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    assert "attempt 2" in _row(project, "R2")
+    noted = held.replace("# Experiment Tracker\n", "# Experiment Tracker\n\nMy note.\n", 1)
+    tracker.write_text(noted)
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    assert "\nMy note.\n" in tracker.read_text()
+    assert "attempt 2" in _row(project, "R2")
+    assert list((project / "refine-logs").glob("EXPERIMENT_TRACKER.edited*")) == []
