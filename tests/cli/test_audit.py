@@ -60,9 +60,11 @@ class TestAuditCommands:
         tracker.write_text(tracker.read_text().replace("QUEUED", "DONE"))
         assert main(["verify", "--project", str(project)]) == 0
         out = capsys.readouterr().out
+        # This log read no tracker of the researcher's: the file is the one bridge writes whole,
+        # which no `bridge run` reads, so it is said to be held, not read next (040, trial t14).
         assert (
-            "your edit: refine-logs/EXPERIMENT_TRACKER.md holds an edit no command has read yet "
-            "(the next `bridge run` reads it)"
+            "your edit: refine-logs/EXPERIMENT_TRACKER.md holds your edit of the tracker bridge "
+            "writes whole: left as you wrote it and no longer updated"
         ) in out, out
         assert "modified" not in out and "ok: " in out
         manifest = project / "MANIFEST.md"
