@@ -896,6 +896,9 @@ def run(args: Parsed) -> int:
         plan = bridge.status().plan
         for line in kept_copies(root, started, language, plan.inputs if plan else None):
             console.print(line)
+        # bridge's own tracker, edited: left unwritten, said (040 went stale in silence).
+        for held in bridge.trackers_held():
+            console.print(t("tracker_held", language).format(file=held))
         if not _inside(Path.cwd().resolve(), root):
             console.print(t("plan_project", language).format(root=root))
         # The must-run runs whose evidence is missing (failed, failed before bridge, or a

@@ -212,6 +212,7 @@ def verify(args: Parsed) -> int:
     from bridge.cli.handlers import run_active
     from bridge.pipeline.audit import open_store
     from bridge.pipeline.audit import verify as verify_log
+    from bridge.projections.writer import HELD_EDIT
 
     root = project_root(args)
     overrides(args)
@@ -278,7 +279,12 @@ def verify(args: Parsed) -> int:
     # The researcher's tracker edit, not yet read: said, and no failure (the next run reads it).
     edited = [d for d in report.drift if d.kind == "edited"]
     for drift in report.drift:
-        if drift in edited:
+        if drift in edited and zh and drift.detail == HELD_EDIT:
+            console.print(
+                f"你的修改：{drift.path} 含有你对 bridge 整体写出的追踪表的修改：保持你写的样子，"
+                "不再更新（把笔记移到你自己的文件并删除它，bridge 会重新写出）"
+            )
+        elif drift in edited:
             console.print(
                 f"你的修改：{drift.path} 含有尚未被任何命令读取的修改（下一次 `bridge run` 会读取）"
                 if zh

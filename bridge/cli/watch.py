@@ -114,6 +114,8 @@ def kept_lines(
             )
     for said, ids in statuses.items():
         match said:
+            case StatusKept(written=word, finding=True):
+                lines.append(_finding_line(word, ids, zh))
             case StatusKept(written=word, in_plan=in_plan):
                 lines.append(_status_line(word, ids, zh, in_plan=in_plan))
             case StatusNotTaken(ended=ended, written=word, in_plan=in_plan):
@@ -160,6 +162,34 @@ def _not_applied_line(
         f"{word}: not applied (bridge counts only results it recorded){back}. "
         f"`bridge retry {again}` runs {it} again; a word "
         f"of the tracker's for not running (SKIPPED — <reason>) as the Status leaves {it} out."
+    )
+
+
+def _finding_line(word: str, ids: Sequence[str], zh: bool) -> str:
+    """
+    The line for succeeded runs whose tracker Status the researcher set to ``word``, a word
+    their legend gives a finished run's negative result (018's `failed`, "方法/任务失败"): their
+    verdict on the method, which bridge does not take from a Status (it judges blocks on the
+    plan's criteria), so it writes its done word back; the line names the row, the word, why,
+    and where the finding stays (the row's Notes before bridge's part, which bridge keeps).
+    Before, the word was written over with only the generic "edit kept in a copy" line.
+    """
+    named = _runs_named(list(ids), zh)
+    if zh:
+        return (
+            f"{named} 已成功，追踪表的 Status 被改为 {word}（按图例是已完成运行的负结果）："
+            "bridge 不从 Status 的词取判定（实验块按计划的成功标准和运行的数值判定），"
+            f"所以该行的 Status 写回已完成的状态，{word} 只在副本中；要记下这个结论，请写在该行的"
+            " Notes 中（bridge 那部分之前的文字会保留）。"
+        )
+    one = len(ids) == 1
+    return (
+        f"{named} succeeded, and the tracker's Status now says {word} (by its legend a "
+        "finished run's negative result): bridge takes no verdict from a "
+        "Status word (it judges the block on the plan's criteria and the run's numbers), so "
+        f"{'the row' if one else 'their rows'} read{'s' if one else ''} done again and {word} "
+        "is only in the copy; to keep that finding, write it in the row's Notes (the text "
+        "before bridge's part stays)."
     )
 
 

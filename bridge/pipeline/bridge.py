@@ -168,6 +168,14 @@ class Bridge:
 
         return handoff_summary(self.status())
 
+    def trackers_held(self) -> list[str]:
+        """
+        The tracker bridge writes whole (the project has none) when it holds the researcher's
+        edit, which bridge leaves in place and so no longer updates the file
+        (:meth:`~bridge.projections.writer.ProjectionWriter.held_by_edit`); ``[]`` otherwise.
+        """
+        return self._session.writer.held_by_edit(self._session.state())
+
     @property
     def kept_settings(self) -> Mapping[str, tuple[ev.SpecChange | StatusSaid, ...]]:
         """

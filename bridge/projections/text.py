@@ -493,6 +493,18 @@ _WORDS: dict[str, tuple[str, str]] = {
         "已读取你对 {file} 的修改；你留下的原文保存在 {copy}：bridge 填写它运行过的行的 Status "
         "与 Notes 以及标记以下的全部内容，写在那里的文字只在该副本中（请把笔记写在标记之上）",
     ),
+    "tracker_held": (
+        "{file} is no longer updated: bridge writes that file whole from its log (the project "
+        "has no tracker of its own), and it now holds your edit, which bridge leaves as you "
+        "wrote it rather than write over it, so its runs' Status and Notes stop at bridge's last "
+        "write (the results and `bridge status` go on). To have it updated again, move your "
+        "notes to a file of your own (or to the plan) and delete {file}: the next `bridge run` "
+        "writes it again",
+        "{file} 不再更新：bridge 根据日志写出整个文件（项目没有自己的追踪表），而它现在含有你的"
+        "修改；bridge 保留你写的内容、不覆盖它，因此其中运行的 Status 与 Notes 停在 bridge 上一次"
+        "写入时（结果文件和 `bridge status` 照常更新）。要让它重新更新，请把你的笔记移到你自己的"
+        "文件（或计划）中并删除 {file}：下一次 `bridge run` 会重新写出它",
+    ),
     "plan_more_warnings": (
         "… and {n} more warnings (bridge plan --json)",
         "… 另有 {n} 条警告（bridge plan --json）",

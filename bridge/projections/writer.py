@@ -42,7 +42,7 @@ import attrs
 from bridge.events.types import OutputWritten
 from bridge.machine.fold import PipelineState
 from bridge.plan.notes_label import BRIDGE_LABEL
-from bridge.plan.plan_section import GENERATED_MARK
+from bridge.plan.plan_section import GENERATED_MARK, is_generated_tracker
 from bridge.projections import (
     code_review,
     compact_log,
@@ -58,6 +58,7 @@ from bridge.value_methods import value_methods
 
 __all__ = [
     "DEFAULT_PROJECTIONS",
+    "HELD_EDIT",
     "MANIFEST_PATH",
     "WRITTEN_DIR",
     "BeforeReplace",
@@ -138,6 +139,12 @@ class Projection:
 
 # What `bridge verify` and `bridge rebuild` say of a tracker holding the researcher's edit.
 _UNREAD_EDIT = "holds an edit no command has read yet (the next `bridge run` reads it)"
+#: What `bridge verify` says of bridge's own tracker holding the researcher's edit, which no
+#: command reads (:meth:`ProjectionWriter.held_by_edit`): "the next run reads it" was untrue.
+HELD_EDIT = (
+    "holds your edit of the tracker bridge writes whole: left as you wrote it and no longer "
+    "updated (move your notes to a file of your own and delete it to have it written again)"
+)
 
 
 @value_methods
@@ -603,7 +610,12 @@ class ProjectionWriter:
         if ours is None:
             return False
         mark = GENERATED_MARK.encode()
-        if mark not in theirs or theirs.partition(mark)[2] != ours.partition(mark)[2]:
+        if mark not in theirs:
+            return False
+        below = theirs.partition(mark)[2]
+        if below != ours.partition(mark)[2] and not self._below_as_in_a_version(
+            projection.path, below, state
+        ):
             return False
         # A line the researcher changed that bridge does not write as they wrote it (INVALID
         # or passed over bridge's Status on a row it ran: bridge writes its own back) keeps
@@ -630,6 +642,29 @@ class ProjectionWriter:
             or _cells_carried(line, ours_rows, now_rows)
             for line in theirs.partition(mark)[0].decode("utf-8", "replace").splitlines()
         )
+
+    def _below_as_in_a_version(self, path: str, below: bytes, state: PipelineState) -> bool:
+        """
+        Whether ``below``, the part of the researcher's file ``path`` from bridge's marker on,
+        is that part as one of bridge's kept versions of the file has it (its timestamped
+        copies, newest first): the file was saved from an editor holding that earlier write,
+        so the part is bridge's words, nothing of theirs (018, trial t14: a note added in an
+        editor opened before the run kept an `.edited.md` copy said to hold text found only
+        there). A copy missing or changed since it was recorded is no evidence.
+        """
+        mark = GENERATED_MARK.encode()
+        for out in reversed(state.outputs):
+            if out.path != path or not out.copy:
+                continue
+            try:
+                data = (self.root / out.copy).read_bytes()
+            except OSError:
+                continue
+            if sha256_text(data) != out.sha256 or mark not in data:
+                continue
+            if data.partition(mark)[2] == below:
+                return True
+        return False
 
     def _last_write(
         self, path: str, previous: OutputWritten, versioned: OutputWritten | None
@@ -813,6 +848,38 @@ class ProjectionWriter:
             candidate = str(base.with_name(f"{stem}_{n}{base.suffix}"))
         return candidate
 
+    def held_by_edit(self, state: PipelineState) -> list[str]:
+        """
+        The files bridge wrote whole (its own tracker, written because the project has none:
+        "edit the plan, not this file") that hold an edit of the researcher's, so bridge leaves
+        them unwritten: no plan reads them, so their text cannot be carried into the next
+        write, and writing over it would lose it (:meth:`_edit_not_taken`). Until the edit is
+        gone the file stays as the researcher left it, its runs' Status as of bridge's last
+        write: ``bridge run`` says so (040, trial t14: after a note was added the tracker stayed
+        at seq 77 while the results went on to seq 99, and nothing said why).
+        """
+        if state.plan is None or state.plan.tracker_text:
+            return []  # the researcher's own tracker: their edit is read and carried
+        last = {out.path: out.sha256 for out in state.outputs}
+        pending = self._pending(last)
+        held: list[str] = []
+        for projection in self.projections:
+            if not projection.researchers_file or projection.path not in last:
+                continue
+            fixed = self.root / projection.path
+            current = _file_sha(fixed)
+            if current is None or current == last[projection.path]:
+                continue
+            if current in pending.get(projection.path, ()):
+                continue  # bridge's own write, not logged before it stopped
+            try:
+                text = fixed.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if is_generated_tracker(text):
+                held.append(projection.path)
+        return held
+
     def drift(self, state: PipelineState) -> list[Drift]:
         """
         Compare the files on disk with what the log says they must be; return the differences.
@@ -823,6 +890,7 @@ class ProjectionWriter:
         found: list[Drift] = []
         last = {out.path: out.sha256 for out in state.outputs}  # each file's latest write
         theirs = {p.path for p in self.projections if p.researchers_file}
+        held = set(self.held_by_edit(state))
         for path, text in self.render_all(state).items():
             on_disk = _file_sha(self.root / path)
             if on_disk is None:
@@ -843,13 +911,15 @@ class ProjectionWriter:
                 on_disk != sha256_text(text)
                 and path in theirs
                 and path in last
-                and self._ours_below_marker(path, text)
+                and (path in held or self._ours_below_marker(path, text))
             ):
                 # The researcher's own file, edited since bridge last wrote it above bridge's
                 # marker: their edit, read by the next `bridge run`, not damage (018's tracker
                 # after a note was added read "modified … differs from the log", exit 1; trial
-                # t14). A change from the marker on, bridge's part, is drift as before.
-                found.append(Drift(path=path, kind="edited", detail=_UNREAD_EDIT))
+                # t14). A change from the marker on, bridge's part, is drift as before; a
+                # tracker bridge writes whole and left as the researcher edited it is theirs.
+                said = HELD_EDIT if path in held else _UNREAD_EDIT
+                found.append(Drift(path=path, kind="edited", detail=said))
             elif on_disk != sha256_text(text):
                 found.append(Drift(path=path, kind="modified", detail="differs from the log"))
         for out in state.outputs:

@@ -52,11 +52,25 @@ class TestAuditCommands:
     def test_verify_names_a_hand_edited_tracker(
         self, project: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """A hand-edited tracker is reported as drifted, exit 1."""
+        """A hand-edited tracker is the researcher's edit, not yet read: named as such, and no
+        failure (018's tracker with a note added read "modified … differs from the log", exit 1,
+        the normal loop of editing and checking called damage; trial t14). A hand-edited
+        results page is still drift, exit 1."""
         tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
         tracker.write_text(tracker.read_text().replace("QUEUED", "DONE"))
+        assert main(["verify", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        # This log read no tracker of the researcher's: the file is the one bridge writes whole,
+        # which no `bridge run` reads, so it is said to be held, not read next (040, trial t14).
+        assert (
+            "your edit: refine-logs/EXPERIMENT_TRACKER.md holds your edit of the tracker bridge "
+            "writes whole: left as you wrote it and no longer updated"
+        ) in out, out
+        assert "modified" not in out and "ok: " in out
+        manifest = project / "MANIFEST.md"
+        manifest.write_text(manifest.read_text() + "\nedited\n")
         assert main(["verify", "--project", str(project)]) == 1
-        assert "refine-logs/EXPERIMENT_TRACKER.md" in capsys.readouterr().out
+        assert "modified: MANIFEST.md differs from the log" in capsys.readouterr().out
 
     def test_projections_behind_the_log_are_not_called_modified(
         self, project: Path, capsys: pytest.CaptureFixture[str]
@@ -85,11 +99,11 @@ class TestAuditCommands:
         out = capsys.readouterr().out
         assert "being written: refine-logs/EXPERIMENT_TRACKER.md (a bridge run is active)" in out
         assert "ok: " in out
-        # A hand edit is still an edit, whatever runs.
+        # A hand edit is still an edit, whatever runs: the researcher's, said as such.
         tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
         tracker.write_text(tracker.read_text() + "\nmy note\n")
-        assert main(["verify", "--project", str(project)]) == 1
-        assert "modified: refine-logs/EXPERIMENT_TRACKER.md" in capsys.readouterr().out
+        main(["verify", "--project", str(project)])
+        assert "your edit: refine-logs/EXPERIMENT_TRACKER.md" in capsys.readouterr().out
 
     def test_verify_names_the_first_forged_seq(
         self, project: Path, capsys: pytest.CaptureFixture[str]

@@ -1733,3 +1733,72 @@ def test_025_failed_rows_of_the_plans_own_table_do_not_run_again_after_a_plan_ed
         failed = {r: len(v.attempts) for r, v in runs.items() if v.attempts}
         assert failed and set(failed.values()) == {1}, failed
         assert all(runs[r].state is RunState.FAILED for r in failed), runs
+
+
+def test_a_negative_result_word_on_a_run_bridge_ran_is_said_not_taken(project: Path) -> None:
+    """018 (trial t14): the researcher set `failed` (the legend's "方法/任务失败", a finished
+    run's negative result) on a row bridge ran and recorded done; `bridge run` wrote `passed`
+    back with only the generic "edit kept in a copy, write notes above the marker" line, though
+    the edit was above the marker. The row, the word, why it is not taken and where the finding
+    stays are said now (the word reads as done, so no other line named it)."""
+    from bridge.cli.watch import kept_lines
+    from tests.cli.conftest import bridge_cli
+
+    _first_run(project)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    legend = "## Status Legend\n- `failed` — negative result (the method failed)\n\n"
+    tracker.write_text(tracker.read_text().replace("\n\n", f"\n\n{legend}", 1))
+    _set_status(project, "R2", "failed")
+    done = bridge_cli("run", "--plain", "--project", str(project), cwd=project.parent)
+    said = (
+        "R2 succeeded, and the tracker's Status now says failed (by its legend a finished "
+        "run's negative result): bridge takes no verdict from a Status word (it judges the "
+        "block on the plan's criteria and the run's numbers), so the row reads done again and "
+        "failed is only in the copy; to keep that finding, write it in the row's Notes (the "
+        "text before bridge's part stays)."
+    )
+    assert said in " ".join(done.stdout.split()), done.stdout + done.stderr
+    assert "| DONE |" in _row(project, "R2")
+    (kept,) = (project / "refine-logs").glob("EXPERIMENT_TRACKER.edited*")
+    assert "| failed |" in kept.read_text()
+    # The same in Chinese, for a Chinese plan's console.
+    from bridge.pipeline.steps.row_status import StatusKept
+
+    (line,) = kept_lines({"R2": (StatusKept(written="failed", in_plan=False, finding=True),)}, "zh")
+    assert line.startswith(
+        "R2 已成功，追踪表的 Status 被改为 failed（按图例是已完成运行的负结果）：bridge 不从 "
+        "Status 的词取判定"
+    ), line
+
+
+def test_an_editor_save_of_bridges_earlier_words_keeps_no_copy(project: Path) -> None:
+    """018 (trial t14): the tracker as an editor held it from an earlier `bridge run`, saved back
+    with one note added after R2 ran again: only bridge's own words differed (R2's Notes, the
+    marker section's seq and counts), the note was in the tracker, yet bridge kept an
+    `.edited.md` copy and said "text you wrote there is only in that copy". Bridge's earlier
+    version (its timestamped copy) tells its words apart: no copy, the note stays."""
+    write_project(project, [Run(id="S1", milestone="M0"), Run(id="R2", milestone="M1")])
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    held = tracker.read_text()  # what the editor opened
+    bridge = Bridge(project)
+    try:
+        bridge.retry("R2", force=True)
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    assert "attempt 2" in _row(project, "R2")
+    noted = held.replace("# Experiment Tracker\n", "# Experiment Tracker\n\nMy note.\n", 1)
+    tracker.write_text(noted)
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    assert "\nMy note.\n" in tracker.read_text()
+    assert "attempt 2" in _row(project, "R2")
+    assert list((project / "refine-logs").glob("EXPERIMENT_TRACKER.edited*")) == []

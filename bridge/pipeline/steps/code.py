@@ -514,9 +514,13 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                 # Not DONE_STATUSES: a FAILED or INVALID written on a row bridge ran and
                 # recorded done is the researcher's word about its result (trial R2).
                 ours = row is not None and row_status.status_written_by_bridge(row, tracker_file)
+                # 018's `failed`, by its legend a finished run's negative result: it reads as
+                # done, yet it is the researcher's finding, not the `passed` bridge wrote there
+                # (trial t14: written back in silence).
+                finding = row_status.negative_result_word(row) if ours and row else ""
                 if (
                     row is not None
-                    and row.status not in ("done", "running")
+                    and (row.status not in ("done", "running") or finding)
                     and (ours or row.status not in ("todo", "unknown"))
                     and not (
                         ours
@@ -534,9 +538,9 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                     # of the plan's own table bridge does not write: its "to run" word is the
                     # one it had when bridge ran it (025's ❌ rows, said changed at every run),
                     # and nothing is written back there (in_plan).
-                    written = " ".join(row.status_raw.replace("**", "").split())
+                    written = finding or " ".join(row.status_raw.replace("**", "").split())
                     s.status_said[new.run_id] = row_status.StatusKept(
-                        written=written, in_plan=not ours
+                        written=written, in_plan=not ours, finding=bool(finding)
                     )
             continue
         changes = _changes(old.spec, spec)

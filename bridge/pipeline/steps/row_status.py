@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 import attrs
 
 from bridge.events import types as ev
+from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import RunState
 from bridge.pipeline import retries
@@ -24,7 +25,12 @@ from bridge.plan.runs import RunSpec
 from bridge.plan.status_legend import untrusted_status
 from bridge.plan.text import Document
 from bridge.plan.tracker import seed_row
-from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
+from bridge.plan.vocabulary import (
+    NEGATIVE_RESULT,
+    NEGATIVE_RESULT_ZH,
+    OUT_OF_SCOPE_STATUSES,
+    normalise_status,
+)
 from bridge.projections.failure_words import TRACKER_ROW_NOW
 from bridge.projections.tracker import STATUS_WORDS
 
@@ -35,6 +41,7 @@ __all__ = [
     "StatusNotTaken",
     "StatusSaid",
     "asked_of",
+    "negative_result_word",
     "requested_events",
     "settled_for",
     "status_written_by_bridge",
@@ -73,11 +80,15 @@ class StatusKept:
     """
     A succeeded run whose Status the researcher set to ``written`` (TODO, SKIPPED, INVALID):
     bridge keeps its result, and writes its done status back in the researcher's tracker;
-    ``in_plan``: the row is in the plan's own run table (025), where bridge writes nothing.
+    ``in_plan``: the row is in the plan's own run table (025), where bridge writes nothing;
+    ``finding``: ``written`` is a word the tracker's legend gives a finished run's negative
+    result (018's `failed`, "方法/任务失败"): the researcher's verdict on the method, which bridge
+    does not take from a Status word either (:func:`negative_result_word`).
     """
 
     written: str
     in_plan: bool
+    finding: bool = False
 
 
 @attrs.frozen
@@ -148,6 +159,25 @@ def asked_of(
         return Requested(status=written, reason="", out_of_scope=False)
     # How bridge's last attempt ended ("FAILED"), not "TODO" for a run waiting to run again.
     return NotApplied(bridge_word=STATUS_WORDS[run.attempts[-1].state], written=written)
+
+
+def negative_result_word(row: RunSpec) -> str:
+    """
+    The Status word of ``row`` when its tracker's legend says that word is a finished run's
+    negative result (018's `failed`: "方法/任务失败"), as the researcher wrote it, legend aside;
+    ``""`` otherwise. The tracker reader reads such a row as done (bridge.plan.runs notes the
+    legend in its recorded status), so on a run bridge ran and recorded done it would read as
+    bridge's own word.
+    """
+    raw = " ".join(row.status_raw.replace("**", "").split())
+    if row.status != "done" or (NEGATIVE_RESULT not in raw and NEGATIVE_RESULT_ZH not in raw):
+        return ""
+    word = _LEGEND_NOTE.split(raw, maxsplit=1)[0].strip()
+    return word or raw
+
+
+# Where bridge.plan.runs appends the legend's meaning to a recorded status.
+_LEGEND_NOTE = lazy(r"\s*\(legend: |（图例：")
 
 
 def requested_events(
