@@ -489,6 +489,32 @@ class TestApprovalPastOneOfTwoSanityBlocks:
         ) in reason
         assert "S2" not in reason
 
+    def test_numbers_read_again_the_same_keep_the_approval_after_s2_ran_again(
+        self, project: Path
+    ) -> None:
+        """After S2 failed and ran again, ``[metrics]`` changes and every number is read again
+        without a run: B0 is judged on the same 0.9 the person approved, so the approval
+        stands and nothing runs again (the check S2's failure recorded, between the
+        approvals, judged no criterion)."""
+        self._project(project)
+        job = project / "scripts" / "job.py"
+        write = 'pathlib.Path(args.out, "metrics.json").write_text(metrics)'
+        final = 'pathlib.Path(args.out, "final.json").write_text(\'{"accuracy": 0.9}\')'
+        job.write_text(job.read_text().replace(write, f"{write}\n    {final}"))
+        assert self._approved_then_s2_ran_again(project) is Stage.COLLECTED
+        toml = project / "bridge.toml"
+        toml.write_text(toml.read_text() + '\n[metrics]\nfiles = ["final.json"]\n')
+        assert _command(project, Bridge.run) is Stage.COLLECTED
+        checks = _command(project, lambda bridge: bridge.status().sanity_checks)
+        assert checks[-1].passed
+        assert checks[-1].detail.startswith("sanity criterion not met, gone past by a person's")
+        assert {run: len(times) for run, times in executions(project).items()} == {
+            "S1": 1,
+            "S2": 3,
+            "R1": 1,
+            "R2": 1,
+        }
+
     def test_a_chinese_plan_says_it_in_chinese(self, project: Path) -> None:
         """The same in a Chinese plan: the approval stands, and the reason the plan is held
         once S1 ran again says in Chinese that S1 ran again and the approval was for the

@@ -398,17 +398,19 @@ def _approved_check(state: PipelineState) -> str:
     The blocks as judged in the check a person's approval went past (the held check before
     the latest run of approvals, ``CRITERION_HELD`` then its ``_judged`` blocks joined by
     "; "), or ``""`` when the checks before those approvals are not that (nothing known to
-    compare). Checks after the latest approval (a sanity run that failed) judged nothing it
-    covers and are passed over.
+    compare). Checks after the latest approval are not the one it approved, and a check that
+    failed a sanity run (033's R032 between two approvals) judged no criterion: both are
+    passed over.
     """
     seen_approval = False
     for check in reversed(state.sanity_checks):
         if check.passed and check.detail.startswith(ev.CRITERION_APPROVED):
             seen_approval = True
             continue
-        if not seen_approval:
+        held = not check.passed and check.detail.startswith(ev.CRITERION_HELD)
+        if not seen_approval or (not check.passed and not held):
             continue
-        if not check.passed and check.detail.startswith(ev.CRITERION_HELD):
+        if held:
             return check.detail.removeprefix(ev.CRITERION_HELD).removeprefix(":")
         return ""
     return ""
