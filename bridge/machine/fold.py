@@ -99,6 +99,7 @@ class Folder:
         # since, at a plan position at or past it, are runs no person approved.
         self._runs_when_approved = 0
         self._sanity_checked_seq = 0
+        self._sanity_approved_seq = 0
         self._last_seq = 0
         self._last_at: datetime | None = None
         self._content_seq = 0
@@ -153,6 +154,7 @@ class Folder:
         folder._approved = state.approved
         folder._runs_when_approved = state.runs_when_approved
         folder._sanity_checked_seq = state.sanity_checked_seq
+        folder._sanity_approved_seq = state.sanity_approved_seq
         folder._last_seq, folder._last_at = state.last_seq, state.last_recorded_at
         folder._content_seq, folder._content_at = state.last_content_seq, state.last_content_at
         folder._count = state.events
@@ -244,6 +246,11 @@ class Folder:
                 # never saw what they give).
                 if self._stage is not Stage.BLOCKED:
                     self._sanity_checked_seq = seq
+                # The approval, or a later check that found it standing, leads with these
+                # words: it stays the person's word on the numbers seen so far when a check of
+                # other runs follows (033: R032 failed, then the plan held E1's approved -3).
+                if evt.passed and evt.detail.startswith(ev.CRITERION_APPROVED):
+                    self._sanity_approved_seq = self._sanity_checked_seq
             case ev.BudgetWarned():
                 lists["budget_warnings"].append(evt)
             case ev.GateDecided():
@@ -387,6 +394,7 @@ class Folder:
                 gpu_seconds_used=index.gpu_ns / 1e9,
                 last_seq=self._last_seq,
                 sanity_checked_seq=self._sanity_checked_seq,
+                sanity_approved_seq=self._sanity_approved_seq,
                 last_recorded_at=self._last_at,
                 last_content_seq=self._content_seq,
                 last_content_at=self._content_at,

@@ -330,6 +330,11 @@ class PipelineState:
             recorded after it (:attr:`AttemptView.metrics_seq`, read again under new
             ``[metrics]`` settings), has numbers no sanity check and no approval recorded so
             far has seen.
+        sanity_approved_seq: :attr:`sanity_checked_seq` as of the latest ``SanityChecked``
+            that leads with a person's approval past the sanity criterion (``bridge approve``,
+            or a later check that found that approval covering the unmet blocks; 0 before
+            any): the approval covers the numbers recorded up to it, whatever checks of other
+            runs (a sanity run that failed) were recorded since.
         last_recorded_at: the time of the newest record folded.
         last_content_seq: the seq of the newest record that is not ``OutputWritten``.
         last_content_at: its time; projections are stamped with it, so recording that a file was
@@ -380,6 +385,7 @@ class PipelineState:
     gpu_seconds_used: float = 0.0
     last_seq: int = 0
     sanity_checked_seq: int = 0
+    sanity_approved_seq: int = 0
     last_recorded_at: datetime | None = None
     last_content_seq: int = 0
     last_content_at: datetime | None = None

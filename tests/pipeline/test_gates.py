@@ -405,6 +405,130 @@ class TestSanityCriterion:
         }
 
 
+class TestApprovalPastOneOfTwoSanityBlocks:
+    """033 (trial t14): the sanity milestone M0 holds two blocks, E1 and E2, each with its own
+    run. A person approved going past E1's unmet criterion; later only E2's run failed and ran
+    again. The approval is for E1's numbers, which did not change: it stands. Only when E1's
+    own run runs again with a new number is the plan held again, saying so."""
+
+    def _project(self, project: Path, preface: str = "") -> None:
+        """M0's B0 (S1, criterion accuracy > 0.95, S1 writes 0.9: not met) and B3 (S2,
+        accuracy > 0.5: met); M1 and M2 after it."""
+        runs = [*RUNS[:1], Run(id="S2", milestone="M0", system="sanity"), *RUNS[1:]]
+        write_project(project, runs)
+        plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+        head, _, rest = plan.read_text().partition("\n")
+        second = (
+            "### Block 3: M0 second check\n- **Claim tested**: the second check works.\n"
+            "- **Compared systems**:\n  - sanity\n- **Metrics**: accuracy.\n"
+            "- **Setup details**: seed 0.\n- **Success criterion**: accuracy > 0.5.\n"
+            "- **Priority**: MUST-RUN.\n\n"
+        )
+        text = (
+            rest.replace("accuracy > 0.5", "accuracy > 0.95", 1)
+            .replace("S1, S2 (Block 0)", "S1 (Block 0), S2 (Block 3)")
+            .replace("## Run Order", second + "## Run Order")
+        )
+        plan.write_text(head + "\n\n" + preface + text)
+        toml = project / "bridge.toml"
+        toml.write_text(
+            toml.read_text()
+            .replace('id = "S1"\n', 'id = "S1"\nblock = "B0"\n')
+            .replace('id = "S2"\n', 'id = "S2"\nblock = "B3"\n')
+        )
+
+    def _approved_then_s2_ran_again(self, project: Path) -> Stage:
+        """Held on B0, approved past it and collected; then S2 run again writes no number
+        (the sanity check fails on S2 and holds the plan), and, fixed, runs again: the stage
+        the next `bridge run` ends at."""
+        assert _command(project, Bridge.run) is Stage.BLOCKED
+        _command(project, lambda bridge: bridge.approve(by="ana"))
+        assert _command(project, Bridge.run) is Stage.COLLECTED
+        (project / "markers" / "S2.accuracy").write_text("")
+        _command(project, lambda bridge: bridge.retry("S2", force=True))
+        assert _command(project, Bridge.run) is Stage.BLOCKED
+        blocked = _command(project, lambda bridge: bridge.status().blocked)
+        assert blocked is not None and blocked.reason.startswith("S2: no metric could be read")
+        (project / "markers" / "S2.accuracy").write_text("0.8")
+        _command(project, lambda bridge: bridge.retry("S2", force=True))
+        return _command(project, Bridge.run)
+
+    def _s1_runs_again(self, project: Path) -> str:
+        """S1 run again (`bridge retry --force S1`), writing 0.92: still not met. The stage
+        reason the plan is held with."""
+        (project / "markers" / "S1.accuracy").write_text("0.92")
+        _command(project, lambda bridge: bridge.retry("S1", force=True))
+        assert _command(project, Bridge.run) is Stage.BLOCKED
+        state = _command(project, Bridge.status)
+        return [evt.reason for _, evt in state.stage_history if evt.stage == "BLOCKED"][-1]
+
+    def test_the_approval_stands_when_another_sanity_run_ran_again(self, project: Path) -> None:
+        """Before: BLOCKED again on B0's unchanged 0.9 once S2 ran again, with no word why."""
+        self._project(project)
+        assert self._approved_then_s2_ran_again(project) is Stage.COLLECTED
+        state = _command(project, Bridge.status)
+        assert state.sanity_checks[-1].passed
+        assert state.sanity_checks[-1].detail.startswith(
+            "sanity criterion not met, gone past by a person's approval (B0 not met)"
+        )
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
+        assert "a person approved going on" in results
+        assert {run: len(times) for run, times in executions(project).items()} == {
+            "S1": 1,
+            "S2": 3,
+            "R1": 1,
+            "R2": 1,
+        }
+        # B0's own run runs again: new numbers the approval never saw hold the plan.
+        reason = self._s1_runs_again(project)
+        assert reason.startswith("the sanity milestone's own success criterion is not met: B0:")
+        assert "0.92, required > 0.95 → not met" in reason
+        assert (
+            "S1 ran again after a person approved going past the criterion: the earlier "
+            "approval was for the earlier numbers. Fix the cause and `bridge retry --force S1`"
+        ) in reason
+        assert "S2" not in reason
+
+    def test_numbers_read_again_the_same_keep_the_approval_after_s2_ran_again(
+        self, project: Path
+    ) -> None:
+        """After S2 failed and ran again, ``[metrics]`` changes and every number is read again
+        without a run: B0 is judged on the same 0.9 the person approved, so the approval
+        stands and nothing runs again (the check S2's failure recorded, between the
+        approvals, judged no criterion)."""
+        self._project(project)
+        job = project / "scripts" / "job.py"
+        write = 'pathlib.Path(args.out, "metrics.json").write_text(metrics)'
+        final = 'pathlib.Path(args.out, "final.json").write_text(\'{"accuracy": 0.9}\')'
+        job.write_text(job.read_text().replace(write, f"{write}\n    {final}"))
+        assert self._approved_then_s2_ran_again(project) is Stage.COLLECTED
+        toml = project / "bridge.toml"
+        toml.write_text(toml.read_text() + '\n[metrics]\nfiles = ["final.json"]\n')
+        assert _command(project, Bridge.run) is Stage.COLLECTED
+        checks = _command(project, lambda bridge: bridge.status().sanity_checks)
+        assert checks[-1].passed
+        assert checks[-1].detail.startswith("sanity criterion not met, gone past by a person's")
+        assert {run: len(times) for run, times in executions(project).items()} == {
+            "S1": 1,
+            "S2": 3,
+            "R1": 1,
+            "R2": 1,
+        }
+
+    def test_a_chinese_plan_says_it_in_chinese(self, project: Path) -> None:
+        """The same in a Chinese plan: the approval stands, and the reason the plan is held
+        once S1 ran again says in Chinese that S1 ran again and the approval was for the
+        earlier numbers."""
+        from tests.pipeline.test_output_language import CHINESE_PREFACE
+
+        self._project(project, CHINESE_PREFACE * 3)
+        assert self._approved_then_s2_ran_again(project) is Stage.COLLECTED
+        reason = self._s1_runs_again(project)
+        assert "0.92" in reason
+        assert "S1 再次运行，而此前有人批准越过该标准：那次批准针对的是先前的数值" in reason
+        assert "ran again" not in reason and "S2" not in reason
+
+
 def test_numbers_read_again_that_fail_the_sanity_check_hold_the_plan(project: Path) -> None:
     """The sanity milestone passed and the plan was collected; then ``[metrics]`` reads a file
     no run wrote, and S1's numbers read again are none: the sanity check sees that reading

@@ -312,17 +312,17 @@ def _criterion_held(
     person's approval to go past it: recorded as a failed check, the failing clauses only, with
     the command that runs ``runs`` again; the reason to hold the plan, or ``None``.
 
-    An approval (the latest check leads with ``CRITERION_APPROVED``) covers the numbers the
-    person saw: a block whose runs ran again since that check (``bridge retry --force``) is
-    judged on new numbers, and held when they do not meet it either, the reason saying which
-    runs and why. So is one whose numbers were read again under new ``[metrics]`` settings
-    when the block is judged on them otherwise than in the check the person approved; judged
-    the same (006's B5 still «skill: S3 composite -0.05» after an alias for B8's rmse), the
-    approval stands.
+    An approval (the latest check that leads with ``CRITERION_APPROVED``,
+    :attr:`PipelineState.sanity_approved_seq`) covers the numbers the person saw, also after
+    checks of other runs (033: E2's R032 failed and ran again; E1's approved -3 stands): a
+    block whose own runs ran again since that approval (``bridge retry --force``) is judged
+    on new numbers, and held when they do not meet it either, the reason saying which runs
+    and that the approval was for the earlier numbers. So is one whose numbers were read
+    again under new ``[metrics]`` settings when the block is judged on them otherwise than in
+    the check the person approved; judged the same (006's B5 still «skill: S3 composite -0.05»
+    after an alias for B8's rmse), the approval stands.
     """
-    approved = bool(state.sanity_checks) and state.sanity_checks[-1].detail.startswith(
-        ev.CRITERION_APPROVED
-    )
+    approved = state.sanity_approved_seq > 0
     held = [r for r in unmet if _unseen_by_approval(state, r)] if approved else list(unmet)
     if not held:
         return None
@@ -330,15 +330,17 @@ def _criterion_held(
     ids = " ".join(r.run_id for r in runs if r.run_id in judged) or " ".join(sorted(judged))
     said = "; ".join(_judged(r) for r in held)
     if approved:
-        again = sorted({i for r in held for i in _own_runs(r) if _newer(state, i)})
+        since = state.sanity_approved_seq
+        again = sorted({i for r in held for i in _own_runs(r) if _newer(state, i, since=since)})
         changed = _changed_numbers(s, state, again, " ".join(r.verdict.reason for r in held))
         # Named: the runs whose numbers changed, not every run read again (006 named R001-R004
         # for R002's skill); all of them when only the reading changed (an alias).
-        read = [i for i in again if _unseen(state, i) is Unseen.READ_AGAIN]
+        read = [i for i in again if _unseen(state, i, since=since) is Unseen.READ_AGAIN]
         if any(i in changed for i in read):
             again = [i for i in again if i in changed or i not in read]
         said += (
-            f". {since_check(state, again)} after a person approved going past the criterion: "
+            f". {since_check(state, again, since=since)} after a person approved going past "
+            "the criterion: "
             "the earlier approval was for the earlier numbers"
         ) + (f" ({'; '.join(f'{i} {changed[i]}' for i in again if i in changed)})" * bool(changed))
     reason = (
@@ -356,8 +358,8 @@ def _changed_numbers(
     s: Session, state: PipelineState, run_ids: Sequence[str], judged: str
 ) -> dict[str, str]:
     """
-    Per run of ``run_ids`` read again under new ``[metrics]`` settings since the latest check,
-    how its numbers changed from the reading that check saw ("skill -0.05 → -0.08"), those the
+    Per run of ``run_ids`` read again under new ``[metrics]`` settings since the latest
+    approval, how its numbers changed from the reading it saw ("skill -0.05 → -0.08"), those the
     ``judged`` verdicts name first (at most three); runs whose numbers did not change are left
     out. The reading the check saw is a superseded record, so it is read from the run's stream.
     """
@@ -367,11 +369,11 @@ def _changed_numbers(
         attempt = run.current if run is not None else None
         if attempt is None or attempt.metrics is None:
             continue
-        if _unseen(state, run_id) is not Unseen.READ_AGAIN:
+        if _unseen(state, run_id, since=state.sanity_approved_seq) is not Unseen.READ_AGAIN:
             continue
         seen: ev.MetricsRecorded | None = None
         for record in s.store.read(stream=f"run:{run_id}"):
-            if record.seq > state.sanity_checked_seq:
+            if record.seq > state.sanity_approved_seq:
                 break
             evt = record.event
             if isinstance(evt, ev.MetricsRecorded) and evt.attempt_id == attempt.attempt_id:
@@ -395,12 +397,20 @@ def _approved_check(state: PipelineState) -> str:
     """
     The blocks as judged in the check a person's approval went past (the held check before
     the latest run of approvals, ``CRITERION_HELD`` then its ``_judged`` blocks joined by
-    "; "), or ``""`` when the checks since are not approvals alone (nothing known to compare).
+    "; "), or ``""`` when the checks before those approvals are not that (nothing known to
+    compare). Checks after the latest approval are not the one it approved, and a check that
+    failed a sanity run (033's R032 between two approvals) judged no criterion: both are
+    passed over.
     """
+    seen_approval = False
     for check in reversed(state.sanity_checks):
         if check.passed and check.detail.startswith(ev.CRITERION_APPROVED):
+            seen_approval = True
             continue
-        if not check.passed and check.detail.startswith(ev.CRITERION_HELD):
+        held = not check.passed and check.detail.startswith(ev.CRITERION_HELD)
+        if not seen_approval or (not check.passed and not held):
+            continue
+        if held:
             return check.detail.removeprefix(ev.CRITERION_HELD).removeprefix(":")
         return ""
     return ""
@@ -409,12 +419,12 @@ def _approved_check(state: PipelineState) -> str:
 def _unseen_by_approval(state: PipelineState, result: BlockResult) -> bool:
     """
     True when the unmet block ``result`` is judged on numbers the latest approval did not
-    cover: one of its own runs ran again since the latest check, or had its numbers read
+    cover: one of its own runs ran again since that approval, or had its numbers read
     again and the block's verdict now reads otherwise than in the check the person approved.
     A reading that gives the criterion the same numbers (an alias for another block's metric,
     trial t6 on 006) changes nothing the person saw: asking again would only repeat it.
     """
-    kinds = {_unseen(state, i) for i in _own_runs(result)}
+    kinds = {_unseen(state, i, since=state.sanity_approved_seq) for i in _own_runs(result)}
     if Unseen.RAN_AGAIN in kinds:
         return True
     if Unseen.READ_AGAIN not in kinds:
@@ -474,40 +484,49 @@ class Unseen(enum.Enum):
     READ_AGAIN = "had their numbers read again under new [metrics] settings"
 
 
-def _unseen(state: PipelineState, run_id: str) -> Unseen | None:
+def _unseen(state: PipelineState, run_id: str, *, since: int | None = None) -> Unseen | None:
     """
     Why ``run_id``'s numbers are newer than the latest sanity check (the check a person's
-    approval covers, :attr:`PipelineState.sanity_checked_seq`), or ``None`` when it saw them.
+    approval covers, :attr:`PipelineState.sanity_checked_seq`), or than the record at seq
+    ``since`` when given (the latest approval, :attr:`PipelineState.sanity_approved_seq`), or
+    ``None`` when it saw them.
     """
+    seen = state.sanity_checked_seq if since is None else since
     run = state.runs.get(run_id)
     attempt = run.current if run is not None else None
     if attempt is None:
         return None
-    if attempt.submitted_seq > state.sanity_checked_seq:
+    if attempt.submitted_seq > seen:
         return Unseen.RAN_AGAIN
-    if attempt.metrics_seq > state.sanity_checked_seq:
+    if attempt.metrics_seq > seen:
         return Unseen.READ_AGAIN
     return None
 
 
-def _newer(state: PipelineState, run_id: str) -> bool:
+def _newer(state: PipelineState, run_id: str, *, since: int | None = None) -> bool:
     """
     True when ``run_id``'s numbers are ones no check (and no approval) recorded so far has
-    seen: its latest attempt was launched, or its metrics read again, after the latest check.
+    seen: its latest attempt was launched, or its metrics read again, after the latest check
+    (after the record at seq ``since`` when given).
     """
-    return _unseen(state, run_id) is not None
+    return _unseen(state, run_id, since=since) is not None
 
 
-def since_check(state: PipelineState, run_ids: Sequence[str], *, zh: bool = False) -> str:
+def since_check(
+    state: PipelineState, run_ids: Sequence[str], *, zh: bool = False, since: int | None = None
+) -> str:
     """
-    What happened to ``run_ids`` since the latest sanity check, for a reason: "S1 ran again",
-    "S1's numbers were read again under new [metrics] settings", or both joined by "and" (a
-    run whose numbers the check saw is said to have run again: its caller ran it); in Chinese
-    with ``zh``.
+    What happened to ``run_ids`` since the latest sanity check (since the record at seq
+    ``since`` when given: the latest approval), for a reason: "S1 ran again", "S1's numbers
+    were read again under new [metrics] settings", or both joined by "and" (a run whose
+    numbers the check saw is said to have run again: its caller ran it); in Chinese with
+    ``zh``.
     """
     groups: dict[Unseen, list[str]] = {}
     for run_id in run_ids:
-        groups.setdefault(_unseen(state, run_id) or Unseen.RAN_AGAIN, []).append(run_id)
+        groups.setdefault(_unseen(state, run_id, since=since) or Unseen.RAN_AGAIN, []).append(
+            run_id
+        )
     said = [_said(kind, groups[kind], zh=zh) for kind in Unseen if kind in groups]
     return "；".join(said) if zh else " and ".join(said)
 
