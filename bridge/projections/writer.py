@@ -437,6 +437,9 @@ class ProjectionWriter:
         timestamp = stamp_at.strftime("%Y-%m-%d %H:%M:%S") if stamp_at else ""
         suffix = stamp_at.strftime("%Y%m%d_%H%M%S") if stamp_at else "00000000_000000"
         written: list[OutputWritten] = []
+        # The researcher's tracker as bridge last read it: a row of it is their word, never
+        # one of bridge's to take for a stale save-back (_note_earlier_rows).
+        read = state.plan.tracker_text if state.plan is not None else ""
         pending = self._pending({path: out.sha256 for path, out in last.items()})
         texts = [(p, _harmless(p, p.render(state, language))) for p in self.projections]
         # Before a new version of a file lands, note what it will be: a crash after writing and
@@ -487,14 +490,14 @@ class ProjectionWriter:
             new_version = version and self._new_version(versioned.get(projection.path), text)
             if not changed and not new_version:
                 if force or _file_sha(fixed) != digest:
-                    self._write_fixed(projection, text, expected)
+                    self._write_fixed(projection, text, expected, read)
                 continue
             copy = ""
             if new_version:
                 copy = self._copy_name(projection.path, suffix, taken)
                 taken.add(copy)
                 atomic_write(self.root / copy, text)
-            if not self._write_fixed(projection, text, expected):
+            if not self._write_fixed(projection, text, expected, read):
                 # A save of the researcher's landed as bridge wrote: theirs stays, and this
                 # version is written at a later refresh, once their edit is read.
                 if copy:
@@ -687,12 +690,17 @@ class ProjectionWriter:
         return None
 
     def _write_fixed(
-        self, projection: Projection, text: str | bytes, expected: Collection[str | None] = ()
+        self,
+        projection: Projection,
+        text: str | bytes,
+        expected: Collection[str | None] = (),
+        read: str = "",
     ) -> bool:
         """
         Write ``projection``'s fixed file, and, for a researcher's file, the note of that write
         (:data:`WRITTEN_DIR`) after it: a stop between the two leaves a stale note, which only
-        keeps a copy of their next edit. True when written.
+        keeps a copy of their next edit. ``read`` is the researcher's file as bridge last read
+        it (:meth:`_note_earlier_rows`). True when written.
 
         A researcher's file takes bridge's version by an exchange (:func:`exchange`), so that
         what it replaced is seen: when that is none of ``expected`` (the sha256 of the file the
@@ -724,15 +732,18 @@ class ProjectionWriter:
             tmp.unlink(missing_ok=True)
         self.written_stat[projection.path] = info
         note = self.root / WRITTEN_DIR / projection.path
-        self._note_earlier_rows(projection.path, note, text)
+        self._note_earlier_rows(projection.path, note, text, read)
         atomic_write(note, text)
         return True
 
-    def _note_earlier_rows(self, path: str, note: Path, text: str | bytes) -> None:
+    def _note_earlier_rows(self, path: str, note: Path, text: str | bytes, read: str) -> None:
         """
         Before the note of bridge's last write of the researcher's file ``path`` (``note``) is
         replaced by ``text``, add the rows it held that ``text`` writes otherwise to the note of
-        earlier rows (:data:`EARLIER_SUFFIX`); rows ``text`` lacks leave it.
+        earlier rows (:data:`EARLIER_SUFFIX`); rows ``text`` lacks leave it, and so does a row
+        as ``read`` has it (the file as bridge last read it) with no word of bridge's labelled
+        in it: that write carried the researcher's own row as they wrote it, and their row
+        restored later (git checkout, an undo) is their word, not bridge's saved back.
         """
         try:
             last = note.read_bytes().decode("utf-8", "replace")
@@ -743,10 +754,19 @@ class ProjectionWriter:
             text.decode("utf-8", "replace") if isinstance(text, bytes) else text
         )
         was = _rows_above_marker(last)
+        theirs = {row.strip() for row in _rows_above_marker(read).values()}
         kept: dict[str, list[str]] = {}
         for run_id, line in now.items():
             rows = [row for row in earlier.get(run_id, ()) if row != line]
-            if run_id in was and was[run_id] != line and was[run_id] not in rows:
+            if (
+                run_id in was
+                and was[run_id] != line
+                and was[run_id] not in rows
+                # Bridge's own words on a row it ran are labelled: such a row in the file
+                # bridge read is still bridge's (the TODO of a queued retry, read again for an
+                # edit elsewhere in the file).
+                and (was[run_id].strip() not in theirs or BRIDGE_LABEL.search(was[run_id]))
+            ):
                 rows.append(was[run_id])
             if rows:
                 kept[run_id] = rows[-EARLIER_ROWS:]

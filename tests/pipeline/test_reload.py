@@ -238,6 +238,83 @@ class TestReload:
         finally:
             bridge.close()
 
+    def test_todo_bridge_wrote_for_a_retry_read_again_saved_back_is_no_request(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The researcher writes a note in the tracker while R002's retry waits, so bridge
+        reads the file again with its own TODO on R002's row; their editor, open since, saves
+        the file after the retry succeeded: that TODO, labelled bridge's in the Notes, is still
+        bridge's stale word, though the file bridge read held it."""
+        project = write_project(tmp_path / "p")
+        assert _run(project) is Stage.COLLECTED
+        assert main(["retry", "--force", "R002", "--project", str(project)]) == 0
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        opened = tracker.read_text()
+        assert "| TODO |" in next(line for line in opened.splitlines() if "| R002 " in line)
+        table = opened.index("\n|") + 1
+        tracker.write_text(opened[:table] + "My note.\n\n" + opened[table:])
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        tracker.write_text(opened[:table] + "My note, longer.\n\n" + opened[table:])
+        capsys.readouterr()
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        assert "tracker's Status" not in out, out
+
+    def test_the_researchers_own_row_restored_is_their_request(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """After a run, the researcher restores R002's row as they wrote it (git checkout, an
+        undo): its TODO is their word, not one bridge wrote and an editor saved back. It was
+        taken for a stale save-back (bridge's first write held the row as they wrote it), and
+        bridge wrote DONE back in silence."""
+        project = write_project(tmp_path / "p")
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        theirs = next(
+            line for line in tracker.read_text().splitlines() if line.startswith("| R002 ")
+        )
+        assert "| TODO |" in theirs, theirs
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        lines = tracker.read_text().splitlines()
+        at = next(n for n, line in enumerate(lines) if line.startswith("| R002 "))
+        assert "| DONE |" in lines[at], lines[at]
+        lines[at] = theirs
+        tracker.write_text("\n".join(lines) + "\n")
+        capsys.readouterr()
+        assert main(["run", "--plain", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        said = [line for line in out.splitlines() if "tracker's Status" in line]
+        assert said == [
+            "R002 succeeded, and the tracker's Status now says TODO: bridge keeps its result and "
+            "writes its done status back; `bridge retry --force R002` runs it again."
+        ], out
+
+    def test_the_researchers_own_row_restored_on_a_failed_run_runs_it_again(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The same restore of R002's row as written after R002 failed: their TODO asks for it
+        to run again, and it does (it was read as bridge's stale word and ran nothing)."""
+        project = write_project(tmp_path / "p")
+        toml = project / "bridge.toml"
+        toml.write_text(
+            toml.read_text().replace('args = { model = "baseline" }', 'args = { model = "broken" }')
+        )
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        theirs = next(
+            line for line in tracker.read_text().splitlines() if line.startswith("| R002 ")
+        )
+        main(["run", "--plain", "--project", str(project)])
+        lines = tracker.read_text().splitlines()
+        at = next(n for n, line in enumerate(lines) if line.startswith("| R002 "))
+        assert "| TODO |" not in lines[at], lines[at]
+        lines[at] = theirs
+        tracker.write_text("\n".join(lines) + "\n")
+        main(["run", "--plain", "--project", str(project)])
+        bridge = Bridge(project)
+        try:
+            assert len(bridge.status().runs["R002"].attempts) == 2
+        finally:
+            bridge.close()
+
     def test_a_changed_command_of_succeeded_runs_is_answered(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
