@@ -718,3 +718,38 @@ def test_a_carried_result_stands_when_the_metrics_settings_change(
     tail = log_tail(project, after)
     assert "loss=0.5" in tail and tail == log_tail(project, _status(project)["R002"])
 
+
+def test_a_split_undone_gives_the_row_its_own_result_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review r35 (item 2): R002's Notes "seed 0" → "seeds 0, 1" → "seed 0". R002-s0 held R002's
+    result while the row was split; the row's run takes its own attempt back. Before, R002
+    held a 0-GPU copy of it said to be "R002-s0's result at seed 0"."""
+    project = _ran_once_then_split(tmp_path / "p", "seeds 0, 1")
+    assert main(["run", "--project", str(project)]) == 0
+    own = _status(project)["R002"].attempts
+    ran = _launched(project)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text(encoding="utf-8").split("\n")
+    (n,) = [n for n, line in enumerate(lines) if line.startswith("| R002 ")]
+    assert "| seeds 0, 1" in lines[n], lines[n]
+    lines[n] = lines[n].replace("| seeds 0, 1", "| seed 0", 1)
+    tracker.write_text("\n".join(lines), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert _launched(project) == ran
+    assert "R002-s0's result" not in out, out
+    assert "R002: its own result at seed 0, same settings, not run again" in out, out
+    runs = _status(project)
+    r002 = runs["R002"]
+    assert r002.state is RunState.SUCCEEDED and r002.carried is None
+    assert r002.attempts == own  # its own view: its GPU time, its numbers under its id
+    assert r002.metrics is not None and {v.run_id for v in r002.metrics.values} == {"R002"}
+    assert "R002-s0" not in r002.reason
+    assert runs["R002-s0"].state is RunState.OUT_OF_SCOPE
+    run_ids, mean = _baseline_accuracy(project)
+    assert run_ids == ["R002"] and mean == pytest.approx(0.5)
+    for name in ("EXPERIMENT_RESULTS.md", "EXPERIMENT_TRACKER.md"):
+        text = (project / "refine-logs" / name).read_text(encoding="utf-8")
+        assert "R002-s0's result" not in text, name
