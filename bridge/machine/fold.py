@@ -49,8 +49,9 @@ __all__ = [
 # 2: the state keeps each file's latest write, not every write; 3: runs keep every reason given;
 # 4: an approval at BLOCKED keeps sanity_checked_seq at the check it approves, and attempts
 # keep their metrics record's seq; 5: a run another run's result stands for succeeds with it
-# (run.result_carried)
-FOLD_VERSION = 5
+# (run.result_carried); 6: a run handed back the attempt it ran itself (a split undone) keeps
+# its own view, GPU time and numbers, instead of a copy with none (review r35)
+FOLD_VERSION = 6
 
 
 class _Fields(TypedDict, total=False):

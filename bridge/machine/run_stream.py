@@ -7,7 +7,8 @@ naming the record's ``seq``.
 
 from __future__ import annotations
 
-from typing import TypeAlias, assert_never
+from collections.abc import Mapping
+from typing import Protocol, TypeAlias, assert_never
 
 import attrs
 
@@ -20,7 +21,7 @@ from bridge.machine.table import RELABEL_FIELDS, RELABEL_PARAMS, next_run_state,
 from bridge.machine.triggers import RunTrigger, run_trigger
 from bridge.machine.views import AttemptView
 
-__all__ = ["apply_run_event", "carried_attempt"]
+__all__ = ["apply_run_event", "carried_attempt", "ran_by"]
 
 
 #: The events that speak of one attempt of a run.
@@ -256,8 +257,21 @@ def _result_carried(
             seq=record.seq,
         )
     run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)
+    own = _own_attempt(run, evt.attempt_id) if ran_by(runs, evt) == run_id else None
+    if own is not None:
+        # A split undone hands the row's run back the attempt it ran itself (R002 → R002-s0
+        # → R002): its own view stands, its GPU time (the budget counts it) and its numbers,
+        # and it holds no other run's result. Before, it took the copy: 0 GPU-h, "R002-s0's
+        # result" (review r35).
+        if run.latest is not None and run.latest.attempt_id != evt.attempt_id:
+            run.done.remove(own)
+            run.done.append(run.latest.view())
+            run.latest = LiveAttempt.from_view(own)
+        run.carried = None
+        run.give_reason(own.reason)  # as when its attempt ended
+        return
     if run.latest is not None and run.latest.attempt_id != evt.attempt_id:
-        # Listed once: a split undone hands a row back the attempt it ran itself.
+        # Listed once: the copy replaces one it held before (a row split again).
         run.done.append(run.latest.view())
     # The attempt that ran, as it ran (its outputs, metrics and their files), but no GPU time:
     # this run used none, and the source run counts what the attempt used. Its numbers are
@@ -272,6 +286,39 @@ def _result_carried(
     run.latest = LiveAttempt.from_view(attrs.evolve(attempt, gpu_seconds=0.0, metrics=metrics))
     run.carried = evt
     run.give_reason(evt.reason)
+
+
+def _own_attempt(run: LiveRun, attempt_id: str) -> AttemptView | None:
+    # The run's view of its attempt ``attempt_id``, its latest or an earlier one.
+    latest = run.latest
+    if latest is not None and latest.attempt_id == attempt_id:
+        return latest.view()
+    return next((a for a in run.done if a.attempt_id == attempt_id), None)
+
+
+class _Carrying(Protocol):
+    """A run as the fold (``LiveRun``) or a view (``RunView``) holds it: whose result it took."""
+
+    @property
+    def carried(self) -> ev.RunResultCarried | None: ...
+
+
+def ran_by(runs: Mapping[str, _Carrying], evt: ev.RunResultCarried) -> str:
+    """
+    The run that ran the attempt ``evt`` carries: ``evt.from_run``, or, where that run holds
+    the attempt as another run's result, that run (and so on). R002-s0 holding R002-a1 hands it
+    on to R002 (a split undone): R002 ran it.
+    """
+    current, seen = evt.from_run, {evt.run_id}
+    while (
+        current not in seen
+        and (holder := runs.get(current)) is not None
+        and (took := holder.carried) is not None
+        and took.attempt_id == evt.attempt_id
+    ):
+        seen.add(current)
+        current = took.from_run
+    return current
 
 
 def carried_attempt(source: LiveRun, attempt_id: str) -> AttemptView | None:

@@ -34,6 +34,7 @@ __all__ = [
     "failure_in_language",
     "kept_in_language",
     "kept_retry",
+    "own_result_words",
     "removed_reason",
     "retry_in_language",
     "row_gone",
@@ -119,6 +120,24 @@ def carried_words(from_run: str, seed: str | None, language: str = "en") -> str:
         return f"{from_run} {at}的结果，设置相同，不再重新运行"
     at = f" at seed {seed}" if seed is not None else ""
     return f"{from_run}'s result{at}, same settings, not run again"
+
+
+# The reason of a run handed back the attempt it ran itself (RunResultCarried into the run
+# that ran it: a split undone), read back for its Chinese (split_in_language).
+_OWN = lazy(r"its own result(?: at seed (\S+))?, same settings, not run again")
+
+
+def own_result_words(seed: str | None, language: str = "en") -> str:
+    """
+    What a run handed back its own attempt is said with (``RunResultCarried`` from the run
+    that held it: R002 → R002-s0 → R002, the row's split undone), in ``language``: ``its own
+    result at seed 0, same settings, not run again``; no seed when it has none.
+    """
+    if language == "zh":
+        at = f"在种子 {seed} 上" if seed is not None else ""
+        return f"其自身{at}的结果，设置相同，不再重新运行"
+    at = f" at seed {seed}" if seed is not None else ""
+    return f"its own result{at}, same settings, not run again"
 
 
 # Why a run whose row the researcher deleted from the tracker (or the plan's run table) is
@@ -243,6 +262,8 @@ def split_in_language(reason: str, language: str) -> str:
         return reason
     if (standing := _CARRIED.fullmatch(reason)) is not None:
         return carried_words(standing.group(1), standing.group(2), language)
+    if (own := _OWN.fullmatch(reason)) is not None:
+        return own_result_words(own.group(1), language)
     if (gone := _UNPROPOSED.fullmatch(reason)) is not None:
         run_id, block, seed, tail = gone.groups()
         where = f"实验块 {block}" if block else "无实验块"

@@ -139,8 +139,9 @@ def test_only_a_pending_run_takes_a_result() -> None:
 
 
 def test_a_snapshot_of_the_fold_before_carried_results_is_not_read() -> None:
-    """Fold version 5 reads run.result_carried: a snapshot a version-4 bridge stored is not
-    resumed (it would not be read either under the state's new shape), only replaced."""
+    """Fold version 5 reads run.result_carried (6: a run handed back its own attempt keeps its
+    own view): a snapshot a version-4 bridge stored is not resumed (it would not be read either
+    under the state's new shape), only replaced."""
     store = InMemoryEventStore()
     _ran(store)
     seq = list(store.read())[-1].seq
@@ -148,8 +149,31 @@ def test_a_snapshot_of_the_fold_before_carried_results_is_not_read() -> None:
     store.put_snapshot(seq, 4, state_format(), encode_state(state))
     _record(store, "run:R002-s42", _CARRY)
     loaded = snapshots.load(store)
-    assert FOLD_VERSION == 5
+    assert FOLD_VERSION == 6
     assert (loaded.snapshot_seq, loaded.notes) == (0, ())
     assert loaded.folder.state().runs["R002-s42"].carried == _CARRY
     store.put_snapshot(seq, FOLD_VERSION, state_format(), encode_state(state))
     assert snapshots.load(store).snapshot_seq == seq
+
+
+def test_a_split_undone_gives_the_row_its_own_attempt_back() -> None:
+    """Review r35 (item 2): R002 ran (an hour of GPU time), R002-s42 took its result, then the
+    split was undone and R002 took R002-a1 back from R002-s42. Before, R002 held the 0-GPU copy
+    under "R002-s42's result" and gpu_hours_used fell from 1.0 to 0.0 (the scheduler budgets
+    from it)."""
+    store = InMemoryEventStore()
+    _ran(store)
+    _record(store, "run:R002-s42", _CARRY)
+    _record(store, "run:R002", RunRetryScheduled(run_id="R002", manual=True))
+    back = RunResultCarried(
+        run_id="R002", from_run="R002-s42", attempt_id="R002-a1", reason="its own result"
+    )
+    check_append(fold(store.read()), "run:R002", [back])
+    _record(store, "run:R002", back)
+    state = fold(store.read())
+    assert state.gpu_hours_used == pytest.approx(1.0)
+    run = state.runs["R002"]
+    assert run.state is RunState.SUCCEEDED and run.carried is None
+    assert [(a.attempt_id, a.gpu_seconds) for a in run.attempts] == [("R002-a1", 3600)]
+    assert run.metrics is not None and [v.run_id for v in run.metrics.values] == ["R002"]
+    assert run.reason == ""  # as its attempt ended, no other run's result

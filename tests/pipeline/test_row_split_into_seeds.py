@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,7 @@ from bridge import Bridge, Stage
 from bridge.cli import main
 from bridge.events.store import SQLiteEventStore
 from bridge.machine.stages import RunState
+from bridge.pipeline.steps.sanity import log_tail
 from tests.conftest import SHARED, needs_shared
 from tests.e2e.tiny import SCRIPT, write_project
 from tests.pipeline.conftest import REPO_ROOT
@@ -661,3 +663,93 @@ def test_a_carried_result_is_recorded_once_when_killed(tmp_path: Path, point: st
     assert [(e.run_id, e.from_run) for e in carried] == [("R002-s0", "R002")]
     assert len(ruled_out) == 1
     assert main(["verify", "--project", str(project)]) == 0
+
+
+def _status(project: Path) -> dict[str, Any]:
+    bridge = Bridge(project)
+    try:
+        return dict(bridge.status().runs)
+    finally:
+        bridge.close()
+
+
+def _baseline_accuracy(project: Path) -> tuple[list[str], float]:
+    results = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    (baseline,) = [
+        a for a in results["aggregates"] if a["system"] == "Baseline" and a["metric"] == "accuracy"
+    ]
+    return baseline["run_ids"], baseline["mean"]
+
+
+def test_a_carried_result_stands_when_the_metrics_settings_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review r35 (item 1): a `[metrics]` edit reads every succeeded run's outputs again. R002-s0
+    holds R002's attempt, whose files are in R002's folder; before, they were looked for in
+    R002-s0's, nothing was read, and bridge recorded that: "must-run runs recorded no metric
+    value: R002-s0", M1 inconclusive ("Baseline accuracy has 1 of 2"), advice to retry it."""
+    project = _ran_once_then_split(tmp_path / "p", "seeds 0, 1")
+    assert main(["run", "--project", str(project)]) == 0
+    before = _status(project)["R002-s0"]
+    assert before.carried is not None and before.metrics is not None
+    toml = project / "bridge.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert 'files = ["metrics.json"]' in text
+    toml.write_text(
+        text.replace('files = ["metrics.json"]', 'files = ["metrics.json", "*.json"]'),
+        encoding="utf-8",
+    )
+    ran = _launched(project)
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert _launched(project) == ran
+    assert "recorded no metric value" not in out, out
+    assert "Main result (M1): positive" in out, out
+    after = _status(project)["R002-s0"]
+    assert after.state is RunState.SUCCEEDED and after.carried == before.carried
+    assert after.metrics is not None
+    assert [(v.run_id, v.name, v.value) for v in after.metrics.values] == [
+        (v.run_id, v.name, v.value) for v in before.metrics.values
+    ]
+    run_ids, mean = _baseline_accuracy(project)
+    assert run_ids == ["R002-s0", "R002-s1"] and mean == pytest.approx(0.505)
+    # Its log, as a rescue or a failure signature reads it, is R002's attempt's too.
+    tail = log_tail(project, after)
+    assert "loss=0.5" in tail and tail == log_tail(project, _status(project)["R002"])
+
+
+def test_a_split_undone_gives_the_row_its_own_result_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review r35 (item 2): R002's Notes "seed 0" → "seeds 0, 1" → "seed 0". R002-s0 held R002's
+    result while the row was split; the row's run takes its own attempt back. Before, R002
+    held a 0-GPU copy of it said to be "R002-s0's result at seed 0"."""
+    project = _ran_once_then_split(tmp_path / "p", "seeds 0, 1")
+    assert main(["run", "--project", str(project)]) == 0
+    own = _status(project)["R002"].attempts
+    ran = _launched(project)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text(encoding="utf-8").split("\n")
+    (n,) = [n for n, line in enumerate(lines) if line.startswith("| R002 ")]
+    assert "| seeds 0, 1" in lines[n], lines[n]
+    lines[n] = lines[n].replace("| seeds 0, 1", "| seed 0", 1)
+    tracker.write_text("\n".join(lines), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert _launched(project) == ran
+    assert "R002-s0's result" not in out, out
+    assert "R002: its own result at seed 0, same settings, not run again" in out, out
+    runs = _status(project)
+    r002 = runs["R002"]
+    assert r002.state is RunState.SUCCEEDED and r002.carried is None
+    assert r002.attempts == own  # its own view: its GPU time, its numbers under its id
+    assert r002.metrics is not None and {v.run_id for v in r002.metrics.values} == {"R002"}
+    assert "R002-s0" not in r002.reason
+    assert runs["R002-s0"].state is RunState.OUT_OF_SCOPE
+    run_ids, mean = _baseline_accuracy(project)
+    assert run_ids == ["R002"] and mean == pytest.approx(0.5)
+    for name in ("EXPERIMENT_RESULTS.md", "EXPERIMENT_TRACKER.md"):
+        text = (project / "refine-logs" / name).read_text(encoding="utf-8")
+        assert "R002-s0's result" not in text, name

@@ -7,6 +7,7 @@ the line around it (``- R005 — 不在范围内：…``) already is.
 from __future__ import annotations
 
 from bridge.projections.failure_words import (
+    own_result_words,
     removed_reason,
     row_gone,
     split_in_language,
@@ -103,3 +104,11 @@ def test_a_run_the_plan_no_longer_proposes_reads_in_chinese() -> None:
     assert never == "the plan no longer proposes R002 (block B1), and bridge never ran it"
     assert split_in_language(never, "zh") == "计划不再提出 R002（实验块 B1），bridge 未曾运行它"
     assert not unproposed(removed_reason("R004b", "tracker", ran=True))
+
+
+def test_a_runs_own_result_handed_back_reads_in_chinese() -> None:
+    """A split undone gives the row's run its own attempt back (review r35)."""
+    said = own_result_words("0")
+    assert said == "its own result at seed 0, same settings, not run again"
+    assert split_in_language(said, "zh") == "其自身在种子 0 上的结果，设置相同，不再重新运行"
+    assert split_in_language(own_result_words(None), "zh") == "其自身的结果，设置相同，不再重新运行"

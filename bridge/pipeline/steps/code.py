@@ -17,6 +17,7 @@ from bridge.events.values import Finding, Severity
 from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.ports import ReviewRequest
+from bridge.machine.run_stream import ran_by
 from bridge.machine.scheduler import (
     FAILED_BEFORE,
     LIVE,
@@ -53,6 +54,7 @@ from bridge.projections.failure_words import (
     RELABELLED,
     TRACKER_ROW_NOW,
     carried_words,
+    own_result_words,
     removed_reason,
     row_gone,
     split_reason,
@@ -1055,18 +1057,15 @@ def _carry(s: Session, source: RunView, target_id: str) -> bool:
         or not carries_result(s.project, state, source, target.spec)
     ):
         return False
-    s.append(
-        f"run:{target_id}",
-        [
-            ev.RunResultCarried(
-                run_id=target_id,
-                from_run=source.run_id,
-                attempt_id=attempt.attempt_id,
-                reason=carried_words(source.run_id, launch_seed(source.spec)),
-            )
-        ],
-        target.stream_version,
+    carry = ev.RunResultCarried(
+        run_id=target_id, from_run=source.run_id, attempt_id=attempt.attempt_id
     )
+    seed = launch_seed(source.spec)
+    # The attempt the target ran itself, handed back by the run that held it (a split undone:
+    # R002 → R002-s0 → R002): the fold gives it its own view, and the words say so.
+    own = ran_by(state.runs, carry) == target_id
+    reason = own_result_words(seed) if own else carried_words(source.run_id, seed)
+    s.append(f"run:{target_id}", [attrs.evolve(carry, reason=reason)], target.stream_version)
     return True
 
 

@@ -6,6 +6,7 @@ training quality, recorded as ``MetricsRecorded``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePosixPath
 
 from bridge.adapters.metrics.files import (
     Extraction,
@@ -23,7 +24,7 @@ from bridge.machine.fold import PipelineState
 from bridge.machine.measurements import QualityFlag, UnreadOutput, summarise_history
 from bridge.machine.quality import QualitySettings, check_quality, measured_names
 from bridge.machine.stages import RunState
-from bridge.machine.views import RunView
+from bridge.machine.views import AttemptView, RunView
 from bridge.pipeline import bootstrap
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.session import Session
@@ -37,6 +38,7 @@ from bridge.plan.metric_names import (
 )
 
 __all__ = [
+    "attempt_folder",
     "collect_metrics",
     "ensure_metrics",
     "merge_extractions",
@@ -171,6 +173,26 @@ def collect_metrics(
     return [metrics_of(project, state, run)]
 
 
+def attempt_folder(root: Path, run: RunView, attempt: AttemptView) -> Path:
+    """
+    The folder ``attempt``'s results were copied back into (``.bridge/runs/<run>/<attempt>``),
+    that of the run that ran it: a run another run's result stands for (``RunResultCarried``:
+    R002-s0 holding R002-a1, a row split into seeds) reads R002's folder, as the attempt's
+    ``ArtifactsFetched`` recorded it (``local_dir``). An attempt whose results are being copied
+    back now (none recorded yet), or one whose record names no folder of the layout, is read
+    in ``run``'s own.
+    """
+    layout = ProjectLayout(root)
+    recorded = attempt.local_dir
+    home = PurePosixPath(recorded).parent.name if recorded else ""
+    try:
+        if home and layout.place(home, attempt.attempt_id).path == recorded:
+            return layout.attempt_dir(home, attempt.attempt_id)
+    except ValueError:
+        pass  # no directory name the layout makes (a log written by hand): the run's own
+    return layout.attempt_dir(run.directory, attempt.attempt_id)
+
+
 def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev.MetricsRecorded:
     """
     The ``MetricsRecorded`` of the run's current attempt, read from its files (and W&B) as
@@ -226,7 +248,7 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
             for name in section_metric_names(section.heading, section.text)
         ),
     ]
-    attempt_dir = ProjectLayout(project.root).attempt_dir(run.directory, attempt.attempt_id)
+    attempt_dir = attempt_folder(project.root, run, attempt)
     extraction = extract_metrics(
         attempt_dir,
         project_root=project.root,

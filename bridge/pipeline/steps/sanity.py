@@ -25,7 +25,6 @@ from bridge.machine.triggers import StageTrigger
 from bridge.machine.verdicts import VerdictKind
 from bridge.pipeline import retries
 from bridge.pipeline.gpu_bounds import GpuBounds, over_bound, unmeasured
-from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
@@ -1069,7 +1068,8 @@ def log_tail(root: Path, run: RunView) -> str:
     attempt = run.current
     if attempt is None:
         return ""
-    base = ProjectLayout(root).attempt_dir(run.directory, attempt.attempt_id)
+    # Where the attempt's files are: another run's folder for a result it carried.
+    base = collect.attempt_folder(root, run, attempt)
     text = ""
     for name in ("stdout.log", "stderr.log"):
         text += read_tail(base / name, 4000)  # never through a link, never a FIFO
