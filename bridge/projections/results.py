@@ -623,7 +623,7 @@ def _unheld_condition(outcome: Outcome, language: str) -> str:
     if language == "zh":
         return (
             f"{'、'.join(unheld)} 的比较所依据的条件在运行中不成立（见其判定）："
-            "在该条件下（相同预算）重新运行所比较的系统；"
+            "在该条件下重新运行所比较的系统；"
             "或者，要把这一差异交给评审，从计划的成功标准中去掉该条件，"
             "再运行 `bridge run`（按已记录的数值重新判定）。"
         )
@@ -631,7 +631,7 @@ def _unheld_condition(outcome: Outcome, language: str) -> str:
     return (
         f"a condition the comparison of {', '.join(unheld)} holds under does not hold in the "
         f"runs (see {'its verdict' if one else 'their verdicts'}): run the compared systems "
-        "again under it (the same budget), or, to take the difference into the review, drop "
+        "again under it, or, to take the difference into the review, drop "
         "the condition from the plan's criterion and run `bridge run` (it judges again from "
         "the recorded numbers)."
     )

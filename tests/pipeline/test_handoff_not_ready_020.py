@@ -178,13 +178,13 @@ def test_a_condition_the_runs_break_is_no_handoff(
     )
     assert _said(lines, "下一步：") == (
         "下一步：主要结果为正面，但还不能交给评审循环：B2 的比较所依据的条件在运行中不成立"
-        "（见其判定）：在该条件下（相同预算）重新运行所比较的系统；或者，要把这一差异交给评审，"
+        "（见其判定）：在该条件下重新运行所比较的系统；或者，要把这一差异交给评审，"
         "从计划的成功标准中去掉该条件，再运行 `bridge run`（按已记录的数值重新判定）。"
     )
     assert next_step(state, evaluate(state), "en") == (
         "The main result is positive, but not ready for the review loop: a condition the "
         "comparison of B2 holds under does not hold in the runs (see its verdict): run the "
-        "compared systems again under it (the same budget), or, to take the difference into "
+        "compared systems again under it, or, to take the difference into "
         "the review, drop the condition from the plan's criterion and run `bridge run` (it "
         "judges again from the recorded numbers)."
     )
