@@ -805,14 +805,21 @@ def _explain_waiting(bridge: Bridge, console: Printer) -> None:
 
 
 def kept_copies(
-    root: Path, since: float, language: str, read: Mapping[str, str] | None = None
+    root: Path,
+    since: float,
+    language: str,
+    read: Mapping[str, str] | None = None,
+    for_status: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
     """
     A line for each copy of a researcher's file bridge kept during this command before it
     rewrote the file (``NAME.before-bridge.md``, ``NAME.edited.md``): the text they wrote below
     bridge's marker is not in the file any more, and only this says where it went (trial O3).
     An edit the plan read (``read``: path to sha256 of the inputs, 023's Status changed to TODO
-    as bridge asked) is said to be read, not to be in the wrong place.
+    as bridge asked) is said to be read, not to be in the wrong place; one kept only for a
+    Status written on rows bridge ran (``for_status``: copy → run ids), which bridge writes its
+    own over and says so above, is said to be that, not text lost (trial t15: 009's TODO on a
+    run that succeeded read "text you wrote there is only in that copy").
     """
     import hashlib
 
@@ -833,7 +840,13 @@ def kept_copies(
                 and hashlib.sha256(copy.read_bytes()).hexdigest() == read.get(file)
             ):
                 key = "kept_read_edit"
-            lines.append(t(key, language).format(file=file, copy=copy.relative_to(root).as_posix()))
+            kept_as = copy.relative_to(root).as_posix()
+            runs = (for_status or {}).get(kept_as, ())
+            if key == "kept_read_edit" and runs:
+                key = "kept_status_edit"
+            lines.append(
+                t(key, language).format(file=file, copy=kept_as, runs=", ".join(sorted(runs)))
+            )
             if key != "kept_before_bridge" and original.is_file():
                 # A Status written in bridge's part asks nothing: said, with where it is read.
                 from bridge.cli.marker_edits import statuses_below_marker
@@ -894,7 +907,9 @@ def run(args: Parsed) -> int:
         _explain_waiting(bridge, console)
         console.print(bridge.summary())
         plan = bridge.status().plan
-        for line in kept_copies(root, started, language, plan.inputs if plan else None):
+        for line in kept_copies(
+            root, started, language, plan.inputs if plan else None, bridge.kept_for_status()
+        ):
             console.print(line)
         # bridge's own tracker, edited: left unwritten, said (040 went stale in silence).
         for held in bridge.trackers_held():

@@ -176,6 +176,15 @@ class Bridge:
         """
         return self._session.writer.held_by_edit(self._session.state())
 
+    def kept_for_status(self) -> Mapping[str, tuple[str, ...]]:
+        """
+        The copies of the researcher's tracker kept by this bridge's writes only because of a
+        Status they wrote on rows bridge ran, which bridge writes its own over (and says so
+        apart: :attr:`kept_settings`): each copy's path (relative to the project) → those rows'
+        run ids. Everything else of their edit is in the tracker.
+        """
+        return dict(self._session.writer.kept_for_status)
+
     @property
     def kept_settings(self) -> Mapping[str, tuple[ev.SpecChange | StatusSaid, ...]]:
         """

@@ -493,6 +493,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "已读取你对 {file} 的修改；你留下的原文保存在 {copy}：bridge 填写它运行过的行的 Status "
         "与 Notes 以及标记以下的全部内容，写在那里的文字只在该副本中（请把笔记写在标记之上）",
     ),
+    "kept_status_edit": (
+        "read your edit of {file}: the Status you wrote on {runs} was not taken (why is said "
+        "above) and bridge wrote its own back there; the file as you left it is kept in {copy}, "
+        "and everything else you wrote is in the tracker",
+        "已读取你对 {file} 的修改：你在 {runs} 上写的 Status 没有被采用（原因见上文），bridge 在"
+        "那里写回了它自己的状态；你留下的原文保存在 {copy}，你写的其他内容都在追踪表中",
+    ),
     "tracker_held": (
         "{file} is no longer updated: bridge writes that file whole from its log (the project "
         "has no tracker of its own), and it now holds your edit, which bridge leaves as you "

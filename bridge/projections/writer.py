@@ -43,6 +43,7 @@ from bridge.events.types import OutputWritten
 from bridge.machine.fold import PipelineState
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.plan_section import GENERATED_MARK, is_generated_tracker
+from bridge.plan.vocabulary import normalise_status
 from bridge.projections import (
     code_review,
     compact_log,
@@ -269,6 +270,29 @@ def _cells_carried(line: str, ours: Mapping[str, str], now: Mapping[str, str]) -
     )
 
 
+def _status_only(line: str, ours: Mapping[str, str], now: Mapping[str, str]) -> str:
+    """
+    The run id of the row ``line`` of the researcher's file (not carried: see
+    :func:`_cells_carried`) when the one cell they changed that is not written next as they
+    wrote it reads as a Status (TODO, NOT RUN — …, DONE): bridge writes the run's own there, and
+    says so apart; ``""`` otherwise.
+    """
+    run_id = _row_id(line)
+    if run_id not in ours or run_id not in now:
+        return ""
+    theirs = [cell.strip() for cell in _theirs_only(line).split("|")]
+    was = [cell.strip() for cell in _theirs_only(ours[run_id]).split("|")]
+    will = [cell.strip() for cell in now[run_id].split("|")]
+    if not len(theirs) == len(was) == len(will):
+        return ""
+    lost = [
+        cell
+        for cell, old, next_cell in zip(theirs, was, will, strict=True)
+        if cell != old and cell != next_cell
+    ]
+    return run_id if len(lost) == 1 and normalise_status(lost[0]) != "unknown" else ""
+
+
 def sha256_text(text: str | bytes) -> str:
     """
     Return the hex sha256 of ``text`` (UTF-8 when it is a string).
@@ -402,6 +426,9 @@ class ProjectionWriter:
         self.before_replace = before_replace
         # Each projection file bridge wrote last, as it stats: (mtime_ns, size) by path.
         self.written_stat: dict[str, tuple[int, int]] = {}
+        # Copies of the researcher's edit kept only for a Status bridge writes its own over,
+        # on rows it ran: the copy's path (relative to the root) → those rows' run ids.
+        self.kept_for_status: dict[str, tuple[str, ...]] = {}
 
     def render_all(self, state: PipelineState) -> dict[str, str | bytes]:
         """
@@ -482,10 +509,15 @@ class ProjectionWriter:
                 not force or not _below_marker_only(fixed, text)
             ):
                 continue
-            if not self._edit_carried(
+            uncarried = self._uncarried(
                 projection, previous, versioned.get(projection.path), state, text
-            ):
-                self._keep_users_file(fixed, digest, previous.sha256 if previous else None, pending)
+            )
+            if uncarried is None or uncarried:
+                kept = self._keep_users_file(
+                    fixed, digest, previous.sha256 if previous else None, pending
+                )
+                if kept is not None and uncarried and all(uncarried):
+                    self.kept_for_status[kept.relative_to(self.root).as_posix()] = tuple(uncarried)
             changed = previous is None or previous.sha256 != digest
             new_version = version and self._new_version(versioned.get(projection.path), text)
             if not changed and not new_version:
@@ -578,17 +610,21 @@ class ProjectionWriter:
         read = state.plan.inputs.get(projection.path) if state.plan is not None else None
         return current != read
 
-    def _edit_carried(
+    def _uncarried(
         self,
         projection: Projection,
         previous: OutputWritten | None,
         versioned: OutputWritten | None,
         state: PipelineState,
         text: str | bytes,
-    ) -> bool:
+    ) -> list[str] | None:
         """
-        Whether the researcher's edit of their tracker is carried whole into what bridge writes
-        next (``text``), so no copy of it is needed: the plan read this very file (its text
+        What of the researcher's edit of their tracker is not carried into what bridge writes
+        next (``text``): ``[]`` when it is carried whole, so no copy of it is needed (below);
+        for each line they changed that is not, the run id of its row when the one cell of it
+        not written as they wrote it is a Status (bridge writes its own there: the run's status
+        said apart, trial t15), else ``""``; ``None`` when carrying cannot be shown. Carried
+        whole: the plan read this very file (its text
         above bridge's marker is in the log, and its rows' cells are the researcher's word),
         its part from the marker on is what bridge wrote last, as the note of that write
         (:data:`WRITTEN_DIR`) or the copy kept of it shows, and every line they changed above
@@ -600,26 +636,26 @@ class ProjectionWriter:
         changed is not in ``text`` (a Status bridge writes back), the copy is kept.
         """
         if not projection.researchers_file or previous is None or state.plan is None:
-            return False
+            return None
         fixed = self.root / projection.path
         current = _file_sha(fixed)
         if current is None or current != state.plan.inputs.get(projection.path):
-            return False
+            return None
         ours = self._last_write(projection.path, previous, versioned)
         try:
             theirs = fixed.read_bytes()
         except OSError:
-            return False
+            return None
         if ours is None:
-            return False
+            return None
         mark = GENERATED_MARK.encode()
         if mark not in theirs:
-            return False
+            return None
         below = theirs.partition(mark)[2]
         if below != ours.partition(mark)[2] and not self._below_as_in_a_version(
             projection.path, below, state
         ):
-            return False
+            return None
         # A line the researcher changed that bridge does not write as they wrote it (INVALID
         # or passed over bridge's Status on a row it ran: bridge writes its own back) keeps
         # their version, and is said (trials Q1, R1). Bridge's own part of a row's Notes may
@@ -638,13 +674,16 @@ class ProjectionWriter:
         now = set(now_lines)
         ours_rows = _rows_by_id(line for line in ours_above if _row_id(line) in ran)
         now_rows = _rows_by_id(now_lines)
-        return all(
-            line in before
-            or not (_is_row(line) and _row_id(line) in ran)
-            or _theirs_only(line) in now
-            or _cells_carried(line, ours_rows, now_rows)
+        return [
+            _status_only(line, ours_rows, now_rows)
             for line in theirs.partition(mark)[0].decode("utf-8", "replace").splitlines()
-        )
+            if not (
+                line in before
+                or not (_is_row(line) and _row_id(line) in ran)
+                or _theirs_only(line) in now
+                or _cells_carried(line, ours_rows, now_rows)
+            )
+        ]
 
     def _below_as_in_a_version(self, path: str, below: bytes, state: PipelineState) -> bool:
         """
@@ -811,35 +850,40 @@ class ProjectionWriter:
 
     def _keep_users_file(
         self, fixed: Path, digest: str, ours: str | None, pending: Mapping[str, list[str]]
-    ) -> None:
+    ) -> Path | None:
         """
         Before overwriting a file that is neither what bridge wrote last nor what it is about
         to write — the researcher's own tracker, or their edit of bridge's — keep a copy:
         ``NAME.before-bridge.ext`` the first time, ``NAME.edited.ext`` (``-2``, ``-3`` …) after.
         A file bridge wrote and stopped before logging (in ``pending``) is its own, not an edit.
+        Returns the copy that holds it (None when nothing needed keeping).
         """
         current = _file_sha(fixed)
         if current is None or current in (digest, ours):
-            return
+            return None
         if current in pending.get(str(fixed.relative_to(self.root)), ()):
-            return
-        self._keep_copy(fixed, fixed.read_bytes(), "before-bridge" if ours is None else "edited")
+            return None
+        return self._keep_copy(
+            fixed, fixed.read_bytes(), "before-bridge" if ours is None else "edited"
+        )
 
     @staticmethod
-    def _keep_copy(fixed: Path, data: bytes, label: str) -> None:
+    def _keep_copy(fixed: Path, data: bytes, label: str) -> Path:
         """
         Keep ``data``, a version of ``fixed`` that is not bridge's, as ``NAME.LABEL.ext``
-        (``-2``, ``-3`` … when taken), unless a copy of that name holds it already.
+        (``-2``, ``-3`` … when taken), unless a copy of that name holds it already; returns
+        the copy that holds it.
         """
         current = sha256_text(data)
         keep = fixed.with_name(f"{fixed.stem}.{label}{fixed.suffix}")
         n = 1
         while keep.exists():
             if _file_sha(keep) == current:
-                return  # this very version is kept already
+                return keep  # this very version is kept already
             n += 1
             keep = fixed.with_name(f"{fixed.stem}.{label}-{n}{fixed.suffix}")
         keep.write_bytes(data)
+        return keep
 
     def _new_version(self, last: OutputWritten | None, text: str | bytes) -> bool:
         """

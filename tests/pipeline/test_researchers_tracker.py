@@ -1802,3 +1802,56 @@ def test_an_editor_save_of_bridges_earlier_words_keeps_no_copy(project: Path) ->
     assert "\nMy note.\n" in tracker.read_text()
     assert "attempt 2" in _row(project, "R2")
     assert list((project / "refine-logs").glob("EXPERIMENT_TRACKER.edited*")) == []
+
+
+def test_a_word_on_a_row_bridge_cancelled_before_it_launched_is_taken(project: Path) -> None:
+    """Trial t15 on 039: R004 failed, so bridge cancelled R005–R007 before they launched; the
+    researcher then marked R007 `NOT RUN — 时间不够` and fixed bridge.toml for R004. The next
+    `bridge run` launched R007 anyway (its settings had changed) and wrote DONE over their
+    word; without the fix its row was rewritten CANCELLED. A run that never ran under bridge is
+    like a row not started yet: NOT RUN takes it out of scope, DONE records it done before
+    bridge, each said, and neither launches."""
+    write_project(
+        project,
+        [
+            Run(id="A", milestone="M1", mode="fail"),
+            Run(id="B", milestone="M2"),
+            Run(id="C", milestone="M2"),
+            Run(id="D", milestone="M2"),
+        ],
+        sanity=None,
+        bridge="max_parallel = 2\ncode_review = false\nsanity_first = false",
+    )
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        runs = bridge.status().runs
+        assert [runs[r].state for r in "BCD"] == [RunState.CANCELLED] * 3
+    finally:
+        bridge.close()
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text()
+    rows = {line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| ")}
+    assert "| CANCELLED |" in rows["B"], rows["B"]
+    text = text.replace(
+        rows["B"], rows["B"].replace("| CANCELLED |", "| NOT RUN — out of budget |")
+    )
+    text = text.replace(rows["C"], rows["C"].replace("| CANCELLED |", "| DONE |"))
+    tracker.write_text(text)
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text().replace('mode = "fail"', 'mode = "ok"'))
+    bridge = Bridge(project)
+    try:
+        bridge.run()
+        runs = bridge.status().runs
+    finally:
+        bridge.close()
+    assert runs["A"].state is RunState.SUCCEEDED
+    assert runs["B"].state is RunState.OUT_OF_SCOPE
+    # The researcher's reason, not bridge's note on the row ("not run: milestone M1 …").
+    assert runs["B"].reason == "NOT RUN — out of budget — seed 0", runs["B"].reason
+    assert runs["C"].state is RunState.DONE_BEFORE
+    assert runs["D"].state is RunState.SUCCEEDED  # bridge's own CANCELLED asks nothing
+    assert sorted(executions(project)) == ["A", "D"]
+    rewritten = tracker.read_text()
+    assert "| NOT RUN — out of budget |" in rewritten

@@ -469,6 +469,17 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                         old.stream_version,
                     )
             continue
+        unlaunched = (
+            row_status.unlaunched_word(old, rows.get(new.run_id), tracker_file)
+            if run_ids is None and not saved_back(rows.get(new.run_id))
+            else []
+        )
+        if unlaunched:
+            # A run bridge cancelled before it ever launched, its row marked NOT RUN — <reason>
+            # (or DONE) since: the researcher's word, as on a row not started yet (trial t15:
+            # 039's R007 launched once the toml fix reached its milestone, its row overwritten).
+            s.append(stream, unlaunched, old.stream_version)
+            continue
         asked = (
             row_status.asked_of(old, rows.get(new.run_id), tracker_file=tracker_file)
             if run_ids is None

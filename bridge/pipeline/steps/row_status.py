@@ -19,7 +19,7 @@ from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import RunState
 from bridge.pipeline import retries
-from bridge.pipeline.recording import ruled_out_reason
+from bridge.pipeline.recording import ruled_out_reason, tracker_status_events
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.runs import RunSpec
 from bridge.plan.status_legend import untrusted_status
@@ -45,6 +45,7 @@ __all__ = [
     "requested_events",
     "settled_for",
     "status_written_by_bridge",
+    "unlaunched_word",
     "untrusted",
     "untrusted_word_of",
     "written_for_its_row",
@@ -207,6 +208,33 @@ def requested_events(
             )
         )
     return events
+
+
+def unlaunched_word(run: RunView, row: RunSpec | None, tracker_file: str) -> list[ev.Event]:
+    """
+    What the tracker ``row`` of ``run``, a run bridge cancelled before it ever launched (its
+    milestone held by a failed must-run run), says of the researcher's own: the events that
+    take it there (back to pending, then out of scope or done before bridge), or none when the
+    row says the CANCELLED bridge wrote there, is to run or running, or is not a row of the
+    researcher's tracker ``tracker_file``. Such a run never ran under bridge, so a ``NOT RUN —
+    <reason>`` or DONE written there since is the researcher's word, as on a row not started
+    yet: before, it was written over with CANCELLED, or the run launched once its settings
+    changed (trial t15 on 039's R007). The reason is the row's Status and the researcher's
+    Notes, without bridge's labelled part.
+    """
+    if run.state is not RunState.CANCELLED or run.attempts or row is None:
+        return []
+    if not row.tracker_status or not status_written_by_bridge(row, tracker_file):
+        return []
+    said = row.status
+    if said in ("unknown", "running", "todo") or said == normalise_status(STATUS_WORDS[run.state]):
+        return []
+    says = tracker_status_events(attrs.evolve(row, notes=_researchers_notes(row.notes)))
+    if not says:
+        return []
+    what = f"status {' '.join(row.status_raw.replace('**', '').split())!r}"
+    retry = ev.RunRetryScheduled(run_id=run.run_id, reason=f"{TRACKER_ROW_NOW} {what}", manual=True)
+    return [retry, *says]
 
 
 def settled_for(run: RunView) -> bool:
