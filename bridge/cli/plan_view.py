@@ -72,7 +72,11 @@ class _Preview:
         the runs :func:`~bridge.projections.block_runs.sanity_apart` gives the results (a sanity
         run, 009's R001 in B1, is none of them), less a row ruled out (027's R-L2
         STOPPED_BY_USER, NOT RUN), which counts for nothing there, so B1's other run is its one
-        system and the subject of a clause naming none.
+        system and the subject of a clause naming none. Where that rules out every run, the
+        systems of them all, as the results read the criterion of a block listing no systems
+        (027's B3, every run BLOCKED_BY_M2: its «A2 必须分别对 A3 和 A4 …» was previewed with no
+        system, "compares with something that is not a system of the block ('分别对 A3')",
+        where the results read "A2" as its run system "A2 + mixed control").
         """
         from bridge.projections.block_runs import sanity_apart
 
@@ -84,7 +88,8 @@ class _Preview:
         own = self.runs_by_block.get(block.id, [])
         judged, _ = sanity_apart(block.id, own, _fields, sanity)
         ruled_out = self.ruled_out
-        named = dict.fromkeys(r.block_system or r.system for r in judged if r.id not in ruled_out)
+        counted = [r for r in judged if r.id not in ruled_out] or judged
+        named = dict.fromkeys(r.block_system or r.system for r in counted)
         systems = self._judged[block.id] = tuple(s for s in named if s)
         return systems
 

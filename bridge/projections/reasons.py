@@ -1029,6 +1029,12 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r" 可能是该实验块多个系统中的任何一个（\1）：请写明所指的系统，或为每个系统各写一条",
     ),
+    # A name that begins several systems' names ("A2" of "A2 + mixed control" and "A2 + text
+    # control"), quoted before it.
+    (
+        lazy(r"^ begins the names of several of the block's systems \((.+?)\): name the one meant"),
+        r" 是该实验块多个系统名称的开头（\1）：请写明所指的系统",
+    ),
     # Words after "than" that are no system of the block (006's B8), quoted «…» the same way.
     (
         lazy(

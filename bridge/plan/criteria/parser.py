@@ -75,6 +75,7 @@ from bridge.plan.criteria.phrases import (
     original_spelling,
     qualified_metrics,
     read_ablation,
+    shared_leads,
     shared_reference,
     system_name,
     system_terms,
@@ -330,7 +331,9 @@ _MARGIN_FROM = lazy(
 )
 # A comparator, the reference, and an offset from its value: "≥ ⟨B⟩ + 0.1", "≤ ⟨SA⟩ − 5 ms",
 # "≥ ⟨SB⟩ aggregate net + 1" (the metric's words said again of the reference: ``again``).
-_OFFSET_NUMBER = r"(?P<num>\d+(?:\.\d+)?(?:\s*(?:%|pp|points?|pts?|ms|s)\b|%)?)"
+# «10 个百分点»: points, as "10 points" (the number alone was read as 10 of the metric's own
+# scale, which any gain of a rate meets).
+_OFFSET_NUMBER = r"(?P<num>\d+(?:\.\d+)?(?:\s*(?:%|pp|points?|pts?|ms|s)\b|%|\s*个?百分点)?)"
 _REFERENCE_PLUS = lazy(
     r"(?P<cmp>≥|>=|>|≤|<=|<)\s*(?:the\s+)?(?:(?P<sys>⟨S[A-Z]+⟩)\s*(?:⟨B⟩)?|(?P<ref>⟨B⟩))"
     r"(?:['’]s\s+value)?\s*(?P<again>[^\d⟨⟩<>≥≤=+−–]{1,60}?)??\s*(?P<sign>[+−–-])\s*"
@@ -343,6 +346,21 @@ _PLUS_REFERENCE = lazy(
     + r"\s*(?P<cmp>≥|>=|>|≤|<=|<)\s*(?P<subject>⟨S[A-Z]+⟩)\s*"
     r"(?P<words>[^\d⟨⟩<>≥≤=+−–,，;；(（]{0,60}?)\s*(?=$|[,，;；(（])"
 )
+# A comparison in words with an offset from the reference's value: «不低于 B 减 10 个百分点», "no
+# worse than B minus 10 points", "at least B − 10 points", «≥ B 减 10»: the comparator before
+# ``_REFERENCE_PLUS`` reads it ("≥ B - 10 points"). Read as a non-inferiority comparison or as
+# several systems with no reference word, it was not judged, though its margin is explicit.
+_WORDED_OFFSET = lazy(
+    r"(?P<word>不低于|不少于|至少(?:为|是|要|达到)?|不高于|不超过|至多(?:为|是)?|不多于|不差于|"
+    r"不劣于|\b(?:not|no)\s+(?:lower|less|higher|more|worse)\s+than|\bat\s+(?:least|most)|"
+    r"≥|>=|≤|<=)\s*(?:the\s+)?(?:that\s+of\s+)?(?P<ref>⟨(?:S[A-Z]+|B)⟩)(?:['’]s\s+value)?\s*"
+    r"(?P<sign>减去?|加上?|\bminus\b|\bplus\b|[+-])\s*(?=\d)",
+    re.IGNORECASE,
+)
+# The limit each word sets: from below, from above, or, for "no worse than", the way its sign
+# says ("no worse than B minus 10 points" from below, "no worse than B plus 5 ms" from above).
+_WORDED_LIMIT = lazy(r"不低于|不少于|至少|at\s+least|lower|less|≥|>=", re.IGNORECASE)
+_WORDED_WORSE = lazy(r"不差于|不劣于|worse", re.IGNORECASE)
 # A comparison turned round: "B + 1 ≤ A" is "A ≥ B + 1".
 _TURNED = {"≥": "≤", ">=": "≤", ">": "<", "≤": "≥", "<=": "≥", "<": ">"}
 # Which margin words each comparator and sign of "≥ ⟨B⟩ + N" mean.
@@ -1403,6 +1421,11 @@ _UNIT_BEFORE_PER = lazy(
 )
 
 
+# «所有样本», «全部样本上»: all the samples, the set a metric is computed over, not a scope of
+# items (what «每个数据源上» and «各任务» name).
+_ALL_SAMPLES = lazy(r"(?:所有|全部)\s*(?:的)?\s*样本\s*(?:上|中|里)?")
+
+
 def _per_item_read(
     clause: str,
     text: str,
@@ -1414,10 +1437,11 @@ def _per_item_read(
     """
     ``clause`` read as a threshold or a comparison that holds of each item a scope names
     ("accuracy > 0.5 on every question type", «每域最优动作概率均超过 0.8», "beats B on every
-    task", «所有样本的覆盖率高于 0.9»): read without the scope, with the scope as
+    task", «所有任务的准确率高于 0.9»): read without the scope, with the scope as
     :attr:`Criterion.per_item` and a note saying how it is judged; ``None`` where the clause has
     no such scope or, without it, is no threshold or plain comparison (then it is read whole, as
-    before). "per task" after a number and a unit ("latency < 2 s per task") is that unit:
+    before). «所有样本» is no scope but the whole evaluation set: read without it, noted, with
+    no scope. "per task" after a number and a unit ("latency < 2 s per task") is that unit:
     the clause is read without it, with a note, and no scope. 001's B1 "… on every question
     type" was read as one value with no word of the scope, and 018's "Optimal action
     probability > 0.8 in every domain" declined as a threshold without a metric (trial t12).
@@ -1447,8 +1471,14 @@ def _per_item_read(
         return attrs.evolve(read, notes=(*read.notes, note))
     if not isinstance(read, Criterion) or read.derived is not None or read.ratio is not None:
         return None
-    # «所有样本的覆盖率»: the scope is «所有样本», its 的 ties it to the metric.
+    # «所有任务的准确率»: the scope is «所有任务», its 的 ties it to the metric.
     said = said.removesuffix("的").rstrip()
+    if _ALL_SAMPLES.fullmatch(said):
+        # «所有样本的覆盖率» is the coverage over all samples, the one value a run records: the
+        # samples are what the metric is computed over, not items it holds of one by one (it
+        # was read "on every sample", each recorded label judged).
+        note = f"{said!r} read as the whole evaluation set: the metric's one value judged"
+        return attrs.evolve(read, notes=(note, *read.notes))
     note = (
         f"{said!r} read as every label the runs record the metric under: each value judged "
         "(not checked one by one where they record one value)"
@@ -1666,9 +1696,31 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
             "block lists no Compared systems, give a run's system that name in bridge.toml: "
             f'`[systems."<its system>"] aliases = ["{alias}"]`'
         )
+    for lead, owners in shared_leads(systems).items():
+        if re.search(rf"(?<![\w⟨-]){re.escape(lead)}(?![\w⟩-])", norm):
+            # "A2" where the runs run "A2 + mixed control" and "A2 + text control": either may
+            # be meant, so neither is guessed (read without it, it was dropped, and the clause
+            # judged "the proposed system" instead).
+            return unparsed(
+                f"«{original_spelling(lead, clause)}» begins the names of several of the "
+                f"block's systems ({', '.join(owners)}): name the one meant"
+            )
     if BEST_REFERENCE.search(norm):
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
+    worded = _WORDED_OFFSET.search(norm)
+    worded_said = ""
+    if worded is not None:
+        minus = worded["sign"] in ("-", "minus") or worded["sign"].startswith("减")
+        word = worded["word"]
+        from_below = minus if _WORDED_WORSE.search(word) else _WORDED_LIMIT.search(word) is not None
+        cmp, sign = ("≥" if from_below else "≤"), ("-" if minus else "+")
+        # Said as written in the note the offset's reading gives below.
+        worded_said = (
+            f"{original_spelling(word, clause)} {system_name(worded['ref'], systems)} "
+            f"{original_spelling(worded['sign'], clause)}"
+        ).replace(BASELINE, "the baseline")
+        norm = f"{norm[: worded.start()]}{cmp} {worded['ref']} {sign} {norm[worded.end() :]}"
     turned = _PLUS_REFERENCE.search(norm)
     turned_said = ""
     if turned is not None and _same_words(turned["again"], turned["words"]):
@@ -1704,7 +1756,11 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         ref_name = "the baseline" if ref_tag == "⟨B⟩" else system_name(ref_tag, systems)
         repeated = " ".join((offset["again"] or "").split())
         again = f" {repeated}" if repeated else ""
-        said = turned_said or f"{offset['cmp']} {ref_name}{again} {offset['sign']} {offset['num']}"
+        said = (
+            turned_said
+            or (worded_said and f"{worded_said} {offset['num']}")
+            or f"{offset['cmp']} {ref_name}{again} {offset['sign']} {offset['num']}"
+        )
         notes.append(f"{said!r} read as '{words[0]} {offset['num']} {words[1]} {ref_name}'")
         norm = f"{norm[: offset.start()]} {said_as} {norm[offset.end() :]}"
 

@@ -40,6 +40,7 @@ __all__ = [
     "original_spelling",
     "qualified_metrics",
     "read_ablation",
+    "shared_leads",
     "shared_reference",
     "system_name",
     "system_terms",
@@ -99,6 +100,36 @@ def _compounds(normalised: str) -> list[str]:
 
 # A word of two capitalised parts, the second three letters or more: "DepthGate", "DepthFiLM".
 _CAMEL = lazy(r"(?<![\w-])(?P<head>[A-Z][a-z]+)(?P<tail>[A-Z][A-Za-z]{2,})(?![\w-])")
+
+
+def shared_leads(systems: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """
+    The first ``+``-joined part of a system's name that begins the names of several of
+    ``systems`` (normalised, as :func:`system_terms` reads a part), with those systems, in
+    order: "A2" of "A2 + mixed control" and "A2 + text control". :func:`system_terms` names a
+    system by each part only one name has, so such a part names none; a criterion writing it
+    means one of them, which the words do not tell. Not a part any other system's name holds
+    too: 021's "`Lambda_diff`" begins "`Lambda_diff + Ton_diff`" and "… + safety projection"
+    and ends "only `Lambda_diff`", the system its criterion names.
+    """
+    leads: dict[str, list[str]] = {}
+    for system in systems:
+        parts = [p.strip() for p in unicodedata.normalize("NFKC", system).split("+")]
+        if len(parts) < 2 or not parts[0]:
+            continue
+        key = normalise(parts[0]).strip(" :-—")
+        if key and not key.isdigit():
+            leads.setdefault(key, []).append(system)
+    return {
+        key: tuple(dict.fromkeys(owners))
+        for key, owners in leads.items()
+        if len(set(owners)) > 1
+        and not any(
+            re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", normalise(other))
+            for other in systems
+            if other not in owners
+        )
+    }
 
 
 def system_terms(systems: Sequence[str]) -> list[tuple[str, str]]:

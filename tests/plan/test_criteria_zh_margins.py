@@ -1,0 +1,190 @@
+"""
+Chinese criteria session 34 found misread: a threshold against another system with its margin
+written in words («不低于 B 减 10 个百分点») declined as non-inferiority, «所有样本的覆盖率» (the
+coverage over all samples) read as a scope of items, and 027's B3, whose blocked runs are its
+only systems, previewed with none, so "A2" was "not a system of the block".
+
+Each expectation was written by reading the clause, not by running the parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from bridge.cli.plan_view import render_blocks
+from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
+from bridge.plan import load_project
+from bridge.plan.criteria import Compound, Criterion, Mode, Unparsed, parse_criterion
+from bridge.projections.plan_words import criterion_in_language
+from bridge.projections.reasons import in_language
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+
+_SYSTEMS = ("MART", "Baseline")
+_METRICS = ("accuracy", "覆盖率")
+
+
+def _parse(text: str, systems: tuple[str, ...] = _SYSTEMS) -> Criterion | Unparsed | Compound:
+    return parse_criterion(text, block_systems=systems, metrics=_METRICS)
+
+
+def _judged(parsed: Criterion | Unparsed | Compound, mart: float) -> Verdict:
+    """``parsed`` judged on one run each: MART's accuracy ``mart``, Baseline's 0.90."""
+    aggregates = [
+        Aggregate(block="B", system=s, metric="accuracy", mean=v, std=None, n=1, run_ids=(s,))
+        for s, v in (("MART", mart), ("Baseline", 0.90))
+    ]
+    return judge_block(
+        parsed,
+        aggregates,
+        runs_status={"MART": "succeeded", "Baseline": "succeeded"},
+        expected_seeds=1,
+        reference_system="Baseline",
+        candidate_system="MART",
+        primary_metric="accuracy",
+        planned_systems=_SYSTEMS,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MART 的 accuracy 不低于 Baseline 减 10 个百分点",
+        "MART 的 accuracy 不低于 Baseline 减去 10 个百分点",
+        "MART 的 accuracy ≥ Baseline 减 10 个百分点",
+        "MART 的 accuracy ≥ Baseline − 10 个百分点",
+        "MART accuracy no worse than Baseline minus 10 points",
+        "MART accuracy not lower than Baseline − 10 points",
+        "MART accuracy at least Baseline − 10 points",
+    ],
+)
+def test_a_margin_below_another_system_is_a_threshold(text: str) -> None:
+    # A ≥ B − 10 points: was "a non-inferiority comparison ('not worse than'), not a threshold"
+    # (or "names several systems" for "at least B − 10"), and «≥ B − 10 个百分点» read its 10 on
+    # the accuracy's own 0–1 scale, which any drop met.
+    parsed = _parse(text)
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.subject, parsed.reference, parsed.metric, parsed.mode) == (
+        "MART",
+        "Baseline",
+        "accuracy",
+        Mode.DIFFERENCE,
+    )
+    assert (parsed.threshold, parsed.percent_scale) == (10.0, True)
+    assert _judged(parsed, 0.85).verdict is VerdictKind.MET  # 5 points below
+    assert _judged(parsed, 0.95).verdict is VerdictKind.MET  # above
+    assert _judged(parsed, 0.75).verdict is VerdictKind.NOT_MET  # 15 points below
+
+
+def test_the_reading_quotes_the_words_and_reads_in_chinese() -> None:
+    parsed = _parse("MART 的 accuracy 不低于 Baseline 减 10 个百分点")
+    assert isinstance(parsed, Criterion), parsed
+    assert "'不低于 Baseline 减 10 个百分点' read as 'at most 10 个百分点 below Baseline'" in (
+        parsed.notes
+    )
+    assert criterion_in_language(parsed, "zh").startswith("MART 对比 Baseline：accuracy")
+
+
+def test_a_margin_above_another_system_is_a_gain() -> None:
+    # «不低于 B 加 2 个百分点»: at least 2 points above B.
+    parsed = _parse("MART 的 accuracy 不低于 Baseline 加 2 个百分点")
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.subject, parsed.reference, parsed.threshold) == ("MART", "Baseline", 2.0)
+    assert _judged(parsed, 0.93).verdict is VerdictKind.MET
+    assert _judged(parsed, 0.91).verdict is VerdictKind.NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # No margin: non-inferiority, which the rules do not test.
+        ("MART 的 accuracy 不差于 Baseline", "non-inferiority"),
+        ("MART accuracy no worse than Baseline", "non-inferiority"),
+        ("MART 的 accuracy 满足 5% 非劣效（相对 Baseline）", "non-inferiority"),
+        # A margin, tested on a confidence interval.
+        (
+            "MART 的 accuracy 不低于 Baseline 减 10 个百分点，且 one-sided 95% CI 下界 > -0.1",
+            "statistical test",
+        ),
+    ],
+)
+def test_non_inferiority_without_a_margin_or_with_a_ci_stays_unjudged(
+    text: str, reason: str
+) -> None:
+    parsed = _parse(text)
+    clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+    unjudged = [c for c in clauses if isinstance(c, Unparsed)]
+    assert unjudged and reason in unjudged[-1].reason, parsed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MART 在所有样本的覆盖率上高于 0.9",
+        "所有样本的覆盖率高于 0.9",
+        "覆盖率在所有样本上高于 0.9",
+    ],
+)
+def test_coverage_over_all_samples_is_the_one_value(text: str) -> None:
+    # Was read "覆盖率 > 0.9 所有样本 (each recorded label)": on every sample, one by one.
+    parsed = _parse(text)
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.metric, parsed.threshold, parsed.per_item) == ("覆盖率", 0.9, None)
+    assert any("read as the whole evaluation set" in n for n in parsed.notes), parsed.notes
+    assert "标签" not in criterion_in_language(parsed, "zh")
+
+
+def test_coverage_over_all_samples_as_a_percentage() -> None:
+    parsed = _parse("所有样本的覆盖率 ≥ 95%")
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.metric, parsed.threshold, parsed.per_item) == ("覆盖率", 95.0, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("MART 在每个数据源上的覆盖率均高于 0.9", "每个数据源上"),
+        ("MART 各 data source 上覆盖率均高于 0.9", "各 data source 上"),
+    ],
+)
+def test_a_scope_of_items_stays_per_item(text: str, said: str) -> None:
+    parsed = _parse(text)
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.metric, parsed.per_item) == ("覆盖率", said)
+
+
+def test_a_name_beginning_several_systems_is_not_guessed() -> None:
+    # "A2" begins "A2 + mixed control" and "A2 + text control": read without it, the clause
+    # judged "the proposed system" against A3.
+    systems = ("A2 + mixed control", "A2 + text control", "A3 + mixed control")
+    parsed = _parse("A2 相比 A3 的 FK p95 改善至少 10%", systems)
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason == (
+        "«A2» begins the names of several of the block's systems (A2 + mixed control, "
+        "A2 + text control): name the one meant"
+    )
+    assert in_language(parsed.reason, "zh") == (
+        "«A2» 是该实验块多个系统名称的开头（A2 + mixed control, A2 + text control）："
+        "请写明所指的系统"
+    )
+    # One system it begins: that one.
+    one = _parse("A2 相比 A3 的 FK p95 改善至少 10%", (systems[0], systems[2]))
+    assert isinstance(one, Criterion), one
+    assert (one.subject, one.reference) == ("A2 + mixed control", "A3 + mixed control")
+
+
+@needs_shared
+def test_027_b3_previews_a2_against_a3_and_a4_by_its_runs_systems(tmp_path: Path) -> None:
+    # B3 lists no systems ("系统： -"); its runs (all BLOCKED_BY_M2) run "A2 + mixed control",
+    # "A3 + mixed control", "A4 + mixed control", the names the results read the criterion
+    # with. The preview read it with none: "比较对象不是该实验块的系统 ('分别对 A3')".
+    console = Console(width=400, record=True)
+    console.print(render_blocks(load_project(as_project("027", tmp_path)), language="en"))
+    out = console.export_text()
+    b3 = out.split("B3: Short Control Curriculum")[1].split("B4: ")[0]
+    assert " 1. A2 + mixed control vs A3 + mixed control: " in b3, b3
+    assert " 2. A2 + mixed control vs A4 + mixed control: " in b3, b3
+    assert "not a system of the block" not in b3
