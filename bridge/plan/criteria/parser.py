@@ -45,6 +45,7 @@ from bridge.plan.criteria.lexicon import (
     Unit,
     alternation,
     canonical,
+    find_term,
     metric_terms,
     normalise,
     replace_terms,
@@ -979,8 +980,12 @@ _VARIANT_JOINER = lazy(
     re.IGNORECASE,
 )
 # The system a change is applied to, when that is the best of several ("最佳 GNN", "the best
-# GNN"): which one is not said.
-_BEST_OF = lazy(r"(?:^|\b)(?:the\s+)?(?:best|strongest|top)\b|最(?:佳|好|优|强)", re.IGNORECASE)
+# GNN", "best-performing GNN"): which one is not said. Whole words: "top-k", "best-of-n
+# sampling", «最优传输» (optimal transport) name a method, not the best of several.
+_BEST_OF = lazy(
+    r"(?<![\w-])(?:best(?:-performing)?|strongest)(?![\w-])|最(?:佳|好|强)|最优(?!传输|化|解)",
+    re.IGNORECASE,
+)
 _BEST_OF_REASON = "compares with the best or with all of several systems"
 
 
@@ -1004,11 +1009,11 @@ def _applied_to(
     rest = _VARIANT_JOINER.sub("", rest).strip()
     others = [s for s in systems if s != system]
     if rest == name or not rest:
-        inside = [s for s in others if normalise(s).strip() and normalise(s) in name]
-        if inside:
-            return max(inside, key=lambda s: len(normalise(s))), None
         if _BEST_OF.search(name):
             return None, f"{_BEST_OF_REASON} ({system!r} is a change of the best of several)"
+        inside = [s for s in others if find_term(name, s) is not None]
+        if inside:
+            return max(inside, key=lambda s: len(normalise(s))), None
         return None, None
     said_as = ", ".join(repr(original_spelling(t, system)) for t in said)
     base = original_spelling(rest, system)
