@@ -328,7 +328,14 @@ def _criterion_lines(
             # the baseline, and judged "the block has none" (trial T5).
             what += t("plan_no_baseline", language)
         elif isinstance(clause, Criterion) and _no_proposed(clause, block, systems, method):
-            what += t("plan_no_proposed", language)
+            compared = _proposed_compared(clause, block, systems, method)
+            what += (
+                t("plan_no_proposed", language)
+                if compared is None
+                else t("plan_proposed_compared", language).format(
+                    system=compared[0], why=in_language(compared[1], language)
+                )
+            )
         elif (
             isinstance(clause, Criterion)
             and preview is not None
@@ -364,6 +371,32 @@ def _no_proposed(clause: Criterion, block: Block, systems: Sequence[str], method
     if clause.subject or not systems or clause.scope is not Scope.SINGLE:
         return False
     return _subject(clause, block, systems, method) is None
+
+
+def _proposed_compared(
+    clause: Criterion, block: Block, systems: Sequence[str], method: str
+) -> tuple[str, str] | None:
+    """
+    The block's proposed system and the evidence for it (its Proposed line, a mark, the method
+    thesis …) when it is the system ``clause`` compares with, which is then not its subject
+    (039's B3 «GNN 同时优于 MART», MART the system the method thesis names); said so, as the
+    results say it, rather than "the proposed system is not known".
+    """
+    from bridge.plan.criteria import BASELINE
+    from bridge.projections.block_runs import candidate_system, reference_system
+
+    reference = block.baseline if block.baseline in systems else reference_system(systems)
+    named = clause.reference if clause.reference not in (None, BASELINE) else None
+    if named is None:
+        return None
+    if block.proposed in systems and block.proposed != reference:
+        candidate: str | None = block.proposed
+        why = "the block's proposed system (its Proposed line)"
+    else:
+        candidate, why = candidate_system(
+            systems, reference, frozenset(systems), method, listed=bool(block.systems)
+        )
+    return (candidate, why) if candidate is not None and candidate == named else None
 
 
 def _subject(
@@ -446,12 +479,15 @@ def _blocks_clauses(
 def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanWarning]:
     """
     A warning at each block's Success criterion line whose clauses name no system while the
-    block's proposed system cannot be told (:func:`_no_proposed`): said by ``bridge plan``
-    before anything runs, as a missing baseline is, with how to mark it; in ``language``.
+    block's proposed system cannot be told (:func:`_no_proposed`), or is the system they
+    compare with (:func:`_proposed_compared`, one warning per such system): said by ``bridge
+    plan`` before anything runs, as a missing baseline is, with how to mark it; in
+    ``language``.
     """
     from bridge.plan.blocks import proposed_line
     from bridge.plan.criteria import Criterion
     from bridge.plan.model import PlanWarning
+    from bridge.projections.reasons import in_language
     from bridge.projections.text import t
 
     method = project.plan.method_text()
@@ -471,25 +507,49 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
                 )
             )
     for block, systems, clauses in _blocks_clauses(_Preview(project)):
-        open_ = [
-            f"«{c.text}»"
+        unheld = [
+            c
             for c in clauses
             if isinstance(c, Criterion) and _no_proposed(c, block, systems, method)
         ]
-        if not open_:
-            continue
+        # Those whose reference is the proposed system (039's B3 «GNN 同时优于 MART») are said
+        # apart: the proposed system is known there.
+        compared: dict[tuple[str, str], list[str]] = {}
+        open_: list[str] = []
+        for clause in unheld:
+            found = _proposed_compared(clause, block, systems, method)
+            if found is None:
+                open_.append(f"«{clause.text}»")
+            else:
+                compared.setdefault(found, []).append(f"«{clause.text}»")
         line = next((f.line for f in block.fields if f.key == "success"), block.line)
-        out.append(
-            PlanWarning(
-                file=block.file,
-                line=line,
-                message=t("plan_no_proposed_warning", language).format(
-                    block=block.id,
-                    clauses=", ".join(open_),
-                    names="names" if len(open_) == 1 else "name",
-                ),
+        if open_:
+            out.append(
+                PlanWarning(
+                    file=block.file,
+                    line=line,
+                    message=t("plan_no_proposed_warning", language).format(
+                        block=block.id,
+                        clauses=", ".join(open_),
+                        names="names" if len(open_) == 1 else "name",
+                    ),
+                )
             )
-        )
+        for (system, why), said in compared.items():
+            out.append(
+                PlanWarning(
+                    file=block.file,
+                    line=line,
+                    message=t("plan_proposed_compared_warning", language).format(
+                        block=block.id,
+                        clauses=", ".join(said),
+                        names="names" if len(said) == 1 else "name",
+                        it="it" if len(said) == 1 else "they",
+                        system=system,
+                        why=in_language(why, language),
+                    ),
+                )
+            )
     return out
 
 

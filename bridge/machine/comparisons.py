@@ -196,7 +196,8 @@ def subject_of(
     the only system besides the reference; each reading made is added to ``readings``.
 
     Raises:
-        Inconclusive: none of these names one system.
+        Inconclusive: none of these names one system; where the proposed system is the clause's
+            own reference, the reason names it and why it is the proposed one.
     """
     if criterion.subject:
         return criterion.subject
@@ -239,6 +240,17 @@ def subject_of(
             else f"subject {others[0]}: the block's only system"
         )
         return others[0]
+    if context.candidate_system and context.candidate_system == reference:
+        # 039's B3 «GNN 同时优于 MART», MART the system the method thesis names: the proposed
+        # system is known, and is what the clause compares with. Said so, as the clause beside
+        # it that takes that system for its subject says: "the proposed system is not known"
+        # contradicted it in the same verdict.
+        why = context.candidate_evidence or "the block's proposed system"
+        raise Inconclusive(
+            f"the criterion names no system, and the block's proposed system, {reference} — "
+            f"{why} — is the system it compares with (systems: {', '.join(systems) or 'none'})"
+            f"{_NAME_THE_PROPOSED}"
+        )
     raise Inconclusive(
         "the criterion names no system and the block's proposed system is not known "
         f"(systems: {', '.join(systems) or 'none'}){_NAME_THE_PROPOSED}"

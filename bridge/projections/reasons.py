@@ -18,6 +18,20 @@ __all__ = ["in_language", "quality_in_language", "summary_in_language"]
 
 # Longest phrases first: a shorter one may be part of a longer one.
 _PHRASES: tuple[tuple[str, str], ...] = (
+    # Why a system is the block's proposed one (bridge/projections/block_runs.py), where a
+    # reason says it outside a "subject …" reading.
+    (
+        "the block's full system (every other system's name starts with it)",
+        "该实验块的完整系统（其他系统的名称都以它开头）",
+    ),
+    (
+        "the block's proposed system (marked as ours/proposed)",
+        "该实验块的提议系统（标为我们的/提议的）",
+    ),
+    ("the block's proposed system (its Proposed line)", "该实验块的提议系统（其 Proposed 行）"),
+    ("the system the plan's method thesis names", "计划的方法主张所指的系统"),
+    ("the first-listed of the block's two systems", "该实验块两个系统中先列出的一个"),
+    ("the block's full system (its name says full)", "该实验块的完整系统（其名称表明是完整系统）"),
     (
         "; no reviewer has judged it (a [reviewer] of kind openai or agent judges such criteria "
         "at collection)",
@@ -556,6 +570,13 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"\1 解析为：\2 在该实验块的主指标上差于提议的系统（所说的性能即主指标）",
     ),
     (
+        lazy(
+            rf"{_QUOTE} read as: (.+?) worse than (.+?) on the block's primary metric \(the "
+            r"performance meant\)"
+        ),
+        r"\1 解析为：\2 在该实验块的主指标上差于 \3（所说的性能即主指标）",
+    ),
+    (
         lazy(rf"metric {_QUOTE}: the one the other clauses name"),
         r"指标 \1：其他条件所指的指标",
     ),
@@ -865,6 +886,39 @@ _ATTRIBUTION: tuple[tuple[LazyPattern, str], ...] = (
 
 # Phrases with numbers or names in them: (pattern, replacement with the groups kept).
 _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
+    # 039's B3 «GNN 同时优于 MART»: the proposed system is the clause's reference
+    # (bridge/machine/comparisons.py); its evidence is worded in _PHRASES.
+    (
+        lazy(
+            r"the criterion names no system, and the block's proposed system, (.+?) — (.+?) — "
+            r"is the system it compares with \(systems: "
+        ),
+        r"标准未指明系统，而该实验块的提议系统 \1（\2）正是它所比较的系统（系统：",
+    ),
+    # 039's B3 «source-shuffle 使性能下降»: what the change was applied to is the best of several
+    # systems, or no one system of the block (bridge/plan/criteria/parser.py); before the fixed
+    # phrase "compares with the best or with all of several systems" is worded.
+    (
+        lazy(
+            rf"compares with the best or with all of several systems \({_QUOTE}, which (.+?) "
+            r"is applied to\)"
+        ),
+        r"与多个系统中最优者或全部比较（\1，即 \2 所作用的系统）",
+    ),
+    (
+        lazy(
+            rf"compares with the best or with all of several systems \({_QUOTE} is a change of "
+            r"the best of several\)"
+        ),
+        r"与多个系统中最优者或全部比较（\1 是对多个系统中最优者的改动）",
+    ),
+    (
+        lazy(
+            rf"compares with what (.+?) is applied to, {_QUOTE}, which is not one system of the "
+            r"block: name that system"
+        ),
+        r"比较对象是 \1 所作用的 \2，它不是该实验块中的某一个系统：请写明该系统",
+    ),
     # A margin stated only in words, judged as far as the numbers go (002's B1); before the
     # reason's own "a margin without a number" is worded.
     (

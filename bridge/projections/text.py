@@ -127,6 +127,22 @@ _WORDS: dict[str, tuple[str, str]] = {
         "——但该实验块的提议系统未知，结果无法判断（请在对比系统中标注 `X (ours)`，"
         "或加上 `Proposed: X` 行）",
     ),
+    "plan_proposed_compared": (
+        " — but the block's proposed system, {system} ({why}), is the system it compares with, "
+        "so the results cannot judge it (mark the proposed system `X (ours)` in the Compared "
+        "systems, add a `Proposed: X` line, or name the system in the criterion)",
+        "——但该实验块的提议系统 {system}（{why}）正是它所比较的系统，结果无法判断（请在对比系统中"
+        "标注提议系统 `X (ours)`、加上 `Proposed: X` 行，或在成功标准中写明系统）",
+    ),
+    "plan_proposed_compared_warning": (
+        "{block}'s criterion: {clauses} {names} no system, and the block's proposed system, "
+        "{system} ({why}), is the system {it} compares with, so the results cannot judge it: "
+        "mark the proposed system in the Compared systems (`X (ours)`), add a `Proposed: X` "
+        "line, or name the system in the criterion",
+        "{block} 的成功标准：{clauses} 没有写明系统，而该实验块的提议系统 {system}（{why}）正是"
+        "它所比较的系统，结果无法判断：请在对比系统中标注提议系统（`X (ours)`）、加上 "
+        "`Proposed: X` 行，或在成功标准中写明系统",
+    ),
     "plan_no_proposed_warning": (
         "{block}'s criterion: {clauses} {names} no system and the block's proposed system is "
         "not known, so the results cannot judge it: mark the proposed system in the Compared "

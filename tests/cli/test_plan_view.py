@@ -560,18 +560,23 @@ def test_a_proposed_system_the_clause_compares_with_is_not_its_subject(tmp_path:
     """039's B3 «GNN 同时优于 MART»: the method thesis names MART, the block's proposed system,
     and the clause compares with MART. The results never judge a system against itself, so the
     clause's subject is not known (no single GNN system), but `bridge plan` read it as "the
-    proposed system vs MART" with no word: it reads the subject as the results do."""
+    proposed system vs MART" with no word: it reads the subject as the results do. It says
+    that the proposed system is MART, by the method thesis (h11G: it said "not known", while
+    the clause beside it took MART as the proposed system)."""
     done = bridge("plan", "--project", str(as_project("039", tmp_path)), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert (
         "1. the proposed system vs MART: primary metric gain (better) > 0 — but the block's "
-        "proposed system is not known"
+        "proposed system, MART (the system the plan's method thesis names), is the system it "
+        "compares with, so the results cannot judge it"
     ) in out
     assert (
         "warning refine-logs/EXPERIMENT_PLAN.md:49: B3's criterion: «GNN 同时优于 MART» names no "
-        "system and the block's proposed system is not known"
+        "system, and the block's proposed system, MART (the system the plan's method thesis "
+        "names), is the system it compares with"
     ) in out
+    assert "proposed system is not known" not in out
 
 
 _SANITY_IN_BLOCK = """# Experiment Plan
@@ -673,10 +678,13 @@ def test_a_proposed_system_the_clause_compares_with_is_warned_in_chinese(tmp_pat
     done = bridge("plan", "--project", str(as_project("039", tmp_path)))
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
-    assert "提议的系统 对比 MART：主指标 增益（按指标方向更好）> 0——但该实验块的提议系统未知" in out
+    assert (
+        "提议的系统 对比 MART：主指标 增益（按指标方向更好）> 0——但该实验块的提议系统 MART"
+        "（计划的方法主张所指的系统）正是它所比较的系统，结果无法判断"
+    ) in out
     assert (
         "警告 refine-logs/EXPERIMENT_PLAN.md:49: B3 的成功标准：«GNN 同时优于 MART» 没有写明系统，"
-        "且该实验块的提议系统未知，结果无法判断"
+        "而该实验块的提议系统 MART（计划的方法主张所指的系统）正是它所比较的系统，结果无法判断"
     ) in out
 
 

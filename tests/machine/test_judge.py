@@ -1838,3 +1838,37 @@ class TestARecordedMetricTheClauseMentions:
         v = judge(clause, self.AGGS, expected_seeds=1, primary_metric="FK p95")
         assert v.verdict is not VerdictKind.INCONCLUSIVE, v.reason
         assert v.reason.startswith("FK p95"), v.reason
+
+
+def test_a_proposed_system_that_is_the_reference_is_named_not_unknown() -> None:
+    """039's B3 «GNN 同时优于 MART»: MART is the proposed system (the method thesis names it)
+    and the clause compares with it, so it has no subject; the reason said "the block's
+    proposed system is not known" while another clause of the verdict took MART for it."""
+    criterion = parse_criterion("outperforms MART", block_systems=("MART", "A/GNN", "B/GNN"))
+    assert isinstance(criterion, Criterion), criterion
+    aggs = aggregate(
+        [
+            Sample(block="B3", system=system, metric="AUPRC", run_id=run, value=value)
+            for system, run, value in (
+                ("MART", "R1", 0.38),
+                ("A/GNN", "R2", 0.3),
+                ("B/GNN", "R2", 0.31),
+            )
+        ]
+    )
+    v = judge_block(
+        criterion,
+        aggs,
+        runs_status={"R1": "succeeded", "R2": "succeeded"},
+        expected_seeds=1,
+        reference_system=None,
+        candidate_system="MART",
+        candidate_evidence="the system the plan's method thesis names",
+        primary_metric="AUPRC",
+    )
+    assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+    assert v.reason.startswith(
+        "the criterion names no system, and the block's proposed system, MART — the system the "
+        "plan's method thesis names — is the system it compares with (systems: "
+    ), v.reason
+    assert "not known" not in v.reason, v.reason

@@ -45,6 +45,7 @@ from bridge.plan.criteria.lexicon import (
     Unit,
     alternation,
     canonical,
+    find_term,
     metric_terms,
     normalise,
     replace_terms,
@@ -982,22 +983,84 @@ _DROP_TAIL = lazy(r"[\s.,;:!?，。；：！？)）]*")
 # The note a clause read so carries: the parse of the whole criterion gives it the metric the
 # other clauses name (:func:`_performance_from_neighbours`).
 _PERFORMANCE_NOTE = (
-    "{said!r} read as: {system} worse than the proposed system on the block's primary metric "
+    "{said!r} read as: {system} worse than {base} on the block's primary metric "
     "(the performance meant)"
 )
 _PERFORMANCE_NOTE_END = "on the block's primary metric (the performance meant)"
 # A system's name that marks it as the block's proposed one ("X (ours)", "提议方法").
 _PROPOSED_NAME = lazy(r"\b(?:ours|proposed)\b|我们|本文|提议", re.IGNORECASE)
+# What joins a variant's change to the system it changes, at either end of what the variant's
+# name has beyond the words the clause names it by: "最佳 GNN 的 source-shuffle", "GNN with
+# shuffled sources", "GNN + shuffle", "GNN w/o gate".
+_VARIANT_JOINER = lazy(
+    r"^(?:\s|[-–—+＋:：,，()（）]|的|\b(?:of|with|without|w/o|w/|plus|minus|on|applied\s+to)\b)+"
+    r"|(?:\s|[-–—+＋:：,，()（）]|的|\b(?:of|with|without|w/o|w/|plus|minus|on|applied\s+to)\b)+$",
+    re.IGNORECASE,
+)
+# The system a change is applied to, when that is the best of several ("最佳 GNN", "the best
+# GNN", "best-performing GNN"): which one is not said. Whole words: "top-k", "best-of-n
+# sampling", «最优传输» (optimal transport) name a method, not the best of several.
+_BEST_OF = lazy(
+    r"(?<![\w-])(?:best(?:-performing)?|strongest)(?![\w-])|最(?:佳|好|强)|最优(?!传输|化|解)",
+    re.IGNORECASE,
+)
+_BEST_OF_REASON = "compares with the best or with all of several systems"
+
+
+def _applied_to(
+    system: str, said: Sequence[str], systems: Sequence[str]
+) -> tuple[str | None, str | None]:
+    """
+    The system the change a clause names ``system`` by (``said``: the terms it was found by,
+    normalised) was applied to: what ``system``'s name has beyond them (039's "最佳 GNN 的
+    source-shuffle" named by «source-shuffle» is "最佳 GNN" shuffled), or, where the clause
+    writes the whole name, the longest other system of the block inside it ("GNN + gate"), as
+    ``(that system, None)``; ``(None, None)`` when the name has nothing beyond the change
+    ("No-Gate"): the change was made to the block's proposed (full) system; ``(None, reason)``
+    when it is the best of several systems or not one system of the block, which is then not
+    guessed.
+    """
+    name = normalise(system)
+    rest = name
+    for term in said:
+        rest = rest.replace(term, " ", 1)
+    rest = _VARIANT_JOINER.sub("", rest).strip()
+    others = [s for s in systems if s != system]
+    if rest == name or not rest:
+        if _BEST_OF.search(name):
+            return None, f"{_BEST_OF_REASON} ({system!r} is a change of the best of several)"
+        inside = [s for s in others if find_term(name, s) is not None]
+        if inside:
+            return max(inside, key=lambda s: len(normalise(s))), None
+        return None, None
+    said_as = ", ".join(repr(original_spelling(t, system)) for t in said)
+    base = original_spelling(rest, system)
+    if _BEST_OF.search(rest):
+        # 039's B3: «source-shuffle 使性能下降» compares the shuffled best GNN with the best GNN
+        # unshuffled, whichever of the block's GNNs that is (was judged against MART, the
+        # method thesis's system, and met while the shuffled GNN beat both GNNs).
+        return None, f"{_BEST_OF_REASON} ({base!r}, which {said_as} is applied to)"
+    tagged, _ = replace_terms(rest, system_terms(others))
+    whole = re.fullmatch(r"\s*(⟨S[A-Z]+⟩)\s*", tagged)
+    if whole is None:
+        return None, (
+            f"compares with what {said_as} is applied to, {base!r}, which is not one system "
+            "of the block: name that system"
+        )
+    return system_name(whole.group(1), others), None
 
 
 def _performance_drop(
     clause: str, text: str, *, block_systems: Sequence[str], metrics: Sequence[str]
-) -> Criterion | None:
+) -> Criterion | Unparsed | None:
     """
-    A clause that says one system of the block lowers "performance" (039's B3 «source-shuffle
-    使性能下降»), read as the block's proposed system beating that system on the block's primary
-    metric (``metric`` ``None``), the better way for that metric; ``None`` when the clause names
-    a number, the baseline or not exactly one system of the block.
+    A clause that says a change lowers "performance" (039's B3 «source-shuffle 使性能下降»),
+    naming the one system of the block that has it: read as the system the change was applied
+    to beating the changed one on the block's primary metric (``metric`` ``None``), the better
+    way for that metric (:func:`_applied_to`: the system the rest of the changed one's name
+    names, else, where the name is only the change, the block's proposed system); ``Unparsed``
+    when what it was applied to is the best of several or no one system of the block; ``None``
+    when the clause names a number, the baseline or not exactly one system of the block.
     """
     systems = [s for s in block_systems if s.strip()]
     # The systems' names replaced first: a name's words ("No-Gate", "Text-only", «无门控») are
@@ -1018,7 +1081,7 @@ def _performance_drop(
         # "reduces performance variance", "lowers performance overhead", «使性能下降的幅度很小»:
         # the words after say what drops, or by how much; the drop phrase must end the clause.
         return None
-    tagged, _ = replace_terms(normalise(clause), system_terms(systems))
+    tagged, found = replace_terms(normalise(clause), system_terms(systems))
     named = list(dict.fromkeys(re.findall(r"⟨S[A-Z]+⟩", tagged)))
     if len(named) != 1 or replace_terms(tagged, [(w, "⟨B⟩") for w in BASELINE_WORDS])[1]:
         return None
@@ -1026,11 +1089,20 @@ def _performance_drop(
     if _PROPOSED_NAME.search(system):
         # "ours drops performance" names no other system for the proposed one to beat.
         return None
-    read = _parse(f"outperforms {system}", text, block_systems=systems, metrics=metrics)
-    if not isinstance(read, Criterion) or read.reference != system or read.metric is not None:
+    base, open_reason = _applied_to(system, found, systems)
+    if open_reason is not None:
+        return Unparsed(text=text, reason=open_reason)
+    beats = f"{base} outperforms {system}" if base else f"outperforms {system}"
+    read = _parse(beats, text, block_systems=systems, metrics=metrics)
+    if (
+        not isinstance(read, Criterion)
+        or read.reference != system
+        or read.subject != base
+        or read.metric is not None
+    ):
         return None
     said = original_spelling(drop.group(0).strip(), clause)
-    note = _PERFORMANCE_NOTE.format(said=said, system=system)
+    note = _PERFORMANCE_NOTE.format(said=said, system=system, base=base or "the proposed system")
     return attrs.evolve(read, text=text, notes=(note, *read.notes))
 
 
