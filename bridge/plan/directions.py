@@ -180,7 +180,115 @@ def said_directions(plan: Plan) -> tuple[SaidDirection, ...]:
     for text in texts:
         for said in _statements(text):
             found.setdefault((said.lower, said.quote), said)
+    # A noun that makes its metric a cost ("pre-clamp FK/world errors") says what the metric
+    # is, not a goal that may be a failure's words: read in the whole of every block and claim.
+    nouns = [*texts, *(block.text for block in plan.blocks), plan.method, plan.thesis]
+    for text in nouns:
+        for said in _cost_statements(text):
+            found.setdefault((said.lower, said.quote), said)
     return tuple(found.values())
+
+
+# A noun that says the metric named before it is a cost, lower being better: "pre-clamp
+# FK/world errors" (027's B3, whose runs record `fk_p95`), "L2 distance", "decode latency",
+# «FK 误差». Not one inside a compound ("aux-loss", "win/loss"), nor "error bars", "error
+# analysis", "loss function": no metric is named so.
+_COST_AFTER = lazy(
+    r"(?P<what>(?:[A-Za-z][\w/+.-]*[ \t]+){0,2}[A-Za-z][\w/+.-]*)"
+    r"(?:[ \t]+(?P<en>errors?|loss(?:es)?|distances?|latenc(?:y|ies))\b"
+    r"|[ \t]*(?:的[ \t]*)?(?P<zh>误差|损失|距离|延迟))"
+    r"(?![ \t]*(?:bars?|analys[ie]s|handling|messages?|cases?|logs?|codes?|types?|"
+    r"functions?|terms?|weights?|landscapes?|curves?|budgets?)\b)",
+    re.IGNORECASE,
+)
+# "error of X", "latency in X": the metric after the noun.
+_COST_BEFORE = lazy(
+    r"(?<![\w/-])(?P<en>errors?|distances?|latenc(?:y|ies))[ \t]+(?:of|in|on)[ \t]+"
+    r"(?:the[ \t]+)?(?P<what>[A-Za-z][\w/+.-]*(?:[ \t]+[A-Za-z][\w/+.-]*){0,2})",
+    re.IGNORECASE,
+)
+# Each cost noun as one word, in the key its statements are kept under ("FK errors" as
+# "fk error"): the noun says the metric is the cost of what it names, not that thing (a
+# plan's "velocity error" says nothing of a metric `velocity`).
+_COST_NOUNS = {"误差": "error", "损失": "loss", "距离": "distance", "延迟": "latency"}
+_COST_WORDS = ("error", "loss", "distance", "latency")
+# Words that name no metric before or after such a noun ("the error", "fewer errors", "not a
+# strict loss") or that say what is lost ("accuracy loss" is a drop of the accuracy).
+_NOT_A_COST_WORDS = (
+    "a an the no not any all each every some other such these those this that its their our "
+    "your of in on at to for by with without from under which and or than vs is are be was "
+    "were has have more less fewer lower higher small smaller large larger big bigger low "
+    "high strict remaining final standard std sampling type i ii margin mean average avg max "
+    "min median total accuracy performance quality information utility capability precision "
+    "recall"
+)
+_NOT_A_COST = frozenset(_NOT_A_COST_WORDS.split())
+# "standard error", "type I error", "sampling error": a statistic's error, no metric's.
+_NOT_A_METRIC_ERROR = frozenset({"standard", "std", "sampling", "type", "i", "ii"})
+_ENDS_WHAT = lazy(r"^(?:of|in|on|at|to|for|by|with|from|and|or|than|vs|is|are|was|were)$", re.I)
+
+
+def _cost_statements(text: str) -> Iterator[SaidDirection]:
+    """The statements of one text that a metric is a cost (see ``_COST_AFTER``): lower is
+    better, kept as each trailing run of the words that name it (each half of "FK/world")
+    with the noun ("fk error"), which :func:`direction_said` matches with a metric that is a
+    statistic of it (`fk_p95`)."""
+    for match in (*_COST_AFTER.finditer(text), *_COST_BEFORE.finditer(text)):
+        written = match["en"] or match["zh"]
+        noun = _COST_NOUNS.get(written) or next(
+            w for w in _COST_WORDS if written.lower()[:4] == w[:4]
+        )
+        words = match["what"].split()
+        before = match.start("what") < match.start("en" if match["en"] else "zh")
+        if before:
+            # The name is the run of words right before the noun.
+            run = len(words)
+            while run > 0 and words[run - 1].casefold() not in _NOT_A_COST:
+                run -= 1
+            if run and words[run - 1].casefold() in _NOT_A_METRIC_ERROR:
+                continue
+            words = words[run:]
+        else:
+            # After it, the name runs to a word that joins another phrase.
+            said_before = text[max(0, match.start() - 12) : match.start()].split()
+            if said_before and said_before[-1].casefold() in _NOT_A_METRIC_ERROR:
+                continue
+            cut = next((i for i, w in enumerate(words) if _ENDS_WHAT.match(w)), len(words))
+            words = words[:cut]
+        if not words or _WORD.search(" ".join(words)):
+            continue
+        names: list[str] = []
+        for variant in _slash_variants(words):
+            runs = (
+                (variant[i:] for i in range(len(variant)))
+                if before
+                else (variant[: i + 1] for i in range(len(variant)))
+            )
+            names += [" ".join(r) for r in runs]
+        kept = tuple(
+            dict.fromkeys(
+                metric_key(f"{n} {noun}")
+                for n in names
+                if len(metric_key(n)) >= 2 and not _STATISTIC.match(metric_key(n))
+            )
+        )
+        if kept:
+            at = text.find(words[0], match.start()) if before else match.start()
+            end = match.end() if before else text.find(words[-1], match.start("what"))
+            end += 0 if before else len(words[-1])
+            quote = " ".join(text[at:end].replace("`", "").split())
+            yield SaidDirection(lower=True, quote=quote, names=kept)
+
+
+def _slash_variants(words: list[str]) -> list[list[str]]:
+    """``words`` as written, and with each "A/B" word read as A, then as B ("FK/world errors"
+    are FK errors and world errors)."""
+    variants = [words]
+    for i, word in enumerate(words):
+        halves = [h for h in word.split("/") if h]
+        if len(halves) > 1:
+            variants += [[*v[:i], half, *v[i + 1 :]] for v in list(variants) for half in halves]
+    return variants[:16]
 
 
 def _statements(text: str) -> Iterator[SaidDirection]:
@@ -275,7 +383,11 @@ def direction_said(names: Sequence[str], said: Sequence[SaidDirection]) -> Direc
     plan's, each also by its last dotted part), or ``None`` when none speaks of it.
     """
     keys = {
-        metric_key(part) for name in names if name for part in (name, re.split(r"[./]", name)[-1])
+        metric_key(variant)
+        for name in names
+        if name
+        for part in (name, re.split(r"[./]", name)[-1])
+        for variant in (part, *_costs_of(part))
     } - {""}
     about = [s for s in said if keys & set(s.names)]
     if not about:
@@ -286,6 +398,21 @@ def direction_said(names: Sequence[str], said: Sequence[SaidDirection]) -> Direc
     # The plainest words say it: «FK-vs-position p95 显著下降» over «L3 还必须让 FK-vs-position
     # p95 至少降低».
     return DirectionSaid(lower=about[0].lower, quotes=(min((s.quote for s in about), key=len),))
+
+
+# A statistic that goes the way of the metric it sums up: `fk_p95` is better lower where FK
+# errors are ("std" is no such statistic: a spread).
+_LOCATION_STATISTIC = lazy(r"^(?:p\d{1,2}|mean|avg|average|median|max|min)$", re.IGNORECASE)
+
+
+def _costs_of(name: str) -> tuple[str, ...]:
+    """What a plan's cost noun says ``name`` sums up, where its last word is such a statistic
+    (`fk_p95`: "fk error", "fk loss", …, as :func:`_cost_statements` keeps them); ``()`` for
+    any other name."""
+    parts = [p for p in re.split(r"[\s_./-]+", name) if p]
+    if len(parts) > 1 and _LOCATION_STATISTIC.match(parts[-1]):
+        return tuple(f"{' '.join(parts[:-1])} {noun}" for noun in _COST_WORDS)
+    return ()
 
 
 def said_directions_text(said: Sequence[SaidDirection]) -> str:

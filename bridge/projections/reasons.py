@@ -526,6 +526,15 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (lazy(r"\bsubject (.+?): the block's only system"), r"主体 \1：该实验块唯一的系统"),
     (lazy(r"\bsubject (.+?) from the clause before"), r"主体 \1 取自前一个子句"),
+    # "accuracy > Baseline with training time ≤ 2x" (bridge/plan/criteria/parser.py).
+    (
+        lazy(r"'with ([^']*)' read as a clause of its own: a limit that must hold too"),
+        r"'with \1' 作为单独的子句：同样必须满足的限制",
+    ),
+    (
+        lazy(rf"{_QUOTE} read against (.+?), the reference of the clause before"),
+        r"\1 以前一个子句的参照 \2 为参照",
+    ),
     # Any other evidence for the subject (an embedder's words): only the word "subject".
     (lazy(r"\bsubject ([^:;]+?): "), r"主体 \1："),
     (
@@ -1041,6 +1050,13 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
             r"does not read as a comparison of two systems"
         ),
         r"\1 不得相对上一子句所比较的系统升高，但上一子句未能解析为两个系统的比较",
+    ),
+    (
+        lazy(
+            rf"{_QUOTE} must not rise against the systems the clause before compares, which is "
+            r"not judged itself \(see its reason\)"
+        ),
+        r"\1 不得相对上一子句所比较的系统升高，但上一子句本身无法判定（见其原因）",
     ),
     (
         lazy(

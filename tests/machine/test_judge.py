@@ -1471,13 +1471,26 @@ class TestDirectionThePlanSays:
         assert "gain +25%" in v.reason
 
     @needs_shared
-    def test_a_metric_the_plan_says_nothing_of_stays_assumed(self) -> None:
-        """027 says nothing of which way `fk_p95` goes (only that it should improve): assumed
-        higher-is-better as before, with the setting that says otherwise."""
+    def test_fk_p95_is_lower_is_better_as_027s_fk_errors_say(self) -> None:
+        """027's B3 measures the model by «pre-clamp FK/world errors»; `fk_p95` (their p95) was
+        assumed higher-is-better, and A2 25% below A3 judged not met."""
         said = said_directions(load_plan(corpus("027") / "EXPERIMENT_PLAN.md"))
         v = self._verdict("fk_p95", said)
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert v.reason.startswith(
+            "fk_p95 (lower is better, as the plan says: «pre-clamp FK/world errors»):"
+        ), v.reason
+
+    @needs_shared
+    def test_a_metric_the_plan_says_nothing_of_stays_assumed(self) -> None:
+        """027 says nothing of which way `foot_skate_p95` goes: assumed higher-is-better as
+        before, with the setting that says otherwise."""
+        said = said_directions(load_plan(corpus("027") / "EXPERIMENT_PLAN.md"))
+        v = self._verdict("foot_skate_p95", said)
         assert v.verdict is VerdictKind.NOT_MET
-        assert v.reason.startswith("fk_p95 (higher assumed: set [metrics] higher_is_better = {")
+        assert v.reason.startswith(
+            "foot_skate_p95 (higher assumed: set [metrics] higher_is_better = {"
+        ), v.reason
 
     def test_words_pointing_both_ways_keep_the_guess_and_are_quoted(self) -> None:
         said = (

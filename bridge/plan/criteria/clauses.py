@@ -318,6 +318,10 @@ _CONDITION_ONLY = lazy(
 )
 
 
+_WITH = lazy(r"\b(?:with|using)\b", re.IGNORECASE)
+_NAMED_VALUE = lazy(r"[A-Za-z][\w.]*\s*=\s*[-+]?\d[\d.]*(?:e[-+]?\d+)?")
+
+
 def _soft_split(piece: str) -> list[str]:
     """
     Split on soft separators, then join back every part that states no condition.
@@ -337,6 +341,8 @@ def _soft_split(piece: str) -> list[str]:
     for sep, part in zip(seps, parts[1:], strict=True):
         both = (
             looks_like_condition(part)
+            # "…, with lr=0.1": the setting the comparison holds at, no clause of its own.
+            and not (_WITH.search(sep) and _NAMED_VALUE.fullmatch(part))
             and looks_like_condition(merged[-1])
             and not _FRAME.match(merged[-1])
             and not _CONDITION_ONLY.match(merged[-1])

@@ -319,7 +319,7 @@ def alternation(words: Sequence[str], *, leading: bool = True) -> str:
     return "|".join(parts)
 
 
-NUM = r"(?<![a-z0-9.])[+-]?\d+(?:\.\d+)?"
+NUM = r"(?<![a-z0-9._])[+-]?\d+(?:\.\d+)?"
 THRESHOLD = lazy(
     rf"(?:(?P<pre>{alternation([w for w, _, _ in PREFIX_COMPARATORS])})\s*)?"
     rf"(?P<num>{NUM})"
@@ -372,7 +372,7 @@ SYSTEM_RELATION = lazy(
     r"(?P<lhs>⟨S[A-Z]+⟩)(?:[^⟨⟩]|⟨M⟩){0,40}?(?P<op>[><≥≤])\s*(?P<rhs>⟨(?:S[A-Z]+|B)⟩)"
 )
 NAMED_REFERENCE = lazy(
-    r"\b(?:vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to|beats?|outperforms?|"
+    r"\b(?P<verb>vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to|beats?|outperforms?|"
     r"surpass(?:es)?)\s+(?:the\s+)?"
     r"(?P<word>[^\s,;:.()⟨⟩]+)"
 )

@@ -311,6 +311,30 @@ def _unknown_reference_reason(rest: str, text: str, systems: Sequence[str]) -> s
     )
 
 
+_REFERENCE_ENDS = lazy(
+    r"\s+(?:on|in|for|by|at|with|without|across|over|under|when|while|and|or|than|vs\.?|"
+    r"versus|of)\b|[,;:()⟨⟩]|\.(?:\s|$)|\s*$"
+)
+
+
+def _named_reference_reason(rest: str, text: str, systems: Sequence[str]) -> str:
+    """
+    Why a clause is not judged when the word after its "beats", "vs" or "against" is no system
+    of the block: the plan's word quoted «…», the block's systems listed, in the words of
+    :func:`_unknown_reference_reason` (``rest`` holds such a word: NAMED_REFERENCE finds it).
+    """
+    found = NAMED_REFERENCE.search(rest)
+    assert found is not None  # the caller found it there
+    # The name runs on to the words that say where it is compared ("fixed placement on …").
+    ends = _REFERENCE_ENDS.search(rest, found.start("word"))
+    said = rest[found.start("word") : ends.start() if ends else len(rest)].strip()
+    return (
+        f"the reference «{original_spelling(said, text)}» after "
+        f"'{original_spelling(found['verb'], text)}' is not a system of the block "
+        f"({'; '.join(systems)}): name one of them, or add it to the block's Compared systems"
+    )
+
+
 def _shared_reference_reason(said: str, candidates: Sequence[str]) -> str:
     """
     Why a clause whose reference several systems could be is not judged: what the plan wrote
@@ -494,6 +518,7 @@ def parse_criterion(
         if either is not None:
             return either
         clauses, notes = split_clauses(text)
+        clauses, notes = _side_conditions(clauses, notes, block_systems, metrics)
         if len(clauses) <= 1:
             clause = clauses[0] if clauses else text
             # "all within 1 point" on its own is read as it is inside "either … or …" (it was
@@ -518,13 +543,17 @@ def parse_criterion(
                 parsed.extend(within)
                 continue
             before = next((c for c in reversed(parsed) if isinstance(c, Criterion)), None)
-            no_rise = _no_increase(clause, before, metrics)
+            # The clause right before: one not judged is none to read this one against (an
+            # earlier comparison's systems would be the wrong ones).
+            no_rise = _no_increase(clause, parsed[-1] if parsed else None, metrics)
             if no_rise is not None:
                 parsed.append(no_rise)
                 continue
             one = _parse_either(
                 qualifiers_joined(clause), clause, block_systems=block_systems, metrics=metrics
             )
+            previous = parsed[-1] if parsed and isinstance(parsed[-1], Criterion) else None
+            one = _ratio_against_before(one, clause, previous, block_systems, metrics)
             if (
                 isinstance(one, Criterion)
                 and one.subject is None
@@ -546,6 +575,85 @@ def parse_criterion(
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
 
 
+_NO_RATIO_REFERENCE = "a ratio or relative change without a reference"
+# "accuracy > Baseline with training time ≤ 2x": a comparison, then after "with" a quantity
+# held to a limit of its own (a name, then its comparator and number). Read whole, it was
+# "names several metrics"; the limit is a second clause the results must meet too.
+_WITH_LIMIT = lazy(
+    r"^(?P<head>.*?\S)\s*,?\s+with\s+(?P<tail>(?!(?:p|q|alpha|α)\s*[<>≤≥=])"
+    r"[^\d,;<>≤≥=]*?[A-Za-z][^\d,;<>≤≥=]*?\s*(?:[<>≤≥]=?|\bat\s+(?:most|least)\b)\s*"
+    r"[-+]?\d[^,;]*)$",
+    re.IGNORECASE,
+)
+
+
+def _side_conditions(
+    clauses: tuple[str, ...],
+    notes: tuple[str, ...],
+    block_systems: Sequence[str],
+    metrics: Sequence[str],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """
+    ``clauses`` with each "<comparison> with <quantity> <comparator> <number>" that cannot be
+    read whole split in two at its "with" (the comparison, then the limit as a clause of its
+    own), a note saying so added to ``notes``; a clause whose part before "with" is no
+    comparison it reads stays whole, as before.
+    """
+    out: list[str] = []
+    said: list[str] = []
+    for clause in clauses:
+        found = _WITH_LIMIT.match(clause)
+        if (
+            found is None
+            or _bracket_depth(clause, found.start("tail")) > 0
+            or not isinstance(
+                _parse_either(
+                    found["head"], found["head"], block_systems=block_systems, metrics=metrics
+                ),
+                Criterion,
+            )
+            or not isinstance(
+                _parse_either(clause, clause, block_systems=block_systems, metrics=metrics),
+                Unparsed,
+            )
+        ):
+            out.append(clause)
+            continue
+        head, tail = found["head"].rstrip(" ,"), found["tail"].strip()
+        out += [head, tail]
+        said.append(f"'with {tail}' read as a clause of its own: a limit that must hold too")
+    return tuple(out), (*notes, *said)
+
+
+def _ratio_against_before(
+    one: Criterion | Unparsed,
+    clause: str,
+    before: Criterion | None,
+    block_systems: Sequence[str],
+    metrics: Sequence[str],
+) -> Criterion | Unparsed:
+    """
+    ``one``, read from ``clause``; where it is a ratio or relative change that names no
+    reference ("training time ≤ 2x" after "accuracy > Baseline"), read against the reference
+    of the comparison ``before`` it, with a note. Otherwise ``one`` as it is.
+    """
+    if (
+        not isinstance(one, Unparsed)
+        or one.reason != _NO_RATIO_REFERENCE
+        or before is None
+        or before.mode is Mode.ABSOLUTE
+        or before.reference is None
+    ):
+        return one
+    named = "the baseline" if before.reference == BASELINE else before.reference
+    again = _parse_either(f"{clause} {named}", clause, block_systems=block_systems, metrics=metrics)
+    if not isinstance(again, Criterion) or again.reference != before.reference:
+        return one
+    said = "the block's baseline" if before.reference == BASELINE else before.reference
+    note = f"{clause.strip()!r} read against {said}, the reference of the clause before"
+    return attrs.evolve(again, text=clause, notes=(*again.notes, note))
+
+
 # A clause that only says what must not rise: "without increasing contamination" (036's
 # M2.1, split off "beat B on chrF++ …"), «且不增加延迟». What it names is compared between the
 # systems the clause before compares: X of the subject ≤ X of the reference.
@@ -563,7 +671,7 @@ _MARGIN_AFTER = lazy(
 
 
 def _no_increase(
-    clause: str, before: Criterion | None, metrics: Sequence[str]
+    clause: str, before: Criterion | Unparsed | None, metrics: Sequence[str]
 ) -> Criterion | Unparsed | None:
     """
     A clause that only says what must not rise ("without increasing contamination", «不增加
@@ -583,6 +691,16 @@ def _no_increase(
             reason=f"{_MARGIN_WITHOUT_NUMBER} ({original_spelling(margin[0].strip(), clause)!r})",
         )
     said = original_spelling(what, clause)
+    if isinstance(before, Unparsed):
+        # 036's M2.1 "beat `baseline3_1_unk` on chrF++ without increasing contamination", its
+        # reference no system of the block: the reason is the clause before's.
+        return Unparsed(
+            text=clause,
+            reason=(
+                f"'{said}' must not rise against the systems the clause before compares, "
+                "which is not judged itself (see its reason)"
+            ),
+        )
     if before is None or before.mode is Mode.ABSOLUTE:
         return Unparsed(
             text=clause,
@@ -842,9 +960,13 @@ _SETTING_ASIDE = lazy(
 # confidence": the statistics check refuses those) nor a joining word taken for a unit ("at 0.9
 # or above").
 _AT_SETTING = lazy(
-    r"(?:\bat|(?<![\w@])@)\s*(?:(?!(?:p|q|alpha|α)\s*=)[A-Za-z][\w.]*\s*=\s*)?"
-    # A range is one setting: 021's "at `1-5 us` delay".
-    r"\d[\d.]*(?:\s*[-–~]\s*\d[\d.]*)?(?:\s*[×x*]\s*\d[\d.]*)*(?:\s*%)?"
+    r"(?:\bat|(?<![\w@])@"
+    # "with lr=0.1", "using T=0.7": a setting named with its value says which runs, never a
+    # margin (read as "a gain of 0.1"); "with" before a bare number is left to the threshold.
+    r"|\b(?:with|using)(?=\s+(?!(?:p|q|alpha|α)\s*=)[A-Za-z][\w.]*\s*=\s*[-+]?\d))"
+    r"\s*(?:(?!(?:p|q|alpha|α)\s*=)[A-Za-z][\w.]*\s*=\s*)?[-+]?"
+    # A range is one setting: 021's "at `1-5 us` delay"; "lr=3e-4" one number.
+    r"\d[\d.]*(?:e[-+]?\d+)?(?:\s*[-–~]\s*\d[\d.]*)?(?:\s*[×x*]\s*\d[\d.]*)*(?:\s*%)?"
     r"(?P<unit>\s*°\s*[CF]|\s+(?!(?:or|and|over|vs|versus|than|on|in|for|with|above|below|"
     r"higher|lower|better|worse|more|less|confidence|significance|level|percent|points?|pp)\b)"
     r"[A-Za-z][\w-]*)?(?![\w.=])",
@@ -1567,7 +1689,8 @@ _WHERE_NOTE = lazy(r"'(?P<said>[^']*)' read as where it holds, not a threshold")
 # A setting named with one value: "at h=144", "@ T_cap = 90 °C"; not a range, a product or a
 # share ("at 16×4", "at 1-5 us", "@ 5% FPR" name no setting to look up).
 _NAMED_SETTING = lazy(
-    r"(?P<name>[A-Za-z][\w.]*)\s*=\s*(?P<value>[-+]?\d+(?:\.\d+)?)(?![\d.]|\s*[-–~×x*%])"
+    r"(?P<name>[A-Za-z][\w.]*)\s*=\s*(?P<value>[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+    r"(?![\d.]|\s*[-–~×x*%])"
 )
 
 
@@ -1596,6 +1719,32 @@ def _identifier_phrase(identifier: str, norm: str, clause: str) -> str:
             break
         phrase, at = f"{phrase}{more[0]}", more.end()
     return phrase
+
+
+# A metric compared with a system, no subject named: "accuracy > Baseline", "latency ≤ the
+# baseline" (the proposed system's value against the reference's).
+_METRIC_RELATION = lazy(
+    r"\s*(?:the\s+)?⟨M⟩\s*(?P<op>[><≥≤])\s*(?:that\s+of\s+)?(?:the\s+)?(?P<rhs>⟨(?:S[A-Z]+|B)⟩)\s*"
+)
+# A name written as code with a digit in it: `baseline3_1_unk`, `gpt-4o`, `ckpt_0.5` (a letter
+# first, no space or comparator inside).
+_CODE_NAME = lazy(r"`([A-Za-z][\w.+/-]*\d[\w.+/-]*)`")
+
+
+def _code_names(clause: str, norm: str) -> list[tuple[int, int]]:
+    """
+    Where in ``norm`` (``clause`` normalised, names tagged) stand the names ``clause`` writes
+    as code with a digit in them: their digits are part of the name, never a number to compare
+    (036's M2.1 "beat `baseline3_1_unk` on chrF++" was "a number without a comparison: '1'").
+    """
+    spans: list[tuple[int, int]] = []
+    for name in dict.fromkeys(_CODE_NAME.findall(clause)):
+        said = normalise(name)
+        spans += [
+            (m.start(), m.end())
+            for m in re.finditer(rf"(?<![\w.+/-]){re.escape(said)}(?![\w+/-]|\.\w)", norm)
+        ]
+    return spans
 
 
 def _same_words(again: str | None, said: str | None) -> bool:
@@ -1999,7 +2148,11 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     # Thresholds: every number must be claimed by a comparator, else we do not understand it.
     thresholds: list[_Threshold] = []
     inverted = False
-    for match in THRESHOLD.finditer(norm):
+    names_at = _code_names(clause, norm)
+    numbers = [
+        m for m in THRESHOLD.finditer(norm) if not any(a <= m.start("num") < b for a, b in names_at)
+    ]
+    for match in numbers:
         pre, post, unit = match.group("pre"), match.group("post"), match.group("unit")
         if pre is None and post is None and unit is None:
             return unparsed(f"a number without a comparison: {match.group(0).strip()!r}")
@@ -2041,7 +2194,9 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
                 bare=pre is None and post is None,
             )
         )
-    rest = THRESHOLD.sub(" ⟨T⟩ ", norm)
+    rest = norm
+    for match in reversed(numbers):  # from the end, so earlier positions stay valid
+        rest = f"{rest[: match.start()]} ⟨T⟩ {rest[match.end() :]}"
     # "< 15°", "≤ 85 °C": the number's unit of measure, no words of a metric's name (033's E2
     # "std(obj_principal_yaw) < 15°" was "a threshold without a metric" for the "°" after it).
     rest = _MEASURE_UNIT.sub(" ⟨T⟩ ", rest)
@@ -2146,9 +2301,12 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     subject: str | None = None
     reference: str | None = None
     relation_orientation: Orientation | None = None
-    rel = SYSTEM_RELATION.search(rest)
+    rel = SYSTEM_RELATION.search(rest) or _METRIC_RELATION.fullmatch(rest)
     if rel:
-        subject = system_name(rel.group("lhs"), systems)
+        # "accuracy > Baseline": no subject named, the proposed system's (as "accuracy higher
+        # than Baseline" reads); it was "a comparison between things that are not systems".
+        lhs = rel.groupdict().get("lhs")
+        subject = system_name(lhs, systems) if lhs else None
         reference = system_name(rel.group("rhs"), systems)
         relation_orientation = (
             Orientation.HIGHER if rel.group("op") in (">", "≥") else Orientation.LOWER
@@ -2179,7 +2337,9 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
             shared = shared_reference(clause, systems, subject)
             if shared is not None:
                 return unparsed(_shared_reference_reason(*shared))
-            return unparsed("the reference named is not a system of the block")
+            # 036's M2.1 "beat `baseline3_1_unk` on chrF++": the reason names what the plan
+            # wrote and the block's systems, as one after "than" does.
+            return unparsed(_named_reference_reason(rest, text, systems))
         mentioned = list(dict.fromkeys(re.findall(r"⟨S[A-Z]+⟩", rest)))
         candidates = [p for p in mentioned if system_name(p, systems) != reference]
         if len(candidates) > 1 and metric is None and not thresholds and _THAN_NAMED.search(rest):
@@ -2387,7 +2547,7 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         mode = Mode.ABSOLUTE
         orientation = None
         if unit is Unit.RATIO or unit is Unit.RELATIVE:
-            return unparsed("a ratio or relative change without a reference")
+            return unparsed(_NO_RATIO_REFERENCE)
         percent_scale = unit in (Unit.PERCENT, Unit.POINTS)
     elif unit is Unit.RATIO and multiple is not None:
         mode = Mode.RELATIVE
@@ -2552,7 +2712,7 @@ def _absolute_on_phrase(
     if len(mentioned) > 1:
         return Unparsed(text=text, reason="several subject systems")
     if threshold.unit in (Unit.RATIO, Unit.RELATIVE):
-        return Unparsed(text=text, reason="a ratio or relative change without a reference")
+        return Unparsed(text=text, reason=_NO_RATIO_REFERENCE)
     subject = system_name(mentioned[0], systems) if mentioned else None
     words = phrase.split()
     if subject is None and len(words) > 1:

@@ -1,0 +1,280 @@
+"""
+Criteria whose English wording was misread (session 34): the digit inside 036's backticked
+`baseline3_1_unk` taken for a number; "accuracy > Baseline with training time ≤ 2x" read as
+one clause naming two metrics; "with lr=0.1" read as a margin of 0.1.
+
+Each expectation was written by reading the clause, not by running the parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
+from bridge.plan.criteria import (
+    Comparison,
+    Compound,
+    Criterion,
+    Mode,
+    Orientation,
+    Unparsed,
+    parse_criterion,
+)
+from bridge.plan.loader import load_plan
+from bridge.plan.metric_names import plan_metric_names
+from bridge.projections.plan_words import criterion_in_language
+from bridge.projections.reasons import in_language
+from tests.conftest import needs_shared
+from tests.e2e.test_cli import bridge
+from tests.plan.corpus import as_project, corpus
+
+_M21 = "beat `baseline3_1_unk` on chrF++ without increasing contamination."
+
+
+@needs_shared
+def test_036s_backticked_identifier_is_the_reference_not_a_number() -> None:
+    """036's M2.1 was "a number without a comparison: '1'" (the 1 of `baseline3_1_unk`). Its
+    compared systems are the two gap filters, so the reason names the reference it does not
+    have; clause 2 says it is read against a clause that is not judged."""
+    plan = load_plan(corpus("036") / "EXPERIMENT_PLAN.md")
+    (block,) = [b for b in plan.blocks if b.id == "M2.1"]
+    assert block.success_criterion == _M21
+    parsed = parse_criterion(
+        block.success_criterion,
+        block_systems=block.systems,
+        metrics=plan_metric_names(block.metrics),
+    )
+    assert isinstance(parsed, Compound), parsed
+    first, second = parsed.clauses
+    assert isinstance(first, Unparsed) and isinstance(second, Unparsed), parsed
+    assert first.reason == (
+        "the reference «baseline3_1_unk» after 'beat' is not a system of the block (filter "
+        "with `gap >= 0.2`; filter with `gap >= 0.4`): name one of them, or add it to the "
+        "block's Compared systems"
+    )
+    assert second.reason == (
+        "'contamination' must not rise against the systems the clause before compares, which "
+        "is not judged itself (see its reason)"
+    )
+    assert in_language(second.reason, "zh") == (
+        "'contamination' 不得相对上一子句所比较的系统升高，但上一子句本身无法判定（见其原因）"
+    )
+
+
+def test_036s_clause_is_a_comparison_where_the_reference_is_a_system() -> None:
+    """Where `baseline3_1_unk` is a system to compare with (or no systems are listed), M2.1
+    is the proposed system against it on chrF++, and contamination no higher than its."""
+    for systems in ((), ("baseline3_1_unk", "gap-filtered DPO")):
+        parsed = parse_criterion(_M21, block_systems=systems, metrics=("chrF++",))
+        assert isinstance(parsed, Compound), parsed
+        first, second = parsed.clauses
+        assert isinstance(first, Criterion) and isinstance(second, Criterion), parsed
+        assert (first.metric, first.mode, first.comparison, first.threshold) == (
+            "chrF++",
+            Mode.DIFFERENCE,
+            Comparison.GT,
+            0.0,
+        )
+        assert (first.subject, first.reference) == (None, "baseline3_1_unk")
+        assert (second.metric, second.comparison, second.threshold) == (
+            "contamination",
+            Comparison.LE,
+            0.0,
+        )
+        assert second.reference == "baseline3_1_unk"
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("beat `gpt-4o` on accuracy", "gpt-4o"),
+        ("beat `llama3-8b` on accuracy", "llama3-8b"),
+        ("beat baseline3_1_unk on accuracy", "baseline3_1_unk"),
+    ],
+)
+def test_digits_inside_a_name_are_no_number(text: str, reference: str) -> None:
+    # Each was "a number without a comparison" ('4', '8', '1', '0.5').
+    parsed = parse_criterion(text, metrics=("accuracy",))
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.reference, parsed.threshold, parsed.comparison) == (
+        reference,
+        0.0,
+        Comparison.GT,
+    )
+
+
+def test_a_number_after_a_backticked_name_is_still_a_threshold() -> None:
+    parsed = parse_criterion("`acc_top1` ≥ 0.8", metrics=("acc_top1",))
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.metric, parsed.comparison, parsed.threshold) == (
+        "acc_top1",
+        Comparison.GE,
+        0.8,
+    )
+    # The 0.5 of `ckpt_0.5` is its name's (it was a second threshold).
+    parsed = parse_criterion("accuracy of `ckpt_0.5` > 0.8", metrics=("accuracy",))
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.mode, parsed.comparison, parsed.threshold) == (
+        Mode.ABSOLUTE,
+        Comparison.GT,
+        0.8,
+    )
+
+
+_SYSTEMS = ("Baseline", "Ours")
+_WITH_TIME = "accuracy > Baseline with training time ≤ 2x"
+_SETTING = "Ours beats Baseline on accuracy with lr=0.1"
+
+
+def _judged(text: str, values: dict[tuple[str, str], float]) -> Verdict:
+    metrics = tuple(dict.fromkeys(m for _, m in values))
+    aggregates = [
+        Aggregate(block="B", system=s, metric=m, mean=v, std=None, n=1, run_ids=(f"{s}-r",))
+        for (s, m), v in values.items()
+    ]
+    return judge_block(
+        parse_criterion(text, block_systems=_SYSTEMS, metrics=metrics),
+        aggregates,
+        runs_status={a.run_ids[0]: "succeeded" for a in aggregates},
+        expected_seeds=1,
+        reference_system="Baseline",
+        candidate_system="Ours",
+        primary_metric="accuracy",
+        planned_systems=_SYSTEMS,
+    )
+
+
+def test_a_limit_after_with_is_a_clause_of_its_own() -> None:
+    """It was "names several metrics (accuracy, training time)": two clauses, accuracy above
+    Baseline's and training time at most twice Baseline's."""
+    parsed = parse_criterion(
+        _WITH_TIME, block_systems=_SYSTEMS, metrics=("accuracy", "training time")
+    )
+    assert isinstance(parsed, Compound), parsed
+    first, second = parsed.clauses
+    assert isinstance(first, Criterion) and isinstance(second, Criterion), parsed
+    assert (first.metric, first.reference, first.comparison, first.threshold) == (
+        "accuracy",
+        "Baseline",
+        Comparison.GT,
+        0.0,
+    )
+    assert first.orientation is Orientation.HIGHER
+    # The ratio to Baseline at most 2: a rise of at most 100%.
+    assert (second.metric, second.reference, second.mode, second.comparison) == (
+        "training time",
+        "Baseline",
+        Mode.RELATIVE,
+        Comparison.LE,
+    )
+    assert second.threshold == 100.0
+    assert "'with training time ≤ 2x' read as a clause of its own: a limit that must hold too" in (
+        parsed.notes
+    )
+    assert (
+        "'training time ≤ 2x' read against Baseline, the reference of the clause before"
+        in second.notes
+    )
+
+
+@pytest.mark.parametrize(
+    ("time", "verdict"), [(150.0, VerdictKind.MET), (300.0, VerdictKind.NOT_MET)]
+)
+def test_the_limit_after_with_is_judged(time: float, verdict: VerdictKind) -> None:
+    values = {
+        ("Baseline", "accuracy"): 0.5,
+        ("Ours", "accuracy"): 0.6,
+        ("Baseline", "training time"): 100.0,
+        ("Ours", "training time"): time,
+    }
+    judged = _judged(_WITH_TIME, values)
+    assert judged.verdict is verdict, judged.reason
+
+
+def test_a_condition_after_with_that_is_no_limit_stays_in_its_clause() -> None:
+    # "with p < 0.05" asks for a test, as before; "with" before a comparator alone is no limit.
+    parsed = parse_criterion(
+        "Ours beats Baseline on accuracy with p < 0.05", block_systems=_SYSTEMS
+    )
+    assert isinstance(parsed, Unparsed), parsed
+    assert "statistical test" in parsed.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _SETTING,
+        "Ours beats Baseline on accuracy, with lr=0.1",
+        "Ours beats Baseline on accuracy with lr = 0.1",
+    ],
+)
+def test_a_named_setting_after_with_is_no_margin(text: str) -> None:
+    """It was read "accuracy gain = 0.1": a setting, where the comparison holds."""
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy",))
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.comparison, parsed.threshold) == (Comparison.GT, 0.0)
+    assert [(s.name, s.value) for s in parsed.settings] == [("lr", 0.1)]
+    assert criterion_in_language(parsed, "en").startswith(
+        "Ours vs Baseline: accuracy gain (better) > 0 with lr"
+    )
+
+
+def test_a_setting_in_scientific_notation_is_one_number() -> None:
+    parsed = parse_criterion(
+        "Ours beats Baseline on accuracy by 1 point with lr=3e-4",
+        block_systems=_SYSTEMS,
+        metrics=("accuracy",),
+    )
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.comparison, parsed.threshold) == (Comparison.GE, 1.0)
+    assert [(s.name, s.value) for s in parsed.settings] == [("lr", 3e-4)]
+
+
+def test_a_setting_no_run_records_is_said_not_checked() -> None:
+    judged = _judged(_SETTING, {("Baseline", "accuracy"): 0.5, ("Ours", "accuracy"): 0.6})
+    assert judged.verdict is VerdictKind.MET, judged.reason
+    assert "'with lr=0.1' not checked: no run records lr" in judged.reason
+
+
+_SMALL_PLAN = f"""# Plan
+
+## Block B1: Main
+
+- **Compared systems**: Baseline, Ours
+- **Metrics**: accuracy, training time
+- **Success criterion**: {_WITH_TIME}
+
+## Block B2: Setting
+
+- **Compared systems**: Baseline, Ours
+- **Metrics**: accuracy
+- **Success criterion**: {_SETTING}
+"""
+
+
+def test_bridge_plan_shows_both_readings(tmp_path: Path) -> None:
+    """The preview a researcher reads before running: two clauses for B1 (it was "names several
+    metrics"), no margin for B2 (it was "accuracy gain (better) = 0.1")."""
+    plan = tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.parent.mkdir()
+    plan.write_text(_SMALL_PLAN, encoding="utf-8")
+    done = bridge("plan", "--project", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "  read as:   1. the proposed system vs Baseline: accuracy gain (higher) > 0\n" in out
+    assert (
+        "             2. the proposed system vs Baseline: training time relative gain (higher) "
+        "≤ 100%\n"
+    ) in out
+    assert "  read as:   Ours vs Baseline: accuracy gain (better) > 0 with lr=0.1\n" in out
+
+
+@needs_shared
+def test_bridge_plan_on_036(tmp_path: Path) -> None:
+    done = bridge("plan", "--project", str(as_project("036", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "a number without a comparison" not in out
+    assert "1. not machine-checkable: the reference «baseline3_1_unk» after 'beat'" in out
