@@ -434,8 +434,11 @@ def status_lines(
             and not r.failed_before_bridge
             and ended_negative(r.found_status)
         )
-        ok -= failed_before + negative
-        not_ok = done - ok - failed_before - negative
+        # A run that succeeded with no metric value is no ok run either: 018's JPH-B1-HO-S2,
+        # rerun writing `{}`, read "M1 3/3 成功" (trial t15).
+        no_number = sum(1 for r in runs if r.wrote_no_number)
+        ok -= failed_before + negative + no_number
+        not_ok = done - ok - failed_before - negative - no_number
         # Done before bridge is ok, but bridge ran none of it: "M0 1/1 ok" of a row the
         # tracker marks DONE read as a run bridge checked (trial T6, 009's R001).
         before = sum(
@@ -451,6 +454,7 @@ def status_lines(
             + (t("status_negative_before", language).format(n=negative) if negative else "")
             + (t("status_failed_before", language).format(n=failed_before) if failed_before else "")
             + (t("status_not_ok", language).format(n=not_ok) if not_ok else "")
+            + (t("status_no_number", language).format(n=no_number) if no_number else "")
             + (t("status_blocked", language).format(n=blocked) if blocked else "")
             + (t("status_by_person", language).format(n=by_person) if by_person else "")
             + (t("status_waiting", language).format(n=waiting) if waiting else "")

@@ -125,7 +125,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
 
     from bridge.plan.attribution import SANITY_CHECK, run_stands_for, whole_names
     from bridge.plan.vocabulary import says_not_run
-    from bridge.projections.block_runs import criterion_systems
+    from bridge.projections.block_runs import criterion_systems, lent_runs
     from bridge.projections.reasons import in_language
     from bridge.projections.text import t
 
@@ -163,17 +163,23 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         shared = {
             system: [
                 f"{r.id} ({r.block})" if r.block else r.id
-                for r in sorted(
-                    (
-                        r
-                        for (names, aliases, purpose), theirs in namings.items()
-                        if run_stands_for(
-                            names, aliases, system, block.systems, plan_names, purpose
-                        )
-                        for r in theirs
-                        if r.block != block.id
+                # Runs of no block only where no block has a run of the system, as the
+                # results lend them (lent_runs: the quickstart's R021 beside B1's runs).
+                for r in lent_runs(
+                    sorted(
+                        (
+                            r
+                            for (names, aliases, purpose), theirs in namings.items()
+                            if run_stands_for(
+                                names, aliases, system, block.systems, plan_names, purpose
+                            )
+                            for r in theirs
+                            if r.block != block.id
+                        ),
+                        key=lambda r: order[r.id],  # in the plan's order, as before
                     ),
-                    key=lambda r: order[r.id],  # in the plan's order, as before
+                    lambda r: r.block,
+                    known,
                 )
             ]
             for system in block.systems

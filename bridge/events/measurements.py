@@ -41,6 +41,7 @@ from bridge.plan.finite import finite
 from bridge.value_methods import value_methods
 
 __all__ = [
+    "NO_FILE_MATCHED",
     "NO_NUMBER_IN_FILE",
     "HistorySummary",
     "MetricHistory",
@@ -267,6 +268,11 @@ class QualityFlag:
 # whose only file could not be read; a run that writes no metrics file at all may have none
 # to give).
 NO_NUMBER_IN_FILE = "no number was read from it, so the run recorded no metric value"
+
+# The message of a run whose output folder had no file the metrics settings match.
+NO_FILE_MATCHED = (
+    "no output file matched the [metrics] files and rules, so the run recorded no metric value"
+)
 
 
 @value_methods

@@ -102,6 +102,7 @@ from bridge.plan.metric_names import (
 __all__ = [
     "HELD_FOR_CODE",
     "NOT_HELD",
+    "NO_NUMBER",
     "SUCCEEDED",
     "Aggregate",
     "EvaluationType",
@@ -133,6 +134,16 @@ HELD_FOR_CODE = "held_for_code"
 (bridge/machine/scheduler.py's ``held_for_code_by``): it has not run and will, so it keeps the
 verdict open as a run not finished does, named as held, never as a run that failed (020's B6
 read "runs failed: R060 (cancelled)")."""
+
+NO_NUMBER = "no_number"
+"""The status a caller gives a run that succeeded and recorded no metric value where numbers
+were asked of it (:attr:`bridge.machine.views.RunView.wrote_no_number`, a ``metrics.json`` of
+``{}``): its evidence is missing, as a failed run's is, so it holds open the clauses it bears on,
+named as a run without numbers, never as one that failed (018's JPH-B1-HO-S2, rerun and writing
+``{}``, appeared nowhere in B1's verdict, trial t15)."""
+
+_NO_NUMBER_LABEL = f" ({NO_NUMBER})"
+_NO_NUMBER_SAID = "runs that succeeded but recorded no metric value: "
 
 _UNFINISHED = frozenset({"pending", "submitted", "running", "queued"})
 _OUT_OF_SCOPE = "out_of_scope"
@@ -184,10 +195,11 @@ def judge_block(
         runs_status: every run of the block → its run state value (``"succeeded"``,
             ``"failed"``, ``"failed_oom"``, ``"timed_out"``, ``"lost"``, ``"cancelled"``,
             ``"stuck"``, ``"pending"``, ``"submitted"``, ``"running"``), or
-            :data:`HELD_FOR_CODE` for a run held behind an earlier row's code. Anything but
-            ``"succeeded"`` makes the verdict inconclusive, except a run that ended failed
-            where ``run_systems`` says it runs a system no checkable clause compares (see
-            there): each clause is then judged on its own runs.
+            :data:`HELD_FOR_CODE` for a run held behind an earlier row's code, or
+            :data:`NO_NUMBER` for one that succeeded with no metric value (held as a failed
+            run is, said apart). Anything but ``"succeeded"`` makes the verdict inconclusive,
+            except a run that ended failed where ``run_systems`` says it runs a system no
+            checkable clause compares (see there): each clause is then judged on its own runs.
         expected_seeds: how many runs (seeds) each system should have.
         reference_system: the block's baseline, which :data:`BASELINE` in a criterion means.
         candidate_system: the block's proposed system (the full model in an ablation), used
@@ -275,7 +287,7 @@ def judge_block(
         return verdict(
             VerdictKind.INCONCLUSIVE,
             f"criterion not machine-checkable: {criterion.reason}"
-            + (f"; runs failed: {', '.join(failed)}" if failed else "")
+            + (f"; {_failed_said(failed)}" if failed else "")
             + (f"; {_HELD_FOR_CODE_SAID}{', '.join(held_back)}" if held_back else "")
             + (f"; {quality}" if quality else ""),
         )
@@ -338,7 +350,7 @@ def judge_block(
         # 3 pp were required). A failed run holds open only the clauses it bears on.
         clauses = criterion.clauses if isinstance(criterion, Compound) else (criterion,)
         held = {
-            i: f"runs failed: {', '.join(bearing)}"
+            i: _failed_said(bearing)
             for i, clause in enumerate(clauses)
             if isinstance(clause, Criterion)
             and (bearing := _failed_bearing(clause, ended_failed, context, run_systems))
@@ -357,7 +369,7 @@ def judge_block(
         elif held:
             # One clause: every failed run is said where the verdict is, as before.
             unused = []
-            raise Inconclusive(f"runs failed: {', '.join(ended_failed.values())}")
+            raise Inconclusive(_failed_said(list(ended_failed.values())))
         else:
             kind, reason, measured = _evaluate(criterion, context)
     except Inconclusive as why:
@@ -369,7 +381,7 @@ def judge_block(
     if quality := _quality_problems(unsaid):
         reason += f"; {quality}"
     if unused:
-        reason += f"; {_FAILED_APART}{', '.join(unused)}{_FAILED_APART_WHY}"
+        reason += f"; {_failed_said(unused, apart=True)}"
     if apart:
         reason += f"; {_SET_APART}{', '.join(apart)}"
     return verdict(kind, reason, measured)
@@ -718,6 +730,26 @@ def _failed_by_id(runs_status: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def _failed_said(labels: Sequence[str], *, apart: bool = False) -> str:
+    """
+    "runs failed: R3 (failed)" for ``labels`` (:func:`_failed_by_id`'s), the runs that
+    succeeded with no metric value (:data:`NO_NUMBER`) said apart by their ids ("runs that
+    succeeded but recorded no metric value: R4"); ``apart``: those bearing on no checkable
+    clause, after the verdict ("also: runs failed: R304 (failed), of no system …").
+    """
+    failed = [label for label in labels if not label.endswith(_NO_NUMBER_LABEL)]
+    empty = [label.removesuffix(_NO_NUMBER_LABEL) for label in labels if label not in failed]
+    why = _FAILED_APART_WHY if apart else ""
+    return "; ".join(
+        f"{prefix}{', '.join(runs)}{why}"
+        for prefix, runs in (
+            ("also: " + _NO_NUMBER_SAID if apart else _NO_NUMBER_SAID, empty),
+            (_FAILED_APART if apart else "runs failed: ", failed),
+        )
+        if runs
+    )
+
+
 def _runs_clean(runs_status: Mapping[str, str]) -> bool:
     """Whether :func:`_check_runs` finds nothing wrong with ``runs_status``."""
     try:
@@ -785,7 +817,7 @@ def _check_runs(runs_status: Mapping[str, str]) -> None:
     failed = _failed_runs(runs_status)
     parts = []
     if failed:
-        parts.append(f"runs failed: {', '.join(failed)}")
+        parts.append(_failed_said(failed))
     if elsewhere:
         # The tracker says these ran before bridge: their numbers are not in the log, so they
         # cannot be judged, but they did not fail.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TypeVar
 
 from bridge.events.types import BlockInfo, MilestoneInfo
@@ -33,6 +33,7 @@ __all__ = [
     "criterion_systems",
     "expected_seeds",
     "involved_systems",
+    "lent_runs",
     "milestone_blocks",
     "reference_system",
     "sanity_apart",
@@ -150,6 +151,7 @@ def block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], l
     # An alias that is a compared system of the plan names that system only (004's
     # "LSVJ-S full", B2's, is not B6's "LSVJ-S full (b.4 enabled)").
     plan_names = whole_names(s for b in state.plan.blocks for s in b.systems)
+    block_ids = frozenset(b.id for b in state.plan.blocks)
     for system in block.systems:
         mine = [r for r in own if system_of(r) == system]
         if not mine:
@@ -158,11 +160,15 @@ def block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], l
             # By the system the run stands for in its own block, or as the run names it (002:
             # R006 runs "TC-CS-1S attention-only", B2's name, and stands for B1's
             # "TC-CS-1S (attention-only first)").
-            mine = [
-                r
-                for r in runs
-                if r.spec.block != block.id and system_in(block, r, plan_names) == system
-            ]
+            mine = lent_runs(
+                [
+                    r
+                    for r in runs
+                    if r.spec.block != block.id and system_in(block, r, plan_names) == system
+                ],
+                lambda r: r.spec.block,
+                block_ids,
+            )
             shared.extend(r.run_id for r in mine)
         chosen.extend(mine)
     # The block's runs whose system is none of its compared systems still count, under their
@@ -171,6 +177,22 @@ def block_runs(state: PipelineState, block: BlockInfo) -> tuple[list[RunView], l
     taken = {r.run_id for r in chosen}
     chosen.extend(r for r in own if r.run_id not in taken)
     return chosen, shared
+
+
+def lent_runs(
+    candidates: Sequence[_Run], block_of: Callable[[_Run], str], block_ids: Collection[str]
+) -> list[_Run]:
+    """
+    Of ``candidates`` (the runs of other blocks, or of none, standing for one system a block
+    has no run of), those the block is lent: the runs of blocks of the plan (``block_ids``),
+    never one attributed to no block beside them; only when no block has a run of the system
+    are the runs of none lent (002's R006-R008, each compared in several blocks, which all
+    judge on them alike). A run of no block counted beside another block's runs of its system
+    decided the quickstart's B2 (trial t15: R021, "not attributed to a block", made Logistic
+    regression n=4 and the gain met) while B1, which owns the system, left it out.
+    """
+    owned = [r for r in candidates if block_of(r) in block_ids]
+    return owned or list(candidates)
 
 
 def _spec(run: RunView) -> RunFields:

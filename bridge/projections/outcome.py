@@ -44,6 +44,7 @@ from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import (
     HELD_FOR_CODE,
+    NO_NUMBER,
     NOT_HELD,
     Aggregate,
     EvaluationType,
@@ -954,8 +955,15 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
             # A run held behind an earlier milestone's row waiting for its code is cancelled in
             # the log, but has not failed: it runs once that code is written (020's B6 read
             # "runs failed: R060 (cancelled)" of M5's runs behind R040).
+            # One that succeeded with no number holds open what it bears on, said as such
+            # (018's JPH-B1-HO-S2 writing `{}` appeared nowhere in B1's verdict, trial t15).
             runs_status={
-                r.run_id: HELD_FOR_CODE if r.held_for_code else r.state.value for r in judged
+                r.run_id: HELD_FOR_CODE
+                if r.held_for_code
+                else NO_NUMBER
+                if r.wrote_no_number
+                else r.state.value
+                for r in judged
             },
             expected_seeds=expected,
             reference_system=reference,

@@ -162,6 +162,15 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ),
     # A failed run of no system a checkable clause compares, after the verdict (004's B3).
     ("also: runs failed: ", "另有失败的运行："),
+    # A run that succeeded with a metrics file of `{}` (018's JPH-B1-HO-S2, trial t15).
+    (
+        "also: runs that succeeded but recorded no metric value: ",
+        "另有成功结束但没有记录任何指标数值的运行：",
+    ),
+    (
+        "runs that succeeded but recorded no metric value: ",
+        "成功结束但没有记录任何指标数值的运行：",
+    ),
     (", of no system a checkable clause compares", "，不属于任何可检查条件所比较的系统"),
     ("runs failed: ", "失败的运行："),
     ("runs not finished: ", "尚未结束的运行："),

@@ -19,7 +19,7 @@ from typing import Literal, assert_never
 
 from bridge.errors import ConfigError
 from bridge.events import types as ev
-from bridge.events.measurements import MetricValue
+from bridge.events.measurements import NO_FILE_MATCHED, NO_NUMBER_IN_FILE, MetricValue
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
 from bridge.machine.scheduler import held_by_failed_before, held_for_code_by, sanity_probe
@@ -182,13 +182,18 @@ _WORDS: dict[str, tuple[str, str]] = {
     "waiting": ("waiting", "等待中"),
     "awaiting_code": ("waiting for its code", "等待代码写好"),
     "unattributed_note": (
-        "These runs belong to no block; a block counts one only where it compares the run's "
-        "system (shared, as the block's runs say). Give each a block (`block =` on its "
-        "`[[runs]]` entry or `[systems]` table, or the tracker's Block column) to judge it there.",
-        "这些运行不属于任何实验块；只有对比了该运行系统的实验块才会计入它（共用，见该实验块的"
-        "运行列表）。请为其指定实验块（`[[runs]]` 或 `[systems]` 中的 `block =`，或跟踪表的 "
-        "Block 列）以在该块中判定。",
+        "These runs belong to no block. A block counts one only where it compares the run's "
+        "system and no block has a run of that system of its own (shared, as the block's runs "
+        'say); beside such runs it counts in no block. "Counted in" names the blocks judged '
+        "on it. Give each a block (`block =` on its `[[runs]]` entry or `[systems]` table, or "
+        "the tracker's Block column) to judge it there.",
+        "这些运行不属于任何实验块。只有对比了该运行系统、且没有任何实验块拥有该系统自己的运行时，"
+        "实验块才会计入它（共用，见该实验块的运行列表）；已有这样的运行时，它不计入任何实验块。"
+        "“计入”列出据它判定的实验块。请为其指定实验块（`[[runs]]` 或 `[systems]` 中的 "
+        "`block =`，或跟踪表的 Block 列）以在该块中判定。",
     ),
+    "counted_in": ("Counted in", "计入"),
+    "counted_nowhere": ("no block", "无"),
     "reason": ("Reason", "原因"),
     "kept": (
         "Numbers from earlier settings or code",
@@ -308,6 +313,19 @@ def block_keys(state: PipelineState) -> dict[str, str]:
         if run.spec.block and run.metrics is not None and run.metrics.key_metric:
             counts.setdefault(run.spec.block, Counter())[run.metrics.key_metric] += 1
     return {block: tally.most_common(1)[0][0] for block, tally in counts.items()}
+
+
+# The output-reading messages bridge writes whole, in Chinese (018's JPH-B1-HO-S2 writing `{}`
+# read in English in its Chinese results, trial t15); the others stay as written.
+_PROBLEMS_ZH = {
+    NO_NUMBER_IN_FILE: "没有从中读到任何数值，因此该运行没有记录任何指标数值",
+    NO_FILE_MATCHED: "没有输出文件与 [metrics] 的 files 和规则匹配，因此该运行没有记录任何指标数值",
+}
+
+
+def _problem_words(message: str, language: str) -> str:
+    """An output problem's ``message`` in ``language`` where it is one bridge has words for."""
+    return _PROBLEMS_ZH.get(message, message) if language == "zh" else message
 
 
 def _key_cell(
@@ -1274,17 +1292,28 @@ def render(state: PipelineState, language: str = "en") -> str:
         lines.extend(
             [f"## {_t('unattributed', language)}", "", _t("unattributed_note", language), ""]
         )
-        rows = [
+        # Which blocks are judged on each, said rather than left to the note: the quickstart's
+        # R021 decided B2 while listed here (trial t15).
+        sep = "、" if language == "zh" else ", "
+        stray = [
             (
                 run_id,
                 state.runs[run_id].spec.system,
                 _key_cell(state.runs[run_id], listed, language, keys),
                 in_language(reason, language),
+                sep.join(b.block.id for b in outcome.blocks if run_id in b.run_ids)
+                or _t("counted_nowhere", language),
             )
             for run_id, reason in outcome.unattributed
         ]
-        header = (RUN_HEADER[0], RUN_HEADER[1], RUN_HEADER[2], _t("reason", language))
-        lines.extend([table(header, rows), ""])
+        header = (
+            RUN_HEADER[0],
+            RUN_HEADER[1],
+            RUN_HEADER[2],
+            _t("reason", language),
+            _t("counted_in", language),
+        )
+        lines.extend([table(header, stray), ""])
     not_run = [r for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES]
     if not_run:
         lines.extend([f"## {_t('not_run', language)}", "", _t("not_run_note", language), ""])
@@ -1331,7 +1360,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         lines.extend(
             f"- {run_id} `{line(p.source)}`"
             + ("" if p.blocking else f" ({_t('info', language)})")
-            + f": {line(p.message)}"
+            + f": {line(_problem_words(p.message, language))}"
             for run_id, p in problems
         )
         lines.append("")

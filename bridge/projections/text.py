@@ -421,6 +421,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "，{n} 个在 bridge 之前已失败或无效",
     ),
     "status_not_ok": (", {n} not ok", "，{n} 个未成功"),
+    "status_no_number": (
+        ", {n} succeeded with no metric value",
+        "，{n} 个成功结束但没有记录任何指标数值",
+    ),
     "status_out_of_scope": (", {n} out of scope", "，{n} 个不在范围内"),
     "status_set_aside": (", {n} set aside", "，{n} 个已搁置"),
     "status_blocked": (", {n} blocked in the tracker", "，{n} 个在追踪表中受阻"),

@@ -175,6 +175,29 @@ def _notes(
     for kind, metrics in sorted(flagged.items()):
         named = ", ".join(line(m) for m in metrics)
         parts.append(f"⚠ {kind}" + (("：" if zh else ": ") + named if named else ""))
+    if run.wrote_no_number:
+        # Succeeded, and no number: said on its row, beside any earlier record the row keeps
+        # (018's JPH-B1-HO-S2, set back to TODO and rerun writing `{}`, read `passed` beside its
+        # old 最差最优动作概率 0.9877 as if this attempt had measured it, trial t15).
+        earlier = run.found_status if run.state is RunState.SUCCEEDED else ""
+        said = (
+            "没有记录任何指标数值"
+            + (
+                f"；本行其他列中的结果来自 bridge 之前的记录（当时为 {earlier}），"
+                "不是这次尝试测得的"
+                if earlier
+                else ""
+            )
+            if zh
+            else "recorded no metric value"
+            + (
+                f"; results in the row's other cells are from the record before bridge (then "
+                f"{earlier}), not measured by this attempt"
+                if earlier
+                else ""
+            )
+        )
+        parts.append(said)
     if run.kept is not None:
         # Its numbers come from settings or code the inputs no longer give: said on its row,
         # where a reader of the tracker alone looks (the console said it once, and only there).

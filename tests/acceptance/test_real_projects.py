@@ -495,3 +495,63 @@ class TestHarnessReviewer:
                 "rule",
             )
         assert sorted(_sent(own_reviewer)) == ["B1", "B4"]
+
+
+# A run's fake command for 018's rerun: its metrics file holds no number.
+_EMPTY_METRICS = (
+    "import pathlib, sys\n"
+    "out = pathlib.Path(sys.argv[1])\n"
+    "out.mkdir(parents=True, exist_ok=True)\n"
+    "(out / 'b1.json').write_text('{}')\n"
+)
+
+
+class TestHarnessRerunWithNoNumber:
+    def test_the_rerun_is_what_the_row_and_the_verdict_say(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Trial t15: 018's JPH-B1-HO-S2, passed before bridge (最差最优动作概率 0.9877), set
+        back to TODO and rerun, wrote `{}`. Its row read `passed` beside the old evidence with
+        nothing of its rerun's missing number, B1's verdict named only HO-S0 and HO-S1, and the
+        Chinese results said it in English. The row says the rerun recorded no number and that
+        the evidence beside it is the earlier record; the verdict names it; the results say it
+        in Chinese; `bridge status` no longer counts it ok ("M1 3/3 成功")."""
+        project = _copy("018_areal-harness-cn", tmp_path)
+        gpu = ["JPH-B2-FX-S0", "JPH-B2-PO-S0", "JPH-B2-HO-S0", "JPH-B2-JT-S0"]
+        _edit_tracker(project, dict.fromkeys(gpu, "NOT RUN — needs GPUs"))
+        (project / "scripts" / "empty_metrics.py").write_text(_EMPTY_METRICS, encoding="utf-8")
+        toml = project / "bridge.toml"
+        real = (
+            "python3 -m jphrl.experiments.harness_bandit --seeds {seed} --output "
+            "{output_dir}/b1.json"
+        )
+        text = toml.read_text(encoding="utf-8")
+        at = text.index('id = "JPH-B1-HO-S2"')
+        toml.write_text(
+            text[:at] + text[at:].replace(real, "python3 scripts/empty_metrics.py {output_dir}", 1),
+            encoding="utf-8",
+        )
+        _run(project, exit_code=1)  # the rows that ended invalid before bridge, as above
+        _edit_tracker(project, {"JPH-B1-HO-S2": "TODO"})
+        data = _run(project, exit_code=1)
+        tracker = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text(encoding="utf-8")
+        row = next(r for r in tracker.splitlines() if r.startswith("| JPH-B1-HO-S2 |"))
+        assert row.endswith(
+            "bridge：种子 2；第 1 次尝试，local#0:cpu；退出码 0；没有记录任何指标数值；"
+            "本行其他列中的结果来自 bridge 之前的记录（当时为 passed），不是这次尝试测得的 |"
+        ), row
+        b1 = _blocks(data)["B1"]
+        assert b1["verdict"] == "inconclusive"
+        assert "runs that succeeded but recorded no metric value: JPH-B1-HO-S2" in b1["reason"]
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+        assert "成功结束但没有记录任何指标数值的运行：JPH-B1-HO-S2" in results
+        assert "no number was read from it" not in results
+        assert (
+            "- JPH-B1-HO-S2 `.bridge/runs/JPH-B1-HO-S2/JPH-B1-HO-S2-a1/output/b1.json`: "
+            "没有从中读到任何数值，因此该运行没有记录任何指标数值"
+        ) in results
+        capsys.readouterr()
+        assert main(["status", "--project", str(project)]) == 0
+        status = capsys.readouterr().out
+        said = "M1 ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 2/3 成功（其中 2 个在 bridge 之前已完成），"
+        assert f"{said}1 个成功结束但没有记录任何指标数值" in status, status

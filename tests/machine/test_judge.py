@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from bridge.errors import ConfigError
 from bridge.machine.judge import (
+    NO_NUMBER,
     Aggregate,
     EvaluationType,
     MainResult,
@@ -1713,6 +1714,22 @@ class TestFailedRunsPerClause:
         assert "drop +2 pp; required drop ≥ 3 pp → not met" in v.reason
         assert v.reason.endswith(
             "; also: runs failed: R4 (failed), of no system a checkable clause compares"
+        ), v.reason
+
+    def test_a_run_with_no_number_is_held_as_a_failed_one_and_named_so(self) -> None:
+        """A run that succeeded with a metrics file of `{}` (trial t15, 018's JPH-B1-HO-S2):
+        the clause comparing its system is open for it, named as a run with no metric value,
+        not judged on the other seeds alone; one of no compared system is named after."""
+        status = {"R1": "succeeded", "R2": "succeeded", "R3": "succeeded", "R5": NO_NUMBER}
+        v = self.verdict({**status, "R4": NO_NUMBER}, c=0.95)
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert (
+            "[2] open: «C accuracy ≥ 0.9» — runs that succeeded but recorded no metric value: R5"
+        ) in v.reason
+        assert "runs failed" not in v.reason
+        assert v.reason.endswith(
+            "; also: runs that succeeded but recorded no metric value: R4, of no system a "
+            "checkable clause compares"
         ), v.reason
 
     def test_a_failed_run_a_clause_compares_holds_that_clause_open(self) -> None:

@@ -50,7 +50,7 @@ from bridge.adapters.metrics.records import (
     value,
 )
 from bridge.errors import ConfigError
-from bridge.events.measurements import NO_NUMBER_IN_FILE
+from bridge.events.measurements import NO_FILE_MATCHED, NO_NUMBER_IN_FILE
 from bridge.lazy_patterns import lazy
 from bridge.machine.measurements import MetricHistory, MetricValue
 from bridge.machine.quality import measured_names
@@ -422,9 +422,7 @@ def _named_by_rule(values: list[MetricValue]) -> tuple[list[MetricValue], list[E
 
 
 NOTHING_IN_FILE = NO_NUMBER_IN_FILE
-NOTHING_MATCHED = (
-    "no output file matched the [metrics] files and rules, so the run recorded no metric value"
-)
+NOTHING_MATCHED = NO_FILE_MATCHED
 
 
 def note_nothing_read(found: Extraction, output_dir: Path, *, project_root: Path) -> Extraction:
