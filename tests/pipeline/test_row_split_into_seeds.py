@@ -881,3 +881,39 @@ def test_025_a_row_split_again_says_why_its_run_is_set_aside_as_it_is_now(
     capsys.readouterr()
     assert main(["run", "--project", str(project)]) == 0
     assert "A3 已搁置" not in capsys.readouterr().out
+
+
+def test_a_carried_result_is_looked_up_in_wandb_by_the_run_that_ran_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`[metrics.wandb]` added after R002's result came to stand for R002-s0: R002-s0's numbers
+    are looked up under the W&B run R002's attempt logged to (`run_name = "bridge-{run_id}"`
+    with R002's id), as its files are R002's. Before, bridge asked W&B for `bridge-R002-s0`,
+    a run nobody logged, and recorded it as not found."""
+    from tests.adapters.metrics.fake_wandb import FakeRun, losses, serving
+
+    project = _ran_once_then_split(tmp_path / "p", "seeds 0, 1")
+    assert main(["run", "--project", str(project)]) == 0
+    ran = _launched(project)
+    with serving() as server:
+        server.lookup = lambda entity, name_of, name: (
+            FakeRun(summary={"val_loss": 0.25}, history=losses([1.0, 0.5]))
+            if name == "bridge-R002"
+            else None
+        )
+        monkeypatch.setenv("BRIDGE_TEST_WANDB_KEY", server.key)
+        with (project / "bridge.toml").open("a", encoding="utf-8") as f:
+            f.write(
+                '\n[metrics.wandb]\nentity = "lab"\nproject = "iris"\n'
+                'run_name = "bridge-{run_id}"\napi_key_env = "BRIDGE_TEST_WANDB_KEY"\n'
+                f'base_url = "{server.base_url}"\ntimeout_seconds = 2\n'
+            )
+        main(["run", "--project", str(project)])
+        asked = sorted(s.variables["name"] for s in server.seen)
+    assert _launched(project) == ran
+    assert "bridge-R002-s0" not in asked, asked
+    carried = _status(project)["R002-s0"]
+    assert carried.carried is not None and carried.metrics is not None
+    by_name = {v.name: v for v in carried.metrics.values}
+    assert by_name["val_loss"].source == "wandb:lab/iris/bridge-R002", by_name
+    assert by_name["val_loss"].run_id == "R002-s0"

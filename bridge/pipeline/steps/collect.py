@@ -285,6 +285,8 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
                 run_id,
                 {**run.spec.params, "output_dir": attempt.output_dir, "gpu": gpu},
                 attempt_id=attempt.attempt_id,
+                # The W&B run the attempt logged to: named with the id it ran under.
+                ran_as=source.run_id if source is not None else "",
             ),
         )
     # After W&B: a number from either source means the run recorded one.
