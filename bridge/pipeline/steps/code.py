@@ -940,6 +940,22 @@ def reload(s: Session, changed: Sequence[str], *, live: bool = False) -> tuple[s
     now = s.state()
     ended = [r for r in respecced if _runs_again(now.runs[r])]
     again = retries.schedule(s, ended, f"its settings changed ({reason})").all if ended else ()
+    # A row set back to run (TODO) brings back the runs bridge cancelled because of its run, as
+    # `bridge retry` of it does: 009's R005, cancelled when a person cancelled R003, stayed
+    # cancelled, "must-run runs not succeeded: R005", after R003's row asked for it again.
+    asked = [
+        r.run_id
+        for r in s.state().runs.values()
+        if r.state is RunState.PENDING
+        and r.reason.startswith(f"{TRACKER_ROW_NOW} that it is to run")
+        and (was := state.runs.get(r.run_id)) is not None
+        and was.state in retries.FAILED
+    ]
+    if asked:
+        again = (
+            *again,
+            *retries.revive(s, asked, f"the tracker now says to run {', '.join(asked)}"),
+        )
     # A failed run whose script was fixed runs again with it, as after a fix in bridge.toml
     # (trial N3: R004's train.py fixed, and only the succeeded runs were named).
     # Scheduled together: a run cancelled because of another comes back with it, and must not
