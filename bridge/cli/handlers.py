@@ -1102,12 +1102,16 @@ def cancel(args: Parsed) -> int:
 def retry(args: Parsed) -> int:
     """``bridge retry [RUN…] [--failed] [--milestone M] [--force] [--changed]``."""
     from bridge.cli.watch import kept_lines
+    from bridge.pipeline.retries import stopped_by
+    from bridge.projections.failure_words import stopped_in_language
     from bridge.projections.text import language_of
 
     bridge = open_bridge(args, project_root(args))
     try:
         known = bridge.status().runs
         run_ids = [resolve_run(run, known) for run in args.runs]
+        # Who had stopped each cancelled run, before this retry takes it back.
+        stopped = {run_id: said for run_id, run in known.items() if (said := stopped_by(run))}
         scheduled = bridge.retry(
             *run_ids,
             failed=args.failed,
@@ -1121,10 +1125,14 @@ def retry(args: Parsed) -> int:
         kept = kept_lines(bridge.kept_settings, language)
     finally:
         bridge.close()
+    asked = _retry_command(args, run_ids)
     if language == "zh":
         out(f"将再次运行：{', '.join(scheduled.asked)}")
         if scheduled.revived:
             out(f"以及因它们而被取消的运行：{', '.join(scheduled.revived)}")
+        for run_id in (r for r in scheduled.asked if r in stopped):
+            said = stopped_in_language(stopped[run_id], "zh")
+            out(f"{run_id}：{said}；按 `{asked}` 的要求再次运行")
         for line in kept:
             out(line)
         out("下一步：`bridge run`。")
@@ -1132,10 +1140,23 @@ def retry(args: Parsed) -> int:
     out(f"will run again: {', '.join(scheduled.asked)}")
     if scheduled.revived:
         out(f"and the runs cancelled because of them: {', '.join(scheduled.revived)}")
+    for run_id in (r for r in scheduled.asked if r in stopped):
+        # A cancelled run comes back only on a person's word: said, with whose cancel it was.
+        out(f"{run_id}: {stopped[run_id]}; it runs again as `{asked}` asks")
     for line in kept:
         out(line)
     out("Next step: `bridge run`.")
     return EXIT_OK
+
+
+def _retry_command(args: Parsed, run_ids: Sequence[str]) -> str:
+    """The ``bridge retry`` command as given (its runs resolved), as a retry's output names it."""
+    words = ["bridge retry", *run_ids]
+    words += ["--failed"] if args.failed else []
+    words += [f"--milestone {m}" for m in args.milestone or ()]
+    words += ["--force"] if args.force else []
+    words += ["--changed"] if args.changed else []
+    return " ".join(words)
 
 
 HANDLERS: dict[str, Callable[[Parsed], int]] = {

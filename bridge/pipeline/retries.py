@@ -18,11 +18,25 @@ from bridge.machine.scheduler import held_by_failed_before, held_for_code_by
 from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.pipeline.session import Session
 from bridge.plan.templates import unfilled
-from bridge.projections.failure_words import row_gone, split_in_language, unproposed
+from bridge.projections.failure_words import (
+    row_gone,
+    split_in_language,
+    stopped_clause,
+    unproposed,
+)
 from bridge.projections.text import language_of
 from bridge.value_methods import value_methods
 
-__all__ = ["FAILED", "Retried", "bridge_cancelled", "schedule", "select", "sent_back"]
+__all__ = [
+    "FAILED",
+    "Retried",
+    "bridge_cancelled",
+    "revive",
+    "schedule",
+    "select",
+    "sent_back",
+    "stopped_by",
+]
 
 # The states a run ends in without succeeding (cancelled ones are told apart by their reason).
 FAILED = ENDED_UNSUCCESSFUL
@@ -76,6 +90,17 @@ def bridge_cancelled(run: RunView) -> bool:
     milestone failed, the budget, the GPUs), as opposed to a person's ``bridge cancel``.
     """
     return run.state is RunState.CANCELLED and run.reason.startswith(_NOT_RUN)
+
+
+def stopped_by(run: RunView) -> str:
+    """
+    Who cancelled ``run``, as a retry's reason says it (:func:`stopped_clause`): a person
+    (``bridge cancel``: the run was stopped while it ran, or kept from launching), or bridge,
+    with its ``not run: …``; "" when the run did not end cancelled.
+    """
+    if run.state is not RunState.CANCELLED:
+        return ""
+    return stopped_clause(run.reason, by_bridge=bridge_cancelled(run))
 
 
 def select(
@@ -549,6 +574,26 @@ class Retried:
         return (*self.asked, *self.revived)
 
 
+def revive(s: Session, run_ids: Sequence[str], reason: str) -> tuple[str, ...]:
+    """
+    Put back to pending the runs bridge cancelled because of ``run_ids`` (pending again
+    already: a tracker row set back to TODO), as :func:`schedule` does with them; returns them.
+    """
+    revived = _revived(s.state(), run_ids)
+    for run_id in revived:
+        run = s.state().runs[run_id]
+        s.append(
+            f"run:{run_id}",
+            [ev.RunRetryScheduled(run_id=run_id, reason=f"{reason}{_WAITS}", manual=True)],
+            run.stream_version,
+        )
+    return tuple(revived)
+
+
+# How the reason of a run revived with another ends (failure_words reads it for its Chinese).
+_WAITS = " (a run it waits for runs again)"
+
+
 def schedule(s: Session, run_ids: Sequence[str], reason: str) -> Retried:
     """
     Put ``run_ids`` back to pending, with the runs bridge cancelled because of them.
@@ -557,7 +602,11 @@ def schedule(s: Session, run_ids: Sequence[str], reason: str) -> Retried:
     revived = _revived(state, run_ids)
     for run_id in [*run_ids, *revived]:
         run = s.state().runs[run_id]
-        why = reason if run_id in run_ids else f"{reason} (a run it waits for runs again)"
+        why = reason if run_id in run_ids else f"{reason}{_WAITS}"
+        if run_id in run_ids and (stopped := stopped_by(run)):
+            # A cancelled run runs again: said with who had stopped it (a person's cancel is
+            # taken back only by a person's word, which ``reason`` names).
+            why = f"{why}; {stopped}"
         s.append(
             f"run:{run_id}",
             [ev.RunRetryScheduled(run_id=run_id, reason=why, manual=True)],

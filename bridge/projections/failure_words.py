@@ -42,6 +42,8 @@ __all__ = [
     "running_elsewhere",
     "split_in_language",
     "split_reason",
+    "stopped_clause",
+    "stopped_in_language",
     "unproposed",
     "unproposed_reason",
     "unsplit_reason",
@@ -50,6 +52,12 @@ __all__ = [
 # How the reason opens when a tracker edit puts a run back in the plan (steps/code.py): no retry
 # of an attempt, so `bridge run` does not print it as one.
 TRACKER_ROW_NOW = "the tracker's row now says"
+# What a retry's reason adds when the run had been stopped (cancelled) before a person asked
+# for it again (retries.schedule, row_status.requested_events): who stopped it, so `bridge run`,
+# `bridge status` and the tracker's Notes say that a cancelled run runs again, and whose word
+# brings it back is the reason's start ("retry asked by a person", "the tracker's row now says").
+CANCELLED_BY_PERSON = "it had been cancelled by a person (`bridge cancel`)"
+CANCELLED_BY_BRIDGE = "bridge had cancelled it"
 # How the reason of a RunSpecChanged opens when it gives a run new labels only, without a new
 # attempt (steps/code.py: a succeeded run's system, milestone or priority): `bridge run` says
 # so, not "spec changed", the words of a change the next attempt runs with.
@@ -716,6 +724,8 @@ _RETRIES: tuple[tuple[LazyPattern, str], ...] = (
         r"追踪表中 \1 的行现已将其排除在范围之外",
     ),
     (lazy(r"the tracker's row now says that it is to run"), "追踪表的行现在写着要运行"),
+    # The runs bridge cancelled because of a run whose row was set back to TODO (code.reload).
+    (lazy(r"the tracker now says to run (.+)", re.DOTALL), r"追踪表现在写着要运行 \1"),
     (
         lazy(r"the tracker's row now says status '(.*)'", re.DOTALL),
         r"追踪表的行现在的状态为「\1」",
@@ -729,6 +739,27 @@ _RETRIES: tuple[tuple[LazyPattern, str], ...] = (
 _WAITED_FOR = " (a run it waits for runs again)"
 
 
+def stopped_clause(reason: str, *, by_bridge: bool) -> str:
+    """
+    The clause a retry's reason ends with when the run had been cancelled before it was asked
+    for again: by a person (``bridge cancel``), or by bridge with ``reason`` (its ``not run:
+    …``, when a run it waited for or its milestone could not go on).
+    """
+    return f"{CANCELLED_BY_BRIDGE} ({reason})" if by_bridge else CANCELLED_BY_PERSON
+
+
+def stopped_in_language(clause: str, language: str) -> str:
+    """:func:`stopped_clause` in ``language`` (``"zh"``; anything else as written)."""
+    if language != "zh":
+        return clause
+    if clause == CANCELLED_BY_PERSON:
+        return "它此前已由人取消（`bridge cancel`）"
+    if clause.startswith(f"{CANCELLED_BY_BRIDGE} (") and clause.endswith(")"):
+        why = clause[len(CANCELLED_BY_BRIDGE) + 2 : -1]
+        return f"bridge 此前已取消它（{failure_in_language(why, language)}）"
+    return clause
+
+
 def retry_in_language(reason: str, language: str) -> str:
     """
     Why a run is scheduled again, in ``language`` (``"zh"``; anything else returns it
@@ -736,6 +767,11 @@ def retry_in_language(reason: str, language: str) -> str:
     """
     if language != "zh":
         return reason
+    for clause in (f"; {CANCELLED_BY_PERSON}", f"; {CANCELLED_BY_BRIDGE} ("):
+        head, found, tail = reason.partition(clause)
+        if found:
+            said = stopped_in_language(found[2:] + tail, language)
+            return f"{retry_in_language(head, language)}；{said}"
     if reason.endswith(_WAITED_FOR):
         return retry_in_language(reason[: -len(_WAITED_FOR)], language) + "（它等待的运行再次运行）"
     if changed := _CODE_CHANGED.fullmatch(reason):

@@ -753,3 +753,167 @@ def test_a_split_undone_gives_the_row_its_own_result_back(
     for name in ("EXPERIMENT_RESULTS.md", "EXPERIMENT_TRACKER.md"):
         text = (project / "refine-logs" / name).read_text(encoding="utf-8")
         assert "R002-s0's result" not in text, name
+
+
+_LOSS = '\n[[metrics.regex]]\nname = "loss"\npattern = "loss=([0-9.]+)"\n'
+
+
+@pytest.mark.parametrize(("before", "after"), [('runs = ["R00?"]', ""), ("", 'runs = ["R002-s*"]')])
+def test_a_carried_result_is_read_with_the_rules_of_either_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], before: str, after: str
+) -> None:
+    """R002-s0 holds R002's attempt: its numbers are read again from R002's folder at a
+    `[metrics]` edit, with the `[[metrics.regex]]` rules limited to either run. Before, a rule
+    meant for R002 (`runs = ["R00?"]`, the plan's runs as first written) was matched against
+    R002-s0 alone, and its `loss` went missing from R002-s0 at the first `[metrics]` edit. A
+    rule limited to R002-s0 (written after the split) reads R002's files for it too."""
+    project = write_project(tmp_path / "p")
+    (project / "train.py").write_text(_SEEDED, encoding="utf-8")
+    toml = project / "bridge.toml"
+    if before:
+        toml.write_text(toml.read_text(encoding="utf-8") + _LOSS + before + "\n", "utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    _split_r002(project, "seeds 0, 1")
+    assert main(["run", "--project", str(project)]) == 0
+    text = toml.read_text(encoding="utf-8").replace(
+        'files = ["metrics.json"]', 'files = ["metrics.json", "*.json"]'
+    )
+    toml.write_text(text + (_LOSS + after + "\n" if after else ""), encoding="utf-8")
+    ran = _launched(project)
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    assert _launched(project) == ran
+    carried = _status(project)["R002-s0"]
+    assert carried.carried is not None and carried.carried.from_run == "R002"
+    assert carried.metrics is not None
+    values = {v.name: v.value for v in carried.metrics.values}
+    assert values.get("loss") == pytest.approx(0.5), values
+    # Limited to runs of the plan: R003's own numbers take the rule as before.
+    r003 = _status(project)["R003"].metrics
+    assert r003 is not None
+    assert ("loss" in {v.name for v in r003.values}) == bool(before)
+
+
+def _025_with_seeds(root: Path) -> Path:
+    """025 (no tracker file: its runs are the plan's own table) with a Seed column before the
+    Status, no seed written, the ❌ rows "Not started" by a legend, and a command per seed."""
+    from tests.plan.corpus import as_project
+
+    project = as_project("025", root)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    header = "| 编号 | 名称 | 优先级 | 内容 | 状态 |\n|------|------|--------|------|------|\n"
+    assert header in text and "| 🔄 4B完成, 其余训练中 |" in text
+    text = text.replace(
+        header,
+        "## Status Legend: ❌ Not started\n\n| 编号 | 名称 | 优先级 | 内容 | Seed | 状态 |\n"
+        "|------|------|--------|------|------|------|\n",
+    ).replace("| 🔄 4B完成, 其余训练中 |", "| ❌ |")
+    for row in ("E-rag-sft", "E-main", "A1", "A2", "A3", "A4"):
+        head, _, rest = text.partition(f"| **{row}** |")
+        line, _, tail = rest.partition("\n")
+        cells = line.split("|")
+        text = f"{head}| **{row}** |{'|'.join([*cells[:-2], '  ', *cells[-2:]])}\n{tail}"
+    plan.write_text(text, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\n\n[run]\ncommand = \"sh -c 'echo seed {seed}'\"\n"
+        'args = { seed = "0" }\n',
+        encoding="utf-8",
+    )
+    return project
+
+
+def _a3_seeds(project: Path, seeds: str) -> None:
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    lines = plan.read_text(encoding="utf-8").split("\n")
+    (n,) = [n for n, line in enumerate(lines) if line.startswith("| **A3** |")]
+    cells = lines[n].split("|")
+    cells[-3] = f" {seeds} "
+    lines[n] = "|".join(cells)
+    plan.write_text("\n".join(lines), encoding="utf-8")
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("seeds", "reason", "zh"),
+    [
+        # A3-s0 is set aside in turn: A3's result stands for no run of the plan.
+        (
+            "1, 2",
+            "A3 (one run) was split into seeds 1, 2 in the plan; its earlier result is kept in "
+            "the log, not counted",
+            "A3（单个运行）已在计划中拆分为种子 1, 2；其先前结果保留在日志中，不计入",
+        ),
+        # A3-s0 still holds A3's result: said so still, with the row's seeds as they are now.
+        (
+            "0, 1, 2",
+            "A3 (one run) was split into seeds 0, 1, 2 in the plan; its result at seed 0 stands "
+            "for A3-s0, same settings, not run again",
+            "A3（单个运行）已在计划中拆分为种子 0, 1, 2；其种子 0 的结果即 A3-s0 的结果，设置相同，"
+            "不再重新运行",
+        ),
+    ],
+)
+def test_025_a_row_split_again_says_why_its_run_is_set_aside_as_it_is_now(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], seeds: str, reason: str, zh: str
+) -> None:
+    """025's A3 ran at seed 0, its Seed cell then `0, 1` (A3-s0 holds A3's result, A3 set
+    aside), then ``seeds``. Before, A3's note kept "its result at seed 0 stands for A3-s0" and
+    "seeds 0, 1" in the results, the tracker and `bridge status` (其种子 0 的结果即 A3-s0 的结果)
+    after `1, 2` had set A3-s0 aside too."""
+    project = _025_with_seeds(tmp_path)
+    assert main(["run", "--project", str(project)]) == 0
+    _a3_seeds(project, "0, 1")
+    assert main(["run", "--project", str(project)]) == 0
+    assert "seeds 0, 1 in the plan; its result at seed 0" in _status(project)["A3"].reason
+    _a3_seeds(project, seeds)
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert f"A3 已搁置，不计入: {zh}" in out, out
+    runs = _status(project)
+    assert runs["A3"].state is RunState.OUT_OF_SCOPE and runs["A3"].reason == reason
+    for name in ("EXPERIMENT_RESULTS.md", "EXPERIMENT_TRACKER.md"):
+        text = (project / "refine-logs" / name).read_text(encoding="utf-8")
+        assert zh in text, name
+        assert "拆分为种子 0, 1；" not in text, name
+    # Nothing changed since: nothing is said again.
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    assert "A3 已搁置" not in capsys.readouterr().out
+
+
+def test_a_carried_result_is_looked_up_in_wandb_by_the_run_that_ran_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`[metrics.wandb]` added after R002's result came to stand for R002-s0: R002-s0's numbers
+    are looked up under the W&B run R002's attempt logged to (`run_name = "bridge-{run_id}"`
+    with R002's id), as its files are R002's. Before, bridge asked W&B for `bridge-R002-s0`,
+    a run nobody logged, and recorded it as not found."""
+    from tests.adapters.metrics.fake_wandb import FakeRun, losses, serving
+
+    project = _ran_once_then_split(tmp_path / "p", "seeds 0, 1")
+    assert main(["run", "--project", str(project)]) == 0
+    ran = _launched(project)
+    with serving() as server:
+        server.lookup = lambda entity, name_of, name: (
+            FakeRun(summary={"val_loss": 0.25}, history=losses([1.0, 0.5]))
+            if name == "bridge-R002"
+            else None
+        )
+        monkeypatch.setenv("BRIDGE_TEST_WANDB_KEY", server.key)
+        with (project / "bridge.toml").open("a", encoding="utf-8") as f:
+            f.write(
+                '\n[metrics.wandb]\nentity = "lab"\nproject = "iris"\n'
+                'run_name = "bridge-{run_id}"\napi_key_env = "BRIDGE_TEST_WANDB_KEY"\n'
+                f'base_url = "{server.base_url}"\ntimeout_seconds = 2\n'
+            )
+        main(["run", "--project", str(project)])
+        asked = sorted(s.variables["name"] for s in server.seen)
+    assert _launched(project) == ran
+    assert "bridge-R002-s0" not in asked, asked
+    carried = _status(project)["R002-s0"]
+    assert carried.carried is not None and carried.metrics is not None
+    by_name = {v.name: v for v in carried.metrics.values}
+    assert by_name["val_loss"].source == "wandb:lab/iris/bridge-R002", by_name
+    assert by_name["val_loss"].run_id == "R002-s0"

@@ -153,6 +153,21 @@ def test_retry_reasons_in_chinese() -> None:
     assert retry_in_language("the tracker's row now says that it is to run", "zh") == (
         "追踪表的行现在写着要运行"
     )
+    # A cancelled run asked for again says who had stopped it (009's R003 and R005).
+    assert retry_in_language(
+        "retry asked by a person; it had been cancelled by a person (`bridge cancel`)", "zh"
+    ) == ("由人要求重试；它此前已由人取消（`bridge cancel`）")
+    assert retry_in_language(
+        "the tracker's row now says that it is to run; bridge had cancelled it (not run: "
+        "milestone M2 must-run R003 ended cancelled)",
+        "zh",
+    ) == (
+        "追踪表的行现在写着要运行；bridge 此前已取消它（未运行："
+        "里程碑 M2 的必做运行 R003 已被取消）"
+    )
+    assert retry_in_language(
+        "the tracker now says to run R003 (a run it waits for runs again)", "zh"
+    ) == ("追踪表现在写着要运行 R003（它等待的运行再次运行）")
     assert retry_in_language(
         "its settings changed (inputs changed: bridge.toml) (a run it waits for runs again)", "zh"
     ) == ("其设置已变更（输入已变更：bridge.toml）（它等待的运行再次运行）")

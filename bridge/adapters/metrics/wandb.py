@@ -216,7 +216,14 @@ class WandbSource:
         """
         return f"{SOURCE_PREFIX}{self.entity}/{self.project}/{name}"
 
-    def fetch(self, run_id: str, params: Mapping[str, str], *, attempt_id: str = "") -> Extraction:
+    def fetch(
+        self,
+        run_id: str,
+        params: Mapping[str, str],
+        *,
+        attempt_id: str = "",
+        ran_as: str = "",
+    ) -> Extraction:
         """
         Read one run's summary and history. Blocks for at most ``timeout_seconds``; never raises
         for W&B's answers or its absence.
@@ -225,6 +232,8 @@ class WandbSource:
             run_id: the plan's run id (fills ``{run_id}`` and is recorded on every value).
             params: the run's placeholder values (as its command is rendered with).
             attempt_id: the attempt the values are recorded under.
+            ran_as: the id the attempt ran under, when it is another run's (a result carried
+                from it): it fills ``{run_id}``, naming the W&B run the attempt logged to.
 
         Returns:
             The values and histories, or a single problem saying why W&B could not be read
@@ -232,7 +241,8 @@ class WandbSource:
         """
         try:
             (name,) = render_argv(
-                (self.run_name,), {**params, "run_id": run_id, "attempt_id": attempt_id}
+                (self.run_name,),
+                {**params, "run_id": ran_as or run_id, "attempt_id": attempt_id},
             )
         except ConfigError as exc:
             return _problem(self.address(self.run_name), f"metrics.wandb.run_name: {exc.message}")

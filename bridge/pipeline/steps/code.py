@@ -951,6 +951,22 @@ def reload(s: Session, changed: Sequence[str], *, live: bool = False) -> tuple[s
     now = s.state()
     ended = [r for r in respecced if _runs_again(now.runs[r])]
     again = retries.schedule(s, ended, f"its settings changed ({reason})").all if ended else ()
+    # A row set back to run (TODO) brings back the runs bridge cancelled because of its run, as
+    # `bridge retry` of it does: 009's R005, cancelled when a person cancelled R003, stayed
+    # cancelled, "must-run runs not succeeded: R005", after R003's row asked for it again.
+    asked = [
+        r.run_id
+        for r in s.state().runs.values()
+        if r.state is RunState.PENDING
+        and r.reason.startswith(f"{TRACKER_ROW_NOW} that it is to run")
+        and (was := state.runs.get(r.run_id)) is not None
+        and was.state in retries.FAILED
+    ]
+    if asked:
+        again = (
+            *again,
+            *retries.revive(s, asked, f"the tracker now says to run {', '.join(asked)}"),
+        )
     # A failed run whose script was fixed runs again with it, as after a fix in bridge.toml
     # (trial N3: R004's train.py fixed, and only the succeeded runs were named).
     # Scheduled together: a run cancelled because of another comes back with it, and must not
@@ -1017,7 +1033,11 @@ def _rule_out_split(s: Session, *, live: bool = False) -> None:
     where = "tracker" if s.project.plan.tracker_file else "plan"  # whose row was split
     for row_id, row_seeds in seeds.items():
         old = state.runs.get(row_id)
-        if old is None or row_id in planned or old.state in (RunState.OUT_OF_SCOPE, *LIVE):
+        if old is not None and old.state is RunState.OUT_OF_SCOPE and row_id not in planned:
+            if not live:
+                _renote_split(s, old, row_seeds, where)
+            continue
+        if old is None or row_id in planned or old.state in LIVE:
             continue
         if not any(seed_run_id(row_id, seed) in state.runs for seed in row_seeds):
             # The seeds' runs are not in the log yet (a plan read by a newer bridge, its
@@ -1044,6 +1064,39 @@ def _rule_out_split(s: Session, *, live: bool = False) -> None:
             events.append(ev.RunRetryScheduled(run_id=row_id, reason=reason, manual=True))
         events.append(ev.RunRuledOut(run_id=row_id, status=SUPERSEDED, reason=reason))
         s.append(f"run:{row_id}", events, old.stream_version)
+
+
+def _renote_split(s: Session, old: RunView, row_seeds: Sequence[int], where: str) -> None:
+    """
+    Say again why ``old``, set aside when its row was split into seeds, is not counted, when
+    that no longer reads true: the row's seeds changed since (``seeds 0, 1`` → ``1, 2``: 025's
+    A3 still read "its result at seed 0 stands for A3-s0" once A3-s0 was itself set aside).
+    Its result stands for its seed's run only while that run is in the plan and still holds
+    it; the words are kept while they hold. A run set aside for another reason is left alone.
+    """
+    if old.found_status != SUPERSEDED:
+        return
+    row_id, seed = old.run_id, launch_seed(old.spec)
+    target = seed_run_id(row_id, int(seed)) if seed is not None and seed.isdigit() else ""
+    held = s.state().runs.get(target) if target else None
+    carried = (
+        held is not None
+        and target in s.project.run_ids
+        and held.carried is not None
+        and held.carried.from_run == row_id
+    )
+    reason = split_reason(row_id, row_seeds, seed, bool(old.attempts), where, carried=carried)
+    if reason == old.reason:
+        return
+    # Back to pending and set aside again, as at the split: the new reason is the run's.
+    s.append(
+        f"run:{row_id}",
+        [
+            ev.RunRetryScheduled(run_id=row_id, reason=reason, manual=True),
+            ev.RunRuledOut(run_id=row_id, status=SUPERSEDED, reason=reason),
+        ],
+        old.stream_version,
+    )
 
 
 def _carry(s: Session, source: RunView, target_id: str) -> bool:

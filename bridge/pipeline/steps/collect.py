@@ -23,6 +23,7 @@ from bridge.events import types as ev
 from bridge.machine.fold import PipelineState
 from bridge.machine.measurements import QualityFlag, UnreadOutput, summarise_history
 from bridge.machine.quality import QualitySettings, check_quality, measured_names
+from bridge.machine.run_stream import ran_by
 from bridge.machine.stages import RunState
 from bridge.machine.views import AttemptView, RunView
 from bridge.pipeline import bootstrap
@@ -49,10 +50,19 @@ __all__ = [
 ]
 
 
-def metrics_spec(config: MetricsConfig, *, run_id: str, block: str) -> MetricsSpec:
+def metrics_spec(
+    config: MetricsConfig,
+    *,
+    run_id: str,
+    block: str,
+    ran_by: tuple[str, str] | None = None,
+) -> MetricsSpec:
     """
     Translate ``[metrics]`` into what the extraction adapter reads from one attempt directory
-    of the run ``run_id`` of block ``block`` (``""``: none).
+    of the run ``run_id`` of block ``block`` (``""``: none). ``ran_by``: the run (id, block)
+    that ran the attempt, when another run's result stands for ``run_id``
+    (``RunResultCarried``: R002-s0 holding R002-a1): a rule limited to either run is taken,
+    since the files read are that run's and the numbers are ``run_id``'s.
 
     Extraction runs over the attempt directory (``.bridge/runs/RUN/ATTEMPT``), so the configured
     file globs are taken inside its ``output/`` folder; a regex rule reads ``output/FILE`` and,
@@ -67,9 +77,10 @@ def metrics_spec(config: MetricsConfig, *, run_id: str, block: str) -> MetricsSp
         ConfigError: a regex does not compile or has no group (setting ``metrics.regex``), or
             a query does not compile (setting ``metrics.extract``).
     """
+    ids = [(run_id, block), *((ran_by,) if ran_by is not None else ())]
     rules: list[RegexRule] = []
     for rx in config.regex:
-        if not rx.applies_to(run_id, block):
+        if not any(rx.applies_to(r, b) for r, b in ids):
             continue
         rules.append(RegexRule(name=rx.name, pattern=rx.pattern, files=f"output/{rx.file}"))
         if "/" not in rx.file and not any(c in rx.file for c in "*?["):
@@ -79,7 +90,7 @@ def metrics_spec(config: MetricsConfig, *, run_id: str, block: str) -> MetricsSp
         queries=tuple(
             QueryRule(name=q.name, query=q.query, files=f"output/{q.file}", scoped=q.scoped)
             for q in config.extract
-            if q.applies_to(run_id, block)
+            if any(q.applies_to(r, b) for r, b in ids)
         ),
         regex=tuple(rules),
         aliases=metric_aliases(config),
@@ -209,7 +220,15 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
     attempt = run.current
     assert attempt is not None
     config = project.config.metrics
-    spec = metrics_spec(config, run_id=run_id, block=run.spec.block)
+    # A result carried from another run: its files are that run's, read with the rules meant
+    # for either (a rule for R002 dropped R002-s0's loss at the next [metrics] edit).
+    source = state.runs.get(ran_by(state.runs, run.carried)) if run.carried is not None else None
+    spec = metrics_spec(
+        config,
+        run_id=run_id,
+        block=run.spec.block,
+        ran_by=(source.run_id, source.spec.block) if source is not None else None,
+    )
     block = next(
         (b for b in (state.plan.blocks if state.plan else ()) if b.id == run.spec.block), None
     )
@@ -257,15 +276,17 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
         config=spec,
         wanted=wanted,
     )
-    source = bootstrap.make_wandb_source(project)
-    if source is not None:
+    wandb = bootstrap.make_wandb_source(project)
+    if wandb is not None:
         gpu = ",".join(str(slot.gpu) for slot in attempt.slots if slot.gpu is not None)
         extraction = merge_extractions(
             extraction,
-            source.fetch(
+            wandb.fetch(
                 run_id,
                 {**run.spec.params, "output_dir": attempt.output_dir, "gpu": gpu},
                 attempt_id=attempt.attempt_id,
+                # The W&B run the attempt logged to: named with the id it ran under.
+                ran_as=source.run_id if source is not None else "",
             ),
         )
     # After W&B: a number from either source means the run recorded one.

@@ -32,7 +32,7 @@ from bridge.plan.vocabulary import (
     normalise_status,
 )
 from bridge.projections.failure_words import TRACKER_ROW_NOW
-from bridge.projections.tracker import STATUS_WORDS
+from bridge.projections.tracker import STATUS_WORDS, status_word
 
 __all__ = [
     "NotApplied",
@@ -114,8 +114,9 @@ def asked_of(
     run: RunView, row: RunSpec | None, *, tracker_file: str = ""
 ) -> Requested | NotApplied | None:
     """
-    What the tracker ``row`` of ``run``, a run bridge has launched at least once and that is
-    not live (:func:`settled_for`), asks now: None when it says what bridge wrote for the run
+    What the tracker ``row`` of ``run``, a run bridge has launched at least once (or cancelled
+    before it launched: only ``TODO`` asks something of it then) and that is not live
+    (:func:`settled_for`), asks now: None when it says what bridge wrote for the run
     (its state now or at any attempt's end), is running, or cannot be read. Of a succeeded
     run only ``TODO`` on one whose numbers are not trusted asks something: to run it again, and
     only in the researcher's tracker (``tracker_file``), where bridge wrote DONE over the word
@@ -123,9 +124,24 @@ def asked_of(
     failed asks for a retry only in that tracker: in the plan's own run table it is the word the
     row had when bridge ran it (unless the run was taken out of scope since).
     """
-    if row is None or not row.tracker_status or not run.attempts:
+    if row is None or not row.tracker_status:
         return None
     written = " ".join(row.status_raw.replace("**", "").split())
+    if not run.attempts:
+        # Cancelled before it launched (a person's `bridge cancel` of a waiting run, or bridge's
+        # own, a run it waited for having failed): TODO written over bridge's CANCELLED in the
+        # researcher's tracker asks for it, as on a run that ran (009's R003, cancelled at the
+        # approval, stayed cancelled in silence).
+        if (
+            run.state is RunState.CANCELLED
+            and row.status == "todo"
+            and status_written_by_bridge(row, tracker_file)
+            # Not where TODO is bridge's own word: a run held behind a row waiting for its
+            # code (023's R031-R043) runs when that row is released, not for its own TODO.
+            and normalise_status(status_word(run)) != "todo"
+        ):
+            return Requested(status=written, reason="", out_of_scope=False)
+        return None
     # The row's status as the tracker reader read it, its legend's meaning included: 032's
     # legend makes "❌" Failed, which bridge writes for a failed run (a bare ❌ reads blocked).
     said = row.status
@@ -190,6 +206,9 @@ def requested_events(
     scope when the row says so.
     """
     what = f"status {asked.status!r}" if asked.out_of_scope else "that it is to run"
+    if not asked.out_of_scope and (stopped := retries.stopped_by(run)):
+        # A cancelled run the row sets back to run: said with who had stopped it.
+        what = f"{what}; {stopped}"
     events: list[ev.Event] = []
     if run.state is not RunState.PENDING:
         events.append(
