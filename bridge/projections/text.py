@@ -141,6 +141,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{block} 的 Proposed 行没有写出任何一个对比系统（{systems}），因此不表示"
         "哪一个是提议系统：请照对比系统的写法写出其中之一，或在对比系统中标注 `X (ours)`",
     ),
+    "plan_waiting": (
+        " — but still waiting: its runs are blocked in the tracker: {ids}",
+        "——但仍在等待：其运行在追踪表中受阻：{ids}",
+    ),
     "plan_unplanned": (
         " — but no planned run stands for {systems} (see the warning below)",
         "——但没有计划中的运行代表 {systems}（见下方警告）",

@@ -574,6 +574,25 @@ def test_a_proposed_system_the_clause_compares_with_is_not_its_subject(tmp_path:
     ) in out
 
 
+@needs_shared
+def test_a_clause_comparing_blocked_runs_says_it_waits_for_them(tmp_path: Path) -> None:
+    """027's B3: every run is `BLOCKED_BY_M2` in the tracker, and the preview read «A2 必须分别对
+    A3 … 改善至少 10%» as "not machine-checkable: compares with something that is not a system
+    of the block ('分别对 A3')": the blocked runs' systems were left out. The results read it
+    with them and judge it once they run: the preview says the clause waits for those runs."""
+    done = bridge("plan", "--project", str(as_project("027", tmp_path)), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "is not a system of the block ('分别对 A3')" not in out
+    assert (
+        "1. A2 + mixed control vs A3 + mixed control: primary metric gain (better) ≥ 10 pp — but "
+        "still waiting: its runs are blocked in the tracker: R-C2-s3407, R-C2-s3408, "
+        "R-C2-s3409, R-C3-s3407, R-C3-s3408, R-C3-s3409"
+    ) in out, out
+    chinese = bridge("plan", "--project", str(tmp_path))
+    assert "——但仍在等待：其运行在追踪表中受阻：R-C2-s3407" in chinese.stdout, chinese.stdout
+
+
 _SANITY_IN_BLOCK = """# Experiment Plan
 
 ## Experiment Blocks
