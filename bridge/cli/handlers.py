@@ -759,6 +759,12 @@ def _print_warnings(console: Printer, loaded: LoadedProject, language: str) -> N
             from bridge.projections.plan_words import warning_in_language
 
             message = warning_in_language(message, language)
+        else:
+            # A Chinese plan's row statuses it quotes hold bridge's Chinese words (026's
+            # "🔄 / ⏳（图例：Auto-Queued）"): said in English.
+            from bridge.plan.recorded_status import status_in_language
+
+            message = status_in_language(message, language)
         console.print(styled(t("plan_warning", language), "yellow", f" {warning.where}: {message}"))
     if len(loaded.warnings) > 20:
         console.print(t("plan_more_warnings", language).format(n=len(loaded.warnings) - 20))

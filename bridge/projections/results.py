@@ -41,6 +41,7 @@ from bridge.plan.milestones import (
     UNNAMED_LIST_ZH,
     unnamed_list_line,
 )
+from bridge.plan.recorded_status import status_in_language
 from bridge.plan.run_fields import launch_seed
 from bridge.plan.unread_thresholds import recorded_unread
 from bridge.plan.vocabulary import ABLATION_WORD, ended_failed
@@ -351,6 +352,8 @@ def _key_cell(
 def _status_cell(run: RunView, language: str = "en") -> str:
     word = shown_word(run, language)
     said = " ".join(run.found_status.replace("*", "").replace("`", "").split())
+    # Bridge's words in it (018's "（图例：…；已完成运行的负结果…）") in the output's language.
+    said = status_in_language(said, language)
     if run.state is RunState.DONE_BEFORE and said and said.upper() != word:
         # 038's "PASS-PARITY / FAIL-SPEEDUP" (a gate failed: FAILED) and "PASS-RUNTIME /
         # ANNOTATION-ONLY" (DONE) are the researcher's words: shown, not folded into a bare

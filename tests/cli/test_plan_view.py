@@ -593,6 +593,21 @@ def test_a_clause_comparing_blocked_runs_says_it_waits_for_them(tmp_path: Path) 
     assert "——但仍在等待：其运行在追踪表中受阻：R-C2-s3407" in chinese.stdout, chinese.stdout
 
 
+@needs_shared
+def test_a_chinese_plans_legend_note_is_english_under_language_en(tmp_path: Path) -> None:
+    """026's rows `🔄 / ⏳`, which its legend says are Auto-Queued: under `-o language=en` the
+    warning read "the tracker says 🔄 / ⏳（图例：Auto-Queued） (running)", bridge's note
+    on the row's Status written in the plan's language when the plan was read."""
+    root = as_project("026", tmp_path)
+    done = bridge("plan", "--project", str(root), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "the tracker says 🔄 / ⏳ (legend: Auto-Queued) (running)" in out, out
+    assert "图例" not in out
+    chinese = bridge("plan", "--project", str(root))
+    assert "追踪表写着 🔄 / ⏳（图例：Auto-Queued）（进行中）" in chinese.stdout, chinese.stdout
+
+
 _SANITY_IN_BLOCK = """# Experiment Plan
 
 ## Experiment Blocks
