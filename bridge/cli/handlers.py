@@ -282,7 +282,15 @@ def plan(args: Parsed) -> int:
     planned = {m.id for m in loaded.milestones}
     for other in dict.fromkeys(r.milestone for r in runs if r.milestone not in planned):
         theirs = [r for r in runs if r.milestone == other]
-        name = t("results_not_in_plan", language) if other else ""
+        # Runs of no milestone: why none can be told (033's plan has none).
+        name = t(
+            "results_not_in_plan"
+            if other
+            else "plan_no_milestone_none"
+            if not planned
+            else "plan_no_milestone_unnamed",
+            language,
+        )
         # Their GPU-hours as the estimate line counts them (032's 25 runs of no milestone).
         bare = Milestone.bare(other)
         left = [r for r in theirs if not r.settled_before_bridge]

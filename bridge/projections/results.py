@@ -128,6 +128,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "检查的情况下继续（其实验块的判定说明了原因及应设置什么）",
     ),
     "no_runs": ("No runs in this milestone.", "此里程碑没有运行。"),
+    "no_milestone_why": ("No milestone can be told for these runs: ", "这些运行的里程碑无法确定："),
     "stop_rules": (
         "Stop rules the plan states (not checked by bridge; decide them from the results)",
         "计划写明的停止规则（bridge 不检查；请依据结果自行判断）",
@@ -1240,6 +1241,11 @@ def render(state: PipelineState, language: str = "en") -> str:
             f"### {shown}" + (f": {label}" if label else "") + (f" ({blocks})" if blocks else "")
         )
         lines.append("")
+        if not info.id:
+            # Why no milestone can be told for them (033's plan has none: all 25 runs here,
+            # E5's seeds among them, with no word why).
+            why = "no_milestone_none" if not planned else "no_milestone_unnamed"
+            lines.extend([f"{_t('no_milestone_why', language)}{t(why, language)}.", ""])
         if info.sanity:
             lines.extend([f"**{_t('sanity_' + sanity_check(state, milestone), language)}**", ""])
         if info.gate:

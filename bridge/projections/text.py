@@ -435,6 +435,16 @@ _WORDS: dict[str, tuple[str, str]] = {
     "status_no_runs": ("no runs", "没有运行"),
     "status_no_milestone": ("(no milestone)", "（无里程碑）"),
     "results_not_in_plan": ("not a milestone of the plan", "不是计划中的里程碑"),
+    # Why runs are of no milestone, where they are shown so (033's 25 runs, its plan having
+    # none; 038's tracker rows no Runs cell names).
+    "no_milestone_none": ("the plan has no milestones", "计划没有里程碑"),
+    # The same, short, in `bridge plan`'s milestone table (its warnings say the rest).
+    "plan_no_milestone_none": ("the plan has none", "计划没有里程碑"),
+    "plan_no_milestone_unnamed": ("no row names one", "没有行指明"),
+    "no_milestone_unnamed": (
+        "neither their rows nor a milestone's Runs cell names one (by run or by block)",
+        "它们的行和里程碑的 Runs 单元格（按运行或按实验块）都没有指明",
+    ),
     "status_header": (
         "run|ms|system|status|try|slot|elapsed|note",
         "运行|里程碑|系统|状态|尝试|槽位|用时|备注",

@@ -608,6 +608,18 @@ def test_a_chinese_plans_legend_note_is_english_under_language_en(tmp_path: Path
     assert "追踪表写着 🔄 / ⏳（图例：Auto-Queued）（进行中）" in chinese.stdout, chinese.stdout
 
 
+@needs_shared
+def test_the_runs_of_no_milestone_say_why(tmp_path: Path) -> None:
+    """033's plan has no milestones and 038's thirty tracker rows are in none of its M0-M5:
+    the milestone table showed "(no milestone)" with an empty name and no word why."""
+    done = bridge("plan", "--project", str(as_project("033", tmp_path / "a")))
+    assert done.returncode == 0, done.stderr
+    assert "│ (no milestone) │ the plan has none │" in done.stdout, done.stdout
+    done = bridge("plan", "--project", str(as_project("038", tmp_path / "b")))
+    assert done.returncode == 0, done.stderr
+    assert "│ (no milestone) │ no row names one " in done.stdout, done.stdout
+
+
 _SANITY_IN_BLOCK = """# Experiment Plan
 
 ## Experiment Blocks
