@@ -591,6 +591,20 @@ def test_a_clause_comparing_blocked_runs_says_it_waits_for_them(tmp_path: Path) 
     ) in out, out
     chinese = bridge("plan", "--project", str(tmp_path))
     assert "——但仍在等待：其运行在追踪表中受阻：R-C2-s3407" in chinese.stdout, chinese.stdout
+    # R-C2 and R-C4 to run, R-C3 still blocked: clause 1 waits for R-C3's runs, clause 2 not.
+    tracker = tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text(encoding="utf-8").split("\n")
+    for n, line in enumerate(lines):
+        if line.startswith(("| R-C2 ", "| R-C4 ")):
+            lines[n] = line.replace("| BLOCKED_BY_M2 |", "| TODO |")
+    tracker.write_text("\n".join(lines), encoding="utf-8")
+    done = bridge("plan", "--project", str(tmp_path), "-o", "language=en")
+    out = " ".join(done.stdout.split())
+    assert (
+        "1. A2 + mixed control vs A3 + mixed control: primary metric gain (better) ≥ 10 pp — but "
+        "still waiting: its runs are blocked in the tracker: R-C3-s3407, R-C3-s3408, R-C3-s3409 "
+        "2. A2 + mixed control vs A4 + mixed control: primary metric gain (better) ≥ 10 pp 3."
+    ) in out, out
 
 
 @needs_shared
