@@ -1,5 +1,6 @@
 """
-What English a Chinese output still holds: the check the Chinese-output tests share.
+What English a Chinese output still holds: the check the Chinese-output tests share; and what
+Chinese an English output of a Chinese plan still holds (:func:`chinese_left`).
 
 A word counts when it is plain ASCII prose of four letters or more: code spans and the plan's
 quoted clauses (``«…»``) are left out first, and a word joined to an id, a path or a metric
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["MACHINE_WORDS", "english_left"]
+__all__ = ["MACHINE_WORDS", "chinese_left", "english_left"]
 
 # Machine-read words that stay English in every language (docs/results-format.md).
 MACHINE_WORDS = frozenset(
@@ -62,3 +63,18 @@ def english_left(text: str, allowed: Iterable[str] = ()) -> list[str]:
     keep = MACHINE_WORDS | set(allowed)
     plain = _QUOTED.sub(" ", _CODE.sub(" ", text))
     return [w for w in _WORD.findall(plain) if w not in keep]
+
+
+_HAN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
+
+
+def chinese_left(text: str, allowed: Iterable[str] = ()) -> list[str]:
+    """
+    The runs of Chinese characters (and full-width punctuation) of ``text`` outside code spans
+    and ``«…»`` quotes that are part of none of ``allowed`` (the plan's own words an English
+    output may quote: its names, its Status cells), in order of appearance (``[]`` when bridge
+    said all of it in English).
+    """
+    theirs = [a for a in allowed if a]
+    plain = _QUOTED.sub(" ", _CODE.sub(" ", text))
+    return [w for w in _HAN.findall(plain) if not any(w in a for a in theirs)]

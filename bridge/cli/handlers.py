@@ -282,7 +282,15 @@ def plan(args: Parsed) -> int:
     planned = {m.id for m in loaded.milestones}
     for other in dict.fromkeys(r.milestone for r in runs if r.milestone not in planned):
         theirs = [r for r in runs if r.milestone == other]
-        name = t("results_not_in_plan", language) if other else ""
+        # Runs of no milestone: why none can be told (033's plan has none).
+        name = t(
+            "results_not_in_plan"
+            if other
+            else "plan_no_milestone_none"
+            if not planned
+            else "plan_no_milestone_unnamed",
+            language,
+        )
         # Their GPU-hours as the estimate line counts them (032's 25 runs of no milestone).
         bare = Milestone.bare(other)
         left = [r for r in theirs if not r.settled_before_bridge]
@@ -759,6 +767,12 @@ def _print_warnings(console: Printer, loaded: LoadedProject, language: str) -> N
             from bridge.projections.plan_words import warning_in_language
 
             message = warning_in_language(message, language)
+        else:
+            # A Chinese plan's row statuses it quotes hold bridge's Chinese words (026's
+            # "🔄 / ⏳（图例：Auto-Queued）"): said in English.
+            from bridge.plan.recorded_status import status_in_language
+
+            message = status_in_language(message, language)
         console.print(styled(t("plan_warning", language), "yellow", f" {warning.where}: {message}"))
     if len(loaded.warnings) > 20:
         console.print(t("plan_more_warnings", language).format(n=len(loaded.warnings) - 20))

@@ -14,7 +14,7 @@ from bridge.plan.vocabulary import VERSUS
 from bridge.projections.visible import visible
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
     from rich.console import Group
     from rich.text import Text
@@ -65,6 +65,27 @@ class _Preview:
     def counted(self) -> _Counted:
         """The runs the results count, by block and by how they are named (:class:`_Counted`)."""
         return _Counted(self.project, self.ruled_out)
+
+    def waiting(self, block: Block) -> dict[str, list[str]]:
+        """
+        The block's own runs its tracker says are blocked (027's ``BLOCKED_BY_M2``), by the
+        system they stand for, for the systems no other run of the block stands for: the
+        results read the criterion with their names and judge them once they run, so a clause
+        comparing them is still waiting, not a comparison with something the block lacks.
+        """
+        from bridge.plan.recorded_status import tracker_says_blocked
+        from bridge.projections.block_runs import sanity_apart
+
+        sanity = frozenset(m.id for m in self.project.milestones if m.sanity)
+        judged, _ = sanity_apart(block.id, self.runs_by_block.get(block.id, []), _fields, sanity)
+        ruled_out = self.ruled_out
+        counted = {r.block_system or r.system for r in judged if r.id not in ruled_out}
+        out: dict[str, list[str]] = {}
+        for r in judged:
+            system = r.block_system or r.system
+            if system and system not in counted and tracker_says_blocked(r.status_raw):
+                out.setdefault(system, []).append(r.id)
+        return out
 
     def judged_systems(self, block: Block) -> tuple[str, ...]:
         """
@@ -197,7 +218,11 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         parts.append(Text(shown))
         # A block that lists no systems is judged on its runs' systems (the results read them
         # so): the preview reads the criterion with the same names (trial N3 on 012).
-        systems_of_runs = preview.judged_systems(block)
+        # With the systems of the runs still blocked in the tracker, as the results read it
+        # (027's B3 with R-C3 alone BLOCKED_BY_M2: «A2 … 分别对 A3» compared "something that
+        # is not a system of the block"); a clause comparing one says it waits for them.
+        waiting = preview.waiting(block)
+        systems_of_runs = tuple(dict.fromkeys((*preview.judged_systems(block), *waiting)))
         parts.extend(
             Text(visible(line))
             for line in _criterion_lines(
@@ -210,6 +235,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 criterion_systems(block.systems, block.success_criterion, systems_of_runs),
                 project.plan.method_text(),
                 preview,
+                waiting,
             )
         )
         systems = "; ".join(block.systems) or "-"
@@ -289,6 +315,7 @@ def _criterion_lines(
     systems: Sequence[str] = (),
     method: str = "",
     preview: _Preview | None = None,
+    waiting: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
     """
     How the results will judge a criterion, clause by clause, so a researcher can reword it
@@ -296,7 +323,9 @@ def _criterion_lines(
     metric names ``[metrics] aliases`` connects, which the criterion may use too; ``systems``:
     the names the results read it with (the block's, else its runs'); ``method``: the plan's
     method thesis, by which the results may tell the proposed system; ``preview``: the loaded
-    project's preview, whose planned runs say which compared systems will have numbers.
+    project's preview, whose planned runs say which compared systems will have numbers;
+    ``waiting``: the systems whose only runs the tracker says are blocked, with those runs (a
+    clause comparing one is said to wait for them).
     """
     from bridge.plan.criteria import Compound, Criterion, parse_criterion
     from bridge.plan.metric_names import plan_metric_names, primary_metric_name
@@ -329,7 +358,11 @@ def _criterion_lines(
             if isinstance(clause, Criterion)
             else in_language(f"not machine-checkable: {clause.reason}", language)
         )
-        if isinstance(clause, Criterion) and _no_baseline(clause, block, systems):
+        held = _held_runs(clause, waiting or {}) if isinstance(clause, Criterion) else []
+        if held:
+            # Its numbers come once those runs run: said so, not that the block lacks them.
+            what += t("plan_waiting", language).format(ids=", ".join(held))
+        elif isinstance(clause, Criterion) and _no_baseline(clause, block, systems):
             # 011's B4: "accuracy higher for reranked by ≥5pp" previewed as a comparison with
             # the baseline, and judged "the block has none" (trial T5).
             what += t("plan_no_baseline", language)
@@ -354,6 +387,12 @@ def _criterion_lines(
         either = t("plan_either", language).format(parts=parts)
         lines.append(f"{' ' * terminal_cells(label)}{either}")
     return lines
+
+
+def _held_runs(clause: Criterion, waiting: Mapping[str, Sequence[str]]) -> list[str]:
+    """The blocked runs of the systems ``clause`` compares whose only runs are blocked."""
+    named = [s for s in (clause.subject, clause.reference) if s is not None and s in waiting]
+    return [run for system in named for run in waiting[system]]
 
 
 def _fields(run: RunSpec) -> RunSpec:

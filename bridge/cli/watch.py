@@ -266,7 +266,11 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
             what = "运行前已以失败结束，不运行" if zh else "ended failed before bridge, not run"
         else:
             what = "运行前已完成，不运行" if zh else "done before bridge, not run"
-        return f"{at} {evt.run_id} {what}: {evt.status}"
+        from bridge.plan.recorded_status import status_in_language
+
+        # The row's Status as written, bridge's words in it in the language asked for (018's
+        # "failed（图例：…）" under `language = "en"`).
+        return f"{at} {evt.run_id} {what}: {status_in_language(evt.status, language)}"
     if isinstance(evt, ev.RunResultCarried):
         # Not launched: another run's attempt is its result (001's R002 at 42 → R002-s42).
         # Its reason says whose result, and that it is not run again: "R002-s42: R002's

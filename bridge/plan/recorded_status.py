@@ -8,9 +8,22 @@ the tracker says it is blocked. Kept apart from bridge/plan/runs.py, which write
 
 from __future__ import annotations
 
-from bridge.lazy_patterns import lazy
-from bridge.plan.status_legend import is_held_for_code
-from bridge.plan.vocabulary import normalise_status, says_not_run
+from bridge.lazy_patterns import LazyPattern, lazy
+from bridge.plan.status_legend import (
+    AWAITS_CODE,
+    AWAITS_CODE_ZH,
+    RELEASED_BY_TODO,
+    RELEASED_BY_TODO_ZH,
+    is_held_for_code,
+)
+from bridge.plan.vocabulary import (
+    NEGATIVE_GATE,
+    NEGATIVE_GATE_ZH,
+    NEGATIVE_RESULT,
+    NEGATIVE_RESULT_ZH,
+    normalise_status,
+    says_not_run,
+)
 
 __all__ = [
     "PERSONS_WORK",
@@ -18,6 +31,7 @@ __all__ = [
     "WAITS",
     "WAITS_ZH",
     "done_by_person",
+    "status_in_language",
     "tracker_says_blocked",
     "waits_outside",
 ]
@@ -75,3 +89,77 @@ def waits_outside(status_raw: str) -> bool:
     waits for a run bridge does not run, and runs once that one is done.
     """
     return _WAITS_OUTSIDE.search(status_raw) is not None
+
+
+# The words bridge.plan.runs (and held_for_code) adds to a row's recorded status when it reads
+# the plan, in the plan's language: each as (English, Chinese) patterns whose groups are the
+# researcher's words, kept as written. The row's own Status, Notes and names are never touched.
+_STATUS_WORDS: tuple[tuple[LazyPattern | None, str, LazyPattern, str], ...] = (
+    (
+        lazy(rf" \({WAITS} (\S+), which bridge does not run: it runs once \S+ is done\)"),
+        r" (waits for \1, which bridge does not run: it runs once \1 is done)",
+        lazy(rf"（{WAITS_ZH} (\S+)，bridge 不运行它：它完成后才会运行）"),
+        rf"（{WAITS_ZH} \1，bridge 不运行它：它完成后才会运行）",
+    ),
+    (
+        lazy(r" \(legend: ([^()]*)\)"),
+        r" (legend: \1)",
+        lazy(r"（图例：([^（）]*)）"),
+        r"（图例：\1）",
+    ),
+    (
+        lazy(r" \(priority ([^()]*)\)"),
+        r" (priority \1)",
+        lazy(r"（优先级：([^（）]*)）"),
+        r"（优先级：\1）",
+    ),
+    # A row with no Status of its own: said as the whole status. Only bridge's Chinese is
+    # read back (a status "priority …" may be the researcher's own words).
+    (None, r"priority \1", lazy(r"^优先级：(.*)$"), r"优先级：\1"),
+    (
+        lazy(r"its Purpose '([^']*)' is work people do, not a run bridge launches"),
+        r"its Purpose '\1' is work people do, not a run bridge launches",
+        lazy(r"其 Purpose「([^」]*)」是人做的工作，不是 bridge 启动的运行"),
+        r"其 Purpose「\1」是人做的工作，不是 bridge 启动的运行",
+    ),
+    (
+        lazy(r"its System '([^']*)' names people, not a system bridge runs"),
+        r"its System '\1' names people, not a system bridge runs",
+        lazy(r"其 System「([^」]*)」指的是人，不是 bridge 运行的系统"),
+        r"其 System「\1」指的是人，不是 bridge 运行的系统",
+    ),
+)
+# Fixed phrases, each said once in the status: (English, Chinese).
+_STATUS_PHRASES: tuple[tuple[str, str], ...] = (
+    (RELEASED_BY_TODO, RELEASED_BY_TODO_ZH),
+    (f"; {NEGATIVE_RESULT}", f"；{NEGATIVE_RESULT_ZH}"),
+    (f" ({NEGATIVE_GATE})", f"（{NEGATIVE_GATE_ZH}）"),
+    (f"; {PERSONS_WORK}", f"；{PERSONS_WORK_ZH}"),
+    (f" — {AWAITS_CODE}", f" — {AWAITS_CODE_ZH}"),
+)
+
+
+def status_in_language(status: str, language: str) -> str:
+    """
+    A recorded status (or a ruled-out run's reason) with the words bridge added to it when it
+    read the plan in ``language`` (``"zh"`` or ``"en"``; anything else returns it unchanged):
+    they are written in the plan's language when the plan is read, and the output may be in
+    another (027's ``NOT_SCHEDULED（优先级：DEFERRED）`` under ``-o language=en``). The
+    researcher's words (the Status cell, the legend's meaning, the priority said) stay as
+    written; a status bridge added nothing to is returned as it is.
+    """
+    if language not in ("en", "zh"):
+        return status
+    zh = language == "zh"
+    for english, to_english, chinese, to_chinese in _STATUS_WORDS:
+        if not zh:
+            status = chinese.sub(to_english, status)
+        elif english is not None:
+            status = english.sub(to_chinese, status)
+    for english_words, chinese_words in _STATUS_PHRASES:
+        status = (
+            status.replace(english_words, chinese_words)
+            if zh
+            else status.replace(chinese_words, english_words)
+        )
+    return status

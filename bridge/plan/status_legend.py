@@ -28,6 +28,8 @@ __all__ = [
     "AWAITS_CODE",
     "AWAITS_CODE_ZH",
     "NO_LEGEND",
+    "RELEASED_BY_TODO",
+    "RELEASED_BY_TODO_ZH",
     "StatusLegend",
     "awaited_code",
     "held_for_code",
@@ -408,14 +410,18 @@ def held_for_code(status_raw: str, why: str, language: str = "en") -> str:
     if language == "zh":
         why = why.replace(AWAITS_CODE, AWAITS_CODE_ZH, 1)
         why = re.sub(r" \(legend: (.*)\)$", r"（图例：\1）", why)
-        return (
-            f"{status_raw} — {why}：写好后把该行的状态改为 TODO 即会启动，"
-            '或设置 [implementer] kind = "agent" 由它编写'
-        )
-    return (
-        f"{status_raw} — {why}: not launched until its Status says it can run (TODO), "
-        'or with [implementer] kind = "agent" to write it'
-    )
+        return f"{status_raw} — {why}{RELEASED_BY_TODO_ZH}"
+    return f"{status_raw} — {why}{RELEASED_BY_TODO}"
+
+
+#: What releases a row held for its code, as :func:`held_for_code` says it.
+RELEASED_BY_TODO = (
+    ': not launched until its Status says it can run (TODO), or with [implementer] kind = "agent" '
+    "to write it"
+)
+RELEASED_BY_TODO_ZH = (
+    '：写好后把该行的状态改为 TODO 即会启动，或设置 [implementer] kind = "agent" 由它编写'
+)
 
 
 def is_held_for_code(status_raw: str) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from bridge.events import types as ev
 from bridge.lazy_patterns import LazyPattern, lazy
 from bridge.machine.classify import CUDA_ON_CPU, GENERIC_FAILURE
+from bridge.plan.recorded_status import status_in_language
 from bridge.plan.tracker import seed_run_id
 
 __all__ = [
@@ -264,10 +265,11 @@ def split_in_language(reason: str, language: str) -> str:
     A ruled-out run's reason in ``language`` (``"zh"``) when it is :func:`split_reason`'s,
     :func:`removed_reason`'s, :func:`unsplit_reason`'s or :func:`unproposed_reason`'s, and a
     carried run's (:func:`carried_words`); any other reason (the researcher's Status and Notes)
-    is returned as written.
+    is returned as written, but for the words bridge added to the researcher's Status when it
+    read the plan, which are said in ``language`` (:func:`status_in_language`).
     """
     if language != "zh":
-        return reason
+        return status_in_language(reason, language)
     if (standing := _CARRIED.fullmatch(reason)) is not None:
         return carried_words(standing.group(1), standing.group(2), language)
     if (own := _OWN.fullmatch(reason)) is not None:
@@ -300,7 +302,7 @@ def split_in_language(reason: str, language: str) -> str:
         )
     found = _SPLIT.fullmatch(reason)
     if found is None:
-        return reason
+        return status_in_language(reason, language)
     row_id, seeds, where, old_seed, again, carried_seed, carried_to = found.groups()
     if found.group(0).endswith(" before it ran"):
         return f"{row_id}（单个运行）在运行前已在{_WHERE_ZH[where]}中拆分为种子 {seeds}"

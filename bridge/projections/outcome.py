@@ -582,6 +582,32 @@ _NO_RESULTS = lazy(
 )
 
 
+_WAITING_RUNS = "; still waiting: its runs are blocked in the tracker: "
+
+
+def _systems_waiting(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict) -> Verdict:
+    """
+    A compared system the verdict found no results for whose every run of the block is
+    blocked in the tracker (027's B3, R-C3 ``BLOCKED_BY_M2`` beside R-C2 and R-C4 done): said
+    to wait for those runs, by id, right after the "no results for system …" it explains, as a
+    block all of whose runs are blocked says "still waiting"; "no results" alone read as a
+    system the block lacks. In any verdict: an open clause of a verdict another clause
+    decides says it too.
+    """
+    by_system: dict[str, list[RunView]] = {}
+    for run in runs:
+        if run.spec.block == block.id:
+            by_system.setdefault(system_in(block, run), []).append(run)
+
+    def noted(found: re.Match[str]) -> str:
+        theirs = by_system.get(found.group(1).strip(), [])
+        if not theirs or not all(r.blocked_in_tracker for r in theirs):
+            return found.group(0)
+        return f"{found.group(0)}{_WAITING_RUNS}{', '.join(r.run_id for r in theirs)}"
+
+    return attrs.evolve(verdict, reason=_NO_RESULTS.sub(noted, verdict.reason))
+
+
 def _unnamed_system(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict) -> Verdict:
     """
     A compared system the verdict found no results for, while some of the block's runs stand
@@ -1011,6 +1037,7 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
                 reason=f"{_CUT}; it has no runs in this plan, so bridge has nothing to judge",
             )
     verdict = _held_by_sanity(state, block, verdict, aliases)
+    verdict = _systems_waiting(block, runs, verdict)
     verdict = _unnamed_system(block, runs, verdict)
     verdict = _recorded_per_label(verdict, values, aliases)
     verdict = _alias_naming_nothing(state, runs, verdict, aliases)

@@ -16,6 +16,7 @@ from bridge.lazy_patterns import LazyPattern, lazy
 from bridge.plan.criteria import Criterion
 from bridge.plan.criteria.model import Wording
 from bridge.plan.milestones import MILESTONES_TO_WRITE, MILESTONES_TO_WRITE_ZH, UNNAMED_LIST_ZH
+from bridge.plan.recorded_status import status_in_language
 from bridge.projections.reasons import in_language
 
 __all__ = [
@@ -1079,14 +1080,17 @@ def _lines_in_chinese(quoted: str) -> str:
 def warning_in_language(message: str, language: str) -> str:
     """
     A plan warning in ``language`` (``"zh"``; anything else returns it unchanged) when it is
-    one of bridge's warnings whole; any other warning is returned as written.
+    one of bridge's warnings whole; any other warning is returned as written. A row's recorded
+    status it quotes says bridge's own words in it in ``language`` either way (026's "the
+    tracker says 🔄 / ⏳（图例：Auto-Queued）" under ``-o language=en``:
+    :func:`~bridge.plan.recorded_status.status_in_language`).
     """
     if language != "zh":
-        return message
+        return status_in_language(message, language)
     for pattern, replacement in _WARNINGS:
         if pattern.fullmatch(message):
-            return pattern.sub(replacement, message)
-    return message
+            return status_in_language(pattern.sub(replacement, message), language)
+    return status_in_language(message, language)
 
 
 _CHINESE = Wording(

@@ -154,6 +154,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (" (work people do, not done yet)", "（由人工执行、尚未完成）"),
     (" (waiting for a run bridge does not run)", "（等待 bridge 不运行的运行）"),
     (" (blocked in the tracker)", "（在追踪表中受阻）"),
+    (
+        "; still waiting: its runs are blocked in the tracker: ",
+        "；仍在等待：其运行在追踪表中受阻：",
+    ),
     ("the plan marks this block complete", "计划已把该实验块标为完成"),
     ("the plan cuts this block (Priority: cut)", "计划已删减该实验块（Priority: cut）"),
     (

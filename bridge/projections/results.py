@@ -41,6 +41,7 @@ from bridge.plan.milestones import (
     UNNAMED_LIST_ZH,
     unnamed_list_line,
 )
+from bridge.plan.recorded_status import status_in_language
 from bridge.plan.run_fields import launch_seed
 from bridge.plan.unread_thresholds import recorded_unread
 from bridge.plan.vocabulary import ABLATION_WORD, ended_failed
@@ -127,6 +128,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "检查的情况下继续（其实验块的判定说明了原因及应设置什么）",
     ),
     "no_runs": ("No runs in this milestone.", "此里程碑没有运行。"),
+    "no_milestone_why": ("No milestone can be told for these runs: ", "这些运行的里程碑无法确定："),
     "stop_rules": (
         "Stop rules the plan states (not checked by bridge; decide them from the results)",
         "计划写明的停止规则（bridge 不检查；请依据结果自行判断）",
@@ -369,6 +371,8 @@ def _key_cell(
 def _status_cell(run: RunView, language: str = "en") -> str:
     word = shown_word(run, language)
     said = " ".join(run.found_status.replace("*", "").replace("`", "").split())
+    # Bridge's words in it (018's "（图例：…；已完成运行的负结果…）") in the output's language.
+    said = status_in_language(said, language)
     if run.state is RunState.DONE_BEFORE and said and said.upper() != word:
         # 038's "PASS-PARITY / FAIL-SPEEDUP" (a gate failed: FAILED) and "PASS-RUNTIME /
         # ANNOTATION-ONLY" (DONE) are the researcher's words: shown, not folded into a bare
@@ -1255,6 +1259,11 @@ def render(state: PipelineState, language: str = "en") -> str:
             f"### {shown}" + (f": {label}" if label else "") + (f" ({blocks})" if blocks else "")
         )
         lines.append("")
+        if not info.id:
+            # Why no milestone can be told for them (033's plan has none: all 25 runs here,
+            # E5's seeds among them, with no word why).
+            why = "no_milestone_none" if not planned else "no_milestone_unnamed"
+            lines.extend([f"{_t('no_milestone_why', language)}{t(why, language)}.", ""])
         if info.sanity:
             lines.extend([f"**{_t('sanity_' + sanity_check(state, milestone), language)}**", ""])
         if info.gate:

@@ -157,6 +157,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{block} 的 Proposed 行没有写出任何一个对比系统（{systems}），因此不表示"
         "哪一个是提议系统：请照对比系统的写法写出其中之一，或在对比系统中标注 `X (ours)`",
     ),
+    "plan_waiting": (
+        " — but still waiting: its runs are blocked in the tracker: {ids}",
+        "——但仍在等待：其运行在追踪表中受阻：{ids}",
+    ),
     "plan_unplanned": (
         " — but no planned run stands for {systems} (see the warning below)",
         "——但没有计划中的运行代表 {systems}（见下方警告）",
@@ -451,6 +455,16 @@ _WORDS: dict[str, tuple[str, str]] = {
     "status_no_runs": ("no runs", "没有运行"),
     "status_no_milestone": ("(no milestone)", "（无里程碑）"),
     "results_not_in_plan": ("not a milestone of the plan", "不是计划中的里程碑"),
+    # Why runs are of no milestone, where they are shown so (033's 25 runs, its plan having
+    # none; 038's tracker rows no Runs cell names).
+    "no_milestone_none": ("the plan has no milestones", "计划没有里程碑"),
+    # The same, short, in `bridge plan`'s milestone table (its warnings say the rest).
+    "plan_no_milestone_none": ("the plan has none", "计划没有里程碑"),
+    "plan_no_milestone_unnamed": ("no row names one", "没有行指明"),
+    "no_milestone_unnamed": (
+        "neither their rows nor a milestone's Runs cell names one (by run or by block)",
+        "它们的行和里程碑的 Runs 单元格（按运行或按实验块）都没有指明",
+    ),
     "status_header": (
         "run|ms|system|status|try|slot|elapsed|note",
         "运行|里程碑|系统|状态|尝试|槽位|用时|备注",

@@ -579,6 +579,66 @@ def test_a_proposed_system_the_clause_compares_with_is_not_its_subject(tmp_path:
     assert "proposed system is not known" not in out
 
 
+@needs_shared
+def test_a_clause_comparing_blocked_runs_says_it_waits_for_them(tmp_path: Path) -> None:
+    """027's B3: every run is `BLOCKED_BY_M2` in the tracker, and the preview read «A2 必须分别对
+    A3 … 改善至少 10%» as "not machine-checkable: compares with something that is not a system
+    of the block ('分别对 A3')": the blocked runs' systems were left out. The results read it
+    with them and judge it once they run: the preview says the clause waits for those runs."""
+    done = bridge("plan", "--project", str(as_project("027", tmp_path)), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "is not a system of the block ('分别对 A3')" not in out
+    assert (
+        "1. A2 + mixed control vs A3 + mixed control: primary metric gain (better) ≥ 10 pp — but "
+        "still waiting: its runs are blocked in the tracker: R-C2-s3407, R-C2-s3408, "
+        "R-C2-s3409, R-C3-s3407, R-C3-s3408, R-C3-s3409"
+    ) in out, out
+    chinese = bridge("plan", "--project", str(tmp_path))
+    assert "——但仍在等待：其运行在追踪表中受阻：R-C2-s3407" in chinese.stdout, chinese.stdout
+    # R-C2 and R-C4 to run, R-C3 still blocked: clause 1 waits for R-C3's runs, clause 2 not.
+    tracker = tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text(encoding="utf-8").split("\n")
+    for n, line in enumerate(lines):
+        if line.startswith(("| R-C2 ", "| R-C4 ")):
+            lines[n] = line.replace("| BLOCKED_BY_M2 |", "| TODO |")
+    tracker.write_text("\n".join(lines), encoding="utf-8")
+    done = bridge("plan", "--project", str(tmp_path), "-o", "language=en")
+    out = " ".join(done.stdout.split())
+    assert (
+        "1. A2 + mixed control vs A3 + mixed control: primary metric gain (better) ≥ 10 pp — but "
+        "still waiting: its runs are blocked in the tracker: R-C3-s3407, R-C3-s3408, R-C3-s3409 "
+        "2. A2 + mixed control vs A4 + mixed control: primary metric gain (better) ≥ 10 pp 3."
+    ) in out, out
+
+
+@needs_shared
+def test_a_chinese_plans_legend_note_is_english_under_language_en(tmp_path: Path) -> None:
+    """026's rows `🔄 / ⏳`, which its legend says are Auto-Queued: under `-o language=en` the
+    warning read "the tracker says 🔄 / ⏳（图例：Auto-Queued） (running)", bridge's note
+    on the row's Status written in the plan's language when the plan was read."""
+    root = as_project("026", tmp_path)
+    done = bridge("plan", "--project", str(root), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert "the tracker says 🔄 / ⏳ (legend: Auto-Queued) (running)" in out, out
+    assert "图例" not in out
+    chinese = bridge("plan", "--project", str(root))
+    assert "追踪表写着 🔄 / ⏳（图例：Auto-Queued）（进行中）" in chinese.stdout, chinese.stdout
+
+
+@needs_shared
+def test_the_runs_of_no_milestone_say_why(tmp_path: Path) -> None:
+    """033's plan has no milestones and 038's thirty tracker rows are in none of its M0-M5:
+    the milestone table showed "(no milestone)" with an empty name and no word why."""
+    done = bridge("plan", "--project", str(as_project("033", tmp_path / "a")))
+    assert done.returncode == 0, done.stderr
+    assert "│ (no milestone) │ the plan has none │" in done.stdout, done.stdout
+    done = bridge("plan", "--project", str(as_project("038", tmp_path / "b")))
+    assert done.returncode == 0, done.stderr
+    assert "│ (no milestone) │ no row names one " in done.stdout, done.stdout
+
+
 _SANITY_IN_BLOCK = """# Experiment Plan
 
 ## Experiment Blocks

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.english_left import english_left
+from tests.english_left import chinese_left, english_left
 from tests.pipeline.conftest import REPO_ROOT
 
 PLAN = """\
@@ -107,7 +107,14 @@ if ours and a.seed == 1:
 """
 
 
-def _write(root: Path, language: str = "", *, failing: bool = False, gated: bool = False) -> Path:
+def _write(
+    root: Path,
+    language: str = "",
+    *,
+    failing: bool = False,
+    gated: bool = False,
+    deferred: bool = False,
+) -> Path:
     rows = ["| S1 | M0 | B1 | 健全性 | 本方法 | 0 | accuracy | MUST | TODO | 冒烟 |"]
     n = 1
     for block, systems in (
@@ -121,6 +128,11 @@ def _write(root: Path, language: str = "", *, failing: bool = False, gated: bool
                 rows.append(f"| {cells} | |")
                 n += 1
     rows.append("| X1 | M1 | | 主实验 | 大模型 | 0 | accuracy | MUST | 阻塞 — 需要 GPU | |")
+    if deferred:
+        # A row the researcher deferred: bridge says why it is not run, in its own words.
+        rows.append(
+            "| D1 | M1 | B1 | 主实验 | 本方法 | 3 | accuracy | DEFERRED | NOT_SCHEDULED | |"
+        )
     (root / "refine-logs").mkdir(parents=True)
     (root / "scripts").mkdir()
     (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_text(PLAN, encoding="utf-8")
@@ -171,7 +183,7 @@ def chinese(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
 @pytest.fixture(scope="module")
 def english(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     """The same project with ``language = "en"``."""
-    project = _write(tmp_path_factory.mktemp("en") / "project", language="en")
+    project = _write(tmp_path_factory.mktemp("en") / "project", language="en", deferred=True)
     plan = _bridge("plan", "--project", str(project))
     return project, plan, _bridge("run", "--plain", "--project", str(project))
 
@@ -240,7 +252,8 @@ def test_english_is_as_it_was(english: tuple[Path, str, str]) -> None:
     """``language = "en"``: the English sentences the Chinese replaced, word for word."""
     project, plan, run = english
     assert "  read as:   the proposed system vs 基线: accuracy gain (higher) ≥ 2 pp\n" in plan
-    assert "3 blocks (3 must-run, 0 nice-to-have); 17 runs (17 must-run, 0 nice-to-have)" in plan
+    # D1, deferred, is the nice-to-have run (the Chinese project has no such row).
+    assert "3 blocks (3 must-run, 0 nice-to-have); 18 runs (17 must-run, 1 nice-to-have)" in plan
     assert "warning refine-logs/EXPERIMENT_TRACKER.md:" in plan
     assert "  M0 (sanity) 健全性检查: 1 run, ~0.00 GPU-h\n" in run
     results = _read(project, "refine-logs/EXPERIMENT_RESULTS.md")
@@ -259,6 +272,15 @@ def test_english_is_as_it_was(english: tuple[Path, str, str]) -> None:
     assert "| run tracker: every run's status and notes |" in manifest
     # The check the Chinese tests use finds this English (it can fail).
     assert english_left(results, THEIRS)
+    # A Chinese plan's deferred row, said in English: its priority note was written in the
+    # plan's language (027's "NOT_SCHEDULED（优先级：DEFERRED）" under `-o language=en`).
+    assert "- D1 — out of scope: NOT_SCHEDULED (priority DEFERRED)" in results
+    tracker = _read(project, "refine-logs/EXPERIMENT_TRACKER.md")
+    mine = tracker[tracker.index("<!-- bridge:") :]
+    # Nothing bridge says is Chinese but the plan's own words.
+    theirs = [*PLAN.splitlines(), "基线", "本方法（我们的）", "大模型", "主实验", "阻塞 — 需要 GPU"]
+    for said in (results, mine, run):
+        assert chinese_left(said, theirs) == [], chinese_left(said, theirs)
 
 
 def test_verify_in_chinese(chinese: tuple[Path, str, str]) -> None:

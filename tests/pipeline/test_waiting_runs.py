@@ -191,3 +191,37 @@ def test_027s_blocked_blocks_say_blocked_not_out_of_scope(tmp_path: Path) -> Non
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert "该实验块的所有运行都仍在等待，尚未判定：R-FINAL（在追踪表中受阻）" in results
     assert "该实验块的所有运行都不在范围内" not in results
+
+
+def test_027s_b3_clause_on_a_blocked_system_says_it_waits(tmp_path: Path) -> None:
+    """027's B3 with R-C2 and R-C4 run and R-C3 still `BLOCKED_BY_M2`: clause 1 (A2 vs A3)
+    read only "no results for system A3 + mixed control", as if the block lacked A3; its runs
+    are blocked in the tracker, so the clause says it waits for them, by id."""
+    project = as_project("027", tmp_path / "p027")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text(encoding="utf-8").split("\n")
+    for n, line in enumerate(lines):
+        if line.startswith(("| R-M0-EVAL ", "| R-L3 ")):
+            done = line.replace("| IN_PROGRESS |", "| DONE |")
+            lines[n] = done.replace("| RUNNING |", "| DONE |")
+        elif line.startswith(("| R-C2 ", "| R-C4 ")):
+            lines[n] = line.replace("| BLOCKED_BY_M2 |", "| TODO |")
+    tracker.write_text("\n".join(lines), encoding="utf-8")
+    (project / "fake.py").write_text(_FAKE, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        '[run]\ncommand = ["python3", "fake.py", "{output_dir}", "{seed}"]\n'
+        'args = { seed = "0" }\n\n[metrics]\nprimary = "ENS"\n',
+        encoding="utf-8",
+    )
+    main(["run", "--project", str(project)])
+    data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    reason = {b["block"]: b["reason"] for b in data["blocks"]}["B3"]
+    assert (
+        "— no results for system A3 + mixed control; still waiting: its runs are blocked in the "
+        "tracker: R-C3-s3407, R-C3-s3408, R-C3-s3409 | [2]"
+    ) in reason, reason
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert (
+        "没有结果的系统：A3 + mixed control；仍在等待：其运行在追踪表中受阻：R-C3-s3407, "
+        "R-C3-s3408, R-C3-s3409"
+    ) in results

@@ -534,3 +534,41 @@ def test_code_not_finished_waits_for_its_code() -> None:
     waiting = [r for r in runs if r.id == "R202"]
     assert waiting and waiting[0].status == "todo"
     assert waiting[0].awaits_code
+
+
+@pytest.mark.parametrize(
+    ("chinese", "english"),
+    [
+        ("NOT_SCHEDULED（优先级：DEFERRED）", "NOT_SCHEDULED (priority DEFERRED)"),
+        ("🔄 / ⏳（图例：Auto-Queued）", "🔄 / ⏳ (legend: Auto-Queued)"),
+        (
+            "failed（图例：方法/任务失败；已完成运行的负结果，不是运行失败）",
+            "failed (legend: 方法/任务失败; a negative result of a completed run, not a failed "
+            "run)",
+        ),
+        (
+            "待实现 — 追踪表写明其代码尚未写好：写好后把该行的状态改为 TODO 即会启动，"
+            '或设置 [implementer] kind = "agent" 由它编写',
+            "待实现 — its code is not written yet: not launched until its Status says it can run "
+            '(TODO), or with [implementer] kind = "agent" to write it',
+        ),
+        (
+            "TODO（等待 R017，bridge 不运行它：它完成后才会运行）",
+            "TODO (waits for R017, which bridge does not run: it runs once R017 is done)",
+        ),
+        (
+            "TODO (白天：人工；人工完成的工作，bridge 不运行)",
+            "TODO (白天：人工; work people do, not bridge)",
+        ),
+    ],
+)
+def test_bridges_words_in_a_status_follow_the_output_language(chinese: str, english: str) -> None:
+    """What bridge adds to a row's Status is written in the plan's language when the plan is
+    read (027's `NOT_SCHEDULED（优先级：DEFERRED）`); the output says it in its own language
+    either way, the researcher's words (the Status, the legend's meaning) as written."""
+    from bridge.plan.recorded_status import status_in_language
+
+    assert status_in_language(chinese, "en") == english
+    assert status_in_language(english, "zh") == chinese
+    assert status_in_language(chinese, "zh") == chinese
+    assert status_in_language(english, "en") == english

@@ -1,0 +1,34 @@
+"""
+Runs of no milestone are shown with why none can be told (trial on 033: its 25 runs, E5's 20
+seed runs among them, under "(no milestone)" with no word why; the plan has no milestones).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project, run_to_results
+
+pytestmark = needs_shared
+
+_JOB = """\
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+(out / "metrics.json").write_text(json.dumps({"success rate": 0.5, "net": 1}))
+"""
+
+
+def test_033s_runs_of_no_milestone_say_the_plan_has_none(tmp_path: Path) -> None:
+    """033's plan has no run-order table, milestone headings or list (its "Week 1 …" timeline
+    is a code block), so no run has a milestone: the results' "(no milestone)" section says
+    so, where E5's seed runs are shown."""
+    results = run_to_results(as_project("033", tmp_path), _JOB)
+    section = results[results.index("### (no milestone)") :]
+    assert section.startswith(
+        "### (no milestone) (E1, E2, E3, E4, E5, E6)\n\n"
+        "No milestone can be told for these runs: the plan has no milestones.\n\n"
+        "| Run | System | Key Metric | Status |"
+    ), section[:300]
+    assert "| R015 | SO-ARM + LGGSN+ORFN (sim-trained, zero-shot) |" in section
