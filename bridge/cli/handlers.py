@@ -1086,7 +1086,7 @@ def cancel(args: Parsed) -> int:
 
 def retry(args: Parsed) -> int:
     """``bridge retry [RUN…] [--failed] [--milestone M] [--force] [--changed]``."""
-    from bridge.cli.watch import kept_lines
+    from bridge.cli.watch import also_lines, kept_lines
     from bridge.projections.text import language_of
 
     bridge = open_bridge(args, project_root(args))
@@ -1104,12 +1104,17 @@ def retry(args: Parsed) -> int:
         # The edits this retry recorded may keep succeeded runs as they ran: said here as
         # `bridge run` says it, not left for a later command to find (it stands until then).
         kept = kept_lines(bridge.kept_settings, language)
+        # The runs an edit sent back (recorded by this retry, so `bridge run` no longer says
+        # "spec changed"), or an earlier retry: the next run starts them too (trial t15).
+        also = also_lines(scheduled.also, language)
     finally:
         bridge.close()
     if language == "zh":
         out(f"将再次运行：{', '.join(scheduled.asked)}")
         if scheduled.revived:
             out(f"以及因它们而被取消的运行：{', '.join(scheduled.revived)}")
+        for line in also:
+            out(line)
         for line in kept:
             out(line)
         out("下一步：`bridge run`。")
@@ -1117,6 +1122,8 @@ def retry(args: Parsed) -> int:
     out(f"will run again: {', '.join(scheduled.asked)}")
     if scheduled.revived:
         out(f"and the runs cancelled because of them: {', '.join(scheduled.revived)}")
+    for line in also:
+        out(line)
     for line in kept:
         out(line)
     out("Next step: `bridge run`.")
