@@ -2634,8 +2634,10 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
         notes=draft.notes,
         block_system=draft.block_system,
         attribution=draft.attribution,
+        # Only its own system's table names it otherwise: one found by its block's system
+        # (run_system_table) gives that name, which the run stands for already.
         aliases=tuple(n for n in (system.name, *system.aliases) if n != draft.system)
-        if system is not None
+        if system is not None and system is match_system(draft.system, config.systems)
         else (),
         # A task row given its own command in [[runs]] is the researcher's run after all.
         task=draft.task and not (entry is not None and entry.command),

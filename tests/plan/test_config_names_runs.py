@@ -90,3 +90,17 @@ class TestRunIdCase:
         runs = {r.id: r for r in load_project(root).runs}
         assert runs["X1"].source == "config"
         assert "R005" in runs
+
+    def test_a_proposed_runs_id_in_another_case_is_refused(self, tmp_path: Path) -> None:
+        """034 with no tracker: bridge proposes R005 from the plan; `id = "r005"` replaced the
+        whole proposal by one run r005 of no milestone. Refused the same way."""
+        root = tmp_path / "p"
+        (root / "refine-logs").mkdir(parents=True)
+        plan = as_project("034", tmp_path / "src") / "refine-logs" / "EXPERIMENT_PLAN.md"
+        (root / "refine-logs" / "EXPERIMENT_PLAN.md").write_bytes(plan.read_bytes())
+        (root / "bridge.toml").write_text(
+            BASE + '[[runs]]\nid = "r005"\ncommand = "python3 fixed.py"\n', encoding="utf-8"
+        )
+        with pytest.raises(ConfigError, match=r"did you mean 'R005'\?") as caught:
+            load_project(root)
+        assert caught.value.setting == "runs[0].id"
