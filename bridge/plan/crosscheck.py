@@ -42,7 +42,7 @@ from bridge.plan.config import Config, ScopedRule
 from bridge.plan.model import Budget, Milestone, Plan, PlanWarning
 from bridge.plan.priority import Priority
 from bridge.plan.quantities import normalise_block_id
-from bridge.plan.runs import RunSpec, match_system
+from bridge.plan.runs import RunSpec, run_system_table
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.tracker import seed_row
 
@@ -87,7 +87,13 @@ def _no_systems_at_all(key: str, runs: Sequence[RunSpec]) -> str:
 def _unknown_systems(
     config: Config, names: Iterable[str], runs: Sequence[RunSpec], plan: Plan
 ) -> list[PlanWarning]:
-    used = {id(s) for n in names if (s := match_system(n, config.systems)) is not None}
+    # The tables runs take (run_system_table): a run's own system's first, so a table naming
+    # only the block's system of a run that has its own configures nothing.
+    used = {
+        id(table)
+        for r in runs
+        if (table := run_system_table(r.system, r.block_system, config.systems)) is not None
+    }
     known = sorted(set(names))
     warnings = []
     for key, system in config.systems.items():
@@ -114,8 +120,17 @@ def _unknown_systems(
         compared = [
             b.id for b in plan.blocks if any(system_table(n, {key: system}) for n in b.systems)
         ]
+        owned = [
+            r.id
+            for r in runs
+            if r.block_system and system_table(r.block_system, {key: system}) is not None
+        ]
         message = (
-            f'[systems."{key}"] names a compared system of {", ".join(compared)} that no run '
+            f'[systems."{key}"] names the block\'s system of {", ".join(owned[:6])}, which take '
+            "the table of their own system's name instead, so it configures no run: set what it "
+            "sets in that table"
+            if owned
+            else f'[systems."{key}"] names a compared system of {", ".join(compared)} that no run '
             "stands for, so it would configure no run: a table configures the runs whose "
             "system it names, as the tracker writes it or as `bridge plan` shows it beside "
             f"the run{hint} (systems of runs: {listed})"

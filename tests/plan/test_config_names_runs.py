@@ -48,15 +48,18 @@ class TestSystemAsShown:
         # Only that run: R004, lent to B2 as "E3: DepthGate (from Block 1)", keeps [run]'s.
         assert runs["R004"].command == ("python3", "job.py", "{run_id}")
 
-    def test_the_tracker_name_still_wins(self, tmp_path: Path) -> None:
-        """A table for the run's own (tracker) system is the run's, before its block's."""
-        root = _project(
-            tmp_path,
-            f'[systems."{SHOWN}"]\ncommand = "python3 block.py"\n'
-            '[systems."DepthFiLM r=102"]\ncommand = "python3 own.py"\n',
-        )
+    def test_the_tracker_name_wins_and_the_other_table_is_refused(self, tmp_path: Path) -> None:
+        """A table for the run's own (tracker) system is the run's, before its block's: the
+        block's then configures no run, and is refused rather than ignored."""
+        own = '[systems."DepthFiLM r=102"]\ncommand = "python3 own.py"\n'
+        root = _project(tmp_path, own)
         runs = {r.id: r for r in load_project(root).runs}
         assert runs["R005"].command == ("python3", "own.py")
+        (root / "bridge.toml").write_text(
+            BASE + own + f'[systems."{SHOWN}"]\ncommand = "python3 block.py"\n', encoding="utf-8"
+        )
+        with pytest.raises(ConfigError, match="names the block's system of R005, which take"):
+            load_project(root)
 
     def test_a_compared_system_no_run_stands_for_is_refused(self, tmp_path: Path) -> None:
         """B2 lists "E3: DepthGate (from Block 1)", a system no run of B2 stands for (R004 is
