@@ -1115,7 +1115,7 @@ def cancel(args: Parsed) -> int:
 
 def retry(args: Parsed) -> int:
     """``bridge retry [RUN…] [--failed] [--milestone M] [--force] [--changed]``."""
-    from bridge.cli.watch import kept_lines
+    from bridge.cli.watch import also_lines, kept_lines
     from bridge.pipeline.retries import stopped_by
     from bridge.projections.failure_words import stopped_in_language
     from bridge.projections.text import language_of
@@ -1137,6 +1137,9 @@ def retry(args: Parsed) -> int:
         # The edits this retry recorded may keep succeeded runs as they ran: said here as
         # `bridge run` says it, not left for a later command to find (it stands until then).
         kept = kept_lines(bridge.kept_settings, language)
+        # The runs an edit sent back (recorded by this retry, so `bridge run` no longer says
+        # "spec changed"), or an earlier retry: the next run starts them too (trial t15).
+        also = also_lines(scheduled.also, language)
     finally:
         bridge.close()
     asked = _retry_command(args, run_ids)
@@ -1147,6 +1150,8 @@ def retry(args: Parsed) -> int:
         for run_id in (r for r in scheduled.asked if r in stopped):
             said = stopped_in_language(stopped[run_id], "zh")
             out(f"{run_id}：{said}；按 `{asked}` 的要求再次运行")
+        for line in also:
+            out(line)
         for line in kept:
             out(line)
         out("下一步：`bridge run`。")
@@ -1157,6 +1162,8 @@ def retry(args: Parsed) -> int:
     for run_id in (r for r in scheduled.asked if r in stopped):
         # A cancelled run comes back only on a person's word: said, with whose cancel it was.
         out(f"{run_id}: {stopped[run_id]}; it runs again as `{asked}` asks")
+    for line in also:
+        out(line)
     for line in kept:
         out(line)
     out("Next step: `bridge run`.")

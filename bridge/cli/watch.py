@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from bridge.cli.console import Printer, progress_lines, render_status
 from bridge.events import types as ev
@@ -35,7 +35,18 @@ from bridge.projections.failure_words import (
 from bridge.projections.text import language_of
 from bridge.projections.visible import visible
 
-__all__ = ["PROGRESS_EVERY", "LineMerger", "Watcher", "describe", "describe_all", "kept_lines"]
+if TYPE_CHECKING:
+    from bridge.pipeline.retries import AlsoAgain
+
+__all__ = [
+    "PROGRESS_EVERY",
+    "LineMerger",
+    "Watcher",
+    "also_lines",
+    "describe",
+    "describe_all",
+    "kept_lines",
+]
 
 PROGRESS_EVERY = 30.0  # seconds between progress lines in plain mode
 
@@ -122,6 +133,30 @@ def kept_lines(
                 lines.append(_not_applied_line(ended, word, ids, zh, in_plan=in_plan))
             case _:
                 assert_never(said)
+    return lines
+
+
+def also_lines(also: Sequence[AlsoAgain], language: str = "en") -> list[str]:
+    """
+    One line per group of runs a retry did not ask for that the next ``bridge run`` starts
+    again for the same reason and changes (an edit the retry recorded first, or an earlier
+    retry): the runs, why, and each changed setting old → new, in the words ``bridge run``
+    gives a changed spec (it no longer says them: the retry recorded them).
+    """
+    zh = language == "zh"
+    groups: dict[tuple[str, str], list[str]] = {}
+    for run in also:
+        fields = ("；" if zh else "; ").join(change_words(c, zh) for c in run.changes)
+        groups.setdefault((retry_in_language(run.reason, language), fields), []).append(run.run_id)
+    lines = []
+    for (reason, fields), ids in groups.items():
+        named = _runs_named(ids, zh)
+        if zh:
+            changed = f"：{fields}" if fields else ""
+            lines.append(f"下一次 `bridge run` 也会再次运行 {named}：{reason}{changed}"[:400])
+        else:
+            changed = f": {fields}" if fields else ""
+            lines.append(f"the next `bridge run` also runs {named} again: {reason}{changed}"[:400])
     return lines
 
 

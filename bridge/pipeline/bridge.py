@@ -408,7 +408,8 @@ class Bridge:
         inputs give now (``RunSpecChanged`` when it differs).
 
         Returns:
-            The runs asked for, and the runs revived with them.
+            The runs asked for, the runs revived with them, and the other runs the next
+            :meth:`run` starts again (an edit recorded here sent them back), with why.
 
         Raises:
             UnknownRunError: the plan has no such run or milestone.
@@ -446,7 +447,7 @@ class Bridge:
                 s.gates_asked.clear()
                 s.enter(StageTrigger.REOPEN, f"retrying {', '.join(retried.asked[:8])}")
                 s.refresh(force=True)
-        return retried
+            return retries.also_again(s, retried)
 
     def _retry_chosen(
         self,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bridge.errors import ConfigError
-from bridge.plan import LoadedProject, RunSpec, match_system
+from bridge.plan import LoadedProject, RunSpec, run_system_table
 from bridge.plan.setting_fields import did_you_mean
 
 __all__ = ["check_gpus", "check_programs"]
@@ -77,7 +77,7 @@ def check_programs(project: LoadedProject) -> None:
         what = f"program {program!r} is not on PATH{hint}"
     others = [p for p in missing if p != program]
     also = f" (also not found: {', '.join(repr(p) for p in others)})" if others else ""
-    system = match_system(runs[0].system, project.config.systems) if runs[0].system else None
+    system = run_system_table(runs[0].system, runs[0].block_system, project.config.systems)
     setting = f"systems.{system.name}.command" if system and system.command else "run.command"
     raise ConfigError(
         f"the command of {_ids(runs)} cannot start: {what}{also}",

@@ -29,7 +29,9 @@ from bridge.value_methods import value_methods
 
 __all__ = [
     "FAILED",
+    "AlsoAgain",
     "Retried",
+    "also_again",
     "bridge_cancelled",
     "revive",
     "schedule",
@@ -558,13 +560,38 @@ def _revived(state: PipelineState, retried: Sequence[str]) -> list[str]:
 
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)
+class AlsoAgain:
+    """
+    A run the next ``bridge run`` starts besides those a retry scheduled: sent back to run
+    again before it, by an edit of the inputs (the retry recorded the edit first) or by an
+    earlier retry.
+
+    Args:
+        run_id: the run.
+        reason: why it runs again, as recorded (``its settings changed (inputs changed:
+            bridge.toml)``).
+        changes: its settings that changed since its last attempt launched, old → new (none
+            when only its turn to run again was recorded).
+    """
+
+    run_id: str
+    reason: str
+    changes: tuple[ev.SpecChange, ...] = ()
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Retried:
     """
-    What a retry scheduled: the runs asked for, and the runs revived with them.
+    What a retry scheduled: the runs asked for, and the runs revived with them; ``also``: the
+    other runs the next ``bridge run`` starts again, and why (039 on trial t15: a fix in
+    bridge.toml for R004 found by ``bridge retry --force R002``, which said only "will run
+    again: R002", and R004 ran with no word of its changed settings).
     """
 
     asked: tuple[str, ...]
     revived: tuple[str, ...] = ()
+    also: tuple[AlsoAgain, ...] = ()
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -613,3 +640,33 @@ def schedule(s: Session, run_ids: Sequence[str], reason: str) -> Retried:
             run.stream_version,
         )
     return Retried(asked=tuple(run_ids), revived=tuple(revived))
+
+
+def also_again(s: Session, retried: Retried) -> Retried:
+    """
+    ``retried`` with :attr:`Retried.also`: every run not among those it scheduled that waits
+    to run again (pending, with the reason it was sent back: a run never launched has none),
+    with the settings changed since its last launch, as ``bridge run`` would have said them.
+    """
+    state = s.state()
+    taken = set(retried.all)
+    also = tuple(
+        AlsoAgain(run_id=run.run_id, reason=run.reason, changes=_changed_since_launch(s, run))
+        for run in state.runs.values()
+        if run.run_id not in taken and run.state is RunState.PENDING and run.reason
+    )
+    return attrs.evolve(retried, also=also)
+
+
+def _changed_since_launch(s: Session, run: RunView) -> tuple[ev.SpecChange, ...]:
+    """The spec changes recorded for ``run`` since its last attempt was submitted."""
+    changes: list[ev.SpecChange] = []
+    for record in s.store.read(f"run:{run.run_id}"):
+        match record.event:
+            case ev.RunSubmitted():
+                changes = []
+            case ev.RunSpecChanged(changes=changed):
+                changes += changed
+            case _:
+                pass
+    return tuple(changes)

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from bridge.plan.runs import (
         RunSpec,
         match_system,
+        run_system_table,
     )
     from bridge.plan.templates import (
         BUILTIN_PLACEHOLDERS,
@@ -115,6 +116,7 @@ __all__ = [
     "render_argv",
     "render_for_reading",
     "require_runs",
+    "run_system_table",
 ]
 
 # Public name -> the module that defines it; imported on first attribute access.
@@ -149,6 +151,7 @@ _LAZY = {
     "load_plan": "bridge.plan.loader",
     "load_project": "bridge.plan.project",
     "match_system": "bridge.plan.runs",
+    "run_system_table": "bridge.plan.runs",
     "normalise_priority": "bridge.plan.vocabulary",
     "normalise_status": "bridge.plan.vocabulary",
     "outputs_of": "bridge.plan.templates",

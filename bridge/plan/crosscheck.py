@@ -42,7 +42,7 @@ from bridge.plan.config import Config, ScopedRule
 from bridge.plan.model import Budget, Milestone, Plan, PlanWarning
 from bridge.plan.priority import Priority
 from bridge.plan.quantities import normalise_block_id
-from bridge.plan.runs import RunSpec, match_system
+from bridge.plan.runs import RunSpec, run_system_table
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.tracker import seed_row
 
@@ -85,9 +85,15 @@ def _no_systems_at_all(key: str, runs: Sequence[RunSpec]) -> str:
 
 
 def _unknown_systems(
-    config: Config, names: Iterable[str], runs: Sequence[RunSpec]
+    config: Config, names: Iterable[str], runs: Sequence[RunSpec], plan: Plan
 ) -> list[PlanWarning]:
-    used = {id(s) for n in names if (s := match_system(n, config.systems)) is not None}
+    # The tables runs take (run_system_table): a run's own system's first, so a table naming
+    # only the block's system of a run that has its own configures nothing.
+    used = {
+        id(table)
+        for r in runs
+        if (table := run_system_table(r.system, r.block_system, config.systems)) is not None
+    }
     known = sorted(set(names))
     warnings = []
     for key, system in config.systems.items():
@@ -110,9 +116,27 @@ def _unknown_systems(
             continue
         contains = [n for n in known if _fold(key) in _fold(n) or _fold(n) in _fold(key)]
         hint = did_you_mean(key, known, most=3, fallback=contains)
+        listed = f"{', '.join(repr(n) for n in known[:10])}{', …' if len(known) > 10 else ''}"
+        compared = [
+            b.id for b in plan.blocks if any(system_table(n, {key: system}) for n in b.systems)
+        ]
+        owned = [
+            r.id
+            for r in runs
+            if r.block_system and system_table(r.block_system, {key: system}) is not None
+        ]
         message = (
-            f'[systems."{key}"] names no system of the plan or tracker{hint} (systems: '
-            f"{', '.join(repr(n) for n in known[:10])}{', …' if len(known) > 10 else ''})"
+            f'[systems."{key}"] names the block\'s system of {", ".join(owned[:6])}, which take '
+            "the table of their own system's name instead, so it configures no run: set what it "
+            "sets in that table"
+            if owned
+            else f'[systems."{key}"] names a compared system of {", ".join(compared)} that no run '
+            "stands for, so it would configure no run: a table configures the runs whose "
+            "system it names, as the tracker writes it or as `bridge plan` shows it beside "
+            f"the run{hint} (systems of runs: {listed})"
+            if known and compared
+            else f'[systems."{key}"] names no system of the plan or tracker{hint} (systems: '
+            f"{listed})"
             if known
             else _no_systems_at_all(key, runs)
         )
@@ -321,8 +345,12 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
             matching no run (a warning for the runs glob with ``[ablations]``); file:line and
             the setting named.
     """
-    names = [r.system for r in runs if r.system] + [s for b in plan.blocks for s in b.systems]
-    warnings = _unknown_systems(config, names, runs) if runs else []
+    # The names a table can configure a run by: its own system, or the block's compared
+    # system it stands for, as `bridge plan` shows it (run_system_table). A compared system
+    # no run stands for configures nothing: 001's `[systems."E4: …"]` was accepted as B2's
+    # system while R005, its run, took its settings from its tracker name only (trial t15).
+    names = [n for r in runs for n in (r.system, r.block_system) if n]
+    warnings = _unknown_systems(config, names, runs, plan) if runs else []
     _placeholder_outputs(config)
     _explicit_blocks(plan, config)
     warnings += _rule_scopes(plan, config, runs)

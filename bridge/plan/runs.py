@@ -83,6 +83,7 @@ __all__ = [
     "match_system",
     "proposed_ids",
     "ran_by_bridge",
+    "run_system_table",
     "same_seed_blocks",
     "tracker_says_blocked",
     "waits_outside",
@@ -166,6 +167,30 @@ def match_system(name: str, systems: Mapping[str, SystemConfig]) -> SystemConfig
         The matching table, or None.
     """
     return system_table(name, systems)
+
+
+def run_system_table(
+    system: str, block_system: str, systems: Mapping[str, SystemConfig]
+) -> SystemConfig | None:
+    """
+    The ``[systems."<name>"]`` table that configures a run: the one its own system names (the
+    tracker's System cell), else the one naming the block's compared system it stands for, as
+    ``bridge plan`` shows it beside the run (001's R005, ``DepthFiLM r=102`` in the tracker,
+    is B2's ``E4: DepthFiLM r=102 + rank-space FiLM``: a table of that name was accepted and
+    applied to no run, trial t15).
+
+    Args:
+        system: the run's system as written.
+        block_system: the block's compared system it stands for (``""``: none).
+        systems: the configured systems.
+
+    Returns:
+        The matching table, or None.
+    """
+    own = match_system(system, systems) if system else None
+    if own is not None or not block_system:
+        return own
+    return match_system(block_system, systems)
 
 
 @attrs.define
@@ -1151,7 +1176,7 @@ def _config_seed_differs(given: Sequence[_Draft], plan: Plan, config: Config) ->
     for draft in given:
         if _settled(draft.source, draft.task, draft.status, draft.status_file):
             continue  # not launched: its seed reaches no command
-        system = match_system(draft.system, config.systems) if draft.system else None
+        system = run_system_table(draft.system, draft.block_system, config.systems)
         setting, value = "run.args", config.run.args.get("seed")
         if system is not None and "seed" in system.args:
             setting, value = f"systems.{system.name}.args", system.args["seed"]
@@ -1783,6 +1808,30 @@ def _apply_entry(draft: _Draft, entry: RunEntry) -> None:
         draft.depends_on = entry.depends_on
 
 
+def _refuse_case_twin(entry: RunEntry, config: Config, ids: Sequence[str]) -> None:
+    """
+    Refuse a ``[[runs]]`` entry whose id differs from a run's only in case: a new id is a run
+    of its own, and 001's ``id = "r005"``, meant as a fix of the tracker's R005, added a run
+    ``r005`` with no milestone or block while R005 stayed failed, without a word (trial t15).
+
+    Raises:
+        ConfigError: naming the entry's ``id`` setting, its line and the run meant.
+    """
+    folded = entry.id.casefold()
+    twin = next((i for i in ids if i != entry.id and i.casefold() == folded), None)
+    if twin is None:
+        return
+    setting = f"runs[{config.runs.index(entry)}].id"
+    raise ConfigError(
+        f"[[runs]] id {entry.id!r} differs from run {twin} only in case: an entry with a run's "
+        f"id sets that run's fields, and a new id adds a run of its own; did you mean "
+        f"{twin!r}?",
+        setting=setting,
+        file=config.file,
+        line=config.line_of(setting) or entry.line or None,
+    )
+
+
 def _overlay_proposed(
     plan: Plan,
     config: Config,
@@ -1808,6 +1857,9 @@ def _overlay_proposed(
     would = _proposed(plan, [], before)
     by_id = {d.id: d for d in would}
     named = [e for e in config.runs if e.id in by_id]
+    for entry in config.runs:
+        if entry.id not in by_id:
+            _refuse_case_twin(entry, config, list(by_id))
     # An entry for a run bridge proposed that the plan proposes no more (its seed cut): no
     # run of its own, that would replace the proposal or launch with no block; said instead.
     earlier = {b.run_id: b for b in before}
@@ -1896,6 +1948,7 @@ def build_runs(
             for draft in seeded[entry.id]:
                 _apply_entry(draft, entry)
         else:
+            _refuse_case_twin(entry, config, [*by_id, *seeded])
             draft = _Draft(id=entry.id, source="config", file=config_file, line=entry.line)
             _apply_entry(draft, entry)
             drafts.append(draft)
@@ -2459,7 +2512,7 @@ def _find_cycle(waits: Mapping[str, Sequence[str]]) -> list[str] | None:
 def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunSpec, str]:
     """The run's spec, and the setting its command comes from (``run.command`` and others)."""
     run = config.run
-    system = match_system(draft.system, config.systems) if draft.system else None
+    system = run_system_table(draft.system, draft.block_system, config.systems)
     entry = draft.entry
     command: tuple[str, ...] = run.command
     command_key = "run.command"
@@ -2581,8 +2634,10 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
         notes=draft.notes,
         block_system=draft.block_system,
         attribution=draft.attribution,
+        # Only its own system's table names it otherwise: one found by its block's system
+        # (run_system_table) gives that name, which the run stands for already.
         aliases=tuple(n for n in (system.name, *system.aliases) if n != draft.system)
-        if system is not None
+        if system is not None and system is match_system(draft.system, config.systems)
         else (),
         # A task row given its own command in [[runs]] is the researcher's run after all.
         task=draft.task and not (entry is not None and entry.command),

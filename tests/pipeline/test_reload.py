@@ -849,6 +849,14 @@ def test_a_label_of_a_row_done_before_bridge_is_the_rows(
     row = "| R002 | M1 | baseline | Baseline |"
     assert row in text
     tracker.write_text(text.replace(row, "| R002 | M1 | baseline | Baseline v2 |"))
+    # Its table follows the new name (one naming a system no run has any more is refused),
+    # with other settings: they are not the row's until it runs.
+    toml = project / "bridge.toml"
+    table = '[systems."Baseline"]\nargs = { model = "baseline" }'
+    assert table in toml.read_text()
+    toml.write_text(
+        toml.read_text().replace(table, '[systems."Baseline v2"]\nargs = { model = "baseline-v2" }')
+    )
     capsys.readouterr()
     main(["run", "--plain", "--project", str(project)])
     lines = [line.split(" ", 1)[-1] for line in capsys.readouterr().out.splitlines()]
