@@ -188,3 +188,38 @@ def test_027_b3_previews_a2_against_a3_and_a4_by_its_runs_systems(tmp_path: Path
     assert " 1. A2 + mixed control vs A3 + mixed control: " in b3, b3
     assert " 2. A2 + mixed control vs A4 + mixed control: " in b3, b3
     assert "not a system of the block" not in b3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MART accuracy no worse than Baseline minus 5",
+        "MART 的 accuracy 不低于 Baseline 减 10",
+        "MART accuracy at least Baseline − 10",
+        "MART 的 accuracy 不低于 Baseline 减 10%",
+    ],
+)
+def test_a_worded_margin_without_points_is_not_guessed(text: str) -> None:
+    """Review r36: a worded margin with a bare number was read on the metric's own scale, so
+    MART at 0.50 against Baseline's 0.90 met "no worse than Baseline minus 5" (drop 0.4 ≤ 5);
+    "10%" may be relative or points. Without a unit of points (or time) nothing is judged."""
+    parsed = _parse(text)
+    assert isinstance(parsed, Unparsed), parsed
+    assert _judged(parsed, 0.50).verdict is not VerdictKind.MET
+
+
+@pytest.mark.parametrize(
+    ("text", "per_item"),
+    [
+        ("MART 在所有样本子集上覆盖率高于 0.9", True),
+        ("MART 在所有样本类别上覆盖率均高于 0.9", True),
+        ("MART 在所有样本上覆盖率高于 0.9", False),
+        ("MART 在所有样本的覆盖率上高于 0.9", False),
+    ],
+)
+def test_all_samples_followed_by_a_noun_is_still_a_scope(text: str, per_item: bool) -> None:
+    """Review r36: «所有样本子集上» (every subset of the samples) was read as the whole
+    evaluation set, the one value judged, as «所有样本上» is."""
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("覆盖率",))
+    assert isinstance(parsed, Criterion), parsed
+    assert bool(parsed.per_item) is per_item, parsed

@@ -20,6 +20,7 @@ import re
 import unicodedata
 
 from bridge.lazy_patterns import lazy
+from bridge.plan.criteria.lexicon import SETTING_NAME
 from bridge.plan.vocabulary import ZH_WHEN
 
 __all__ = ["looks_like_condition", "qualifiers_joined", "split_clauses"]
@@ -319,7 +320,7 @@ _CONDITION_ONLY = lazy(
 
 
 _WITH = lazy(r"\b(?:with|using)\b", re.IGNORECASE)
-_NAMED_VALUE = lazy(r"[A-Za-z][\w.]*\s*=\s*[-+]?\d[\d.]*(?:e[-+]?\d+)?")
+_NAMED_VALUE = lazy(rf"{SETTING_NAME}\s*=\s*[-+]?\d[\d.]*(?:e[-+]?\d+)?")
 
 
 def _soft_split(piece: str) -> list[str]:

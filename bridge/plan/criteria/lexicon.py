@@ -319,7 +319,11 @@ def alternation(words: Sequence[str], *, leading: bool = True) -> str:
     return "|".join(parts)
 
 
-NUM = r"(?<![a-z0-9._])[+-]?\d+(?:\.\d+)?"
+NUM = r"(?<![a-z0-9.])[+-]?\d+(?:\.\d+)?"
+# A setting's name before "=": "lr", "T", "λ", "top-k" ("with lr=0.1", "at λ=0.3"), never a
+# significance level ("p", "q", "alpha": the statistics check refuses those). One pattern for
+# the clause splitter and the parser, so the two never disagree on what a setting is (r36).
+SETTING_NAME = r"(?!(?:p|q|alpha|α)\s*=)[^\W\d_][\w.-]*"
 THRESHOLD = lazy(
     rf"(?:(?P<pre>{alternation([w for w, _, _ in PREFIX_COMPARATORS])})\s*)?"
     rf"(?P<num>{NUM})"

@@ -34,6 +34,7 @@ from bridge.plan.criteria.lexicon import (
     REFERENCE_BEFORE,
     RELATIVE_WORDS,
     SEEDS_PHRASE,
+    SETTING_NAME,
     STATISTICS,
     STATISTICS_REASON,
     SUBSET_COUNT,
@@ -386,6 +387,15 @@ _WORDED_OFFSET = lazy(
 # says ("no worse than B minus 10 points" from below, "no worse than B plus 5 ms" from above).
 _WORDED_LIMIT = lazy(r"不低于|不少于|至少|at\s+least|lower|less|≥|>=", re.IGNORECASE)
 _WORDED_WORSE = lazy(r"不差于|不劣于|worse", re.IGNORECASE)
+# The units a worded margin must give its number to be read: points of a rate, or a time. A
+# bare number ("no worse than B minus 5" of an accuracy in 0–1) would be read on the metric's
+# own scale, where any drop meets it, and "10%" may be relative or points: both stay unjudged
+# (review r36).
+_WORDED_UNIT = lazy(
+    r"\d+(?:\.\d+)?\s*(?:个?百分点|percentage\s+points?\b|points?\b|pp\b|p\.p\.|"
+    r"ms\b|milliseconds?\b|seconds?\b|s\b|毫秒|秒)",
+    re.IGNORECASE,
+)
 # A comparison turned round: "B + 1 ≤ A" is "A ≥ B + 1".
 _TURNED = {"≥": "≤", ">=": "≤", ">": "<", "≤": "≥", "<=": "≥", "<": ">"}
 # Which margin words each comparator and sign of "≥ ⟨B⟩ + N" mean.
@@ -963,8 +973,8 @@ _AT_SETTING = lazy(
     r"(?:\bat|(?<![\w@])@"
     # "with lr=0.1", "using T=0.7": a setting named with its value says which runs, never a
     # margin (read as "a gain of 0.1"); "with" before a bare number is left to the threshold.
-    r"|\b(?:with|using)(?=\s+(?!(?:p|q|alpha|α)\s*=)[A-Za-z][\w.]*\s*=\s*[-+]?\d))"
-    r"\s*(?:(?!(?:p|q|alpha|α)\s*=)[A-Za-z][\w.]*\s*=\s*)?[-+]?"
+    rf"|\b(?:with|using)(?=\s+{SETTING_NAME}\s*=\s*[-+]?\d))"
+    rf"\s*(?:{SETTING_NAME}\s*=\s*)?[-+]?"
     # A range is one setting: 021's "at `1-5 us` delay"; "lr=3e-4" one number.
     r"\d[\d.]*(?:e[-+]?\d+)?(?:\s*[-–~]\s*\d[\d.]*)?(?:\s*[×x*]\s*\d[\d.]*)*(?:\s*%)?"
     r"(?P<unit>\s*°\s*[CF]|\s+(?!(?:or|and|over|vs|versus|than|on|in|for|with|above|below|"
@@ -1667,7 +1677,14 @@ def _per_item_read(
         return None
     # «所有任务的准确率»: the scope is «所有任务», its 的 ties it to the metric.
     said = said.removesuffix("的").rstrip()
-    if _ALL_SAMPLES.fullmatch(said):
+    after = clause[found.end() : found.end() + 1]
+    if _ALL_SAMPLES.fullmatch(said) and not (
+        # «所有样本子集上», «所有样本类别上»: every subset or class of the samples, a scope of
+        # items after all (review r36), where «所有样本上», «所有样本的» are the whole set.
+        found.group(0).rstrip().endswith("样本")
+        and "\u4e00" <= after <= "\u9fff"
+        and after not in "的上中里均都"
+    ):
         # «所有样本的覆盖率» is the coverage over all samples, the one value a run records: the
         # samples are what the metric is computed over, not items it holds of one by one (it
         # was read "on every sample", each recorded label judged).
@@ -1930,6 +1947,8 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
     worded = _WORDED_OFFSET.search(norm)
+    if worded is not None and _WORDED_UNIT.match(norm, worded.end()) is None:
+        worded = None
     worded_said = ""
     if worded is not None:
         minus = worded["sign"] in ("-", "minus") or worded["sign"].startswith("减")
