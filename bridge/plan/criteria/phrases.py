@@ -504,6 +504,9 @@ _GAIN_STOP = frozenset(
         "are", "by", "overall", "average", "on", "in", "at", "points", "point", "absolute",
         "abs", "total", "margin", "and", "be", "than", "of", "has", "have", "had", "with",
         "shows", "show", "achieves", "achieve", "keeps", "keep", "gets", "get",
+        # The verb an "either way" limit is rewritten with ("E3 changes by ≤ 1 vs E4", 001's
+        # B2 «all within 1 point»): no metric's name.
+        "changes", "change",
     }
 )  # fmt: skip
 # Filler that joins the words of one name ("steps to converge", "time to target").
@@ -535,7 +538,9 @@ def gain_phrase(rest: str, systems: Sequence[str]) -> str | None:
             return None
         words: list[str] = []
         joiner = ""  # "to" or "of" after a kept word: kept if a kept word follows it
-        for word in re.findall(r"[a-z][\w-]*", text):
+        # "endpoint/fullpose pre-clamp fk p95" (027's B3): words joined by "/" are one word of
+        # the name, or the name of four words was five and no name at all.
+        for word in re.findall(r"[a-z][\w-]*(?:/[a-z][\w-]*)*", text):
             if word in _JOINING and words:
                 # "steps to converge" is one name (trial N4: read "steps converge").
                 joiner = word
@@ -569,10 +574,16 @@ def gain_phrase(rest: str, systems: Sequence[str]) -> str | None:
         return found
     hits = [p.search(rest) for p in (BETTER_WORDS, HIGHER_WORDS, LOWER_WORDS)]
     starts = [m.start() for m in hits if m is not None]
-    if not starts:
-        return None
-    before = rest[: min(starts)]
+    before = rest[: min(starts)] if starts else ""
     named = cleaned(before[before.rfind("⟩") + 1 :])
+    if named is None:
+        # «A2 相比 A3 的 FK p95 至少降低 20%», «… 提升 10%以上», "A2 improves FK p95 by at least
+        # 10% over A3": the words right before the threshold name the metric, the direction
+        # said in the threshold's words or before the name. Read as the primary metric, a
+        # clause naming FK p95 was judged on another one.
+        threshold = rest.find("⟨T⟩")
+        before = rest[:threshold] if threshold >= 0 else ""
+        named = cleaned(before[before.rfind("⟩") + 1 :])
     # "A1-full mean paired lift over A1-only": "mean paired" describes the gain itself (of the
     # primary metric), it names no metric.
     if named and all(_STATISTIC_WORD.fullmatch(w) for w in named.split()):
