@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bridge.lazy_patterns import lazy
 from bridge.plan.criteria.lexicon import (
@@ -504,9 +504,6 @@ _GAIN_STOP = frozenset(
         "are", "by", "overall", "average", "on", "in", "at", "points", "point", "absolute",
         "abs", "total", "margin", "and", "be", "than", "of", "has", "have", "had", "with",
         "shows", "show", "achieves", "achieve", "keeps", "keep", "gets", "get",
-        # The verb an "either way" limit is rewritten with ("E3 changes by ≤ 1 vs E4", 001's
-        # B2 «all within 1 point»): no metric's name.
-        "changes", "change",
     }
 )  # fmt: skip
 # Filler that joins the words of one name ("steps to converge", "time to target").
@@ -577,18 +574,34 @@ def gain_phrase(rest: str, systems: Sequence[str]) -> str | None:
     before = rest[: min(starts)] if starts else ""
     named = cleaned(before[before.rfind("⟩") + 1 :])
     if named is None:
-        # «A2 相比 A3 的 FK p95 至少降低 20%», «… 提升 10%以上», "A2 improves FK p95 by at least
-        # 10% over A3": the words right before the threshold name the metric, the direction
-        # said in the threshold's words or before the name. Read as the primary metric, a
-        # clause naming FK p95 was judged on another one.
-        threshold = rest.find("⟨T⟩")
-        before = rest[:threshold] if threshold >= 0 else ""
-        named = cleaned(before[before.rfind("⟩") + 1 :])
+        named = _named_before_threshold(rest, cleaned)
     # "A1-full mean paired lift over A1-only": "mean paired" describes the gain itself (of the
     # primary metric), it names no metric.
     if named and all(_STATISTIC_WORD.fullmatch(w) for w in named.split()):
         return None
     return named
+
+
+def _named_before_threshold(rest: str, cleaned: Callable[[str], str | None]) -> str | None:
+    """
+    The metric named right before the threshold where the direction is said in the threshold's
+    words or before the name: after «的» («A2 相比 A3 的 FK p95 至少降低 20%», «… 提升 10%以上»),
+    or after a direction word ("A2 improves FK p95 by at least 10% over A3"). Read as the primary
+    metric, a clause naming FK p95 was judged on another one. Any other words there ("Ours
+    scores at least 2% above B", "stays ≥ 2% above") are a verb, no metric's name: ``None``.
+    """
+    threshold = rest.find("⟨T⟩")
+    if threshold < 0:
+        return None
+    said = rest[:threshold]
+    said = said[said.rfind("⟩") + 1 :]
+    if "的" in said:
+        return cleaned(said[said.rfind("的") + 1 :])
+    first = re.match(r"\s*(?P<word>[a-z][\w-]*)", said)
+    directions = (BETTER_WORDS, HIGHER_WORDS, LOWER_WORDS)
+    if first is None or not any(p.fullmatch(first["word"]) for p in directions):
+        return None
+    return cleaned(said[first.end() :])
 
 
 def system_name(placeholder: str, systems: Sequence[str]) -> str:
