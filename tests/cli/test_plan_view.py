@@ -874,9 +874,10 @@ def test_a_purpose_that_is_another_blocks_system_whole_shares_the_run(tmp_path: 
 def test_a_bare_percent_of_a_primary_metric_that_is_no_rate_is_previewed_relative(
     tmp_path: Path,
 ) -> None:
-    """027's B3 «A2 必须分别对 A3 和 A4 的 … FK p95 改善至少 10%» names no metric the parser
-    knows, so it is judged on the primary metric: with `[metrics] primary = "fk_p95"` (no rate)
-    the verdict reads the 10 % as a relative gain, and `bridge plan` previewed "≥ 10 pp"."""
+    """027's B3 «A2 必须分别对 A3 和 A4 的 … FK p95 改善至少 10%», with `[metrics] primary =
+    "fk_p95"` (no rate): the verdict reads the 10 % as a relative gain, and `bridge plan`
+    previewed "≥ 10 pp". The clause is now read on the metric it names (not the primary one),
+    a relative gain too."""
     project = as_project("027", tmp_path)
     # B3's runs wait for M2 in the tracker, and blocked runs are no systems to compare.
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
@@ -886,7 +887,7 @@ def test_a_bare_percent_of_a_primary_metric_that_is_no_rate_is_previewed_relativ
     done = bridge("plan", "--project", str(project), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
-    assert "primary metric relative gain (better) ≥ 10%" in out
+    assert "endpoint/fullpose pre-clamp FK p95 relative gain (better) ≥ 10%" in out
     assert "primary metric gain (better) ≥ 10 pp" not in out
 
 

@@ -452,18 +452,18 @@ def test_a_clause_at_a_setting_is_judged_on_the_runs_at_it(tmp_path: Path) -> No
     ) in clause
 
 
-def _b3_of_027(root: Path, key_metric: str) -> str:
+def _b3_of_027(root: Path, key_metric: str, fk: str = "FK p95") -> str:
     """027's B3 verdict's reason, its nine control runs (A2, A3, A4 at seeds 3407-3409) having
-    recorded trial t7's numbers: FK p95 0.09 for A2 against 0.12 for A4 (25 % better), D_motion
-    0.5 against 0.55 (9 %), both lower-is-better as its bridge.toml says, and ``key_metric`` as
-    the key metric of each run."""
+    recorded trial t7's numbers: FK p95 (recorded as ``fk``) 0.09 for A2 against 0.12 for A4
+    (25 % better), D_motion 0.5 against 0.55 (9 %), both lower-is-better as its bridge.toml
+    says, and ``key_metric`` as the key metric of each run."""
     # The trial's researcher cleared the rows' "BLOCKED_BY_M2" to run them.
     cleared = ("EXPERIMENT_TRACKER.md", "| MUST | BLOCKED_BY_M2 |", "| MUST | TODO |")
     store = _corpus_store("027", root, edits=(cleared,))
     numbers = {
-        "R-C2": {"D_motion": 0.5, "FK p95": 0.09},
-        "R-C3": {"D_motion": 0.52, "FK p95": 0.095},
-        "R-C4": {"D_motion": 0.55, "FK p95": 0.12},
+        "R-C2": {"D_motion": 0.5, fk: 0.09},
+        "R-C3": {"D_motion": 0.52, fk: 0.095},
+        "R-C4": {"D_motion": 0.55, fk: 0.12},
     }
     for row, recorded in numbers.items():
         for seed in (3407, 3408, 3409):
@@ -472,7 +472,7 @@ def _b3_of_027(root: Path, key_metric: str) -> str:
                 f"{row}-s{seed}",
                 dict(recorded),
                 key_metric=key_metric,
-                lower_is_better=("D_motion", "FK p95"),
+                lower_is_better=("D_motion", fk),
             )
     return {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B3"].verdict.reason
 
@@ -499,6 +499,38 @@ def test_a_clause_is_judged_on_the_recorded_metric_it_names(
     assert "D_motion" not in reason and "names no metric" not in reason
     zh = in_language(reason, "zh")
     assert "增益 +25%；要求增益 ≥ 10% → 满足" in zh, zh
+
+
+@needs_shared
+def test_027_b3_is_judged_on_fk_p95_relative_never_on_the_primary_metric(tmp_path: Path) -> None:
+    """027's B3 «… endpoint/fullpose pre-clamp FK p95 改善至少 10%» with `[metrics] primary =
+    "D_motion"`: runs recording `fk_p95` are judged on it, the 10 % relative, lower better (A2
+    0.09 is 5.3 % better than A3's 0.095, 25 % better than A4's 0.12). Runs recording FK p95
+    by a name that does not match (`fk_err_p95`) leave the two clauses open saying so: they
+    were judged on D_motion ("gain +9.09091%; required gain ≥ 10% → not met")."""
+
+    def clauses(reason: str) -> list[str]:
+        # After the head ("clause 1 of 9 not met. "), each clause's reading.
+        return ("[1] " + reason.split(" [1] ", 1)[1]).split(" | ")
+
+    judged = clauses(_b3_of_027(tmp_path / "a", "D_motion", fk="fk_p95"))
+    assert judged[0].startswith(
+        "[1] not met: «A2 必须分别对 A3 的 endpoint/fullpose pre-clamp FK p95 改善至少 10%» — "
+        "fk_p95 (lower is better): "
+    ), judged[0]
+    assert "gain +5.26316%; required gain ≥ 10% → not met" in judged[0]
+    assert judged[1].startswith("[2] met: "), judged[1]
+    assert "fk_p95 (lower is better)" in judged[1]
+    assert "gain +25%; required gain ≥ 10% → met" in judged[1]
+
+    unmatched = clauses(_b3_of_027(tmp_path / "b", "D_motion", fk="fk_err_p95"))
+    for n, clause in enumerate(unmatched[:2], start=1):
+        assert clause.startswith(f"[{n}] open: "), clause
+        assert (
+            "metric 'endpoint/fullpose pre-clamp FK p95' not found for A2 + mixed control "
+            "(extracted: D_motion, fk_err_p95)"
+        ) in clause, clause
+        assert "D_motion (lower is better)" not in clause
 
 
 _FK_PLAN = """\

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bridge.lazy_patterns import lazy
 from bridge.plan.criteria.lexicon import (
@@ -535,7 +535,9 @@ def gain_phrase(rest: str, systems: Sequence[str]) -> str | None:
             return None
         words: list[str] = []
         joiner = ""  # "to" or "of" after a kept word: kept if a kept word follows it
-        for word in re.findall(r"[a-z][\w-]*", text):
+        # "endpoint/fullpose pre-clamp fk p95" (027's B3): words joined by "/" are one word of
+        # the name, or the name of four words was five and no name at all.
+        for word in re.findall(r"[a-z][\w-]*(?:/[a-z][\w-]*)*", text):
             if word in _JOINING and words:
                 # "steps to converge" is one name (trial N4: read "steps converge").
                 joiner = word
@@ -569,15 +571,37 @@ def gain_phrase(rest: str, systems: Sequence[str]) -> str | None:
         return found
     hits = [p.search(rest) for p in (BETTER_WORDS, HIGHER_WORDS, LOWER_WORDS)]
     starts = [m.start() for m in hits if m is not None]
-    if not starts:
-        return None
-    before = rest[: min(starts)]
+    before = rest[: min(starts)] if starts else ""
     named = cleaned(before[before.rfind("⟩") + 1 :])
+    if named is None:
+        named = _named_before_threshold(rest, cleaned)
     # "A1-full mean paired lift over A1-only": "mean paired" describes the gain itself (of the
     # primary metric), it names no metric.
     if named and all(_STATISTIC_WORD.fullmatch(w) for w in named.split()):
         return None
     return named
+
+
+def _named_before_threshold(rest: str, cleaned: Callable[[str], str | None]) -> str | None:
+    """
+    The metric named right before the threshold where the direction is said in the threshold's
+    words or before the name: after «的» («A2 相比 A3 的 FK p95 至少降低 20%», «… 提升 10%以上»),
+    or after a direction word ("A2 improves FK p95 by at least 10% over A3"). Read as the primary
+    metric, a clause naming FK p95 was judged on another one. Any other words there ("Ours
+    scores at least 2% above B", "stays ≥ 2% above") are a verb, no metric's name: ``None``.
+    """
+    threshold = rest.find("⟨T⟩")
+    if threshold < 0:
+        return None
+    said = rest[:threshold]
+    said = said[said.rfind("⟩") + 1 :]
+    if "的" in said:
+        return cleaned(said[said.rfind("的") + 1 :])
+    first = re.match(r"\s*(?P<word>[a-z][\w-]*)", said)
+    directions = (BETTER_WORDS, HIGHER_WORDS, LOWER_WORDS)
+    if first is None or not any(p.fullmatch(first["word"]) for p in directions):
+        return None
+    return cleaned(said[first.end() :])
 
 
 def system_name(placeholder: str, systems: Sequence[str]) -> str:
