@@ -590,9 +590,9 @@ def test_a_clause_comparing_blocked_runs_says_it_waits_for_them(tmp_path: Path) 
     out = " ".join(done.stdout.split())
     assert "is not a system of the block ('分别对 A3')" not in out
     assert (
-        "1. A2 + mixed control vs A3 + mixed control: primary metric gain (better) ≥ 10 pp — but "
-        "still waiting: its runs are blocked in the tracker: R-C2-s3407, R-C2-s3408, "
-        "R-C2-s3409, R-C3-s3407, R-C3-s3408, R-C3-s3409"
+        "1. A2 + mixed control vs A3 + mixed control: endpoint/fullpose pre-clamp FK p95 relative "
+        "gain (better) ≥ 10% — but still waiting: its runs are blocked in the tracker: "
+        "R-C2-s3407, R-C2-s3408, R-C2-s3409, R-C3-s3407, R-C3-s3408, R-C3-s3409"
     ) in out, out
     chinese = bridge("plan", "--project", str(tmp_path))
     assert "——但仍在等待：其运行在追踪表中受阻：R-C2-s3407" in chinese.stdout, chinese.stdout
@@ -606,9 +606,10 @@ def test_a_clause_comparing_blocked_runs_says_it_waits_for_them(tmp_path: Path) 
     done = bridge("plan", "--project", str(tmp_path), "-o", "language=en")
     out = " ".join(done.stdout.split())
     assert (
-        "1. A2 + mixed control vs A3 + mixed control: primary metric gain (better) ≥ 10 pp — but "
-        "still waiting: its runs are blocked in the tracker: R-C3-s3407, R-C3-s3408, R-C3-s3409 "
-        "2. A2 + mixed control vs A4 + mixed control: primary metric gain (better) ≥ 10 pp 3."
+        "1. A2 + mixed control vs A3 + mixed control: endpoint/fullpose pre-clamp FK p95 relative "
+        "gain (better) ≥ 10% — but still waiting: its runs are blocked in the tracker: "
+        "R-C3-s3407, R-C3-s3408, R-C3-s3409 2. A2 + mixed control vs A4 + mixed control: "
+        "endpoint/fullpose pre-clamp FK p95 relative gain (better) ≥ 10% 3."
     ) in out, out
 
 
