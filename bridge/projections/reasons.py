@@ -469,12 +469,14 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(r" is 0: (.+?) is undefined"), r" 为 0：\1 无定义"),
 )
 
-# "'≥ base + 0.1' read as 'at least 0.1 above base'": an offset from a reference's value.
+# "'≥ base + 0.1' read as 'at least 0.1 above base'": an offset from a reference's value; in
+# points ("at most 10 points below B", «不低于 B 减 10 个百分点») first.
 _OFFSETS: tuple[tuple[LazyPattern, str], ...] = tuple(
     (
-        lazy(rf"('[^']+') read as '{limit} (\S+) {way} ([^']+)'"),
-        rf"\1 解析为“比 \3 {way_zh}{limit_zh} \2”",
+        lazy(rf"('[^']+') read as '{limit} (\S+){unit} {way} ([^']+)'"),
+        rf"\1 解析为“比 \3 {way_zh}{limit_zh} \2{unit_zh}”",
     )
+    for unit, unit_zh in ((" points", " 个百分点"), ("", ""))
     for limit, limit_zh in (
         ("at least", "至少"),
         ("more than", "超过"),
@@ -634,6 +636,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (
         lazy(rf"{_QUOTE} not checked one by one: judged on {_QUOTE} as the runs record it"),
         r"\1 未逐项检验：按运行记录的 \2 判断",
+    ),
+    (
+        lazy(rf"{_QUOTE} read as the whole evaluation set: the metric's one value judged"),
+        r"\1 解析为整个评估集：判断该指标的单一数值",
     ),
     (
         lazy(

@@ -82,7 +82,7 @@ def test_a_margin_below_another_system_is_a_threshold(text: str) -> None:
 def test_the_reading_quotes_the_words_and_reads_in_chinese() -> None:
     parsed = _parse("MART 的 accuracy 不低于 Baseline 减 10 个百分点")
     assert isinstance(parsed, Criterion), parsed
-    assert "'不低于 Baseline 减 10 个百分点' read as 'at most 10 个百分点 below Baseline'" in (
+    assert "'不低于 Baseline 减 10 个百分点' read as 'at most 10 points below Baseline'" in (
         parsed.notes
     )
     assert criterion_in_language(parsed, "zh").startswith("MART 对比 Baseline：accuracy")
@@ -223,3 +223,21 @@ def test_all_samples_followed_by_a_noun_is_still_a_scope(text: str, per_item: bo
     parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("覆盖率",))
     assert isinstance(parsed, Criterion), parsed
     assert bool(parsed.per_item) is per_item, parsed
+
+
+def test_the_new_readings_notes_are_in_the_plans_language() -> None:
+    """Review r36: "'所有样本' read as the whole evaluation set…" (a note only a Chinese plan
+    gets) stayed English in Chinese output, and "at most 10 个百分点 below Baseline" mixed both
+    languages in either."""
+    margin = _parse("MART 的 accuracy 不低于 Baseline 减 10 个百分点")
+    assert isinstance(margin, Criterion), margin
+    assert [in_language(n, "zh") for n in margin.notes if "read as" in n] == [
+        "'不低于 Baseline 减 10 个百分点' 解析为“比 Baseline 低至多 10 个百分点”"
+    ]
+    whole = parse_criterion(
+        "MART 在所有样本上覆盖率高于 0.9", block_systems=_SYSTEMS, metrics=("覆盖率",)
+    )
+    assert isinstance(whole, Criterion), whole
+    assert (
+        in_language(whole.notes[0], "zh") == "'所有样本上' 解析为整个评估集：判断该指标的单一数值"
+    )

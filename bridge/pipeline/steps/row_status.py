@@ -231,8 +231,9 @@ def requested_events(
 
 def unlaunched_word(run: RunView, row: RunSpec | None, tracker_file: str) -> list[ev.Event]:
     """
-    What the tracker ``row`` of ``run``, a run bridge cancelled before it ever launched (its
-    milestone held by a failed must-run run), says of the researcher's own: the events that
+    What the tracker ``row`` of ``run``, a run cancelled before it ever launched (by bridge,
+    its milestone held by a failed must-run run, or by a person's ``bridge cancel``), says of
+    the researcher's own: the events that
     take it there (back to pending, then out of scope or done before bridge), or none when the
     row says the CANCELLED bridge wrote there, is to run or running, or is not a row of the
     researcher's tracker ``tracker_file``. Such a run never ran under bridge, so a ``NOT RUN —

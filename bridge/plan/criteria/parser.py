@@ -2001,7 +2001,10 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
             or (worded_said and f"{worded_said} {offset['num']}")
             or f"{offset['cmp']} {ref_name}{again} {offset['sign']} {offset['num']}"
         )
-        notes.append(f"{said!r} read as '{words[0]} {offset['num']} {words[1]} {ref_name}'")
+        # The reading in bridge's words ("10 points"), the plan's own in the quote before it:
+        # "at most 10 个百分点 below B" mixed both (review r36).
+        read_num = re.sub(r"\s*个?百分点", " points", offset["num"]).strip()
+        notes.append(f"{said!r} read as '{words[0]} {read_num} {words[1]} {ref_name}'")
         norm = f"{norm[: offset.start()]} {said_as} {norm[offset.end() :]}"
 
     if NEGATED_RELATION.search(norm) or _NON_INFERIORITY.search(norm):
