@@ -207,7 +207,10 @@ def test_027s_b3_clause_on_a_blocked_system_says_it_waits(tmp_path: Path) -> Non
         elif line.startswith(("| R-C2 ", "| R-C4 ")):
             lines[n] = line.replace("| BLOCKED_BY_M2 |", "| TODO |")
     tracker.write_text("\n".join(lines), encoding="utf-8")
-    (project / "fake.py").write_text(_FAKE, encoding="utf-8")
+    # The runs record the metric clause 1 names (its FK p95), so what it lacks is A3's runs.
+    fake = _FAKE.replace('{"ENS": 0.31,', '{"ENS": 0.31, "fk_p95": 0.5,')
+    assert fake != _FAKE
+    (project / "fake.py").write_text(fake, encoding="utf-8")
     (project / "bridge.toml").write_text(
         '[run]\ncommand = ["python3", "fake.py", "{output_dir}", "{seed}"]\n'
         'args = { seed = "0" }\n\n[metrics]\nprimary = "ENS"\n',
