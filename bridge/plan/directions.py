@@ -219,7 +219,6 @@ _NOT_A_COST_WORDS = (
 _NOT_A_COST = frozenset(_NOT_A_COST_WORDS.split())
 # "standard error", "type I error", "sampling error": a statistic's error, no metric's.
 _NOT_A_METRIC_ERROR = frozenset({"standard", "std", "sampling", "type", "i", "ii"})
-_ENDS_WHAT = lazy(r"^(?:of|in|on|at|to|for|by|with|from|and|or|than|vs|is|are|was|were)$", re.I)
 
 
 def _cost_statements(text: str) -> Iterator[SaidDirection]:
@@ -234,32 +233,19 @@ def _cost_statements(text: str) -> Iterator[SaidDirection]:
         noun = _COST_NOUNS.get(written) or next(
             w for w in _COST_WORDS if written.lower()[:4] == w[:4]
         )
+        # The name is the run of words right before the noun.
         words = match["what"].split()
-        before = match.start("what") < match.start("en" if match["en"] else "zh")
-        if before:
-            # The name is the run of words right before the noun.
-            run = len(words)
-            while run > 0 and words[run - 1].casefold() not in _NOT_A_COST:
-                run -= 1
-            if run and words[run - 1].casefold() in _NOT_A_METRIC_ERROR:
-                continue
-            words = words[run:]
-        else:
-            # After it, the name runs to a word that joins another phrase.
-            said_before = text[max(0, match.start() - 12) : match.start()].split()
-            if said_before and said_before[-1].casefold() in _NOT_A_METRIC_ERROR:
-                continue
-            cut = next((i for i, w in enumerate(words) if _ENDS_WHAT.match(w)), len(words))
-            words = words[:cut]
+        run = len(words)
+        while run > 0 and words[run - 1].casefold() not in _NOT_A_COST:
+            run -= 1
+        if run and words[run - 1].casefold() in _NOT_A_METRIC_ERROR:
+            continue
+        words = words[run:]
         if not words or _WORD.search(" ".join(words)):
             continue
         names: list[str] = []
         for variant in _slash_variants(words):
-            runs = (
-                (variant[i:] for i in range(len(variant)))
-                if before
-                else (variant[: i + 1] for i in range(len(variant)))
-            )
+            runs = (variant[i:] for i in range(len(variant)))
             names += [" ".join(r) for r in runs]
         kept = tuple(
             dict.fromkeys(
@@ -269,9 +255,7 @@ def _cost_statements(text: str) -> Iterator[SaidDirection]:
             )
         )
         if kept:
-            at = text.find(words[0], match.start()) if before else match.start()
-            end = match.end() if before else text.find(words[-1], match.start("what"))
-            end += 0 if before else len(words[-1])
+            at, end = text.find(words[0], match.start()), match.end()
             quote = " ".join(text[at:end].replace("`", "").split())
             yield SaidDirection(lower=True, quote=quote, names=kept)
 
