@@ -47,7 +47,8 @@ def test_a_failed_before_bridge_row_given_a_command_is_retried_with_it(
     argv = ["--project", str(project)]
     assert main(["run", "--plain", *argv]) == 1  # five must-run rows failed before bridge
     first = capsys.readouterr().out
-    assert "要在 bridge 下运行，请为每个运行在 bridge.toml 中写 [[runs]] 条目并给出 command" in first
+    said = "要在 bridge 下运行，请为每个运行在 bridge.toml 中写 [[runs]] 条目并给出 command"
+    assert said in first, first
 
     # As the next step says: a [[runs]] entry with a command for the row.
     g1 = json.dumps([sys.executable, str(project / "fake.py"), "--g1", "--out", "{output_dir}"])
