@@ -105,3 +105,15 @@ def test_a_status_not_taken_beside_a_new_column_is_said_as_such(tmp_path: Path) 
         if line.startswith("| Run ID |")
     )
     assert header.endswith("| 复核 |"), header
+
+
+def test_the_no_milestone_reason_ends_as_a_chinese_sentence(tmp_path: Path) -> None:
+    """018's results said «…（按运行或按实验块）都没有指明.», an ASCII full stop after Chinese text
+    (trial t16)."""
+    project = _project(tmp_path)
+    _run(project)
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert (
+        "这些运行的里程碑无法确定：它们的行和里程碑的 Runs 单元格（按运行或按实验块）都没有指明。\n"
+    ) in results, results
+    assert "都没有指明." not in results
