@@ -367,9 +367,11 @@ def _nothing_to_retry_zh(
     the sanity runs that exited 0 but failed the check, the runs held by rows the tracker says
     failed before bridge, and what those rows need.
     """
-    where = (
-        f"（{'、'.join(_milestone_shown(m, True) for m in milestones)} 中）" if milestones else ""
-    )
+    # The runs of no milestone by words, not by their bar's bracketed name: "（（无里程碑） 中）"
+    # doubled the brackets (trial t16 on 018).
+    names = [m or "无里程碑的运行" for m in milestones]
+    space = " " if milestones and milestones[-1] else ""  # "M2 中", "无里程碑的运行中"
+    where = f"（{'、'.join(names)}{space}中）" if names else ""
     said = f"没有可重试的运行{where}：没有在 bridge 下未成功结束的运行"
     if checked and not force:
         said += (

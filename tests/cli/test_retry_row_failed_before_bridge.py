@@ -79,3 +79,5 @@ def test_a_failed_before_bridge_row_given_a_command_is_retried_with_it(
     rest = " ".join(f"JPH-G1-BRIDGE-00{i}" for i in range(2, 6))
     assert f"`bridge retry {rest}` 在 bridge 下运行它们" in refused, refused
     assert "在此没有命令" not in refused, refused
+    # The runs of no milestone named in words, not "（（无里程碑） 中）".
+    assert "没有可重试的运行（无里程碑的运行中）：" in refused, refused
