@@ -849,7 +849,7 @@ def kept_copies(
             file = original.relative_to(root).as_posix()
             key = "kept_before_bridge" if kept["kind"] == "before-bridge" else "kept_edited"
             if key == "kept_edited" and not _has_marker(original):
-                # A file bridge writes whole (EXPERIMENT_RESULTS.md, MANIFEST.md) has no marker
+                # A file bridge writes whole (EXPERIMENT_RESULTS.md, the code review) has no marker
                 # to write notes above: "write your notes above the marker" could not be
                 # followed (012's results edited, then `bridge rebuild`, trial t16).
                 key = "kept_edited_whole"
