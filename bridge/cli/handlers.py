@@ -848,6 +848,11 @@ def kept_copies(
             original = folder / f"{kept['stem']}{kept['ext']}"
             file = original.relative_to(root).as_posix()
             key = "kept_before_bridge" if kept["kind"] == "before-bridge" else "kept_edited"
+            if key == "kept_edited" and not _has_marker(original):
+                # A file bridge writes whole (EXPERIMENT_RESULTS.md, the code review) has no marker
+                # to write notes above: "write your notes above the marker" could not be
+                # followed (012's results edited, then `bridge rebuild`, trial t16).
+                key = "kept_edited_whole"
             if (
                 key == "kept_edited"
                 and read
@@ -872,6 +877,16 @@ def kept_copies(
                     language,
                 )
     return lines
+
+
+def _has_marker(path: Path) -> bool:
+    """Whether ``path`` holds bridge's marker, above which the researcher's notes are kept."""
+    from bridge.plan.plan_section import GENERATED_MARK
+
+    try:
+        return GENERATED_MARK in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True  # unread: the usual words, which name the marker
 
 
 # The copies bridge.projections.writer keeps of a researcher's file before rewriting it.

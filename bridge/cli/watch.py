@@ -241,7 +241,13 @@ def _status_line(word: str, ids: Sequence[str], zh: bool, *, in_plan: bool = Fal
     again = "" if normalise_status(word) in OUT_OF_SCOPE_STATUSES else " ".join(ids)
     one = len(ids) == 1
     if zh:
-        tail = f"；`bridge retry --force {again}` 会重新运行。" if again else "。"
+        # An out-of-scope word says why it is not taken, as in English (trial t16: 018's
+        # `NOT RUN — 本机无 GPU` on a run that succeeded read "…写回已完成的状态。" alone).
+        tail = (
+            f"；`bridge retry --force {again}` 会重新运行。"
+            if again
+            else "（已运行过的运行不会被排除在范围之外）。"
+        )
         if in_plan:
             return (
                 f"{named} 已成功，计划运行表中的 Status 现为 {word}：bridge 保留其结果"

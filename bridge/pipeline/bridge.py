@@ -469,6 +469,8 @@ class Bridge:
         if already and not (run_ids or failed or milestone or changed):
             return retries.Retried(asked=already)
         chosen = []
+        # The commands the inputs give now, which the retried runs take (code.respec below).
+        commands = {r.id: r.command for r in s.project.runs}
         if changed:
             # The settings the inputs give now, and every run marked kept as it ran (an edit
             # of its code too, recorded by the reload before this): the runs `bridge run`
@@ -478,7 +480,9 @@ class Bridge:
                 *(r.run_id for r in state.runs.values() if r.kept is not None and r.kept.changes),
             ]
             if kept:
-                chosen = retries.select(state, list(dict.fromkeys(kept)), force=True)
+                chosen = retries.select(
+                    state, list(dict.fromkeys(kept)), force=True, commands=commands
+                )
             elif not (run_ids or failed or milestone):
                 raise InputError(
                     "bridge retry --changed：没有已成功运行的设置或代码与其运行时不同（只看影响"
@@ -497,7 +501,12 @@ class Bridge:
         if run_ids or failed or milestone or not changed:
             try:
                 chosen += retries.select(
-                    state, run_ids, failed=failed, milestone=milestone, force=force
+                    state,
+                    run_ids,
+                    failed=failed,
+                    milestone=milestone,
+                    force=force,
+                    commands=commands,
                 )
             except InputError:
                 if run_ids or not (sent_back or already) or chosen:

@@ -107,11 +107,33 @@ def check_gpus(project: LoadedProject, gpu_count: Callable[[], int]) -> None:
         return
     most = max(r.gpus for r in short)
     machine = f"this machine has {have} GPU(s)" if have else "this machine has no GPU"
+    give = "none to give" if not have else "too few to give"
+    # The line that asks: the `gpus` of the runs asking most, where it is set (a [[runs]] entry,
+    # their [systems] table, else [run]); 018's `[systems."…"] gpus = 1` was said at `[run]
+    # gpus = 0` (trial t16).
+    setting = _gpus_setting(project, next(r for r in short if r.gpus == most))
     raise ConfigError(
-        f"{_ids(short)} ask for up to {most} GPU(s) (gpus = {most}) but the local backend "
-        f"has none to give: {machine}. Set gpus = 0 for a CPU run, or choose a backend with "
+        f"{_ids(short)} ask{'s' if len(short) == 1 else ''} for up to {most} GPU(s) "
+        f"(gpus = {most}) but the local backend "
+        f"has {give}: {machine}. Set gpus = 0 for a CPU run, or choose a backend with "
         "GPUs (backend = ...)",
-        setting="run.gpus",
+        setting=setting,
         file=project.config.file,
-        line=project.config.line_of("run.gpus"),
+        line=project.config.line_of(setting),
     )
+
+
+def _gpus_setting(project: LoadedProject, run: RunSpec) -> str:
+    """
+    The setting ``run``'s ``gpus`` comes from, as ``line_of`` takes it: its ``[[runs]]`` entry
+    (``runs[I].gpus``), else its ``[systems."NAME"]`` table, else ``[run]`` (``run.gpus``), the
+    order in which they override each other.
+    """
+    config = project.config
+    for index, entry in enumerate(config.runs):
+        if entry.id == run.id and entry.gpus is not None:
+            return f"runs[{index}].gpus"
+    table = run_system_table(run.system, run.block_system, config.systems)
+    if table is not None and table.gpus is not None:
+        return f"systems.{table.name}.gpus"
+    return "run.gpus"

@@ -7,7 +7,7 @@ go on).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 
@@ -112,6 +112,7 @@ def select(
     failed: bool = False,
     milestone: str | Sequence[str] = "",
     force: bool = False,
+    commands: Mapping[str, Sequence[str]] | None = None,
 ) -> list[str]:
     """
     The runs a ``bridge retry`` names, in plan order: the ids given, every run that ended
@@ -124,6 +125,12 @@ def select(
     Succeeded runs, and runs the tracker says were done before bridge otherwise, are only taken
     with ``force`` (they keep what they ran with otherwise); a run the tracker rules out of
     scope only when named.
+
+    ``commands``: each run's command as the inputs give it now, which the retry runs with; a
+    run's recorded spec can predate them (a row the tracker says failed before bridge keeps the
+    spec it was planned with until it runs: 018's JPH-G1-BRIDGE-001, given a ``[[runs]]``
+    command as the next step said, was refused as having none, trial t16). Without it, the
+    recorded spec's.
 
     Raises:
         UnknownRunError: an id or the milestone is not in the plan.
@@ -163,7 +170,7 @@ def select(
                 else f"{run_id} is an implementation task of the tracker, not an experiment run "
                 "(a [[runs]] entry with its own command makes it one)"
             )
-        elif not run.spec.command:
+        elif not (run.spec.command if commands is None else commands.get(run_id, run.spec.command)):
             # 009's R005 (NOT RUN, no command): the launch would fail with the backend's words.
             unrunnable.append(
                 f"{run_id} 没有命令（在 bridge.toml 中设置 [run] command，或为它写带 command 的 "
@@ -260,7 +267,13 @@ def select(
         # Only the rows a retry can launch as they stand are put in the command; those with no
         # command here are told what they need (018's rows: `bridge retry JPH-G1-BRIDGE-001 …`
         # was refused with "has no command").
-        runnable = [r for r in before if _can_launch(state.runs[r])]
+        # By the command the inputs give now (``commands``): 018's rows, recorded before
+        # bridge.toml had a `[run] command`, were said to have none (trial t16).
+        runnable = [
+            r
+            for r in before
+            if _can_launch(state.runs[r], None if commands is None else commands.get(r))
+        ]
         commandless = [r for r in before if r not in runnable]
         if zh:
             raise InputError(
@@ -354,9 +367,11 @@ def _nothing_to_retry_zh(
     the sanity runs that exited 0 but failed the check, the runs held by rows the tracker says
     failed before bridge, and what those rows need.
     """
-    where = (
-        f"（{'、'.join(_milestone_shown(m, True) for m in milestones)} 中）" if milestones else ""
-    )
+    # The runs of no milestone by words, not by their bar's bracketed name: "（（无里程碑） 中）"
+    # doubled the brackets (trial t16 on 018).
+    names = [m or "无里程碑的运行" for m in milestones]
+    space = " " if milestones and milestones[-1] else ""  # "M2 中", "无里程碑的运行中"
+    where = f"（{'、'.join(names)}{space}中）" if names else ""
     said = f"没有可重试的运行{where}：没有在 bridge 下未成功结束的运行"
     if checked and not force:
         said += (
@@ -406,17 +421,15 @@ def _no_command(ids: Sequence[str], *, every: bool) -> str:
     )
 
 
-def _can_launch(run: RunView) -> bool:
+def _can_launch(run: RunView, command: Sequence[str] | None = None) -> bool:
     """
     A retry of ``run`` as it stands would launch it, not be refused: it is an experiment run
-    (not a tracker task) with a command whose placeholders all have values. What a suggested
-    ``bridge retry`` may name.
+    (not a tracker task) with a command (``command``, the one the inputs give now, else the
+    recorded spec's) whose placeholders all have values. What a suggested ``bridge retry`` may
+    name.
     """
-    return (
-        not run.is_task
-        and bool(run.spec.command)
-        and not unfilled(run.spec.command, run.spec.params)
-    )
+    argv = run.spec.command if command is None else tuple(command)
+    return not run.is_task and bool(argv) and not unfilled(argv, run.spec.params)
 
 
 def _failed_sanity_check(state: PipelineState) -> list[str]:

@@ -38,11 +38,11 @@ import attrs
 from bridge.errors import ConfigError
 from bridge.lazy_patterns import lazy
 from bridge.plan.attribution import Attributor, system_table
-from bridge.plan.config import Config, ScopedRule
+from bridge.plan.config import Config, ScopedRule, SystemConfig
 from bridge.plan.model import Budget, Milestone, Plan, PlanWarning
 from bridge.plan.priority import Priority
 from bridge.plan.quantities import normalise_block_id
-from bridge.plan.runs import RunSpec, run_system_table
+from bridge.plan.runs import RunSpec, match_system, run_system_table
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.tracker import seed_row
 
@@ -114,32 +114,10 @@ def _unknown_systems(
                     line=config.line_of(f"systems.{key}"),
                 )
             continue
-        contains = [n for n in known if _fold(key) in _fold(n) or _fold(n) in _fold(key)]
-        hint = did_you_mean(key, known, most=3, fallback=contains)
-        listed = f"{', '.join(repr(n) for n in known[:10])}{', …' if len(known) > 10 else ''}"
-        compared = [
-            b.id for b in plan.blocks if any(system_table(n, {key: system}) for n in b.systems)
-        ]
-        owned = [
-            r.id
-            for r in runs
-            if r.block_system and system_table(r.block_system, {key: system}) is not None
-        ]
-        message = (
-            f'[systems."{key}"] names the block\'s system of {", ".join(owned[:6])}, which take '
-            "the table of their own system's name instead, so it configures no run: set what it "
-            "sets in that table"
-            if owned
-            else f'[systems."{key}"] names a compared system of {", ".join(compared)} that no run '
-            "stands for, so it would configure no run: a table configures the runs whose "
-            "system it names, as the tracker writes it or as `bridge plan` shows it beside "
-            f"the run{hint} (systems of runs: {listed})"
-            if known and compared
-            else f'[systems."{key}"] names no system of the plan or tracker{hint} (systems: '
-            f"{listed})"
-            if known
-            else _no_systems_at_all(key, runs)
-        )
+        if (twin := _twin_table(config, key, system, known, runs)) is not None:
+            message = twin
+        else:
+            message = _unused_table(config, key, system, known, runs, plan)
         line = config.line_of(f"systems.{key}")
         if config.ablations:  # the table may be meant for the ablation planner's proposals
             warnings.append(
@@ -148,6 +126,90 @@ def _unknown_systems(
             continue
         raise ConfigError(message, setting=f"systems.{key}", file=config.file, line=line)
     return warnings
+
+
+def _twin_table(
+    config: Config, key: str, system: SystemConfig, known: Sequence[str], runs: Sequence[RunSpec]
+) -> str | None:
+    """
+    Why the unused table ``key`` configures no run when another table names the same system
+    (as written, or with other case or punctuation: 012's `[systems."bounded DTU weighted macro
+    head"]` beside `[systems."bounded DTU-weighted macro head"]`, 018's `"Harness only"` beside
+    `"Harness-only"`): a run takes one table, the other's, so the two are to be merged. Before,
+    it read "names no system …; did you mean 'bounded DTU-weighted macro head'", the very
+    system it names, or "names the block's system of JPH-B2-HO-S0" (trial t16). None when no
+    other table takes a system ``key`` names.
+    """
+    for name in known:
+        if system_table(name, {key: system}) is None:
+            continue
+        other = match_system(name, config.systems)
+        if other is None or other is system:
+            continue
+        ids = [
+            r.id
+            for r in runs
+            if run_system_table(r.system, r.block_system, config.systems) is other
+            and name in (r.system, r.block_system)
+        ]
+        at = config.line_of(f"systems.{other.name}")
+        where = f" ({config.file or 'bridge.toml'}:{at})" if at else ""
+        of = f" ({', '.join(ids[:6])}{', …' if len(ids) > 6 else ''})" if ids else ""
+        return (
+            f'[systems."{key}"] and [systems."{other.name}"]{where} both name the system '
+            f'{name!r}{of}, and a run takes one table only, [systems."{other.name}"]: merge '
+            f'what [systems."{key}"] sets into that table'
+        )
+    return None
+
+
+def _unused_table(
+    config: Config,
+    key: str,
+    system: SystemConfig,
+    known: Sequence[str],
+    runs: Sequence[RunSpec],
+    plan: Plan,
+) -> str:
+    """Why the table ``key``, which no run takes and no other table shadows, configures none."""
+    contains = [n for n in known if _fold(key) in _fold(n) or _fold(n) in _fold(key)]
+    hint = did_you_mean(key, known, most=3, fallback=contains)
+    listed = f"{', '.join(repr(n) for n in known[:10])}{', …' if len(known) > 10 else ''}"
+    compared = [b.id for b in plan.blocks if any(system_table(n, {key: system}) for n in b.systems)]
+    owned = [
+        r
+        for r in runs
+        if r.block_system and system_table(r.block_system, {key: system}) is not None
+    ]
+    if owned:
+        # The table each of those runs takes, named: "that table" alone left the researcher to
+        # find it (012's "variant 3", an alias of R005's own table, trial t16).
+        taken = sorted(
+            {
+                f'[systems."{table.name}"]'
+                for r in owned
+                if (table := run_system_table(r.system, r.block_system, config.systems))
+            }
+        )
+        ids = ", ".join(r.id for r in owned[:6])
+        one = len(owned) == 1
+        tables = ", ".join(taken)  # never empty: a run with no own table would take this one
+        return (
+            f'[systems."{key}"] names the block\'s system of {ids}, which '
+            f"take{'s' if one else ''} the table of {'its' if one else 'their'} own system's "
+            f"name instead ({tables}), so it configures no run: set what it sets in "
+            f"{'that table' if len(taken) == 1 else 'those tables'}"
+        )
+    if known and compared:
+        return (
+            f'[systems."{key}"] names a compared system of {", ".join(compared)} that no run '
+            "stands for, so it would configure no run: a table configures the runs whose "
+            "system it names, as the tracker writes it or as `bridge plan` shows it beside "
+            f"the run{hint} (systems of runs: {listed})"
+        )
+    if known:
+        return f'[systems."{key}"] names no system of the plan or tracker{hint} (systems: {listed})'
+    return _no_systems_at_all(key, runs)
 
 
 def _dead_aliases(plan: Plan, config: Config) -> list[PlanWarning]:

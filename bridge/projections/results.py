@@ -1263,7 +1263,8 @@ def render(state: PipelineState, language: str = "en") -> str:
             # Why no milestone can be told for them (033's plan has none: all 25 runs here,
             # E5's seeds among them, with no word why).
             why = "no_milestone_none" if not planned else "no_milestone_unnamed"
-            lines.extend([f"{_t('no_milestone_why', language)}{t(why, language)}.", ""])
+            stop = "。" if language == "zh" else "."  # a Chinese sentence ends with its own stop
+            lines.extend([f"{_t('no_milestone_why', language)}{t(why, language)}{stop}", ""])
         if info.sanity:
             lines.extend([f"**{_t('sanity_' + sanity_check(state, milestone), language)}**", ""])
         if info.gate:

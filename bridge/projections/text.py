@@ -502,6 +502,12 @@ _WORDS: dict[str, tuple[str, str]] = {
         "已把你对 {file} 的修改保存为 {copy}：bridge 根据日志写这个文件（标记以下的部分）；"
         "请把你的笔记写在标记之上",
     ),
+    "kept_edited_whole": (
+        "kept your edit of {file} in {copy}: bridge writes all of that file from its log, so "
+        "edits there are only in that copy; keep notes in a file of your own or in the plan",
+        "已把你对 {file} 的修改保存为 {copy}：这个文件整个由 bridge 根据日志写出，在其中的修改只在"
+        "该副本中；请把笔记写在你自己的文件或计划中",
+    ),
     "status_below_marker": (
         "{file}: {run}'s Status «{status}», written in bridge's run table below the marker, is "
         "not read (bridge writes that table from its log): {where}",

@@ -253,21 +253,45 @@ def _cells_carried(line: str, ours: Mapping[str, str], now: Mapping[str, str]) -
     Whether the row ``line`` of the researcher's file, a row bridge wrote last as ``ours`` has
     it (by run id), is written next (``now``, bridge's labelled parts left out) with every cell
     they changed as they wrote it: the cells they left as bridge wrote them are bridge's to
-    rewrite (its Status as the run moves on). Rows of another shape are not compared.
+    rewrite (its Status as the run moves on). A row they gave a column more or less is
+    compared cell by cell where :func:`_aligned` places bridge's cells; one bridge writes next
+    with another number of cells is not compared.
     """
     run_id = _row_id(line)
     if run_id not in ours or run_id not in now:
         return False
     theirs = [cell.strip() for cell in _theirs_only(line).split("|")]
-    was = [cell.strip() for cell in _theirs_only(ours[run_id]).split("|")]
+    was = _aligned([cell.strip() for cell in _theirs_only(ours[run_id]).split("|")], theirs)
     will = [cell.strip() for cell in now[run_id].split("|")]
-    if not len(theirs) == len(was) == len(will):
+    if len(theirs) != len(will):
         return False
     return all(
         cell == next_cell
         for cell, old, next_cell in zip(theirs, was, will, strict=True)
         if cell != old
     )
+
+
+def _aligned(was: Sequence[str], theirs: Sequence[str]) -> list[str | None]:
+    """
+    The cells of bridge's last write of a row (``was``) put in the places of the researcher's
+    cells of it (``theirs``), so each cell of theirs is compared with the one it was: the same
+    list when they have as many cells; where they added or removed a column (018: a `复核` note
+    column added beside a Status set to TODO, trial t16), the cells of runs of equal cells and
+    of same-length replacements keep their place, and a cell of theirs with no counterpart (a
+    new column, or one of a stretch that changed length) is ``None``: what it was is unknown,
+    so it counts as theirs.
+    """
+    if len(was) == len(theirs):
+        return list(was)
+    import difflib
+
+    placed: list[str | None] = [None] * len(theirs)
+    matcher = difflib.SequenceMatcher(a=list(was), b=list(theirs), autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal" or (tag == "replace" and a1 - a0 == b1 - b0):
+            placed[b0:b1] = was[a0:a1]
+    return placed
 
 
 def _status_only(line: str, ours: Mapping[str, str], now: Mapping[str, str]) -> str:
@@ -281,9 +305,9 @@ def _status_only(line: str, ours: Mapping[str, str], now: Mapping[str, str]) -> 
     if run_id not in ours or run_id not in now:
         return ""
     theirs = [cell.strip() for cell in _theirs_only(line).split("|")]
-    was = [cell.strip() for cell in _theirs_only(ours[run_id]).split("|")]
+    was = _aligned([cell.strip() for cell in _theirs_only(ours[run_id]).split("|")], theirs)
     will = [cell.strip() for cell in now[run_id].split("|")]
-    if not len(theirs) == len(was) == len(will):
+    if len(theirs) != len(will):
         return ""
     lost = [
         cell

@@ -31,3 +31,50 @@ def test_gpu_refusal_counts_runs_not_implementation_tasks(tmp_path: Path) -> Non
         said
     ), said
     assert "I1" not in said
+
+
+@needs_shared
+class TestGpuRefusalLine:
+    """Trial t16 on the real project 018: a `[systems."…"]` table (or a `[[runs]]` entry) asking
+    for a GPU on a machine without one was refused at `bridge.toml:4`, `[run] gpus = 0`, not
+    at the line that asks."""
+
+    BASE = '[run]\ncommand = "python3 -V"\ngpus = 0\n'
+
+    def _refusal(self, tmp_path: Path, extra: str, have: int = 0) -> ConfigError:
+        import shutil
+
+        from tests.conftest import SHARED
+
+        project = tmp_path / "p018"
+        shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
+        (project / "bridge.toml").write_text(self.BASE + extra, encoding="utf-8")
+        loaded = load_project(project)
+        with pytest.raises(ConfigError) as caught:
+            local_checks.check_gpus(loaded, lambda: have)
+        return caught.value
+
+    def test_a_systems_table_is_named_at_its_own_line(self, tmp_path: Path) -> None:
+        error = self._refusal(tmp_path, '[systems."joint"]\ngpus = 1\n')
+        assert error.setting == "systems.joint.gpus"
+        assert error.line == 5, error
+        assert "JPH-B2-JT-S0 asks for up to 1 GPU(s) (gpus = 1)" in str(error), error
+        assert "has none to give: this machine has no GPU" in str(error)
+
+    def test_a_runs_entry_is_named_at_its_own_line(self, tmp_path: Path) -> None:
+        extra = '[systems."joint"]\ngpus = 1\n[[runs]]\nid = "JPH-B2-FX-S0"\ngpus = 2\n'
+        error = self._refusal(tmp_path, extra, have=1)
+        assert error.setting == "runs[0].gpus"
+        assert error.line == 8, error
+        # One GPU here: "too few", not "none", and the run asking most is the one named.
+        assert "JPH-B2-FX-S0 asks for up to 2 GPU(s) (gpus = 2) but the local backend has too " in (
+            str(error)
+        ), error
+        assert "this machine has 1 GPU(s)" in str(error)
+
+    def test_run_gpus_stays_the_line_when_nothing_else_sets_it(self, tmp_path: Path) -> None:
+        project_toml = '[run]\ncommand = "python3 -V"\ngpus = 1\n'
+        self.BASE = project_toml
+        error = self._refusal(tmp_path, "")
+        assert error.setting == "run.gpus"
+        assert error.line == 3

@@ -58,8 +58,14 @@ class TestSystemAsShown:
         (root / "bridge.toml").write_text(
             BASE + own + f'[systems."{SHOWN}"]\ncommand = "python3 block.py"\n', encoding="utf-8"
         )
-        with pytest.raises(ConfigError, match="names the block's system of R005, which take"):
+        with pytest.raises(ConfigError) as caught:
             load_project(root)
+        # The table R005 takes is named, and the verb agrees with one run (trial t16).
+        assert (
+            "names the block's system of R005, which takes the table of its own system's name "
+            'instead ([systems."DepthFiLM r=102"]), so it configures no run: set what it sets '
+            "in that table"
+        ) in str(caught.value)
 
     def test_a_compared_system_no_run_stands_for_is_refused(self, tmp_path: Path) -> None:
         """B2 lists "E3: DepthGate (from Block 1)", a system no run of B2 stands for (R004 is
@@ -71,6 +77,80 @@ class TestSystemAsShown:
         assert "names a compared system of B2 that no run stands for" in message
         assert "did you mean 'DepthGate r=102'" in message
         assert caught.value.setting == "systems.E3: DepthGate (from Block 1)"
+
+
+@needs_shared
+class TestTwoTablesForOneSystem:
+    """Trial t16: a second table for a system that already has one, spelled with other case or
+    punctuation, was refused as naming no system, "did you mean" the very system it names
+    (012), or as naming "the block's system" of the run whose own system it names (018)."""
+
+    def test_012_a_second_spelling_is_refused_naming_the_table_that_wins(
+        self, tmp_path: Path
+    ) -> None:
+        root = as_project("012", tmp_path)
+        winner = '[systems."bounded DTU-weighted macro head"]\naliases = ["variant 3"]\n'
+        (root / "bridge.toml").write_text(
+            BASE + winner + '[systems."bounded DTU weighted macro head"]\ngpus = 0\n',
+            encoding="utf-8",
+        )
+        lines = (root / "bridge.toml").read_text(encoding="utf-8").splitlines()
+        first = lines.index('[systems."bounded DTU-weighted macro head"]') + 1
+        with pytest.raises(ConfigError) as caught:
+            load_project(root)
+        message = str(caught.value)
+        assert (
+            '[systems."bounded DTU weighted macro head"] and [systems."bounded DTU-weighted '
+            f"macro head\"] (bridge.toml:{first}) both name the system 'bounded DTU-weighted "
+            "macro head' (R005), and a run takes one table only, [systems.\"bounded DTU-weighted "
+            'macro head"]: merge what [systems."bounded DTU weighted macro head"] sets into that '
+            "table"
+        ) in message, message
+        assert "names no system" not in message
+        assert caught.value.setting == "systems.bounded DTU weighted macro head"
+        assert caught.value.line == first + 2
+
+    def test_018_the_tracker_spelling_beside_another_is_refused_as_a_twin(
+        self, tmp_path: Path
+    ) -> None:
+        import shutil
+
+        from tests.conftest import SHARED
+
+        root = tmp_path / "p018"
+        shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", root)
+        (root / "bridge.toml").write_text(
+            BASE
+            + '[systems."Harness only"]\ncommand = "python3 job.py {run_id} --harness-lr 0.1"\n'
+            + '[systems."Harness-only"]\ngpus = 0\n',
+            encoding="utf-8",
+        )
+        with pytest.raises(ConfigError) as caught:
+            load_project(root)
+        message = str(caught.value)
+        assert (
+            "both name the system 'Harness-only' (JPH-B2-HO-S0), and a run takes one table "
+            'only, [systems."Harness-only"]: merge what [systems."Harness only"] sets into '
+            "that table"
+        ) in message, message
+        assert "block's system" not in message
+
+    def test_012_an_alias_table_names_the_table_its_run_takes(self, tmp_path: Path) -> None:
+        """`[systems."variant 3"]` beside the table whose alias "variant 3" is: R005 takes
+        that table, named."""
+        root = as_project("012", tmp_path)
+        (root / "bridge.toml").write_text(
+            BASE
+            + '[systems."bounded DTU-weighted macro head"]\naliases = ["variant 3"]\n'
+            + '[systems."variant 3"]\ngpus = 0\n',
+            encoding="utf-8",
+        )
+        with pytest.raises(ConfigError) as caught:
+            load_project(root)
+        assert (
+            '[systems."variant 3"] names the block\'s system of R005, which takes the table of '
+            'its own system\'s name instead ([systems."bounded DTU-weighted macro head"])'
+        ) in str(caught.value)
 
 
 @needs_shared

@@ -1,0 +1,119 @@
+"""
+A tracker edit that sets a Status bridge does not take on rows it ran AND adds a column (a note
+column beside the Status) is said as the Status not taken, everything else carried (trial t16
+on the real project 018: TODO on JPH-B2-PO-S0, `NOT RUN — 本机无 GPU` on JPH-B2-FX-S0 and a new
+`复核` column read «…写在那里的文字只在该副本中（请把笔记写在标记之上）», though nothing was written
+below the marker and the new column, `已看` included, was in the tracker: the cells of rows
+were compared only when the row had as many cells as bridge's last write).
+Real `bridge` processes, real runs of a small script.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from tests.cli.conftest import bridge_cli
+from tests.conftest import SHARED, needs_shared
+
+pytestmark = needs_shared
+
+# Writes the numbers every B2 arm's run of 018 reads, whatever its system.
+FAKE = """\
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[sys.argv.index("--out") + 1])
+out.mkdir(parents=True, exist_ok=True)
+(out / "metrics.json").write_text(json.dumps({"task_success": 0.5, "invalid_rate": 0.02}))
+"""
+
+
+def _project(tmp_path: Path) -> Path:
+    project = tmp_path / "p018"
+    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
+    (project / "fake.py").write_text(FAKE, encoding="utf-8")
+    command = json.dumps(
+        [sys.executable, str(project / "fake.py"), "--seed", "{seed}", "--out", "{output_dir}"]
+    )
+    (project / "bridge.toml").write_text(
+        f"[run]\ncommand = {command}\ngpus = 0\n", encoding="utf-8"
+    )
+    return project
+
+
+def _run(project: Path) -> str:
+    done = bridge_cli("run", "--plain", "--project", str(project), timeout=300)
+    # 018's tracker says five must-run rows failed before bridge: collected, not ready (exit 1).
+    assert "阶段 COLLECTED" in done.stdout, done.stdout + done.stderr
+    return done.stdout
+
+
+def _edit(tracker: Path) -> None:
+    """The researcher's edit: a `复核` column at the ledger's end, a note in it on JT, TODO on
+    PO and NOT RUN on FX (both succeeded under bridge)."""
+    lines = []
+    for line in tracker.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("| Run ID |"):
+            line += " 复核 |"
+        elif line.startswith("|---|---|---|---:|"):
+            line += "---|"
+        elif line.startswith("| JPH-"):
+            if line.startswith("| JPH-B2-PO-S0 "):
+                assert "| passed |" in line, line
+                line = line.replace("| passed |", "| TODO |", 1)
+            if line.startswith("| JPH-B2-FX-S0 "):
+                line = line.replace("| passed |", "| NOT RUN — 本机无 GPU |", 1)
+            line += " 已看 |" if line.startswith("| JPH-B2-JT-S0 ") else "  |"
+        lines.append(line)
+    tracker.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a_status_not_taken_beside_a_new_column_is_said_as_such(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    _run(project)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    _edit(tracker)
+
+    said = _run(project)
+
+    # Each Status not taken is said, with why: the run has run (NOT RUN's why in Chinese too,
+    # as the English line gives it).
+    assert "JPH-B2-PO-S0 已成功，追踪表的 Status 被改为 TODO" in said, said
+    assert (
+        "JPH-B2-FX-S0 已成功，追踪表的 Status 被改为 NOT RUN — 本机无 GPU：bridge 保留其结果并写回"
+        "已完成的状态（已运行过的运行不会被排除在范围之外）。"
+    ) in said, said
+    # The copy is said to be kept for those Status cells only, not for text lost.
+    assert (
+        "已读取你对 refine-logs/EXPERIMENT_TRACKER.md 的修改：你在 JPH-B2-FX-S0, JPH-B2-PO-S0 上"
+        "写的 Status 没有被采用（原因见上文），bridge 在那里写回了它自己的状态；你留下的原文保存在 "
+        "refine-logs/EXPERIMENT_TRACKER.edited.md，你写的其他内容都在追踪表中"
+    ) in said, said
+    assert "写在那里的文字只在该副本中" not in said, said
+    # And so it is: the new column and its note are in the tracker, bridge's Status back.
+    rows = {
+        line.split(" | ")[0]: line
+        for line in tracker.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| JPH-B2-")
+    }
+    assert rows["| JPH-B2-JT-S0"].endswith("| 已看 |"), rows
+    assert "| passed |" in rows["| JPH-B2-PO-S0"] and "| TODO |" not in rows["| JPH-B2-PO-S0"]
+    header = next(
+        line
+        for line in tracker.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| Run ID |")
+    )
+    assert header.endswith("| 复核 |"), header
+
+
+def test_the_no_milestone_reason_ends_as_a_chinese_sentence(tmp_path: Path) -> None:
+    """018's results said «…（按运行或按实验块）都没有指明.», an ASCII full stop after Chinese text
+    (trial t16)."""
+    project = _project(tmp_path)
+    _run(project)
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert (
+        "这些运行的里程碑无法确定：它们的行和里程碑的 Runs 单元格（按运行或按实验块）都没有指明。\n"
+    ) in results, results
+    assert "都没有指明." not in results
