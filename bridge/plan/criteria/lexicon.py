@@ -378,7 +378,8 @@ SYSTEM_RELATION = lazy(
 NAMED_REFERENCE = lazy(
     r"\b(?P<verb>vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to|beats?|outperforms?|"
     r"surpass(?:es)?)\s+(?:the\s+)?"
-    r"(?P<word>[^\s,;:.()⟨⟩]+)"
+    # A dot inside a name is the name's ("beats ckpt_0.5", "vs v1.2"); one before a space ends it.
+    r"(?P<word>(?:[^\s,;:.()⟨⟩]|\.(?=\w))+)"
 )
 NEGATED_RELATION = lazy(
     r"(不低于|不高于|不差于|不劣于|\bnot\s+(lower|higher|worse|better)\s+than|"

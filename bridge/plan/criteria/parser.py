@@ -312,6 +312,29 @@ def _unknown_reference_reason(rest: str, text: str, systems: Sequence[str]) -> s
     )
 
 
+# A name after a reference word with a digit and a dot or hyphen inside: "beats ckpt_0.5",
+# "vs v1.2", "outperforms gpt-4o". Its digits are the name's, never a threshold: "beats
+# ckpt_0.5 by 2 points" read the metric 'ckpt_0' against the block's baseline.
+_DOTTED_REFERENCE = lazy(
+    r"\b(?P<verb>vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to|beats?|"
+    r"outperforms?|surpass(?:es)?)\s+(?:the\s+)?"
+    r"(?P<name>[a-z][a-z0-9_]*(?:[.-][a-z0-9_]+)+)(?![\w-]|\.\w)"
+)
+
+
+def _dotted_references(norm: str, metrics: Sequence[str]) -> list[re.Match[str]]:
+    """
+    The names with a digit and a dot or hyphen inside that ``norm`` writes after a reference
+    word (:data:`_DOTTED_REFERENCE`), not a metric's name: a system's name, read whole.
+    """
+    known = {normalise(m) for m in metrics}
+    return [
+        m
+        for m in _DOTTED_REFERENCE.finditer(norm)
+        if re.search(r"\d", m["name"]) and m["name"] not in known
+    ]
+
+
 _REFERENCE_ENDS = lazy(
     r"\s+(?:on|in|for|by|at|with|without|across|over|under|when|while|and|or|than|vs\.?|"
     r"versus|of)\b|[,;:()⟨⟩]|\.(?:\s|$)|\s*$"
@@ -1946,6 +1969,10 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     if BEST_REFERENCE.search(norm):
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
+    dotted = _dotted_references(norm, metrics)
+    if dotted and systems:
+        # A reference no system of the block is: said whole, as any other name after "beats".
+        return unparsed(_named_reference_reason(norm[dotted[0].start() :], text, systems))
     worded = _WORDED_OFFSET.search(norm)
     if worded is not None and _WORDED_UNIT.match(norm, worded.end()) is None:
         worded = None
@@ -2170,7 +2197,7 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     # Thresholds: every number must be claimed by a comparator, else we do not understand it.
     thresholds: list[_Threshold] = []
     inverted = False
-    names_at = _code_names(clause, norm)
+    names_at = _code_names(clause, norm) + [m.span("name") for m in _dotted_references(norm, ())]
     numbers = [
         m for m in THRESHOLD.finditer(norm) if not any(a <= m.start("num") < b for a, b in names_at)
     ]
