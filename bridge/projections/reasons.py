@@ -1132,6 +1132,15 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"（在 '\1' 之后）不是该实验块的系统（\2）：请写明其中之一，或将它加入该实验块的对比系统",
     ),
+    # A model's name with digits that is no system of the block ("gpt-4o accuracy > 0.8").
+    (lazy(r"^names $"), "提到 "),
+    (
+        lazy(
+            r"^, which is not a system of the block \((.+?)\): name one of them, or add it to "
+            r"the block's Compared systems"
+        ),
+        r"，它不是该实验块的系统（\1）：请写明其中之一，或将它加入该实验块的对比系统",
+    ),
     (lazy(r"; … \((\d+) in all\)"), r"；…（共 \1 个）"),
     (
         lazy(r"no values of (.+?), which the criterion compares: runs not succeeded: "),

@@ -312,14 +312,20 @@ def _unknown_reference_reason(rest: str, text: str, systems: Sequence[str]) -> s
     )
 
 
-# A name after a reference word with a digit and a dot or hyphen inside: "beats ckpt_0.5",
-# "vs v1.2", "outperforms gpt-4o". Its digits are the name's, never a threshold: "beats
-# ckpt_0.5 by 2 points" read the metric 'ckpt_0' against the block's baseline.
+# A name after a reference word or a comparator with a digit and a dot or hyphen inside:
+# "beats ckpt_0.5", "vs v1.2", "accuracy > gpt-4o". Its digits are the name's, never a
+# threshold: "beats ckpt_0.5 by 2 points" read the metric 'ckpt_0' against the block's baseline,
+# "> gpt-4o" was "a number without a comparison: '4'".
 _DOTTED_REFERENCE = lazy(
-    r"\b(?P<verb>vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to|beats?|"
-    r"outperforms?|surpass(?:es)?)\s+(?:the\s+)?"
+    r"(?:\b(?P<verb>vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to|beats?|"
+    r"outperforms?|surpass(?:es)?)\s+(?:the\s+)?|(?P<cmp>[<>≥≤])\s*)"
     r"(?P<name>[a-z][a-z0-9_]*(?:[.-][a-z0-9_]+)+)(?![\w-]|\.\w)"
 )
+
+
+# A model's name anywhere in a clause: letters, a hyphen, a version, then more of the name
+# ("gpt-4o", "gpt-3.5-turbo", "llama-3-8b"); not "top-1" or "bleu-4", whose digits end them.
+_MODEL_NAME = lazy(r"(?<![\w.-])[a-z]+-\d+(?:\.\d+)?(?:[a-z]|-[a-z0-9])[\w.-]*(?<!\.)")
 
 
 def _dotted_references(norm: str, metrics: Sequence[str]) -> list[re.Match[str]]:
@@ -1970,9 +1976,26 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
     dotted = _dotted_references(norm, metrics)
+    known_metrics = {normalise(m) for m in metrics}
     if dotted and systems:
         # A reference no system of the block is: said whole, as any other name after "beats".
-        return unparsed(_named_reference_reason(norm[dotted[0].start() :], text, systems))
+        first = dotted[0]
+        if first["cmp"] is None:
+            return unparsed(_named_reference_reason(norm[first.start() :], text, systems))
+        return unparsed(
+            f"the reference «{original_spelling(first['name'], text)}» after '{first['cmp']}' "
+            f"is not a system of the block ({'; '.join(systems)}): name one of them, or add it "
+            "to the block's Compared systems"
+        )
+    model = next((m for m in _MODEL_NAME.finditer(norm) if m[0] not in known_metrics), None)
+    if model is not None and systems:
+        # "gpt-4o accuracy > 0.8": its digits are the name's ("a number without a comparison:
+        # '4'" said nothing of what was wrong), and the name is no system to judge.
+        return unparsed(
+            f"names «{original_spelling(model[0], text)}», which is not a system of the block "
+            f"({'; '.join(systems)}): name one of them, or add it to the block's Compared "
+            "systems"
+        )
     worded = _WORDED_OFFSET.search(norm)
     if worded is not None and _WORDED_UNIT.match(norm, worded.end()) is None:
         worded = None
