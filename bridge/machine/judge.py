@@ -29,6 +29,7 @@ re-exports the first two, so ``bridge.machine.judge`` keeps every name.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence, Set
@@ -95,8 +96,10 @@ from bridge.plan.metric_names import (
     is_rate_metric,
     is_setting_name,
     match_metric,
+    measure_unit_of_name,
     mentioned_in,
     metric_key,
+    unit_factor,
 )
 
 __all__ = [
@@ -690,6 +693,62 @@ _TIMED = lazy(
 )
 
 
+def _in_values_unit(
+    criterion: Criterion,
+    metric: str,
+    context: ClauseContext,
+    subject: str,
+    seeds: int,
+    readings: list[str],
+) -> Criterion:
+    """
+    ``criterion`` with its threshold in the unit its metric's values are in, as the metric's
+    name says it ("latency_ms", "wall time (s)"; the plan's name or the one the runs record):
+    "< 5 ms" of ``latency_s`` is "< 0.005". Raises :class:`Inconclusive` where no name says a
+    unit, or one that no fixed factor turns the threshold's into: 5 ms was compared with
+    values in seconds as written.
+    """
+    assert criterion.unit is not None  # the caller checks
+    names = [metric]
+    # No value recorded: said where the value is looked up.
+    with contextlib.suppress(Inconclusive):
+        names.append(
+            find_aggregate(
+                context.aggregates,
+                subject,
+                metric,
+                context.aliases,
+                seeds,
+                untrusted=context.untrusted,
+            ).metric
+        )
+    said = f"{criterion.threshold:g} {criterion.unit}"
+    for name in names:
+        values_unit = measure_unit_of_name(name)
+        if values_unit is None:
+            continue
+        factor = unit_factor(criterion.unit, values_unit)
+        if factor is None:
+            raise Inconclusive(
+                f"the criterion's threshold is in {criterion.unit} ({said}), and {name}'s name "
+                f"says its values are in {values_unit}, which it cannot be turned into"
+            )
+        threshold = round(criterion.threshold * factor, 12)
+        readings.append(
+            f"{said} read as {threshold:g} {values_unit}, the unit {name}'s name says"
+            if factor != 1.0
+            else f"{said}: {name}'s values are in {values_unit}, as its name says"
+        )
+        return attrs.evolve(criterion, threshold=threshold, unit=values_unit)
+    named = re.sub(r"\W+", "_", metric.strip()).lower()
+    raise Inconclusive(
+        f"the criterion's threshold is in {criterion.unit} ({said}), and which unit "
+        f"{names[-1]}'s values are in is not known: record it with its unit in its name "
+        f"({named}_{criterion.unit.lower()}), or give the "
+        "threshold as the values are"
+    )
+
+
 def _timed(metric: str) -> bool:
     """Whether a metric's name says it measures time or a rate of work (latency, tokens/s)."""
     return bool(_TIMED.search(metric)) or metric_key(metric).endswith(("ms", "sec"))
@@ -1198,6 +1257,8 @@ def _evaluate_on(
             raise Inconclusive(f"{subject} would be compared with itself")
     seeds = {s: context.seeds_of(s, readings) for s in [subject, *references]}
     readings += _held_unequal(criterion.text, context, seeds, recorded_names)
+    if criterion.unit is not None:
+        criterion = _in_values_unit(criterion, metric, context, subject, seeds[subject], readings)
     interpretation = f" (read as: {'; '.join(readings)})" if readings else ""
 
     if criterion.derived is not None:

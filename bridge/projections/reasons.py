@@ -577,6 +577,32 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"“变差”按 \1 自身的优劣方向解析：至多比参照差 \2",
     ),
     (lazy(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
+    # A unit after the threshold ("latency < 5 ms") matched to the metric's name (judge's
+    # `_in_values_unit`).
+    (
+        lazy(r"(\S+ \S+) read as (\S+ \S+), the unit (.+?)'s name says"),
+        r"\1 换算为 \2（\3 的名称所示的单位）",
+    ),
+    (
+        lazy(r"(\S+ \S+): (.+?)'s values are in (\S+), as its name says"),
+        r"\1：\2 的数值以 \3 为单位（其名称所示）",
+    ),
+    (
+        lazy(
+            r"the criterion's threshold is in (\S+) \((.+?)\), and (.+?)'s name says its values "
+            r"are in (\S+), which it cannot be turned into"
+        ),
+        r"成功标准的阈值以 \1 为单位（\2），而 \3 的名称表明其数值以 \4 为单位，无法换算",
+    ),
+    (
+        lazy(
+            r"the criterion's threshold is in (\S+) \((.+?)\), and which unit (.+?)'s values are "
+            r"in is not known: record it with its unit in its name \((\S+)\), or give the "
+            r"threshold as the values are"
+        ),
+        r"成功标准的阈值以 \1 为单位（\2），而 \3 的数值单位未知：请在指标名中写明单位（\4），"
+        r"或按数值的单位给出阈值",
+    ),
     (
         lazy(r"no threshold: at least as good as the reference counts"),
         "无阈值：不差于参照即算满足",

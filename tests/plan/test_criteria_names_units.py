@@ -1,6 +1,7 @@
 """
 Criteria readings the r36 review left (session 35, h12B): a name with a dot or a hyphen after
-"beats" or a comparator read whole, a model's name with digits a name, not a number, ...
+"beats" or a comparator read whole; a model's name with digits a name, not a number; a unit
+after the threshold or a margin kept and matched to the unit the metric's name says.
 
 Each expectation was written by reading the clause, not by running the parser.
 """
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.plan.criteria import Criterion, Unparsed, parse_criterion
+from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
+from bridge.plan.criteria import Comparison, Criterion, Unparsed, parse_criterion
 from bridge.projections.reasons import in_language
 
 _SYSTEMS = ("Baseline", "Method")
@@ -81,3 +83,114 @@ def test_top_1_is_still_a_metric_name() -> None:
     parsed = parse_criterion("top-1 accuracy > 0.8", block_systems=_SYSTEMS, metrics=())
     assert isinstance(parsed, Criterion), parsed
     assert parsed.threshold == 0.8
+
+
+def _judged(text: str, metric: str, values: dict[str, float]) -> Verdict:
+    """``text`` judged on one run per system of ``values``, recording ``metric``."""
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=_METRICS)
+    aggregates = [
+        Aggregate(block="B", system=s, metric=metric, mean=v, std=None, n=1, run_ids=(f"{s}-r",))
+        for s, v in values.items()
+    ]
+    return judge_block(
+        parsed,
+        aggregates,
+        runs_status={a.run_ids[0]: "succeeded" for a in aggregates},
+        expected_seeds=1,
+        reference_system="Baseline",
+        candidate_system="Method",
+        primary_metric="latency",
+        planned_systems=_SYSTEMS,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("latency < 5 ms", "ms"),
+        ("Method latency < 2 s per task", "s"),
+        ("peak memory ≤ 40 GB", "GB"),
+        ("latency 低于 5 毫秒", "ms"),
+    ],
+)
+def test_a_unit_after_the_threshold_is_kept(text: str, unit: str) -> None:
+    # "latency < 5 ms" read "latency < 5": the unit was dropped.
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=(*_METRICS, "peak memory"))
+    assert isinstance(parsed, Criterion), parsed
+    assert parsed.unit == unit
+    assert parsed.describe().endswith(f" {unit}") or f" {unit} " in parsed.describe()
+
+
+def test_a_setting_after_the_threshold_is_no_unit() -> None:
+    parsed = parse_criterion("accuracy > 0.4 at h=144", metrics=_METRICS)
+    assert isinstance(parsed, Criterion), parsed
+    assert parsed.unit is None
+
+
+def test_a_threshold_in_ms_of_values_in_no_known_unit_is_not_judged() -> None:
+    # Values in seconds (0.004 s): compared with 5 as written, any latency under 5 s met it.
+    verdict = _judged("latency < 5 ms", "latency", {"Baseline": 0.010, "Method": 0.004})
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE
+    assert "threshold is in ms (5 ms), and which unit latency's values are in is not known" in (
+        verdict.reason
+    )
+    assert "成功标准的阈值以 ms 为单位" in in_language(verdict.reason, "zh")
+
+
+@pytest.mark.parametrize(
+    ("metric", "method", "kind"),
+    [
+        ("latency_ms", 4.0, VerdictKind.MET),
+        ("latency_ms", 6.0, VerdictKind.NOT_MET),
+        ("latency_s", 0.004, VerdictKind.MET),
+        ("latency_s", 0.006, VerdictKind.NOT_MET),
+    ],
+)
+def test_a_threshold_in_ms_is_judged_in_the_unit_the_name_says(
+    metric: str, method: float, kind: VerdictKind
+) -> None:
+    verdict = _judged("latency < 5 ms", metric, {"Baseline": 0.01, "Method": method})
+    assert verdict.verdict is kind, verdict.reason
+    if metric == "latency_s":
+        assert "5 ms read as 0.005 s, the unit latency_s's name says" in verdict.reason
+
+
+def test_a_size_in_another_unit_is_not_converted() -> None:
+    verdict = _judged("latency < 5 ms", "latency_gb", {"Baseline": 1.0, "Method": 1.0})
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE
+    assert "latency_gb's name says its values are in GB" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "comparison"),
+    [
+        ("latency ≥ Baseline − 5 ms", Comparison.LE),
+        ("Method latency ≤ Baseline − 5 ms", Comparison.GE),
+        ("latency 不低于 Baseline 减 5 毫秒", Comparison.LE),
+        ("latency 不高于 Baseline 加 5 毫秒", Comparison.LE),
+    ],
+)
+def test_a_margin_from_a_system_with_a_unit_is_read(text: str, comparison: Comparison) -> None:
+    # "≥ Baseline − 5 ms" was "a margin measured from a system" (or, with a subject, "names
+    # several systems"); «减 5 毫秒» was read as 5 with no unit.
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=_METRICS)
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.reference, parsed.comparison, parsed.threshold, parsed.unit) == (
+        "Baseline",
+        comparison,
+        5.0,
+        "ms",
+    )
+    # Read in bridge's words (ms), the plan's own in the quote.
+    assert any("' read as 'at" in note and " 5 ms " in note for note in parsed.notes), parsed.notes
+
+
+def test_a_margin_in_ms_is_judged_in_the_values_unit() -> None:
+    # 6 ms below Baseline in latency_ms: at least 5 ms below, met; in seconds the 4 ms gain
+    # of latency_s is not 5 ms; of values in no known unit, not judged.
+    text = "Method latency ≤ Baseline − 5 ms"
+    assert _judged(text, "latency_ms", {"Baseline": 10, "Method": 4}).verdict is VerdictKind.MET
+    in_s = _judged(text, "latency_s", {"Baseline": 0.010, "Method": 0.006})
+    assert in_s.verdict is VerdictKind.NOT_MET, in_s.reason
+    unknown = _judged(text, "latency", {"Baseline": 0.010, "Method": 0.004})
+    assert unknown.verdict is VerdictKind.INCONCLUSIVE, unknown.reason

@@ -251,6 +251,10 @@ class Criterion:
             ``> 0`` that the judge reads only as far as the numbers allow: not met where the
             subject does not beat the reference at all, else open (how large a gain is
             "non-trivial" is not said). ``None`` for a margin given as a number or none.
+        unit: the unit of measure the plan writes after the threshold or the margin ("latency
+            < 5 ms", "≤ B + 2 s", «5 毫秒»), by its canonical symbol (``ms``, ``s``, ``min``,
+            ``h``, ``GB``…); the judge compares only where the metric's name says the unit its
+            values are in. ``None`` when no such unit is written.
         per_item: for a threshold or a comparison that holds of each of several items, the
             scope as written ("on every question type", «每域», "beats B on every task"): the
             judge reads every value the runs record for the metric under a label
@@ -275,6 +279,7 @@ class Criterion:
     settings: tuple[Setting, ...] = ()
     margin_in_words: str | None = None
     per_item: str | None = None
+    unit: str | None = None
 
     def judged_on(self, metric: str) -> Criterion:
         """
@@ -337,6 +342,8 @@ class Criterion:
         w = wording or ENGLISH
         metric = self.metric or w.primary_metric
         unit = "%" if self.mode is Mode.RELATIVE else (" pp" if self.percent_scale else "")
+        if self.unit is not None:
+            unit = f" {self.unit}"
         limit = f"{self.comparison.value} {self.threshold:g}{unit}"
         if self.ratio is not None:
             # Which gain the factor means depends on the primary metric's direction.

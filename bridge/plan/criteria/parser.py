@@ -83,7 +83,7 @@ from bridge.plan.criteria.phrases import (
     system_terms,
     zh_scope_apart,
 )
-from bridge.plan.metric_names import is_lower_better, is_rate_metric, metric_key
+from bridge.plan.metric_names import is_lower_better, is_rate_metric, measure_unit, metric_key
 from bridge.value_methods import value_methods
 
 __all__ = ["parse_criterion"]
@@ -258,6 +258,13 @@ _UNNAMED_METRICS_REASON = (
 )
 # A unit of measure right after a threshold's number: degrees ("15°", "85 °C").
 _MEASURE_UNIT = lazy(r"⟨T⟩\s*(?:°\s*(?:[cf](?![\w-]))?|degrees?\b)")
+# A unit of time or size right after a threshold's number or a margin's ("latency < 5 ms",
+# "≤ B − 5 ms", «5 毫秒»): kept as the criterion's unit (it was dropped, and 5 ms compared with
+# values in seconds). Not a setting's name ("h=144").
+_TIME_OR_SIZE = lazy(
+    r"⟨T⟩\s*(?P<unit>(?:ms|msec|milliseconds?|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|"
+    r"[kmgt]i?b)(?![\w=-])|毫秒|秒|分钟|小时)"
+)
 # A list of things after the threshold that it holds for, each one ("< 15° for CrackerBox,
 # MustardBottle, TomatoSoupCan"): two or more names, none a system of the block.
 _ITEM_LIST = lazy(
@@ -388,7 +395,12 @@ _MARGIN_FROM = lazy(
 # "≥ ⟨SB⟩ aggregate net + 1" (the metric's words said again of the reference: ``again``).
 # «10 个百分点»: points, as "10 points" (the number alone was read as 10 of the metric's own
 # scale, which any gain of a rate meets).
-_OFFSET_NUMBER = r"(?P<num>\d+(?:\.\d+)?(?:\s*(?:%|pp|points?|pts?|ms|s)\b|%|\s*个?百分点)?)"
+# A unit of time or size after the offset is kept with it ("− 5 ms", «减 5 毫秒»): the reading
+# below keeps it as the criterion's unit.
+_OFFSET_NUMBER = (
+    r"(?P<num>\d+(?:\.\d+)?(?:\s*(?:%|pp|points?|pts?|ms|msec|milliseconds?|s|secs?|seconds?|"
+    r"mins?|minutes?|h|hrs?|hours?|[kmgt]i?b)\b|%|\s*个?百分点|\s*(?:毫秒|秒|分钟|小时))?)"
+)
 _REFERENCE_PLUS = lazy(
     r"(?P<cmp>≥|>=|>|≤|<=|<)\s*(?:the\s+)?(?:(?P<sys>⟨S[A-Z]+⟩)\s*(?:⟨B⟩)?|(?P<ref>⟨B⟩))"
     r"(?:['’]s\s+value)?\s*(?P<again>[^\d⟨⟩<>≥≤=+−–]{1,60}?)??\s*(?P<sign>[+−–-])\s*"
@@ -422,7 +434,7 @@ _WORDED_WORSE = lazy(r"不差于|不劣于|worse", re.IGNORECASE)
 # (review r36).
 _WORDED_UNIT = lazy(
     r"\d+(?:\.\d+)?\s*(?:个?百分点|percentage\s+points?\b|points?\b|pp\b|p\.p\.|"
-    r"ms\b|milliseconds?\b|seconds?\b|s\b|毫秒|秒)",
+    r"ms\b|milliseconds?\b|seconds?\b|s\b|mins?\b|minutes?\b|h\b|hours?\b|毫秒|秒|分钟|小时)",
     re.IGNORECASE,
 )
 # A comparison turned round: "B + 1 ≤ A" is "A ≥ B + 1".
@@ -1810,7 +1822,7 @@ def _in_a_system(identifier: str, systems: Sequence[str]) -> bool:
     return any(word.search(system.casefold()) for system in systems)
 
 
-def _read_clause(  # one linear decision procedure, kept in one place to read top to bottom
+def _read_clause(
     clause: str,
     text: str,
     *,
@@ -1818,6 +1830,39 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     metrics: Sequence[str],
     metric_first: bool = True,
 ) -> Criterion | Unparsed:
+    """
+    ``clause`` read as one condition (``text`` the criterion as written), with the unit of
+    time or size written after its number kept as its ``unit`` ("latency < 5 ms").
+    """
+    units: list[str] = []
+    read = _read_clause_words(
+        clause,
+        text,
+        block_systems=block_systems,
+        metrics=metrics,
+        metric_first=metric_first,
+        units=units,
+    )
+    if not units or not isinstance(read, Criterion) or read.mode is Mode.RELATIVE:
+        return read
+    if len(set(units)) > 1:
+        return Unparsed(text=text, reason=f"several units ({', '.join(dict.fromkeys(units))})")
+    return attrs.evolve(read, unit=units[0])
+
+
+def _read_clause_words(  # one linear decision procedure, kept in one place to read top to bottom
+    clause: str,
+    text: str,
+    *,
+    block_systems: Sequence[str],
+    metrics: Sequence[str],
+    metric_first: bool,
+    units: list[str],
+) -> Criterion | Unparsed:
+    """
+    :func:`_read_clause`'s reading, the units written after its numbers added to ``units``.
+    """
+
     def unparsed(reason: str) -> Unparsed:
         return Unparsed(text=text, reason=reason)
 
@@ -2054,6 +2099,9 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         # The reading in bridge's words ("10 points"), the plan's own in the quote before it:
         # "at most 10 个百分点 below B" mixed both (review r36).
         read_num = re.sub(r"\s*个?百分点", " points", offset["num"]).strip()
+        read_num = re.sub(
+            r"\s*(毫秒|秒|分钟|小时)", lambda m: f" {measure_unit(m[1])}", read_num
+        ).strip()
         notes.append(f"{said!r} read as '{words[0]} {read_num} {words[1]} {ref_name}'")
         norm = f"{norm[: offset.start()]} {said_as} {norm[offset.end() :]}"
 
@@ -2272,6 +2320,9 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     # "< 15°", "≤ 85 °C": the number's unit of measure, no words of a metric's name (033's E2
     # "std(obj_principal_yaw) < 15°" was "a threshold without a metric" for the "°" after it).
     rest = _MEASURE_UNIT.sub(" ⟨T⟩ ", rest)
+    measured_in = [measure_unit(m["unit"]) for m in _TIME_OR_SIZE.finditer(rest)]
+    units += [u for u in measured_in if u is not None]
+    rest = _TIME_OR_SIZE.sub(" ⟨T⟩ ", rest)
     if len(thresholds) > 1:
         return unparsed("several thresholds; only one condition can be checked")
     margin = (
