@@ -693,6 +693,61 @@ _TIMED = lazy(
 )
 
 
+# The evaluation set a recorded name says it is of: `test_accuracy`, `val/acc`, `acc[dev]`.
+_SET_IN_NAME = lazy(
+    r"(?:^|[\W_])(?P<set>test|testing|validation|valid|val|dev|development|train|training)"
+    r"(?:$|[\W_])",
+    re.IGNORECASE,
+)
+_SET_WORDS = {
+    "test": "test", "testing": "test", "validation": "validation", "valid": "validation",
+    "val": "validation", "dev": "dev", "development": "dev", "train": "train",
+    "training": "train",
+}  # fmt: skip
+
+
+def _set_in_name(name: str) -> str | None:
+    """The evaluation set a recorded metric's name says (``test_accuracy``: ``test``)."""
+    found = _SET_IN_NAME.search(name)
+    return _SET_WORDS[found["set"].lower()] if found else None
+
+
+def _on_evaluation_set(wanted: str, name: str, context: ClauseContext, subject: str) -> str:
+    """
+    How the value ``name`` (the subject's, found for the clause's metric) is the one of the
+    evaluation set the clause is said of (``wanted``, "on the test set"): its name says that
+    set, or it is the one value, no other name of the same metric saying a set. Raises
+    :class:`Inconclusive` where the name says another set, or other names of the metric say
+    sets and this one none: which value is that set's is not said, and none is guessed.
+    """
+    said = f"the {wanted} set"
+    own = _set_in_name(name)
+    if own == wanted:
+        return f"on {said}: {name}, as its name says"
+    if own is not None:
+        raise Inconclusive(
+            f"the criterion is on {said}, and the value found, {name}, is of the {own} set: "
+            f"record the {wanted} set's value under its own name, or name it in the criterion"
+        )
+    key = metric_key(_SET_IN_NAME.sub("_", name))
+    others = sorted(
+        {
+            a.metric
+            for a in context.aggregates
+            if a.system == subject
+            and a.metric != name
+            and _set_in_name(a.metric) is not None
+            and metric_key(_SET_IN_NAME.sub("_", a.metric)) == key
+        }
+    )
+    if others:
+        raise Inconclusive(
+            f"the criterion is on {said}, and the runs record {name} beside {', '.join(others)}: "
+            f"which is the {wanted} set's value is not said; name it in the criterion"
+        )
+    return f"on {said}: {name}, the one value the runs record, read as that set's"
+
+
 def _in_values_unit(
     criterion: Criterion,
     metric: str,
@@ -1293,6 +1348,11 @@ def _evaluate_on(
         for s in [subject, *references]
     }
     name = stats[subject].metric
+    if criterion.evaluation_set is not None:
+        # The parser's note said the set is the runs' evaluation; this says which value it is.
+        readings = [r for r in readings if not r.endswith(" read as the set the runs evaluate on")]
+        readings.append(_on_evaluation_set(criterion.evaluation_set, name, context, subject))
+        interpretation = f" (read as: {'; '.join(readings)})"
     scale = 1.0
     scale_note = ""
     guessed = False

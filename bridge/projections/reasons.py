@@ -486,6 +486,9 @@ _OFFSETS: tuple[tuple[LazyPattern, str], ...] = tuple(
     for way, way_zh in (("above", "高"), ("below", "低"))
 )
 
+# The evaluation sets a clause may be said of, in English and in Chinese.
+_SET_NAMES = (("test", "测试集"), ("validation", "验证集"), ("dev", "开发集"), ("train", "训练集"))
+
 # How a clause was read (the parser's notes and the judge's readings, after "read as:").
 _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     *_OFFSETS,
@@ -577,6 +580,37 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"“变差”按 \1 自身的优劣方向解析：至多比参照差 \2",
     ),
     (lazy(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
+    # The evaluation set a clause is said of ("on the test set"), as the parser notes it and
+    # the judge finds its value (judge's `_on_evaluation_set`).
+    (lazy(r"'([^']*)' read as the set the runs evaluate on"), r"'\1' 解析为运行评估所用的数据集"),
+    *(
+        entry
+        for en, zh in _SET_NAMES
+        for entry in (
+            (lazy(rf"on the {en} set: (.+?), as its name says"), rf"在{zh}上：\1（其名称所示）"),
+            (
+                lazy(rf"on the {en} set: (.+?), the one value the runs record, read as that set's"),
+                rf"在{zh}上：\1 是运行记录的唯一数值，视为{zh}的数值",
+            ),
+            (
+                lazy(
+                    rf"the criterion is on the {en} set, and the value found, (.+?), is of the "
+                    rf"(\w+) set: record the {en} set's value under its own name, or name it in "
+                    r"the criterion"
+                ),
+                rf"成功标准针对{zh}，而找到的数值 \1 属于 \2 集：请以单独的名称记录{zh}的数值，"
+                r"或在成功标准中写明",
+            ),
+            (
+                lazy(
+                    rf"the criterion is on the {en} set, and the runs record (.+?) beside (.+?): "
+                    rf"which is the {en} set's value is not said; name it in the criterion"
+                ),
+                rf"成功标准针对{zh}，而运行同时记录了 \1 和 \2：未说明哪个是{zh}的数值；"
+                r"请在成功标准中写明",
+            ),
+        )
+    ),
     # A unit after the threshold ("latency < 5 ms") matched to the metric's name (judge's
     # `_in_values_unit`).
     (

@@ -157,6 +157,8 @@ def _parsed(parsed: Criterion) -> dict[str, object]:
         "per_item": parsed.per_item,
         # "latency < 5 ms": the unit written after the number, matched to the metric's name.
         "unit": parsed.unit,
+        # "on the test set": the evaluation set whose value is judged.
+        "evaluation_set": parsed.evaluation_set,
         "notes": list(parsed.notes),
     }
 

@@ -194,3 +194,72 @@ def test_a_margin_in_ms_is_judged_in_the_values_unit() -> None:
     assert in_s.verdict is VerdictKind.NOT_MET, in_s.reason
     unknown = _judged(text, "latency", {"Baseline": 0.010, "Method": 0.004})
     assert unknown.verdict is VerdictKind.INCONCLUSIVE, unknown.reason
+
+
+def _judged_on(text: str, values: dict[tuple[str, str], float]) -> Verdict:
+    """``text`` judged on one run per (system, metric) of ``values``; accuracy the primary."""
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy",))
+    aggregates = [
+        Aggregate(block="B", system=s, metric=m, mean=v, std=None, n=1, run_ids=(f"{s}-{m}",))
+        for (s, m), v in values.items()
+    ]
+    return judge_block(
+        parsed,
+        aggregates,
+        runs_status={a.run_ids[0]: "succeeded" for a in aggregates},
+        expected_seeds=1,
+        reference_system="Baseline",
+        candidate_system="Method",
+        primary_metric="accuracy",
+        planned_systems=_SYSTEMS,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "accuracy > Baseline on the test set",
+        "Method accuracy > Baseline on the held-out test set.",
+        "accuracy 在测试集上 > Baseline",
+    ],
+)
+def test_a_trailing_test_set_is_the_evaluation_set(text: str) -> None:
+    # "accuracy > Baseline on the test set" was "a comparison between things that are not
+    # systems of the block"; with a subject the set was dropped without a word.
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy",))
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.reference, parsed.metric, parsed.evaluation_set) == (
+        "Baseline",
+        "accuracy",
+        "test",
+    )
+    assert parsed.describe().endswith("on the test set")
+
+
+def test_the_test_sets_value_is_judged() -> None:
+    one = _judged_on(
+        "accuracy > Baseline on the test set",
+        {("Baseline", "accuracy"): 0.5, ("Method", "accuracy"): 0.6},
+    )
+    assert one.verdict is VerdictKind.MET, one.reason
+    assert "on the test set: accuracy, the one value the runs record, read as that set's" in (
+        one.reason
+    )
+    assert "在测试集上" in in_language(one.reason, "zh")
+
+
+def test_another_sets_value_is_not_taken_for_the_test_sets() -> None:
+    # The runs record a validation accuracy beside the plain one: which is the test set's
+    # is not said, and a validation value met it where the test set's may not.
+    beside = _judged_on(
+        "accuracy > Baseline on the test set",
+        {
+            ("Baseline", "accuracy"): 0.5,
+            ("Method", "accuracy"): 0.6,
+            ("Baseline", "val_accuracy"): 0.5,
+            ("Method", "val_accuracy"): 0.6,
+        },
+    )
+    assert beside.verdict is VerdictKind.INCONCLUSIVE, beside.reason
+    assert "runs record accuracy beside val_accuracy" in beside.reason
+    assert "成功标准针对测试集" in in_language(beside.reason, "zh")

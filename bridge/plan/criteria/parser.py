@@ -1666,6 +1666,23 @@ _UNIT_BEFORE_PER = lazy(
 )
 
 
+# The evaluation set a clause is said of: "on the test set", "on the held-out validation
+# split", «在测试集上», «验证集上». The runs' evaluation, not a scope of items; dropped, it read
+# "accuracy > Baseline on the test set" as "a comparison between things that are not systems".
+_EVALUATION_SET = lazy(
+    r"\s*,?\s*\b(?:on|in|over|for)\s+(?:the\s+)?(?:held[- ]?out\s+)?"
+    r"(?P<split>test|testing|validation|val|dev|development|train|training)"
+    r"(?:\s+|-)?(?:set|split|data(?:set)?)\b"
+    r"|\s*在?\s*(?P<zh>测试集|验证集|开发集|训练集)\s*(?:上|中)"
+)
+_SPLITS = {
+    "test": "test", "testing": "test", "测试集": "test",
+    "validation": "validation", "val": "validation", "验证集": "validation",
+    "dev": "dev", "development": "dev", "开发集": "dev",
+    "train": "train", "training": "train", "训练集": "train",
+}  # fmt: skip
+
+
 # «所有样本», «全部样本上»: all the samples, the set a metric is computed over, not a scope of
 # items (what «每个数据源上» and «各任务» name).
 _ALL_SAMPLES = lazy(r"(?:所有|全部)\s*(?:的)?\s*样本\s*(?:上|中|里)?")
@@ -1835,6 +1852,7 @@ def _read_clause(
     time or size written after its number kept as its ``unit`` ("latency < 5 ms").
     """
     units: list[str] = []
+    splits: list[str] = []
     read = _read_clause_words(
         clause,
         text,
@@ -1842,8 +1860,13 @@ def _read_clause(
         metrics=metrics,
         metric_first=metric_first,
         units=units,
+        splits=splits,
     )
-    if not units or not isinstance(read, Criterion) or read.mode is Mode.RELATIVE:
+    if not isinstance(read, Criterion):
+        return read
+    if splits:
+        read = attrs.evolve(read, evaluation_set=splits[0])
+    if not units or read.mode is Mode.RELATIVE:
         return read
     if len(set(units)) > 1:
         return Unparsed(text=text, reason=f"several units ({', '.join(dict.fromkeys(units))})")
@@ -1858,9 +1881,11 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     metrics: Sequence[str],
     metric_first: bool,
     units: list[str],
+    splits: list[str],
 ) -> Criterion | Unparsed:
     """
-    :func:`_read_clause`'s reading, the units written after its numbers added to ``units``.
+    :func:`_read_clause`'s reading, the units written after its numbers added to ``units``,
+    the evaluation set it is said of ("on the test set") to ``splits``.
     """
 
     def unparsed(reason: str) -> Unparsed:
@@ -1885,6 +1910,16 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         )
         norm = norm[: positive.start()] + f" {limit} " + norm[positive.end() :]
         notes.append(f"{positive.group(0).strip()!r} read as '{limit}'")
+    evaluation = _EVALUATION_SET.search(norm)
+    if evaluation is not None and _EVALUATION_SET.search(norm, evaluation.end()) is None:
+        # "accuracy > Baseline on the test set": the set the runs evaluate on, checked by the
+        # judge against the names the runs record (a value per split is not guessed).
+        said = evaluation.group(0).strip(" ,")
+        splits.append(_SPLITS[evaluation["split"] or evaluation["zh"]])
+        notes.append(f"{original_spelling(said, clause)!r} read as the set the runs evaluate on")
+        norm = f"{norm[: evaluation.start()]} {norm[evaluation.end() :]}".strip()
+    elif evaluation is not None:
+        return unparsed("names several evaluation sets; only one condition can be checked")
     aside = _ASIDE.search(norm)
     if aside:
         notes.append(f"left out the aside {aside.group(0).strip()!r}")
