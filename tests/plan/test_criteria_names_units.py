@@ -12,6 +12,7 @@ import pytest
 
 from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
 from bridge.plan.criteria import Comparison, Criterion, Unparsed, parse_criterion
+from bridge.plan.criteria.lexicon import STATISTICS_REASON
 from bridge.projections.reasons import in_language
 
 _SYSTEMS = ("Baseline", "Method")
@@ -263,3 +264,31 @@ def test_another_sets_value_is_not_taken_for_the_test_sets() -> None:
     assert beside.verdict is VerdictKind.INCONCLUSIVE, beside.reason
     assert "runs record accuracy beside val_accuracy" in beside.reason
     assert "成功标准针对测试集" in in_language(beside.reason, "zh")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Method accuracy > Baseline, with alpha=0.05",
+        "Method accuracy > Baseline, with α = 0.01",
+        "Method accuracy > Baseline, with p < 0.05",
+        "Method accuracy > Baseline (p < 0.05)",
+    ],
+)
+def test_a_significance_level_asks_for_a_test(text: str) -> None:
+    # "…, with alpha=0.05" split off a clause "alpha = 0.05", a threshold on a metric 'alpha'
+    # left unjudged beside a plain gain: the plan asks for a test, as "(p < 0.05)" does.
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=_METRICS)
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason == STATISTICS_REASON
+
+
+@pytest.mark.parametrize("said", ["at alpha=0.5", "with alpha=1"])
+def test_a_hyperparameters_alpha_is_a_setting(said: str) -> None:
+    # "at alpha=0.5" read 0.5 as the gain's threshold: a mixup alpha is where the gain holds.
+    parsed = parse_criterion(
+        f"Method accuracy > Baseline {said}", block_systems=_SYSTEMS, metrics=_METRICS
+    )
+    assert isinstance(parsed, Criterion), parsed
+    assert parsed.threshold == 0.0
+    assert f"{said!r} read as where it holds, not a threshold" in parsed.notes
