@@ -1150,6 +1150,15 @@ _DROP_DEGREE = lazy(
     r"\b(?:slightly|slight|only|marginally|barely|less\s+than|a\s+little)\b"
     r"|略微|稍微|轻微|幅度(?:很|较)?小"
 )
+# A margin right after the drop phrase: «下降超过 5 个百分点», "lowers performance by at least 5
+# points". Read as the margin by which what the change was applied to beats the changed one
+# (read as a drop of the changed system from the block's baseline, it compared the wrong pair).
+_DROP_MARGIN = lazy(
+    r"\s*(?:by\s+)?(?P<cmp>超过|多于|大于|高于|至少|不少于|不低于|more\s+than|at\s+least|over|>=|>|≥)"
+    r"\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>个?百分点|个点|percentage\s+points?\b|points?\b|pts?\b|"
+    r"pp\b|%)?"
+)
+_DROP_AT_LEAST = ("至少", "不少于", "不低于", "at least", ">=", "≥")
 # What may follow the drop phrase and still end the clause: punctuation, and after "with" (en2)
 # the system's placeholder alone.
 _DROP_TAIL = lazy(r"[\s.,;:!?，。；：！？)）]*")
@@ -1223,6 +1232,12 @@ def _applied_to(
     return system_name(whole.group(1), others), None
 
 
+def _has_drop_margin(clause: str) -> bool:
+    """Whether ``clause`` says "performance" drops by a margin («使性能下降超过 5 个百分点»)."""
+    norm = normalise(clause)
+    return any(_DROP_MARGIN.match(norm, d.end()) for d in _PERFORMANCE_DROP.finditer(norm))
+
+
 def _performance_drop(
     clause: str, text: str, *, block_systems: Sequence[str], metrics: Sequence[str]
 ) -> Criterion | Unparsed | None:
@@ -1240,13 +1255,20 @@ def _performance_drop(
     # no negation or degree of the drop.
     norm, _ = replace_terms(normalise(clause), system_terms(systems))
     drop = _PERFORMANCE_DROP.search(norm)
-    if drop is None or _NUMBER_BEFORE.search(clause) is not None:
+    if drop is None:
+        return None
+    margin = _DROP_MARGIN.match(norm, drop.end())
+    if margin is None and _NUMBER_BEFORE.search(clause) is not None:
+        return None
+    if margin is not None and _NUMBER_BEFORE.search(
+        norm[: drop.start()] + " " + norm[margin.end() :]
+    ):
         return None
     if _DROP_NEGATED.search(norm[: drop.start()]) or _DROP_DEGREE.search(norm):
         # "does not hurt performance", "hurts performance only slightly": read as a gain of
         # the proposed system, the first was judged met exactly when the plan says it fails.
         return None
-    rest = norm[drop.end() :]
+    rest = norm[margin.end() if margin else drop.end() :]
     if drop["en2"] is not None and drop.group(0).rstrip().endswith(("with", "under", "for")):
         # "performance drops with ⟨S⟩": the system named, then the clause ends.
         rest = re.sub(r"^\s*(?:the\s+)?⟨S[A-Z]+⟩", "", rest)
@@ -1266,6 +1288,12 @@ def _performance_drop(
     if open_reason is not None:
         return Unparsed(text=text, reason=open_reason)
     beats = f"{base} outperforms {system}" if base else f"outperforms {system}"
+    if margin is not None:
+        # «X 使性能下降超过 5 个百分点»: what X is applied to beats X by more than 5 points.
+        by = "at least" if " ".join(margin["cmp"].split()) in _DROP_AT_LEAST else "more than"
+        unit = margin["unit"] or ""
+        unit = "%" if unit == "%" else (" points" if unit else "")
+        beats = f"{beats} by {by} {margin['num']}{unit}"
     read = _parse(beats, text, block_systems=systems, metrics=metrics)
     if (
         not isinstance(read, Criterion)
@@ -1274,7 +1302,9 @@ def _performance_drop(
         or read.metric is not None
     ):
         return None
-    said = original_spelling(drop.group(0).strip(), clause)
+    said = original_spelling(
+        norm[drop.start() : margin.end() if margin else drop.end()].strip(), clause
+    )
     note = _PERFORMANCE_NOTE.format(said=said, system=system, base=base or "the proposed system")
     return attrs.evolve(read, text=text, notes=(note, *read.notes))
 
@@ -1326,11 +1356,13 @@ def _parse_either(
     accuracy" and a system "oracle"), with the system's name read as the system.
     """
     first = _parse(clause, text, block_systems=block_systems, metrics=metrics)
-    if isinstance(first, Unparsed) and (
+    if (isinstance(first, Unparsed) or _has_drop_margin(clause)) and (
         drop := _performance_drop(clause, text, block_systems=block_systems, metrics=metrics)
     ):
         # 039's B3 «source-shuffle 使性能下降» was "says which way it goes in words, with no
-        # metric named": the performance meant is the block's primary metric.
+        # metric named": the performance meant is the block's primary metric. With a margin
+        # («使性能下降超过 5 个百分点») it read as a drop of the changed system from the
+        # block's baseline, not from what the change was applied to.
         return drop
     if isinstance(first, Unparsed) and first.reason == _TWO_SIDED_REASON:
         return _two_sided(clause, text, first, block_systems=block_systems, metrics=metrics)
