@@ -695,7 +695,9 @@ _TIMED = lazy(
 
 # The evaluation set a recorded name says it is of: `test_accuracy`, `val/acc`, `acc[dev]`.
 _SET_IN_NAME = lazy(
-    r"(?:^|[\W_])(?P<set>test|testing|validation|valid|val|dev|development|train|training)"
+    # Not the "dev" of a standard deviation (`acc_std_dev`).
+    r"(?:^|[\W_])(?<!std[\W_])(?P<set>test|testing|validation|valid|val|dev|development|train|"
+    r"training)"
     r"(?:$|[\W_])",
     re.IGNORECASE,
 )

@@ -59,7 +59,7 @@ def test_a_dotted_name_with_no_systems_listed_is_the_reference() -> None:
         ("Method accuracy > gpt-4o", "the reference «gpt-4o» after '>'"),
         ("Method accuracy > gpt-3.5-turbo.", "the reference «gpt-3.5-turbo» after '>'"),
         ("gpt-4o accuracy > 0.8", "names «gpt-4o»"),
-        ("Method accuracy > 0.8 with llama-3-8b", "names «llama-3-8b»"),
+        ("llama-3-8b accuracy > 0.8", "names «llama-3-8b»"),
     ],
 )
 def test_a_model_name_with_digits_is_a_name(text: str, said: str) -> None:
@@ -77,6 +77,13 @@ def test_a_model_name_that_is_a_system_is_compared() -> None:
     )
     assert isinstance(parsed, Criterion), parsed
     assert (parsed.subject, parsed.reference, parsed.metric) == ("Method", "GPT-4o", "accuracy")
+
+
+@pytest.mark.parametrize("text", ["Method top-5-acc > 0.9", "rouge-1-f > 0.3"])
+def test_a_metrics_name_with_digits_is_no_models(text: str) -> None:
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=_METRICS)
+    assert isinstance(parsed, Unparsed), parsed
+    assert "not a system of the block" not in parsed.reason, parsed.reason
 
 
 def test_top_1_is_still_a_metric_name() -> None:

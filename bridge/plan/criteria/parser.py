@@ -330,9 +330,13 @@ _DOTTED_REFERENCE = lazy(
 )
 
 
-# A model's name anywhere in a clause: letters, a hyphen, a version, then more of the name
-# ("gpt-4o", "gpt-3.5-turbo", "llama-3-8b"); not "top-1" or "bleu-4", whose digits end them.
-_MODEL_NAME = lazy(r"(?<![\w.-])[a-z]+-\d+(?:\.\d+)?(?:[a-z]|-[a-z0-9])[\w.-]*(?<!\.)")
+# A model's name opening a clause, where its subject stands: letters, a hyphen, a version, then
+# more of the name ("gpt-4o", "gpt-3.5-turbo", "llama-3-8b"); not "top-1" or "bleu-4", whose
+# digits end them, nor a metric's name with more after its number ("top-5-acc", "rouge-1-f").
+_MODEL_NAME = lazy(
+    r"^\s*(?:the\s+)?(?!(?:top|rouge|bleu|pass|hits|recall|precision|ndcg|map|mrr|acc|f|p|r)-)"
+    r"(?P<name>[a-z]+-\d+(?:\.\d+)?(?:[a-z]|-[a-z0-9])[\w.-]*(?<!\.))(?![\w-])"
+)
 
 
 def _dotted_references(norm: str, metrics: Sequence[str]) -> list[re.Match[str]]:
@@ -2099,12 +2103,13 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             f"is not a system of the block ({'; '.join(systems)}): name one of them, or add it "
             "to the block's Compared systems"
         )
-    model = next((m for m in _MODEL_NAME.finditer(norm) if m[0] not in known_metrics), None)
-    if model is not None and systems:
+    model = _MODEL_NAME.match(norm)
+    if model is not None and systems and model["name"] not in known_metrics:
         # "gpt-4o accuracy > 0.8": its digits are the name's ("a number without a comparison:
         # '4'" said nothing of what was wrong), and the name is no system to judge.
         return unparsed(
-            f"names «{original_spelling(model[0], text)}», which is not a system of the block "
+            f"names «{original_spelling(model['name'], text)}», which is not a system of the "
+            "block "
             f"({'; '.join(systems)}): name one of them, or add it to the block's Compared "
             "systems"
         )
