@@ -29,6 +29,7 @@ re-exports the first two, so ``bridge.machine.judge`` keeps every name.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence, Set
@@ -95,8 +96,10 @@ from bridge.plan.metric_names import (
     is_rate_metric,
     is_setting_name,
     match_metric,
+    measure_unit_of_name,
     mentioned_in,
     metric_key,
+    unit_factor,
 )
 
 __all__ = [
@@ -690,6 +693,119 @@ _TIMED = lazy(
 )
 
 
+# The evaluation set a recorded name says it is of: `test_accuracy`, `val/acc`, `acc[dev]`.
+_SET_IN_NAME = lazy(
+    # Not the "dev" of a standard deviation (`acc_std_dev`).
+    r"(?:^|[\W_])(?<!std[\W_])(?P<set>test|testing|validation|valid|val|dev|development|train|"
+    r"training)"
+    r"(?:$|[\W_])",
+    re.IGNORECASE,
+)
+_SET_WORDS = {
+    "test": "test", "testing": "test", "validation": "validation", "valid": "validation",
+    "val": "validation", "dev": "dev", "development": "dev", "train": "train",
+    "training": "train",
+}  # fmt: skip
+
+
+def _set_in_name(name: str) -> str | None:
+    """The evaluation set a recorded metric's name says (``test_accuracy``: ``test``)."""
+    found = _SET_IN_NAME.search(name)
+    return _SET_WORDS[found["set"].lower()] if found else None
+
+
+def _on_evaluation_set(wanted: str, name: str, context: ClauseContext, subject: str) -> str:
+    """
+    How the value ``name`` (the subject's, found for the clause's metric) is the one of the
+    evaluation set the clause is said of (``wanted``, "on the test set"): its name says that
+    set, or it is the one value, no other name of the same metric saying a set. Raises
+    :class:`Inconclusive` where the name says another set, or other names of the metric say
+    sets and this one none: which value is that set's is not said, and none is guessed.
+    """
+    said = f"the {wanted} set"
+    own = _set_in_name(name)
+    if own == wanted:
+        return f"on {said}: {name}, as its name says"
+    if own is not None:
+        raise Inconclusive(
+            f"the criterion is on {said}, and the value found, {name}, is of the {own} set: "
+            f"record the {wanted} set's value under its own name, or name it in the criterion"
+        )
+    key = metric_key(_SET_IN_NAME.sub("_", name))
+    others = sorted(
+        {
+            a.metric
+            for a in context.aggregates
+            if a.system == subject
+            and a.metric != name
+            and _set_in_name(a.metric) is not None
+            and metric_key(_SET_IN_NAME.sub("_", a.metric)) == key
+        }
+    )
+    if others:
+        raise Inconclusive(
+            f"the criterion is on {said}, and the runs record {name} beside {', '.join(others)}: "
+            f"which is the {wanted} set's value is not said; name it in the criterion"
+        )
+    return f"on {said}: {name}, the one value the runs record, read as that set's"
+
+
+def _in_values_unit(
+    criterion: Criterion,
+    metric: str,
+    context: ClauseContext,
+    subject: str,
+    seeds: int,
+    readings: list[str],
+) -> Criterion:
+    """
+    ``criterion`` with its threshold in the unit its metric's values are in, as the metric's
+    name says it ("latency_ms", "wall time (s)"; the plan's name or the one the runs record):
+    "< 5 ms" of ``latency_s`` is "< 0.005". Raises :class:`Inconclusive` where no name says a
+    unit, or one that no fixed factor turns the threshold's into: 5 ms was compared with
+    values in seconds as written.
+    """
+    assert criterion.unit is not None  # the caller checks
+    names = [metric]
+    # No value recorded: said where the value is looked up.
+    with contextlib.suppress(Inconclusive):
+        names.append(
+            find_aggregate(
+                context.aggregates,
+                subject,
+                metric,
+                context.aliases,
+                seeds,
+                untrusted=context.untrusted,
+            ).metric
+        )
+    said = f"{criterion.threshold:g} {criterion.unit}"
+    for name in names:
+        values_unit = measure_unit_of_name(name)
+        if values_unit is None:
+            continue
+        factor = unit_factor(criterion.unit, values_unit)
+        if factor is None:
+            raise Inconclusive(
+                f"the criterion's threshold is in {criterion.unit} ({said}), and {name}'s name "
+                f"says its values are in {values_unit}, which it cannot be turned into"
+            )
+        threshold = round(criterion.threshold * factor, 12)
+        readings.append(
+            f"{said} read as {threshold:g} {values_unit}, the unit {name}'s name says"
+            if factor != 1.0
+            else f"{said}: {name}'s values are in {values_unit}, as its name says"
+        )
+        return attrs.evolve(criterion, threshold=threshold, unit=values_unit)
+    named = re.sub(r"\W+", "_", metric.strip()).lower()
+    raise Inconclusive(
+        f"the criterion's threshold is in {criterion.unit} ({said}), and which unit "
+        f"{names[-1]}'s values are in is not known: record it with its unit in its name "
+        f"({named}_{criterion.unit.lower()}), or give the "
+        "threshold as the values are"
+    )
+
+
 def _timed(metric: str) -> bool:
     """Whether a metric's name says it measures time or a rate of work (latency, tokens/s)."""
     return bool(_TIMED.search(metric)) or metric_key(metric).endswith(("ms", "sec"))
@@ -1198,6 +1314,8 @@ def _evaluate_on(
             raise Inconclusive(f"{subject} would be compared with itself")
     seeds = {s: context.seeds_of(s, readings) for s in [subject, *references]}
     readings += _held_unequal(criterion.text, context, seeds, recorded_names)
+    if criterion.unit is not None:
+        criterion = _in_values_unit(criterion, metric, context, subject, seeds[subject], readings)
     interpretation = f" (read as: {'; '.join(readings)})" if readings else ""
 
     if criterion.derived is not None:
@@ -1232,6 +1350,11 @@ def _evaluate_on(
         for s in [subject, *references]
     }
     name = stats[subject].metric
+    if criterion.evaluation_set is not None:
+        # The parser's note said the set is the runs' evaluation; this says which value it is.
+        readings = [r for r in readings if not r.endswith(" read as the set the runs evaluate on")]
+        readings.append(_on_evaluation_set(criterion.evaluation_set, name, context, subject))
+        interpretation = f" (read as: {'; '.join(readings)})"
     scale = 1.0
     scale_note = ""
     guessed = False

@@ -42,6 +42,8 @@ __all__ = [
     "is_rate_metric",
     "is_setting_name",
     "match_metric",
+    "measure_unit",
+    "measure_unit_of_name",
     "mentioned_in",
     "metric_key",
     "nesting",
@@ -49,6 +51,7 @@ __all__ = [
     "primary_metric_name",
     "primary_metric_names",
     "section_metric_names",
+    "unit_factor",
     "units_of",
     "units_text",
 ]
@@ -805,3 +808,62 @@ def declared_unit(name: str, units: Mapping[str, str]) -> tuple[str, str] | None
             if metric_key(written) == key:
                 return written, unit
     return None
+
+
+# A unit of measure written after a criterion's number, by its canonical symbol: its dimension
+# and its size in that dimension's base unit. Sizes are matched only unit for unit (whether a
+# plan's GB is 10⁹ or 2³⁰ bytes is not said), so they carry no factor.
+_MEASURES: dict[str, tuple[str, float | None]] = {
+    "ms": ("time", 0.001),
+    "s": ("time", 1.0),
+    "min": ("time", 60.0),
+    "h": ("time", 3600.0),
+    "KB": ("size", None),
+    "MB": ("size", None),
+    "GB": ("size", None),
+    "TB": ("size", None),
+    "KiB": ("size", None),
+    "MiB": ("size", None),
+    "GiB": ("size", None),
+    "TiB": ("size", None),
+}
+_SPELLINGS = {
+    "ms": "ms", "msec": "ms", "millisecond": "ms", "milliseconds": "ms", "毫秒": "ms",
+    "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s", "秒": "s",
+    "min": "min", "mins": "min", "minute": "min", "minutes": "min", "分钟": "min",
+    "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h", "小时": "h",
+    "kb": "KB", "mb": "MB", "gb": "GB", "tb": "TB",
+    "kib": "KiB", "mib": "MiB", "gib": "GiB", "tib": "TiB",
+}  # fmt: skip
+# A unit at the end of a metric's name ("latency_ms", "p95 latency (ms)", "peak_mem_gb"), not
+# after "per" or "/" (``tokens_per_s`` is a rate).
+_NAME_UNIT = lazy(
+    r"(?<!per)(?<!/)(?:^|[\s_(\[-])(?P<unit>ms|msec|milliseconds?|s|secs?|seconds?|mins?|"
+    r"minutes?|h|hrs?|hours?|[kmgt]i?b|毫秒|秒|分钟|小时)[)\]]?$",
+    re.IGNORECASE,
+)
+
+
+def measure_unit(said: str) -> str | None:
+    """The canonical symbol of a unit of time or size as a plan writes it ("毫秒", "secs", "GB")."""
+    return _SPELLINGS.get(said.strip().lower()) or _SPELLINGS.get(said.strip())
+
+
+def measure_unit_of_name(name: str) -> str | None:
+    """The unit of time or size a metric's name ends with ("latency_ms": ``ms``), else None."""
+    found = _NAME_UNIT.search(name.strip())
+    return measure_unit(found["unit"]) if found else None
+
+
+def unit_factor(said: str, values: str) -> float | None:
+    """
+    What one ``said`` is in ``values`` (both canonical symbols): 0.001 for ms in s, 1.0 for a
+    unit in itself; None where the two cannot be told apart by a fixed factor (different
+    dimensions, or sizes of different units).
+    """
+    if said == values:
+        return 1.0
+    one, other = _MEASURES.get(said), _MEASURES.get(values)
+    if one is None or other is None or one[0] != other[0] or one[1] is None or other[1] is None:
+        return None
+    return one[1] / other[1]

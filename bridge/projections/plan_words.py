@@ -1115,6 +1115,12 @@ _CHINESE = Wording(
     margin_in_words="，幅度只以文字表述（{word}）：没有增益即不满足，否则待定",
     unchecked="{said}（不检查）",
     per_item="{said}（按记录的每个标签）",
+    evaluation_sets={
+        "test": "在测试集上",
+        "validation": "在验证集上",
+        "dev": "在开发集上",
+        "train": "在训练集上",
+    },
 )
 
 

@@ -486,6 +486,9 @@ _OFFSETS: tuple[tuple[LazyPattern, str], ...] = tuple(
     for way, way_zh in (("above", "高"), ("below", "低"))
 )
 
+# The evaluation sets a clause may be said of, in English and in Chinese.
+_SET_NAMES = (("test", "测试集"), ("validation", "验证集"), ("dev", "开发集"), ("train", "训练集"))
+
 # How a clause was read (the parser's notes and the judge's readings, after "read as:").
 _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     *_OFFSETS,
@@ -577,6 +580,63 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"“变差”按 \1 自身的优劣方向解析：至多比参照差 \2",
     ),
     (lazy(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
+    # The evaluation set a clause is said of ("on the test set"), as the parser notes it and
+    # the judge finds its value (judge's `_on_evaluation_set`).
+    (lazy(r"'([^']*)' read as the set the runs evaluate on"), r"'\1' 解析为运行评估所用的数据集"),
+    *(
+        entry
+        for en, zh in _SET_NAMES
+        for entry in (
+            (lazy(rf"on the {en} set: (.+?), as its name says"), rf"在{zh}上：\1（其名称所示）"),
+            (
+                lazy(rf"on the {en} set: (.+?), the one value the runs record, read as that set's"),
+                rf"在{zh}上：\1 是运行记录的唯一数值，视为{zh}的数值",
+            ),
+            (
+                lazy(
+                    rf"the criterion is on the {en} set, and the value found, (.+?), is of the "
+                    rf"(\w+) set: record the {en} set's value under its own name, or name it in "
+                    r"the criterion"
+                ),
+                rf"成功标准针对{zh}，而找到的数值 \1 属于 \2 集：请以单独的名称记录{zh}的数值，"
+                r"或在成功标准中写明",
+            ),
+            (
+                lazy(
+                    rf"the criterion is on the {en} set, and the runs record (.+?) beside (.+?): "
+                    rf"which is the {en} set's value is not said; name it in the criterion"
+                ),
+                rf"成功标准针对{zh}，而运行同时记录了 \1 和 \2：未说明哪个是{zh}的数值；"
+                r"请在成功标准中写明",
+            ),
+        )
+    ),
+    # A unit after the threshold ("latency < 5 ms") matched to the metric's name (judge's
+    # `_in_values_unit`).
+    (
+        lazy(r"(\S+ \S+) read as (\S+ \S+), the unit (.+?)'s name says"),
+        r"\1 换算为 \2（\3 的名称所示的单位）",
+    ),
+    (
+        lazy(r"(\S+ \S+): (.+?)'s values are in (\S+), as its name says"),
+        r"\1：\2 的数值以 \3 为单位（其名称所示）",
+    ),
+    (
+        lazy(
+            r"the criterion's threshold is in (\S+) \((.+?)\), and (.+?)'s name says its values "
+            r"are in (\S+), which it cannot be turned into"
+        ),
+        r"成功标准的阈值以 \1 为单位（\2），而 \3 的名称表明其数值以 \4 为单位，无法换算",
+    ),
+    (
+        lazy(
+            r"the criterion's threshold is in (\S+) \((.+?)\), and which unit (.+?)'s values are "
+            r"in is not known: record it with its unit in its name \((\S+)\), or give the "
+            r"threshold as the values are"
+        ),
+        r"成功标准的阈值以 \1 为单位（\2），而 \3 的数值单位未知：请在指标名中写明单位（\4），"
+        r"或按数值的单位给出阈值",
+    ),
     (
         lazy(r"no threshold: at least as good as the reference counts"),
         "无阈值：不差于参照即算满足",
@@ -1131,6 +1191,15 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
             r"add it to the block's Compared systems"
         ),
         r"（在 '\1' 之后）不是该实验块的系统（\2）：请写明其中之一，或将它加入该实验块的对比系统",
+    ),
+    # A model's name with digits that is no system of the block ("gpt-4o accuracy > 0.8").
+    (lazy(r"^names $"), "提到 "),
+    (
+        lazy(
+            r"^, which is not a system of the block \((.+?)\): name one of them, or add it to "
+            r"the block's Compared systems"
+        ),
+        r"，它不是该实验块的系统（\1）：请写明其中之一，或将它加入该实验块的对比系统",
     ),
     (lazy(r"; … \((\d+) in all\)"), r"；…（共 \1 个）"),
     (

@@ -155,6 +155,10 @@ def _parsed(parsed: Criterion) -> dict[str, object]:
         "margin_in_words": parsed.margin_in_words,
         # "on every question type", «每域»: judged on each label's value (trial t12).
         "per_item": parsed.per_item,
+        # "latency < 5 ms": the unit written after the number, matched to the metric's name.
+        "unit": parsed.unit,
+        # "on the test set": the evaluation set whose value is judged.
+        "evaluation_set": parsed.evaluation_set,
         "notes": list(parsed.notes),
     }
 

@@ -306,14 +306,15 @@ def test_digits_after_an_underscore_outside_code_are_not_dropped(text: str) -> N
     [
         "Ours accuracy > Baseline with λ=0.3",
         "Ours accuracy > Baseline with top-k=5",
-        "Ours accuracy > Baseline, with alpha=0.05",
+        "Ours accuracy > Baseline, with alpha=0.5",
     ],
 )
 def test_a_named_value_after_with_is_never_a_margin(text: str) -> None:
     """Review r36: "with λ=0.3" read "required gain = 0.3" and "with top-k=5" a gain of 5 (the
     setting's name had to be ASCII letters and dots), and "…, with alpha=0.05" a gain of 0.05
     (the clause splitter and the parser each had their own pattern of a named value). One
-    pattern now: a setting, or for a significance level a clause of its own."""
+    pattern now: a setting; a significance level ("with alpha=0.05") asks for a statistical
+    test (tests/plan/test_criteria_names_units.py), a hyperparameter's alpha is a setting."""
     parsed = parse_criterion(text, block_systems=("Ours", "Baseline"), metrics=("accuracy",))
     first = parsed.clauses[0] if isinstance(parsed, Compound) else parsed
     assert isinstance(first, Criterion), parsed

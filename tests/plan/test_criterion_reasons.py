@@ -317,6 +317,32 @@ def test_039_source_shuffle_lowering_performance_compares_with_the_best_gnn(
     )
 
 
+@needs_shared
+def test_039_a_margin_of_the_drop_still_compares_with_the_best_gnn(tmp_path: Path) -> None:
+    # «source-shuffle 使性能下降超过 5 个百分点» (039's B3 with a margin, h12B): read as the
+    # shuffled GNN more than 5 points below the block's baseline, the pair the plain form
+    # stopped comparing (h11G); it compares with the best GNN too, which is not guessed.
+    plan = as_project("039", tmp_path) / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    assert text.count("source-shuffle 使性能下降") == 1
+    plan.write_text(
+        text.replace("source-shuffle 使性能下降", "source-shuffle 使性能下降超过 5 个百分点"),
+        encoding="utf-8",
+    )
+    block = next(b for b in load_project(tmp_path).plan.blocks if b.id == "B3")
+    parsed = parse_criterion(
+        block.success_criterion,
+        block_systems=block.systems,
+        metrics=list(plan_metric_names(block.metrics)),
+    )
+    assert isinstance(parsed, Compound), parsed
+    assert parsed.clauses[2].text == "source-shuffle 使性能下降超过 5 个百分点"
+    assert _reason(parsed.clauses[2]) == (
+        "compares with the best or with all of several systems ('最佳 GNN', which "
+        "'source-shuffle' is applied to)"
+    )
+
+
 # The shuffled system is a change of threshold/GNN, which the block lists.
 _GNN_SYSTEMS = ("MART", "threshold/GNN (ours)", "threshold/GNN 的 source-shuffle")
 
@@ -349,6 +375,35 @@ def test_a_change_lowering_performance_is_a_gain_of_the_system_it_changes(
             "primary metric (the performance meant)"
         )
         for n in clause.notes
+    ), clause.notes
+
+
+@pytest.mark.parametrize(
+    ("text", "comparison"),
+    [
+        ("source-shuffle 使性能下降超过 5 个百分点", Comparison.GT),
+        ("source-shuffle 使性能下降至少 5 个百分点", Comparison.GE),
+        ("source-shuffle lowers performance by more than 5 points", Comparison.GT),
+        ("source-shuffle drops performance by at least 5 points", Comparison.GE),
+    ],
+)
+def test_a_drop_by_a_margin_compares_with_what_the_change_is_applied_to(
+    text: str, comparison: Comparison
+) -> None:
+    # Was the shuffled system more than 5 points below the block's baseline (MART), met by a
+    # shuffle that left the GNN as it was wherever MART was 5 points better (h12B).
+    clause = parse_criterion(text, block_systems=_GNN_SYSTEMS, metrics=["AUROC", "AUPRC"])
+    assert isinstance(clause, Criterion), clause
+    assert (clause.subject, clause.reference, clause.comparison, clause.threshold) == (
+        "threshold/GNN (ours)",
+        "threshold/GNN 的 source-shuffle",
+        comparison,
+        5.0,
+    )
+    assert clause.percent_scale
+    assert clause.notes[0].endswith(
+        "threshold/GNN 的 source-shuffle worse than threshold/GNN (ours) on the block's primary "
+        "metric (the performance meant)"
     ), clause.notes
 
 

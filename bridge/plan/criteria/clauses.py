@@ -20,7 +20,7 @@ import re
 import unicodedata
 
 from bridge.lazy_patterns import lazy
-from bridge.plan.criteria.lexicon import SETTING_NAME
+from bridge.plan.criteria.lexicon import SETTING_NAME, STATISTICS
 from bridge.plan.vocabulary import ZH_WHEN
 
 __all__ = ["looks_like_condition", "qualifiers_joined", "split_clauses"]
@@ -344,6 +344,9 @@ def _soft_split(piece: str) -> list[str]:
             looks_like_condition(part)
             # "…, with lr=0.1": the setting the comparison holds at, no clause of its own.
             and not (_WITH.search(sep) and _NAMED_VALUE.fullmatch(part))
+            # "…, with alpha=0.05", "…, with p < 0.05": the test the comparison is to pass, as
+            # "(p < 0.05)" is; split off, "alpha = 0.05" was a threshold of its own.
+            and not (_WITH.search(sep) and STATISTICS.search(part))
             and looks_like_condition(merged[-1])
             and not _FRAME.match(merged[-1])
             and not _CONDITION_ONLY.match(merged[-1])

@@ -105,10 +105,16 @@ BEST_REFERENCE = lazy(
     r"|最(强|好|优)的?(基线|基准|方法)|所有(基线|基准|方法)"
 )
 
+# A significance level: "alpha=0.05", "α = 0.01", "alpha=0.1"; not a hyperparameter's alpha of 0.5
+# or 1 (a setting, "at alpha=0.5", where it holds).
+SIGNIFICANCE_LEVEL = r"(?:alpha|α)\s*=\s*0?\.(?:0\d*[1-9]|1)(?!\d)"
 #: Why a clause with :data:`STATISTICS` words is declined.
 STATISTICS_REASON = "asks for a statistical test or interval, which the rules do not compute"
 STATISTICS = lazy(
     r"\bp\s*[<≤=]|p-value|signific|confidence|\bci\b|bootstrap|wilson|mcnemar|wilcoxon|t-test"
+    # A significance level ("with alpha=0.05", "α = 0.01"): a test's, never a threshold; not a
+    # hyperparameter's alpha of 0.5 or 1.
+    rf"|(?<![\w-]){SIGNIFICANCE_LEVEL}"
     r"|holm|bonferroni|显著|置信|检验|区间|\binterval\b|excludes? (?:zero|0)\b"
 )
 
@@ -321,9 +327,9 @@ def alternation(words: Sequence[str], *, leading: bool = True) -> str:
 
 NUM = r"(?<![a-z0-9.])[+-]?\d+(?:\.\d+)?"
 # A setting's name before "=": "lr", "T", "λ", "top-k" ("with lr=0.1", "at λ=0.3"), never a
-# significance level ("p", "q", "alpha": the statistics check refuses those). One pattern for
+# significance level ("p", "q", "alpha=0.05": the statistics check refuses those). One pattern for
 # the clause splitter and the parser, so the two never disagree on what a setting is (r36).
-SETTING_NAME = r"(?!(?:p|q|alpha|α)\s*=)[^\W\d_][\w.-]*"
+SETTING_NAME = rf"(?!(?:p|q)\s*=|{SIGNIFICANCE_LEVEL})[^\W\d_][\w.-]*"
 THRESHOLD = lazy(
     rf"(?:(?P<pre>{alternation([w for w, _, _ in PREFIX_COMPARATORS])})\s*)?"
     rf"(?P<num>{NUM})"
@@ -378,7 +384,8 @@ SYSTEM_RELATION = lazy(
 NAMED_REFERENCE = lazy(
     r"\b(?P<verb>vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to|beats?|outperforms?|"
     r"surpass(?:es)?)\s+(?:the\s+)?"
-    r"(?P<word>[^\s,;:.()⟨⟩]+)"
+    # A dot inside a name is the name's ("beats ckpt_0.5", "vs v1.2"); one before a space ends it.
+    r"(?P<word>(?:[^\s,;:.()⟨⟩]|\.(?=\w))+)"
 )
 NEGATED_RELATION = lazy(
     r"(不低于|不高于|不差于|不劣于|\bnot\s+(lower|higher|worse|better)\s+than|"

@@ -165,6 +165,8 @@ class Wording:
     #: The scope of a threshold that holds of each item (``on every question type``), judged
     #: on every label the runs record; takes ``said``, the plan's words.
     per_item: str
+    #: The evaluation set a clause is said of, by :attr:`Criterion.evaluation_set`'s value.
+    evaluation_sets: dict[str, str]
 
 
 #: The statement's English words (tables, `bridge plan --json`, the results).
@@ -185,6 +187,12 @@ ENGLISH = Wording(
     ),
     unchecked="{said} (not checked)",
     per_item="{said} (each recorded label)",
+    evaluation_sets={
+        "test": "on the test set",
+        "validation": "on the validation set",
+        "dev": "on the dev set",
+        "train": "on the training set",
+    },
 )
 
 #: The note the parser writes of a limit on getting worse ("does not degrade", «不退化», "at most
@@ -251,6 +259,14 @@ class Criterion:
             ``> 0`` that the judge reads only as far as the numbers allow: not met where the
             subject does not beat the reference at all, else open (how large a gain is
             "non-trivial" is not said). ``None`` for a margin given as a number or none.
+        unit: the unit of measure the plan writes after the threshold or the margin ("latency
+            < 5 ms", "≤ B + 2 s", «5 毫秒»), by its canonical symbol (``ms``, ``s``, ``min``,
+            ``h``, ``GB``…); the judge compares only where the metric's name says the unit its
+            values are in. ``None`` when no such unit is written.
+        evaluation_set: the evaluation set the clause is said of ("on the test set",
+            «在测试集上»): ``test``, ``validation``, ``dev`` or ``train``; the judge reads the
+            value recorded for that set (a name saying it, or the one value where no name says
+            a set), never another set's. ``None`` when none is said.
         per_item: for a threshold or a comparison that holds of each of several items, the
             scope as written ("on every question type", «每域», "beats B on every task"): the
             judge reads every value the runs record for the metric under a label
@@ -275,6 +291,8 @@ class Criterion:
     settings: tuple[Setting, ...] = ()
     margin_in_words: str | None = None
     per_item: str | None = None
+    unit: str | None = None
+    evaluation_set: str | None = None
 
     def judged_on(self, metric: str) -> Criterion:
         """
@@ -330,6 +348,8 @@ class Criterion:
         # "not checked" beside a verdict that came from one label).
         if self.per_item is not None:
             where.insert(0, w.per_item.format(said=self.per_item))
+        if self.evaluation_set is not None:
+            where.insert(0, w.evaluation_sets[self.evaluation_set])
         return " ".join([self._statement(wording), *where])
 
     def _statement(self, wording: Wording | None) -> str:
@@ -337,6 +357,8 @@ class Criterion:
         w = wording or ENGLISH
         metric = self.metric or w.primary_metric
         unit = "%" if self.mode is Mode.RELATIVE else (" pp" if self.percent_scale else "")
+        if self.unit is not None:
+            unit = f" {self.unit}"
         limit = f"{self.comparison.value} {self.threshold:g}{unit}"
         if self.ratio is not None:
             # Which gain the factor means depends on the primary metric's direction.

@@ -83,7 +83,7 @@ from bridge.plan.criteria.phrases import (
     system_terms,
     zh_scope_apart,
 )
-from bridge.plan.metric_names import is_lower_better, is_rate_metric, metric_key
+from bridge.plan.metric_names import is_lower_better, is_rate_metric, measure_unit, metric_key
 from bridge.value_methods import value_methods
 
 __all__ = ["parse_criterion"]
@@ -258,6 +258,13 @@ _UNNAMED_METRICS_REASON = (
 )
 # A unit of measure right after a threshold's number: degrees ("15°", "85 °C").
 _MEASURE_UNIT = lazy(r"⟨T⟩\s*(?:°\s*(?:[cf](?![\w-]))?|degrees?\b)")
+# A unit of time or size right after a threshold's number or a margin's ("latency < 5 ms",
+# "≤ B − 5 ms", «5 毫秒»): kept as the criterion's unit (it was dropped, and 5 ms compared with
+# values in seconds). Not a setting's name ("h=144").
+_TIME_OR_SIZE = lazy(
+    r"⟨T⟩\s*(?P<unit>(?:ms|msec|milliseconds?|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|"
+    r"[kmgt]i?b)(?![\w=-])|毫秒|秒|分钟|小时)"
+)
 # A list of things after the threshold that it holds for, each one ("< 15° for CrackerBox,
 # MustardBottle, TomatoSoupCan"): two or more names, none a system of the block.
 _ITEM_LIST = lazy(
@@ -312,6 +319,39 @@ def _unknown_reference_reason(rest: str, text: str, systems: Sequence[str]) -> s
     )
 
 
+# A name after a reference word or a comparator with a digit and a dot or hyphen inside:
+# "beats ckpt_0.5", "vs v1.2", "accuracy > gpt-4o". Its digits are the name's, never a
+# threshold: "beats ckpt_0.5 by 2 points" read the metric 'ckpt_0' against the block's baseline,
+# "> gpt-4o" was "a number without a comparison: '4'".
+_DOTTED_REFERENCE = lazy(
+    r"(?:\b(?P<verb>vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to|beats?|"
+    r"outperforms?|surpass(?:es)?)\s+(?:the\s+)?|(?P<cmp>[<>≥≤])\s*)"
+    r"(?P<name>[a-z][a-z0-9_]*(?:[.-][a-z0-9_]+)+)(?![\w-]|\.\w)"
+)
+
+
+# A model's name opening a clause, where its subject stands: letters, a hyphen, a version, then
+# more of the name ("gpt-4o", "gpt-3.5-turbo", "llama-3-8b"); not "top-1" or "bleu-4", whose
+# digits end them, nor a metric's name with more after its number ("top-5-acc", "rouge-1-f").
+_MODEL_NAME = lazy(
+    r"^\s*(?:the\s+)?(?!(?:top|rouge|bleu|pass|hits|recall|precision|ndcg|map|mrr|acc|f|p|r)-)"
+    r"(?P<name>[a-z]+-\d+(?:\.\d+)?(?:[a-z]|-[a-z0-9])[\w.-]*(?<!\.))(?![\w-])"
+)
+
+
+def _dotted_references(norm: str, metrics: Sequence[str]) -> list[re.Match[str]]:
+    """
+    The names with a digit and a dot or hyphen inside that ``norm`` writes after a reference
+    word (:data:`_DOTTED_REFERENCE`), not a metric's name: a system's name, read whole.
+    """
+    known = {normalise(m) for m in metrics}
+    return [
+        m
+        for m in _DOTTED_REFERENCE.finditer(norm)
+        if re.search(r"\d", m["name"]) and m["name"] not in known
+    ]
+
+
 _REFERENCE_ENDS = lazy(
     r"\s+(?:on|in|for|by|at|with|without|across|over|under|when|while|and|or|than|vs\.?|"
     r"versus|of)\b|[,;:()⟨⟩]|\.(?:\s|$)|\s*$"
@@ -359,7 +399,12 @@ _MARGIN_FROM = lazy(
 # "≥ ⟨SB⟩ aggregate net + 1" (the metric's words said again of the reference: ``again``).
 # «10 个百分点»: points, as "10 points" (the number alone was read as 10 of the metric's own
 # scale, which any gain of a rate meets).
-_OFFSET_NUMBER = r"(?P<num>\d+(?:\.\d+)?(?:\s*(?:%|pp|points?|pts?|ms|s)\b|%|\s*个?百分点)?)"
+# A unit of time or size after the offset is kept with it ("− 5 ms", «减 5 毫秒»): the reading
+# below keeps it as the criterion's unit.
+_OFFSET_NUMBER = (
+    r"(?P<num>\d+(?:\.\d+)?(?:\s*(?:%|pp|points?|pts?|ms|msec|milliseconds?|s|secs?|seconds?|"
+    r"mins?|minutes?|h|hrs?|hours?|[kmgt]i?b)\b|%|\s*个?百分点|\s*(?:毫秒|秒|分钟|小时))?)"
+)
 _REFERENCE_PLUS = lazy(
     r"(?P<cmp>≥|>=|>|≤|<=|<)\s*(?:the\s+)?(?:(?P<sys>⟨S[A-Z]+⟩)\s*(?:⟨B⟩)?|(?P<ref>⟨B⟩))"
     r"(?:['’]s\s+value)?\s*(?P<again>[^\d⟨⟩<>≥≤=+−–]{1,60}?)??\s*(?P<sign>[+−–-])\s*"
@@ -393,7 +438,7 @@ _WORDED_WORSE = lazy(r"不差于|不劣于|worse", re.IGNORECASE)
 # (review r36).
 _WORDED_UNIT = lazy(
     r"\d+(?:\.\d+)?\s*(?:个?百分点|percentage\s+points?\b|points?\b|pp\b|p\.p\.|"
-    r"ms\b|milliseconds?\b|seconds?\b|s\b|毫秒|秒)",
+    r"ms\b|milliseconds?\b|seconds?\b|s\b|mins?\b|minutes?\b|h\b|hours?\b|毫秒|秒|分钟|小时)",
     re.IGNORECASE,
 )
 # A comparison turned round: "B + 1 ≤ A" is "A ≥ B + 1".
@@ -1109,6 +1154,15 @@ _DROP_DEGREE = lazy(
     r"\b(?:slightly|slight|only|marginally|barely|less\s+than|a\s+little)\b"
     r"|略微|稍微|轻微|幅度(?:很|较)?小"
 )
+# A margin right after the drop phrase: «下降超过 5 个百分点», "lowers performance by at least 5
+# points". Read as the margin by which what the change was applied to beats the changed one
+# (read as a drop of the changed system from the block's baseline, it compared the wrong pair).
+_DROP_MARGIN = lazy(
+    r"\s*(?:by\s+)?(?P<cmp>超过|多于|大于|高于|至少|不少于|不低于|more\s+than|at\s+least|over|>=|>|≥)"
+    r"\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>个?百分点|个点|percentage\s+points?\b|points?\b|pts?\b|"
+    r"pp\b|%)?"
+)
+_DROP_AT_LEAST = ("至少", "不少于", "不低于", "at least", ">=", "≥")
 # What may follow the drop phrase and still end the clause: punctuation, and after "with" (en2)
 # the system's placeholder alone.
 _DROP_TAIL = lazy(r"[\s.,;:!?，。；：！？)）]*")
@@ -1182,6 +1236,12 @@ def _applied_to(
     return system_name(whole.group(1), others), None
 
 
+def _has_drop_margin(clause: str) -> bool:
+    """Whether ``clause`` says "performance" drops by a margin («使性能下降超过 5 个百分点»)."""
+    norm = normalise(clause)
+    return any(_DROP_MARGIN.match(norm, d.end()) for d in _PERFORMANCE_DROP.finditer(norm))
+
+
 def _performance_drop(
     clause: str, text: str, *, block_systems: Sequence[str], metrics: Sequence[str]
 ) -> Criterion | Unparsed | None:
@@ -1199,13 +1259,20 @@ def _performance_drop(
     # no negation or degree of the drop.
     norm, _ = replace_terms(normalise(clause), system_terms(systems))
     drop = _PERFORMANCE_DROP.search(norm)
-    if drop is None or _NUMBER_BEFORE.search(clause) is not None:
+    if drop is None:
+        return None
+    margin = _DROP_MARGIN.match(norm, drop.end())
+    if margin is None and _NUMBER_BEFORE.search(clause) is not None:
+        return None
+    if margin is not None and _NUMBER_BEFORE.search(
+        norm[: drop.start()] + " " + norm[margin.end() :]
+    ):
         return None
     if _DROP_NEGATED.search(norm[: drop.start()]) or _DROP_DEGREE.search(norm):
         # "does not hurt performance", "hurts performance only slightly": read as a gain of
         # the proposed system, the first was judged met exactly when the plan says it fails.
         return None
-    rest = norm[drop.end() :]
+    rest = norm[margin.end() if margin else drop.end() :]
     if drop["en2"] is not None and drop.group(0).rstrip().endswith(("with", "under", "for")):
         # "performance drops with ⟨S⟩": the system named, then the clause ends.
         rest = re.sub(r"^\s*(?:the\s+)?⟨S[A-Z]+⟩", "", rest)
@@ -1225,6 +1292,12 @@ def _performance_drop(
     if open_reason is not None:
         return Unparsed(text=text, reason=open_reason)
     beats = f"{base} outperforms {system}" if base else f"outperforms {system}"
+    if margin is not None:
+        # «X 使性能下降超过 5 个百分点»: what X is applied to beats X by more than 5 points.
+        by = "at least" if " ".join(margin["cmp"].split()) in _DROP_AT_LEAST else "more than"
+        unit = margin["unit"] or ""
+        unit = "%" if unit == "%" else (" points" if unit else "")
+        beats = f"{beats} by {by} {margin['num']}{unit}"
     read = _parse(beats, text, block_systems=systems, metrics=metrics)
     if (
         not isinstance(read, Criterion)
@@ -1233,7 +1306,9 @@ def _performance_drop(
         or read.metric is not None
     ):
         return None
-    said = original_spelling(drop.group(0).strip(), clause)
+    said = original_spelling(
+        norm[drop.start() : margin.end() if margin else drop.end()].strip(), clause
+    )
     note = _PERFORMANCE_NOTE.format(said=said, system=system, base=base or "the proposed system")
     return attrs.evolve(read, text=text, notes=(note, *read.notes))
 
@@ -1285,11 +1360,13 @@ def _parse_either(
     accuracy" and a system "oracle"), with the system's name read as the system.
     """
     first = _parse(clause, text, block_systems=block_systems, metrics=metrics)
-    if isinstance(first, Unparsed) and (
+    if (isinstance(first, Unparsed) or _has_drop_margin(clause)) and (
         drop := _performance_drop(clause, text, block_systems=block_systems, metrics=metrics)
     ):
         # 039's B3 «source-shuffle 使性能下降» was "says which way it goes in words, with no
-        # metric named": the performance meant is the block's primary metric.
+        # metric named": the performance meant is the block's primary metric. With a margin
+        # («使性能下降超过 5 个百分点») it read as a drop of the changed system from the
+        # block's baseline, not from what the change was applied to.
         return drop
     if isinstance(first, Unparsed) and first.reason == _TWO_SIDED_REASON:
         return _two_sided(clause, text, first, block_systems=block_systems, metrics=metrics)
@@ -1625,6 +1702,23 @@ _UNIT_BEFORE_PER = lazy(
 )
 
 
+# The evaluation set a clause is said of: "on the test set", "on the held-out validation
+# split", «在测试集上», «验证集上». The runs' evaluation, not a scope of items; dropped, it read
+# "accuracy > Baseline on the test set" as "a comparison between things that are not systems".
+_EVALUATION_SET = lazy(
+    r"\s*,?\s*\b(?:on|in|over|for)\s+(?:the\s+)?(?:held[- ]?out\s+)?"
+    r"(?P<split>test|testing|validation|val|dev|development|train|training)"
+    r"(?:\s+|-)?(?:set|split|data(?:set)?)\b"
+    r"|\s*在?\s*(?P<zh>测试集|验证集|开发集|训练集)\s*(?:上|中)"
+)
+_SPLITS = {
+    "test": "test", "testing": "test", "测试集": "test",
+    "validation": "validation", "val": "validation", "验证集": "validation",
+    "dev": "dev", "development": "dev", "开发集": "dev",
+    "train": "train", "training": "train", "训练集": "train",
+}  # fmt: skip
+
+
 # «所有样本», «全部样本上»: all the samples, the set a metric is computed over, not a scope of
 # items (what «每个数据源上» and «各任务» name).
 _ALL_SAMPLES = lazy(r"(?:所有|全部)\s*(?:的)?\s*样本\s*(?:上|中|里)?")
@@ -1781,7 +1875,7 @@ def _in_a_system(identifier: str, systems: Sequence[str]) -> bool:
     return any(word.search(system.casefold()) for system in systems)
 
 
-def _read_clause(  # one linear decision procedure, kept in one place to read top to bottom
+def _read_clause(
     clause: str,
     text: str,
     *,
@@ -1789,6 +1883,47 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     metrics: Sequence[str],
     metric_first: bool = True,
 ) -> Criterion | Unparsed:
+    """
+    ``clause`` read as one condition (``text`` the criterion as written), with the unit of
+    time or size written after its number kept as its ``unit`` ("latency < 5 ms").
+    """
+    units: list[str] = []
+    splits: list[str] = []
+    read = _read_clause_words(
+        clause,
+        text,
+        block_systems=block_systems,
+        metrics=metrics,
+        metric_first=metric_first,
+        units=units,
+        splits=splits,
+    )
+    if not isinstance(read, Criterion):
+        return read
+    if splits:
+        read = attrs.evolve(read, evaluation_set=splits[0])
+    if not units or read.mode is Mode.RELATIVE:
+        return read
+    if len(set(units)) > 1:
+        return Unparsed(text=text, reason=f"several units ({', '.join(dict.fromkeys(units))})")
+    return attrs.evolve(read, unit=units[0])
+
+
+def _read_clause_words(  # one linear decision procedure, kept in one place to read top to bottom
+    clause: str,
+    text: str,
+    *,
+    block_systems: Sequence[str],
+    metrics: Sequence[str],
+    metric_first: bool,
+    units: list[str],
+    splits: list[str],
+) -> Criterion | Unparsed:
+    """
+    :func:`_read_clause`'s reading, the units written after its numbers added to ``units``,
+    the evaluation set it is said of ("on the test set") to ``splits``.
+    """
+
     def unparsed(reason: str) -> Unparsed:
         return Unparsed(text=text, reason=reason)
 
@@ -1811,6 +1946,16 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         )
         norm = norm[: positive.start()] + f" {limit} " + norm[positive.end() :]
         notes.append(f"{positive.group(0).strip()!r} read as '{limit}'")
+    evaluation = _EVALUATION_SET.search(norm)
+    if evaluation is not None and _EVALUATION_SET.search(norm, evaluation.end()) is None:
+        # "accuracy > Baseline on the test set": the set the runs evaluate on, checked by the
+        # judge against the names the runs record (a value per split is not guessed).
+        said = evaluation.group(0).strip(" ,")
+        splits.append(_SPLITS[evaluation["split"] or evaluation["zh"]])
+        notes.append(f"{original_spelling(said, clause)!r} read as the set the runs evaluate on")
+        norm = f"{norm[: evaluation.start()]} {norm[evaluation.end() :]}".strip()
+    elif evaluation is not None:
+        return unparsed("names several evaluation sets; only one condition can be checked")
     aside = _ASIDE.search(norm)
     if aside:
         notes.append(f"left out the aside {aside.group(0).strip()!r}")
@@ -1946,6 +2091,28 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     if BEST_REFERENCE.search(norm):
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
+    dotted = _dotted_references(norm, metrics)
+    known_metrics = {normalise(m) for m in metrics}
+    if dotted and systems:
+        # A reference no system of the block is: said whole, as any other name after "beats".
+        first = dotted[0]
+        if first["cmp"] is None:
+            return unparsed(_named_reference_reason(norm[first.start() :], text, systems))
+        return unparsed(
+            f"the reference «{original_spelling(first['name'], text)}» after '{first['cmp']}' "
+            f"is not a system of the block ({'; '.join(systems)}): name one of them, or add it "
+            "to the block's Compared systems"
+        )
+    model = _MODEL_NAME.match(norm)
+    if model is not None and systems and model["name"] not in known_metrics:
+        # "gpt-4o accuracy > 0.8": its digits are the name's ("a number without a comparison:
+        # '4'" said nothing of what was wrong), and the name is no system to judge.
+        return unparsed(
+            f"names «{original_spelling(model['name'], text)}», which is not a system of the "
+            "block "
+            f"({'; '.join(systems)}): name one of them, or add it to the block's Compared "
+            "systems"
+        )
     worded = _WORDED_OFFSET.search(norm)
     if worded is not None and _WORDED_UNIT.match(norm, worded.end()) is None:
         worded = None
@@ -2004,6 +2171,9 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
         # The reading in bridge's words ("10 points"), the plan's own in the quote before it:
         # "at most 10 个百分点 below B" mixed both (review r36).
         read_num = re.sub(r"\s*个?百分点", " points", offset["num"]).strip()
+        read_num = re.sub(
+            r"\s*(毫秒|秒|分钟|小时)", lambda m: f" {measure_unit(m[1])}", read_num
+        ).strip()
         notes.append(f"{said!r} read as '{words[0]} {read_num} {words[1]} {ref_name}'")
         norm = f"{norm[: offset.start()]} {said_as} {norm[offset.end() :]}"
 
@@ -2170,7 +2340,7 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     # Thresholds: every number must be claimed by a comparator, else we do not understand it.
     thresholds: list[_Threshold] = []
     inverted = False
-    names_at = _code_names(clause, norm)
+    names_at = _code_names(clause, norm) + [m.span("name") for m in _dotted_references(norm, ())]
     numbers = [
         m for m in THRESHOLD.finditer(norm) if not any(a <= m.start("num") < b for a, b in names_at)
     ]
@@ -2222,6 +2392,9 @@ def _read_clause(  # one linear decision procedure, kept in one place to read to
     # "< 15°", "≤ 85 °C": the number's unit of measure, no words of a metric's name (033's E2
     # "std(obj_principal_yaw) < 15°" was "a threshold without a metric" for the "°" after it).
     rest = _MEASURE_UNIT.sub(" ⟨T⟩ ", rest)
+    measured_in = [measure_unit(m["unit"]) for m in _TIME_OR_SIZE.finditer(rest)]
+    units += [u for u in measured_in if u is not None]
+    rest = _TIME_OR_SIZE.sub(" ⟨T⟩ ", rest)
     if len(thresholds) > 1:
         return unparsed("several thresholds; only one condition can be checked")
     margin = (
