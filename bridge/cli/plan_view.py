@@ -9,6 +9,7 @@ import functools
 from typing import TYPE_CHECKING
 
 from bridge.cli.console import terminal_cells
+from bridge.lazy_patterns import lazy
 from bridge.plan.milestones import stated_gate
 from bridge.plan.vocabulary import VERSUS
 from bridge.projections.visible import visible
@@ -612,21 +613,11 @@ def _unplanned(
     Empty for a block with no runs of its own (a block finished before this plan) or with no
     compared systems (its runs' systems are its systems).
     """
-    from bridge.plan.attribution import run_stands_for
     from bridge.plan.criteria import BASELINE, Mode, Scope
     from bridge.projections.block_runs import reference_system
 
     if not block.systems or clause.scope is not Scope.SINGLE:
         return []
-    sanity = {m.id for m in preview.project.milestones if m.sanity}
-    counted = preview.counted
-    own = counted.by_block.get(block.id, [])
-    if not own:
-        return []
-    # As the results choose a block's runs: sanity runs only for the sanity block itself.
-    sanity_block = all(r.milestone in sanity for r in own)
-    if not sanity_block:
-        own = [r for r in own if r.milestone not in sanity]
     # The subject among the systems the block's runs will have results under, as the judge
     # takes it: 008's B5 «zero unsupported core claims» is judged on R010's "Paper draft", the
     # block's only system with results, and was warned to have no run for the one system its
@@ -640,6 +631,49 @@ def _unplanned(
             else clause.reference
         )
         involved.append(reference)
+    return _without_runs(preview, block, involved)
+
+
+def _unplanned_named(preview: _Preview, clause: Unparsed, block: Block) -> list[str]:
+    """
+    The block's compared systems an open clause names that no planned run stands for (as
+    :func:`_without_runs` tells): the clause is read by a person, who finds no numbers for
+    them either. 039's B3 «source-shuffle 使性能下降» (the best GNN shuffled, which GNN not
+    said) is open; its system 最佳 GNN 的 source-shuffle has no run of that name (R006 runs
+    "source-shuffle best GNN"), which the plan warned of while the clause was read as a
+    comparison, and stopped warning of when it was read as open.
+    """
+    from bridge.plan.criteria.lexicon import normalise, replace_terms
+    from bridge.plan.criteria.phrases import system_name, system_terms
+
+    systems = [s for s in block.systems if s.strip()]
+    if not systems:
+        return []
+    tagged, _ = replace_terms(normalise(clause.text), system_terms(systems))
+    named = [system_name(p, systems) for p in dict.fromkeys(_PLACEHOLDER.findall(tagged))]
+    return _without_runs(preview, block, named)
+
+
+_PLACEHOLDER = lazy(r"⟨S[A-Z]+⟩")
+
+
+def _without_runs(preview: _Preview, block: Block, involved: Sequence[str]) -> list[str]:
+    """
+    The systems of ``involved`` that no planned run stands for: not a system of the block's
+    own runs, nor one another block's run stands for; ``[]`` for a block with no runs of its
+    own (see :func:`_unplanned`).
+    """
+    from bridge.plan.attribution import run_stands_for
+
+    sanity = {m.id for m in preview.project.milestones if m.sanity}
+    counted = preview.counted
+    own = counted.by_block.get(block.id, [])
+    if not own:
+        return []
+    # As the results choose a block's runs: sanity runs only for the sanity block itself.
+    sanity_block = all(r.milestone in sanity for r in own)
+    if not sanity_block:
+        own = [r for r in own if r.milestone not in sanity]
     mine = {r.block_system or r.system for r in own}
     lacking = [system for system in dict.fromkeys(involved) if system and system not in mine]
     if not lacking:
@@ -709,7 +743,8 @@ def unplanned_systems(
     follows: its criterion left open holds nothing, and the later milestones launch once its
     runs pass.
     """
-    from bridge.plan.criteria import Criterion
+    from bridge.plan.criteria import Criterion, Unparsed
+    from bridge.plan.criteria.parser import changes_best_of_several
     from bridge.plan.model import PlanWarning
     from bridge.projections.block_runs import alias_pairs
     from bridge.projections.text import t
@@ -725,8 +760,14 @@ def unplanned_systems(
         for clause in clauses:
             if isinstance(clause, Criterion) and not _no_proposed(clause, block, systems, method):
                 lacking = _unplanned(preview, clause, block, systems, method)
-                missing.update(dict.fromkeys(lacking))
-                said.extend([f"«{clause.text}»"] if lacking else [])
+            elif isinstance(clause, Unparsed) and changes_best_of_several(clause.reason):
+                # Open (which of several the change was applied to is not said), but its
+                # system is still one the results must show runs of (039's B3).
+                lacking = _unplanned_named(preview, clause, block)
+            else:
+                lacking = []
+            missing.update(dict.fromkeys(lacking))
+            said.extend([f"«{clause.text}»"] if lacking else [])
         if not missing:
             continue
         own = [r for r in project.runs if r.block == block.id and not r.task]
