@@ -657,7 +657,7 @@ def _unplanned_named(preview: _Preview, clause: Unparsed, block: Block) -> list[
 _PLACEHOLDER = lazy(r"⟨S[A-Z]+⟩")
 
 
-def _without_runs(preview: _Preview, block: Block, involved: Sequence[str]) -> list[str]:
+def _without_runs(preview: _Preview, block: Block, involved: Sequence[str | None]) -> list[str]:
     """
     The systems of ``involved`` that no planned run stands for: not a system of the block's
     own runs, nor one another block's run stands for; ``[]`` for a block with no runs of its
