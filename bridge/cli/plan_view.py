@@ -569,33 +569,28 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
             else:
                 compared.setdefault(found, []).append(f"«{clause.text}»")
         line = next((f.line for f in block.fields if f.key == "success"), block.line)
+        # Each warning: its words, the clauses it is said of, and what else it names.
+        said_of: list[tuple[str, list[str], dict[str, str]]] = []
         if open_:
-            out.append(
-                PlanWarning(
-                    file=block.file,
-                    line=line,
-                    message=t("plan_no_proposed_warning", language).format(
-                        block=block.id,
-                        clauses=", ".join(open_),
-                        names="names" if len(open_) == 1 else "name",
-                    ),
-                )
+            said_of.append(("plan_no_proposed_warning", open_, {}))
+        said_of.extend(
+            (
+                "plan_proposed_compared_warning",
+                said,
+                {"system": system, "why": in_language(why, language)},
             )
-        for (system, why), said in compared.items():
-            out.append(
-                PlanWarning(
-                    file=block.file,
-                    line=line,
-                    message=t("plan_proposed_compared_warning", language).format(
-                        block=block.id,
-                        clauses=", ".join(said),
-                        names="names" if len(said) == 1 else "name",
-                        it="it" if len(said) == 1 else "they",
-                        system=system,
-                        why=in_language(why, language),
-                    ),
-                )
+            for (system, why), said in compared.items()
+        )
+        for key, said, named in said_of:
+            one = len(said) == 1
+            message = t(key, language).format(
+                block=block.id,
+                clauses=", ".join(said),
+                names="names" if one else "name",
+                it="it" if one else "they",
+                **named,
             )
+            out.append(PlanWarning(file=block.file, line=line, message=message))
     return out
 
 
