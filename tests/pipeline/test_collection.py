@@ -240,7 +240,8 @@ class TestHandoff:
 def test_the_key_metric_cell_falls_back_to_a_metric_the_block_lists(tmp_path: Path) -> None:
     """021's R009: no primary set, its tracker row named a metric it did not record, and its
     Key Metric read "-" although it recorded a metric its block lists. The cell shows that
-    metric; the recorded key metric (which verdicts use) stays unset."""
+    metric, saying the block's primary metric (F1, listed first) was not recorded; the recorded
+    key metric (which verdicts use) stays unset."""
     from bridge import Bridge
     from bridge.machine.stages import Stage
     from tests.pipeline.conftest import Run, write_project
@@ -262,7 +263,7 @@ def test_the_key_metric_cell_falls_back_to_a_metric_the_block_lists(tmp_path: Pa
         bridge.close()
     assert metrics is not None and metrics.key_metric == ""
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
-    assert "| R1 | main | accuracy = 0.9 | DONE |" in results
+    assert "| R1 | main | accuracy = 0.9 (primary metric F1 not recorded) | DONE |" in results
 
 
 def test_a_run_whose_metrics_file_holds_no_number_is_named_and_holds_the_results(
