@@ -467,6 +467,11 @@ def status_lines(
             else t("status_no_runs", language)
         )
         name = visible(milestone) or t("status_no_milestone", language)
+        if not milestone and state.plan is not None:
+            # Why none can be told, as `bridge plan`'s milestone table says (033's plan has none).
+            tail += t(
+                "status_no_milestone_unnamed" if planned else "status_no_milestone_none", language
+            )
         lines.append(f"{name} {_bar(done, max(len(runs), 1))} {tail}")
     header = tuple(t("status_header", language).split("|"))
     rows = []

@@ -9,6 +9,7 @@ import functools
 from typing import TYPE_CHECKING
 
 from bridge.cli.console import terminal_cells
+from bridge.lazy_patterns import lazy
 from bridge.plan.milestones import stated_gate
 from bridge.plan.vocabulary import VERSUS
 from bridge.projections.visible import visible
@@ -568,33 +569,28 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
             else:
                 compared.setdefault(found, []).append(f"«{clause.text}»")
         line = next((f.line for f in block.fields if f.key == "success"), block.line)
+        # Each warning: its words, the clauses it is said of, and what else it names.
+        said_of: list[tuple[str, list[str], dict[str, str]]] = []
         if open_:
-            out.append(
-                PlanWarning(
-                    file=block.file,
-                    line=line,
-                    message=t("plan_no_proposed_warning", language).format(
-                        block=block.id,
-                        clauses=", ".join(open_),
-                        names="names" if len(open_) == 1 else "name",
-                    ),
-                )
+            said_of.append(("plan_no_proposed_warning", open_, {}))
+        said_of.extend(
+            (
+                "plan_proposed_compared_warning",
+                said,
+                {"system": system, "why": in_language(why, language)},
             )
-        for (system, why), said in compared.items():
-            out.append(
-                PlanWarning(
-                    file=block.file,
-                    line=line,
-                    message=t("plan_proposed_compared_warning", language).format(
-                        block=block.id,
-                        clauses=", ".join(said),
-                        names="names" if len(said) == 1 else "name",
-                        it="it" if len(said) == 1 else "they",
-                        system=system,
-                        why=in_language(why, language),
-                    ),
-                )
+            for (system, why), said in compared.items()
+        )
+        for key, said, named in said_of:
+            one = len(said) == 1
+            message = t(key, language).format(
+                block=block.id,
+                clauses=", ".join(said),
+                names="names" if one else "name",
+                it="it" if one else "they",
+                **named,
             )
+            out.append(PlanWarning(file=block.file, line=line, message=message))
     return out
 
 
@@ -612,21 +608,11 @@ def _unplanned(
     Empty for a block with no runs of its own (a block finished before this plan) or with no
     compared systems (its runs' systems are its systems).
     """
-    from bridge.plan.attribution import run_stands_for
     from bridge.plan.criteria import BASELINE, Mode, Scope
     from bridge.projections.block_runs import reference_system
 
     if not block.systems or clause.scope is not Scope.SINGLE:
         return []
-    sanity = {m.id for m in preview.project.milestones if m.sanity}
-    counted = preview.counted
-    own = counted.by_block.get(block.id, [])
-    if not own:
-        return []
-    # As the results choose a block's runs: sanity runs only for the sanity block itself.
-    sanity_block = all(r.milestone in sanity for r in own)
-    if not sanity_block:
-        own = [r for r in own if r.milestone not in sanity]
     # The subject among the systems the block's runs will have results under, as the judge
     # takes it: 008's B5 «zero unsupported core claims» is judged on R010's "Paper draft", the
     # block's only system with results, and was warned to have no run for the one system its
@@ -640,6 +626,49 @@ def _unplanned(
             else clause.reference
         )
         involved.append(reference)
+    return _without_runs(preview, block, involved)
+
+
+def _unplanned_named(preview: _Preview, clause: Unparsed, block: Block) -> list[str]:
+    """
+    The block's compared systems an open clause names that no planned run stands for (as
+    :func:`_without_runs` tells): the clause is read by a person, who finds no numbers for
+    them either. 039's B3 «source-shuffle 使性能下降» (the best GNN shuffled, which GNN not
+    said) is open; its system 最佳 GNN 的 source-shuffle has no run of that name (R006 runs
+    "source-shuffle best GNN"), which the plan warned of while the clause was read as a
+    comparison, and stopped warning of when it was read as open.
+    """
+    from bridge.plan.criteria.lexicon import normalise, replace_terms
+    from bridge.plan.criteria.phrases import system_name, system_terms
+
+    systems = [s for s in block.systems if s.strip()]
+    if not systems:
+        return []
+    tagged, _ = replace_terms(normalise(clause.text), system_terms(systems))
+    named = [system_name(p, systems) for p in dict.fromkeys(_PLACEHOLDER.findall(tagged))]
+    return _without_runs(preview, block, named)
+
+
+_PLACEHOLDER = lazy(r"⟨S[A-Z]+⟩")
+
+
+def _without_runs(preview: _Preview, block: Block, involved: Sequence[str | None]) -> list[str]:
+    """
+    The systems of ``involved`` that no planned run stands for: not a system of the block's
+    own runs, nor one another block's run stands for; ``[]`` for a block with no runs of its
+    own (see :func:`_unplanned`).
+    """
+    from bridge.plan.attribution import run_stands_for
+
+    sanity = {m.id for m in preview.project.milestones if m.sanity}
+    counted = preview.counted
+    own = counted.by_block.get(block.id, [])
+    if not own:
+        return []
+    # As the results choose a block's runs: sanity runs only for the sanity block itself.
+    sanity_block = all(r.milestone in sanity for r in own)
+    if not sanity_block:
+        own = [r for r in own if r.milestone not in sanity]
     mine = {r.block_system or r.system for r in own}
     lacking = [system for system in dict.fromkeys(involved) if system and system not in mine]
     if not lacking:
@@ -709,7 +738,8 @@ def unplanned_systems(
     follows: its criterion left open holds nothing, and the later milestones launch once its
     runs pass.
     """
-    from bridge.plan.criteria import Criterion
+    from bridge.plan.criteria import Criterion, Unparsed
+    from bridge.plan.criteria.parser import changes_best_of_several
     from bridge.plan.model import PlanWarning
     from bridge.projections.block_runs import alias_pairs
     from bridge.projections.text import t
@@ -725,8 +755,14 @@ def unplanned_systems(
         for clause in clauses:
             if isinstance(clause, Criterion) and not _no_proposed(clause, block, systems, method):
                 lacking = _unplanned(preview, clause, block, systems, method)
-                missing.update(dict.fromkeys(lacking))
-                said.extend([f"«{clause.text}»"] if lacking else [])
+            elif isinstance(clause, Unparsed) and changes_best_of_several(clause.reason):
+                # Open (which of several the change was applied to is not said), but its
+                # system is still one the results must show runs of (039's B3).
+                lacking = _unplanned_named(preview, clause, block)
+            else:
+                lacking = []
+            missing.update(dict.fromkeys(lacking))
+            said.extend([f"«{clause.text}»"] if lacking else [])
         if not missing:
             continue
         own = [r for r in project.runs if r.block == block.id and not r.task]

@@ -18,6 +18,7 @@ from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.plan import RunSpec, outputs_of, placeholders
+from bridge.plan.recorded_status import researchers_status
 
 if TYPE_CHECKING:
     from bridge.projections.writer import Drift
@@ -84,7 +85,10 @@ def check_inputs_recorded(state: PipelineState, specs: Sequence[RunSpec]) -> Non
                     if dependency.state is RunState.DONE_BEFORE
                     else "out of scope"
                 )
-                status = f" ({dependency.found_status})" if dependency.found_status else ""
+                # The Status as the researcher wrote it: the message is English, and bridge's
+                # notes on it are in the plan's language (018's "failed（图例：…）").
+                own = researchers_status(dependency.found_status)
+                status = f" ({own})" if own else ""
                 row = rows.get(source)
                 raise PlanError(
                     f"run {run.run_id}: {{{name}}} names {source}, which the tracker marks "

@@ -563,10 +563,8 @@ def _milestones_from_plan(
         group = given.get(milestone.id, [])
         if group:
             warnings.append(
-                PlanWarning(
-                    file=group[0].file,
-                    line=group[0].line,
-                    message=f"{', '.join(d.id for d in group)}: no milestone in the tracker; "
+                _given_milestone(
+                    group,
                     f"{milestone.id} from the plan's run-order table (line {milestone.line}), "
                     "whose Runs cell names them",
                 )
@@ -596,10 +594,8 @@ def _milestones_from_plan(
             )
         ]
         warnings.append(
-            PlanWarning(
-                file=arms[0].file,
-                line=arms[0].line,
-                message=f"{', '.join(d.id for d in arms)}: no milestone in the tracker; "
+            _given_milestone(
+                arms,
                 f"{milestone.id} from the plan's run-order table (line {milestone.line}), "
                 f"whose Runs cell {words!r} names the arms of {whose} at "
                 f"{_seeds_words(arms)}"
@@ -610,6 +606,19 @@ def _milestones_from_plan(
                 ),
             )
         )
+
+
+def _given_milestone(group: Sequence[_Draft], how: str) -> PlanWarning:
+    """
+    The warning, at the first run's row, that ``group``'s runs have no milestone in the
+    tracker and take the one ``how`` says (a Runs cell naming them, their block or their arms,
+    their ids).
+    """
+    return PlanWarning(
+        file=group[0].file,
+        line=group[0].line,
+        message=f"{', '.join(d.id for d in group)}: no milestone in the tracker; {how}",
+    )
 
 
 def _seeds_words(drafts: Sequence[_Draft]) -> str:
@@ -735,10 +744,8 @@ def _milestones_from_ids(drafts: list[_Draft], plan: Plan, warnings: list[PlanWa
             given.setdefault(milestone, []).append(draft)
     for milestone, group in given.items():
         warnings.append(
-            PlanWarning(
-                file=group[0].file,
-                line=group[0].line,
-                message=f"{', '.join(d.id for d in group)}: no milestone in the tracker; "
+            _given_milestone(
+                group,
                 f"{milestone} from the run ids"
                 + (
                     ""
@@ -804,10 +811,8 @@ def _milestones_from_blocks(
         if group:
             blocks = ", ".join(dict.fromkeys(d.block for d in group))
             warnings.append(
-                PlanWarning(
-                    file=group[0].file,
-                    line=group[0].line,
-                    message=f"{', '.join(d.id for d in group)}: no milestone in the tracker; "
+                _given_milestone(
+                    group,
                     f"{milestone.id} from the plan's run-order table (line {milestone.line}), "
                     f"which names their block {blocks}",
                 )
@@ -841,11 +846,8 @@ def _milestones_in_ids(drafts: list[_Draft], plan: Plan, warnings: list[PlanWarn
             given.setdefault(found[1], []).append(draft)
     for milestone, group in given.items():
         warnings.append(
-            PlanWarning(
-                file=group[0].file,
-                line=group[0].line,
-                message=f"{', '.join(d.id for d in group)}: no milestone in the tracker; "
-                f"{milestone} from the run ids, which name it as the ids of its runs do",
+            _given_milestone(
+                group, f"{milestone} from the run ids, which name it as the ids of its runs do"
             )
         )
 

@@ -33,7 +33,7 @@ from bridge.machine.stages import (
 from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.criteria import Compound, Criterion, clause_metrics
 from bridge.plan.main_milestone import main_milestone_setting, milestones_listed
-from bridge.plan.metric_names import match_metric, plan_metric_names
+from bridge.plan.metric_names import match_metric, plan_metric_names, primary_metric_name
 from bridge.plan.milestones import (
     MILESTONES_TO_WRITE,
     MILESTONES_TO_WRITE_ZH,
@@ -335,6 +335,7 @@ def _key_cell(
     listed: Mapping[str, Sequence[str]] | None = None,
     language: str = "en",
     keys: Mapping[str, str] | None = None,
+    primaries: Mapping[str, str] | None = None,
 ) -> str:
     """
     The Key Metric cell: the block's key metric (``keys``, :func:`block_keys`) where the run
@@ -343,9 +344,13 @@ def _key_cell(
     R009 recorded two of them and showed "-"), else its first value, with how many more
     metrics it recorded (results.json has them all): a run's numbers are never left off the
     page (025's E-rag-sft and 036's M2.1 recorded two names no block lists and showed "-",
-    under a sentence that sends the reader to them).
+    under a sentence that sends the reader to them). A value that is not the block's primary
+    metric (``primaries``: block → the plan's primary metric, ``primary_metric_name``) says
+    which the primary is, and whether the run recorded it (018's B2 runs showed
+    "historical regression = 0.1 (+2 more)" as if it were what B2 measures).
     """
     key = (keys or {}).get(run.spec.block)
+    primary = (primaries or {}).get(run.spec.block, "")
     shared = (
         next((v for v in run.metrics.values if v.name == key), None)
         if key and run.metrics is not None
@@ -365,7 +370,36 @@ def _key_cell(
     if value is None:
         return "-"
     shown = value.raw if value.value is None else number(value.value)
+    if primary and run.metrics is not None and not _names(primary, value.name, run):
+        zh = language == "zh"
+        recorded = _names(primary, "", run)
+        note = (
+            (f"主指标为 {primary}" if zh else f"the primary metric is {primary}")
+            if recorded
+            else (f"主指标 {primary} 未记录" if zh else f"primary metric {primary} not recorded")
+        )
+        # Said beside the count of the others, in one bracket.
+        if more:
+            more = f"{more[:-1]}；{note}）" if zh else f"{more[:-1]}; {note})"
+        else:
+            more = f"（{note}）" if zh else f" ({note})"
     return f"{value.name} = {shown}{more}"
+
+
+def _names(primary: str, name: str, run: RunView) -> bool:
+    """
+    Whether the metric ``primary`` is ``name`` (or, for ``name`` ``""``, any metric the run
+    recorded) by the run's aliases, as the verdicts match names; a name that matches several
+    recorded ones counts as recorded (said as the primary, never as missing).
+    """
+    metrics = run.metrics
+    if metrics is None:
+        return False
+    recorded = [name] if name else list(dict.fromkeys(v.name for v in metrics.values))
+    try:
+        return match_metric(primary, recorded, metrics.aliases) is not None
+    except ConfigError:
+        return True
 
 
 def _status_cell(run: RunView, language: str = "en") -> str:
@@ -1239,6 +1273,8 @@ def render(state: PipelineState, language: str = "en") -> str:
     ]
     planned = {m.id for m in plan.milestones}
     keys = block_keys(state)
+    # Each block's primary metric, named beside a value that is another (018's B2).
+    primaries = {b.id: primary_metric_name(b.metrics) for b in plan.blocks}
     # What each block lists, then what its criterion judges (033's E1 lists no metric; its
     # runs read "n_seeds = 25 (+10 more)", a count, where "scissors_net" is what it judges).
     listed = {
@@ -1276,7 +1312,7 @@ def render(state: PipelineState, language: str = "en") -> str:
                 (
                     r.run_id,
                     r.spec.system,
-                    _key_cell(r, listed, language, keys),
+                    _key_cell(r, listed, language, keys, primaries),
                     _status_cell(r, language),
                 )
                 for r in runs
@@ -1309,7 +1345,7 @@ def render(state: PipelineState, language: str = "en") -> str:
             (
                 run_id,
                 state.runs[run_id].spec.system,
-                _key_cell(state.runs[run_id], listed, language, keys),
+                _key_cell(state.runs[run_id], listed, language, keys, primaries),
                 in_language(reason, language),
                 sep.join(b.block.id for b in outcome.blocks if run_id in b.run_ids)
                 or _t("counted_nowhere", language),

@@ -14,6 +14,7 @@ from bridge.machine.scheduler import held_by_failed_before, held_for_code_by
 from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.machine.views import RunView
 from bridge.plan.priority import Priority
+from bridge.plan.recorded_status import done_by_person
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.markdown import line
 from bridge.projections.outcome import (
@@ -330,7 +331,8 @@ def _tracker_note(state: PipelineState, zh: bool) -> str:
 
 def _nice_failed(state: PipelineState, zh: bool) -> str:
     """
-    The nice-to-have runs that succeeded with numbers not trusted, and those that failed,
+    The nice-to-have runs that are work people do (not counted, as bridge does not run them),
+    those that succeeded with numbers not trusted, and those that failed, the failed ones
     named with how to run them again: their failure holds nothing, so the summary was the one
     place it could be missed (036's M2.1 failed in the main milestone and the command ended 0
     with "nice-to-have completed: 3/4" alone).
@@ -355,8 +357,27 @@ def _nice_failed(state: PipelineState, zh: bool) -> str:
         and r.metrics is not None
         and any(q.blocking for q in r.metrics.quality)
     ]
+    # Work people do (009's R004, "API run is user-only"): no run bridge launches, so not
+    # counted, but named as the must-run count names its own ("nice-to-have completed: 0/0"
+    # said nothing of R004).
+    by_person = [
+        r.run_id
+        for r in state.runs.values()
+        if r.spec.priority is Priority.NICE
+        and r.state is RunState.OUT_OF_SCOPE
+        and done_by_person(r.reason)
+    ]
     sep = "、" if zh else ", "  # a Chinese list of runs takes "、"
     parts = []
+    if by_person:
+        ids = sep.join(by_person)
+        n = len(by_person)
+        parts.append(
+            f"另有 {n} 个可选运行由人工执行、尚未完成，未计入：{ids}"
+            if zh
+            else f"{n} more {'is' if n == 1 else 'are'} work people do, not done yet, "
+            f"not counted: {ids}"
+        )
     if untrusted:
         parts.append(
             f"{len(untrusted)} 个已成功但数值不可信：{sep.join(untrusted)}"

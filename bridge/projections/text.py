@@ -461,6 +461,13 @@ _WORDS: dict[str, tuple[str, str]] = {
     # The same, short, in `bridge plan`'s milestone table (its warnings say the rest).
     "plan_no_milestone_none": ("the plan has none", "计划没有里程碑"),
     "plan_no_milestone_unnamed": ("no row names one", "没有行指明"),
+    # The same after `bridge status`'s bar of the runs of no milestone (033's "(no milestone)
+    # 0/25 ok" said nothing of why, where `bridge plan` did).
+    "status_no_milestone_none": ("; the plan has no milestones", "；计划没有里程碑"),
+    "status_no_milestone_unnamed": (
+        "; no row names their milestone",
+        "；没有行指明它们的里程碑",
+    ),
     "no_milestone_unnamed": (
         "neither their rows nor a milestone's Runs cell names one (by run or by block)",
         "它们的行和里程碑的 Runs 单元格（按运行或按实验块）都没有指明",

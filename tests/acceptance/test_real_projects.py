@@ -346,12 +346,13 @@ class TestHarnessRules:
     ) -> None:
         """`jphrl-smoke.json` records `seed` first and `reward`/`success` last, after fifty
         per-event values: the cell showed "seed = 0（另有 50 个）", a setting, and the sanity
-        line under B0 opened with it."""
+        line under B0 opened with it. B0's primary metric, the first its Metrics line lists, is
+        not among them: the cell says so (it showed another metric with no word)."""
         results = (harness[0] / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text("utf-8")
         assert (
-            "| JPH-M0-LOCAL-001 | 本地 contract smoke | reward = 1（另有 50 个） | DONE |"
-            in results
-        )
+            "| JPH-M0-LOCAL-001 | 本地 contract smoke | reward = 1（另有 50 个；主指标 六字段训练 "
+            "tensor roundtrip 未记录） | DONE |"
+        ) in results
         assert "- JPH-M0-LOCAL-001 (M0): reward = 1.0, success = true, " in results
         assert "seed = 0（另有" not in results
 

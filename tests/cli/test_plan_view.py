@@ -749,6 +749,30 @@ def test_a_proposed_system_the_clause_compares_with_is_warned_in_chinese(tmp_pat
     ) in out
 
 
+@needs_shared
+def test_039s_open_change_of_the_best_gnn_still_warns_r006_matches_no_system(
+    tmp_path: Path,
+) -> None:
+    """039's B3 «source-shuffle 使性能下降» is open since h11G (which GNN is the best is not
+    said): the warning that no planned run stands for its system, 最佳 GNN 的 source-shuffle
+    (R006 runs "source-shuffle best GNN", a name of no compared system), went with the
+    comparison it was read as before. The clause stays open; the warning is back."""
+    done = bridge("plan", "--project", str(as_project("039", tmp_path)), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stdout.split())
+    assert (
+        "3. not machine-checkable: compares with the best or with all of several systems"
+    ) in out, out
+    assert (
+        "warning refine-logs/EXPERIMENT_PLAN.md:49: B3's criterion: «source-shuffle 使性能下降» "
+        "cannot be judged: no planned run stands for 最佳 GNN 的 source-shuffle, so the results "
+        "will find no numbers for it; the block's runs that stand for none of its compared "
+        "systems run 'threshold/typed-mass × 0/2 steps', 'source-shuffle best GNN': if one of "
+        'them is 最佳 GNN 的 source-shuffle, say so in bridge.toml: [systems."<that system>"] '
+        'aliases = ["最佳 GNN 的 source-shuffle"]'
+    ) in out, out
+
+
 _VERSUS_CELL_PLAN = """\
 # Plan
 

@@ -240,7 +240,8 @@ class TestHandoff:
 def test_the_key_metric_cell_falls_back_to_a_metric_the_block_lists(tmp_path: Path) -> None:
     """021's R009: no primary set, its tracker row named a metric it did not record, and its
     Key Metric read "-" although it recorded a metric its block lists. The cell shows that
-    metric; the recorded key metric (which verdicts use) stays unset."""
+    metric, saying the block's primary metric (F1, listed first) was not recorded; the recorded
+    key metric (which verdicts use) stays unset."""
     from bridge import Bridge
     from bridge.machine.stages import Stage
     from tests.pipeline.conftest import Run, write_project
@@ -262,7 +263,7 @@ def test_the_key_metric_cell_falls_back_to_a_metric_the_block_lists(tmp_path: Pa
         bridge.close()
     assert metrics is not None and metrics.key_metric == ""
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
-    assert "| R1 | main | accuracy = 0.9 | DONE |" in results
+    assert "| R1 | main | accuracy = 0.9 (primary metric F1 not recorded) | DONE |" in results
 
 
 def test_a_run_whose_metrics_file_holds_no_number_is_named_and_holds_the_results(
@@ -457,6 +458,33 @@ def test_the_key_metric_cell_shows_what_the_criterion_judges(tmp_path: Path) -> 
         bridge.close()
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "| R1 | main | score = 0.7 | DONE |" in results, results
+
+
+_018_JOB = """\
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+values = {"historical regression": 0.1, "token": 120}
+if sys.argv[1] == "JPH-B2-JT-S0":
+    values["||Delta theta||"] = 0.3
+(out / "metrics.json").write_text(json.dumps(values))
+"""
+
+
+@needs_shared
+def test_018_key_metric_cell_says_the_primary_metric_was_not_recorded(tmp_path: Path) -> None:
+    """018's B2 lists `||Delta theta||` first (its primary metric); runs that recorded only
+    "historical regression" and "token" showed "historical regression = 0.1 (+1 more)" in the
+    Key Metric column with no word that it is not what B2 measures. The cell says which the
+    primary is and that it was not recorded; a run that recorded it shows it, with no note."""
+    from tests.plan.corpus import as_project, run_to_results
+
+    results = run_to_results(as_project("018", tmp_path / "p"), _018_JOB)
+    assert (
+        "| JPH-B2-FX-S0 | fixed | historical regression = 0.1"
+        "（另有 1 个；主指标 \\|\\|Delta theta\\|\\| 未记录） | DONE |"
+    ) in results, results
+    assert "| JPH-B2-JT-S0 | joint | \\|\\|Delta theta\\|\\| = 0.3 | DONE |" in results
 
 
 _NUMBERS_JOB = """\

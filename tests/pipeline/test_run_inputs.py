@@ -18,7 +18,9 @@ from bridge.cli import main
 from bridge.errors import ConfigError
 from bridge.machine.stages import RunState, Stage
 from tests.adapters.backends.slurm.cluster import SlurmCluster
+from tests.conftest import needs_shared
 from tests.pipeline.conftest import Run, events_of, write_project
+from tests.plan.corpus import as_project
 
 pytest_plugins = ["tests.adapters.backends.slurm.conftest_slurm"]
 
@@ -206,3 +208,27 @@ class TestRunInputs:
         assert not (project / ".bridge" / "scratch").exists()
         read = (project / consumer.local_dir / "output" / "read.txt").read_text()
         assert read == "weights of P1-a1"
+
+
+@needs_shared
+def test_018_outputs_of_a_row_done_before_bridge_quotes_the_researchers_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """018's JPH-CAL-LP-C0 is `failed` in the tracker, done before bridge by its legend (the
+    method failing in a run that completed). A run handed its outputs is refused before any
+    launch, and the English message quoted the Status with bridge's Chinese note on it,
+    "(failed（图例：方法/任务失败；已完成运行的负结果，不是运行失败）)": it quotes the researcher's
+    word only."""
+    project = as_project("018", tmp_path / "p")
+    (project / "bridge.toml").write_text(
+        '[bridge]\ncode_review = false\n\n[run]\ncommand = ["true"]\n\n'
+        '[[runs]]\nid = "JPH-B2-FX-S0"\ndepends_on = ["JPH-CAL-LP-C0"]\n'
+        'command = ["cat", "{outputs_of:JPH-CAL-LP-C0}"]\n'
+    )
+    assert main(["-o", "language=en", "run", "--plain", "--project", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "{outputs_of:JPH-CAL-LP-C0} names JPH-CAL-LP-C0, which the tracker marks done before "
+        "bridge (failed), so bridge has no recorded output directory to hand on"
+    ) in err, err
+    assert "图例" not in err

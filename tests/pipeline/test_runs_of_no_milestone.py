@@ -32,3 +32,19 @@ def test_033s_runs_of_no_milestone_say_the_plan_has_none(tmp_path: Path) -> None
         "| Run | System | Key Metric | Status |"
     ), section[:300]
     assert "| R015 | SO-ARM + LGGSN+ORFN (sim-trained, zero-shot) |" in section
+
+
+def test_033s_status_bar_of_no_milestone_says_the_plan_has_none(tmp_path: Path) -> None:
+    """`bridge status` showed 033's bar as "(no milestone) ╺╺╺ 0/25 ok" with no word why, where
+    `bridge plan`'s milestone table says "the plan has none": the bar says it too."""
+    from bridge import Bridge
+    from bridge.cli.console import status_lines
+
+    bridge = Bridge(as_project("033", tmp_path))
+    try:
+        bridge.advance()  # no command: blocked, every run still to run
+        lines = status_lines(bridge.status(), width=120)
+    finally:
+        bridge.close()
+    (bar,) = [line for line in lines if line.startswith("(no milestone) ")]
+    assert bar.endswith(" 0/25 ok; the plan has no milestones"), bar

@@ -320,7 +320,10 @@ def test_milestones_without_blocks_runs_without_one_and_skipped_runs(project: Pa
     assert any(
         line.startswith("(no milestone) ")
         # X1's ok is the tracker's word, not a run bridge checked (trial T6, 009's R001).
-        and line.endswith("1/2 ok (1 done before bridge), 1 failed or invalid before bridge")
+        and line.endswith(
+            "1/2 ok (1 done before bridge), 1 failed or invalid before bridge; "
+            "no row names their milestone"
+        )
         for line in bars
     ), bars
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
@@ -639,12 +642,12 @@ def test_rows_done_before_bridge_with_a_negative_result_are_not_counted_ok(
     if language == "zh":
         assert line.endswith(
             " 4/13 成功（其中 4 个在 bridge 之前已完成），4 个在 bridge 之前已完成、结果为负，"
-            "5 个在 bridge 之前已失败或无效"
+            "5 个在 bridge 之前已失败或无效；没有行指明它们的里程碑"
         ), line
     else:
         assert line.endswith(
             " 4/13 ok (4 done before bridge), 4 done before bridge with a negative result, "
-            "5 failed or invalid before bridge"
+            "5 failed or invalid before bridge; no row names their milestone"
         ), line
 
 

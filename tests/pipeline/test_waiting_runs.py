@@ -122,9 +122,13 @@ def test_023_retry_failed_leaves_the_held_runs_held_and_says_why(
     assert all(runs[r]["state"] == "cancelled" for r in _HELD)
 
 
-def test_009_b3_says_r004_is_work_people_do_not_out_of_scope(tmp_path: Path) -> None:
+def test_009_b3_says_r004_is_work_people_do_not_out_of_scope(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """B3 read `every run of the block is out of scope: R004` while the same file listed
-    `R004 — work people do, not done yet: READY`."""
+    `R004 — work people do, not done yet: READY`. The summary's "nice-to-have completed: 0/0"
+    did not name R004, the researcher's own nice-to-have run: it does, as the must-run count
+    names such rows."""
     project = Path(shutil.copytree(SHARED / "projects" / "009_tool-placement", tmp_path / "p009"))
     # R004's row is READY, "API run is user-only": a run people do, whatever command is set.
     (project / "fake.py").write_text(_FAKE, encoding="utf-8")
@@ -134,6 +138,10 @@ def test_009_b3_says_r004_is_work_people_do_not_out_of_scope(tmp_path: Path) -> 
         encoding="utf-8",
     )
     main(["run", "--project", str(project)])
+    assert (
+        "Must-run completed: 4/4; nice-to-have completed: 0/0 (1 more is work people do, not "
+        "done yet, not counted: R004).\n"
+    ) in capsys.readouterr().out
     data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
     (b3,) = [b for b in data["blocks"] if b["block"] == "B3"]
     # B3's criterion is two clauses since "without increasing prompt cost substantially" is

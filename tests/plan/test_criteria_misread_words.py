@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
+from bridge.machine.judge import Verdict, VerdictKind
 from bridge.plan.criteria import (
     Comparison,
     Compound,
@@ -29,6 +29,7 @@ from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.e2e.test_cli import bridge
 from tests.plan.corpus import as_project, corpus
+from tests.plan.judged import judged
 
 _M21 = "beat `baseline3_1_unk` on chrF++ without increasing contamination."
 
@@ -131,20 +132,8 @@ _SETTING = "Ours beats Baseline on accuracy with lr=0.1"
 
 def _judged(text: str, values: dict[tuple[str, str], float]) -> Verdict:
     metrics = tuple(dict.fromkeys(m for _, m in values))
-    aggregates = [
-        Aggregate(block="B", system=s, metric=m, mean=v, std=None, n=1, run_ids=(f"{s}-r",))
-        for (s, m), v in values.items()
-    ]
-    return judge_block(
-        parse_criterion(text, block_systems=_SYSTEMS, metrics=metrics),
-        aggregates,
-        runs_status={a.run_ids[0]: "succeeded" for a in aggregates},
-        expected_seeds=1,
-        reference_system="Baseline",
-        candidate_system="Ours",
-        primary_metric="accuracy",
-        planned_systems=_SYSTEMS,
-    )
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=metrics)
+    return judged(parsed, values, reference="Baseline", candidate="Ours", systems=_SYSTEMS)
 
 
 def test_a_limit_after_with_is_a_clause_of_its_own() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bridge.cli import main
-from bridge.machine.judge import Aggregate, VerdictKind, judge_block
+from bridge.machine.judge import VerdictKind
 from bridge.plan.criteria import (
     Comparison,
     Compound,
@@ -27,6 +27,7 @@ from bridge.plan.criteria import (
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
+from tests.plan.judged import judged
 
 _SYSTEMS = ("Base", "Ours")
 
@@ -105,19 +106,8 @@ def test_a_rise_of_what_must_not_rise_is_not_met(ours: float, kind: VerdictKind)
         ("Base", "contamination"): 0.10,
         ("Ours", "contamination"): ours,
     }
-    aggregates = [
-        Aggregate(block="B1", system=s, metric=m, mean=v, std=None, n=1, run_ids=(s,))
-        for (s, m), v in values.items()
-    ]
-    verdict = judge_block(
-        criterion,
-        aggregates,
-        runs_status={"Base": "succeeded", "Ours": "succeeded"},
-        expected_seeds=1,
-        reference_system="Base",
-        candidate_system="Ours",
-        primary_metric="chrF++",
-        planned_systems=_SYSTEMS,
+    verdict = judged(
+        criterion, values, reference="Base", candidate="Ours", systems=_SYSTEMS, primary="chrF++"
     )
     assert verdict.verdict is kind, verdict.reason
     assert "contamination" in verdict.reason, verdict.reason

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
+from bridge.machine.judge import Verdict, VerdictKind
 from bridge.plan.criteria import (
     Comparison,
     Compound,
@@ -22,6 +22,7 @@ from bridge.plan.criteria import (
     parse_criterion,
 )
 from bridge.projections.reasons import in_language
+from tests.plan.judged import judged
 
 _SYSTEMS = ("Baseline", "Method")
 _METRICS = ("accuracy", "training_time")
@@ -37,19 +38,8 @@ def _judged(
     primary: str | None = "accuracy",
 ) -> Verdict:
     """``parsed`` judged on one run per (system, metric) of ``values``."""
-    aggregates = [
-        Aggregate(block="B", system=s, metric=m, mean=v, std=None, n=1, run_ids=(f"{s}-r",))
-        for (s, m), v in values.items()
-    ]
-    return judge_block(
-        parsed,
-        aggregates,
-        runs_status={a.run_ids[0]: "succeeded" for a in aggregates},
-        expected_seeds=1,
-        reference_system="Baseline",
-        candidate_system="Method",
-        primary_metric=primary,
-        planned_systems=_SYSTEMS,
+    return judged(
+        parsed, values, reference="Baseline", candidate="Method", systems=_SYSTEMS, primary=primary
     )
 
 

@@ -15,13 +15,14 @@ import pytest
 from rich.console import Console
 
 from bridge.cli.plan_view import render_blocks
-from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
+from bridge.machine.judge import Verdict, VerdictKind
 from bridge.plan import load_project
 from bridge.plan.criteria import Compound, Criterion, Mode, Unparsed, parse_criterion
 from bridge.projections.plan_words import criterion_in_language
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
+from tests.plan.judged import judged
 
 _SYSTEMS = ("MART", "Baseline")
 _METRICS = ("accuracy", "覆盖率")
@@ -33,20 +34,8 @@ def _parse(text: str, systems: tuple[str, ...] = _SYSTEMS) -> Criterion | Unpars
 
 def _judged(parsed: Criterion | Unparsed | Compound, mart: float) -> Verdict:
     """``parsed`` judged on one run each: MART's accuracy ``mart``, Baseline's 0.90."""
-    aggregates = [
-        Aggregate(block="B", system=s, metric="accuracy", mean=v, std=None, n=1, run_ids=(s,))
-        for s, v in (("MART", mart), ("Baseline", 0.90))
-    ]
-    return judge_block(
-        parsed,
-        aggregates,
-        runs_status={"MART": "succeeded", "Baseline": "succeeded"},
-        expected_seeds=1,
-        reference_system="Baseline",
-        candidate_system="MART",
-        primary_metric="accuracy",
-        planned_systems=_SYSTEMS,
-    )
+    values = {("MART", "accuracy"): mart, ("Baseline", "accuracy"): 0.90}
+    return judged(parsed, values, reference="Baseline", candidate="MART", systems=_SYSTEMS)
 
 
 @pytest.mark.parametrize(

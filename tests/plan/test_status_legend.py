@@ -572,3 +572,50 @@ def test_bridges_words_in_a_status_follow_the_output_language(chinese: str, engl
     assert status_in_language(english, "zh") == chinese
     assert status_in_language(chinese, "zh") == chinese
     assert status_in_language(english, "en") == english
+
+
+@needs_shared
+def test_018s_notes_in_english_leave_the_researchers_brackets_as_written(tmp_path: Path) -> None:
+    """018's legend («`failed` 表示方法/任务失败；…»), given a bracket of its own
+    («方法/任务失败（任务级）»), stayed «（图例：…）» in English output: the pattern stopped at the
+    inner bracket. A Status the researcher wrote with «（优先级：高）» was rewritten "(priority
+    高)", as if bridge had noted it. Only bridge's notes are said in the output's language."""
+    from bridge.plan.recorded_status import status_in_language
+
+    project = as_project("018", tmp_path)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    text = text.replace("`failed` 表示方法/任务失败；", "`failed` 表示方法/任务失败（任务级）；", 1)
+    row = (
+        "| JPH-B1-HO-S2 | B1 | Harness-only contextual bandit | 2 | frozen/not invoked | trainable "
+    )
+    assert row + "| passed |" in text
+    text = text.replace(row + "| passed |", row + "| passed（优先级：高） |", 1)
+    tracker.write_text(text, encoding="utf-8")
+    specs = {r.id: r for r in load_project(project).runs}
+    failed = specs["JPH-CAL-LP-C0"].status_raw
+    assert failed == "failed（图例：方法/任务失败（任务级）；已完成运行的负结果，不是运行失败）"
+    assert status_in_language(failed, "en") == (
+        "failed (legend: 方法/任务失败（任务级）; a negative result of a completed run, not a "
+        "failed run)"
+    )
+    assert status_in_language(status_in_language(failed, "en"), "zh") == failed
+    own = specs["JPH-B1-HO-S2"].status_raw
+    assert own == "passed（优先级：高）"
+    assert status_in_language(own, "en") == own
+    # Nor, the other way, an English plan's own "(priority high)" under Chinese output.
+    assert status_in_language("TODO (priority high)", "zh") == "TODO (priority high)"
+
+
+@needs_shared
+def test_027s_deferred_row_quoted_by_its_researchers_status(tmp_path: Path) -> None:
+    """027's R-S-MULTI (Priority DEFERRED, Status NOT_SCHEDULED) is recorded with bridge's
+    note «（优先级：DEFERRED）»; a message quoting what the tracker says quotes the researcher's
+    Status alone."""
+    from bridge.plan.recorded_status import researchers_status
+
+    specs = {r.id: r for r in load_project(as_project("027", tmp_path)).runs}
+    recorded = specs["R-S-MULTI-s3407"].status_raw
+    assert recorded == "NOT_SCHEDULED（优先级：DEFERRED）"
+    assert researchers_status(recorded) == "NOT_SCHEDULED"
+    assert researchers_status("passed（优先级：高）") == "passed（优先级：高）"

@@ -86,7 +86,7 @@ from bridge.plan.criteria.phrases import (
 from bridge.plan.metric_names import is_lower_better, is_rate_metric, measure_unit, metric_key
 from bridge.value_methods import value_methods
 
-__all__ = ["parse_criterion"]
+__all__ = ["changes_best_of_several", "parse_criterion"]
 
 # Said of a clause naming two or more systems with none after a word that makes it the
 # reference: the systems named go between the two parts (read by
@@ -1191,6 +1191,15 @@ _BEST_OF = lazy(
     re.IGNORECASE,
 )
 _BEST_OF_REASON = "compares with the best or with all of several systems"
+
+
+def changes_best_of_several(reason: str) -> bool:
+    """
+    Whether an open clause's ``reason`` is :func:`_applied_to`'s: the clause names a system of
+    the block that is a change of the best of several (039's «source-shuffle 使性能下降», its
+    system 最佳 GNN 的 source-shuffle), whose runs the results must still show.
+    """
+    return reason.startswith(f"{_BEST_OF_REASON} (")
 
 
 def _applied_to(
