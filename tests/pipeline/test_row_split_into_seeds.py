@@ -973,3 +973,39 @@ def test_025_a_row_split_again_runs_a_seed_whose_command_changed(
     out = capsys.readouterr().out
     assert "A3-s1 已启动 (A3-s1-a2)" in out, out
     assert "其自身在种子 1 上的结果" not in out, out
+
+
+@needs_shared
+def test_025_a_metrics_rule_naming_a_split_row_is_for_its_seeds_runs(tmp_path: Path) -> None:
+    """025's A3 split into seeds `0, 1`, then a `[[metrics.regex]]` limited to `runs = ["A3"]`,
+    the row's id as the plan writes it. Before: refused at load, "metrics.regex[0].runs: 'A3'
+    matches no run; did you mean 'A3-s1' or 'A3-s0' or 'A4'?" (exit 2). It is for the row's
+    seeds' runs: A3-s0 (A3's result) and A3-s1 read it; A4 does not."""
+    project = _025_with_seeds(tmp_path)
+    toml = project / "bridge.toml"
+    toml.write_text(
+        toml.read_text("utf-8").replace("echo seed {seed}", "echo seed {seed} kc: 0.{seed}5"),
+        "utf-8",
+    )
+    assert main(["run", "--project", str(project)]) == 0
+    _a3_seeds(project, "0, 1")
+    assert main(["run", "--project", str(project)]) == 0
+    with toml.open("a", encoding="utf-8") as f:
+        f.write(
+            '\n[[metrics.regex]]\nname = "kc"\npattern = "kc: ([0-9.]+)"\n'
+            'file = "stdout.log"\nruns = ["A3"]\n'
+        )
+    assert main(["run", "--project", str(project)]) == 0
+    runs = _status(project)
+
+    def kc(run_id: str) -> float | None:
+        metrics = runs[run_id].metrics
+        assert metrics is not None
+        return next((v.value for v in metrics.values if v.name == "kc"), None)
+
+    assert kc("A3-s0") == pytest.approx(0.05)
+    assert kc("A3-s1") == pytest.approx(0.15)
+    assert kc("A4") is None
+    # A glob that names nothing is refused still.
+    toml.write_text(toml.read_text("utf-8").replace('runs = ["A3"]', 'runs = ["A9"]'), "utf-8")
+    assert main(["run", "--project", str(project)]) == 2
