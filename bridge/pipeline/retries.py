@@ -33,7 +33,6 @@ __all__ = [
     "Retried",
     "also_again",
     "bridge_cancelled",
-    "revive",
     "schedule",
     "select",
     "sent_back",
@@ -601,33 +600,21 @@ class Retried:
         return (*self.asked, *self.revived)
 
 
-def revive(s: Session, run_ids: Sequence[str], reason: str) -> tuple[str, ...]:
-    """
-    Put back to pending the runs bridge cancelled because of ``run_ids`` (pending again
-    already: a tracker row set back to TODO), as :func:`schedule` does with them; returns them.
-    """
-    revived = _revived(s.state(), run_ids)
-    for run_id in revived:
-        run = s.state().runs[run_id]
-        s.append(
-            f"run:{run_id}",
-            [ev.RunRetryScheduled(run_id=run_id, reason=f"{reason}{_WAITS}", manual=True)],
-            run.stream_version,
-        )
-    return tuple(revived)
-
-
 # How the reason of a run revived with another ends (failure_words reads it for its Chinese).
 _WAITS = " (a run it waits for runs again)"
 
 
-def schedule(s: Session, run_ids: Sequence[str], reason: str) -> Retried:
+def schedule(
+    s: Session, run_ids: Sequence[str], reason: str, *, pending_already: bool = False
+) -> Retried:
     """
     Put ``run_ids`` back to pending, with the runs bridge cancelled because of them.
+    ``pending_already``: ``run_ids`` are pending again already (a tracker row set back to
+    TODO): only the runs bridge cancelled because of them are put back.
     """
     state = s.state()
     revived = _revived(state, run_ids)
-    for run_id in [*run_ids, *revived]:
+    for run_id in [*(() if pending_already else run_ids), *revived]:
         run = s.state().runs[run_id]
         why = reason if run_id in run_ids else f"{reason}{_WAITS}"
         if run_id in run_ids and (stopped := stopped_by(run)):

@@ -968,7 +968,12 @@ def reload(s: Session, changed: Sequence[str], *, live: bool = False) -> tuple[s
     if asked:
         again = (
             *again,
-            *retries.revive(s, asked, f"the tracker now says to run {', '.join(asked)}"),
+            *retries.schedule(
+                s,
+                asked,
+                f"the tracker now says to run {', '.join(asked)}",
+                pending_already=True,
+            ).revived,
         )
     # A failed run whose script was fixed runs again with it, as after a fix in bridge.toml
     # (trial N3: R004's train.py fixed, and only the succeeded runs were named).
