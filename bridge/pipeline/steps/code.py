@@ -1361,7 +1361,7 @@ def _take_back(s: Session, put_back: Mapping[str, RunView]) -> list[str]:
         ):
             continue
         holder = run_id
-        ran = {run_id}
+        ran: set[str] = set()  # the attempts it launched itself
         for record in s.store.read(f"run:{run_id}"):
             match record.event:
                 case ev.RunSubmitted(attempt_id=own):
@@ -1375,8 +1375,13 @@ def _take_back(s: Session, put_back: Mapping[str, RunView]) -> list[str]:
         if attempt.attempt_id in ran:
             holder = run_id
         source = s.state().runs.get(holder)
-        if source is None or not _runs_the_same(
-            s.project, was, run.spec, _inputs_at(s, attempt.submitted_seq)
+        if (
+            source is None
+            or not any(
+                a.attempt_id == attempt.attempt_id and a.state is RunState.SUCCEEDED
+                for a in source.attempts
+            )
+            or not _runs_the_same(s.project, was, run.spec, _inputs_at(s, attempt.submitted_seq))
         ):
             continue
         seed = launch_seed(was.spec)
