@@ -305,7 +305,8 @@ def more_runs_than_expected(system: str, found: Aggregate, expected: int) -> str
         return ""
     return (
         f"{system or 'the block'}: judged on all its {found.n} runs of {found.metric} "
-        f"({', '.join(found.run_ids)}), where the block expects {expected} seeds"
+        f"({', '.join(found.run_ids)}), where the block expects {expected} "
+        f"seed{'' if expected == 1 else 's'}"
     )
 
 

@@ -174,20 +174,20 @@ def select(
         elif run.state is RunState.OUT_OF_SCOPE and row_gone(run.reason):
             # Its row is no longer in the plan (deleted, or split into seeds): run again, its
             # numbers would count with no row (004's R309-s2, trial t8). Putting the row back
-            # runs it again.
+            # brings it back: with its result when it would run what it ran, else to run.
             said = split_in_language(run.reason, "zh" if zh else "en")
             if unproposed(run.reason):
                 # No row to put back: the plan's seeds or systems that proposed it.
                 unrunnable.append(
-                    f"{said}（把它的种子或系统放回计划即可再次运行）"
+                    f"{said}（把它的种子或系统放回计划即可恢复它）"
                     if zh
-                    else f"{said} (put its seed or system back in the plan to run it again)"
+                    else f"{said} (put its seed or system back in the plan to bring it back)"
                 )
             else:
                 unrunnable.append(
-                    f"{said}（把它的行放回追踪表即可再次运行）"
+                    f"{said}（把它的行放回追踪表即可恢复它）"
                     if zh
-                    else f"{said} (put its row back in the tracker to run it again)"
+                    else f"{said} (put its row back in the tracker to bring it back)"
                 )
         elif (holder := held_for_code_by(run)) is not None and run.held_for_code:
             # 023's R031: re-queued, it was cancelled again at once by the same row.

@@ -564,7 +564,7 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (
         lazy(
             r"(.+?): judged on all its (\d+) runs of (.+?) \(([^()]*)\), "
-            r"where the block expects (\d+) seeds"
+            r"where the block expects (\d+) seeds?"
         ),
         r"\1：按其 \3 的全部 \2 次运行（\4）判断（该实验块应有 \5 个种子）",
     ),
