@@ -101,6 +101,8 @@ class RunResultCarried:
     split into seeds whose one run ran at one of them (``R002`` at 42 → ``R002-s42``), or a
     split cut back to one seed whose run ran (``R004-s7`` → ``R004``). This run succeeds with
     that attempt's outputs and metrics, and no GPU time of its own; ``reason`` says why.
+    ``from_run`` may be this run itself: set aside and put back in the plan, it takes back the
+    attempt it ran, with its own GPU time (a row split into seeds again: ``A3-s1``).
     ``bridge retry --force`` runs it after all.
     """
 

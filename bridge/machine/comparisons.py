@@ -43,6 +43,7 @@ __all__ = [
     "holds",
     "item_of",
     "mean_of",
+    "more_runs_than_expected",
     "noise",
     "per_item",
     "reference_of",
@@ -292,6 +293,21 @@ def reference_of(
         readings.append(f"'the baseline' read as {others[0]}, the block's other system")
         return others[0]
     raise Inconclusive("the criterion compares with the baseline; the block has none")
+
+
+def more_runs_than_expected(system: str, found: Aggregate, expected: int) -> str:
+    """
+    What a verdict says of ``system`` judged on ``found``'s runs when they are more than the
+    ``expected`` seeds (``""`` when they are not): the mean is over all of them, and which they
+    are is named, so a rerun kept or a seed added is no silent n=4 where the plan says 3.
+    """
+    if not 0 < expected < found.n:
+        return ""
+    return (
+        f"{system or 'the block'}: judged on all its {found.n} runs of {found.metric} "
+        f"({', '.join(found.run_ids)}), where the block expects {expected} "
+        f"seed{'' if expected == 1 else 's'}"
+    )
 
 
 def find_aggregate(

@@ -61,14 +61,14 @@ def check_append(state: PipelineState, stream: str, events: Sequence[ev.Event]) 
 
 def _check_carried(state: PipelineState, run_id: str, evt: ev.RunResultCarried) -> None:
     """
-    Raise unless ``evt`` names a succeeded attempt of another run (the fold's rule, checked
-    before the event is stored).
+    Raise unless ``evt`` names a succeeded attempt of ``evt.from_run`` (another run, or the
+    run itself taking its own back: the fold's rule, checked before the event is stored).
     """
-    source = state.runs.get(evt.from_run) if evt.from_run != run_id else None
+    source = state.runs.get(evt.from_run)
     if source is None or not any(
         a.attempt_id == evt.attempt_id and a.state is RunState.SUCCEEDED for a in source.attempts
     ):
         raise TransitionError(
             f"run {run_id} takes the result of attempt {evt.attempt_id} of {evt.from_run}, "
-            "which is no succeeded attempt of another run"
+            "which is no succeeded attempt of that run"
         )

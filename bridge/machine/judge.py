@@ -57,6 +57,7 @@ from bridge.machine.comparisons import (
     gain,
     holds,
     mean_of,
+    more_runs_than_expected,
     noise,
     per_item,
     reference_of,
@@ -1349,6 +1350,13 @@ def _evaluate_on(
         )
         for s in [subject, *references]
     }
+    # More runs of a system than the block expects (a rerun kept, a seed added): judged on all
+    # of them, as the block has them, and said with which (the quickstart's B1, "mean of 3
+    # seeds", was judged on n=4 in silence).
+    more = [said for s in stats if (said := more_runs_than_expected(s, stats[s], seeds[s]))]
+    if more := [said for said in more if said not in readings]:
+        readings += more
+        interpretation = f" (read as: {'; '.join(readings)})"
     name = stats[subject].metric
     if criterion.evaluation_set is not None:
         # The parser's note said the set is the runs' evaluation; this says which value it is.

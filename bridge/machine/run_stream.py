@@ -248,12 +248,14 @@ def _found_done(run: LiveRun, run_id: str, evt: ev.RunFoundDone, record: Recorde
 def _result_carried(
     runs: dict[str, LiveRun], run: LiveRun, run_id: str, evt: ev.RunResultCarried, record: Recorded
 ) -> None:
-    source = runs.get(evt.from_run) if evt.from_run != run_id else None
+    # From itself: a run set aside and put back in the plan takes back the attempt it ran
+    # (025's A3-s1, its row split again into the seeds it had: it ran again).
+    source = run if evt.from_run == run_id else runs.get(evt.from_run)
     attempt = carried_attempt(source, evt.attempt_id) if source is not None else None
     if attempt is None:
         raise TransitionError(
             f"run {run_id} takes the result of attempt {evt.attempt_id} of {evt.from_run}, "
-            "which is no succeeded attempt of another run",
+            "which is no succeeded attempt of that run",
             seq=record.seq,
         )
     run.state = next_run_state(run_id, run.state, _trigger(evt), seq=record.seq)

@@ -33,7 +33,6 @@ __all__ = [
     "Retried",
     "also_again",
     "bridge_cancelled",
-    "revive",
     "schedule",
     "select",
     "sent_back",
@@ -182,20 +181,20 @@ def select(
         elif run.state is RunState.OUT_OF_SCOPE and row_gone(run.reason):
             # Its row is no longer in the plan (deleted, or split into seeds): run again, its
             # numbers would count with no row (004's R309-s2, trial t8). Putting the row back
-            # runs it again.
+            # brings it back: with its result when it would run what it ran, else to run.
             said = split_in_language(run.reason, "zh" if zh else "en")
             if unproposed(run.reason):
                 # No row to put back: the plan's seeds or systems that proposed it.
                 unrunnable.append(
-                    f"{said}（把它的种子或系统放回计划即可再次运行）"
+                    f"{said}（把它的种子或系统放回计划即可恢复它）"
                     if zh
-                    else f"{said} (put its seed or system back in the plan to run it again)"
+                    else f"{said} (put its seed or system back in the plan to bring it back)"
                 )
             else:
                 unrunnable.append(
-                    f"{said}（把它的行放回追踪表即可再次运行）"
+                    f"{said}（把它的行放回追踪表即可恢复它）"
                     if zh
-                    else f"{said} (put its row back in the tracker to run it again)"
+                    else f"{said} (put its row back in the tracker to bring it back)"
                 )
         elif (holder := held_for_code_by(run)) is not None and run.held_for_code:
             # 023's R031: re-queued, it was cancelled again at once by the same row.
@@ -614,33 +613,21 @@ class Retried:
         return (*self.asked, *self.revived)
 
 
-def revive(s: Session, run_ids: Sequence[str], reason: str) -> tuple[str, ...]:
-    """
-    Put back to pending the runs bridge cancelled because of ``run_ids`` (pending again
-    already: a tracker row set back to TODO), as :func:`schedule` does with them; returns them.
-    """
-    revived = _revived(s.state(), run_ids)
-    for run_id in revived:
-        run = s.state().runs[run_id]
-        s.append(
-            f"run:{run_id}",
-            [ev.RunRetryScheduled(run_id=run_id, reason=f"{reason}{_WAITS}", manual=True)],
-            run.stream_version,
-        )
-    return tuple(revived)
-
-
 # How the reason of a run revived with another ends (failure_words reads it for its Chinese).
 _WAITS = " (a run it waits for runs again)"
 
 
-def schedule(s: Session, run_ids: Sequence[str], reason: str) -> Retried:
+def schedule(
+    s: Session, run_ids: Sequence[str], reason: str, *, pending_already: bool = False
+) -> Retried:
     """
     Put ``run_ids`` back to pending, with the runs bridge cancelled because of them.
+    ``pending_already``: ``run_ids`` are pending again already (a tracker row set back to
+    TODO): only the runs bridge cancelled because of them are put back.
     """
     state = s.state()
     revived = _revived(state, run_ids)
-    for run_id in [*run_ids, *revived]:
+    for run_id in [*(() if pending_already else run_ids), *revived]:
         run = s.state().runs[run_id]
         why = reason if run_id in run_ids else f"{reason}{_WAITS}"
         if run_id in run_ids and (stopped := stopped_by(run)):

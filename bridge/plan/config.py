@@ -218,8 +218,9 @@ class ScopedRule:
         runs: run id globs (``R01*``) the rule is for.
 
     With neither ``blocks`` nor ``runs`` the rule is for every run; with either, for the runs
-    of those blocks and the runs those globs match (both given: either is enough). Each name
-    must name something the plan has (:mod:`bridge.plan.crosscheck`).
+    of those blocks and the runs those globs match (both given: either is enough); a glob
+    matching a row split into seeds (``R002``) is for its seeds' runs (``R002-s0``, …). Each
+    name must name something the plan has (:mod:`bridge.plan.crosscheck`).
     """
 
     blocks: tuple[str, ...] = attrs.field(default=(), metadata=setting(read=_scope))

@@ -272,6 +272,9 @@ def _rule_scopes(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list[Pl
     """
     blocks = [b.id for b in plan.blocks]
     run_ids = [r.id for r in runs]
+    # A row split into seeds is named by its id still: the rule is for its seeds' runs
+    # (025's A3 after `0, 1`: `runs = ["A3"]` was refused, "did you mean 'A3-s1'").
+    rows = [row for r in runs if (row := seed_row(r.id, r.seed)) is not None]
     warnings: list[PlanWarning] = []
     scoped: list[tuple[str, ScopedRule]] = [
         (f"metrics.{kind}[{index}]", rule)
@@ -292,7 +295,7 @@ def _rule_scopes(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list[Pl
             )
         # Without runs no glob could match one: `bridge run` says there is nothing to run.
         for pattern in rule.runs if runs else ():
-            if any(fnmatch.fnmatchcase(run_id, pattern) for run_id in run_ids):
+            if any(fnmatch.fnmatchcase(run_id, pattern) for run_id in [*run_ids, *rows]):
                 continue
             setting = f"{name}.runs"
             hint = did_you_mean(pattern, run_ids, most=3)

@@ -131,8 +131,11 @@ _SEED_LIST = lazy(
     r"seeds?\s{0,3}(?:[=:：]\s{0,3})?[`]?[{\[(]\s{0,3}(\d{1,12}(?:\s{0,3},\s{0,3}\d{1,12}){0,99})\s{0,3}[}\])]",
     re.IGNORECASE,
 )
+# The list may repeat the word: ``3 seeds (seed 0, 1, 2)``, «3 个种子（seed 0, 1, 2）» (read as
+# seed 0 alone, one seed, before).
 _COUNT_THEN_LIST = lazy(
-    r"\b(\d{1,3})[\s-]{1,3}seeds?\s{0,3}[`]?[{\[(]\s{0,3}(\d{1,12}(?:\s{0,3},\s{0,3}\d{1,12}){0,99})\s{0,3}[}\])]",
+    r"\b(\d{1,3})[\s-]{1,3}seeds?\s{0,3}[`]?[{\[(]\s{0,3}(?:seeds?\s{0,3}(?:[=:：]\s{0,3})?)?"
+    r"(\d{1,12}(?:\s{0,3},\s{0,3}\d{1,12}){0,99})\s{0,3}[}\])]",
     re.IGNORECASE,
 )
 _SEED_SLASH = lazy(r"seeds?\s{1,3}`?(\d{1,12}(?:\s?/\s?\d{1,12}){1,99})`?", re.IGNORECASE)

@@ -1641,6 +1641,9 @@ def evaluate(state: PipelineState) -> Outcome:
             if r.state in SETTLED_RUN_STATES
             and not r.failed_before_bridge
             and r.run_id not in untrusted_runs
+            # Succeeded with no metric value: the plan's evidence is missing (h11E: counted
+            # completed while the verdict said "succeeded without a metric value").
+            and r.run_id not in no_number
         ),
         must_untrusted=untrusted_runs,
         must_total=len(must),

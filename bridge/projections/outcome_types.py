@@ -231,7 +231,8 @@ class Outcome:
 
 def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     """
-    ``done/total`` of the must-run runs, naming those not done because their tracker row says
+    ``done/total`` of the must-run runs, naming those succeeded but not done (numbers not
+    trusted, no metric value recorded), those not done because their tracker row says
     they ended failed or invalid before bridge, and those not counted because they wait (for
     their code, for runs bridge does not run, or blocked in the tracker); and the must-run
     blocks with no run at all, which no count of runs shows.
@@ -247,6 +248,14 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
             f"{len(untrusted)} 个已成功但数值不可信：{ids}"
             if zh
             else f"{len(untrusted)} succeeded with numbers not trusted: {ids}"
+        )
+    if no_number := outcome.must_no_number:
+        # Succeeded, but recorded no metric value: not completed either.
+        ids = sep.join(no_number)
+        parts.append(
+            f"{len(no_number)} 个已成功但没有记录任何指标数值：{ids}"
+            if zh
+            else f"{len(no_number)} succeeded with no metric value: {ids}"
         )
     if failed := outcome.must_failed_before:
         ids = sep.join(failed)

@@ -565,6 +565,13 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"\1：按计划的 \2 次运行判断（该实验块应有 \3 个种子）",
     ),
     (
+        lazy(
+            r"(.+?): judged on all its (\d+) runs of (.+?) \(([^()]*)\), "
+            r"where the block expects (\d+) seeds?"
+        ),
+        r"\1：按其 \3 的全部 \2 次运行（\4）判断（该实验块应有 \5 个种子）",
+    ),
+    (
         lazy(r"'%' read as percentage points \(a rate metric\)"),
         "'%' 解析为百分点（比率类指标）",
     ),

@@ -567,7 +567,10 @@ def _failed_and_cancelled(state: PipelineState, ids: Sequence[str], language: st
     """
     zh = language == "zh"
     cancelled = [r for r in ids if _cancelled_by_bridge(state.runs[r])]
-    ended = [r for r in ids if r not in cancelled]
+    # A person's `bridge cancel` is no cause to fix: it stands until a person asks for the run
+    # again (009's R003: "read why, fix the cause" after the researcher cancelled it).
+    by_person = [r for r in ids if state.runs[r].state is RunState.CANCELLED and r not in cancelled]
+    ended = [r for r in ids if r not in cancelled and r not in by_person]
     reasons = list(
         dict.fromkeys(state.runs[r].reason.removeprefix("not run:").strip() for r in cancelled)
     )
@@ -579,6 +582,9 @@ def _failed_and_cancelled(state: PipelineState, ids: Sequence[str], language: st
         why = (
             failure_in_language(f"not run: {why}", language).removeprefix("未运行：") if why else ""
         )
+    person = _cancelled_by_person(by_person, cancelled, why, language)
+    if person and not ended:
+        return person
     if not ended:
         # 034 (trial t7): R006-R012 were cancelled because R005 failed; once R005 succeeded,
         # the next step said "Must-run runs did not succeed (R006, …)", though none had run.
@@ -607,6 +613,12 @@ def _failed_and_cancelled(state: PipelineState, ids: Sequence[str], language: st
                 if cancelled
                 else ""
             )
+            + (
+                f"；--failed 也会重新运行由人取消的 {'、'.join(by_person)}，"
+                f"要让其保持取消，请改为按名称重试：`bridge retry {' '.join(ended)}`"
+                if by_person
+                else ""
+            )
             + "。"
         )
     several = len(cancelled) > 1
@@ -616,6 +628,53 @@ def _failed_and_cancelled(state: PipelineState, ids: Sequence[str], language: st
         + (
             f"; it also runs {', '.join(cancelled)} again, which bridge cancelled without "
             f"running {'them' if several else 'it'}" + (f" ({why})" if why else "")
+            if cancelled
+            else ""
+        )
+        + (
+            f"; --failed also runs {', '.join(by_person)} again, which a person cancelled "
+            f"(`bridge cancel`): to leave {'them' if len(by_person) > 1 else 'it'} cancelled, "
+            f"retry by name instead (`bridge retry {' '.join(ended)}`)"
+            if by_person
+            else ""
+        )
+        + "."
+    )
+
+
+def _cancelled_by_person(
+    by_person: Sequence[str], cancelled: Sequence[str], why: str, language: str
+) -> str:
+    """
+    The sentence of a next step about must-run runs ``by_person`` that a person cancelled
+    (``bridge cancel``), in ``language``; ``""`` when there are none: they stay cancelled, and
+    ``bridge retry`` of them brings them back, with ``cancelled`` (the runs bridge cancelled
+    because of them, ``why``). No cause to fix is named: the cancel was the researcher's.
+    """
+    if not by_person:
+        return ""
+    one = len(by_person) == 1
+    retry = f"bridge retry {' '.join(by_person)}"
+    if language == "zh":
+        return (
+            f"必做运行 {'、'.join(by_person)} 已由人取消（`bridge cancel`），保持取消；"
+            f"要运行{'它' if one else '它们'}，运行 `{retry}` 和 `bridge run`"
+            + (
+                f"，这也会重新运行被 bridge 取消、未曾运行的 {'、'.join(cancelled)}"
+                + (f"（{why}）" if why else "")
+                if cancelled
+                else ""
+            )
+            + "。"
+        )
+    return (
+        f"Must-run run{'' if one else 's'} {', '.join(by_person)} "
+        f"{'was' if one else 'were'} cancelled by a person (`bridge cancel`) and "
+        f"{'stays' if one else 'stay'} cancelled: to run {'it' if one else 'them'}, "
+        f"`{retry}` and `bridge run`"
+        + (
+            f"; that also runs {', '.join(cancelled)} again, which bridge cancelled without "
+            f"running {'them' if len(cancelled) > 1 else 'it'}" + (f" ({why})" if why else "")
             if cancelled
             else ""
         )

@@ -118,11 +118,12 @@ def test_a_retry_runs_it_after_all() -> None:
 )
 def test_no_succeeded_attempt_of_another_run_is_refused(carry: RunResultCarried) -> None:
     """The attempt failed (first case), is not R002's, the run is not planned, or is the run
-    itself: the guard refuses it before it is stored, and the fold names its seq."""
+    itself, which never ran it: the guard refuses it before it is stored, and the fold names
+    its seq."""
     store = InMemoryEventStore()
     _ran(store, succeeded=carry is not _CARRY)
     state = fold(store.read())
-    with pytest.raises(TransitionError, match="no succeeded attempt of another run"):
+    with pytest.raises(TransitionError, match="no succeeded attempt of that run"):
         check_append(state, "run:R002-s42", [carry])
     _record(store, "run:R002-s42", carry)
     with pytest.raises(TransitionError, match="no succeeded attempt") as raised:

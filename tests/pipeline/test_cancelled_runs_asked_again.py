@@ -131,3 +131,27 @@ def test_a_tracker_row_set_back_to_todo_says_the_run_had_been_cancelled(
         "R004": RunState.SUCCEEDED,
         "R005": RunState.SUCCEEDED,
     }
+
+
+def test_the_next_step_after_a_persons_cancel_says_how_to_bring_it_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: "Must-run runs did not succeed (R003): read why, fix the cause, then run `bridge
+    retry --failed` …", a cause to fix where the researcher cancelled R003 themselves."""
+    project = _cancelled_r003(tmp_path)
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 1
+    out = capsys.readouterr().out
+    said = (
+        "Next step: Must-run run R003 was cancelled by a person (`bridge cancel`) and stays "
+        "cancelled: to run it, `bridge retry R003` and `bridge run`; that also runs R005 again, "
+        "which bridge cancelled without running it (milestone M2 must-run R003 ended cancelled)."
+    )
+    assert said in out, out
+    assert "fix the cause" not in out, out
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert said.removeprefix("Next step: ") in results
+    # What it says brings R003 back, with R005.
+    assert main(["retry", "R003", "--project", str(project)]) == 0
+    states = _states(project)
+    assert states["R003"] is RunState.PENDING and states["R005"] is RunState.PENDING

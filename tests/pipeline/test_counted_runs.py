@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from bridge.cli import main
+from bridge.projections.reasons import in_language
 from tests.conftest import REPO_ROOT
 
 _ROW = (
@@ -130,3 +131,30 @@ def test_a_run_with_no_number_holds_its_block_open(tmp_path: Path) -> None:
         assert "runs that succeeded but recorded no metric value: R011" in blocks[block]["reason"]
     # A block that does not compare Logistic regression is judged as before.
     assert blocks["B3"]["verdict"] == "met"
+
+
+def test_a_system_with_more_runs_than_the_plans_seeds_says_which(tmp_path: Path) -> None:
+    """R021 (Logistic regression, seed 3) given to B1, whose plan says "mean of 3 seeds (0, 1,
+    2)": B1 and B2 judged Logistic regression on n=4 (+7.9 pp in B2, met) and said only that
+    the seeds differ. Judged on the runs the block has, it now says it used four, and which."""
+    project = _project(tmp_path)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text("utf-8")
+    tracker.write_text(text.replace("| seed 3 |", "| seed 3; block B1 |"), "utf-8")
+    main(["run", "--project", str(project), "--plain"])
+    data: dict[str, Any] = json.loads((project / "refine-logs" / "results.json").read_text())
+    blocks = {b["block"]: b for b in data["blocks"]}
+    assert "R021" in blocks["B1"]["runs"]
+    said = (
+        "Logistic regression: judged on all its 4 runs of macro_f1 (R009, R010, R011, R021), "
+        "where the block expects 3 seeds"
+    )
+    assert "Logistic regression 86.25 ± 16.52 (n=4)" in blocks["B2"]["reason"]
+    assert said in blocks["B2"]["reason"], blocks["B2"]["reason"]
+    assert said.replace("macro_f1", "accuracy") in blocks["B1"]["reason"]
+    # A system with the block's three seeds is not named.
+    assert "Perceptron: judged on" not in blocks["B2"]["reason"]
+    assert in_language(said, "zh") == (
+        "Logistic regression：按其 macro_f1 的全部 4 次运行（R009, R010, R011, R021）判断"
+        "（该实验块应有 3 个种子）"
+    )

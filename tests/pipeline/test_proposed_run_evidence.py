@@ -44,7 +44,9 @@ def _project(root: Path, no_file: str = "") -> Path:
 
 
 @needs_shared
-def test_017_a_proposed_run_that_wrote_no_file_is_evidence_missing(tmp_path: Path) -> None:
+def test_017_a_proposed_run_that_wrote_no_file_is_evidence_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """033's R017 (proposed from E5, whose block names no metric) exited 0 and wrote no file:
     `Must-run completed: 25/25`, exit 0, only a note under the problems; 002's tracker run R011
     in the same case read "must-run runs recorded no metric value: R011", exit 1. A proposed
@@ -60,12 +62,20 @@ def test_017_a_proposed_run_that_wrote_no_file_is_evidence_missing(tmp_path: Pat
     finally:
         bridge.close()
     assert "must-run runs recorded no metric value: R008" in summary, summary
+    # Not completed either (h11E: "Must-run completed: 9/9" beside that reason).
+    assert "Must-run completed: 8/9 (1 succeeded with no metric value: R008)" in summary, summary
     data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
     assert data["summary"]["must_run"]["no_metric_value"] == ["R008"]
+    assert data["summary"]["must_run"]["completed"] == 8
     assert data["summary"]["ready_for_review_loop"] is False
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert "run `bridge retry --force R008` and `bridge run` once it is changed" in results, results
+    assert "- **Must-run completed:** 8/9 (1 succeeded with no metric value: R008)" in results
+    capsys.readouterr()
+    assert main(["retry", "--force", "R001", "--project", str(project)]) == 0
     assert main(["run", "--project", str(project)]) == 1
+    stage = "stage COLLECTED: 8/9 must-run runs completed (1 succeeded with no metric value: R008)"
+    assert stage in capsys.readouterr().out
 
 
 @needs_shared

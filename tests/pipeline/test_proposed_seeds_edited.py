@@ -139,7 +139,8 @@ def test_033_seeds_cut_leave_the_verdict_and_come_back_when_put_back(
     """033 run at 10 seeds, then E5 cut to 8: `bridge plan` listed 8 seeds per system, but
     E5 was still judged on n=10 per system, its runs R013, R014, R023, R024 outside the plan,
     and nothing said so. Now they are ruled out with why, listed once, counted nowhere; retry
-    refuses them; the seeds put back run them again and count."""
+    refuses them; the seeds put back bring them back with their results (nothing they run
+    changed: they ran again before) and they count."""
     project = _project(tmp_path / "p")
     _run(project)
     _seeds(project, 8)
@@ -167,8 +168,8 @@ def test_033_seeds_cut_leave_the_verdict_and_come_back_when_put_back(
     assert "21/21 ok, 4 set aside" in capsys.readouterr().out
     assert main(["retry", "--force", "R014", "--project", str(project)]) != 0
     assert (
-        f"cannot retry: {_reason('R014', 9)} (put its seed or system back in the plan to run it "
-        "again)"
+        f"cannot retry: {_reason('R014', 9)} (put its seed or system back in the plan to bring "
+        "it back)"
     ) in capsys.readouterr().err
 
     _seeds(project, 10)
@@ -179,7 +180,9 @@ def test_033_seeds_cut_leave_the_verdict_and_come_back_when_put_back(
         state = bridge.status()
     finally:
         bridge.close()
-    assert [len(state.runs[r].attempts) for r in cut] == [2] * len(cut)  # they ran again
+    # Not launched again: each holds its own attempt, counted again.
+    assert [len(state.runs[r].attempts) for r in cut] == [1] * len(cut)
+    assert all(state.runs[r].carried is None for r in cut)
     assert _e5(project) == {_BASELINE: _ids(5, 14), _OURS: _ids(15, 24)}
 
 

@@ -116,7 +116,9 @@ def test_retry_refuses_the_run_of_a_deleted_row(
     assert f"cannot retry: {_reason('R004-s8')} (put its row back in the tracker" in said, said
 
 
-def test_a_row_put_back_runs_again_and_counts(tmp_path: Path) -> None:
+def test_a_row_put_back_keeps_its_results_and_counts(tmp_path: Path) -> None:
+    """The row pasted back as it was: its runs would run what they ran, so they take back
+    their results and count again, not launched (they ran again before, h12C)."""
     project = _ran_then_deleted(tmp_path / "p")
     assert main(["run", "--project", str(project)]) == 0
     tracker = _tracker(project)
@@ -134,7 +136,7 @@ def test_a_row_put_back_runs_again_and_counts(tmp_path: Path) -> None:
         bridge.close()
     for run_id in ("R004-s7", "R004-s8"):
         assert runs[run_id].state is RunState.SUCCEEDED
-        assert len(runs[run_id].attempts) == 2  # it ran again
+        assert len(runs[run_id].attempts) == 1  # not run again
     assert _baseline(project)["run_ids"] == ["R002", "R004-s7", "R004-s8"]
 
 

@@ -917,3 +917,95 @@ def test_a_carried_result_is_looked_up_in_wandb_by_the_run_that_ran_it(
     by_name = {v.name: v for v in carried.metrics.values}
     assert by_name["val_loss"].source == "wandb:lab/iris/bridge-R002", by_name
     assert by_name["val_loss"].run_id == "R002-s0"
+
+
+@needs_shared
+@pytest.mark.parametrize("between", ["0", "1, 2"])
+def test_025_a_row_split_again_into_seeds_it_ran_keeps_their_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], between: str
+) -> None:
+    """025's A3 ran at seed 0, its Seed cell then `0, 1` (A3-s1 ran), then ``between`` (cut
+    back to one seed, or other seeds), then `0, 1` again: nothing changed in what A3-s0 and
+    A3-s1 run, so neither launches. Before, the run put back in the plan ran again (A3-s1
+    after `0`, A3-s0 after `1, 2`): "A3-s1 已启动 (A3-s1-a2)"."""
+    project = _025_with_seeds(tmp_path)
+    assert main(["run", "--project", str(project)]) == 0
+    for seeds in ("0, 1", between, "0, 1"):
+        _a3_seeds(project, seeds)
+        capsys.readouterr()
+        assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "A3-s0 已启动" not in out and "A3-s1 已启动" not in out, out
+    runs = _status(project)
+    s0, s1 = runs["A3-s0"], runs["A3-s1"]
+    assert s0.state is RunState.SUCCEEDED and s1.state is RunState.SUCCEEDED
+    # A3-s0 holds A3's attempt again, A3-s1 its own, with its GPU time (its own view).
+    assert s0.carried is not None and s0.carried.from_run == "A3"
+    assert [a.attempt_id for a in s0.attempts] == ["A3-a1"]
+    assert s1.carried is None and [a.attempt_id for a in s1.attempts] == ["A3-s1-a1"]
+    assert runs["A3"].state is RunState.OUT_OF_SCOPE
+    assert "其种子 0 的结果即 A3-s0 的结果" in (
+        project / "refine-logs" / "EXPERIMENT_RESULTS.md"
+    ).read_text(encoding="utf-8")
+    said = "A3-s1：其自身在种子 1 上的结果，设置相同，不再重新运行"
+    if between == "0":
+        assert any(line.endswith(said) for line in out.splitlines()), out
+    assert main(["verify", "--project", str(project)]) == 0
+
+
+@needs_shared
+def test_025_a_row_split_again_runs_a_seed_whose_command_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As above, `0, 1` → `0` → `0, 1`, with the command edited before the last split: what
+    A3-s1 would run is not what it ran, so it runs again."""
+    project = _025_with_seeds(tmp_path)
+    assert main(["run", "--project", str(project)]) == 0
+    _a3_seeds(project, "0, 1")
+    assert main(["run", "--project", str(project)]) == 0
+    _a3_seeds(project, "0")
+    assert main(["run", "--project", str(project)]) == 0
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text("utf-8").replace("echo seed", "echo the seed"), "utf-8")
+    _a3_seeds(project, "0, 1")
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "A3-s1 已启动 (A3-s1-a2)" in out, out
+    assert "其自身在种子 1 上的结果" not in out, out
+
+
+@needs_shared
+def test_025_a_metrics_rule_naming_a_split_row_is_for_its_seeds_runs(tmp_path: Path) -> None:
+    """025's A3 split into seeds `0, 1`, then a `[[metrics.regex]]` limited to `runs = ["A3"]`,
+    the row's id as the plan writes it. Before: refused at load, "metrics.regex[0].runs: 'A3'
+    matches no run; did you mean 'A3-s1' or 'A3-s0' or 'A4'?" (exit 2). It is for the row's
+    seeds' runs: A3-s0 (A3's result) and A3-s1 read it; A4 does not."""
+    project = _025_with_seeds(tmp_path)
+    toml = project / "bridge.toml"
+    toml.write_text(
+        toml.read_text("utf-8").replace("echo seed {seed}", "echo seed {seed} kc: 0.{seed}5"),
+        "utf-8",
+    )
+    assert main(["run", "--project", str(project)]) == 0
+    _a3_seeds(project, "0, 1")
+    assert main(["run", "--project", str(project)]) == 0
+    with toml.open("a", encoding="utf-8") as f:
+        f.write(
+            '\n[[metrics.regex]]\nname = "kc"\npattern = "kc: ([0-9.]+)"\n'
+            'file = "stdout.log"\nruns = ["A3"]\n'
+        )
+    assert main(["run", "--project", str(project)]) == 0
+    runs = _status(project)
+
+    def kc(run_id: str) -> float | None:
+        metrics = runs[run_id].metrics
+        assert metrics is not None
+        return next((v.value for v in metrics.values if v.name == "kc"), None)
+
+    assert kc("A3-s0") == pytest.approx(0.05)
+    assert kc("A3-s1") == pytest.approx(0.15)
+    assert kc("A4") is None
+    # A glob that names nothing is refused still.
+    toml.write_text(toml.read_text("utf-8").replace('runs = ["A3"]', 'runs = ["A9"]'), "utf-8")
+    assert main(["run", "--project", str(project)]) == 2

@@ -168,6 +168,10 @@ class TestQuantities:
             ("seeds `0`, `1`, `2`", (0, 1, 2), 3),
             # A "Seeds: 3" line with a list line after it (the next bullet is no range).
             ("- Seeds: 3\n- Baseline: A", (), 3),
+            # The list repeats the word: read as seed 0 alone (one seed), and a block of three
+            # seeds per system was said to be judged on more runs than it expects.
+            ("3 seeds (seed 0, 1, 2)", (0, 1, 2), 3),
+            ("- **设置**：3 个种子（seed 0, 1, 2），warmup_steps = 100。", (0, 1, 2), 3),
         ],
     )
     def test_seeds(self, text: str, values: tuple[int, ...], count: int | None) -> None:

@@ -941,10 +941,13 @@ def reload(s: Session, changed: Sequence[str], *, live: bool = False) -> tuple[s
     Returns:
         The runs scheduled to run again.
     """
-    _put_back(s)
+    put_back = _put_back(s)
     state = s.state()
     reason = f"inputs changed: {', '.join(changed)}"
     respecced = respec(s, reason)
+    # Before the runs of rows split or cut back are set aside: their notes say which run
+    # holds their result.
+    _take_back(s, put_back)
     _rule_out_split(s, live=live)
     _rule_out_removed(s, live=live)
     _mark_kept(s, state.plan.inputs if state.plan is not None else {}, reason)
@@ -965,7 +968,12 @@ def reload(s: Session, changed: Sequence[str], *, live: bool = False) -> tuple[s
     if asked:
         again = (
             *again,
-            *retries.revive(s, asked, f"the tracker now says to run {', '.join(asked)}"),
+            *retries.schedule(
+                s,
+                asked,
+                f"the tracker now says to run {', '.join(asked)}",
+                pending_already=True,
+            ).revived,
         )
     # A failed run whose script was fixed runs again with it, as after a fix in bridge.toml
     # (trial N3: R004's train.py fixed, and only the succeeded runs were named).
@@ -1116,6 +1124,13 @@ def _carry(s: Session, source: RunView, target_id: str) -> bool:
         return target.carried.from_run == source.run_id
     attempt = source.current
     if (
+        target.state is RunState.SUCCEEDED
+        and attempt is not None
+        and target.current is not None
+        and target.current.attempt_id == attempt.attempt_id
+    ):
+        return True  # it took back the attempt it ran itself (_take_back)
+    if (
         target.state is not RunState.PENDING
         or attempt is None
         or not carries_result(s.project, state, source, target.spec)
@@ -1159,9 +1174,24 @@ def carries_result(
         or attempt.state is not RunState.SUCCEEDED
     ):
         return False
+    before = state.plan.inputs if state.plan is not None else {}
+    return _runs_the_same(project, source, target, before)
+
+
+def _runs_the_same(
+    project: LoadedProject, source: RunView, target: ev.RunPlanned, before: Mapping[str, str]
+) -> bool:
+    """
+    Whether the run planned as ``target`` would run what ``source``'s last attempt ran: the
+    same launched seed (none for both only when they are the same run), no setting its numbers
+    depend on differs, and none of the code its command names differs from ``before`` (the
+    input digests the attempt ran with, as far as the log knows them). Records nothing.
+    """
     seed = launch_seed(source.spec)
     named = _naming_numbers_of(project)
-    if seed is None or launch_seed(target) != seed or "run_id" in named:
+    if launch_seed(target) != seed or (seed is None and target.run_id != source.run_id):
+        return False
+    if "run_id" in named and target.run_id != source.run_id:
         return False
     # The target as the source would be planned now: its id (and ``{run_id}`` value) and seed
     # as the source's (the same launched seed, maybe written otherwise: a Seed cell, [run] args).
@@ -1177,7 +1207,6 @@ def carries_result(
     if _kept_of(source, as_source, named):
         return False
     spec = next((r for r in project.runs if r.id == target.run_id), None)
-    before = state.plan.inputs if state.plan is not None else {}
     for path in sorted(run_script_paths(project, spec)) if spec is not None else ():
         ran = before.get(path, "")
         if path.endswith(".py") and ran and file_digest(project, path) != ran:
@@ -1283,17 +1312,19 @@ def _rule_out_removed(s: Session, *, live: bool = False) -> None:
         s.append(f"run:{old.run_id}", events, old.stream_version)
 
 
-def _put_back(s: Session) -> None:
+def _put_back(s: Session) -> dict[str, RunView]:
     """
     Back to pending each run ruled out because its row was gone (deleted, or split into
     seeds: :func:`row_gone`) whose row the plan has again: the researcher put it back, and it
-    runs again with the row as written now (:func:`respec` follows, and takes its Status and
-    settings), its earlier result still in the log. A ruled-out run has no way back to its
-    result but a new attempt.
+    runs with the row as written now (:func:`respec` follows, and takes its Status and
+    settings), its earlier result still in the log; :func:`_take_back` then gives it that
+    result back where it would run what it ran. Returns each run put back as it was before.
     """
     planned = {spec.id for spec in s.project.runs}
+    put_back: dict[str, RunView] = {}
     for run in list(s.state().runs.values()):
         if run.state is RunState.OUT_OF_SCOPE and run.run_id in planned and row_gone(run.reason):
+            put_back[run.run_id] = run
             s.append(
                 f"run:{run.run_id}",
                 [
@@ -1305,6 +1336,81 @@ def _put_back(s: Session) -> None:
                 ],
                 run.stream_version,
             )
+    return put_back
+
+
+def _take_back(s: Session, put_back: Mapping[str, RunView]) -> list[str]:
+    """
+    Give each run :func:`_put_back` put back (``put_back``: as it was before) the result its
+    last attempt had when it succeeded and the run, as planned now, would run what it ran (the
+    same command, settings, seed and code: :func:`_runs_the_same`, with the code as it was
+    when the attempt launched): ``RunResultCarried`` from the run that ran that attempt, itself
+    or the run whose result it held. 025's A3 split into seeds ``0, 1``, cut back to one seed,
+    then split into ``0, 1`` again: A3-s1, which had run and succeeded, ran again. A run whose
+    row or code changed runs again, as before. Returns the runs given their result back.
+    """
+    taken: list[str] = []
+    for run_id, was in put_back.items():
+        attempt = was.current
+        run = s.state().runs.get(run_id)
+        if (
+            run is None
+            or run.state is not RunState.PENDING
+            or attempt is None
+            or attempt.state is not RunState.SUCCEEDED
+        ):
+            continue
+        holder = run_id
+        ran: set[str] = set()  # the attempts it launched itself
+        for record in s.store.read(f"run:{run_id}"):
+            match record.event:
+                case ev.RunSubmitted(attempt_id=own):
+                    ran.add(own)
+                case ev.RunResultCarried(attempt_id=held, from_run=giver) if (
+                    held == attempt.attempt_id and giver != run_id
+                ):
+                    holder = giver  # the attempt is another run's: taken from that run
+                case _:
+                    pass
+        if attempt.attempt_id in ran:
+            holder = run_id
+        source = s.state().runs.get(holder)
+        if (
+            source is None
+            or not any(
+                a.attempt_id == attempt.attempt_id and a.state is RunState.SUCCEEDED
+                for a in source.attempts
+            )
+            or not _runs_the_same(s.project, was, run.spec, _inputs_at(s, attempt.submitted_seq))
+        ):
+            continue
+        seed = launch_seed(was.spec)
+        words = own_result_words(seed) if holder == run_id else carried_words(holder, seed)
+        s.append(
+            f"run:{run_id}",
+            [
+                ev.RunResultCarried(
+                    run_id=run_id,
+                    from_run=holder,
+                    attempt_id=attempt.attempt_id,
+                    reason=words,
+                )
+            ],
+            run.stream_version,
+        )
+        taken.append(run_id)
+    return taken
+
+
+def _inputs_at(s: Session, seq: int) -> Mapping[str, str]:
+    """The input digests of the plan recorded last before the log position ``seq``."""
+    inputs: Mapping[str, str] = {}
+    for record in s.store.read("bridge"):
+        if record.seq > seq:
+            break
+        if isinstance(record.event, ev.PlanLoaded):
+            inputs = record.event.inputs
+    return inputs
 
 
 _HELD_BY = lazy(r"must-run (\S+) ended " + re.escape(FAILED_BEFORE))

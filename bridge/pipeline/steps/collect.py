@@ -37,6 +37,7 @@ from bridge.plan.metric_names import (
     primary_metric_name,
     section_metric_names,
 )
+from bridge.plan.tracker import seed_row
 
 __all__ = [
     "attempt_folder",
@@ -56,13 +57,16 @@ def metrics_spec(
     run_id: str,
     block: str,
     ran_by: tuple[str, str] | None = None,
+    row: str = "",
 ) -> MetricsSpec:
     """
     Translate ``[metrics]`` into what the extraction adapter reads from one attempt directory
     of the run ``run_id`` of block ``block`` (``""``: none). ``ran_by``: the run (id, block)
     that ran the attempt, when another run's result stands for ``run_id``
     (``RunResultCarried``: R002-s0 holding R002-a1): a rule limited to either run is taken,
-    since the files read are that run's and the numbers are ``run_id``'s.
+    since the files read are that run's and the numbers are ``run_id``'s. ``row``: the row a
+    seed's run was split from (``R002`` for ``R002-s1``): a rule limited to the row is for
+    each of its seeds' runs, as the researcher names the row.
 
     Extraction runs over the attempt directory (``.bridge/runs/RUN/ATTEMPT``), so the configured
     file globs are taken inside its ``output/`` folder; a regex rule reads ``output/FILE`` and,
@@ -77,7 +81,11 @@ def metrics_spec(
         ConfigError: a regex does not compile or has no group (setting ``metrics.regex``), or
             a query does not compile (setting ``metrics.extract``).
     """
-    ids = [(run_id, block), *((ran_by,) if ran_by is not None else ())]
+    ids = [
+        (run_id, block),
+        *(((row, block),) if row else ()),
+        *((ran_by,) if ran_by is not None else ()),
+    ]
     rules: list[RegexRule] = []
     for rx in config.regex:
         if not any(rx.applies_to(r, b) for r, b in ids):
@@ -228,6 +236,7 @@ def metrics_of(project: LoadedProject, state: PipelineState, run: RunView) -> ev
         run_id=run_id,
         block=run.spec.block,
         ran_by=(source.run_id, source.spec.block) if source is not None else None,
+        row=seed_row(run_id, run.spec.seed) or "",
     )
     block = next(
         (b for b in (state.plan.blocks if state.plan else ()) if b.id == run.spec.block), None

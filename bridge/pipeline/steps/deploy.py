@@ -318,54 +318,74 @@ def deploy(s: Session) -> Step:
 
 def _must_line(must: Sequence[RunView], *, zh: bool = False) -> str:
     """
-    ``done/total must-run runs succeeded`` (``completed`` when some are not trusted), or, when
-    the tracker says some were done before bridge, how many of each, and how many more the
-    tracker says ended failed or invalid there: those are not done (a count that took them in
-    would read as success). ``done`` is the
-    summary's "Must-run completed" count (``must_done`` of
-    :func:`~bridge.projections.outcome.evaluate`): runs that succeeded with numbers not trusted
-    are not in it either, and are named after it as the summary names them.
+    ``done/total must-run runs succeeded`` (``completed`` when some are not trusted or recorded
+    no metric value), or, when the tracker says some were done before bridge, how many of
+    each, and how many more the tracker says ended failed or invalid there: those are not done
+    (a count that took them in would read as success). ``done`` is the summary's "Must-run
+    completed" count (``must_done`` of :func:`~bridge.projections.outcome.evaluate`): runs that
+    succeeded with numbers not trusted, or with no metric value, are not in it either, and are
+    named after it as the summary names them.
     """
     failed = sum(1 for r in must if r.failed_before_bridge)
     before = sum(1 for r in must if r.state is RunState.DONE_BEFORE) - failed
     # Succeeded with a number not trusted (a NaN): not completed, as the summary's
     # "Must-run completed: 2/4 (1 succeeded with numbers not trusted: R005)" says; counted here
-    # too, the stage line read "4/4 must-run runs completed" beside it (009).
+    # too, the stage line read "4/4 must-run runs completed" beside it (009). So with no
+    # metric value recorded (h11E).
     untrusted = [
         r.run_id for r in must if r.state is RunState.SUCCEEDED and row_status.untrusted(r)
     ]
-    done = sum(1 for r in must if r.state in SETTLED_RUN_STATES) - failed - len(untrusted)
+    no_number = [r.run_id for r in must if r.wrote_no_number and r.run_id not in untrusted]
+    done = (
+        sum(1 for r in must if r.state in SETTLED_RUN_STATES)
+        - failed
+        - len(untrusted)
+        - len(no_number)
+    )
     sep = "、" if zh else ", "
-    ids = sep.join(untrusted[:6]) + (f" … ({len(untrusted)})" if len(untrusted) > 6 else "")
+
+    def listed(ids: Sequence[str]) -> str:
+        return sep.join(ids[:6]) + (f" … ({len(ids)})" if len(ids) > 6 else "")
+
+    held_zh = [
+        *([f"{len(untrusted)} 个已成功但数值不可信：{listed(untrusted)}"] if untrusted else []),
+        *(
+            [f"{len(no_number)} 个已成功但没有记录任何指标数值：{listed(no_number)}"]
+            if no_number
+            else []
+        ),
+    ]
+    held = [
+        *(
+            [f"{len(untrusted)} succeeded with numbers not trusted: {listed(untrusted)}"]
+            if untrusted
+            else []
+        ),
+        *(
+            [f"{len(no_number)} succeeded with no metric value: {listed(no_number)}"]
+            if no_number
+            else []
+        ),
+    ]
     if zh:
         if not before and not failed:
-            if untrusted:
-                return (
-                    f"{done}/{len(must)} 个必做运行完成（{len(untrusted)} 个已成功但数值不可信："
-                    f"{ids}）"
-                )
+            if held_zh:
+                return f"{done}/{len(must)} 个必做运行完成（{'；'.join(held_zh)}）"
             return f"{done}/{len(must)} 个必做运行成功"
         return (
             f"{done}/{len(must)} 个必做运行完成：{done - before} 个成功"
             + (f"，{before} 个在 bridge 之前已完成" if before else "")
-            + (f"；另有 {len(untrusted)} 个已成功但数值不可信：{ids}" if untrusted else "")
+            + "".join(f"；另有 {h}" for h in held_zh)
             + (f"；另有 {failed} 个在 bridge 之前已失败或无效" if failed else "")
         )
     if not before and not failed:
-        if untrusted:
-            return (
-                f"{done}/{len(must)} must-run runs completed ({len(untrusted)} succeeded with "
-                f"numbers not trusted: {ids})"
-            )
+        if held:
+            return f"{done}/{len(must)} must-run runs completed ({'; '.join(held)})"
         return f"{done}/{len(must)} must-run runs succeeded"
     return (
         f"{done}/{len(must)} must-run runs completed: {done - before} succeeded"
         + (f", {before} done before bridge" if before else "")
-        + (
-            f"; {len(untrusted)} more succeeded with numbers not trusted: {ids}"
-            if untrusted
-            else ""
-        )
+        + "".join(f"; {h.split(' ', 1)[0]} more {h.split(' ', 1)[1]}" for h in held)
         + (f"; {failed} more ended failed or invalid before bridge" if failed else "")
     )
 
