@@ -374,9 +374,9 @@ def _key_cell(
         zh = language == "zh"
         recorded = _names(primary, "", run)
         note = (
-            (f"主指标为 {primary}" if zh else f"the primary metric is {primary}")
+            (f"计划的主指标为 {primary}" if zh else f"the plan's primary metric is {primary}")
             if recorded
-            else (f"主指标 {primary} 未记录" if zh else f"primary metric {primary} not recorded")
+            else (f"计划的主指标 {primary} 未记录" if zh else f"the plan's primary metric {primary} not recorded")
         )
         # Said beside the count of the others, in one bracket.
         if more:

@@ -263,7 +263,7 @@ def test_the_key_metric_cell_falls_back_to_a_metric_the_block_lists(tmp_path: Pa
         bridge.close()
     assert metrics is not None and metrics.key_metric == ""
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
-    assert "| R1 | main | accuracy = 0.9 (primary metric F1 not recorded) | DONE |" in results
+    assert "| R1 | main | accuracy = 0.9 (the plan's primary metric F1 not recorded) | DONE |" in results
 
 
 def test_a_run_whose_metrics_file_holds_no_number_is_named_and_holds_the_results(
@@ -482,7 +482,7 @@ def test_018_key_metric_cell_says_the_primary_metric_was_not_recorded(tmp_path: 
     results = run_to_results(as_project("018", tmp_path / "p"), _018_JOB)
     assert (
         "| JPH-B2-FX-S0 | fixed | historical regression = 0.1"
-        "（另有 1 个；主指标 \\|\\|Delta theta\\|\\| 未记录） | DONE |"
+        "（另有 1 个；计划的主指标 \\|\\|Delta theta\\|\\| 未记录） | DONE |"
     ) in results, results
     assert "| JPH-B2-JT-S0 | joint | \\|\\|Delta theta\\|\\| = 0.3 | DONE |" in results
 
