@@ -43,6 +43,8 @@ class Reaper:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.reaper"],
             stdin=read,
+            # Never the pipe a caller reads pytest's output from: that would stay open.
+            stdout=subprocess.DEVNULL,
             cwd=REPO_ROOT,
             env=dict(os.environ) | {"PYTHONPATH": str(REPO_ROOT)},
             start_new_session=True,
