@@ -10,12 +10,18 @@ a missing shared folder into a failure before any test runs, so they can never b
 
 from __future__ import annotations
 
+import compileall
 import os
+import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.reaper import say_goodbye
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("BRIDGE_SHARED", REPO_ROOT.parent / "shared"))
@@ -34,15 +40,41 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 _NOT_RUN = pytest.StashKey[int]()
 
 
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"pytest got {signal.Signals(signum).name}")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if REQUIRE_SHARED and not HAVE_SHARED:
         raise pytest.UsageError(
             f"BRIDGE_REQUIRE_SHARED=1 but there is no shared folder at {SHARED} (no "
             "corpus/plans in it): put shared/ beside the checkout or set BRIDGE_SHARED"
         )
+    # Hundreds of tests start bridge in a child process (`python -m bridge`, the console script,
+    # crash and signal drivers). Where PYTHONDONTWRITEBYTECODE is set no child writes bytecode,
+    # so each one compiled all of bridge again (about half a second per child): compile it here
+    # once (compileall writes whatever that variable says; children still read .pyc files).
+    for package in ("bridge", "tests"):
+        compileall.compile_dir(REPO_ROOT / package, quiet=1)
+    # SIGTERM (`timeout`, a cancelled CI job) ends the session as Ctrl-C does, so the fixtures'
+    # teardowns stop the daemons they started (Slurm, sshd); see tests/reaper.py for SIGKILL.
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    ):
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # Every fixture has been torn down: the reaper (if a daemon fixture started one) has
+    # nothing to clean up.
+    say_goodbye()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # A test marked ``last`` waits on something started early in the session (Slurm's own time
+    # limit, a minute from the cluster's start): run after everything else, its wait is spent.
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
     if HAVE_SHARED:
         return
     gated = [item for item in items if item.get_closest_marker("needs_shared")]

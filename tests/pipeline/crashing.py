@@ -9,13 +9,25 @@ type tag (``run.succeeded``); ``STREAM`` the stream (``run:R1``, ``bridge``) or 
 matching append to stop at (default 1). Exits with ``PASSED`` (5), running nothing, when a point
 on a run stream is already in the log. The crash is injected through the store port bridge
 already takes (``Bridge(store=...)``): production code has no crash hook.
+
+    python -m tests.pipeline.crashing --serve
+
+does the same for many points (a test that kills bridge at every boundary in turn): it imports
+bridge once, then forks one child per request, so each point costs bridge's work and not
+Python's start. Each child is still its own process, SIGKILLed at its point, and starts from
+the imported modules only (the server never runs bridge itself). :class:`Crasher` drives it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
 import sys
+import tempfile
+import threading
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -94,5 +106,88 @@ def main(root: str, spec: str) -> int:
     return 0
 
 
+#: How long one child may take before SIGALRM ends it (what ``subprocess.run(timeout=)`` was).
+CHILD_SECONDS = 120
+
+
+def serve() -> int:
+    """
+    Answer requests on stdin, one JSON line each (``{"root": ..., "spec": ...}``), with one JSON
+    line on stdout: the child's ``returncode`` as :mod:`subprocess` gives it (negative for a
+    signal) and the end of its output (``stderr``). Each request runs :func:`main` in a child
+    forked from this process, which holds only imported modules (no thread, no bridge state).
+    """
+    assert threading.active_count() == 1, "forking is only safe without other threads"
+    for line in sys.stdin:
+        request = json.loads(line)
+        with tempfile.TemporaryFile() as output:
+            pid = os.fork()
+            if pid == 0:  # the child: its own process from here on, never returns
+                _child(request["root"], request["spec"], output.fileno())
+            _, status = os.waitpid(pid, 0)
+            output.seek(0)
+            said = output.read().decode("utf-8", "replace")
+        answer = {"returncode": os.waitstatus_to_exitcode(status), "stderr": said[-4000:]}
+        print(json.dumps(answer), flush=True)
+    return 0
+
+
+def _child(root: str, spec: str, output: int) -> None:
+    """Run ``main(root, spec)`` in a forked child with its output in ``output``; exit with it."""
+    code = 1
+    try:
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        signal.alarm(CHILD_SECONDS)
+        code = main(root, spec)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+class Crasher:
+    """
+    A ``--serve`` process for one test module: :meth:`crash` runs bridge in a fresh child
+    until the store kills it at a point, as ``python -m tests.pipeline.crashing`` would.
+
+    Args:
+        repo_root: the checkout under test (the server's cwd and ``PYTHONPATH``).
+    """
+
+    def __init__(self, repo_root: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.pipeline.crashing", "--serve"],
+            env=dict(os.environ) | {"PYTHONPATH": str(repo_root)},
+            cwd=repo_root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def crash(self, root: Path, spec: str) -> tuple[int, str]:
+        """Run bridge on ``root`` until ``spec``; its return code and the end of its output."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps({"root": str(root), "spec": spec}) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        assert line, f"the crash server ended (exit {self.proc.wait()})"
+        answer = json.loads(line)
+        return int(answer["returncode"]), str(answer["stderr"])
+
+    def close(self) -> None:
+        """End the server (its stdin closed, it exits once the current child is done)."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=CHILD_SECONDS)
+        self.proc.stdout.close()
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--serve"]:
+        sys.exit(serve())
     sys.exit(main(sys.argv[1], sys.argv[2]))

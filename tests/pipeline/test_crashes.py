@@ -9,11 +9,9 @@ once the log holds a chosen number of events.
 
 from __future__ import annotations
 
-import os
 import random
 import signal
-import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,7 +32,7 @@ from tests.pipeline.conftest import (
     wait_for,
     write_project,
 )
-from tests.pipeline.crashing import PASSED
+from tests.pipeline.crashing import PASSED, Crasher
 
 RUNS = [
     Run(id="R1", milestone="M0", system="sanity", sleep=0.1),
@@ -78,19 +76,26 @@ def _finish_and_check(project: Path, *, unstarted_attempts: bool = False) -> Non
             assert attempt.state is RunState.LOST and attempt.started_at is None, attempt
 
 
-def _crash(project: Path, spec: str) -> bool:
+@pytest.fixture(scope="module")
+def crasher() -> Iterator[Crasher]:
+    """One crash server for the module: bridge imported once, a fresh child per point."""
+    server = Crasher(REPO_ROOT)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def _crash(crasher: Crasher, project: Path, spec: str) -> bool:
     """
-    Run bridge until the store kills it at ``spec`` (see tests/pipeline/crashing.py); False
-    when the point was passed already (an earlier batch held it).
+    Run bridge in its own process until the store kills it at ``spec`` (see
+    tests/pipeline/crashing.py); False when the point was passed already (an earlier batch
+    held it).
     """
-    env = dict(os.environ) | {"PYTHONPATH": str(REPO_ROOT)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.pipeline.crashing", str(project), spec],
-        env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    if proc.returncode == PASSED:
+    returncode, said = crasher.crash(project, spec)
+    if returncode == PASSED:
         return False
-    assert proc.returncode == -signal.SIGKILL, f"{spec} was never reached: {proc.stderr[-2000:]}"
+    assert returncode == -signal.SIGKILL, f"{spec} was never reached: {said[-2000:]}"
     return True
 
 
@@ -116,10 +121,12 @@ _CHAIN = (
 
 class TestCrashAtEachPoint:
     @pytest.mark.parametrize("when", ["before", "after"])
-    def test_killed_at_every_append_boundary_in_turn(self, project: Path, when: str) -> None:
+    def test_killed_at_every_append_boundary_in_turn(
+        self, crasher: Crasher, project: Path, when: str
+    ) -> None:
         """Killed before (or after) each append of every stage in turn, every run runs once."""
         write_project(project, RUNS)
-        crashed = [point for point in _CHAIN if _crash(project, f"{when}:{point}")]
+        crashed = [point for point in _CHAIN if _crash(crasher, project, f"{when}:{point}")]
         # A run's results and metrics are one append (three tags, one boundary): R1's and R3's
         # second and third tags are passed already when reached.
         assert len(crashed) >= len(_CHAIN) - 4, set(_CHAIN) - set(crashed)
@@ -133,21 +140,21 @@ class TestCrashAtEachPoint:
             "before:output.written:bridge",  # projection written, not logged
         ],
     )
-    def test_killed_at_point_then_resumed(self, project: Path, spec: str) -> None:
+    def test_killed_at_point_then_resumed(self, crasher: Crasher, project: Path, spec: str) -> None:
         """Killed at one point, a second run completes every run exactly once."""
         write_project(project, RUNS)
-        _crash(project, spec)
+        _crash(crasher, project, spec)
         _finish_and_check(project)
         assert not list(project.rglob("*.edited.*")), "bridge's own files taken for edits"
 
-    def test_killed_between_launch_marker_and_spawn(self, project: Path) -> None:
+    def test_killed_between_launch_marker_and_spawn(self, crasher: Crasher, project: Path) -> None:
         """
         Killed after claiming R1's launch (its ``launch`` marker made) and before starting
         it: the restarted bridge records that attempt lost, never started (no RunStarted for
         a process that never was), and runs R1 once under a new attempt.
         """
         write_project(project, RUNS)
-        assert _crash(project, "after:run.submitted:run:R1")
+        assert _crash(crasher, project, "after:run.submitted:run:R1")
         store = SQLiteEventStore(project / ".bridge" / "events.db")
         try:
             run = fold(store.read()).runs["R1"]
@@ -163,13 +170,15 @@ class TestCrashAtEachPoint:
         lost = recorded(project, ev.RunLost)
         assert "no process was ever started" in lost[0].reason, lost
 
-    def test_a_success_is_never_logged_without_its_metrics(self, project: Path) -> None:
+    def test_a_success_is_never_logged_without_its_metrics(
+        self, crasher: Crasher, project: Path
+    ) -> None:
         """
         A succeeded attempt's metrics are appended with the events that end it: killed just
         before that append, the log holds neither, and the run is collected again.
         """
         write_project(project, RUNS)
-        assert _crash(project, "before:run.metrics_recorded:run:R1")
+        assert _crash(crasher, project, "before:run.metrics_recorded:run:R1")
         store = SQLiteEventStore(project / ".bridge" / "events.db")
         try:
             run = fold(store.read()).runs["R1"]
@@ -178,7 +187,9 @@ class TestCrashAtEachPoint:
         assert run.state is RunState.RUNNING
         _finish_and_check(project)
 
-    def test_killed_before_a_rerun_sanity_run_is_checked(self, project: Path) -> None:
+    def test_killed_before_a_rerun_sanity_run_is_checked(
+        self, crasher: Crasher, project: Path
+    ) -> None:
         """
         `bridge retry --force S1` once the plan was collected; S1's second run writes 0.1
         (criterion accuracy > 0.5) and bridge is killed just after its end is logged, before its
@@ -195,7 +206,7 @@ class TestCrashAtEachPoint:
         finally:
             bridge.close()
         # The first run to end in the killed process is S1's second (the only run to launch).
-        assert _crash(project, "after:run.succeeded:*")
+        assert _crash(crasher, project, "after:run.succeeded:*")
         bridge = Bridge(project)
         try:
             assert bridge.run() is Stage.BLOCKED
@@ -208,7 +219,9 @@ class TestCrashAtEachPoint:
         assert "`bridge retry --force S1`" in state.sanity_checks[-1].detail
         assert {k: len(v) for k, v in executions(project).items()} == {"S1": 2, "R1": 1}
 
-    def test_a_rerun_sanity_run_a_person_cancelled_holds_nothing(self, project: Path) -> None:
+    def test_a_rerun_sanity_run_a_person_cancelled_holds_nothing(
+        self, crasher: Crasher, project: Path
+    ) -> None:
         """
         `bridge retry --force S1` once the plan was collected; bridge is killed while S1's
         second run is live, and a person then `bridge cancel`s it: the next `bridge run` leaves
@@ -223,7 +236,7 @@ class TestCrashAtEachPoint:
             bridge.retry("S1", force=True)
         finally:
             bridge.close()
-        assert _crash(project, "after:run.started:*")
+        assert _crash(crasher, project, "after:run.started:*")
         bridge = Bridge(project)
         try:
             bridge.cancel("S1")

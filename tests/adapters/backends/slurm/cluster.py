@@ -32,6 +32,7 @@ __all__ = [
     "SlurmCluster",
     "kill_tree",
     "slurm_missing",
+    "stop_left",
     "submit_over_time",
 ]
 
@@ -163,7 +164,9 @@ class SlurmCluster:
                     "SwitchType=switch/none",
                     "MpiDefault=none",
                     "ReturnToService=2",
-                    "MinJobAge=600",
+                    # An ended job stays in squeue for the whole session: the test of Slurm's
+                    # time limit runs last and reads a job that ended in its first minutes.
+                    "MinJobAge=7200",
                     # A job past its --time gets TERM at once and KILL 2 s later. (slurmctld
                     # checks limits every 30 s, a fixed period no slurm.conf setting changes.)
                     "OverTimeLimit=0",
@@ -234,6 +237,8 @@ class SlurmCluster:
                 pid = int(path.read_text().strip())
             except (OSError, ValueError):
                 continue
+            if not _started_from(pid, self.root):
+                continue  # gone, and its pid perhaps another process's now
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
@@ -243,6 +248,23 @@ class SlurmCluster:
                 time.sleep(0.05)
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def stop_left(root: str) -> None:
+    """
+    Stop the cluster under ``root`` that a killed pytest left running (called by the reaper,
+    ``tests/reaper.py``): its jobs cancelled, then its daemons.
+    """
+    SlurmCluster(Path(root)).stop()
+
+
+def _started_from(pid: int, root: Path) -> bool:
+    """Whether process ``pid`` is alive and its command line names a path under ``root``."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return str(root).encode() in argv and _alive(pid)
 
 
 def kill_tree(pid: int) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.adapters.backends.slurm.cluster import SLURM_MISSING, SlurmCluster, submit_over_time
+from tests.reaper import reaper
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +29,9 @@ def slurm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmCluster]:
         pytest.skip(SLURM_MISSING)
     cluster = SlurmCluster(tmp_path_factory.mktemp("slurm"))
     previous = os.environ.get("SLURM_CONF")
+    # Were pytest killed outright, the reaper stops the cluster (tests/reaper.py).
+    key = f"slurm:{cluster.root}"
+    reaper().register(key, "tests.adapters.backends.slurm.cluster:stop_left", str(cluster.root))
     cluster.start()
     os.environ["SLURM_CONF"] = str(cluster.conf)
     # Slurm's own time limit takes a minute or more to hit (limits are whole minutes); the job
@@ -37,6 +41,7 @@ def slurm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlurmCluster]:
         yield cluster
     finally:
         cluster.stop()
+        reaper().unregister(key)
         if previous is None:
             os.environ.pop("SLURM_CONF", None)
         else:

@@ -1,13 +1,15 @@
 """
 Slurm's own time limit (#16): a job past its ``--time`` is stopped by Slurm and recorded
-TIMED_OUT. In its own module, which runs after the other Slurm backend tests: the job was
-submitted when the cluster started (``conftest_slurm``), so most of its minute has passed by
-the time this test looks.
+TIMED_OUT. The job was submitted when the cluster started (``conftest_slurm``), and this test is
+marked ``last`` (it runs after every other test of the session): in a whole run its minute, and
+Slurm's check, have passed by the time it looks; run alone, it waits for them.
 """
 
 from __future__ import annotations
 
 import time
+
+import pytest
 
 from bridge.machine.ports import JobStatus
 from bridge.testing.backend_contract import settle
@@ -16,6 +18,7 @@ from tests.adapters.backends.slurm.cluster import SlurmCluster
 pytest_plugins = ["tests.adapters.backends.slurm.conftest_slurm"]
 
 
+@pytest.mark.last
 def test_slurms_own_time_limit_is_timed_out(slurm: SlurmCluster) -> None:
     """A job past Slurm's own ``--time=1`` (no timer of bridge's in the job) is killed by Slurm
     and recorded TIMED_OUT with Slurm's word, after at least its minute. Limits are whole

@@ -23,12 +23,37 @@ from pathlib import Path
 
 import pytest
 
+from tests.reaper import reaper
+
 SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
 
 requires_sshd = pytest.mark.skipif(
     SSHD is None or shutil.which("ssh-keygen") is None,
     reason="OpenSSH server not installed (run scripts/ensure-sshd-deps.sh)",
 )
+
+
+def stop_left(listener: tuple[int, str]) -> None:
+    """
+    Stop the sshd a killed pytest left running (called by the reaper, ``tests/reaper.py``):
+    its connections, then the listener ``(pid, config path)``, when that pid is still the sshd
+    started with that config.
+    """
+    pid, config = listener
+    try:
+        # sshd rewrites its command line ("sshd: /usr/sbin/sshd -D -e -f CONFIG [listener] ..."):
+        # look for the config's path anywhere in it.
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return
+    if config.encode() not in argv:
+        return
+    children = subprocess.run(
+        ["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    for member in [*map(int, children), pid]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(member, signal.SIGKILL)
 
 
 def free_port() -> int:
@@ -109,6 +134,12 @@ class SshServer:
             self.proc = subprocess.Popen(
                 [SSHD, "-D", "-e", "-f", str(self.config)], stdout=log, stderr=log
             )
+        # Were pytest killed outright, the reaper stops this sshd (tests/reaper.py).
+        reaper().register(
+            f"sshd:{self.root}",
+            "tests.adapters.backends.ssh.sshd:stop_left",
+            [self.proc.pid, str(self.config)],
+        )
 
         def listening() -> bool:
             assert self.proc is not None
@@ -145,6 +176,7 @@ class SshServer:
         self.proc.terminate()
         self.proc.wait(timeout=10)
         self.proc = None
+        reaper().unregister(f"sshd:{self.root}")
 
     def restart(self) -> None:
         """Start again on the same port with the same keys."""
