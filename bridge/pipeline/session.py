@@ -282,6 +282,10 @@ class Session:
         """
         quiet_for = time.monotonic() - self._last_append
         if self._stage_unshown and quiet_for < QUIET:
+            # The renderers' imports (the results, the criteria's judge: a tenth of a second)
+            # are made now, while the launched runs go on, rather than after the last run
+            # ends, when the results and the ablation planner need them and nothing overlaps.
+            _ = self.writer
             return QUIET - quiet_for
         self.refresh()
         return None
