@@ -55,15 +55,15 @@ Old schema versions are upcast when read (`bridge.events.codec.upcaster`); an un
 error. Fields whose name says they hold a secret (key, token, password, ...) are refused at append
 time: record the *name* of the environment variable instead (e.g. `api_key_env`).
 
-**Snapshots.** Beside the `events` table the same database holds `snapshots`: the folded state after
-some seq (every 1,000 appended events, and after each stage boundary with the next rendering of the
-projections), so `bridge status`, `bridge run` and the library read the newest snapshot plus the
-events after it instead of the whole log. A snapshot is keyed by its seq, the log's chain hash at
-that seq, the fold version (`bridge.machine.fold.FOLD_VERSION`) and a fingerprint of the state's and
-the events' shapes, and carries a sha256 digest of key and bytes. It is a cache, never a source: one
-whose hash is not the log's at its seq, whose digest is not its content's, which does not decode, or
-onto which the later events do not fold is skipped with a note (the next older one is tried, down to
-a fold from seq 1); one of another fold version or shape is not read and is replaced by the next
+**Snapshots.** Beside the `events` table the same database holds `snapshots`: the folded state
+after some seq (every 1,000 appended events and at each stage boundary), so `bridge status`,
+`bridge run` and the library read the newest snapshot plus the events after it instead of the
+whole log. A snapshot is keyed by its seq, the log's chain hash at that seq, the fold version
+(`bridge.machine.fold.FOLD_VERSION`) and a fingerprint of the state's and the events' shapes,
+and carries a sha256 digest of key and bytes. It is a cache, never a source: one whose hash is
+not the log's at its seq, whose digest is not its content's, which does not decode, or onto which
+the later events do not fold is skipped with a note (the next older one is tried, down to a fold
+from seq 1); one of another fold version or shape is not read and is replaced by the next
 snapshot. No event is ever changed for a snapshot (an older log gains the empty table when
 opened). It cannot hide an edited event: `bridge verify` folds the whole log from seq 1, compares
 every stored snapshot with the fold at its seq, and reports (exit 1, naming the seq) and removes

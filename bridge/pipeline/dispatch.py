@@ -154,11 +154,9 @@ class Dispatcher:
 
     # -- the loop -----------------------------------------------------------------------------
 
-    def run_phase(self, phase: str, *, idle: Callable[[], float | None] = lambda: None) -> bool:
+    def run_phase(self, phase: str, *, idle: Callable[[], None] = lambda: None) -> bool:
         """
-        Launch, watch and finish the phase's runs until all are terminal. ``idle`` is called
-        before each wait for the live runs; the seconds it returns, when any, bound that wait
-        (it has something to do once the runs settle).
+        Launch, watch and finish the phase's runs until all are terminal.
 
         Returns:
             True when the phase finished; False when ``on_progress`` ended it early.
@@ -185,10 +183,9 @@ class Dispatcher:
                     continue
                 self._cancel_unlaunchable(state, phase)
                 continue
-            again = idle()
+            idle()
             handles = [r.current.handle for r in live if r.current and r.current.handle]
-            timeout = self._wait_timeout(state)
-            self.backend.wait(handles, timeout=timeout if again is None else min(timeout, again))
+            self.backend.wait(handles, timeout=self._wait_timeout(state))
 
     def slots(self) -> tuple[Slot, ...]:
         """

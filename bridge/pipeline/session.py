@@ -78,10 +78,6 @@ DEFERRED_DURABILITY: frozenset[type[ev.Event]] = frozenset(
     }
 )
 REFRESH_EVERY = 10.0  # seconds between projection refreshes while runs go on (see Session.enter)
-#: Seconds with nothing appended before the dispatcher's idle turn renders a stage not yet shown
-#: (:meth:`Session.refresh_when_quiet`): while short runs end and launch back to back, a
-#: rendering would hold up the next launches; the files show the stage once the runs settle.
-QUIET = 0.25
 WAITING = frozenset({Stage.AWAITING_APPROVAL, Stage.BLOCKED})
 
 
@@ -180,9 +176,6 @@ class Session:
         self._last_refresh = time.monotonic()
         # A stage was entered since the projections were rendered (by this process: none yet).
         self._stage_unshown = True
-        self._last_append = time.monotonic()  # for refresh_when_quiet
-        # A stage was entered since the last snapshot: one is taken with the next rendering.
-        self._snapshot_due = False
 
     @functools.cached_property
     def writer(self) -> ProjectionWriter:
@@ -247,7 +240,6 @@ class Session:
         check_append(state, stream, events)
         durable = not all(type(e) in DEFERRED_DURABILITY for e in events)
         self.store.append(stream, list(events), expected, durable=durable)
-        self._last_append = time.monotonic()
         self._fold_appended()
         if self.folder.state().last_seq - self._snapshot_seq >= snapshots.EVERY:
             self.snapshot()
@@ -256,39 +248,15 @@ class Session:
 
     def snapshot(self) -> None:
         """
-        Store a snapshot of the fold (every :data:`~bridge.pipeline.snapshots.EVERY` records,
-        and with the first rendering after a stage boundary: stages passed straight through
-        share one), so the next command reads the log from here. A snapshot that cannot be
-        written is logged and the pipeline goes on: it is a cache, and the log holds everything
-        it would.
+        Store a snapshot of the fold (at stage boundaries and every
+        :data:`~bridge.pipeline.snapshots.EVERY` records), so the next command reads the log
+        from here. A snapshot that cannot be written is logged and the pipeline goes on: it is
+        a cache, and the log holds everything it would.
         """
         try:
             self._snapshot_seq = snapshots.take(self.store, self.folder) or self._snapshot_seq
         except StoreError as exc:
             self.log.warning("snapshot_not_written", error=str(exc))
-
-    def refresh_when_quiet(self) -> float | None:
-        """
-        The dispatcher's idle turn: render what is due (:meth:`refresh`), except that a stage
-        not yet shown waits until nothing was appended for :data:`QUIET` seconds. Returns how
-        many seconds the caller may wait at most before asking again (None: nothing waits).
-
-        Runs of a tenth of a second end and launch back to back: rendering every projection
-        between them (a tenth of a second for a few hundred runs) would hold up the next
-        launches, and a person watching the files gains nothing from a stage shown a quarter
-        of a second sooner. Long runs settle at once, so their stage shows within
-        :data:`QUIET` seconds of the launches; a dense sweep that never settles is rendered by
-        the periodic refresh (:data:`REFRESH_EVERY`) and when bridge hands the project back.
-        """
-        quiet_for = time.monotonic() - self._last_append
-        if self._stage_unshown and quiet_for < QUIET:
-            # The renderers' imports (the results, the criteria's judge: a tenth of a second)
-            # are made now, while the launched runs go on, rather than after the last run
-            # ends, when the results and the ablation planner need them and nothing overlaps.
-            _ = self.writer
-            return QUIET - quiet_for
-        self.refresh()
-        return None
 
     def refresh(self, *, force: bool = False, version: bool = False) -> None:
         """
@@ -318,9 +286,6 @@ class Session:
                 # as bridge wrote it, not a stat of the path now, which could already see the
                 # researcher's save that landed just after and hide it.
                 self.tracker_seen = self.writer.written_stat.get(tracker)
-        if self._snapshot_due:
-            self._snapshot_due = False
-            self.snapshot()
 
     def enter(self, trigger: StageTrigger, reason: str, *, zh: str = "") -> Step:
         """
@@ -336,11 +301,10 @@ class Session:
         the stage changes.
 
         The projections show the new stage from the next :meth:`refresh`, which comes before
-        bridge waits on anything slow (the dispatcher's idle turn once the launched runs have
-        settled, :meth:`refresh_when_quiet`; an agent asked through :attr:`implementer` or
-        :attr:`reviewer`) and when the project lock is released: stages passed straight
-        through (implemented, reviewed, sanity passed, deployed) are rendered once, not once
-        each, and the snapshot of the state at the stage (:meth:`snapshot`) is taken then.
+        bridge waits on anything (the dispatcher's idle turn, an agent asked through
+        :attr:`implementer` or :attr:`reviewer`) and when the project lock is released: stages
+        passed straight through (implemented, reviewed, sanity passed, deployed) are rendered
+        once, not once each.
 
         Raises:
             TransitionError: the table has no such move from the current stage.
@@ -351,7 +315,7 @@ class Session:
             reason = zh or stage_reason_in_language(reason, "zh")
         after = self._stages.fire(before, trigger, reason)
         self._stage_unshown = True
-        self._snapshot_due = True
+        self.snapshot()
         self.log.info("stage_entered", stage=after.value, trigger=trigger.value, reason=reason)
         return Step(before=before, after=after, action=reason)
 

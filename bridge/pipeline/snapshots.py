@@ -25,11 +25,10 @@ from bridge.value_methods import value_methods
 
 __all__ = ["EVERY", "Loaded", "SnapshotCheck", "check", "load", "take"]
 
-#: A snapshot is taken once this many records were appended since the last one (and with the
-#: first rendering after a stage boundary, :meth:`Session.snapshot`). Folding 1,000 records
-#: costs a few milliseconds, which is all a command pays on top of decoding the snapshot; taking
-#: one costs about as much as decoding it, once per 1,000 appends of a few milliseconds each
-#: (docs/performance.md).
+#: A snapshot is taken once this many records were appended since the last one (and at every
+#: stage boundary). Folding 1,000 records costs a few milliseconds, which is all a command pays
+#: on top of decoding the snapshot; taking one costs about as much as decoding it, once per
+#: 1,000 appends of a few milliseconds each (docs/performance.md).
 EVERY = 1000
 
 

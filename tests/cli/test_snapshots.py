@@ -50,14 +50,6 @@ def _newest(root: Path) -> int:
     return int(seq)
 
 
-def _seqs(root: Path) -> list[int]:
-    conn = sqlite3.connect(db_path(root))
-    try:
-        return [int(seq) for (seq,) in conn.execute("SELECT seq FROM snapshots ORDER BY seq")]
-    finally:
-        conn.close()
-
-
 def _edit(root: Path, seq: int, *, sql: str, digest: bool, moved_to: int | None = None) -> None:
     """
     Run ``sql`` on the snapshot at ``seq`` (which it may move to ``moved_to``); with ``digest``,
@@ -104,11 +96,7 @@ class TestSnapshotsThroughTheCli:
         assert f"snapshot at seq {seq} disagrees with the log" in checked.stdout
         again = bridge_cli("verify", "--project", str(project))
         assert again.returncode == 0, again.stdout
-        left = _seqs(project)
-        assert seq not in left
-        # The stages a short run passes straight through share a snapshot: the tiny project
-        # may hold only the one removed; any left agree.
-        assert ("snapshots agree" in again.stdout) is bool(left), again.stdout
+        assert "snapshots agree" in again.stdout
 
     def test_a_snapshot_rewritten_with_its_digest_is_caught_by_verify(self, project: Path) -> None:
         """A snapshot edited together with its digest: verify's full fold finds it differs (in

@@ -38,9 +38,7 @@ RUNS = [
     Run(id="R1", milestone="M0", system="sanity", sleep=0.1),
     Run(id="R2", milestone="M1", sleep=0.15),
     Run(id="R3", milestone="M1", sleep=0.15),
-    # Longer than the dispatcher waits for the runs to settle (session.QUIET) before it
-    # renders a stage not yet shown: the projections are written while R4 runs.
-    Run(id="R4", milestone="M2", sleep=0.4),
+    Run(id="R4", milestone="M2", sleep=0.1),
 ]
 
 
@@ -106,9 +104,9 @@ _RUN_EVENTS = (
     "run.submitted", "run.started", "run.artifacts_fetched", "run.succeeded",
     "run.metrics_recorded",
 )  # fmt: skip
-# The projections are rendered once the launched runs have settled (nothing appended for
-# session.QUIET seconds, never before the first launch): R1, R2 and R3 end before that, R4
-# runs longer, so the first rendering falls after R3's results, while R4 runs.
+# The projections are rendered before bridge first waits on a launched run (never before the
+# first launch), so where that falls between R1's events depends on how long a restart takes;
+# after R3's results it is certain: R4's launch is followed by a wait.
 _CHAIN = (
     "plan.loaded:bridge", "implementation.recorded:bridge",
     "stage.entered:bridge", "code.reviewed:bridge", "stage.entered:bridge",

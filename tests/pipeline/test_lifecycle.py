@@ -17,7 +17,6 @@ from bridge.events.store import SQLiteEventStore
 from bridge.events.types import OutputWritten, RunSubmitted
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
-from bridge.pipeline.session import QUIET
 from tests.adapters.review.conftest import ScriptedOpenAI
 from tests.pipeline.conftest import Run, executions, write_project
 
@@ -115,14 +114,12 @@ class TestProjectionsAtStages:
     def test_stages_passed_straight_through_are_rendered_once(self, project: Path) -> None:
         """
         Implemented, reviewed and sanity-passed follow one another without a wait: the
-        projections are rendered once the launched run has settled (deployed) and at the end,
-        not per stage.
+        projections are rendered when the runs start (deployed) and at the end, not per stage.
         """
-        # With no sanity check at all (a plan naming none runs its first run alone first); the
-        # run outlasts session.QUIET, so the dispatcher renders while it goes on.
+        # With no sanity check at all (a plan naming none runs its first run alone first).
         write_project(
             project,
-            [Run(id="R1", milestone="M1", sleep=QUIET + 0.4)],
+            [Run(id="R1", milestone="M1")],
             sanity=None,
             bridge="max_parallel = 2\ncode_review = false\nsanity_first = false",
         )

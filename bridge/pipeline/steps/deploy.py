@@ -129,12 +129,12 @@ def run_phase(s: Session, phase: str) -> str | None:
         # the configuration is what is missing, said before anything launches.
         return missing[0].message
 
-    def idle() -> float | None:
+    def idle() -> None:
         take_tracker_edit(s)
         # A run that ended since takes the labels the tracker gave it while it ran. The runs
         # of rows gone are ruled out at the phase's end: a row may be back at the next save.
         code.relabel_ended(s, live=True)
-        return s.refresh_when_quiet()
+        s.refresh()
 
     try:
         finished = dispatcher(s).run_phase(phase, idle=idle)
