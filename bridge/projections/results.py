@@ -373,11 +373,14 @@ def _key_cell(
     if primary and run.metrics is not None and not _names(primary, value.name, run):
         zh = language == "zh"
         recorded = _names(primary, "", run)
-        note = (
-            (f"计划的主指标为 {primary}" if zh else f"the plan's primary metric is {primary}")
-            if recorded
-            else (f"计划的主指标 {primary} 未记录" if zh else f"the plan's primary metric {primary} not recorded")
-        )
+        if recorded:
+            note = f"计划的主指标为 {primary}" if zh else f"the plan's primary metric is {primary}"
+        else:
+            note = (
+                f"计划的主指标 {primary} 未记录"
+                if zh
+                else f"the plan's primary metric {primary} not recorded"
+            )
         # Said beside the count of the others, in one bracket.
         if more:
             more = f"{more[:-1]}；{note}）" if zh else f"{more[:-1]}; {note})"

@@ -350,8 +350,8 @@ class TestHarnessRules:
         not among them: the cell says so (it showed another metric with no word)."""
         results = (harness[0] / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text("utf-8")
         assert (
-            "| JPH-M0-LOCAL-001 | 本地 contract smoke | reward = 1（另有 50 个；计划的主指标 六字段训练 "
-            "tensor roundtrip 未记录） | DONE |"
+            "| JPH-M0-LOCAL-001 | 本地 contract smoke | reward = 1（另有 50 个；"
+            "计划的主指标 六字段训练 tensor roundtrip 未记录） | DONE |"
         ) in results
         assert "- JPH-M0-LOCAL-001 (M0): reward = 1.0, success = true, " in results
         assert "seed = 0（另有" not in results
