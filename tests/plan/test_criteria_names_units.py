@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
+from bridge.machine.judge import Verdict, VerdictKind
 from bridge.plan.criteria import Comparison, Criterion, Unparsed, parse_criterion
 from bridge.plan.criteria.lexicon import STATISTICS_REASON
 from bridge.projections.reasons import in_language
+from tests.plan.judged import judged
 
 _SYSTEMS = ("Baseline", "Method")
 _METRICS = ("accuracy", "latency")
@@ -96,19 +97,13 @@ def test_top_1_is_still_a_metric_name() -> None:
 def _judged(text: str, metric: str, values: dict[str, float]) -> Verdict:
     """``text`` judged on one run per system of ``values``, recording ``metric``."""
     parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=_METRICS)
-    aggregates = [
-        Aggregate(block="B", system=s, metric=metric, mean=v, std=None, n=1, run_ids=(f"{s}-r",))
-        for s, v in values.items()
-    ]
-    return judge_block(
+    return judged(
         parsed,
-        aggregates,
-        runs_status={a.run_ids[0]: "succeeded" for a in aggregates},
-        expected_seeds=1,
-        reference_system="Baseline",
-        candidate_system="Method",
-        primary_metric="latency",
-        planned_systems=_SYSTEMS,
+        {(s, metric): v for s, v in values.items()},
+        reference="Baseline",
+        candidate="Method",
+        systems=_SYSTEMS,
+        primary="latency",
     )
 
 
@@ -207,20 +202,7 @@ def test_a_margin_in_ms_is_judged_in_the_values_unit() -> None:
 def _judged_on(text: str, values: dict[tuple[str, str], float]) -> Verdict:
     """``text`` judged on one run per (system, metric) of ``values``; accuracy the primary."""
     parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy",))
-    aggregates = [
-        Aggregate(block="B", system=s, metric=m, mean=v, std=None, n=1, run_ids=(f"{s}-{m}",))
-        for (s, m), v in values.items()
-    ]
-    return judge_block(
-        parsed,
-        aggregates,
-        runs_status={a.run_ids[0]: "succeeded" for a in aggregates},
-        expected_seeds=1,
-        reference_system="Baseline",
-        candidate_system="Method",
-        primary_metric="accuracy",
-        planned_systems=_SYSTEMS,
-    )
+    return judged(parsed, values, reference="Baseline", candidate="Method", systems=_SYSTEMS)
 
 
 @pytest.mark.parametrize(
