@@ -295,6 +295,10 @@ def describe(rec: Recorded, language: str = "en") -> str | None:
             # The step back to pending before a run of a row gone is ruled out: no retry, and
             # the next line says the same reason ("R007-s42 retry: … removed …", t10 on 002).
             return None
+        if evt.manual and evt.reason == f"{evt.run_id} is in the plan again":
+            # A row put back (steps/code.py `_put_back`): no retry yet; the next line says
+            # whether it runs or takes back the result it had (025's A3-s1 split again).
+            return f"{at} {evt.run_id} {'重新回到计划中' if zh else 'is in the plan again'}"
         reason = retry_in_language(evt.reason, language)
         if evt.reason.startswith(TRACKER_ROW_NOW):
             # A row set back to TODO, or to another mark: no retry (023's R020 had never run).

@@ -2,8 +2,9 @@
 A Chinese plan's researcher reads bridge's reasons for a row split into seeds, a split undone and
 a retry asked for in Chinese, on the console and in the tracker's Notes, as the tracker's own
 section already said them (trial t11 on the real project 018: `JPH-B2-FX-S0 已搁置，不计入:
-JPH-B2-FX-S0 (one run) was split into seeds …`, `重试: JPH-B2-FX-S0 is in the plan again`, and
-Notes reading `…第 2 次尝试，local#0:cpu；retry asked by a person` while the runs went on).
+JPH-B2-FX-S0 (one run) was split into seeds …`, `重试: JPH-B2-FX-S0 is in the plan again` (now
+`重新回到计划中`, no retry), and Notes reading `…第 2 次尝试，local#0:cpu；retry asked by a person`
+while the runs went on).
 Real `bridge` processes, real runs of a small script.
 """
 
@@ -79,7 +80,9 @@ def test_a_split_row_its_undo_and_a_retry_read_in_chinese(tmp_path: Path) -> Non
     assert "JPH-B2-FX-S0-s0 已启动" not in split
     _seed(project, "0, 1, 2", "0")
     undone = _run(project)
-    assert "JPH-B2-FX-S0 重试: JPH-B2-FX-S0 重新回到计划中" in _lines(undone, "JPH-B2-FX-S0")
+    # Back in the plan: no retry said (it may take back its result, not run again).
+    assert "JPH-B2-FX-S0 重新回到计划中" in _lines(undone, "JPH-B2-FX-S0"), undone
+    assert "重试" not in "".join(_lines(undone, "JPH-B2-FX-S0")), undone
     assert (
         "JPH-B2-FX-S0-s1 已搁置，不计入: JPH-B2-FX-S0-s1（JPH-B2-FX-S0 的种子 1）："
         "JPH-B2-FX-S0 在计划中已恢复为单个运行，不再拆分为种子；其结果保留在日志中，不计入"
