@@ -281,3 +281,29 @@ def test_a_hyperparameters_alpha_is_a_setting(said: str) -> None:
     assert isinstance(parsed, Criterion), parsed
     assert parsed.threshold == 0.0
     assert f"{said!r} read as where it holds, not a threshold" in parsed.notes
+
+
+@pytest.mark.parametrize(
+    ("text", "threshold"),
+    [
+        ("latency < 1e-3", 0.001),
+        ("accuracy ≥ 2.5E-1 on average", 0.25),
+        ("latency ≤ 5e+2", 500.0),
+    ],
+)
+def test_a_threshold_in_scientific_notation_is_read(text: str, threshold: float) -> None:
+    """ "loss < 1e-3" was "a number without a comparison: '3'"."""
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=_METRICS)
+    assert isinstance(parsed, Criterion), parsed
+    assert parsed.threshold == threshold
+
+
+def test_a_margin_in_scientific_notation_is_judged() -> None:
+    """ "≥ Baseline + 1e-2": at least 0.01 above the baseline (was unparsed)."""
+    text = "Method accuracy ≥ Baseline + 1e-2"
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=_METRICS)
+    assert isinstance(parsed, Criterion) and parsed.threshold == 0.01, parsed
+    met = _judged(text, "accuracy", {"Baseline": 0.80, "Method": 0.82})
+    assert met.verdict is VerdictKind.MET, met.reason
+    short = _judged(text, "accuracy", {"Baseline": 0.80, "Method": 0.805})
+    assert short.verdict is VerdictKind.NOT_MET, short.reason

@@ -400,10 +400,10 @@ _MARGIN_FROM = lazy(
 # «10 个百分点»: points, as "10 points" (the number alone was read as 10 of the metric's own
 # scale, which any gain of a rate meets).
 # A unit of time or size after the offset is kept with it ("− 5 ms", «减 5 毫秒»): the reading
-# below keeps it as the criterion's unit.
+# below keeps it as the criterion's unit. A number may be in scientific notation ("+ 1e-2").
 _OFFSET_NUMBER = (
-    r"(?P<num>\d+(?:\.\d+)?(?:\s*(?:%|pp|points?|pts?|ms|msec|milliseconds?|s|secs?|seconds?|"
-    r"mins?|minutes?|h|hrs?|hours?|[kmgt]i?b)\b|%|\s*个?百分点|\s*(?:毫秒|秒|分钟|小时))?)"
+    r"(?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?:\s*(?:%|pp|points?|pts?|ms|msec|milliseconds?|s|"
+    r"secs?|seconds?|mins?|minutes?|h|hrs?|hours?|[kmgt]i?b)\b|%|\s*个?百分点|\s*(?:毫秒|秒|分钟|小时))?)"
 )
 _REFERENCE_PLUS = lazy(
     r"(?P<cmp>≥|>=|>|≤|<=|<)\s*(?:the\s+)?(?:(?P<sys>⟨S[A-Z]+⟩)\s*(?:⟨B⟩)?|(?P<ref>⟨B⟩))"
