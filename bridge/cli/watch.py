@@ -472,6 +472,8 @@ class LineMerger:
         # ("R1 done") nor drive the terminal.
         line = visible(line)
         evt = rec.event
+        if isinstance(evt, ev.RunRuledOut):
+            self._drop_spec_change(evt.run_id)
         if isinstance(evt, _MERGEABLE):
             prefix = f"{line.split(' ', 1)[0]} {evt.run_id} "
             if line.startswith(prefix):
@@ -482,6 +484,25 @@ class LineMerger:
                 self._ids.append(evt.run_id)
                 return done
         return [*self.flush(), line]
+
+    def _drop_spec_change(self, run_id: str) -> None:
+        """
+        Leave out the open "spec changed" line of ``run_id``, a run now ruled out: the settings
+        of a run that will not run do not matter (trial t16 on 018: rows marked NOT RUN printed
+        «设置已变更: command: （未设） → python3 …» just before «不在范围内，不运行»).
+        ``bridge log`` keeps the event.
+        """
+        key = self._key
+        if key is None or key[0] is not ev.RunSpecChanged or run_id not in self._ids:
+            return
+        first = self._ids[0] == run_id
+        self._ids = [r for r in self._ids if r != run_id]
+        if not self._ids:
+            self._key = None
+        elif first:
+            # The group's one line is built from its first line's time and the line's rest.
+            at = self._first.split(" ", 1)[0]
+            self._first = f"{at} {self._ids[0]} {key[1]}"
 
     def _reread(self, rec: Recorded) -> str | None:
         """

@@ -395,7 +395,8 @@ def _nothing_to_retry_zh(
     if commandless:
         said += (
             f"；{_listed(commandless, True)} 在此没有命令：要在 bridge 下运行，请为每个运行在 "
-            "bridge.toml 中写带 command 的 [[runs]] 条目；若该结果成立，请在追踪表中改写其状态"
+            "bridge.toml 中写带 command 的 [[runs]] 条目；若该结果成立，请在追踪表中把其 "
+            "Status 改为 `NOT RUN — <原因>`（不在范围内，不计入必做运行；写 DONE 则记为已完成）"
         )
     return said
 
@@ -416,7 +417,9 @@ def _no_command(ids: Sequence[str], *, every: bool) -> str:
     return (
         f"{', and ' if every else ''}{who} no command here: to run {'it' if one else 'them'} under "
         f"bridge, give {'it' if one else 'each'} a [[runs]] entry with a command in bridge.toml; "
-        f"if that result stands, change {'its' if one else 'their'} Status in the tracker"
+        f"if that result stands, set {'its' if one else 'their'} Status in the tracker to "
+        "`NOT RUN — <reason>` (out of scope, not counted among the must-run runs; DONE counts "
+        "as done)"
     )
 
 

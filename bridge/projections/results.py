@@ -883,17 +883,24 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     if (before := outcome.must_failed_before) and not any(
         state.runs[r].spec.command for r in before
     ):
-        # 018's calibration cells have no command here: `bridge retry` of them is refused
-        # ("has no command"), so it is no next step (trial T6).
+        # 018's calibration cells were recorded with no command. The log keeps the spec a row
+        # was planned with until it runs, so a `[run] command` written since may give them one
+        # (trial t16): said as what was recorded, with the retry that works once bridge.toml
+        # gives one, never "no command here". The Status named is the one that takes them out
+        # of scope (trial t16: "change their Status" did not say to what).
         ids = ", ".join(before)
+        retry = f"bridge retry {' '.join(before)}"
         return (
-            f"追踪表记录必做运行在 bridge 之前已失败（{ids}），它们在此没有命令：若该结果成立，"
-            "请在追踪表中改写其状态；要在 bridge 下运行，请为每个运行在 bridge.toml 中写 "
-            "[[runs]] 条目并给出 command。"
+            f"追踪表记录必做运行在 bridge 之前已失败（{ids}）：若该结果成立，请在追踪表中把它们的 "
+            "Status 改为 `NOT RUN — <原因>`（不在范围内，不计入必做运行；写 DONE 则记为已完成）；"
+            "要在 bridge 下运行：bridge 记录它们时没有命令，请让 bridge.toml 给出命令（[run] "
+            f"command，或带 command 的 [[runs]] 条目），再运行 `{retry}` 和 `bridge run`。"
             if zh
-            else f"The tracker says must-run runs failed before bridge ({ids}), and they have no "
-            "command here: if that result stands, change their Status in the tracker; to run "
-            "them under bridge, give each a [[runs]] entry with a command in bridge.toml."
+            else f"The tracker says must-run runs failed before bridge ({ids}): if that result "
+            "stands, set their Status in the tracker to `NOT RUN — <reason>` (out of scope, not "
+            "counted among the must-run runs; DONE counts as done); to run them under bridge, "
+            "bridge recorded them with no command: have bridge.toml give them one ([run] "
+            f"command, or a [[runs]] entry with a command), then `{retry}` and `bridge run`."
         )
     if before:
         ids = ", ".join(before)
@@ -901,19 +908,21 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         # have marked these for good); only those with a command here can be retried.
         retry = f"bridge retry {' '.join(r for r in before if state.runs[r].spec.command)}"
         held = [r for r in outcome.must_not_succeeded if held_by_failed_before(state.runs[r])]
-        # Those without a command are told what they need, not left to a refused retry.
+        # Those recorded without a command are told what they need, not left to a refused
+        # retry; as recorded, since bridge.toml may give them one since (trial t16).
         bare = [r for r in before if not state.runs[r].spec.command]
         return (
             f"追踪表记录必做运行在 bridge 之前已失败（{ids}）：用 `{retry}` 和 "
             "`bridge run` 在 bridge 下重新运行"
             + (f"（被它们挡住的 {len(held)} 个运行随之运行）" if held else "")
             + (
-                f"；{', '.join(bare)} 在此没有命令，需先在 bridge.toml 中为其写 [[runs]] "
-                "条目并给出 command"
+                f"；bridge 记录 {', '.join(bare)} 时没有命令：请让 bridge.toml 给出命令（"
+                "[run] command，或带 command 的 [[runs]] 条目）后同样重试"
                 if bare
                 else ""
             )
-            + "；若该结果成立，请在追踪表中改写其状态。"
+            + "；若该结果成立，请在追踪表中把它们的 Status 改为 `NOT RUN — <原因>`"
+            "（不在范围内，不计入必做运行；写 DONE 则记为已完成）。"
             if zh
             else f"The tracker says must-run runs failed before bridge ({ids}): run them under "
             f"bridge with `{retry}` and `bridge run`"
@@ -925,13 +934,15 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
                 else ""
             )
             + (
-                f" ({', '.join(bare)} {'has' if len(bare) == 1 else 'have'} no command here: "
-                f"give {'it' if len(bare) == 1 else 'each'} a [[runs]] entry with a command in "
-                "bridge.toml first)"
+                f" (bridge recorded {', '.join(bare)} with no command: have bridge.toml give "
+                f"{'it' if len(bare) == 1 else 'them'} one, [run] command or a [[runs]] entry "
+                "with a command, then retry the same way)"
                 if bare
                 else ""
             )
-            + ", or, if that result stands, change their Status in the tracker."
+            + ", or, if that result stands, set their Status in the tracker to "
+            "`NOT RUN — <reason>` (out of scope, not counted among the must-run runs; DONE "
+            "counts as done)."
         )
     if awaiting := outcome.must_awaiting_code:
         ids = ", ".join(awaiting)

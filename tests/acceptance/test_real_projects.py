@@ -400,8 +400,15 @@ class TestHarnessRules:
         # They have no command here: a `bridge retry` of them is refused ("has no command",
         # trial T6), so the next step says to change their Status or give each a command; nor
         # `--failed` (trial M1: it re-launched them and wrote them back as passed).
-        assert "它们在此没有命令：若该结果成立，请在追踪表中改写其状态" in results
-        assert "bridge retry JPH" not in results
+        # The Status that takes them out of scope is named, and the command as recorded: a
+        # `[run] command` written since gives them one (trial t16's F3, F16).
+        assert (
+            "若该结果成立，请在追踪表中把它们的 Status 改为 `NOT RUN — <原因>`（不在范围内，"
+            "不计入必做运行；写 DONE 则记为已完成）；要在 bridge 下运行：bridge 记录它们时没有命令"
+        ) in results
+        assert "在此没有命令" not in results
+        # Their retry only once bridge.toml gives them a command: before that it is refused.
+        assert "bridge retry JPH" not in results.split("请让 bridge.toml 给出命令")[0]
         assert "--failed" not in results
 
     def test_the_main_milestone_with_nothing_in_it_says_so(
@@ -439,7 +446,8 @@ class TestHarnessRules:
         assert "`bridge retry JPH" not in said
         assert (
             "JPH-G1-BRIDGE-005 在此没有命令：要在 bridge 下运行，请为每个运行在 bridge.toml 中写带 "
-            "command 的 [[runs]] 条目；若该结果成立，请在追踪表中改写其状态"
+            "command 的 [[runs]] 条目；若该结果成立，请在追踪表中把其 Status 改为 "
+            "`NOT RUN — <原因>`（不在范围内，不计入必做运行；写 DONE 则记为已完成）"
         ) in said, said
 
     def test_the_existing_code_stage_line_in_chinese(

@@ -47,7 +47,7 @@ def test_a_failed_before_bridge_row_given_a_command_is_retried_with_it(
     argv = ["--project", str(project)]
     assert main(["run", "--plain", *argv]) == 1  # five must-run rows failed before bridge
     first = capsys.readouterr().out
-    said = "要在 bridge 下运行，请为每个运行在 bridge.toml 中写 [[runs]] 条目并给出 command"
+    said = "请让 bridge.toml 给出命令（[run] command，或带 command 的 [[runs]] 条目）"
     assert said in first, first
 
     # As the next step says: a [[runs]] entry with a command for the row.
@@ -81,3 +81,60 @@ def test_a_failed_before_bridge_row_given_a_command_is_retried_with_it(
     assert "在此没有命令" not in refused, refused
     # The runs of no milestone named in words, not "（（无里程碑） 中）".
     assert "没有可重试的运行（无里程碑的运行中）：" in refused, refused
+
+
+def test_the_next_step_of_rows_failed_before_bridge_is_followable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    Trial t16 on 018 (F16, F3, F4): after COLLECTED the next step said the rows failed before
+    bridge (JPH-G1-BRIDGE-001…005) «在此没有命令» even once `[run] command` gave them one (the
+    log keeps the spec they were planned with), and «请在追踪表中改写其状态» without saying to
+    what; marking them NOT RUN then printed «设置已变更: command: （未设） → …» for each, just
+    before «不在范围内，不运行». Now the step says what was recorded, the retry that works once
+    bridge.toml gives a command, and the Status that takes them out of scope; a run ruled out
+    gets no spec-change line.
+    """
+    project = tmp_path / "p018"
+    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
+    (project / "fake.py").write_text(FAKE, encoding="utf-8")
+    command = json.dumps([sys.executable, str(project / "fake.py"), "--out", "{output_dir}"])
+    arms = "".join(
+        f'[systems."{arm}"]\ncommand = {command}\n'
+        for arm in ("fixed", "policy-only", "Harness-only", "joint")
+    )
+    toml = project / "bridge.toml"
+    toml.write_text(arms, encoding="utf-8")
+    argv = ["--project", str(project)]
+    assert main(["run", "--plain", *argv]) == 1
+    capsys.readouterr()
+    toml.write_text(f"[run]\ncommand = {command}\n{arms}", encoding="utf-8")
+    assert main(["run", "--plain", *argv]) == 1
+    out = capsys.readouterr().out
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    rows = [f"JPH-G1-BRIDGE-00{i}" for i in range(1, 6)]
+    for said in (out, results):
+        assert "在此没有命令" not in said, said
+        assert (
+            "若该结果成立，请在追踪表中把它们的 Status 改为 `NOT RUN — <原因>`（不在范围内，"
+            "不计入必做运行；写 DONE 则记为已完成）"
+        ) in said, said
+        assert f"再运行 `bridge retry {' '.join(rows)}` 和 `bridge run`" in said, said
+
+    # As the step says: the rows marked NOT RUN — <reason> in the tracker.
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text(encoding="utf-8").splitlines(keepends=True)
+    marked = [
+        line.replace("| invalid |", "| NOT RUN — 结果成立 |", 1)
+        if line.startswith(tuple(f"| {r} |" for r in rows))
+        else line
+        for line in lines
+    ]
+    assert marked != lines
+    tracker.write_text("".join(marked), encoding="utf-8")
+    assert main(["run", "--plain", *argv]) == 0
+    out = capsys.readouterr().out
+    for run in rows:
+        assert f"{run} 不在范围内，不运行: NOT RUN — 结果成立" in out, out
+    assert "设置已变更" not in out, out
+    assert "必须运行完成：20/20（另有 5 个必做运行被追踪表排除在范围之外" in out, out

@@ -394,8 +394,9 @@ def test_retry_failed_names_only_rows_a_retry_can_launch(project: Path) -> None:
     assert str(refused.value) == (
         "nothing to retry: no run ended without succeeding under bridge; the tracker says R6 "
         "ended failed before bridge, and it has no command here: to run it under bridge, give "
-        "it a [[runs]] entry with a command in bridge.toml; if that result stands, change its "
-        "Status in the tracker"
+        "it a [[runs]] entry with a command in bridge.toml; if that result stands, set its "
+        "Status in the tracker to `NOT RUN — <reason>` (out of scope, not counted among the "
+        "must-run runs; DONE counts as done)"
     )
 
 
@@ -419,15 +420,18 @@ def test_rows_failed_before_bridge_some_without_a_command(project: Path) -> None
         bridge.close()
     assert (
         "The tracker says must-run runs failed before bridge (R5, R6): run them under bridge "
-        "with `bridge retry R6` and `bridge run` (R5 has no command here: give it a [[runs]] "
-        "entry with a command in bridge.toml first), or, if that result stands, change their "
-        "Status in the tracker."
+        "with `bridge retry R6` and `bridge run` (bridge recorded R5 with no command: have "
+        "bridge.toml give it one, [run] command or a [[runs]] entry with a command, then retry "
+        "the same way), or, if that result stands, set their Status in the tracker to "
+        "`NOT RUN — <reason>` (out of scope, not counted among the must-run runs; DONE counts "
+        "as done)."
     ) in summary, summary
     assert str(refused.value) == (
         "nothing to retry: no run ended without succeeding under bridge; the tracker says R5, "
         "R6 ended failed before bridge: `bridge retry R6` runs those under bridge; R5 has no "
         "command here: to run it under bridge, give it a [[runs]] entry with a command in "
-        "bridge.toml; if that result stands, change its Status in the tracker"
+        "bridge.toml; if that result stands, set its Status in the tracker to `NOT RUN — "
+        "<reason>` (out of scope, not counted among the must-run runs; DONE counts as done)"
     )
 
 
