@@ -228,7 +228,8 @@ def plan(args: Parsed) -> int:
     given = overrides(args)
     root = project_root(args)
     # The ids `bridge run` gives the runs it proposed from the plan: the log's (015, trial t8).
-    loaded = load_project(root, overrides=given, proposed_before=proposed_in_log(root))
+    before, recorded = proposed_in_log(root)
+    loaded = load_project(root, overrides=given, proposed_before=before, recorded_metrics=recorded)
     bootstrap.validate(loaded)
     # What `bridge run` would block on at its implement stage (a script the command names is
     # not there): said now, by the same check, not after the run is started (trial T3).
