@@ -203,6 +203,7 @@ def plan(args: Parsed) -> int:
 
     from bridge.cli.console import styled
     from bridge.cli.plan_view import (
+        no_primary_metric,
         proposed_unknown,
         render_blocks,
         stop_rule_lines,
@@ -241,6 +242,9 @@ def plan(args: Parsed) -> int:
     # one; a sanity block's first, as its criterion left open holds nothing (006's B5).
     sanity_first, unplanned = unplanned_systems(loaded, language)
     scripts = (*sanity_first, *scripts, *proposed_unknown(loaded, language), *unplanned)
+    # A clause read as "primary metric" that nothing names: said now, not found inconclusive
+    # after the runs (012's B2, trial t16 F14).
+    scripts = (*scripts, *no_primary_metric(loaded, language))
     scripts = (*scripts, *_split_runs_again(root, loaded, language))
     if args.json:
         data = plan_json(loaded)
