@@ -573,8 +573,27 @@ class ProjectionWriter:
             )
         manifest_text = manifest.render((*state.outputs, *written), language)
         if force or written or _file_sha(self.root / MANIFEST_PATH) != sha256_text(manifest_text):
+            self._keep_manifest_edit(state, manifest_text)
             atomic_write(self.root / MANIFEST_PATH, manifest_text)
         return written
+
+    def _keep_manifest_edit(self, state: PipelineState, text: str) -> None:
+        """
+        Before ``MANIFEST.md`` is rewritten as ``text``: keep the file on disk as a copy when
+        it is neither ``text`` nor the manifest bridge wrote last (the render of the log's
+        outputs before this refresh, in either language), as a projection's edit is kept
+        (``MANIFEST.edited.md``; ``MANIFEST.before-bridge.md`` for one there before bridge
+        wrote any). 012's line added to it was overwritten with no copy and no word (trial t16
+        F18); the command says the copy as it says the others.
+        """
+        fixed = self.root / MANIFEST_PATH
+        current = _file_sha(fixed)
+        if current is None or current == sha256_text(text):
+            return
+        ours = {sha256_text(manifest.render(state.outputs, lang)) for lang in ("en", "zh")}
+        if current in ours:
+            return
+        self._keep_copy(fixed, fixed.read_bytes(), "edited" if state.outputs else "before-bridge")
 
     def is_own_write(self, path: str, sha256: str, state: PipelineState) -> bool:
         """
