@@ -203,6 +203,7 @@ def plan(args: Parsed) -> int:
 
     from bridge.cli.console import styled
     from bridge.cli.plan_view import (
+        no_primary_metric,
         proposed_unknown,
         render_blocks,
         stop_rule_lines,
@@ -228,7 +229,8 @@ def plan(args: Parsed) -> int:
     given = overrides(args)
     root = project_root(args)
     # The ids `bridge run` gives the runs it proposed from the plan: the log's (015, trial t8).
-    loaded = load_project(root, overrides=given, proposed_before=proposed_in_log(root))
+    before, recorded = proposed_in_log(root)
+    loaded = load_project(root, overrides=given, proposed_before=before, recorded_metrics=recorded)
     bootstrap.validate(loaded)
     # What `bridge run` would block on at its implement stage (a script the command names is
     # not there): said now, by the same check, not after the run is started (trial T3).
@@ -240,6 +242,9 @@ def plan(args: Parsed) -> int:
     # one; a sanity block's first, as its criterion left open holds nothing (006's B5).
     sanity_first, unplanned = unplanned_systems(loaded, language)
     scripts = (*sanity_first, *scripts, *proposed_unknown(loaded, language), *unplanned)
+    # A clause read as "primary metric" that nothing names: said now, not found inconclusive
+    # after the runs (012's B2, trial t16 F14).
+    scripts = (*scripts, *no_primary_metric(loaded, language))
     scripts = (*scripts, *_split_runs_again(root, loaded, language))
     if args.json:
         data = plan_json(loaded)

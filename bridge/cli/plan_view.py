@@ -522,6 +522,48 @@ def _blocks_clauses(
         yield block, systems, parsed.clauses if isinstance(parsed, Compound) else (parsed,)
 
 
+def no_primary_metric(project: LoadedProject, language: str = "en") -> list[PlanWarning]:
+    """
+    A warning at the Success criterion line of each block whose clauses name no metric (read
+    as "primary metric") while neither ``[metrics] primary`` nor the block's Metrics field
+    gives one: only a run recording its row's first metric by that very name does, else the
+    results leave the clause inconclusive (012's B2, trial t16 F14). Said now, naming the
+    setting to add, in ``language``.
+    """
+    from bridge.plan.criteria import Criterion
+    from bridge.plan.metric_names import primary_metric_name
+    from bridge.plan.model import PlanWarning
+    from bridge.projections.text import t
+
+    if project.config.metrics.primary.strip():
+        return []
+    out: list[PlanWarning] = []
+    for block, _, clauses in _blocks_clauses(_Preview(project)):
+        unnamed = [
+            f"«{c.text}»"
+            for c in clauses
+            if isinstance(c, Criterion) and c.metric is None and c.derived is None
+        ]
+        if not unnamed or primary_metric_name(block.metrics):
+            continue
+        # A row's first metric is its run's key metric only if the run records that name
+        # (012's "full, high-DTU, stable NLL" rows recorded high_dtu_nll: inconclusive).
+        leads = [r.metrics[0] for r in project.runs if r.block == block.id and r.metrics]
+        rows = (
+            t("plan_no_primary_metric_rows", language).format(
+                names=", ".join(repr(n) for n in dict.fromkeys(leads))
+            )
+            if leads
+            else ""
+        )
+        line = next((f.line for f in block.fields if f.key == "success"), block.line)
+        message = t("plan_no_primary_metric", language).format(
+            block=block.id, clauses=", ".join(dict.fromkeys(unnamed)), rows=rows
+        )
+        out.append(PlanWarning(file=block.file, line=line, message=message))
+    return out
+
+
 def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanWarning]:
     """
     A warning at each block's Success criterion line whose clauses name no system while the

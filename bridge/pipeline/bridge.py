@@ -113,9 +113,12 @@ class Bridge:
             # The log's fold before the plan is read: the runs it proposed from the plan keep
             # their ids (a block given seeds renumbered every later run: 015, trial t8).
             loaded = snapshots.load(store) if store is not None else None
-            before = code.proposed_before(loaded.folder.state()) if loaded is not None else ()
+            state = loaded.folder.state() if loaded is not None else None
             self.project = load_project(
-                self.root, overrides=dict(options or {}), proposed_before=before
+                self.root,
+                overrides=dict(options or {}),
+                proposed_before=code.proposed_before(state) if state is not None else (),
+                recorded_metrics=code.recorded_metrics(state) if state is not None else (),
             )
         except BaseException:
             if opened and store is not None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import attrs
 
@@ -350,15 +350,21 @@ def _explicit_blocks(plan: Plan, config: Config) -> None:
         )
 
 
-def _unknown_primary(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list[PlanWarning]:
+def _unknown_primary(
+    plan: Plan, config: Config, runs: Sequence[RunSpec], recorded: Collection[str]
+) -> list[PlanWarning]:
     """
     ``[metrics] primary`` named nowhere the plan, the tracker or ``[metrics]`` speaks of
     metrics: most likely a typo, which would leave the key metric chosen by other rules without
-    a word. A warning, not an error: a run's files may still hold a value by that name.
+    a word. A warning, not an error: a run's files may still hold a value by that name. None
+    once a run has recorded a metric of that name (``recorded``, the log's): no typo then.
     """
     metrics = config.metrics
     primary = metrics.primary.strip()
     if not primary:
+        return []
+    # 012 warned at every command after all its runs had recorded high_dtu_nll (trial t16 F13).
+    if primary.casefold() in {name.casefold() for name in recorded}:
         return []
     names = [m for r in runs for m in r.metrics]
     names += [r.name for r in metrics.extract] + [r.name for r in metrics.regex if r.name]
@@ -395,9 +401,12 @@ def runs_without_command(runs: Sequence[RunSpec]) -> list[str]:
     return [r.id for r in runs if not r.command and not r.settled_before_bridge]
 
 
-def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> list[PlanWarning]:
+def check_against_runs(
+    plan: Plan, config: Config, runs: Sequence[RunSpec], recorded: Collection[str] = ()
+) -> list[PlanWarning]:
     """
-    Check ``config`` against the assembled runs.
+    Check ``config`` against the assembled runs; ``recorded``: the metric names the project's
+    log holds values of (a ``[metrics] primary`` among them is no typo).
 
     Returns:
         Warnings to show with the plan (the runs without a command, all in one).
@@ -419,7 +428,7 @@ def check_against_runs(plan: Plan, config: Config, runs: Sequence[RunSpec]) -> l
     _placeholder_outputs(config)
     _explicit_blocks(plan, config)
     warnings += _rule_scopes(plan, config, runs)
-    warnings += _unknown_primary(plan, config, runs)
+    warnings += _unknown_primary(plan, config, runs, recorded)
     warnings += _dead_aliases(plan, config)
     missing = runs_without_command(runs)
     if not missing:

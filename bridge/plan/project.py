@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -721,6 +721,7 @@ def load_project(
     overrides: Mapping[str, object] | None = None,
     override_line: str | None = None,
     proposed_before: Sequence[ProposedBefore] = (),
+    recorded_metrics: Collection[str] = (),
 ) -> LoadedProject:
     """
     Load a project: discover inputs, read bridge.toml, resolve options, assemble runs.
@@ -731,6 +732,8 @@ def load_project(
         override_line: an override line such as ``— compact: true, base repo: URL``.
         proposed_before: the runs bridge proposed from the plan before (its log's): a run the
             plan proposes again keeps its id (:func:`bridge.plan.runs.proposed_ids`).
+        recorded_metrics: the metric names its log holds values of: a ``[metrics] primary``
+            among them is not warned of as named nowhere.
 
     Returns:
         The loaded project.
@@ -853,7 +856,8 @@ def load_project(
     _check_main_milestone(options, milestones, config)
     runs, directory_warnings = _directories(runs)
     run_warnings = run_warnings + directory_warnings
-    warnings = list(plan.warnings) + run_warnings + check_against_runs(plan, config, runs)
+    warnings = list(plan.warnings) + run_warnings
+    warnings += check_against_runs(plan, config, runs, recorded_metrics)
     warnings += gpu_cost_without_gpus(milestones, config, runs, plan.budget)
     warnings += priority_disagreements(plan, runs)
     warnings += _no_main_milestone(options, plan, milestones, runs)

@@ -199,6 +199,20 @@ _WORDS: dict[str, tuple[str, str]] = {
         "请在其运行的 System / Variant 单元格中写明 {system}，或在 bridge.toml 中写明："
         '[systems."<该运行的系统>"] aliases = ["{system}"]',
     ),
+    "plan_no_primary_metric": (
+        "{block}: its criterion {clauses} names no metric and the block's Metrics field names "
+        "none{rows}; set the metric to judge it on in bridge.toml: [metrics] primary = "
+        '"<the name the runs record>", or name it in the criterion, else the results leave it '
+        "inconclusive",
+        "{block}：其成功标准 {clauses} 未指明指标，实验块的 Metrics 字段也未指明{rows}；请在 "
+        'bridge.toml 中设置用于判定的指标：[metrics] primary = "<运行记录的指标名>"，或在成功标准中'
+        "写明指标，否则结果只能判为无法定论",
+    ),
+    "plan_no_primary_metric_rows": (
+        ", so it is judged on the first metric of its runs' rows ({names}) only where a run "
+        "records a value by that name",
+        "，只有当运行记录了其行中第一个指标（{names}）的数值时才以它判定",
+    ),
     "plan_unplanned_sanity": (
         "{block}, the sanity check of {milestone}: its criterion {clauses} cannot be judged: no "
         "planned run stands for {systems}, so the results will find no numbers for it, and the "

@@ -573,8 +573,34 @@ class ProjectionWriter:
             )
         manifest_text = manifest.render((*state.outputs, *written), language)
         if force or written or _file_sha(self.root / MANIFEST_PATH) != sha256_text(manifest_text):
+            self._keep_manifest_edit(state, manifest_text, pending.get(MANIFEST_PATH, ()))
+            # Noted first, as the projections are: a manifest written by a refresh that stopped
+            # before its outputs were logged is bridge's own, not an edit to keep a copy of.
+            noted = [sha256_text(manifest_text)]
+            if pending.get(MANIFEST_PATH) != noted:
+                pending[MANIFEST_PATH] = noted  # the latest only: the log never records it
+                atomic_write(self.root / PENDING_PATH, json.dumps(pending, sort_keys=True))
             atomic_write(self.root / MANIFEST_PATH, manifest_text)
         return written
+
+    def _keep_manifest_edit(self, state: PipelineState, text: str, noted: Sequence[str]) -> None:
+        """
+        Before ``MANIFEST.md`` is rewritten as ``text``: keep the file on disk as a copy when
+        it is neither ``text`` nor the manifest bridge wrote last (the render of the log's
+        outputs before this refresh, in either language, or ``noted``, the one the pending
+        note says bridge wrote last), as a projection's edit is kept
+        (``MANIFEST.edited.md``; ``MANIFEST.before-bridge.md`` for one there before bridge
+        wrote any). 012's line added to it was overwritten with no copy and no word (trial t16
+        F18); the command says the copy as it says the others.
+        """
+        fixed = self.root / MANIFEST_PATH
+        current = _file_sha(fixed)
+        if current is None or current == sha256_text(text):
+            return
+        ours = {sha256_text(manifest.render(state.outputs, lang)) for lang in ("en", "zh")}
+        if current in ours or current in noted:
+            return
+        self._keep_copy(fixed, fixed.read_bytes(), "edited" if state.outputs else "before-bridge")
 
     def is_own_write(self, path: str, sha256: str, state: PipelineState) -> bool:
         """

@@ -51,6 +51,33 @@ def test_bridge_run_shows_the_plans_warnings(
     assert warning in planned and warning in ran
 
 
+def test_a_primary_metric_the_runs_recorded_is_warned_of_no_more(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial t16 F13: 012's `[metrics] primary = 'high_dtu_nll'`, named nowhere in the plan,
+    was warned of as a likely typo at every command after every run had recorded it."""
+    from tests.e2e.tiny import write_project
+
+    project = write_project(tmp_path)
+    script = project / "train.py"
+    script.write_text(
+        script.read_text("utf-8").replace(
+            'json.dumps({"accuracy": acc})', 'json.dumps({"accuracy": acc, "high_nll": 1 - acc})'
+        )
+    )
+    toml = project / "bridge.toml"
+    toml.write_text(toml.read_text("utf-8").replace('primary = "accuracy"', 'primary = "high_nll"'))
+    warning = "[metrics] primary = 'high_nll' is named by no block"
+    assert main(["plan", "--project", str(project)]) == 0
+    assert warning in capsys.readouterr().out
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    assert warning in capsys.readouterr().out  # said before any run recorded it
+    assert main(["plan", "--project", str(project)]) == 0
+    assert warning not in capsys.readouterr().out
+    assert main(["run", "--project", str(project), "--plain"]) == 0
+    assert warning not in capsys.readouterr().out
+
+
 def test_a_primary_metric_a_plan_section_lists_is_no_typo(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

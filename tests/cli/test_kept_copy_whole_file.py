@@ -71,3 +71,34 @@ def test_an_edit_of_the_tracker_still_names_the_marker(
     said = capsys.readouterr().out
     assert "(write notes above the marker)" in said, said
     assert "bridge writes all of that file" not in said
+
+
+@pytest.mark.parametrize("command", ["rebuild", "run"])
+def test_an_edit_of_the_manifest_is_kept_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """Trial t16 F18: a line added to MANIFEST.md was overwritten by `bridge rebuild` with no
+    copy and no word, where the results' edit is kept and said."""
+    project = _project(tmp_path)
+    manifest = project / "MANIFEST.md"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + "\nmy note\n", encoding="utf-8")
+
+    plain = ["--plain"] if command == "run" else []
+    assert main([command, *plain, "--project", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert (
+        "kept your edit of MANIFEST.md in MANIFEST.edited.md: bridge writes all of that file "
+        "from its log, so edits there are only in that copy"
+    ) in said, said
+    assert "my note" in (project / "MANIFEST.edited.md").read_text(encoding="utf-8")
+    assert "my note" not in manifest.read_text(encoding="utf-8")
+
+
+def test_the_manifest_bridge_wrote_is_kept_no_copy_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Unedited, the manifest is rewritten with no copy and no line."""
+    project = _project(tmp_path)
+    assert main(["rebuild", "--project", str(project)]) == 0
+    assert "MANIFEST" not in capsys.readouterr().out
+    assert not list(project.glob("MANIFEST.*.md"))

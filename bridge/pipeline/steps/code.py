@@ -908,23 +908,38 @@ def proposed_before(state: PipelineState) -> tuple[ProposedBefore, ...]:
     )
 
 
-def proposed_in_log(root: Path) -> tuple[ProposedBefore, ...]:
+def recorded_metrics(state: PipelineState) -> frozenset[str]:
     """
-    The runs bridge proposed from the plan, as the project's log records them: for a read of
-    the plan outside a pipeline (`bridge plan`), so that it shows the ids `bridge run` gives.
+    The names of the metrics the log holds a value of, any run's, any attempt's.
+    """
+    return frozenset(
+        value.name
+        for run in state.runs.values()
+        for attempt in run.attempts
+        if attempt.metrics is not None
+        for value in attempt.metrics.values
+    )
+
+
+def proposed_in_log(root: Path) -> tuple[tuple[ProposedBefore, ...], frozenset[str]]:
+    """
+    The runs bridge proposed from the plan, as the project's log records them, and the metric
+    names it holds values of (:func:`recorded_metrics`): for a read of the plan outside a
+    pipeline (`bridge plan`), so that it shows the ids `bridge run` gives and warns as it does.
     None without a log, or where the log does not open or fold: `bridge run` and `bridge
     verify` say what is wrong with it, and the plan is shown as it reads alone.
     """
     if not db_path(root).exists():
-        return ()
+        return (), frozenset()
     try:
         store = open_store(root)
     except BridgeError:
-        return ()
+        return (), frozenset()
     try:
-        return proposed_before(snapshots.load(store).folder.state())
+        state = snapshots.load(store).folder.state()
+        return proposed_before(state), recorded_metrics(state)
     except BridgeError:
-        return ()
+        return (), frozenset()
     finally:
         store.close()
 

@@ -185,7 +185,10 @@ def take_tracker_edit(s: Session) -> None:
         return
     try:
         project = load_project(
-            s.root, overrides=s.options, proposed_before=code.proposed_before(s.state())
+            s.root,
+            overrides=s.options,
+            proposed_before=code.proposed_before(s.state()),
+            recorded_metrics=code.recorded_metrics(s.state()),
         )
     except (PlanError, ConfigError) as exc:
         s.log.warning("tracker_edit_not_taken", file=tracker, error=str(exc))
