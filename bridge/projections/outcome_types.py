@@ -15,6 +15,7 @@ from bridge.machine.judge import Aggregate, MainResult, Verdict, VerdictKind
 from bridge.plan.criteria import Compound, Criterion, Unparsed
 from bridge.plan.main_milestone import main_milestone_setting, milestones_listed
 from bridge.plan.milestones import MILESTONES_TO_WRITE, MILESTONES_TO_WRITE_ZH
+from bridge.projections.text import succeeded_not_done
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -241,22 +242,11 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     parts: list[str] = []
     # A Chinese list of runs is joined with "、", as every other one bridge writes.
     sep = "、" if zh else ", "
-    if untrusted := outcome.must_untrusted:
-        # Succeeded, but with a NaN or a divergence: not completed, and said what it is.
-        ids = sep.join(untrusted)
-        parts.append(
-            f"{len(untrusted)} 个已成功但数值不可信：{ids}"
-            if zh
-            else f"{len(untrusted)} succeeded with numbers not trusted: {ids}"
-        )
-    if no_number := outcome.must_no_number:
-        # Succeeded, but recorded no metric value: not completed either.
-        ids = sep.join(no_number)
-        parts.append(
-            f"{len(no_number)} 个已成功但没有记录任何指标数值：{ids}"
-            if zh
-            else f"{len(no_number)} succeeded with no metric value: {ids}"
-        )
+    # Succeeded, but with a NaN or a divergence, or with no metric value: not completed, and
+    # said what each is.
+    parts += succeeded_not_done(
+        outcome.must_untrusted, outcome.must_no_number, "zh" if zh else "en"
+    )
     if failed := outcome.must_failed_before:
         ids = sep.join(failed)
         parts.append(

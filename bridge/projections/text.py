@@ -6,6 +6,8 @@ Only prose and headings are translated; ids, numbers, paths and machine-read tab
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bridge.machine.fold import PipelineState
 
 __all__ = ["chosen_language", "language_of", "stamp", "t"]
@@ -473,6 +475,16 @@ _WORDS: dict[str, tuple[str, str]] = {
     # none; 038's tracker rows no Runs cell names).
     "no_milestone_none": ("the plan has no milestones", "计划没有里程碑"),
     # The same, short, in `bridge plan`'s milestone table (its warnings say the rest).
+    # Must-run runs that succeeded and are not counted completed, said by the summary's count
+    # and by `bridge run`'s stage line alike ({n} runs, {ids} their ids).
+    "must_untrusted": (
+        "{n} succeeded with numbers not trusted: {ids}",
+        "{n} 个已成功但数值不可信：{ids}",
+    ),
+    "must_no_number": (
+        "{n} succeeded with no metric value: {ids}",
+        "{n} 个已成功但没有记录任何指标数值：{ids}",
+    ),
     "plan_no_milestone_none": ("the plan has none", "计划没有里程碑"),
     "plan_no_milestone_unnamed": ("no row names one", "没有行指明"),
     # The same after `bridge status`'s bar of the runs of no milestone (033's "(no milestone)
@@ -586,6 +598,28 @@ def t(key: str, language: str) -> str:
     """
     english, chinese = _WORDS[key]
     return chinese if language == "zh" else english
+
+
+def succeeded_not_done(
+    untrusted: Sequence[str], no_number: Sequence[str], language: str, most: int = 0
+) -> list[str]:
+    """
+    The must-run runs that succeeded and are not counted completed, one phrase per kind:
+    ``untrusted`` (numbers not trusted) and ``no_number`` (no metric value recorded), each
+    naming its runs (the first ``most`` and the count, where ``most`` is given).
+    """
+    sep = "、" if language == "zh" else ", "
+
+    def listed(ids: Sequence[str]) -> str:
+        if most and len(ids) > most:
+            return f"{sep.join(ids[:most])} … ({len(ids)})"
+        return sep.join(ids)
+
+    return [
+        t(key, language).format(n=len(ids), ids=listed(ids))
+        for key, ids in (("must_untrusted", untrusted), ("must_no_number", no_number))
+        if ids
+    ]
 
 
 def stamp(

@@ -34,7 +34,7 @@ from bridge.plan.priority import Priority
 from bridge.plan.project import load_project
 from bridge.plan.runs import PROPOSED, SANITY_PROPOSAL
 from bridge.projections.failure_words import TRACKER_ROW_NOW
-from bridge.projections.text import language_of, t
+from bridge.projections.text import language_of, succeeded_not_done, t
 
 __all__ = [
     "collected",
@@ -345,40 +345,16 @@ def _must_line(must: Sequence[RunView], *, zh: bool = False) -> str:
         - len(untrusted)
         - len(no_number)
     )
-    sep = "、" if zh else ", "
-
-    def listed(ids: Sequence[str]) -> str:
-        return sep.join(ids[:6]) + (f" … ({len(ids)})" if len(ids) > 6 else "")
-
-    held_zh = [
-        *([f"{len(untrusted)} 个已成功但数值不可信：{listed(untrusted)}"] if untrusted else []),
-        *(
-            [f"{len(no_number)} 个已成功但没有记录任何指标数值：{listed(no_number)}"]
-            if no_number
-            else []
-        ),
-    ]
-    held = [
-        *(
-            [f"{len(untrusted)} succeeded with numbers not trusted: {listed(untrusted)}"]
-            if untrusted
-            else []
-        ),
-        *(
-            [f"{len(no_number)} succeeded with no metric value: {listed(no_number)}"]
-            if no_number
-            else []
-        ),
-    ]
+    held = succeeded_not_done(untrusted, no_number, "zh" if zh else "en", most=6)
     if zh:
         if not before and not failed:
-            if held_zh:
-                return f"{done}/{len(must)} 个必做运行完成（{'；'.join(held_zh)}）"
+            if held:
+                return f"{done}/{len(must)} 个必做运行完成（{'；'.join(held)}）"
             return f"{done}/{len(must)} 个必做运行成功"
         return (
             f"{done}/{len(must)} 个必做运行完成：{done - before} 个成功"
             + (f"，{before} 个在 bridge 之前已完成" if before else "")
-            + "".join(f"；另有 {h}" for h in held_zh)
+            + "".join(f"；另有 {h}" for h in held)
             + (f"；另有 {failed} 个在 bridge 之前已失败或无效" if failed else "")
         )
     if not before and not failed:
