@@ -29,21 +29,29 @@ out.mkdir(parents=True, exist_ok=True)
 """
 
 
-def test_a_failed_before_bridge_row_given_a_command_is_retried_with_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _project_018(tmp_path: Path) -> tuple[Path, Path, str, str]:
+    """
+    A copy of 018 whose four B2 arms have their commands in their systems' tables (a script
+    writing metrics); the rows that failed before bridge (JPH-G1-BRIDGE-001…005) are recorded
+    with none. Returns the project, its bridge.toml, the command and the arms' tables.
+    """
     project = tmp_path / "p018"
     shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
     (project / "fake.py").write_text(FAKE, encoding="utf-8")
     command = json.dumps([sys.executable, str(project / "fake.py"), "--out", "{output_dir}"])
-    # The four B2 arms have their commands in their systems' tables; the rows of 018 that
-    # failed before bridge (JPH-G1-BRIDGE-001…005) are recorded with none.
     arms = "".join(
         f'[systems."{arm}"]\ncommand = {command}\n'
         for arm in ("fixed", "policy-only", "Harness-only", "joint")
     )
     toml = project / "bridge.toml"
     toml.write_text(arms, encoding="utf-8")
+    return project, toml, command, arms
+
+
+def test_a_failed_before_bridge_row_given_a_command_is_retried_with_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, toml, command, arms = _project_018(tmp_path)
     argv = ["--project", str(project)]
     assert main(["run", "--plain", *argv]) == 1  # five must-run rows failed before bridge
     first = capsys.readouterr().out
@@ -95,16 +103,7 @@ def test_the_next_step_of_rows_failed_before_bridge_is_followable(
     bridge.toml gives a command, and the Status that takes them out of scope; a run ruled out
     gets no spec-change line.
     """
-    project = tmp_path / "p018"
-    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
-    (project / "fake.py").write_text(FAKE, encoding="utf-8")
-    command = json.dumps([sys.executable, str(project / "fake.py"), "--out", "{output_dir}"])
-    arms = "".join(
-        f'[systems."{arm}"]\ncommand = {command}\n'
-        for arm in ("fixed", "policy-only", "Harness-only", "joint")
-    )
-    toml = project / "bridge.toml"
-    toml.write_text(arms, encoding="utf-8")
+    project, toml, command, arms = _project_018(tmp_path)
     argv = ["--project", str(project)]
     assert main(["run", "--plain", *argv]) == 1
     capsys.readouterr()
