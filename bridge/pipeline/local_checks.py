@@ -26,11 +26,15 @@ def _ids(runs: Sequence[RunSpec]) -> str:
 
 def _runs(project: LoadedProject) -> list[RunSpec]:
     """
-    The project's runs, without the tracker's implementation tasks: a task is never launched,
-    so it neither needs a program nor a GPU (001 with ``gpus = 1``: "… (21 runs) ask for up to 1
-    GPU(s)" counted its 7 tasks I1-I7 among its 14 runs).
+    The runs bridge may launch: not the tracker's implementation tasks, nor the rows its Status
+    says were done before bridge or are out of scope (``settled_before_bridge``, the rows the
+    implement stage leaves out too). Such a run is never launched, so it neither needs a program
+    nor a GPU, and must not refuse the runs that do launch: 001 with ``gpus = 1`` counted its 7
+    tasks I1-I7 among its 14 runs; 018's ``[systems."Harness-only contextual bandit"] gpus = 1``
+    refused the whole project (exit 2) over JPH-B1-HO-S0..2, rows `passed` before bridge (trial
+    t16). A row set back to TODO is a run again, and checked.
     """
-    return [r for r in project.runs if not r.task]
+    return [r for r in project.runs if not r.task and not r.settled_before_bridge]
 
 
 def _path_names(path: str) -> list[str]:
@@ -45,7 +49,9 @@ def _path_names(path: str) -> list[str]:
 
 def check_programs(project: LoadedProject) -> None:
     """
-    Every run's program (the command's first word; implementation tasks are no runs) exists:
+    Every run's program (the command's first word) exists, for the runs bridge may launch
+    (not implementation tasks, nor rows the tracker says were done before bridge or are out of
+    scope):
     on ``PATH`` (the run's own ``env`` ``PATH`` when it sets one) for a bare name, or as a file
     for a path (relative to the run's working directory). A program given by a placeholder is
     not checked.
@@ -90,7 +96,8 @@ def check_programs(project: LoadedProject) -> None:
 def check_gpus(project: LoadedProject, gpu_count: Callable[[], int]) -> None:
     """
     Runs that ask for GPUs (``gpus > 0``) have that many on this machine; the refusal names
-    and counts runs only, never the tracker's implementation tasks.
+    and counts runs bridge may launch only, never the tracker's implementation tasks nor rows
+    it says were done before bridge or are out of scope.
 
     Args:
         gpu_count: how many GPUs the local backend can use (asked only when a run wants one).

@@ -78,3 +78,66 @@ class TestGpuRefusalLine:
         error = self._refusal(tmp_path, "")
         assert error.setting == "run.gpus"
         assert error.line == 3
+
+
+@needs_shared
+class TestRowsThatNeverLaunch:
+    """Trial t16 on the real project 018: JPH-B1-HO-S0..2 are tracker rows `passed` before
+    bridge, which bridge never launches; a `[systems."Harness-only contextual bandit"]` table
+    asking for a GPU (or naming a program this machine lacks) refused the whole project, exit 2,
+    over them. The checks apply to the runs bridge may launch only."""
+
+    BASE = (
+        '[run]\ncommand = "python3 -V {seed}"\ngpus = 0\n'
+        '[systems."Harness-only contextual bandit"]\n'
+    )
+
+    def _project(self, tmp_path: Path, extra: str, todo: str = "") -> Path:
+        import shutil
+
+        from tests.conftest import SHARED
+
+        project = tmp_path / "p018"
+        shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
+        (project / "bridge.toml").write_text(self.BASE + extra, encoding="utf-8")
+        if todo:
+            tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+            lines = tracker.read_text(encoding="utf-8").split("\n")
+            at = next(i for i, line in enumerate(lines) if line.startswith(f"| {todo} |"))
+            assert "| passed |" in lines[at], lines[at]
+            lines[at] = lines[at].replace("| passed |", "| TODO |", 1)
+            tracker.write_text("\n".join(lines), encoding="utf-8")
+        return project
+
+    def test_a_gpu_asked_only_by_rows_done_before_bridge_refuses_nothing(
+        self, tmp_path: Path
+    ) -> None:
+        loaded = load_project(self._project(tmp_path, "gpus = 1\n"))
+        asking = [r.id for r in loaded.runs if r.gpus > 0]
+        assert asking == ["JPH-B1-HO-S0", "JPH-B1-HO-S1", "JPH-B1-HO-S2"], asking
+        local_checks.check_gpus(loaded, lambda: 0)  # no ConfigError
+
+    def test_a_program_named_only_by_rows_done_before_bridge_refuses_nothing(
+        self, tmp_path: Path
+    ) -> None:
+        loaded = load_project(self._project(tmp_path, 'command = "no-such-program-h14 {seed}"\n'))
+        local_checks.check_programs(loaded)  # no ConfigError
+
+    def test_a_row_set_back_to_todo_is_checked_again_alone(self, tmp_path: Path) -> None:
+        project = self._project(tmp_path, "gpus = 1\n", todo="JPH-B1-HO-S1")
+        with pytest.raises(ConfigError) as caught:
+            local_checks.check_gpus(load_project(project), lambda: 0)
+        said = str(caught.value)
+        asks = "bridge.toml:5: JPH-B1-HO-S1 asks for up to 1 GPU(s) (gpus = 1)"
+        assert said.startswith(asks), said
+        assert "JPH-B1-HO-S0" not in said and "JPH-B1-HO-S2" not in said
+
+    def test_bridge_plan_starts(self, tmp_path: Path) -> None:
+        """End to end: `bridge plan` on the copy exits 0 where it said
+        «bridge.toml:5: JPH-B1-HO-S0, JPH-B1-HO-S1, JPH-B1-HO-S2 ask for up to 1 GPU(s)»."""
+        from tests.cli.conftest import bridge_cli
+
+        project = self._project(tmp_path, "gpus = 1\n")
+        shown = bridge_cli("plan", "--project", str(project), timeout=300)
+        assert shown.returncode == 0, shown.stdout + shown.stderr
+        assert "ask for up to 1 GPU(s)" not in shown.stderr
