@@ -233,7 +233,10 @@ def _status_line(word: str, ids: Sequence[str], zh: bool, *, in_plan: bool = Fal
     The line for succeeded runs whose tracker Status the researcher set to ``word``: in the
     researcher's tracker bridge writes its done status back; in the plan's own run table
     (``in_plan``: 025, no tracker) it writes nothing, and the line says only that it keeps
-    the result.
+    the result. For an out-of-scope word (``NOT RUN — <reason>``, SKIPPED) it also names the
+    way to leave the numbers out, which the word is not: deleting the row, which sets the run
+    aside (``REMOVED``: its result stays in the log, counted in no verdict) until the row is
+    put back (trial t16 on 018's JPH-B2-FX-S0: nothing said how to take the arm out).
     """
     from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
 
@@ -243,10 +246,14 @@ def _status_line(word: str, ids: Sequence[str], zh: bool, *, in_plan: bool = Fal
     if zh:
         # An out-of-scope word says why it is not taken, as in English (trial t16: 018's
         # `NOT RUN — 本机无 GPU` on a run that succeeded read "…写回已完成的状态。" alone).
+        table = "计划运行表" if in_plan else "追踪表"
         tail = (
             f"；`bridge retry --force {again}` 会重新运行。"
             if again
-            else "（已运行过的运行不会被排除在范围之外）。"
+            else "（已运行过的运行不会被排除在范围之外）。要把"
+            f"{'它' if one else '它们'}的数值排除在结果之外，请从{table}中删除"
+            f"{'该行' if one else '这些行'}：bridge 会搁置{'该运行' if one else '这些运行'}，"
+            "结果保留在日志中、不计入任何判定（把行放回即重新计入）。"
         )
         if in_plan:
             return (
@@ -258,17 +265,25 @@ def _status_line(word: str, ids: Sequence[str], zh: bool, *, in_plan: bool = Fal
             + tail
         )
     tail = f"; `bridge retry --force {again}` runs {'it' if one else 'them'} again."
+    table = "the plan's run table" if in_plan else "the tracker"
+    out = (
+        " (a run that has run is not taken out of scope). To leave "
+        f"{'its' if one else 'their'} numbers out of the results, delete "
+        f"{'its row' if one else 'their rows'} from {table}: bridge sets "
+        f"{'the run' if one else 'the runs'} aside, {'its result' if one else 'their results'} "
+        "kept in the log, counted in no verdict (put "
+        f"{'the row back to count it' if one else 'the rows back to count them'} again)."
+    )
     if in_plan:
         return (
             f"{named} succeeded, and {'its' if one else 'their'} Status in the plan's run table "
             f"now says {word}: bridge keeps {'its result' if one else 'their results'} (the "
-            "plan's Status cells are yours; bridge does not write them)"
-            + (tail if again else " (a run that has run is not taken out of scope).")
+            "plan's Status cells are yours; bridge does not write them)" + (tail if again else out)
         )
     return (
         f"{named} succeeded, and the tracker's Status now says {word}: bridge keeps "
         f"{'its result' if one else 'their results'} and writes its done status back"
-        + (tail if again else " (a run that has run is not taken out of scope).")
+        + (tail if again else out)
     )
 
 

@@ -19,6 +19,7 @@ from bridge.machine.judge import EvaluationType, claim_scope
 from bridge.machine.stages import RunState
 from bridge.plan.criteria import Compound, Criterion
 from bridge.plan.unread_thresholds import recorded_unread
+from bridge.projections.block_runs import set_aside
 from bridge.projections.failure_words import kept_retry, row_gone
 from bridge.projections.outcome import (
     BlockResult,
@@ -185,7 +186,17 @@ def _criterion(result: BlockResult) -> dict[str, object]:
     return {"text": parsed.text, "parsed": None, "unparsed_reason": parsed.reason}
 
 
-def _block(result: BlockResult, warnings: Sequence[str]) -> dict[str, object]:
+def _listed(state: PipelineState, run_ids: Sequence[str]) -> list[str]:
+    """
+    ``run_ids`` without the runs set aside because their row is gone (deleted, or split into
+    seeds: :func:`~bridge.projections.block_runs.set_aside`): each counts for nothing and is
+    listed once, with why, under the runs bridge did not launch, as on the results page's Runs
+    line (018's JPH-B2-FX-S0, its row deleted to leave it out, stayed in B2's `runs`, trial t16).
+    """
+    return [r for r in run_ids if not (r in state.runs and set_aside(state.runs[r]))]
+
+
+def _block(result: BlockResult, warnings: Sequence[str], state: PipelineState) -> dict[str, object]:
     verdict = result.verdict
     try:
         scope = claim_scope(EvaluationType(result.block.evaluation_type))
@@ -199,8 +210,8 @@ def _block(result: BlockResult, warnings: Sequence[str]) -> dict[str, object]:
         "reference_system": result.reference,
         "candidate_system": result.candidate,
         "expected_seeds": result.expected_seeds,
-        "runs": list(result.run_ids),
-        "shared_runs": list(result.shared),
+        "runs": _listed(state, result.run_ids),
+        "shared_runs": _listed(state, result.shared),
         "criterion": _criterion(result),
         "verdict": verdict.verdict.value,
         "reason": verdict.reason,
@@ -263,7 +274,7 @@ def document(state: PipelineState) -> dict[str, object]:
             for result in outcome.blocks
             for a in result.aggregates
         ],
-        "blocks": [_block(result, state.plan.warnings) for result in outcome.blocks],
+        "blocks": [_block(result, state.plan.warnings, state) for result in outcome.blocks],
         "summary": {
             "must_run": {
                 "completed": outcome.must_done,

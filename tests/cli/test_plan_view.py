@@ -201,7 +201,33 @@ def test_a_status_set_out_of_scope_on_a_succeeded_run_offers_no_retry() -> None:
     assert kept_lines({"R004": (change,), "R005": (change,)}) == [
         "R004, R005 succeeded, and the tracker's Status now says SKIPPED: bridge keeps their "
         "results and writes its done status back (a run that has run is not taken out of scope)."
+        " To leave their numbers out of the results, delete their rows from the tracker: bridge "
+        "sets the runs aside, their results kept in the log, counted in no verdict (put the rows "
+        "back to count them again)."
     ]
+
+
+def test_not_run_on_a_succeeded_run_names_the_way_to_leave_it_out() -> None:
+    """`NOT RUN — <reason>` on a run that ran leaves its numbers counted; the line names what
+    does leave them out, deleting the row (trial t16 on 018: nothing said how), in the plan's
+    own run table where the Status is there (025, no tracker)."""
+    from bridge.cli.watch import kept_lines
+    from bridge.pipeline.steps.row_status import StatusKept
+
+    word = "NOT RUN — no GPU here"
+    (line,) = kept_lines({"R003": (StatusKept(written=word, in_plan=True),)})
+    assert line == (
+        "R003 succeeded, and its Status in the plan's run table now says NOT RUN — no GPU here: "
+        "bridge keeps its result (the plan's Status cells are yours; bridge does not write them)"
+        " (a run that has run is not taken out of scope). To leave its numbers out of the "
+        "results, delete its row from the plan's run table: bridge sets the run aside, its "
+        "result kept in the log, counted in no verdict (put the row back to count it again)."
+    )
+    (line,) = kept_lines({"R003": (StatusKept(written=word, in_plan=True),)}, "zh")
+    assert line.endswith(
+        "要把它的数值排除在结果之外，请从计划运行表中删除该行：bridge 会搁置该运行，"
+        "结果保留在日志中、不计入任何判定（把行放回即重新计入）。"
+    ), line
 
 
 def test_first_to_launch_when_every_row_left_is_held(tmp_path: Path) -> None:
