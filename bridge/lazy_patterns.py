@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from bridge.compile_cache import pattern as compile_pattern
+
 __all__ = ["LazyPattern", "lazy"]
 
 
@@ -37,7 +39,7 @@ class LazyPattern:
 
     def compiled(self) -> re.Pattern[str]:
         """The compiled expression (compiled now if it was not yet)."""
-        compiled = re.compile(self.pattern, self.flags)
+        compiled = compile_pattern(self.pattern, self.flags)
         self.__dict__.update(
             sub=compiled.sub,
             subn=compiled.subn,

@@ -22,6 +22,7 @@ TOP_LEVEL_LAYER = {
     "lazy_exports": "plan",  # likewise: the packages' lazy public names
     "value_methods": "plan",  # likewise: the frozen classes' shared __eq__/__hash__/__repr__
     "lazy_patterns": "plan",  # likewise: regular expressions compiled on first use
+    "compile_cache": "plan",  # likewise: what a command compiled, kept between processes
 }
 SIBLINGS = LAYERS.index("adapters|projections")
 ANYWHERE = {
@@ -30,6 +31,7 @@ ANYWHERE = {
     "bridge.lazy_exports",
     "bridge.lazy_patterns",
     "bridge.value_methods",
+    "bridge.compile_cache",
 }
 VENDOR_ONLY_IN_ADAPTERS = {"fabric", "vastai", "modal", "httpx", "subprocess", "paramiko", "invoke"}
 

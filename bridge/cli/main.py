@@ -118,11 +118,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _command(argv: Sequence[str] | None) -> int:
+    from bridge import compile_cache
     from bridge.cli import logfile
     from bridge.cli.handlers import HANDLERS
 
     stop = _Stop()
     args = parse(argv)
+    # From here on a command compiles only what no earlier one did (bridge.compile_cache):
+    # before its handler imports the modules whose attrs classes and patterns it uses.
+    compile_cache.enable()
     try:
         code = HANDLERS[args.command](args)
         sys.stdout.flush()

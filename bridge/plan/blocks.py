@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from bridge.compile_cache import pattern as compile_pattern
 from bridge.lazy_patterns import lazy
 from bridge.plan.gates import LabelledGate, labelled_gate
 from bridge.plan.metric_names import metric_key, plan_metric_names
@@ -47,9 +48,9 @@ _BLOCK_WORD = lazy(
     r"(?:\s{0,2}[(（](?P<alias>B\d{1,3}(?:\.\d{1,2})?)[)）])?" + _SEP,
     re.IGNORECASE,
 )
-_CHINESE_BLOCK = re.compile(r"^块\s{0,2}(?P<id>\d{1,3}(?:\.\d{1,2})?)" + _SEP)
+_CHINESE_BLOCK = compile_pattern(r"^块\s{0,2}(?P<id>\d{1,3}(?:\.\d{1,2})?)" + _SEP)
 _SHORT_BLOCK = lazy(r"^(?P<id>B\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:\s{0,2}[:：—–\-]|\s{1,3}(?=\S)|$)")
-_EXPERIMENT_N = re.compile(r"^experiment\s{1,3}(?P<id>\d{1,3})" + _SEP, re.IGNORECASE)
+_EXPERIMENT_N = compile_pattern(r"^experiment\s{1,3}(?P<id>\d{1,3})" + _SEP, re.IGNORECASE)
 _CODE_BLOCK = lazy(r"^(?P<id>(?:E|A|P|S|RQ|L)\d{1,3}(?:\.\d{1,2})?)\s{0,2}[:：—–\-]")
 _TRAILING_ID = lazy(r"[(（](?P<id>B\d{1,3}(?:\.\d{1,2})?)[)）]\s*$")
 _TAG = lazy(r"\[([^\]]{1,80})\]|[(（]([^)）]{1,80})[)）]")

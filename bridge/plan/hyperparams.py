@@ -15,6 +15,7 @@ import re
 
 import attrs
 
+from bridge.compile_cache import pattern as compile_pattern
 from bridge.lazy_patterns import lazy
 from bridge.value_methods import value_methods
 
@@ -112,7 +113,7 @@ def _compile() -> list[tuple[str, re.Pattern[str]]]:
         pattern = after
         if name in _NUMBER_FIRST:
             pattern = rf"(?:{after}|(?<![\w.]){_NUMBER}\s*(?:{words})(?![\w-]))"
-        compiled.append((name, re.compile(pattern, re.IGNORECASE)))
+        compiled.append((name, compile_pattern(pattern, re.IGNORECASE)))
     return compiled
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from bridge.compile_cache import pattern as compile_pattern
 from bridge.lazy_patterns import lazy
 from bridge.plan.option_tables import table_of, table_text
 
@@ -40,10 +41,10 @@ _GPU_UNIT = (
 # One word may say where or which GPU-hours they are: "2-6 local GPU h", "40 extra GPU-hours".
 _GPU_QUALIFIER = r"(?:(?:local|remote|cloud|cluster|server|extra|additional|more|new)\s{1,2})?"
 _GPU_AMOUNT = lazy(rf"{_RANGE}\s{{0,3}}{_GPU_QUALIFIER}(?:{_GPU_UNIT})", re.IGNORECASE)
-_GPU_DAYS = re.compile(
+_GPU_DAYS = compile_pattern(
     rf"{_RANGE}\s{{0,3}}{_GPU_QUALIFIER}(?:GPU[- ]?days?|卡天|GPU 天)(?![\w-])", re.IGNORECASE
 )
-_GPU_WEEKS = re.compile(
+_GPU_WEEKS = compile_pattern(
     rf"{_RANGE}\s{{0,3}}{_GPU_QUALIFIER}(?:GPU[- ]?weeks?|卡周|GPU 周)(?![\w-])", re.IGNORECASE
 )
 _PLAIN_AMOUNT = lazy(
@@ -57,7 +58,7 @@ def _to_float(text: str) -> float:
 
 
 # Hours said to run on GPUs: "~4h Modal GPU", "2 h on 4 GPUs", "3 hours on 2×A100".
-_HOURS_ON_GPUS = re.compile(
+_HOURS_ON_GPUS = compile_pattern(
     rf"{_RANGE}\s{{0,3}}(?:h|hrs?|hours?)\s{{1,3}}(?:on\s{{1,3}})?"
     r"(?:(?P<count>\d{1,2})\s{0,2}[x×]?\s{0,2})?(?:[A-Za-z][\w-]{0,15}\s{1,3})?"
     r"(?:GPUs?|[A-Z]\d{2,4}[\w-]{0,12})(?![\w-])",

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
+from bridge.compile_cache import pattern as compile_pattern
 from bridge.lazy_patterns import lazy
 from bridge.plan.priority import Priority
 
@@ -97,7 +98,7 @@ def says_not_run(status: str) -> bool:
 
 @functools.cache
 def _numbering() -> re.Pattern[str]:
-    return re.compile(
+    return compile_pattern(
         r"^(?:part\s+\d+\s*[:.：]\s*|\d+(?:\.\d+)*[.)]?\s+|[一二三四五六七八九十]+\s*[、.．]\s*|[ivx]+\.\s+)",
         re.IGNORECASE,
     )
@@ -105,7 +106,7 @@ def _numbering() -> re.Pattern[str]:
 
 @functools.cache
 def _emoji_and_marks() -> re.Pattern[str]:
-    return re.compile(r"[*`_~\u2600-\u27bf\U0001f300-\U0001faff\u2b1c\u2b50\u2705\u274c]")
+    return compile_pattern(r"[*`_~\u2600-\u27bf\U0001f300-\U0001faff\u2b1c\u2b50\u2705\u274c]")
 
 
 _SPACES = lazy(r"\s+")
@@ -280,7 +281,7 @@ for _key, _labels in {
 
 @functools.cache
 def _label_paren() -> re.Pattern[str]:
-    return re.compile(r"\s*[(（][^)）]*[)）]\s*")
+    return compile_pattern(r"\s*[(（][^)）]*[)）]\s*")
 
 
 def field_key(label: str) -> str | None:
@@ -305,7 +306,7 @@ def field_key(label: str) -> str | None:
 
 @functools.cache
 def _lead_token() -> re.Pattern[str]:
-    return re.compile(r"[A-Za-z]+[0-9]?|[\u4e00-\u9fff]+")
+    return compile_pattern(r"[A-Za-z]+[0-9]?|[\u4e00-\u9fff]+")
 
 
 _MUST = {"must", "mustrun", "critical", "high", "p0", "required", "essential", "必须", "必须运行"}
