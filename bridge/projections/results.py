@@ -40,6 +40,7 @@ from bridge.plan.milestones import (
     UNNAMED_LIST,
     UNNAMED_LIST_ZH,
     unnamed_list_line,
+    why_no_runs,
 )
 from bridge.plan.recorded_status import status_in_language
 from bridge.plan.run_fields import launch_seed
@@ -129,6 +130,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "检查的情况下继续（其实验块的判定说明了原因及应设置什么）",
     ),
     "no_runs": ("No runs in this milestone.", "此里程碑没有运行。"),
+    "no_runs_why": ("No runs in this milestone: {why}.", "此里程碑没有运行：{why}。"),
     "no_milestone_why": ("No milestone can be told for these runs: ", "这些运行的里程碑无法确定："),
     "stop_rules": (
         "Stop rules the plan states (not checked by bridge; decide them from the results)",
@@ -1344,6 +1346,21 @@ def _sanity_apart(state: PipelineState, result: BlockResult) -> tuple[str, ...]:
     )
 
 
+def _blocks_placed(state: PipelineState, outcome: Outcome) -> dict[str, list[str]]:
+    """Each block's milestones that hold its runs (not the tracker's tasks), in plan order."""
+    order = [m.info.id for m in outcome.milestones]
+    placed: dict[str, list[str]] = {}
+    for run in state.runs.values():
+        if run.spec.block and not run.is_task:
+            placed.setdefault(run.spec.block, []).append(run.spec.milestone)
+    return {
+        block: sorted(
+            dict.fromkeys(ids), key=lambda m: order.index(m) if m in order else len(order)
+        )
+        for block, ids in placed.items()
+    }
+
+
 def _row_gone(state: PipelineState, run_id: str) -> bool:
     """
     Whether ``run_id``'s row is no longer in the plan as it ran (deleted, or split into seeds:
@@ -1427,6 +1444,11 @@ def render(state: PipelineState, language: str = "en") -> str:
                 for r in runs
             ]
             lines.extend([table(RUN_HEADER, rows), ""])
+        elif not milestone.run_ids and info.id in planned and milestone.blocks:
+            # Why, where it is shown (018's M2: its block's runs went to M3 with their arms;
+            # only `bridge plan`'s warning said so, trial t16).
+            why = why_no_runs(milestone.blocks, _blocks_placed(state, outcome), language)
+            lines.extend([_t("no_runs_why", language).format(why=why), ""])
         else:
             lines.extend([_t("no_runs", language), ""])
     if plan.stop_rules:
