@@ -20,7 +20,7 @@ import os
 import sys
 import threading
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
@@ -269,6 +269,44 @@ def _wrapped(text: str, width: int, indent: str = "  ") -> list[str]:
     return lines
 
 
+def _bar_lines(head: str, parts: Sequence[str], width: int, indent: str = "  ") -> list[str]:
+    """
+    A milestone's line of ``bridge status``: ``head`` (its name and bar), then ``parts`` (its
+    counts, each after the first opening with its separator, ``", "`` or ``"，"``, and why runs
+    have no milestone) on lines of at most ``width`` terminal cells, as the run lines are
+    fitted. Broken between parts, the separator ending the line it closes; a part alone wider
+    than a line is broken as :func:`_wrapped` does; lines after the first start with
+    ``indent``. Nothing is cut: 018's runs of no milestone ran to ~150 cells on an 80-column
+    terminal, the reason their milestone is unknown last (trial t16).
+    """
+    pieces = [(" ", parts[0]), *(_separated(part) for part in parts[1:])] if parts else []
+    rows, current = [], head
+    for number, (sep, body) in enumerate(pieces):
+        # The next part's separator ends this line if the next part does not fit on it.
+        after = terminal_cells(pieces[number + 1][0].rstrip()) if number + 1 < len(pieces) else 0
+        if terminal_cells(current + sep + body) + after <= width:
+            current += sep + body
+            continue
+        rows.append(current + sep.rstrip())
+        current = indent + body
+    rows.append(current)
+    out: list[str] = []
+    for number, row in enumerate(rows):
+        if terminal_cells(row) <= width:
+            out.append(row)
+        elif number == 0:
+            out.extend(_wrapped(row, width, indent))
+        else:
+            out.extend(indent + piece for piece in _wrapped(row, width - len(indent), ""))
+    return out
+
+
+def _separated(part: str) -> tuple[str, str]:
+    """A count's separator (``", "``, ``"; "``, ``"，"``, ``"；"``) and the words after it."""
+    body = part.lstrip(",;，； ")
+    return part[: len(part) - len(body)], body
+
+
 def _bar(done: int, total: int, width: int = 30) -> str:
     filled = round(width * done / total) if total else 0
     return "━" * filled + "╺" * (width - filled)
@@ -448,31 +486,35 @@ def status_lines(
             and not r.failed_before_bridge
             and not ended_negative(r.found_status)
         )
-        tail = (
-            t("status_ok", language).format(ok=ok, n=len(runs))
-            + (t("status_done_before", language).format(n=before) if before else "")
-            + (t("status_negative_before", language).format(n=negative) if negative else "")
-            + (t("status_failed_before", language).format(n=failed_before) if failed_before else "")
-            + (t("status_not_ok", language).format(n=not_ok) if not_ok else "")
-            + (t("status_no_number", language).format(n=no_number) if no_number else "")
-            + (t("status_blocked", language).format(n=blocked) if blocked else "")
-            + (t("status_by_person", language).format(n=by_person) if by_person else "")
-            + (t("status_waiting", language).format(n=waiting) if waiting else "")
-            + (t("status_awaiting_code", language).format(n=code) if code else "")
-            + (t("status_held_for_code", language).format(n=held_back) if held_back else "")
-            + (t("status_set_aside", language).format(n=aside) if aside else "")
-            + (t("status_out_of_scope", language).format(n=skipped) if skipped else "")
+        counts = (
+            ("status_negative_before", negative),
+            ("status_failed_before", failed_before),
+            ("status_not_ok", not_ok),
+            ("status_no_number", no_number),
+            ("status_blocked", blocked),
+            ("status_by_person", by_person),
+            ("status_waiting", waiting),
+            ("status_awaiting_code", code),
+            ("status_held_for_code", held_back),
+            ("status_set_aside", aside),
+            ("status_out_of_scope", skipped),
+        )
+        parts = (
+            [
+                t("status_ok", language).format(ok=ok, n=len(runs))
+                + (t("status_done_before", language).format(n=before) if before else ""),
+                *(t(key, language).format(n=n) for key, n in counts if n),
+            ]
             if every
             # the plan's milestone has no run in the tracker or bridge.toml
-            else t("status_no_runs", language)
+            else [t("status_no_runs", language)]
         )
         name = visible(milestone) or t("status_no_milestone", language)
         if not milestone and state.plan is not None:
             # Why none can be told, as `bridge plan`'s milestone table says (033's plan has none).
-            tail += t(
-                "status_no_milestone_unnamed" if planned else "status_no_milestone_none", language
-            )
-        lines.append(f"{name} {_bar(done, max(len(runs), 1))} {tail}")
+            why = "status_no_milestone_unnamed" if planned else "status_no_milestone_none"
+            parts.append(t(why, language))
+        lines.extend(_bar_lines(f"{name} {_bar(done, max(len(runs), 1))}", parts, max(width, 20)))
     header = tuple(t("status_header", language).split("|"))
     rows = []
     from bridge.projections.failure_words import running_elsewhere

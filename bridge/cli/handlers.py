@@ -976,7 +976,7 @@ def advance(args: Parsed) -> int:
             from bridge.projections.summary import next_step_line
 
             _explain_waiting(bridge, console)
-            console.print(next_step_line(bridge.status()))
+            console.print(next_step_line(bridge.status(), commands=bridge.commands_now()))
     finally:
         bridge.close()
     return _exit_for(step.after)

@@ -169,7 +169,15 @@ class Bridge:
         """
         from bridge.projections.summary import handoff_summary  # renders results: imported late
 
-        return handoff_summary(self.status())
+        return handoff_summary(self.status(), self.commands_now())
+
+    def commands_now(self) -> dict[str, tuple[str, ...]]:
+        """
+        Each run's command template as the loaded inputs give it now (bridge.toml's ``[run]``,
+        ``[systems]`` and ``[[runs]]``), which a retry runs with: a row the tracker says failed
+        before bridge keeps the spec it was planned with until it runs (trial t16 on 018).
+        """
+        return {r.id: r.command for r in self._session.project.runs}
 
     def trackers_held(self) -> list[str]:
         """
@@ -473,7 +481,7 @@ class Bridge:
             return retries.Retried(asked=already)
         chosen = []
         # The commands the inputs give now, which the retried runs take (code.respec below).
-        commands = {r.id: r.command for r in s.project.runs}
+        commands = self.commands_now()
         if changed:
             # The settings the inputs give now, and every run marked kept as it ran (an edit
             # of its code too, recorded by the reload before this): the runs `bridge run`

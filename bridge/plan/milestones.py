@@ -5,7 +5,7 @@ Milestones: from a run-order table, from milestone headings, or from a list (FOR
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
@@ -36,6 +36,7 @@ __all__ = [
     "schedule_note",
     "stated_gate",
     "unnamed_list_line",
+    "why_no_runs",
 ]
 
 #: The plan's warning when it has no milestones of its own (the runs may still name some).
@@ -471,6 +472,30 @@ def says_no_runs(milestone: Milestone) -> str:
         if _NO_RUNS.search(text):
             return text.strip()
     return ""
+
+
+def why_no_runs(blocks: Sequence[str], placed: Mapping[str, Sequence[str]], language: str) -> str:
+    """
+    Why a milestone of the plan has no runs, in a short phrase in ``language`` (``"zh"`` or
+    English): where the runs of each of its ``blocks`` are instead (``placed``: a block's
+    milestones holding its runs, in plan order, ``""`` for none, named as the results' section
+    of runs of no milestone; a block absent has no runs); ``""`` when it has no block: a
+    milestone of no experiment (writing, implementation: 006's M4 "Paper Writing") needs no
+    reason, and one would be noise. 018's M2 (B2) names JPH-B2-JT-S0 in its Runs cell, which
+    runs once with its arms under M3: ``bridge run``'s header said «0 个运行» and the results
+    «此里程碑没有运行。», the reason in ``bridge plan``'s warning only (trial t16).
+    """
+    zh = language == "zh"
+    said = []
+    for block in blocks:
+        where = [m or ("（无里程碑）" if zh else "(no milestone)") for m in placed.get(block, ())]
+        if not where:
+            said.append(f"{block} 没有运行" if zh else f"{block} has no runs")
+        elif zh:
+            said.append(f"{block} 的运行都在 {'、'.join(where)} 中")
+        else:
+            said.append(f"{block}'s runs are in {', '.join(where)}")
+    return ("；" if zh else "; ").join(said)
 
 
 def mark_sanity(milestones: list[Milestone]) -> list[Milestone]:

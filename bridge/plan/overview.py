@@ -16,6 +16,7 @@ from typing import Protocol
 import attrs
 
 from bridge.lazy_patterns import lazy
+from bridge.plan.milestones import why_no_runs
 from bridge.plan.model import Milestone
 from bridge.plan.option_tables import table_of, table_text
 from bridge.plan.priority import Priority
@@ -263,8 +264,8 @@ _LINES: dict[str, tuple[str, str]] = {
         "；另有 {n} 个追踪表的实现任务，不是运行",
     ),
     "milestone": (
-        "{id}{sanity}{name}: {runs}, {hours}",
-        "{id}{sanity}{name}：{n_runs} 个运行，{hours}",
+        "{id}{sanity}{name}: {runs}{why}, {hours}",
+        "{id}{sanity}{name}：{n_runs} 个运行{why}，{hours}",
     ),
     "sanity": (" (sanity)", "（健全性）"),
     "no_milestone": ("(no milestone)", "（无里程碑）"),
@@ -331,8 +332,22 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
         for mid in dict.fromkeys(r.milestone for r in runs if r.milestone not in planned)
     ]
     settled = 0
+    # Where each block's runs are, for a milestone of the plan with none (018's M2: its
+    # block's runs went to M3 with their arms), in plan order.
+    order = [m.id for m in [*project.milestones, *others]]
+    placed: dict[str, list[str]] = {}
+    for run in runs:
+        if run.block and run.milestone not in placed.setdefault(run.block, []):
+            placed[run.block].append(run.milestone)
+    for where in placed.values():
+        where.sort(key=lambda m: order.index(m) if m in order else len(order))
     for milestone in [*project.milestones, *others]:
         mine = [r for r in runs if r.milestone == milestone.id]
+        why = (
+            why_no_runs(milestone.blocks, placed, language)
+            if not mine and milestone.id in planned
+            else ""
+        )
         # What is left to spend: the rows the tracker marks done or ruled out launch nothing.
         done = [r for r in mine if r.settled_before_bridge]
         left = [r for r in mine if not r.settled_before_bridge]
@@ -355,6 +370,7 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
                 name=f" {milestone.name}" if milestone.name else "",
                 runs=_count(len(mine), "run"),
                 n_runs=len(mine),
+                why=(f"（{why}）" if language == "zh" else f" ({why})") if why else "",
                 hours=hours,
             )
         )

@@ -42,6 +42,37 @@ def _no_log_no_runs(found: re.Match[str]) -> str:
     )
 
 
+# bridge.plan.setting_fields.did_you_mean: "; did you mean 'a' or 'b'?", the names as written.
+_MEANT = r"(?:; did you mean (?P<meant>.+?)\?)?"
+
+
+def _meant(found: re.Match[str]) -> str:
+    if not found["meant"]:
+        return ""
+    # Between two quoted names only: a name may hold the word "or" itself.
+    names = re.sub(r"(?<=['\"]) or (?=['\"])", " 或 ", found["meant"])
+    return f"；是不是想写 {names}？"
+
+
+def _unknown_setting(found: re.Match[str]) -> str:
+    noun = "选项" if found["noun"] == "option" else "设置"
+    return f"未知的{noun} {found['key']}{_meant(found)}（可用的{noun}：{found['valid']}）"
+
+
+def _no_such_system(found: re.Match[str]) -> str:
+    return (
+        f'[systems."{found["key"]}"] 没有指明计划或追踪表中的任何系统{_meant(found)}'
+        f"（系统：{found['listed']}）"
+    )
+
+
+def _aliases_only(found: re.Match[str]) -> str:
+    return (
+        f'[systems."{found["key"]}"] 没有指明计划或追踪表中的任何系统（只有它的别名指明了）'
+        f"{_meant(found)}"
+    )
+
+
 # Whole messages, after the file a plan error names: (pattern, replacement). Matched with
 # fullmatch; the named groups keep what the English said of this project.
 _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str]], str]], ...] = (
@@ -105,6 +136,30 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
     (
         lazy(r"--milestone (.+): the plan has milestones (.*)"),
         r"--milestone \1：计划中的里程碑是 \2",
+    ),
+    # bridge.toml's most common refusals (bridge.plan.settings, bridge.plan.crosscheck): a key
+    # misspelt, a [systems] table whose name is no system's (018's `[systems."jiont"]`, trial
+    # t16). The setting names, the names meant and the lists stay as written.
+    (
+        lazy(
+            r"unknown (?P<noun>setting|option) (?P<key>\S+)" + _MEANT + r" \(valid: (?P<valid>.*)\)"
+        ),
+        _unknown_setting,
+    ),
+    (
+        lazy(
+            r'\[systems\."(?P<key>.+?)"\] names no system of the plan or tracker'
+            + _MEANT
+            + r" \(systems: (?P<listed>.*)\)"
+        ),
+        _no_such_system,
+    ),
+    (
+        lazy(
+            r'\[systems\."(?P<key>.+?)"\] names no system of the plan or tracker \(only its '
+            r"aliases do\)" + _MEANT
+        ),
+        _aliases_only,
     ),
     # `bridge replay --at` of an event the log does not hold.
     (

@@ -40,6 +40,7 @@ from bridge.plan.milestones import (
     UNNAMED_LIST,
     UNNAMED_LIST_ZH,
     unnamed_list_line,
+    why_no_runs,
 )
 from bridge.plan.recorded_status import status_in_language
 from bridge.plan.run_fields import launch_seed
@@ -82,6 +83,7 @@ __all__ = [
     "AGGREGATE_HEADER",
     "RUN_HEADER",
     "VERDICT_ZH",
+    "Commands",
     "next_step",
     "number",
     "render",
@@ -128,6 +130,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "检查的情况下继续（其实验块的判定说明了原因及应设置什么）",
     ),
     "no_runs": ("No runs in this milestone.", "此里程碑没有运行。"),
+    "no_runs_why": ("No runs in this milestone: {why}.", "此里程碑没有运行：{why}。"),
     "no_milestone_why": ("No milestone can be told for these runs: ", "这些运行的里程碑无法确定："),
     "stop_rules": (
         "Stop rules the plan states (not checked by bridge; decide them from the results)",
@@ -492,9 +495,30 @@ def _shown_value(run: RunView, names: Sequence[str]) -> MetricValue | None:
 # Which must-run blocks' untrusted runs a next step names (see _untrusted_retry).
 _UntrustedScope = Literal["main", "inconclusive", "all"]
 
+# Each run's command as bridge.toml gives it now (the loaded project's), where the caller knows
+# it; None for a projection, which holds only what the log recorded.
+Commands = Mapping[str, Sequence[str]] | None
+
+
+def has_command(state: PipelineState, run_id: str, commands: Commands) -> bool:
+    """
+    Whether a retry of ``run_id`` has a command to run: the one bridge.toml gives it now
+    (``commands``, where known and naming the run), else the one its spec recorded. A row the
+    tracker says failed before bridge keeps the spec it was planned with until it runs, so a
+    ``[run] command`` written since gives it one the log does not hold (trial t16 on 018).
+    """
+    if commands is not None and run_id in commands:
+        return bool(commands[run_id])
+    return bool(state.runs[run_id].spec.command)
+
 
 def _untrusted_retry(
-    state: PipelineState, outcome: Outcome, language: str, *, scope: _UntrustedScope
+    state: PipelineState,
+    outcome: Outcome,
+    language: str,
+    *,
+    scope: _UntrustedScope,
+    commands: Commands = None,
 ) -> str:
     """
     The sentence naming the must-run runs whose numbers are not trusted (a blocking
@@ -503,8 +527,9 @@ def _untrusted_retry(
     holds a positive result back from the review loop), those of the must-run blocks left
     inconclusive (``"inconclusive"``), or those of every must-run block (``"all"``, beside
     failed runs: ``--failed`` does not take them). ``--force``: the runs succeeded, and
-    ``bridge retry`` alone refuses them. A run with no command here cannot be retried: said,
-    with what it needs.
+    ``bridge retry`` alone refuses them. A run with no command (``commands``: bridge.toml's
+    now, where known; see :func:`has_command`) cannot be retried: said, with what it needs; as
+    recorded with none where only the log's spec is known, as bridge.toml may give one since.
     """
     main_blocks = next(
         (m.blocks for m in outcome.milestones if m.info.id == outcome.main_milestone), ()
@@ -532,25 +557,31 @@ def _untrusted_retry(
         for block, runs in held
     )
     ids = list(dict.fromkeys(r for _, runs in held for r, _ in runs))
-    runnable = [r for r in ids if state.runs[r].spec.command]
-    bare = [r for r in ids if not state.runs[r].spec.command]
+    runnable = [r for r in ids if has_command(state, r, commands)]
+    bare = [r for r in ids if not has_command(state, r, commands)]
     retry = f"bridge retry --force {' '.join(runnable)}"
     if zh:
         return (
             f"数值不可信：{said}；修复原因"
             + (f"后运行 `{retry}` 和 `bridge run`" if runnable else "")
             + (
-                f"；{'、'.join(bare)} 在此没有命令，"
-                "需先在 bridge.toml 中为其写 [[runs]] 条目并给出 command"
+                (
+                    f"；{'、'.join(bare)} 在此没有命令，"
+                    if commands is not None
+                    else f"；bridge 记录 {'、'.join(bare)} 时没有命令，"
+                )
+                + "需先在 bridge.toml 中为其写 [[runs]] 条目并给出 command"
                 if bare
                 else ""
             )
             + "。"
         )
+    one = len(bare) == 1
     needs = (
-        f"{', '.join(bare)} {'has' if len(bare) == 1 else 'have'} no command here: give "
-        f"{'it' if len(bare) == 1 else 'each'} a [[runs]] entry with a command in bridge.toml"
-    )
+        f"{', '.join(bare)} {'has' if one else 'have'} no command here"
+        if commands is not None
+        else f"bridge recorded {', '.join(bare)} with no command"
+    ) + f": give {'it' if one else 'each'} a [[runs]] entry with a command in bridge.toml"
     return (
         f"Numbers not trusted in {said}: fix the cause"
         + (f", then run `{retry}` and `bridge run`" if runnable else "")
@@ -755,9 +786,16 @@ def _unheld_condition(outcome: Outcome, language: str) -> str:
     )
 
 
-def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
+def next_step(
+    state: PipelineState, outcome: Outcome, language: str, commands: Commands = None
+) -> str:
     """
     The next step after these results, in ``language`` (one or two sentences).
+
+    ``commands``: each run's command as bridge.toml gives it now, where the caller loaded the
+    project (the console); without it (the results file, written from the log alone) a run is
+    taken to have the command its spec recorded, and one with none is said to have been
+    recorded with none, never to have none (see :func:`has_command`).
 
     Ablation planning: after a positive main result, the ablation planner's proposals (recorded
     as ``AblationsPlanned``) are named, or why planning was skipped; a negative or inconclusive
@@ -873,7 +911,7 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
     if failed:
         # A run that succeeded with a NaN (004's R302) is no failed run: `--failed` leaves it,
         # and its `--force` retry was first named only once the failed ones had run again.
-        again = _untrusted_retry(state, outcome, language, scope="all")
+        again = _untrusted_retry(state, outcome, language, scope="all", commands=commands)
         return (
             f"{_failed_and_cancelled(state, failed, language)}{again}消融规划已跳过。"
             if zh
@@ -881,7 +919,7 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             f"{f' {again}' if again else ''} Ablation planning skipped."
         )
     if (before := outcome.must_failed_before) and not any(
-        state.runs[r].spec.command for r in before
+        has_command(state, r, commands) for r in before
     ):
         # 018's calibration cells were recorded with no command. The log keeps the spec a row
         # was planned with until it runs, so a `[run] command` written since may give them one
@@ -906,11 +944,11 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         ids = ", ".join(before)
         # Named one by one: `--failed` takes only failures under bridge (the researcher may
         # have marked these for good); only those with a command here can be retried.
-        retry = f"bridge retry {' '.join(r for r in before if state.runs[r].spec.command)}"
+        retry = f"bridge retry {' '.join(r for r in before if has_command(state, r, commands))}"
         held = [r for r in outcome.must_not_succeeded if held_by_failed_before(state.runs[r])]
         # Those recorded without a command are told what they need, not left to a refused
         # retry; as recorded, since bridge.toml may give them one since (trial t16).
-        bare = [r for r in before if not state.runs[r].spec.command]
+        bare = [r for r in before if not has_command(state, r, commands)]
         return (
             f"追踪表记录必做运行在 bridge 之前已失败（{ids}）：用 `{retry}` 和 "
             "`bridge run` 在 bridge 下重新运行"
@@ -983,7 +1021,7 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
             f"`{retry}` and `bridge run` once it is changed."
         )
     if outcome.main_result is MainResult.POSITIVE and (
-        again := _untrusted_retry(state, outcome, language, scope="main")
+        again := _untrusted_retry(state, outcome, language, scope="main", commands=commands)
     ):
         # Readiness says NO of a main milestone with a NaN or a divergence beside its met
         # criteria: handing the results on would contradict it.
@@ -1069,7 +1107,7 @@ def next_step(state: PipelineState, outcome: Outcome, language: str) -> str:
         ).rstrip()
     # A must-run block left open by a NaN or a divergence (012's B2, R004's NLL_high_DTU NaN)
     # is resolved by running that run again: named with its command, as a failed run is.
-    again = _untrusted_retry(state, outcome, language, scope="inconclusive")
+    again = _untrusted_retry(state, outcome, language, scope="inconclusive", commands=commands)
     if outcome.main_result is MainResult.NEGATIVE and outcome.main_unjudged:
         not_met = main_not_met(outcome)
         return (
@@ -1308,6 +1346,21 @@ def _sanity_apart(state: PipelineState, result: BlockResult) -> tuple[str, ...]:
     )
 
 
+def _blocks_placed(state: PipelineState, outcome: Outcome) -> dict[str, list[str]]:
+    """Each block's milestones that hold its runs (not the tracker's tasks), in plan order."""
+    order = [m.info.id for m in outcome.milestones]
+    placed: dict[str, list[str]] = {}
+    for run in state.runs.values():
+        if run.spec.block and not run.is_task:
+            placed.setdefault(run.spec.block, []).append(run.spec.milestone)
+    return {
+        block: sorted(
+            dict.fromkeys(ids), key=lambda m: order.index(m) if m in order else len(order)
+        )
+        for block, ids in placed.items()
+    }
+
+
 def _row_gone(state: PipelineState, run_id: str) -> bool:
     """
     Whether ``run_id``'s row is no longer in the plan as it ran (deleted, or split into seeds:
@@ -1391,6 +1444,11 @@ def render(state: PipelineState, language: str = "en") -> str:
                 for r in runs
             ]
             lines.extend([table(RUN_HEADER, rows), ""])
+        elif not milestone.run_ids and info.id in planned and milestone.blocks:
+            # Why, where it is shown (018's M2: its block's runs went to M3 with their arms;
+            # only `bridge plan`'s warning said so, trial t16).
+            why = why_no_runs(milestone.blocks, _blocks_placed(state, outcome), language)
+            lines.extend([_t("no_runs_why", language).format(why=why), ""])
         else:
             lines.extend([_t("no_runs", language), ""])
     if plan.stop_rules:

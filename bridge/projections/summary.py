@@ -33,7 +33,7 @@ from bridge.projections.outcome import (
     untrusted_phrase,
 )
 from bridge.projections.reasons import in_language
-from bridge.projections.results import VERDICT_ZH, next_step, sanity_caveats
+from bridge.projections.results import VERDICT_ZH, Commands, next_step, sanity_caveats
 from bridge.projections.text import language_of, t
 
 __all__ = ["handoff_summary", "next_step_line"]
@@ -157,15 +157,19 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
     return sentence
 
 
-def next_step_line(state: PipelineState, outcome: Outcome | None = None) -> str:
+def next_step_line(
+    state: PipelineState, outcome: Outcome | None = None, commands: Commands = None
+) -> str:
     """
     The one instruction bridge gives after a stop: ``Next step: …`` (one line, in the language
-    of the projections: ``下一步：…`` for a Chinese plan, as its summary says it).
+    of the projections: ``下一步：…`` for a Chinese plan, as its summary says it). ``commands``:
+    each run's command as bridge.toml gives it now (see
+    :func:`~bridge.projections.results.next_step`).
     """
     language = language_of(state)
     # The label too: `bridge advance` on 021 printed "Next step: 流水线已阻断…".
     return t("next_step", language).format(
-        step=next_step(state, outcome or evaluate(state), language)
+        step=next_step(state, outcome or evaluate(state), language, commands)
     )
 
 
@@ -195,13 +199,15 @@ def _where(launched: Sequence[RunView], zh: bool) -> str:
     return ",".join(phrases)
 
 
-def handoff_summary(state: PipelineState) -> str:
+def handoff_summary(state: PipelineState, commands: Commands = None) -> str:
     """
     Return the summary printed at the end of ``bridge run`` (plain text, several lines), in the
     language of the projections (:func:`~bridge.projections.text.language_of`).
 
     Args:
         state: the folded state.
+        commands: each run's command as bridge.toml gives it now, which the next step's
+            retries run with (the log holds the spec a row was planned with).
 
     Returns:
         Scripts implemented, runs deployed and on how many GPU slots, must-run and
@@ -272,7 +278,7 @@ def handoff_summary(state: PipelineState) -> str:
             f"结果：{RESULTS_PATH}, refine-logs/results.json, refine-logs/results.csv",
             f"追踪表：{TRACKER_PATH}{_tracker_note(state, zh)}",
             f"产出清单：{MANIFEST_PATH}",
-            next_step_line(state, outcome),
+            next_step_line(state, outcome, commands),
         ]
         return "\n".join(lines) + "\n"
     lines = [
@@ -293,7 +299,7 @@ def handoff_summary(state: PipelineState) -> str:
         f"Results: {RESULTS_PATH}, refine-logs/results.json, refine-logs/results.csv",
         f"Tracker: {TRACKER_PATH}{_tracker_note(state, zh)}",
         f"Manifest: {MANIFEST_PATH}",
-        next_step_line(state, outcome),
+        next_step_line(state, outcome, commands),
     ]
     return "\n".join(lines) + "\n"
 

@@ -15,13 +15,14 @@ sanity milestone M0 names no run: bridge proposes S001, …".
 from __future__ import annotations
 
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from bridge.cli import main
-from tests.conftest import REPO_ROOT, needs_shared
+from tests.conftest import REPO_ROOT, SHARED, needs_shared
 from tests.english_left import english_left
 from tests.plan.corpus import as_project
 
@@ -169,4 +170,70 @@ def test_init_refuses_a_second_time_in_chinese(
     assert _error(capsys) == (
         f"{project}：bridge.toml 已存在（用 --force 替换它，原文件保存为 bridge.toml.before-init；"
         "refine-logs/EXPERIMENT_PLAN.md, refine-logs/EXPERIMENT_TRACKER.md 是你的文件，从不被覆盖）"
+    )
+
+
+@pytest.mark.parametrize(
+    ("toml", "language", "said"),
+    [
+        (
+            '[systems."jiont"]\ncommand = "true"\n',
+            "zh",
+            'bridge.toml:1：[systems."jiont"] 没有指明计划或追踪表中的任何系统；是不是想写 '
+            "'joint'？（系统：'1.5B 模型与 GSM8K 预取', ",
+        ),
+        (
+            '[systems."jiont"]\ncommand = "true"\n',
+            "en",
+            'bridge.toml:1: [systems."jiont"] names no system of the plan or tracker; did you '
+            "mean 'joint'? (systems: '1.5B 模型与 GSM8K 预取', ",
+        ),
+        (
+            '[systems."Harness-onlyy"]\naliases = ["fixed"]\ncommand = "true"\n',
+            "zh",
+            'bridge.toml:1：[systems."Harness-onlyy"] 没有指明计划或追踪表中的任何系统（只有它的'
+            "别名指明了）；是不是想写 'Harness-only'？",
+        ),
+        (
+            '[run]\ncomand = "true"\n',
+            "zh",
+            "bridge.toml:2：未知的设置 run.comand；是不是想写 'command'？"
+            "（可用的设置：command, cwd, ",
+        ),
+        (
+            '[runn]\ncommand = "true"\n',
+            "zh",
+            "bridge.toml:1：未知的设置 runn；是不是想写 'run'？"
+            "（可用的设置：bridge, run, systems, ",
+        ),
+    ],
+)
+def test_bridge_toml_errors_of_a_chinese_plan_are_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str, language: str, said: str
+) -> None:
+    """Trial t16 on 018 (F5): bridge.toml's most common refusals stayed English for a Chinese
+    plan (`[systems."jiont"] names no system…; did you mean 'joint'?`). Their framing is Chinese
+    now, the setting names, the names meant and the lists as written; `-o language=en` keeps
+    them English."""
+    project = tmp_path / "p018"
+    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
+    (project / "bridge.toml").write_text(toml, encoding="utf-8")
+    assert main(["plan", "-o", f"language={language}", "--project", str(project)]) == 2
+    error = _error(capsys)
+    assert error.startswith(said), error
+    if language == "zh":
+        # The framing: what is left once the list of names that ends it is taken off.
+        framing = re.sub(r"（(?:系统|可用的设置)：.*）$", "", error)
+        assert english_left(framing, allowed={"systems", "toml", "runn", "jiont"}) == [], error
+
+
+def test_an_unknown_option_is_said_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`-o lenguage=zh` on a Chinese plan: the option misspelt, said in Chinese (trial t16 F5)."""
+    project = tmp_path / "p018"
+    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
+    assert main(["plan", "-o", "lenguage=zh", "--project", str(project)]) == 2
+    assert _error(capsys).startswith(
+        "-o：未知的选项 lenguage；是不是想写 'language'？（可用的选项：auto_deploy, "
     )

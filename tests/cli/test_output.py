@@ -458,6 +458,51 @@ def test_status_says_what_blocks_the_plan_whole(tmp_path: Path) -> None:
     assert " ".join(line.strip() for line in said) == f"blocked: {why}"
 
 
+@needs_shared
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "zh",
+            [
+                "（无里程碑） ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━",
+                "  4/13 成功（其中 4 个在 bridge 之前已完成），",
+                "  4 个在 bridge 之前已完成、结果为负，5 个在 bridge 之前已失败或无效；",
+                "  没有行指明它们的里程碑",
+            ],
+        ),
+        (
+            "en",
+            [
+                "(no milestone) ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 4/13 ok (4 done before bridge),",
+                "  4 done before bridge with a negative result,",
+                "  5 failed or invalid before bridge; no row names their milestone",
+            ],
+        ),
+    ],
+)
+def test_018_status_bar_of_no_milestone_fits_the_terminal(
+    tmp_path: Path, language: str, said: list[str]
+) -> None:
+    """Trial t16 on 018 (F20): on an 80-column terminal `bridge status`'s line of the 13 runs of
+    no milestone ran to ~150 cells («4/13 成功（其中 4 个…），4 个…结果为负，5 个…失败或
+    无效；没有行指明它们的里程碑») where the run lines are fitted. It is broken between
+    its counts, in both languages, nothing cut; a milestone line that fits stays one line."""
+    from bridge.cli.console import terminal_cells as cells
+
+    project = tmp_path / "p018"
+    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
+    bridge_cli("run", "--plain", "--project", str(project))  # blocked: no command, recorded
+    lines = bridge_cli(
+        "status", "-o", f"language={language}", "--project", str(project)
+    ).stdout.splitlines()
+    assert all(cells(line) <= 80 for line in lines), [line for line in lines if cells(line) > 80]
+    start = lines.index(said[0])
+    assert lines[start : start + len(said)] == said, lines
+    m1 = "3/3 成功（其中 3 个在 bridge 之前已完成）" if language == "zh" else "3/3 ok (3 done"
+    assert any(line.startswith("M1 ━") and m1 in line for line in lines), lines
+
+
 @pytest.mark.parametrize(
     ("reason", "language", "line"),
     [

@@ -118,7 +118,20 @@ def test_the_next_step_of_rows_failed_before_bridge_is_followable(
             "若该结果成立，请在追踪表中把它们的 Status 改为 `NOT RUN — <原因>`（不在范围内，"
             "不计入必做运行；写 DONE 则记为已完成）"
         ) in said, said
-        assert f"再运行 `bridge retry {' '.join(rows)}` 和 `bridge run`" in said, said
+    # The console knows bridge.toml's `[run] command` gives them one now: it names their
+    # retry, not "bridge recorded them with no command" (trial t16 F16). The results page,
+    # written from the log alone, says what was recorded and the retry once one is given.
+    assert f"用 `bridge retry {' '.join(rows)}` 和 `bridge run` 在 bridge 下重新运行" in out, out
+    assert "没有命令" not in out.split("下一步：")[-1], out
+    assert f"再运行 `bridge retry {' '.join(rows)}` 和 `bridge run`" in results, results
+    assert "bridge 记录它们时没有命令" in results, results
+    # Followed (on a copy), the retry runs them.
+    followed = tmp_path / "followed"
+    shutil.copytree(project, followed)
+    assert main(["retry", *rows, "--project", str(followed)]) == 0
+    assert f"将再次运行：{', '.join(rows)}" in capsys.readouterr().out
+    assert main(["run", "--plain", "--project", str(followed)]) == 0
+    capsys.readouterr()
 
     # As the step says: the rows marked NOT RUN — <reason> in the tracker.
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"

@@ -48,7 +48,10 @@ def p023(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 
 
 def _status(project: Path, capsys: pytest.CaptureFixture[str], *more: str) -> list[str]:
-    assert main(["status", "--project", str(project), *more]) == 0
+    # A terminal wide enough for each bar on one line (at 80 columns M3's is broken).
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("COLUMNS", "200")
+        assert main(["status", "--project", str(project), *more]) == 0
     return capsys.readouterr().out.splitlines()
 
 

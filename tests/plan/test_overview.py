@@ -130,6 +130,25 @@ def test_a_running_total_in_the_cost_column_is_not_counted_twice(tmp_path: Path)
     )
 
 
+@needs_shared
+def test_a_milestone_whose_blocks_runs_are_elsewhere_says_where(tmp_path: Path) -> None:
+    """Trial t16 on 018 (F7): M2's Runs cell names JPH-B2-JT-S0, which runs once with its arms
+    under M3, so M2 has none; `bridge run`'s header said «M2 joint toy/工具任务：0 个运行，~0.00
+    GPU-h», the reason in `bridge plan`'s warning only. It says where its block's runs are; a
+    milestone of no block (018's M4, 006's "Paper Writing") is left as it was: no noise."""
+    from tests.plan.corpus import as_project
+
+    loaded = load_project(as_project("018", tmp_path))
+    zh = overview(loaded, "zh")
+    assert "M2 joint toy/工具任务：0 个运行（B2 的运行都在 M3 中），~0.00 GPU-h" in zh, zh
+    assert "M4 3-seed 决定性实验：0 个运行，~0.00 GPU-h" in zh, zh
+    en = overview(loaded, "en")
+    assert "M2 joint toy/工具任务: 0 runs (B2's runs are in M3), ~0.00 GPU-h" in en, en
+    assert "M3 tau2 单 seed pilot: 4 runs, ~0.00 GPU-h" in en, en
+    paper = overview(load_project(as_project("006", tmp_path / "006")), "en")
+    assert "M4 Paper Writing: 0 runs, ~0.00 GPU-h" in paper, paper
+
+
 def test_a_block_the_plan_cuts_is_counted_apart(tmp_path: Path) -> None:
     """008's B4 "Priority: CUT" left "4 blocks" where its results list five: the cut one is
     said, in both languages, and a row ruled out for good is not asked for a block."""

@@ -1357,15 +1357,35 @@ def test_failed_runs_and_a_nan_name_both_retries(language: str, said: str) -> No
 
 
 def test_a_nan_of_a_run_with_no_command_says_what_it_needs() -> None:
-    """A run with no command here (018's imported rows) cannot be retried: no command that
-    would be refused, but what it needs."""
+    """A run with no command (018's imported rows) cannot be retried: no command that would be
+    refused, but what it needs. The results page knows only the spec the log recorded: said as
+    recorded ("has no command here" was false once bridge.toml gave it one, trial t16 F16);
+    the console, which knows bridge.toml's commands now, names the retry when one is there
+    and says "no command here" only when none is."""
     state = fold(_nan_store("en", command=False).read())
-    step = results.next_step(state, evaluate(state), "en")
+    outcome = evaluate(state)
+    step = results.next_step(state, outcome, "en")
     assert "bridge retry" not in step, step
+    assert "no command here" not in step, step
     assert (
-        "Numbers not trusted in B2 (R004 non_finite): fix the cause; R004 has no command here: "
-        "give it a [[runs]] entry with a command in bridge.toml."
+        "Numbers not trusted in B2 (R004 non_finite): fix the cause; bridge recorded R004 with "
+        "no command: give it a [[runs]] entry with a command in bridge.toml."
     ) in step, step
+    given = results.next_step(state, outcome, "en", {"R004": ("python", "train.py")})
+    assert (
+        "Numbers not trusted in B2 (R004 non_finite): fix the cause, then run "
+        "`bridge retry --force R004` and `bridge run`."
+    ) in given, given
+    assert "no command" not in given, given
+    none = handoff_summary(state, {"R004": ()})
+    assert "R004 has no command here: give it a [[runs]] entry" in none, none
+    zh = fold(_nan_store("zh", command=False).read())
+    assert "bridge 记录 R004 时没有命令，需先在 bridge.toml 中为其写 [[runs]] 条目" in (
+        results.next_step(zh, evaluate(zh), "zh")
+    )
+    assert "修复原因后运行 `bridge retry --force R004` 和 `bridge run`" in handoff_summary(
+        zh, {"R004": ("python", "train.py")}
+    )
 
 
 def test_a_positive_result_beside_untrusted_numbers_is_not_handed_on() -> None:
