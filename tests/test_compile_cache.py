@@ -35,28 +35,19 @@ def _cache_files(prefix: Path) -> list[Path]:
     return sorted(prefix.rglob("compile-cache.*.bin"))
 
 
-def _plan(project: Path, env: dict[str, str]) -> str:
+def _output(argv: list[str], env: dict[str, str]) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "bridge", "plan", "--project", str(project)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
+        [sys.executable, *argv], capture_output=True, text=True, env=env, timeout=120, check=True
     )
     return done.stdout
+
+
+def _plan(project: Path, env: dict[str, str]) -> str:
+    return _output(["-m", "bridge", "plan", "--project", str(project)], env)
 
 
 def _python(code: str, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
-    )
-    return done.stdout
+    return _output(["-c", code], env)
 
 
 @pytest.fixture

@@ -10,45 +10,16 @@ Real `bridge` processes, real runs of a small script.
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import sys
 from pathlib import Path
 
 from tests.cli.conftest import bridge_cli
-from tests.conftest import SHARED, needs_shared
+from tests.cli.project_018 import project_018, run_018
+from tests.conftest import needs_shared
 
 pytestmark = needs_shared
 
-# Writes the numbers every B2 arm's run of 018 reads, whatever its system.
-FAKE = """\
-import json, pathlib, sys
-out = pathlib.Path(sys.argv[sys.argv.index("--out") + 1])
-out.mkdir(parents=True, exist_ok=True)
-(out / "metrics.json").write_text(json.dumps({"task_success": 0.5, "invalid_rate": 0.02}))
-"""
 ROW = "| JPH-B2-FX-S0 | B2/B3 | fixed | {seed} | frozen | frozen |"
-
-
-def _project(tmp_path: Path) -> Path:
-    project = tmp_path / "p018"
-    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
-    (project / "fake.py").write_text(FAKE, encoding="utf-8")
-    command = json.dumps(
-        [sys.executable, str(project / "fake.py"), "--seed", "{seed}", "--out", "{output_dir}"]
-    )
-    (project / "bridge.toml").write_text(
-        f"[run]\ncommand = {command}\ngpus = 0\n", encoding="utf-8"
-    )
-    return project
-
-
-def _run(project: Path) -> str:
-    done = bridge_cli("run", "--plain", "--project", str(project), timeout=300)
-    # 018's tracker says five must-run rows failed before bridge: collected, not ready (exit 1).
-    assert "阶段 COLLECTED" in done.stdout, done.stdout + done.stderr
-    return done.stdout
 
 
 def _seed(project: Path, old: str, new: str) -> None:
@@ -64,10 +35,10 @@ def _lines(out: str, run_id: str) -> list[str]:
 
 
 def test_a_split_row_its_undo_and_a_retry_read_in_chinese(tmp_path: Path) -> None:
-    project = _project(tmp_path)
-    _run(project)
+    project = project_018(tmp_path)
+    run_018(project)
     _seed(project, "0", "0, 1, 2")
-    split = _run(project)
+    split = run_018(project)
     # Seed 0 ran as the row's one run with the same settings: its result is seed 0's run's.
     assert (
         "JPH-B2-FX-S0 已搁置，不计入: JPH-B2-FX-S0（单个运行）已在追踪表中拆分为种子 0, 1, 2；"
@@ -79,7 +50,7 @@ def test_a_split_row_its_undo_and_a_retry_read_in_chinese(tmp_path: Path) -> Non
     ), split
     assert "JPH-B2-FX-S0-s0 已启动" not in split
     _seed(project, "0, 1, 2", "0")
-    undone = _run(project)
+    undone = run_018(project)
     # Back in the plan: no retry said (it may take back its result, not run again).
     assert "JPH-B2-FX-S0 重新回到计划中" in _lines(undone, "JPH-B2-FX-S0"), undone
     assert "重试" not in "".join(_lines(undone, "JPH-B2-FX-S0")), undone
@@ -97,7 +68,7 @@ def test_a_split_row_its_undo_and_a_retry_read_in_chinese(tmp_path: Path) -> Non
 
     retried = bridge_cli("retry", "--force", "JPH-B2-PO-S0", "--project", str(project))
     assert retried.returncode == 0, retried.stdout + retried.stderr
-    _run(project)
+    run_018(project)
     # The tracker as it was while the retried run's attempt 2 ran: the log's own replay of it.
     log = bridge_cli("log", "--project", str(project), columns=400).stdout
     (seq,) = [

@@ -10,44 +10,16 @@ comparison). Real `bridge` processes, real runs of a small script, followed end 
 from __future__ import annotations
 
 import json
-import shutil
-import sys
 from pathlib import Path
 
 from tests.cli.conftest import bridge_cli
-from tests.conftest import SHARED, needs_shared
+from tests.cli.project_018 import project_018, run_018
+from tests.conftest import needs_shared
 
 pytestmark = needs_shared
 
-# Writes the numbers every B2 arm's run of 018 reads, whatever its system.
-FAKE = """\
-import json, pathlib, sys
-out = pathlib.Path(sys.argv[sys.argv.index("--out") + 1])
-out.mkdir(parents=True, exist_ok=True)
-(out / "metrics.json").write_text(json.dumps({"task_success": 0.5, "invalid_rate": 0.02}))
-"""
 
 FX = "| JPH-B2-FX-S0 "
-
-
-def _project(tmp_path: Path) -> Path:
-    project = tmp_path / "p018"
-    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
-    (project / "fake.py").write_text(FAKE, encoding="utf-8")
-    command = json.dumps(
-        [sys.executable, str(project / "fake.py"), "--seed", "{seed}", "--out", "{output_dir}"]
-    )
-    (project / "bridge.toml").write_text(
-        f"[run]\ncommand = {command}\ngpus = 0\n", encoding="utf-8"
-    )
-    return project
-
-
-def _run(project: Path) -> str:
-    done = bridge_cli("run", "--plain", "--project", str(project), timeout=300)
-    # 018's tracker says five must-run rows failed before bridge: collected, not ready (exit 1).
-    assert "阶段 COLLECTED" in done.stdout, done.stdout + done.stderr
-    return done.stdout
 
 
 def _lines(tracker: Path) -> list[str]:
@@ -60,8 +32,8 @@ def _b2_runs(project: Path) -> str:
 
 
 def test_the_way_named_for_not_run_on_a_succeeded_run_works(tmp_path: Path) -> None:
-    project = _project(tmp_path)
-    _run(project)
+    project = project_018(tmp_path)
+    run_018(project)
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
     assert "JPH-B2-FX-S0" in _b2_runs(project)
     ran_row = next(line for line in _lines(tracker) if line.startswith(FX))
@@ -71,7 +43,7 @@ def test_the_way_named_for_not_run_on_a_succeeded_run_works(tmp_path: Path) -> N
     at = next(i for i, line in enumerate(lines) if line.startswith(FX))
     lines[at] = lines[at].replace("| passed |", "| NOT RUN — 本机无 GPU |", 1)
     tracker.write_text("\n".join(lines), encoding="utf-8")
-    said = _run(project)
+    said = run_018(project)
     assert (
         "JPH-B2-FX-S0 已成功，追踪表的 Status 被改为 NOT RUN — 本机无 GPU：bridge 保留其结果并写回"
         "已完成的状态（已运行过的运行不会被排除在范围之外）。要把它的数值排除在结果之外，请从追踪表中"
@@ -83,7 +55,7 @@ def test_the_way_named_for_not_run_on_a_succeeded_run_works(tmp_path: Path) -> N
     tracker.write_text(
         "\n".join(line for line in _lines(tracker) if not line.startswith(FX)), encoding="utf-8"
     )
-    said = _run(project)
+    said = run_018(project)
     assert (
         "JPH-B2-FX-S0 已搁置，不计入: JPH-B2-FX-S0 在运行后已从追踪表中删除；"
         "其结果保留在日志中，不计入"
@@ -102,7 +74,7 @@ def test_the_way_named_for_not_run_on_a_succeeded_run_works(tmp_path: Path) -> N
     lines = _lines(tracker)
     at = next(i for i, line in enumerate(lines) if line.startswith("| JPH-B2-PO-S0 "))
     tracker.write_text("\n".join([*lines[:at], ran_row, *lines[at:]]), encoding="utf-8")
-    said = _run(project)
+    said = run_018(project)
     assert "JPH-B2-FX-S0：其自身在种子 0 上的结果，设置相同，不再重新运行" in said, said
     assert "JPH-B2-FX-S0" in _b2_runs(project)
     assert "JPH-B2-FX-S0-a2" not in bridge_cli("log", "--project", str(project)).stdout

@@ -10,43 +10,12 @@ Real `bridge` processes, real runs of a small script.
 
 from __future__ import annotations
 
-import json
-import shutil
-import sys
 from pathlib import Path
 
-from tests.cli.conftest import bridge_cli
-from tests.conftest import SHARED, needs_shared
+from tests.cli.project_018 import project_018, run_018
+from tests.conftest import needs_shared
 
 pytestmark = needs_shared
-
-# Writes the numbers every B2 arm's run of 018 reads, whatever its system.
-FAKE = """\
-import json, pathlib, sys
-out = pathlib.Path(sys.argv[sys.argv.index("--out") + 1])
-out.mkdir(parents=True, exist_ok=True)
-(out / "metrics.json").write_text(json.dumps({"task_success": 0.5, "invalid_rate": 0.02}))
-"""
-
-
-def _project(tmp_path: Path) -> Path:
-    project = tmp_path / "p018"
-    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
-    (project / "fake.py").write_text(FAKE, encoding="utf-8")
-    command = json.dumps(
-        [sys.executable, str(project / "fake.py"), "--seed", "{seed}", "--out", "{output_dir}"]
-    )
-    (project / "bridge.toml").write_text(
-        f"[run]\ncommand = {command}\ngpus = 0\n", encoding="utf-8"
-    )
-    return project
-
-
-def _run(project: Path) -> str:
-    done = bridge_cli("run", "--plain", "--project", str(project), timeout=300)
-    # 018's tracker says five must-run rows failed before bridge: collected, not ready (exit 1).
-    assert "阶段 COLLECTED" in done.stdout, done.stdout + done.stderr
-    return done.stdout
 
 
 def _edit(tracker: Path) -> None:
@@ -70,12 +39,12 @@ def _edit(tracker: Path) -> None:
 
 
 def test_a_status_not_taken_beside_a_new_column_is_said_as_such(tmp_path: Path) -> None:
-    project = _project(tmp_path)
-    _run(project)
+    project = project_018(tmp_path)
+    run_018(project)
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
     _edit(tracker)
 
-    said = _run(project)
+    said = run_018(project)
 
     # Each Status not taken is said, with why: the run has run (NOT RUN's why in Chinese too,
     # as the English line gives it).
@@ -110,8 +79,8 @@ def test_a_status_not_taken_beside_a_new_column_is_said_as_such(tmp_path: Path) 
 def test_the_no_milestone_reason_ends_as_a_chinese_sentence(tmp_path: Path) -> None:
     """018's results said «…（按运行或按实验块）都没有指明.», an ASCII full stop after Chinese text
     (trial t16)."""
-    project = _project(tmp_path)
-    _run(project)
+    project = project_018(tmp_path)
+    run_018(project)
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert (
         "这些运行的里程碑无法确定：它们的行和里程碑的 Runs 单元格（按运行或按实验块）都没有指明。\n"
