@@ -41,6 +41,7 @@ import __future__
 
 import atexit
 import builtins
+import contextlib
 import marshal
 import os
 import re
@@ -138,8 +139,11 @@ class _Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary.write_bytes(marshal.dumps((self.header, merged)))
             temporary.replace(self.path)
-        except OSError:
-            temporary.unlink(missing_ok=True)
+        except BaseException as exc:  # Ctrl-C at exit too: no half-written file left behind
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            if not isinstance(exc, OSError):
+                raise
 
 
 _store: _Store | None = None
