@@ -77,6 +77,7 @@ class _Store:
         self.header = header
         self.entries: dict[_Key, bytes] = {}
         self.held: set[_Key] = set()
+        self.dropped: set[_Key] = set()
         self.made = False
 
     def read(self) -> None:
@@ -103,7 +104,7 @@ class _Store:
         try:
             value = marshal.loads(data)  # noqa: S302 - see _on_disk
         except (EOFError, ValueError, TypeError):
-            del self.entries[key]
+            self.drop(key)
             return None
         self.held.add(key)
         return value
@@ -115,12 +116,14 @@ class _Store:
         except ValueError:
             return  # holds something marshal cannot write: compiled again next time
         self.held.add(key)
+        self.dropped.discard(key)
         self.made = True
 
     def drop(self, key: _Key) -> None:
         """Forget an entry found unusable, and write the file without it."""
         self.entries.pop(key, None)
         self.held.discard(key)
+        self.dropped.add(key)
         self.made = True
 
     def write(self) -> None:
@@ -132,6 +135,8 @@ class _Store:
         if not self.made or self.path is None:
             return
         merged = {**self._on_disk(), **self.entries}
+        for key in self.dropped:  # found unusable here: not taken back from the file
+            merged.pop(key, None)
         if len(merged) > _MAX_ENTRIES:
             merged = {key: self.entries[key] for key in self.held if key in self.entries}
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")

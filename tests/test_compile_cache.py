@@ -211,3 +211,21 @@ class TestEntries:
         _, after = marshal.loads(cache.read_bytes())
         assert marshal.loads(after[key])[1] != [99, 99, 99]  # dropped, then kept as compiled
         assert json.loads(_python(probe, env))[2] is False  # and read from the cache now
+
+    def test_an_entry_that_does_not_unmarshal_is_compiled_again(self, tmp_path: Path) -> None:
+        """Bytes that are no marshalled entry (a damaged sector) cost one compile, no error."""
+        env = _env(tmp_path / "pycache")
+        probe = (
+            "import json, re\n"
+            "from bridge import compile_cache\n"
+            "compile_cache.enable()\n"
+            "p = compile_cache.pattern('a(b)c')\n"
+            "print(json.dumps([p == re.compile('a(b)c'), compile_cache._store.made]))\n"
+        )
+        assert json.loads(_python(probe, env)) == [True, True]
+        [cache] = _cache_files(tmp_path / "pycache")
+        header, entries = marshal.loads(cache.read_bytes())
+        entries[("re", "a(b)c", 0)] = b"\xff not marshal"
+        cache.write_bytes(marshal.dumps((header, entries)))
+        assert json.loads(_python(probe, env)) == [True, True]
+        assert json.loads(_python(probe, env)) == [True, False]  # mended, then read
