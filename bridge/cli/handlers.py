@@ -111,7 +111,11 @@ def init(args: Parsed) -> int:
         )
     for name, template in wanted.items():
         (target / name).parent.mkdir(parents=True, exist_ok=True)
-        source = templates / template
+        # Beside a Chinese plan, its comments in Chinese, as the [[runs]] template's and the
+        # lines init prints (018: they were English); the keys and values the same.
+        source = templates / (
+            template.replace(".toml", ".zh.toml") if zh and name == "bridge.toml" else template
+        )
         (target / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
         out(f"已写入 {target / name}" if zh else f"wrote {target / name}")
     no_runs = bool(researchers) and _names_no_runs(target)

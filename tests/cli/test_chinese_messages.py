@@ -132,6 +132,52 @@ def test_init_writes_the_runs_template_in_chinese(
     assert tomllib.loads(written)  # still valid TOML
 
 
+def _settings(template: str) -> list[str]:
+    """A bridge.toml template's tables and keys, commented or not, without their comments."""
+    return [
+        line.partition(" # ")[0].rstrip()
+        for line in template.splitlines()
+        if re.match(r"#? ?(\[|\w+ = )", line)
+    ]
+
+
+@needs_shared
+def test_init_beside_a_chinese_plan_writes_bridge_toml_with_chinese_comments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """018's refine-logs/ alone, then `bridge init`: it said «已写入 …/bridge.toml» and wrote
+    that file with English comments ("The command every run runs: uncomment it…"). They are
+    Chinese; the keys, values and the example commands are the English template's, and an
+    English plan (001) still gets the English one."""
+    project = tmp_path / "018"
+    shutil.copytree(
+        SHARED / "projects" / "018_areal-harness-cn" / "refine-logs", project / "refine-logs"
+    )
+    assert main(["init", str(project)]) == 0
+    capsys.readouterr()
+    written = (project / "bridge.toml").read_text(encoding="utf-8")
+    assert "# 每个运行执行的命令：取消注释并写上你的脚本。" in written, written
+    # The comments, not the keys and values (commented or not) they are beside.
+    prose = [
+        line.partition(" # ")[2] if re.match(r"#? ?(\[|\w+ = )", line) else line
+        for line in written.splitlines()
+    ]
+    english = (REPO_ROOT / "bridge" / "templates" / "bridge.existing.toml").read_text(
+        encoding="utf-8"
+    )
+    assert _settings(written) == _settings(english)
+    assert tomllib.loads(written) == tomllib.loads(english)
+    # The placeholders, as the runs' settings name them; the choices are the values; "shell"
+    # is the word a Chinese researcher uses too.
+    allowed = {"system", "seed", "block", "milestone", "local", "slurm", "vast", "modal"}
+    allowed |= {"warn", "enforce", "false", "shell"}
+    assert english_left("\n".join(prose), allowed=allowed) == [], prose
+    plan = as_project("001", tmp_path / "001")
+    (plan / "bridge.toml").unlink(missing_ok=True)
+    assert main(["init", str(plan)]) == 0
+    assert (plan / "bridge.toml").read_text(encoding="utf-8") == english
+
+
 def test_plan_says_the_proposed_sanity_run_in_chinese(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
