@@ -415,6 +415,7 @@ def status_lines(
     from bridge.events.clock import utc_now
     from bridge.machine.scheduler import LIVE, milestone_order
     from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
+    from bridge.plan.milestones import blocks_placed, why_no_runs
     from bridge.plan.recorded_status import done_by_person
     from bridge.plan.vocabulary import ended_negative
     from bridge.projections.failure_words import row_gone
@@ -431,7 +432,14 @@ def status_lines(
         said = visible(blocked_in_language(state.blocked.reason, language))
         lines.extend(_wrapped(f"{t('blocked', language)} {said}", max(width, 20)))
     planned = {m.id for m in state.plan.milestones} if state.plan else set()
-    for milestone in milestone_order(state):
+    # Where each block's runs are, for a milestone of the plan with none (018's M2 read «没有运行»
+    # alone: its block's runs went to M3 with their arms, trial t16).
+    order = milestone_order(state)
+    blocks_of = {m.id: m.blocks for m in state.plan.milestones} if state.plan else {}
+    placed = blocks_placed(
+        ((r.spec.block, r.spec.milestone) for r in state.runs.values() if not r.is_task), order
+    )
+    for milestone in order:
         # The tracker's implementation tasks are no runs: a milestone of nothing else (001's
         # "(no milestone)" of I1-I7) is no line.
         every = [r for r in state.runs_in(milestone) if not r.is_task]
@@ -509,6 +517,8 @@ def status_lines(
             # the plan's milestone has no run in the tracker or bridge.toml
             else [t("status_no_runs", language)]
         )
+        if not every and (why := why_no_runs(blocks_of.get(milestone, ()), placed, language)):
+            parts.append(t("status_why_no_runs", language).format(why=why))
         name = visible(milestone) or t("status_no_milestone", language)
         if not milestone and state.plan is not None:
             # Why none can be told, as `bridge plan`'s milestone table says (033's plan has none).

@@ -111,7 +111,11 @@ def init(args: Parsed) -> int:
         )
     for name, template in wanted.items():
         (target / name).parent.mkdir(parents=True, exist_ok=True)
-        source = templates / template
+        # Beside a Chinese plan, its comments in Chinese, as the [[runs]] template's and the
+        # lines init prints (018: they were English); the keys and values the same.
+        source = templates / (
+            template.replace(".toml", ".zh.toml") if zh and name == "bridge.toml" else template
+        )
         (target / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
         out(f"已写入 {target / name}" if zh else f"wrote {target / name}")
     no_runs = bool(researchers) and _names_no_runs(target)
@@ -314,6 +318,8 @@ def plan(args: Parsed) -> int:
         console.print(uncounted)
     if spent := _uncounted_costs(none_left, language, key="plan_hours_none_left"):
         console.print(spent)
+    if elsewhere := _why_no_runs(loaded.milestones, runs, language):
+        console.print(elsewhere)
     if loaded.plan.blocks:
         console.print(render_blocks(loaded, language))
     elif said := stop_rule_lines(loaded, language):
@@ -562,6 +568,34 @@ def _hours_cell(estimate: Estimate, runs: int, stated: bool, language: str) -> s
     if not estimate.from_plan:
         return hours
     return t("plan_hours_text" if stated else "plan_hours_cost", language).format(hours=hours)
+
+
+def _why_no_runs(
+    milestones: Sequence[Milestone], runs: Sequence[RunSpec], language: str
+) -> str | None:
+    """
+    The line under ``bridge plan``'s table for the plan's ``milestones`` with none of ``runs``
+    that have blocks: where their blocks' runs are, as ``bridge status`` and the results say
+    it (018's M2 read ``0 | -`` alone: «0 个运行：M2（B2 的运行都在 M3 中）», trial t16);
+    ``None`` when none has a block (018's M4, a milestone of no experiment, needs no reason).
+    """
+    from bridge.plan.milestones import blocks_placed, why_no_runs
+    from bridge.projections.text import t
+    from bridge.projections.visible import visible
+
+    zh = language == "zh"
+    order = [m.id for m in milestones]
+    idle = [m for m in milestones if not any(r.milestone == m.id for r in runs)]
+    placed = blocks_placed(((r.block, r.milestone) for r in runs), order)
+    shown = "{}（{}）" if zh else "{} ({})"
+    said = [
+        shown.format(visible(m.id), visible(why))
+        for m in idle
+        if (why := why_no_runs(m.blocks, placed, language))
+    ]
+    if not said:
+        return None
+    return t("plan_why_no_runs", language).format(said=("；" if zh else "; ").join(said))
 
 
 def _uncounted_costs(

@@ -23,6 +23,7 @@ __all__ = [
     "NO_MILESTONES_FOUND",
     "UNNAMED_LIST",
     "UNNAMED_LIST_ZH",
+    "blocks_placed",
     "criterion_sections",
     "mark_sanity",
     "milestone_id",
@@ -472,6 +473,23 @@ def says_no_runs(milestone: Milestone) -> str:
         if _NO_RUNS.search(text):
             return text.strip()
     return ""
+
+
+def blocks_placed(runs: Iterable[tuple[str, str]], order: Sequence[str]) -> dict[str, list[str]]:
+    """
+    Each block's milestones that hold its runs, for :func:`why_no_runs`: ``runs`` as (block,
+    milestone) pairs (``""`` for none), each block's milestones once, in ``order`` (the plan's
+    milestones first); a milestone not in ``order`` (``""``, none) after them. One reading for
+    ``bridge plan``, ``bridge run``'s header, ``bridge status`` and the results, so they name
+    the same milestones.
+    """
+    placed: dict[str, list[str]] = {}
+    for block, milestone in runs:
+        if block and milestone not in placed.setdefault(block, []):
+            placed[block].append(milestone)
+    for where in placed.values():
+        where.sort(key=lambda m: order.index(m) if m in order else len(order))
+    return placed
 
 
 def why_no_runs(blocks: Sequence[str], placed: Mapping[str, Sequence[str]], language: str) -> str:

@@ -16,7 +16,7 @@ from typing import Protocol
 import attrs
 
 from bridge.lazy_patterns import lazy
-from bridge.plan.milestones import why_no_runs
+from bridge.plan.milestones import blocks_placed, why_no_runs
 from bridge.plan.model import Milestone
 from bridge.plan.option_tables import table_of, table_text
 from bridge.plan.priority import Priority
@@ -335,12 +335,7 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
     # Where each block's runs are, for a milestone of the plan with none (018's M2: its
     # block's runs went to M3 with their arms), in plan order.
     order = [m.id for m in [*project.milestones, *others]]
-    placed: dict[str, list[str]] = {}
-    for run in runs:
-        if run.block and run.milestone not in placed.setdefault(run.block, []):
-            placed[run.block].append(run.milestone)
-    for where in placed.values():
-        where.sort(key=lambda m: order.index(m) if m in order else len(order))
+    placed = blocks_placed(((r.block, r.milestone) for r in runs), order)
     for milestone in [*project.milestones, *others]:
         mine = [r for r in runs if r.milestone == milestone.id]
         why = (

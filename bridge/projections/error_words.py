@@ -73,6 +73,107 @@ def _aliases_only(found: re.Match[str]) -> str:
     )
 
 
+# bridge.plan.settings: what a setting's value must be (bridge.plan.setting_rules and the
+# structure hooks), as the English says it after "must be", and the Chinese after "必须是".
+_MUST_BE = {
+    "a string": "字符串",
+    "a non-empty string": "非空字符串",
+    "a string or a list of strings": "字符串或字符串列表",
+    "a list of strings": "字符串列表",
+    "a non-empty list of non-empty strings": "由非空字符串组成的非空列表",
+    "a list": "列表",
+    "a non-empty list": "非空列表",
+    "a table": "表",
+    "a number": "数字",
+    "a string or number": "字符串或数字",
+    "a positive number": "正数",
+    "a non-negative number": "非负数",
+    "a non-negative integer": "非负整数",
+    "an integer": "整数",
+    "a whole number": "整数",
+    "a positive number of seconds": "正的秒数",
+    "true or false": "true 或 false",
+    "'must' or 'nice'": "'must' 或 'nice'",
+}
+# The bounds said with numbers: (English after "must be", Chinese after "必须").
+_BOUNDS = (
+    (r"an integer from (?P<a>-?\d+) to (?P<b>-?\d+)", r"是 \g<a> 到 \g<b> 之间的整数"),
+    (r"an integer >= (?P<a>-?\d+)", r"是不小于 \g<a> 的整数"),
+    (r"an array of tables \((?P<a>\[\[\S+\]\])\)", r"是表数组（\g<a>）"),
+    (r"between (?P<a>\S+) and (?P<b>\S+)", r"在 \g<a> 到 \g<b> 之间"),
+    (r"at least (?P<a>\S+)", r"不小于 \g<a>"),
+    (r"above 0", "大于 0"),
+)
+_WHAT = "|".join(
+    [
+        # The longest first: "a string" would end "a string or a list of strings" early.
+        *(re.escape(english) for english in sorted(_MUST_BE, key=len, reverse=True)),
+        # Unnamed here: the names would repeat; _bound reads them by matching the one found.
+        *(english.replace("?P<a>", "").replace("?P<b>", "") for english, _ in _BOUNDS),
+    ]
+)
+
+
+def _must_be(found: re.Match[str]) -> str:
+    what = found["what"]
+    # A space before a value written as in the file: `必须是 true 或 false`.
+    if what in _MUST_BE:
+        chinese = _MUST_BE[what]
+        said = f"是 {chinese}" if chinese[0] in "'t" else f"是{chinese}"
+    else:
+        said = _bound(what)
+    value = f"，而不是 {found['value']}" if found["value"] else ""
+    return f"{found['name']} 必须{said}{value}"
+
+
+def _bound(what: str) -> str:
+    for english, chinese in _BOUNDS:
+        if (bound := re.fullmatch(english, what)) is not None:
+            return bound.expand(chinese)
+    raise AssertionError(what)  # _WHAT holds only these and _MUST_BE's
+
+
+def _not_one_of(found: re.Match[str]) -> str:
+    say = f"（{found['say']}）" if found["say"] else ""
+    return (
+        f"{found['name']} = {found['value']} 不是可选值之一：{found['choices']}{say}{_meant(found)}"
+    )
+
+
+def _not_a_block(found: re.Match[str]) -> str:
+    judged = "；它的运行会被运行，但永远不会被判定" if found["judged"] else ""
+    return (
+        f"{found['setting']}：{found['block']} 不是计划中的实验块{_meant(found)}"
+        f"（实验块：{found['blocks']}）{judged}"
+    )
+
+
+def _twin_tables(found: re.Match[str]) -> str:
+    where = f"（{found['where']}）" if found["where"] else ""
+    ids = f"（{found['ids']}）" if found["ids"] else ""
+    return (
+        f'[systems."{found["key"]}"] 与 [systems."{found["other"]}"]{where}都指明了系统 '
+        f'{found["system"]}{ids}，而一个运行只取一张表，即 [systems."{found["other"]}"]：'
+        f'请把 [systems."{found["key"]}"] 的设置合并到那张表中'
+    )
+
+
+def _block_system_only(found: re.Match[str]) -> str:
+    those = "那张表" if found["one"] == "that table" else "那些表"
+    return (
+        f'[systems."{found["key"]}"] 指明的是 {found["ids"]} 所在实验块的系统，而它们取的是以自身'
+        f"系统命名的表（{found['tables']}），因此它不配置任何运行：请把它的设置写进{those}"
+    )
+
+
+def _compared_unrun(found: re.Match[str]) -> str:
+    return (
+        f'[systems."{found["key"]}"] 指明的是 {found["blocks"]} 的对比系统，但没有运行代表它，'
+        "因此它不会配置任何运行：一张表配置的是它所指明系统的运行，系统名按追踪表所写，或按 "
+        f"`bridge plan` 在运行旁显示的{_meant(found)}（运行的系统：{found['listed']}）"
+    )
+
+
 # Whole messages, after the file a plan error names: (pattern, replacement). Matched with
 # fullmatch; the named groups keep what the English said of this project.
 _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str]], str]], ...] = (
@@ -161,6 +262,69 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
         ),
         _aliases_only,
     ),
+    # bridge.toml's values of the wrong kind (bridge.plan.settings: `run.gpus must be a
+    # non-negative integer, not '8'`), a choice misspelt, a setting left out or empty: the
+    # setting names and the values as written.
+    (
+        lazy(r"(?P<name>[^:]+?) must be (?P<what>" + _WHAT + r")(?:, not (?P<value>.+))?"),
+        _must_be,
+    ),
+    (
+        lazy(
+            r"(?P<name>\S+) = (?P<value>.+?) is not one of: (?P<choices>.+?)"
+            r"(?: \((?P<say>[^()]+)\))?" + _MEANT
+        ),
+        _not_one_of,
+    ),
+    (lazy(r"(\S+) is required"), r"必须设置 \1"),
+    (lazy(r"(\S+) is empty"), r"\1 为空"),
+    (lazy(r"TOML syntax error: (.+)", re.DOTALL), r"TOML 语法错误：\1"),
+    (lazy(r"cannot read bridge\.toml: (.+)", re.DOTALL), r"无法读取 bridge.toml：\1"),
+    # bridge.plan.crosscheck: a block bridge.toml names that the plan has not, a run glob that
+    # matches none, and the [systems] tables that configure no run (018's twin "Harness only"
+    # beside "Harness-only", a table of a block's system, trial t16).
+    (
+        lazy(
+            r"(?P<setting>\S+): (?P<block>.+?) is not a block of the plan"
+            + _MEANT
+            + r" \(blocks: (?P<blocks>.*?)\)(?P<judged>; its runs would be run and never judged)?"
+        ),
+        _not_a_block,
+    ),
+    (
+        lazy(r"(\S+): (.+?) matches no run" + _MEANT + r" \(runs: (?P<runs>.*)\)"),
+        lambda found: (
+            f"{found[1]}：{found[2]} 不匹配任何运行{_meant(found)}（运行：{found['runs']}）"
+        ),
+    ),
+    (
+        lazy(
+            r'\[systems\."(?P<key>.+?)"\] and \[systems\."(?P<other>.+?)"\]'
+            r"(?: \((?P<where>[^()]+:\d+)\))? both name the system (?P<system>'.+?'|\".+?\")"
+            r"(?: \((?P<ids>[^()]+)\))?, and a run takes one table only, "
+            r'\[systems\."(?P=other)"\]: '
+            r'merge what \[systems\."(?P=key)"\] sets into that table'
+        ),
+        _twin_tables,
+    ),
+    (
+        lazy(
+            r'\[systems\."(?P<key>.+?)"\] names the block\'s system of (?P<ids>.+?), which takes? '
+            r"the table of (?:its|their) own system's name instead \((?P<tables>.+)\), so it "
+            r"configures no run: set what it sets in (?P<one>that table|those tables)"
+        ),
+        _block_system_only,
+    ),
+    (
+        lazy(
+            r'\[systems\."(?P<key>.+?)"\] names a compared system of (?P<blocks>.+?) that no run '
+            r"stands for, so it would configure no run: a table configures the runs whose system "
+            r"it names, as the tracker writes it or as `bridge plan` shows it beside the run"
+            + _MEANT
+            + r" \(systems of runs: (?P<listed>.*)\)"
+        ),
+        _compared_unrun,
+    ),
     # `bridge replay --at` of an event the log does not hold.
     (
         lazy(r"--at (\S+): the log's events are numbered 1 to (\d+)"),
@@ -193,6 +357,8 @@ def error_in_language(message: str, language: str) -> str:
 
 def _translated(message: str) -> str | None:
     for pattern, replacement in _ERRORS:
-        if pattern.fullmatch(message):
-            return pattern.sub(replacement, message)
+        # The whole match replaced: `sub` would search, and a pattern ending in an optional
+        # part after a lazy group (`…modal; did you mean 'local'?`) would match its shortest.
+        if (found := pattern.fullmatch(message)) is not None:
+            return found.expand(replacement) if isinstance(replacement, str) else replacement(found)
     return None

@@ -39,6 +39,7 @@ from bridge.plan.milestones import (
     MILESTONES_TO_WRITE_ZH,
     UNNAMED_LIST,
     UNNAMED_LIST_ZH,
+    blocks_placed,
     unnamed_list_line,
     why_no_runs,
 )
@@ -1349,16 +1350,8 @@ def _sanity_apart(state: PipelineState, result: BlockResult) -> tuple[str, ...]:
 def _blocks_placed(state: PipelineState, outcome: Outcome) -> dict[str, list[str]]:
     """Each block's milestones that hold its runs (not the tracker's tasks), in plan order."""
     order = [m.info.id for m in outcome.milestones]
-    placed: dict[str, list[str]] = {}
-    for run in state.runs.values():
-        if run.spec.block and not run.is_task:
-            placed.setdefault(run.spec.block, []).append(run.spec.milestone)
-    return {
-        block: sorted(
-            dict.fromkeys(ids), key=lambda m: order.index(m) if m in order else len(order)
-        )
-        for block, ids in placed.items()
-    }
+    pairs = ((r.spec.block, r.spec.milestone) for r in state.runs.values() if not r.is_task)
+    return blocks_placed(pairs, order)
 
 
 def _row_gone(state: PipelineState, run_id: str) -> bool:

@@ -55,6 +55,8 @@ _WORDS: dict[str, tuple[str, str]] = {
         "-：没有运行，不计 GPU 小时；计划成本写着 {costs}",
     ),
     # Milestones whose runs the tracker all marks done or ruled out: nothing left to spend.
+    # Why a milestone of the plan with blocks has none (018's M2: its block's runs are in M3).
+    "plan_why_no_runs": ("0 runs: {said}", "0 个运行：{said}"),
     "plan_hours_none_left_cell": ("{hours} (none left)", "{hours}（无待启动）"),
     "plan_hours_none_left": (
         "none left: every run done or ruled out in the tracker, no GPU-hours counted; the "
@@ -469,6 +471,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     # The one instruction after a stop (`bridge run`'s summary, `bridge advance`).
     "next_step": ("Next step: {step}", "下一步：{step}"),
     "status_no_runs": ("no runs", "没有运行"),
+    # Why, for a milestone of the plan with blocks (018's M2: its block's runs are in M3).
+    "status_why_no_runs": ("; {why}", "；{why}"),
     "status_no_milestone": ("(no milestone)", "（无里程碑）"),
     "results_not_in_plan": ("not a milestone of the plan", "不是计划中的里程碑"),
     # Why runs are of no milestone, where they are shown so (033's 25 runs, its plan having

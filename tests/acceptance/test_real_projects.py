@@ -434,7 +434,7 @@ class TestHarnessRules:
         assert "主要里程碑 M4 无定论：计划中没有实验块或运行属于 M4，无可判定" in results
 
     def test_an_empty_milestone_says_where_its_blocks_runs_are(
-        self, harness: tuple[Path, dict[str, Any]]
+        self, harness: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
     ) -> None:
         """018's M2 (B2) names JPH-B2-JT-S0 in its Runs cell, which runs once with its arms under
         M3: the results titled «### M2: joint toy/工具任务 (B2)» then said only «此里程碑没有运行。»
@@ -445,6 +445,13 @@ class TestHarnessRules:
         assert "\n此里程碑没有运行：B2 的运行都在 M3 中。\n" in m2, m2
         m4 = results.split("### M4: 3-seed 决定性实验\n")[1].split("###")[0]
         assert "\n此里程碑没有运行。\n" in m4, m4
+        # `bridge status` says it too, on M2's bar line; M4, of no block, as before (trial t16).
+        capsys.readouterr()
+        assert main(["status", "--project", str(project)]) == 0
+        status = capsys.readouterr().out
+        empty = "╺" * 30
+        assert f"\nM2 {empty} 没有运行；B2 的运行都在 M3 中\n" in status, status
+        assert f"\nM4 {empty} 没有运行\n" in status, status
 
     def test_retry_failed_suggests_nothing_that_is_refused(
         self, harness: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]

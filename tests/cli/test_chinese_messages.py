@@ -132,6 +132,52 @@ def test_init_writes_the_runs_template_in_chinese(
     assert tomllib.loads(written)  # still valid TOML
 
 
+def _settings(template: str) -> list[str]:
+    """A bridge.toml template's tables and keys, commented or not, without their comments."""
+    return [
+        line.partition(" # ")[0].rstrip()
+        for line in template.splitlines()
+        if re.match(r"#? ?(\[|\w+ = )", line)
+    ]
+
+
+@needs_shared
+def test_init_beside_a_chinese_plan_writes_bridge_toml_with_chinese_comments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """018's refine-logs/ alone, then `bridge init`: it said «已写入 …/bridge.toml» and wrote
+    that file with English comments ("The command every run runs: uncomment it…"). They are
+    Chinese; the keys, values and the example commands are the English template's, and an
+    English plan (001) still gets the English one."""
+    project = tmp_path / "018"
+    shutil.copytree(
+        SHARED / "projects" / "018_areal-harness-cn" / "refine-logs", project / "refine-logs"
+    )
+    assert main(["init", str(project)]) == 0
+    capsys.readouterr()
+    written = (project / "bridge.toml").read_text(encoding="utf-8")
+    assert "# 每个运行执行的命令：取消注释并写上你的脚本。" in written, written
+    # The comments, not the keys and values (commented or not) they are beside.
+    prose = [
+        line.partition(" # ")[2] if re.match(r"#? ?(\[|\w+ = )", line) else line
+        for line in written.splitlines()
+    ]
+    english = (REPO_ROOT / "bridge" / "templates" / "bridge.existing.toml").read_text(
+        encoding="utf-8"
+    )
+    assert _settings(written) == _settings(english)
+    assert tomllib.loads(written) == tomllib.loads(english)
+    # The placeholders, as the runs' settings name them; the choices are the values; "shell"
+    # is the word a Chinese researcher uses too.
+    allowed = {"system", "seed", "block", "milestone", "local", "slurm", "vast", "modal"}
+    allowed |= {"warn", "enforce", "false", "shell"}
+    assert english_left("\n".join(prose), allowed=allowed) == [], prose
+    plan = as_project("001", tmp_path / "001")
+    (plan / "bridge.toml").unlink(missing_ok=True)
+    assert main(["init", str(plan)]) == 0
+    assert (plan / "bridge.toml").read_text(encoding="utf-8") == english
+
+
 def test_plan_says_the_proposed_sanity_run_in_chinese(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -237,3 +283,106 @@ def test_an_unknown_option_is_said_in_chinese(
     assert _error(capsys).startswith(
         "-o：未知的选项 lenguage；是不是想写 'language'？（可用的选项：auto_deploy, "
     )
+
+
+# bridge.toml's other refusals a researcher meets on 018 (trial t16 F5, the rest): a value of
+# the wrong kind, a choice misspelt, a [systems] table that configures no run, a block or run
+# the plan has not, a TOML syntax error. (the toml, the error as said, the English it keeps)
+_FRAMED = [
+    ('[run]\ngpus = "8"\n', "bridge.toml:2：run.gpus 必须是非负整数，而不是 '8'", set()),
+    ("[run]\ngpus = 1.5\n", "bridge.toml:2：run.gpus 必须是非负整数，而不是 1.5", set()),
+    ("[run]\ncommand = 5\n", "bridge.toml:2：run.command 必须是字符串或字符串列表", set()),
+    ('[run]\nenv = "A=1"\n', "bridge.toml:2：run.env 必须是表，而不是 'A=1'", set()),
+    ('[runs]\nid = "X"\n', "bridge.toml:1：runs 必须是表数组（[[runs]]）", {"runs"}),
+    (
+        "[bridge]\nsanity_first = 1\n",
+        "bridge.toml:2：bridge.sanity_first 必须是 true 或 false，而不是 1",
+        {"true", "false"},
+    ),
+    ('[run]\ncommand = ""\n', "bridge.toml:2：run.command 为空", set()),
+    (
+        '[bridge]\nbackend = "locall"\n',
+        "bridge.toml:2：bridge.backend = 'locall' 不是可选值之一：local, ssh, slurm, vast, modal；"
+        "是不是想写 'local'？",
+        {"locall", "local", "slurm", "vast", "modal"},
+    ),
+    (
+        '[[metrics.extract]]\nfile = "m.json"\nquery = "a"\n',
+        "bridge.toml:1：必须设置 metrics.extract[0].name",
+        set(),
+    ),
+    (
+        '[[metrics.extract]]\nname = "a"\nruns = ["JPH-B9*"]\nfile = "m.json"\nquery = "a"\n',
+        "bridge.toml:3：metrics.extract[0].runs: 'JPH-B9*' 不匹配任何运行；是不是想写 "
+        "'JPH-B2-PO-S0' 或 'JPH-B2-JT-S0' 或 'JPH-B2-HO-S0'？（运行：JPH-M0-LOCAL-001, ",
+        set(),
+    ),
+    (
+        '[systems."joint"]\nblock = "B22"\ncommand = "true"\n',
+        "bridge.toml:2：systems.joint.block: 'B22' 不是计划中的实验块；是不是想写 'B2'？"
+        "（实验块：B0, B1, B2, B3, B4）；它的运行会被运行，但永远不会被判定",
+        set(),
+    ),
+    (
+        '[systems."Harness only"]\ncommand = "a"\n[systems."Harness-only"]\ncommand = "b"\n',
+        'bridge.toml:1：[systems."Harness only"] 与 [systems."Harness-only"]（bridge.toml:3）都指明'
+        "了系统 'Harness-only'（JPH-B2-HO-S0），而一个运行只取一张表，即 "
+        '[systems."Harness-only"]：请把 [systems."Harness only"] 的设置合并到那张表中',
+        {"Harness", "only", "systems", "toml"},
+    ),
+    (
+        '[systems."trainable categorical controller"]\ncommand = "true"\n',
+        'bridge.toml:1：[systems."trainable categorical controller"] 指明的是 B1 的对比系统，但没有'
+        "运行代表它，因此它不会配置任何运行：一张表配置的是它所指明系统的运行，系统名按追踪表所写，"
+        "或按 `bridge plan` 在运行旁显示的（运行的系统：'1.5B 模型与 GSM8K 预取', ",
+        {"trainable", "categorical", "controller", "systems", "toml"},
+    ),
+    (
+        '[run]\ncommand = "a"\n[run\n',
+        "bridge.toml:3：TOML 语法错误：Cannot declare ('run',) twice (at line 3, column 5)",
+        {"TOML", "Cannot", "declare", "twice", "line", "column"},
+    ),
+]
+
+
+@needs_shared
+@pytest.mark.parametrize(("toml", "said", "kept"), _FRAMED)
+def test_bridge_toml_type_and_crosscheck_errors_are_framed_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str, said: str, kept: set[str]
+) -> None:
+    """Trial t16 on 018 (F5, the rest): after the misspelt key and the [systems] table of no
+    system, bridge.toml's refusals still read English for a Chinese plan (`run.gpus must be a
+    non-negative integer, not '8'`, `[systems."Harness only"] and [systems."Harness-only"] …
+    both name the system`). Each is framed in Chinese, exit 2 and its file:line kept; the
+    setting names, values, names meant, lists and TOML's own words as written."""
+    project = tmp_path / "p018"
+    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
+    (project / "bridge.toml").write_text(toml, encoding="utf-8")
+    assert main(["plan", "--project", str(project)]) == 2
+    error = _error(capsys)
+    assert error.startswith(said), error
+    framing = re.sub(r"（(?:运行|运行的系统)：.*）$", "", error)
+    assert english_left(framing, allowed=kept) == [], error
+
+
+@needs_shared
+def test_a_table_of_a_blocks_system_is_refused_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """001 shown in Chinese (`-o language=zh`), English kept for `-o language=en`: a [systems]
+    table naming only the block's system of R005, which takes its own system's table, configures
+    no run; the refusal names that table (trial t16)."""
+    from tests.plan.test_config_names_runs import BASE, SHOWN
+
+    own = '[systems."DepthFiLM r=102"]\ncommand = "python3 own.py"\n'
+    root = as_project("001", tmp_path)
+    (root / "bridge.toml").write_text(
+        BASE + own + f'[systems."{SHOWN}"]\ncommand = "python3 block.py"\n', encoding="utf-8"
+    )
+    assert main(["plan", "-o", "language=zh", "--project", str(root)]) == 2
+    assert _error(capsys).endswith(
+        f'：[systems."{SHOWN}"] 指明的是 R005 所在实验块的系统，而它们取的是以自身系统命名的表'
+        '（[systems."DepthFiLM r=102"]），因此它不配置任何运行：请把它的设置写进那张表'
+    )
+    assert main(["plan", "-o", "language=en", "--project", str(root)]) == 2
+    assert _error(capsys).endswith("so it configures no run: set what it sets in that table")

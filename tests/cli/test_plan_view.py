@@ -36,6 +36,27 @@ def test_blocks_runs_and_unattributed(tmp_path: Path) -> None:
 
 
 @needs_shared
+def test_a_milestone_whose_blocks_runs_are_elsewhere_says_where_under_the_table(
+    tmp_path: Path,
+) -> None:
+    """Trial t16 on 018: M2's row read «M2 │ joint toy/工具任务 │ │ 0 │ -» and nothing said why
+    (its Runs cell names JPH-B2-JT-S0, which runs once with its arms under M3). A line under
+    the table says where its block's runs are, as `bridge status` and the results do; M4, of
+    no block, and 006's "Paper Writing" get no reason: none is needed."""
+    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn" / "refine-logs", tmp_path / "r")
+    (tmp_path / "r").rename(tmp_path / "refine-logs")
+    done = bridge("plan", "--project", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "\n0 个运行：M2（B2 的运行都在 M3 中）\n" in done.stdout, done.stdout
+    done = bridge("plan", "-o", "language=en", "--project", str(tmp_path))
+    assert "\n0 runs: M2 (B2's runs are in M3)\n" in done.stdout, done.stdout
+    paper = as_project("006", tmp_path / "006")
+    done = bridge("plan", "--project", str(paper))
+    assert done.returncode == 0, done.stderr
+    assert "\n0 runs: " not in done.stdout, done.stdout
+
+
+@needs_shared
 def test_gpu_hours_are_those_of_the_runs_with_the_plans_cost_labelled(tmp_path: Path) -> None:
     """018's table read M0 and M3 ~0.00 (CPU runs) beside M2 ~32.00 and M4 ~1280.00, the
     plan's Cost for milestones with no run, and the total added those hours. Now one rule: the
