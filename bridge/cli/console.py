@@ -573,7 +573,7 @@ def status_lines(
     used = state.gpu_hours_used
     lines.append(
         t("status_gpu", language).format(used=used)
-        + (t("status_budget", language).format(budget=budget) if budget else "")
+        + (t("status_budget", language).format(budget=budget) if budget is not None else "")
     )
     live = [r for r in state.runs_in_state(*LIVE) if r.run_id not in exited]
     if detached and (live or exited):

@@ -31,6 +31,7 @@ from bridge.plan.hyperparams import setup_hyperparameters
 from bridge.plan.metric_names import UNITS_OPTION, units_text
 from bridge.plan.milestones import stated_gate
 from bridge.plan.model import Milestone, TrackerRun
+from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.overview import COSTS_OPTION, costs_text, estimate_milestone, own_gpu_hours
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
@@ -271,8 +272,12 @@ def ruled_out_reason(status: str, notes: str) -> str:
     """
     Why a row is out of scope, as recorded: its Status, then its Notes when they say more; the
     Notes alone when they open with the Status's word (002's "**PAUSED**" and "Paused — TC-CS
-    mechanism gate failed" read "PAUSED — Paused — TC-CS …").
+    mechanism gate failed" read "PAUSED — Paused — TC-CS …"). Only the researcher's part of the
+    Notes: bridge's labelled part is no reason of theirs (021's R011, marked NOT RUN after a
+    retry, gave "…；bridge：由人要求重试；bridge 此前已取消它（…）" as its reason, trial t17).
     """
+    label = BRIDGE_LABEL.search(notes)
+    notes = notes[: label.start()].strip() if label else notes
     if not notes or notes in status:
         return status
     said = status.casefold().strip("*_ ")

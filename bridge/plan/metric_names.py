@@ -669,6 +669,10 @@ _ANNOTATION = lazy(
     r"\s*[(（][^()（）]*(?:target|goal|目标|主|primary|main|[<>≤≥=])[^()（）]*[)）]", re.IGNORECASE
 )
 _ACRONYM_PAIR = lazy(r"(?:[\w-]+\s+)*([A-Z][A-Z0-9@-]+)/([A-Z][A-Z0-9@-]+)$")
+# Several cut-offs of one metric written once: 009's "recall@1/3/5/10" (recall@1, recall@3, …),
+# 027's "R@1/2/3"; read as one name, only recall@1 matched and the others were said to be no
+# metric the block's Metrics line names.
+_CUTOFFS = lazy(r"(.*@)(\d+(?:/\d+)+)(.*)")
 
 
 _STATISTIC_ALONE = lazy(
@@ -701,7 +705,14 @@ def _names_of(item: str) -> tuple[str, list[str]]:
             # "mean" (trial N2).
             continue
         pair = _ACRONYM_PAIR.fullmatch(part)
-        names += [pair.group(1), pair.group(2)] if pair else [part]
+        cutoffs = _CUTOFFS.fullmatch(part)
+        if pair:
+            names += [pair.group(1), pair.group(2)]
+        elif cutoffs:
+            head, ks, tail = cutoffs.groups()
+            names += [f"{head}{k}{tail}" for k in ks.split("/")]
+        else:
+            names.append(part)
     return label, names
 
 
@@ -709,8 +720,9 @@ def plan_metric_names(items: Sequence[str]) -> list[str]:
     """
     Every metric name a block's Metrics items list, in order: a leading label (``Primary:``,
     ``Decisive:``) and an annotation in parentheses (``(target: <1.5)``, ``（主）``) left out,
-    items split at commas and at a `` + `` between words (``chrF++`` is one name), and a pair of
-    acronyms (``AUROC/AUPRC``) read as both.
+    items split at commas and at a `` + `` between words (``chrF++`` is one name), a pair of
+    acronyms (``AUROC/AUPRC``) read as both, and cut-offs after ``@`` as one name each
+    (``recall@1/3/5/10``: ``recall@1``, ``recall@3``, ``recall@5``, ``recall@10``).
     """
     return list(dict.fromkeys(name for item in items for name in _names_of(item)[1]))
 

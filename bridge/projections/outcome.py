@@ -143,6 +143,7 @@ __all__ = [
     "key_value",
     "main_empty",
     "main_not_met",
+    "match_labelled",
     "measured_first",
     "must_completed",
     "no_main",
@@ -306,6 +307,24 @@ def _shown(
 
 # The most metrics a block with no named metric shows in its table (results.json has them all).
 _ALL_SHOWN = 8
+
+
+def match_labelled(
+    plan_name: str, recorded: Sequence[str], aliases: Mapping[str, Sequence[str]] | None = None
+) -> str | None:
+    """
+    The recorded name ``plan_name`` refers to, as a block's table matches it: the one
+    :func:`~bridge.plan.metric_names.match_metric` finds, else the first labelled name of the
+    metric it names (009's B3 "prompt chars" is R004's `avg_prompt_chars[retrieval]`, one of two
+    conditions; its Key Metric cell said the primary metric was not recorded beside a table
+    showing both). ``None`` when neither matches; raises ``ConfigError`` as ``match_metric``.
+    """
+    hit = match_metric(plan_name, recorded, aliases)
+    if hit is not None:
+        return hit
+    families = _labelled_families(list(dict.fromkeys(recorded)))
+    base = match_metric(plan_name, list(families), aliases)
+    return families[base][0] if base is not None else None
 
 
 def _labelled_families(names: Sequence[str]) -> dict[str, list[str]]:

@@ -67,6 +67,7 @@ from bridge.projections.outcome import (
     key_value,
     main_empty,
     main_not_met,
+    match_labelled,
     measured_first,
     must_completed,
     not_met_elsewhere,
@@ -360,7 +361,12 @@ def _key_cell(
         if key and run.metrics is not None
         else None
     )
-    value = shared or key_value(run) or _shown_value(run, (listed or {}).get(run.spec.block, ()))
+    value = (
+        shared
+        or key_value(run)
+        or _shown_value(run, (listed or {}).get(run.spec.block, ()))
+        or _labelled_primary(run, primary)
+    )
     more = ""
     if value is None and run.metrics is not None and run.metrics.values:
         # A measured value, not a setting recorded beside it (018's "seed = 0 (+50 more)").
@@ -393,6 +399,24 @@ def _key_cell(
     return f"{value.name} = {shown}{more}"
 
 
+def _labelled_primary(run: RunView, primary: str) -> MetricValue | None:
+    """
+    The first value of the block's primary metric where the run recorded it only under labels
+    (009's R004: B3's "prompt chars" as `avg_prompt_chars[retrieval]` and `[template_macro]`,
+    which B3's table shows; its cell showed `runs[retrieval] = 100`, a count of runs, and said
+    the primary metric was not recorded), else ``None``. The primary only: another metric the
+    block lists can match a family of per-event values (018's "loss mask").
+    """
+    metrics = run.metrics
+    if not primary or metrics is None:
+        return None
+    try:
+        hit = match_labelled(primary, [v.name for v in metrics.values], metrics.aliases)
+    except ConfigError:
+        return None
+    return next((v for v in metrics.values if v.name == hit), None)
+
+
 def _names(primary: str, name: str, run: RunView) -> bool:
     """
     Whether the metric ``primary`` is ``name`` (or, for ``name`` ``""``, any metric the run
@@ -404,7 +428,7 @@ def _names(primary: str, name: str, run: RunView) -> bool:
         return False
     recorded = [name] if name else list(dict.fromkeys(v.name for v in metrics.values))
     try:
-        return match_metric(primary, recorded, metrics.aliases) is not None
+        return match_labelled(primary, recorded, metrics.aliases) is not None
     except ConfigError:
         return True
 

@@ -300,6 +300,26 @@ class TestToolPlacement:
         ]
         assert prompt == [3331.66, 4788.37]
 
+    def test_the_results_page_shows_the_metrics_the_plan_lists(
+        self, tool_placement: tuple[Path, dict[str, Any]]
+    ) -> None:
+        """R004 records each placement's numbers under its label (`avg_prompt_chars[retrieval]`):
+        its Key Metric cell showed `runs[retrieval] = 100`, the count of runs, and said B3's
+        primary metric "prompt chars" was not recorded, above B3's table showing it (trial t17
+        F1). B1's Metrics line "recall@1/3/5/10" names four cut-offs: recall@3, @5 and @10 were
+        said to be no metric the Metrics line names, under a table of recall@1 alone (F3)."""
+        project, _data = tool_placement
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+        assert "| R004 | retrieval + template macro | avg_prompt_chars[retrieval] = 3332 |" in (
+            results
+        )
+        assert "runs[retrieval] = 100" not in results
+        assert "primary metric prompt chars not recorded" not in results
+        b1 = results.split("### B1:")[1].split("### B2:")[0]
+        for k in (1, 3, 5, 10):
+            assert f"| BM25 name/compact/full | recall@{k}[compact] |" in b1, k
+        assert "Also recorded, not in this table" not in b1
+
 
 class TestHarnessRules:
     def test_every_run_attributed_or_listed(self, harness: tuple[Path, dict[str, Any]]) -> None:

@@ -588,3 +588,15 @@ def test_an_edited_criterion_is_said_when_the_verdicts_are_judged_again(
         " inputs changed (refine-logs/EXPERIMENT_PLAN.md): the plan was read again; the verdicts "
         "are judged again from the recorded numbers\n"
     ) in out, out
+
+
+@needs_shared
+def test_009_a_budget_of_zero_is_said_in_status(tmp_path: Path) -> None:
+    """009's plan states "Total estimated GPU-hours: 0": `bridge plan` says "of 0 budgeted",
+    `bridge status` ended "GPU-hours used 0.00", as for a plan stating no budget (trial t17 F9)."""
+    project = tmp_path / "009"
+    source = SHARED / "projects" / "009_tool-placement" / "refine-logs"
+    shutil.copytree(source, project / "refine-logs")
+    assert main(["advance", "--project", str(project)]) == 3  # blocked: runs with no command
+    text = bridge_cli("status", "--project", str(project)).stdout
+    assert text.rstrip().endswith("GPU-hours used 0.00 of 0 budgeted"), text

@@ -1859,3 +1859,59 @@ def test_a_word_on_a_row_bridge_cancelled_before_it_launched_is_taken(project: P
     assert sorted(executions(project)) == ["A", "D"]
     rewritten = tracker.read_text()
     assert "| NOT RUN — out of budget |" in rewritten
+
+
+# 021's runs with a CPU command: every one writes its numbers; R008 fails until `fixed` exists.
+_JOB_021 = """\
+import json, pathlib, sys
+run, out = sys.argv[1], pathlib.Path(sys.argv[2])
+if run == "R008" and not pathlib.Path("fixed").exists():
+    sys.exit("ValueError: delay d must be >= 0")
+out.mkdir(parents=True, exist_ok=True)
+(out / "metrics.json").write_text(json.dumps({"reward": 0.6, "violations": 0.05}))
+"""
+
+
+@needs_shared
+def test_021_a_reason_written_after_a_retry_is_the_researchers_alone(tmp_path: Path) -> None:
+    """Trial t17 on 021: R008 failed, bridge cancelled R010-R014; `bridge retry --failed` wrote
+    R011's Notes "证明 hybrid extension 的必要性；bridge：由人要求重试；bridge 此前已取消它（…）";
+    the researcher then marked R011 `NOT RUN — 时间不够`. The run was left out, but its reason,
+    printed and in the results, quoted bridge's own notes as theirs ("NOT RUN — 时间不够 — 证明
+    …；bridge：由人要求重试；…"). bridge's labelled part of the Notes is no reason of theirs."""
+    from tests.plan.corpus import as_project
+
+    project = as_project("021", tmp_path / "p021")
+    (project / "job.py").write_text(_JOB_021, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\n\n"
+        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{run_id}}", "{{output_dir}}"]\n'
+        "gpus = 0\n",
+        encoding="utf-8",
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        assert bridge.status().runs["R011"].state is RunState.CANCELLED
+        bridge.retry(failed=True)
+    finally:
+        bridge.close()
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text(encoding="utf-8").split("\n")
+    (at,) = [i for i, line in enumerate(lines) if line.startswith("| R011 |")]
+    cells = lines[at].split("|")
+    assert "bridge：" in cells[9], cells[9]  # bridge's part of the Notes, after the retry
+    cells[8] = " NOT RUN — 时间不够 "
+    lines[at] = "|".join(cells)
+    tracker.write_text("\n".join(lines), encoding="utf-8")
+    (project / "fixed").write_text("", encoding="utf-8")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+        r011 = bridge.status().runs["R011"]
+    finally:
+        bridge.close()
+    assert r011.state is RunState.OUT_OF_SCOPE
+    assert r011.reason == "NOT RUN — 时间不够 — 证明 hybrid extension 的必要性", r011.reason
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert "由人要求重试" not in results

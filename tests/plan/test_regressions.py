@@ -925,3 +925,23 @@ def test_a_fail_part_naming_how_the_run_broke_is_a_failed_run() -> None:
         assert (negative_gates(broke), ended_failed(broke)) == ((), True), broke
     for gate in ("PASS-PARITY / FAIL-SPEEDUP", "PASS-PROTOCOL / FAIL-COMPETITION-STRENGTH"):
         assert (negative_gates(gate), ended_failed(gate)) == ((gate.split(" / ")[1],), False)
+
+
+@needs_shared
+def test_009_cut_offs_written_once_are_a_metric_each() -> None:
+    """009's B1 lists "recall@1/3/5/10": read as one name, only recall@1 matched a recorded
+    metric, and the results page put recall@3, @5 and @10 under "not in this table (it holds
+    the metrics the block's Metrics line … name)" (trial t17 F3). Each cut-off is a name."""
+    from bridge.plan.metric_names import plan_metric_names
+
+    plan = load_plan(corpus("009") / "EXPERIMENT_PLAN.md")
+    b1 = next(b for b in plan.blocks if b.id == "B1")
+    assert plan_metric_names(b1.metrics) == [
+        "covered tasks",
+        "MRR",
+        "recall@1",
+        "recall@3",
+        "recall@5",
+        "recall@10",
+        "compact/full card length",
+    ]
