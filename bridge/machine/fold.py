@@ -352,9 +352,18 @@ class Folder:
                 stale = index.update(self._dirty, self._runs)
                 self._dirty.clear()
             plan = self._fields.get("plan")
-            if stale or plan is not self._milestones_plan:
+            if plan is not self._milestones_plan or (stale and index.milestone_moved):
                 self._milestones_plan = plan
                 self._milestone_ids = self._milestones()
+            elif stale:
+                # Only runs planned: they come after every run in planning order, so their
+                # milestones follow those named already, as _milestones would list them. Walking
+                # every run instead made a plan's load quadratic (1,000 RunPlanned appends, each
+                # followed by a state: a million steps).
+                named = dict.fromkeys(self._milestone_ids)
+                for run_id in index.planned_last:
+                    named.setdefault(index.views[run_id].spec.milestone, None)
+                self._milestone_ids = tuple(named)
             tuples = self._tuples
             for name, items in self._lists.items():
                 # The lists only ever grow, so an equal length means an unchanged list.

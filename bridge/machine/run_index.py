@@ -33,6 +33,10 @@ class RunIndex:
             so an earlier snapshot's stays as it was).
         gpu_ns: GPU time of every attempt of every run, in whole nanoseconds (integers, so the
             total does not depend on how the records were grouped into snapshots).
+        planned_last: the runs the last :meth:`update` planned, in the order they joined
+            ``views`` (after every run there before).
+        milestone_moved: whether the last :meth:`update` gave a run already there another
+            milestone (the milestones the runs name may then have lost one).
     """
 
     def __init__(self) -> None:
@@ -41,6 +45,8 @@ class RunIndex:
         self.counts: dict[str, Mapping[tuple[bool, RunState], int]] = {}
         self.order: dict[str, int] = {}
         self.gpu_ns = 0
+        self.planned_last: tuple[str, ...] = ()
+        self.milestone_moved = False
         # The working sets behind by_state and counts: dicts kept in planning order, and raw
         # counts that may hold zeros.
         self._buckets: dict[RunState, dict[str, None]] = {}
@@ -82,7 +88,7 @@ class RunIndex:
         unsorted: set[RunState] = set()
         recounted: set[str] = set()
         planned: dict[str, int] = {}
-        new_runs = False
+        new_runs = moved_milestone = False
         for run_id, run in changed.items():
             old = views.get(run_id)
             new = views[run_id] = run.view()
@@ -107,12 +113,14 @@ class RunIndex:
                 recounted.add(old.spec.milestone)
                 self.gpu_ns -= _ns(old)
                 if old.spec.milestone != new.spec.milestone:
-                    new_runs = True  # the milestone list may change
+                    new_runs = moved_milestone = True  # the milestone list may change
             key = (new.spec.priority is Priority.MUST, new.state)
             tally = tallies.setdefault(new.spec.milestone, {})
             tally[key] = tally.get(key, 0) + 1
             recounted.add(new.spec.milestone)
             self.gpu_ns += _ns(new)
+        self.planned_last = tuple(planned)
+        self.milestone_moved = moved_milestone
         if planned:
             # A new dict, not an update: earlier snapshots hold the old one.
             self.order = {**self.order, **planned}
