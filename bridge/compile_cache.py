@@ -152,6 +152,8 @@ class _Store:
 
 
 _store: _Store | None = None
+# The regular-expression engine as :func:`_engine` found it when the cache was turned on.
+_sre_engine: tuple[int, Any, Any] | None = None
 
 
 def enable() -> None:
@@ -161,10 +163,10 @@ def enable() -> None:
     was compiled. Called by the ``bridge`` command once its arguments are read; a second call
     does nothing.
     """
-    global _store
+    global _store, _sre_engine
     if _store is not None or sys.implementation.name != "cpython":
         return
-    engine = _engine()
+    engine = _sre_engine = _engine()
     store = _Store(_path(), (_FORMAT, sys.version, engine[0] if engine else None))
     store.read()
     _store = store
@@ -180,8 +182,7 @@ def pattern(text: str, flags: int = 0) -> re.Pattern[str]:
     source (:mod:`bridge.lazy_patterns`): the file keeps each pattern's text, so one made from a
     plan's, a setting's or a secret's text must be compiled with ``re.compile``.
     """
-    store = _store
-    engine = _engine() if store is not None else None
+    store, engine = _store, _sre_engine
     if store is None or engine is None:
         return re.compile(text, flags)
     _, build, program_of = engine
