@@ -29,8 +29,10 @@ __all__ = [
     "GENESIS_HASH",
     "Recorded",
     "Row",
+    "StreamAppend",
     "chain_hash",
     "chain_rows",
+    "chain_streams",
     "encode_all",
     "first_bad",
     "make_recorded",
@@ -196,6 +198,65 @@ def chain_rows(
         rows.append((seq, stream, version, tag, schema, at, causation, correlation, data,
                      prev, digest))  # fmt: skip
         prev = digest
+    return rows
+
+
+@attrs.frozen
+class StreamAppend:
+    """
+    One stream's part of an append to several streams at once
+    (:meth:`~bridge.events.store.AppendsStreams.append_streams`): its events, and the version the
+    caller last saw (0 for a new stream; ``None`` appends whatever the version is).
+    """
+
+    stream: str
+    events: Sequence[Event]
+    expected_version: int | None
+
+
+def chain_streams(
+    appends: Sequence[tuple[StreamAppend, Sequence[tuple[str, int, str]]]],
+    *,
+    version_of: Callable[[str], int],
+    head: tuple[int, str],
+    clock: Clock,
+) -> list[Row]:
+    """
+    :func:`chain_rows` for several streams in turn, as one append: each stream's version is
+    checked (``version_of`` gives it as stored; a stream named twice continues from its first
+    part), every row chains onto the one before, and all are stamped with one time.
+
+    Args:
+        appends: each part with its events encoded (:func:`encode_all`).
+        version_of: the stream's version in the log before this append.
+        head: the last row's (seq, hash), ``(0, GENESIS_HASH)`` for an empty log.
+        clock: read once.
+
+    Raises:
+        ConcurrencyError: a stream is not at its part's expected version (nothing is chained).
+    """
+    at = clock()
+    versions: dict[str, int] = {}
+    rows: list[Row] = []
+    for part, encoded in appends:
+        version = versions.get(part.stream)
+        if version is None:
+            version = version_of(part.stream)
+        chained = chain_rows(
+            part.stream,
+            encoded,
+            version=version,
+            expected_version=part.expected_version,
+            head=head,
+            clock=lambda: at,
+            causation=None,
+            correlation=None,
+        )
+        if chained:
+            head = (chained[-1][0], chained[-1][10])
+            version = chained[-1][2]
+        versions[part.stream] = version
+        rows.extend(chained)
     return rows
 
 

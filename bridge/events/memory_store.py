@@ -11,7 +11,10 @@ from datetime import datetime
 from bridge.events.chain import (
     GENESIS_HASH,
     Recorded,
+    Row,
+    StreamAppend,
     chain_rows,
+    chain_streams,
     encode_all,
     first_bad,
     make_recorded,
@@ -59,6 +62,30 @@ class InMemoryEventStore:
             causation=causation,
             correlation=correlation,
         )
+        self._keep(rows, held)
+        return rows[-1][2] if rows else self._versions.get(stream, 0)
+
+    def append_streams(self, appends: Sequence[StreamAppend], *, durable: bool = True) -> None:
+        """
+        See :meth:`~bridge.events.store.AppendsStreams.append_streams` (``durable`` changes
+        nothing in memory).
+        """
+        prepared = []
+        held: list[Event] = []
+        for part in appends:  # refuses secrets before anything is stored
+            encoded, kept = encode_all(part.events)
+            prepared.append((part, encoded))
+            held.extend(kept)
+        last = self._rows[-1] if self._rows else None
+        rows = chain_streams(
+            prepared,
+            version_of=lambda stream: self._versions.get(stream, 0),
+            head=(last.seq, last.hash) if last else (0, GENESIS_HASH),
+            clock=self._clock,
+        )
+        self._keep(rows, held)
+
+    def _keep(self, rows: Sequence[Row], held: Sequence[Event]) -> None:
         # What the log holds (``held``: encoding redacts registered secrets and replaces NULs).
         # All rows are built before any is kept, so an append is whole or absent, as in SQLite.
         recorded = [
@@ -66,9 +93,8 @@ class InMemoryEventStore:
             for row, evt in zip(rows, held, strict=True)
         ]
         self._rows.extend(recorded)
-        version = rows[-1][2] if rows else self._versions.get(stream, 0)
-        self._versions[stream] = version
-        return version
+        for row in rows:
+            self._versions[row[1]] = row[2]
 
     def read(self, stream: str | None = None, after: int = 0) -> Iterator[Recorded]:
         """

@@ -10,7 +10,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any  # Any: SQLite rows
@@ -22,7 +22,9 @@ from bridge.events.chain import (
     GENESIS_HASH,
     Recorded,
     Row,
+    StreamAppend,
     chain_rows,
+    chain_streams,
     encode_all,
     first_bad,
     make_recorded,
@@ -205,33 +207,79 @@ class SQLiteEventStore:
         cache). The witness moves only at durable points, so it never runs ahead of what a
         machine crash keeps.
         """
-        self._appended = []
         encoded, held = encode_all(events)  # refuses secrets before anything is stored
+
+        def build(head: tuple[int, str]) -> list[Row]:
+            return chain_rows(
+                stream,
+                encoded,
+                version=self._version(stream),
+                expected_version=expected_version,
+                head=head,
+                clock=self._clock,
+                causation=causation,
+                correlation=correlation,
+            )
+
+        rows = self._store(build, held, durable=durable, what=f"stream {stream!r}")
+        return rows[-1][2] if rows else self._version(stream)
+
+    def append_streams(self, appends: Sequence[StreamAppend], *, durable: bool = True) -> None:
+        """
+        See :meth:`~bridge.events.store.AppendsStreams.append_streams`: one transaction, one
+        commit (one fsync when ``durable``), as :meth:`append` makes for one stream.
+        """
+        prepared = []
+        held: list[Event] = []
+        for part in appends:  # refuses secrets before anything is stored
+            encoded, kept = encode_all(part.events)
+            prepared.append((part, encoded))
+            held.extend(kept)
+
+        def build(head: tuple[int, str]) -> list[Row]:
+            return chain_streams(prepared, version_of=self._version, head=head, clock=self._clock)
+
+        streams = ", ".join(dict.fromkeys(repr(part.stream) for part in appends))
+        self._store(build, held, durable=durable, what=f"one of the streams {streams}")
+
+    def _store(
+        self,
+        build: Callable[[tuple[int, str]], list[Row]],
+        held: list[Event],
+        *,
+        durable: bool,
+        what: str,
+    ) -> list[Row]:
+        """
+        Insert the rows ``build`` chains onto the log's head, in one transaction, committed
+        with ``synchronous=FULL`` when ``durable`` (the WAL is fsynced at the commit, taking
+        every earlier commit with it), else ``synchronous=NORMAL`` (no fsync: the commit is in
+        the WAL, in the OS's cache). The witness moves only at durable points, so it never
+        runs ahead of what a machine crash keeps. Returns the rows stored. ``what`` names the
+        stream(s) in a :class:`ConcurrencyError`.
+
+        Raises:
+            ConcurrencyError: a stream moved past its expected version (``build`` raised it, or
+                another writer took a (stream, version) meanwhile); nothing is stored.
+            StoreError: the log refused the rows or could not be written.
+        """
+        self._appended = []
         conn = self._conn
         if durable is not self._full_sync:
             conn.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
             self._full_sync = durable
         try:
             with write_transaction(conn):
-                version = self._version(stream)
                 last = conn.execute(
                     "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
                 ).fetchone()
-                head = (last[0], last[1]) if last else (0, GENESIS_HASH)
-                rows = chain_rows(
-                    stream,
-                    encoded,
-                    version=version,
-                    expected_version=expected_version,
-                    head=head,
-                    clock=self._clock,
-                    causation=causation,
-                    correlation=correlation,
-                )
+                rows = build((last[0], last[1]) if last else (0, GENESIS_HASH))
                 conn.executemany(_INSERT, rows)
             self._appended = _records(rows, held)
             if rows:
-                head, version = (rows[-1][0], rows[-1][10]), rows[-1][2]
+                head = (rows[-1][0], rows[-1][10])
+            else:
+                head = (last[0], last[1]) if last else (0, GENESIS_HASH)
             if durable:
                 self._unsynced = None
                 self._note_head(*head)
@@ -246,12 +294,10 @@ class SQLiteEventStore:
                     f"{self.path}: the event log refused the append: {exc}; nothing of it was "
                     "stored — run `bridge verify` to inspect the log"
                 ) from exc
-            raise ConcurrencyError(
-                f"stream {stream!r} was appended to concurrently: {exc}"
-            ) from exc
+            raise ConcurrencyError(f"{what} was appended to concurrently: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: could not append to the event log: {exc}") from exc
-        return version
+        return rows
 
     def appended(self) -> Sequence[Recorded]:
         """

@@ -22,18 +22,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
-from bridge.events.chain import GENESIS_HASH, Recorded, chain_hash
+from bridge.events.chain import GENESIS_HASH, Recorded, StreamAppend, chain_hash
 from bridge.events.memory_store import InMemoryEventStore
 from bridge.events.sqlite_store import SQLiteEventStore
 from bridge.events.types import Event
 
 __all__ = [
     "GENESIS_HASH",
+    "AppendsStreams",
     "EventStore",
     "InMemoryEventStore",
     "KeepsAppended",
     "Recorded",
     "SQLiteEventStore",
+    "StreamAppend",
     "chain_hash",
 ]
 
@@ -127,5 +129,27 @@ class KeepsAppended(Protocol):
         Return the records the last append on this object stored, in ``seq`` order, each with
         its event as the log holds it (what reading it back decodes: where encoding redacted a
         secret or replaced a NUL, not the object given): empty before the first append.
+        """
+        ...
+
+
+@runtime_checkable
+class AppendsStreams(Protocol):
+    """
+    An event store that appends to several streams in one transaction: a plan's hundreds of
+    new run streams are one commit rather than one each (both stores here do).
+    """
+
+    def append_streams(self, appends: Sequence[StreamAppend], *, durable: bool = True) -> None:
+        """
+        Append each part's events to its stream, the parts in order, as one append: every
+        stream's version is checked against its part's expected version, all events are stored
+        or none, every row is stamped with one time, and ``durable`` means what it means for
+        :meth:`EventStore.append`. A store that also keeps what it appended
+        (:class:`KeepsAppended`) hands back every row of the parts.
+
+        Raises:
+            ConcurrencyError: a stream is not at its part's expected version.
+            SecretError: an event carries a secret value (nothing is stored).
         """
         ...

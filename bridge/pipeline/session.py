@@ -23,7 +23,7 @@ import attrs
 from bridge.errors import ConcurrencyError, LockedError, StoreError
 from bridge.events import types as ev
 from bridge.events.clock import Clock
-from bridge.events.store import EventStore, KeepsAppended
+from bridge.events.store import AppendsStreams, EventStore, KeepsAppended, StreamAppend
 from bridge.events.values import Finding
 from bridge.logs import get_logger
 from bridge.machine.fold import Folder, PipelineState
@@ -229,17 +229,43 @@ class Session:
             ConcurrencyError: the stream moved past ``expected`` meanwhile.
         """
         self.catch_up()
-        state = self.folder.state()
-        if expected is not None and stream.startswith("run:"):
-            run = state.runs.get(stream[4:])
-            version = run.stream_version if run is not None else 0
-            if version != expected:  # someone else wrote first: the caller decides again
-                raise ConcurrencyError(
-                    f"stream {stream!r} is at version {version}, expected {expected}"
-                )
-        check_append(state, stream, events)
+        _check(self.folder.state(), stream, events, expected)
         durable = not all(type(e) in DEFERRED_DURABILITY for e in events)
         self.store.append(stream, list(events), expected, durable=durable)
+        self._appended()
+
+    def append_streams(self, appends: Sequence[StreamAppend]) -> None:
+        """
+        Append to several streams, each named once, as :meth:`append` does to one: in one
+        transaction where the store can (:class:`AppendsStreams`: all stored or none, one
+        commit), else stream by stream in order. Each part is checked against the log as it is
+        before them all, which is the log each part meets when no two parts share a stream.
+
+        Raises:
+            ValueError: a stream is named twice.
+            TransitionError: a part would not fold after the log as it is now; nothing is
+                written.
+            ConcurrencyError: a stream moved past its part's expected version meanwhile.
+        """
+        streams = [part.stream for part in appends]
+        if len(set(streams)) != len(streams):
+            raise ValueError(f"a stream is named twice in one append: {streams}")
+        if not isinstance(self.store, AppendsStreams):
+            for part in appends:
+                self.append(part.stream, part.events, part.expected_version)
+            return
+        self.catch_up()
+        state = self.folder.state()
+        for part in appends:
+            _check(state, part.stream, part.events, part.expected_version)
+        durable = not all(type(e) in DEFERRED_DURABILITY for p in appends for e in p.events)
+        self.store.append_streams(appends, durable=durable)
+        self._appended()
+
+    def _appended(self) -> None:
+        """
+        After an append: fold it, and take a snapshot or refresh the projections when due.
+        """
         self._fold_appended()
         if self.folder.state().last_seq - self._snapshot_seq >= snapshots.EVERY:
             self.snapshot()
@@ -498,3 +524,21 @@ class Session:
             oom_backoff_seconds=self.project.config.run.oom_backoff_seconds,
             gated=self.gate is not None,
         )
+
+
+def _check(
+    state: PipelineState, stream: str, events: Sequence[ev.Event], expected: int | None
+) -> None:
+    """
+    Raise unless ``events`` may be appended to ``stream`` at version ``expected`` after
+    ``state``: a run stream another writer moved (:class:`ConcurrencyError`: the caller decides
+    again), or an illegal transition (:func:`check_append`).
+    """
+    if expected is not None and stream.startswith("run:"):
+        run = state.runs.get(stream[4:])
+        version = run.stream_version if run is not None else 0
+        if version != expected:  # someone else wrote first: the caller decides again
+            raise ConcurrencyError(
+                f"stream {stream!r} is at version {version}, expected {expected}"
+            )
+    check_append(state, stream, events)

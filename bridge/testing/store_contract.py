@@ -1,7 +1,8 @@
 """
 The event store contract: every EventStore implementation must pass these tests.
 
-Subclass :class:`EventStoreContract` and provide the ``store`` fixture. Shipped in the package
+Subclass :class:`EventStoreContract` (and :class:`AppendsStreamsContract` for a store that
+appends to several streams at once) and provide the ``store`` fixture. Shipped in the package
 for people writing their own store (``docs/testing.md``); it needs pytest, and nothing in bridge
 imports it (``bridge.testing`` itself does not).
 """
@@ -14,7 +15,7 @@ from typing import cast
 import pytest
 
 from bridge.errors import ConcurrencyError, SecretError
-from bridge.events.store import GENESIS_HASH, EventStore, chain_hash
+from bridge.events.store import GENESIS_HASH, AppendsStreams, EventStore, StreamAppend, chain_hash
 from bridge.events.types import (
     ArtifactsFetched,
     Event,
@@ -174,3 +175,62 @@ class EventStoreContract:
         (row,) = store.read()
         assert row.recorded_at.tzinfo is not None
         assert row.recorded_at <= datetime.now(UTC)
+
+
+class AppendsStreamsContract:
+    """
+    Behaviour every store that appends to several streams at once
+    (:class:`~bridge.events.store.AppendsStreams`) shares: the ``store`` fixture is an
+    :class:`~bridge.events.store.EventStore` that is one.
+    """
+
+    def test_parts_are_one_append_in_order(self, store: EventStore) -> None:
+        """Each part goes to its stream, in order, chained, stamped with one time."""
+        assert isinstance(store, AppendsStreams)
+        store.append("run:R1", [RunPlanned(run_id="R1")], 0)
+        store.append_streams(
+            [
+                StreamAppend("run:R2", [RunPlanned(run_id="R2")], 0),
+                StreamAppend("run:R1", [RunPlanned(run_id="R1", notes="again")], 1),
+                StreamAppend("bridge", [_stage(1), _stage(2)], None),
+            ]
+        )
+        rows = list(store.read())
+        assert [(r.seq, r.stream, r.version) for r in rows] == [
+            (1, "run:R1", 1), (2, "run:R2", 1), (3, "run:R1", 2),
+            (4, "bridge", 1), (5, "bridge", 2),
+        ]  # fmt: skip
+        assert rows[2].event == RunPlanned(run_id="R1", notes="again")
+        assert len({r.recorded_at for r in rows[1:]}) == 1
+        assert store.verify() is None
+        assert (store.stream_version("run:R1"), store.stream_version("bridge")) == (2, 2)
+
+    def test_a_stream_past_its_expected_version_stores_no_part(self, store: EventStore) -> None:
+        """The last part's stale version refuses the parts before it too."""
+        assert isinstance(store, AppendsStreams)
+        store.append("bridge", [_stage(1)], 0)
+        with pytest.raises(ConcurrencyError):
+            store.append_streams(
+                [
+                    StreamAppend("run:R1", [RunPlanned(run_id="R1")], 0),
+                    StreamAppend("bridge", [_stage(2)], 0),
+                ]
+            )
+        assert store.head() == 1
+        assert store.stream_version("run:R1") == 0
+        store.append_streams([StreamAppend("run:R1", [RunPlanned(run_id="R1")], 0)])
+        assert [r.seq for r in store.read()] == [1, 2]
+        assert store.verify() is None
+
+    def test_a_secret_in_any_part_stores_no_part(self, store: EventStore) -> None:
+        """Every part is encoded, and refused, before anything is stored."""
+        assert isinstance(store, AppendsStreams)
+        bad = RunPlanned(run_id="R2", params={"api_token": "tok-12345678"})
+        with pytest.raises(SecretError):
+            store.append_streams(
+                [
+                    StreamAppend("run:R1", [RunPlanned(run_id="R1")], 0),
+                    StreamAppend("run:R2", [bad], 0),
+                ]
+            )
+        assert store.head() == 0

@@ -17,17 +17,17 @@ from bridge.errors import ConcurrencyError, IntegrityError, StoreError
 from bridge.events.secrets import register_secret_values
 from bridge.events.store import EventStore, InMemoryEventStore, SQLiteEventStore
 from bridge.events.types import StageEntered
-from bridge.testing.store_contract import EventStoreContract
+from bridge.testing.store_contract import AppendsStreamsContract, EventStoreContract
 
 
-class TestInMemoryEventStore(EventStoreContract):
+class TestInMemoryEventStore(EventStoreContract, AppendsStreamsContract):
     @pytest.fixture
     def store(self) -> EventStore:
         """A fresh in-memory store."""
         return InMemoryEventStore()
 
 
-class TestSQLiteEventStore(EventStoreContract):
+class TestSQLiteEventStore(EventStoreContract, AppendsStreamsContract):
     @pytest.fixture
     def store(self, tmp_path: Path) -> Iterator[EventStore]:
         """A fresh SQLite store in a real file."""

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bridge.events import codec
-from bridge.events.store import SQLiteEventStore
+from bridge.events.store import Recorded, SQLiteEventStore, StreamAppend
 from bridge.events.types import Event
 from bridge.pipeline import Bridge
 from tests.pipeline.forwarding import ForwardingStore
@@ -42,6 +42,8 @@ class CrashingStore(ForwardingStore):
     """
     A real SQLite store that kills its process at one chosen append boundary.
     """
+
+    inner: SQLiteEventStore
 
     def __init__(self, inner: SQLiteEventStore, spec: str) -> None:
         when, tag, stream, *rest = spec.split(":")
@@ -85,6 +87,20 @@ class CrashingStore(ForwardingStore):
         if hit and self.remaining == 0:
             os.kill(os.getpid(), signal.SIGKILL)
         return version
+
+    def append_streams(self, appends: Sequence[StreamAppend], *, durable: bool = True) -> None:
+        # The real store's one-transaction append (a plan's runs and PlanLoaded), one boundary.
+        hit = any(self._matches(part.stream, part.events) for part in appends)
+        if hit:
+            self.remaining -= 1
+        if hit and self.remaining == 0 and self.when == "before":
+            os.kill(os.getpid(), signal.SIGKILL)
+        self.inner.append_streams(appends, durable=durable)
+        if hit and self.remaining == 0:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def appended(self) -> Sequence[Recorded]:
+        return self.inner.appended()
 
 
 #: Exit status when a run-stream point was passed already (an earlier append batch held it).

@@ -13,6 +13,7 @@ import attrs
 from bridge.errors import BridgeError, ConfigError, ImplementError, ReviewError
 from bridge.events import types as ev
 from bridge.events.secrets import redact
+from bridge.events.store import StreamAppend
 from bridge.events.values import Finding, Severity
 from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
@@ -83,17 +84,23 @@ __all__ = [
 
 def load(s: Session) -> None:
     """
-    Record the plan in the log: every run first, ``PlanLoaded`` last (a crash half-way
-    leaves no ``PlanLoaded``, so the next load plans only what is missing).
+    Record the plan in the log: every run not yet planned, then ``PlanLoaded``, in one append
+    (one transaction and one commit: a 1,000-run plan was 1,000 appends). A store that appends
+    stream by stream keeps the order, so a crash half-way leaves no ``PlanLoaded`` and the next
+    load plans only what is missing.
     """
     planned = s.state().runs
     recorded = plan_events(s.project)
-    for stream, events in recorded:
-        if stream != "bridge" and stream.removeprefix("run:") not in planned:
-            s.append(stream, events, 0)
-    for stream, events in recorded:
-        if stream == "bridge":
-            s.append(stream, events)
+    s.append_streams(
+        [
+            *(
+                StreamAppend(stream, events, 0)
+                for stream, events in recorded
+                if stream != "bridge" and stream.removeprefix("run:") not in planned
+            ),
+            *(StreamAppend(name, events, None) for name, events in recorded if name == "bridge"),
+        ]
+    )
 
 
 # How a change of the options in force is named among the changed inputs ("option
