@@ -60,6 +60,9 @@ def check_programs(project: LoadedProject) -> None:
         ConfigError: naming the program, the runs and the setting, with the closest names.
     """
     missing: dict[str, list[RunSpec]] = {}
+    # Runs share a handful of programs: each (program, PATH) is looked up once, not once per
+    # run (a 1,000-run plan made 1,000 walks of PATH).
+    on_path: dict[tuple[str, str], bool] = {}
     for run in _runs(project):
         if not run.command or "{" in run.command[0]:
             continue
@@ -69,7 +72,9 @@ def check_programs(project: LoadedProject) -> None:
             base = project.root / run.cwd if run.cwd else project.root
             found = (base / program).exists()
         else:
-            found = shutil.which(program, path=path) is not None
+            if (program, path) not in on_path:
+                on_path[program, path] = shutil.which(program, path=path) is not None
+            found = on_path[program, path]
         if not found:
             missing.setdefault(program, []).append(run)
     if not missing:

@@ -10,6 +10,7 @@ wait for the runs it needs (``depends_on``).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Collection, Sequence
@@ -128,9 +129,16 @@ def table_dependencies(doc: Document) -> list[StatedDependency]:
 def _noted(text: str) -> list[str]:
     """The ids a note's wait phrases name, in order: after the word (``after R003``, ``依赖
     R006``, ``等待 R001``) or before it (``在 R001 之后运行``, ``R001 完成后再运行``)."""
+    return list(_noted_once(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _noted_once(text: str) -> tuple[str, ...]:
+    # A tracker's cells repeat (a block's name, a system, a milestone on every row): each text
+    # is read once per process.
     found = [(m.start(), m["ids"]) for m in _NOTE.finditer(text)]
     found += [(m.start(), m["ids"] or m["done"]) for m in _NOTE_ZH.finditer(text)]
-    return [i for _, ids in sorted(found) for i in dependency_ids(ids)]
+    return tuple(i for _, ids in sorted(found) for i in dependency_ids(ids))
 
 
 def waits_only_for(text: str, runs: Collection[str]) -> bool:

@@ -8,6 +8,7 @@ name, never by position; every cell is also kept by its header as written.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -140,6 +141,13 @@ def is_run_table(table: Table) -> bool:
 
 
 def _map_columns(header: tuple[str, ...]) -> dict[str, int]:
+    # Asked once per row and per table by the readers and the projections, of a few headers:
+    # each header is mapped once (a copy each time: callers may keep or change theirs).
+    return dict(_mapped_columns(header))
+
+
+@functools.lru_cache(maxsize=256)
+def _mapped_columns(header: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
     names = [re.sub(r"\s+", " ", plain(h).casefold()).strip() for h in header]
     mapping: dict[str, int] = {}
     taken: set[int] = {0}
@@ -167,7 +175,7 @@ def _map_columns(header: tuple[str, ...]) -> dict[str, int]:
                 mapping[key] = position
                 taken.add(position)
                 break
-    return mapping
+    return tuple(mapping.items())
 
 
 # A milestone cell that opens with what names one: an id, a stage or phase, a gate label.
