@@ -367,6 +367,11 @@ def _criterion_lines(
             # 011's B4: "accuracy higher for reranked by ≥5pp" previewed as a comparison with
             # the baseline, and judged "the block has none" (trial T5).
             what += t("plan_no_baseline", language)
+        elif isinstance(clause, Criterion) and (
+            shared := _shared_subject(clause, block, systems, method)
+        ):
+            # As the judge will say it (039's B3 «GNN 同时优于 MART»): no comparison to preview.
+            what = in_language(f"not machine-checkable: {shared}", language)
         elif isinstance(clause, Criterion) and _no_proposed(clause, block, systems, method):
             compared = _proposed_compared(clause, block, systems, method)
             what += (
@@ -464,16 +469,10 @@ def _subject(
     """
     from bridge.machine.comparisons import ClauseContext, Inconclusive, subject_of
     from bridge.plan.criteria import BASELINE
-    from bridge.projections.block_runs import candidate_system, reference_system
 
     if clause.subject:
         return clause.subject
-    reference = block.baseline if block.baseline in systems else reference_system(systems)
-    candidate: str | None = block.proposed
-    if not (candidate in systems and candidate != reference):
-        candidate, _ = candidate_system(
-            systems, reference, frozenset(systems), method, listed=bool(block.systems)
-        )
+    reference, candidate = _reference_and_proposed(block, systems, method)
     context = ClauseContext(
         aggregates=(),
         expected_seeds=1,
@@ -491,6 +490,40 @@ def _subject(
         return subject_of(clause, context, judged or systems, named, [])
     except Inconclusive:
         return None
+
+
+def _reference_and_proposed(
+    block: Block, systems: Sequence[str], method: str
+) -> tuple[str | None, str | None]:
+    """
+    The block's reference and proposed systems as the results take them: its ``Baseline:``
+    and ``Proposed:`` lines, else :func:`~bridge.projections.block_runs.reference_system` and
+    :func:`~bridge.projections.block_runs.candidate_system`.
+    """
+    from bridge.projections.block_runs import candidate_system, reference_system
+
+    reference = block.baseline if block.baseline in systems else reference_system(systems)
+    candidate: str | None = block.proposed
+    if not (candidate in systems and candidate != reference):
+        candidate, _ = candidate_system(
+            systems, reference, frozenset(systems), method, listed=bool(block.systems)
+        )
+    return reference, candidate
+
+
+def _shared_subject(
+    clause: Criterion, block: Block, systems: Sequence[str], method: str
+) -> str | None:
+    """
+    Why the judge will not take a subject for ``clause``: its words are part of several
+    systems' names and the block's proposed system is none of them
+    (:func:`bridge.machine.comparisons.shared_subject_reason`); None otherwise.
+    """
+    from bridge.machine.comparisons import shared_subject_reason
+
+    if not clause.subject_could_be:
+        return None
+    return shared_subject_reason(clause, _reference_and_proposed(block, systems, method)[1])
 
 
 def _blocks_clauses(
@@ -598,7 +631,10 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
         unheld = [
             c
             for c in clauses
-            if isinstance(c, Criterion) and _no_proposed(c, block, systems, method)
+            if isinstance(c, Criterion)
+            and _no_proposed(c, block, systems, method)
+            # Said in its read-as line, as a reference several systems could be is.
+            and _shared_subject(c, block, systems, method) is None
         ]
         # Those whose reference is the proposed system (039's B3 «GNN 同时优于 MART») are said
         # apart: the proposed system is known there.

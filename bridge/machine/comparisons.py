@@ -202,6 +202,9 @@ def subject_of(
     """
     if criterion.subject:
         return criterion.subject
+    shared = shared_subject_reason(criterion, context.candidate_system)
+    if shared is not None:
+        raise Inconclusive(shared)
     if context.candidate_system and context.candidate_system != reference:
         why = context.candidate_evidence or "the block's proposed system"
         readings.append(f"subject {context.candidate_system}: {why}")
@@ -255,6 +258,25 @@ def subject_of(
     raise Inconclusive(
         "the criterion names no system and the block's proposed system is not known "
         f"(systems: {', '.join(systems) or 'none'}){_NAME_THE_PROPOSED}"
+    )
+
+
+def shared_subject_reason(criterion: Criterion, proposed: str | None) -> str | None:
+    """
+    Why a clause names no one subject, when its words are part of several systems' names
+    (``subject_could_be``) and the block's ``proposed`` system is none of them (039's B3 «GNN
+    同时优于 MART»: "GNN" of "threshold/GNN" and "typed-mass-cover/GNN", the proposed system
+    MART); None when it names its subject, or the proposed system is one of those (011's B2).
+    Read by bridge/projections/reasons.py, which says it in Chinese.
+    """
+    if criterion.subject or not criterion.subject_could_be:
+        return None
+    if proposed in criterion.subject_could_be:
+        return None
+    return (
+        f"the compared system «{criterion.subject_said}» could be any of several systems of "
+        f"the block ({'; '.join(criterion.subject_could_be)}): name the one meant, or write a "
+        "clause for each"
     )
 
 

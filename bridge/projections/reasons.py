@@ -1178,6 +1178,7 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
     # A reference several systems could be (bridge/plan/criteria/parser.py): the plan's words
     # come quoted «…» between the two parts, each translated on its own side of the quote.
     (lazy(r"\bthe reference $"), "参照对象 "),
+    (lazy(r"\bthe compared system $"), "比较的系统 "),
     (
         lazy(
             r"^ could be any of several systems of the block \((.+?)\): name the one meant, or "

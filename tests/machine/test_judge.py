@@ -1876,6 +1876,52 @@ class TestARecordedMetricTheClauseMentions:
         assert v.reason.startswith("FK p95"), v.reason
 
 
+class TestSubjectSeveralSystemsShare:
+    """A subject written in words several systems' names share is the proposed system only
+    when that is one of them: 039's B3 «GNN 同时优于 MART» (MART proposed) is open, naming the
+    GNNs; 011's B2 "Multi-task … over single-task" is judged on the proposed Multi-task one."""
+
+    SYSTEMS = ("MART", "threshold/GNN", "typed-mass-cover/GNN")
+    AGGS = aggregate(
+        [
+            Sample(block="B3", system=system, metric="AUPRC", run_id=run, value=value)
+            for system, run, value in (
+                ("MART", "R1", 0.38),
+                ("threshold/GNN", "R2", 0.40),
+                ("typed-mass-cover/GNN", "R3", 0.41),
+            )
+        ]
+    )
+
+    def _judged(self, proposed: str) -> tuple[VerdictKind, str]:
+        criterion = parse_criterion("GNN 同时优于 MART", block_systems=self.SYSTEMS)
+        assert isinstance(criterion, Criterion), criterion
+        v = judge_block(
+            criterion,
+            self.AGGS,
+            runs_status={"R1": "succeeded", "R2": "succeeded", "R3": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system=proposed,
+            candidate_evidence="the system the plan's method thesis names",
+            primary_metric="AUPRC",
+        )
+        return v.verdict, v.reason
+
+    def test_a_proposed_system_none_of_them_leaves_it_open(self) -> None:
+        verdict, reason = self._judged("MART")
+        assert verdict is VerdictKind.INCONCLUSIVE, reason
+        assert reason.startswith(
+            "the compared system «GNN» could be any of several systems of the block "
+            "(threshold/GNN; typed-mass-cover/GNN): name the one meant"
+        ), reason
+
+    def test_a_proposed_system_among_them_is_the_subject(self) -> None:
+        verdict, reason = self._judged("typed-mass-cover/GNN")
+        assert verdict is VerdictKind.MET, reason
+        assert "typed-mass-cover/GNN" in reason and "could be any" not in reason, reason
+
+
 def test_a_proposed_system_that_is_the_reference_is_named_not_unknown() -> None:
     """039's B3 «GNN 同时优于 MART»: MART is the proposed system (the method thesis names it)
     and the clause compares with it, so it has no subject; the reason said "the block's

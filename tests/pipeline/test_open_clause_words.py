@@ -88,7 +88,8 @@ def test_039s_source_shuffle_is_not_judged_against_the_method_thesis_system(
     method thesis names, while the shuffled GNN beat both GNNs (0.30, 0.31): shuffling the
     source lowers the best GNN's performance is what the clause says, and which GNN is best is
     not said, so it is open. Clause 1 said the proposed system is not known while clause 3
-    took MART for it: it now says the proposed system is MART, the one it compares with."""
+    took MART for it; then that the proposed system, MART, is the one it compares with; now
+    that its "GNN" could be either GNN (or the shuffled one), none of them MART."""
     root = as_project("039", tmp_path)
     config = (
         '\n[metrics]\nprimary = "AUPRC"\n\n[systems."source-shuffle best GNN"]\n'
@@ -105,8 +106,9 @@ def test_039s_source_shuffle_is_not_judged_against_the_method_thesis_system(
         "（'最佳 GNN'，即 'source-shuffle' 所作用的系统）"
     ) in verdict, verdict
     assert "[3] 满足" not in verdict and "主体 MART" not in verdict, verdict
+    # Its "GNN" is part of several systems' names, and the proposed system (MART) is none.
     assert (
-        "[1] 未定：«GNN 同时优于 MART» — 标准未指明系统，而该实验块的提议系统 MART（计划的方法"
-        "主张所指的系统）正是它所比较的系统"
+        "[1] 未定：«GNN 同时优于 MART» — 比较的系统 «GNN» 可能是该实验块多个系统中的任何一个"
+        "（threshold/GNN; typed-mass-cover/GNN; 最佳 GNN 的 source-shuffle）"
     ) in verdict, verdict
     assert "无法确定该实验块的提议系统" not in verdict, verdict

@@ -750,6 +750,46 @@ class TestSharedReference:
         assert "could be any of" not in str(found), found
 
 
+class TestSharedSubject:
+    """The compared system written in words that several systems' names share (039's B3
+    «GNN 同时优于 MART», "GNN" of "threshold/GNN" and "typed-mass-cover/GNN") is kept with the
+    systems it could be, for the judge, which knows the block's proposed system: read as that
+    system, MART, the clause compared MART with itself. Words that narrow it to one system are
+    not this case."""
+
+    _SYSTEMS = ("MART", "threshold/GNN", "typed-mass-cover/GNN", "threshold/no-message")
+
+    @pytest.mark.parametrize("text", ["GNN 同时优于 MART", "GNN beats MART on AUROC"])
+    def test_the_candidates_are_kept(self, text: str) -> None:
+        found = parse_criterion(text, block_systems=self._SYSTEMS, metrics=("AUROC",))
+        assert isinstance(found, Criterion), found
+        assert (found.subject, found.reference) == (None, "MART")
+        assert found.subject_said == "GNN"
+        assert found.subject_could_be == ("threshold/GNN", "typed-mass-cover/GNN")
+
+    @pytest.mark.parametrize(
+        "text", ["threshold GNN beats MART on AUROC", "MART beats threshold/no-message"]
+    )
+    def test_one_system_is_not_this_case(self, text: str) -> None:
+        found = parse_criterion(text, block_systems=self._SYSTEMS, metrics=("AUROC",))
+        assert isinstance(found, Criterion) and not found.subject_could_be, found
+
+    def test_a_part_in_parentheses_tells_the_systems_apart(self) -> None:
+        """011's B2 "Multi-task (λ=0.3) … over single-task": "λ=0.3" is a part of one name."""
+        systems = (
+            "Multi-task DeBERTa (difficulty + evidence, λ=0.3)",
+            "Single-task DeBERTa",
+            "Multi-task with λ=0",
+            "Multi-task with λ=1.0",
+        )
+        found = parse_criterion(
+            "Multi-task (λ=0.3) improves Hard F1 by ≥3pp over single-task",
+            block_systems=systems,
+            metrics=("Hard F1",),
+        )
+        assert isinstance(found, Criterion) and not found.subject_could_be, found
+
+
 class TestParseCriterionUnparsed:
     @pytest.mark.parametrize(
         ("text", "reason"),

@@ -272,6 +272,11 @@ class Criterion:
             judge reads every value the runs record for the metric under a label
             (``acc[distance]``, ``probabilities.math``), for a comparison every label both
             systems record, met only where each is; ``None`` for a clause on one value.
+        subject_said, subject_could_be: where no system is named as the subject but the words
+            before the comparison are part of several systems' names (039's «GNN 同时优于
+            MART»: "threshold/GNN", "typed-mass-cover/GNN"), those words as written and those
+            systems: the judge takes the block's proposed system when it is one of them, and
+            otherwise says the subject could be any of them. ``None`` and ``()`` otherwise.
     """
 
     text: str
@@ -293,6 +298,8 @@ class Criterion:
     per_item: str | None = None
     unit: str | None = None
     evaluation_set: str | None = None
+    subject_said: str | None = None
+    subject_could_be: tuple[str, ...] = ()
 
     def judged_on(self, metric: str) -> Criterion:
         """

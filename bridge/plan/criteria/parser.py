@@ -79,6 +79,7 @@ from bridge.plan.criteria.phrases import (
     read_ablation,
     shared_leads,
     shared_reference,
+    shared_subject,
     system_name,
     system_terms,
     zh_scope_apart,
@@ -2586,6 +2587,15 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             # two systems' names, so no one system is the reference; "no metric named" sent
             # the researcher to add a metric, which the block's primary metric already gives.
             return unparsed(_shared_reference_reason(*shared))
+    # 039's B3 «GNN 同时优于 MART»: "GNN" is part of two systems' names, and the block's
+    # proposed system (MART) is neither; which one is meant is the judge's to say, which knows
+    # the proposed system (011's B2 "Multi-task … over single-task": the proposed Multi-task
+    # DeBERTa is one of those the words name, and is meant).
+    subject_could_be = (
+        shared_subject(clause, systems, reference)
+        if subject is None and reference not in (None, BASELINE) and fixed_reference is None
+        else None
+    )
 
     if fixed_reference is not None:
         if reference not in (None, BASELINE, fixed_reference):
@@ -2835,6 +2845,8 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         notes=tuple(notes),
         ratio=ratio,
         percent_of_primary=percent_of_primary,
+        subject_said=subject_could_be[0] if subject_could_be else None,
+        subject_could_be=subject_could_be[1] if subject_could_be else (),
     )
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "read_ablation",
     "shared_leads",
     "shared_reference",
+    "shared_subject",
     "system_name",
     "system_terms",
     "zh_scope_apart",
@@ -274,22 +275,69 @@ def shared_reference(
     if found is None or "⟨" in found["ref"]:
         return None
     said = _REFERENCE_END.split(found["ref"], maxsplit=1)[0].strip()
+    candidates = _sharing(said, systems, subject)
+    if candidates is None:
+        return None
+    return original_spelling(said, clause), candidates
+
+
+def shared_subject(
+    clause: str, systems: Sequence[str], reference: str | None
+) -> tuple[str, tuple[str, ...]] | None:
+    """
+    The compared system a clause names, before its comparison word, in words that several of
+    the block's systems share, as the clause writes it, with those systems; None when it names
+    none that way. As :func:`shared_reference`, from the subject's side.
+
+    039's B3 «GNN 同时优于 MART»: "GNN" is a part of the names of "threshold/GNN" and of
+    "typed-mass-cover/GNN", so the system said to beat MART is either; read as the block's
+    proposed system it was MART against itself.
+
+    Args:
+        clause: one clause of a criterion, as the plan writes it.
+        systems: the block's compared systems.
+        reference: the clause's reference where it was read (never a candidate).
+    """
+    norm = normalise(clause)
+    found = _COMPARED_WITH.search(norm)
+    if found is None:
+        return None
+    before = norm[: found.start()]
+    candidates = _sharing(before, systems, reference)
+    if candidates is None:
+        return None
+    # Quoted from its first to its last word that is part of a name: «GNN», not «GNN 同时».
+    named = {p for s in candidates for p in _NAME_PARTS.split(normalise(s)) if p}
+    words = [m for m in re.finditer(r"[^\s/;,，、()（）+:：]{2,}", before) if m[0] in named]
+    said = before[words[0].start() : words[-1].end()] if words else before.strip()
+    return original_spelling(said, clause), candidates
+
+
+def _sharing(said: str, systems: Sequence[str], other: str | None) -> tuple[str, ...] | None:
+    """
+    The systems whose names hold every word of ``said`` that is a whole part of some system's
+    name (two characters or more, not a word any name may have, such as "full" or "model"),
+    ``other`` apart, when two or more are left; None when no word narrows them, or fewer are
+    left.
+    """
     parts = [{p for p in _NAME_PARTS.split(normalise(s)) if p} for s in systems]
     left = set(range(len(systems)))
     narrowed = False
     # A word of one character ("的") or a word any name may have ("full", "model") is not a
     # part that tells systems apart.
-    for word in re.findall(r"[^\s]{2,}", said):
-        if word in _NAME_STOP:
+    # The words are cut where names are ("(λ=0.3)" is the part "λ=0.3" of 011's "Multi-task
+    # DeBERTa (difficulty + evidence, λ=0.3)").
+    for word in _NAME_PARTS.split(said):
+        if len(word) < 2 or word in _NAME_STOP:
             continue
         holding = {i for i, named in enumerate(parts) if word in named}
         if holding:
             left &= holding
             narrowed = True
-    candidates = tuple(systems[i] for i in sorted(left) if systems[i] != subject)
+    candidates = tuple(systems[i] for i in sorted(left) if systems[i] != other)
     if not narrowed or len(candidates) < 2:
         return None
-    return original_spelling(said, clause), candidates
+    return candidates
 
 
 def read_ablation(
