@@ -365,12 +365,14 @@ def _key_cell(
         shared
         or key_value(run)
         or _shown_value(run, (listed or {}).get(run.spec.block, ()))
-        or _labelled_primary(run, primary)
     )
     more = ""
     if value is None and run.metrics is not None and run.metrics.values:
-        # A measured value, not a setting recorded beside it (018's "seed = 0 (+50 more)").
-        value = measured_first(run.metrics.values)[0]
+        # One condition of the primary's family (009's R004: `avg_prompt_chars[retrieval]` of
+        # two placements), else a measured value, not a setting recorded beside it (018's
+        # "seed = 0 (+50 more)"): either way one of several, so the cell says how many more
+        # (R004's showed the first placement alone, trial t17 F10).
+        value = _labelled_primary(run, primary) or measured_first(run.metrics.values)[0]
         others = len({v.name for v in run.metrics.values} - {value.name})
         more = (
             (f"（另有 {others} 个）" if language == "zh" else f" (+{others} more)")
