@@ -617,6 +617,46 @@ def _untrusted_retry(
     )
 
 
+def _kept_retry(
+    state: PipelineState, outcome: Outcome, language: str, *, main: bool = False
+) -> str:
+    """
+    The sentence naming the succeeded runs kept as they ran (their settings or code changed
+    since, ``RunView.kept``) whose numbers a block's verdict uses, with ``bridge retry
+    --changed``, the retry that runs every run kept as it ran with the inputs of now, and the
+    blocks judged again from the new numbers; ``""`` when no block's verdict uses such a run
+    (with ``main``, no block of the main milestone).
+    `bridge run` said it above the next step, which named only the verdicts' reasons (009's
+    R003 after its script was edited, trial t17 F11).
+    """
+    kept = [r for r in state.runs.values() if r.kept is not None and r.state is RunState.SUCCEEDED]
+    ids = [r.run_id for r in kept]
+    main_blocks = next(
+        (m.blocks for m in outcome.milestones if m.info.id == outcome.main_milestone), ()
+    )
+    blocks = [
+        b.block.id
+        for b in outcome.blocks
+        if set(b.run_ids) & set(ids) and (not main or b.block.id in main_blocks)
+    ]
+    if not blocks:
+        return ""
+    kind, _ = kept_in_language([c for r in kept if r.kept for c in r.kept.changes], language)
+    if language == "zh":
+        return (
+            f"{'、'.join(ids)} 的数值来自{kind}：运行 `bridge retry --changed` 和 `bridge run` "
+            f"用当前版本重新运行，{'、'.join(blocks)} 将按新数值重新判定。"
+        )
+    one = len(ids) == 1
+    return (
+        f"{', '.join(ids)} ran with {kind}, changed since: `bridge retry --changed` and "
+        f"`bridge run` run {'it' if one else 'them'} with the current "
+        f"{kind.removeprefix('earlier ')}, and "
+        f"{', '.join(blocks)} {'is' if len(blocks) == 1 else 'are'} judged again from the new "
+        "numbers."
+    )
+
+
 def _failed_and_cancelled(state: PipelineState, ids: Sequence[str], language: str) -> str:
     """
     The sentence of a next step about must-run runs ``ids`` that did not succeed: the runs
@@ -1057,6 +1097,17 @@ def next_step(
             if zh
             else f"The main result is positive, but not ready for the review loop. {again}"
         )
+    if outcome.main_result is MainResult.POSITIVE and (
+        kept := _kept_retry(state, outcome, language, main=True)
+    ):
+        # The positive verdict stands on numbers the inputs of now no longer give: handing it
+        # on before they run again would hand on another code's result.
+        return (
+            f"主要结果为正面，但所依据的数值并非当前输入给出的。{kept}"
+            if zh
+            else f"The main result is positive, but on numbers the current inputs no longer give. "
+            f"{kept}"
+        )
     if outcome.main_result is MainResult.POSITIVE and (open_rows := _open_rows(outcome, language)):
         # Readiness says NO while must-run rows wait outside bridge (020's R025, owner 白天：人工;
         # a row the tracker says is blocked; one waiting for such a row): "hand it to the review
@@ -1135,6 +1186,10 @@ def next_step(
     # A must-run block left open by a NaN or a divergence (012's B2, R004's NLL_high_DTU NaN)
     # is resolved by running that run again: named with its command, as a failed run is.
     again = _untrusted_retry(state, outcome, language, scope="inconclusive", commands=commands)
+    # A run kept as it ran feeds a verdict that its rerun may change (009's R003, trial t17).
+    again = ("" if zh else " ").join(
+        x for x in (again, _kept_retry(state, outcome, language)) if x
+    )
     if outcome.main_result is MainResult.NEGATIVE and outcome.main_unjudged:
         not_met = main_not_met(outcome)
         return (

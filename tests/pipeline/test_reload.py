@@ -133,6 +133,14 @@ class TestReload:
         assert "(code: as run → train.py edited): kept as they ran" in said[0]
         assert "`bridge retry --changed` runs them with the current code." in said[0]
         assert " started " not in out
+        # The next step names that retry too: it ignored it (009's R003, trial t17 F11).
+        step = next(line for line in out.splitlines() if line.startswith("Next step:"))
+        assert step == (
+            "Next step: The main result is positive, but on numbers the current inputs no longer "
+            "give. R001, R002, R003 ran with earlier code, changed since: `bridge retry --changed` "
+            "and `bridge run` run them with the current code, and B1 is judged again from the new "
+            "numbers."
+        ), step
         # `bridge status` marks them too, as the results and the tracker do.
         assert main(["status", "--project", str(project)]) == 0
         shown = [line for line in capsys.readouterr().out.splitlines() if line.startswith("R00")]
