@@ -86,6 +86,7 @@ __all__ = [
     "RUN_HEADER",
     "VERDICT_ZH",
     "Commands",
+    "key_cells",
     "next_step",
     "number",
     "render",
@@ -361,11 +362,7 @@ def _key_cell(
         if key and run.metrics is not None
         else None
     )
-    value = (
-        shared
-        or key_value(run)
-        or _shown_value(run, (listed or {}).get(run.spec.block, ()))
-    )
+    value = shared or key_value(run) or _shown_value(run, (listed or {}).get(run.spec.block, ()))
     more = ""
     if value is None and run.metrics is not None and run.metrics.values:
         # One condition of the primary's family (009's R004: `avg_prompt_chars[retrieval]` of
@@ -399,6 +396,40 @@ def _key_cell(
         else:
             more = f"（{note}）" if zh else f" ({note})"
     return f"{value.name} = {shown}{more}"
+
+
+def _key_inputs(
+    state: PipelineState,
+) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
+    """What :func:`_key_cell` reads besides the run: each block's key metric, its primary
+    metric and the metrics it lists."""
+    blocks = state.plan.blocks if state.plan is not None else ()
+    # Each block's primary metric, named beside a value that is another (018's B2).
+    primaries = {b.id: primary_metric_name(b.metrics) for b in blocks}
+    # What each block lists, then what its criterion judges (033's E1 lists no metric; its
+    # runs read "n_seeds = 25 (+10 more)", a count, where "scissors_net" is what it judges).
+    listed = {
+        b.id: [
+            *(names := plan_metric_names(b.metrics)),
+            *clause_metrics(b.success_criterion, tuple(names), b.systems),
+        ]
+        for b in blocks
+    }
+    return block_keys(state), primaries, listed
+
+
+def key_cells(state: PipelineState, language: str) -> dict[str, str]:
+    """
+    The Key Metric cell of each succeeded run that recorded a value, as the results' tables
+    show it (``avg_prompt_chars[retrieval] = 3332 (+15 more)``), by run id: what the tracker's
+    Notes say the run measured.
+    """
+    keys, primaries, listed = _key_inputs(state)
+    return {
+        run.run_id: _key_cell(run, listed, language, keys, primaries)
+        for run in state.runs.values()
+        if run.state is RunState.SUCCEEDED and run.metrics is not None and run.metrics.values
+    }
 
 
 def _labelled_primary(run: RunView, primary: str) -> MetricValue | None:
@@ -1187,9 +1218,7 @@ def next_step(
     # is resolved by running that run again: named with its command, as a failed run is.
     again = _untrusted_retry(state, outcome, language, scope="inconclusive", commands=commands)
     # A run kept as it ran feeds a verdict that its rerun may change (009's R003, trial t17).
-    again = ("" if zh else " ").join(
-        x for x in (again, _kept_retry(state, outcome, language)) if x
-    )
+    again = ("" if zh else " ").join(x for x in (again, _kept_retry(state, outcome, language)) if x)
     if outcome.main_result is MainResult.NEGATIVE and outcome.main_unjudged:
         not_met = main_not_met(outcome)
         return (
@@ -1472,18 +1501,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         "",
     ]
     planned = {m.id for m in plan.milestones}
-    keys = block_keys(state)
-    # Each block's primary metric, named beside a value that is another (018's B2).
-    primaries = {b.id: primary_metric_name(b.metrics) for b in plan.blocks}
-    # What each block lists, then what its criterion judges (033's E1 lists no metric; its
-    # runs read "n_seeds = 25 (+10 more)", a count, where "scissors_net" is what it judges).
-    listed = {
-        b.id: [
-            *(names := plan_metric_names(b.metrics)),
-            *clause_metrics(b.success_criterion, tuple(names), b.systems),
-        ]
-        for b in plan.blocks
-    }
+    keys, primaries, listed = _key_inputs(state)
     for milestone in outcome.milestones:
         info = milestone.info
         label = info.name or info.goal
