@@ -223,7 +223,7 @@ class TestCodeReview:
     def test_reviewer_local_only_and_severity(self) -> None:
         """Reviews name their reviewer, the [local-only] mark and BLOCKING findings."""
         text = code_review.render(_state(), "en")
-        assert "by `checklist`) [local-only]: 1 blocking finding(s)" in text
+        assert "by `checklist`) [local-only]: 1 blocking finding" in text
         assert "| BLOCKING | x |  | seed unused |" in text
 
 
