@@ -671,6 +671,12 @@ class TestKeptAsRan:
         assert "| DONE ⚠ 旧设置 |" in page
         said = "数值来自旧设置（command: … 0.1 … → … 0.2 …），`bridge retry --force R002`"
         assert said in tracker
+        # The next step names the retry too, in Chinese (trial t17 F11).
+        assert (
+            "主要结果为正面，但所依据的数值并非当前输入给出的。R001、R002、R003 的数值来自旧设置："
+            "运行 `bridge retry --changed` 和 `bridge run` 用当前版本重新运行，"
+            "B1 将按新数值重新判定。"
+        ) in page
 
 
 def test_a_system_label_set_after_a_run_succeeded_is_taken_without_running(
