@@ -437,7 +437,7 @@ def check_against_runs(
     which = (
         f"none of the {len(missing)} runs has a command"
         if len(missing) == len(runs)
-        else f"{len(missing)} run(s) have no command: {shown}"
+        else f"{len(missing)} {'run has' if len(missing) == 1 else 'runs have'} no command: {shown}"
     )
     # 029's tracker has a Command column (trial M1): bridge does not run what a tracker cell
     # says (its commands are the researcher's record, templates like `--model {lr,rf,xgb}`),

@@ -31,7 +31,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "skipped": ("Skipped", "已跳过"),
     "no_findings": ("No findings.", "没有发现问题。"),
     "changed": ("Files changed", "修改的文件"),
-    "verdict_blocking": ("blocking finding(s)", "个阻断问题"),
+    "verdict_blocking": ("blocking findings", "个阻断问题"),
     "verdict_clean": ("no blocking findings", "没有阻断问题"),
 }
 
@@ -79,7 +79,9 @@ def _findings(findings: Sequence[Finding], language: str) -> list[str]:
 def _count(findings: Sequence[Finding], language: str) -> str:
     blocking = sum(1 for f in findings if f.severity is Severity.BLOCKING)
     if blocking:
-        return f"{blocking} {_t('verdict_blocking', language)}"
+        words = _t("verdict_blocking", language)
+        # "1 blocking finding", not "1 blocking finding(s)" (trial t17 F2).
+        return f"{blocking} {words[:-1] if blocking == 1 and language != 'zh' else words}"
     return _t("verdict_clean", language)
 
 

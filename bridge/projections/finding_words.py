@@ -97,7 +97,9 @@ _FINDINGS: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (
         lazy(
-            r"(\d+) run\(s\) have no command: (.+)\. Fix: set \[run\] command in bridge\.toml "
+            # "run(s) have": the words of logs written before the plural was said.
+            r"(\d+) (?:run\(s\) have|runs? ha(?:s|ve)) no command: (.+)\. Fix: set \[run\] "
+            r"command in bridge\.toml "
             r"\(or command in the system's \[systems\.\"NAME\"\] table\), or, for a run that "
             r"cannot run here, mark its tracker row NOT RUN — <reason>"
         ),
@@ -268,7 +270,7 @@ _BLOCKED: tuple[tuple[LazyPattern, Callable[[re.Match[str]], str]], ...] = (
         _finding_after("代码评审发现 {0} 个阻断问题："),
     ),
     (
-        lazy(r"(\d+) blocking finding\(s\): (.*)", re.DOTALL),
+        lazy(r"(\d+) blocking finding(?:\(s\)|s)?: (.*)", re.DOTALL),
         _finding_after("{0} 个阻断问题："),
     ),
     (lazy(r"implementation failed: (.*)", re.DOTALL), _as_written("实现失败：")),

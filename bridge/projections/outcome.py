@@ -210,14 +210,18 @@ def _may_record(state: PipelineState, names: Sequence[str]) -> bool:
     A run that has not ended could still record one of ``names``: a must-run run not ended
     (any of them may record any name), or a run not ended of a block whose Metrics or success
     criterion names one. An alias no run recorded yet is not dead while one may (a plan
-    stopped after M1, its aliases meant for M2's runs).
+    stopped after M1, its aliases meant for M2's runs). Nor while a run done before bridge,
+    whose numbers the log does not hold, is of such a block: it records them once it runs
+    under bridge (009's aliases for B1's "MRR", "recall@10", whose R002 was done before bridge,
+    were said to connect nothing, trial t17 F8).
     """
     keys = {metric_key(n) for n in names}
     blocks = {b.id: b for b in state.plan.blocks} if state.plan is not None else {}
     for run in state.runs.values():
-        if run.is_task or _ended(run):
+        before = run.state is RunState.DONE_BEFORE
+        if run.is_task or (_ended(run) and not before):
             continue
-        if run.spec.priority is Priority.MUST:
+        if run.spec.priority is Priority.MUST and not before:
             return True
         block = blocks.get(run.spec.block)
         if block is None:

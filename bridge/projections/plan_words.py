@@ -516,7 +516,11 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
         ),
     ),
     (
-        lazy(r"(\d+) run\(s\) have no command: (.+?)" + _UNREAD + _NO_COMMAND_FIX),
+        lazy(
+            r"(\d+) (?:run\(s\) have|runs? ha(?:s|ve)) no command: (.+?)"
+            + _UNREAD
+            + _NO_COMMAND_FIX
+        ),
         lambda m: (
             f"{m[1]} 个运行没有命令："
             + re.sub(r", … \((\d+) in all\)$", r", …（共 \1 个）", m[2])

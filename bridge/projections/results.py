@@ -86,6 +86,7 @@ __all__ = [
     "RUN_HEADER",
     "VERDICT_ZH",
     "Commands",
+    "key_cells",
     "next_step",
     "number",
     "render",
@@ -361,16 +362,14 @@ def _key_cell(
         if key and run.metrics is not None
         else None
     )
-    value = (
-        shared
-        or key_value(run)
-        or _shown_value(run, (listed or {}).get(run.spec.block, ()))
-        or _labelled_primary(run, primary)
-    )
+    value = shared or key_value(run) or _shown_value(run, (listed or {}).get(run.spec.block, ()))
     more = ""
     if value is None and run.metrics is not None and run.metrics.values:
-        # A measured value, not a setting recorded beside it (018's "seed = 0 (+50 more)").
-        value = measured_first(run.metrics.values)[0]
+        # One condition of the primary's family (009's R004: `avg_prompt_chars[retrieval]` of
+        # two placements), else a measured value, not a setting recorded beside it (018's
+        # "seed = 0 (+50 more)"): either way one of several, so the cell says how many more
+        # (R004's showed the first placement alone, trial t17 F10).
+        value = _labelled_primary(run, primary) or measured_first(run.metrics.values)[0]
         others = len({v.name for v in run.metrics.values} - {value.name})
         more = (
             (f"（另有 {others} 个）" if language == "zh" else f" (+{others} more)")
@@ -397,6 +396,40 @@ def _key_cell(
         else:
             more = f"（{note}）" if zh else f" ({note})"
     return f"{value.name} = {shown}{more}"
+
+
+def _key_inputs(
+    state: PipelineState,
+) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
+    """What :func:`_key_cell` reads besides the run: each block's key metric, its primary
+    metric and the metrics it lists."""
+    blocks = state.plan.blocks if state.plan is not None else ()
+    # Each block's primary metric, named beside a value that is another (018's B2).
+    primaries = {b.id: primary_metric_name(b.metrics) for b in blocks}
+    # What each block lists, then what its criterion judges (033's E1 lists no metric; its
+    # runs read "n_seeds = 25 (+10 more)", a count, where "scissors_net" is what it judges).
+    listed = {
+        b.id: [
+            *(names := plan_metric_names(b.metrics)),
+            *clause_metrics(b.success_criterion, tuple(names), b.systems),
+        ]
+        for b in blocks
+    }
+    return block_keys(state), primaries, listed
+
+
+def key_cells(state: PipelineState, language: str) -> dict[str, str]:
+    """
+    The Key Metric cell of each succeeded run that recorded a value, as the results' tables
+    show it (``avg_prompt_chars[retrieval] = 3332 (+15 more)``), by run id: what the tracker's
+    Notes say the run measured.
+    """
+    keys, primaries, listed = _key_inputs(state)
+    return {
+        run.run_id: _key_cell(run, listed, language, keys, primaries)
+        for run in state.runs.values()
+        if run.state is RunState.SUCCEEDED and run.metrics is not None and run.metrics.values
+    }
 
 
 def _labelled_primary(run: RunView, primary: str) -> MetricValue | None:
@@ -612,6 +645,46 @@ def _untrusted_retry(
         + (f", then run `{retry}` and `bridge run`" if runnable else "")
         + (f" ({needs} first)" if runnable and bare else f"; {needs}" if bare else "")
         + "."
+    )
+
+
+def _kept_retry(
+    state: PipelineState, outcome: Outcome, language: str, *, main: bool = False
+) -> str:
+    """
+    The sentence naming the succeeded runs kept as they ran (their settings or code changed
+    since, ``RunView.kept``) whose numbers a block's verdict uses, with ``bridge retry
+    --changed``, the retry that runs every run kept as it ran with the inputs of now, and the
+    blocks judged again from the new numbers; ``""`` when no block's verdict uses such a run
+    (with ``main``, no block of the main milestone).
+    `bridge run` said it above the next step, which named only the verdicts' reasons (009's
+    R003 after its script was edited, trial t17 F11).
+    """
+    kept = [r for r in state.runs.values() if r.kept is not None and r.state is RunState.SUCCEEDED]
+    ids = [r.run_id for r in kept]
+    main_blocks = next(
+        (m.blocks for m in outcome.milestones if m.info.id == outcome.main_milestone), ()
+    )
+    blocks = [
+        b.block.id
+        for b in outcome.blocks
+        if set(b.run_ids) & set(ids) and (not main or b.block.id in main_blocks)
+    ]
+    if not blocks:
+        return ""
+    kind, _ = kept_in_language([c for r in kept if r.kept for c in r.kept.changes], language)
+    if language == "zh":
+        return (
+            f"{'、'.join(ids)} 的数值来自{kind}：运行 `bridge retry --changed` 和 `bridge run` "
+            f"用当前版本重新运行，{'、'.join(blocks)} 将按新数值重新判定。"
+        )
+    one = len(ids) == 1
+    return (
+        f"{', '.join(ids)} ran with {kind}, changed since: `bridge retry --changed` and "
+        f"`bridge run` run {'it' if one else 'them'} with the current "
+        f"{kind.removeprefix('earlier ')}, and "
+        f"{', '.join(blocks)} {'is' if len(blocks) == 1 else 'are'} judged again from the new "
+        "numbers."
     )
 
 
@@ -1055,6 +1128,17 @@ def next_step(
             if zh
             else f"The main result is positive, but not ready for the review loop. {again}"
         )
+    if outcome.main_result is MainResult.POSITIVE and (
+        kept := _kept_retry(state, outcome, language, main=True)
+    ):
+        # The positive verdict stands on numbers the inputs of now no longer give: handing it
+        # on before they run again would hand on another code's result.
+        return (
+            f"主要结果为正面，但所依据的数值并非当前输入给出的。{kept}"
+            if zh
+            else f"The main result is positive, but on numbers the current inputs no longer give. "
+            f"{kept}"
+        )
     if outcome.main_result is MainResult.POSITIVE and (open_rows := _open_rows(outcome, language)):
         # Readiness says NO while must-run rows wait outside bridge (020's R025, owner 白天：人工;
         # a row the tracker says is blocked; one waiting for such a row): "hand it to the review
@@ -1133,6 +1217,8 @@ def next_step(
     # A must-run block left open by a NaN or a divergence (012's B2, R004's NLL_high_DTU NaN)
     # is resolved by running that run again: named with its command, as a failed run is.
     again = _untrusted_retry(state, outcome, language, scope="inconclusive", commands=commands)
+    # A run kept as it ran feeds a verdict that its rerun may change (009's R003, trial t17).
+    again = ("" if zh else " ").join(x for x in (again, _kept_retry(state, outcome, language)) if x)
     if outcome.main_result is MainResult.NEGATIVE and outcome.main_unjudged:
         not_met = main_not_met(outcome)
         return (
@@ -1415,18 +1501,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         "",
     ]
     planned = {m.id for m in plan.milestones}
-    keys = block_keys(state)
-    # Each block's primary metric, named beside a value that is another (018's B2).
-    primaries = {b.id: primary_metric_name(b.metrics) for b in plan.blocks}
-    # What each block lists, then what its criterion judges (033's E1 lists no metric; its
-    # runs read "n_seeds = 25 (+10 more)", a count, where "scissors_net" is what it judges).
-    listed = {
-        b.id: [
-            *(names := plan_metric_names(b.metrics)),
-            *clause_metrics(b.success_criterion, tuple(names), b.systems),
-        ]
-        for b in plan.blocks
-    }
+    keys, primaries, listed = _key_inputs(state)
     for milestone in outcome.milestones:
         info = milestone.info
         label = info.name or info.goal

@@ -238,7 +238,8 @@ def handoff_summary(state: PipelineState, commands: Commands = None) -> str:
         scripts = (
             f"现有代码检查未通过（{missing} 个阻断问题，见下一步）"
             if zh
-            else f"existing code checked: {missing} blocking finding(s), see the next step"
+            else f"existing code checked: {missing} blocking finding{'' if missing == 1 else 's'}, "
+            "see the next step"
         )
     elif implementers == ["existing"]:
         # The "existing" implementer only checks the scripts the runs name are there.

@@ -129,6 +129,8 @@ def _notes(
     *,
     rentals: Mapping[str, ev.InstanceRented] | None = None,
     labelled: bool = False,
+    measured: str = "",
+    why: bool = True,
 ) -> str:
     """
     What bridge knows about a run, for its Notes cell (``labelled``: in the researcher's own
@@ -137,7 +139,9 @@ def _notes(
     wrote them (as first planned: a reload keeps them), which are theirs and may say what places
     the run (``block B1``, a seed), so every later load reads the same from the cell; then,
     after ``bridge:``, seed, attempt, exit code, overdue, the command that stops the paid
-    machine of its attempt (``rentals``, by attempt id), the reason it stopped.
+    machine of its attempt (``rentals``, by attempt id), what it measured (``measured``: its
+    Key Metric cell, said where the researcher's note holds numbers of its own), the reason it
+    stopped (with ``why``; an out-of-scope run's is the researcher's Status, not bridge's).
     """
     spec = run.spec
     zh = language == "zh"
@@ -198,6 +202,21 @@ def _notes(
             )
         )
         parts.append(said)
+    if measured and run.state is RunState.SUCCEEDED and _NOTED_NUMBER.search(spec.notes):
+        # The researcher's note holds numbers ("MRR 0.383"): beside it "exit 0" alone read as
+        # if this attempt had confirmed them (009's R002 rerun measured 0.414, trial t17 F4).
+        # What it measured, and the note's own numbers named as the earlier record.
+        parts.append(f"测得 {measured}" if zh else f"measured {measured}")
+        if also := _named_in_note(run):
+            parts[-1] += ("，" if zh else ", ") + ", ".join(also)
+        if run.found_status:
+            parts.append(
+                f"前面备注中的数值来自 bridge 之前的记录（当时为 {run.found_status}），"
+                "不是这次尝试测得的"
+                if zh
+                else f"the note's numbers before this label are the record before bridge (then "
+                f"{run.found_status}), not measured by this attempt"
+            )
     if run.kept is not None:
         # Its numbers come from settings or code the inputs no longer give: said on its row,
         # where a reader of the tracker alone looks (the console said it once, and only there).
@@ -208,7 +227,7 @@ def _notes(
             if zh
             else f"numbers from {kind} ({line(changes)}), `{retry}` runs it with the current ones"
         )
-    if run.reason and run.state not in (RunState.SUCCEEDED, RunState.DONE_BEFORE):
+    if why and run.reason and run.state not in (RunState.SUCCEEDED, RunState.DONE_BEFORE):
         # A run waiting to run again, or running again, holds why it does (018: "retry asked by
         # a person" in a Chinese tracker's Notes, also while its attempt 2 ran, trial t11), not
         # why it failed; `bridge status` reads it the same way.
@@ -228,6 +247,35 @@ def _notes(
     # an earlier run ("MRR 0.383") must not read as what bridge's attempt measured. A note that
     # ends a sentence is followed as a sentence is (".; bridge:" read as a typo, trial M1).
     return f"{spec.notes}{note_joiner(spec.notes, zh)}{'bridge：' if zh else 'bridge: '}{said}"
+
+
+# A measured-looking number in a note: a decimal, a ratio or a percentage ("MRR 0.383",
+# "1839/1839", "91%"), not a seed or a count of steps.
+_NOTED_NUMBER = lazy(r"\d[.,]\d|\d\s*/\s*\d|\d\s*%")
+
+
+def _named_in_note(run: RunView) -> list[str]:
+    """
+    The values the run recorded under a metric its note names by a ``[metrics] aliases`` name
+    (009's `"mrr[compact]" = "MRR"` beside "MRR 0.383"): ``mrr[compact] = 0.4144``, in the
+    order recorded, the key metric's left to the Key Metric cell said before them.
+    """
+    from bridge.projections.results import number
+
+    metrics = run.metrics
+    if metrics is None:
+        return []
+    said = []
+    for value in metrics.values:
+        if value.name == metrics.key_metric or value.value is None:
+            continue
+        names = metrics.aliases.get(value.name, ())
+        if any(
+            re.search(rf"(?<![\w@]){re.escape(n)}(?![\w@])", run.spec.notes, flags=re.IGNORECASE)
+            for n in names
+        ):
+            said.append(f"{value.name} = {number(value.value)}")
+    return list(dict.fromkeys(said))
 
 
 def render(state: PipelineState, language: str = "en") -> str:
@@ -259,6 +307,7 @@ def _row(
     words: Mapping[str, str] | None = None,
     legend: StatusLegend | None = None,
     untrusted_word: str = "",
+    measured: Mapping[str, str] | None = None,
 ) -> tuple[str | None, str | None]:
     from bridge.projections.tracker_layout import kept_as_written
 
@@ -267,9 +316,18 @@ def _row(
     kept = kept_as_written(run, status_raw, legend) if legend else kept_as_written(run, status_raw)
     word = _marked(run, theirs or status_word(run), untrusted_word)
     status = None if kept else _with_earlier(word, status_raw, language)
+    if run.state is RunState.OUT_OF_SCOPE:
+        # Out of scope by the researcher's word: what bridge said of its retries and
+        # cancellations no longer holds (021's R011 kept "bridge：由人要求重试；bridge 此前已取消它
+        # （…）" beside NOT RUN, trial t17 F6): only what its attempts did, if any ran, stays;
+        # the researcher's Notes as written (a cell holding no part of bridge's is not rewritten).
+        if not run.attempts:
+            return status, run.spec.notes
+        return status, _notes(run, language, rentals=rentals, labelled=True, why=False)
     if run.state in NOT_BRIDGES_RUN_STATES or not (run.attempts or run.reason):
         return status, None  # bridge has nothing to say: the researcher's Notes stay
-    return status, _notes(run, language, rentals=rentals, labelled=True)
+    said = (measured or {}).get(run.run_id, "")
+    return status, _notes(run, language, rentals=rentals, labelled=True, measured=said)
 
 
 # What an earlier render wrote after bridge's word: the researcher's Status before bridge.
@@ -323,6 +381,7 @@ def _not_launched(run: RunView, language: str) -> str:
 
 def _filled_in(state: PipelineState, template: str, language: str) -> str:
     # Imported here: `bridge status` needs only status_word, not the tracker parser behind this.
+    from bridge.projections.results import key_cells
     from bridge.projections.tracker_layout import (
         fill_in,
         generated_section,
@@ -335,6 +394,7 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
 
     file = state.plan.sources.get("tracker", "EXPERIMENT_TRACKER.md") if state.plan else ""
     rentals = {r.attempt_id: r for r in state.rentals}
+    measured = key_cells(state, language)
     words = researchers_words(template, file, set(STATUS_WORDS.values()))
     legend = template_legend(template, file)
     invalid = template_untrusted_word(template, file)
@@ -342,7 +402,7 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         template,
         file,
         state,
-        lambda run, raw: _row(run, raw, language, rentals, words, legend, invalid),
+        lambda run, raw: _row(run, raw, language, rentals, words, legend, invalid, measured),
     )
     body = [_summary(state, language), ""]
     elsewhere = _elsewhere(state)

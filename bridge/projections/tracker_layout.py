@@ -252,7 +252,9 @@ def _with_markup(
     cut = _opening(text, note)
     label = BRIDGE_LABEL.search(text, cut)
     written = (text[: label.start()] if label else text).strip().rstrip(";；").strip()
-    if label and said:
+    if label:
+        # Also where bridge has nothing to say now (an out-of-scope run): its earlier part goes,
+        # what the researcher wrote after it stays.
         after = text[label.end() :].strip()
         # What follows bridge's part as said now may still be bridge's, from a longer part
         # an earlier render wrote (a kept note, gone with its mark): skipped as well.
@@ -351,9 +353,11 @@ def fill_in(
             if status is not None:
                 values[status_at] = status
             if notes is not None and notes_at is not None:
-                values[notes_at] = _with_markup(
+                filled = _with_markup(
                     cells[notes_at], run.spec.notes, notes, run.spec.seed, former_reasons(run)
                 )
+                if filled != cells[notes_at].strip():  # unchanged: its bytes stay as written
+                    values[notes_at] = filled
             if values:
                 lines[number - 1] = _set_cells(lines[number - 1], values, width)
     return lines, shown

@@ -300,6 +300,22 @@ class TestToolPlacement:
         ]
         assert prompt == [3331.66, 4788.37]
 
+    def test_the_rerun_rows_notes_say_what_it_measured(
+        self, tool_placement: tuple[Path, dict[str, Any]]
+    ) -> None:
+        """R002's Notes keep the researcher's "MRR 0.383 and recall@10 0.568"; after its rerun
+        bridge's part said only "attempt 1 on local#0:cpu; exit 0", as if the rerun had
+        confirmed them (it measured 0.414, trial t17 F4). It says what the rerun measured, the
+        metrics the note names by their [metrics] aliases too, and whose the note's numbers are."""
+        tracker = (tool_placement[0] / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text("utf-8")
+        row = next(r for r in tracker.splitlines() if r.startswith("| R002 |"))
+        assert row.endswith(
+            "| DONE | Local CPU run: compact is strongest, MRR 0.383 and recall@10 0.568. bridge: "
+            "attempt 1 on local#0:cpu; exit 0; measured covered_tasks[compact] = 1839, "
+            "mrr[compact] = 0.4144, recall@10[compact] = 0.5943; the note's numbers before this "
+            "label are the record before bridge (then DONE), not measured by this attempt |"
+        ), row
+
     def test_the_results_page_shows_the_metrics_the_plan_lists(
         self, tool_placement: tuple[Path, dict[str, Any]]
     ) -> None:
@@ -310,9 +326,11 @@ class TestToolPlacement:
         said to be no metric the Metrics line names, under a table of recall@1 alone (F3)."""
         project, _data = tool_placement
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
-        assert "| R004 | retrieval + template macro | avg_prompt_chars[retrieval] = 3332 |" in (
-            results
-        )
+        # One placement of two, with how many more values R004 recorded, as other cells say it
+        # (it showed the first placement alone, t17 F10).
+        assert (
+            "| R004 | retrieval + template macro | avg_prompt_chars[retrieval] = 3332 (+15 more) |"
+        ) in results
         assert "runs[retrieval] = 100" not in results
         assert "primary metric prompt chars not recorded" not in results
         b1 = results.split("### B1:")[1].split("### B2:")[0]

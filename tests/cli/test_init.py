@@ -122,6 +122,6 @@ def test_a_new_project_run_before_its_script_is_written_says_the_check_failed(
     capsys.readouterr()
     assert main(["run", "--plain", "--project", str(project)]) == 3
     out = capsys.readouterr().out
-    assert "Scripts: existing code checked: 1 blocking finding(s), see the next step.\n" in out
+    assert "Scripts: existing code checked: 1 blocking finding, see the next step.\n" in out
     assert "used as is" not in out
     assert "the script train.py does not exist in the project" in out

@@ -102,7 +102,7 @@ class TestRunsWithoutCommand:
         assert "none of the 3 runs has a command; set [run] command" in plan.stdout
         run = bridge("run", "--plain", "--project", str(project))
         assert run.returncode == 3, run.stdout + run.stderr
-        assert "3 run(s) have no command: R001, R002, R003" in run.stdout
+        assert "3 runs have no command: R001, R002, R003" in run.stdout
         assert not (project / ".bridge" / "runs").exists()
 
     def test_without_a_bridge_toml_the_warning_names_the_file_alone(self, tmp_path: Path) -> None:

@@ -768,7 +768,7 @@ def test_a_run_added_without_a_command_blocks_before_it_launches(tmp_path: Path)
     finally:
         bridge.close()
     assert state.blocked is not None
-    assert state.blocked.reason.startswith("1 run(s) have no command: R004. Fix: set [run] command")
+    assert state.blocked.reason.startswith("1 run has no command: R004. Fix: set [run] command")
     assert not state.runs["R004"].attempts
 
 

@@ -133,6 +133,14 @@ class TestReload:
         assert "(code: as run → train.py edited): kept as they ran" in said[0]
         assert "`bridge retry --changed` runs them with the current code." in said[0]
         assert " started " not in out
+        # The next step names that retry too: it ignored it (009's R003, trial t17 F11).
+        step = next(line for line in out.splitlines() if line.startswith("Next step:"))
+        assert step == (
+            "Next step: The main result is positive, but on numbers the current inputs no longer "
+            "give. R001, R002, R003 ran with earlier code, changed since: `bridge retry --changed` "
+            "and `bridge run` run them with the current code, and B1 is judged again from the new "
+            "numbers."
+        ), step
         # `bridge status` marks them too, as the results and the tracker do.
         assert main(["status", "--project", str(project)]) == 0
         shown = [line for line in capsys.readouterr().out.splitlines() if line.startswith("R00")]
@@ -663,6 +671,12 @@ class TestKeptAsRan:
         assert "| DONE ⚠ 旧设置 |" in page
         said = "数值来自旧设置（command: … 0.1 … → … 0.2 …），`bridge retry --force R002`"
         assert said in tracker
+        # The next step names the retry too, in Chinese (trial t17 F11).
+        assert (
+            "主要结果为正面，但所依据的数值并非当前输入给出的。R001、R002、R003 的数值来自旧设置："
+            "运行 `bridge retry --changed` 和 `bridge run` 用当前版本重新运行，"
+            "B1 将按新数值重新判定。"
+        ) in page
 
 
 def test_a_system_label_set_after_a_run_succeeded_is_taken_without_running(

@@ -1894,6 +1894,8 @@ def test_021_a_reason_written_after_a_retry_is_the_researchers_alone(tmp_path: P
         assert bridge.run() is Stage.COLLECTED
         assert bridge.status().runs["R011"].state is RunState.CANCELLED
         bridge.retry(failed=True)
+        # R004c, done before bridge with numbers in its note ("9.451 mV"), run again.
+        bridge.retry("R004c", force=True)
     finally:
         bridge.close()
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
@@ -1915,3 +1917,15 @@ def test_021_a_reason_written_after_a_retry_is_the_researchers_alone(tmp_path: P
     assert r011.reason == "NOT RUN — 时间不够 — 证明 hybrid extension 的必要性", r011.reason
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert "由人要求重试" not in results
+    # Nor does its row keep bridge's notes of the retry and the cancel beside NOT RUN (t17 F6):
+    # the researcher's note as written.
+    row = next(r for r in tracker.read_text("utf-8").splitlines() if r.startswith("| R011 |"))
+    assert row.endswith("| NOT RUN — 时间不够 | 证明 hybrid extension 的必要性 |"), row
+    # A rerun row's note keeps the researcher's numbers; bridge's part says what the rerun
+    # measured and that those numbers are the earlier record (009's R002 "MRR 0.383", t17 F4).
+    row = next(r for r in tracker.read_text("utf-8").splitlines() if r.startswith("| R004c |"))
+    assert row.endswith(
+        "| DONE | instant 降低最终静差但显著放大欠压；near-0 欠压从 9.451 mV 到 35.750 mV；"
+        "bridge：第 1 次尝试，local#0:cpu；退出码 0；测得 reward = 0.6（另有 1 个）；"
+        "前面备注中的数值来自 bridge 之前的记录（当时为 DONE），不是这次尝试测得的 |"
+    ), row

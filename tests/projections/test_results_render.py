@@ -223,7 +223,7 @@ class TestCodeReview:
     def test_reviewer_local_only_and_severity(self) -> None:
         """Reviews name their reviewer, the [local-only] mark and BLOCKING findings."""
         text = code_review.render(_state(), "en")
-        assert "by `checklist`) [local-only]: 1 blocking finding(s)" in text
+        assert "by `checklist`) [local-only]: 1 blocking finding" in text
         assert "| BLOCKING | x |  | seed unused |" in text
 
 
@@ -958,7 +958,8 @@ def _alias_log(
 ) -> PipelineState:
     """A plan of must-run blocks B1 (M1: R1, criterion on `acc`) and B2 (M2: R2, criterion on
     `m2_score`); R1 succeeded recording `acc` under the ``[metrics] aliases`` ``aliases[0]``;
-    R2 is planned only (``m2="pending"``) or succeeded too, recording `other` under
+    R2 is planned only (``m2="pending"``), done before bridge by its tracker row
+    (``"done_before"``, no number in the log) or succeeded too, recording `other` under
     ``aliases[-1]``."""
     store = InMemoryEventStore(clock=_clock())
     store.append(
@@ -984,6 +985,15 @@ def _alias_log(
     _add_run(store, "R1", "M1", "B1", (_value("R1", "acc", 0.9, "0.9"),), aliases=aliases[0])
     if m2 == "pending":
         store.append("run:R2", [ev.RunPlanned(run_id="R2", milestone="M2", block="B2")], None)
+    elif m2 == "done_before":
+        store.append(
+            "run:R2",
+            [
+                ev.RunPlanned(run_id="R2", milestone="M2", block="B2"),
+                ev.RunFoundDone(run_id="R2", status="DONE", evidence="m2_score 0.7"),
+            ],
+            None,
+        )
     else:
         _add_run(store, "R2", "M2", "B2", (_value("R2", "other", 0.9, "0.9"),), aliases=aliases[-1])
     return fold(store.read())
@@ -1005,6 +1015,9 @@ def test_an_alias_for_runs_not_run_yet_is_no_warning() -> None:
     ) in handoff_summary(ended)
     (_, b2) = evaluate(ended).blocks
     assert "connects nothing" in b2.verdict.reason
+    # Nor while the run that would record it was done before bridge (the log has no number of
+    # it): 009's aliases for B1, whose R002 the tracker says was done (trial t17 F8).
+    assert "connects nothing" not in handoff_summary(_alias_log((alias,), m2="done_before"))
 
 
 def test_the_alias_warning_reads_the_settings_in_force_not_the_first_runs() -> None:

@@ -1555,7 +1555,9 @@ def implement(
     )
     blocking = [f for f in findings if f.severity is Severity.BLOCKING]
     if blocking:
-        return s.block(f"{len(blocking)} blocking finding(s): {blocking[0].message}", blocking)
+        n = len(blocking)
+        said = f"{n} blocking finding{'' if n == 1 else 's'}: {blocking[0].message}"
+        return s.block(said, blocking)
     summary = result.summary or "every run has code"
     return s.enter(trigger, summary, zh=summary_in_language(summary, "zh"))
 
@@ -1577,7 +1579,8 @@ def no_command(s: Session) -> list[Finding]:
     return [
         Finding(
             severity=Severity.BLOCKING,
-            message=f"{len(missing)} run(s) have no command: {shown}. Fix: set [run] command in "
+            message=f"{len(missing)} {'run has' if len(missing) == 1 else 'runs have'} no "
+            f"command: {shown}. Fix: set [run] command in "
             'bridge.toml (or command in the system\'s [systems."NAME"] table), or, for a run that '
             "cannot run here, mark its tracker row NOT RUN — <reason>",
             file="bridge.toml" if config.path is not None else "",
