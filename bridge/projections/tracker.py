@@ -394,7 +394,16 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
 
     file = state.plan.sources.get("tracker", "EXPERIMENT_TRACKER.md") if state.plan else ""
     rentals = {r.attempt_id: r for r in state.rentals}
-    measured = key_cells(state, language)
+    # What succeeded runs measured, said only beside a note holding numbers of its own (_notes):
+    # read once, and only when such a row is there (it costs a walk of every run's metrics).
+    measured = (
+        key_cells(state, language)
+        if any(
+            r.state is RunState.SUCCEEDED and _NOTED_NUMBER.search(r.spec.notes)
+            for r in state.runs.values()
+        )
+        else {}
+    )
     words = researchers_words(template, file, set(STATUS_WORDS.values()))
     legend = template_legend(template, file)
     invalid = template_untrusted_word(template, file)
