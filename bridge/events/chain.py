@@ -34,6 +34,7 @@ __all__ = [
     "chain_rows",
     "chain_streams",
     "encode_all",
+    "encode_parts",
     "first_bad",
     "make_recorded",
     "row_hash",
@@ -212,6 +213,25 @@ class StreamAppend:
     stream: str
     events: Sequence[Event]
     expected_version: int | None
+
+
+def encode_parts(
+    appends: Sequence[StreamAppend],
+) -> tuple[list[tuple[StreamAppend, list[tuple[str, int, str]]]], list[Event]]:
+    """
+    :func:`encode_all` of every part of an append to several streams: each part with its
+    encoded events, and every event as the log holds it, in order.
+
+    Raises:
+        as :func:`encode_all`, before anything is stored.
+    """
+    prepared = []
+    held: list[Event] = []
+    for part in appends:
+        encoded, kept = encode_all(part.events)
+        prepared.append((part, encoded))
+        held.extend(kept)
+    return prepared, held
 
 
 def chain_streams(

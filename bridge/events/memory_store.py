@@ -16,6 +16,7 @@ from bridge.events.chain import (
     chain_rows,
     chain_streams,
     encode_all,
+    encode_parts,
     first_bad,
     make_recorded,
 )
@@ -70,12 +71,7 @@ class InMemoryEventStore:
         See :meth:`~bridge.events.store.AppendsStreams.append_streams` (``durable`` changes
         nothing in memory).
         """
-        prepared = []
-        held: list[Event] = []
-        for part in appends:  # refuses secrets before anything is stored
-            encoded, kept = encode_all(part.events)
-            prepared.append((part, encoded))
-            held.extend(kept)
+        prepared, held = encode_parts(appends)  # refuses secrets before anything is stored
         last = self._rows[-1] if self._rows else None
         rows = chain_streams(
             prepared,

@@ -26,6 +26,7 @@ from bridge.events.chain import (
     chain_rows,
     chain_streams,
     encode_all,
+    encode_parts,
     first_bad,
     make_recorded,
     row_hash,
@@ -229,12 +230,7 @@ class SQLiteEventStore:
         See :meth:`~bridge.events.store.AppendsStreams.append_streams`: one transaction, one
         commit (one fsync when ``durable``), as :meth:`append` makes for one stream.
         """
-        prepared = []
-        held: list[Event] = []
-        for part in appends:  # refuses secrets before anything is stored
-            encoded, kept = encode_all(part.events)
-            prepared.append((part, encoded))
-            held.extend(kept)
+        prepared, held = encode_parts(appends)  # refuses secrets before anything is stored
 
         def build(head: tuple[int, str]) -> list[Row]:
             return chain_streams(prepared, version_of=self._version, head=head, clock=self._clock)
