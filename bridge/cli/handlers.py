@@ -1180,13 +1180,22 @@ def retry(args: Parsed) -> int:
         run_ids = [resolve_run(run, known) for run in args.runs]
         # Who had stopped each cancelled run, before this retry takes it back.
         stopped = {run_id: said for run_id, run in known.items() if (said := stopped_by(run))}
-        scheduled = bridge.retry(
-            *run_ids,
-            failed=args.failed,
-            milestone=tuple(args.milestone or ()),
-            force=args.force,
-            changed=args.changed,
-        )
+        try:
+            scheduled = bridge.retry(
+                *run_ids,
+                failed=args.failed,
+                milestone=tuple(args.milestone or ()),
+                force=args.force,
+                changed=args.changed,
+            )
+        except BridgeError:
+            # A refused retry has recorded the edits all the same (the tracker it rewrote
+            # keeps them): what of them it did not take is said before the refusal, or no
+            # command ever says it (trial t18 on 030: NOT RUN on the succeeded C4 went back to
+            # DONE in silence behind "cannot retry: D2 succeeded").
+            for line in kept_lines(bridge.kept_settings, language_of(bridge.status())):
+                out(line)
+            raise
         language = language_of(bridge.status())
         # The edits this retry recorded may keep succeeded runs as they ran: said here as
         # `bridge run` says it, not left for a later command to find (it stands until then).

@@ -1,0 +1,61 @@
+"""
+A ``bridge retry`` it refuses still records the edits made since the last ``bridge run`` (so
+the tracker it rewrites keeps them), and says what of them it did not take, as a retry it
+accepts does (trial t18 on 030: ``NOT RUN — …`` written on the succeeded C4, then ``bridge
+retry D2`` of a succeeded D2: the refusal alone was printed, C4's Status went back to DONE, and
+no command ever said that the NOT RUN was not taken).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bridge.cli.main import main
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project, run_to_results
+
+JOB = """import json, pathlib, sys
+out = pathlib.Path(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+(out / "metrics.json").write_text(json.dumps({"completion_rate": 0.96}))
+"""
+
+
+@needs_shared
+def test_a_refused_retry_says_the_status_it_did_not_take(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = as_project("030", tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    # Only C4 and D2 run (the others done before bridge): two runs keep the test cheap.
+    lines = tracker.read_text(encoding="utf-8").split("\n")
+    tracker.write_text(
+        "\n".join(
+            line.replace("| TODO |", "| DONE |", 1)
+            if line.startswith("| ") and not line.startswith(("| C4 ", "| D2 "))
+            else line
+            for line in lines
+        ),
+        encoding="utf-8",
+    )
+    run_to_results(project, JOB)
+    text = tracker.read_text(encoding="utf-8")
+    row = "| C4 | Scheduler | Peer failure | "
+    assert f"{row}DONE |" in text
+    tracker.write_text(
+        text.replace(f"{row}DONE |", f"{row}NOT RUN — no second peer node yet |"),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+
+    assert main(["retry", "D2", "--project", str(project)]) == 2
+    said = capsys.readouterr()
+
+    assert "cannot retry: D2 succeeded" in said.err
+    assert (
+        "C4 succeeded, and the tracker's Status now says NOT RUN — no second peer node yet: "
+        "bridge keeps its result and writes its done status back"
+    ) in said.out, said
+    assert f"{row}DONE |" in tracker.read_text(encoding="utf-8")
