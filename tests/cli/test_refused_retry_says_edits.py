@@ -3,7 +3,8 @@ A ``bridge retry`` it refuses still records the edits made since the last ``brid
 the tracker it rewrites keeps them), and says what of them it did not take, as a retry it
 accepts does (trial t18 on 030: ``NOT RUN — …`` written on the succeeded C4, then ``bridge
 retry D2`` of a succeeded D2: the refusal alone was printed, C4's Status went back to DONE, and
-no command ever said that the NOT RUN was not taken).
+no command ever said that the NOT RUN was not taken; a note written below bridge's marker went
+to ``EXPERIMENT_TRACKER.edited.md``, refused retry or not, and no command said where).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def test_a_refused_retry_says_the_status_it_did_not_take(
     row = "| C4 | Scheduler | Peer failure | "
     assert f"{row}DONE |" in text
     tracker.write_text(
-        text.replace(f"{row}DONE |", f"{row}NOT RUN — no second peer node yet |"),
+        text.replace(f"{row}DONE |", f"{row}NOT RUN — no second peer node yet |")
+        + "C4 needs a second peer node\n",  # below bridge's marker: bridge's part
         encoding="utf-8",
     )
     capsys.readouterr()
@@ -59,3 +61,15 @@ def test_a_refused_retry_says_the_status_it_did_not_take(
         "bridge keeps its result and writes its done status back"
     ) in said.out, said
     assert f"{row}DONE |" in tracker.read_text(encoding="utf-8")
+    copy = project / "refine-logs" / "EXPERIMENT_TRACKER.edited.md"
+    assert (
+        "read your edit of refine-logs/EXPERIMENT_TRACKER.md; the file as you left it is kept in "
+        "refine-logs/EXPERIMENT_TRACKER.edited.md: bridge fills in the Status and Notes of the "
+        "rows it ran and everything below its marker, so text you wrote there is only in that copy"
+    ) in said.out, said
+    assert "C4 needs a second peer node" in copy.read_text(encoding="utf-8")
+
+    # A retry it takes says the copy too.
+    tracker.write_text(tracker.read_text(encoding="utf-8") + "again\n", encoding="utf-8")
+    assert main(["retry", "--force", "D2", "--project", str(project)]) == 0
+    assert "is kept in refine-logs/EXPERIMENT_TRACKER.edited" in capsys.readouterr().out
