@@ -427,7 +427,9 @@ def plan(args: Parsed) -> int:
         def shown(r: RunSpec) -> str:
             return f"{r.id} ({named})" if (named := r.system or r.purpose) else r.id
 
-        # No sanity milestone: one run is checked alone before the rest launch (034).
+        # No sanity milestone: one run is checked alone before the rest launch (034), once:
+        # after runs of this project have run, a row added later launches as any other (030's
+        # E3 read "alone, as the sanity check" though A1 had passed it, trial t18).
         probe = (
             probe_of(
                 (
@@ -439,7 +441,7 @@ def plan(args: Parsed) -> int:
                 {r.id for r in runs if r.attribution.startswith(SANITY_CHECK)},
                 {m.id for m in loaded.milestones if says_data_preparation(m)},
             )
-            if loaded.options.sanity_first and not sanity
+            if loaded.options.sanity_first and not sanity and not logged
             else None
         )
         # The plan's own sanity check goes first when it waits for nothing (after a data M0).

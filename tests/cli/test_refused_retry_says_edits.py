@@ -24,10 +24,8 @@ out.mkdir(parents=True, exist_ok=True)
 """
 
 
-@needs_shared
-def test_a_refused_retry_says_the_status_it_did_not_take(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _ran_030(tmp_path: Path) -> Path:
+    """030 run to its results, C4 and D2 run by bridge, every other row done before it."""
     project = as_project("030", tmp_path / "p")
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
     # Only C4 and D2 run (the others done before bridge): two runs keep the test cheap.
@@ -42,6 +40,15 @@ def test_a_refused_retry_says_the_status_it_did_not_take(
         encoding="utf-8",
     )
     run_to_results(project, JOB)
+    return project
+
+
+@needs_shared
+def test_a_refused_retry_says_the_status_it_did_not_take(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _ran_030(tmp_path)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
     text = tracker.read_text(encoding="utf-8")
     row = "| C4 | Scheduler | Peer failure | "
     assert f"{row}DONE |" in text
@@ -73,3 +80,28 @@ def test_a_refused_retry_says_the_status_it_did_not_take(
     tracker.write_text(tracker.read_text(encoding="utf-8") + "again\n", encoding="utf-8")
     assert main(["retry", "--force", "D2", "--project", str(project)]) == 0
     assert "is kept in refine-logs/EXPERIMENT_TRACKER.edited" in capsys.readouterr().out
+
+
+@needs_shared
+def test_a_row_added_after_the_sanity_check_is_no_sanity_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bridge plan` announced a row added after the runs (030's E3) as "first to launch: E3
+    (…), alone, as the sanity check (the plan names no sanity milestone; …)", though the
+    sanity check had passed long before and `bridge run` launches it as any other run (t18)."""
+    project = _ran_030(tmp_path)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    at = text.index("| E2 |")
+    tracker.write_text(
+        text[:at] + "| E3 | Personalization | Consent revocation probe | TODO | Memory dropped "
+        "| | |\n" + text[at:],
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+
+    assert main(["plan", "--project", str(project)]) == 0
+
+    said = capsys.readouterr().out
+    assert "first to launch: E3 (Consent revocation probe)\n" in said, said
+    assert "as the sanity check" not in said, said
