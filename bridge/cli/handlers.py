@@ -427,7 +427,9 @@ def plan(args: Parsed) -> int:
         def shown(r: RunSpec) -> str:
             return f"{r.id} ({named})" if (named := r.system or r.purpose) else r.id
 
-        # No sanity milestone: one run is checked alone before the rest launch (034).
+        # No sanity milestone: one run is checked alone before the rest launch (034), once:
+        # after runs of this project have run, a row added later launches as any other (030's
+        # E3 read "alone, as the sanity check" though A1 had passed it, trial t18).
         probe = (
             probe_of(
                 (
@@ -439,7 +441,7 @@ def plan(args: Parsed) -> int:
                 {r.id for r in runs if r.attribution.startswith(SANITY_CHECK)},
                 {m.id for m in loaded.milestones if says_data_preparation(m)},
             )
-            if loaded.options.sanity_first and not sanity
+            if loaded.options.sanity_first and not sanity and not logged
             else None
         )
         # The plan's own sanity check goes first when it waits for nothing (after a data M0).
@@ -1174,19 +1176,34 @@ def retry(args: Parsed) -> int:
     from bridge.projections.failure_words import stopped_in_language
     from bridge.projections.text import language_of
 
-    bridge = open_bridge(args, project_root(args))
+    root = project_root(args)
+    started = time.time()
+    bridge = open_bridge(args, root)
     try:
         known = bridge.status().runs
         run_ids = [resolve_run(run, known) for run in args.runs]
         # Who had stopped each cancelled run, before this retry takes it back.
         stopped = {run_id: said for run_id, run in known.items() if (said := stopped_by(run))}
-        scheduled = bridge.retry(
-            *run_ids,
-            failed=args.failed,
-            milestone=tuple(args.milestone or ()),
-            force=args.force,
-            changed=args.changed,
-        )
+        try:
+            scheduled = bridge.retry(
+                *run_ids,
+                failed=args.failed,
+                milestone=tuple(args.milestone or ()),
+                force=args.force,
+                changed=args.changed,
+            )
+        except BridgeError:
+            # A refused retry has recorded the edits all the same (the tracker it rewrote
+            # keeps them): what of them it did not take, and the copies kept of the files it
+            # rewrote, are said before the refusal, or no command ever says them (trial t18 on
+            # 030: NOT RUN on the succeeded C4 went back to DONE in silence behind "cannot
+            # retry: D2 succeeded", and a note below the marker went to a copy unsaid).
+            language = language_of(bridge.status())
+            for line in kept_lines(bridge.kept_settings, language):
+                out(line)
+            for line in _copies_kept(bridge, root, started, language):
+                out(line)
+            raise
         language = language_of(bridge.status())
         # The edits this retry recorded may keep succeeded runs as they ran: said here as
         # `bridge run` says it, not left for a later command to find (it stands until then).
@@ -1194,6 +1211,8 @@ def retry(args: Parsed) -> int:
         # The runs an edit sent back (recorded by this retry, so `bridge run` no longer says
         # "spec changed"), or an earlier retry: the next run starts them too (trial t15).
         also = also_lines(scheduled.also, language)
+        # It rewrote the tracker: an edit it kept aside is said, as `bridge run` says it.
+        copies = _copies_kept(bridge, root, started, language)
     finally:
         bridge.close()
     asked = _retry_command(args, run_ids)
@@ -1206,7 +1225,7 @@ def retry(args: Parsed) -> int:
             out(f"{run_id}：{said}；按 `{asked}` 的要求再次运行")
         for line in also:
             out(line)
-        for line in kept:
+        for line in (*kept, *copies):
             out(line)
         out("下一步：`bridge run`。")
         return EXIT_OK
@@ -1218,10 +1237,18 @@ def retry(args: Parsed) -> int:
         out(f"{run_id}: {stopped[run_id]}; it runs again as `{asked}` asks")
     for line in also:
         out(line)
-    for line in kept:
+    for line in (*kept, *copies):
         out(line)
     out("Next step: `bridge run`.")
     return EXIT_OK
+
+
+def _copies_kept(bridge: Bridge, root: Path, since: float, language: str) -> list[str]:
+    """:func:`kept_copies` for a command that rewrote the researcher's files since ``since``."""
+    plan = bridge.status().plan
+    return kept_copies(
+        root, since, language, plan.inputs if plan else None, bridge.kept_for_status()
+    )
 
 
 def _retry_command(args: Parsed, run_ids: Sequence[str]) -> str:

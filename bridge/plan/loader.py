@@ -42,7 +42,7 @@ from bridge.plan.proposal import read_proposal_document
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.reader import alternatives, language_of, read_plan_document
 from bridge.plan.text import Document, Table, decode, plain
-from bridge.plan.tracker import column_positions, read_tracker_runs
+from bridge.plan.tracker import block_column, column_positions, read_tracker_runs
 from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
 
 __all__ = ["build_plan", "load_plan", "parse_plan_text", "read_document"]
@@ -327,14 +327,7 @@ def _assemble(
             PlanWarning(file=tracker_doc.file, line=line, message=message)
             for line, message in run_warnings
         )
-        block_table = next(
-            (
-                t
-                for t in tracker_doc.tables
-                if t.header and plain(t.header[0]).casefold().strip() in ("block", "实验块", "块")
-            ),
-            None,
-        )
+        block_table = next((t for t in tracker_doc.tables if block_column(t) is not None), None)
         if not runs and block_table is not None:
             block_statuses = _block_statuses(block_table, tracker_doc.file)
             warnings = _alternatives_in_block_rows(warnings, blocks, block_table, tracker_doc.file)
@@ -342,7 +335,7 @@ def _assemble(
                 PlanWarning(
                     file=tracker_doc.file,
                     line=block_table.line,
-                    message="the tracker's table lists blocks, not runs (first column Block): "
+                    message="the tracker's table lists blocks, not runs (a Block column): "
                     "the runs come from the plan, and each block row's Status (and an empty "
                     "Run ID cell) is filled in from that block's runs; NOT RUN — <reason> (or "
                     "SKIPPED) written there takes the block's runs that have not succeeded out of "
@@ -406,7 +399,8 @@ def _alternatives_in_block_rows(
     ``warnings`` with the advice on alternative systems (:func:`alternatives`) told for a
     tracker that lists blocks: it has no row per run to mark NOT RUN (034's M1, trial t7).
     """
-    rows = {normalise_block_id(plain(cells[0]).strip()): n for n, cells in table.rows}
+    at = block_column(table) or 0
+    rows = {normalise_block_id(plain(cells[at]).strip()): n for n, cells in table.rows}
     out = list(warnings)
     for block in blocks:
         told = alternatives(block)
@@ -433,11 +427,12 @@ def _block_statuses(table: Table, file: str) -> tuple[BlockRowStatus, ...]:
     """
     status_at = column_positions(table.header).get("status")
     notes_at = column_positions(table.header).get("notes")
+    block_at = block_column(table) or 0
     if status_at is None:
         return ()
     found = []
     for number, cells in table.rows:
-        block = normalise_block_id(plain(cells[0]).strip())
+        block = normalise_block_id(plain(cells[block_at]).strip())
         raw = " ".join(cells[status_at].replace("**", "").split())
         status = normalise_status(raw)
         if not block or raw.upper() == "CANCELLED" or "×" in raw:

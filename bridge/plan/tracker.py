@@ -31,6 +31,7 @@ from bridge.plan.text import Document, Table, plain
 from bridge.plan.vocabulary import misspelt_status, normalise_priority, normalise_status
 
 __all__ = [
+    "block_column",
     "column_positions",
     "is_combined_status",
     "is_run_table",
@@ -195,6 +196,28 @@ def _prose_milestones(table: Table, at: int | None) -> bool:
     values = [v for v in values if v]
     prose = [v for v in values if len(v.split()) >= 4 and not _NAMES_MILESTONE.match(v)]
     return bool(values) and 2 * len(prose) > len(values)
+
+
+_BLOCK_HEADERS = frozenset({"block", "blocks", "实验块", "块"})
+
+
+def block_column(table: Table) -> int | None:
+    """
+    The column naming each row's block in a tracker table that lists blocks, not runs: its
+    first column (034's ``| Block | Status | Run ID | … |``), or, in a table that is no run
+    table and has a Status column, its Block column wherever it stands (015's ``| Date | Block
+    | Status | Key result | Next action |``: read as no table at all before, so a ``NOT RUN —
+    …`` written on B9's row was not read and R010 launched, trial t18). None for any other
+    table.
+    """
+    if not table.header or is_run_table(table):
+        return None
+    names = [re.sub(r"\s+", " ", plain(h).casefold()).strip() for h in table.header]
+    if names[0] in _BLOCK_HEADERS:
+        return 0
+    if "status" not in column_positions(table.header):
+        return None
+    return next((n for n, name in enumerate(names) if name in _BLOCK_HEADERS), None)
 
 
 def column_positions(header: tuple[str, ...]) -> dict[str, int]:

@@ -1271,14 +1271,17 @@ def next_step(
         if zh:
             why = f"（{UNNAMED_LIST_ZH.format(line=at)}）" if at is not None else ""
             return (
-                f"计划没有里程碑{why}，因而没有主要结果：请逐一阅读上面各实验块的判定；要有主要结果，"
+                # The terminal prints no verdict above this step: the page is named.
+                f"计划没有里程碑{why}，因而没有主要结果：请逐一阅读 EXPERIMENT_RESULTS.md "
+                "中各实验块的判定（“实验块：成功标准与判定”）；要有主要结果，"
                 f"请写出{MILESTONES_TO_WRITE_ZH}，再运行 `bridge run`。{again}"
                 "消融规划已跳过（主要结果无定论）。"
             )
         why = f" ({UNNAMED_LIST.format(line=at)})" if at is not None else ""
         return (
             f"The plan has no milestones{why}, so it has no main result: read each block's "
-            f"verdict above; for a main result, write {MILESTONES_TO_WRITE}, then run "
+            "verdict in EXPERIMENT_RESULTS.md (“Blocks: criteria and verdicts”); for a main "
+            f"result, write {MILESTONES_TO_WRITE}, then run "
             f"`bridge run`.{f' {again}' if again else ''} Ablation planning skipped (main result "
             "inconclusive)."
         )

@@ -469,17 +469,18 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
 
 def _block_rows_text(lines: list[str], file: str) -> str:
     """
-    The rows of the tables whose first column is Block (034's `| Block | Status | Run ID | … |`,
+    The rows of the tables that list blocks (034's `| Block | Status | Run ID | … |`,
     whose Run ID cells bridge fills in), as text: where a run the run tables lack is named. Not
     the rest of the file, whose prose and logs name runs too.
     """
-    from bridge.plan.text import Document, plain
+    from bridge.plan.text import Document
+    from bridge.plan.tracker import block_column
 
     doc = Document("\n".join(lines), file)
     return "\n".join(
         " | ".join(cells)
         for table in doc.tables
-        if table.header and plain(table.header[0]).casefold() in ("block", "blocks", "实验块", "块")
+        if block_column(table) is not None
         for _, cells in table.rows
     )
 

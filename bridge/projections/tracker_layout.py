@@ -34,6 +34,7 @@ from bridge.plan.status_legend import (
 )
 from bridge.plan.text import Document, Table, plain
 from bridge.plan.tracker import (
+    block_column,
     column_positions,
     is_combined_status,
     is_run_table,
@@ -434,7 +435,6 @@ _PLAIN_STATUS = {
 }
 
 
-_BLOCK_HEADERS = frozenset({"block", "blocks", "实验块", "块"})
 _RUN_ID_HEADERS = frozenset({"run id", "run ids", "runs", "run", "运行", "运行id", "运行 id"})
 _EMPTY_CELLS = frozenset({"", "-", "—", "–", "n/a"})
 
@@ -446,7 +446,8 @@ def _fill_block_rows(table: Table, lines: list[str], state: PipelineState, row: 
     together, and an empty Run ID cell their ids, so the table does not read "pending" beside
     bridge's list of the same runs done. Nothing else in the row is touched.
     """
-    if not table.header or plain(table.header[0]).casefold().strip() not in _BLOCK_HEADERS:
+    block_at = block_column(table)
+    if block_at is None:
         return
     status_at = column_positions(table.header).get("status")
     if status_at is None:
@@ -455,7 +456,7 @@ def _fill_block_rows(table: Table, lines: list[str], state: PipelineState, row: 
         (
             n
             for n, h in enumerate(table.header)
-            if n and plain(h).casefold().strip() in _RUN_ID_HEADERS
+            if n != block_at and plain(h).casefold().strip() in _RUN_ID_HEADERS
         ),
         None,
     )
@@ -464,7 +465,7 @@ def _fill_block_rows(table: Table, lines: list[str], state: PipelineState, row: 
         by_block.setdefault(run.spec.block, []).append(run)
     width = len(table.header)
     for number, cells in table.rows:
-        runs = by_block.get(normalise_block_id(plain(cells[0]).strip()), [])
+        runs = by_block.get(normalise_block_id(plain(cells[block_at]).strip()), [])
         if not runs:
             continue
         values: dict[int, str] = {}

@@ -9,6 +9,7 @@ run kept failing the must-run count (trial T1).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,9 @@ from bridge.events import types as ev
 from bridge.events.store import SQLiteEventStore
 from bridge.machine.stages import RunState
 from bridge.plan import load_project
+from tests.conftest import needs_shared
 from tests.pipeline.conftest import Run, executions, write_project
+from tests.plan.corpus import as_project, run_to_results
 
 TRACKER = """\
 # Experiment Tracker
@@ -183,3 +186,46 @@ def test_bridge_plan_names_a_failed_block_set_back_to_todo_as_first_to_launch(
     _set_b1(project, "TODO")
     assert main(["plan", "--project", str(project)]) == 0
     assert "\nfirst to launch: R002 (other)\n" in capsys.readouterr().out
+
+
+FAKE_015 = """import json, pathlib, sys
+out = pathlib.Path(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+(out / "metrics.json").write_text(json.dumps({"requests_per_model": 600}))
+"""
+
+
+@needs_shared
+def test_a_block_column_after_a_date_column_is_read_as_the_block_rows(tmp_path: Path) -> None:
+    """
+    015's tracker is a dated table of blocks, `| Date | Block | Status | Key result | Next
+    action |`: its Block column is the second. It read as no table at all ("the tracker has no
+    run table"): `NOT RUN — …` written on B9's row launched R010 all the same, and after the
+    runs every block row still said `not-started` (trial t18).
+    """
+    project = as_project("015", tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    lines = tracker.read_text(encoding="utf-8").split("\n")
+    # Only B0's run (R001) is left to run: every other block row ruled out, as a person would.
+    tracker.write_text(
+        "\n".join(
+            re.sub(r"\| (not-started|optional) \|", "| NOT RUN — not this week |", line)
+            if re.match(r"\| 2026-06-24 \| B[1-9] ", line)
+            else line
+            for line in lines
+        ),
+        encoding="utf-8",
+    )
+    loaded = load_project(project)
+    runs = {r.block: r for r in loaded.runs}
+    assert (runs["B9"].id, runs["B9"].status) == ("R010", "blocked"), runs["B9"]
+    assert runs["B0"].status == "todo"
+    assert any("lists blocks, not runs" in w.message for w in loaded.plan.warnings)
+    assert not any("has no run table" in w.message for w in loaded.plan.warnings)
+
+    run_to_results(project, FAKE_015)
+
+    rows = tracker.read_text(encoding="utf-8").split("\n")
+    assert "| 2026-06-24 | B0 | DONE | pre-flight inventory not yet run |" in rows[5], rows[5]
+    assert "| 2026-06-24 | B9 | NOT RUN — not this week | firebreak ring isolation |" in rows[14]
+    assert "| 2026-06-23 | init | ready |" in rows[4]  # no block of the plan: as written

@@ -721,8 +721,12 @@ def test_a_plan_without_milestones_says_so_rather_than_ask_for_main_milestone(
     said = "the run-order list (line 88) names no milestone ids (M0, M1, …)"
     assert (
         f"The plan has no milestones ({said}), so it has no main result: read each block's "
-        f"verdict above; for a main result, write {MILESTONES_TO_WRITE}, then run `bridge run`."
+        "verdict in EXPERIMENT_RESULTS.md (“Blocks: criteria and verdicts”); for a main result, "
+        f"write {MILESTONES_TO_WRITE}, then run `bridge run`."
     ) in results, results
+    # The terminal's summary ends with the same step, and no verdict is printed above it
+    # there: "read each block's verdict above" pointed at nothing (trial t18 on 030).
+    assert "verdict above" not in summary
     assert "a numbered list of steps is none" not in results
     assert [w.message for w in load_project(project).warnings if said in w.message] == [
         f"no milestones found: {said}; write {MILESTONES_TO_WRITE}"

@@ -15,7 +15,7 @@ from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, fold
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
 from bridge.plan.text import Document, plain, split_cells
-from bridge.plan.tracker import column_positions, is_run_table
+from bridge.plan.tracker import block_column, column_positions, is_run_table
 from bridge.projections import tracker
 from bridge.projections.tracker_layout import GENERATED_MARK, cell_spans, template_of
 from tests.conftest import needs_shared
@@ -76,10 +76,15 @@ def test_corpus_tracker_keeps_everything_but_status_and_notes(name: str, tmp_pat
         number - 1: table for table in doc.tables if is_run_table(table) for number, _ in table.rows
     }
     untouchable = {r.run_id for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES}
+    # Tables of blocks (034's `| Block | Status | Run ID | … |`, 015's `| Date | Block | Status
+    # | … |`): only their Status and Run ID cells are bridge's.
     block_lines = {
-        number - 1
+        number - 1: {
+            column_positions(table.header).get("status"),
+            *(n for n, h in enumerate(table.header) if plain(h).casefold().strip() == "run id"),
+        }
         for table in doc.tables
-        if table.header and plain(table.header[0]).casefold() == "block"
+        if block_column(table) is not None
         for number, _ in table.rows
     }
     changed_rows = 0
@@ -88,10 +93,10 @@ def test_corpus_tracker_keeps_everything_but_status_and_notes(name: str, tmp_pat
         if after[index] == line:
             continue
         if table is None and index in block_lines:
-            # 034's table of blocks: only its Status and empty Run ID cells are bridge's.
+            ours = block_lines[index]
             old, new = split_cells(line), split_cells(after[index])
-            assert [c for k, c in enumerate(old) if k not in (1, 2)] == [
-                c for k, c in enumerate(new) if k not in (1, 2)
+            assert [c for k, c in enumerate(old) if k not in ours] == [
+                c for k, c in enumerate(new) if k not in ours
             ], (name, index)
             continue
         assert table is not None, f"{name}: line {index + 1} changed outside a run table row"
