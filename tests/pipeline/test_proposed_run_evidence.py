@@ -89,7 +89,7 @@ def test_017_a_run_a_plan_edit_proposes_after_approval_waits_for_approval(
     project = _project(tmp_path / "p")
     # 3: waiting for a person.
     assert main(["run", "--project", str(project)]) == 3
-    assert "9 run(s) proposed from the plan need approval" in capsys.readouterr().out
+    assert "9 runs proposed from the plan need approval" in capsys.readouterr().out
     assert main(["approve", "--project", str(project)]) == 0
     assert main(["run", "--project", str(project)]) == 0
     plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
@@ -104,7 +104,7 @@ def test_017_a_run_a_plan_edit_proposes_after_approval_waits_for_approval(
     capsys.readouterr()
     assert main(["run", "--project", str(project)]) == 3
     out = capsys.readouterr().out
-    assert "1 run(s) proposed from the plan since the last approval need approval: R010" in out, out
+    assert "1 run proposed from the plan since the last approval needs approval: R010" in out, out
     bridge = Bridge(project)
     try:
         state = bridge.status()

@@ -41,7 +41,7 @@ def test_a_sanity_run_naming_no_metric_passes_without_a_number(tmp_path: Path) -
         detail = bridge.status().sanity_checks[-1].detail
     finally:
         bridge.close()
-    assert detail == "2 sanity run(s) passed; S2 names no metric and recorded no number"
+    assert detail == "2 sanity runs passed; S2 names no metric and recorded no number"
 
 
 def test_a_sanity_run_naming_a_metric_still_needs_it(tmp_path: Path) -> None:
@@ -83,7 +83,7 @@ def test_a_chinese_plan_says_the_numberless_sanity_run_in_chinese(tmp_path: Path
         detail = bridge.status().sanity_checks[-1].detail
     finally:
         bridge.close()
-    assert detail == "2 sanity run(s) passed; S2 names no metric and recorded no number"
+    assert detail == "2 sanity runs passed; S2 names no metric and recorded no number"
     store = SQLiteEventStore(project / ".bridge" / "events.db")
     try:
         reasons = {

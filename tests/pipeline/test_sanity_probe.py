@@ -176,7 +176,7 @@ def test_a_run_that_waits_for_another_is_never_the_probe(tmp_path: Path) -> None
         assert bridge.run() is Stage.COLLECTED
         state = bridge.status()
         assert sanity_probe(state) is None
-        assert state.sanity_checks[-1].detail == "1 sanity run(s) passed"
+        assert state.sanity_checks[-1].detail == "1 sanity run passed"
     finally:
         bridge.close()
 

@@ -472,8 +472,8 @@ def request_approval_of_new(s: Session, unapproved: Sequence[str]) -> Step:
     )
     return s.enter(
         StageTrigger.REQUEST_APPROVAL,
-        f"{len(unapproved)} run(s) proposed from the plan since the last approval need "
-        f"approval: {ids}",
+        f"{len(unapproved)} {'run' if len(unapproved) == 1 else 'runs'} proposed from the plan "
+        f"since the last approval {'needs' if len(unapproved) == 1 else 'need'} approval: {ids}",
         zh=f"上次批准后根据计划新提议的 {len(unapproved)} 个运行需要批准：{ids}",
     )
 

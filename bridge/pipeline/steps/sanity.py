@@ -104,7 +104,8 @@ def sanity(s: Session) -> Step:
         s.append("bridge", [ev.ApprovalRequested(summary=summary)])
         return s.enter(
             StageTrigger.REQUEST_APPROVAL,
-            f"{len(guessed)} run(s) proposed from the plan need approval"
+            f"{_runs(len(guessed))} proposed from the plan "
+            f"{'needs' if len(guessed) == 1 else 'need'} approval"
             if guessed
             else f"the proposed sanity run {proposed[0]} needs approval",
             zh=f"{len(guessed)} 个根据计划提议的运行需要批准"
@@ -180,7 +181,7 @@ def sanity(s: Session) -> Step:
         if held is not None:
             return s.block(held)
         notes, notes_zh = _pass_notes(runs, limit, probe, unmet, unjudged)
-        passed = f"{len(runs)} sanity run(s) passed" + (f"; {notes}" if notes else "")
+        passed = f"{_runs(len(runs), 'sanity run')} passed" + (f"; {notes}" if notes else "")
         if probe is not None:
             passed = f"{_probed(s, state, probe)} passed" + (f"; {notes}" if notes else "")
         if unmet:
@@ -1074,3 +1075,8 @@ def log_tail(root: Path, run: RunView) -> str:
     for name in ("stdout.log", "stderr.log"):
         text += read_tail(base / name, 4000)  # never through a link, never a FIFO
     return text
+
+
+def _runs(n: int, noun: str = "run") -> str:
+    """``n`` runs in words, singular for one: "1 sanity run", "2 sanity runs"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
