@@ -639,6 +639,12 @@ def _level_scale(
     return None
 
 
+# The ×100 of values guessed to be fractions, said briefly where the guess decides no verdict:
+# unsaid, 015's «median gap ≤ 3%» read "median_gap: 2 … 2 ≤ 3 → met" beside a table showing
+# 0.02, a misprint to a reader (trial t18 F3).
+_SCALED = " (values read as fractions, ×100)"
+
+
 def _guess_matters(
     comparison: Comparison, threshold: float, as_fractions: bool, as_percent: bool
 ) -> bool:
@@ -1416,7 +1422,7 @@ def _evaluate_on(
         if guessed:
             as_percent = mean_of(stats[subject])
             if not _guess_matters(cmp, threshold, ok, holds(as_percent, cmp, threshold)):
-                scale_note = ""
+                scale_note = _SCALED
         reason = (
             # Runs that name no system are the subject without a name ("median_gap: 2").
             f"{name}: {f'{subject} ' if subject else ''}{describe(stats[subject], scale)}"
@@ -1458,7 +1464,7 @@ def _evaluate_on(
             for ref, _ in gains
         )
         if not _guess_matters(cmp, threshold, ok, as_percent):
-            scale_note = ""
+            scale_note = _SCALED
     worst = min(g for _, g in gains)
     kind = VerdictKind.MET if ok else VerdictKind.NOT_MET
     outcome = f"required {required} {cmp.value} {threshold:g}{unit}" + (

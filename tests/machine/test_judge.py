@@ -1357,22 +1357,23 @@ class TestMetricUnits:
             ("ours accuracy ≥ 80%", [0.83], [0.5]),
         ],
     )
-    def test_no_note_where_the_values_can_only_be_fractions(
+    def test_no_advice_where_the_values_can_only_be_fractions(
         self, text: str, ours: list[float], base: list[float]
     ) -> None:
         """The quickstart's every verdict said "(values read as fractions, ×100; set [metrics]
         units …)" of accuracies 0.96 against "> 30% over the baseline", where no other reading
-        could be meant: the numbers are shown ×100, with no note."""
+        could be meant: no setting is advised; that the numbers are shown ×100 is said briefly
+        (unsaid, 015's "median_gap: 2" beside a table's 0.02 read as a misprint, trial t18)."""
         v = TestTrialLVerdicts.verdict(text, ours, base, "accuracy")
-        assert "values read as fractions" not in v.reason, v.reason
+        assert "(values read as fractions, ×100)" in v.reason, v.reason
         assert "[metrics] units" not in v.reason, v.reason
 
-    def test_no_note_where_both_readings_agree(self) -> None:
+    def test_no_advice_where_both_readings_agree(self) -> None:
         """0.01 is 1 % or 0.01 %: below 5 % either way."""
         v = self.hit_rate("grad clipping hit rate低于 5%", 0.01)
         assert v.verdict is VerdictKind.MET, v.reason
         assert "[metrics] units" not in v.reason, v.reason
-        assert "1 (n=1); 1 < 5 → met" in v.reason
+        assert "1 (n=1) (values read as fractions, ×100); 1 < 5 → met" in v.reason
 
     @pytest.mark.parametrize(
         ("text", "value", "kind"),

@@ -222,9 +222,9 @@ def test_results_and_quality_in_chinese(chinese: tuple[Path, str, str]) -> None:
     """Each rule verdict's arithmetic, and the quality findings, in Chinese."""
     results = _read(chinese[0], "refine-logs/EXPERIMENT_RESULTS.md")
     assert (
-        # No units note: a gain of 2 points no percent within 0–1 reaches (its Chinese is in
-        # tests/projections/test_reasons.py).
-        "— accuracy（按升高计）: "
+        # No units advice: a gain of 2 points no percent within 0–1 reaches (its Chinese is in
+        # tests/projections/test_reasons.py); the ×100 of the numbers shown is said.
+        "— accuracy（按升高计）（数值按比例读取，×100）: "
         "本方法（我们的） 91 ± 1 (n=3); 对比 基线 "
         "86 ± 1 (n=3)：增益 +5 pp；要求增益 ≥ 2 pp → 满足（解析为：指标 '准确率' 解析为 'accuracy'"
     ) in results
@@ -258,7 +258,7 @@ def test_english_is_as_it_was(english: tuple[Path, str, str]) -> None:
     assert "  M0 (sanity) 健全性检查: 1 run, ~0.00 GPU-h\n" in run
     results = _read(project, "refine-logs/EXPERIMENT_RESULTS.md")
     assert (
-        "accuracy (higher): "
+        "accuracy (higher) (values read as fractions, ×100): "
         "本方法（我们的） 91 ± 1 (n=3); "
         "vs 基线 86 ± 1 (n=3): gain +5 pp; required gain ≥ 2 pp → met (read as: metric "
         "'准确率' read as 'accuracy'; '%' read as percentage points (a rate metric); subject "
