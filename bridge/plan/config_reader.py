@@ -60,6 +60,7 @@ def load_config(path: Path | None) -> Config:
     reader = SettingsTable("", data, file=path.name, line_of=lambda name: line_of(lines, name))
     _refuse_control_characters(reader, data, "")
     config = reader.structure(Config)
+    _refuse_entries_of_nothing(reader, data)
     runs = tuple(
         attrs.evolve(entry, line=lines.get(f"runs.{index}", 0))
         for index, entry in enumerate(config.runs)
@@ -74,6 +75,34 @@ def load_config(path: Path | None) -> Config:
     )
     _check_templates(reader, config)
     return config
+
+
+def _refuse_entries_of_nothing(reader: SettingsTable, data: dict[str, object]) -> None:
+    """
+    Refuse a ``[[runs]]`` entry that sets only its ``id`` and a ``[systems."NAME"]`` table
+    that sets nothing: they change no run, and what the researcher meant them to say (a
+    command, a block, a GPU count left out) would otherwise go unsaid without a word.
+
+    Raises:
+        ConfigError: naming the entry or table and its line.
+    """
+    runs = data.get("runs")
+    for index, entry in enumerate(runs if isinstance(runs, list) else []):
+        if isinstance(entry, dict) and set(entry) == {"id"}:
+            reader.fail(
+                f"runs[{index}]",
+                f"runs[{index}] sets only its id {str(entry['id'])!r}, which changes nothing: "
+                "give it a command (a run of its own) or the settings it changes of the run "
+                "with that id, or remove the entry",
+            )
+    systems = data.get("systems")
+    for name, table in (systems if isinstance(systems, dict) else {}).items():
+        if isinstance(table, dict) and not table:
+            reader.fail(
+                f"systems.{name}",
+                f'[systems."{name}"] sets nothing: give it what its runs take (command, args, '
+                "gpus, block, aliases, ...) or remove the table",
+            )
 
 
 def _placed(grid: GridConfig | None, lines: dict[str, int]) -> GridConfig | None:

@@ -277,6 +277,25 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
         _not_one_of,
     ),
     (lazy(r"(\S+) is required"), r"必须设置 \1"),
+    # bridge.plan.config_reader: an entry or table that says nothing of any run (018's
+    # `[[runs]] id = "JPH-B2-JT-S0"` alone, an empty `[systems."joint"]`).
+    (
+        lazy(
+            r"(runs\[\d+\]) sets only its id ('.*'), which changes nothing: give it a command "
+            r"\(a run of its own\) or the settings it changes of the run with that id, or "
+            r"remove the entry"
+        ),
+        r"\1 只设置了 id \2，什么也没有改变：请给它一个 command（自成一个运行），"
+        r"或写上它要修改的、这个 id 的运行的设置，或删去这个条目",
+    ),
+    (
+        lazy(
+            r'(\[systems\."(?:.+?)"\]) sets nothing: give it what its runs take \(command, '
+            r"args, gpus, block, aliases, \.\.\.\) or remove the table"
+        ),
+        r"\1 什么也没有设置：请写上它的运行要取的设置（command、args、gpus、block、aliases "
+        r"等），或删去这张表",
+    ),
     (lazy(r"(\S+) is empty"), r"\1 为空"),
     (lazy(r"TOML syntax error: (.+)", re.DOTALL), r"TOML 语法错误：\1"),
     (lazy(r"cannot read bridge\.toml: (.+)", re.DOTALL), r"无法读取 bridge.toml：\1"),

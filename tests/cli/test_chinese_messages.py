@@ -337,6 +337,29 @@ _FRAMED = [
         "或按 `bridge plan` 在运行旁显示的（运行的系统：'1.5B 模型与 GSM8K 预取', ",
         {"trainable", "categorical", "controller", "systems", "toml"},
     ),
+    # A value of the wrong kind or empty, an entry or table that says nothing (session 37).
+    (
+        '[systems."joint"]\naliases = "JPH"\n',
+        "bridge.toml:2：systems.joint.aliases 必须是字符串列表，而不是 'JPH'",
+        {"JPH"},
+    ),
+    (
+        '[[runs]]\nid = "X"\nblock = ""\n',
+        "bridge.toml:3：runs[0].block 必须是非空字符串，而不是 ''",
+        {"runs"},
+    ),
+    (
+        '[systems."joint"]\n',
+        'bridge.toml:1：[systems."joint"] 什么也没有设置：请写上它的运行要取的设置（command、args、'
+        "gpus、block、aliases 等），或删去这张表",
+        {"systems", "joint", "command", "args", "gpus", "block", "aliases"},
+    ),
+    (
+        '[run]\ncommand = "true"\n[[runs]]\nid = "JPH-B2-JT-S0"\n',
+        "bridge.toml:3：runs[0] 只设置了 id 'JPH-B2-JT-S0'，什么也没有改变：请给它一个 command"
+        "（自成一个运行），或写上它要修改的、这个 id 的运行的设置，或删去这个条目",
+        {"runs", "id", "JPH", "JT", "S0", "command"},
+    ),
     (
         '[run]\ncommand = "a"\n[run\n',
         "bridge.toml:3：TOML 语法错误：Cannot declare ('run',) twice (at line 3, column 5)",
