@@ -79,22 +79,14 @@ def load_config(path: Path | None) -> Config:
 
 def _refuse_entries_of_nothing(reader: SettingsTable, data: dict[str, object]) -> None:
     """
-    Refuse a ``[[runs]]`` entry that sets only its ``id`` and a ``[systems."NAME"]`` table
-    that sets nothing: they change no run, and what the researcher meant them to say (a
-    command, a block, a GPU count left out) would otherwise go unsaid without a word.
+    Refuse a ``[systems."NAME"]`` table that sets nothing: it configures no run, and what the
+    researcher meant it to say (a command, a block, a GPU count left out) would otherwise go
+    unsaid without a word. (A ``[[runs]]`` entry of only an id is refused once the runs it
+    may name are known: :func:`bridge.plan.runs`.)
 
     Raises:
-        ConfigError: naming the entry or table and its line.
+        ConfigError: naming the table and its line.
     """
-    runs = data.get("runs")
-    for index, entry in enumerate(runs if isinstance(runs, list) else []):
-        if isinstance(entry, dict) and set(entry) == {"id"}:
-            reader.fail(
-                f"runs[{index}]",
-                f"runs[{index}] sets only its id {str(entry['id'])!r}, which changes nothing: "
-                "give it a command (a run of its own) or the settings it changes of the run "
-                "with that id, or remove the entry",
-            )
     systems = data.get("systems")
     for name, table in (systems if isinstance(systems, dict) else {}).items():
         if isinstance(table, dict) and not table:

@@ -5,6 +5,7 @@ its TOML table, and how each mistake is named.
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -13,12 +14,14 @@ import pytest
 
 from bridge.adapters.backends.slurm.config import SlurmConfig
 from bridge.errors import ConfigError
+from bridge.plan import load_project
 from bridge.plan import setting_rules as rules
 from bridge.plan.config import Config
 from bridge.plan.config_reader import load_config
 from bridge.plan.setting_fields import setting
 from bridge.plan.settings import Section, SettingsTable
 from bridge.plan.toml_lines import key_lines, line_of
+from tests.conftest import SHARED, needs_shared
 
 
 @attrs.frozen(kw_only=True)
@@ -162,12 +165,6 @@ _SAYS_NOTHING = [
         'bridge.toml:1: [systems."joint"] sets nothing: give it what its runs take (command, '
         "args, gpus, block, aliases, ...) or remove the table",
     ),
-    (
-        '[[runs]]\nid = "JPH-B2-JT-S0"\n',
-        "bridge.toml:1: runs[0] sets only its id 'JPH-B2-JT-S0', which changes nothing: give it "
-        "a command (a run of its own) or the settings it changes of the run with that id, or "
-        "remove the entry",
-    ),
     ('[[runs]]\nid = ""\n', "bridge.toml:2: runs[0].id must be a non-empty string, not ''"),
     (
         '[[runs]]\nid = "X"\nsystem = true\n',
@@ -212,8 +209,8 @@ class TestWhatSaysNothing:
         self, tmp_path: Path, toml: str, said: str
     ) -> None:
         """018 (session 37): `aliases = "JPH"` where a list is asked, an empty id, block or
-        name, a `[[runs]]` entry of only an id and an empty `[systems]` table were taken
-        without a word; each is refused, naming the file, its line and the setting."""
+        name and an empty `[systems]` table were taken without a word; each is refused,
+        naming the file, its line and the setting."""
         if toml.startswith("[backends."):
             # [backends.*] is kept raw by Config and read by its backend.
             config = _loaded(tmp_path, toml)
@@ -239,3 +236,37 @@ class TestWhatSaysNothing:
         assert config.run.cwd == ""
         assert config.systems["joint"].aliases == ()
         assert config.runs[0].id == "7"
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("toml", "said"),
+    [
+        (
+            '[run]\ncommand = "true"\n[[runs]]\nid = "JPH-B2-JT-S0"\n',
+            "bridge.toml:3: runs[0] sets only its id 'JPH-B2-JT-S0', which changes nothing of "
+            "that run: give it the settings it changes (command, gpus, block, ...), or remove "
+            "the entry",
+        ),
+        (
+            '[[runs]]\nid = "X1"\n',
+            "bridge.toml:1: runs[0] sets only its id 'X1': no run has that id, and a run of its "
+            "own needs a command, here or in [run]; give it one, or remove the entry",
+        ),
+        ('[run]\ncommand = "true"\n[[runs]]\nid = "X1"\n', ""),
+    ],
+)
+def test_a_runs_entry_of_only_an_id(tmp_path: Path, toml: str, said: str) -> None:
+    """018 (session 37): `[[runs]] id = "JPH-B2-JT-S0"` alone changed nothing of that run,
+    and `id = "X1"` alone added a run with no command, each without a word (then "5 runs
+    have no command"); both are refused at the entry. With `[run] command` a new id is a run
+    of its own, launched by it."""
+    project = tmp_path / "p018"
+    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
+    (project / "bridge.toml").write_text(toml, encoding="utf-8")
+    if not said:
+        assert "X1" in {run.id for run in load_project(project).runs}
+        return
+    with pytest.raises(ConfigError) as info:
+        load_project(project)
+    assert str(info.value) == said
