@@ -1812,15 +1812,17 @@ def _apply_entry(draft: _Draft, entry: RunEntry) -> None:
 
 def _refuse_only_an_id(entry: RunEntry, config: Config, *, names_a_run: bool) -> None:
     """
-    Refuse a ``[[runs]]`` entry that sets nothing but its ``id`` where that says nothing: of
-    a run that exists (a tracker row, a seed's run) it changes nothing, and as a run of its
-    own it has no command when ``[run]`` gives none (018's ``[[runs]] id = "X1"``, taken
-    without a word, then "5 runs have no command"). With ``[run] command`` it is a run of its
-    own, launched by that command.
+    Refuse a ``[[runs]]`` entry that sets nothing but its ``id`` while ``[run]`` gives no
+    command: of a run that exists (a tracker row, a seed's run) it changes nothing, and a run
+    of its own would have no command (018's ``[[runs]] id = "X1"``, taken without a word, then
+    "5 runs have no command"). With ``[run] command`` it is a run launched by that command, or
+    a listing of one that is (tests' ``[[runs]] id = "P1"``), and is kept.
 
     Raises:
         ConfigError: naming the entry and its line.
     """
+    if config.run.command:
+        return
     bare = RunEntry(id=entry.id, line=entry.line)
     if attrs.asdict(entry, recurse=False) != attrs.asdict(bare, recurse=False):
         return
@@ -1830,13 +1832,11 @@ def _refuse_only_an_id(entry: RunEntry, config: Config, *, names_a_run: bool) ->
             f"{setting} sets only its id {entry.id!r}, which changes nothing of that run: give "
             "it the settings it changes (command, gpus, block, ...), or remove the entry"
         )
-    elif not config.run.command:
+    else:
         message = (
             f"{setting} sets only its id {entry.id!r}: no run has that id, and a run of its own "
             "needs a command, here or in [run]; give it one, or remove the entry"
         )
-    else:
-        return
     raise ConfigError(
         message,
         setting=setting,

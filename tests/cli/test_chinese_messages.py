@@ -355,8 +355,8 @@ _FRAMED = [
         {"systems", "joint", "command", "args", "gpus", "block", "aliases"},
     ),
     (
-        '[run]\ncommand = "true"\n[[runs]]\nid = "JPH-B2-JT-S0"\n',
-        "bridge.toml:3：runs[0] 只设置了 id 'JPH-B2-JT-S0'，对那个运行什么也没有改变："
+        '[[runs]]\nid = "JPH-B2-JT-S0"\n',
+        "bridge.toml:1：runs[0] 只设置了 id 'JPH-B2-JT-S0'，对那个运行什么也没有改变："
         "请写上它要改的设置（command、gpus、block 等），或删去这个条目",
         {"runs", "id", "JPH", "JT", "S0", "command", "gpus", "block"},
     ),

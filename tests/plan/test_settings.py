@@ -243,8 +243,8 @@ class TestWhatSaysNothing:
     ("toml", "said"),
     [
         (
-            '[run]\ncommand = "true"\n[[runs]]\nid = "JPH-B2-JT-S0"\n',
-            "bridge.toml:3: runs[0] sets only its id 'JPH-B2-JT-S0', which changes nothing of "
+            '[[runs]]\nid = "JPH-B2-JT-S0"\n',
+            "bridge.toml:1: runs[0] sets only its id 'JPH-B2-JT-S0', which changes nothing of "
             "that run: give it the settings it changes (command, gpus, block, ...), or remove "
             "the entry",
         ),
@@ -254,18 +254,20 @@ class TestWhatSaysNothing:
             "own needs a command, here or in [run]; give it one, or remove the entry",
         ),
         ('[run]\ncommand = "true"\n[[runs]]\nid = "X1"\n', ""),
+        ('[run]\ncommand = "true"\n[[runs]]\nid = "JPH-B2-JT-S0"\n', ""),
     ],
 )
 def test_a_runs_entry_of_only_an_id(tmp_path: Path, toml: str, said: str) -> None:
     """018 (session 37): `[[runs]] id = "JPH-B2-JT-S0"` alone changed nothing of that run,
     and `id = "X1"` alone added a run with no command, each without a word (then "5 runs
     have no command"); both are refused at the entry. With `[run] command` a new id is a run
-    of its own, launched by it."""
+    of its own, launched by it, and a run's id alone a listing of a run it launches."""
     project = tmp_path / "p018"
     shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
     (project / "bridge.toml").write_text(toml, encoding="utf-8")
     if not said:
-        assert "X1" in {run.id for run in load_project(project).runs}
+        runs = {run.id: run for run in load_project(project).runs}
+        assert runs[toml.split('id = "')[1].split('"')[0]].command == ("true",)
         return
     with pytest.raises(ConfigError) as info:
         load_project(project)
