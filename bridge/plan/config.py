@@ -48,8 +48,9 @@ _MINUTES = setting(read=rules.minutes)
 _COUNT = setting(read=rules.non_negative)
 _SCALARS = setting(read=read.scalars)
 _SCALAR = setting(read=read.scalar)
+_NAME = setting(read=rules.name)
+_NAMES = setting(read=rules.string_list)
 _ENV = setting(read=read.environment)
-_STRINGS = setting(read=rules.strings)
 _COMMAND = setting(read=read.command)
 _OUTPUTS = setting(read=read.outputs)
 _TABLE = setting(read=rules.table)
@@ -57,6 +58,24 @@ _TABLE = setting(read=rules.table)
 
 def _required_output(value: object) -> str:
     return read.inside_output_dir(rules.required_text(value))
+
+
+def _output_file(value: object) -> str:
+    return read.inside_output_dir(rules.filled(value))
+
+
+def _metric_names(value: object) -> dict[str, str]:
+    """
+    ``[metrics] aliases``: other name → the name it stands for, each a :func:`rules.name`
+    (``acc = ""`` stands for no metric).
+    """
+    out: dict[str, str] = {}
+    for key, item in rules.table(value).items():
+        try:
+            out[str(rules.filled(key))] = rules.name(item)
+        except Invalid as exc:
+            raise rules.within((key,), exc) from None
+    return out
 
 
 @value_methods
@@ -127,8 +146,8 @@ class SystemConfig(RunOverrides):
     """
 
     name: str = attrs.field(default="", metadata=setting(internal=True))
-    block: str | None = attrs.field(default=None, metadata=_SCALAR)
-    aliases: tuple[str, ...] = attrs.field(default=(), metadata=_STRINGS)
+    block: str | None = attrs.field(default=None, metadata=_NAME)
+    aliases: tuple[str, ...] = attrs.field(default=(), metadata=_NAMES)
 
 
 @value_methods
@@ -138,15 +157,15 @@ class RunEntry(RunOverrides):
     One ``[[runs]]`` entry: an explicit run, or an override of the tracker run with its id.
     """
 
-    id: str = attrs.field(metadata=_SCALAR)
+    id: str = attrs.field(metadata=_NAME)
     line: int = attrs.field(default=0, metadata=setting(internal=True))
-    milestone: str | None = attrs.field(default=None, metadata=_SCALAR)
-    block: str | None = attrs.field(default=None, metadata=_SCALAR)
-    system: str | None = attrs.field(default=None, metadata=_SCALAR)
+    milestone: str | None = attrs.field(default=None, metadata=_NAME)
+    block: str | None = attrs.field(default=None, metadata=_NAME)
+    system: str | None = attrs.field(default=None, metadata=_NAME)
     seed: int | None = attrs.field(default=None, metadata=_COUNT)
     priority: Priority | None = attrs.field(default=None, metadata=setting(read=read.priority))
-    purpose: str | None = attrs.field(default=None, metadata=_SCALAR)
-    depends_on: tuple[str, ...] = attrs.field(default=(), metadata=_STRINGS)
+    purpose: str | None = attrs.field(default=None, metadata=_NAME)
+    depends_on: tuple[str, ...] = attrs.field(default=(), metadata=_NAMES)
 
 
 @value_methods
@@ -198,11 +217,9 @@ def _scope(value: object) -> tuple[str, ...]:
     A rule's ``blocks`` or ``runs``: one name or a list of them, none empty, and not an empty
     list (which would apply the rule to no run: leave the key out to apply it to every run).
     """
-    names = rules.strings(value)
+    names = rules.strings(value)  # refuses an empty name, at its index
     if not names:
         raise Invalid("is empty; leave it out to apply the rule to every run")
-    if any(not name.strip() for name in names):
-        raise Invalid("has an empty name")
     return names
 
 
@@ -255,9 +272,9 @@ class MetricRegex(ScopedRule):
     run or for those its ``blocks``/``runs`` name (:class:`ScopedRule`).
     """
 
-    name: str = ""
+    name: str = attrs.field(metadata=setting(read=rules.filled))
     pattern: str = attrs.field(metadata=setting(read=read.regex_with_group))
-    file: str = attrs.field(default="stdout.log", metadata=setting(read=read.inside_output_dir))
+    file: str = attrs.field(default="stdout.log", metadata=setting(read=_output_file))
 
 
 @value_methods
@@ -305,7 +322,7 @@ class MetricsConfig:
 
     files: tuple[str, ...] = attrs.field(default=("metrics.json",), metadata=_OUTPUTS)
     primary: str = ""
-    aliases: Mapping[str, str] = attrs.field(factory=dict, metadata=_SCALARS)
+    aliases: Mapping[str, str] = attrs.field(factory=dict, metadata=setting(read=_metric_names))
     regex: tuple[MetricRegex, ...] = ()
     higher_is_better: Mapping[str, bool] = attrs.field(
         factory=dict, metadata=setting(read=read.flags)
@@ -399,15 +416,15 @@ class _PhaseTable:
     One ``[[grid.phases]]`` entry as written (absent keys fall back to ``[grid]``'s).
     """
 
-    name: str | None = attrs.field(default=None, metadata=_SCALAR)
+    name: str | None = attrs.field(default=None, metadata=_NAME)
     axes: Mapping[str, tuple[str, ...]] = attrs.field(
         factory=dict, metadata=setting(read=read.axes)
     )
-    milestone: str | None = attrs.field(default=None, metadata=_SCALAR)
-    block: str | None = attrs.field(default=None, metadata=_SCALAR)
+    milestone: str | None = attrs.field(default=None, metadata=_NAME)
+    block: str | None = attrs.field(default=None, metadata=_NAME)
     priority: Priority | None = attrs.field(default=None, metadata=setting(read=read.priority))
-    depends_on: tuple[str, ...] = attrs.field(default=(), metadata=_STRINGS)
-    match: tuple[str, ...] = attrs.field(default=(), metadata=_STRINGS)
+    depends_on: tuple[str, ...] = attrs.field(default=(), metadata=_NAMES)
+    match: tuple[str, ...] = attrs.field(default=(), metadata=_NAMES)
 
 
 @value_methods
@@ -421,8 +438,8 @@ class _GridTable:
     axes: Mapping[str, tuple[str, ...]] = attrs.field(
         factory=dict, metadata=setting(read=read.axes)
     )
-    milestone: str | None = attrs.field(default=None, metadata=_SCALAR)
-    block: str | None = attrs.field(default=None, metadata=_SCALAR)
+    milestone: str | None = attrs.field(default=None, metadata=_NAME)
+    block: str | None = attrs.field(default=None, metadata=_NAME)
     priority: Priority | None = attrs.field(default=None, metadata=setting(read=read.priority))
     phases: tuple[_PhaseTable, ...] = (_PhaseTable(name="grid"),)
 

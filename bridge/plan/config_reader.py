@@ -60,6 +60,7 @@ def load_config(path: Path | None) -> Config:
     reader = SettingsTable("", data, file=path.name, line_of=lambda name: line_of(lines, name))
     _refuse_control_characters(reader, data, "")
     config = reader.structure(Config)
+    _refuse_entries_of_nothing(reader, data)
     runs = tuple(
         attrs.evolve(entry, line=lines.get(f"runs.{index}", 0))
         for index, entry in enumerate(config.runs)
@@ -74,6 +75,26 @@ def load_config(path: Path | None) -> Config:
     )
     _check_templates(reader, config)
     return config
+
+
+def _refuse_entries_of_nothing(reader: SettingsTable, data: dict[str, object]) -> None:
+    """
+    Refuse a ``[systems."NAME"]`` table that sets nothing: it configures no run, and what the
+    researcher meant it to say (a command, a block, a GPU count left out) would otherwise go
+    unsaid without a word. (A ``[[runs]]`` entry of only an id is refused once the runs it
+    may name are known: :func:`bridge.plan.runs`.)
+
+    Raises:
+        ConfigError: naming the table and its line.
+    """
+    systems = data.get("systems")
+    for name, table in (systems if isinstance(systems, dict) else {}).items():
+        if isinstance(table, dict) and not table:
+            reader.fail(
+                f"systems.{name}",
+                f'[systems."{name}"] sets nothing: give it what its runs take (command, args, '
+                "gpus, block, aliases, ...) or remove the table",
+            )
 
 
 def _placed(grid: GridConfig | None, lines: dict[str, int]) -> GridConfig | None:

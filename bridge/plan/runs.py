@@ -1810,6 +1810,41 @@ def _apply_entry(draft: _Draft, entry: RunEntry) -> None:
         draft.depends_on = entry.depends_on
 
 
+def _refuse_only_an_id(entry: RunEntry, config: Config, *, names_a_run: bool) -> None:
+    """
+    Refuse a ``[[runs]]`` entry that sets nothing but its ``id`` while ``[run]`` gives no
+    command: of a run that exists (a tracker row, a seed's run) it changes nothing, and a run
+    of its own would have no command (018's ``[[runs]] id = "X1"``, taken without a word, then
+    "5 runs have no command"). With ``[run] command`` it is a run launched by that command, or
+    a listing of one that is (tests' ``[[runs]] id = "P1"``), and is kept.
+
+    Raises:
+        ConfigError: naming the entry and its line.
+    """
+    if config.run.command:
+        return
+    bare = RunEntry(id=entry.id, line=entry.line)
+    if attrs.asdict(entry, recurse=False) != attrs.asdict(bare, recurse=False):
+        return
+    setting = f"runs[{config.runs.index(entry)}]"
+    if names_a_run:
+        message = (
+            f"{setting} sets only its id {entry.id!r}, which changes nothing of that run: give "
+            "it the settings it changes (command, gpus, block, ...), or remove the entry"
+        )
+    else:
+        message = (
+            f"{setting} sets only its id {entry.id!r}: no run has that id, and a run of its own "
+            "needs a command, here or in [run]; give it one, or remove the entry"
+        )
+    raise ConfigError(
+        message,
+        setting=setting,
+        file=config.file,
+        line=config.line_of(setting) or entry.line or None,
+    )
+
+
 def _refuse_case_twin(entry: RunEntry, config: Config, ids: Sequence[str]) -> None:
     """
     Refuse a ``[[runs]]`` entry whose id differs from a run's only in case: a new id is a run
@@ -1942,6 +1977,7 @@ def build_runs(
         if (row := seed_row(draft.id, draft.seed)) is not None:
             seeded.setdefault(row, []).append(draft)
     for entry in config.runs:
+        _refuse_only_an_id(entry, config, names_a_run=entry.id in by_id or entry.id in seeded)
         if entry.id in by_id:
             _apply_entry(by_id[entry.id], entry)
         elif entry.id in seeded:

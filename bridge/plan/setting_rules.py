@@ -27,8 +27,10 @@ __all__ = [
     "argv",
     "env_name",
     "existing_file",
+    "filled",
     "local_path",
     "minutes",
+    "name",
     "non_negative",
     "non_negative_number",
     "one_of",
@@ -120,14 +122,48 @@ def non_negative(value: object) -> int:
     raise Invalid("must be a non-negative integer", value)
 
 
+def filled(value: object) -> str:
+    """
+    A string with something in it, kept as written: ``""`` (or only spaces) names nothing, and
+    a setting that takes a name, a path or a pattern has no reading for it.
+    """
+    if not isinstance(value, str):
+        raise Invalid("must be a string", value)
+    if not value.strip():
+        raise Invalid("must be a non-empty string", value)
+    return value
+
+
+def name(value: object) -> str:
+    """
+    A name or an id (a run's ``id``, ``block``, ``system``, ``milestone``): a non-empty string,
+    or a number written as one (``id = 3`` is ``"3"``). Never a boolean (``system = true`` is
+    no system's name) and never empty (``block = ""`` names no block: leave the key out).
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise Invalid("must be a string or number", value)
+    return filled(str(value))
+
+
+def _entries(value: list[object]) -> tuple[str, ...]:
+    """Each entry of a list :func:`filled`, an entry's error named at its index."""
+    out: list[str] = []
+    for index, entry in enumerate(value):
+        try:
+            out.append(filled(entry))
+        except Invalid as exc:
+            raise Within(index, exc) from None
+    return tuple(out)
+
+
 def strings(value: object) -> tuple[str, ...]:
     """
-    One string or a list of strings.
+    One string or a list of strings (globs, block ids), none of them empty.
     """
     if isinstance(value, str):
-        return (value,)
+        return (filled(value),)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
+        return _entries(value)
     raise Invalid("must be a string or a list of strings")
 
 
@@ -144,11 +180,12 @@ def required_text(value: object) -> str:
 
 def string_list(value: object) -> tuple[str, ...]:
     """
-    A list of strings (never one string: ``exclude = "data"`` is a mistake, not one pattern).
+    A list of strings, none of them empty (never one string: ``exclude = "data"`` is a
+    mistake, not one pattern, and ``aliases = "A, B"`` would be one name holding a comma).
     """
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise Invalid("must be a list of strings", value)
-    return tuple(value)
+    return _entries(value)
 
 
 def positive_seconds(value: object) -> float:

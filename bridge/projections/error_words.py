@@ -97,6 +97,12 @@ _MUST_BE = {
 }
 # The bounds said with numbers: (English after "must be", Chinese after "必须").
 _BOUNDS = (
+    # bridge.plan.setting_rules' and bridge.plan.settings' largest numbers (ten years).
+    (r"a finite number, at most (?P<a>\d+) in size", r"是有限数，绝对值不超过 \g<a>"),
+    (r"a finite number, at most (?P<a>\d+)", r"是有限数，不超过 \g<a>"),
+    (r"at most (?P<a>\d+) minutes \(ten years\)", r"不超过 \g<a> 分钟（十年）"),
+    (r"at most (?P<a>\d+) in size", r"绝对值不超过 \g<a>"),
+    (r"at most (?P<a>\d+)", r"不超过 \g<a>"),
     (r"an integer from (?P<a>-?\d+) to (?P<b>-?\d+)", r"是 \g<a> 到 \g<b> 之间的整数"),
     (r"an integer >= (?P<a>-?\d+)", r"是不小于 \g<a> 的整数"),
     (r"an array of tables \((?P<a>\[\[\S+\]\])\)", r"是表数组（\g<a>）"),
@@ -155,6 +161,28 @@ def _twin_tables(found: re.Match[str]) -> str:
         f'[systems."{found["key"]}"] 与 [systems."{found["other"]}"]{where}都指明了系统 '
         f'{found["system"]}{ids}，而一个运行只取一张表，即 [systems."{found["other"]}"]：'
         f'请把 [systems."{found["key"]}"] 的设置合并到那张表中'
+    )
+
+
+# bridge.plan.crosscheck._no_systems_at_all: why no [systems] table can match (026).
+_NO_SYSTEM_WHERE = {
+    "the tracker has no System column and no block lists Compared systems": (
+        "追踪表没有 System 列，也没有实验块列出 Compared systems"
+    ),
+    "no block lists Compared systems": "没有实验块列出 Compared systems",
+}
+
+
+def _no_systems_at_all(found: re.Match[str]) -> str:
+    which = found["which"]
+    if which == "one per run":
+        which = "每个运行一个"
+    elif (row := re.fullmatch(r"(.+?)'s row reads (.+)", which)) is not None:
+        which = f"{row[1]} 的行写着 {row[2]}"
+    return (
+        f'[systems."{found["key"]}"] 没有指明任何系统：计划和追踪表中没有任何运行有系统'
+        f"（{_NO_SYSTEM_WHERE[found['where']]}）；要设置某个运行的设置，请把它们写进 "
+        f'id = "{found["id"]}" 的 [[runs]] 条目（{which}）'
     )
 
 
@@ -257,6 +285,16 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
     ),
     (
         lazy(
+            r'\[systems\."(?P<key>.+?)"\] names no system: no run of the plan or tracker has a '
+            r"system \((?P<where>"
+            + "|".join(re.escape(where) for where in _NO_SYSTEM_WHERE)
+            + r")\); to set a run\'s settings, write them in a \[\[runs\]\] entry with id = "
+            r'"(?P<id>.+?)" \((?P<which>.+)\)'
+        ),
+        _no_systems_at_all,
+    ),
+    (
+        lazy(
             r'\[systems\."(?P<key>.+?)"\] names no system of the plan or tracker \(only its '
             r"aliases do\)" + _MEANT
         ),
@@ -266,7 +304,7 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
     # non-negative integer, not '8'`), a choice misspelt, a setting left out or empty: the
     # setting names and the values as written.
     (
-        lazy(r"(?P<name>[^:]+?) must be (?P<what>" + _WHAT + r")(?:, not (?P<value>.+))?"),
+        lazy(r"(?P<name>.+?) must be (?P<what>" + _WHAT + r")(?:, not (?P<value>.+))?"),
         _must_be,
     ),
     (
@@ -277,6 +315,98 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
         _not_one_of,
     ),
     (lazy(r"(\S+) is required"), r"必须设置 \1"),
+    # A value read by Python's or a library's own parser: its words kept, as TOML's are.
+    (
+        lazy(r"(.+?) cannot be split into arguments: (.+)", re.DOTALL),
+        r"\1 无法拆分为参数：\2",
+    ),
+    (lazy(r"(.+?) is not a valid regex: (.+)", re.DOTALL), r"\1 不是有效的正则表达式：\2"),
+    (
+        lazy(r"(.+?) is not a valid JMESPath query: (.+)", re.DOTALL),
+        r"\1 不是有效的 JMESPath 查询：\2",
+    ),
+    (
+        lazy(r"(.+?) = (.+) escapes the project; use a path inside it"),
+        r"\1 = \2 超出了项目：请使用项目内的路径",
+    ),
+    (
+        lazy(r"(.+?) = (.+) escapes the run's output directory; use a path inside it"),
+        r"\1 = \2 超出了运行的输出目录：请使用其中的路径",
+    ),
+    # bridge.plan.config_reader and bridge.plan.runs: a command's placeholders.
+    (
+        lazy(
+            r"(?P<setting>\S+) uses unknown placeholder (?P<name>\{.+?\})"
+            + _MEANT
+            + r" \(known: (?P<known>.*); define more under \[run\] args\)"
+        ),
+        lambda found: (
+            f"{found['setting']} 用了未知的占位符 {found['name']}{_meant(found)}"
+            f"（已知：{found['known']}；可在 [run] args 中定义更多）"
+        ),
+    ),
+    (
+        lazy(
+            r"run (?P<run>.+?): (?P<name>\{outputs_of:.+?\}) in (?P<setting>\S+) names "
+            r"(?P<source>'.+?'|\".+?\"), which is not a run" + _MEANT
+        ),
+        lambda found: (
+            f"运行 {found['run']}：{found['setting']} 中的 {found['name']} 指明的 "
+            f"{found['source']} 不是运行{_meant(found)}"
+        ),
+    ),
+    (
+        lazy(
+            r"run (?P<run>.+?): (?P<name>\{outputs_of:.+?\}) in (?P<setting>\S+) names a run it "
+            r"does not depend on; add (?P<add>depends_on = \[.+?\]) to its \[\[runs\]\] entry, "
+            r"so (?P<source>.+?) has finished and its outputs are recorded before (?P=run) starts"
+        ),
+        r"运行 \g<run>：\g<setting> 中的 \g<name> 指明了一个它不依赖的运行；请在它的 [[runs]] "
+        r"条目中加上 \g<add>，让 \g<source> 在 \g<run> 开始前结束并记录好输出",
+    ),
+    (
+        lazy(
+            r"run (?P<run>.+?): placeholder (?P<name>\{.+?\}) in (?P<setting>\S+) has no value "
+            r"for this run \(set it in the tracker, \[\[runs\]\] or \[run\] args\)"
+            r"(?P<seed>; for runs the plan gives no seed, a default serves: "
+            r"(?P<default>\[run\] args = .+))?"
+        ),
+        lambda found: (
+            f"运行 {found['run']}：{found['setting']} 中的占位符 {found['name']} 对这个运行没有值"
+            "（请在追踪表、[[runs]] 或 [run] args 中设置）"
+            + (
+                f"；计划没有给出种子的运行可用一个默认值：{found['default']}"
+                if found["seed"]
+                else ""
+            )
+        ),
+    ),
+    # bridge.plan.runs and bridge.plan.config_reader: an entry or table that says nothing of
+    # any run (018's `[[runs]] id = "JPH-B2-JT-S0"` alone, an empty `[systems."joint"]`).
+    (
+        lazy(
+            r"(runs\[\d+\]) sets only its id ('.*'), which changes nothing of that run: give it "
+            r"the settings it changes \(command, gpus, block, \.\.\.\), or remove the entry"
+        ),
+        r"\1 只设置了 id \2，对那个运行什么也没有改变：请写上它要改的设置（command、gpus、"
+        r"block 等），或删去这个条目",
+    ),
+    (
+        lazy(
+            r"(runs\[\d+\]) sets only its id ('.*'): no run has that id, and a run of its own "
+            r"needs a command, here or in \[run\]; give it one, or remove the entry"
+        ),
+        r"\1 只设置了 id \2：没有运行用这个 id，而自成一个运行需要一个 command（写在这里或 "
+        r"[run] 中）；请给它一个，或删去这个条目",
+    ),
+    (
+        lazy(
+            r'(\[systems\."(?:.+?)"\]) sets nothing: give it what its runs take \(command, '
+            r"args, gpus, block, aliases, \.\.\.\) or remove the table"
+        ),
+        r"\1 什么也没有设置：请写上它的运行要取的设置（command、args、gpus、block、aliases "
+        r"等），或删去这张表",
+    ),
     (lazy(r"(\S+) is empty"), r"\1 为空"),
     (lazy(r"TOML syntax error: (.+)", re.DOTALL), r"TOML 语法错误：\1"),
     (lazy(r"cannot read bridge\.toml: (.+)", re.DOTALL), r"无法读取 bridge.toml：\1"),
@@ -338,6 +468,9 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
 
 # A plan or configuration error's place (bridge.errors.PlanError: ``file:line: message``).
 _WHERE = lazy(r"(?P<file>[^\s:]+(?::\d+)?): (?P<message>.+)", re.DOTALL)
+# A place that is one of the project's files (bridge.toml, the plan's .md files): its message
+# is read apart from it, as a setting named in the message may hold a colon itself.
+_FILE = lazy(r"[^\s:]+\.(?:toml|md)(?::\d+)?")
 
 
 def error_in_language(message: str, language: str) -> str:
@@ -348,9 +481,12 @@ def error_in_language(message: str, language: str) -> str:
     """
     if language != "zh":
         return message
+    where = _WHERE.fullmatch(message)
+    if where and _FILE.fullmatch(where["file"]) and (said := _translated(where["message"])):
+        return f"{where['file']}：{said}"
     if (said := _translated(message)) is not None:
         return said
-    if (where := _WHERE.fullmatch(message)) and (said := _translated(where["message"])):
+    if where and (said := _translated(where["message"])):
         return f"{where['file']}：{said}"
     return message
 

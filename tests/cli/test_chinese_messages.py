@@ -313,13 +313,13 @@ _FRAMED = [
     ),
     (
         '[[metrics.extract]]\nname = "a"\nruns = ["JPH-B9*"]\nfile = "m.json"\nquery = "a"\n',
-        "bridge.toml:3：metrics.extract[0].runs: 'JPH-B9*' 不匹配任何运行；是不是想写 "
+        "bridge.toml:3：metrics.extract[0].runs：'JPH-B9*' 不匹配任何运行；是不是想写 "
         "'JPH-B2-PO-S0' 或 'JPH-B2-JT-S0' 或 'JPH-B2-HO-S0'？（运行：JPH-M0-LOCAL-001, ",
         set(),
     ),
     (
         '[systems."joint"]\nblock = "B22"\ncommand = "true"\n',
-        "bridge.toml:2：systems.joint.block: 'B22' 不是计划中的实验块；是不是想写 'B2'？"
+        "bridge.toml:2：systems.joint.block：'B22' 不是计划中的实验块；是不是想写 'B2'？"
         "（实验块：B0, B1, B2, B3, B4）；它的运行会被运行，但永远不会被判定",
         set(),
     ),
@@ -336,6 +336,103 @@ _FRAMED = [
         "运行代表它，因此它不会配置任何运行：一张表配置的是它所指明系统的运行，系统名按追踪表所写，"
         "或按 `bridge plan` 在运行旁显示的（运行的系统：'1.5B 模型与 GSM8K 预取', ",
         {"trainable", "categorical", "controller", "systems", "toml"},
+    ),
+    # A value of the wrong kind or empty, an entry or table that says nothing (session 37).
+    (
+        '[systems."joint"]\naliases = "JPH"\n',
+        "bridge.toml:2：systems.joint.aliases 必须是字符串列表，而不是 'JPH'",
+        {"JPH"},
+    ),
+    (
+        '[[runs]]\nid = "X"\nblock = ""\n',
+        "bridge.toml:3：runs[0].block 必须是非空字符串，而不是 ''",
+        {"runs"},
+    ),
+    (
+        '[systems."joint"]\n',
+        'bridge.toml:1：[systems."joint"] 什么也没有设置：请写上它的运行要取的设置（command、args、'
+        "gpus、block、aliases 等），或删去这张表",
+        {"systems", "joint", "command", "args", "gpus", "block", "aliases"},
+    ),
+    (
+        '[[runs]]\nid = "JPH-B2-JT-S0"\n',
+        "bridge.toml:1：runs[0] 只设置了 id 'JPH-B2-JT-S0'，对那个运行什么也没有改变："
+        "请写上它要改的设置（command、gpus、block 等），或删去这个条目",
+        {"runs", "id", "JPH", "JT", "S0", "command", "gpus", "block"},
+    ),
+    (
+        '[[runs]]\nid = "X1"\n',
+        "bridge.toml:1：runs[0] 只设置了 id 'X1'：没有运行用这个 id，而自成一个运行需要一个 command"
+        "（写在这里或 [run] 中）；请给它一个，或删去这个条目",
+        {"runs", "id", "X1", "command", "run"},
+    ),
+    # Bounds said with numbers, a setting name holding a colon, a command's placeholders, and
+    # what Python's and JMESPath's parsers say (their words kept, as TOML's are).
+    (
+        "[run]\noom_backoff_seconds = inf\n",
+        "bridge.toml:2：run.oom_backoff_seconds 必须是有限数，不超过 315360000，而不是 inf",
+        {"inf"},
+    ),
+    (
+        "[run]\ntimeout_minutes = 1e12\n",
+        "bridge.toml:2：run.timeout_minutes 必须不超过 5256000 分钟（十年），"
+        "而不是 1000000000000.0",
+        set(),
+    ),
+    (
+        '[systems."joint: mock"]\ngpus = "a"\n',
+        "bridge.toml:2：systems.joint: mock.gpus 必须是非负整数，而不是 'a'",
+        {"joint", "mock"},
+    ),
+    (
+        '[run]\ncommand = "python3 t.py --out {output}"\n',
+        "bridge.toml:2：run.command 用了未知的占位符 {output}；是不是想写 {output_dir}？（已知："
+        "attempt_id, block, gpu, milestone, output_dir, run_id, scratch_dir, seed, system；可在 "
+        "[run] args 中定义更多）",
+        {"command", "output", "attempt", "block", "gpu", "milestone", "dir", "scratch", "seed"}
+        | {"system", "run", "args", "id"},
+    ),
+    (
+        '[run]\ncommand = "python3 t.py {outputs_of:JPH-B2-FX-S9}"\n',
+        "bridge.toml:2：运行 JPH-M0-LOCAL-001：run.command 中的 {outputs_of:JPH-B2-FX-S9} 指明的 "
+        "'JPH-B2-FX-S9' 不是运行；是不是想写 'JPH-B2-FX-S0'？",
+        {"JPH", "LOCAL", "command", "outputs", "FX", "S9", "S0"},
+    ),
+    (
+        '[run]\ncommand = "python3 t.py {outputs_of:JPH-B2-FX-S0}"\n',
+        "bridge.toml:2：运行 JPH-M0-LOCAL-001：run.command 中的 {outputs_of:JPH-B2-FX-S0} "
+        "指明了一个它不依赖的运行；请在它的 [[runs]] 条目中加上 depends_on = ['JPH-B2-FX-S0']，让 "
+        "JPH-B2-FX-S0 在 JPH-M0-LOCAL-001 开始前结束并记录好输出",
+        {"JPH", "LOCAL", "command", "outputs", "FX", "S0", "runs", "depends"},
+    ),
+    (
+        '[run]\ncommand = "python3 t.py --lr {lr}"\n[[runs]]\nid = "Z"\nargs = { lr = 1 }\n',
+        "bridge.toml:2：运行 JPH-B2-FX-S0：run.command 中的占位符 {lr} 对这个运行没有值"
+        "（请在追踪表、[[runs]] 或 [run] args 中设置）",
+        {"JPH", "FX", "S0", "command", "lr", "runs", "args"},
+    ),
+    (
+        '[run]\ncommand = "python3 t.py \'a"\n',
+        "bridge.toml:2：run.command 无法拆分为参数：No closing quotation",
+        {"command", "No", "closing", "quotation"},
+    ),
+    (
+        '[[metrics.regex]]\nname = "a"\npattern = "("\n',
+        "bridge.toml:3：metrics.regex[0].pattern 不是有效的正则表达式：missing ), unterminated "
+        "subpattern at position 0",
+        {"metrics", "regex", "pattern", "missing", "unterminated", "subpattern", "position"},
+    ),
+    (
+        '[[metrics.extract]]\nname = "a"\nfile = "m.json"\nquery = "a[["\n',
+        "bridge.toml:4：metrics.extract[0].query 不是有效的 JMESPath 查询：Expecting: star, got: "
+        "lbracket at character 3 of 'a[['",
+        {"metrics", "extract", "query", "JMESPath", "Expecting", "star", "got", "lbracket"}
+        | {"character", "of"},
+    ),
+    (
+        '[run]\ncwd = "../x"\n',
+        "bridge.toml:2：run.cwd = '../x' 超出了项目：请使用项目内的路径",
+        {"cwd"},
     ),
     (
         '[run]\ncommand = "a"\n[run\n',
@@ -363,6 +460,35 @@ def test_bridge_toml_type_and_crosscheck_errors_are_framed_in_chinese(
     assert error.startswith(said), error
     framing = re.sub(r"（(?:运行|运行的系统)：.*）$", "", error)
     assert english_left(framing, allowed=kept) == [], error
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("table", "said"),
+    [
+        (
+            "CDF sufficiency (8B, GSM8K)",
+            "id = \"P1\" 的 [[runs]] 条目（P1 的行写着 'CDF sufficiency (8B, GSM8K)'）",
+        ),
+        ("E4", 'id = "P1" 的 [[runs]] 条目（每个运行一个）'),
+    ],
+)
+def test_a_systems_table_where_no_run_has_a_system_is_refused_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str, said: str
+) -> None:
+    """026 (Chinese, no System column, no Compared systems): a `[systems]` table can name no
+    system, and the refusal that says so and names the `[[runs]]` entry to write stayed English
+    (session 37)."""
+    root = as_project("026", tmp_path)
+    (root / "bridge.toml").write_text(f'[systems."{table}"]\ngpus = 0\n', encoding="utf-8")
+    assert main(["plan", "--project", str(root)]) == 2
+    error = _error(capsys)
+    assert error.startswith(
+        f'bridge.toml:1：[systems."{table}"] 没有指明任何系统：计划和追踪表中没有任何运行有系统'
+        "（追踪表没有 System 列，也没有实验块列出 Compared systems）；要设置某个运行的设置，"
+        "请把它们写进 "
+    ), error
+    assert error.endswith(said), error
 
 
 @needs_shared

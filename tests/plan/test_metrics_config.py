@@ -118,7 +118,10 @@ class TestExtractScope:
             ),
             ('runs = "R1"', "(runs: R001, R002, R003, R004, R005)"),
             ("blocks = []", "metrics.extract[0].blocks is empty; leave it out"),
-            ('runs = ["R001", " "]', "metrics.extract[0].runs has an empty name"),
+            (
+                'runs = ["R001", " "]',
+                "metrics.extract[0].runs[1] must be a non-empty string, not ' '",
+            ),
             ("blocks = [2]", "metrics.extract[0].blocks must be a string or a list of strings"),
             ('bloks = ["B1"]', "did you mean 'blocks'"),
         ],

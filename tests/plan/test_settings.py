@@ -5,16 +5,23 @@ its TOML table, and how each mistake is named.
 
 from __future__ import annotations
 
+import shutil
 import tomllib
+from pathlib import Path
 
 import attrs
 import pytest
 
+from bridge.adapters.backends.slurm.config import SlurmConfig
 from bridge.errors import ConfigError
+from bridge.plan import load_project
 from bridge.plan import setting_rules as rules
+from bridge.plan.config import Config
+from bridge.plan.config_reader import load_config
 from bridge.plan.setting_fields import setting
 from bridge.plan.settings import Section, SettingsTable
 from bridge.plan.toml_lines import key_lines, line_of
+from tests.conftest import SHARED, needs_shared
 
 
 @attrs.frozen(kw_only=True)
@@ -130,3 +137,138 @@ class TestKeyByKey:
         with pytest.raises(ConfigError) as info:
             reader.value("api_key_env", rules.env_name, None)
         assert "sk-secret" not in str(info.value)
+
+
+def _loaded(tmp_path: Path, text: str) -> Config:
+    path = tmp_path / "bridge.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
+
+
+# Values of a wrong kind or empty, where an empty value means nothing, that bridge.toml's plan
+# sections took without a word (018, session 37): (the toml, the refusal as said).
+_SAYS_NOTHING = [
+    (
+        '[systems."joint"]\naliases = "JPH, JPH-RL"\n',
+        "bridge.toml:2: systems.joint.aliases must be a list of strings, not 'JPH, JPH-RL'",
+    ),
+    (
+        '[systems."joint"]\naliases = ["JPH", ""]\n',
+        "bridge.toml:2: systems.joint.aliases[1] must be a non-empty string, not ''",
+    ),
+    (
+        '[systems."joint"]\nblock = ""\n',
+        "bridge.toml:2: systems.joint.block must be a non-empty string, not ''",
+    ),
+    (
+        '[systems."joint"]\n',
+        'bridge.toml:1: [systems."joint"] sets nothing: give it what its runs take (command, '
+        "args, gpus, block, aliases, ...) or remove the table",
+    ),
+    ('[[runs]]\nid = ""\n', "bridge.toml:2: runs[0].id must be a non-empty string, not ''"),
+    (
+        '[[runs]]\nid = "X"\nsystem = true\n',
+        "bridge.toml:3: runs[0].system must be a string or number, not true",
+    ),
+    (
+        '[[runs]]\nid = "X"\nmilestone = " "\n',
+        "bridge.toml:3: runs[0].milestone must be a non-empty string, not ' '",
+    ),
+    (
+        '[[runs]]\nid = "X"\ndepends_on = "A, B"\n',
+        "bridge.toml:3: runs[0].depends_on must be a list of strings, not 'A, B'",
+    ),
+    (
+        '[[runs]]\nid = "X"\noutputs = ["m.json", ""]\n',
+        "bridge.toml:3: runs[0].outputs[1] must be a non-empty string, not ''",
+    ),
+    ('[metrics]\nfiles = [""]\n', "bridge.toml:2: metrics.files[0] must be a non-empty string"),
+    (
+        '[metrics]\naliases = { acc = "" }\n',
+        "bridge.toml:2: metrics.aliases.acc must be a non-empty string, not ''",
+    ),
+    ('[[metrics.regex]]\npattern = "a(b)"\n', "bridge.toml:1: metrics.regex[0].name is required"),
+    (
+        '[[metrics.regex]]\nname = "a"\npattern = "a(b)"\nfile = ""\n',
+        "bridge.toml:4: metrics.regex[0].file must be a non-empty string, not ''",
+    ),
+    (
+        '[grid]\naxes = { seed = [0] }\n[[grid.phases]]\nname = ""\n',
+        "bridge.toml:4: grid.phases[0].name must be a non-empty string, not ''",
+    ),
+    (
+        '[backends.slurm]\nsbatch_args = ["--qos=low", ""]\n',
+        "bridge.toml:2: backends.slurm.sbatch_args[1] must be a non-empty string, not ''",
+    ),
+]
+
+
+class TestWhatSaysNothing:
+    @pytest.mark.parametrize(("toml", "said"), _SAYS_NOTHING)
+    def test_a_value_that_means_nothing_is_refused_at_its_line(
+        self, tmp_path: Path, toml: str, said: str
+    ) -> None:
+        """018 (session 37): `aliases = "JPH"` where a list is asked, an empty id, block or
+        name and an empty `[systems]` table were taken without a word; each is refused,
+        naming the file, its line and the setting."""
+        if toml.startswith("[backends."):
+            # [backends.*] is kept raw by Config and read by its backend.
+            config = _loaded(tmp_path, toml)
+            with pytest.raises(ConfigError) as info:
+                SlurmConfig.from_table(
+                    config.backends["slurm"], file="bridge.toml", line_of=config.line_of
+                )
+        else:
+            with pytest.raises(ConfigError) as info:
+                _loaded(tmp_path, toml)
+        assert str(info.value).startswith(said), str(info.value)
+
+    def test_what_the_docs_allow_stays_allowed(self, tmp_path: Path) -> None:
+        """An empty `cwd` (the project root, as the docs' example writes it), a switch written
+        as a word, an empty list where empty means "none", and an empty primary metric."""
+        config = _loaded(
+            tmp_path,
+            '[bridge]\ncompact = "yes"\n[run]\ncwd = ""\n[metrics]\nprimary = ""\n'
+            '[systems."joint"]\naliases = []\ngpus = 0\n[[runs]]\nid = 7\ngpus = 1\n'
+            '[grid]\naxes = { seed = [0] }\n[[grid.phases]]\nname = "a"\nmatch = []\n',
+        )
+        assert config.bridge == {"compact": "yes"}
+        assert config.run.cwd == ""
+        assert config.systems["joint"].aliases == ()
+        assert config.runs[0].id == "7"
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("toml", "said"),
+    [
+        (
+            '[[runs]]\nid = "JPH-B2-JT-S0"\n',
+            "bridge.toml:1: runs[0] sets only its id 'JPH-B2-JT-S0', which changes nothing of "
+            "that run: give it the settings it changes (command, gpus, block, ...), or remove "
+            "the entry",
+        ),
+        (
+            '[[runs]]\nid = "X1"\n',
+            "bridge.toml:1: runs[0] sets only its id 'X1': no run has that id, and a run of its "
+            "own needs a command, here or in [run]; give it one, or remove the entry",
+        ),
+        ('[run]\ncommand = "true"\n[[runs]]\nid = "X1"\n', ""),
+        ('[run]\ncommand = "true"\n[[runs]]\nid = "JPH-B2-JT-S0"\n', ""),
+    ],
+)
+def test_a_runs_entry_of_only_an_id(tmp_path: Path, toml: str, said: str) -> None:
+    """018 (session 37): `[[runs]] id = "JPH-B2-JT-S0"` alone changed nothing of that run,
+    and `id = "X1"` alone added a run with no command, each without a word (then "5 runs
+    have no command"); both are refused at the entry. With `[run] command` a new id is a run
+    of its own, launched by it, and a run's id alone a listing of a run it launches."""
+    project = tmp_path / "p018"
+    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
+    (project / "bridge.toml").write_text(toml, encoding="utf-8")
+    if not said:
+        runs = {run.id: run for run in load_project(project).runs}
+        assert runs[toml.split('id = "')[1].split('"')[0]].command == ("true",)
+        return
+    with pytest.raises(ConfigError) as info:
+        load_project(project)
+    assert str(info.value) == said
