@@ -1179,6 +1179,17 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
     # come quoted «…» between the two parts, each translated on its own side of the quote.
     (lazy(r"\bthe reference $"), "参照对象 "),
     (lazy(r"\bthe compared system $"), "比较的系统 "),
+    # A tolerance with no system it is measured from (parser.py): the plan's words quoted «…».
+    (lazy(r"\ba tolerance $"), "容差 "),
+    (
+        lazy(
+            r"^ with no system it is measured from: write which system the values must agree "
+            r"with \(within ±15% of B\), or have the runs record the difference as a metric "
+            r"and bound it$"
+        ),
+        " 没有说明相对哪个系统：请写明数值须与哪个系统一致（如 与 B 相差 ±15% 以内），"
+        "或让运行把差值记录为一个指标并为它设定界限",
+    ),
     (
         lazy(
             r"^ could be any of several systems of the block \((.+?)\): name the one meant, or "

@@ -790,6 +790,35 @@ class TestSharedSubject:
         assert isinstance(found, Criterion) and not found.subject_could_be, found
 
 
+class TestToleranceAlone:
+    """015's B7 "peak T deltas agree within ±15% in magnitude" was "a number without a
+    comparison: 15": it is a tolerance, with no system it is measured from; one with a system
+    ("within ±0.5 of B") is read."""
+
+    @pytest.mark.parametrize(
+        ("text", "said"),
+        [
+            ("peak T deltas agree within ±15% in magnitude", "within ±15%"),
+            ("峰值温差在 ±15% 以内一致", "±15%"),
+        ],
+    )
+    def test_it_is_said_a_tolerance(self, text: str, said: str) -> None:
+        from bridge.projections.reasons import in_language
+
+        found = parse_criterion(text, block_systems=("A", "B"))
+        assert isinstance(found, Unparsed), found
+        assert found.reason.startswith(f"a tolerance «{said}» with no system it is measured "), (
+            found.reason
+        )
+        assert in_language(found.reason, "zh").startswith(
+            f"容差 «{said}» 没有说明相对哪个系统："
+        ), in_language(found.reason, "zh")
+
+    def test_one_measured_from_a_system_is_read(self) -> None:
+        found = parse_criterion("accuracy within ±0.5 of B", block_systems=("A", "B"))
+        assert isinstance(found, Criterion) and found.reference == "B", found
+
+
 class TestParseCriterionUnparsed:
     @pytest.mark.parametrize(
         ("text", "reason"),

@@ -131,6 +131,9 @@ _NEGATED_CHANGE = lazy(
     r"loss)\b",
     re.IGNORECASE,
 )
+# A tolerance as the plan writes it, "within ±15%", «±15% 以内», where nothing after it says
+# what it is measured from.
+_TOLERANCE_ALONE = lazy(r"(?:\bwithin\s+)?(?:±|\+/-)\s*\d+(?:\.\d+)?\s*%?")
 # A two-sided tolerance: "differs from B by at most 0.5", "相差不超过", "within ±0.5 of B",
 # "gap to B ≤ 0.5", "|acc − B| ≤ 0.5" (trial M2: read one-sided, a drop of 37 points met it).
 _TWO_SIDED = lazy(r"相差|±|\+/-|\|[^|]+\|")
@@ -2730,6 +2733,14 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         if speedup is not None:
             return speedup
     if threshold.bare:
+        if not relational and (tolerance := _TOLERANCE_ALONE.search(text)) is not None:
+            # 015's B7 "peak T deltas agree within ±15% in magnitude": a tolerance, with no
+            # system it is measured from ("within ±0.5 of B" is read).
+            return unparsed(
+                f"a tolerance «{tolerance[0].strip()}» with no system it is measured from: "
+                "write which system the values must agree with (within ±15% of B), or have "
+                "the runs record the difference as a metric and bound it"
+            )
         if not relational:
             return unparsed(f"a number without a comparison: {threshold.value:g}")
         notes.append(f"no comparator before {threshold.value:g}: read as 'at least'")
