@@ -63,7 +63,8 @@ def test_a_training_time_held_fixed_is_not_the_metric_judged(tmp_path: Path) -> 
         method=0.8,
         method_time=100.0,
     )
-    assert verdict.startswith("- **Verdict:** **met** (judged by rule) — accuracy (better): "), (
-        verdict
-    )
+    assert verdict.startswith(
+        "- **Verdict:** **met** (judged by rule) — accuracy (better) (values read as fractions, "
+        "×100): "
+    ), verdict
     assert "'at the same training time' read as a condition the comparison holds under" in (verdict)
