@@ -84,12 +84,14 @@ class TestFirstCommand:
         assert "Traceback" not in done.stderr
 
 
-class TestSecondCommandWithoutShared:
-    @pytest.fixture
-    def clone(self, tmp_path: Path) -> Path:
-        """A clone with nothing beside it (no ../shared/)."""
-        return _clone(tmp_path / "bridge")
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clone with nothing beside it (no ../shared/), made once: the tests only run pytest in
+    it."""
+    return _clone(tmp_path_factory.mktemp("readme") / "bridge")
 
+
+class TestSecondCommandWithoutShared:
     def _pytest(self, clone: Path, **extra: str) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("BRIDGE_")}
         subset = [

@@ -10,8 +10,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from tests.cli.conftest import bridge_cli
 from tests.conftest import SHARED
+from tests.in_process import bridge_here
 
 __all__ = ["project_018", "run_018"]
 
@@ -40,7 +40,7 @@ def project_018(tmp_path: Path) -> Path:
 
 def run_018(project: Path) -> str:
     """``bridge run --plain`` on the copy; what it printed. It ends COLLECTED, not ready."""
-    done = bridge_cli("run", "--plain", "--project", str(project), timeout=300)
+    done = bridge_here("run", "--plain", "--project", str(project))
     # 018's tracker says five must-run rows failed before bridge: collected, not ready (exit 1).
     assert "阶段 COLLECTED" in done.stdout, done.stdout + done.stderr
     return done.stdout

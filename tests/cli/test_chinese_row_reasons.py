@@ -5,7 +5,7 @@ section already said them (trial t11 on the real project 018: `JPH-B2-FX-S0 已�
 JPH-B2-FX-S0 (one run) was split into seeds …`, `重试: JPH-B2-FX-S0 is in the plan again` (now
 `重新回到计划中`, no retry), and Notes reading `…第 2 次尝试，local#0:cpu；retry asked by a person`
 while the runs went on).
-Real `bridge` processes, real runs of a small script.
+Real `bridge` commands (run in the test's process), real runs of a small script.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.cli.conftest import bridge_cli
 from tests.cli.project_018 import project_018, run_018
 from tests.conftest import needs_shared
+from tests.in_process import bridge_here
 
 pytestmark = needs_shared
 
@@ -62,22 +62,22 @@ def test_a_split_row_its_undo_and_a_retry_read_in_chinese(tmp_path: Path) -> Non
     # no copy, and no line saying their text is only in one (t11's EXPERIMENT_TRACKER.edited-2).
     assert not list((project / "refine-logs").glob("EXPERIMENT_TRACKER.edited*"))
     assert "EXPERIMENT_TRACKER.edited" not in split + undone
-    status = bridge_cli("status", "--project", str(project), columns=400).stdout
+    status = bridge_here("status", "--project", str(project), columns=400).stdout
     (set_aside,) = [line for line in status.splitlines() if line.startswith("JPH-B2-FX-S0-s1 ")]
     assert "（JPH-B2-FX-S0 的种子 1）" in set_aside and "no longer" not in set_aside
 
-    retried = bridge_cli("retry", "--force", "JPH-B2-PO-S0", "--project", str(project))
+    retried = bridge_here("retry", "--force", "JPH-B2-PO-S0", "--project", str(project))
     assert retried.returncode == 0, retried.stdout + retried.stderr
     run_018(project)
     # The tracker as it was while the retried run's attempt 2 ran: the log's own replay of it.
-    log = bridge_cli("log", "--project", str(project), columns=400).stdout
+    log = bridge_here("log", "--project", str(project), columns=400).stdout
     (seq,) = [
         int(line.split()[0])
         for line in log.splitlines()
         if re.search(r"run:JPH-B2-PO-S0 +run\.started .*JPH-B2-PO-S0-a2", line)
     ]
     past = tmp_path / "past"
-    bridge_cli("replay", "--at", str(seq), "--out", str(past), "--project", str(project))
+    bridge_here("replay", "--at", str(seq), "--out", str(past), "--project", str(project))
     tracker = (past / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text(encoding="utf-8")
     (row,) = [line for line in tracker.splitlines() if line.startswith("| JPH-B2-PO-S0 |")]
     assert "| RUNNING |" in row

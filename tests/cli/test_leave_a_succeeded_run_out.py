@@ -4,7 +4,8 @@ run that has run keeps its result), and bridge's line names the way that does le
 numbers out: deleting its row, which sets the run aside, its result kept in the log, until the
 row is put back (trial t16 on the real project 018: «JPH-B2-FX-S0 已成功，追踪表的 Status 被改为
 NOT RUN — …：bridge 保留其结果并写回已完成的状态» said nothing of how to take the arm out of the
-comparison). Real `bridge` processes, real runs of a small script, followed end to end.
+comparison). Real `bridge` commands (run in the test's process), real runs of a small script,
+followed end to end.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.conftest import bridge_cli
 from tests.cli.project_018 import project_018, run_018
 from tests.conftest import needs_shared
+from tests.in_process import bridge_here
 
 pytestmark = needs_shared
 
@@ -65,7 +66,7 @@ def test_the_way_named_for_not_run_on_a_succeeded_run_works(tmp_path: Path) -> N
     b2 = next(block for block in results["blocks"] if block["block"] == "B2")
     assert "JPH-B2-FX-S0" not in json.dumps(b2, ensure_ascii=False)
     # The log keeps everything: its success and numbers, then the ruling out.
-    log = bridge_cli("log", "--project", str(project)).stdout
+    log = bridge_here("log", "--project", str(project)).stdout
     events = [line.split()[4] for line in log.splitlines() if "run:JPH-B2-FX-S0 " in line]
     assert events.index("run.succeeded") < events.index("run.ruled_out"), events
     assert "run.metrics_recorded" in events
@@ -77,6 +78,6 @@ def test_the_way_named_for_not_run_on_a_succeeded_run_works(tmp_path: Path) -> N
     said = run_018(project)
     assert "JPH-B2-FX-S0：其自身在种子 0 上的结果，设置相同，不再重新运行" in said, said
     assert "JPH-B2-FX-S0" in _b2_runs(project)
-    assert "JPH-B2-FX-S0-a2" not in bridge_cli("log", "--project", str(project)).stdout
-    verified = bridge_cli("verify", "--project", str(project))
+    assert "JPH-B2-FX-S0-a2" not in bridge_here("log", "--project", str(project)).stdout
+    verified = bridge_here("verify", "--project", str(project))
     assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -35,9 +35,10 @@ from bridge.events.types import (
 from bridge.events.values import JobHandle
 from bridge.machine.fold import fold
 from bridge.pipeline.audit import db_path
-from tests.cli.conftest import LONG_REASON, SYSTEM, TITLE, bridge_cli
+from tests.cli.conftest import LONG_REASON, SYSTEM, TITLE
 from tests.conftest import SHARED, needs_shared
 from tests.e2e.tiny import write_project
+from tests.in_process import bridge_here
 
 
 def _start(store: SQLiteEventStore, run_id: str) -> None:
@@ -73,7 +74,7 @@ class TestTextNotMarkup:
 
     def test_status_shows_title_and_system_exactly(self, logged: Path) -> None:
         """`bridge status` prints the plan title and a bracketed system name as written."""
-        done = bridge_cli("status", "--project", str(logged), columns=120)
+        done = bridge_here("status", "--project", str(logged), columns=120)
         assert done.returncode == 0, done.stderr
         assert TITLE in done.stdout
         assert SYSTEM in done.stdout
@@ -161,7 +162,7 @@ class TestTextNotMarkup:
 class TestStatus:
     def test_every_run_in_80_columns(self, logged: Path) -> None:
         """Every run has a line, no line passes 80 columns, and the long note is cut."""
-        done = bridge_cli("status", "--project", str(logged), columns=80)
+        done = bridge_here("status", "--project", str(logged), columns=80)
         assert done.returncode == 0, done.stderr
         lines = done.stdout.splitlines()
         for run_id in ("R001", "R002", "R003"):
@@ -171,9 +172,9 @@ class TestStatus:
 
     def test_the_full_note_is_in_json_and_the_run_log(self, logged: Path) -> None:
         """The cut note is whole in `status --json` and in `bridge log --run`."""
-        status = json.loads(bridge_cli("status", "--json", "--project", str(logged)).stdout)
+        status = json.loads(bridge_here("status", "--json", "--project", str(logged)).stdout)
         assert {r["id"]: r["reason"] for r in status["runs"]}["R001"] == LONG_REASON
-        log = bridge_cli("log", "--run", "R001", "--project", str(logged)).stdout
+        log = bridge_here("log", "--run", "R001", "--project", str(logged)).stdout
         assert "END-OF-REASON" in log
 
     def test_gpu_hours_budget_and_estimate_are_named_apart(self, tmp_path: Path) -> None:
@@ -204,7 +205,7 @@ class TestStatus:
         for run in runs:
             store.append(f"run:{run.run_id}", [run], 0)
         store.close()
-        done = bridge_cli("status", "--json", "--project", str(root))
+        done = bridge_here("status", "--json", "--project", str(root))
         assert done.returncode == 0, done.stderr
         status = json.loads(done.stdout)
         assert status["gpu_hours_budget"] == 45.0
@@ -223,7 +224,7 @@ class TestStatus:
              "source": "no run estimate and no GPU-hours in the plan's Cost",
              "plan_cost": None, "plan_own_gpu_hours": None},
         ]  # fmt: skip
-        text = bridge_cli("status", "--project", str(root)).stdout
+        text = bridge_here("status", "--project", str(root), columns=80).stdout
         assert "GPU-hours used 0.00 of 45 budgeted" in text
 
 
@@ -245,9 +246,9 @@ def test_018_status_json_estimates_what_is_left_with_the_plans_cost_as_written(
         '[backends.ssh]\nremote_dir = "/r"\n[[backends.ssh.hosts]]\nhost = "x"\n',
         encoding="utf-8",
     )
-    done = bridge_cli("run", "--project", str(project))
+    done = bridge_here("run", "--project", str(project))
     assert "AWAITING_APPROVAL" in done.stdout, done.stdout + done.stderr
-    status = json.loads(bridge_cli("status", "--json", "--project", str(project)).stdout)
+    status = json.loads(bridge_here("status", "--json", "--project", str(project)).stdout)
     by_id = {e["milestone"]: e for e in status["gpu_hours_estimates"]}
     assert by_id["M0"] == {
         "milestone": "M0",
@@ -286,12 +287,12 @@ def test_011_implementation_tasks_are_no_runs_of_status_json_or_the_approval(
         '[backends.ssh]\nremote_dir = "/r"\n[[backends.ssh.hosts]]\nhost = "x"\n',
         encoding="utf-8",
     )
-    done = bridge_cli("run", "--project", str(project))
+    done = bridge_here("run", "--project", str(project))
     assert "AWAITING_APPROVAL" in done.stdout, done.stdout + done.stderr
     approval = [x for x in done.stdout.splitlines() if x.startswith("M1 Classifier Training")]
     assert approval and ": 4 runs (1 GPU each)" in approval[-1], approval
     assert "done or ruled out" not in approval[-1], approval
-    status = json.loads(bridge_cli("status", "--json", "--project", str(project)).stdout)
+    status = json.loads(bridge_here("status", "--json", "--project", str(project)).stdout)
     by_id = {e["milestone"]: e for e in status["gpu_hours_estimates"]}
     assert by_id["M1"]["source"] == (
         "from the plan's Cost column (M1: Classifier Training (Days 5-8, ~22 GPU-hours))"
@@ -492,9 +493,9 @@ def test_018_status_bar_of_no_milestone_fits_the_terminal(
 
     project = tmp_path / "p018"
     shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
-    bridge_cli("run", "--plain", "--project", str(project))  # blocked: no command, recorded
-    lines = bridge_cli(
-        "status", "-o", f"language={language}", "--project", str(project)
+    bridge_here("run", "--plain", "--project", str(project))  # blocked: no command, recorded
+    lines = bridge_here(
+        "status", "-o", f"language={language}", "--project", str(project), columns=80
     ).stdout.splitlines()
     assert all(cells(line) <= 80 for line in lines), [line for line in lines if cells(line) > 80]
     start = lines.index(said[0])
@@ -598,5 +599,5 @@ def test_009_a_budget_of_zero_is_said_in_status(tmp_path: Path) -> None:
     source = SHARED / "projects" / "009_tool-placement" / "refine-logs"
     shutil.copytree(source, project / "refine-logs")
     assert main(["advance", "--project", str(project)]) == 3  # blocked: runs with no command
-    text = bridge_cli("status", "--project", str(project)).stdout
+    text = bridge_here("status", "--project", str(project), columns=80).stdout
     assert text.rstrip().endswith("GPU-hours used 0.00 of 0 budgeted"), text

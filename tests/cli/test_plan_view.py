@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tests.conftest import SHARED, needs_shared
 from tests.e2e.test_cli import QUICKSTART, bridge
+from tests.in_process import bridge_here
 from tests.plan.corpus import as_project
 from tests.plan.test_attribution import PLAN, TOML, TRACKER, write
 
@@ -45,13 +46,13 @@ def test_a_milestone_whose_blocks_runs_are_elsewhere_says_where_under_the_table(
     no block, and 006's "Paper Writing" get no reason: none is needed."""
     shutil.copytree(SHARED / "projects" / "018_areal-harness-cn" / "refine-logs", tmp_path / "r")
     (tmp_path / "r").rename(tmp_path / "refine-logs")
-    done = bridge("plan", "--project", str(tmp_path))
+    done = bridge_here("plan", "--project", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "\n0 个运行：M2（B2 的运行都在 M3 中）\n" in done.stdout, done.stdout
-    done = bridge("plan", "-o", "language=en", "--project", str(tmp_path))
+    done = bridge_here("plan", "-o", "language=en", "--project", str(tmp_path))
     assert "\n0 runs: M2 (B2's runs are in M3)\n" in done.stdout, done.stdout
     paper = as_project("006", tmp_path / "006")
-    done = bridge("plan", "--project", str(paper))
+    done = bridge_here("plan", "--project", str(paper))
     assert done.returncode == 0, done.stderr
     assert "\n0 runs: " not in done.stdout, done.stdout
 
@@ -65,7 +66,7 @@ def test_gpu_hours_are_those_of_the_runs_with_the_plans_cost_labelled(tmp_path: 
     says so."""
     shared = SHARED / "projects" / "018_areal-harness-cn" / "refine-logs"
     shutil.copytree(shared, tmp_path / "refine-logs")
-    done = bridge("plan", "--project", str(tmp_path))
+    done = bridge_here("plan", "--project", str(tmp_path))
     assert done.returncode == 0, done.stderr
     rows = {
         line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[4:6]]
@@ -89,7 +90,7 @@ def test_gpu_hours_are_those_of_the_runs_with_the_plans_cost_labelled(tmp_path: 
         '[[backends.ssh.hosts]]\nhost = "x"\n',
         encoding="utf-8",
     )
-    done = bridge("plan", "--project", str(tmp_path))
+    done = bridge_here("plan", "--project", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "│ M3           │ tau2 单 seed pilot     │        │ 4    │ ~256.00（计划成本） │" in (
         done.stdout
@@ -114,7 +115,7 @@ def test_gpu_hours_are_those_of_the_runs_with_the_plans_cost_labelled(tmp_path: 
 @needs_shared
 def test_the_main_result_is_named_before_anything_runs(tmp_path: Path) -> None:
     """001's run order has `M2: Core`: `bridge plan` says it gives the main result, and why."""
-    done = bridge("plan", "--project", str(as_project("001", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("001", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert "\nmain result: M2 Core (its name or goal says so)\n" in done.stdout
 
@@ -123,7 +124,7 @@ def test_the_main_result_is_named_before_anything_runs(tmp_path: Path) -> None:
 def test_the_other_milestones_named_main_are_said_beside_the_choice(tmp_path: Path) -> None:
     """005: "M2 Decisive: A3 first" (a framing gate) was chosen with no word of "M3 Headline",
     which runs B1 "Table 1 (main, headline)": the others are named with how to choose."""
-    done = bridge("plan", "--project", str(as_project("005", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("005", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert (
         "\nmain result: M2 Decisive: A3 first (its name or goal says so; M3 Headline, M4 "
@@ -135,7 +136,7 @@ def test_the_other_milestones_named_main_are_said_beside_the_choice(tmp_path: Pa
 @needs_shared
 def test_first_to_launch_leaves_out_rows_done_before_bridge(tmp_path: Path) -> None:
     """009's tracker marks R001 (M0) and R002 (M1) DONE: the first run bridge launches is R003."""
-    done = bridge("plan", "--project", str(as_project("009", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("009", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert "\nfirst to launch: R003 (signal diagnostics)\n" in done.stdout
     # and says which rows it leaves alone (getting-started.md promises it): R004's Notes say
@@ -151,7 +152,7 @@ def test_rows_the_tracker_says_are_blocked_are_said_blocked(tmp_path: Path) -> N
     """002's R006, R009-R011 `**BLOCKED**` were "out of scope or not experiment runs" here, with
     its PAUSED and CANCELLED rows, while the summary said blocked (R006's Notes, "BLOCKED —
     mechanism gate failed", even made it "out of scope" there)."""
-    done = bridge("plan", "--project", str(as_project("002", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("002", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert (
         "; 4 the tracker says are blocked (R006, R009, R010, R011); "
@@ -162,7 +163,7 @@ def test_rows_the_tracker_says_are_blocked_are_said_blocked(tmp_path: Path) -> N
 @needs_shared
 def test_a_plan_whose_every_row_is_settled_says_nothing_launches(tmp_path: Path) -> None:
     """029's 14 rows are all DONE: there was no "first to launch" line and no word of them."""
-    done = bridge("plan", "--project", str(as_project("029", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("029", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert (
         "\nfirst to launch: none (every row is done before bridge or out of scope)\n" in done.stdout
@@ -177,7 +178,7 @@ def test_first_to_launch_without_milestones(tmp_path: Path) -> None:
     """017 has no run order: the first runs are those of the tracker's first (empty) milestone,
     each named by its system, else by what its row says it is for (never "R001 ()"); with no
     sanity milestone, the first of them alone, as the sanity check."""
-    done = bridge("plan", "--project", str(as_project("017", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("017", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert (
         "\nfirst to launch: R001 (Decode Profiling Baseline), alone, as the sanity check (the "
@@ -196,7 +197,7 @@ def test_first_to_launch_waits_for_running_rows_and_leaves_deferred_ones(tmp_pat
     from bridge.plan import load_project
 
     root = as_project("027", tmp_path)
-    done = bridge("plan", "--project", str(root), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(root), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     assert (
         "\nfirst to launch: R-L3-V (L3 + x0 head/v-space loss + JiT t distribution, GPU0-3) — "
@@ -261,7 +262,7 @@ def test_first_to_launch_when_every_row_left_is_held(tmp_path: Path) -> None:
         "| Run ID | Milestone | System / Variant | Status |\n|---|---|---|---|\n"
         "| R1 | M1 | raw-centroid | RUNNING |\n| R2 | M1 | raw-centroid | DONE |\n",
     )
-    done = bridge("plan", "--project", str(tmp_path))
+    done = bridge_here("plan", "--project", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert (
         "\nfirst to launch: none: the rows the tracker says are running run elsewhere (R1), and "
@@ -281,7 +282,7 @@ def test_rows_bridge_ran_are_not_done_before_bridge(tmp_path: Path) -> None:
         "| R2 | M1 | raw-centroid | DONE | from the server |\n"
         "| R3 | M1 | raw-centroid | TODO | |\n",
     )
-    done = bridge("plan", "--project", str(tmp_path))
+    done = bridge_here("plan", "--project", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert (
         "\nnot launched: 1 bridge has run (R1; `bridge status` shows them); 1 the tracker says "
@@ -307,13 +308,13 @@ def test_after_a_run_without_a_tracker_the_runs_are_bridges(tmp_path: Path) -> N
         'command = "python3 -c \'import json,sys; json.dump({\\"acc\\": 0.9}, '
         'open(sys.argv[1] + \\"/metrics.json\\", \\"w\\"))\' {output_dir}"\n',
     )
-    assert bridge("run", "--project", str(tmp_path)).returncode == 3  # proposed: approve first
-    assert bridge("approve", "--project", str(tmp_path)).returncode == 0
-    ran = bridge("run", "--project", str(tmp_path))
+    assert bridge_here("run", "--project", str(tmp_path)).returncode == 3  # proposed: approve first
+    assert bridge_here("approve", "--project", str(tmp_path)).returncode == 0
+    ran = bridge_here("run", "--project", str(tmp_path))
     assert ran.returncode == 0, ran.stdout + ran.stderr
     tracker = (tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text(encoding="utf-8")
     assert "Generated by bridge from its event log" in tracker
-    done = bridge("plan", "--project", str(tmp_path))
+    done = bridge_here("plan", "--project", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "runs from proposed" in done.stdout
     assert "done or ended before bridge" not in done.stdout
@@ -326,7 +327,7 @@ def test_after_a_run_without_a_tracker_the_runs_are_bridges(tmp_path: Path) -> N
 def test_rows_whose_code_is_not_written_are_named_with_what_releases_them(tmp_path: Path) -> None:
     """023: the six PENDING_IMPLEMENTATION rows (its legend: 该实验依赖尚未写入代码) are listed
     apart from the deferred R014, saying what lets them run."""
-    done = bridge("plan", "--project", str(as_project("023", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("023", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert (
         "\n不会启动：6 个追踪表写明代码尚未写好（R020, R021, R022, R023, R030, R041；"
@@ -337,7 +338,7 @@ def test_rows_whose_code_is_not_written_are_named_with_what_releases_them(tmp_pa
 @needs_shared
 def test_runs_without_a_system_are_listed_by_id(tmp_path: Path) -> None:
     """030's runs name no system: its blocks read `runs: -: A1, A2`, as if "-" were one."""
-    done = bridge("plan", "--project", str(as_project("030", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("030", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert "\n  runs:      A1, A2\n" in done.stdout
     assert "-: " not in done.stdout
@@ -347,7 +348,7 @@ def test_runs_without_a_system_are_listed_by_id(tmp_path: Path) -> None:
 def test_a_blocks_seeds_and_the_systems_planned_with_fewer_are_said(tmp_path: Path) -> None:
     """027's B1 states 3 seeds and its tracker plans one run of each system: said before
     anything runs, as the results judge them (on the runs planned)."""
-    done = bridge("plan", "--project", str(as_project("027", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("027", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert (
         "  种子：    每个系统 3 个（计划所述）；计划的运行较少、按其判断：current one-stage + "
@@ -362,7 +363,7 @@ def test_seeds_for_sampling_are_no_seeds_per_system(tmp_path: Path) -> None:
     结果": only for the tie-break and sampling algorithms; the deterministic MART reports one
     result): `bridge plan` said "3 per system, as the plan states" and that the tracker planned
     fewer; it now states no seed count for the block."""
-    done = bridge("plan", "--project", str(as_project("039", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("039", tmp_path)))
     assert done.returncode == 0, done.stderr
     b1 = done.stdout[done.stdout.index("B1: ") : done.stdout.index("B2: ")]
     assert "种子" not in b1, b1
@@ -373,7 +374,7 @@ def test_milestone_listing_one_blocks_systems_places_its_runs(tmp_path: Path) ->
     """039's M1 names no block but lists B1's systems ("position-only、statistics、MART"): its
     R003 "MART full" was left in no block, and B1 judged MART on another block's run. It is B1's
     MART; M3's "2×2 support/message + shuffle" places R005 and R006 in B3 the same way."""
-    done = bridge("plan", "--project", str(as_project("039", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("039", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert "  运行：    relative-position only: R002; MART: R003\n" in done.stdout
     # B3 compares MART too, and has no run of it: it is read from B1's R003, and said so.
@@ -392,7 +393,7 @@ def test_a_system_read_from_another_block_is_previewed_with_its_block(tmp_path: 
         '[run]\ncommand = "python3 -c pass"\n[[runs]]\nid = "R008"\nblock = "B3"\n'
         'milestone = "M3"\nsystem = "MART"\n'
     )
-    done = bridge("plan", "--project", str(project))
+    done = bridge_here("plan", "--project", str(project))
     assert done.returncode == 0, done.stderr
     assert (
         "  运行：    relative-position only: R002; MART variant X: R003; "
@@ -417,7 +418,7 @@ def test_a_block_without_systems_is_previewed_with_its_runs_systems(tmp_path: Pa
         "| R1 | M1 | B1 | macro head | TODO |\n| R2 | M1 | B1 | weighted head | TODO |\n",
     )
     write(tmp_path, "bridge.toml", "[run]\ncommand = 'python t.py'\n")
-    done = bridge("plan", "--project", str(tmp_path))
+    done = bridge_here("plan", "--project", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "  read as:   weighted head vs macro head: val_loss gain (lower) > 0\n" in done.stdout
 
@@ -426,7 +427,7 @@ def test_a_block_without_systems_is_previewed_with_its_runs_systems(tmp_path: Pa
 def test_a_plan_without_blocks_shows_its_go_no_go_rules(tmp_path: Path) -> None:
     """025 has no experiment blocks; its `## 九、Go/No-Go` table of outcomes is its only
     criterion, and `bridge plan` and the results said nothing of it."""
-    done = bridge("plan", "--project", str(as_project("025", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("025", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert (
         "计划写明的停止规则（bridge 不检查：请对照结果自行判断）\n"
@@ -443,7 +444,7 @@ def test_a_run_named_without_its_qualifier_and_a_versus_cell_are_placed(tmp_path
     match is named (it may be another system: "random search" is not "constrained random
     search"). R007-R009 run M3, "black-box vs delay-aware vs projected", B3's systems, and
     were in no block."""
-    done = bridge("plan", "--project", str(as_project("021", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("021", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert "  运行：    single-Jacobian PIS-IEK: R010\n" in done.stdout
     assert (
@@ -478,10 +479,10 @@ def test_a_missing_script_is_said_by_plan_as_run_would_block_on_it(tmp_path: Pat
         "R015, R016, R017, R018, R019, R020: the script scripts/trian.py does not exist in the "
         "project; did you mean 'scripts/train.py'?"
     )
-    done = bridge("plan", "--project", str(project))
+    done = bridge_here("plan", "--project", str(project))
     assert done.returncode == 0, done.stderr
     assert f"\nwarning bridge.toml:{line}: {said}\n" in done.stdout
-    shown = bridge("plan", "--json", "--project", str(project))
+    shown = bridge_here("plan", "--json", "--project", str(project))
     assert shown.returncode == 0, shown.stderr
     assert {"file": "bridge.toml", "line": line, "message": said} in json.loads(shown.stdout)[
         "warnings"
@@ -491,14 +492,14 @@ def test_a_missing_script_is_said_by_plan_as_run_would_block_on_it(tmp_path: Pat
         toml.read_text(encoding="utf-8").replace("scripts/trian.py", "scripts/train.py"),
         encoding="utf-8",
     )
-    assert "does not exist" not in bridge("plan", "--project", str(project)).stdout
+    assert "does not exist" not in bridge_here("plan", "--project", str(project)).stdout
 
 
 @needs_shared
 def test_a_clause_against_a_baseline_the_block_lacks_is_previewed_so(tmp_path: Path) -> None:
     """011's B4 "accuracy higher for reranked by ≥5pp" was previewed as a comparison with the
     baseline and judged "the block has none" (trial T5): the preview says so first."""
-    done = bridge("plan", "--project", str(as_project("011", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("011", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert (
         "the proposed system vs baseline: accuracy gain (higher) ≥ 5 pp — but the block has no "
@@ -519,7 +520,7 @@ def test_a_plan_without_blocks_and_a_runs_cell_listing_systems_is_read(tmp_path:
     (tmp_path / "bridge.toml").write_text(
         '[run]\ncommand = "python3 -c pass"\n[[runs]]\nid = "R1"\nmilestone = "M1"\n'
     )
-    done = bridge("plan", "--project", str(tmp_path))
+    done = bridge_here("plan", "--project", str(tmp_path))
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode in (0, 2), done.stderr
 
@@ -529,7 +530,7 @@ def test_a_run_sharing_no_word_with_the_listed_block_stays_unplaced(tmp_path: Pa
     """005's M2 lists B3's A3 arms and a "d_mem trace" of B5: its R009 "Extract M_clean / M_only
     / M_full …" was put in B3 with no system (review); it is not B3's, but B5's, whose title
     "d_mem(t) persistence trace" names the quantity its Purpose and Metrics name (trial t12)."""
-    done = bridge("plan", "--project", str(as_project("005", tmp_path)), "--json")
+    done = bridge_here("plan", "--project", str(as_project("005", tmp_path)), "--json")
     assert done.returncode == 0, done.stderr
     import json
 
@@ -546,7 +547,7 @@ def test_a_clause_with_no_system_and_no_proposed_system_is_warned_before_anythin
     runs judged open, "the block's proposed system is not known" (trial B). `bridge plan` says
     so at the criterion's line, with the fix; marked `(ours)`, the warning is gone."""
     root = as_project("005", tmp_path)
-    done = bridge("plan", "--project", str(root), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(root), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert (
@@ -563,7 +564,7 @@ def test_a_clause_with_no_system_and_no_proposed_system_is_warned_before_anythin
     plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
     text = plan.read_text(encoding="utf-8")
     plan.write_text(text.replace("  - RAW joint v5 (full", "  - RAW joint v5 (ours) (full", 1))
-    marked = bridge("plan", "--project", str(root), "-o", "language=en")
+    marked = bridge_here("plan", "--project", str(root), "-o", "language=en")
     assert marked.returncode == 0, marked.stderr
     assert "proposed system is not known" not in marked.stdout
     assert "B1's criterion" not in marked.stdout
@@ -587,12 +588,12 @@ def test_a_proposed_line_beside_the_compared_systems_names_the_proposed_system(
         "- **Proposed**: RAW joint v5",
     ):
         plan.write_text(text.replace(at, f"{line}\n{at}", 1), encoding="utf-8")
-        done = bridge("plan", "--project", str(root), "-o", "language=en")
+        done = bridge_here("plan", "--project", str(root), "-o", "language=en")
         assert done.returncode == 0, done.stderr
         assert "proposed system is not known" not in done.stdout, line
         assert "B1's criterion" not in done.stdout, line
     plan.write_text(text.replace(at, f"- Proposed: Joint search\n{at}", 1), encoding="utf-8")
-    done = bridge("plan", "--project", str(root), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(root), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert "proposed system is not known" in out
@@ -612,7 +613,7 @@ def test_a_proposed_system_the_clause_compares_with_is_not_its_subject(tmp_path:
     as the proposed system); it now says what the clause's "GNN" could be: the systems whose
     names hold it, MART none of them, as the results do (no warning: said in its line, as a
     reference several systems could be is)."""
-    done = bridge("plan", "--project", str(as_project("039", tmp_path)), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(as_project("039", tmp_path)), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert (
@@ -630,7 +631,7 @@ def test_a_clause_comparing_blocked_runs_says_it_waits_for_them(tmp_path: Path) 
     A3 … 改善至少 10%» as "not machine-checkable: compares with something that is not a system
     of the block ('分别对 A3')": the blocked runs' systems were left out. The results read it
     with them and judge it once they run: the preview says the clause waits for those runs."""
-    done = bridge("plan", "--project", str(as_project("027", tmp_path)), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(as_project("027", tmp_path)), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert "is not a system of the block ('分别对 A3')" not in out
@@ -639,7 +640,7 @@ def test_a_clause_comparing_blocked_runs_says_it_waits_for_them(tmp_path: Path) 
         "gain (better) ≥ 10% — but still waiting: its runs are blocked in the tracker: "
         "R-C2-s3407, R-C2-s3408, R-C2-s3409, R-C3-s3407, R-C3-s3408, R-C3-s3409"
     ) in out, out
-    chinese = bridge("plan", "--project", str(tmp_path))
+    chinese = bridge_here("plan", "--project", str(tmp_path))
     assert "——但仍在等待：其运行在追踪表中受阻：R-C2-s3407" in chinese.stdout, chinese.stdout
     # R-C2 and R-C4 to run, R-C3 still blocked: clause 1 waits for R-C3's runs, clause 2 not.
     tracker = tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md"
@@ -648,7 +649,7 @@ def test_a_clause_comparing_blocked_runs_says_it_waits_for_them(tmp_path: Path) 
         if line.startswith(("| R-C2 ", "| R-C4 ")):
             lines[n] = line.replace("| BLOCKED_BY_M2 |", "| TODO |")
     tracker.write_text("\n".join(lines), encoding="utf-8")
-    done = bridge("plan", "--project", str(tmp_path), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(tmp_path), "-o", "language=en")
     out = " ".join(done.stdout.split())
     assert (
         "1. A2 + mixed control vs A3 + mixed control: endpoint/fullpose pre-clamp FK p95 relative "
@@ -664,12 +665,12 @@ def test_a_chinese_plans_legend_note_is_english_under_language_en(tmp_path: Path
     warning read "the tracker says 🔄 / ⏳（图例：Auto-Queued） (running)", bridge's note
     on the row's Status written in the plan's language when the plan was read."""
     root = as_project("026", tmp_path)
-    done = bridge("plan", "--project", str(root), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(root), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert "the tracker says 🔄 / ⏳ (legend: Auto-Queued) (running)" in out, out
     assert "图例" not in out
-    chinese = bridge("plan", "--project", str(root))
+    chinese = bridge_here("plan", "--project", str(root))
     assert "追踪表写着 🔄 / ⏳（图例：Auto-Queued）（进行中）" in chinese.stdout, chinese.stdout
 
 
@@ -677,10 +678,10 @@ def test_a_chinese_plans_legend_note_is_english_under_language_en(tmp_path: Path
 def test_the_runs_of_no_milestone_say_why(tmp_path: Path) -> None:
     """033's plan has no milestones and 038's thirty tracker rows are in none of its M0-M5:
     the milestone table showed "(no milestone)" with an empty name and no word why."""
-    done = bridge("plan", "--project", str(as_project("033", tmp_path / "a")))
+    done = bridge_here("plan", "--project", str(as_project("033", tmp_path / "a")))
     assert done.returncode == 0, done.stderr
     assert "│ (no milestone) │ the plan has none │" in done.stdout, done.stdout
-    done = bridge("plan", "--project", str(as_project("038", tmp_path / "b")))
+    done = bridge_here("plan", "--project", str(as_project("038", tmp_path / "b")))
     assert done.returncode == 0, done.stderr
     assert "│ (no milestone) │ no row names one " in done.stdout, done.stdout
 
@@ -719,7 +720,7 @@ def test_a_sanity_run_is_no_system_the_warning_counts(tmp_path: Path) -> None:
     the sanity run's system too. It reads the block's runs as the results do."""
     write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", _SANITY_IN_BLOCK)
     write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", _SANITY_IN_BLOCK_TRACKER)
-    done = bridge("plan", "--project", str(tmp_path), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(tmp_path), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     assert "runs:      tiny smoke model: R001 (sanity); Method: R002" in done.stdout
     assert "proposed system is not known" not in done.stdout
@@ -731,7 +732,7 @@ def test_a_ruled_out_row_is_no_system_the_warning_counts(tmp_path: Path) -> None
     """027's B1 has R-L2 (STOPPED_BY_USER: out of scope, counting for nothing) and R-L3: the
     results judge «grad clipping hit rate低于 5%» on R-L3, the block's one system, but `bridge
     plan` warned that the proposed system was not known, counting R-L2's system too."""
-    done = bridge("plan", "--project", str(as_project("027", tmp_path)), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(as_project("027", tmp_path)), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert "B1's criterion" not in out
@@ -746,7 +747,7 @@ def test_a_sanity_clause_no_planned_run_stands_for_is_warned_first(tmp_path: Pat
     and M3 over R002's skill −0.05 (trial). It is warned first, with the alias; with the alias
     set, the warning is gone."""
     root = as_project("006", tmp_path)
-    done = bridge("plan", "--project", str(root))
+    done = bridge_here("plan", "--project", str(root))
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert (
@@ -770,7 +771,7 @@ def test_a_sanity_clause_no_planned_run_stands_for_is_warned_first(tmp_path: Pat
     (root / "bridge.toml").write_text(
         '[systems."combine_net_load_runs.py"]\naliases = ["S3 composite"]\n'
     )
-    aliased = bridge("plan", "--project", str(root))
+    aliased = bridge_here("plan", "--project", str(root))
     assert aliased.returncode == 0, aliased.stderr
     assert "no planned run stands for" not in aliased.stdout
 
@@ -781,7 +782,7 @@ def test_a_proposed_system_the_clause_compares_with_is_warned_in_chinese(tmp_pat
     taken for the proposed system, and the clause previewed as checkable ("提议的系统 对比
     MART") while the results judged "标准未指明系统，也无法确定该实验块的提议系统" (trial).
     Its "GNN" is part of several systems' names, MART none of them: said in Chinese."""
-    done = bridge("plan", "--project", str(as_project("039", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("039", tmp_path)))
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert (
@@ -798,7 +799,7 @@ def test_039s_open_change_of_the_best_gnn_still_warns_r006_matches_no_system(
     said): the warning that no planned run stands for its system, 最佳 GNN 的 source-shuffle
     (R006 runs "source-shuffle best GNN", a name of no compared system), went with the
     comparison it was read as before. The clause stays open; the warning is back."""
-    done = bridge("plan", "--project", str(as_project("039", tmp_path)), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(as_project("039", tmp_path)), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert (
@@ -849,7 +850,7 @@ def test_a_run_comparing_systems_in_chinese_is_offered_the_labelled_numbers(
     missing."""
     write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", _VERSUS_CELL_PLAN)
     write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", _VERSUS_CELL_TRACKER)
-    done = bridge("plan", "--project", str(tmp_path), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(tmp_path), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert "no planned run stands for GNN (ours), MART" in out
@@ -861,7 +862,7 @@ def test_week_headings_no_run_is_in_are_said_not_shown_as_the_run_order(tmp_path
     """032's "### Week 1 … Week 10" are its schedule: no tracker run is in any. They were ten
     milestone rows of 0 runs and "?" GPU-h, and the estimate read "~0.00 GPU-h (without Week 1,
     …, Week 10)"; now the runs are of no milestone, and one warning says why."""
-    done = bridge("plan", "--project", str(as_project("032", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("032", tmp_path)))
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Week 1 " not in out.split("blocks")[0]  # no milestone row
@@ -880,7 +881,7 @@ def test_phase_headings_no_run_is_in_are_said_in_chinese(tmp_path: Path) -> None
     """026 (Chinese): "Phase 0 … Phase 7" hold none of its 24 tracker runs. The estimate was
     "~40.00 GPU-h（不含 Phase 0, Phase 1, Phase 3, …）" from the cost under Phase 2; now the
     warning, in Chinese, says the headings are the schedule and that cost is not counted."""
-    done = bridge("plan", "--project", str(as_project("026", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("026", tmp_path)))
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Phase 0" not in out.split("\n估计")[0]
@@ -903,7 +904,7 @@ def test_an_alias_shares_a_run_only_into_the_system_it_names(tmp_path: Path) -> 
     (root / "bridge.toml").write_text(
         '[systems."L1+L2+L3-LSVJ-S+L4; N=5 perturbation, k=3 vote"]\naliases = ["LSVJ-S full"]\n'
     )
-    done = bridge("plan", "--project", str(root))
+    done = bridge_here("plan", "--project", str(root))
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert "from other blocks: LSVJ-S full: R202 (B1)" in out
@@ -921,7 +922,7 @@ def test_a_purpose_that_is_another_blocks_system_whole_shares_the_run(tmp_path: 
     run of it (trial t8: judged only once an alias was added). The Purpose, that name whole,
     shares R202 into B2, B3 and B5, and B1's SEAP run R201 into B2 and B5; not into B6's
     "LSVJ-S full (b.4 enabled)", whose clause still has no run."""
-    done = bridge("plan", "--project", str(as_project("004", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("004", tmp_path)))
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert (
@@ -950,7 +951,7 @@ def test_a_bare_percent_of_a_primary_metric_that_is_no_rate_is_previewed_relativ
     text = tracker.read_text(encoding="utf-8")
     tracker.write_text(text.replace("| BLOCKED_BY_M2 |", "| TODO |"), encoding="utf-8")
     (project / "bridge.toml").write_text('[metrics]\nprimary = "fk_p95"\n', encoding="utf-8")
-    done = bridge("plan", "--project", str(project), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(project), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert "endpoint/fullpose pre-clamp FK p95 relative gain (better) ≥ 10%" in out
@@ -999,7 +1000,7 @@ def test_the_subject_is_the_one_system_the_runs_will_have_results_under(tmp_path
     count of 2), but `bridge plan` warned that no planned run stands for the compared system and
     advised an alias. The preview takes the subject as the judge does, among the systems the
     block's runs will have results under."""
-    done = bridge("plan", "--project", str(as_project("008", tmp_path)), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(as_project("008", tmp_path)), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert "read as: the proposed system: unsupported core claims = 0 systems:" in out, out
@@ -1015,7 +1016,7 @@ def test_a_system_from_another_block_is_judged_on_that_blocks_runs(tmp_path: Pat
     system B2 names, and B5's DepthGate runs (another label, a part taken away) are not."""
     from bridge.plan.attribution import stands_for
 
-    done = bridge("plan", "--project", str(as_project("001", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("001", tmp_path)))
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert (
@@ -1031,11 +1032,11 @@ def test_a_system_from_another_block_is_judged_on_that_blocks_runs(tmp_path: Pat
 def test_runs_of_the_plans_own_table_are_said_to_come_from_it(tmp_path: Path) -> None:
     """025 has no tracker file: its runs are the rows of the plan's own table, where `bridge
     plan` said `运行来源：tracker`. A plan with a tracker still says tracker (030)."""
-    done = bridge("plan", "--project", str(as_project("025", tmp_path / "p025")))
+    done = bridge_here("plan", "--project", str(as_project("025", tmp_path / "p025")))
     assert done.returncode == 0, done.stderr
     assert "；运行来源：计划中的运行表；" in done.stdout, done.stdout
     assert "tracker" not in done.stdout
-    done = bridge("plan", "--project", str(as_project("030", tmp_path / "p030")))
+    done = bridge_here("plan", "--project", str(as_project("030", tmp_path / "p030")))
     assert done.returncode == 0, done.stderr
     assert "; runs from tracker; " in done.stdout
 
@@ -1052,7 +1053,7 @@ def test_alias_advice_pairs_a_run_with_the_variant_its_words_name(tmp_path: Path
     text = tracker.read_text(encoding="utf-8")
     text = text.replace("| Best method + shuffled depth |", "| shuffled input |")
     tracker.write_text(text.replace("| Best method + zero depth |", "| zero input |"))
-    done = bridge("plan", "--project", str(root), "-o", "language=en")
+    done = bridge_here("plan", "--project", str(root), "-o", "language=en")
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     e6 = "E6: E_best(shuffled depth) — randomly permute depth maps across images"
@@ -1093,22 +1094,22 @@ def test_an_edit_of_the_tracker_bridge_writes_whole_is_said_to_stop_its_updates(
             'command = "python3 -c \'import json,sys; json.dump({\\"acc\\": 0.9}, '
             'open(sys.argv[1] + \\"/metrics.json\\", \\"w\\"))\' {output_dir}"\n',
         )
-        assert bridge("run", "--project", str(root)).returncode == 3  # proposed: approve first
-        assert bridge("approve", "--project", str(root)).returncode == 0
-        assert bridge("run", "--project", str(root)).returncode == 0
+        assert bridge_here("run", "--project", str(root)).returncode == 3  # proposed: approve first
+        assert bridge_here("approve", "--project", str(root)).returncode == 0
+        assert bridge_here("run", "--project", str(root)).returncode == 0
         tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
         text = tracker.read_text(encoding="utf-8")
         assert "| DONE |" in text, text
         tracker.write_text(text + "\n## My notes\n- rerun with 8 heads\n", encoding="utf-8")
-        assert bridge("retry", "--force", "R001", "--project", str(root)).returncode == 0
-        ran = bridge("run", "--project", str(root))
+        assert bridge_here("retry", "--force", "R001", "--project", str(root)).returncode == 0
+        ran = bridge_here("run", "--project", str(root))
         assert ran.returncode == 0, ran.stdout + ran.stderr
         assert said in ran.stdout, ran.stdout
         assert "- rerun with 8 heads" in tracker.read_text(encoding="utf-8")
-        verified = bridge("verify", "--project", str(root))
+        verified = bridge_here("verify", "--project", str(root))
         assert verified.returncode == 0, verified.stdout
         tracker.unlink()
-        again = bridge("run", "--project", str(root))
+        again = bridge_here("run", "--project", str(root))
         assert said not in again.stdout, again.stdout
         assert "Generated by bridge" in tracker.read_text(encoding="utf-8") or "由 bridge" in (
             tracker.read_text(encoding="utf-8")

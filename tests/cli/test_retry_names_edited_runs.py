@@ -12,8 +12,8 @@ from pathlib import Path
 
 from bridge import Bridge
 from bridge.machine.stages import RunState
-from tests.cli.conftest import bridge_cli
 from tests.conftest import needs_shared
+from tests.in_process import bridge_here
 from tests.plan.corpus import as_project, run_to_results
 
 # Fails R004 (039's "MART deletion suite") until its command passes --groups=fixed.
@@ -40,7 +40,7 @@ def test_retry_of_another_run_names_the_run_the_fix_sends_back(tmp_path: Path) -
     with (project / "bridge.toml").open("a", encoding="utf-8") as toml:
         toml.write(FIX)
 
-    said = bridge_cli("retry", "--force", "R002", cwd=project)
+    said = bridge_here("retry", "--force", "R002", cwd=project)
 
     assert said.returncode == 0, said.stderr
     lines = said.stdout.splitlines()

@@ -4,7 +4,7 @@ tracker, so bridge keeps no `.edited.md` copy and says nothing of one (trial t11
 project 018: JPH-B2-JT-S0 cut and pasted into a `## Joint pilot` table mid-run ended with
 "你留下的原文保存在 refine-logs/EXPERIMENT_TRACKER.edited.md：… 写在那里的文字只在该副本中",
 although the copy differed from the tracker only in bridge's own cells). Real `bridge`
-processes; the row is moved by the run's own command, as a researcher saving the file while it
+commands; the row is moved by the run's own command, as a researcher saving the file while it
 runs.
 """
 
@@ -15,8 +15,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from tests.cli.conftest import bridge_cli
 from tests.conftest import SHARED, needs_shared
+from tests.in_process import bridge_here
 
 pytestmark = needs_shared
 
@@ -48,7 +48,7 @@ def _command(script: Path) -> str:
 
 
 def _run(project: Path) -> str:
-    done = bridge_cli("run", "--plain", "--project", str(project), timeout=300)
+    done = bridge_here("run", "--plain", "--project", str(project))
     # 018's tracker says five must-run rows failed before bridge: collected, not ready (exit 1).
     assert "COLLECTED" in done.stdout, done.stdout + done.stderr
     return done.stdout
@@ -71,7 +71,7 @@ def test_a_row_moved_to_a_new_table_mid_run_leaves_no_copy(tmp_path: Path) -> No
         toml.read_text() + f'[systems."joint"]\ncommand = {_command(project / "mover.py")}\n',
         encoding="utf-8",
     )
-    retried = bridge_cli("retry", "--force", *B2, "--project", str(project))
+    retried = bridge_here("retry", "--force", *B2, "--project", str(project))
     assert retried.returncode == 0, retried.stdout + retried.stderr
     said = _run(project) + _run(project)  # the second reads the edit if the first had not
 

@@ -15,15 +15,15 @@ import pytest
 
 from bridge.events.snapshots import snapshot_digest
 from bridge.pipeline.audit import db_path
-from tests.cli.conftest import bridge_cli
 from tests.e2e.tiny import write_project
+from tests.in_process import bridge_here
 
 
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny project after one `bridge run` (shared: each test works on a copy)."""
     root = write_project(tmp_path_factory.mktemp("snap") / "tiny")
-    done = bridge_cli("run", "--plain", "--project", str(root))
+    done = bridge_here("run", "--plain", "--project", str(root))
     assert done.returncode == 0, done.stdout + done.stderr
     return root
 
@@ -35,7 +35,7 @@ def project(finished: Path, tmp_path: Path) -> Path:
 
 
 def _status(root: Path) -> tuple[dict[str, object], str]:
-    done = bridge_cli("status", "--json", "--project", str(root))
+    done = bridge_here("status", "--json", "--project", str(root))
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout), done.stderr
 
@@ -91,10 +91,10 @@ class TestSnapshotsThroughTheCli:
         assert after == before
         assert f"the snapshot at seq {seq} was not used" in notes
         assert "digest" in notes
-        checked = bridge_cli("verify", "--project", str(project))
+        checked = bridge_here("verify", "--project", str(project))
         assert checked.returncode == 1
         assert f"snapshot at seq {seq} disagrees with the log" in checked.stdout
-        again = bridge_cli("verify", "--project", str(project))
+        again = bridge_here("verify", "--project", str(project))
         assert again.returncode == 0, again.stdout
         assert "snapshots agree" in again.stdout
 
@@ -104,7 +104,7 @@ class TestSnapshotsThroughTheCli:
         before, _ = _status(project)
         seq = _newest(project)
         _edit(project, seq, sql=_COLLECTED_TO_PLANNED, digest=True)
-        checked = bridge_cli("verify", "--project", str(project))
+        checked = bridge_here("verify", "--project", str(project))
         assert checked.returncode == 1
         assert f"snapshot at seq {seq} disagrees with the log" in checked.stdout
         assert "differs from the fold of the log in stage" in checked.stdout
@@ -127,7 +127,7 @@ class TestSnapshotsThroughTheCli:
         after, notes = _status(project)
         assert after == before
         assert f"the snapshot at seq {seq + 1} was not used" in notes
-        checked = bridge_cli("verify", "--project", str(project))
+        checked = bridge_here("verify", "--project", str(project))
         assert checked.returncode == 1
         assert f"snapshot at seq {seq + 1} disagrees with the log" in checked.stdout
 
@@ -143,7 +143,7 @@ class TestSnapshotsThroughTheCli:
         after, notes = _status(project)
         assert after == before
         assert notes == ""
-        checked = bridge_cli("verify", "--project", str(project))
+        checked = bridge_here("verify", "--project", str(project))
         assert checked.returncode == 0, checked.stdout
         assert "1 snapshot(s) taken by another fold version are not read" in checked.stdout
 
@@ -152,7 +152,7 @@ class TestSnapshotsThroughTheCli:
         the project collected, as the log says, and appends nothing."""
         head = _head(project)
         _edit(project, _newest(project), sql=_COLLECTED_TO_PLANNED, digest=False)
-        done = bridge_cli("run", "--plain", "--project", str(project))
+        done = bridge_here("run", "--plain", "--project", str(project))
         assert done.returncode == 0, done.stdout + done.stderr
         assert _head(project) == head
 

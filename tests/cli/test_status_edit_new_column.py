@@ -5,7 +5,7 @@ on the real project 018: TODO on JPH-B2-PO-S0, `NOT RUN — 本机无 GPU` on JP
 `复核` column read «…写在那里的文字只在该副本中（请把笔记写在标记之上）», though nothing was written
 below the marker and the new column, `已看` included, was in the tracker: the cells of rows
 were compared only when the row had as many cells as bridge's last write).
-Real `bridge` processes, real runs of a small script.
+Real `bridge` commands (run in the test's process), real runs of a small script.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """
-End to end through the installed ``bridge`` console script, on a fresh copy of the quickstart.
+End to end through the installed ``bridge`` console script, on a fresh copy of the quickstart
+(:class:`TestQuickstartEndToEnd`, :class:`TestReadme`). The checks of bad input, ``--help``,
+``init``, ``diagram`` and exit codes are of what a command says and returns, not of the script:
+they run the same command line in the test's process (``tests.in_process.bridge_here``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.in_process import bridge_here
 
 REPO = Path(__file__).resolve().parents[2]
 QUICKSTART = REPO / "examples" / "quickstart"
@@ -116,7 +121,7 @@ class TestQuickstartEndToEnd:
 class TestBadInput:
     def test_missing_plan_is_exit_2_with_a_hint(self, tmp_path: Path) -> None:
         """An empty directory: exit 2, where it looked, how to start, no traceback."""
-        result = bridge("run", "--project", str(tmp_path))
+        result = bridge_here("run", "--project", str(tmp_path))
         assert result.returncode == 2
         assert "bridge init" in result.stderr
         assert "Traceback" not in result.stderr + result.stdout
@@ -124,14 +129,14 @@ class TestBadInput:
     def test_broken_bridge_toml_names_file_and_line(self, quickstart: Path) -> None:
         """A TOML syntax error: exit 2 naming bridge.toml and the line."""
         (quickstart / "bridge.toml").write_text("[bridge]\nmax_parallel = = 2\n")
-        result = bridge("plan", "--project", str(quickstart))
+        result = bridge_here("plan", "--project", str(quickstart))
         assert result.returncode == 2
         assert "bridge.toml" in result.stderr and ":2" in result.stderr
         assert "Traceback" not in result.stderr
 
     def test_unknown_option_names_the_closest(self, quickstart: Path) -> None:
         """-o max_paralel=2 is refused with the closest valid key."""
-        result = bridge("plan", "-o", "max_paralel=2", "--project", str(quickstart))
+        result = bridge_here("plan", "-o", "max_paralel=2", "--project", str(quickstart))
         assert result.returncode == 2
         assert "max_parallel" in result.stderr
         assert "Traceback" not in result.stderr
@@ -143,7 +148,7 @@ class TestBadInput:
             'env = { PYTHONUNBUFFERED = "1" }',
             'env = { PYTHONUNBUFFERED = "1", HF_TOKEN = "hf_s3cr3tvalue" }',
         ))  # fmt: skip
-        result = bridge("run", "--plain", "--project", str(quickstart))
+        result = bridge_here("run", "--plain", "--project", str(quickstart))
         assert result.returncode == 2, result.stdout + result.stderr
         assert "HF_TOKEN" in result.stderr
         assert "hf_s3cr3tvalue" not in result.stderr + result.stdout
@@ -151,8 +156,8 @@ class TestBadInput:
 
     def test_unknown_run_id_is_exit_2(self, quickstart: Path) -> None:
         """retry R999 on a project without such a run is bad input."""
-        assert bridge("advance", "--project", str(quickstart)).returncode == 0
-        result = bridge("retry", "R999", "--project", str(quickstart))
+        assert bridge_here("advance", "--project", str(quickstart)).returncode == 0
+        result = bridge_here("retry", "R999", "--project", str(quickstart))
         assert result.returncode == 2
         assert "R999" in result.stderr and "Traceback" not in result.stderr
 
@@ -173,7 +178,7 @@ class TestBadInput:
             "verify",
             "diagram",
         ):
-            result = bridge(command, "--help")
+            result = bridge_here(command, "--help")
             assert result.returncode == 0
             assert "Example: bridge" in result.stdout, command
 
@@ -181,17 +186,17 @@ class TestBadInput:
 class TestInitAndDiagram:
     def test_init_writes_a_plan_bridge_can_read(self, tmp_path: Path) -> None:
         """bridge init writes templates that bridge plan reads without error."""
-        assert bridge("init", str(tmp_path / "new")).returncode == 0
-        result = bridge("plan", "--json", "--project", str(tmp_path / "new"))
+        assert bridge_here("init", str(tmp_path / "new")).returncode == 0
+        result = bridge_here("plan", "--json", "--project", str(tmp_path / "new"))
         assert result.returncode == 0, result.stderr
         assert '"R001"' in result.stdout
-        again = bridge("init", str(tmp_path / "new"))
+        again = bridge_here("init", str(tmp_path / "new"))
         assert again.returncode == 2 and "--force" in again.stderr
 
     def test_diagram_is_mermaid(self, tmp_path: Path) -> None:
         """bridge diagram prints a fenced Mermaid state diagram; outside a project no stage is
         marked current."""
-        result = bridge("diagram", "--project", str(tmp_path))
+        result = bridge_here("diagram", "--project", str(tmp_path))
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith(
             "```mermaid\n---\ntitle: bridge pipeline\n---\nstateDiagram-v2\n"
@@ -235,7 +240,7 @@ class TestExitCodes:
             tmp_path / "p",
             [Run(id="S1", milestone="M0"), Run(id="R1", milestone="M1", mode="fail")],
         )
-        result = bridge("run", "--plain", "--project", str(project))
+        result = bridge_here("run", "--plain", "--project", str(project))
         assert result.returncode == 1, result.stdout + result.stderr
         assert "stage COLLECTED" in result.stdout
         assert "R1" in result.stdout and "Traceback" not in result.stderr

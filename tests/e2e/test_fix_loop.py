@@ -10,7 +10,8 @@ import json
 import re
 from pathlib import Path
 
-from tests.e2e.test_cli import REPO, bridge, quickstart  # noqa: F401 (the fixture)
+from tests.e2e.test_cli import REPO, quickstart  # noqa: F401 (the fixture)
+from tests.in_process import bridge_here
 
 DOC = REPO / "docs" / "getting-started.md"
 _CLOCK = re.compile(r"^\d\d:\d\d:\d\d ", re.M)
@@ -31,17 +32,17 @@ class TestFixLoop:
         exits 0; the log shows the changed spec before attempt 3; the docs quote this output."""
         toml = quickstart / "bridge.toml"
         toml.write_text(toml.read_text().replace("--epochs {epochs}", "--epohcs {epochs}"))
-        failed = bridge("run", "--plain", "--project", str(quickstart))
+        failed = bridge_here("run", "--plain", "--project", str(quickstart))
         assert failed.returncode == 3, failed.stdout + failed.stderr
         next_steps = [ln for ln in failed.stdout.splitlines() if ln.startswith("Next step:")]
         assert len(next_steps) == 1 and "then run `bridge run`" in next_steps[0]
         assert "bridge approve" not in failed.stdout
 
         toml.write_text(toml.read_text().replace("--epohcs {epochs}", "--epochs {epochs}"))
-        fixed = bridge("run", "--plain", "--project", str(quickstart))
+        fixed = bridge_here("run", "--plain", "--project", str(quickstart))
         assert fixed.returncode == 0, fixed.stdout + fixed.stderr
 
-        log = bridge("log", "--json", "--run", "R001", "--project", str(quickstart))
+        log = bridge_here("log", "--json", "--run", "R001", "--project", str(quickstart))
         rows = [json.loads(line) for line in log.stdout.splitlines()]
         kinds = [(r["type"], r["data"].get("attempt")) for r in rows]
         assert kinds.index(("run.spec_changed", None)) < kinds.index(("run.submitted", 3))
@@ -58,12 +59,12 @@ class TestFixLoop:
     def test_retry_command_line(self, quickstart: Path) -> None:  # noqa: F811
         """retry takes several ids, --milestone and --force; refusals are exit 2 with the
         reason; a scheduled retry names the one next step."""
-        assert bridge("run", "--plain", "--project", str(quickstart)).returncode == 0
-        nothing = bridge("retry", "--milestone", "M1", "--project", str(quickstart))
+        assert bridge_here("run", "--plain", "--project", str(quickstart)).returncode == 0
+        nothing = bridge_here("retry", "--milestone", "M1", "--project", str(quickstart))
         assert nothing.returncode == 2 and "--force" in nothing.stderr
-        succeeded = bridge("retry", "R003", "--project", str(quickstart))
+        succeeded = bridge_here("retry", "R003", "--project", str(quickstart))
         assert succeeded.returncode == 2 and "R003 succeeded; only runs" in succeeded.stderr
-        forced = bridge("retry", "R003", "R004", "--force", "--project", str(quickstart))
+        forced = bridge_here("retry", "R003", "R004", "--force", "--project", str(quickstart))
         assert forced.returncode == 0, forced.stderr
         assert "will run again: R003, R004" in forced.stdout
         assert forced.stdout.strip().endswith("Next step: `bridge run`.")

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_cli import bridge, quickstart  # noqa: F401 (the fixture)
+from tests.e2e.test_cli import quickstart  # noqa: F401 (the fixture)
 from tests.e2e.tiny import write_project
+from tests.in_process import bridge_here
 
 
 def _edit(project: Path, old: str, new: str) -> None:
@@ -23,7 +24,7 @@ def _edit(project: Path, old: str, new: str) -> None:
 
 
 def _refused(project: Path, *words: str, command: str = "run") -> None:
-    result = bridge(command, "--project", str(project))
+    result = bridge_here(command, "--project", str(project))
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     for word in words:
@@ -58,7 +59,7 @@ class TestCaughtAtStart:
         does at start, with the same message and nothing printed of the plan."""
         section = "\n[backends.local]\nslot = 2\n"
         _edit(quickstart, 'backend = "local"\n', 'backend = "local"\n' + section)
-        result = bridge(*command.split(), "--project", str(quickstart))
+        result = bridge_here(*command.split(), "--project", str(quickstart))
         assert result.returncode == 2, result.stdout + result.stderr
         assert result.stderr.startswith(
             "bridge: error: bridge.toml:13: unknown setting backends.local.slot"
@@ -97,10 +98,10 @@ class TestRunsWithoutCommand:
         toml.write_text(
             "\n".join(ln for ln in toml.read_text().splitlines() if not ln.startswith("command"))
         )
-        plan = bridge("plan", "--project", str(project))
+        plan = bridge_here("plan", "--project", str(project))
         assert plan.returncode == 0, plan.stderr
         assert "none of the 3 runs has a command; set [run] command" in plan.stdout
-        run = bridge("run", "--plain", "--project", str(project))
+        run = bridge_here("run", "--plain", "--project", str(project))
         assert run.returncode == 3, run.stdout + run.stderr
         assert "3 runs have no command: R001, R002, R003" in run.stdout
         assert not (project / ".bridge" / "runs").exists()
@@ -110,7 +111,7 @@ class TestRunsWithoutCommand:
         ``bridge.toml`` without a line, never a line 0."""
         project = write_project(tmp_path / "p")
         (project / "bridge.toml").unlink()
-        plan = bridge("plan", "--project", str(project))
+        plan = bridge_here("plan", "--project", str(project))
         assert plan.returncode == 0, plan.stderr
         assert "warning bridge.toml: none of the 3 runs has a command" in plan.stdout
         assert "bridge.toml:0" not in plan.stdout

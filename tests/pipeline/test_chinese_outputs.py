@@ -12,16 +12,14 @@ not measure (a quality finding) and a tracker row that names no block and needs 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from tests.english_left import chinese_left, english_left
-from tests.pipeline.conftest import REPO_ROOT
+from tests.in_process import bridge_here
 
 PLAN = """\
 # 实验计划：小型检索增强
@@ -155,15 +153,9 @@ def _write(
 
 
 def _bridge(*args: str, code: int = 0) -> str:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "200"}
-    done = subprocess.run(
-        [sys.executable, "-m", "bridge", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        check=False,
-    )
+    """`bridge ARGS`, in this process, 200 columns wide: its stdout, once its exit code is
+    ``code``."""
+    done = bridge_here(*args, columns=200)
     assert done.returncode == code, done.stdout + done.stderr
     return done.stdout
 

@@ -8,12 +8,15 @@ is not written yet", holds M5's R060, R061, R062 and R070. Each test runs ``brid
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
 from bridge.cli import main
 from tests.conftest import needs_shared
+from tests.in_process import bridge_here
 from tests.plan.corpus import as_project
 
 pytestmark = needs_shared
@@ -46,10 +49,9 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-@pytest.fixture
-def p020(tmp_path: Path) -> Path:
+def _p020(root: Path) -> Path:
     """020 with R040 `待实现`, B2's criterion one the rules check, and M2 the main milestone."""
-    project = as_project("020", tmp_path / "p020")
+    project = as_project("020", root)
     logs = project / "refine-logs"
     _edit(logs / "EXPERIMENT_TRACKER.md", _R040_TODO, _R040_CODE)
     _edit(logs / "EXPERIMENT_PLAN.md", _B2_SAID, _B2_CHECKABLE)
@@ -60,6 +62,20 @@ def p020(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return project
+
+
+@pytest.fixture
+def p020(tmp_path: Path) -> Path:
+    """:func:`_p020` in ``tmp_path``, not run yet."""
+    return _p020(tmp_path / "p020")
+
+
+@pytest.fixture(scope="module")
+def ran_020(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, CompletedProcess[str]]:
+    """:func:`_p020` after one `bridge run`, and what that run said (shared: a test that goes
+    on from it works on a copy)."""
+    project = _p020(tmp_path_factory.mktemp("ran") / "p020")
+    return project, bridge_here("run", "--project", str(project))
 
 
 def test_plan_does_not_call_待实现_a_status_bridge_does_not_know(
@@ -75,12 +91,13 @@ def test_plan_does_not_call_待实现_a_status_bridge_does_not_know(
 
 
 def test_runs_held_behind_r040_are_not_failed_and_leave_the_exit_code_0(
-    p020: Path, capsys: pytest.CaptureFixture[str]
+    ran_020: tuple[Path, CompletedProcess[str]],
 ) -> None:
     """B6 read `失败的运行：R060（已取消）, …`, results.json's `not_succeeded` named the four held
     runs, and `bridge run` exited 1; the console called R040 `不在范围内，不运行`."""
-    assert main(["run", "--project", str(p020)]) == 0
-    out = capsys.readouterr().out
+    p020, done = ran_020
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
     said = [line.split(" ", 1)[1] for line in out.splitlines() if " R040 " in line]
     assert any(x.startswith("R040 等待代码写好，暂不运行: 待实现 — ") for x in said), said
     assert not any("不在范围内" in x for x in said), said
@@ -102,12 +119,15 @@ def test_runs_held_behind_r040_are_not_failed_and_leave_the_exit_code_0(
 
 
 def test_next_step_names_the_person_rows_while_not_ready(
-    p020: Path, capsys: pytest.CaptureFixture[str]
+    ran_020: tuple[Path, CompletedProcess[str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """With R040 back to TODO and run, M2 positive and five must-run rows work people do,
     `可进入评审循环：否（…）` was followed by `下一步：主要结果为正面：将 EXPERIMENT_RESULTS.md
     交给评审循环。`"""
-    main(["run", "--project", str(p020)])  # its exit code is the test above's
+    # A copy of the project after its first run (whose exit code is the test above's).
+    p020 = Path(shutil.copytree(ran_020[0], tmp_path / "p020", symlinks=True))
     _edit(p020 / "refine-logs" / "EXPERIMENT_TRACKER.md", _R040_CODE, _R040_TODO)
     capsys.readouterr()
     assert main(["run", "--project", str(p020)]) == 0

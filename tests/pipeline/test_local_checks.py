@@ -135,9 +135,9 @@ class TestRowsThatNeverLaunch:
     def test_bridge_plan_starts(self, tmp_path: Path) -> None:
         """End to end: `bridge plan` on the copy exits 0 where it said
         «bridge.toml:5: JPH-B1-HO-S0, JPH-B1-HO-S1, JPH-B1-HO-S2 ask for up to 1 GPU(s)»."""
-        from tests.cli.conftest import bridge_cli
+        from tests.in_process import bridge_here
 
         project = self._project(tmp_path, "gpus = 1\n")
-        shown = bridge_cli("plan", "--project", str(project), timeout=300)
+        shown = bridge_here("plan", "--project", str(project))
         assert shown.returncode == 0, shown.stdout + shown.stderr
         assert "ask for up to 1 GPU(s)" not in shown.stderr

@@ -5,16 +5,14 @@ handoff summary unless ``language`` says otherwise (issue 14, item 7).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bridge.machine.stages import Stage
 from bridge.pipeline import Bridge
-from tests.pipeline.conftest import REPO_ROOT, Run, write_project
+from tests.in_process import bridge_here
+from tests.pipeline.conftest import Run, write_project
 
 CHINESE_PREFACE = """\
 > 本实验计划检验一个小脚本能否按计划完成每一次运行，并记录每次运行的结果与证据。
@@ -68,15 +66,7 @@ def test_the_console_follows_the_language(project: Path) -> None:
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
     row = "| R1 | M1 | main | main | test | accuracy | MUST |"
     tracker.write_text(tracker.read_text().replace(f"{row} TODO |", f"{row} 已完成 |"))
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "bridge", "run", "--plain", "--project", str(project)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
+    done = bridge_here("run", "--plain", "--project", str(project))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "阶段 COLLECTED" in done.stdout and "stage COLLECTED" not in done.stdout
     assert "S1 完成" in done.stdout
@@ -118,15 +108,7 @@ def test_a_cancel_reads_in_the_plans_language(project: Path) -> None:
     plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
     head, _, rest = plan.read_text().partition("\n")
     plan.write_text(head + "\n\n" + CHINESE_PREFACE * 3 + rest)
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "bridge", "run", "--plain", "--project", str(project)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
+    done = bridge_here("run", "--plain", "--project", str(project))
     chinese = "未运行：里程碑 M1 的必做运行 R1 已失败"
     assert f"R2 已取消: {chinese}" in done.stdout, done.stdout + done.stderr
     tracker = (project / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()

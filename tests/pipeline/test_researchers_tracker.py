@@ -1746,14 +1746,14 @@ def test_a_negative_result_word_on_a_run_bridge_ran_is_said_not_taken(project: P
     the edit was above the marker. The row, the word, why it is not taken and where the finding
     stays are said now (the word reads as done, so no other line named it)."""
     from bridge.cli.watch import kept_lines
-    from tests.cli.conftest import bridge_cli
+    from tests.in_process import bridge_here
 
     _first_run(project)
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
     legend = "## Status Legend\n- `failed` — negative result (the method failed)\n\n"
     tracker.write_text(tracker.read_text().replace("\n\n", f"\n\n{legend}", 1))
     _set_status(project, "R2", "failed")
-    done = bridge_cli("run", "--plain", "--project", str(project), cwd=project.parent)
+    done = bridge_here("run", "--plain", "--project", str(project), cwd=project.parent)
     said = (
         "R2 succeeded, and the tracker's Status now says failed (by its legend a finished "
         "run's negative result): bridge takes no verdict from a Status word (it judges the "

@@ -9,10 +9,7 @@ which runs a retry takes.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,7 +23,8 @@ from bridge.machine.stages import Stage
 from bridge.pipeline import Bridge
 from bridge.testing import FakeBackend, FakeOutcome
 from tests.conftest import needs_shared
-from tests.pipeline.conftest import REPO_ROOT, Run, write_project
+from tests.in_process import bridge_here
+from tests.pipeline.conftest import Run, write_project
 from tests.pipeline.test_output_language import CHINESE_PREFACE
 
 
@@ -336,13 +334,7 @@ def test_milestones_without_blocks_runs_without_one_and_skipped_runs(project: Pa
     assert {"milestone": "", "runs": ["X1", "X2"]}.items() <= next(
         m for m in data["milestones"] if m["milestone"] == ""
     ).items()
-    shown = subprocess.run(
-        [sys.executable, "-m", "bridge", "plan", "--project", str(project)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "COLUMNS": "100", "PYTHONPATH": str(REPO_ROOT)},
-    )
+    shown = bridge_here("plan", "--project", str(project), columns=100)
     # With why no milestone can be told: their rows name none, nor does a Runs cell.
     assert re.search(r"│ \(no milestone\) +│ no row names one +│ +│ 2 +│", shown.stdout), (
         shown.stdout

@@ -27,7 +27,7 @@ from bridge.plan.metric_names import plan_metric_names
 from bridge.projections.plan_words import criterion_in_language
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
-from tests.e2e.test_cli import bridge
+from tests.in_process import bridge_here
 from tests.plan.corpus import as_project, corpus
 from tests.plan.judged import judged
 
@@ -250,7 +250,7 @@ def test_bridge_plan_shows_both_readings(tmp_path: Path) -> None:
     plan = tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md"
     plan.parent.mkdir()
     plan.write_text(_SMALL_PLAN, encoding="utf-8")
-    done = bridge("plan", "--project", str(tmp_path))
+    done = bridge_here("plan", "--project", str(tmp_path))
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "  read as:   1. the proposed system vs Baseline: accuracy gain (higher) > 0\n" in out
@@ -263,7 +263,7 @@ def test_bridge_plan_shows_both_readings(tmp_path: Path) -> None:
 
 @needs_shared
 def test_bridge_plan_on_036(tmp_path: Path) -> None:
-    done = bridge("plan", "--project", str(as_project("036", tmp_path)))
+    done = bridge_here("plan", "--project", str(as_project("036", tmp_path)))
     assert done.returncode == 0, done.stderr
     out = " ".join(done.stdout.split())
     assert "a number without a comparison" not in out
