@@ -444,17 +444,24 @@ _STAGE_REASONS: tuple[tuple[LazyPattern, str], ...] = (
         r"健全性检查失败 \1 次：请求诊断",
     ),
     (lazy(r"sanity failed once; running it again"), "健全性检查失败一次；再运行一次"),
-    (lazy(r"(\d+) run\(s\) added to the plan: (.*)", re.DOTALL), r"计划新增 \1 个运行：\2"),
-    (lazy(r"(\d+) run\(s\) to run again: (.*)", re.DOTALL), r"\1 个运行需重新运行：\2"),
+    # "run(s)": the words of logs written before the plural was said.
     (
-        lazy(r"(\d+) run\(s\) back in the plan by a tracker edit: (.*)", re.DOTALL),
+        lazy(r"(\d+) (?:run\(s\)|runs?) added to the plan: (.*)", re.DOTALL),
+        r"计划新增 \1 个运行：\2",
+    ),
+    (lazy(r"(\d+) (?:run\(s\)|runs?) to run again: (.*)", re.DOTALL), r"\1 个运行需重新运行：\2"),
+    (
+        lazy(r"(\d+) (?:run\(s\)|runs?) back in the plan by a tracker edit: (.*)", re.DOTALL),
         r"\1 个运行按追踪表重新计划：\2",
     ),
     (
-        lazy(r"(\d+) run\(s\) added to the plan and (\d+) to run again: (.*)", re.DOTALL),
+        lazy(r"(\d+) (?:run\(s\)|runs?) added to the plan and (\d+) to run again: (.*)", re.DOTALL),
         r"计划新增 \1 个运行，\2 个运行需重新运行：\3",
     ),
-    (lazy(r"(\d+) proposed run\(s\) need approval"), r"\1 个提议的运行需要批准"),
+    (
+        lazy(r"(\d+) proposed (?:run\(s\) need|runs need|run needs) approval"),
+        r"\1 个提议的运行需要批准",
+    ),
 )
 
 

@@ -462,7 +462,7 @@ class TestRetry:
             for r in _records(project)
             if isinstance(r.event, ev.StageEntered) and r.event.trigger == "redeploy"
         ]
-        assert redeployed == ["2 run(s) to run again: P1, P2"]  # not "added to the plan"
+        assert redeployed == ["2 runs to run again: P1, P2"]  # not "added to the plan"
 
     def test_retry_failed_after_fixing_the_setting_is_not_refused(
         self, project: Path, capsys: pytest.CaptureFixture[str]

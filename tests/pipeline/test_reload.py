@@ -90,7 +90,7 @@ class TestReload:
             ]
         finally:
             store.close()
-        assert reasons == ["1 run(s) added to the plan: R004"]
+        assert reasons == ["1 run added to the plan: R004"]
         # The edit is kept in the tracker itself, filled in: read whole, it needs no copy.
         row = next(line for line in tracker.read_text().split("\n") if line.startswith("| R004 |"))
         assert row.startswith(

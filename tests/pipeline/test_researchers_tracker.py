@@ -1102,7 +1102,7 @@ def test_the_trackers_legend_decides_its_marks_and_unwritten_code_is_held(projec
     assert bridge.status().runs["R2"].state is RunState.SUCCEEDED
     # It had never run: put back by the edit, not "to run again".
     redeployed = [e.reason for e in recorded(project, ev.StageEntered) if e.trigger == "redeploy"]
-    assert redeployed == ["1 run(s) back in the plan by a tracker edit: R2"]
+    assert redeployed == ["1 run back in the plan by a tracker edit: R2"]
     assert "wait for their code" not in bridge.summary()
 
 

@@ -243,6 +243,13 @@ def test_blocked_reasons_in_chinese(reason: str, chinese: str) -> None:
         ("sanity failed once; running it again", "健全性检查失败一次；再运行一次"),
         ("2 proposed run(s) need approval", "2 个提议的运行需要批准"),
         ("1 run(s) added to the plan: R9", "计划新增 1 个运行：R9"),
+        ("1 run added to the plan: R9", "计划新增 1 个运行：R9"),
+        (
+            "2 runs added to the plan and 1 to run again: R9, R10, P1",
+            "计划新增 2 个运行，1 个运行需重新运行：R9, R10, P1",
+        ),
+        ("1 proposed run needs approval", "1 个提议的运行需要批准"),
+        ("2 runs to run again: P1, P2", "2 个运行需重新运行：P1, P2"),
         ("2 run(s) to run again: P1, P2", "2 个运行需重新运行：P1, P2"),
         ("1 run(s) back in the plan by a tracker edit: R020", "1 个运行按追踪表重新计划：R020"),
         (

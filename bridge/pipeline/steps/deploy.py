@@ -426,7 +426,11 @@ def collected(s: Session) -> Step:
             )
         ],
     )
-    return s.enter(StageTrigger.REQUEST_APPROVAL, f"{len(waiting)} proposed run(s) need approval")
+    n = len(waiting)
+    return s.enter(
+        StageTrigger.REQUEST_APPROVAL,
+        f"{n} proposed {'run needs' if n == 1 else 'runs need'} approval",
+    )
 
 
 def proposed_since_approval(state: PipelineState) -> list[str]:
@@ -491,12 +495,17 @@ def _redeploy_reason(pending: Sequence[RunView]) -> str:
     if all(not r.attempts and r.reason.startswith(TRACKER_ROW_NOW) for r in pending):
         # Rows a tracker edit put back (023's R020, PENDING_IMPLEMENTATION → TODO): they never
         # ran, so nothing runs "again".
-        return f"{len(pending)} run(s) back in the plan by a tracker edit: {ids}"
+        return f"{_runs(len(pending))} back in the plan by a tracker edit: {ids}"
     if not again:
-        return f"{added} run(s) added to the plan: {ids}"
+        return f"{_runs(added)} added to the plan: {ids}"
     if not added:
-        return f"{again} run(s) to run again: {ids}"
-    return f"{added} run(s) added to the plan and {again} to run again: {ids}"
+        return f"{_runs(again)} to run again: {ids}"
+    return f"{_runs(added)} added to the plan and {again} to run again: {ids}"
+
+
+def _runs(n: int) -> str:
+    """``n`` runs in words, singular for one: "1 run", "2 runs"."""
+    return f"{n} run{'' if n == 1 else 's'}"
 
 
 def _may_change(planned: ev.AblationsPlanned) -> bool:
