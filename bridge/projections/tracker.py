@@ -413,6 +413,18 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         measured,
     )
     body = [_summary(state, language), ""]
+    if any(run_id in shown for run_id in measured) and has_result_column(template, file):
+        # The Result cells are the researcher's column: which values in it are bridge's, and
+        # what it does with them, is said once (the stamp names the cells bridge owns outright).
+        body += [
+            "结果列中 bridge 填入的 `指标 = 值` 是该运行测得的关键指标（与 EXPERIMENT_RESULTS.md "
+            "的关键指标单元格相同）：重跑后 bridge 会更新它；你自己写在该列的内容保持不变。"
+            if language == "zh"
+            else "A Result cell bridge filled (`metric = value`) is the run's measured key metric, "
+            "as EXPERIMENT_RESULTS.md's Key Metric cell shows it: bridge updates it after a "
+            "rerun; what you write in that column stays as you wrote it.",
+            "",
+        ]
     elsewhere = _elsewhere(state)
     skipped = [r for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES]
     if skipped:

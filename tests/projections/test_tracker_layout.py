@@ -330,6 +330,10 @@ def test_030_result_cells_take_what_bridges_runs_measured(tmp_path: Path) -> Non
     text = tracker.render(state)
     assert result(text, "B1") == "completion_rate = 0.98"
     assert result(text, "A2") == ""  # not run yet
+    assert (
+        "A Result cell bridge filled (`metric = value`) is the run's measured key metric"
+        in (text.split(GENERATED_MARK, 1)[1])
+    )
     # The tracker read back after the researcher wrote in two Result cells; C1's cell holds
     # bridge's value from before its rerun, D1's the researcher's words.
     template = (
