@@ -222,7 +222,6 @@ for _key, _labels in {
         "dataset",
         "data",
         "split",
-        "inputs",
         "数据集/分割/任务",
         "数据集 / 分割 / 任务",
         "数据/任务",

@@ -381,10 +381,10 @@ def _not_launched(run: RunView, language: str) -> str:
 
 def _filled_in(state: PipelineState, template: str, language: str) -> str:
     # Imported here: `bridge status` needs only status_word, not the tracker parser behind this.
-    from bridge.projections.results import key_cells
     from bridge.projections.tracker_layout import (
         fill_in,
         generated_section,
+        has_result_column,
         owned_columns,
         researchers_words,
         run_table_header,
@@ -394,16 +394,14 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
 
     file = state.plan.sources.get("tracker", "EXPERIMENT_TRACKER.md") if state.plan else ""
     rentals = {r.attempt_id: r for r in state.rentals}
-    # What succeeded runs measured, said only beside a note holding numbers of its own (_notes):
-    # read once, and only when such a row is there (it costs a walk of every run's metrics).
-    measured = (
-        key_cells(state, language)
-        if any(
-            r.state is RunState.SUCCEEDED and _NOTED_NUMBER.search(r.spec.notes)
-            for r in state.runs.values()
-        )
-        else {}
+    # What succeeded runs measured: said beside a note holding numbers of its own (_notes) and
+    # in a Result column's cell (fill_in); read only when such a row or column is there (it
+    # costs a walk of every run's metrics), else for bridge's rows under the tables, if any.
+    needed = has_result_column(template, file) or any(
+        r.state is RunState.SUCCEEDED and _NOTED_NUMBER.search(r.spec.notes)
+        for r in state.runs.values()
     )
+    measured = _measured(state, language) if needed else {}
     words = researchers_words(template, file, set(STATUS_WORDS.values()))
     legend = template_legend(template, file)
     invalid = template_untrusted_word(template, file)
@@ -412,8 +410,21 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         file,
         state,
         lambda run, raw: _row(run, raw, language, rentals, words, legend, invalid, measured),
+        measured,
     )
     body = [_summary(state, language), ""]
+    if any(run_id in shown for run_id in measured) and has_result_column(template, file):
+        # The Result cells are the researcher's column: which values in it are bridge's, and
+        # what it does with them, is said once (the stamp names the cells bridge owns outright).
+        body += [
+            "结果列中 bridge 填入的 `指标 = 值` 是该运行测得的关键指标（与 EXPERIMENT_RESULTS.md "
+            "的关键指标单元格相同）：重跑后 bridge 会更新它；你自己写在该列的内容保持不变。"
+            if language == "zh"
+            else "A Result cell bridge filled (`metric = value`) is the run's measured key metric, "
+            "as EXPERIMENT_RESULTS.md's Key Metric cell shows it: bridge updates it after a "
+            "rerun; what you write in that column stays as you wrote it.",
+            "",
+        ]
     elsewhere = _elsewhere(state)
     skipped = [r for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES]
     if skipped:
@@ -431,6 +442,8 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
     filled = _block_rows_text(lines, file)
     by_block = [r for r in extra if re.search(rf"(?<![\w-]){re.escape(r.run_id)}(?![\w-])", filled)]
     header = run_table_header(template, file)
+    if extra and not needed:
+        measured = _measured(state, language)
     for runs, en, zh in (
         (by_block, "Each run of the block rows above", "上表各实验块行中的运行"),
         (
@@ -444,10 +457,13 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         listed = (
             table(
                 header,
-                [_row_under(header, r, language, rentals, elsewhere, invalid) for r in runs],
+                [
+                    _row_under(header, r, language, rentals, elsewhere, invalid, measured)
+                    for r in runs
+                ],
             )
             if header is not None
-            else table(HEADER, [_own_row(r, language, rentals, elsewhere) for r in runs])
+            else table(HEADER, [_own_row(r, language, rentals, elsewhere, measured) for r in runs])
         )
         body += [f"### {zh if language == 'zh' else en}", "", listed, ""]
     noted = [
@@ -492,22 +508,26 @@ def _row_under(
     rentals: Mapping[str, ev.InstanceRented] | None = None,
     elsewhere: frozenset[str] = frozenset(),
     untrusted_word: str = "",
+    measured: Mapping[str, str] | None = None,
 ) -> tuple[str, ...]:
     """
     A run the researcher's tables lack, as a row of their run table's ``header``: the first
-    column its id, each column bridge knows by name filled in, any other column left empty;
-    its Status marked as :func:`_marked` says.
+    column its id, each column bridge knows by name filled in (a Result column with what the
+    run measured, ``measured``), any other column left empty; its Status marked as
+    :func:`_marked` says.
     """
     from bridge.plan.tracker import column_positions
+    from bridge.projections.tracker_layout import result_column
 
     spec = run.spec
+    columns = column_positions(header)
     known = {
         "milestone": spec.milestone,
         "block": spec.block,
         "purpose": spec.purpose,
         "system": spec.system,
         "split": spec.split,
-        "metrics": ", ".join(spec.metrics),
+        "metrics": _metrics_cell(run, measured or {}),
         "priority": "MUST" if spec.priority is Priority.MUST else "NICE",
         "status": _marked(run, _word(run, elsewhere), untrusted_word),
         "notes": _own_notes(run, language, rentals, elsewhere),
@@ -515,9 +535,11 @@ def _row_under(
     }
     cells = [""] * len(header)
     cells[0] = run.run_id
-    for key, position in column_positions(header).items():
+    for key, position in columns.items():
         if position:
             cells[position] = known.get(key, "")
+    if (result_at := result_column(header, columns)) is not None and result_at:
+        cells[result_at] = (measured or {}).get(run.run_id, "")
     return tuple(cells)
 
 
@@ -546,11 +568,33 @@ def _own_notes(
     return _notes(run, language, rentals=rentals)
 
 
+def _metrics_cell(run: RunView, measured: Mapping[str, str]) -> str:
+    """
+    The Metrics cell of bridge's own row for ``run``: the metrics its plan names, then what it
+    measured (its Key Metric cell as results.md shows it, ``measured``), either when it is all
+    there is: 015's runs recorded their numbers under a block naming no metrics, and the cell
+    stayed empty.
+    """
+    parts = (", ".join(run.spec.metrics), measured.get(run.run_id, ""))
+    return "; ".join(part for part in parts if part)
+
+
+def _measured(state: PipelineState, language: str) -> dict[str, str]:
+    """The Key Metric cell of each succeeded run that recorded a value (``key_cells``), read
+    only when some run recorded one (it costs a walk of every run's metrics)."""
+    from bridge.projections.results import key_cells
+
+    if not any(r.metrics is not None and r.metrics.values for r in state.runs.values()):
+        return {}
+    return key_cells(state, language)
+
+
 def _own_row(
     run: RunView,
     language: str,
     rentals: Mapping[str, ev.InstanceRented] | None = None,
     elsewhere: frozenset[str] = frozenset(),
+    measured: Mapping[str, str] | None = None,
 ) -> tuple[str, ...]:
     return (
         run.run_id,
@@ -558,7 +602,7 @@ def _own_row(
         run.spec.purpose,
         run.spec.system,
         run.spec.split,
-        ", ".join(run.spec.metrics),
+        _metrics_cell(run, measured or {}),
         "MUST" if run.spec.priority is Priority.MUST else "NICE",
         _marked(run, _word(run, elsewhere)),
         _own_notes(run, language, rentals, elsewhere),
@@ -625,7 +669,8 @@ def _own(state: PipelineState, language: str) -> str:
     title = state.plan.title if state.plan else ""
     rentals = {r.attempt_id: r for r in state.rentals}
     elsewhere = _elsewhere(state)
-    rows = [_own_row(run, language, rentals, elsewhere) for run in state.runs.values()]
+    measured = _measured(state, language)
+    rows = [_own_row(run, language, rentals, elsewhere, measured) for run in state.runs.values()]
     parts = [
         f"# {t('tracker_title', language)}" + (f": {title}" if title else ""),
         "",

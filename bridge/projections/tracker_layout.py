@@ -16,7 +16,7 @@ from __future__ import annotations
 import collections
 import functools
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
@@ -48,8 +48,10 @@ __all__ = [
     "cell_spans",
     "fill_in",
     "generated_section",
+    "has_result_column",
     "kept_as_written",
     "researchers_words",
+    "result_column",
     "template_legend",
     "template_of",
     "template_untrusted_word",
@@ -302,18 +304,26 @@ RowFiller = Callable[[RunView, str], tuple[str | None, str | None]]
 
 
 def fill_in(
-    template: str, file: str, state: PipelineState, row: RowFiller
+    template: str,
+    file: str,
+    state: PipelineState,
+    row: RowFiller,
+    measured: Mapping[str, str] | None = None,
 ) -> tuple[list[str], dict[str, bool]]:
     """
     Fill the researcher's run tables in: for each row of a run bridge knows, ``row(run,
     status_as_written)`` gives the new Status and Notes (None keeps the cell as written). A
-    table without a Status or Notes column is left as it is (no column is added).
+    table without a Status or Notes column is left as it is (no column is added). A Result
+    column's cell (:func:`result_column`) of a run bridge ran takes what it measured
+    (:func:`_result_cell`).
 
     Args:
         template: the researcher's tracker text.
         file: its path, for the reader.
         state: the folded state (runs by id).
         row: the Status and Notes a run's row shows.
+        measured: the Key Metric cell of each succeeded run that recorded a value, by run id
+            (:func:`bridge.projections.results.key_cells`); None fills no Result cell.
 
     Returns:
         The lines of the filled-in tracker, and for each run whose status it shows whether its
@@ -332,6 +342,7 @@ def fill_in(
         if status_at is None:
             continue
         notes_at = columns.get("notes")
+        result_at = result_column(table.header, columns) if measured is not None else None
         width = len(table.header)
         for number, cells in table.rows:
             run_id = plain(cells[0]).strip()
@@ -359,9 +370,91 @@ def fill_in(
                 )
                 if filled != cells[notes_at].strip():  # unchanged: its bytes stay as written
                     values[notes_at] = filled
+            if result_at is not None and result_at < len(cells):
+                result = _result_cell(run, cells[result_at], (measured or {}).get(run_id, ""))
+                if result is not None:
+                    values[result_at] = result
             if values:
                 lines[number - 1] = _set_cells(lines[number - 1], values, width)
     return lines, shown
+
+
+# The headers of a column for a run's outcome, by name (casefolded, spaces squeezed): 030's
+# `| ID | Block | Run | Status | Expected Output | Result | Decision | Owner |`.
+_RESULT_HEADERS = frozenset(
+    {
+        "result",
+        "results",
+        "key result",
+        "key results",
+        "key metric",
+        "key metrics",
+        "outcome",
+        "结果",
+        "实验结果",
+        "关键结果",
+        "主要结果",
+        "关键指标",
+        "结论",
+    }
+)
+# What bridge writes in a Result cell: a Key Metric cell (results.py ``_key_cell``), ``name =
+# value``, maybe with its bracket saying how many more metrics and which the primary is (a
+# bracket of other words is the researcher's).
+_KEY_CELL = lazy(
+    r"^(?P<name>[^=|]{1,120}?) = [^\s=|]{1,60}"
+    r"(?: \((?:\+\d+ more(?:; [^()]*)?|the plan's primary metric [^()]*)\)"
+    r"|（(?:另有 \d+ 个(?:；[^（）]*)?|计划的主指标[^（）]*)）)?$"
+)
+
+
+def result_column(header: Sequence[str], columns: Mapping[str, int]) -> int | None:
+    """
+    The column of a run table whose header names a run's result (``Result``, ``Key result``,
+    ``结果``: :data:`_RESULT_HEADERS`), unless it is the table's Status or Notes column; None
+    when there is none.
+    """
+    taken = {columns.get("status"), columns.get("notes")}
+    return next(
+        (
+            n
+            for n, name in enumerate(header)
+            if n not in taken and " ".join(plain(name).casefold().split()) in _RESULT_HEADERS
+        ),
+        None,
+    )
+
+
+def has_result_column(template: str, file: str) -> bool:
+    """Whether a run table of the researcher's tracker has a Result column
+    (:func:`result_column`) and a Status column, so :func:`fill_in` fills it."""
+    for table in _template_doc(template, file).tables:
+        columns = column_positions(table.header) if is_run_table(table) else {}
+        if "status" in columns and result_column(table.header, columns) is not None:
+            return True
+    return False
+
+
+def _result_cell(run: RunView, written: str, measured: str) -> str | None:
+    """
+    The Result cell of a run's row: what the run measured (``measured``, its Key Metric cell as
+    results.md shows it, ``""`` when it has none) where the cell is empty (``-`` and the like
+    count as empty) or holds bridge's own earlier value: the form bridge writes (``name =
+    value``, maybe a bracket after it) naming a metric the run recorded, rewritten after a
+    rerun. None keeps the cell as written: anything else in it is the researcher's, never
+    overwritten; a run bridge did not run (done before it, out of scope) keeps its cell, and so
+    does a run with nothing measured now (its Status says why).
+    """
+    if not measured or run.state in NOT_BRIDGES_RUN_STATES or not run.attempts:
+        return None
+    text = " ".join(plain(written).split())
+    if text.casefold() in _EMPTY_CELLS:
+        return measured
+    names = {v.name for v in run.metrics.values} if run.metrics is not None else set()
+    shape = _KEY_CELL.match(text)
+    if shape is None or shape.group("name") not in names:
+        return None
+    return measured if measured != text else None
 
 
 @functools.lru_cache(maxsize=4)

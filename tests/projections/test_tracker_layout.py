@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 
 from bridge.errors import ConfigError, PlanError
@@ -20,7 +21,7 @@ from bridge.projections import tracker
 from bridge.projections.tracker_layout import GENERATED_MARK, cell_spans, template_of
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project, plan_dirs
-from tests.recorded_runs import planned
+from tests.recorded_runs import finished_run, planned
 
 TRACKERS = [p.name for p in plan_dirs() if (p / "EXPERIMENT_TRACKER.md").is_file()]
 
@@ -305,3 +306,64 @@ def test_the_researchers_status_of_several_parts_follows_bridges_word() -> None:
         "FAILED (was: PASS-STATIC / PENDING-RESIDENT)"
     )
     assert tracker._with_earlier("DONE", "PENDING", "en") == "DONE"
+
+
+@needs_shared
+def test_030_result_cells_take_what_bridges_runs_measured(tmp_path: Path) -> None:
+    """030's run table has a Result column, empty (trial t18 F8): the row of a run bridge ran
+    takes its measured key metric as results.md's Key Metric cell shows it; a row not run yet
+    keeps its empty cell; bridge's own earlier value is rewritten after a rerun, while what the
+    researcher wrote there is kept, in any form."""
+    root = as_project("030", tmp_path)
+    store = planned(root)
+    measured = {"A1": 1.0, "B1": 0.98, "C1": 0.97, "D1": 0.8}
+    names = {"A1": "registration_success", "B1": "completion_rate", "C1": "correct_routing_rate"}
+    for run_id, value in measured.items():
+        numbers = {names.get(run_id, "useful_completion_rate"): value}
+        store.append(f"run:{run_id}", finished_run(run_id, numbers, key_metric=None), None)
+    state = fold(store.read())
+
+    def result(text: str, run_id: str) -> str:
+        line = next(x for x in text.splitlines() if x.startswith(f"| {run_id} |"))
+        return plain(split_cells(line)[5])
+
+    text = tracker.render(state)
+    assert result(text, "B1") == "completion_rate = 0.98"
+    assert result(text, "A2") == ""  # not run yet
+    assert (
+        "A Result cell bridge filled (`metric = value`) is the run's measured key metric"
+        in (text.split(GENERATED_MARK, 1)[1])
+    )
+    # The tracker read back after the researcher wrote in two Result cells; C1's cell holds
+    # bridge's value from before its rerun, D1's the researcher's words.
+    template = (
+        template_of(text)
+        .replace("| registration_success = 1 |", "| all 4 registered |")
+        .replace("| correct_routing_rate = 0.97 |", "| correct_routing_rate = 0.5 |")
+        .replace("| useful_completion_rate = 0.8 |", "| useful_completion_rate = 0.7 (ana) |")
+    )
+    assert template.count("all 4 registered") == 1
+    state = attrs.evolve(state, plan=attrs.evolve(state.plan, tracker_text=template))
+    again = tracker.render(state)
+    assert result(again, "A1") == "all 4 registered"
+    assert result(again, "C1") == "correct_routing_rate = 0.97"
+    assert result(again, "D1") == "useful_completion_rate = 0.7 (ana)"
+    assert result(again, "B1") == "completion_rate = 0.98"
+
+
+@needs_shared
+def test_015_bridges_own_rows_say_what_their_columns_name(tmp_path: Path) -> None:
+    """015's tracker lists blocks, so bridge lists the runs under its own header (trial t18
+    F7): B0's Inputs (trace data, installs, a solver) is no split, so the Split cell stays
+    empty, and the Metrics cell says what the run measured though the block names no metric."""
+    root = as_project("015", tmp_path)
+    store = planned(root)
+    store.append("run:R001", finished_run("R001", {"requests_per_model": 600.0}), None)
+    text = tracker.render(fold(store.read()))
+    after = text.split(GENERATED_MARK, 1)[1].split("### Runs not in the tables above", 1)[1]
+    header = next(x for x in after.splitlines() if x.startswith("| Run ID |"))
+    row = next(x for x in after.splitlines() if x.startswith("| R001 |"))
+    cells = dict(zip(split_cells(header), split_cells(row), strict=True))
+    assert cells["Split"] == ""
+    assert cells["Metrics"] == "requests_per_model = 600"
+    assert "Patterns Behind Chaos" not in after
