@@ -224,12 +224,28 @@ def _row_id(line: str) -> str:
     return line.strip().strip("|").split("|", 1)[0].strip().strip("*`").strip()
 
 
+def _labelled(line: str) -> bool:
+    """Whether a table row holds bridge's labelled part in one of its cells."""
+    return _is_row(line) and any(_label_in(cell) is not None for cell in line.split("|"))
+
+
+def _label_in(cell: str) -> re.Match[str] | None:
+    """
+    Bridge's label in a table cell, searched in the cell's text without the spaces around it:
+    the label opens a cell that holds only bridge's part (030's Notes cell, `| bridge: attempt
+    1 … |`), which a search of the whole line, or of the cell with its leading space, missed.
+    """
+    return BRIDGE_LABEL.search(cell.strip())
+
+
 def _theirs_only(line: str) -> str:
     """A line with bridge's labelled part of each table cell left out (``bridge: attempt 2 …``)."""
-    if not _is_row(line) or BRIDGE_LABEL.search(line) is None:
+    if not _labelled(line):
         return line
     return "|".join(
-        cell[: found.start()].rstrip() if (found := BRIDGE_LABEL.search(cell)) else cell
+        (cell[: len(cell) - len(cell.lstrip())] + cell.strip()[: found.start()]).rstrip()
+        if (found := _label_in(cell))
+        else cell
         for cell in line.split("|")
     )
 
@@ -716,7 +732,17 @@ class ProjectionWriter:
         # split undone: "0, 1, 2" → "0") is carried when those cells are written as they wrote
         # them, whatever bridge writes in its Status now (trial t11).
         ours_above = ours.partition(mark)[0].decode("utf-8", "replace").splitlines()
-        ran = {_row_id(line) for line in ours_above if _is_row(line) and BRIDGE_LABEL.search(line)}
+        # The rows bridge ran: by its label in the row, and by the log, as a run table with no
+        # Notes column holds no label (030: TODO on E1, which succeeded, was carried as if
+        # bridge had not run the row, so no copy was kept and no line said so).
+        launched = {
+            run_id for run_id, run in state.runs.items() if run.attempts or run.carried is not None
+        }
+        ran = {
+            _row_id(line)
+            for line in ours_above
+            if _is_row(line) and (_labelled(line) or _row_id(line) in launched)
+        }
         before = set(ours_above)
         written = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
         above = written.partition(GENERATED_MARK)[0].splitlines()
