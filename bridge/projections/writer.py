@@ -40,6 +40,7 @@ from typing import Protocol
 import attrs
 
 from bridge.events.types import OutputWritten
+from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.plan_section import GENERATED_MARK, is_generated_tracker
@@ -114,6 +115,10 @@ _STAMP = re.compile(
         r'\(seq \d+, [^)]*\)|（seq \d+，[^）]*）|"log_seq": \d+|"generated_at": (?:"[^"]*"|null)'
     ).encode()
 )
+
+
+# The log position bridge's part of the tracker states it was written at: "(seq 125, …)".
+_WRITTEN_SEQ = lazy(r"[(（]seq (\d+)[,，]")
 
 
 @value_methods
@@ -224,28 +229,12 @@ def _row_id(line: str) -> str:
     return line.strip().strip("|").split("|", 1)[0].strip().strip("*`").strip()
 
 
-def _labelled(line: str) -> bool:
-    """Whether a table row holds bridge's labelled part in one of its cells."""
-    return _is_row(line) and any(_label_in(cell) is not None for cell in line.split("|"))
-
-
-def _label_in(cell: str) -> re.Match[str] | None:
-    """
-    Bridge's label in a table cell, searched in the cell's text without the spaces around it:
-    the label opens a cell that holds only bridge's part (030's Notes cell, `| bridge: attempt
-    1 … |`), which a search of the whole line, or of the cell with its leading space, missed.
-    """
-    return BRIDGE_LABEL.search(cell.strip())
-
-
 def _theirs_only(line: str) -> str:
     """A line with bridge's labelled part of each table cell left out (``bridge: attempt 2 …``)."""
-    if not _labelled(line):
+    if not _is_row(line) or BRIDGE_LABEL.search(line) is None:
         return line
     return "|".join(
-        (cell[: len(cell) - len(cell.lstrip())] + cell.strip()[: found.start()]).rstrip()
-        if (found := _label_in(cell))
-        else cell
+        cell[: found.start()].rstrip() if (found := BRIDGE_LABEL.search(cell)) else cell
         for cell in line.split("|")
     )
 
@@ -732,16 +721,27 @@ class ProjectionWriter:
         # split undone: "0, 1, 2" → "0") is carried when those cells are written as they wrote
         # them, whatever bridge writes in its Status now (trial t11).
         ours_above = ours.partition(mark)[0].decode("utf-8", "replace").splitlines()
-        # The rows bridge ran: by its label in the row, and by the log, as a run table with no
-        # Notes column holds no label (030: TODO on E1, which succeeded, was carried as if
-        # bridge had not run the row, so no copy was kept and no line said so).
-        launched = {
-            run_id for run_id, run in state.runs.items() if run.attempts or run.carried is not None
-        }
+        # The rows bridge ran: by its label in the row, and by the log's attempts, as the label
+        # is not always found there: 030's run table has no Notes column, and where it has one
+        # the label opens the cell (`| bridge: attempt 1 … |`), which this search of the whole
+        # row misses (TODO on E1, which succeeded, was carried as if bridge had not run the
+        # row: no copy kept, no line said so, trial t18). Only the runs launched by the time
+        # of that last write (the log position its stamp states) count: a row held for its
+        # code that the researcher set to TODO, launched since, is theirs to set.
+        stamp = _WRITTEN_SEQ.search(ours.partition(mark)[2].decode("utf-8", "replace"))
+        launched = (
+            {
+                run_id
+                for run_id, run in state.runs.items()
+                if any(attempt.submitted_seq <= int(stamp[1]) for attempt in run.attempts)
+            }
+            if stamp is not None
+            else set()
+        )
         ran = {
             _row_id(line)
             for line in ours_above
-            if _is_row(line) and (_labelled(line) or _row_id(line) in launched)
+            if _is_row(line) and (BRIDGE_LABEL.search(line) or _row_id(line) in launched)
         }
         before = set(ours_above)
         written = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
