@@ -537,4 +537,5 @@ def test_the_local_gpu_refusal_is_framed_in_chinese(
         "（gpus = 64），但本地后端"
     ), error
     assert error.endswith("CPU 运行请设 gpus = 0，或选择有 GPU 的后端（backend = ...）"), error
-    assert english_left(error, allowed={"JPH", "FX", "PO", "HO", "JT", "S0", "gpus", "backend"}) == [], error
+    ids_and_settings = {"JPH", "FX", "PO", "HO", "JT", "S0", "gpus", "backend"}
+    assert english_left(error, allowed=ids_and_settings) == [], error
