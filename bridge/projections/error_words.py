@@ -202,6 +202,23 @@ def _compared_unrun(found: re.Match[str]) -> str:
     )
 
 
+def _too_few_gpus(found: re.Match[str]) -> str:
+    """bridge.pipeline.local_checks.check_gpus: runs that ask the local backend for more GPUs
+    than this machine has; the run ids, counts and settings as written."""
+    ids = f"{found['ids']} "
+    if (more := re.fullmatch(r"(.+), … \((\d+) runs\)", found["ids"])) is not None:
+        ids = f"{more[1]}, …（共 {more[2]} 个运行）"  # no space after the full-width bracket
+    have = (
+        f"的 GPU 不够分配：这台机器有 {found['have']} 个 GPU"
+        if found["have"]
+        else "没有 GPU 可分配：这台机器没有 GPU"
+    )
+    return (
+        f"{ids}申请最多 {found['most']} 个 GPU（gpus = {found['most']}），但本地后端{have}。"
+        "CPU 运行请设 gpus = 0，或选择有 GPU 的后端（backend = ...）"
+    )
+
+
 # Whole messages, after the file a plan error names: (pattern, replacement). Matched with
 # fullmatch; the named groups keep what the English said of this project.
 _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str]], str]], ...] = (
@@ -306,6 +323,24 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
     (
         lazy(r"(?P<name>.+?) must be (?P<what>" + _WHAT + r")(?:, not (?P<value>.+))?"),
         _must_be,
+    ),
+    # bridge.plan.setting_rules.env_name: a secret where a variable's NAME goes (the value is
+    # never quoted back).
+    (
+        lazy(
+            r"(\S+) must be the NAME of an environment variable \(letters, digits, _\), not the "
+            r"secret itself"
+        ),
+        r"\1 必须是环境变量的名字（字母、数字、_），而不是密钥本身",
+    ),
+    (
+        lazy(
+            r"(?P<ids>.+?) asks? for up to (?P<most>\d+) GPU\(s\) \(gpus = (?P=most)\) but the "
+            r"local backend has (?:none|too few) to give: this machine has "
+            r"(?:no GPU|(?P<have>\d+) GPU\(s\))\. Set gpus = 0 for a CPU run, or choose a "
+            r"backend with GPUs \(backend = \.\.\.\)"
+        ),
+        _too_few_gpus,
     ),
     (
         lazy(

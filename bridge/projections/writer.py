@@ -40,6 +40,7 @@ from typing import Protocol
 import attrs
 
 from bridge.events.types import OutputWritten
+from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.plan_section import GENERATED_MARK, is_generated_tracker
@@ -114,6 +115,10 @@ _STAMP = re.compile(
         r'\(seq \d+, [^)]*\)|（seq \d+，[^）]*）|"log_seq": \d+|"generated_at": (?:"[^"]*"|null)'
     ).encode()
 )
+
+
+# The log position bridge's part of the tracker states it was written at: "(seq 125, …)".
+_WRITTEN_SEQ = lazy(r"[(（]seq (\d+)[,，]")
 
 
 @value_methods
@@ -716,7 +721,28 @@ class ProjectionWriter:
         # split undone: "0, 1, 2" → "0") is carried when those cells are written as they wrote
         # them, whatever bridge writes in its Status now (trial t11).
         ours_above = ours.partition(mark)[0].decode("utf-8", "replace").splitlines()
-        ran = {_row_id(line) for line in ours_above if _is_row(line) and BRIDGE_LABEL.search(line)}
+        # The rows bridge ran: by its label in the row, and by the log's attempts, as the label
+        # is not always found there: 030's run table has no Notes column, and where it has one
+        # the label opens the cell (`| bridge: attempt 1 … |`), which this search of the whole
+        # row misses (TODO on E1, which succeeded, was carried as if bridge had not run the
+        # row: no copy kept, no line said so, trial t18). Only the runs launched by the time
+        # of that last write (the log position its stamp states) count: a row held for its
+        # code that the researcher set to TODO, launched since, is theirs to set.
+        stamp = _WRITTEN_SEQ.search(ours.partition(mark)[2].decode("utf-8", "replace"))
+        launched = (
+            {
+                run_id
+                for run_id, run in state.runs.items()
+                if any(attempt.submitted_seq <= int(stamp[1]) for attempt in run.attempts)
+            }
+            if stamp is not None
+            else set()
+        )
+        ran = {
+            _row_id(line)
+            for line in ours_above
+            if _is_row(line) and (BRIDGE_LABEL.search(line) or _row_id(line) in launched)
+        }
         before = set(ours_above)
         written = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
         above = written.partition(GENERATED_MARK)[0].splitlines()

@@ -290,6 +290,12 @@ def test_an_unknown_option_is_said_in_chinese(
 # the plan has not, a TOML syntax error. (the toml, the error as said, the English it keeps)
 _FRAMED = [
     ('[run]\ngpus = "8"\n', "bridge.toml:2：run.gpus 必须是非负整数，而不是 '8'", set()),
+    # A secret where a variable's NAME goes: said without the value (session 37).
+    (
+        '[reviewer]\nkind = "openai"\nmodel = "m"\napi_key_env = "sk-abc"\n',
+        "bridge.toml:4：reviewer.api_key_env 必须是环境变量的名字（字母、数字、_），而不是密钥本身",
+        set(),
+    ),
     ("[run]\ngpus = 1.5\n", "bridge.toml:2：run.gpus 必须是非负整数，而不是 1.5", set()),
     ("[run]\ncommand = 5\n", "bridge.toml:2：run.command 必须是字符串或字符串列表", set()),
     ('[run]\nenv = "A=1"\n', "bridge.toml:2：run.env 必须是表，而不是 'A=1'", set()),
@@ -512,3 +518,24 @@ def test_a_table_of_a_blocks_system_is_refused_in_chinese(
     )
     assert main(["plan", "-o", "language=en", "--project", str(root)]) == 2
     assert _error(capsys).endswith("so it configures no run: set what it sets in that table")
+
+
+@needs_shared
+def test_the_local_gpu_refusal_is_framed_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """018 asking the local backend for more GPUs than this machine has: `bridge run` refused
+    in English, «… ask for up to 64 GPU(s) (gpus = 64) but the local backend has none to give …»
+    (session 37); the run ids and settings as written."""
+    project = tmp_path / "p018"
+    shutil.copytree(SHARED / "projects" / "018_areal-harness-cn", project)
+    (project / "bridge.toml").write_text("[run]\ngpus = 64\n", encoding="utf-8")
+    assert main(["run", "--plain", "--project", str(project)]) == 2
+    error = _error(capsys)
+    assert error.startswith(
+        "bridge.toml:2：JPH-B2-FX-S0, JPH-B2-PO-S0, JPH-B2-HO-S0, JPH-B2-JT-S0 申请最多 64 个 GPU"
+        "（gpus = 64），但本地后端"
+    ), error
+    assert error.endswith("CPU 运行请设 gpus = 0，或选择有 GPU 的后端（backend = ...）"), error
+    ids_and_settings = {"JPH", "FX", "PO", "HO", "JT", "S0", "gpus", "backend"}
+    assert english_left(error, allowed=ids_and_settings) == [], error

@@ -12,6 +12,7 @@ import pytest
 from bridge.errors import ConfigError
 from bridge.pipeline import local_checks
 from bridge.plan import load_project
+from bridge.projections.error_words import error_in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
 
@@ -31,6 +32,11 @@ def test_gpu_refusal_counts_runs_not_implementation_tasks(tmp_path: Path) -> Non
         said
     ), said
     assert "I1" not in said
+    # Framed in Chinese for `-o language=zh`, the count of runs too (session 37).
+    assert error_in_language(said, "zh").startswith(
+        "bridge.toml:3：R001, R002, R003, R004, R005, R006, R007, R008, …（共 14 个运行）申请最多 "
+        "1 个 GPU（gpus = 1），但本地后端没有 GPU 可分配：这台机器没有 GPU。"
+    ), said
 
 
 @needs_shared
@@ -71,6 +77,10 @@ class TestGpuRefusalLine:
             str(error)
         ), error
         assert "this machine has 1 GPU(s)" in str(error)
+        assert error_in_language(str(error), "zh") == (
+            "bridge.toml:8：JPH-B2-FX-S0 申请最多 2 个 GPU（gpus = 2），但本地后端的 GPU 不够分配："
+            "这台机器有 1 个 GPU。CPU 运行请设 gpus = 0，或选择有 GPU 的后端（backend = ...）"
+        )
 
     def test_run_gpus_stays_the_line_when_nothing_else_sets_it(self, tmp_path: Path) -> None:
         project_toml = '[run]\ncommand = "python3 -V"\ngpus = 1\n'
