@@ -191,9 +191,9 @@ def _where(launched: Sequence[RunView], zh: bool) -> str:
             held += [f"{slotless} 次尝试"] * bool(slotless)
             phrases.append(f"{backend}（{'、'.join(held)}）")
         else:
-            held = [f"{gpus} GPU(s)"] * bool(gpus) + [f"{cpus} CPU slot(s)"] * bool(cpus)
+            held = [_count(gpus, "GPU")] * bool(gpus) + [_count(cpus, "CPU slot")] * bool(cpus)
             phrase = f" on {' and '.join(held)} via {backend}" if held else f" via {backend}"
-            phrases.append(phrase + (f" ({slotless} attempt(s))" if slotless else ""))
+            phrases.append(phrase + (f" ({_count(slotless, 'attempt')})" if slotless else ""))
     if zh:
         return f"在 {'，'.join(phrases)}" if phrases else ""
     return ",".join(phrases)
@@ -401,3 +401,8 @@ def _nice_failed(state: PipelineState, zh: bool) -> str:
     if not parts:
         return ""
     return f"（{'；'.join(parts)}）" if zh else f" ({'; '.join(parts)})"
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` of ``noun``, singular for one: "1 GPU", "4 CPU slots"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

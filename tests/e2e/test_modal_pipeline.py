@@ -98,7 +98,7 @@ class TestModalPipeline:
         out = capsys.readouterr()
         assert code == 0, out
         # CPU runs hold no slot on Modal: the summary counts its calls, not "0 CPU slot(s)".
-        assert "Runs: 3 of 3 deployed via modal (3 attempt(s));" in out.out, out.out
+        assert "Runs: 3 of 3 deployed via modal (3 attempts);" in out.out, out.out
         fetched = sorted(modal_project.root.glob(".bridge/runs/*/*/output/metrics.json"))
         assert len(fetched) == 3
         tracker = (modal_project.root / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text()

@@ -91,7 +91,7 @@ def test_cpu_runs_on_a_backend_without_cpu_slots_are_counted_as_attempts(project
     with pytest.raises(InputError, match=r"ended without succeeding can be retried .*--force"):
         bridge.retry("R1")
     bridge.close()
-    assert "Runs: 2 of 2 deployed via modal (2 attempt(s)); " in summary, summary
+    assert "Runs: 2 of 2 deployed via modal (2 attempts); " in summary, summary
     assert "CPU slot" not in summary
 
 

@@ -231,7 +231,7 @@ class TestHandoffSummary:
     def test_summary_names_counts_paths_and_next_step(self) -> None:
         """The handoff summary gives runs, slots, completion, the main result and the files."""
         text = handoff_summary(_state())
-        assert "Runs: 2 of 2 deployed on 1 GPU(s) via local" in text
+        assert "Runs: 2 of 2 deployed on 1 GPU via local" in text
         # R001's loss is NaN: succeeded, but not counted completed (said what it is).
         assert "Must-run completed: 1/2 (1 succeeded with numbers not trusted: R001)" in text
         assert "Main result (M1): inconclusive" in text
