@@ -228,7 +228,7 @@ def handoff_summary(state: PipelineState, commands: Commands = None) -> str:
         scripts = (
             f"{len(changed)} 个文件由 {who} 实现"
             if zh
-            else (f"{len(changed)} file(s) implemented by {who}")
+            else f"{_count(len(changed), 'file')} implemented by {who}"
         )
     elif implementers == ["existing"] and (
         missing := sum(f.severity is Severity.BLOCKING for f in state.implementations[-1].findings)

@@ -17,6 +17,7 @@ from bridge.events.store import SQLiteEventStore
 from bridge.events.types import OutputWritten, RunSubmitted
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
+from bridge.projections.summary import handoff_summary
 from tests.adapters.review.conftest import ScriptedOpenAI
 from tests.pipeline.conftest import Run, executions, write_project
 
@@ -219,6 +220,8 @@ class TestSanityRescue:
         assert len(state.rescues) == 1 and "KeyError" in state.rescues[0].findings[0].message
         assert "BROKEN = False" in (project / "scripts" / "job.py").read_text()
         assert "scripts/job.py" in state.implementations[-1].changed_files
+        # Its files counted in words ("2 file(s) implemented by …" before).
+        assert "Scripts: 2 files implemented by agent." in handoff_summary(state)
         assert len(executions(project)["S1"]) == 3  # two failures and the fixed run
         assert all(len(executions(project)[r]) == 1 for r in ("R1", "R2"))
 
