@@ -29,6 +29,7 @@ __all__ = [
     "RunCost",
     "costs_of",
     "costs_text",
+    "counted",
     "estimate_cost",
     "estimate_milestone",
     "overview",
@@ -178,7 +179,7 @@ def estimate_cost(
     n = len(settled)
     if not runs and n:
         # Nothing left to launch: the plan's figure is what those runs cost, already spent.
-        none_left = f"none to launch: the tracker marks its {_count(n, 'run')} done or ruled out"
+        none_left = f"none to launch: the tracker marks its {counted(n, 'run')} done or ruled out"
         if gpu_hours is not None:
             cost = cost_raw or f"{gpu_hours:g} GPU-h"
             said = f"{none_left}; the plan's Cost ({cost}) not counted"
@@ -194,7 +195,7 @@ def estimate_cost(
             "the tracker marks done or ruled out"
         )
         return attrs.evolve(estimate, source=estimate.source + whole)
-    left_out = f"; {_count(n, 'run')} the tracker marks done or ruled out not counted"
+    left_out = f"; {counted(n, 'run')} the tracker marks done or ruled out not counted"
     return attrs.evolve(estimate, source=estimate.source + left_out)
 
 
@@ -247,7 +248,8 @@ def _estimate_left(
     return Estimate(gpu_hours=None, source="no run estimate and no Cost in the plan")
 
 
-def _count(n: int, word: str) -> str:
+def counted(n: int, word: str) -> str:
+    """``n`` of ``word`` in English, singular for one: "1 run", "4 CPU slots"."""
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
@@ -306,14 +308,14 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
         _line(
             "counts",
             language,
-            blocks=_count(len(blocks), "block"),
+            blocks=counted(len(blocks), "block"),
             n_blocks=len(blocks),
             cut=(f"，另有 {cut} 个被计划删减" if language == "zh" else f", {cut} cut by the plan")
             if cut
             else "",
             must_blocks=must_blocks,
             nice_blocks=len(blocks) - must_blocks,
-            runs=_count(len(runs), "run"),
+            runs=counted(len(runs), "run"),
             n_runs=len(runs),
             must_runs=must_runs,
             nice_runs=len(runs) - must_runs,
@@ -363,7 +365,7 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
                 id=shown,
                 sanity=_line("sanity", language) if milestone.sanity else "",
                 name=f" {milestone.name}" if milestone.name else "",
-                runs=_count(len(mine), "run"),
+                runs=counted(len(mine), "run"),
                 n_runs=len(mine),
                 why=(f"（{why}）" if language == "zh" else f" ({why})") if why else "",
                 hours=hours,
@@ -372,7 +374,7 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
     budget = plan.budget.gpu_hours
     lines.append(
         _line("estimated", language, total=total)
-        + (_line("left", language, n=settled, runs=_count(settled, "run")) if settled else "")
+        + (_line("left", language, n=settled, runs=counted(settled, "run")) if settled else "")
         + (_line("without", language, ids=", ".join(unknown)) if unknown else "")
         + (_line("budgeted", language, budget=budget) if budget is not None else "")
         + (_line("above", language) if budget is not None and total > budget else "")

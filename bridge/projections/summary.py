@@ -13,6 +13,7 @@ from bridge.machine.judge import NOT_HELD, MainResult
 from bridge.machine.scheduler import held_by_failed_before, held_for_code_by
 from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.machine.views import RunView
+from bridge.plan.overview import counted
 from bridge.plan.priority import Priority
 from bridge.plan.recorded_status import done_by_person
 from bridge.projections.code_review import unavailable_note
@@ -191,9 +192,9 @@ def _where(launched: Sequence[RunView], zh: bool) -> str:
             held += [f"{slotless} 次尝试"] * bool(slotless)
             phrases.append(f"{backend}（{'、'.join(held)}）")
         else:
-            held = [_count(gpus, "GPU")] * bool(gpus) + [_count(cpus, "CPU slot")] * bool(cpus)
+            held = [counted(gpus, "GPU")] * bool(gpus) + [counted(cpus, "CPU slot")] * bool(cpus)
             phrase = f" on {' and '.join(held)} via {backend}" if held else f" via {backend}"
-            phrases.append(phrase + (f" ({_count(slotless, 'attempt')})" if slotless else ""))
+            phrases.append(phrase + (f" ({counted(slotless, 'attempt')})" if slotless else ""))
     if zh:
         return f"在 {'，'.join(phrases)}" if phrases else ""
     return ",".join(phrases)
@@ -228,7 +229,7 @@ def handoff_summary(state: PipelineState, commands: Commands = None) -> str:
         scripts = (
             f"{len(changed)} 个文件由 {who} 实现"
             if zh
-            else f"{_count(len(changed), 'file')} implemented by {who}"
+            else f"{counted(len(changed), 'file')} implemented by {who}"
         )
     elif implementers == ["existing"] and (
         missing := sum(f.severity is Severity.BLOCKING for f in state.implementations[-1].findings)
@@ -401,8 +402,3 @@ def _nice_failed(state: PipelineState, zh: bool) -> str:
     if not parts:
         return ""
     return f"（{'；'.join(parts)}）" if zh else f" ({'; '.join(parts)})"
-
-
-def _count(n: int, noun: str) -> str:
-    """``n`` of ``noun``, singular for one: "1 GPU", "4 CPU slots"."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -41,6 +41,7 @@ from bridge.pipeline.recording import (
 )
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import collect, row_status
+from bridge.plan.overview import counted
 from bridge.plan.project import LoadedProject
 from bridge.plan.run_fields import SPEC_FIELDS, launch_seed, run_fields
 from bridge.plan.runs import PROPOSED, ProposedBefore, RunSpec
@@ -1555,8 +1556,7 @@ def implement(
     )
     blocking = [f for f in findings if f.severity is Severity.BLOCKING]
     if blocking:
-        n = len(blocking)
-        said = f"{n} blocking finding{'' if n == 1 else 's'}: {blocking[0].message}"
+        said = f"{counted(len(blocking), 'blocking finding')}: {blocking[0].message}"
         return s.block(said, blocking)
     summary = result.summary or "every run has code"
     return s.enter(trigger, summary, zh=summary_in_language(summary, "zh"))

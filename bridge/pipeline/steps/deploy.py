@@ -30,6 +30,7 @@ from bridge.pipeline.recording import (
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy_rescue, judging, row_status
 from bridge.pipeline.steps.elsewhere import held_by_researcher
+from bridge.plan.overview import counted
 from bridge.plan.priority import Priority
 from bridge.plan.project import load_project
 from bridge.plan.runs import PROPOSED, SANITY_PROPOSAL
@@ -495,17 +496,12 @@ def _redeploy_reason(pending: Sequence[RunView]) -> str:
     if all(not r.attempts and r.reason.startswith(TRACKER_ROW_NOW) for r in pending):
         # Rows a tracker edit put back (023's R020, PENDING_IMPLEMENTATION → TODO): they never
         # ran, so nothing runs "again".
-        return f"{_runs(len(pending))} back in the plan by a tracker edit: {ids}"
+        return f"{counted(len(pending), 'run')} back in the plan by a tracker edit: {ids}"
     if not again:
-        return f"{_runs(added)} added to the plan: {ids}"
+        return f"{counted(added, 'run')} added to the plan: {ids}"
     if not added:
-        return f"{_runs(again)} to run again: {ids}"
-    return f"{_runs(added)} added to the plan and {again} to run again: {ids}"
-
-
-def _runs(n: int) -> str:
-    """``n`` runs in words, singular for one: "1 run", "2 runs"."""
-    return f"{n} run{'' if n == 1 else 's'}"
+        return f"{counted(again, 'run')} to run again: {ids}"
+    return f"{counted(added, 'run')} added to the plan and {again} to run again: {ids}"
 
 
 def _may_change(planned: ev.AblationsPlanned) -> bool:

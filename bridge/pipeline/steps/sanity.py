@@ -29,6 +29,7 @@ from bridge.pipeline.recording import approval_summary
 from bridge.pipeline.session import Session, Step
 from bridge.pipeline.steps import code, collect, deploy
 from bridge.pipeline.steps.elsewhere import held_by_researcher
+from bridge.plan.overview import counted
 from bridge.plan.priority import Priority
 from bridge.plan.project import passed_over_m0
 from bridge.plan.runs import PROPOSED, SANITY_PROPOSAL
@@ -104,7 +105,7 @@ def sanity(s: Session) -> Step:
         s.append("bridge", [ev.ApprovalRequested(summary=summary)])
         return s.enter(
             StageTrigger.REQUEST_APPROVAL,
-            f"{_runs(len(guessed))} proposed from the plan "
+            f"{counted(len(guessed), 'run')} proposed from the plan "
             f"{'needs' if len(guessed) == 1 else 'need'} approval"
             if guessed
             else f"the proposed sanity run {proposed[0]} needs approval",
@@ -181,7 +182,7 @@ def sanity(s: Session) -> Step:
         if held is not None:
             return s.block(held)
         notes, notes_zh = _pass_notes(runs, limit, probe, unmet, unjudged)
-        passed = f"{_runs(len(runs), 'sanity run')} passed" + (f"; {notes}" if notes else "")
+        passed = f"{counted(len(runs), 'sanity run')} passed" + (f"; {notes}" if notes else "")
         if probe is not None:
             passed = f"{_probed(s, state, probe)} passed" + (f"; {notes}" if notes else "")
         if unmet:
@@ -1075,8 +1076,3 @@ def log_tail(root: Path, run: RunView) -> str:
     for name in ("stdout.log", "stderr.log"):
         text += read_tail(base / name, 4000)  # never through a link, never a FIFO
     return text
-
-
-def _runs(n: int, noun: str = "run") -> str:
-    """``n`` runs in words, singular for one: "1 sanity run", "2 sanity runs"."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
