@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -83,6 +83,7 @@ __all__ = [
     "match_system",
     "proposed_ids",
     "ran_by_bridge",
+    "recorded_shift",
     "run_system_table",
     "same_seed_blocks",
     "tracker_says_blocked",
@@ -712,11 +713,36 @@ def _shifted_milestones(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarnin
         PlanWarning(
             file=first.file,
             line=first.line,
-            message=f"the tracker's Milestone column may be shifted against the plan's: {listed}. "
-            "The runs are reported under the milestone their row names; correct the column if "
-            "it is off",
+            message=f"{_SHIFTED_SAID}{listed}{_SHIFTED_END}; correct the column if it is off",
         )
     ]
+
+
+_SHIFTED_SAID = "the tracker's Milestone column may be shifted against the plan's: "
+_SHIFTED_END = ". The runs are reported under the milestone their row names"
+# One item of that warning: "R012, R013, R014 under M5 read like the plan's M4 (通道消融)".
+_SHIFTED_ITEM = lazy(r"(?P<runs>.+) under (?P<milestone>\S+) read like the plan's \S+ \(.*\)")
+
+
+def recorded_shift(warnings: Iterable[str], milestone: str) -> str | None:
+    """
+    The item of :func:`_shifted_milestones`' warning among a loaded plan's recorded
+    ``warnings`` that names ``milestone`` (``"R012, R013, R014 under M5 read like the plan's M4
+    (通道消融)"``), or ``None`` when none does (and for a log recorded before the warning was).
+    The results repeat it under that milestone: they show its runs under the plan's name and
+    decision gate for ``milestone``, which the runs may not be (021's channel ablations under
+    "M5: 论文整合" and its gate), and only `bridge plan` said so.
+    """
+    for warning in warnings:
+        start = warning.find(_SHIFTED_SAID)
+        end = warning.find(_SHIFTED_END, start)
+        if start < 0 or end < 0:
+            continue
+        for item in warning[start + len(_SHIFTED_SAID) : end].split("; "):
+            found = _SHIFTED_ITEM.fullmatch(item)
+            if found is not None and found["milestone"] == milestone:
+                return item
+    return None
 
 
 _STEP_ID = lazy(r"(?P<milestone>M\d{1,3})[.\-_]\d{1,3}[a-z]?", re.IGNORECASE)

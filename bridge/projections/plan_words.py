@@ -23,6 +23,7 @@ __all__ = [
     "criterion_in_language",
     "estimate_source_in_language",
     "no_runs_advice_in_chinese",
+    "shifted_item_in_language",
     "warning_in_language",
 ]
 
@@ -215,6 +216,17 @@ def _shifted_in_chinese(found: re.Match[str]) -> str:
         f"追踪表的里程碑（Milestone）列可能与计划的编号错位：{items}。"
         "运行按其行写的里程碑报告；若错位请更正该列"
     )
+
+
+def shifted_item_in_language(item: str, language: str) -> str:
+    """
+    One item of the shifted-milestone warning (``"R012, R013, R014 under M5 read like the
+    plan's M4 (通道消融)"``, :func:`bridge.plan.runs.recorded_shift`) in ``language``: Chinese
+    for ``"zh"``, as the whole warning says it; unchanged otherwise.
+    """
+    if language != "zh":
+        return item
+    return _READ_LIKE.sub(r"\2 下的 \1 读来像计划的 \3（\4）", item)
 
 
 def _unpaired_seeds(found: re.Match[str]) -> str:

@@ -45,6 +45,7 @@ from bridge.plan.milestones import (
 )
 from bridge.plan.recorded_status import status_in_language
 from bridge.plan.run_fields import launch_seed
+from bridge.plan.runs import recorded_shift
 from bridge.plan.unread_thresholds import recorded_unread
 from bridge.plan.vocabulary import ABLATION_WORD, ended_failed
 from bridge.projections import plot
@@ -75,7 +76,11 @@ from bridge.projections.outcome import (
     untrusted_blocks,
     untrusted_phrase,
 )
-from bridge.projections.plan_words import criterion_in_language, warning_in_language
+from bridge.projections.plan_words import (
+    criterion_in_language,
+    shifted_item_in_language,
+    warning_in_language,
+)
 from bridge.projections.reasons import in_language, quality_in_language
 from bridge.projections.text import stamp, t
 from bridge.projections.tracker import shown_word
@@ -142,6 +147,18 @@ _WORDS: dict[str, tuple[str, str]] = {
     "decision_gate": (
         "Decision gate (not checked by bridge; decide it from the results)",
         "决策门（bridge 不检查；请根据结果自行判断）",
+    ),
+    "shifted": ("Milestone column may be shifted", "里程碑列可能错位"),
+    "shifted_planned": (
+        ", by their Purpose: the name and decision gate above are the plan's {id}'s, which "
+        "these runs may not be; correct the tracker's Milestone column if it is off",
+        "，按其 Purpose 列判断：上面的名称与决策门是计划中 {id} 的，未必属于这些运行；若错位请更正"
+        "追踪表的里程碑列",
+    ),
+    "shifted_unplanned": (
+        ", by their Purpose: they are reported under {id}, as their rows name it; correct the "
+        "tracker's Milestone column if it is off",
+        "，按其 Purpose 列判断：它们按其行写的 {id} 报告；若错位请更正追踪表的里程碑列",
     ),
     "blocks": ("Blocks: criteria and verdicts", "实验块：成功标准与判定"),
     "plot": (
@@ -1527,6 +1544,19 @@ def render(state: PipelineState, language: str = "en") -> str:
         if info.gate:
             # Quoted, never judged: a milestone that finished must not read as a gate passed.
             lines.extend([f"- **{_t('decision_gate', language)}:** «{line(info.gate)}»", ""])
+        if info.id and (shift := recorded_shift(plan.warnings, info.id)) is not None:
+            # The name and gate above are the plan's for this id; `bridge plan` warned that
+            # these rows read like another milestone's (021's channel ablations under "M5:
+            # 论文整合"), and one who checks the gate by hand must not check the wrong one.
+            said = _t("shifted_planned" if info.id in planned else "shifted_unplanned", language)
+            said = said.format(id=info.id)
+            lines.extend(
+                [
+                    f"- **⚠ {_t('shifted', language)}:** "
+                    f"{shifted_item_in_language(shift, language)}{said}",
+                    "",
+                ]
+            )
         runs = [state.runs[r] for r in milestone.run_ids if not _row_gone(state, r)]
         if runs:
             rows = [

@@ -967,6 +967,30 @@ def test_a_shifted_milestone_column_is_named(tmp_path: Path) -> None:
     for name in ("005", "018"):
         others = load_project(as_project(name, tmp_path / name)).warnings
         assert not [w for w in others if "may be shifted" in w.message]
+    # The results show R012–R014 under "M5: 论文整合" with M5's gate, R015 under M6: each of
+    # those milestones says so there, not only `bridge plan` (trial h18D).
+    from bridge.machine.fold import fold
+    from bridge.projections.results import render
+    from tests.recorded_runs import planned
+
+    state = fold(planned(tmp_path / "a").read())
+    english, chinese = render(state, "en"), render(state, "zh")
+    m5 = english.split("### M5: ")[1].split("### ")[0]
+    assert "«边界清晰，不夸大 AI 控制»" in m5
+    assert (
+        "- **⚠ Milestone column may be shifted:** R012, R013, R014 under M5 read like the plan's "
+        "M4 (通道消融), by their Purpose: the name and decision gate above are the plan's M5's, "
+        "which these runs may not be; correct the tracker's Milestone column if it is off"
+    ) in m5
+    assert (
+        "R015 under M6 read like the plan's M5 (论文整合), by their Purpose: they are "
+        in (english.split("### M6: ")[1].split("### ")[0])
+    )
+    assert (
+        "- **⚠ 里程碑列可能错位:** M5 下的 R012, R013, R014 读来像计划的 M4（通道消融），按其 "
+        "Purpose 列判断：上面的名称与决策门是计划中 M5 的，未必属于这些运行；"
+    ) in chinese.split("### M5: ")[1].split("### ")[0]
+    assert english.count("may be shifted") == 2 and chinese.count("里程碑列可能错位") == 2
 
 
 @needs_shared
