@@ -56,7 +56,8 @@ class BlockInfo:
     An experiment block as recorded when the plan was loaded (``status_tag``: what its heading
     says of its state, ``COMPLETE`` or ``✅``, ``""`` when nothing; ``baseline`` and
     ``proposed``: the systems the block's ``Baseline:`` and ``Proposed:`` lines name, ``""``
-    when it has none).
+    when it has none; ``failure_interpretation``: its Failure interpretation as written, ``""``
+    when it has none, which a negative main result's next step points to only where written).
     """
 
     id: str
@@ -70,6 +71,7 @@ class BlockInfo:
     status_tag: str = ""
     baseline: str = ""
     proposed: str = ""
+    failure_interpretation: str = ""
 
 
 @event("plan.loaded")

@@ -97,6 +97,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
             status_tag=b.status_tag,
             baseline=b.baseline,
             proposed=b.proposed,
+            failure_interpretation=b.failure_interpretation,
         )
         for b in plan.blocks
     )

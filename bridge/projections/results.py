@@ -901,6 +901,27 @@ def _unheld_condition(outcome: Outcome, language: str) -> str:
     )
 
 
+def _revisit_against(state: PipelineState, outcome: Outcome, language: str) -> str:
+    """
+    What a negative main result's next step says to revisit the method or the plan against:
+    the plan's failure interpretation where a block not met writes one, else its stop rules
+    where it states any (027's B3 has no Failure interpretation, its plan "Stop/Go Rules"; the
+    step pointed to a section the plan does not have), else nothing. English starts with a
+    space (" against …"); Chinese is the phrase before the verb («对照…»), empty or not.
+    """
+    zh = language == "zh"
+    blocks = {b.id: b for b in state.plan.blocks} if state.plan else {}
+    if any(blocks[b].failure_interpretation.strip() for b in main_not_met(outcome) if b in blocks):
+        return "对照计划中的失败解释" if zh else " against the plan's failure interpretation"
+    if state.plan is not None and state.plan.stop_rules:
+        return (
+            "对照计划写明的停止规则（见 EXPERIMENT_RESULTS.md）"
+            if zh
+            else " against the plan's stop rules (quoted in EXPERIMENT_RESULTS.md)"
+        )
+    return ""
+
+
 def next_step(
     state: PipelineState, outcome: Outcome, language: str, commands: Commands = None
 ) -> str:
@@ -1236,32 +1257,32 @@ def next_step(
     again = _untrusted_retry(state, outcome, language, scope="inconclusive", commands=commands)
     # A run kept as it ran feeds a verdict that its rerun may change (009's R003, trial t17).
     again = ("" if zh else " ").join(x for x in (again, _kept_retry(state, outcome, language)) if x)
+    against = _revisit_against(state, outcome, language)
     if outcome.main_result is MainResult.NEGATIVE and outcome.main_unjudged:
         not_met = main_not_met(outcome)
         return (
             f"主要结果为负面（{'、'.join(not_met)} 未满足），但主要里程碑的 "
             f"{'、'.join(outcome.main_unjudged)} 未能判定：先解决上面它们的判定中给出的原因"
             "（失败运行、缺失指标、训练质量问题、规则无法检验的标准：配置 [reviewer] 来判断），"
-            f"再对照计划中的失败解释决定是否修改方法或计划。{again}消融规划已跳过（主要结果为负面）。"
+            f"再{against}决定是否修改方法或计划。{again}消融规划已跳过（主要结果为负面）。"
             if zh
             else f"The main result is negative ({', '.join(not_met)} not met), but "
             f"{', '.join(outcome.main_unjudged)} of the main milestone "
             f"{'was' if len(outcome.main_unjudged) == 1 else 'were'} not judged: resolve "
             "the reasons their verdicts give above (failed runs, missing metrics, "
             "training-quality problems, criteria the rules cannot check: a [reviewer] judges "
-            "those) first, then revisit the method or the plan against the plan's failure "
-            f"interpretation.{f' {again}' if again else ''} Ablation planning skipped (main "
+            f"those) first, then revisit the method or the plan{against}."
+            f"{f' {again}' if again else ''} Ablation planning skipped (main "
             "result negative)."
         )
     if outcome.main_result is MainResult.NEGATIVE:
         # A must-run block outside the main milestone left open by a NaN (001's B2, R005) is
         # named with its retry, as the docs promise: "revisit the method" alone forgot it.
         return (
-            f"主要结果为负面：对照计划中的失败解释修改方法或计划。{again}"
-            "消融规划已跳过（主要结果为负面）。"
+            f"主要结果为负面：{against}修改方法或计划。{again}消融规划已跳过（主要结果为负面）。"
             if zh
-            else "The main result is negative: revisit the method or the plan against the "
-            f"plan's failure interpretation.{f' {again}' if again else ''} Ablation planning "
+            else f"The main result is negative: revisit the method or the plan{against}."
+            f"{f' {again}' if again else ''} Ablation planning "
             "skipped (main result negative)."
         )
     if state.plan is not None and not state.plan.blocks:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import attrs
 import pytest
 
 from bridge.events import types as ev
@@ -22,7 +24,9 @@ from bridge.machine.views import TASK_NOT_RUN, TASK_NOT_RUN_TAIL
 from bridge.projections import results, results_data, tracker
 from bridge.projections.outcome import evaluate
 from bridge.projections.summary import handoff_summary
-from tests.recorded_runs import recorded_value
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+from tests.recorded_runs import finished_run, planned, recorded_value
 
 _T0 = datetime(2026, 12, 6, 7, 53, tzinfo=UTC)
 _COLLECTED = (
@@ -91,6 +95,8 @@ def _store(
         proposed="DepthGate",
         metrics=("accuracy",),
         success_criterion="DepthGate accuracy > Standard LoRA accuracy by >= 2 points",
+        failure_interpretation="If DepthGate ≈ Standard LoRA → depth conditioning of PEFT "
+        "doesn't help → paper becomes negative result (C1 falsified)",
     )
     b2 = ev.BlockInfo(
         id="B2",
@@ -314,3 +320,46 @@ def test_the_trackers_run_count_holds_runs_only(language: str, said: str) -> Non
     NaN counted DONE. Runs are counted alone, the tasks apart, the NaN run as not trusted."""
     text = tracker.render(_state(language), language)
     assert said in text, text
+
+
+@needs_shared
+def test_a_negative_result_names_what_the_plan_writes_to_revisit_against(
+    tmp_path: Path,
+) -> None:
+    """027 (trial h18D): M3's B3 not met (A2's FK p95 5.8% below A4's, 10% asked), and the next
+    step said "revisit the method or the plan against the plan's failure interpretation": 027
+    writes none, its blocks have no Failure interpretation. It names the plan's stop rules, which
+    the results quote; a plan with neither is told only to revisit the method or the plan."""
+    root = as_project("027", tmp_path)
+    tracker_path = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    # B3's runs to run; every other row done before bridge, so the result is what B3 says.
+    text = tracker_path.read_text(encoding="utf-8").replace("| BLOCKED_BY_M2 |", "| TODO |")
+    for status in ("IN_PROGRESS", "RUNNING", "READY_TO_LAUNCH", "BLOCKED_BY_M1.5"):
+        text = text.replace(f"| {status} |", "| DONE |")
+    for status in ("BLOCKED_BY_M2_SCREEN", "BLOCKED_BY_M3"):
+        text = text.replace(f"| {status} |", "| DONE |")
+    tracker_path.write_text(text, encoding="utf-8")
+    (root / "bridge.toml").write_text('[bridge]\nmain_milestone = "M3"\n', encoding="utf-8")
+    store = planned(root)
+    for arm, fk in (("C2", 0.080), ("C3", 0.100), ("C4", 0.085)):
+        for seed in ("3407", "3408", "3409"):
+            run = f"R-{arm}-s{seed}"
+            store.append(f"run:{run}", finished_run(run, {"fk_p95": fk}), None)
+    stages = [ev.StageEntered(stage=stage, trigger=trigger) for stage, trigger in _COLLECTED]
+    store.append("bridge", stages, None)
+    state = fold(store.read())
+    outcome = evaluate(state)
+    assert outcome.main_result is MainResult.NEGATIVE
+    assert results.next_step(state, outcome, "en").startswith(
+        "The main result is negative: revisit the method or the plan against the plan's stop "
+        "rules (quoted in EXPERIMENT_RESULTS.md). Ablation planning"
+    )
+    assert results.next_step(state, outcome, "zh").startswith(
+        "主要结果为负面：对照计划写明的停止规则（见 EXPERIMENT_RESULTS.md）修改方法或计划。"
+    )
+    assert "failure interpretation" not in results.render(state, "en")
+    # No stop rules either: nothing named to revisit against.
+    bare = attrs.evolve(state, plan=attrs.evolve(state.plan, stop_rules=()))
+    assert results.next_step(bare, evaluate(bare), "en").startswith(
+        "The main result is negative: revisit the method or the plan. Ablation planning"
+    )
