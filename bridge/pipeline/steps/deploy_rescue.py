@@ -108,10 +108,13 @@ def deployment_rescue(s: Session) -> Step | None:
             scheduled = retries.schedule(s, ids, reason)
             code.respec(s, "rescued with the fixed code", set(scheduled.all))
         return step
+    # The lead opens with the runs when its finding names them all; said once (027's
+    # "R-C4-s3407, R-C4-s3408, R-C4-s3409 failed the same way: R-C4-s3407, …: exit 1").
+    said = lead.removeprefix(f"{', '.join(ids)}: ")
     return s.block(
-        f"{_of(milestone)}: {', '.join(ids)} failed the same way: {lead}"
+        f"{_of(milestone)}: {', '.join(ids)} failed the same way: {said}"
         if milestone
-        else f"{', '.join(ids)} failed the same way: {lead}",
+        else f"{', '.join(ids)} failed the same way: {said}",
         [*findings, *blocking],
     )
 
