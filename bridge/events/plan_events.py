@@ -88,7 +88,10 @@ class PlanLoaded:
     quoted in the results (bridge checks none of them). ``options`` also carries, as text, what
     the judge needs of the plan and ``bridge.toml`` beyond the options, each key only when set:
     ``metrics.units`` (``[metrics] units``) and ``plan.same_seeds`` (the blocks whose plan asks
-    for the same seeds).
+    for the same seeds). ``tracker_results`` holds, by run id, the Result cell of each row of
+    the tracker as bridge last wrote it (its note of that write, read with the tracker): what
+    tells a value bridge put in that cell from one the researcher wrote there, in any form;
+    empty when bridge had not written the tracker, or in a log from before it was recorded.
     """
 
     TYPE: ClassVar[str]
@@ -108,6 +111,7 @@ class PlanLoaded:
     tracker_text: str = ""
     method: str = attrs.field(default="", converter=redact)
     stop_rules: tuple[str, ...] = ()
+    tracker_results: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @event("stage.entered")

@@ -42,7 +42,7 @@ from bridge.plan.templates import AT_LAUNCH, unfilled
 from bridge.plan.text import decode
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.projections.text import chosen_language, t
-from bridge.projections.tracker_layout import template_of
+from bridge.projections.tracker_layout import result_cells, template_of
 
 __all__ = [
     "METRICS_INPUT",
@@ -161,6 +161,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         tracker_text=tracker_template(project),
         method=plan.method_text(),
         stop_rules=tuple(" ".join(r.split())[:500] for r in plan.stop_rules),
+        tracker_results=tracker_results_written(project),
     )
     out: list[tuple[str, Sequence[ev.Event]]] = [("bridge", [loaded])]
     rows = {(r.file, r.line): r for r in plan.tracker_runs}
@@ -301,6 +302,25 @@ def tracker_template(project: LoadedProject) -> str:
     except OSError:
         return ""
     return template_of(decode(data, rel, replace_nul=True).replace("\r\n", "\n"))
+
+
+def tracker_results_written(project: LoadedProject) -> dict[str, str]:
+    """
+    The Result cells of the researcher's tracker as bridge last wrote it, by run id
+    (:func:`~bridge.projections.tracker_layout.result_cells` of the writer's note of that
+    write): what tells its own value in such a cell from the researcher's. Empty when there is
+    no tracker or no note (bridge has not written it: every cell is theirs).
+    """
+    from bridge.projections.writer import WRITTEN_DIR
+
+    rel = project.sources.get("tracker")
+    if not rel:
+        return {}
+    try:
+        data = (project.root / WRITTEN_DIR / rel).read_bytes()
+    except OSError:
+        return {}
+    return result_cells(decode(data, rel, replace_nul=True).replace("\r\n", "\n"), rel)
 
 
 def input_digests(project: LoadedProject) -> dict[str, str]:

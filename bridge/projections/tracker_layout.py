@@ -51,7 +51,9 @@ __all__ = [
     "has_result_column",
     "kept_as_written",
     "researchers_words",
+    "result_cells",
     "result_column",
+    "result_text",
     "template_legend",
     "template_of",
     "template_untrusted_word",
@@ -332,6 +334,8 @@ def fill_in(
     lines = template.split("\n")
     doc = Document(template, file)
     shown: dict[str, bool] = {}
+    # Bridge's last write of each Result cell: what tells its own value there from theirs.
+    ours = state.plan.tracker_results if state.plan is not None else {}
     seeded = _seed_runs(state)
     for table in doc.tables:
         if not is_run_table(table):
@@ -371,7 +375,9 @@ def fill_in(
                 if filled != cells[notes_at].strip():  # unchanged: its bytes stay as written
                     values[notes_at] = filled
             if result_at is not None and result_at < len(cells):
-                result = _result_cell(run, cells[result_at], (measured or {}).get(run_id, ""))
+                result = _result_cell(
+                    run, cells[result_at], (measured or {}).get(run_id, ""), ours.get(run_id)
+                )
                 if result is not None:
                     values[result_at] = result
             if values:
@@ -397,14 +403,6 @@ _RESULT_HEADERS = frozenset(
         "关键指标",
         "结论",
     }
-)
-# What bridge writes in a Result cell: a Key Metric cell (results.py ``_key_cell``), ``name =
-# value``, maybe with its bracket saying how many more metrics and which the primary is (a
-# bracket of other words is the researcher's).
-_KEY_CELL = lazy(
-    r"^(?P<name>[^=|]{1,120}?) = [^\s=|]{1,60}"
-    r"(?: \((?:\+\d+ more(?:; [^()]*)?|the plan's primary metric [^()]*)\)"
-    r"|（(?:另有 \d+ 个(?:；[^（）]*)?|计划的主指标[^（）]*)）)?$"
 )
 
 
@@ -435,26 +433,46 @@ def has_result_column(template: str, file: str) -> bool:
     return False
 
 
-def _result_cell(run: RunView, written: str, measured: str) -> str | None:
+def _result_cell(run: RunView, written: str, measured: str, ours: str | None) -> str | None:
     """
     The Result cell of a run's row: what the run measured (``measured``, its Key Metric cell as
     results.md shows it, ``""`` when it has none) where the cell is empty (``-`` and the like
-    count as empty) or holds bridge's own earlier value: the form bridge writes (``name =
-    value``, maybe a bracket after it) naming a metric the run recorded, rewritten after a
-    rerun. None keeps the cell as written: anything else in it is the researcher's, never
-    overwritten; a run bridge did not run (done before it, out of scope) keeps its cell, and so
-    does a run with nothing measured now (its Status says why).
+    count as empty) or holds what bridge last wrote there (``ours``: that cell of its last
+    write, :attr:`~bridge.events.types.PlanLoaded.tracker_results`), rewritten after a rerun.
+    None keeps the cell as written: anything else in it is the researcher's, never
+    overwritten, also in the form bridge writes (``acc = 0.80`` typed by hand was taken for
+    bridge's and replaced by the rerun's value); a run bridge did not run (done before it, out
+    of scope) keeps its cell, and so does a run with nothing measured now (its Status says why).
     """
     if not measured or run.state in NOT_BRIDGES_RUN_STATES or not run.attempts:
         return None
-    text = " ".join(plain(written).split())
-    if text.casefold() in _EMPTY_CELLS:
-        return measured
-    names = {v.name for v in run.metrics.values} if run.metrics is not None else set()
-    shape = _KEY_CELL.match(text)
-    if shape is None or shape.group("name") not in names:
-        return None
-    return measured if measured != text else None
+    text = result_text(written)
+    if text.casefold() in _EMPTY_CELLS or (ours is not None and text == ours):
+        return measured if measured != text else None
+    return None
+
+
+def result_text(cell: str) -> str:
+    """A Result cell's words, as they are compared: without markup, spaces squeezed."""
+    return " ".join(plain(cell).split())
+
+
+def result_cells(text: str, file: str) -> dict[str, str]:
+    """
+    The Result cell (:func:`result_column`, :func:`result_text`) of each row of the run tables
+    of ``text``, a tracker as bridge wrote it, by run id as :func:`fill_in` places a row (its
+    first cell): what bridge's write put in each, told from the researcher's words there later.
+    """
+    cells: dict[str, str] = {}
+    for table in Document(template_of(text), file).tables:
+        columns = column_positions(table.header) if is_run_table(table) else {}
+        at = result_column(table.header, columns) if "status" in columns else None
+        if at is None:
+            continue
+        for _, row in table.rows:
+            if at < len(row):
+                cells.setdefault(plain(row[0]).strip(), result_text(row[at]))
+    return cells
 
 
 @functools.lru_cache(maxsize=4)

@@ -33,7 +33,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -41,9 +41,11 @@ import attrs
 
 from bridge.events.types import OutputWritten
 from bridge.lazy_patterns import lazy
-from bridge.machine.fold import PipelineState
+from bridge.machine.fold import PipelineState, RunView
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.plan_section import GENERATED_MARK, is_generated_tracker
+from bridge.plan.text import Document, plain
+from bridge.plan.tracker import column_positions, is_run_table
 from bridge.plan.vocabulary import normalise_status
 from bridge.projections import (
     code_review,
@@ -55,6 +57,7 @@ from bridge.projections import (
     tracker,
 )
 from bridge.projections.text import language_of
+from bridge.projections.tracker_layout import cell_spans
 from bridge.projections.visible import KEEP_LINES, visible
 from bridge.value_methods import value_methods
 
@@ -220,61 +223,124 @@ def _below_marker_only(fixed: Path, text: str | bytes) -> bool:
     return theirs.partition(GENERATED_MARK)[0] == ours.partition(GENERATED_MARK)[0]
 
 
-def _is_row(line: str) -> bool:
-    return line.lstrip().startswith("|")
-
-
 def _row_id(line: str) -> str:
-    """The first cell of a table row, without emphasis: the run id of a tracker row."""
-    return line.strip().strip("|").split("|", 1)[0].strip().strip("*`").strip()
+    """The first cell of a table row without markup, as the tracker reader reads a run id."""
+    spans = cell_spans(line)
+    return plain(line[spans[0][0] : spans[0][1]]).strip() if spans else ""
 
 
-def _theirs_only(line: str) -> str:
-    """A line with bridge's labelled part of each table cell left out (``bridge: attempt 2 …``)."""
-    if not _is_row(line) or BRIDGE_LABEL.search(line) is None:
-        return line
-    return "|".join(
-        cell[: found.start()].rstrip() if (found := BRIDGE_LABEL.search(cell)) else cell
-        for cell in line.split("|")
-    )
-
-
-def _rows_above_marker(text: str) -> dict[str, str]:
-    """The first table row of each run id in ``text`` above bridge's marker."""
-    return _rows_by_id(text.partition(GENERATED_MARK)[0].splitlines())
-
-
-def _rows_by_id(lines: Iterable[str]) -> dict[str, str]:
-    """The first table row of each run id among ``lines``."""
-    rows: dict[str, str] = {}
-    for line in lines:
-        if _is_row(line):
-            rows.setdefault(_row_id(line), line)
+def _run_rows(text: str) -> dict[int, tuple[str, int | None]]:
+    """
+    The rows of the run tables of ``text`` above bridge's marker, placed as the tracker
+    reader and :func:`~bridge.projections.tracker_layout.fill_in` place them: by line index
+    (0-based, in ``text.split("\n")``), the run id (the row's first cell, without markup) and
+    the position of its table's Notes cell (None for a table without one). A line of another
+    table or of prose is none: a row is bridge's by its run id, never by words found in it.
+    """
+    rows: dict[int, tuple[str, int | None]] = {}
+    for table in _document(text.partition(GENERATED_MARK)[0]).tables:
+        if not is_run_table(table):
+            continue
+        notes = column_positions(table.header).get("notes")
+        for number, cells in table.rows:
+            rows.setdefault(number - 1, (plain(cells[0]).strip(), notes))
     return rows
 
 
-def _cells_carried(line: str, ours: Mapping[str, str], now: Mapping[str, str]) -> bool:
+@functools.lru_cache(maxsize=8)
+def _document(text: str) -> Document:
+    """``text`` parsed once (a refresh reads the same three versions of the tracker twice)."""
+    return Document(text, "EXPERIMENT_TRACKER.md")
+
+
+def _launched_by(written: str, runs: Mapping[str, RunView]) -> frozenset[str] | None:
     """
-    Whether the row ``line`` of the researcher's file, a row bridge wrote last as ``ours`` has
-    it (by run id), is written next (``now``, bridge's labelled parts left out) with every cell
-    they changed as they wrote it: the cells they left as bridge wrote them are bridge's to
-    rewrite (its Status as the run moves on). A row they gave a column more or less is
-    compared cell by cell where :func:`_aligned` places bridge's cells; one bridge writes next
-    with another number of cells is not compared.
+    The runs bridge had launched when it wrote ``written`` (the log position its stamp, after
+    the marker, states): the rows of runs bridge ran in that write, whose Status (and Notes
+    after its label) are bridge's words. A row bridge's label is on but whose run it never
+    launched (a run held for its code, cancelled before it ran) is the researcher's row. None
+    when ``written`` states no position.
     """
-    run_id = _row_id(line)
+    stamp = _WRITTEN_SEQ.search(written.partition(GENERATED_MARK)[2])
+    if stamp is None:
+        return None
+    seq = int(stamp[1])
+    return frozenset(
+        run_id
+        for run_id, run in runs.items()
+        if any(attempt.submitted_seq <= seq for attempt in run.attempts)
+    )
+
+
+def _bridges_rows(
+    text: str, launched: Collection[str] | None, *, theirs_only: bool = False
+) -> dict[str, str]:
+    """
+    The first row of each run in ``text`` (:func:`_run_rows`), of those of ``launched`` (None:
+    of every run), by run id: as written, or, with ``theirs_only``, with bridge's labelled part
+    of its Notes cell left out (:func:`_theirs_only`).
+    """
+    lines = text.split("\n")
+    rows: dict[str, str] = {}
+    for at, (run_id, notes) in sorted(_run_rows(text).items()):
+        if (launched is None or run_id in launched) and run_id not in rows and at < len(lines):
+            rows[run_id] = _theirs_only(lines[at], notes) if theirs_only else lines[at]
+    return rows
+
+
+def _theirs_only(line: str, notes: int | None) -> str:
+    """
+    A row ``line`` with bridge's labelled part of its Notes cell (at ``notes``) left out
+    (``bridge: attempt 2 …``), the label found as the tracker reader finds it: in that cell's
+    text alone, where it may open the cell (030's `| bridge: attempt 1 … |`, which a search of
+    the whole row missed); the same words in another cell (a note naming another run's
+    ``bridge:`` part) are the researcher's.
+    """
+    spans = cell_spans(line)
+    if notes is None or notes >= len(spans):
+        return line
+    start, end = spans[notes]
+    cell = line[start:end].strip()
+    found = BRIDGE_LABEL.search(cell)
+    if found is None:
+        return line
+    return f"{line[:start]} {cell[: found.start()].rstrip()} {line[end:]}"
+
+
+def _cells_carried(run_id: str, line: str, ours: Mapping[str, str], now: Mapping[str, str]) -> bool:
+    """
+    Whether the row ``line`` of the researcher's file, the row of ``run_id`` that bridge wrote
+    last as ``ours`` has it (by run id), is written next (``now``) with every cell they changed
+    as they wrote it: the cells they left as bridge wrote them are bridge's to rewrite (its
+    Status as the run moves on). Every row is given with bridge's labelled part of its Notes
+    left out (:func:`_theirs_only`). A row they gave a column more or less is compared cell by
+    cell where :func:`_aligned` places bridge's cells; one bridge writes next with another
+    number of cells is not compared.
+    """
+    changed = _changed_cells(run_id, line, ours, now)
+    return changed is not None and not changed
+
+
+def _changed_cells(
+    run_id: str, line: str, ours: Mapping[str, str], now: Mapping[str, str]
+) -> list[str] | None:
+    """
+    The cells of the row ``line`` of ``run_id`` that the researcher changed from bridge's last
+    write (``ours``) and that bridge does not write next as they wrote them (``now``); None
+    when the row is not in both or bridge writes it with another number of cells.
+    """
     if run_id not in ours or run_id not in now:
-        return False
-    theirs = [cell.strip() for cell in _theirs_only(line).split("|")]
-    was = _aligned([cell.strip() for cell in _theirs_only(ours[run_id]).split("|")], theirs)
+        return None
+    theirs = [cell.strip() for cell in line.split("|")]
+    was = _aligned([cell.strip() for cell in ours[run_id].split("|")], theirs)
     will = [cell.strip() for cell in now[run_id].split("|")]
     if len(theirs) != len(will):
-        return False
-    return all(
-        cell == next_cell
+        return None
+    return [
+        cell
         for cell, old, next_cell in zip(theirs, was, will, strict=True)
-        if cell != old
-    )
+        if cell != old and cell != next_cell
+    ]
 
 
 def _aligned(was: Sequence[str], theirs: Sequence[str]) -> list[str | None]:
@@ -299,27 +365,15 @@ def _aligned(was: Sequence[str], theirs: Sequence[str]) -> list[str | None]:
     return placed
 
 
-def _status_only(line: str, ours: Mapping[str, str], now: Mapping[str, str]) -> str:
+def _status_only(run_id: str, line: str, ours: Mapping[str, str], now: Mapping[str, str]) -> str:
     """
-    The run id of the row ``line`` of the researcher's file (not carried: see
-    :func:`_cells_carried`) when the one cell they changed that is not written next as they
+    ``run_id``, that of the row ``line`` of the researcher's file (not carried: see
+    :func:`_cells_carried`), when the one cell they changed that is not written next as they
     wrote it reads as a Status (TODO, NOT RUN — …, DONE): bridge writes the run's own there, and
     says so apart; ``""`` otherwise.
     """
-    run_id = _row_id(line)
-    if run_id not in ours or run_id not in now:
-        return ""
-    theirs = [cell.strip() for cell in _theirs_only(line).split("|")]
-    was = _aligned([cell.strip() for cell in _theirs_only(ours[run_id]).split("|")], theirs)
-    will = [cell.strip() for cell in now[run_id].split("|")]
-    if len(theirs) != len(will):
-        return ""
-    lost = [
-        cell
-        for cell, old, next_cell in zip(theirs, was, will, strict=True)
-        if cell != old and cell != next_cell
-    ]
-    return run_id if len(lost) == 1 and normalise_status(lost[0]) != "unknown" else ""
+    lost = _changed_cells(run_id, line, ours, now)
+    return run_id if lost and len(lost) == 1 and normalise_status(lost[0]) != "unknown" else ""
 
 
 def sha256_text(text: str | bytes) -> str:
@@ -551,14 +605,14 @@ class ProjectionWriter:
             new_version = version and self._new_version(versioned.get(projection.path), text)
             if not changed and not new_version:
                 if force or _file_sha(fixed) != digest:
-                    self._write_fixed(projection, text, expected, read)
+                    self._write_fixed(projection, text, state.runs, expected, read)
                 continue
             copy = ""
             if new_version:
                 copy = self._copy_name(projection.path, suffix, taken)
                 taken.add(copy)
                 atomic_write(self.root / copy, text)
-            if not self._write_fixed(projection, text, expected, read):
+            if not self._write_fixed(projection, text, state.runs, expected, read):
                 # A save of the researcher's landed as bridge wrote: theirs stays, and this
                 # version is written at a later refresh, once their edit is read.
                 if copy:
@@ -720,46 +774,34 @@ class ProjectionWriter:
         # A row of one they changed only in cells bridge does not write (a Seed cell, 018's
         # split undone: "0, 1, 2" → "0") is carried when those cells are written as they wrote
         # them, whatever bridge writes in its Status now (trial t11).
-        ours_above = ours.partition(mark)[0].decode("utf-8", "replace").splitlines()
-        # The rows bridge ran: by its label in the row, and by the log's attempts, as the label
-        # is not always found there: 030's run table has no Notes column, and where it has one
-        # the label opens the cell (`| bridge: attempt 1 … |`), which this search of the whole
-        # row misses (TODO on E1, which succeeded, was carried as if bridge had not run the
-        # row: no copy kept, no line said so, trial t18). Only the runs launched by the time
-        # of that last write (the log position its stamp states) count: a row held for its
-        # code that the researcher set to TODO, launched since, is theirs to set.
-        stamp = _WRITTEN_SEQ.search(ours.partition(mark)[2].decode("utf-8", "replace"))
-        launched = (
-            {
-                run_id
-                for run_id, run in state.runs.items()
-                if any(attempt.submitted_seq <= int(stamp[1]) for attempt in run.attempts)
-            }
-            if stamp is not None
-            else set()
-        )
-        ran = {
-            _row_id(line)
-            for line in ours_above
-            if _is_row(line) and (BRIDGE_LABEL.search(line) or _row_id(line) in launched)
-        }
-        before = set(ours_above)
+        # The rows bridge ran are the rows, placed as the tracker reader places them (by run id),
+        # of the runs launched by the time of that last write (the log position its stamp
+        # states): 030's run table has no Notes column, so no label, and where it has one the
+        # label opens the cell (`| bridge: attempt 1 … |`), which a search of the whole row
+        # missed (TODO on E1, which succeeded, was carried as if bridge had not run the row: no
+        # copy kept, no line said so, trial t18); a row held for its code that the researcher
+        # set to TODO, launched since, is theirs to set, labelled or not.
+        last = ours.decode("utf-8", "replace")
+        launched = _launched_by(last, state.runs)
+        if launched is None:
+            return None  # which rows bridge ran cannot be told: the copy is kept
+        before = set(last.partition(GENERATED_MARK)[0].split("\n"))
         written = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-        above = written.partition(GENERATED_MARK)[0].splitlines()
-        now_lines = [_theirs_only(line) for line in above]
-        now = set(now_lines)
-        ours_rows = _rows_by_id(line for line in ours_above if _row_id(line) in ran)
-        now_rows = _rows_by_id(now_lines)
-        return [
-            _status_only(line, ours_rows, now_rows)
-            for line in theirs.partition(mark)[0].decode("utf-8", "replace").splitlines()
-            if not (
-                line in before
-                or not (_is_row(line) and _row_id(line) in ran)
-                or _theirs_only(line) in now
-                or _cells_carried(line, ours_rows, now_rows)
-            )
-        ]
+        ours_rows = _bridges_rows(last, launched, theirs_only=True)
+        now_rows = _bridges_rows(written, launched, theirs_only=True)
+        now = {*written.partition(GENERATED_MARK)[0].split("\n"), *now_rows.values()}
+        edited = theirs.decode("utf-8", "replace")
+        lines = edited.split("\n")
+        uncarried: list[str] = []
+        for at, (run_id, notes) in sorted(_run_rows(edited).items()):
+            line = lines[at]
+            if line in before or run_id not in ours_rows:
+                continue
+            mine = _theirs_only(line, notes)
+            if mine in now or _cells_carried(run_id, mine, ours_rows, now_rows):
+                continue
+            uncarried.append(_status_only(run_id, mine, ours_rows, now_rows))
+        return uncarried
 
     def _below_as_in_a_version(self, path: str, below: bytes, state: PipelineState) -> bool:
         """
@@ -808,6 +850,7 @@ class ProjectionWriter:
         self,
         projection: Projection,
         text: str | bytes,
+        runs: Mapping[str, RunView],
         expected: Collection[str | None] = (),
         read: str = "",
     ) -> bool:
@@ -815,7 +858,7 @@ class ProjectionWriter:
         Write ``projection``'s fixed file, and, for a researcher's file, the note of that write
         (:data:`WRITTEN_DIR`) after it: a stop between the two leaves a stale note, which only
         keeps a copy of their next edit. ``read`` is the researcher's file as bridge last read
-        it (:meth:`_note_earlier_rows`). True when written.
+        it, and ``runs`` the log's (:meth:`_note_earlier_rows`). True when written.
 
         A researcher's file takes bridge's version by an exchange (:func:`exchange`), so that
         what it replaced is seen: when that is none of ``expected`` (the sha256 of the file the
@@ -847,29 +890,39 @@ class ProjectionWriter:
             tmp.unlink(missing_ok=True)
         self.written_stat[projection.path] = info
         note = self.root / WRITTEN_DIR / projection.path
-        self._note_earlier_rows(projection.path, note, text, read)
+        self._note_earlier_rows(projection.path, note, text, read, runs)
         atomic_write(note, text)
         return True
 
-    def _note_earlier_rows(self, path: str, note: Path, text: str | bytes, read: str) -> None:
+    def _note_earlier_rows(
+        self, path: str, note: Path, text: str | bytes, read: str, runs: Mapping[str, RunView]
+    ) -> None:
         """
         Before the note of bridge's last write of the researcher's file ``path`` (``note``) is
         replaced by ``text``, add the rows it held that ``text`` writes otherwise to the note of
         earlier rows (:data:`EARLIER_SUFFIX`); rows ``text`` lacks leave it, and so does a row
-        as ``read`` has it (the file as bridge last read it) with no word of bridge's labelled
-        in it: that write carried the researcher's own row as they wrote it, and their row
-        restored later (git checkout, an undo) is their word, not bridge's saved back.
+        as ``read`` has it (the file as bridge last read it) of a run bridge had not launched
+        by that write (``runs``, the log's: :func:`_launched_by`): that write carried the
+        researcher's own row as they wrote it, and their row restored later (git checkout, an
+        undo) is their word, not bridge's saved back. Rows are placed as the tracker reader
+        places them (:func:`_run_rows`).
         """
         try:
             last = note.read_bytes().decode("utf-8", "replace")
         except OSError:
             return
         earlier = self._earlier_rows(path)
-        now = _rows_above_marker(
-            text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+        now = _bridges_rows(
+            text.decode("utf-8", "replace") if isinstance(text, bytes) else text, None
         )
-        was = _rows_above_marker(last)
-        theirs = {row.strip() for row in _rows_above_marker(read).values()}
+        was = _bridges_rows(last, None)
+        theirs = {row.strip() for row in _bridges_rows(read, None).values()}
+        # The rows bridge ran in that write (its runs launched by then): their Status is
+        # bridge's word, so such a row in the file bridge read is still bridge's (the TODO of a
+        # queued retry, read again for an edit elsewhere in the file), labelled or not (030's
+        # table has no Notes column; where it has one the label opens the cell). A row bridge
+        # had not launched is the researcher's as they wrote it, a label on it or not.
+        ran = _launched_by(last, runs) or frozenset()
         kept: dict[str, list[str]] = {}
         for run_id, line in now.items():
             rows = [row for row in earlier.get(run_id, ()) if row != line]
@@ -877,10 +930,7 @@ class ProjectionWriter:
                 run_id in was
                 and was[run_id] != line
                 and was[run_id] not in rows
-                # Bridge's own words on a row it ran are labelled: such a row in the file
-                # bridge read is still bridge's (the TODO of a queued retry, read again for an
-                # edit elsewhere in the file).
-                and (was[run_id].strip() not in theirs or BRIDGE_LABEL.search(was[run_id]))
+                and (was[run_id].strip() not in theirs or run_id in ran)
             ):
                 rows.append(was[run_id])
             if rows:

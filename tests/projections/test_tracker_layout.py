@@ -15,10 +15,13 @@ from bridge.errors import ConfigError, PlanError
 from bridge.events import types as ev
 from bridge.machine.fold import PipelineState, fold
 from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState
+from bridge.pipeline.recording import plan_events
+from bridge.plan import load_project
 from bridge.plan.text import Document, plain, split_cells
 from bridge.plan.tracker import block_column, column_positions, is_run_table
 from bridge.projections import tracker
 from bridge.projections.tracker_layout import GENERATED_MARK, cell_spans, template_of
+from bridge.projections.writer import WRITTEN_DIR
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project, plan_dirs
 from tests.recorded_runs import finished_run, planned
@@ -312,8 +315,9 @@ def test_the_researchers_status_of_several_parts_follows_bridges_word() -> None:
 def test_030_result_cells_take_what_bridges_runs_measured(tmp_path: Path) -> None:
     """030's run table has a Result column, empty (trial t18 F8): the row of a run bridge ran
     takes its measured key metric as results.md's Key Metric cell shows it; a row not run yet
-    keeps its empty cell; bridge's own earlier value is rewritten after a rerun, while what the
-    researcher wrote there is kept, in any form."""
+    keeps its empty cell; bridge's own earlier value (the cell as its last write had it) is
+    rewritten after a rerun, while what the researcher wrote there is kept, in any form, its
+    own included."""
     root = as_project("030", tmp_path)
     store = planned(root)
     measured = {"A1": 1.0, "B1": 0.98, "C1": 0.97, "D1": 0.8}
@@ -334,21 +338,36 @@ def test_030_result_cells_take_what_bridges_runs_measured(tmp_path: Path) -> Non
         "A Result cell bridge filled (`metric = value`) is the run's measured key metric"
         in (text.split(GENERATED_MARK, 1)[1])
     )
-    # The tracker read back after the researcher wrote in two Result cells; C1's cell holds
-    # bridge's value from before its rerun, D1's the researcher's words.
+    # Bridge's last write held C1's value from before its rerun (0.5); the tracker is read
+    # back after the researcher wrote in three Result cells, B1's in the very form bridge
+    # writes (`completion_rate = 0.80` typed by hand, which was taken for bridge's and
+    # replaced by the rerun's value). What bridge last wrote is read from its note of that
+    # write, as the plan is loaded.
+    ours = text.replace("| correct_routing_rate = 0.97 |", "| correct_routing_rate = 0.5 |")
     template = (
-        template_of(text)
+        template_of(ours)
         .replace("| registration_success = 1 |", "| all 4 registered |")
-        .replace("| correct_routing_rate = 0.97 |", "| correct_routing_rate = 0.5 |")
         .replace("| useful_completion_rate = 0.8 |", "| useful_completion_rate = 0.7 (ana) |")
+        .replace("| completion_rate = 0.98 |", "| completion_rate = 0.80 |")
     )
-    assert template.count("all 4 registered") == 1
-    state = attrs.evolve(state, plan=attrs.evolve(state.plan, tracker_text=template))
-    again = tracker.render(state)
+    assert template.count("all 4 registered") == template.count("= 0.80 |") == 1
+    (root / "refine-logs" / "EXPERIMENT_TRACKER.md").write_text(template, encoding="utf-8")
+    note = root / WRITTEN_DIR / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    note.parent.mkdir(parents=True)
+    note.write_text(ours, encoding="utf-8")
+    loaded = next(
+        e
+        for stream, events in plan_events(load_project(root))
+        if stream == "bridge"
+        for e in events
+        if isinstance(e, ev.PlanLoaded)
+    )
+    assert loaded.tracker_results["C1"] == "correct_routing_rate = 0.5"
+    again = tracker.render(attrs.evolve(state, plan=loaded))
     assert result(again, "A1") == "all 4 registered"
     assert result(again, "C1") == "correct_routing_rate = 0.97"
     assert result(again, "D1") == "useful_completion_rate = 0.7 (ana)"
-    assert result(again, "B1") == "completion_rate = 0.98"
+    assert result(again, "B1") == "completion_rate = 0.80"
 
 
 @needs_shared

@@ -1019,7 +1019,11 @@ def reload(s: Session, changed: Sequence[str], *, live: bool = False) -> tuple[s
                 # The tracker on disk is bridge's own filling-in of the researcher's layout:
                 # the layout stays the one they wrote.
                 events = [
-                    attrs.evolve(e, tracker_text=state.plan.tracker_text)
+                    attrs.evolve(
+                        e,
+                        tracker_text=state.plan.tracker_text,
+                        tracker_results=state.plan.tracker_results,
+                    )
                     if isinstance(e, ev.PlanLoaded)
                     else e
                     for e in events
