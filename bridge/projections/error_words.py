@@ -369,9 +369,9 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
     ),
     (
         lazy(
-            r"(?P<ids>.+?) asks? for up to (?P<most>\d+) GPU\(s\) \(gpus = (?P=most)\) but the "
+            r"(?P<ids>.+?) asks? for up to (?P<most>\d+) GPUs? \(gpus = (?P=most)\) but the "
             r"local backend has (?:none|too few) to give: this machine has "
-            r"(?:no GPU|(?P<have>\d+) GPU\(s\))\. Set gpus = 0 for a CPU run, or choose a "
+            r"(?:no GPU|(?P<have>\d+) GPUs?)\. Set gpus = 0 for a CPU run, or choose a "
             r"backend with GPUs \(backend = \.\.\.\)"
         ),
         _too_few_gpus,
