@@ -148,10 +148,30 @@ class WebhookNotifier:
 
 def _events(value: object) -> tuple[str, ...]:
     events = rules.string_list(value)
+    if not events:
+        # Nothing would ever be sent: the table would read as configured and stay silent.
+        raise Invalid(
+            "must name at least one of: " + ", ".join(EVENTS) + " (leave it out for all of "
+            "them, or remove [notify] to send none)"
+        )
     unknown = [e for e in events if e not in EVENTS]
     if unknown:
         raise Invalid(f"has {unknown[0]!r}; known: " + ", ".join(EVENTS))
     return events
+
+
+def _url_env(value: object) -> str:
+    """
+    ``webhook_url_env``: the NAME of the variable holding the URL. The URL itself pasted here
+    is refused for what it is, and never quoted back (its token is the secret).
+    """
+    if isinstance(value, str) and "://" in value:
+        raise Invalid(
+            "holds a URL, not the NAME of an environment variable: webhook URLs carry tokens, "
+            "so put the URL in an environment variable (export BRIDGE_WEBHOOK_URL=...) and "
+            'write that variable\'s name here (webhook_url_env = "BRIDGE_WEBHOOK_URL")'
+        )
+    return rules.env_name(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -168,7 +188,7 @@ class NotifyConfig(Section):
 
     SECTION = "notify"
 
-    webhook_url_env: str = attrs.field(metadata=setting(read=rules.env_name))
+    webhook_url_env: str = attrs.field(metadata=setting(read=_url_env, secret=True))
     format: str = attrs.field(default="slack", metadata=setting(read=rules.one_of(*FORMATS)))
     events: tuple[str, ...] = attrs.field(default=EVENTS, metadata=setting(read=_events))
     timeout_seconds: float = attrs.field(default=10.0, metadata=setting(read=rules.positive))

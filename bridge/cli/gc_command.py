@@ -68,7 +68,9 @@ def gc(args: Parsed) -> int:
                 raise InputError(
                     "bridge gc --destroy asks for confirmation: run it in a terminal, or add --yes"
                 )
-            answer = input(f"destroy {len(orphans)} instance(s)? [y/N] ")
+            from bridge.plan.overview import counted
+
+            answer = input(f"destroy {counted(len(orphans), 'instance')}? [y/N] ")
             if answer.strip().lower() not in ("y", "yes"):
                 console.print("nothing destroyed")
                 return EXIT_OK

@@ -221,7 +221,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan.main_milestone import main_milestone
     from bridge.plan.milestones import says_data_preparation
     from bridge.plan.model import Milestone
-    from bridge.plan.overview import estimate_milestone, overview, own_gpu_hours
+    from bridge.plan.overview import counted, estimate_milestone, overview, own_gpu_hours
     from bridge.plan.priority import Priority
     from bridge.plan.project import passed_over_m0
     from bridge.plan.runs import ran_by_bridge, tracker_says_blocked, waits_outside
@@ -415,12 +415,18 @@ def plan(args: Parsed) -> int:
     if gate_failed:
         console.print(
             t("plan_first", language)
-            + t("plan_first_sanity_failed", language).format(runs=", ".join(gate_failed))
+            + t("plan_first_sanity_failed", language).format(
+                runs=", ".join(gate_failed), counted=counted(len(gate_failed), "sanity run")
+            )
         )
     elif code_waits:
         console.print(
             t("plan_first", language)
-            + t("plan_first_sanity_waits", language).format(runs=", ".join(code_waits))
+            + t("plan_first_sanity_waits", language).format(
+                runs=", ".join(code_waits),
+                counted=counted(len(code_waits), "must-run sanity run"),
+                wait="waits" if len(code_waits) == 1 else "wait",
+            )
         )
     elif first:
         # The run's system, else what its row says it is for; never "R1 ()".

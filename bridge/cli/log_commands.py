@@ -212,6 +212,7 @@ def verify(args: Parsed) -> int:
     from bridge.cli.handlers import run_active
     from bridge.pipeline.audit import open_store
     from bridge.pipeline.audit import verify as verify_log
+    from bridge.plan.overview import counted
     from bridge.projections.writer import HELD_EDIT
 
     root = project_root(args)
@@ -227,10 +228,12 @@ def verify(args: Parsed) -> int:
     if report.triggers_restored:
         console.print("append-only triggers were missing; every row verified, so they are restored")
     if report.triggers_removed:
+        removed = report.triggers_removed
         console.print(
-            f"trigger(s) bridge did not create were on the events table "
-            f"({', '.join(report.triggers_removed)}); every row verified, so they are removed "
-            "and bridge's own are in place"
+            f"{counted(len(removed), 'trigger')} bridge did not create "
+            f"{'was' if len(removed) == 1 else 'were'} on the events table "
+            f"({', '.join(removed)}); every row verified, so "
+            f"{'it is' if len(removed) == 1 else 'they are'} removed and bridge's own are in place"
         )
     # The log's language is known only once it folds: a broken chain is said in English.
     zh = report.language == "zh"
@@ -252,7 +255,7 @@ def verify(args: Parsed) -> int:
         console.print(
             f"注：另有 {more} 行同类记录，按存储内容读取"
             if zh
-            else f"note: {more} more row(s) of that kind, read as stored"
+            else f"note: {counted(more, 'more row')} of that kind, read as stored"
         )
     for seq, why in report.bad_snapshots:
         said, fix = (
@@ -269,8 +272,9 @@ def verify(args: Parsed) -> int:
         console.print(
             f"{other} 个由其他 fold 版本生成的快照不会被读取（下一个快照会替换它们）"
             if zh
-            else f"{other} snapshot(s) taken by another fold version are not read (the next "
-            "snapshot replaces them)"
+            else f"{counted(other, 'snapshot')} taken by another fold version "
+            f"{'is' if other == 1 else 'are'} not read (the next snapshot replaces "
+            f"{'it' if other == 1 else 'them'})"
         )
     # While a `bridge run` goes, its projections trail the log until its next refresh: that is
     # not drift. Without one, a file behind the log is reported (the next command rewrites it).

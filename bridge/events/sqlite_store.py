@@ -349,17 +349,23 @@ class SQLiteEventStore:
             texts = self._trigger_texts()
             names = set(texts)
             missing = sorted(_TRIGGER_NAMES - names)
-            if missing:
-                found.append(
-                    f"the append-only trigger(s) {', '.join(missing)} are gone, so rows may have "
-                    "been changed or deleted"
-                )
             foreign = _foreign_triggers(texts)
-            if foreign:
-                found.append(
-                    f"the events table has trigger(s) bridge did not create ({', '.join(foreign)})"
-                    ", which could drop or alter what bridge appends"
-                )
+            if missing or foreign:
+                # Here, not at the top: only a damaged log needs the words.
+                from bridge.plan.overview import counted
+
+                if missing:
+                    found.append(
+                        f"{counted(len(missing), 'append-only trigger')} ({', '.join(missing)}) "
+                        f"{'is' if len(missing) == 1 else 'are'} gone, so rows may have been "
+                        "changed or deleted"
+                    )
+                if foreign:
+                    found.append(
+                        f"the events table has {counted(len(foreign), 'trigger')} bridge did not "
+                        f"create ({', '.join(foreign)}), which could drop or alter what bridge "
+                        "appends"
+                    )
             last = self._conn.execute(
                 f"SELECT {COLUMNS} FROM events ORDER BY seq DESC LIMIT 2"  # noqa: S608
             ).fetchall()

@@ -30,6 +30,7 @@ from bridge.plan.criteria import (
 )
 from bridge.plan.directions import SaidDirection
 from bridge.plan.metric_names import match_metric, metric_key
+from bridge.plan.overview import counted
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -374,7 +375,7 @@ def find_aggregate(
         raise Inconclusive(f"training-quality problems: {'; '.join(problems)}")
     if found.n_nonfinite:
         raise Inconclusive(
-            f"{named}: {found.n_nonfinite} non-finite value(s) (NaN/Inf) among its runs"
+            f"{named}: {counted(found.n_nonfinite, 'non-finite value')} (NaN/Inf) among its runs"
         )
     if found.n < expected_seeds:
         # A run of the system that recorded other metrics but not this one (trial M1: a seed

@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # imported where used: each loads httpx or an agent runner wh
 
 __all__ = [
     "BACKENDS",
+    "check_notify",
     "make_ablation_planner",
     "make_backend",
     "make_implementer",
@@ -152,10 +153,11 @@ def validate(
 ) -> None:
     """
     Check every configured section before any work starts, so a mistake in ``[reviewer]``,
-    ``[implementer]``, ``[ablations]``, ``[metrics.wandb]`` or the backend's section is an error
-    now (exit 2), not after hours of runs. Builds nothing that connects anywhere. For the local
-    backend, the runs are checked against this machine too: every command's program is found,
-    and runs asking for GPUs have them (:mod:`bridge.pipeline.local_checks`).
+    ``[implementer]``, ``[ablations]``, ``[metrics.wandb]``, ``[notify]`` or the backend's
+    section is an error now (exit 2), not after hours of runs. Builds nothing that connects
+    anywhere. For the local backend, the runs are checked against this machine too: every
+    command's program is found, and runs asking for GPUs have them
+    (:mod:`bridge.pipeline.local_checks`).
 
     The flags leave out the ports an embedder passed in itself.
 
@@ -169,6 +171,7 @@ def validate(
     if ablations:
         make_ablation_planner(project)
     make_wandb_source(project)
+    check_notify(project)
     name = project.options.backend
     check_literal_secrets(project)
     check_passed_variables(project, backend=name if backend else None)
@@ -346,6 +349,24 @@ def make_notifier(project: LoadedProject) -> Notifier | None:
     from bridge.adapters.notify import build_notifier
 
     return build_notifier(table, file=_config_file(project), line_of=project.config.line_of)
+
+
+def check_notify(project: LoadedProject) -> None:
+    """
+    Read ``[notify]`` when configured, so ``bridge plan`` refuses what ``bridge run`` would (a
+    webhook URL pasted where its variable's name goes, an unknown event). Whether the variable
+    is set is left to ``bridge run`` (:func:`make_notifier`): the shell that previews the plan
+    need not be the one that runs it.
+
+    Raises:
+        ConfigError: naming the ``notify.<key>`` that is wrong.
+    """
+    table = project.config.notify or None
+    if table is None:
+        return
+    from bridge.adapters.notify import NotifyConfig
+
+    NotifyConfig.from_table(table, file=_config_file(project), line_of=project.config.line_of)
 
 
 def make_wandb_source(project: LoadedProject) -> WandbSource | None:

@@ -120,6 +120,10 @@ class Bridge:
                 proposed_before=code.proposed_before(state) if state is not None else (),
                 recorded_metrics=code.recorded_metrics(state) if state is not None else (),
             )
+            if notifier is None:
+                # Before a log is made: a wrong [notify] (its URL pasted where its variable's
+                # name goes) leaves a project bridge cannot start as it was found.
+                notifier = bootstrap.make_notifier(self.project)
         except BaseException:
             if opened and store is not None:
                 store.close()
@@ -149,7 +153,7 @@ class Bridge:
             implementer=implementer,
             reviewer=reviewer,
             gate=gate,
-            notifier=notifier if notifier is not None else bootstrap.make_notifier(self.project),
+            notifier=notifier,
             ablation_planner=ablation_planner,
             options=options,
             loaded=loaded,

@@ -52,6 +52,7 @@ from bridge.machine.stages import RunState
 from bridge.pipeline.layout import ProjectLayout
 from bridge.pipeline.lineage import LineageError, resolve_inputs
 from bridge.plan import placeholders, render_argv
+from bridge.plan.overview import counted
 from bridge.plan.safe_ids import SAFE_ID_MAX
 
 __all__ = ["Dispatcher", "attempt_id_for"]
@@ -287,7 +288,7 @@ class Dispatcher:
                 )
             elif run.spec.gpus > self._max_gpus:
                 reason = (
-                    f"not run: needs {run.spec.gpus} GPU(s) on one host; the backend has "
+                    f"not run: needs {counted(run.spec.gpus, 'GPU')} on one host; the backend has "
                     f"at most {self._max_gpus}"
                 )
             else:

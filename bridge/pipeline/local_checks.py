@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bridge.errors import ConfigError
 from bridge.plan import LoadedProject, RunSpec, run_system_table
+from bridge.plan.overview import counted
 from bridge.plan.setting_fields import did_you_mean
 
 __all__ = ["check_gpus", "check_programs"]
@@ -118,14 +119,14 @@ def check_gpus(project: LoadedProject, gpu_count: Callable[[], int]) -> None:
     if not short:
         return
     most = max(r.gpus for r in short)
-    machine = f"this machine has {have} GPU(s)" if have else "this machine has no GPU"
+    machine = f"this machine has {counted(have, 'GPU')}" if have else "this machine has no GPU"
     give = "none to give" if not have else "too few to give"
     # The line that asks: the `gpus` of the runs asking most, where it is set (a [[runs]] entry,
     # their [systems] table, else [run]); 018's `[systems."…"] gpus = 1` was said at `[run]
     # gpus = 0` (trial t16).
     setting = _gpus_setting(project, next(r for r in short if r.gpus == most))
     raise ConfigError(
-        f"{_ids(short)} ask{'s' if len(short) == 1 else ''} for up to {most} GPU(s) "
+        f"{_ids(short)} ask{'s' if len(short) == 1 else ''} for up to {counted(most, 'GPU')} "
         f"(gpus = {most}) but the local backend "
         f"has {give}: {machine}. Set gpus = 0 for a CPU run, or choose a backend with "
         "GPUs (backend = ...)",

@@ -46,7 +46,7 @@ __all__ = [
 _NUMBER = setting(read=rules.non_negative_number)
 _MINUTES = setting(read=rules.minutes)
 _COUNT = setting(read=rules.non_negative)
-_SCALARS = setting(read=read.scalars)
+_ARGS = setting(read=read.placeholders)
 _SCALAR = setting(read=read.scalar)
 _NAME = setting(read=rules.name)
 _NAMES = setting(read=rules.string_list)
@@ -112,7 +112,7 @@ class RunConfig:
     max_retries: int = attrs.field(default=0, metadata=_COUNT)
     oom_max_attempts: int = attrs.field(default=3, metadata=_COUNT)
     oom_backoff_seconds: float = attrs.field(default=30.0, metadata=_NUMBER)
-    args: Mapping[str, str] = attrs.field(factory=dict, metadata=_SCALARS)
+    args: Mapping[str, str] = attrs.field(factory=dict, metadata=_ARGS)
     keep_scratch: bool = False
     max_gpu_memory_gb: float | None = attrs.field(default=None, metadata=_NUMBER)
     gpu_memory_margin_gb: float = attrs.field(default=1.0, metadata=_NUMBER)
@@ -127,7 +127,7 @@ class RunOverrides:
     """
 
     command: tuple[str, ...] | None = attrs.field(default=None, metadata=_COMMAND)
-    args: Mapping[str, str] = attrs.field(factory=dict, metadata=_SCALARS)
+    args: Mapping[str, str] = attrs.field(factory=dict, metadata=_ARGS)
     outputs: tuple[str, ...] | None = attrs.field(default=None, metadata=_OUTPUTS)
     estimated_minutes: float | None = attrs.field(default=None, metadata=_MINUTES)
     gpus: int | None = attrs.field(default=None, metadata=_COUNT)

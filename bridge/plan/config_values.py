@@ -38,6 +38,7 @@ __all__ = [
     "jmespath_query",
     "limit",
     "outputs",
+    "placeholders",
     "priority",
     "regex_with_group",
     "scalar",
@@ -74,6 +75,36 @@ def scalars(value: object) -> dict[str, str]:
     for key, item in table(value).items():
         try:
             out[str(key)] = scalar(item)
+        except Invalid as exc:
+            raise within((key,), exc) from None
+    return out
+
+
+def placeholder(value: object) -> str:
+    """
+    A placeholder's value (``args``, a ``[grid]`` axis): a :func:`scalar`, never a boolean. A
+    boolean has no one spelling on a command line (``--lr {lr}`` with ``true`` could mean
+    ``true``, ``True``, ``1``, or the bare flag), so the researcher writes the text the script
+    takes, or the flag itself in the command.
+    """
+    if isinstance(value, bool):
+        spelt = "true" if value else "false"
+        raise Invalid(
+            f"= {spelt} is a boolean, which has no one spelling on a command line: write the "
+            f'text the script takes as a string ("{spelt}", "{spelt.title()}", '
+            f'"{int(value)}"), or write the flag itself in the command'
+        )
+    return scalar(value)
+
+
+def placeholders(value: object) -> dict[str, str]:
+    """
+    An ``args`` table: each value a :func:`placeholder`.
+    """
+    out: dict[str, str] = {}
+    for key, item in table(value).items():
+        try:
+            out[str(key)] = placeholder(item)
         except Invalid as exc:
             raise within((key,), exc) from None
     return out
@@ -147,6 +178,11 @@ def command(value: object) -> tuple[str, ...]:
         except ValueError as exc:
             raise Invalid(f"cannot be split into arguments: {exc}") from None
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        # An empty entry is an argument the program gets as "" (a stray comma or a blanked
+        # value), never what a list means; a line's quoted '' is written on purpose.
+        for index, entry in enumerate(value):
+            if not entry:
+                raise within((index,), Invalid("must be a non-empty string", entry))
         tokens = tuple(value)
     else:
         raise Invalid("must be a string or a list of strings")
@@ -292,14 +328,17 @@ def _query_error(exc: Exception, query: str) -> str:
 
 def axes(value: object) -> dict[str, tuple[str, ...]]:
     """
-    Grid axes: name → a non-empty list of :func:`scalar` values.
+    Grid axes: name → a non-empty list of :func:`placeholder` values.
     """
     out: dict[str, tuple[str, ...]] = {}
     for name, values in table(value).items():
         if not isinstance(values, list) or not values:
             raise within((name,), Invalid("must be a non-empty list", values))
-        try:
-            out[str(name)] = tuple(scalar(v) for v in values)
-        except Invalid as exc:
-            raise within((name,), exc) from None
+        read: list[str] = []
+        for index, item in enumerate(values):
+            try:
+                read.append(placeholder(item))
+            except Invalid as exc:
+                raise within((name, index), exc) from None
+        out[str(name)] = tuple(read)
     return out

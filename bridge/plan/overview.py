@@ -262,7 +262,7 @@ _LINES: dict[str, tuple[str, str]] = {
         "（{must_runs} 个必做，{nice_runs} 个可选）{tasks}",
     ),
     "tasks": (
-        "; {n} implementation task(s) of the tracker, not runs",
+        "; {tasks} of the tracker, not runs",
         "；另有 {n} 个追踪表的实现任务，不是运行",
     ),
     "milestone": (
@@ -319,7 +319,9 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
             n_runs=len(runs),
             must_runs=must_runs,
             nice_runs=len(runs) - must_runs,
-            tasks=_line("tasks", language, n=tasks) if tasks else "",
+            tasks=_line("tasks", language, n=tasks, tasks=counted(tasks, "implementation task"))
+            if tasks
+            else "",
         ),
     ]
     total = 0.0

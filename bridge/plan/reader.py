@@ -657,6 +657,9 @@ def _seed_disagreements(blocks: list[Block]) -> list[tuple[int, str]]:
     Warn where a block writes seed values and also states a different number of seeds
     (``Seed: 42 (run 3 seeds only if ...)``): the values are used, and the user should know.
     """
+    # Here, not at the top: bridge.plan.overview reads the loaded project, which this reads.
+    from bridge.plan.overview import counted
+
     warnings: list[tuple[int, str]] = []
     for block in blocks:
         if not block.seeds:
@@ -668,8 +671,9 @@ def _seed_disagreements(blocks: list[Block]) -> list[tuple[int, str]]:
             warnings.append(
                 (
                     block.line,
-                    f"block {block.id} writes {len(block.seeds)} seed value(s) ({shown}{more}) "
-                    f"but also says {stated} seeds; the written values are used",
+                    f"block {block.id} writes {counted(len(block.seeds), 'seed value')} "
+                    f"({shown}{more}) but also says {counted(stated, 'seed')}; the written values "
+                    "are used",
                 )
             )
     return warnings

@@ -339,7 +339,13 @@ def argv(value: object) -> tuple[str, ...]:
         raise Invalid(
             'must be a list of arguments (e.g. ["codex", "exec", "{prompt_file}"]), not one string'
         )
-    if not isinstance(value, list) or not value or not all(isinstance(a, str) and a for a in value):
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(a, str) and a for a in value)
+        # A blank program (" ") names nothing to start; a blank argument after it may be meant.
+        or not value[0].strip()
+    ):
         raise Invalid("must be a non-empty list of non-empty strings", value)
     return tuple(value)
 
@@ -347,8 +353,11 @@ def argv(value: object) -> tuple[str, ...]:
 def env_name(value: object) -> str:
     """
     The NAME of an environment variable (the variable itself is read where it is used). The
-    value is never quoted back: a secret pasted here by mistake must not reach a log.
+    value is never quoted back: a secret pasted here by mistake must not reach a log. An empty
+    one names no variable (said so, not taken for a secret).
     """
+    if isinstance(value, str) and not value.strip():
+        raise Invalid("must be the NAME of an environment variable (letters, digits, _), not empty")
     if not isinstance(value, str) or not ENV_NAME.fullmatch(value):
         raise Invalid(
             "must be the NAME of an environment variable (letters, digits, _), not the secret "

@@ -335,9 +335,43 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
     ),
     (
         lazy(
-            r"(?P<ids>.+?) asks? for up to (?P<most>\d+) GPU\(s\) \(gpus = (?P=most)\) but the "
+            r"(\S+) must be the NAME of an environment variable \(letters, digits, _\), not "
+            r"empty"
+        ),
+        r"\1 必须是环境变量的名字（字母、数字、_），不能为空",
+    ),
+    # bridge.adapters.notify: the webhook URL itself where its variable's NAME goes.
+    (
+        lazy(
+            r"(\S+) holds a URL, not the NAME of an environment variable: webhook URLs carry "
+            r"tokens, so put the URL in an environment variable \(export (\w+)=\.\.\.\) and "
+            r"write that variable\'s name here \((.+)\)"
+        ),
+        r"\1 写的是 URL，而不是环境变量的名字：webhook URL 带有令牌，请把 URL 放进环境变量"
+        r"（export \2=...），再在这里写上该变量的名字（\3）",
+    ),
+    (
+        lazy(
+            r"(\S+) must name at least one of: (.+) \(leave it out for all of them, or remove "
+            r"\[notify\] to send none\)"
+        ),
+        r"\1 必须至少写一个：\2（不写则全部发送；要全部不发送，请删除 [notify]）",
+    ),
+    # bridge.plan.config_values.placeholder: a boolean where a command-line value goes.
+    (
+        lazy(
+            r"(\S+) = (true|false) is a boolean, which has no one spelling on a command line: "
+            r"write the text the script takes as a string \((.+)\), or write the flag itself in "
+            r"the command"
+        ),
+        r"\1 = \2 是布尔值，在命令行上没有唯一的写法：请把脚本接受的文本写成字符串（\3），"
+        r"或把开关本身写进命令",
+    ),
+    (
+        lazy(
+            r"(?P<ids>.+?) asks? for up to (?P<most>\d+) GPUs? \(gpus = (?P=most)\) but the "
             r"local backend has (?:none|too few) to give: this machine has "
-            r"(?:no GPU|(?P<have>\d+) GPU\(s\))\. Set gpus = 0 for a CPU run, or choose a "
+            r"(?:no GPU|(?P<have>\d+) GPUs?)\. Set gpus = 0 for a CPU run, or choose a "
             r"backend with GPUs \(backend = \.\.\.\)"
         ),
         _too_few_gpus,

@@ -586,7 +586,8 @@ _NOT_RUN: tuple[tuple[LazyPattern, str], ...] = (
         r'再用 \1 GPU 小时将超出 \2 的预算（budget = "enforce"）',
     ),
     (
-        lazy(r"needs (\d+) GPU\(s\) on one host; the backend has at most (\d+)"),
+        # "GPU(s)" in a log written before the plural was said (session 38).
+        lazy(r"needs (\d+) GPU(?:s|\(s\))? on one host; the backend has at most (\d+)"),
         r"需要一台主机上的 \1 个 GPU；后端最多只有 \2 个",
     ),
     (

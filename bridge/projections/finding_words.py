@@ -266,7 +266,8 @@ _AGAIN_ZH = {
 # failure, finding or error it quotes.
 _BLOCKED: tuple[tuple[LazyPattern, Callable[[re.Match[str]], str]], ...] = (
     (
-        lazy(r"code review found (\d+) blocking issue\(s\): (.*)", re.DOTALL),
+        # "issue(s)" in a log written before the plural was said (session 38).
+        lazy(r"code review found (\d+) blocking issue(?:\(s\)|s)?: (.*)", re.DOTALL),
         _finding_after("代码评审发现 {0} 个阻断问题："),
     ),
     (
@@ -322,7 +323,9 @@ _BLOCKED: tuple[tuple[LazyPattern, Callable[[re.Match[str]], str]], ...] = (
     (lazy(r"sanity failed: (.*)", re.DOTALL), _after("健全性检查失败：")),
     (
         lazy(
-            r"(.*)\. The sanity run\(s\) (ran again|had their numbers read again under new "
+            # "The sanity run(s)" in a log written before the count was said (session 38).
+            r"(.*)\. (?:The sanity run\(s\)|\d+ sanity runs?) (ran again|had their numbers read "
+            r"again under new "
             r"\[metrics\] settings|ran again or had their numbers read again under new "
             r"\[metrics\] settings) after the sanity milestone passed and did not pass: fix the "
             r"cause and `bridge retry ([^`]*)`",
@@ -348,7 +351,8 @@ _BLOCKED: tuple[tuple[LazyPattern, Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         lazy(
-            r"the tracker says must-run sanity run\(s\) wait for their code: (.*)\. Set each row "
+            r"the tracker says (?:must-run sanity run\(s\) wait for their code|\d+ must-run sanity "
+            r"runs? waits? for code): (.*)\. Set each row "
             r"to TODO once its code is written \(or NOT RUN — <reason> if the sanity milestone "
             r"is to go on without it\)",
             re.DOTALL,
@@ -360,9 +364,9 @@ _BLOCKED: tuple[tuple[LazyPattern, Callable[[re.Match[str]], str]], ...] = (
     ),
     (
         lazy(
-            r"the tracker says sanity run\(s\) failed before bridge: (.*)\. Set the row back to "
-            r"TODO once fixed \(or `bridge retry (?:--force )?([^`]*)`\), or mark it DONE if that "
-            r"failure is settled",
+            r"the tracker says (?:sanity run\(s\)|\d+ sanity runs?) failed before bridge: (.*)\. "
+            r"Set the row back to TODO once fixed \(or `bridge retry (?:--force )?([^`]*)`\), or "
+            r"mark it DONE if that failure is settled",
             re.DOTALL,
         ),
         lambda found: (

@@ -457,7 +457,8 @@ def _held_by_sanity(
         if not runs:
             return found.group(0)
         return (
-            f"{found.group(0)}; sanity run(s) recorded it: {', '.join(runs)}, and a sanity "
+            f"{found.group(0)}; {'a sanity run' if len(runs) == 1 else 'sanity runs'} recorded "
+            f"it: {', '.join(runs)}, and a sanity "
             "run's numbers check the pipeline, not a block"
         )
 

@@ -650,8 +650,9 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
-            r"block (\S+) writes (\d+) seed value\(s\) \((.+)\) but also says (\d+) seeds; the "
-            r"written values are used"
+            # "value(s)" in a log written before the plural was said (session 38).
+            r"block (\S+) writes (\d+) seed values?(?:\(s\))? \((.+)\) but also says (\d+) "
+            r"seeds?; the written values are used"
         ),
         r"实验块 \1 写了 \2 个种子值（\3），又说 \4 个种子；采用写出的值",
     ),

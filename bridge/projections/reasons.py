@@ -135,7 +135,9 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("criterion not machine-checkable: ", "成功标准无法自动检验："),
     ("not machine-checkable: ", "无法自动检验："),
     ("the block has no runs", "该实验块没有运行"),
-    ("; sanity run(s) recorded it: ", "；健全性运行记录了它："),
+    ("; sanity run(s) recorded it: ", "；健全性运行记录了它："),  # before session 38
+    ("; a sanity run recorded it: ", "；健全性运行记录了它："),
+    ("; sanity runs recorded it: ", "；健全性运行记录了它："),
     (" is recorded under several labels (", " 以多个标签分别记录（"),
     (
         ") and no one of them stands for the run: name the one meant in bridge.toml, e.g. ",
@@ -1101,7 +1103,8 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
         "：若是同一指标，请在 [metrics] aliases 中写明）",
     ),
     (
-        lazy(r"(\d+) non-finite value\(s\) \(NaN/Inf\) among its runs"),
+        # "value(s)" in a log written before the plural was said (session 38).
+        lazy(r"(\d+) non-finite values?(?:\(s\))? \(NaN/Inf\) among its runs"),
         r"其运行中有 \1 个非有限值（NaN/Inf）",
     ),
     (lazy(r"block ('[^']*') is not a block of the plan"), r"实验块 \1 不是计划中的实验块"),

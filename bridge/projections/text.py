@@ -237,15 +237,15 @@ _WORDS: dict[str, tuple[str, str]] = {
         "无：每个运行都已由 bridge 运行（见 `bridge status`）、已在 bridge 之前完成或不在范围内",
     ),
     "plan_first_sanity_failed": (
-        "none: the tracker says sanity run(s) {runs} failed before bridge, so `bridge run` stops "
+        "none: the tracker says {counted} failed before bridge ({runs}), so `bridge run` stops "
         "at the sanity milestone until each row is set back to TODO (or `bridge retry`) or "
         "marked DONE",
         "无：追踪表写着健全性运行 {runs} 在 bridge 之前已失败，`bridge run` 会停在健全性里程碑，"
         "直到把这些行改回 TODO（或 `bridge retry`）或标为 DONE",
     ),
     "plan_first_sanity_waits": (
-        "none: the tracker says must-run sanity run(s) {runs} wait for their code, so `bridge "
-        "run` stops at the sanity milestone until each row says TODO (or NOT RUN — <reason>)",
+        "none: the tracker says {counted} {wait} for code ({runs}), so `bridge run` stops at "
+        "the sanity milestone until each row says TODO (or NOT RUN — <reason>)",
         "无：追踪表写着必做的健全性运行 {runs} 仍在等待代码，`bridge run` 会停在健全性里程碑，"
         "直到这些行改为 TODO（或 NOT RUN — <原因>）",
     ),
@@ -419,13 +419,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "后端：{backend}；max_parallel {n}",
     ),
     "approval_proposed_since": (
-        "{n} run(s) were proposed from the plan since the last approval ({ids}), as no "
+        "{runs} {were} proposed from the plan since the last approval ({ids}), as no "
         "tracker run table or [[runs]] names them. Check them with `bridge plan`, then "
         "`bridge approve` to run them.",
         "上次批准后，计划又提议了 {n} 个运行（{ids}），因为追踪表的运行表和 [[runs]] 都没有"
         "列出它们。请用 `bridge plan` 检查，然后用 `bridge approve` 运行它们。",
     ),
-    "approval_new": ("{n} new run(s) wait for approval: {ids}", "{n} 个新运行等待批准：{ids}"),
+    "approval_new": ("{runs} {wait} for approval: {ids}", "{n} 个新运行等待批准：{ids}"),
     # `bridge status` and the live view of `bridge run` (the status words stay the tracker's).
     "status_stage": ("stage", "阶段"),
     "status_no_plan": ("(no plan loaded)", "（未加载计划）"),

@@ -16,6 +16,7 @@ from bridge.machine.comparisons import item_of
 from bridge.machine.fold import PipelineState
 from bridge.plan.criteria import Compound, Criterion
 from bridge.plan.metric_names import plan_metric_names
+from bridge.plan.overview import counted
 from bridge.projections.outcome import BlockResult
 
 __all__ = ["unmatched_note"]
@@ -52,6 +53,8 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
         f" (+{len(names) - _SHOWN})" if len(names) > _SHOWN else ""
     )
     plan = ", ".join(f"`{w}`" for w in wanted)
+    were = "was" if len(names) == 1 else "were"
+    recorded = f"{counted(len(names), 'metric name')} {were} recorded"
     hint = ""
     shared: str | None = None
     prose = bool(wanted) and _PROSE.search(wanted[0]) is not None
@@ -68,7 +71,7 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
                 f"列为该实验块的指标（`- **Metrics**: {listed}`），或在成功标准中写明其中之一。"
             )
         return (
-            f"{len(names)} metric name(s) were recorded, none matching the plan's metrics "
+            f"{recorded}, none matching the plan's metrics "
             f"({plan}): {shown}. The plan's Metrics write {written} inside prose, which bridge "
             f"does not read as metric names: list them as the block's metrics "
             f"(`- **Metrics**: {listed}`), or name one in the success criterion."
@@ -84,8 +87,7 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
             lead = (
                 f"已记录 {len(names)} 个指标名，但没有一个与计划的指标（{plan}）对应：{shown}。"
                 if language == "zh"
-                else f"{len(names)} metric name(s) were recorded, none matching the plan's "
-                f"metrics ({plan}): {shown}. "
+                else f"{recorded}, none matching the plan's metrics ({plan}): {shown}. "
             )
             return lead + pooled
         # Without a close name, a template: a guessed name would send the reader astray.
@@ -104,7 +106,7 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
                 "`[metrics] primary`。"
             )
         return (
-            f"{len(names)} metric name(s) were recorded, but the block names no metric: "
+            f"{recorded}, but the block names no metric: "
             f"{shown}. Name the one to judge in the block's Metrics, or set `[metrics] primary` "
             "in bridge.toml."
         )
@@ -122,23 +124,19 @@ def unmatched_note(state: PipelineState, result: BlockResult, language: str) -> 
             if several
             else ""
         )
-    return (
-        f"{len(names)} metric name(s) were recorded, none matching the plan's metrics "
-        f"({plan}): {shown}."
-        + (
-            f" If the labelled `{shared}` is the plan's metric, add `{hint}` to bridge.toml: "
-            "each label's value is judged."
-            if hint and shared is not None
-            else f" If one of them is the plan's metric, add `{hint}` to bridge.toml, or pick the "
-            "number with a `[[metrics.extract]]` query."
-            if hint
-            else f" The plan's metric `{wanted[0]}` names several metrics in one phrase, which "
-            "no alias of one recorded name can stand for: write each in the block's Metrics (or "
-            "name the one to judge in the criterion), then connect a recorded name with "
-            "`[metrics] aliases`."
-            if several
-            else ""
-        )
+    return f"{recorded}, none matching the plan's metrics ({plan}): {shown}." + (
+        f" If the labelled `{shared}` is the plan's metric, add `{hint}` to bridge.toml: "
+        "each label's value is judged."
+        if hint and shared is not None
+        else f" If one of them is the plan's metric, add `{hint}` to bridge.toml, or pick the "
+        "number with a `[[metrics.extract]]` query."
+        if hint
+        else f" The plan's metric `{wanted[0]}` names several metrics in one phrase, which "
+        "no alias of one recorded name can stand for: write each in the block's Metrics (or "
+        "name the one to judge in the criterion), then connect a recorded name with "
+        "`[metrics] aliases`."
+        if several
+        else ""
     )
 
 

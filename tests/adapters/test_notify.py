@@ -148,6 +148,9 @@ class TestBuildNotifier:
             ({"webhook_url_env": "HOOK", "events": ["lunch"]}, "notify.events"),
             ({"webhook_url": "https://hooks/x"}, "notify.webhook_url"),
             ({"webhook_url_env": "UNSET_HOOK"}, "notify.webhook_url_env"),
+            ({"webhook_url_env": "https://hooks/x"}, "notify.webhook_url_env"),
+            ({"webhook_url_env": ""}, "notify.webhook_url_env"),
+            ({"webhook_url_env": "HOOK", "events": []}, "notify.events"),
         ],
     )
     def test_bad_tables(self, table, setting):
@@ -156,3 +159,34 @@ class TestBuildNotifier:
             build_notifier(table, environ={"HOOK": "http://h"})
         assert caught.value.setting == setting
         assert "https://hooks/x" not in str(caught.value)
+
+    @pytest.mark.parametrize(
+        ("table", "said"),
+        [
+            # The URL itself where its variable's NAME goes (session 38): said for what it is.
+            (
+                {"webhook_url_env": "https://hooks/x"},
+                "notify.webhook_url_env holds a URL, not the NAME of an environment variable: "
+                "webhook URLs carry tokens, so put the URL in an environment variable (export "
+                "BRIDGE_WEBHOOK_URL=...) and write that variable's name here (webhook_url_env = "
+                '"BRIDGE_WEBHOOK_URL")',
+            ),
+            # Empty: no variable named (it read "not the secret itself").
+            (
+                {"webhook_url_env": " "},
+                "notify.webhook_url_env must be the NAME of an environment variable (letters, "
+                "digits, _), not empty",
+            ),
+            # No event: a table that would never send anything.
+            (
+                {"webhook_url_env": "HOOK", "events": []},
+                "notify.events must name at least one of: milestone, failure, blocked, finished "
+                "(leave it out for all of them, or remove [notify] to send none)",
+            ),
+        ],
+    )
+    def test_a_table_that_could_send_nothing_says_why(self, table, said):
+        """Each says what to write instead, never quoting the value."""
+        with pytest.raises(ConfigError) as caught:
+            build_notifier(table, environ={"HOOK": "http://h"})
+        assert caught.value.message == said

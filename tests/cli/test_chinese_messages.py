@@ -297,6 +297,32 @@ _FRAMED = [
         set(),
     ),
     ("[run]\ngpus = 1.5\n", "bridge.toml:2：run.gpus 必须是非负整数，而不是 1.5", set()),
+    # A boolean where a command-line value goes, the webhook URL where its variable's NAME
+    # goes (never quoted back), an empty name and a [notify] that sends nothing (session 38).
+    (
+        "[run]\nargs = { lr = true }\n",
+        "bridge.toml:2：run.args.lr = true 是布尔值，在命令行上没有唯一的写法：请把脚本接受的文本"
+        '写成字符串（"true", "True", "1"），或把开关本身写进命令',
+        {"lr", "true", "True"},
+    ),
+    (
+        '[notify]\nwebhook_url_env = "https://hooks.slack.com/services/T0/B0/SECRET"\n',
+        "bridge.toml:2：notify.webhook_url_env 写的是 URL，而不是环境变量的名字：webhook URL 带有"
+        "令牌，请把 URL 放进环境变量（export BRIDGE_WEBHOOK_URL=...），再在这里写上该变量的名字"
+        '（webhook_url_env = "BRIDGE_WEBHOOK_URL"）',
+        {"notify", "webhook", "url", "env", "URL", "export", "BRIDGE", "WEBHOOK"},
+    ),
+    (
+        '[notify]\nwebhook_url_env = ""\n',
+        "bridge.toml:2：notify.webhook_url_env 必须是环境变量的名字（字母、数字、_），不能为空",
+        {"notify", "webhook", "url", "env"},
+    ),
+    (
+        '[notify]\nwebhook_url_env = "HOOK"\nevents = []\n',
+        "bridge.toml:3：notify.events 必须至少写一个：milestone, failure, blocked, finished"
+        "（不写则全部发送；要全部不发送，请删除 [notify]）",
+        {"notify", "events", "milestone", "failure", "blocked", "finished"},
+    ),
     ("[run]\ncommand = 5\n", "bridge.toml:2：run.command 必须是字符串或字符串列表", set()),
     ('[run]\nenv = "A=1"\n', "bridge.toml:2：run.env 必须是表，而不是 'A=1'", set()),
     ('[runs]\nid = "X"\n', "bridge.toml:1：runs 必须是表数组（[[runs]]）", {"runs"}),

@@ -32,6 +32,33 @@ def test_a_block_typo_stops_before_any_run(
     assert not (tmp_path / ".bridge" / "runs").exists()
 
 
+@pytest.mark.parametrize("command", ["plan", "run"])
+def test_a_webhook_url_where_its_variables_name_goes_stops_without_echoing_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """`[notify] webhook_url_env = "https://hooks.slack.com/..."` (the URL pasted where the
+    NAME of its variable goes): `bridge plan` took it without a word, and `bridge run` said
+    "must be the NAME of an environment variable …, not the secret itself" after making
+    .bridge/. Both refuse it now (exit 2, its line), saying to put the URL in a variable and
+    name that; the URL, a secret, is said nowhere, and nothing is made."""
+    write(tmp_path, "refine-logs/EXPERIMENT_PLAN.md", PLAN)
+    write(tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", TRACKER)
+    url = "https://hooks.slack.com/services/T0/B0/SECRETTOKEN"
+    toml = TOML + f'\n[notify]\nwebhook_url_env = "{url}"\n'
+    write(tmp_path, "bridge.toml", toml)
+    line = toml.split("\n").index(f'webhook_url_env = "{url}"') + 1
+    assert main([command, "--project", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert (
+        f"bridge.toml:{line}: notify.webhook_url_env holds a URL, not the NAME of an environment "
+        "variable: webhook URLs carry tokens, so put the URL in an environment variable (export "
+        "BRIDGE_WEBHOOK_URL=...) and write that variable's name here (webhook_url_env = "
+        '"BRIDGE_WEBHOOK_URL")'
+    ) in err, err
+    assert "SECRETTOKEN" not in out + err
+    assert not (tmp_path / ".bridge").exists()
+
+
 def test_bridge_run_shows_the_plans_warnings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -172,9 +172,12 @@ class TestDamagedLog:
             'CREATE TRIGGER "swallow [x]" BEFORE INSERT ON events BEGIN SELECT RAISE(IGNORE); END',
         )
         err = _refused(project, capsys, "status")
-        assert "did not create (swallow [x])" in err
+        assert "the events table has 1 trigger bridge did not create (swallow [x])" in err
         assert main(["verify", "--project", str(project)]) == 0
-        assert "(swallow [x]); every row verified, so they are removed" in capsys.readouterr().out
+        assert (
+            "1 trigger bridge did not create was on the events table (swallow [x]); every row "
+            "verified, so it is removed"
+        ) in capsys.readouterr().out
         assert main(["status", "--project", str(project)]) == 0
         store = SQLiteEventStore(db_path(project))
         try:
@@ -215,7 +218,8 @@ class TestDamagedLog:
         """Commands refuse a log without its triggers; verify restores them if all rows hold."""
         _sql(project, *_DROP)
         err = _refused(project, capsys, "status")
-        assert "append-only trigger" in err
+        # Counted in words: it read "the append-only trigger(s) … are gone" (session 38).
+        assert "2 append-only triggers (events_no_delete, events_no_update) are gone" in err
         assert main(["verify", "--project", str(project)]) == 0
         assert "restored" in capsys.readouterr().out
         assert main(["status", "--project", str(project)]) == 0

@@ -185,4 +185,4 @@ class TestOldLogs:
         assert main(["verify", "--project", str(project)]) == 0
         out = capsys.readouterr().out
         assert out.count("whole number belongs); read as stored") == 20
-        assert "note: 3 more row(s) of that kind, read as stored" in out
+        assert "note: 3 more rows of that kind, read as stored" in out

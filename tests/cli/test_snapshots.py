@@ -145,7 +145,10 @@ class TestSnapshotsThroughTheCli:
         assert notes == ""
         checked = bridge_here("verify", "--project", str(project))
         assert checked.returncode == 0, checked.stdout
-        assert "1 snapshot(s) taken by another fold version are not read" in checked.stdout
+        assert (
+            "1 snapshot taken by another fold version is not read (the next snapshot replaces it)"
+            in checked.stdout
+        )
 
     def test_run_starts_from_the_log_not_from_an_edited_snapshot(self, project: Path) -> None:
         """bridge run on the finished project with an edited snapshot saying PLANNED: it finds

@@ -90,7 +90,7 @@ class TestAblationPlanning:
         assert proposed["A001"].priority == "nice"
         assert proposed["A002"].params["epochs"] == "5"
         assert "A001" not in state.runs  # nothing can launch it before a person approves
-        assert "2 new run(s) wait for approval: A001, A002" in (
+        assert "2 new runs wait for approval: A001, A002" in (
             state.approval.summary if state.approval else ""
         )
         assert "Logistic regression (petal features only)" in planner.requests[0].systems

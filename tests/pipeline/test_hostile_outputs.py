@@ -115,7 +115,7 @@ def test_values_under_other_names_are_listed_with_the_alias_to_add(tmp_path: Pat
     assert "Traceback" not in done.stderr, done.stderr
     report = (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     assert "No metric values recorded yet" not in report
-    assert "2 metric name(s) were recorded, none matching the plan's metrics" in report
+    assert "2 metric names were recorded, none matching the plan's metrics" in report
     assert "`eval.accuracy_top1`, `eval.loss`" in report
     assert '[metrics] aliases = { "eval.accuracy_top1" = "accuracy" }' in report
     assert "[[metrics.extract]]" in report

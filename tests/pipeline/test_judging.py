@@ -140,7 +140,7 @@ def test_a_metric_only_a_sanity_run_recorded_says_so(tmp_path: Path) -> None:
     assert stage is Stage.COLLECTED
     assert block["verdict"] == "inconclusive"
     assert block["reason"].endswith(
-        "; sanity run(s) recorded it: R001 (coverage), and a sanity run's numbers check the "
+        "; a sanity run recorded it: R001 (coverage), and a sanity run's numbers check the "
         "pipeline, not a block"
     )
 
@@ -158,7 +158,7 @@ def test_a_sanity_note_follows_a_metric_list_with_parentheses(tmp_path: Path) ->
     assert stage is Stage.COLLECTED
     assert block["verdict"] == "inconclusive"
     assert (
-        "(extracted: acc(top1), accuracy); sanity run(s) recorded it: R001 (coverage)"
+        "(extracted: acc(top1), accuracy); a sanity run recorded it: R001 (coverage)"
         in (block["reason"])
     ), block["reason"]
 

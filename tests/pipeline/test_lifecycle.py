@@ -306,6 +306,8 @@ class TestReviewRounds:
         finally:
             bridge.close()
         assert state.blocked is not None and "split leaks" in state.blocked.reason
+        # Counted in words: it read "1 blocking issue(s)" (session 38).
+        assert state.blocked.reason.startswith("code review found 1 blocking issue: ")
         assert len(openai_server.requests) == 2
         assert executions(project) == {}
 

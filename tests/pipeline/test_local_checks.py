@@ -28,7 +28,7 @@ def test_gpu_refusal_counts_runs_not_implementation_tasks(tmp_path: Path) -> Non
     with pytest.raises(ConfigError) as caught:
         local_checks.check_gpus(loaded, lambda: 0)
     said = str(caught.value)
-    assert "R001, R002, R003, R004, R005, R006, R007, R008, … (14 runs) ask for up to 1 GPU(s)" in (
+    assert "R001, R002, R003, R004, R005, R006, R007, R008, … (14 runs) ask for up to 1 GPU " in (
         said
     ), said
     assert "I1" not in said
@@ -64,7 +64,7 @@ class TestGpuRefusalLine:
         error = self._refusal(tmp_path, '[systems."joint"]\ngpus = 1\n')
         assert error.setting == "systems.joint.gpus"
         assert error.line == 5, error
-        assert "JPH-B2-JT-S0 asks for up to 1 GPU(s) (gpus = 1)" in str(error), error
+        assert "JPH-B2-JT-S0 asks for up to 1 GPU (gpus = 1)" in str(error), error
         assert "has none to give: this machine has no GPU" in str(error)
 
     def test_a_runs_entry_is_named_at_its_own_line(self, tmp_path: Path) -> None:
@@ -73,10 +73,10 @@ class TestGpuRefusalLine:
         assert error.setting == "runs[0].gpus"
         assert error.line == 8, error
         # One GPU here: "too few", not "none", and the run asking most is the one named.
-        assert "JPH-B2-FX-S0 asks for up to 2 GPU(s) (gpus = 2) but the local backend has too " in (
+        assert "JPH-B2-FX-S0 asks for up to 2 GPUs (gpus = 2) but the local backend has too " in (
             str(error)
         ), error
-        assert "this machine has 1 GPU(s)" in str(error)
+        assert "this machine has 1 GPU. " in str(error)
         assert error_in_language(str(error), "zh") == (
             "bridge.toml:8：JPH-B2-FX-S0 申请最多 2 个 GPU（gpus = 2），但本地后端的 GPU 不够分配："
             "这台机器有 1 个 GPU。CPU 运行请设 gpus = 0，或选择有 GPU 的后端（backend = ...）"
@@ -138,7 +138,7 @@ class TestRowsThatNeverLaunch:
         with pytest.raises(ConfigError) as caught:
             local_checks.check_gpus(load_project(project), lambda: 0)
         said = str(caught.value)
-        asks = "bridge.toml:5: JPH-B1-HO-S1 asks for up to 1 GPU(s) (gpus = 1)"
+        asks = "bridge.toml:5: JPH-B1-HO-S1 asks for up to 1 GPU (gpus = 1)"
         assert said.startswith(asks), said
         assert "JPH-B1-HO-S0" not in said and "JPH-B1-HO-S2" not in said
 
@@ -150,4 +150,4 @@ class TestRowsThatNeverLaunch:
         project = self._project(tmp_path, "gpus = 1\n")
         shown = bridge_here("plan", "--project", str(project))
         assert shown.returncode == 0, shown.stdout + shown.stderr
-        assert "ask for up to 1 GPU(s)" not in shown.stderr
+        assert "ask for up to 1 GPU" not in shown.stderr

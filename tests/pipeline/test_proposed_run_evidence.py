@@ -111,7 +111,7 @@ def test_017_a_run_a_plan_edit_proposes_after_approval_waits_for_approval(
         assert state.stage is Stage.AWAITING_APPROVAL
         assert state.approval is not None
         assert state.approval.summary.startswith(
-            "1 run(s) were proposed from the plan since the last approval (R010)"
+            "1 run was proposed from the plan since the last approval (R010)"
         ), state.approval.summary
         r010 = state.runs["R010"]
         assert (r010.spec.block_system, r010.state, r010.attempts) == (

@@ -227,7 +227,7 @@ def test_implementation_tasks_in_the_plan_preview(
     assert main(["plan", "--project", str(project)]) == 0
     out = capsys.readouterr().out
     assert (
-        "7 runs (7 must-run, 0 nice-to-have); 2 implementation task(s) of the tracker, not runs"
+        "7 runs (7 must-run, 0 nice-to-have); 2 implementation tasks of the tracker, not runs"
         in out
     )
     assert "2 implementation tasks of the tracker, not runs (I1, I2)" in out
@@ -577,7 +577,7 @@ def test_a_sanity_gate_the_tracker_says_failed_holds_the_plan(
 
     assert main(["plan", "--project", str(project)]) == 0
     assert (
-        "\nfirst to launch: none: the tracker says sanity run(s) S1 failed before bridge, so "
+        "\nfirst to launch: none: the tracker says 1 sanity run failed before bridge (S1), so "
         "`bridge run` stops at the sanity milestone"
     ) in capsys.readouterr().out
     bridge = Bridge(project)
@@ -586,7 +586,7 @@ def test_a_sanity_gate_the_tracker_says_failed_holds_the_plan(
     assert state.runs["S1"].state is RunState.DONE_BEFORE
     assert state.blocked is not None
     assert state.blocked.reason.startswith(
-        "the tracker says sanity run(s) failed before bridge: S1 (GATE FAILED). Set the row "
+        "the tracker says 1 sanity run failed before bridge: S1 (GATE FAILED). Set the row "
         "back to TODO once fixed (or `bridge retry S1`)"
     )
     assert executions(project) == {}
@@ -1197,13 +1197,13 @@ def test_a_sanity_row_waiting_for_its_code_holds_the_plan(
 
     assert main(["plan", "--project", str(project)]) == 0
     assert (
-        "first to launch: none: the tracker says must-run sanity run(s) S1 wait for their code"
+        "first to launch: none: the tracker says 1 must-run sanity run waits for code (S1)"
     ) in capsys.readouterr().out
     bridge = Bridge(project)
     assert bridge.run() is Stage.BLOCKED
     blocked = bridge.status().blocked
     assert blocked is not None and blocked.reason.startswith(
-        "the tracker says must-run sanity run(s) wait for their code: S1. Set each row to TODO"
+        "the tracker says 1 must-run sanity run waits for code: S1. Set each row to TODO"
     )
     assert executions(project) == {}
     tracker.write_text(tracker.read_text().replace("| PENDING_IMPLEMENTATION |", "| TODO |", 1))

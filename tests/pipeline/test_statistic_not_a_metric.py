@@ -35,7 +35,7 @@ def test_005s_b2_is_not_advised_a_statistic_as_its_metric(tmp_path: Path) -> Non
     results = _run(root)
     assert '= "median" }' not in results, results
     assert (
-        "metric name(s) were recorded, none matching the plan's metrics "
+        "1 metric name was recorded, none matching the plan's metrics "
         "(`per-clip exported J-drop paired`): `mean lift`. If one of them is the plan's metric, "
         'add `[metrics] aliases = { "RECORDED NAME" = "per-clip exported J-drop paired" }`'
     ) in results, results

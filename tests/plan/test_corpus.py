@@ -504,7 +504,7 @@ def test_seeds_of_done_checklist_items_are_not_the_blocks() -> None:
     humanoid = load_plan(corpus("020") / "EXPERIMENT_PLAN.md")
     b0 = next(b for b in humanoid.blocks if b.id == "B0")
     assert (b0.seeds, b0.seed_count) == ((), None)
-    assert not [w for w in humanoid.warnings if "seed value(s)" in w.message]
+    assert not [w for w in humanoid.warnings if "seed value" in w.message]
 
 
 def test_a_blocks_one_written_seed_goes_to_its_seedless_tracker_rows(tmp_path: Path) -> None:
@@ -525,7 +525,7 @@ def test_a_blocks_one_written_seed_goes_to_its_seedless_tracker_rows(tmp_path: P
     ] * 3
     # B2 writes none: the one seed the whole plan states is its row's too (as 002's).
     assert (runs["R005"].seed, runs["R005"].params["seed"]) == (42, "42")
-    assert "block B1 writes 1 seed value(s) (42) but also says 3 seeds; the written values " in (
+    assert "block B1 writes 1 seed value (42) but also says 3 seeds; the written values " in (
         "\n".join(w.message for w in loaded.warnings)
     )
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
@@ -581,7 +581,7 @@ def test_seeds_one_command_runs_together_are_one_run(
     assert main(["plan", "--project", str(project)]) == 0
     out = capsys.readouterr().out
     assert "seeds:     run by one command as the plan writes it (`SEEDS=1..25`)" in out
-    assert "block E1 writes 25 seed value(s)" not in out
+    assert "block E1 writes 25 seed values" not in out
 
 
 @needs_shared

@@ -196,6 +196,24 @@ _SAYS_NOTHING = [
         '[grid]\naxes = { seed = [0] }\n[[grid.phases]]\nname = ""\n',
         "bridge.toml:4: grid.phases[0].name must be a non-empty string, not ''",
     ),
+    # A boolean where a command-line value goes ("true"? "True"? "1"? the bare flag?) and an
+    # empty argument in a command's list (session 38).
+    (
+        '[run]\ncommand = "python t.py --lr {lr}"\nargs = { lr = true }\n',
+        "bridge.toml:3: run.args.lr = true is a boolean, which has no one spelling on a command "
+        'line: write the text the script takes as a string ("true", "True", "1"), or write the '
+        "flag itself in the command",
+    ),
+    (
+        '[grid]\naxes = { seed = [0], amp = ["x", false] }\n',
+        "bridge.toml:2: grid.axes.amp[1] = false is a boolean, which has no one spelling on a "
+        'command line: write the text the script takes as a string ("false", "False", "0"), or '
+        "write the flag itself in the command",
+    ),
+    (
+        '[run]\ncommand = ["python", ""]\n',
+        "bridge.toml:2: run.command[1] must be a non-empty string, not ''",
+    ),
     (
         '[backends.slurm]\nsbatch_args = ["--qos=low", ""]\n',
         "bridge.toml:2: backends.slurm.sbatch_args[1] must be a non-empty string, not ''",
@@ -225,13 +243,18 @@ class TestWhatSaysNothing:
 
     def test_what_the_docs_allow_stays_allowed(self, tmp_path: Path) -> None:
         """An empty `cwd` (the project root, as the docs' example writes it), a switch written
-        as a word, an empty list where empty means "none", and an empty primary metric."""
+        as a word, an empty list where empty means "none", an empty primary metric, a
+        placeholder's value written as text, and a boolean in `env`."""
         config = _loaded(
             tmp_path,
             '[bridge]\ncompact = "yes"\n[run]\ncwd = ""\n[metrics]\nprimary = ""\n'
             '[systems."joint"]\naliases = []\ngpus = 0\n[[runs]]\nid = 7\ngpus = 1\n'
-            '[grid]\naxes = { seed = [0] }\n[[grid.phases]]\nname = "a"\nmatch = []\n',
+            '[grid]\naxes = { seed = [0] }\n[[grid.phases]]\nname = "a"\nmatch = []\n'
+            '[run.args]\nlr = 0.1\namp = "true"\n[run.env]\nDEBUG = true\n',
         )
+        # A boolean is refused where it goes on a command line, not in an environment.
+        assert config.run.args == {"lr": "0.1", "amp": "true"}
+        assert config.run.env == {"DEBUG": "true"}
         assert config.bridge == {"compact": "yes"}
         assert config.run.cwd == ""
         assert config.systems["joint"].aliases == ()

@@ -220,6 +220,12 @@ def test_what_a_failure_means_and_a_cancel_in_chinese() -> None:
             "健全性检查两次以相同方式失败：S1：退出码 2：usage: job.py",
         ),
         (
+            "code review found 1 blocking issue: R2: the script scripts/gone.py does not "
+            "exist in the project",
+            "代码评审发现 1 个阻断问题：R2：脚本 scripts/gone.py 在项目中不存在",
+        ),
+        # As a log written before the plural was said (session 38) holds it.
+        (
             "code review found 1 blocking issue(s): R2: the script scripts/gone.py does not "
             "exist in the project",
             "代码评审发现 1 个阻断问题：R2：脚本 scripts/gone.py 在项目中不存在",
@@ -311,6 +317,15 @@ def test_stage_reasons_in_chinese(reason: str, chinese: str) -> None:
             '未运行：再用 2.50 GPU 小时将超出 10 的预算（budget = "enforce"）',
         ),
         (
+            "not run: needs 4 GPUs on one host; the backend has at most 2",
+            "未运行：需要一台主机上的 4 个 GPU；后端最多只有 2 个",
+        ),
+        (
+            "not run: needs 1 GPU on one host; the backend has at most 0",
+            "未运行：需要一台主机上的 1 个 GPU；后端最多只有 0 个",
+        ),
+        # As a log written before the plural was said (session 38) holds it.
+        (
             "not run: needs 4 GPU(s) on one host; the backend has at most 2",
             "未运行：需要一台主机上的 4 个 GPU；后端最多只有 2 个",
         ),
@@ -355,13 +370,16 @@ def test_a_sanity_check_held_again_reads_in_chinese() -> None:
     """The reasons a sanity run run again after collection holds the plan with (a run that
     failed, the sanity criterion not met) were English beside Chinese stage lines."""
     failed = (
-        "S1: exit code 1. The sanity run(s) ran again after the sanity milestone passed and "
+        "S1: exit code 1. 1 sanity run ran again after the sanity milestone passed and "
         "did not pass: fix the cause and `bridge retry S1`"
     )
     assert blocked_in_language(failed, "zh") == (
         "S1: exit code 1。健全性里程碑通过后再次运行的健全性运行未通过：修复原因后运行 "
         "`bridge retry S1`"
     )
+    # As a log written before the count was said (session 38) holds it.
+    old = failed.replace("1 sanity run ran", "The sanity run(s) ran")
+    assert blocked_in_language(old, "zh") == blocked_in_language(failed, "zh")
     # Its numbers read again under new [metrics] settings, no run: said so in Chinese too.
     reread = failed.replace(
         "ran again", "had their numbers read again under new [metrics] settings"

@@ -732,7 +732,7 @@ def test_a_block_that_names_no_metric_says_so_not_a_dash() -> None:
         run_metrics=("gate values",),
     )
     assert (
-        "2 metric name(s) were recorded, but the block names no metric: `gate_mean`, "
+        "2 metric names were recorded, but the block names no metric: `gate_mean`, "
         "`n_examples`. Name the one to judge in the block's Metrics, or set `[metrics] primary` "
         "in bridge.toml."
     ) in text, text
@@ -946,8 +946,8 @@ def test_a_clause_on_what_only_the_sanity_run_recorded_says_so_in_its_clause() -
     (block,) = evaluate(state).blocks
     assert block.verdict.verdict.value == "inconclusive"
     assert (
-        "— metric 'tasks_with_schema' not found in the block's runs (extracted: mrr); sanity "
-        "run(s) recorded it: R001 (tasks_with_schema), and a sanity run's numbers check the "
+        "— metric 'tasks_with_schema' not found in the block's runs (extracted: mrr); a sanity "
+        "run recorded it: R001 (tasks_with_schema), and a sanity run's numbers check the "
         "pipeline, not a block | [2]"
     ) in block.verdict.reason
     assert "proposed system is not known" not in block.verdict.reason.split(" | [2]")[0]

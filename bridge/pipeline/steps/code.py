@@ -1672,7 +1672,7 @@ def review(s: Session) -> Step:
             return blocking
     if blocking:
         return s.block(
-            f"code review found {len(blocking)} blocking issue(s): {blocking[0].message}",
+            f"code review found {counted(len(blocking), 'blocking issue')}: {blocking[0].message}",
             blocking,
         )
     return s.enter(

@@ -420,7 +420,12 @@ def collected(s: Session) -> Step:
         "bridge",
         [
             ev.ApprovalRequested(
-                summary=t("approval_new", language_of(state)).format(n=len(waiting), ids=ids)
+                summary=t("approval_new", language_of(state)).format(
+                    n=len(waiting),
+                    runs=counted(len(waiting), "new run"),
+                    wait="waits" if len(waiting) == 1 else "wait",
+                    ids=ids,
+                )
                 + "\n"
                 + approval_summary(s.project, state)
                 + quote(s, state)
@@ -468,7 +473,12 @@ def request_approval_of_new(s: Session, unapproved: Sequence[str]) -> Step:
         "bridge",
         [
             ev.ApprovalRequested(
-                summary=t("approval_proposed_since", language).format(n=len(unapproved), ids=ids)
+                summary=t("approval_proposed_since", language).format(
+                    n=len(unapproved),
+                    runs=counted(len(unapproved), "run"),
+                    were="was" if len(unapproved) == 1 else "were",
+                    ids=ids,
+                )
                 + "\n"
                 + approval_summary(s.project, state)
                 + quote(s, state)

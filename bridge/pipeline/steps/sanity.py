@@ -124,7 +124,8 @@ def sanity(s: Session) -> Step:
         said = "; ".join(f"{r.run_id} ({r.found_status})" for r in failed_before)
         ids = " ".join(r.run_id for r in failed_before)
         reason = (
-            f"the tracker says sanity run(s) failed before bridge: {said}. Set the row back to "
+            f"the tracker says {counted(len(failed_before), 'sanity run')} failed before bridge: "
+            f"{said}. Set the row back to "
             f"TODO once fixed (or `bridge retry {ids}`), or mark it DONE if that "
             "failure is settled"
         )
@@ -137,7 +138,8 @@ def sanity(s: Session) -> Step:
         # one phase; the deploy phase would not see a sanity row).
         ids = ", ".join(r.run_id for r in waiting)
         reason = (
-            f"the tracker says must-run sanity run(s) wait for their code: {ids}. Set each "
+            f"the tracker says {counted(len(waiting), 'must-run sanity run')} "
+            f"{'waits' if len(waiting) == 1 else 'wait'} for code: {ids}. Set each "
             "row to TODO once its code is written (or NOT RUN — <reason> if the sanity "
             "milestone is to go on without it)"
         )
@@ -248,7 +250,8 @@ def recheck(s: Session, again: Sequence[str]) -> str | None:
         kinds = {_unseen(state, r.run_id) or Unseen.RAN_AGAIN for r in failed}
         how = " or ".join(kind.value for kind in Unseen if kind in kinds)
         reason = (
-            f"{detail}. The sanity run(s) {how} after the sanity milestone passed and did "
+            f"{detail}. {counted(len(failed), 'sanity run')} {how} after the sanity milestone "
+            "passed and did "
             f"not pass: fix the cause and `bridge retry {force}{ids}`"
         )
         s.append("bridge", [ev.SanityChecked(passed=False, detail=reason[:2000])])

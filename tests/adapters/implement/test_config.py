@@ -42,6 +42,9 @@ class TestImplementerConfig:
             ImplementerConfig.from_table({"kind": "magic"})
         with pytest.raises(ConfigError, match="list of arguments"):
             ImplementerConfig.from_table({"kind": "agent", "command": "codex exec"})
+        # A blank program names nothing to start (session 38).
+        with pytest.raises(ConfigError, match="non-empty list of non-empty strings"):
+            ImplementerConfig.from_table({"kind": "agent", "command": [" ", "{prompt_file}"]})
         with pytest.raises(ConfigError, match="unknown setting"):
             ImplementerConfig.from_table({"kind": "existing", "cmd": ["x"]})
         with pytest.raises(ConfigError, match="set kind = 'agent'"):

@@ -69,6 +69,18 @@ class TestReviewerConfig:
             ReviewerConfig.from_table({**OPENAI, "api_key_env": "sk-LEAK-value!"})
         assert "sk-LEAK" not in str(caught.value)
 
+    def test_an_empty_variable_name_or_program_is_refused(self):
+        """`api_key_env = ""` names no variable (it read "not the secret itself"), and a
+        blank program starts nothing (it was taken) (session 38)."""
+        with pytest.raises(ConfigError) as caught:
+            ReviewerConfig.from_table({**OPENAI, "api_key_env": ""})
+        assert str(caught.value) == (
+            "reviewer.api_key_env must be the NAME of an environment variable (letters, "
+            "digits, _), not empty"
+        )
+        with pytest.raises(ConfigError, match="non-empty list of non-empty strings"):
+            ReviewerConfig.from_table({"kind": "agent", "command": [" "]})
+
     def test_setting_of_another_kind_is_refused(self):
         """A base_url on an agent reviewer is an error, not silently ignored."""
         with pytest.raises(ConfigError, match=r"reviewer\.base_url does not apply"):

@@ -24,6 +24,7 @@ from bridge.errors import BackendError, BackendUnavailable, JobNotFound
 from bridge.events import types as ev
 from bridge.logs import get_logger
 from bridge.machine.ports import JobHandle
+from bridge.plan.overview import counted
 
 __all__ = ["AttemptRecord", "Instances", "Rented"]
 
@@ -328,9 +329,9 @@ class Instances:
             if final or failed:
                 rented.state = "kept"
                 rented.note = (
-                    f"{len(failed)} attempt(s) could not be copied back"
+                    f"{counted(len(failed), 'attempt')} could not be copied back"
                     if failed
-                    else f"{len(open_)} attempt(s) not finished and copied back"
+                    else f"{counted(len(open_), 'attempt')} not finished and copied back"
                 )
                 log.warning("vast_instance_kept", instance_id=rented.row.id, reason=rented.note)
             return False

@@ -490,6 +490,8 @@ class TestVastBackend:
         assert fake.calls("DELETE", r"/api/v0/instances/\d+/") == []
         assert len(fake.instances) == 1
         assert b.costs()[0].state == "kept"
+        # Counted in words: it read "1 attempt(s) could not be copied back" (session 38).
+        assert b.costs()[0].note == "1 attempt could not be copied back"
 
     def test_no_auto_destroy_keeps_the_instance(
         self, fake: FakeVast, key: str, tmp_path: Path, project: Path, sshd: SshServer
