@@ -324,15 +324,16 @@ _BLOCKED: tuple[tuple[LazyPattern, Callable[[re.Match[str]], str]], ...] = (
     (
         lazy(
             # "The sanity run(s)" in a log written before the count was said (session 38).
-            r"(.*)\. (?:The sanity run\(s\)|\d+ sanity runs?) (ran again|had their numbers read "
-            r"again under new "
-            r"\[metrics\] settings|ran again or had their numbers read again under new "
+            r"(.*)\. (?:The sanity run\(s\)|\d+ sanity runs?) (ran again|had (?:their|its) "
+            r"numbers read again under new "
+            r"\[metrics\] settings|ran again or had (?:their|its) numbers read again under new "
             r"\[metrics\] settings) after the sanity milestone passed and did not pass: fix the "
             r"cause and `bridge retry ([^`]*)`",
             re.DOTALL,
         ),
         lambda found: (
-            f"{found.group(1)}。健全性里程碑通过后{_AGAIN_ZH[found.group(2)]}的健全性运行未通过："
+            f"{found.group(1)}。健全性里程碑通过后"
+            f"{_AGAIN_ZH[found.group(2).replace(' its ', ' their ')]}的健全性运行未通过："
             f"修复原因后运行 `bridge retry {found.group(3)}`"
         ),
     ),

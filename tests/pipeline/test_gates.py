@@ -543,7 +543,7 @@ def test_numbers_read_again_that_fail_the_sanity_check_hold_the_plan(project: Pa
     assert blocked is not None
     assert blocked.reason.startswith("S1: no metric could be read from its outputs")
     assert (
-        "1 sanity run had their numbers read again under new [metrics] settings after "
+        "1 sanity run had its numbers read again under new [metrics] settings after "
         "the sanity milestone passed and did not pass: fix the cause and `bridge retry "
         "--force S1`"
     ) in blocked.reason

@@ -382,10 +382,16 @@ def test_a_sanity_check_held_again_reads_in_chinese() -> None:
     assert blocked_in_language(old, "zh") == blocked_in_language(failed, "zh")
     # Its numbers read again under new [metrics] settings, no run: said so in Chinese too.
     reread = failed.replace(
-        "ran again", "had their numbers read again under new [metrics] settings"
+        "ran again", "had its numbers read again under new [metrics] settings"
     ).replace("retry S1", "retry --force S1")
     assert blocked_in_language(reread, "zh") == (
         "S1: exit code 1。健全性里程碑通过后在新的 [metrics] 设置下重新读取数值的健全性运行未通过："
+        "修复原因后运行 `bridge retry --force S1`"
+    )
+    # Two runs ("had their"), as a log written before one was said with "its" holds it too.
+    two = reread.replace("1 sanity run had its", "2 sanity runs had their")
+    assert blocked_in_language(two, "zh").endswith(
+        "健全性里程碑通过后在新的 [metrics] 设置下重新读取数值的健全性运行未通过："
         "修复原因后运行 `bridge retry --force S1`"
     )
     held = (

@@ -249,6 +249,8 @@ def recheck(s: Session, again: Sequence[str]) -> str | None:
         force = "--force " if any(r.state is RunState.SUCCEEDED for r in failed) else ""
         kinds = {_unseen(state, r.run_id) or Unseen.RAN_AGAIN for r in failed}
         how = " or ".join(kind.value for kind in Unseen if kind in kinds)
+        if len(failed) == 1:
+            how = how.replace(" their ", " its ")  # "1 sanity run had its numbers read again"
         reason = (
             f"{detail}. {counted(len(failed), 'sanity run')} {how} after the sanity milestone "
             "passed and did "
