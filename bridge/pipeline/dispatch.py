@@ -58,6 +58,10 @@ __all__ = ["Dispatcher", "attempt_id_for"]
 
 log = get_logger("bridge.dispatch")
 Append = Callable[[str, Sequence[ev.Event], int | None], None]
+# The longest the loop waits in one go while runs go on or a retry delay runs: the backend's
+# wait ends sooner when a live attempt ends, and each wait is preceded by ``idle`` (tracker
+# edits are taken at least this often).
+IDLE_TURN_SECONDS = 5.0
 
 
 # What each decision needs the run to still be in when it is carried out.
@@ -158,12 +162,27 @@ class Dispatcher:
         """
         Launch, watch and finish the phase's runs until all are terminal.
 
+        Each round polls the live attempts, then decides and carries the decisions out. A round
+        that changed a run (launched, retried, gave up or cancelled one) is followed at once by
+        another, without polling: what it changed may let more happen now (a retried run
+        launches at once, a run stuck cancels the milestones after it, a launch that failed is
+        retried when ``max_retries`` allows), and the phase ends only after a round that changed
+        nothing. Only such a round waits: for a live attempt to end, or until the soonest
+        ``not_before``
+        of a pending run (a retry delay the scheduler chose on purpose: an out-of-memory or
+        launch backoff), never longer than ``IDLE_TURN_SECONDS`` at a time. ``idle`` (taking
+        the researcher's tracker edits) is called after every round that changed something
+        and before every such wait.
+
         Returns:
             True when the phase finished; False when ``on_progress`` ended it early.
         """
         self.reconcile()
+        again = False  # decide again at once, without polling: the last round changed a run
         while True:
-            self.poll_all()
+            if not again:
+                self.poll_all()
+            again = False
             if not self.on_progress():
                 return False
             progressed = self.apply(
@@ -174,10 +193,16 @@ class Dispatcher:
                 # Nothing left to launch in the plan: machines whose runs are all done and
                 # copied back stop billing now, not when the last run ends.
                 self.backend.release_idle()
+            if progressed:
+                # Before the phase may end, too: a launch that failed left its run failed,
+                # which counts as ended until the next round decides its retry.
+                idle()
+                again = True
+                continue
             if phase_done(state, self.policy, phase):
                 return self.on_progress()
             live = state.runs_in_state(*LIVE)
-            if not live and not progressed and not self._waiting_for_backoff(state):
+            if not live and not self._waiting_for_backoff(state):
                 if self._busy_gpus_may_free(state, phase):
                     self.backend.wait([], timeout=self.reprobe_seconds)
                     continue
@@ -265,11 +290,17 @@ class Dispatcher:
         )
 
     def _wait_timeout(self, state: PipelineState) -> float:
+        """
+        How long a round that changed nothing may wait: until the soonest ``not_before`` still
+        ahead of a pending run, at most ``IDLE_TURN_SECONDS``. A ``not_before`` already passed
+        is no reason to wake early: that run waits for something else (a free slot, a
+        dependency), and waking for it at once would poll the backend in a tight loop.
+        """
         now = self.now()
-        soonest = 5.0
+        soonest = IDLE_TURN_SECONDS
         for run in state.runs_in_state(RunState.PENDING):
-            if run.not_before is not None:
-                soonest = min(soonest, max((run.not_before - now).total_seconds(), 0.05))
+            if run.not_before is not None and run.not_before > now:
+                soonest = min(soonest, (run.not_before - now).total_seconds())
         return soonest
 
     def _cancel_unlaunchable(self, state: PipelineState, phase: str) -> None:
