@@ -54,7 +54,7 @@ from bridge.pipeline.lineage import LineageError, resolve_inputs
 from bridge.plan import placeholders, render_argv
 from bridge.plan.safe_ids import SAFE_ID_MAX
 
-__all__ = ["Dispatcher", "attempt_id_for"]
+__all__ = ["IDLE_TURN_SECONDS", "Dispatcher", "attempt_id_for", "wait_seconds"]
 
 log = get_logger("bridge.dispatch")
 Append = Callable[[str, Sequence[ev.Event], int | None], None]
@@ -77,6 +77,20 @@ def _gpus_per_host(slots: Sequence[Slot]) -> int:
         if slot.gpu is not None:
             counts[slot.host] = counts.get(slot.host, 0) + 1
     return max(counts.values(), default=0)
+
+
+def wait_seconds(state: PipelineState, now: datetime) -> float:
+    """
+    How long a dispatcher round that changed nothing may wait: until the soonest ``not_before``
+    still ahead of a pending run, at most ``IDLE_TURN_SECONDS``. A ``not_before`` already passed
+    is no reason to wake early: that run waits for something else (a free slot, a dependency),
+    and waking for it at once would poll the backend in a tight loop (it woke every 50 ms).
+    """
+    soonest = IDLE_TURN_SECONDS
+    for run in state.runs_in_state(RunState.PENDING):
+        if run.not_before is not None and run.not_before > now:
+            soonest = min(soonest, (run.not_before - now).total_seconds())
+    return soonest
 
 
 def attempt_id_for(directory: str, number: int) -> str:
@@ -290,18 +304,7 @@ class Dispatcher:
         )
 
     def _wait_timeout(self, state: PipelineState) -> float:
-        """
-        How long a round that changed nothing may wait: until the soonest ``not_before`` still
-        ahead of a pending run, at most ``IDLE_TURN_SECONDS``. A ``not_before`` already passed
-        is no reason to wake early: that run waits for something else (a free slot, a
-        dependency), and waking for it at once would poll the backend in a tight loop.
-        """
-        now = self.now()
-        soonest = IDLE_TURN_SECONDS
-        for run in state.runs_in_state(RunState.PENDING):
-            if run.not_before is not None and run.not_before > now:
-                soonest = min(soonest, (run.not_before - now).total_seconds())
-        return soonest
+        return wait_seconds(state, self.now())
 
     def _cancel_unlaunchable(self, state: PipelineState, phase: str) -> None:
         """

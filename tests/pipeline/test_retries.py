@@ -6,13 +6,18 @@ pending runs left alone by the phase that does not own them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bridge import Bridge, Stage
 from bridge.errors import InputError
+from bridge.events import types as ev
+from bridge.events.store import InMemoryEventStore
+from bridge.machine.fold import fold
 from bridge.machine.stages import RunState
+from bridge.pipeline.dispatch import IDLE_TURN_SECONDS, wait_seconds
 from tests.conftest import needs_shared
 from tests.pipeline.conftest import Run, executions, write_project
 
@@ -89,6 +94,39 @@ class TestAutomaticRetry:
             bridge.close()
         assert state.runs["R1"].state is RunState.FAILED
         assert len(executions(project)["R1"]) == 1
+
+
+class TestWaits:
+    def test_a_retry_delay_is_waited_out_and_a_passed_one_wakes_nothing(self) -> None:
+        """A round that changed nothing waits until the soonest retry delay still ahead (never
+        more than the idle turn); one already passed, its run waiting for a slot, made the
+        loop poll every 50 ms."""
+        t0 = datetime(2026, 1, 1, tzinfo=UTC)
+        store = InMemoryEventStore()
+        store.append(
+            "bridge", [ev.PlanLoaded(title="t", plan_path="p", plan_sha256="0" * 64)], None
+        )
+
+        def retried(run_id: str, seconds: float) -> None:
+            aid = f"{run_id}-a1"
+            store.append(
+                f"run:{run_id}",
+                [
+                    ev.RunPlanned(run_id=run_id, milestone="M1"),
+                    ev.RunSubmitted(run_id=run_id, attempt_id=aid, attempt=1, backend="x"),
+                    ev.RunFailed(run_id=run_id, attempt_id=aid, reason="launch failed: down"),
+                    ev.RunRetryScheduled(
+                        run_id=run_id, reason="r", not_before=t0 + timedelta(seconds=seconds)
+                    ),
+                ],
+                None,
+            )
+
+        retried("R1", -1.0)
+        assert wait_seconds(fold(store.read()), t0) == IDLE_TURN_SECONDS == 5.0
+        retried("R2", 2.5)
+        assert wait_seconds(fold(store.read()), t0) == 2.5
+        assert wait_seconds(fold(store.read()), t0 + timedelta(seconds=2)) == 0.5
 
 
 class TestSanityPhaseLeavesTheRestAlone:
