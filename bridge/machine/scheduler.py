@@ -16,7 +16,11 @@ carries its decisions out (appending events, calling the backend). Rules:
 - at most ``max_parallel`` runs are live at once, and a GPU slot holds one run at a time;
 - an out-of-memory failure is retried after exponential backoff on another free GPU when one
   exists, up to ``oom_max_attempts`` attempts, then the run is stuck; other failures are retried
-  ``max_retries`` times (default 0), lost runs once more than that;
+  ``max_retries`` times (default 0), lost runs once more than that; a retry after a launch that
+  failed (the backend refused or could not start it: nothing ran) waits
+  ``launch_backoff_seconds``, doubling per launch failure in a row (at most
+  ``LAUNCH_BACKOFF_GROWTH`` times), so a backend that keeps refusing is not asked again at
+  once; any other retry may launch at once;
 - with a ``Gate`` configured, the next milestone also waits for the gate's recorded decision;
 - with ``budget = "enforce"`` nothing launches that would take GPU-hours past the plan's budget.
 """
@@ -47,6 +51,7 @@ from bridge.plan.status_legend import is_held_for_code
 from bridge.value_methods import value_methods
 
 __all__ = [
+    "LAUNCH_BACKOFF_GROWTH",
     "Cancel",
     "Decision",
     "GiveUp",
@@ -75,6 +80,9 @@ FAILED_BEFORE = "failed before bridge"
 # How a cancel reason says a must-run row is held until its code is written (023's
 # PENDING_IMPLEMENTATION rows of M2, while M3-M5 ran ahead of them).
 WAITS_FOR_CODE = "waits for its code"
+# The most a launch retry's wait grows: launch_backoff_seconds doubles per launch failure in a
+# row up to this factor (5 s to 320 s by default), however many retries are allowed.
+LAUNCH_BACKOFF_GROWTH = 64
 _HELD_FOR_CODE_BY = lazy(r"not run: milestone .+? must-run (\S+) " + WAITS_FOR_CODE)
 
 
@@ -117,12 +125,17 @@ def holder_waiting_for_code(reason: str) -> str | None:
 class Policy:
     """
     The scheduling settings (from the options and ``[run]``).
+
+    ``oom_backoff_seconds`` is the wait before the first out-of-memory retry (doubling after);
+    ``launch_backoff_seconds`` the wait before retrying a launch that failed (doubling per
+    launch failure in a row, up to ``LAUNCH_BACKOFF_GROWTH`` times).
     """
 
     max_parallel: int = 4
     sanity_first: bool = True
     budget_enforce: bool = False
     oom_backoff_seconds: float = 30.0
+    launch_backoff_seconds: float = 5.0
     lost_retries: int = 1
     gated: bool = False  # a Gate decides between milestones: wait for its recorded decision
 
@@ -264,6 +277,20 @@ def _retry_decision(run: RunView, policy: Policy, now: datetime) -> Decision | N
             avoid_slots=tuple(avoid),
         )
     if run.state is RunState.FAILED and run.failures <= spec.max_retries:
+        refused = _launch_failures_in_a_row(run)
+        if refused:
+            # Nothing ran: the backend refused the launch or could not start it (a host down,
+            # a full queue). Asking again at once would likely fail the same way, and a
+            # backend that keeps refusing must not be asked in a tight loop.
+            growth = min(2 ** (refused - 1), LAUNCH_BACKOFF_GROWTH)
+            delay = policy.launch_backoff_seconds * growth
+            retry = f"retry {run.failures} of {spec.max_retries}"
+            return Retry(
+                run_id=run.run_id,
+                reason=f"launch failed; {retry} after {delay:g}s",
+                not_before=now + timedelta(seconds=delay),
+            )
+        # The run ran and failed: the plan's retry rule asks for another attempt, now.
         return Retry(
             run_id=run.run_id, reason=f"failed; retry {run.failures} of {spec.max_retries}"
         )
@@ -272,6 +299,19 @@ def _retry_decision(run: RunView, policy: Policy, now: datetime) -> Decision | N
         if losses <= spec.max_retries + policy.lost_retries:
             return Retry(run_id=run.run_id, reason=f"lost ({run.reason}); relaunching")
     return None
+
+
+def _launch_failures_in_a_row(run: RunView) -> int:
+    """
+    How many of the run's latest attempts in a row failed to launch: failed with no start
+    recorded (the dispatcher records a refused or failed submit as ``launch failed: …``).
+    """
+    count = 0
+    for attempt in reversed(run.attempts):
+        if attempt.state is not RunState.FAILED or attempt.started_at is not None:
+            break
+        count += 1
+    return count
 
 
 def _pick_slots(run: RunView, free: Counter[Slot]) -> tuple[Slot, ...] | None:

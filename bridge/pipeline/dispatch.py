@@ -55,10 +55,14 @@ from bridge.plan import placeholders, render_argv
 from bridge.plan.overview import counted
 from bridge.plan.safe_ids import SAFE_ID_MAX
 
-__all__ = ["Dispatcher", "attempt_id_for"]
+__all__ = ["IDLE_TURN_SECONDS", "Dispatcher", "attempt_id_for", "wait_seconds"]
 
 log = get_logger("bridge.dispatch")
 Append = Callable[[str, Sequence[ev.Event], int | None], None]
+# The longest the loop waits in one go while runs go on or a retry delay runs: the backend's
+# wait ends sooner when a live attempt ends, and each wait is preceded by ``idle`` (tracker
+# edits are taken at least this often).
+IDLE_TURN_SECONDS = 5.0
 
 
 # What each decision needs the run to still be in when it is carried out.
@@ -74,6 +78,20 @@ def _gpus_per_host(slots: Sequence[Slot]) -> int:
         if slot.gpu is not None:
             counts[slot.host] = counts.get(slot.host, 0) + 1
     return max(counts.values(), default=0)
+
+
+def wait_seconds(state: PipelineState, now: datetime) -> float:
+    """
+    How long a dispatcher round that changed nothing may wait: until the soonest ``not_before``
+    still ahead of a pending run, at most ``IDLE_TURN_SECONDS``. A ``not_before`` already passed
+    is no reason to wake early: that run waits for something else (a free slot, a dependency),
+    and waking for it at once would poll the backend in a tight loop (it woke every 50 ms).
+    """
+    soonest = IDLE_TURN_SECONDS
+    for run in state.runs_in_state(RunState.PENDING):
+        if run.not_before is not None and run.not_before > now:
+            soonest = min(soonest, (run.not_before - now).total_seconds())
+    return soonest
 
 
 def attempt_id_for(directory: str, number: int) -> str:
@@ -159,12 +177,27 @@ class Dispatcher:
         """
         Launch, watch and finish the phase's runs until all are terminal.
 
+        Each round polls the live attempts, then decides and carries the decisions out. A round
+        that changed a run (launched, retried, gave up or cancelled one) is followed at once by
+        another, without polling: what it changed may let more happen now (a retried run
+        launches at once, a run stuck cancels the milestones after it, a launch that failed is
+        retried when ``max_retries`` allows), and the phase ends only after a round that changed
+        nothing. Only such a round waits: for a live attempt to end, or until the soonest
+        ``not_before``
+        of a pending run (a retry delay the scheduler chose on purpose: an out-of-memory or
+        launch backoff), never longer than ``IDLE_TURN_SECONDS`` at a time. ``idle`` (taking
+        the researcher's tracker edits) is called after every round that changed something
+        and before every such wait.
+
         Returns:
             True when the phase finished; False when ``on_progress`` ended it early.
         """
         self.reconcile()
+        again = False  # decide again at once, without polling: the last round changed a run
         while True:
-            self.poll_all()
+            if not again:
+                self.poll_all()
+            again = False
             if not self.on_progress():
                 return False
             progressed = self.apply(
@@ -175,10 +208,16 @@ class Dispatcher:
                 # Nothing left to launch in the plan: machines whose runs are all done and
                 # copied back stop billing now, not when the last run ends.
                 self.backend.release_idle()
+            if progressed:
+                # Before the phase may end, too: a launch that failed left its run failed,
+                # which counts as ended until the next round decides its retry.
+                idle()
+                again = True
+                continue
             if phase_done(state, self.policy, phase):
                 return self.on_progress()
             live = state.runs_in_state(*LIVE)
-            if not live and not progressed and not self._waiting_for_backoff(state):
+            if not live and not self._waiting_for_backoff(state):
                 if self._busy_gpus_may_free(state, phase):
                     self.backend.wait([], timeout=self.reprobe_seconds)
                     continue
@@ -266,12 +305,7 @@ class Dispatcher:
         )
 
     def _wait_timeout(self, state: PipelineState) -> float:
-        now = self.now()
-        soonest = 5.0
-        for run in state.runs_in_state(RunState.PENDING):
-            if run.not_before is not None:
-                soonest = min(soonest, max((run.not_before - now).total_seconds(), 0.05))
-        return soonest
+        return wait_seconds(state, self.now())
 
     def _cancel_unlaunchable(self, state: PipelineState, phase: str) -> None:
         """

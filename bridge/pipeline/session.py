@@ -522,6 +522,7 @@ class Session:
             sanity_first=self.project.options.sanity_first,
             budget_enforce=self.project.options.budget == "enforce",
             oom_backoff_seconds=self.project.config.run.oom_backoff_seconds,
+            launch_backoff_seconds=self.project.config.run.launch_backoff_seconds,
             gated=self.gate is not None,
         )
 

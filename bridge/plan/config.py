@@ -95,6 +95,8 @@ class RunConfig:
         max_retries: retries for non-OOM failures.
         oom_max_attempts: attempts before an out-of-memory run is stuck.
         oom_backoff_seconds: the wait before the first out-of-memory retry (doubling after).
+        launch_backoff_seconds: the wait before retrying a launch that failed (doubling per
+            launch failure in a row, at most 64 times); other retries launch at once.
         args: extra placeholder values.
         keep_scratch: keep each attempt's ``{scratch_dir}`` after its results are collected.
         max_gpu_memory_gb: a sanity run whose sampled GPU memory peak is above this fails.
@@ -112,6 +114,7 @@ class RunConfig:
     max_retries: int = attrs.field(default=0, metadata=_COUNT)
     oom_max_attempts: int = attrs.field(default=3, metadata=_COUNT)
     oom_backoff_seconds: float = attrs.field(default=30.0, metadata=_NUMBER)
+    launch_backoff_seconds: float = attrs.field(default=5.0, metadata=_NUMBER)
     args: Mapping[str, str] = attrs.field(factory=dict, metadata=_ARGS)
     keep_scratch: bool = False
     max_gpu_memory_gb: float | None = attrs.field(default=None, metadata=_NUMBER)

@@ -694,6 +694,11 @@ def failure_finding_in_language(message: str, language: str) -> str | None:
 # Why a run is scheduled again (bridge/machine/scheduler.py, bridge/pipeline/steps/), whole.
 _RETRIES: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(r"failed; retry (\d+) of (\d+)"), r"失败；第 \1 次重试（共 \2 次）"),
+    # A launch the backend refused or could not start (bridge/machine/scheduler.py's backoff).
+    (
+        lazy(r"launch failed; retry (\d+) of (\d+) after (\S+)s"),
+        r"启动失败；\3 秒后第 \1 次重试（共 \2 次）",
+    ),
     (
         lazy(r"out of memory; retry (\d+) after (\S+)s on another GPU"),
         r"显存不足；\2 秒后在另一块 GPU 上第 \1 次重试",

@@ -485,6 +485,61 @@ class TestOutOfMemory:
         assert of(Retry, decisions) == [] and of(GiveUp, decisions) == []
 
 
+class TestLaunchFailed:
+    """A launch the backend refused (nothing ran) is retried after a deliberate, growing wait;
+    a run that ran and failed is retried at once."""
+
+    @staticmethod
+    def _refused(log: Log, run_id: str) -> Log:
+        number = len(log.state().runs[run_id].attempts) + 1
+        aid = f"{run_id}-a{number}"
+        return log.add(
+            run_id,
+            ev.RunSubmitted(run_id=run_id, attempt_id=aid, attempt=number, backend="x"),
+            ev.RunFailed(run_id=run_id, attempt_id=aid, reason="launch failed: host down"),
+        )
+
+    @staticmethod
+    def _retry(log: Log, run_id: str, policy: Policy) -> Retry:
+        (retry,) = of(Retry, decide(log.state(), CPU, T0, policy))
+        log.add(run_id, ev.RunRetryScheduled(run_id=run_id, reason=retry.reason))
+        return retry
+
+    def test_the_wait_doubles_per_launch_failure_in_a_row_up_to_64_times(self) -> None:
+        """launch_backoff_seconds (default 5 s), then 10 s, … at most 64 times it."""
+        log = Log((("M1", False),))
+        log.plan("R0", "M1", max_retries=9)
+        waits = []
+        for _ in range(9):
+            retry = self._retry(self._refused(log, "R0"), "R0", Policy())
+            assert retry.not_before is not None
+            waits.append((retry.not_before - T0).total_seconds())
+        assert waits == [5, 10, 20, 40, 80, 160, 320, 320, 320]
+        assert retry.reason == "launch failed; retry 9 of 9 after 320s"
+        # Out of retries: the failure stands, nothing more is launched.
+        decisions = decide(self._refused(log, "R0").state(), CPU, T0, Policy())
+        assert of(Retry, decisions) == [] and launched(decisions) == []
+
+    def test_a_run_that_ran_and_failed_is_retried_at_once(self) -> None:
+        """After a run that started, the launch failures before it no longer count: its own
+        failure is retried at once, and a launch failure after it waits the first delay."""
+        log = Log((("M1", False),))
+        log.plan("R0", "M1", max_retries=3)
+        first = self._retry(self._refused(log, "R0"), "R0", Policy(launch_backoff_seconds=2))
+        assert first.not_before == T0 + timedelta(seconds=2)
+        ran = self._retry(log.run("R0", event=ev.RunFailed, exit_code=1), "R0", Policy())
+        assert (ran.not_before, ran.reason) == (None, "failed; retry 2 of 3")
+        again = self._retry(self._refused(log, "R0"), "R0", Policy(launch_backoff_seconds=2))
+        assert again.not_before == T0 + timedelta(seconds=2)
+
+    def test_the_reason_reads_in_chinese(self) -> None:
+        """The retry's reason is one of bridge's, said in the plan's language."""
+        from bridge.projections.failure_words import retry_in_language
+
+        said = retry_in_language("launch failed; retry 1 of 2 after 5s", "zh")
+        assert said == "启动失败；5 秒后第 1 次重试（共 2 次）"
+
+
 class TestBudget:
     def _spent(self, *, enforce: bool, used_hours: float, budget: float = 10.0) -> list[Any]:
         log = Log((("M1", False),), budget=budget)

@@ -167,6 +167,14 @@ class TestCrashAtEachPoint:
         assert r1[1:5] == ["run.submitted", "run.lost", "run.retry_scheduled", "run.submitted"], r1
         lost = recorded(project, ev.RunLost)
         assert "no process was ever started" in lost[0].reason, lost
+        # Relaunched at once (the loop waited its idle turn, 5 s, first).
+        store = SQLiteEventStore(project / ".bridge" / "events.db")
+        try:
+            never, ran = fold(store.read()).runs["R1"].attempts
+        finally:
+            store.close()
+        assert never.finished_at is not None
+        assert (ran.submitted_at - never.finished_at).total_seconds() < 3, (never, ran)
 
     def test_a_success_is_never_logged_without_its_metrics(
         self, crasher: Crasher, project: Path

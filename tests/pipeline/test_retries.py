@@ -6,13 +6,18 @@ pending runs left alone by the phase that does not own them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bridge import Bridge, Stage
 from bridge.errors import InputError
+from bridge.events import types as ev
+from bridge.events.store import InMemoryEventStore
+from bridge.machine.fold import fold
 from bridge.machine.stages import RunState
+from bridge.pipeline.dispatch import IDLE_TURN_SECONDS, wait_seconds
 from tests.conftest import needs_shared
 from tests.pipeline.conftest import Run, executions, write_project
 
@@ -34,6 +39,47 @@ class TestAutomaticRetry:
         assert state.runs["R1"].state is RunState.SUCCEEDED
         assert len(state.runs["R1"].attempts) == 2
         assert len(executions(project)["R1"]) == 2
+        # Retried at once: nothing else to wait for (the loop waited its idle turn, 5 s, first).
+        first, second = state.runs["R1"].attempts
+        assert first.finished_at is not None
+        assert (second.submitted_at - first.finished_at).total_seconds() < 3, state.runs["R1"]
+        assert state.runs["R1"].reasons[-1] == "failed; retry 1 of 1"
+
+    def test_a_launch_that_keeps_failing_is_retried_after_a_growing_wait(
+        self, project: Path
+    ) -> None:
+        """A launch the backend refuses (here: its working directory is gone) is retried after
+        launch_backoff_seconds, doubling per failure in a row, and only max_retries times: no
+        tight loop of launches. Before, the last run's failed launch was not retried at all
+        (the phase ended first) and another's was spaced by the loop's 5-s idle turn."""
+        write_project(
+            project,
+            [Run(id="R1", milestone="M1")],
+            sanity=None,
+            bridge="max_parallel = 2\ncode_review = false\nsanity_first = false",
+            run='cwd = "gone"\nmax_retries = 3\nlaunch_backoff_seconds = 0.1',
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            run = bridge.status().runs["R1"]
+        finally:
+            bridge.close()
+        assert run.state is RunState.FAILED
+        assert run.reason.startswith("launch failed: working directory ")
+        assert run.reasons[1:] == (
+            "launch failed; retry 1 of 3 after 0.1s",
+            "launch failed; retry 2 of 3 after 0.2s",
+            "launch failed; retry 3 of 3 after 0.4s",
+        )
+        assert [a.started_at for a in run.attempts] == [None] * 4
+        gaps = [
+            (b.submitted_at - a.finished_at).total_seconds()  # type: ignore[operator]
+            for a, b in zip(run.attempts, run.attempts[1:], strict=False)
+        ]
+        # Each retry waits its delay from the failure, and not much longer.
+        assert all(d <= g < d + 3 for g, d in zip(gaps, (0.1, 0.2, 0.4), strict=True)), gaps
+        assert "R1" not in executions(project)
 
     def test_without_retries_the_failure_stands(self, project: Path) -> None:
         """With the default max_retries = 0 the same run fails once and stays failed."""
@@ -48,6 +94,39 @@ class TestAutomaticRetry:
             bridge.close()
         assert state.runs["R1"].state is RunState.FAILED
         assert len(executions(project)["R1"]) == 1
+
+
+class TestWaits:
+    def test_a_retry_delay_is_waited_out_and_a_passed_one_wakes_nothing(self) -> None:
+        """A round that changed nothing waits until the soonest retry delay still ahead (never
+        more than the idle turn); one already passed, its run waiting for a slot, made the
+        loop poll every 50 ms."""
+        t0 = datetime(2026, 1, 1, tzinfo=UTC)
+        store = InMemoryEventStore()
+        store.append(
+            "bridge", [ev.PlanLoaded(title="t", plan_path="p", plan_sha256="0" * 64)], None
+        )
+
+        def retried(run_id: str, seconds: float) -> None:
+            aid = f"{run_id}-a1"
+            store.append(
+                f"run:{run_id}",
+                [
+                    ev.RunPlanned(run_id=run_id, milestone="M1"),
+                    ev.RunSubmitted(run_id=run_id, attempt_id=aid, attempt=1, backend="x"),
+                    ev.RunFailed(run_id=run_id, attempt_id=aid, reason="launch failed: down"),
+                    ev.RunRetryScheduled(
+                        run_id=run_id, reason="r", not_before=t0 + timedelta(seconds=seconds)
+                    ),
+                ],
+                None,
+            )
+
+        retried("R1", -1.0)
+        assert wait_seconds(fold(store.read()), t0) == IDLE_TURN_SECONDS == 5.0
+        retried("R2", 2.5)
+        assert wait_seconds(fold(store.read()), t0) == 2.5
+        assert wait_seconds(fold(store.read()), t0 + timedelta(seconds=2)) == 0.5
 
 
 class TestSanityPhaseLeavesTheRestAlone:

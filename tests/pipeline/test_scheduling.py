@@ -8,6 +8,8 @@ import itertools
 from collections.abc import Callable
 from pathlib import Path
 
+from bridge.events import types as ev
+from bridge.events.store import SQLiteEventStore
 from bridge.machine.stages import RunState, Stage
 from bridge.pipeline import Bridge
 from bridge.plan import load_project
@@ -98,9 +100,20 @@ class TestFailures:
             for a, b in zip(r1.attempts, r1.attempts[1:], strict=False)
         ]
         assert gaps[0] >= 0.05 and gaps[1] >= 0.1
-        # A must-run that got stuck stops the milestones after it.
+        # A must-run that got stuck stops the milestones after it, at once (the loop waited
+        # its idle turn, 5 s, between the two).
         assert state.runs["R2"].state is RunState.CANCELLED
         assert "R2" not in executions(project)
+        store = SQLiteEventStore(project / ".bridge" / "events.db")
+        try:
+            at = {
+                type(r.event): r.recorded_at
+                for r in store.read()
+                if isinstance(r.event, ev.RunStuck | ev.RunCancelled)
+            }
+        finally:
+            store.close()
+        assert (at[ev.RunCancelled] - at[ev.RunStuck]).total_seconds() < 3, at
 
     def test_dependant_does_not_start_after_its_dependency_failed(self, project: Path) -> None:
         """A run whose dependency failed is cancelled, never executed; other runs go on."""

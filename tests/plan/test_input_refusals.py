@@ -188,6 +188,8 @@ class TestNumbersOutOfRange:
             ("estimated_minutes", "6000000", "must be at most 5256000 minutes"),
             ("oom_backoff_seconds", "inf", "must be a finite number, at most 315360000"),
             ("oom_backoff_seconds", "1e12", "must be a finite number, at most 315360000"),
+            ("launch_backoff_seconds", "inf", "must be a finite number, at most 315360000"),
+            ("launch_backoff_seconds", "-1", "must be a non-negative number"),
             ("max_gpu_memory_gb", "1e300", "must be a finite number, at most 315360000"),
             ("max_retries", "9223372036854775808", "must be at most 9223372036854775807"),
         ],
