@@ -42,7 +42,7 @@ from bridge.plan.templates import AT_LAUNCH, unfilled
 from bridge.plan.text import decode
 from bridge.plan.vocabulary import DONE_STATUSES, OUT_OF_SCOPE_STATUSES
 from bridge.projections.text import chosen_language, t
-from bridge.projections.tracker_layout import result_cells, template_of
+from bridge.projections.tracker_layout import WRITTEN_DIR, result_cells, template_of
 
 __all__ = [
     "METRICS_INPUT",
@@ -311,8 +311,6 @@ def tracker_results_written(project: LoadedProject) -> dict[str, str]:
     write): what tells its own value in such a cell from the researcher's. Empty when there is
     no tracker or no note (bridge has not written it: every cell is theirs).
     """
-    from bridge.projections.writer import WRITTEN_DIR
-
     rel = project.sources.get("tracker")
     if not rel:
         return {}

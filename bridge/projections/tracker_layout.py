@@ -45,6 +45,7 @@ from bridge.projections.visible import visible
 
 __all__ = [
     "GENERATED_MARK",
+    "WRITTEN_DIR",
     "cell_spans",
     "fill_in",
     "generated_section",
@@ -58,6 +59,15 @@ __all__ = [
     "template_of",
     "template_untrusted_word",
 ]
+
+#: Bridge's last write of each researcher's file (:attr:`Projection.researchers_file`), by its
+#: path under this folder: what their edit is told apart from when that write was no version
+#: (a refresh while runs go on keeps no timestamped copy; 018's row moved to a new table mid-run
+#: was kept as ``.edited.md`` for want of it, trial t11). A note, never state: a missing or
+#: stale one (its sha256 not the log's last write) only keeps the edit's copy. Here, not in the
+#: writer, so reading the plan (which records the Result cells of that note) does not load the
+#: renderers before the first launch.
+WRITTEN_DIR = ".bridge/written"
 
 #: The line after which everything in the tracker is bridge's (and is dropped from a template).
 

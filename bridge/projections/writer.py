@@ -57,7 +57,7 @@ from bridge.projections import (
     tracker,
 )
 from bridge.projections.text import language_of
-from bridge.projections.tracker_layout import cell_spans
+from bridge.projections.tracker_layout import WRITTEN_DIR, cell_spans
 from bridge.projections.visible import KEEP_LINES, visible
 from bridge.value_methods import value_methods
 
@@ -83,12 +83,6 @@ MANIFEST_PATH = manifest.PATH
 #: hashes are dropped once the log's last write of it is one of them. A crash note, never
 #: state: it is read only to tell bridge's writes from a researcher's edits.
 PENDING_PATH = ".bridge/pending-outputs.json"
-#: Bridge's last write of each researcher's file (:attr:`Projection.researchers_file`), by its
-#: path under this folder: what their edit is told apart from when that write was no version
-#: (a refresh while runs go on keeps no timestamped copy; 018's row moved to a new table mid-run
-#: was kept as ``.edited.md`` for want of it, trial t11). A note, never state: a missing or
-#: stale one (its sha256 not the log's last write) only keeps the edit's copy.
-WRITTEN_DIR = ".bridge/written"
 #: Beside that note (``NAME.ext`` + this), the rows bridge wrote in the file before its last
 #: write, by run id (a row's first cell): each row's last :data:`EARLIER_ROWS` lines that differ
 #: from the one it has now, oldest first. What tells a word bridge wrote on a row (TODO for a
