@@ -622,11 +622,30 @@ def _named_within(plan_name: str, names: Sequence[str]) -> str | None:
             continue
         for i in range(len(wanted) - len(own) + 1):
             if wanted[i : i + len(own)] == own:
-                rest = wanted[:i] + wanted[i + len(own) :]
+                rest = _without_scopes(wanted[:i]) + wanted[i + len(own) :]
                 if not _DERIVED.intersection(rest):
                     found.add(name)
                 break
     return found.pop() if len(found) == 1 else None
+
+
+def _without_scopes(words: Sequence[str]) -> list[str]:
+    """
+    ``words`` (the plan's words before the recorded name they hold) less each "per <item>"
+    scope: "per-clip exported J-drop" is the J-drop measured clip by clip (005's B1, whose
+    `J_drop` was "not recorded"), while a "per" after the name ("task quality per GPU hour")
+    still derives another quantity.
+    """
+    kept: list[str] = []
+    skip = False
+    for i, word in enumerate(words):
+        if skip:
+            skip = False
+        elif word == "per" and i + 1 < len(words):
+            skip = True
+        else:
+            kept.append(word)
+    return kept
 
 
 # Words that make the plan's name another quantity derived from the metric it holds ("train

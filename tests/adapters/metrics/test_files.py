@@ -479,6 +479,25 @@ class TestMatchMetric:
         assert match_metric("total runtime budget", names) is None
         assert match_metric("final quality", names) is None
 
+    def test_a_per_item_scope_before_the_name_derives_nothing(self) -> None:
+        """005's primary metrics, "per-clip exported J-drop on uint8 video" (B1) and "per-clip
+        exported J-drop paired" (B2), are the `J_drop` its runs record: "per clip" says how it
+        is measured. Read as a derived quantity, the results said the primary metric was "not
+        recorded" and left B2's gain open; a "per" after the name still derives one."""
+        from bridge.plan import load_plan
+        from bridge.plan.metric_names import primary_metric_name
+        from tests.plan.corpus import corpus
+
+        plan = load_plan(corpus("005") / "EXPERIMENT_PLAN.md")
+        names = ["J_drop", "median", "polish_applied"]
+        primaries = {b.id: primary_metric_name(b.metrics) for b in plan.blocks}
+        assert primaries["B1"] == "per-clip exported J-drop on uint8 video"
+        for block in ("B1", "B2", "B4"):
+            assert match_metric(primaries[block], names) == "J_drop", block
+        assert match_metric("per-clip J-drop", names) == "J_drop"  # its tracker's Metrics
+        assert match_metric("task quality per GPU hour", ["task_quality"]) is None
+        assert match_metric("per-clip J-drop gap", names) is None
+
     def test_no_match(self) -> None:
         """An unknown metric gives None."""
         assert match_metric("bleu", ["acc"]) is None
