@@ -41,6 +41,7 @@ __all__ = [
     "is_lower_better",
     "is_rate_metric",
     "is_setting_name",
+    "is_statistic_alone",
     "match_metric",
     "measure_unit",
     "measure_unit_of_name",
@@ -698,6 +699,15 @@ _STATISTIC_ALONE = lazy(
     r"mean|median|average|avg|std|stdev|variance|max|min|maximum|minimum|平均|均值|中位数|方差",
     re.IGNORECASE,
 )
+
+
+def is_statistic_alone(words: str) -> bool:
+    """
+    Whether ``words`` are only a statistic ("median", «中位数») and so name no metric: 005's B2
+    «median >0» is the median of the paired lift of the clause before, not a value called
+    ``median``.
+    """
+    return _STATISTIC_ALONE.fullmatch(words.strip()) is not None
 
 
 # Between two names of one Metrics item: a comma, a semicolon, 、, or a "+" with spaces on both

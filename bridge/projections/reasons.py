@@ -91,6 +91,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("compares with the best or with all of several systems", "与多个系统中最优者或全部比较"),
     ("counts over subsets (categories, families, configs)", "按子集计数（类别、族、配置）"),
     (
+        "a statistic (mean, median …) with no metric: which quantity it summarises is not said",
+        "只有统计量（均值、中位数……），没有指标：没有说明它统计的是哪个量",
+    ),
+    (
         "a condition on every seed; the rules judge the mean over seeds (write it of the mean)",
         "针对每个种子的条件；规则按各种子的均值判定（请改写为针对均值的条件）",
     ),

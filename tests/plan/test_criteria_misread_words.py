@@ -312,3 +312,38 @@ def test_a_named_value_after_with_is_never_a_margin(text: str) -> None:
         Comparison.GT,
         0.0,
     ), parsed
+
+
+@needs_shared
+def test_005s_median_alone_is_no_metric() -> None:
+    """005's B2 «…; median >0» is the median of the paired lift over A1-only the clause before
+    measures. Read as a metric called "median" (B2's Metrics line lists "mean, median" beside
+    the J-drop), a run recording its median J-drop met it: `[3] met: «median >0» — median:
+    A1-full 0.58`. It stays open, said why; the gain of clause 1 is still judged."""
+    block = next(b for b in load_plan(corpus("005") / "EXPERIMENT_PLAN.md").blocks if b.id == "B2")
+    parsed = parse_criterion(
+        block.success_criterion, block_systems=block.systems, metrics=block.metrics
+    )
+    assert isinstance(parsed, Compound), parsed
+    median = parsed.clauses[2]
+    assert isinstance(median, Unparsed), median
+    assert median.reason == (
+        "a statistic (mean, median …) with no metric: which quantity it summarises is not said"
+    )
+    assert (
+        in_language(median.reason, "zh")
+        == "只有统计量（均值、中位数……），没有指标：没有说明它统计的是哪个量"
+    )
+    full, only = "A1-full", "A1-only"
+    values = {(full, "J_drop"): 0.60, (only, "J_drop"): 0.58, (full, "median"): 0.58}
+    verdict = judged(
+        parsed, values, reference=only, candidate=full, systems=block.systems, primary="J_drop"
+    )
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    assert "[3] open: «median >0» — not machine-checkable: a statistic" in verdict.reason
+    # B1's «median >0» (no system named) says the same, not "the proposed system is not known".
+    b1 = next(b for b in load_plan(corpus("005") / "EXPERIMENT_PLAN.md").blocks if b.id == "B1")
+    clauses = parse_criterion(b1.success_criterion, block_systems=b1.systems, metrics=b1.metrics)
+    assert isinstance(clauses, Compound) and isinstance(clauses.clauses[2], Unparsed)
+    # A statistic of a named quantity is still that quantity's name.
+    assert isinstance(parse_criterion("median gain > 0", block_systems=(full, only)), Criterion)

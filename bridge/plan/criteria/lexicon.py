@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from bridge.lazy_patterns import lazy
 from bridge.plan.criteria.model import Comparison, Orientation
-from bridge.plan.metric_names import SYNONYMS, metric_key
+from bridge.plan.metric_names import SYNONYMS, is_statistic_alone, metric_key
 from bridge.plan.vocabulary import ZH_WHEN
 
 __all__ = [
@@ -461,7 +461,14 @@ def metric_terms(metrics: Sequence[str]) -> list[tuple[str, str]]:
     """
     Metric spellings to look for: the plan's metric names, then the built-in vocabulary.
     """
-    terms: list[tuple[str, str]] = [(m, tag("M", i)) for i, m in enumerate(metrics) if m.strip()]
+    # A statistic alone in the Metrics line (005's B2 "J-drop paired, mean, median, win count")
+    # is how a metric is summed up, no metric: kept at its place (placeholders count positions)
+    # as a term that matches nothing, since «median >0» was judged on a recorded `median`.
+    terms: list[tuple[str, str]] = [
+        ("" if is_statistic_alone(m) else m, tag("M", i))
+        for i, m in enumerate(metrics)
+        if m.strip()
+    ]
     known = {metric_key(m) for m in metrics}
     extra = [
         "macro f1",

@@ -84,7 +84,13 @@ from bridge.plan.criteria.phrases import (
     system_terms,
     zh_scope_apart,
 )
-from bridge.plan.metric_names import is_lower_better, is_rate_metric, measure_unit, metric_key
+from bridge.plan.metric_names import (
+    is_lower_better,
+    is_rate_metric,
+    is_statistic_alone,
+    measure_unit,
+    metric_key,
+)
 from bridge.value_methods import value_methods
 
 __all__ = ["changes_best_of_several", "parse_criterion"]
@@ -93,6 +99,11 @@ __all__ = ["changes_best_of_several", "parse_criterion"]
 # reference: the systems named go between the two parts (read by
 # bridge/projections/reasons.py, which says it in Chinese).
 _NO_REFERENCE_WORD = "names several systems"
+# Said of a clause whose only words before its threshold are a statistic ("median > 0"); read by
+# bridge/projections/reasons.py, which says it in Chinese.
+_STATISTIC_ALONE_REASON = (
+    "a statistic (mean, median …) with no metric: which quantity it summarises is not said"
+)
 _NO_REFERENCE_ADVICE = (
     ", none of them after a word that makes it the reference ('over', 'vs', 'than'): write "
     "'<system> … over <reference>', or one clause per system"
@@ -2465,6 +2476,10 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             # "mean lift ≥ +0.05", "KAN skill > 0.4": the words before the comparator name the
             # metric (direction words in them, "J-drop", are part of the name).
             phrase, scopes = zh_scope_apart(phrase)
+            if is_statistic_alone(phrase):
+                # 005's B2 «median >0» (of the paired lift in the clause before): read as a
+                # metric called "median", a script's median J-drop met it.
+                return unparsed(_STATISTIC_ALONE_REASON)
             # «每域最优动作概率超过 0.8»: the scope qualifies the name as "per domain" does in
             # English; said, since the judge reads the one value the runs record (018's B1 was
             # declined as "an absolute threshold without a metric").
