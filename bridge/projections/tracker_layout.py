@@ -183,6 +183,18 @@ _BRIDGE_SEGMENT = lazy(
     r"|numbers from earlier [a-z ]+ \(.*?\), `bridge retry --force [^`]*` runs it with the"
     r" current ones"
     r"|数值来自旧[^（]*（.*?），`bridge retry --force [^`]*` 会用当前版本重新运行"
+    # A run that succeeded with no number, and what one measured beside a note holding numbers
+    # of its own (its Key Metric cell, whose brackets may hold "; "): unknown, 005's R012 and
+    # R010 took "measured median = 0.57 (…)" and "recorded no metric value" into the
+    # researcher's part once the tracker was edited, beside bridge's new ones.
+    r"|recorded no metric value|没有记录任何指标数值"
+    r"|results in the row's other cells are from the record before bridge \(then [^)]*\), not"
+    r" measured by this attempt"
+    r"|本行其他列中的结果来自 bridge 之前的记录（当时为 [^）]*），不是这次尝试测得的"
+    r"|(?:measured|测得) (?:[^;；()（）]|[(（](?:[^()（）]|[(（][^()（）]*[)）])*[)）])+"
+    r"|the note's numbers before this label are the record before bridge \(then [^)]*\), not"
+    r" measured by this attempt"
+    r"|前面备注中的数值来自 bridge 之前的记录（当时为 [^）]*），不是这次尝试测得的"
     r")(?=\s*[;；]|\s*$)"
 )
 

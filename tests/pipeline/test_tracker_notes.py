@@ -324,6 +324,40 @@ def test_a_note_after_bridges_part_survives_a_new_attempt(tmp_path: Path) -> Non
             set(),
             "种子 0；bridge：第 1 次尝试，local；退出码 0",
         ),
+        # 005's R012 and R010 after a tracker edit: what an earlier render measured (its Key
+        # Metric cell, brackets holding "; " too) and "recorded no metric value" are bridge's,
+        # not moved before the label beside the new ones.
+        (
+            "seed 0; bridge: attempt 1 on local; exit 0; measured median = 0.57 (the plan's "
+            "primary metric per-clip exported J-drop paired not recorded)",
+            "seed 0; bridge: attempt 1 on local; exit 0; measured J_drop = 0.58",
+            set(),
+            "seed 0; bridge: attempt 1 on local; exit 0; measured J_drop = 0.58",
+        ),
+        (
+            "seed 0; bridge: attempt 1 on local; exit 0; measured J_drop = 0.6 (+1 more; the "
+            "plan's primary metric d_mem(t) not recorded); Checked.",
+            "seed 0; bridge: attempt 2 on local; exit 0",
+            set(),
+            "seed 0; Checked. bridge: attempt 2 on local; exit 0",
+        ),
+        (
+            "seed 0; bridge: attempt 1 on local; exit 0; recorded no metric value",
+            "seed 0; bridge: attempt 1 on local; exit 0; recorded no metric value; numbers from "
+            "earlier code (code: as run → fake.py edited), `bridge retry --force R010` runs it "
+            "with the current ones",
+            set(),
+            "seed 0; bridge: attempt 1 on local; exit 0; recorded no metric value; numbers from "
+            "earlier code (code: as run → fake.py edited), `bridge retry --force R010` runs it "
+            "with the current ones",
+        ),
+        (
+            "种子 0；bridge：第 1 次尝试，local；退出码 0；没有记录任何指标数值；"
+            "测得 准确率 = 0.5（计划的主指标 x(t) 未记录）",
+            "种子 0；bridge：第 2 次尝试，local；退出码 0",
+            set(),
+            "种子 0；bridge：第 2 次尝试，local；退出码 0",
+        ),
     ],
 )
 def test_a_note_after_an_earlier_part_of_bridges(
