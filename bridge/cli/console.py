@@ -312,6 +312,21 @@ def _bar(done: int, total: int, width: int = 30) -> str:
     return "━" * filled + "╺" * (width - filled)
 
 
+def _bar_heads(bars: Sequence[tuple[str, int, int]]) -> list[str]:
+    """
+    Each milestone's name and bar, from ``(name, done, total)``: the names padded to the
+    longest, so the bars start in one column (027's "B0 ━━", "M1.5 ━━" and "deferred ━━"
+    started in three), and the bars shortened by what a name longer than four cells adds,
+    to 16 cells at least, so the counts after them keep their room on the line.
+    """
+    longest = max((terminal_cells(name) for name, _, _ in bars), default=0)
+    width = max(16, 30 - max(0, longest - 4))
+    return [
+        f"{name}{' ' * (longest - terminal_cells(name))} {_bar(done, total, width)}"
+        for name, done, total in bars
+    ]
+
+
 def _status(
     run: RunView, exited: Collection[str], elsewhere: Collection[str] = (), language: str = "en"
 ) -> str:
@@ -439,6 +454,7 @@ def status_lines(
     placed = blocks_placed(
         ((r.spec.block, r.spec.milestone) for r in state.runs.values() if not r.is_task), order
     )
+    bars: list[tuple[str, int, int, list[str]]] = []  # name, done, total, counts
     for milestone in order:
         # The tracker's implementation tasks are no runs: a milestone of nothing else (001's
         # "(no milestone)" of I1-I7) is no line.
@@ -524,7 +540,10 @@ def status_lines(
             # Why none can be told, as `bridge plan`'s milestone table says (033's plan has none).
             why = "status_no_milestone_unnamed" if planned else "status_no_milestone_none"
             parts.append(t(why, language))
-        lines.extend(_bar_lines(f"{name} {_bar(done, max(len(runs), 1))}", parts, max(width, 20)))
+        bars.append((name, done, max(len(runs), 1), parts))
+    heads = _bar_heads([(name, done, total) for name, done, total, _ in bars])
+    for head, (*_, parts) in zip(heads, bars, strict=True):
+        lines.extend(_bar_lines(head, parts, max(width, 20)))
     header = tuple(t("status_header", language).split("|"))
     rows = []
     from bridge.projections.failure_words import running_elsewhere

@@ -487,9 +487,10 @@ class TestHarnessRules:
         capsys.readouterr()
         assert main(["status", "--project", str(project)]) == 0
         status = capsys.readouterr().out
-        empty = "╺" * 30
-        assert f"\nM2 {empty} 没有运行；B2 的运行都在 M3 中\n" in status, status
-        assert f"\nM4 {empty} 没有运行\n" in status, status
+        # The names padded to the longest, «（无里程碑）», 12 cells; the bars 8 cells shorter.
+        empty = " " * 10 + " " + "╺" * 22
+        assert f"\nM2{empty} 没有运行；B2 的运行都在 M3 中\n" in status, status
+        assert f"\nM4{empty} 没有运行\n" in status, status
 
     def test_retry_failed_suggests_nothing_that_is_refused(
         self, harness: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str]
@@ -620,6 +621,7 @@ class TestHarnessRerunWithNoNumber:
         capsys.readouterr()
         assert main(["status", "--project", str(project)]) == 0
         status = capsys.readouterr().out
-        said = "M1 ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 2/3 成功（其中 2 个在 bridge 之前已完成），"
+        # The names padded to the longest, «（无里程碑）», 12 cells; the bars 8 cells shorter.
+        said = f"M1{' ' * 10} {'━' * 22} 2/3 成功（其中 2 个在 bridge 之前已完成），"
         # Broken between its counts on an 80-column terminal (trial t16 F20).
         assert f"{said}\n  1 个成功结束但没有记录任何指标数值\n" in status, status
