@@ -865,6 +865,7 @@ def kept_copies(
     language: str,
     read: Mapping[str, str] | None = None,
     for_status: Mapping[str, Sequence[str]] | None = None,
+    proposed: Mapping[str, str] | None = None,
 ) -> list[str]:
     """
     A line for each copy of a researcher's file bridge kept during this command before it
@@ -916,8 +917,16 @@ def kept_copies(
                     copy.read_text(encoding="utf-8", errors="replace"),
                     original.read_text(encoding="utf-8", errors="replace"),
                     language,
+                    proposed,
                 )
     return lines
+
+
+def _proposed(bridge: Bridge) -> dict[str, str]:
+    """Run id to block id of the runs ``bridge`` proposed from the plan (no row names them)."""
+    from bridge.cli.marker_edits import proposed_blocks
+
+    return proposed_blocks(bridge.status().runs.values())
 
 
 def _has_marker(path: Path) -> bool:
@@ -978,7 +987,12 @@ def run(args: Parsed) -> int:
         console.print(bridge.summary())
         plan = bridge.status().plan
         for line in kept_copies(
-            root, started, language, plan.inputs if plan else None, bridge.kept_for_status()
+            root,
+            started,
+            language,
+            plan.inputs if plan else None,
+            bridge.kept_for_status(),
+            _proposed(bridge),
         ):
             console.print(line)
         # bridge's own tracker, edited: left unwritten, said (040 went stale in silence).
@@ -1132,6 +1146,7 @@ def approve(args: Parsed) -> int:
         step = bridge.approve()
         language = language_of(bridge.status())
         plan = bridge.status().plan
+        proposed = _proposed(bridge)
     finally:
         bridge.close()
     # The action is in the plan's language already (Session.enter): the line around it too.
@@ -1141,7 +1156,9 @@ def approve(args: Parsed) -> int:
         out(f"{step.action}: now {step.after.value}; continue with `bridge run`")
     # Approving rewrites the tracker: an edit it kept aside is said here, as `bridge run` says
     # it (trial t7 on 034: a NOT RUN below the marker went to a copy without a word).
-    for line in kept_copies(root, started, language, plan.inputs if plan else None):
+    for line in kept_copies(
+        root, started, language, plan.inputs if plan else None, proposed=proposed
+    ):
         out(line)
     return EXIT_OK
 
@@ -1247,7 +1264,12 @@ def _copies_kept(bridge: Bridge, root: Path, since: float, language: str) -> lis
     """:func:`kept_copies` for a command that rewrote the researcher's files since ``since``."""
     plan = bridge.status().plan
     return kept_copies(
-        root, since, language, plan.inputs if plan else None, bridge.kept_for_status()
+        root,
+        since,
+        language,
+        plan.inputs if plan else None,
+        bridge.kept_for_status(),
+        _proposed(bridge),
     )
 
 
