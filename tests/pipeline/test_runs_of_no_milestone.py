@@ -16,14 +16,14 @@ _JOB = """\
 import json, pathlib, sys
 out = pathlib.Path(sys.argv[2])
 out.mkdir(parents=True, exist_ok=True)
-(out / "metrics.json").write_text(json.dumps({"success rate": 0.5, "net": 1}))
+(out / "metrics.json").write_text(json.dumps({"success rate": 0.5, "net": -1}))
 """
 
 
 def test_033s_runs_of_no_milestone_say_the_plan_has_none(tmp_path: Path) -> None:
     """033's plan has no run-order table, milestone headings or list (its "Week 1 …" timeline
     is a code block), so no run has a milestone: the results' "(no milestone)" section says
-    so, where E5's seed runs are shown."""
+    so, where E5's seed runs are shown, and the blocks not met are named as such."""
     results = run_to_results(as_project("033", tmp_path), _JOB)
     section = results[results.index("### (no milestone)") :]
     assert section.startswith(
@@ -32,6 +32,20 @@ def test_033s_runs_of_no_milestone_say_the_plan_has_none(tmp_path: Path) -> None
         "| Run | System | Key Metric | Status |"
     ), section[:300]
     assert "| R015 | SO-ARM + LGGSN+ORFN (sim-trained, zero-shot) |" in section
+    # E5's "net ≥ 0" is not met (net -1): with no main milestone it is said as a block not met,
+    # not "outside the main milestone" there is none of, and on the console too, which said
+    # only "Main result: inconclusive (the plan has no milestones …)" (trial h18E).
+    assert "\n- **Must-run blocks not met:** E5\n" in results
+    assert "outside the main milestone" not in results
+    from bridge import Bridge
+    from bridge.projections.summary import handoff_summary
+
+    bridge = Bridge(tmp_path)
+    try:
+        summary = handoff_summary(bridge.status())
+    finally:
+        bridge.close()
+    assert "`1. M0: …`))). Must-run blocks not met: E5.\n" in summary, summary
 
 
 def test_033s_status_bar_of_no_milestone_says_the_plan_has_none(tmp_path: Path) -> None:
