@@ -1188,7 +1188,7 @@ def cancel(args: Parsed) -> int:
 
 def retry(args: Parsed) -> int:
     """``bridge retry [RUN…] [--failed] [--milestone M] [--force] [--changed]``."""
-    from bridge.cli.watch import also_lines, kept_lines
+    from bridge.cli.watch import also_lines, changed_lines, kept_lines
     from bridge.pipeline.retries import stopped_by
     from bridge.projections.failure_words import stopped_in_language
     from bridge.projections.text import language_of
@@ -1228,6 +1228,8 @@ def retry(args: Parsed) -> int:
         # The runs an edit sent back (recorded by this retry, so `bridge run` no longer says
         # "spec changed"), or an earlier retry: the next run starts them too (trial t15).
         also = also_lines(scheduled.also, language)
+        # The runs it scheduled whose settings a fix changed: said, so the fix is seen taken.
+        changed = changed_lines(scheduled.changed, language)
         # It rewrote the tracker: an edit it kept aside is said, as `bridge run` says it.
         copies = _copies_kept(bridge, root, started, language)
     finally:
@@ -1240,7 +1242,7 @@ def retry(args: Parsed) -> int:
         for run_id in (r for r in scheduled.asked if r in stopped):
             said = stopped_in_language(stopped[run_id], "zh")
             out(f"{run_id}：{said}；按 `{asked}` 的要求再次运行")
-        for line in also:
+        for line in (*changed, *also):
             out(line)
         for line in (*kept, *copies):
             out(line)
@@ -1252,7 +1254,7 @@ def retry(args: Parsed) -> int:
     for run_id in (r for r in scheduled.asked if r in stopped):
         # A cancelled run comes back only on a person's word: said, with whose cancel it was.
         out(f"{run_id}: {stopped[run_id]}; it runs again as `{asked}` asks")
-    for line in also:
+    for line in (*changed, *also):
         out(line)
     for line in (*kept, *copies):
         out(line)
