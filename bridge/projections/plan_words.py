@@ -824,6 +824,16 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
+            r"(\d+) table rows \(lines (.+)\) have (\d+) cells under a (\d+)-column header; "
+            r"missing cells left empty"
+        ),
+        lambda found: (
+            f"{found.group(1)} 个表格行（第 {found.group(2).replace(', ', '、')} 行）有 "
+            f"{found.group(3)} 个单元格，而表头有 {found.group(4)} 列；缺少的单元格留空"
+        ),
+    ),
+    (
+        lazy(
             r"milestone (\S+) says ['\"](.+?)['\"]: it prepares data and is no sanity milestone "
             r"\(only its id M0 made it one\), so its sanity check (\S+) \(['\"](.+)['\"]\) is "
             r"checked alone first, before the rest launch"
