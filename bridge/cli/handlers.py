@@ -871,6 +871,7 @@ def kept_copies(
     language: str,
     read: Mapping[str, str] | None = None,
     for_status: Mapping[str, Sequence[str]] | None = None,
+    proposed: Mapping[str, str] | None = None,
 ) -> list[str]:
     """
     A line for each copy of a researcher's file bridge kept during this command before it
@@ -922,8 +923,16 @@ def kept_copies(
                     copy.read_text(encoding="utf-8", errors="replace"),
                     original.read_text(encoding="utf-8", errors="replace"),
                     language,
+                    proposed,
                 )
     return lines
+
+
+def _proposed(bridge: Bridge) -> dict[str, str]:
+    """Run id to block id of the runs ``bridge`` proposed from the plan (no row names them)."""
+    from bridge.cli.marker_edits import proposed_blocks
+
+    return proposed_blocks(bridge.status().runs.values())
 
 
 def _has_marker(path: Path) -> bool:
@@ -984,7 +993,12 @@ def run(args: Parsed) -> int:
         console.print(bridge.summary())
         plan = bridge.status().plan
         for line in kept_copies(
-            root, started, language, plan.inputs if plan else None, bridge.kept_for_status()
+            root,
+            started,
+            language,
+            plan.inputs if plan else None,
+            bridge.kept_for_status(),
+            _proposed(bridge),
         ):
             console.print(line)
         # bridge's own tracker, edited: left unwritten, said (040 went stale in silence).
@@ -1138,6 +1152,7 @@ def approve(args: Parsed) -> int:
         step = bridge.approve()
         language = language_of(bridge.status())
         plan = bridge.status().plan
+        proposed = _proposed(bridge)
     finally:
         bridge.close()
     # The action is in the plan's language already (Session.enter): the line around it too.
@@ -1147,7 +1162,9 @@ def approve(args: Parsed) -> int:
         out(f"{step.action}: now {step.after.value}; continue with `bridge run`")
     # Approving rewrites the tracker: an edit it kept aside is said here, as `bridge run` says
     # it (trial t7 on 034: a NOT RUN below the marker went to a copy without a word).
-    for line in kept_copies(root, started, language, plan.inputs if plan else None):
+    for line in kept_copies(
+        root, started, language, plan.inputs if plan else None, proposed=proposed
+    ):
         out(line)
     return EXIT_OK
 
@@ -1177,7 +1194,7 @@ def cancel(args: Parsed) -> int:
 
 def retry(args: Parsed) -> int:
     """``bridge retry [RUN…] [--failed] [--milestone M] [--force] [--changed]``."""
-    from bridge.cli.watch import also_lines, kept_lines
+    from bridge.cli.watch import also_lines, changed_lines, kept_lines
     from bridge.pipeline.retries import stopped_by
     from bridge.projections.failure_words import stopped_in_language
     from bridge.projections.text import language_of
@@ -1217,6 +1234,8 @@ def retry(args: Parsed) -> int:
         # The runs an edit sent back (recorded by this retry, so `bridge run` no longer says
         # "spec changed"), or an earlier retry: the next run starts them too (trial t15).
         also = also_lines(scheduled.also, language)
+        # The runs it scheduled whose settings a fix changed: said, so the fix is seen taken.
+        changed = changed_lines(scheduled.changed, language)
         # It rewrote the tracker: an edit it kept aside is said, as `bridge run` says it.
         copies = _copies_kept(bridge, root, started, language)
     finally:
@@ -1229,7 +1248,7 @@ def retry(args: Parsed) -> int:
         for run_id in (r for r in scheduled.asked if r in stopped):
             said = stopped_in_language(stopped[run_id], "zh")
             out(f"{run_id}：{said}；按 `{asked}` 的要求再次运行")
-        for line in also:
+        for line in (*changed, *also):
             out(line)
         for line in (*kept, *copies):
             out(line)
@@ -1241,7 +1260,7 @@ def retry(args: Parsed) -> int:
     for run_id in (r for r in scheduled.asked if r in stopped):
         # A cancelled run comes back only on a person's word: said, with whose cancel it was.
         out(f"{run_id}: {stopped[run_id]}; it runs again as `{asked}` asks")
-    for line in also:
+    for line in (*changed, *also):
         out(line)
     for line in (*kept, *copies):
         out(line)
@@ -1253,7 +1272,12 @@ def _copies_kept(bridge: Bridge, root: Path, since: float, language: str) -> lis
     """:func:`kept_copies` for a command that rewrote the researcher's files since ``since``."""
     plan = bridge.status().plan
     return kept_copies(
-        root, since, language, plan.inputs if plan else None, bridge.kept_for_status()
+        root,
+        since,
+        language,
+        plan.inputs if plan else None,
+        bridge.kept_for_status(),
+        _proposed(bridge),
     )
 
 

@@ -9,12 +9,17 @@ with where the Status is read.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from bridge.plan.plan_section import GENERATED_MARK
 from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
 from bridge.projections.text import t
 
-__all__ = ["statuses_below_marker"]
+if TYPE_CHECKING:
+    from bridge.machine.views import RunView
+
+__all__ = ["proposed_blocks", "statuses_below_marker"]
 
 
 def _cells(line: str) -> list[str] | None:
@@ -44,13 +49,28 @@ def _statuses(part: str) -> dict[str, str]:
     return found
 
 
-def statuses_below_marker(file: str, kept: str, written: str, language: str) -> list[str]:
+def proposed_blocks(runs: Iterable[RunView]) -> dict[str, str]:
+    """
+    Run id to block id of the runs bridge proposed from the plan's blocks (no tracker row or
+    ``[[runs]]`` entry of their own names them), as :func:`statuses_below_marker` takes them.
+    """
+    # Imported here: bridge.plan.runs is large, and only a kept tracker edit needs it.
+    from bridge.plan.runs import PROPOSED
+
+    return {r.spec.run_id: r.spec.block for r in runs if r.spec.source == PROPOSED and r.spec.block}
+
+
+def statuses_below_marker(
+    file: str, kept: str, written: str, language: str, proposed: Mapping[str, str] | None = None
+) -> list[str]:
     """
     A line for each run whose Status the researcher changed below the marker (``kept``, their
     file) to one that asks something (out of scope, or to run) where bridge wrote another
     (``written``, the file now), saying it is not read and where it is: the run's row above
-    the marker, or, where the tracker lists blocks (the run is named only in its block's Run ID
-    cell), the block's systems in the plan, as its row's Status is for all its runs.
+    the marker; where the tracker lists blocks (the run is named only in its block's Run ID
+    cell), the block's systems in the plan, as its row's Status is for all its runs; for a run
+    bridge proposed from a block (``proposed``: run id to block id, :func:`proposed_blocks`)
+    and no row names, the block in the plan: its systems or seeds, or its Priority ``CUT``.
     """
     above, mark, theirs = kept.partition(GENERATED_MARK)
     if not mark:
@@ -73,7 +93,14 @@ def statuses_below_marker(file: str, kept: str, written: str, language: str) -> 
             ),
             "",
         )
-        if own or not block:
+        origin = (proposed or {}).get(run_id, "")
+        if not own and not block and origin:
+            # No row to write it in: a run table written above the marker would replace every
+            # run bridge proposed (033's R025, whose tracker has a checklist, no run table).
+            siblings = sum(b == origin for b in (proposed or {}).values())
+            key = "status_below_marker_proposed" if siblings > 1 else "status_below_marker_alone"
+            where = t(key, language).format(run=run_id, block=origin)
+        elif own or not block:
             where = t("status_below_marker_row", language).format(run=run_id)
         else:
             where = t("status_below_marker_block", language).format(run=run_id, block=block)

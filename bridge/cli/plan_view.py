@@ -328,7 +328,7 @@ def _criterion_lines(
     ``waiting``: the systems whose only runs the tracker says are blocked, with those runs (a
     clause comparing one is said to wait for them).
     """
-    from bridge.plan.criteria import Compound, Criterion, parse_criterion
+    from bridge.plan.criteria import Compound, Criterion, parse_with_aliases
     from bridge.plan.metric_names import plan_metric_names, primary_metric_name
     from bridge.projections.plan_words import criterion_in_language
     from bridge.projections.reasons import in_language
@@ -336,10 +336,11 @@ def _criterion_lines(
 
     if not text.strip():
         return []
-    parsed = parse_criterion(
+    parsed = parse_with_aliases(
         text,
         block_systems=tuple(systems),
-        metrics=list(dict.fromkeys([*plan_metric_names(block.metrics), *aliases])),
+        metrics=plan_metric_names(block.metrics),
+        aliased=list(aliases),
     )
     clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
     # A clause naming no metric is judged on the primary one, which decides what its bare "%"
@@ -534,7 +535,7 @@ def _blocks_clauses(
     systems, or its own runs' where it lists none) and its criterion's clauses, parsed as the
     results parse them (the plan's metric names and the ``[metrics] aliases`` as metrics).
     """
-    from bridge.plan.criteria import Compound, parse_criterion
+    from bridge.plan.criteria import Compound, parse_with_aliases
     from bridge.plan.metric_names import plan_metric_names
     from bridge.projections.block_runs import criterion_systems
 
@@ -547,10 +548,11 @@ def _blocks_clauses(
         systems = criterion_systems(
             block.systems, block.success_criterion, preview.judged_systems(block)
         )
-        parsed = parse_criterion(
+        parsed = parse_with_aliases(
             block.success_criterion,
             block_systems=tuple(systems),
-            metrics=list(dict.fromkeys([*plan_metric_names(block.metrics), *aliases])),
+            metrics=plan_metric_names(block.metrics),
+            aliased=aliases,
         )
         yield block, systems, parsed.clauses if isinstance(parsed, Compound) else (parsed,)
 

@@ -160,6 +160,28 @@ def also_lines(also: Sequence[AlsoAgain], language: str = "en") -> list[str]:
     return lines
 
 
+def changed_lines(changed: Sequence[AlsoAgain], language: str = "en") -> list[str]:
+    """
+    One line per group of runs a retry scheduled whose settings changed since they last
+    launched: they run with the current ones, each change old → new, in the words ``bridge
+    run`` gives a changed spec (it no longer says them: the retry recorded them).
+    """
+    zh = language == "zh"
+    groups: dict[str, list[str]] = {}
+    for run in changed:
+        fields = ("；" if zh else "; ").join(change_words(c, zh) for c in run.changes)
+        groups.setdefault(fields, []).append(run.run_id)
+    return [
+        (
+            f"{_runs_named(ids, zh)} 以改过的设置运行：{fields}"
+            if zh
+            else f"{_runs_named(ids, zh)} {'runs' if len(ids) == 1 else 'run'} with the changed "
+            f"settings: {fields}"
+        )[:400]
+        for fields, ids in groups.items()
+    ]
+
+
 def _not_applied_line(
     recorded: str, word: str, ids: Sequence[str], zh: bool, *, in_plan: bool = False
 ) -> str:

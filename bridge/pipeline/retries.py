@@ -601,12 +601,15 @@ class Retried:
     What a retry scheduled: the runs asked for, and the runs revived with them; ``also``: the
     other runs the next ``bridge run`` starts again, and why (039 on trial t15: a fix in
     bridge.toml for R004 found by ``bridge retry --force R002``, which said only "will run
-    again: R002", and R004 ran with no word of its changed settings).
+    again: R002", and R004 ran with no word of its changed settings); ``changed``: those it
+    scheduled whose settings changed since they last launched, with the changes (033's R003,
+    fixed in bridge.toml, then `bridge retry --failed`: neither command said the fix was taken).
     """
 
     asked: tuple[str, ...]
     revived: tuple[str, ...] = ()
     also: tuple[AlsoAgain, ...] = ()
+    changed: tuple[AlsoAgain, ...] = ()
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -649,7 +652,8 @@ def also_again(s: Session, retried: Retried) -> Retried:
     """
     ``retried`` with :attr:`Retried.also`: every run not among those it scheduled that waits
     to run again (pending, with the reason it was sent back: a run never launched has none),
-    with the settings changed since its last launch, as ``bridge run`` would have said them.
+    with the settings changed since its last launch, as ``bridge run`` would have said them;
+    and :attr:`Retried.changed`: those it scheduled whose settings changed so.
     """
     state = s.state()
     taken = set(retried.all)
@@ -658,7 +662,14 @@ def also_again(s: Session, retried: Retried) -> Retried:
         for run in state.runs.values()
         if run.run_id not in taken and run.state is RunState.PENDING and run.reason
     )
-    return attrs.evolve(retried, also=also)
+    # The runs it scheduled whose settings an edit it recorded changed: the retry recorded
+    # them, so `bridge run` no longer says "spec changed" of them either.
+    changed = tuple(
+        AlsoAgain(run_id=run_id, reason=state.runs[run_id].reason, changes=changes)
+        for run_id in retried.all
+        if (changes := _changed_since_launch(s, state.runs[run_id]))
+    )
+    return attrs.evolve(retried, also=also, changed=changed)
 
 
 def _changed_since_launch(s: Session, run: RunView) -> tuple[ev.SpecChange, ...]:

@@ -220,28 +220,58 @@ def load_plan(path: str | Path) -> Plan:
 
 # A section of its own stating success criteria for the whole plan ("## Success Criteria").
 _PLAN_CRITERIA = lazy(r"^(?:success criteri|成功标准|成功判据|成功条件)", re.IGNORECASE)
+# A list item of such a section: each is one criterion the warning quotes.
+_CRITERION_ITEM = lazy(r"^(?:[-*+]|\d{1,2}[.)])\s+(.+)$")
+# How many of the section's items the warning quotes; the rest are counted, with their lines.
+_QUOTED_ITEMS = 6
+
+
+def _section_items(doc: Document, start: int, end: int) -> str:
+    """
+    The list items of the lines ``start``..``end`` quoted with their line numbers, as
+    bridge.plan.unread_thresholds quotes thresholds (``'…' (line 95), … (+2 more: lines …)``),
+    or ``""`` when there is none (a section in prose).
+    """
+    found = [
+        (n + 1, plain(item.group(1)).strip())
+        for n in range(start, end)
+        if not doc.in_fence[n] and (item := _CRITERION_ITEM.match(doc.lines[n].strip()))
+    ]
+    shown = ", ".join(f"'{text}' (line {line})" for line, text in found[:_QUOTED_ITEMS])
+    rest = [str(line) for line, _ in found[_QUOTED_ITEMS:]]
+    if not rest:
+        return shown
+    lines = f"line {rest[0]}" if len(rest) == 1 else f"lines {', '.join(rest)}"
+    return f"{shown} (+{len(rest)} more: {lines})"
 
 
 def _plan_wide_criteria(doc: Document, blocks: Sequence[Block]) -> list[PlanWarning]:
     """
     A plan-wide success-criteria section (017's "## Success Criteria", three bullets) is read
-    as no block's criterion; when blocks have none of their own, say so rather than leave it
-    unmentioned (each block showed "criterion: (none written)").
+    as no block's criterion; when blocks have none of their own, say so, quoting its items,
+    rather than leave it unmentioned (each block showed "criterion: (none written)"). The
+    results repeat the warning under the verdict of each block it names
+    (:func:`bridge.plan.unread_thresholds.recorded_unread`): the criteria were nowhere in them.
     """
     without = [b.id for b in blocks if not b.success_criterion.strip()]
     if not without:
         return []
-    return [
-        PlanWarning(
-            file=doc.file,
-            line=heading.line,
-            message=f"the section {plain(heading.text)!r} is read as no block's criterion: each "
-            "block is judged on the Success criterion field in its own section "
-            f"(none written for {', '.join(without)}); copy the condition there",
+    warnings = []
+    for heading in doc.headings:
+        if heading.level > 2 or not _PLAN_CRITERIA.match(plain(heading.text).strip()):
+            continue
+        items = _section_items(doc, heading.index + 1, heading.end)
+        warnings.append(
+            PlanWarning(
+                file=doc.file,
+                line=heading.line,
+                message=f"the section {plain(heading.text)!r} is read as no block's criterion: "
+                + (f"{items}; " if items else "")
+                + "each block is judged on the Success criterion field in its own section "
+                f"(none written for {', '.join(without)}); copy the condition there",
+            )
         )
-        for heading in doc.headings
-        if heading.level <= 2 and _PLAN_CRITERIA.match(plain(heading.text).strip())
-    ]
+    return warnings
 
 
 def _assemble(

@@ -326,12 +326,42 @@ class Document:
             header = tuple(split_cells(line))
             rows: list[tuple[int, tuple[str, ...]]] = []
             j = i + 2
+            said = len(self.warnings)
             while j < total and not self.in_fence[j] and self.lines[j].strip().startswith("|"):
                 rows.append((j + 1, self._repair(split_cells(self.lines[j]), len(header), j + 1)))
                 j += 1
+            self._short_rows_together(said, len(header))
             tables.append(Table(index=i, header=header, rows=tuple(rows), end=j))
             i = j
         return tables
+
+    def _short_rows_together(self, said: int, width: int) -> None:
+        """
+        The rows of one table short of the same cells, said once: a column added to a table's
+        header and filled on one row (033's tracker, a `Checked` column on its results log)
+        gave a warning per row, nine, and `bridge run` hid the rest behind "… and 1 more".
+        """
+        short: dict[int, list[int]] = {}
+        kept: list[TextWarning] = []
+        for warning in self.warnings[said:]:
+            cells = self.uneven_rows.get(warning.line)
+            if cells is not None and cells < width:
+                short.setdefault(cells, []).append(warning.line)
+            else:
+                kept.append(warning)
+        for cells, lines in short.items():
+            if len(lines) == 1:
+                message = (
+                    f"table row has {cells} cells under a {width}-column header; missing cells "
+                    "left empty"
+                )
+            else:
+                message = (
+                    f"{len(lines)} table rows (lines {_line_spans(lines)}) have {cells} cells "
+                    f"under a {width}-column header; missing cells left empty"
+                )
+            kept.append(TextWarning(line=lines[0], message=message))
+        self.warnings[said:] = sorted(kept, key=lambda w: w.line)
 
     def _repair(self, cells: list[str], width: int, line: int) -> tuple[str, ...]:
         if len(cells) == width:
@@ -411,3 +441,14 @@ class Document:
             The joined text.
         """
         return "\n".join(self.lines[start:end]).strip("\n")
+
+
+def _line_spans(lines: list[int]) -> str:
+    """Line numbers in order, runs of consecutive ones as ``first–last``: ``102–105, 107``."""
+    spans: list[list[int]] = []
+    for line in lines:
+        if spans and line == spans[-1][1] + 1:
+            spans[-1][1] = line
+        else:
+            spans.append([line, line])
+    return ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in spans)

@@ -34,6 +34,14 @@ _RECORDED = lazy(
     re.DOTALL,
 )
 
+# bridge.plan.loader's warning of a plan-wide success-criteria section, with the blocks that
+# write no criterion of their own.
+_PLAN_WIDE = lazy(
+    r"(?:^|: )(?P<message>the section .+? is read as no block's criterion: .*\(none written "
+    r"for (?P<blocks>[^)]+)\); copy the condition there)$",
+    re.DOTALL,
+)
+
 # A tier of outcomes listed under the criterion: "Minimum meaningful result", "Strong result",
 # "Partial success", "Stretch goal", "最低结果".
 _TIER = lazy(
@@ -180,10 +188,20 @@ def unread_thresholds(block: Block) -> list[tuple[int, str]]:
 def recorded_unread(warnings: Iterable[str], block_id: str) -> tuple[str, ...]:
     """
     The messages of :func:`unread_thresholds` for ``block_id`` among a loaded plan's recorded
-    ``warnings`` (each ``"WHERE: MESSAGE"``), in their order, without ``WHERE``; empty when there
-    is none (and for a log recorded before these warnings were). The results repeat them in the
-    block's section: a threshold warned of only at `bridge plan` was gone from the verdict a
-    researcher reads.
+    ``warnings`` (each ``"WHERE: MESSAGE"``), in their order, without ``WHERE``, and the
+    warning of a plan-wide success-criteria section when ``block_id`` writes no criterion of its
+    own; empty when there is none (and for a log recorded before these warnings were). The
+    results repeat them in the block's section: a threshold warned of only at `bridge plan` was
+    gone from the verdict a researcher reads.
     """
-    found = (_RECORDED.search(warning) for warning in warnings)
-    return tuple(m["message"] for m in found if m is not None and m["block"] == block_id)
+    said: list[str] = []
+    for warning in warnings:
+        found = _RECORDED.search(warning)
+        if found is not None and found["block"] == block_id:
+            said.append(found["message"])
+        # The plan's own success-criteria section, read as no block's (017's "## Success
+        # Criteria"): said under each block that writes no criterion of its own.
+        wide = _PLAN_WIDE.search(warning)
+        if wide is not None and block_id in wide["blocks"].split(", "):
+            said.append(wide["message"])
+    return tuple(said)

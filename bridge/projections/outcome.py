@@ -76,7 +76,8 @@ from bridge.plan.criteria import (
     Compound,
     Criterion,
     Unparsed,
-    parse_criterion,
+    names_no_metric,
+    parse_with_aliases,
 )
 from bridge.plan.directions import SAID_DIRECTIONS_OPTION, said_directions_of
 from bridge.plan.main_milestone import main_milestone
@@ -358,11 +359,11 @@ _NESTED = lazy(r"(?P<parent>[^\[\]]+)\.[^./\[\]]+")
 
 @functools.lru_cache(maxsize=256)
 def _parsed(
-    text: str, systems: tuple[str, ...], metrics: tuple[str, ...]
+    text: str, systems: tuple[str, ...], metrics: tuple[str, ...], aliased: tuple[str, ...] = ()
 ) -> Criterion | Unparsed | Compound:
     # Every rendering of the results judges every block: the criterion (pure text, a frozen
     # result) is parsed once per process, not once per rendering (4 or more per `bridge run`).
-    return parse_criterion(text, block_systems=systems, metrics=metrics)
+    return parse_with_aliases(text, block_systems=systems, metrics=metrics, aliased=aliased)
 
 
 def _named_by_runs(criterion: str, values: Sequence[MetricValue]) -> tuple[str, ...]:
@@ -380,30 +381,29 @@ def _named_by_runs(criterion: str, values: Sequence[MetricValue]) -> tuple[str, 
     return tuple(dict.fromkeys(found))
 
 
-def _names_none(parsed: Criterion | Unparsed | Compound) -> bool:
-    """Whether a clause of ``parsed`` is read with no metric of its own (nor a derived one)."""
-    clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
-    return any(isinstance(c, Criterion) and c.metric is None and c.derived is None for c in clauses)
-
-
 def _criterion_of(
     block: BlockInfo,
     systems: tuple[str, ...],
     named: Sequence[str],
+    aliased: Sequence[str],
     values: Sequence[MetricValue],
 ) -> Criterion | Unparsed | Compound:
     """
     The block's criterion parsed on the metric names the plan gives (``named``: its Metrics
-    field and ``[metrics] aliases``); where that leaves a clause naming no metric, parsed again
-    with the recorded names it mentions too, so a clause is judged on the metric it names, not
-    on the primary one: 027's B3 «… pre-clamp FK p95 改善至少 10%», with no Metrics field and
-    runs recording ``FK p95`` and ``D_motion``, was judged on ``[metrics] primary = D_motion``,
-    or, with none set, left open as naming no metric "(recorded: D_motion, FK p95)" (trial t7).
+    field) and those ``[metrics] aliases`` connects (``aliased``, as
+    :func:`~bridge.plan.criteria.parse_with_aliases` reads them: never in place of a longer
+    name the clause writes, 033's E1 "CrackerBox net" beside an alias for "net"); where that
+    leaves a clause naming no metric, parsed again with the recorded names it mentions too, so
+    a clause is judged on the metric it names, not on the primary one: 027's B3 «… pre-clamp FK
+    p95 改善至少 10%», with no Metrics field and runs recording ``FK p95`` and ``D_motion``, was
+    judged on ``[metrics] primary = D_motion``, or, with none set, left open as naming no
+    metric "(recorded: D_motion, FK p95)" (trial t7).
     """
     text = block.success_criterion
-    parsed = _parsed(text, systems, tuple(dict.fromkeys(named)))
-    if _names_none(parsed) and (recorded := _named_by_runs(text, values)):
-        return _parsed(text, systems, tuple(dict.fromkeys([*named, *recorded])))
+    names = tuple(dict.fromkeys(aliased))
+    parsed = _parsed(text, systems, tuple(dict.fromkeys(named)), names)
+    if names_no_metric(parsed) and (recorded := _named_by_runs(text, values)):
+        return _parsed(text, systems, tuple(dict.fromkeys([*named, *recorded])), names)
     return parsed
 
 
@@ -948,8 +948,9 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
     expected = expected_seeds(block, runs)
     plan_metrics = plan_metric_names(block.metrics)
     # A name the researcher connected with an alias is a metric name of the criterion too (018:
-    # the alias bridge suggested for "每域最优动作概率" left the clause "without a metric").
-    named = [*plan_metrics, *aliases, *(n for names in aliases.values() for n in names)]
+    # the alias bridge suggested for "每域最优动作概率" left the clause "without a metric"),
+    # never in place of a longer name a clause writes (033's E1 "CrackerBox net").
+    aliased = [*aliases, *(n for names in aliases.values() for n in names)]
     # The criterion may name a run of the block by the system it runs under its own name (039's
     # B2 "MART deletion suite 的 AUPRC ≥ 0.3", R004's system, none of the block's): read against
     # the block's "完整 MART" by its word MART, it found "the block has no runs" (trial T4).
@@ -959,7 +960,8 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
         criterion_systems(block.systems, block.success_criterion, own_systems)
         if block.systems
         else tuple(systems),
-        named,
+        plan_metrics,
+        aliased,
         values,
     )
     # The plan's own "Baseline:" and "Proposed:" lines say which is which (033's E5).

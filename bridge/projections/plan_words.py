@@ -303,12 +303,16 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
-            r"the section (.+) is read as no block's criterion: each block is judged on the "
-            r"Success criterion field in its own section \(none written for (.+)\); copy the "
-            r"condition there"
+            r"the section (.+?) is read as no block's criterion: (?:(.+); )?each block is judged "
+            r"on the Success criterion field in its own section \(none written for (.+)\); copy "
+            r"the condition there"
         ),
-        r"章节 \1 不会作为任何实验块的成功标准：每个实验块依据其自身章节中的 Success criterion "
-        r"字段判定（\2 都没有写）；请把条件写到那里",
+        lambda found: (
+            f"章节 {found.group(1)} 不会作为任何实验块的成功标准："
+            + (f"{_lines_in_chinese(found.group(2))}；" if found.group(2) else "")
+            + "每个实验块依据其自身章节中的 Success criterion "
+            f"字段判定（{found.group(3)} 都没有写）；请把条件写到那里"
+        ),
     ),
     (
         lazy(
@@ -830,6 +834,16 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     (
         lazy(r"table row has (\d+) cells under a (\d+)-column header; missing cells left empty"),
         r"表格行有 \1 个单元格，而表头有 \2 列；缺少的单元格留空",
+    ),
+    (
+        lazy(
+            r"(\d+) table rows \(lines (.+)\) have (\d+) cells under a (\d+)-column header; "
+            r"missing cells left empty"
+        ),
+        lambda found: (
+            f"{found.group(1)} 个表格行（第 {found.group(2).replace(', ', '、')} 行）有 "
+            f"{found.group(3)} 个单元格，而表头有 {found.group(4)} 列；缺少的单元格留空"
+        ),
     ),
     (
         lazy(

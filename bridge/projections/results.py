@@ -261,6 +261,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Must-run blocks outside the main milestone not met",
         "主要里程碑之外未满足的必做实验块",
     ),
+    "not_met_any": ("Must-run blocks not met", "未满足的必做实验块"),
     "sanity_numbers": (
         "The block's sanity runs (their numbers check the pipeline; the verdict and the table "
         "above do not pool them)",
@@ -1734,6 +1735,7 @@ def render(state: PipelineState, language: str = "en") -> str:
     why = f" — {_t('why_not', language)}: {line(joined)}" if not outcome.ready else ""
     # Outside the main milestone when there is one; with none, every block is outside it.
     untrusted_label = "untrusted_elsewhere" if outcome.main_milestone else "untrusted"
+    not_met_label = "not_met_elsewhere" if outcome.main_milestone else "not_met_any"
     lines.extend(
         [
             f"## {_t('summary', language)}",
@@ -1742,7 +1744,7 @@ def render(state: PipelineState, language: str = "en") -> str:
             f"- **{_t('nice', language)}:** {outcome.nice_done}/{outcome.nice_total}",
             f"- **{_t('main', language)}:** {main}",
             *(
-                [f"- **{_t('not_met_elsewhere', language)}:** {', '.join(elsewhere)}"]
+                [f"- **{_t(not_met_label, language)}:** {', '.join(elsewhere)}"]
                 if (elsewhere := not_met_elsewhere(outcome))
                 else []
             ),

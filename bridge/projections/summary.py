@@ -53,10 +53,20 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
             else f"Main result: inconclusive ({NO_VERDICTS})."
         )
     if outcome.main_milestone is None:
-        # No main milestone: every must-run block is "elsewhere", and its untrusted numbers are
-        # said here too, as the results page says them (nothing else on the console does).
+        # No main milestone: every must-run block is "elsewhere", and the ones not met and its
+        # untrusted numbers are said here too, as the results page says them (nothing else on
+        # the console does: 033, with no milestones, named neither E1 nor E5 not met).
         untrusted = untrusted_phrase(outcome, zh=zh)
+        failed = not_met_elsewhere(outcome)
         said = (
+            (
+                f"未满足的必做实验块：{'、'.join(failed)}。"
+                if zh
+                else f" Must-run blocks not met: {', '.join(failed)}."
+            )
+            if failed
+            else ""
+        ) + (
             (
                 f"数值不可信的必做实验块：{untrusted}。"
                 if zh

@@ -555,6 +555,24 @@ _WORDS: dict[str, tuple[str, str]] = {
         "write it in {run}'s row above the marker",
         "请把它写在标记之上 {run} 的行中",
     ),
+    "status_below_marker_proposed": (
+        "bridge proposed {run} from block {block} of the plan, and no row of the tracker names "
+        "it (a run table written there would replace every run bridge proposed); to leave it "
+        "out, take its system or seed out of block {block} in the plan (`CUT — <reason>` as "
+        "{block}'s Priority leaves out all of {block}'s runs)",
+        "{run} 是 bridge 根据计划的实验块 {block} 提出的运行，追踪表中没有它的行（在那里写一张"
+        "运行表会取代 bridge 提出的全部运行）；要不运行它，请在计划中把它的系统或种子从实验块 "
+        "{block} 中删去（把 {block} 的 Priority 写成 `CUT — <原因>` 会让 {block} 的全部运行都"
+        "不执行）",
+    ),
+    "status_below_marker_alone": (
+        "bridge proposed {run} from block {block} of the plan, and no row of the tracker names "
+        "it (a run table written there would replace every run bridge proposed); to leave it "
+        "out, write {block}'s Priority in the plan as `CUT — <reason>`",
+        "{run} 是 bridge 根据计划的实验块 {block} 提出的运行，追踪表中没有它的行（在那里写一张"
+        "运行表会取代 bridge 提出的全部运行）；要不运行它，请在计划中把 {block} 的 Priority 写成 "
+        "`CUT — <原因>`",
+    ),
     "status_below_marker_block": (
         "the tracker lists blocks, not runs, so {run} has no row of its own; to leave it out, "
         "remove its system from block {block}'s systems in the plan (NOT RUN on {block}'s row "

@@ -62,3 +62,22 @@ def test_retry_of_another_run_names_the_run_the_fix_sends_back(tmp_path: Path) -
         bridge.close()
     assert runs["R004"].state is RunState.SUCCEEDED
     assert len(runs["R002"].attempts) == 2
+
+
+@needs_shared
+def test_retry_of_the_fixed_run_names_its_changed_settings(tmp_path: Path) -> None:
+    """The fix in bridge.toml, then `bridge retry --failed`, as the next step says (trial h18E
+    on 033: R003 fixed by its `[[runs]]` args): the retry recorded the change, so `bridge run`
+    no longer said "spec changed", and the retry said only "will run again: R004", leaving the
+    fix unseen. It names R004's changed settings."""
+    project = as_project("039", tmp_path / "p")
+    run_to_results(project, JOB, config=CONFIG)
+    with (project / "bridge.toml").open("a", encoding="utf-8") as toml:
+        toml.write(FIX)
+
+    said = bridge_here("retry", "--failed", cwd=project)
+
+    assert said.returncode == 0, said.stderr
+    lines = said.stdout.splitlines()
+    assert lines[0] == "将再次运行：R004", lines
+    assert "R004 以改过的设置运行：command: … {output_dir} → … {output_dir} --groups=fixed" in lines

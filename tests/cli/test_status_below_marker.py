@@ -49,3 +49,43 @@ def test_not_run_in_bridges_run_table_is_said_with_where_it_belongs(
         "its system from block M1's systems in the plan (NOT RUN on M1's row leaves out all of "
         "M1's runs)"
     ) in said, said
+
+
+@needs_shared
+def test_not_run_on_a_run_proposed_from_the_plan_names_the_block_not_a_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """033's tracker is a checklist with no run table: bridge proposed its runs from the plan's
+    blocks, so R025 (E6's one run) and R020 (one of E5's 20) have no row above the marker.
+    "write it in R025's row above the marker" could not be followed, and a run table written
+    there to follow it replaced every proposed run (trial h18E). The block is named instead."""
+    root = as_project("033", tmp_path)
+    (root / "job.py").write_text("print('ok')\n", encoding="utf-8")
+    (root / "bridge.toml").write_text(
+        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{run_id}}"]\n', encoding="utf-8"
+    )
+    assert main(["run", "--project", str(root)]) == 3  # the proposed runs wait for approval
+    capsys.readouterr()
+    tracker = root / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    for run_id in ("R020", "R025"):
+        row = re.search(rf"^\| {run_id} \|.*\| TODO \|[^|\n]*\|$", text, re.MULTILINE)
+        assert row is not None, text
+        text = text.replace(row.group(0), row.group(0).replace("| TODO |", f"| {_NOT_RUN} |"))
+    tracker.write_text(text, encoding="utf-8")
+    assert main(["approve", "--project", str(root)]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "row above the marker" not in said, said
+    assert (
+        f"R025's Status «{_NOT_RUN}», written in bridge's run table below the marker, is not "
+        "read (bridge writes that table from its log): bridge proposed R025 from block E6 of "
+        "the plan, and no row of the tracker names it (a run table written there would replace "
+        "every run bridge proposed); to leave it out, write E6's Priority in the plan as "
+        "`CUT — <reason>`"
+    ) in said, said
+    assert (
+        "bridge proposed R020 from block E5 of the plan, and no row of the tracker names it (a "
+        "run table written there would replace every run bridge proposed); to leave it out, "
+        "take its system or seed out of block E5 in the plan (`CUT — <reason>` as E5's "
+        "Priority leaves out all of E5's runs)"
+    ) in said, said

@@ -96,3 +96,24 @@ def test_a_chinese_plan_names_them_in_chinese(tmp_path: Path) -> None:
         "'Setup：在测试集上评测，准确率不低于 80%。' (line 7); the results judge nothing for the "
         "block: write the ones it must meet as its Success criterion to have them judged"
     ]
+
+
+_017 = (
+    "the section 'Success Criteria' is read as no block's criterion: 'A nontrivial fraction of "
+    "decode regions flip preferred device across settings.' (line 96), 'Dynamic policy "
+    "recovers a meaningful share of oracle advantage.' (line 97), 'The result holds on more "
+    "than one workload shape.' (line 98); each block is judged on the Success criterion field "
+    "in its own section (none written for B1, B2, B3, B4, B5); copy the condition there"
+)
+
+
+@needs_shared
+def test_017_plan_wide_success_criteria_are_named_under_each_verdict(tmp_path: Path) -> None:
+    """017's only criteria are its `## Success Criteria` section (plan:94-98); no block writes
+    one. Every block read "inconclusive — empty criterion" and the results, results.json and the
+    tracker had not a word of the three criteria (trial h18E): each block's section names them,
+    quoted, with why they are not judged."""
+    page, blocks = _run_to_the_end(as_project("017", tmp_path / "p"))
+    for block in ("B1", "B2", "B3", "B4", "B5"):
+        assert f"\n- **Also stated, not judged:** {_017}\n" in _section(page, block)
+        assert blocks[block]["not_judged"] == [_017]

@@ -384,9 +384,17 @@ def test_a_plan_wide_success_criteria_section_is_named() -> None:
     plan = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
     (warning,) = [w for w in plan.warnings if "read as no block's criterion" in w.message]
     assert warning.line == 94 and "(none written for B1, B2, B3, B4, B5)" in warning.message
+    # Its three criteria are quoted, with their lines: the warning alone did not say them.
+    assert (
+        "'Dynamic policy recovers a meaningful share of oracle advantage.' (line 97)"
+        in warning.message
+    )
     from bridge.projections.plan_words import warning_in_language
 
-    assert warning_in_language(warning.message, "zh").startswith("章节 'Success Criteria'")
+    assert warning_in_language(warning.message, "zh").startswith(
+        "章节 'Success Criteria' 不会作为任何实验块的成功标准：'A nontrivial fraction of decode "
+        "regions flip preferred device across settings.'（第 96 行）、'Dynamic policy"
+    )
 
 
 @needs_shared

@@ -48,7 +48,12 @@ from bridge.plan.criteria.model import (
     Setting,
     Unparsed,
 )
-from bridge.plan.criteria.parser import clause_metrics, parse_criterion
+from bridge.plan.criteria.parser import (
+    clause_metrics,
+    names_no_metric,
+    parse_criterion,
+    parse_with_aliases,
+)
 from bridge.plan.criteria.phrases import conditions_apart
 
 __all__ = [
@@ -65,5 +70,7 @@ __all__ = [
     "Unparsed",
     "clause_metrics",
     "conditions_apart",
+    "names_no_metric",
     "parse_criterion",
+    "parse_with_aliases",
 ]
