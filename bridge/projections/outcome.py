@@ -275,6 +275,10 @@ def _shown(
     # Every primary metric a clause naming none is judged on is in the table beside it.
     wanted += primaries
     wanted += plan_metric_names(block.metrics)
+    # A name the Metrics line or the criterion sets in a code span: 023's B2 names its two
+    # co-primary metrics only so (`形成 `D_Vanilla` 与 `D_PredRNN-online` 两个 co-primary
+    # differences`, a criterion the rules decline), and its table showed neither.
+    wanted += _code_span_names((*block.metrics, block.success_criterion))
     wanted += [m for r in runs for m in r.spec.metrics]
     # Matched per system, as the judge reads them: one system's `AUPRC` and another's
     # `results.AUPRC[threshold/GNN]` (a labelled list, trial Q3 on 039) are both the plan's
@@ -307,6 +311,18 @@ def _shown(
         # rather than none under "none matching the plan's metrics (-)".
         return tuple(names[:_ALL_SHOWN])
     return tuple(found)
+
+
+# The name a code span opens with: `D_Vanilla>0` is D_Vanilla; `[0,.1)` names none.
+_CODE_SPAN_NAME = lazy(r"`\s*([A-Za-z][\w.@+-]*)[^`\n]*`")
+
+
+def _code_span_names(texts: Sequence[str]) -> list[str]:
+    """
+    The names code spans in ``texts`` open with, in order: candidates only, a table row is
+    shown for one only where it matches a recorded metric.
+    """
+    return [found.group(1) for text in texts for found in _CODE_SPAN_NAME.finditer(text)]
 
 
 # The most metrics a block with no named metric shows in its table (results.json has them all).

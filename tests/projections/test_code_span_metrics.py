@@ -1,0 +1,72 @@
+"""
+Metrics a block names only in code spans, in a Chinese Metrics line and a criterion the rules
+decline: the real plan 023's B2 (`形成 `D_Vanilla` 与 `D_PredRNN-online` 两个 co-primary
+differences`, `Holm-adjusted `D_Vanilla>0` 与 `D_PredRNN-online>0` 同时成立`), run by its
+researcher once its M2 code is written (h18G F6).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from bridge import Bridge, Stage
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+
+pytestmark = needs_shared
+
+# Every run writes B2's two co-primary differences, its NDVI MAE and B1's ENS.
+_JOB = """\
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[1])
+out.mkdir(parents=True, exist_ok=True)
+(out / "metrics.json").write_text(json.dumps(
+    {"ENS": 0.32, "D_Vanilla": 0.012, "D_PredRNN-online": -0.003, "ndvi_mae": 0.081}))
+"""
+
+
+def test_023_b2_table_shows_the_metrics_its_code_spans_name(tmp_path: Path) -> None:
+    """B2's table showed only ndvi_mae and said `D_Vanilla`, `D_PredRNN-online` were left out
+    because neither its Metrics line nor its criterion named them: both name them, in code
+    spans. Their rows are in the table now, with the numbers the runs wrote."""
+    project = as_project("023", tmp_path)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    # The researcher wrote M2's code: its rows say TODO (as `bridge run`'s next step asks);
+    # every other row says DONE, so that only B2's four runs run (the test stays cheap).
+    lines = text.split("\n")
+    for at, line in enumerate(lines):
+        if line.startswith("| R0"):
+            cells = line.split("|")
+            cells[8] = " TODO " if cells[2].strip() == "M2" else " DONE "
+            lines[at] = "|".join(cells)
+    text = "\n".join(lines)
+    tracker.write_text(text, encoding="utf-8")
+    (project / "job.py").write_text(_JOB, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
+        f'[run]\ncommand = ["{sys.executable}", "job.py", "{{output_dir}}", "{{seed}}"]\n'
+        'args = { seed = "0" }\n',
+        encoding="utf-8",
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    b2 = results.split("### B2:", 1)[1].split("### B3:", 1)[0]
+    rows = [row for row in b2.splitlines() if row.startswith("| ") and "| R021 |" in row]
+    assert "| aligned residual update | D_Vanilla | 0.012 | - | 1 | R021 |" in rows, rows
+    assert "| aligned residual update | D_PredRNN-online | -0.003 | - | 1 | R021 |" in rows, rows
+    assert "| aligned residual update | ndvi_mae | 0.081 | - | 1 | R021 |" in rows, rows
+    left_out = b2.split("另有已记录的指标未列入此表", 1)[1].split("\n", 1)[0]
+    assert "D_Vanilla" not in left_out and "D_PredRNN-online" not in left_out, left_out
+    assert "`ENS`" in left_out  # B1's metric, named nowhere in B2
+    # results.json had them all along: the table now agrees with it.
+    data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    assert {
+        a["metric"] for a in data["aggregates"] if a["block"] == "B2" and a["run_ids"] == ["R021"]
+    } >= {"D_Vanilla", "D_PredRNN-online", "ndvi_mae"}
