@@ -275,10 +275,13 @@ def _shown(
     # Every primary metric a clause naming none is judged on is in the table beside it.
     wanted += primaries
     wanted += plan_metric_names(block.metrics)
-    # A name the Metrics line or the criterion sets in a code span: 023's B2 names its two
-    # co-primary metrics only so (`形成 `D_Vanilla` 与 `D_PredRNN-online` 两个 co-primary
-    # differences`, a criterion the rules decline), and its table showed neither.
-    wanted += _code_span_names((*block.metrics, block.success_criterion))
+    # A recorded name the Metrics line or the criterion writes out as it is, where the split
+    # of the line into names missed it: 023's B2 names its two co-primary metrics only in code
+    # spans of Chinese prose (`形成 `D_Vanilla` 与 `D_PredRNN-online` 两个 co-primary
+    # differences`, a criterion the rules decline), its B1 its decisive ones inside a Chinese
+    # parenthesis (`official EarthNetScore（ENS，越高越好）及 MAD/OLS/EMD/SSIM 分量`), and the
+    # table showed none of them.
+    wanted += _written_in((*block.metrics, block.success_criterion), names)
     wanted += [m for r in runs for m in r.spec.metrics]
     # Matched per system, as the judge reads them: one system's `AUPRC` and another's
     # `results.AUPRC[threshold/GNN]` (a labelled list, trial Q3 on 039) are both the plan's
@@ -313,16 +316,19 @@ def _shown(
     return tuple(found)
 
 
-# The name a code span opens with: `D_Vanilla>0` is D_Vanilla; `[0,.1)` names none.
-_CODE_SPAN_NAME = lazy(r"`\s*([A-Za-z][\w.@+-]*)[^`\n]*`")
-
-
-def _code_span_names(texts: Sequence[str]) -> list[str]:
+def _written_in(texts: Sequence[str], names: Sequence[str]) -> list[str]:
     """
-    The names code spans in ``texts`` open with, in order: candidates only, a table row is
-    shown for one only where it matches a recorded metric.
+    The recorded ``names`` that ``texts`` write out whole, case and all, as a word of their own:
+    not inside a longer name (``NDVI`` in ``NDVI-MAE``, ``MAE`` in ``post-MAE``), and not a
+    one-letter name. A labelled name (``auroc[lr.json]``) is matched as its table matches it.
     """
-    return [found.group(1) for text in texts for found in _CODE_SPAN_NAME.finditer(text)]
+    text = "\n".join(texts)
+    return [
+        name
+        for name in names
+        if len(name) > 1
+        and re.search(rf"(?<![A-Za-z0-9_.@-]){re.escape(name)}(?![A-Za-z0-9_@-]|\.\w)", text)
+    ]
 
 
 # The most metrics a block with no named metric shows in its table (results.json has them all).

@@ -1,8 +1,10 @@
 """
-Metrics a block names only in code spans, in a Chinese Metrics line and a criterion the rules
-decline: the real plan 023's B2 (`形成 `D_Vanilla` 与 `D_PredRNN-online` 两个 co-primary
-differences`, `Holm-adjusted `D_Vanilla>0` 与 `D_PredRNN-online>0` 同时成立`), run by its
-researcher once its M2 code is written (h18G F6).
+Metrics a block's Metrics line and criterion write out where the split of a Chinese line into
+names misses them, in the block's results table: the real plan 023's B2 names its co-primary
+metrics in code spans (`形成 `D_Vanilla` 与 `D_PredRNN-online` 两个 co-primary differences`,
+`Holm-adjusted `D_Vanilla>0` 与 `D_PredRNN-online>0` 同时成立`), its B1 its decisive ones in a
+Chinese parenthesis (`official EarthNetScore（ENS，越高越好）及 MAD/OLS/EMD/SSIM 分量`); run by
+its researcher once its M2 code is written, R011 placed in B1 (h18G F6).
 """
 
 from __future__ import annotations
@@ -17,17 +19,19 @@ from tests.plan.corpus import as_project
 
 pytestmark = needs_shared
 
-# Every run writes B2's two co-primary differences, its NDVI MAE and B1's ENS.
+# Every run writes B1's ENS and its components, B2's two co-primary differences, its NDVI MAE,
+# and a number neither block names.
 _JOB = """\
 import json, pathlib, sys
 out = pathlib.Path(sys.argv[1])
 out.mkdir(parents=True, exist_ok=True)
 (out / "metrics.json").write_text(json.dumps(
-    {"ENS": 0.32, "D_Vanilla": 0.012, "D_PredRNN-online": -0.003, "ndvi_mae": 0.081}))
+    {"ENS": 0.32, "MAD": 0.25, "OLS": 0.33, "EMD": 0.3, "SSIM": 0.41, "D_Vanilla": 0.012,
+     "D_PredRNN-online": -0.003, "ndvi_mae": 0.081, "wall_clock_s": 12}))
 """
 
 
-def test_023_b2_table_shows_the_metrics_its_code_spans_name(tmp_path: Path) -> None:
+def test_023_block_tables_show_the_metrics_their_lines_write_out(tmp_path: Path) -> None:
     """B2's table showed only ndvi_mae and said `D_Vanilla`, `D_PredRNN-online` were left out
     because neither its Metrics line nor its criterion named them: both name them, in code
     spans. Their rows are in the table now, with the numbers the runs wrote."""
@@ -40,7 +44,8 @@ def test_023_b2_table_shows_the_metrics_its_code_spans_name(tmp_path: Path) -> N
     for at, line in enumerate(lines):
         if line.startswith("| R0"):
             cells = line.split("|")
-            cells[8] = " TODO " if cells[2].strip() == "M2" else " DONE "
+            todo = cells[2].strip() == "M2" or cells[1].strip() == "R011"
+            cells[8] = " TODO " if todo else " DONE "
             lines[at] = "|".join(cells)
     text = "\n".join(lines)
     tracker.write_text(text, encoding="utf-8")
@@ -48,7 +53,7 @@ def test_023_b2_table_shows_the_metrics_its_code_spans_name(tmp_path: Path) -> N
     (project / "bridge.toml").write_text(
         "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
         f'[run]\ncommand = ["{sys.executable}", "job.py", "{{output_dir}}", "{{seed}}"]\n'
-        'args = { seed = "0" }\n',
+        'args = { seed = "0" }\n\n[systems."matched Direct24"]\nblock = "B1"\n',
         encoding="utf-8",
     )
     bridge = Bridge(project)
@@ -64,7 +69,12 @@ def test_023_b2_table_shows_the_metrics_its_code_spans_name(tmp_path: Path) -> N
     assert "| aligned residual update | ndvi_mae | 0.081 | - | 1 | R021 |" in rows, rows
     left_out = b2.split("另有已记录的指标未列入此表", 1)[1].split("\n", 1)[0]
     assert "D_Vanilla" not in left_out and "D_PredRNN-online" not in left_out, left_out
-    assert "`ENS`" in left_out  # B1's metric, named nowhere in B2
+    assert "`ENS`" in left_out and "`wall_clock_s`" in left_out  # named nowhere in B2
+    b1 = results.split("### B1:", 1)[1].split("### B2:", 1)[0]
+    for metric, value in (("ENS", "0.32"), ("MAD", "0.25"), ("OLS", "0.33"), ("SSIM", "0.41")):
+        assert f"| matched Direct24 | {metric} | {value} | - | 1 | R011 |" in b1, b1
+    left_out = b1.split("另有已记录的指标未列入此表", 1)[1].split("\n", 1)[0]
+    assert "`ENS`" not in left_out and "`wall_clock_s`" in left_out, left_out
     # results.json had them all along: the table now agrees with it.
     data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
     assert {
