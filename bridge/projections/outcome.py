@@ -319,15 +319,14 @@ def _shown(
 def _written_in(texts: Sequence[str], names: Sequence[str]) -> list[str]:
     """
     The recorded ``names`` that ``texts`` write out whole, case and all, as a word of their own:
-    not inside a longer name (``NDVI`` in ``NDVI-MAE``, ``MAE`` in ``post-MAE``), and not a
-    one-letter name. A labelled name (``auroc[lr.json]``) is matched as its table matches it.
+    not inside a longer name (``NDVI`` in ``NDVI-MAE``, ``MAE`` in ``post-MAE``, ``AUROC`` in
+    039's ``ΔAUROC``, a difference of it), and not a one-letter name.
     """
     text = "\n".join(texts)
     return [
         name
         for name in names
-        if len(name) > 1
-        and re.search(rf"(?<![A-Za-z0-9_.@-]){re.escape(name)}(?![A-Za-z0-9_@-]|\.\w)", text)
+        if len(name) > 1 and re.search(rf"(?<![\w.@-]){re.escape(name)}(?![\w@-]|\.\w)", text)
     ]
 
 
