@@ -13,6 +13,8 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 from bridge import Bridge, Stage
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
@@ -31,24 +33,21 @@ out.mkdir(parents=True, exist_ok=True)
 """
 
 
-def test_023_block_tables_show_the_metrics_their_lines_write_out(tmp_path: Path) -> None:
-    """B2's table showed only ndvi_mae and said `D_Vanilla`, `D_PredRNN-online` were left out
-    because neither its Metrics line nor its criterion named them: both name them, in code
-    spans. Their rows are in the table now, with the numbers the runs wrote."""
-    project = as_project("023", tmp_path)
+@pytest.fixture(scope="module")
+def p023(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """023 run to its results once: its researcher wrote M2's code (its rows say TODO, as `bridge
+    run`'s next step asks), placed R011 in B1 (`[systems."matched Direct24"] block = "B1"`) and
+    set R031 to run; every other row says DONE, so that only those six runs run (cheap)."""
+    project = as_project("023", tmp_path_factory.mktemp("p023"))
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
-    text = tracker.read_text(encoding="utf-8")
-    # The researcher wrote M2's code: its rows say TODO (as `bridge run`'s next step asks);
-    # every other row says DONE, so that only B2's four runs run (the test stays cheap).
-    lines = text.split("\n")
+    lines = tracker.read_text(encoding="utf-8").split("\n")
     for at, line in enumerate(lines):
         if line.startswith("| R0"):
             cells = line.split("|")
-            todo = cells[2].strip() == "M2" or cells[1].strip() == "R011"
+            todo = cells[2].strip() == "M2" or cells[1].strip() in ("R011", "R031")
             cells[8] = " TODO " if todo else " DONE "
             lines[at] = "|".join(cells)
-    text = "\n".join(lines)
-    tracker.write_text(text, encoding="utf-8")
+    tracker.write_text("\n".join(lines), encoding="utf-8")
     (project / "job.py").write_text(_JOB, encoding="utf-8")
     (project / "bridge.toml").write_text(
         "[bridge]\ncode_review = false\nmax_parallel = 4\n\n"
@@ -61,6 +60,15 @@ def test_023_block_tables_show_the_metrics_their_lines_write_out(tmp_path: Path)
         assert bridge.run() is Stage.COLLECTED
     finally:
         bridge.close()
+    return project
+
+
+def test_023_block_tables_show_the_metrics_their_lines_write_out(p023: Path) -> None:
+    """B2's table showed only ndvi_mae and said `D_Vanilla`, `D_PredRNN-online` were left out
+    because neither its Metrics line nor its criterion named them: both name them, in code
+    spans; B1's left out its decisive ENS, MAD, OLS, EMD and SSIM, written inside a Chinese
+    parenthesis. Their rows are in the tables now, with the numbers the runs wrote."""
+    project = p023
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     b2 = results.split("### B2:", 1)[1].split("### B3:", 1)[0]
     rows = [row for row in b2.splitlines() if row.startswith("| ") and "| R021 |" in row]
@@ -80,3 +88,16 @@ def test_023_block_tables_show_the_metrics_their_lines_write_out(tmp_path: Path)
     assert {
         a["metric"] for a in data["aggregates"] if a["block"] == "B2" and a["run_ids"] == ["R021"]
     } >= {"D_Vanilla", "D_PredRNN-online", "ndvi_mae"}
+
+
+def test_023_a_stage_name_in_a_note_is_no_number_it_recorded(p023: Path) -> None:
+    """R031's note «等用户的最终 Stage1.5 checkpoint 冻结» holds no measured number, but its
+    "1.5" read as one: its row alone got `测得 ENS = 0.32（另有 8 个）` beside it, as a row whose
+    note records a number of the researcher's gets what this attempt measured (009's "MRR
+    0.383"). It reads as the other rows bridge ran do now."""
+    tracker = (p023 / "refine-logs" / "EXPERIMENT_TRACKER.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in tracker.splitlines() if "| R0" in line}
+    assert "等用户的最终 Stage1.5 checkpoint 冻结；bridge：第 1 次尝试" in rows["R031"], rows[
+        "R031"
+    ]
+    assert "测得" not in rows["R031"] and "测得" not in rows["R021"], rows["R031"]
