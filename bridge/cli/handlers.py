@@ -1177,7 +1177,7 @@ def cancel(args: Parsed) -> int:
 
 def retry(args: Parsed) -> int:
     """``bridge retry [RUN…] [--failed] [--milestone M] [--force] [--changed]``."""
-    from bridge.cli.watch import also_lines, kept_lines
+    from bridge.cli.watch import also_lines, changed_lines, kept_lines
     from bridge.pipeline.retries import stopped_by
     from bridge.projections.failure_words import stopped_in_language
     from bridge.projections.text import language_of
@@ -1217,6 +1217,8 @@ def retry(args: Parsed) -> int:
         # The runs an edit sent back (recorded by this retry, so `bridge run` no longer says
         # "spec changed"), or an earlier retry: the next run starts them too (trial t15).
         also = also_lines(scheduled.also, language)
+        # So too the fix that sends the runs it schedules back (023's R021 `--sede` → `--seed`).
+        changed = changed_lines(scheduled.changed, language)
         # It rewrote the tracker: an edit it kept aside is said, as `bridge run` says it.
         copies = _copies_kept(bridge, root, started, language)
     finally:
@@ -1229,7 +1231,7 @@ def retry(args: Parsed) -> int:
         for run_id in (r for r in scheduled.asked if r in stopped):
             said = stopped_in_language(stopped[run_id], "zh")
             out(f"{run_id}：{said}；按 `{asked}` 的要求再次运行")
-        for line in also:
+        for line in (*changed, *also):
             out(line)
         for line in (*kept, *copies):
             out(line)
@@ -1241,7 +1243,7 @@ def retry(args: Parsed) -> int:
     for run_id in (r for r in scheduled.asked if r in stopped):
         # A cancelled run comes back only on a person's word: said, with whose cancel it was.
         out(f"{run_id}: {stopped[run_id]}; it runs again as `{asked}` asks")
-    for line in also:
+    for line in (*changed, *also):
         out(line)
     for line in (*kept, *copies):
         out(line)

@@ -43,6 +43,7 @@ __all__ = [
     "LineMerger",
     "Watcher",
     "also_lines",
+    "changed_lines",
     "describe",
     "describe_all",
     "kept_lines",
@@ -158,6 +159,27 @@ def also_lines(also: Sequence[AlsoAgain], language: str = "en") -> list[str]:
             changed = f": {fields}" if fields else ""
             lines.append(f"the next `bridge run` also runs {named} again: {reason}{changed}"[:400])
     return lines
+
+
+def changed_lines(changed: Sequence[AlsoAgain], language: str = "en") -> list[str]:
+    """
+    One line per group of runs a retry scheduled whose settings changed since they last
+    launched: the runs and each change old → new, in the words ``bridge run`` gives a changed
+    spec (it no longer says them: the retry recorded them).
+    """
+    zh = language == "zh"
+    groups: dict[str, list[str]] = {}
+    for run in changed:
+        fields = ("；" if zh else "; ").join(change_words(c, zh) for c in run.changes)
+        groups.setdefault(fields, []).append(run.run_id)
+    return [
+        (
+            f"{_runs_named(ids, zh)} 将按变更后的设置运行：{fields}"
+            if zh
+            else f"{_runs_named(ids, zh)} will run with the changed settings: {fields}"
+        )[:400]
+        for fields, ids in groups.items()
+    ]
 
 
 def _not_applied_line(

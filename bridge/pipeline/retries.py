@@ -607,6 +607,10 @@ class Retried:
     asked: tuple[str, ...]
     revived: tuple[str, ...] = ()
     also: tuple[AlsoAgain, ...] = ()
+    # The runs it scheduled whose settings changed since their last launch (the fix the retry
+    # recorded first), each change old → new: 023's `bridge retry --failed` after R021's
+    # `--sede` was mended said only "will run again: R021", and no command said the fix.
+    changed: tuple[AlsoAgain, ...] = ()
 
     @property
     def all(self) -> tuple[str, ...]:
@@ -658,7 +662,12 @@ def also_again(s: Session, retried: Retried) -> Retried:
         for run in state.runs.values()
         if run.run_id not in taken and run.state is RunState.PENDING and run.reason
     )
-    return attrs.evolve(retried, also=also)
+    changed = tuple(
+        AlsoAgain(run_id=run_id, reason=state.runs[run_id].reason, changes=changes)
+        for run_id in retried.all
+        if run_id in state.runs and (changes := _changed_since_launch(s, state.runs[run_id]))
+    )
+    return attrs.evolve(retried, also=also, changed=changed)
 
 
 def _changed_since_launch(s: Session, run: RunView) -> tuple[ev.SpecChange, ...]:

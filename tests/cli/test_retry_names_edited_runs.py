@@ -62,3 +62,24 @@ def test_retry_of_another_run_names_the_run_the_fix_sends_back(tmp_path: Path) -
         bridge.close()
     assert runs["R004"].state is RunState.SUCCEEDED
     assert len(runs["R002"].attempts) == 2
+
+
+@needs_shared
+def test_retry_failed_names_the_fix_of_the_run_it_schedules(tmp_path: Path) -> None:
+    """023 (h18G F10): R021 failed on a typo in its `[systems]` command; after the fix,
+    `bridge retry --failed` said only "将再次运行：R021", and the next `bridge run` did not say
+    the change either (the retry had recorded it): no command said the fix. It names it now."""
+    project = as_project("039", tmp_path / "p")
+    run_to_results(project, JOB, config=CONFIG)
+    with (project / "bridge.toml").open("a", encoding="utf-8") as toml:
+        toml.write(FIX)
+
+    said = bridge_here("retry", "--failed", cwd=project)
+
+    assert said.returncode == 0, said.stderr
+    lines = said.stdout.splitlines()
+    assert lines[0] == "将再次运行：R004"
+    assert (
+        "R004 将按变更后的设置运行：command: … {output_dir} → … {output_dir} --groups=fixed"
+    ) in lines, lines
+    assert not any(line.startswith("下一次 `bridge run` 也会再次运行 R004") for line in lines)
