@@ -276,6 +276,13 @@ def _shown(
     # Every primary metric a clause naming none is judged on is in the table beside it.
     wanted += primaries
     wanted += plan_metric_names(block.metrics)
+    # A recorded name the Metrics line or the criterion writes out as it is, where the split
+    # of the line into names missed it: 023's B2 names its two co-primary metrics only in code
+    # spans of Chinese prose (`形成 `D_Vanilla` 与 `D_PredRNN-online` 两个 co-primary
+    # differences`, a criterion the rules decline), its B1 its decisive ones inside a Chinese
+    # parenthesis (`official EarthNetScore（ENS，越高越好）及 MAD/OLS/EMD/SSIM 分量`), and the
+    # table showed none of them.
+    wanted += _written_in((*block.metrics, block.success_criterion), names)
     wanted += [m for r in runs for m in r.spec.metrics]
     # Matched per system, as the judge reads them: one system's `AUPRC` and another's
     # `results.AUPRC[threshold/GNN]` (a labelled list, trial Q3 on 039) are both the plan's
@@ -308,6 +315,20 @@ def _shown(
         # rather than none under "none matching the plan's metrics (-)".
         return tuple(names[:_ALL_SHOWN])
     return tuple(found)
+
+
+def _written_in(texts: Sequence[str], names: Sequence[str]) -> list[str]:
+    """
+    The recorded ``names`` that ``texts`` write out whole, case and all, as a word of their own:
+    not inside a longer name (``NDVI`` in ``NDVI-MAE``, ``MAE`` in ``post-MAE``, ``AUROC`` in
+    039's ``ΔAUROC``, a difference of it), and not a one-letter name.
+    """
+    text = "\n".join(texts)
+    return [
+        name
+        for name in names
+        if len(name) > 1 and re.search(rf"(?<![\w.@-]){re.escape(name)}(?![\w@-]|\.\w)", text)
+    ]
 
 
 # The most metrics a block with no named metric shows in its table (results.json has them all).

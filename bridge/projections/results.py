@@ -1050,10 +1050,13 @@ def next_step(
         # and its `--force` retry was first named only once the failed ones had run again.
         again = _untrusted_retry(state, outcome, language, scope="all", commands=commands)
         return (
-            f"{_failed_and_cancelled(state, failed, language)}{again}消融规划已跳过。"
+            # With its reason, as every other next step gives it (023: a bare "消融规划已跳过。").
+            f"{_failed_and_cancelled(state, failed, language)}{again}"
+            "消融规划已跳过（必做运行未成功）。"
             if zh
             else f"{_failed_and_cancelled(state, failed, language)}"
-            f"{f' {again}' if again else ''} Ablation planning skipped."
+            f"{f' {again}' if again else ''} Ablation planning skipped (must-run runs did not "
+            "succeed)."
         )
     if (before := outcome.must_failed_before) and not any(
         has_command(state, r, commands) for r in before

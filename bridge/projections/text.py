@@ -254,10 +254,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         "无，待追踪表中标为运行中的行处理后才启动（{runs}）",
     ),
     "plan_first_held_only": (
-        "none: the rows the tracker says are running run elsewhere ({runs}), and every other row "
-        "is done before bridge or out of scope",
+        # Not "every other row is done or out of scope": 025's five others are blocked (❌).
+        "none: the rows the tracker says are running run elsewhere ({runs}), and bridge "
+        "launches no other row (`not launched` says why)",
         "无：追踪表中标为运行中的行在别处运行（{runs}），"
-        "其余每一行都已在 bridge 之前完成或不在范围内",
+        "其余的行 bridge 都不启动（原因见“不会启动”）",
     ),
     "plan_not_launched": ("not launched: ", "不会启动："),
     "plan_not_launched_ran": (

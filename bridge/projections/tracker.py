@@ -250,8 +250,9 @@ def _notes(
 
 
 # A measured-looking number in a note: a decimal, a ratio or a percentage ("MRR 0.383",
-# "1839/1839", "91%"), not a seed or a count of steps.
-_NOTED_NUMBER = lazy(r"\d[.,]\d|\d\s*/\s*\d|\d\s*%")
+# "1839/1839", "91%"), not a seed or a count of steps, nor a decimal glued to a word's letters,
+# a name or a version (023's R031 "Stage1.5 checkpoint", "v1.5").
+_NOTED_NUMBER = lazy(r"(?<![A-Za-z_.\d])\d+[.,]\d|\d\s*/\s*\d|\d\s*%")
 
 
 def _named_in_note(run: RunView) -> list[str]:

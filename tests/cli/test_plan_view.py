@@ -266,8 +266,21 @@ def test_first_to_launch_when_every_row_left_is_held(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (
         "\nfirst to launch: none: the rows the tracker says are running run elsewhere (R1), and "
-        "every other row is done before bridge or out of scope\n" in done.stdout
+        "bridge launches no other row (`not launched` says why)\n" in done.stdout
     )
+
+
+@needs_shared
+def test_first_to_launch_when_the_rows_left_are_blocked(tmp_path: Path) -> None:
+    """025: E-main is running elsewhere (🔄) and the five other rows are read as blocked (❌,
+    no legend); the line said they were all "done before bridge or out of scope"."""
+    done = bridge_here("plan", "--project", str(as_project("025", tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "\n最先启动：无：追踪表中标为运行中的行在别处运行（E-main），其余的行 bridge 都不启动"
+        "（原因见“不会启动”）\n不会启动：5 个追踪表写着受阻（E-rag-sft, A1, A2, A3, A4）\n"
+    ) in done.stdout
+    assert "已在 bridge 之前完成或不在范围内" not in done.stdout
 
 
 def test_rows_bridge_ran_are_not_done_before_bridge(tmp_path: Path) -> None:

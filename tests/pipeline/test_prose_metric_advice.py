@@ -24,13 +24,14 @@ def test_005s_prose_metrics_line_is_advised_by_the_names_it_writes(tmp_path: Pat
     """005's B3 (plan:100) writes «per-clip exported J-drop. Compute `collapse_attacked =
     baseline_J − attacked_J` and …»; the runs recorded `J-drop` and `collapse_attacked`, and the
     results advised `aliases = { "RECORDED NAME" = "per-clip exported J-drop. Compute
-    collapse_attacked = baseline_J − attacked_J" }`, prose no criterion can name. They now say
-    which recorded names the prose writes, and to list them as the block's metrics."""
+    collapse_attacked = baseline_J − attacked_J" }`, prose no criterion can name. They then said
+    which recorded names the prose writes, and to list them as the block's metrics; the table
+    now shows them, as its Metrics and its criterion (`collapse_attacked ≥ 0.20 abs`) write
+    them out whole (h18G: 023's `ENS` inside Chinese prose), and no alias is advised."""
     root = as_project("005", tmp_path)
     results = run_to_results(root, _JOB, '"--out", "{output_dir}"')
     assert '"RECORDED NAME" = "per-clip exported J-drop. Compute' not in results
-    assert (
-        "The plan's Metrics write `J-drop`, `collapse_attacked` inside prose, which bridge does "
-        "not read as metric names: list them as the block's metrics "
-        "(`- **Metrics**: J-drop, collapse_attacked`), or name one in the success criterion."
-    ) in results, results
+    b3 = results.split("### B3", 1)[1].split("\n### ", 1)[0]
+    assert "| A3-attacked | J-drop | 0.5 | - | 1 | R007 |" in b3, b3
+    assert "| A3-attacked | collapse_attacked | 0.3 | - | 1 | R007 |" in b3, b3
+    assert "none matching the plan's metrics" not in b3, b3
