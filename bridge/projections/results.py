@@ -1052,11 +1052,11 @@ def next_step(
         return (
             # With its reason, as every other next step gives it (023: a bare "消融规划已跳过。").
             f"{_failed_and_cancelled(state, failed, language)}{again}"
-            "消融规划已跳过（必做运行未成功）。"
+            "消融规划已跳过（必做运行未完成）。"
             if zh
             else f"{_failed_and_cancelled(state, failed, language)}"
-            f"{f' {again}' if again else ''} Ablation planning skipped (must-run runs did not "
-            "succeed)."
+            f"{f' {again}' if again else ''} Ablation planning skipped (must-run runs not "
+            "done)."
         )
     if (before := outcome.must_failed_before) and not any(
         has_command(state, r, commands) for r in before

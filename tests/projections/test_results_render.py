@@ -1347,13 +1347,13 @@ def test_a_nan_that_leaves_a_block_open_names_its_retry(language: str, said: str
             "Must-run runs did not succeed (R301, R302): read why, fix the cause, then run "
             "`bridge retry --failed` and `bridge run`. Numbers not trusted in B2 (R004 "
             "non_finite): fix the cause, then run `bridge retry --force R004` and `bridge run`. "
-            "Ablation planning skipped (must-run runs did not succeed).",
+            "Ablation planning skipped (must-run runs not done).",
         ),
         (
             "zh",
             "必做运行未成功（R301、R302）：查看原因并修复，然后运行 `bridge retry --failed` 和 "
             "`bridge run`。数值不可信：B2（R004 non_finite）；修复原因后运行 "
-            "`bridge retry --force R004` 和 `bridge run`。消融规划已跳过（必做运行未成功）。",
+            "`bridge retry --force R004` 和 `bridge run`。消融规划已跳过（必做运行未完成）。",
         ),
     ],
 )
