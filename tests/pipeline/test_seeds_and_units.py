@@ -90,6 +90,13 @@ def test_012_b2_compares_runs_at_different_seeds_as_open(tmp_path: Path) -> None
         "the identifier the criterion names; '%' read as a relative change (not a rate "
         "metric); 'NLL_high_DTU': lower is better)"
     )
+    # The seeds the verdict names are the ones results.json and results.csv give: R003 and
+    # R004 ran `--seed 0` ([run] args' default), and both files said no seed for them.
+    results = json.loads((page.parent / "results.json").read_text(encoding="utf-8"))
+    seeds = {r["run_id"]: r["seed"] for r in results["runs"] if r["block"] == "B2"}
+    assert seeds == {"R003": 0, "R004": 0, "R005": 1103}
+    rows = (page.parent / "results.csv").read_text(encoding="utf-8").splitlines()
+    assert {row.split(",")[5] for row in rows if row.startswith("R004,")} == {"0"}
 
 
 @needs_shared
