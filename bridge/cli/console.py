@@ -674,7 +674,7 @@ def status_json(
                 "milestone": run.spec.milestone,
                 "block": run.spec.block,
                 "system": run.spec.system,
-                "seed": run.spec.seed,
+                "seed": run.ran_seed,
                 "priority": run.spec.priority,
                 "state": run.state.value,
                 "status": status_word(run),

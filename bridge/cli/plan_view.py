@@ -591,12 +591,46 @@ def no_primary_metric(project: LoadedProject, language: str = "en") -> list[Plan
             if leads
             else ""
         )
+        # As the judge does (judge._listed_besides): a clause whose words speak of another
+        # metric the rows list is left open, not judged on the lead one (012's «high-DTU
+        # endpoint» beside 'full').
+        listed = [m for r in project.runs if r.block == block.id for m in r.metrics[1:]]
+        if said := _mentioned_besides(leads, listed, [c[1:-1] for c in unnamed]):
+            rows += t("plan_no_primary_metric_mentions", language).format(
+                names=", ".join(repr(n) for n in said)
+            )
         line = next((f.line for f in block.fields if f.key == "success"), block.line)
         message = t("plan_no_primary_metric", language).format(
             block=block.id, clauses=", ".join(dict.fromkeys(unnamed)), rows=rows
         )
         out.append(PlanWarning(file=block.file, line=line, message=message))
     return out
+
+
+def _mentioned_besides(leads: list[str], listed: list[str], texts: list[str]) -> list[str]:
+    """
+    The ``listed`` metrics (rows' Metrics cells past their lead) that name no lead metric and
+    that ``texts`` mention by the words telling them apart from a lead (``high-DTU NLL``
+    beside ``full NLL`` by "high DTU"), as written, once each.
+    """
+    import re
+
+    from bridge.plan.metric_names import mentioned_in, metric_key
+
+    def words(name: str) -> list[str]:
+        return [w for w in re.split(r"[\s_\-./]+", name.casefold()) if w]
+
+    keys = {metric_key(lead) for lead in leads}
+    apart: dict[str, str] = {}
+    for name in dict.fromkeys(listed):
+        if metric_key(name) in keys:
+            continue
+        for lead in leads or [""]:
+            own, tail = words(name), words(lead)
+            while len(own) > 1 and tail and own[-1] == tail[-1]:
+                own, tail = own[:-1], tail[:-1]
+            apart.setdefault(" ".join(own), name)
+    return list(dict.fromkeys(apart[m] for m in sorted(mentioned_in(apart, texts))))
 
 
 def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanWarning]:

@@ -107,6 +107,9 @@ class ClauseContext:
     #: The plan's own words on which way its metrics are better (027's «FK-vs-position p95
     #: 显著下降»): read for a metric neither ``lower_is_better`` nor the word lists know.
     said_directions: Sequence[SaidDirection] = ()
+    #: The metric names the judged runs' tracker rows list: a clause naming no metric whose
+    #: words mention one that is not the primary is open (012's B2 judged on `full`).
+    row_metrics: Sequence[str] = ()
 
     def seeds_of(self, system: str, readings: list[str]) -> int:
         """

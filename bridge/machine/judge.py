@@ -180,6 +180,7 @@ def judge_block(
     same_seeds: str = "",
     said_directions: Sequence[SaidDirection] = (),
     run_systems: Mapping[str, str] | None = None,
+    row_metrics: Sequence[str] = (),
 ) -> Verdict:
     """
     Judge one block's criterion on its aggregates.
@@ -247,6 +248,11 @@ def judge_block(
             ``lower_is_better`` nor the word lists know goes the way they say where they agree,
             the reason quoting them; where they disagree it is assumed higher-is-better as
             before, the reason quoting both.
+        row_metrics: the metric names the judged runs' tracker rows list (their Metrics
+            cells). A clause that names no metric, judged on ``primary_metric``, whose words
+            mention another of them is inconclusive: it speaks of that one (012's B2 «variant
+            3 improves the locked high-DTU endpoint …» was judged met on `full`, its rows' lead
+            metric «full, high-DTU, stable NLL», higher assumed better, not on `high_dtu_nll`).
         run_systems: run → the system it runs (``""``: it names none). A run done before
             bridge with no numbers in the log keeps the verdict open only when it bears on a
             checkable clause: it runs a system the clause compares, or it names no system and
@@ -316,6 +322,7 @@ def judge_block(
         run_seeds=run_seeds or {},
         same_seeds=same_seeds,
         said_directions=said_directions,
+        row_metrics=tuple(row_metrics),
     )
     in_scope = [s for s in runs_status.values() if s != _OUT_OF_SCOPE]
     if (
@@ -1097,6 +1104,39 @@ def _recorded_by_none(criterion: Criterion, metric: str, context: ClauseContext)
     return None
 
 
+def _listed_besides(primary: str, context: ClauseContext) -> dict[str, str]:
+    """
+    The metrics the judged runs' rows list (``context.row_metrics``) that name neither
+    ``primary`` nor another primary metric, each by the words that tell it apart from
+    ``primary`` (the words both end with left out: ``high-DTU NLL`` beside `full_nll` is "high
+    dtu") → its name as the row writes it. ``high-DTU`` names `high_dtu_nll`: its words are
+    among that name's.
+    """
+    judged = [primary, *context.other_primaries]
+
+    def words(name: str) -> list[str]:
+        return [w for w in re.split(r"[\s_\-./]+", name.casefold()) if w]
+
+    def names(name: str, metric: str) -> bool:
+        try:
+            if match_metric(name, [metric], context.aliases) is not None:
+                return True
+        except ConfigError:
+            return True  # ambiguous: not said to be another metric
+        said, whole = " ".join(words(name)), " ".join(words(metric))
+        return bool(said) and f" {said} " in f" {whole} "
+
+    apart: dict[str, str] = {}
+    for name in context.row_metrics:
+        own, tail = words(name), words(primary)
+        if not own or any(names(name, metric) for metric in judged):
+            continue
+        while len(own) > 1 and tail and own[-1] == tail[-1]:
+            own, tail = own[:-1], tail[:-1]
+        apart.setdefault(" ".join(own), name)
+    return apart
+
+
 def _evaluate(
     criterion: Criterion, context: ClauseContext
 ) -> tuple[VerdictKind, str, float | None]:
@@ -1146,6 +1186,14 @@ def _evaluate_metrics(
                 f"the criterion mentions {', '.join(unread)}, which the block's runs recorded, "
                 "but it could not be read as the metric the clause compares; write the metric's "
                 "name as recorded beside the comparison, or list it in the block's Metrics field"
+            )
+        apart = _listed_besides(primary, context) if primary is not None else {}
+        if said := sorted(apart[m] for m in mentioned_in(apart, [without_held])):
+            raise Inconclusive(
+                f"the criterion names no metric and is judged on {primary}, but mentions "
+                f"{', '.join(repr(m) for m in said)}, which its runs' rows list as another "
+                "metric; write the metric's name as recorded beside the comparison, or set "
+                "[metrics] primary in bridge.toml"
             )
     if criterion.metric is not None or primary is None or not context.other_primaries:
         return _evaluate_on(criterion, context, criterion.metric or primary)

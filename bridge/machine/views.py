@@ -134,6 +134,25 @@ class RunView:
         return self.attempts[-1] if self.attempts else None
 
     @property
+    def ran_seed(self) -> int | str | None:
+        """
+        The seed the run is planned or ran at: its own (``spec.seed``), else, once launched, the
+        ``[run] args`` default its command's ``{seed}`` got (012's R003 ran ``--seed 1103`` and
+        results.json read ``"seed": null`` beside R005's own 1103). An integer where it reads as
+        one, the text as written otherwise; None when it has neither, or never launched (a row
+        done before bridge did not run at bridge's default).
+        """
+        if self.spec.seed is not None or not self.attempts:
+            return self.spec.seed
+        given = self.spec.params.get("seed")
+        if given is None:
+            return None
+        try:
+            return int(given)
+        except ValueError:
+            return given
+
+    @property
     def gpu_seconds(self) -> float:
         """
         GPU-seconds used by all attempts (wall time × GPUs).

@@ -244,6 +244,41 @@ def _metric_names(cell: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n and n not in ("-", "—", "–")))
 
 
+# A Metrics cell pointing at another row's metrics rather than naming one: 012's R004 "same as
+# R003" and R005 "same plus calibration" were read as metrics named 'same as R003' and 'same
+# plus calibration'.
+_SAME_METRICS = lazy(
+    r"\s*(?:same(?:\s+metrics)?(?:\s+as\s+(?:(?P<row>[A-Za-z][\w.-]*\d[\w.-]*)|above|"
+    r"(?:the\s+)?previous(?:\s+row)?|before))?|同上|同\s*(?P<row_zh>[A-Za-z][\w.-]*\d[\w.-]*))"
+    r"\s*(?:(?:plus|\+|and|with|另加|外加|加上?)\s*(?P<more>.+))?",
+    re.IGNORECASE,
+)
+
+
+def _rows_metrics(runs: Sequence[TrackerRun]) -> list[tuple[str, ...]]:
+    """
+    Each of ``runs``' metric names (:func:`_metric_names`), in order. A cell that points at
+    another row's metrics has that row's: ``same as R003`` R003's, a bare ``same`` (``same as
+    above``, ``同上``) the row above it in its file, each with what it adds (``same plus
+    calibration``). A row named later than the cell gives none (it is not read yet).
+    """
+    by_row: dict[str, tuple[str, ...]] = {}
+    above: dict[str, tuple[str, ...]] = {}
+    names_of = []
+    for run in runs:
+        if (same := _SAME_METRICS.fullmatch(run.metrics.strip())) is None:
+            names = _metric_names(run.metrics)
+        else:
+            row = same["row"] or same["row_zh"]
+            base = by_row.get(row.casefold(), ()) if row else above.get(run.file, ())
+            names = tuple(dict.fromkeys((*base, *_metric_names(same["more"] or ""))))
+        for key in (run.id, seed_row(run.id, run.seed) or run.id):
+            by_row.setdefault(key.casefold(), names)
+        above[run.file] = names
+        names_of.append(names)
+    return names_of
+
+
 _OWNER_HEADER = lazy(r"owner|负责人|执行人|assignee|\bwho\b|run by", re.IGNORECASE)
 _PERSON = lazy(r"人工|手动|\bhuman\b|\bmanual(?:ly)?\b|\bby hand\b|\bperson\b", re.IGNORECASE)
 _USER_ONLY = lazy(r"\buser[- ]only\b|\brun (?:it )?by hand\b|人工运行|手动运行", re.IGNORECASE)
@@ -303,7 +338,8 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
     drafts = []
     # The runs each row gives (one per seed of a row naming several): its GPU-hours are theirs.
     rows = Counter((run.file, run.line) for run in plan.tracker_runs)
-    for run in plan.tracker_runs:
+    metrics_of = _rows_metrics(plan.tracker_runs)
+    for run, metrics in zip(plan.tracker_runs, metrics_of, strict=True):
         status, status_raw = run.status, run.status_raw
         if run.legend:
             # 032's "❌" is "Failed" by its legend: the recorded status says so, so every later
@@ -361,7 +397,7 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
                 priority=Priority.NICE if run.priority in (Priority.NICE, "cut") else Priority.MUST,
                 purpose=run.purpose,
                 split=run.split,
-                metrics=_metric_names(run.metrics),
+                metrics=metrics,
                 status=status,
                 status_raw=status_raw,
                 persons=persons,

@@ -880,6 +880,35 @@ def _primary(
     )
 
 
+def _guessed_from_rows(
+    primaries: Sequence[str],
+    runs: Sequence[RunView],
+    aliases: Mapping[str, Sequence[str]],
+    stated: str,
+) -> tuple[str, ...]:
+    """
+    Every metric ``runs``' tracker rows list, where the primary metric is their lead one (the
+    first of a row's Metrics cell): a guess at what a clause naming no metric compares, which
+    the judge does not take where the clause speaks of another of them (012's B2 judged on
+    `full` of «full, high-DTU, stable NLL» of a «high-DTU endpoint»). ``()`` where the primary
+    is another (``[metrics] primary``) or the block's Metrics field (``stated``) names it:
+    said, not guessed.
+    """
+    if not primaries:
+        return ()
+    leads = {r.spec.metrics[0] for r in runs if r.spec.metrics}
+
+    def is_primary(name: str) -> bool:
+        try:
+            return match_metric(name, [primaries[0]], aliases) is not None
+        except ConfigError:
+            return False
+
+    if (stated and is_primary(stated)) or not any(is_primary(lead) for lead in leads):
+        return ()
+    return tuple(dict.fromkeys(m for r in runs for m in r.spec.metrics))
+
+
 def _primaries(
     state: PipelineState,
     block: BlockInfo,
@@ -1043,6 +1072,9 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
             candidate_system=candidate,
             primary_metric=primaries[0] if primaries else None,
             other_primaries=primaries[1:],
+            row_metrics=_guessed_from_rows(
+                primaries, judged, aliases, primary_metric_name(block.metrics)
+            ),
             evaluation_type=evaluation,
             aliases=aliases,
             lower_is_better=lower,

@@ -61,7 +61,7 @@ def _run(run: RunView) -> dict[str, object]:
         "attribution": run.spec.attribution,
         "system": run.spec.system,
         "milestone": run.spec.milestone,
-        "seed": run.spec.seed,
+        "seed": run.ran_seed,
         "priority": run.spec.priority,
         "status": run.state.value,
         # Out of scope by bridge's doing, not the researcher's: its row split into seeds, undone
@@ -350,7 +350,7 @@ def render_csv(state: PipelineState, language: str = "en") -> str:
                     run.spec.block,
                     run.spec.system,
                     run.spec.milestone,
-                    "" if run.spec.seed is None else run.spec.seed,
+                    "" if (seed := run.ran_seed) is None else seed,
                     run.state.value,
                     v.name,
                     "" if v.value is None else repr(v.value),

@@ -217,6 +217,12 @@ _WORDS: dict[str, tuple[str, str]] = {
         "records a value by that name",
         "，只有当运行记录了其行中第一个指标（{names}）的数值时才以它判定",
     ),
+    "plan_no_primary_metric_mentions": (
+        ", and not even then: it mentions {names}, another metric those rows list, so the "
+        "results leave it inconclusive rather than judge it on the first",
+        "，但即便如此也不会：它提到了这些行列出的另一个指标 {names}，因此结果会判为无法定论，"
+        "而不以第一个指标判定",
+    ),
     "plan_unplanned_sanity": (
         "{block}, the sanity check of {milestone}: its criterion {clauses} cannot be judged: no "
         "planned run stands for {systems}, so the results will find no numbers for it, and the "

@@ -49,8 +49,13 @@ def test_a_clause_on_the_primary_metric_nothing_names_is_warned_of(
         f"warning refine-logs/EXPERIMENT_PLAN.md:{line}: B2: its criterion «variant 3 improves "
         "the locked high-DTU endpoint beyond variant 2, not merely beyond the molecule-weighted "
         "baseline.» names no metric and the block's Metrics field names none, so it is judged on "
-        "the first metric of its runs' rows ('full', 'same as R003', 'same plus calibration') "
-        "only where a run records a value by that name; set the metric to judge it on in "
+        # R004's "same as R003" and R005's "same plus calibration" are R003's metrics, not
+        # metrics named so; the clause speaks of 'high-DTU', another metric R003's row lists
+        # («full, high-DTU, stable NLL»), so it is not judged on 'full' either.
+        "the first metric of its runs' rows ('full') only where a run records a value by that "
+        "name, and not even then: it mentions 'high-DTU', another metric those rows list, so "
+        "the results leave it inconclusive rather than judge it on the first; set the metric "
+        "to judge it on in "
         'bridge.toml: [metrics] primary = "<the name the runs record>", or name it in the '
         "criterion, else the results leave it inconclusive"
     ) in " ".join(said.split()), said
@@ -61,6 +66,7 @@ def test_in_the_plans_language(tmp_path: Path, capsys: pytest.CaptureFixture[str
     said = " ".join(capsys.readouterr().out.split())
     assert "B2：其成功标准 «variant 3 improves" in said, said
     assert '请在 bridge.toml 中设置用于判定的指标：[metrics] primary = "<运行记录的指标名>"' in said
+    assert "它提到了这些行列出的另一个指标 'high-DTU'，因此结果会判为无法定论" in said, said
 
 
 def test_no_warning_once_the_primary_metric_is_set(

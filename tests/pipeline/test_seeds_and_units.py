@@ -90,6 +90,13 @@ def test_012_b2_compares_runs_at_different_seeds_as_open(tmp_path: Path) -> None
         "the identifier the criterion names; '%' read as a relative change (not a rate "
         "metric); 'NLL_high_DTU': lower is better)"
     )
+    # The seeds the verdict names are the ones results.json and results.csv give: R003 and
+    # R004 ran `--seed 0` ([run] args' default), and both files said no seed for them.
+    results = json.loads((page.parent / "results.json").read_text(encoding="utf-8"))
+    seeds = {r["run_id"]: r["seed"] for r in results["runs"] if r["block"] == "B2"}
+    assert seeds == {"R003": 0, "R004": 0, "R005": 1103}
+    rows = (page.parent / "results.csv").read_text(encoding="utf-8").splitlines()
+    assert {row.split(",")[5] for row in rows if row.startswith("R004,")} == {"0"}
 
 
 @needs_shared
@@ -115,3 +122,40 @@ def test_027_b1_hit_rate_in_percent_as_the_setting_says(tmp_path: Path) -> None:
         "«grad clipping hit rate低于 5%» — grad_clipping_hit_rate: L2 + FK consistency, GPU4-7, "
         "DDP4, accum2 0.5 (n=1)（数值是百分数，见 `[metrics] units`）; 0.5 < 5 → 满足"
     ) in page.read_text(encoding="utf-8")
+
+
+@needs_shared
+def test_012_b2_is_not_judged_on_its_rows_lead_metric_it_does_not_speak_of(
+    tmp_path: Path,
+) -> None:
+    """012's B2 as the plan writes it, «variant 3 improves the locked high-DTU endpoint beyond
+    variant 2», with the aliases `bridge plan` asks for and no `[metrics] primary`: it names no
+    metric, so it was judged on its rows' lead metric, `full` of «full, high-DTU, stable NLL»,
+    "higher assumed" → met (2.2 vs 2.1), though the clause speaks of the high-DTU endpoint the
+    runs recorded as `high_dtu_nll`. Only B2's runs are left to run (the others marked DONE)."""
+    project = as_project("012", tmp_path / "p")
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8").replace("seed 1103; ", "")
+    lines = [
+        line.replace("| TODO |", "| DONE |")
+        if line.startswith("| R0") and line[2:6] not in ("R003", "R004", "R005")
+        else line.replace("| RUNNING |", "| TODO |")
+        for line in text.splitlines()
+    ]
+    tracker.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page = _run(
+        project,
+        {
+            "R003": {"full": 2.0, "high_dtu_nll": 1.0},
+            "R004": {"full": 2.1, "high_dtu_nll": 0.95},
+            "R005": {"full": 2.2, "high_dtu_nll": 0.9},
+        },
+        '\n[systems."per-gene macro dynamic head"]\naliases = ["variant 2"]\n'
+        '[systems."bounded DTU-weighted macro head"]\naliases = ["variant 3"]\n',
+    )
+    assert _verdict(page, "B2") == (
+        "- **Verdict:** **inconclusive** (judged by rule) — the criterion names no metric and "
+        "is judged on full, but mentions 'high-DTU', which its runs' rows list as another "
+        "metric; write the metric's name as recorded beside the comparison, or set [metrics] "
+        "primary in bridge.toml"
+    )

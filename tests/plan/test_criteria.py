@@ -138,7 +138,7 @@ class TestParseCriterionEnglish:
         '3'"; it is a count over subsets, and the reason says so."""
         result = parse_criterion("≥ 3 of 4 task families")
         assert isinstance(result, Unparsed)
-        assert result.reason == "counts over subsets (categories, families, configs)"
+        assert result.reason == "counts over subsets (categories, families, configs): '3 of 4'"
 
     def test_a_reference_after_a_setting_stays_the_reference(self) -> None:
         """ "at 16×4 over LoRA": the setting went with "over", and the difference became an

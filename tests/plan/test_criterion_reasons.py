@@ -483,3 +483,15 @@ def test_023_a_gain_over_strata_is_said_to_be_per_stratum(tmp_path: Path) -> Non
     named = _reason(parse_criterion("the gain must not come only from the highest-clear tier"))
     assert "'clear'" not in named
     assert _reason(parse_criterion("the gain is clear")) == "a margin without a number ('clear')"
+
+
+@needs_shared
+def test_008_a_count_over_items_quotes_the_words_it_counts_with(tmp_path: Path) -> None:
+    """008's B3 «at least one native invocation passes every D0 qualification rule in the
+    preregistration» read "counts over subsets (categories, families, configs)": categories,
+    families and configs it does not speak of, and not the words that make it a count."""
+    (clause,) = _clauses("008", "B3", tmp_path)
+    assert _reason(clause) == (
+        "counts over subsets (categories, families, configs): 'at least one'"
+    )
+    assert in_language(_reason(clause), "zh") == "按子集计数（类别、族、配置）: 'at least one'"

@@ -412,6 +412,17 @@ def test_a_metrics_cell_stating_a_gate_names_the_metric(tmp_path: Path) -> None:
 
 
 @needs_shared
+def test_a_metrics_cell_naming_another_rows_metrics_has_that_rows(tmp_path: Path) -> None:
+    """012's R004 "same as R003" and R005 "same plus calibration" point at R003's metrics; they
+    were read as metrics named 'same as R003' and 'same plus calibration', which `bridge plan`
+    offered as B2's first metrics and the results never showed R005's calibration under."""
+    runs = {r.id: r.metrics for r in load_project(as_project("012", tmp_path)).runs}
+    assert runs["R003"] == ("full", "high-DTU", "stable NLL")
+    assert runs["R004"] == runs["R003"]
+    assert runs["R005"] == (*runs["R003"], "calibration")
+
+
+@needs_shared
 def test_rows_that_run_only_under_a_condition_are_named(tmp_path: Path) -> None:
     """001's R013 "Only if margins tight" and 004's R501/R502 "Only if R203 M2 gate fails": bridge
     cannot check the condition; `bridge plan` names them before anything runs, rather than run

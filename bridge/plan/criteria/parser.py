@@ -2271,8 +2271,13 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         )
     if STATISTICS.search(norm):
         return unparsed(STATISTICS_REASON)
-    if SUBSET_COUNT.search(norm):
-        return unparsed("counts over subsets (categories, families, configs)")
+    if subset := SUBSET_COUNT.search(norm):
+        # The words said: 008's B3 «at least one native invocation passes every D0 rule» read
+        # "counts over subsets (categories, families, configs)", none of which it names.
+        # The word the match ends inside, whole ("across all 4 t" → "across all 4 types").
+        word_end = re.match(r"[A-Za-z0-9_-]*", norm[subset.end() :])
+        said = subset[0] + (word_end[0] if word_end else "")
+        return unparsed(f"counts over subsets (categories, families, configs): {said!r}")
     if re.search(r"比\s*(?!⟨)", norm) and not re.search(r"比\s*⟨", norm):
         return unparsed("compares with something that is not a system of the block ('比 …')")
     strata = _STRATA.search(norm)
