@@ -41,7 +41,7 @@ from bridge.plan.plan_section import is_generated_tracker, read_part
 from bridge.plan.proposal import read_proposal_document
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.reader import alternatives, language_of, read_plan_document
-from bridge.plan.text import Document, Table, decode, plain
+from bridge.plan.text import Document, Table, decode, plain, quoted_at_lines
 from bridge.plan.tracker import block_column, column_positions, read_tracker_runs
 from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
 
@@ -237,12 +237,7 @@ def _section_items(doc: Document, start: int, end: int) -> str:
         for n in range(start, end)
         if not doc.in_fence[n] and (item := _CRITERION_ITEM.match(doc.lines[n].strip()))
     ]
-    shown = ", ".join(f"'{text}' (line {line})" for line, text in found[:_QUOTED_ITEMS])
-    rest = [str(line) for line, _ in found[_QUOTED_ITEMS:]]
-    if not rest:
-        return shown
-    lines = f"line {rest[0]}" if len(rest) == 1 else f"lines {', '.join(rest)}"
-    return f"{shown} (+{len(rest)} more: {lines})"
+    return quoted_at_lines(found, _QUOTED_ITEMS)
 
 
 def _plan_wide_criteria(doc: Document, blocks: Sequence[Block]) -> list[PlanWarning]:

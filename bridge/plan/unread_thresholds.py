@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 from bridge.lazy_patterns import lazy
 from bridge.plan.model import Block
+from bridge.plan.text import quoted_at_lines
 
 __all__ = ["recorded_unread", "unread_thresholds"]
 
@@ -108,12 +109,7 @@ def _quoted(found: list[tuple[int, str]]) -> str:
     lines: the results repeat this, and "(+1 more)" alone left 033's E3 ``yaw_obj: JS divergence
     < 0.20`` (line 122) unnamed there.
     """
-    shown = ", ".join(f"'{_window(text)}' (line {line})" for line, text in found[:_SHOWN])
-    rest = [str(line) for line, _ in found[_SHOWN:]]
-    if not rest:
-        return shown
-    lines = f"line {rest[0]}" if len(rest) == 1 else f"lines {', '.join(rest)}"
-    return f"{shown} (+{len(rest)} more: {lines})"
+    return quoted_at_lines([(line, _window(text)) for line, text in found], _SHOWN)
 
 
 def _tiers(block: Block) -> list[tuple[int, str]]:
