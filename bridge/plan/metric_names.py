@@ -633,20 +633,32 @@ def _named_within(plan_name: str, names: Sequence[str]) -> str | None:
 def _without_scopes(words: Sequence[str]) -> list[str]:
     """
     ``words`` (the plan's words before the recorded name they hold) less each "per <item>"
-    scope: "per-clip exported J-drop" is the J-drop measured clip by clip (005's B1, whose
-    `J_drop` was "not recorded"), while a "per" after the name ("task quality per GPU hour")
-    still derives another quantity.
+    scope naming what the metric is measured over: "per-clip exported J-drop" is the J-drop
+    measured clip by clip (005's B1, whose `J_drop` was "not recorded"). A "per" with any other
+    word is kept, so the name still derives another quantity: "per-epoch train time" is no
+    `train_time`, "per-token loss" no total loss (a rate, not the quantity: a firm verdict on
+    the total would be a guess); so is a "per" after the name ("task quality per GPU hour").
     """
     kept: list[str] = []
     skip = False
     for i, word in enumerate(words):
         if skip:
             skip = False
-        elif word == "per" and i + 1 < len(words):
+        elif word == "per" and i + 1 < len(words) and words[i + 1] in _ITEM_SCOPES:
             skip = True
         else:
             kept.append(word)
     return kept
+
+
+# What a "per <item>" before a metric's name measures it over (an evaluation item, each scored
+# alone), not what it divides by: time, tokens, steps, GPUs and the like make a rate.
+_ITEM_SCOPES = frozenset(
+    {"clip", "video", "image", "frame", "sample", "example", "item", "task", "episode", "scene",
+     "subject", "query", "document", "doc", "sequence", "class", "category", "instance", "case",
+     "object", "patient", "domain", "dataset", "prompt", "question", "problem", "family",
+     "environment", "env", "language", "benchmark", "seed", "run", "split", "fold", "user"}
+)  # fmt: skip
 
 
 # Words that make the plan's name another quantity derived from the metric it holds ("train

@@ -497,6 +497,10 @@ class TestMatchMetric:
         assert match_metric("per-clip J-drop", names) == "J_drop"  # its tracker's Metrics
         assert match_metric("task quality per GPU hour", ["task_quality"]) is None
         assert match_metric("per-clip J-drop gap", names) is None
+        # A "per" that divides (time, tokens, steps) is a rate, not the recorded total: judged
+        # on `train_time`, "per-epoch train time ≤ 60 s" would be a firm verdict on a guess.
+        assert match_metric("per-epoch train time", ["train_time"]) is None
+        assert match_metric("per-token val loss", ["val_loss"]) is None
 
     def test_no_match(self) -> None:
         """An unknown metric gives None."""
