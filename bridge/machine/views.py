@@ -8,6 +8,7 @@ builds them from the log and nothing else does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -145,12 +146,29 @@ class RunView:
         if self.spec.seed is not None or not self.attempts:
             return self.spec.seed
         given = self.spec.params.get("seed")
-        if given is None:
+        if given is None or not self._launched_with_seed(given):
             return None
         try:
             return int(given)
         except ValueError:
             return given
+
+    def _launched_with_seed(self, seed: str) -> bool:
+        """
+        True when the latest attempt's command got ``seed`` for its ``{seed}``: a token of the
+        command template holding it renders, at the same place of the launched argv, with the
+        template's other words around ``seed``. A command with no ``{seed}`` (``--seed 7``
+        written in it) did not run at ``[run] args``' seed, nor one launched before that seed
+        was edited; neither is said to have.
+        """
+        attempt = self.attempts[-1]
+        template = self.spec.command
+        if len(template) != len(attempt.argv):
+            return False
+        held = [(t, a) for t, a in zip(template, attempt.argv, strict=True) if "{seed}" in t]
+        return bool(held) and all(
+            re.fullmatch(_seed_pattern(token, seed), arg, re.DOTALL) for token, arg in held
+        )
 
     @property
     def gpu_seconds(self) -> float:
@@ -477,3 +495,19 @@ def findings_of(state: PipelineState) -> tuple[Finding, ...]:
     if state.reviews:
         found.extend(state.reviews[-1].findings)
     return tuple(found)
+
+
+# A placeholder of a command template, kept by a split: "--seed={seed}" → "--seed=", "{seed}".
+_PLACEHOLDER = lazy(r"(\{[A-Za-z_][\w:.-]*\})")
+
+
+def _seed_pattern(token: str, seed: str) -> str:
+    """
+    A pattern matching ``token`` (a command template's word) rendered with ``{seed}`` as
+    ``seed`` and any other placeholder as anything.
+    """
+    parts = _PLACEHOLDER.split(token)
+    return "".join(
+        re.escape(seed) if part == "{seed}" else ".*" if part.startswith("{") else re.escape(part)
+        for part in parts
+    )

@@ -87,3 +87,34 @@ def test_a_broken_data_file_of_a_run_asked_for_no_number_is_no_missing_evidence(
     broken = "out/train.json:2: not valid JSON: Extra data"
     assert not _succeeded(broken, file="out/train.json").wrote_no_number
     assert _succeeded(broken, file="out/eval_metrics.json").wrote_no_number
+
+
+@pytest.mark.parametrize(
+    ("command", "argv", "seed"),
+    [
+        # 012 (trial h18H): `{seed}` rendered at `[run] args`' seed 1103: that seed.
+        (("python3", "job.py", "--seed", "{seed}"), ("python3", "job.py", "--seed", "1103"), 1103),
+        (("python3", "job.py", "--seed={seed}"), ("python3", "job.py", "--seed=1103"), 1103),
+        # The seed written in the command, `[run] args` giving one the command never uses: no
+        # seed is said, not `args`' (review of h18H).
+        (("python3", "job.py", "--seed", "7"), ("python3", "job.py", "--seed", "7"), None),
+        # Launched before `args.seed` was edited to 1103: it ran at 5, not said to be 1103.
+        (("python3", "job.py", "--seed", "{seed}"), ("python3", "job.py", "--seed", "5"), None),
+    ],
+)
+def test_the_seed_a_run_ran_at_is_the_one_its_command_got(
+    command: tuple[str, ...], argv: tuple[str, ...], seed: int | None
+) -> None:
+    attempt = AttemptView(
+        attempt_id="R1-a1",
+        number=1,
+        backend="local",
+        slots=(),
+        argv=argv,
+        output_dir="out",
+        submitted_at=datetime(2026, 12, 5, tzinfo=UTC),
+        state=RunState.SUCCEEDED,
+    )
+    spec = ev.RunPlanned(run_id="R1", milestone="M1", command=command, params={"seed": "1103"})
+    run = RunView(spec=spec, state=RunState.SUCCEEDED, attempts=(attempt,))
+    assert run.ran_seed == seed
