@@ -607,18 +607,20 @@ def no_primary_metric(project: LoadedProject, language: str = "en") -> list[Plan
     return out
 
 
+# What separates the words of a metric's name ("high-DTU NLL", `high_dtu_nll`).
+_NAME_WORDS = lazy(r"[\s_\-./]+")
+
+
 def _mentioned_besides(leads: list[str], listed: list[str], texts: list[str]) -> list[str]:
     """
     The ``listed`` metrics (rows' Metrics cells past their lead) that name no lead metric and
     that ``texts`` mention by the words telling them apart from a lead (``high-DTU NLL``
     beside ``full NLL`` by "high DTU"), as written, once each.
     """
-    import re
-
     from bridge.plan.metric_names import mentioned_in, metric_key
 
     def words(name: str) -> list[str]:
-        return [w for w in re.split(r"[\s_\-./]+", name.casefold()) if w]
+        return [w for w in _NAME_WORDS.split(name.casefold()) if w]
 
     keys = {metric_key(lead) for lead in leads}
     apart: dict[str, str] = {}

@@ -270,8 +270,15 @@ def _rows_metrics(runs: Sequence[TrackerRun]) -> list[tuple[str, ...]]:
             names = _metric_names(run.metrics)
         else:
             row = same["row"] or same["row_zh"]
-            base = by_row.get(row.casefold(), ()) if row else above.get(run.file, ())
-            names = tuple(dict.fromkeys((*base, *_metric_names(same["more"] or ""))))
+            base = by_row.get(row.casefold()) if row else above.get(run.file)
+            # A pointer to no row read before it ("same as v2", a bare "same" on a file's first
+            # row) is read as written, a name no run records, which the results show unmatched:
+            # taken for no metric at all, it would be silently dropped.
+            names = (
+                _metric_names(run.metrics)
+                if base is None
+                else tuple(dict.fromkeys((*base, *_metric_names(same["more"] or ""))))
+            )
         for key in (run.id, seed_row(run.id, run.seed) or run.id):
             by_row.setdefault(key.casefold(), names)
         above[run.file] = names

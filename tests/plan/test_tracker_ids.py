@@ -420,6 +420,14 @@ def test_a_metrics_cell_naming_another_rows_metrics_has_that_rows(tmp_path: Path
     assert runs["R003"] == ("full", "high-DTU", "stable NLL")
     assert runs["R004"] == runs["R003"]
     assert runs["R005"] == (*runs["R003"], "calibration")
+    # A pointer to no row read before it is read as written, never as no metric at all: the
+    # results show a name no run records, where () would drop it without a word (review).
+    tracker = tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    assert "same as R003" in text
+    tracker.write_text(text.replace("same as R003", "same as v2"), encoding="utf-8")
+    runs = {r.id: r.metrics for r in load_project(tmp_path).runs}
+    assert runs["R004"] == ("same as v2",)
 
 
 @needs_shared
