@@ -607,20 +607,13 @@ def no_primary_metric(project: LoadedProject, language: str = "en") -> list[Plan
     return out
 
 
-# What separates the words of a metric's name ("high-DTU NLL", `high_dtu_nll`).
-_NAME_WORDS = lazy(r"[\s_\-./]+")
-
-
 def _mentioned_besides(leads: list[str], listed: list[str], texts: list[str]) -> list[str]:
     """
     The ``listed`` metrics (rows' Metrics cells past their lead) that name no lead metric and
     that ``texts`` mention by the words telling them apart from a lead (``high-DTU NLL``
     beside ``full NLL`` by "high DTU"), as written, once each.
     """
-    from bridge.plan.metric_names import mentioned_in, metric_key
-
-    def words(name: str) -> list[str]:
-        return [w for w in _NAME_WORDS.split(name.casefold()) if w]
+    from bridge.plan.metric_names import mentioned_in, metric_key, words_apart
 
     keys = {metric_key(lead) for lead in leads}
     apart: dict[str, str] = {}
@@ -628,10 +621,7 @@ def _mentioned_besides(leads: list[str], listed: list[str], texts: list[str]) ->
         if metric_key(name) in keys:
             continue
         for lead in leads or [""]:
-            own, tail = words(name), words(lead)
-            while len(own) > 1 and tail and own[-1] == tail[-1]:
-                own, tail = own[:-1], tail[:-1]
-            apart.setdefault(" ".join(own), name)
+            apart.setdefault(words_apart(name, lead), name)
     return list(dict.fromkeys(apart[m] for m in sorted(mentioned_in(apart, texts))))
 
 

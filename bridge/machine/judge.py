@@ -101,6 +101,7 @@ from bridge.plan.metric_names import (
     mentioned_in,
     metric_key,
     unit_factor,
+    words_apart,
 )
 
 __all__ = [
@@ -1114,26 +1115,20 @@ def _listed_besides(primary: str, context: ClauseContext) -> dict[str, str]:
     """
     judged = [primary, *context.other_primaries]
 
-    def words(name: str) -> list[str]:
-        return [w for w in re.split(r"[\s_\-./]+", name.casefold()) if w]
-
     def names(name: str, metric: str) -> bool:
         try:
             if match_metric(name, [metric], context.aliases) is not None:
                 return True
         except ConfigError:
             return True  # ambiguous: not said to be another metric
-        said, whole = " ".join(words(name)), " ".join(words(metric))
+        said, whole = words_apart(name, ""), words_apart(metric, "")
         return bool(said) and f" {said} " in f" {whole} "
 
     apart: dict[str, str] = {}
     for name in context.row_metrics:
-        own, tail = words(name), words(primary)
-        if not own or any(names(name, metric) for metric in judged):
+        if not words_apart(name, "") or any(names(name, metric) for metric in judged):
             continue
-        while len(own) > 1 and tail and own[-1] == tail[-1]:
-            own, tail = own[:-1], tail[:-1]
-        apart.setdefault(" ".join(own), name)
+        apart.setdefault(words_apart(name, primary), name)
     return apart
 
 

@@ -55,6 +55,7 @@ __all__ = [
     "unit_factor",
     "units_of",
     "units_text",
+    "words_apart",
 ]
 
 # Each group lists spellings of one metric; the first entry is the canonical English name that
@@ -920,3 +921,22 @@ def unit_factor(said: str, values: str) -> float | None:
     if one is None or other is None or one[0] != other[0] or one[1] is None or other[1] is None:
         return None
     return one[1] / other[1]
+
+
+# What separates the words of a metric's name ("high-DTU NLL", `high_dtu_nll`).
+_NAME_WORDS = lazy(r"[\s_\-./]+")
+
+
+def words_apart(name: str, other: str) -> str:
+    """
+    The words of metric ``name`` that tell it apart from ``other``: its words, lowercased, less
+    those it ends with as ``other`` does, one word at least (``high-DTU NLL`` beside `full_nll`
+    is "high dtu"; beside ``""`` it is all of them). What a criterion's words are searched
+    for, to tell that they speak of ``name`` rather than of ``other`` (012's «the locked
+    high-DTU endpoint» judged on `full`).
+    """
+    own = [w for w in _NAME_WORDS.split(name.casefold()) if w]
+    tail = [w for w in _NAME_WORDS.split(other.casefold()) if w]
+    while len(own) > 1 and tail and own[-1] == tail[-1]:
+        own, tail = own[:-1], tail[:-1]
+    return " ".join(own)

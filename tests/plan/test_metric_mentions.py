@@ -53,3 +53,23 @@ def test_names_the_plan_writes_are_mentioned(name: str) -> None:
 )
 def test_other_names_are_not(name: str) -> None:
     assert mentioned_in([name], TEXTS) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("name", "other", "apart"),
+    [
+        # 012's rows «full, high-DTU, stable NLL»: what tells each from the lead `full NLL`.
+        ("high-DTU NLL", "full NLL", "high dtu"),
+        ("stable_nll", "full_nll", "stable"),
+        ("high_dtu_nll", "", "high dtu nll"),
+        # One word at least, however much they share.
+        ("NLL", "full NLL", "nll"),
+        ("accuracy", "loss", "accuracy"),
+    ],
+)
+def test_the_words_that_tell_a_metric_apart(name: str, other: str, apart: str) -> None:
+    """What `bridge plan`'s warning and the judge both search a criterion's words for, to tell
+    that they speak of another metric the rows list (one rule, not two copies)."""
+    from bridge.plan.metric_names import words_apart
+
+    assert words_apart(name, other) == apart
