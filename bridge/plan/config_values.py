@@ -71,13 +71,7 @@ def scalars(value: object) -> dict[str, str]:
     """
     A table of :func:`scalar` values (``args``, ``env``).
     """
-    out: dict[str, str] = {}
-    for key, item in table(value).items():
-        try:
-            out[str(key)] = scalar(item)
-        except Invalid as exc:
-            raise within((key,), exc) from None
-    return out
+    return _each(value, scalar)
 
 
 def placeholder(value: object) -> str:
@@ -101,10 +95,15 @@ def placeholders(value: object) -> dict[str, str]:
     """
     An ``args`` table: each value a :func:`placeholder`.
     """
+    return _each(value, placeholder)
+
+
+def _each(value: object, read: Callable[[object], str]) -> dict[str, str]:
+    """A table of ``value``'s entries each read by ``read``; a refusal names its key."""
     out: dict[str, str] = {}
     for key, item in table(value).items():
         try:
-            out[str(key)] = placeholder(item)
+            out[str(key)] = read(item)
         except Invalid as exc:
             raise within((key,), exc) from None
     return out
