@@ -47,7 +47,6 @@ _NUMBER = setting(read=rules.non_negative_number)
 _MINUTES = setting(read=rules.minutes)
 _COUNT = setting(read=rules.non_negative)
 _ARGS = setting(read=read.placeholders)
-_SCALAR = setting(read=read.scalar)
 _NAME = setting(read=rules.name)
 _NAMES = setting(read=rules.string_list)
 _ENV = setting(read=read.environment)
@@ -437,7 +436,8 @@ class _GridTable:
     ``[grid]`` as written: axes and defaults for its phases (one phase when none is given).
     """
 
-    id_prefix: str = attrs.field(default="G", metadata=_SCALAR)
+    # A string only: `true` or `7` would make ids `true001` or `7001` (a prefix is text).
+    id_prefix: str = "G"
     axes: Mapping[str, tuple[str, ...]] = attrs.field(
         factory=dict, metadata=setting(read=read.axes)
     )

@@ -226,9 +226,12 @@ def one_of(*choices: str, say: str = "") -> Callable[[object], str]:
     """
 
     def read(value: object) -> str:
-        if not isinstance(value, str) or value not in choices:
-            hint = did_you_mean(value, choices) if isinstance(value, str) else ""
-            meaning = f" ({say})" if say else ""
+        meaning = f" ({say})" if say else ""
+        if not isinstance(value, str):
+            # Shown as TOML writes it (`true`, not Python's `True`).
+            raise Invalid(f"must be one of: {', '.join(choices)}{meaning}", value)
+        if value not in choices:
+            hint = did_you_mean(value, choices)
             raise Invalid(f"= {value!r} is not one of: {', '.join(choices)}{meaning}{hint}")
         return value
 

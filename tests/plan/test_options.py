@@ -64,6 +64,8 @@ class TestBridgeTomlThroughTheSharedReader:
                 "bridge.backend = 'kubernetes' is not one of: local, ssh, slurm, vast, modal",
             ),
             ("language = 'fr'", "bridge.language = 'fr' is not one of: auto, en, zh"),
+            # As TOML writes it, not Python's `True` (session 39).
+            ("language = true", "bridge.language must be one of: auto, en, zh, not true"),
         ],
     )
     def test_a_wrong_value_names_the_setting_and_its_line(

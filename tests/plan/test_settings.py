@@ -210,6 +210,15 @@ _SAYS_NOTHING = [
         'command line: write the text the script takes as a string ("false", "False", "0"), or '
         "write the flag itself in the command",
     ),
+    # A prefix that is not text (`true001`, `7001` were the run ids: session 39).
+    (
+        "[grid]\nid_prefix = true\naxes = { seed = [0] }\n",
+        "bridge.toml:2: grid.id_prefix must be a string, not true",
+    ),
+    (
+        "[grid]\naxes = { seed = [0] }\nid_prefix = 7\n",
+        "bridge.toml:3: grid.id_prefix must be a string, not 7",
+    ),
     (
         '[run]\ncommand = ["python", ""]\n',
         "bridge.toml:2: run.command[1] must be a non-empty string, not ''",
