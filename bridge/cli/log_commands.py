@@ -268,13 +268,16 @@ def verify(args: Parsed) -> int:
         )
         console.print(styled(said, "red", f" {why}{fix}"))
     if report.snapshots_other_version:
+        # Another bridge's snapshots (a fold version or state shape of its own): no damage, a
+        # note, as a researcher who upgraded bridge reads it (exit 0 when nothing else).
         other = report.snapshots_other_version
         console.print(
-            f"{other} 个由其他 fold 版本生成的快照不会被读取（下一个快照会替换它们）"
+            f"注：{other} 个快照由另一版本的 bridge 生成，不会被读取；没有任何损坏"
+            "（状态由日志重新得出，下一个快照会替换它们）"
             if zh
-            else f"{counted(other, 'snapshot')} taken by another fold version "
-            f"{'is' if other == 1 else 'are'} not read (the next snapshot replaces "
-            f"{'it' if other == 1 else 'them'})"
+            else f"note: {counted(other, 'snapshot')} taken by another version of bridge "
+            f"{'is' if other == 1 else 'are'} not read; nothing is damaged (the state is "
+            f"folded from the log, and the next snapshot replaces {'it' if other == 1 else 'them'})"
         )
     # While a `bridge run` goes, its projections trail the log until its next refresh: that is
     # not drift. Without one, a file behind the log is reported (the next command rewrites it).
@@ -282,7 +285,27 @@ def verify(args: Parsed) -> int:
     writing = [d for d in report.drift if active and d.kind == "behind"]
     # The researcher's tracker edit, not yet read: said, and no failure (the next run reads it).
     edited = [d for d in report.drift if d.kind == "edited"]
+    # Files another version of bridge laid out (a log carried over an upgrade): one note for
+    # all of them, and no failure (a researcher read "behind the log … the next command
+    # rewrites it", exit 1, as damage, and no command but `bridge rebuild` rewrote them).
+    older = [d for d in report.drift if d.kind == "older"]
+    if older:
+        named = ("、" if zh else ", ").join(d.path for d in older)
+        one = len(older) == 1
+        it, was = ("it", "was") if one else ("them", "were")
+        console.print(
+            f"注：{named} 由另一版本的 bridge（升级前的版本）写出，格式与当前版本不同；没有任何"
+            "损坏：文件正是 bridge 写出的内容，日志保有其中的一切。`bridge rebuild` 会按当前版本"
+            f"重写{'它' if one else '它们'}"
+            if zh
+            else f"note: {named} {was} written by another version of bridge (the one before an "
+            f"upgrade), which lays {it} out differently; nothing is damaged: "
+            f"{'it is' if one else 'they are'} exactly what bridge wrote, and the log holds "
+            f"everything in {it}. `bridge rebuild` rewrites {it} in this version's layout"
+        )
     for drift in report.drift:
+        if drift in older:
+            continue  # said above, all in one note
         if drift in edited and zh and drift.detail == HELD_EDIT:
             console.print(
                 f"你的修改：{drift.path} 含有你对 bridge 整体写出的追踪表的修改：保持你写的样子，"
@@ -306,23 +329,27 @@ def verify(args: Parsed) -> int:
             console.print(
                 styled(f"{kind}：" if zh else f"{kind}:", "red", said if zh else f" {said}")
             )
-    if len(writing) + len(edited) < len(report.drift) or report.bad_snapshots:
+    if len(writing) + len(edited) + len(older) < len(report.drift) or report.bad_snapshots:
         return EXIT_FAILURE
     agreed = report.snapshots_agreed
     if zh:
         files = (
-            "产出文件与日志一致"
-            if not writing
-            else "产出文件是 bridge 自己写的，正在运行的 bridge run 会把它们更新到最新"
+            "产出文件是 bridge 自己写的，正在运行的 bridge run 会把它们更新到最新"
+            if writing
+            else f"产出文件是 bridge 自己写的（{len(older)} 个为旧版格式）"
+            if older
+            else "产出文件与日志一致"
         )
         snapshots = f"，{agreed} 个快照一致" if agreed else ""
         console.print(f"正常：{report.events} 个事件，哈希链完整{snapshots}，{files}")
         return EXIT_OK
     snapshots = {0: "", 1: ", 1 snapshot agrees"}.get(agreed, f", {agreed} snapshots agree")
     files = (
-        "projections match the log"
-        if not writing
-        else "projections are bridge's own, the active bridge run brings them up to date"
+        "projections are bridge's own, the active bridge run brings them up to date"
+        if writing
+        else f"projections are bridge's own ({len(older)} in another version's layout)"
+        if older
+        else "projections match the log"
     )
     console.print(f"ok: {report.events} events, hash chain intact{snapshots}, {files}")
     return EXIT_OK

@@ -155,13 +155,14 @@ class VerifyReport:
     def ok(self) -> bool:
         """
         True when the chain is intact, every row reads, the log's checks on open pass, every
-        stored snapshot equals the fold at its seq, and every file matches (rows read as stored
-        and a researcher's edit of their tracker not yet read are notes, not failures).
+        stored snapshot equals the fold at its seq, and every file matches (rows read as stored,
+        a researcher's edit of their tracker not yet read and a file in another version's
+        layout are notes, not failures).
         """
         return (
             self.bad_seq is None
             and self.undecodable is None
-            and all(d.kind == "edited" for d in self.drift)
+            and all(d.kind in {"edited", "older"} for d in self.drift)
             and not self.problems
             and not self.bad_snapshots
         )
@@ -203,7 +204,11 @@ def verify(
     writer = (
         ProjectionWriter(project) if projections is None else ProjectionWriter(project, projections)
     )
-    drift = [*writer.drift(state), *source_drift(state, project), *lineage_drift(state, project)]
+    drift = [
+        *_older_layout(store, state, writer.drift(state)),
+        *source_drift(state, project),
+        *lineage_drift(state, project),
+    ]
     return VerifyReport(
         events=state.events,
         bad_seq=None,
@@ -217,6 +222,40 @@ def verify(
         as_stored=as_stored,
         language=language_of(state),
     )
+
+
+#: What an ``older`` drift says: the file is bridge's own write, laid out by another version.
+OLDER_LAYOUT = (
+    "was written by another version of bridge (the one before an upgrade), which lays it out "
+    "differently; nothing is damaged: it is exactly what bridge wrote, and the log holds "
+    "everything in it"
+)
+
+
+def _older_layout(store: EventStore, state: PipelineState, drift: list[Drift]) -> list[Drift]:
+    """
+    ``drift`` with each ``behind`` file that bridge wrote after the log's last content event
+    said as ``older``: no event came after its rendering, so it differs from this bridge's
+    rendering only in layout (a log carried over from an earlier bridge), not by events it
+    has not shown yet; ``bridge rebuild`` lays it out anew. A file rendered before later
+    events stays ``behind``.
+    """
+    if not any(d.kind == "behind" for d in drift):
+        return drift
+    from bridge.events.types import OutputWritten
+
+    # Everything after the last content event is writes of files (Folder's last_content_seq).
+    rendered_last = {
+        rec.event.path
+        for rec in store.read(after=state.last_content_seq)
+        if isinstance(rec.event, OutputWritten)
+    }
+    return [
+        attrs.evolve(d, kind="older", detail=OLDER_LAYOUT)
+        if d.kind == "behind" and d.path in rendered_last
+        else d
+        for d in drift
+    ]
 
 
 def source_drift(state: PipelineState, project: Path) -> list[Drift]:

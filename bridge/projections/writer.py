@@ -156,8 +156,10 @@ class Drift:
     """
     A file on disk that does not match the log: ``kind`` is ``modified``, ``missing``,
     ``behind`` (a projection that is bridge's own last recorded write, rendered before the
-    latest events: nobody edited it), or ``edited`` (a researcher's file, the tracker, changed
-    since bridge last wrote it: an edit the next ``bridge run`` reads, not damage).
+    latest events: nobody edited it), ``edited`` (a researcher's file, the tracker, changed
+    since bridge last wrote it: an edit the next ``bridge run`` reads, not damage), or
+    ``older`` (set by :func:`bridge.pipeline.audit.verify`: bridge's own last write, after the
+    last event, laid out by another version of bridge: not damage).
     """
 
     path: str

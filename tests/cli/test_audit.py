@@ -10,6 +10,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+import attrs
 import pytest
 
 from bridge.cli import main
@@ -17,7 +18,7 @@ from bridge.events.store import SQLiteEventStore
 from bridge.events.types import PlanLoaded, RunPlanned, RunSubmitted, StageEntered
 from bridge.machine.fold import fold
 from bridge.pipeline.audit import db_path
-from bridge.projections.writer import ProjectionWriter
+from bridge.projections.writer import DEFAULT_PROJECTIONS, ProjectionWriter
 
 
 @pytest.fixture
@@ -104,6 +105,38 @@ class TestAuditCommands:
         tracker.write_text(tracker.read_text() + "\nmy note\n")
         main(["verify", "--project", str(project)])
         assert "your edit: refine-logs/EXPERIMENT_TRACKER.md" in capsys.readouterr().out
+
+    def test_a_file_in_an_earlier_bridges_layout_is_a_note_not_damage(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A results page bridge wrote last, after every event, that this bridge lays out
+        differently (a log carried over an upgrade; 018 run by the bridge before fold version
+        6 read "behind … made before the latest events; the next bridge command rewrites it",
+        exit 1, though no event came after it and `bridge status` rewrote nothing): a note that
+        nothing is damaged, naming the file and `bridge rebuild`, exit 0. Events after it are
+        still "behind", exit 1."""
+        results = next(p for p in DEFAULT_PROJECTIONS if p.path.endswith("RESULTS.md"))
+        earlier = attrs.evolve(
+            results, render=lambda state, language: "# Results (earlier layout)\n"
+        )
+        store = SQLiteEventStore(db_path(project))
+        store.append(
+            "bridge", ProjectionWriter(project, (earlier,)).refresh(fold(store.read())), None
+        )
+        store.close()
+        assert main(["verify", "--project", str(project)]) == 0
+        out = capsys.readouterr().out
+        assert (
+            "note: refine-logs/EXPERIMENT_RESULTS.md was written by another version of bridge "
+            "(the one before an upgrade), which lays it out differently; nothing is damaged: it "
+            "is exactly what bridge wrote, and the log holds everything in it. `bridge "
+            "rebuild` rewrites it in this version's layout"
+        ) in out, out
+        assert "ok: " in out and "(1 in another version's layout)" in out
+        assert "behind" not in out and "modified" not in out
+        assert main(["rebuild", "--project", str(project)]) == 0
+        assert main(["verify", "--project", str(project)]) == 0
+        assert "projections match the log" in capsys.readouterr().out
 
     def test_verify_names_the_first_forged_seq(
         self, project: Path, capsys: pytest.CaptureFixture[str]
