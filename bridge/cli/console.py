@@ -571,23 +571,36 @@ def status_lines(
             max(terminal_cells(row[i]) for row in (header, *rows)) for i in range(len(header))
         ]
         widths[5] = min(widths[5], 12)  # slots: the first few say enough
+        shown = _columns_shown(
+            widths, [any(row[i] for row in rows) for i in range(len(header))], width
+        )
         # System and note share what the other columns leave: each whole when both fit, else
-        # the system gets what the note does not need, but never less than half.
-        spare = width - sum(widths[i] for i in (0, 1, 3, 4, 5, 6)) - 2 * (len(header) - 1)
+        # the system gets what the note does not need, but never less than half, nor less
+        # than a readable width while the note keeps a few cells.
+        spare = width - sum(widths[i] for i in shown if i not in (2, 7)) - 2 * (len(shown) - 1)
         if widths[2] + widths[7] > spare:
-            widths[2] = max(6, min(widths[2], max(spare // 2, spare - widths[7])))
+            readable = min(widths[2], _SYSTEM_READABLE, spare - _NOTE_LEAST)
+            widths[2] = max(6, min(widths[2], max(spare // 2, spare - widths[7], readable)))
             widths[7] = max(4, spare - widths[2])
         right = {4}
         for number, row in enumerate((header, *rows)):
             cells = [
-                " " * (widths[i] - terminal_cells(cell)) + cell
+                " " * (widths[i] - terminal_cells(row[i])) + row[i]
                 if i in right
-                else _fit(cell, widths[i])
-                for i, cell in enumerate(row)
+                else _fit(row[i], widths[i])
+                for i in shown
             ]
             lines.append("  ".join(cells).rstrip())
             if number == 0:
-                lines.append("  ".join("─" * w for w in widths))
+                lines.append("  ".join("─" * widths[i] for i in shown))
+        left_out = [header[i] for i in (4, 5, 6) if i not in shown and any(r[i] for r in rows)]
+        if left_out:
+            # Said, never silently gone: the full rows are a wider terminal or --json away.
+            lines.append(
+                t("status_left_out", language).format(
+                    columns=("、" if language == "zh" else ", ").join(left_out)
+                )
+            )
     budget = state.plan.budget_gpu_hours if state.plan else None
     used = state.gpu_hours_used
     lines.append(
@@ -598,6 +611,36 @@ def status_lines(
     if detached and (live or exited):
         lines.append(t("status_detached", language).format(live=len(live), exited=len(exited)))
     return lines
+
+
+#: The cells a system name needs to be read at a glance (018's «Harness-only contextual
+#: bandit» read «Harne…» at 80 columns); the note, free text, gives way first.
+_SYSTEM_READABLE = 20
+#: The fewest cells the note keeps when the system takes its readable width.
+_NOTE_LEAST = 8
+
+
+def _columns_shown(widths: Sequence[int], filled: Sequence[bool], width: int) -> list[int]:
+    """
+    The status table's columns (indices of its header) to show at ``width`` cells: all of
+    them when the system and note fit beside the others (or have the system's readable width
+    with a few cells of note); else the attempt, slot and time columns left out, those empty
+    on every row first, then the slot, the attempt and the time, until they do.
+    """
+    shown = list(range(len(widths)))
+
+    def fits() -> bool:
+        others = sum(widths[i] for i in shown if i not in (2, 7)) + 2 * (len(shown) - 1)
+        spare = width - others
+        need = min(widths[2], _SYSTEM_READABLE) + min(widths[7], _NOTE_LEAST)
+        return widths[2] + widths[7] <= spare or spare >= need
+
+    empty = [i for i in (5, 4, 6) if not filled[i]]
+    for column in (*empty, *(i for i in (5, 4, 6) if filled[i])):
+        if fits():
+            break
+        shown.remove(column)
+    return shown
 
 
 def render_status(state: PipelineState, now: datetime | None = None, *, width: int = 80) -> Text:

@@ -513,6 +513,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "run|ms|system|status|try|slot|elapsed|note",
         "运行|里程碑|系统|状态|尝试|槽位|用时|备注",
     ),
+    "status_left_out": (
+        "(not shown at this width: {columns}; `bridge status --json` has every column)",
+        "（终端宽度不足，未显示：{columns}；`bridge status --json` 中有每一列）",
+    ),
     "status_gpu": ("GPU-hours used {used:.2f}", "已用 {used:.2f} GPU-h"),
     "status_budget": (" of {budget:g} budgeted", "，预算 {budget:g} GPU-h"),
     "status_detached": (

@@ -459,6 +459,47 @@ def test_status_says_what_blocks_the_plan_whole(tmp_path: Path) -> None:
     assert " ".join(line.strip() for line in said) == f"blocked: {why}"
 
 
+def test_columns_left_out_at_80_columns_are_said() -> None:
+    """018's run ids and systems at 80 columns after its runs ran: the slot column, then the
+    attempt's, give way to a readable system, and a line says which and where they are."""
+    from bridge.cli.console import status_lines
+    from bridge.events.clock import utc_now
+    from bridge.events.store import InMemoryEventStore
+    from bridge.events.values import Slot
+
+    store = InMemoryEventStore()
+    for k, system in enumerate(("Harness-only contextual bandit", "policy-only")):
+        run = f"JPH-B2-HO-S{k}-LONG-ID"
+        store.append(
+            f"run:{run}",
+            [
+                RunPlanned(run_id=run, milestone="M3", system=system),
+                RunSubmitted(
+                    run_id=run,
+                    attempt_id=f"{run}-a1",
+                    attempt=1,
+                    backend="local",
+                    slots=(Slot(host=f"local#{k}"),),
+                ),
+                RunStarted(
+                    run_id=run,
+                    attempt_id=f"{run}-a1",
+                    handle=JobHandle(backend="local", attempt_id=f"{run}-a1"),
+                ),
+            ],
+            None,
+        )
+    lines = status_lines(fold(store.read()), utc_now(), width=80)
+    header = next(line for line in lines if line.startswith("run "))
+    assert "slot" not in header and "try" in header and "elapsed" in header, lines
+    assert any("  Harness-only contextual" in line for line in lines), lines
+    assert "(not shown at this width: slot; `bridge status --json` has every column)" in lines
+    assert all(len(line) <= 80 for line in lines), lines
+    wide = status_lines(fold(store.read()), utc_now(), width=160)
+    assert "slot" in next(line for line in wide if line.startswith("run ")), wide
+    assert not any("not shown" in line for line in wide), wide
+
+
 @needs_shared
 @pytest.mark.parametrize(
     ("language", "said"),
@@ -504,6 +545,14 @@ def test_018_status_bar_of_no_milestone_fits_the_terminal(
     name = "（无里程碑）" if language == "zh" else "(no milestone)"
     m1_head = f"M1{' ' * (cells(name) - 2)} ━"
     assert any(line.startswith(m1_head) and m1 in line for line in lines), lines
+    # The systems are readable (they read «Harne…», «本地 …», the notes taking the rest): the
+    # attempt, slot and time columns, empty on every row here, give way first, said by no line.
+    row = next(line for line in lines if line.startswith("JPH-B1-HO-S0 "))
+    assert "  Harness-only contex…  " in row, lines
+    assert any(
+        line.startswith("JPH-M0-LOCAL-001 ") and "本地 contract smoke" in line for line in lines
+    )
+    assert not any("status --json" in line for line in lines), lines
 
 
 @pytest.mark.parametrize(
