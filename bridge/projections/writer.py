@@ -44,7 +44,7 @@ from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.plan_section import GENERATED_MARK, is_generated_tracker
-from bridge.plan.text import Document, plain
+from bridge.plan.text import Document, plain, split_cells
 from bridge.plan.tracker import column_positions, is_run_table
 from bridge.plan.vocabulary import normalise_status
 from bridge.projections import (
@@ -321,13 +321,17 @@ def _changed_cells(
     """
     The cells of the row ``line`` of ``run_id`` that the researcher changed from bridge's last
     write (``ours``) and that bridge does not write next as they wrote them (``now``); None
-    when the row is not in both or bridge writes it with another number of cells.
+    when the row is not in both or bridge writes it with another number of cells. Cells are
+    split as the tracker reader splits them (:func:`~bridge.plan.text.split_cells`): an escaped
+    ``\\|`` or a pipe in `inline code` (`python a.py | tee log`) is in its cell, not a border
+    (a Status holding one counted as a column added, and the Status not taken was said as text
+    lost).
     """
     if run_id not in ours or run_id not in now:
         return None
-    theirs = [cell.strip() for cell in line.split("|")]
-    was = _aligned([cell.strip() for cell in ours[run_id].split("|")], theirs)
-    will = [cell.strip() for cell in now[run_id].split("|")]
+    theirs = split_cells(line)
+    was = _aligned(split_cells(ours[run_id]), theirs)
+    will = split_cells(now[run_id])
     if len(theirs) != len(will):
         return None
     return [
