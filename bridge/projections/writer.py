@@ -328,12 +328,11 @@ def _changed_cells(
     """
     The cells of the row ``line`` of ``run_id`` that the researcher changed from bridge's last
     write (``ours``), not to empty, and that bridge does not write next as they wrote them
-    (``now``); None
-    when the row is not in both or bridge writes it with another number of cells. Cells are
-    split as the tracker reader splits them (:func:`~bridge.plan.text.split_cells`): an escaped
-    ``\\|`` or a pipe in `inline code` (`python a.py | tee log`) is in its cell, not a border
-    (a Status holding one counted as a column added, and the Status not taken was said as text
-    lost).
+    (``now``); None when the row is not in both or bridge writes it with another number of
+    cells. Cells are split as the tracker reader splits them
+    (:func:`~bridge.plan.text.split_cells`): an escaped ``\\|`` or a pipe in `inline code`
+    (`python a.py | tee log`) is in its cell, not a border (a Status holding one counted as a
+    column added, and the Status not taken was said as text lost).
     """
     if run_id not in ours or run_id not in now:
         return None
