@@ -914,6 +914,10 @@ def kept_copies(
             lines.append(
                 t(key, language).format(file=file, copy=kept_as, runs=", ".join(sorted(runs)))
             )
+            if key in ("kept_read_edit", "kept_status_edit") and not _has_marker(copy):
+                # 030: the file was saved from an editor holding it as it was before bridge
+                # wrote it; said, with the step that keeps the next save from doing it again.
+                lines.append(t("kept_without_marker", language).format(file=file, copy=kept_as))
             if key != "kept_before_bridge" and original.is_file():
                 # A Status written in bridge's part asks nothing: said, with where it is read.
                 from bridge.cli.marker_edits import statuses_below_marker

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from bridge.plan.plan_section import GENERATED_MARK
+from bridge.plan.text import split_cells
 from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
 from bridge.projections.text import t
 
@@ -23,11 +24,15 @@ __all__ = ["proposed_blocks", "statuses_below_marker"]
 
 
 def _cells(line: str) -> list[str] | None:
-    """A table row's cells, or ``None`` for a line that is no row (or a separator row)."""
+    """
+    A table row's cells, or ``None`` for a line that is no row (or a separator row), split as
+    the tracker reader splits them (:func:`~bridge.plan.text.split_cells`: a pipe in `inline
+    code` or escaped is in its cell, not a border).
+    """
     text = line.strip()
     if not text.startswith("|") or set(text) <= set("|-: "):
         return None
-    return [c.strip() for c in text.strip("|").split("|")]
+    return split_cells(text)
 
 
 def _statuses(part: str) -> dict[str, str]:

@@ -51,6 +51,7 @@ __all__ = [
     "plan_metric_names",
     "primary_metric_name",
     "primary_metric_names",
+    "said_within",
     "section_metric_names",
     "unit_factor",
     "units_of",
@@ -318,10 +319,28 @@ def mentioned_in(names: Iterable[str], texts: Iterable[str]) -> frozenset[str]:
             words = _words(candidate).strip()
             if len(words) < 2 or _STATISTIC_ALONE.fullmatch(words):
                 continue
-            if f" {words} " in text or (_CJK.search(words) and words in text):
+            if _said_in(words, text):
                 found.add(name)
                 break
     return frozenset(found)
+
+
+def _said_in(words: str, text: str) -> bool:
+    """
+    Whether ``words`` (a name's :func:`_words`, stripped) are words of ``text`` (a
+    :func:`_words`): whole words, or for a Chinese name, inside a Chinese phrase.
+    """
+    return f" {words} " in text or (_CJK.search(words) is not None and words in text)
+
+
+def said_within(part: str, name: str) -> bool:
+    """
+    Whether the name ``part`` is words of the name ``name``, by the rule :func:`mentioned_in`
+    reads a name in a text: "net" is in "CrackerBox net" and "GR-ConvNet net", not in
+    "ConvNet" or "internet"; a Chinese name inside a Chinese one ("概率" in "最优动作概率").
+    """
+    words = _words(part).strip()
+    return bool(words) and _said_in(words, _words(name))
 
 
 def _spellings(name: str) -> tuple[str, ...]:
@@ -356,7 +375,7 @@ def held_in(names: Iterable[str], condition: str) -> frozenset[str]:
             continue
         for spelling in spellings:
             words = _words(spelling).strip()
-            if f" {words} " in text or (_CJK.search(words) and words in text):
+            if _said_in(words, text):
                 found.add(name)
                 break
     return frozenset(found)

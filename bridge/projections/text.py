@@ -606,6 +606,15 @@ _WORDS: dict[str, tuple[str, str]] = {
         "已读取你对 {file} 的修改：你在 {runs} 上写的 Status 没有被采用（原因见上文），bridge 在"
         "那里写回了它自己的状态；你留下的原文保存在 {copy}，你写的其他内容都在追踪表中",
     ),
+    "kept_without_marker": (
+        "{copy} has no bridge marker: it was saved from {file} as it read before bridge first "
+        "wrote it (by an editor that had it open since, or a restore), or with the marker taken "
+        "out; bridge wrote its part back. Reload {file} in your editor before you edit it again: "
+        "a save from the old buffer undoes bridge's writes again",
+        "{copy} 中没有 bridge 的标记：它保存自 bridge 第一次写入之前的 {file}（由一直打开着它的"
+        "编辑器保存，或被恢复），或标记被删去了；bridge 已写回它自己的部分。再次编辑前请先在编辑器"
+        "中重新加载 {file}：从旧的缓冲区保存会再次撤销 bridge 写入的内容",
+    ),
     "tracker_held": (
         "{file} is no longer updated: bridge writes that file whole from its log (the project "
         "has no tracker of its own), and it now holds your edit, which bridge leaves as you "

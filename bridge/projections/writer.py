@@ -44,7 +44,7 @@ from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.plan_section import GENERATED_MARK, is_generated_tracker
-from bridge.plan.text import Document, plain
+from bridge.plan.text import Document, plain, split_cells
 from bridge.plan.tracker import column_positions, is_run_table
 from bridge.plan.vocabulary import normalise_status
 from bridge.projections import (
@@ -91,6 +91,13 @@ PENDING_PATH = ".bridge/pending-outputs.json"
 #: the researcher's.
 EARLIER_SUFFIX = ".earlier-rows.json"
 EARLIER_ROWS = 8
+#: Beside that note (``NAME.ext`` + this), the sha256 of bridge's part (from its marker on) of
+#: each of its last :data:`EARLIER_ROWS` writes of the file before its last one, oldest first:
+#: a file saved from an editor holding one of them has bridge's words below the marker, nothing
+#: of the researcher's (030: a note added in an editor opened at `bridge retry`'s write kept an
+#: `.edited.md` copy said to hold text found only there, trial h39F). A note, never state: a
+#: missing one only keeps the copy.
+EARLIER_SECTIONS_SUFFIX = ".earlier-sections.json"
 Renderer = Callable[[PipelineState, str], str | bytes]
 
 
@@ -322,20 +329,26 @@ def _changed_cells(
 ) -> list[str] | None:
     """
     The cells of the row ``line`` of ``run_id`` that the researcher changed from bridge's last
-    write (``ours``) and that bridge does not write next as they wrote them (``now``); None
-    when the row is not in both or bridge writes it with another number of cells.
+    write (``ours``), not to empty, and that bridge does not write next as they wrote them
+    (``now``); None when the row is not in both or bridge writes it with another number of
+    cells. Cells are split as the tracker reader splits them
+    (:func:`~bridge.plan.text.split_cells`): an escaped ``\\|`` or a pipe in `inline code`
+    (`python a.py | tee log`) is in its cell, not a border (a Status holding one counted as a
+    column added, and the Status not taken was said as text lost).
     """
     if run_id not in ours or run_id not in now:
         return None
-    theirs = [cell.strip() for cell in line.split("|")]
-    was = _aligned([cell.strip() for cell in ours[run_id].split("|")], theirs)
-    will = [cell.strip() for cell in now[run_id].split("|")]
+    theirs = split_cells(line)
+    was = _aligned(split_cells(ours[run_id]), theirs)
+    will = split_cells(now[run_id])
     if len(theirs) != len(will):
         return None
+    # A cell they emptied holds nothing to lose (030's Result cells bridge fills, in a file
+    # saved from an editor holding it as it was before bridge ran).
     return [
         cell
         for cell, old, next_cell in zip(theirs, was, will, strict=True)
-        if cell != old and cell != next_cell
+        if cell and cell != old and cell != next_cell
     ]
 
 
@@ -754,11 +767,13 @@ class ProjectionWriter:
         if ours is None:
             return None
         mark = GENERATED_MARK.encode()
-        if mark not in theirs:
-            return None
+        # A file saved with no marker (from an editor holding it as it was before bridge's
+        # first write, 030) has none of bridge's part to have edited: all of it is above.
         below = theirs.partition(mark)[2]
-        if below != ours.partition(mark)[2] and not self._below_as_in_a_version(
-            projection.path, below, state
+        if (
+            mark in theirs
+            and below != ours.partition(mark)[2]
+            and not self._below_as_in_a_version(projection.path, below, state)
         ):
             return None
         # A line the researcher changed that bridge does not write as they wrote it (INVALID
@@ -788,10 +803,14 @@ class ProjectionWriter:
         now = {*written.partition(GENERATED_MARK)[0].split("\n"), *now_rows.values()}
         edited = theirs.decode("utf-8", "replace")
         lines = edited.split("\n")
+        # A row as bridge wrote it before its last write (E1's TODO of a queued retry, saved
+        # back by an editor holding that write) is bridge's stale word, which it writes over,
+        # as the plan's reading takes it for no request (pipeline.steps.code._SavedBack).
+        wrote_before = self.wrote_row_before(projection.path)
         uncarried: list[str] = []
         for at, (run_id, notes) in sorted(_run_rows(edited).items()):
             line = lines[at]
-            if line in before or run_id not in ours_rows:
+            if line in before or run_id not in ours_rows or wrote_before(line):
                 continue
             mine = _theirs_only(line, notes)
             if mine in now or _cells_carried(run_id, mine, ours_rows, now_rows):
@@ -802,13 +821,16 @@ class ProjectionWriter:
     def _below_as_in_a_version(self, path: str, below: bytes, state: PipelineState) -> bool:
         """
         Whether ``below``, the part of the researcher's file ``path`` from bridge's marker on,
-        is that part as one of bridge's kept versions of the file has it (its timestamped
-        copies, newest first): the file was saved from an editor holding that earlier write,
-        so the part is bridge's words, nothing of theirs (018, trial t14: a note added in an
-        editor opened before the run kept an `.edited.md` copy said to hold text found only
-        there). A copy missing or changed since it was recorded is no evidence.
+        is that part as one of bridge's earlier writes has it: one noted
+        (:data:`EARLIER_SECTIONS_SUFFIX`), or one of its kept versions of the file (its
+        timestamped copies, newest first): the file was saved from an editor holding that
+        earlier write, so the part is bridge's words, nothing of theirs (018, trial t14: a note
+        added in an editor opened before the run kept an `.edited.md` copy said to hold text
+        found only there). A copy missing or changed since it was recorded is no evidence.
         """
         mark = GENERATED_MARK.encode()
+        if sha256_text(below) in self._earlier_sections(path):
+            return True  # one of bridge's earlier writes that was no version (a retry's)
         for out in reversed(state.outputs):
             if out.path != path or not out.copy:
                 continue
@@ -904,9 +926,11 @@ class ProjectionWriter:
         places them (:func:`_run_rows`).
         """
         try:
-            last = note.read_bytes().decode("utf-8", "replace")
+            data = note.read_bytes()
         except OSError:
             return
+        last = data.decode("utf-8", "replace")
+        self._note_earlier_section(path, note, data, text)
         earlier = self._earlier_rows(path)
         now = _bridges_rows(
             text.decode("utf-8", "replace") if isinstance(text, bytes) else text, None
@@ -935,6 +959,32 @@ class ProjectionWriter:
             atomic_write(
                 note.with_name(note.name + EARLIER_SUFFIX), json.dumps(kept, sort_keys=True)
             )
+
+    def _note_earlier_section(self, path: str, note: Path, last: bytes, text: str | bytes) -> None:
+        """
+        Add the sha256 of bridge's part of its last write ``last`` (from the marker on) to the
+        note of earlier sections of ``path`` (:data:`EARLIER_SECTIONS_SUFFIX`) when ``text``,
+        its next write, has another; a write with no marker adds none.
+        """
+        mark = GENERATED_MARK.encode()
+        data = text.encode() if isinstance(text, str) else text
+        if mark not in last or last.partition(mark)[2] == data.partition(mark)[2]:
+            return
+        digest = sha256_text(last.partition(mark)[2])
+        earlier = self._earlier_sections(path)
+        kept = [*(sha for sha in earlier if sha != digest), digest][-EARLIER_ROWS:]
+        if kept != earlier:
+            atomic_write(note.with_name(note.name + EARLIER_SECTIONS_SUFFIX), json.dumps(kept))
+
+    def _earlier_sections(self, path: str) -> list[str]:
+        """The note of earlier sections of ``path`` (:data:`EARLIER_SECTIONS_SUFFIX`); empty when
+        unreadable."""
+        note = self.root / WRITTEN_DIR / (path + EARLIER_SECTIONS_SUFFIX)
+        try:
+            data = json.loads(note.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        return [str(sha) for sha in data] if isinstance(data, list) else []
 
     def _earlier_rows(self, path: str) -> dict[str, list[str]]:
         """The note of earlier rows of ``path`` (:data:`EARLIER_SUFFIX`); empty when unreadable."""

@@ -17,7 +17,8 @@ from bridge.cli import main
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
 
-_NOT_RUN = "NOT RUN — DiffAdapt released, probe not needed"
+# Its reason holds a command with a pipe, in inline code: in the cell, as the reader reads it.
+_NOT_RUN = "NOT RUN — DiffAdapt released (`pip show diffadapt | head -1`), probe not needed"
 
 
 @needs_shared

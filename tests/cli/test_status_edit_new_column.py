@@ -4,7 +4,9 @@ column beside the Status) is said as the Status not taken, everything else carri
 on the real project 018: TODO on JPH-B2-PO-S0, `NOT RUN — 本机无 GPU` on JPH-B2-FX-S0 and a new
 `复核` column read «…写在那里的文字只在该副本中（请把笔记写在标记之上）», though nothing was written
 below the marker and the new column, `已看` included, was in the tracker: the cells of rows
-were compared only when the row had as many cells as bridge's last write).
+were compared only when the row had as many cells as bridge's last write). A pipe in a cell, in
+`inline code` or escaped (`\\|`), is in its cell, as the tracker reader reads it: a Status
+holding one was taken for a column more, and said as text lost again.
 Real `bridge` commands (run in the test's process), real runs of a small script.
 """
 
@@ -18,9 +20,15 @@ from tests.conftest import needs_shared
 pytestmark = needs_shared
 
 
+# Pipes in cells, as a researcher writes them: in a command in inline code, and escaped.
+NOT_RUN = "NOT RUN — 本机无 GPU（`nvidia-smi -L | wc -l` 为 0）"
+NOTE = "pilot；lr 1e-3 \\| 3e-4；`python a.py | tee log`；"
+
+
 def _edit(tracker: Path) -> None:
     """The researcher's edit: a `复核` column at the ledger's end, a note in it on JT, TODO on
-    PO and NOT RUN on FX (both succeeded under bridge)."""
+    PO and NOT RUN on FX (both succeeded under bridge), the latter's reason a command with a
+    pipe in it; and pipes in JT's Notes (:data:`NOTE`)."""
     lines = []
     for line in tracker.read_text(encoding="utf-8").split("\n"):
         if line.startswith("| Run ID |"):
@@ -32,7 +40,9 @@ def _edit(tracker: Path) -> None:
                 assert "| passed |" in line, line
                 line = line.replace("| passed |", "| TODO |", 1)
             if line.startswith("| JPH-B2-FX-S0 "):
-                line = line.replace("| passed |", "| NOT RUN — 本机无 GPU |", 1)
+                line = line.replace("| passed |", f"| {NOT_RUN} |", 1)
+            if line.startswith("| JPH-B2-JT-S0 "):
+                line = line.replace("| pilot；", f"| {NOTE}", 1)
             line += " 已看 |" if line.startswith("| JPH-B2-JT-S0 ") else "  |"
         lines.append(line)
     tracker.write_text("\n".join(lines), encoding="utf-8")
@@ -50,7 +60,7 @@ def test_a_status_not_taken_beside_a_new_column_is_said_as_such(tmp_path: Path) 
     # as the English line gives it).
     assert "JPH-B2-PO-S0 已成功，追踪表的 Status 被改为 TODO" in said, said
     assert (
-        "JPH-B2-FX-S0 已成功，追踪表的 Status 被改为 NOT RUN — 本机无 GPU：bridge 保留其结果并写回"
+        f"JPH-B2-FX-S0 已成功，追踪表的 Status 被改为 {NOT_RUN}：bridge 保留其结果并写回"
         "已完成的状态（已运行过的运行不会被排除在范围之外）。"
     ) in said, said
     # The copy is said to be kept for those Status cells only, not for text lost.
@@ -67,6 +77,8 @@ def test_a_status_not_taken_beside_a_new_column_is_said_as_such(tmp_path: Path) 
         if line.startswith("| JPH-B2-")
     }
     assert rows["| JPH-B2-JT-S0"].endswith("| 已看 |"), rows
+    assert f"| 外置 run dir | {NOTE}bridge：" in rows["| JPH-B2-JT-S0"], rows  # byte for byte
+    assert "| passed |" in rows["| JPH-B2-FX-S0"] and "NOT RUN" not in rows["| JPH-B2-FX-S0"]
     assert "| passed |" in rows["| JPH-B2-PO-S0"] and "| TODO |" not in rows["| JPH-B2-PO-S0"]
     header = next(
         line

@@ -125,3 +125,27 @@ def test_001_b2s_within_one_point_stays_on_the_primary_metric(tmp_path: Path) ->
     b2 = _blocks("001", tmp_path).split("B2: ")[1].split("B3: ")[0]
     assert "DepthFiLM r=102 + rank-space FiLM: primary metric difference (either way) ≤ 1 pp" in b2
     assert "changes difference" not in b2
+
+
+@needs_shared
+def test_an_alias_is_no_part_of_a_longer_word() -> None:
+    """An alias name is a part of the metric a clause names only as whole words of it: "net"
+    of 033's E1 «CrackerBox net ≥ +3» (read without the alias, trial h18E), but not "acc" of
+    011's B4 «Human-evaluated difficulty accuracy higher …», which the alias "acc" spells (a
+    substring test read it without the alias written for it)."""
+    from bridge.plan import load_plan
+    from bridge.plan.criteria import parse_with_aliases
+    from tests.plan.corpus import corpus
+
+    def metrics(plan: str, block: str, alias: str) -> list[str | None]:
+        found = next(
+            b for b in load_plan(corpus(plan) / "EXPERIMENT_PLAN.md").blocks if b.id == block
+        )
+        parsed = parse_with_aliases(
+            found.success_criterion, metrics=found.metrics, aliased=(alias,)
+        )
+        assert isinstance(parsed, Compound), parsed
+        return [c.metric if isinstance(c, Criterion) else None for c in parsed.clauses]
+
+    assert metrics("011", "B4", "acc")[0] == "acc"
+    assert metrics("033", "E1", "net") == ["Scissors net", "CrackerBox net", "Aggregate net"]

@@ -90,6 +90,7 @@ from bridge.plan.metric_names import (
     is_statistic_alone,
     measure_unit,
     metric_key,
+    said_within,
 )
 from bridge.value_methods import value_methods
 
@@ -584,14 +585,17 @@ def parse_with_aliases(
 def _narrowed(aliased: Criterion | Unparsed, plain: Criterion | Unparsed) -> bool:
     """
     Whether ``aliased`` (a clause read with the alias names) names a metric that is only a part
-    of the one ``plain`` (read without them) names: "net" of "CrackerBox net".
+    of the one ``plain`` (read without them) names: "net" of "CrackerBox net". A part is whole
+    words of it (:func:`~bridge.plan.metric_names.said_within`): "acc" is no part of
+    "accuracy", which the alias "acc" spells (011's B4 «… difficulty accuracy higher …» was
+    read without the alias written for it), nor "net" of "ConvNet".
     """
     if not (isinstance(aliased, Criterion) and isinstance(plain, Criterion)):
         return False
     mine, theirs = aliased.metric, plain.metric
     if not mine or not theirs:
         return False
-    return len(mine) < len(theirs) and mine.casefold() in theirs.casefold()
+    return len(mine) < len(theirs) and said_within(mine, theirs)
 
 
 def parse_criterion(
