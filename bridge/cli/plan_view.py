@@ -329,6 +329,7 @@ def _criterion_lines(
     clause comparing one is said to wait for them).
     """
     from bridge.plan.criteria import Compound, Criterion, parse_with_aliases
+    from bridge.plan.criteria.clauses import bonus_left_out
     from bridge.plan.metric_names import plan_metric_names, primary_metric_name
     from bridge.projections.plan_words import criterion_in_language
     from bridge.projections.reasons import in_language
@@ -389,6 +390,13 @@ def _criterion_lines(
         ):
             what += t("plan_unplanned", language).format(systems=", ".join(missing))
         lines.append(f"{label if number == 1 else ' ' * terminal_cells(label)}{index}{what}")
+    # A sentence the plan calls a bonus is no clause (006's B6): said, never dropped unseen. An
+    # Unparsed criterion says it in its reason.
+    if isinstance(parsed, (Compound, Criterion)):
+        for note in bonus_left_out(parsed.notes):
+            lines.append(
+                f"{' ' * terminal_cells(label)}{t('plan_bonus', language).format(note=note)}"
+            )
     if isinstance(parsed, Compound) and parsed.alternatives:
         parts = " | ".join(", ".join(str(i + 1) for i in part) for part in parsed.alternatives)
         either = t("plan_either", language).format(parts=parts)

@@ -119,6 +119,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "仍然阻断：自阻断以来 bridge 读取的文件（计划、追踪表、bridge.toml、脚本）都没有改动，"
         "因此没有重新检查任何内容",
     ),
+    "plan_bonus": ("not a clause: {note}", "不是条件：{note}"),
     "plan_no_baseline": (
         " — but the block has no baseline system to compare with, so the results cannot judge "
         "it (add a `Baseline:` line, or a system whose name says baseline)",

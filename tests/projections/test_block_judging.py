@@ -713,3 +713,36 @@ def test_alias_advice_never_pairs_a_run_with_a_variant_its_words_contradict(
     assert f"no run of the plan stands for {predicted}: write {predicted}" in b3.reason
     assert f"if one of them is {predicted}" not in b3.reason
     assert "含有区分以下系统的词：" in in_language(b3.reason, "zh")
+
+
+# 006's B6 as trial h39B reworded its first sentence, and R007 run as that system.
+_006_BONUS = (
+    (
+        "EXPERIMENT_PLAN.md",
+        "At least one config achieves TGR < 1.5 with no NaN;",
+        "(d) Medium lib + safe functions + quantile clipping achieves TGR < 1.5;",
+    ),
+    (
+        "EXPERIMENT_TRACKER.md",
+        "| Modal cloud, 9 configs |",
+        "| (d) Medium lib + safe functions + quantile clipping |",
+    ),
+)
+
+
+@needs_shared
+def test_a_sentence_the_plan_calls_a_bonus_is_no_clause(tmp_path: Path) -> None:
+    """006's B6 «…; bonus if physical variable appears» (plan:125): the plan says the second
+    sentence asks for nothing, yet it was read as clause 2 of 2, open for ever ("no comparison
+    with a number"), so the block stayed inconclusive with TGR < 1.5 met (trial h39B F1). It is
+    left out, and said so in the verdict and under the results' Read as."""
+    store = _corpus_store("006", tmp_path, edits=_006_BONUS)
+    _ran(store, "R007", {"TGR": 1.42})
+    state = fold(store.read())
+    verdict = {b.block.id: b for b in evaluate(state).blocks}["B6"].verdict
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "1.42 < 1.5 → met" in verdict.reason
+    left = "left out 'bonus if physical variable appears': a bonus the criterion does not require"
+    assert left in verdict.reason
+    text = results.render(state).split("### B6")[1].split("### B7")[0]
+    assert f"  - not a clause: {left}\n" in text, text

@@ -23,7 +23,13 @@ from bridge.lazy_patterns import lazy
 from bridge.plan.criteria.lexicon import SETTING_NAME, STATISTICS
 from bridge.plan.vocabulary import ZH_WHEN
 
-__all__ = ["looks_like_condition", "qualifiers_joined", "split_clauses"]
+__all__ = [
+    "BONUS_NOTE",
+    "bonus_left_out",
+    "looks_like_condition",
+    "qualifiers_joined",
+    "split_clauses",
+]
 
 _HARD = lazy(
     # Not after an abbreviation: "beats B vs. A on accuracy" is one sentence (trial L2).
@@ -70,6 +76,19 @@ _FALLBACK = lazy(
     r"|^(?:否则|(?:如果|若)(?:未|没有|不|低于|达不到)|当(?:未|没有|不|低于|达不到)[^，,；;]{0,20}时)",
     re.IGNORECASE,
 )
+# A sentence the plan itself calls optional: "bonus if physical variable appears" (006's B6,
+# after "; "). It asks for nothing: read as a clause, it stayed open for ever and the block could
+# never be met. Left out with a note, which `bridge plan` and the verdict show.
+_BONUS = lazy(
+    r"^\(?(?:(?:a|as\s+a)\s+)?(?:bonus|stretch\s+goal)\b\)?\s*(?:[:：,]|if\b|when\b|:?\s)"
+    # "optional" alone may name a system's part ("optional speculative decoding …"): only as a
+    # label ("Optional: …", "(optional) …").
+    r"|^(?:\(optional\)|optional(?:ly)?\s*[:：,])"
+    r"|^(?:加分项?|额外加分)",
+    re.IGNORECASE,
+)
+#: How a note on a left-out bonus ends: `bridge plan` shows those notes, the others it does not.
+BONUS_NOTE = "a bonus the criterion does not require"
 _OR_TAIL = lazy(
     r"\s*(?:,|，)?\s*\b(?:or|otherwise)\b\s+(?P<tail>.*)$|\s*(?:,|，)?\s*(?:否则|或者)(?P<zh>.*)$",
     re.IGNORECASE,
@@ -230,6 +249,9 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         piece = piece.rstrip(".。!！").strip()
         if not piece:
             continue
+        if clauses and _BONUS.match(piece):
+            notes.append(f"left out {piece!r}: {BONUS_NOTE}")
+            continue
         piece = _LABEL.sub("", piece)  # "C3: Aggregate net ≥ +3": the label names the clause
         parts = _ARROW.split(piece, maxsplit=1)
         if len(parts) == 2 and parts[1].strip():
@@ -274,6 +296,11 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         clauses = [c.replace(joined, written) for c in clauses]
         notes = [n.replace(joined, written) for n in notes]
     return tuple(c for c in clauses if c), tuple(notes)
+
+
+def bonus_left_out(notes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The notes of ``split_clauses`` that say a bonus sentence was left out, in text order."""
+    return tuple(n for n in notes if n.endswith(BONUS_NOTE))
 
 
 def qualifiers_joined(piece: str) -> str:
