@@ -652,17 +652,19 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
     for block in project.plan.blocks:
         # A Proposed line beside a Compared systems field that names none of them counts for
         # nothing; said, as the reader followed advice to write it (005's B1, trial t7).
-        role = proposed_line(block)
-        if role is not None and block.systems and not block.proposed:
-            out.append(
-                PlanWarning(
-                    file=block.file,
-                    line=role.line,
-                    message=t("plan_proposed_ignored", language).format(
-                        block=block.id, systems=", ".join(block.systems)
-                    ),
+        # So too a Baseline line (004's B3, advised "add a `Baseline:` line", trial h39B).
+        for kind, told in (("proposed", block.proposed), ("baseline", block.baseline)):
+            role = proposed_line(block, kind)
+            if role is not None and block.systems and not told:
+                out.append(
+                    PlanWarning(
+                        file=block.file,
+                        line=role.line,
+                        message=t(f"plan_{kind}_ignored", language).format(
+                            block=block.id, systems=", ".join(block.systems)
+                        ),
+                    )
                 )
-            )
     for block, systems, clauses in _blocks_clauses(_Preview(project)):
         unheld = [
             c

@@ -162,6 +162,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{block} 的 Proposed 行没有写出任何一个对比系统（{systems}），因此不表示"
         "哪一个是提议系统：请照对比系统的写法写出其中之一，或在对比系统中标注 `X (ours)`",
     ),
+    "plan_baseline_ignored": (
+        "{block}'s Baseline line names none of its compared systems ({systems}), "
+        "so it says nothing of which is the baseline: write one of them there as the Compared "
+        "systems write it",
+        "{block} 的 Baseline 行没有写出任何一个对比系统（{systems}），因此不表示"
+        "哪一个是基线：请照对比系统的写法写出其中之一",
+    ),
     "plan_waiting": (
         " — but still waiting: its runs are blocked in the tracker: {ids}",
         "——但仍在等待：其运行在追踪表中受阻：{ids}",

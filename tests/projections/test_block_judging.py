@@ -746,3 +746,40 @@ def test_a_sentence_the_plan_calls_a_bonus_is_no_clause(tmp_path: Path) -> None:
     assert left in verdict.reason
     text = results.render(state).split("### B6")[1].split("### B7")[0]
     assert f"  - not a clause: {left}\n" in text, text
+
+
+# 004's B3 as trial h39B rewrote it on the plan's advice: one clause per ablated system, and
+# the `Baseline:` line the next advice asked for.
+_004_B3 = (
+    (
+        "EXPERIMENT_PLAN.md",
+        "  - Each `no_class_A/B/C` yields overall TPR drop ≥ 3pp",
+        "  - `no_class_A` yields overall TPR drop ≥ 3pp; `no_class_B` yields overall TPR drop "
+        "≥ 3pp; `no_class_C` yields overall TPR drop ≥ 3pp",
+    ),
+    (
+        "EXPERIMENT_PLAN.md",
+        "- **Setup**: config flag toggling",
+        "- **Baseline**: LSVJ-S full\n- **Setup**: config flag toggling",
+    ),
+)
+
+
+@needs_shared
+def test_a_baseline_line_beside_the_compared_systems_is_the_reference(tmp_path: Path) -> None:
+    """004's B3 (plan:73) «`no_class_B` yields overall TPR drop ≥ 3pp»: `bridge plan` said "the
+    block has no baseline system … (add a `Baseline:` line …)"; the trial added `- **Baseline**:
+    LSVJ-S full` and nothing changed: the line counted only in a block with no Compared systems.
+    It names the compared system it names: each drop is from LSVJ-S full (R202, B1's), checked
+    by hand: 78→74 drop 4 met, 78→77 drop 1 not met, 78→70 drop 8 met."""
+    store = _corpus_store("004", tmp_path, edits=_004_B3)
+    _ran(store, "R302", {"false_allow": 0.2})
+    for run, tpr in (("R202", 0.78), ("R303", 0.74), ("R304", 0.77), ("R305", 0.70)):
+        _ran(store, run, {"tpr": tpr})
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B3"].verdict
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    assert verdict.reason.startswith("clause 3 of 4 not met."), verdict.reason
+    clauses = verdict.reason.split(" | ")
+    assert "vs LSVJ-S full 78 (n=1): drop +4 pp; required drop ≥ 3 pp → met" in clauses[1]
+    assert "vs LSVJ-S full 78 (n=1): drop +1 pp; required drop ≥ 3 pp → not met" in clauses[2]
+    assert "vs LSVJ-S full 78 (n=1): drop +8 pp; required drop ≥ 3 pp → met" in clauses[3]
