@@ -132,10 +132,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "健全性检查：未通过：运行成功，但其自身成功标准未满足",
     ),
     "sanity_unjudged": (
-        "Sanity: its runs passed; its own success criterion was not judged, so it held nothing "
-        "back and the later milestones went on without it (its block's verdict says why, and "
-        "what to set)",
-        "健全性检查：运行通过；其自身成功标准未被判定，因此没有拦住任何东西，之后的里程碑在没有这项"
+        # "in full": 006's B5 read "[2] met" beside "[1] open", and "was not judged" said
+        # the met clause was never judged (trial h39B F2).
+        "Sanity: its runs passed; its own success criterion was not judged in full (a clause "
+        "is open), so it held nothing back and the later milestones went on without it (its "
+        "block's verdict says which, why, and what to set)",
+        "健全性检查：运行通过；其自身成功标准未被完整判定（有条件未判定），因此没有拦住任何东西，"
+        "之后的里程碑在没有这项"
         "检查的情况下继续（其实验块的判定说明了原因及应设置什么）",
     ),
     "no_runs": ("No runs in this milestone.", "此里程碑没有运行。"),
