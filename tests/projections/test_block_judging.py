@@ -748,31 +748,44 @@ def test_a_sentence_the_plan_calls_a_bonus_is_no_clause(tmp_path: Path) -> None:
     assert f"  - not a clause: {left}\n" in text, text
 
 
-# 004's B3 as trial h39B rewrote it on the plan's advice: one clause per ablated system, and
-# the `Baseline:` line the next advice asked for.
-_004_B3 = (
-    (
-        "EXPERIMENT_PLAN.md",
-        "  - Each `no_class_A/B/C` yields overall TPR drop ≥ 3pp",
-        "  - `no_class_A` yields overall TPR drop ≥ 3pp; `no_class_B` yields overall TPR drop "
-        "≥ 3pp; `no_class_C` yields overall TPR drop ≥ 3pp",
-    ),
-    (
-        "EXPERIMENT_PLAN.md",
-        "- **Setup**: config flag toggling",
-        "- **Baseline**: LSVJ-S full\n- **Setup**: config flag toggling",
-    ),
+# 004's B3 as trial h39B rewrote it on the plan's advice ("'each' over several systems written
+# as one; name each system", then "… or one clause per system"), with the `Baseline:` line the
+# next advice asked for.
+_004_B3_BASELINE = (
+    "EXPERIMENT_PLAN.md",
+    "- **Setup**: config flag toggling",
+    "- **Baseline**: LSVJ-S full\n- **Setup**: config flag toggling",
 )
 
 
 @needs_shared
-def test_a_baseline_line_beside_the_compared_systems_is_the_reference(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "`no_class_A` yields overall TPR drop ≥ 3pp; `no_class_B` yields overall TPR drop ≥ 3pp; "
+        "`no_class_C` yields overall TPR drop ≥ 3pp",
+        "Each of `no_class_A`, `no_class_B` and `no_class_C` yields overall TPR drop ≥ 3pp",
+    ],
+)
+def test_a_baseline_line_beside_the_compared_systems_is_the_reference(
+    criterion: str, tmp_path: Path
+) -> None:
     """004's B3 (plan:73) «`no_class_B` yields overall TPR drop ≥ 3pp»: `bridge plan` said "the
     block has no baseline system … (add a `Baseline:` line …)"; the trial added `- **Baseline**:
     LSVJ-S full` and nothing changed: the line counted only in a block with no Compared systems.
     It names the compared system it names: each drop is from LSVJ-S full (R202, B1's), checked
-    by hand: 78→74 drop 4 met, 78→77 drop 1 not met, 78→70 drop 8 met."""
-    store = _corpus_store("004", tmp_path, edits=_004_B3)
+    by hand: 78→74 drop 4 met, 78→77 drop 1 not met, 78→70 drop 8 met. "Each of `A`, `B` and
+    `C` yields …", the first advice followed, was "names several systems" (open): one clause
+    per system, as the second advice has it."""
+    edits = (
+        (
+            "EXPERIMENT_PLAN.md",
+            "  - Each `no_class_A/B/C` yields overall TPR drop ≥ 3pp",
+            f"  - {criterion}",
+        ),
+        _004_B3_BASELINE,
+    )
+    store = _corpus_store("004", tmp_path, edits=edits)
     _ran(store, "R302", {"false_allow": 0.2})
     for run, tpr in (("R202", 0.78), ("R303", 0.74), ("R304", 0.77), ("R305", 0.70)):
         _ran(store, run, {"tpr": tpr})

@@ -108,6 +108,17 @@ _DISTRIBUTE = lazy(
     r"(?P<tail>\s+(?:on|in|for|at|by|with)\s+.*)?$",
     re.IGNORECASE,
 )
+# "Each of `no_class_A`, `no_class_B` and `no_class_C` yields overall TPR drop ≥ 3pp" (004's B3
+# as its advice "name each system" had it reworded, trial h39B), "`A` and `B` each beat C": one
+# condition said of several systems, each named as code, is a clause per system. Only names
+# written as code: a plain list there may name datasets or tasks, not systems.
+_EACH_CODE = r"`[^`\n]+`"
+_EACH_LIST = rf"{_EACH_CODE}(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s*){_EACH_CODE})+"
+_EACH_SUBJECT = lazy(
+    rf"^(?:each\s+of|all\s+of|both)\s+(?P<items>{_EACH_LIST})\s+(?P<tail>\S.*)$"
+    rf"|^(?P<items2>{_EACH_LIST})\s+(?:each|all|both)\s+(?P<tail2>\S.*)$",
+    re.IGNORECASE,
+)
 # "A2 必须分别对 A3 和 A4 的 FK p95 改善至少 10%" (027's B3): "分别" (respectively) says each
 # one after "对" (against) is compared with on its own; the names (no spaces) run to "的" or
 # a space. Read as one clause each, "分别对" kept, which the parser reads as the reference word.
@@ -487,6 +498,12 @@ def _expand(clause: str, notes: list[str]) -> list[str]:
             expanded = [f"{head}{name}{tail}".strip() for name in names]
             notes.append(f"{clause!r} read as one comparison per system: {expanded}")
             return expanded
+    each = _EACH_SUBJECT.match(clause)
+    if each is not None and looks_like_condition(tail := each["tail"] or each["tail2"]):
+        names = re.findall(_EACH_CODE, each["items"] or each["items2"])
+        expanded = [f"{name} {tail}" for name in names]
+        notes.append(f"{clause!r} read as one clause per system: {expanded}")
+        return expanded
     match = _DISTRIBUTE.match(clause)
     if match:
         items = [i.strip() for i in _top_level_split(match.group("items")) if i.strip()]
