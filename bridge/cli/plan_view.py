@@ -329,6 +329,7 @@ def _criterion_lines(
     clause comparing one is said to wait for them).
     """
     from bridge.plan.criteria import Compound, Criterion, parse_with_aliases
+    from bridge.plan.criteria.clauses import bonus_left_out
     from bridge.plan.metric_names import plan_metric_names, primary_metric_name
     from bridge.projections.plan_words import criterion_in_language
     from bridge.projections.reasons import in_language
@@ -389,6 +390,13 @@ def _criterion_lines(
         ):
             what += t("plan_unplanned", language).format(systems=", ".join(missing))
         lines.append(f"{label if number == 1 else ' ' * terminal_cells(label)}{index}{what}")
+    # A sentence the plan calls a bonus is no clause (006's B6): said, never dropped unseen. An
+    # Unparsed criterion says it in its reason.
+    if isinstance(parsed, (Compound, Criterion)):
+        for note in bonus_left_out(parsed.notes):
+            lines.append(
+                f"{' ' * terminal_cells(label)}{t('plan_bonus', language).format(note=note)}"
+            )
     if isinstance(parsed, Compound) and parsed.alternatives:
         parts = " | ".join(", ".join(str(i + 1) for i in part) for part in parsed.alternatives)
         either = t("plan_either", language).format(parts=parts)
@@ -644,17 +652,19 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
     for block in project.plan.blocks:
         # A Proposed line beside a Compared systems field that names none of them counts for
         # nothing; said, as the reader followed advice to write it (005's B1, trial t7).
-        role = proposed_line(block)
-        if role is not None and block.systems and not block.proposed:
-            out.append(
-                PlanWarning(
-                    file=block.file,
-                    line=role.line,
-                    message=t("plan_proposed_ignored", language).format(
-                        block=block.id, systems=", ".join(block.systems)
-                    ),
+        # So too a Baseline line (004's B3, advised "add a `Baseline:` line", trial h39B).
+        for kind, told in (("proposed", block.proposed), ("baseline", block.baseline)):
+            role = proposed_line(block, kind)
+            if role is not None and block.systems and not told:
+                out.append(
+                    PlanWarning(
+                        file=block.file,
+                        line=role.line,
+                        message=t(f"plan_{kind}_ignored", language).format(
+                            block=block.id, systems=", ".join(block.systems)
+                        ),
+                    )
                 )
-            )
     for block, systems, clauses in _blocks_clauses(_Preview(project)):
         unheld = [
             c

@@ -523,10 +523,15 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
     roles: dict[str, str] = {}
     if not systems:
         systems_raw, systems, roles = _role_lines(fields)
-    elif (named := _proposed_among(fields, systems)) is not None:
-        # 005's B1 was advised "add a `Proposed: X` line" and the line changed nothing: beside
-        # a Compared systems field it counts when it names one of the compared systems.
-        roles = {"proposed": named}
+    else:
+        # 005's B1 was advised "add a `Proposed: X` line", 004's B3 "add a `Baseline:` line"
+        # (trial h39B), and the line changed nothing: beside a Compared systems field it counts
+        # when it names one of the compared systems.
+        roles = {
+            role: named
+            for role in ("proposed", "baseline")
+            if (named := _role_among(fields, systems, role)) is not None
+        }
     if not by_key.get("success") and (stated := _success_gate(text)) is not None:
         # 027's B1 writes no Success criterion but a "Promotion gate:" list: what the block must
         # show, so it is the criterion (the plan's reader says where it came from).
@@ -623,14 +628,16 @@ def _role_lines(fields: list[Field]) -> tuple[str, tuple[str, ...], dict[str, st
     return "\n".join(lines), tuple(systems), roles
 
 
-def proposed_line(block: Block) -> Field | None:
+def proposed_line(block: Block, role: str = "proposed") -> Field | None:
     """
     The block's first ``Proposed:`` role line (``Ours:``, ``本文方法:`` …) that names a system,
-    or ``None``: beside a Compared systems field it names the proposed system only when it
-    names one of them (:func:`read_block`), and one that names none is said to be ignored.
+    or, with ``role="baseline"``, its first ``Baseline:`` line (``Control:``, ``基线:`` …), or
+    ``None``: beside a Compared systems field it names the proposed system (the baseline) only
+    when it names one of them (:func:`read_block`), and one that names none is said to be
+    ignored.
     """
     for field in block.fields:
-        if _role_of(field) == "proposed" and field.value.split("\n")[0].strip():
+        if _role_of(field) == role and field.value.split("\n")[0].strip():
             return field
     return None
 
@@ -647,14 +654,14 @@ def _name_head(name: str) -> str:
     return re.sub(r"[\W_]+", "", head.casefold())
 
 
-def _proposed_among(fields: Sequence[Field], systems: Sequence[str]) -> str | None:
+def _role_among(fields: Sequence[Field], systems: Sequence[str], role: str) -> str | None:
     """
-    The compared system a ``Proposed:`` line names (its name, asides aside, is that system's),
-    or ``None`` when it names none or several of them.
+    The compared system the first line of ``role`` names (``Proposed:``, ``Baseline:``: its
+    name, asides aside, is that system's), or ``None`` when it names none or several of them.
     """
     for field in fields:
         value = field.value.split("\n")[0].strip()
-        if _role_of(field) != "proposed" or not value:
+        if _role_of(field) != role or not value:
             continue
         items = [i for i in _items(value, named=True) if not _NO_SYSTEMS.match(i)]
         heads = {_name_head(i) for i in items} - {""}

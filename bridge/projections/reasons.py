@@ -795,6 +795,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(rf"left out {_QUOTE}: what to do if the criterion is not met"),
         r"略去 \1：未达标时要做的事",
     ),
+    (
+        lazy(rf"left out {_QUOTE}: a bonus the criterion does not require"),
+        r"略去 \1：加分项，成功标准并不要求",
+    ),
     (lazy(rf"left out the aside {_QUOTE}"), r"略去旁注 \1"),
     (lazy(rf"left out the setting {_QUOTE}"), r"略去设置 \1"),
     (lazy(rf"\bmetric {_QUOTE} of the system ([^;]+)"), r"指标 \1 属于系统 \2"),

@@ -32,6 +32,7 @@ from bridge.machine.stages import (
 )
 from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.criteria import Compound, Criterion, clause_metrics
+from bridge.plan.criteria.clauses import bonus_left_out
 from bridge.plan.main_milestone import main_milestone_setting, milestones_listed
 from bridge.plan.metric_names import match_metric, plan_metric_names, primary_metric_name
 from bridge.plan.milestones import (
@@ -131,10 +132,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "健全性检查：未通过：运行成功，但其自身成功标准未满足",
     ),
     "sanity_unjudged": (
-        "Sanity: its runs passed; its own success criterion was not judged, so it held nothing "
-        "back and the later milestones went on without it (its block's verdict says why, and "
-        "what to set)",
-        "健全性检查：运行通过；其自身成功标准未被判定，因此没有拦住任何东西，之后的里程碑在没有这项"
+        # "in full": 006's B5 read "[2] met" beside "[1] open", and "was not judged" said
+        # the met clause was never judged (trial h39B F2).
+        "Sanity: its runs passed; its own success criterion was not judged in full (a clause "
+        "is open), so it held nothing back and the later milestones went on without it (its "
+        "block's verdict says which, why, and what to set)",
+        "健全性检查：运行通过；其自身成功标准未被完整判定（有条件未判定），因此没有拦住任何东西，"
+        "之后的里程碑在没有这项"
         "检查的情况下继续（其实验块的判定说明了原因及应设置什么）",
     ),
     "no_runs": ("No runs in this milestone.", "此里程碑没有运行。"),
@@ -1412,6 +1416,13 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     elif block.success_criterion:
         reason = line(in_language(result.criterion.reason, language))
         lines.append(f"- **{_t('unparsed', language)}:** {reason}")
+    if isinstance(result.criterion, (Compound, Criterion)):
+        # A sentence the plan calls a bonus, left out of the clauses (006's B6): said here as
+        # `bridge plan` says it (an Unparsed criterion says it in its reason).
+        lines.extend(
+            f"  - {t('plan_bonus', language).format(note=line(note))}"
+            for note in bonus_left_out(result.criterion.notes)
+        )
     verdict = result.verdict
     try:
         scope = claim_scope(EvaluationType(block.evaluation_type), language=language)

@@ -119,6 +119,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "仍然阻断：自阻断以来 bridge 读取的文件（计划、追踪表、bridge.toml、脚本）都没有改动，"
         "因此没有重新检查任何内容",
     ),
+    "plan_bonus": ("not a clause: {note}", "不是条件：{note}"),
     "plan_no_baseline": (
         " — but the block has no baseline system to compare with, so the results cannot judge "
         "it (add a `Baseline:` line, or a system whose name says baseline)",
@@ -160,6 +161,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "systems write it, or mark it `X (ours)` in the Compared systems",
         "{block} 的 Proposed 行没有写出任何一个对比系统（{systems}），因此不表示"
         "哪一个是提议系统：请照对比系统的写法写出其中之一，或在对比系统中标注 `X (ours)`",
+    ),
+    "plan_baseline_ignored": (
+        "{block}'s Baseline line names none of its compared systems ({systems}), "
+        "so it says nothing of which is the baseline: write one of them there as the Compared "
+        "systems write it",
+        "{block} 的 Baseline 行没有写出任何一个对比系统（{systems}），因此不表示"
+        "哪一个是基线：请照对比系统的写法写出其中之一",
     ),
     "plan_waiting": (
         " — but still waiting: its runs are blocked in the tracker: {ids}",

@@ -619,6 +619,33 @@ def test_a_proposed_line_beside_the_compared_systems_names_the_proposed_system(
 
 
 @needs_shared
+def test_a_baseline_line_beside_the_compared_systems_names_the_baseline(tmp_path: Path) -> None:
+    """004's B3 (plan:73), one clause per ablated system as its advice said: "the block has no
+    baseline system … (add a `Baseline:` line, …)"; the trial added `- **Baseline**: LSVJ-S
+    full` and the same words came back (trial h39B). It now names the baseline, and a line
+    naming none of the compared systems is said to be ignored."""
+    root = as_project("004", tmp_path)
+    plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8").replace(
+        "  - Each `no_class_A/B/C` yields overall TPR drop ≥ 3pp",
+        "  - `no_class_A` yields overall TPR drop ≥ 3pp; `no_class_B` yields overall TPR "
+        "drop ≥ 3pp",
+        1,
+    )
+    at = "- **Setup**: config flag toggling"
+    assert at in text
+    for line, ignored in (("- **Baseline**: LSVJ-S full", False), ("- Baseline: full", True)):
+        plan.write_text(text.replace(at, f"{line}\n{at}", 1), encoding="utf-8")
+        done = bridge_here("plan", "--project", str(root), "-o", "language=en")
+        assert done.returncode == 0, done.stderr
+        b3 = done.stdout.split("B3: ")[1].split("\nB4: ")[0]
+        assert "vs baseline: tpr gain (lower) ≥ 3 pp" in b3, b3
+        assert ("no baseline system" in b3) is ignored, b3
+        said = "EXPERIMENT_PLAN.md:83: B3's Baseline line names none of its compared systems"
+        assert (said in " ".join(done.stdout.split())) is ignored, done.stdout
+
+
+@needs_shared
 def test_a_proposed_system_the_clause_compares_with_is_not_its_subject(tmp_path: Path) -> None:
     """039's B3 «GNN 同时优于 MART»: the method thesis names MART, the block's proposed system,
     and the clause compares with MART. The results never judge a system against itself, so the

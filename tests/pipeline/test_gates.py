@@ -160,7 +160,10 @@ class TestSanityCriterion:
         )
         _text, data = _collected(project)
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
-        assert "**Sanity: its runs passed; its own success criterion was not judged" in results
+        assert (
+            "**Sanity: its runs passed; its own success criterion was not judged in full (a "
+            "clause is open), so it held nothing back"
+        ) in results
         assert "Sanity: passed" not in results
         assert data["milestones"][0]["sanity_passed"] is True
         # results.json tells it apart from a criterion met, as the page does.
@@ -174,7 +177,9 @@ class TestSanityCriterion:
             summary = bridge.summary()
         finally:
             bridge.close()
-        assert "\nSanity: its runs passed; its own success criterion was not judged" in summary
+        assert (
+            "\nSanity: its runs passed; its own success criterion was not judged in full" in summary
+        )
         assert summary.index("Main result") < summary.index("Sanity: its runs passed")
 
     def test_a_criterion_left_open_is_said_not_judged_with_what_to_set(self, project: Path) -> None:

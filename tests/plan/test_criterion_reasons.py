@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bridge.cli.main import main
 from bridge.plan import load_project
 from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
 from bridge.plan.criteria.model import Comparison, Mode, Orientation
@@ -188,6 +189,35 @@ def test_006_b8_a_reference_after_than_that_is_no_system_is_named(tmp_path: Path
         "参照对象 «direct model»（在 'than' 之后）不是该实验块的系统（KAN teacher; S3 composite; "
         "persistence on high-volatility slices）：请写明其中之一，或将它加入该实验块的对比系统"
     )
+
+
+@needs_shared
+def test_006_b6_a_bonus_sentence_is_said_left_out_not_read_as_a_clause(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # «At least one config achieves TGR < 1.5 with no NaN; bonus if physical variable appears»:
+    # the bonus read as clause 2, "no comparison with a number" (trial h39B F1). The one
+    # clause left is open for its own reason, which names the bonus left out.
+    (clause,) = _clauses("006", "B6", tmp_path)
+    left = "left out 'bonus if physical variable appears': a bonus the criterion does not require"
+    assert (
+        _reason(clause)
+        == f"counts over subsets (categories, families, configs): 'at least one' ({left})"
+    )
+    assert "略去 'bonus if physical variable appears'：加分项" in in_language(_reason(clause), "zh")
+    # `bridge plan`: the bonus under the clause a reworded first sentence reads as.
+    plan = tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace(
+            "At least one config achieves",
+            "(d) Medium lib + safe functions + quantile clipping achieves",
+        ),
+        encoding="utf-8",
+    )
+    assert main(["plan", "--project", str(tmp_path)]) == 0
+    said = capsys.readouterr().out.split("B6: ")[1].split("  systems:")[0]
+    assert "  read as:   (d) Medium lib + safe functions + quantile clipping: TGR < 1.5" in said
+    assert f"\n             not a clause: {left}\n" in said, said
 
 
 @needs_shared

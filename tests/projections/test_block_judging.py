@@ -713,3 +713,86 @@ def test_alias_advice_never_pairs_a_run_with_a_variant_its_words_contradict(
     assert f"no run of the plan stands for {predicted}: write {predicted}" in b3.reason
     assert f"if one of them is {predicted}" not in b3.reason
     assert "含有区分以下系统的词：" in in_language(b3.reason, "zh")
+
+
+# 006's B6 as trial h39B reworded its first sentence, and R007 run as that system.
+_006_BONUS = (
+    (
+        "EXPERIMENT_PLAN.md",
+        "At least one config achieves TGR < 1.5 with no NaN;",
+        "(d) Medium lib + safe functions + quantile clipping achieves TGR < 1.5;",
+    ),
+    (
+        "EXPERIMENT_TRACKER.md",
+        "| Modal cloud, 9 configs |",
+        "| (d) Medium lib + safe functions + quantile clipping |",
+    ),
+)
+
+
+@needs_shared
+def test_a_sentence_the_plan_calls_a_bonus_is_no_clause(tmp_path: Path) -> None:
+    """006's B6 «…; bonus if physical variable appears» (plan:125): the plan says the second
+    sentence asks for nothing, yet it was read as clause 2 of 2, open for ever ("no comparison
+    with a number"), so the block stayed inconclusive with TGR < 1.5 met (trial h39B F1). It is
+    left out, and said so in the verdict and under the results' Read as."""
+    store = _corpus_store("006", tmp_path, edits=_006_BONUS)
+    _ran(store, "R007", {"TGR": 1.42})
+    state = fold(store.read())
+    verdict = {b.block.id: b for b in evaluate(state).blocks}["B6"].verdict
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "1.42 < 1.5 → met" in verdict.reason
+    left = "left out 'bonus if physical variable appears': a bonus the criterion does not require"
+    assert left in verdict.reason
+    text = results.render(state).split("### B6")[1].split("### B7")[0]
+    assert f"  - not a clause: {left}\n" in text, text
+
+
+# 004's B3 as trial h39B rewrote it on the plan's advice ("'each' over several systems written
+# as one; name each system", then "… or one clause per system"), with the `Baseline:` line the
+# next advice asked for.
+_004_B3_BASELINE = (
+    "EXPERIMENT_PLAN.md",
+    "- **Setup**: config flag toggling",
+    "- **Baseline**: LSVJ-S full\n- **Setup**: config flag toggling",
+)
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "`no_class_A` yields overall TPR drop ≥ 3pp; `no_class_B` yields overall TPR drop ≥ 3pp; "
+        "`no_class_C` yields overall TPR drop ≥ 3pp",
+        "Each of `no_class_A`, `no_class_B` and `no_class_C` yields overall TPR drop ≥ 3pp",
+    ],
+)
+def test_a_baseline_line_beside_the_compared_systems_is_the_reference(
+    criterion: str, tmp_path: Path
+) -> None:
+    """004's B3 (plan:73) «`no_class_B` yields overall TPR drop ≥ 3pp»: `bridge plan` said "the
+    block has no baseline system … (add a `Baseline:` line …)"; the trial added `- **Baseline**:
+    LSVJ-S full` and nothing changed: the line counted only in a block with no Compared systems.
+    It names the compared system it names: each drop is from LSVJ-S full (R202, B1's), checked
+    by hand: 78→74 drop 4 met, 78→77 drop 1 not met, 78→70 drop 8 met. "Each of `A`, `B` and
+    `C` yields …", the first advice followed, was "names several systems" (open): one clause
+    per system, as the second advice has it."""
+    edits = (
+        (
+            "EXPERIMENT_PLAN.md",
+            "  - Each `no_class_A/B/C` yields overall TPR drop ≥ 3pp",
+            f"  - {criterion}",
+        ),
+        _004_B3_BASELINE,
+    )
+    store = _corpus_store("004", tmp_path, edits=edits)
+    _ran(store, "R302", {"false_allow": 0.2})
+    for run, tpr in (("R202", 0.78), ("R303", 0.74), ("R304", 0.77), ("R305", 0.70)):
+        _ran(store, run, {"tpr": tpr})
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B3"].verdict
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    assert verdict.reason.startswith("clause 3 of 4 not met."), verdict.reason
+    clauses = verdict.reason.split(" | ")
+    assert "vs LSVJ-S full 78 (n=1): drop +4 pp; required drop ≥ 3 pp → met" in clauses[1]
+    assert "vs LSVJ-S full 78 (n=1): drop +1 pp; required drop ≥ 3 pp → not met" in clauses[2]
+    assert "vs LSVJ-S full 78 (n=1): drop +8 pp; required drop ≥ 3 pp → met" in clauses[3]

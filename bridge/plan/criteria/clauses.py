@@ -23,7 +23,13 @@ from bridge.lazy_patterns import lazy
 from bridge.plan.criteria.lexicon import SETTING_NAME, STATISTICS
 from bridge.plan.vocabulary import ZH_WHEN
 
-__all__ = ["looks_like_condition", "qualifiers_joined", "split_clauses"]
+__all__ = [
+    "BONUS_NOTE",
+    "bonus_left_out",
+    "looks_like_condition",
+    "qualifiers_joined",
+    "split_clauses",
+]
 
 _HARD = lazy(
     # Not after an abbreviation: "beats B vs. A on accuracy" is one sentence (trial L2).
@@ -70,6 +76,19 @@ _FALLBACK = lazy(
     r"|^(?:否则|(?:如果|若)(?:未|没有|不|低于|达不到)|当(?:未|没有|不|低于|达不到)[^，,；;]{0,20}时)",
     re.IGNORECASE,
 )
+# A sentence the plan itself calls optional: "bonus if physical variable appears" (006's B6,
+# after "; "). It asks for nothing: read as a clause, it stayed open for ever and the block could
+# never be met. Left out with a note, which `bridge plan` and the verdict show.
+_BONUS = lazy(
+    r"^\(?(?:(?:a|as\s+a)\s+)?(?:bonus|stretch\s+goal)\b\)?\s*(?:[:：,]|if\b|when\b|:?\s)"
+    # "optional" alone may name a system's part ("optional speculative decoding …"): only as a
+    # label ("Optional: …", "(optional) …").
+    r"|^(?:\(optional\)|optional(?:ly)?\s*[:：,])"
+    r"|^(?:加分项?|额外加分)",
+    re.IGNORECASE,
+)
+#: How a note on a left-out bonus ends: `bridge plan` shows those notes, the others it does not.
+BONUS_NOTE = "a bonus the criterion does not require"
 _OR_TAIL = lazy(
     r"\s*(?:,|，)?\s*\b(?:or|otherwise)\b\s+(?P<tail>.*)$|\s*(?:,|，)?\s*(?:否则|或者)(?P<zh>.*)$",
     re.IGNORECASE,
@@ -87,6 +106,17 @@ _DISTRIBUTE = lazy(
     r"against)\s+|.*?(?:优于|好于|高于|胜过|超过)\s*)"
     r"(?P<items>[^,;，；]+?(?:(?:\s*,\s*|\s+and\s+|\s*、\s*|\s*和\s*|\s*与\s*)[^,;，；]+?)+)"
     r"(?P<tail>\s+(?:on|in|for|at|by|with)\s+.*)?$",
+    re.IGNORECASE,
+)
+# "Each of `no_class_A`, `no_class_B` and `no_class_C` yields overall TPR drop ≥ 3pp" (004's B3
+# as its advice "name each system" had it reworded, trial h39B), "`A` and `B` each beat C": one
+# condition said of several systems, each named as code, is a clause per system. Only names
+# written as code: a plain list there may name datasets or tasks, not systems.
+_EACH_CODE = r"`[^`\n]+`"
+_EACH_LIST = rf"{_EACH_CODE}(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s*){_EACH_CODE})+"
+_EACH_SUBJECT = lazy(
+    rf"^(?:each\s+of|all\s+of|both)\s+(?P<items>{_EACH_LIST})\s+(?P<tail>\S.*)$"
+    rf"|^(?P<items2>{_EACH_LIST})\s+(?:each|all|both)\s+(?P<tail2>\S.*)$",
     re.IGNORECASE,
 )
 # "A2 必须分别对 A3 和 A4 的 FK p95 改善至少 10%" (027's B3): "分别" (respectively) says each
@@ -230,6 +260,9 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         piece = piece.rstrip(".。!！").strip()
         if not piece:
             continue
+        if clauses and _BONUS.match(piece):
+            notes.append(f"left out {piece!r}: {BONUS_NOTE}")
+            continue
         piece = _LABEL.sub("", piece)  # "C3: Aggregate net ≥ +3": the label names the clause
         parts = _ARROW.split(piece, maxsplit=1)
         if len(parts) == 2 and parts[1].strip():
@@ -274,6 +307,11 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         clauses = [c.replace(joined, written) for c in clauses]
         notes = [n.replace(joined, written) for n in notes]
     return tuple(c for c in clauses if c), tuple(notes)
+
+
+def bonus_left_out(notes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The notes of ``split_clauses`` that say a bonus sentence was left out, in text order."""
+    return tuple(n for n in notes if n.endswith(BONUS_NOTE))
 
 
 def qualifiers_joined(piece: str) -> str:
@@ -460,6 +498,12 @@ def _expand(clause: str, notes: list[str]) -> list[str]:
             expanded = [f"{head}{name}{tail}".strip() for name in names]
             notes.append(f"{clause!r} read as one comparison per system: {expanded}")
             return expanded
+    each = _EACH_SUBJECT.match(clause)
+    if each is not None and looks_like_condition(tail := each["tail"] or each["tail2"]):
+        names = re.findall(_EACH_CODE, each["items"] or each["items2"])
+        expanded = [f"{name} {tail}" for name in names]
+        notes.append(f"{clause!r} read as one clause per system: {expanded}")
+        return expanded
     match = _DISTRIBUTE.match(clause)
     if match:
         items = [i.strip() for i in _top_level_split(match.group("items")) if i.strip()]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import attrs
 
 from bridge.lazy_patterns import lazy
-from bridge.plan.criteria.clauses import qualifiers_joined, split_clauses
+from bridge.plan.criteria.clauses import bonus_left_out, qualifiers_joined, split_clauses
 from bridge.plan.criteria.derived import DERIVED, parse_derived
 from bridge.plan.criteria.lexicon import (
     BASELINE_WORDS,
@@ -660,6 +660,10 @@ def parse_criterion(
             )
             if isinstance(single, Criterion) and notes:
                 return attrs.evolve(single, notes=(*notes, *single.notes))
+            if isinstance(single, Unparsed) and (bonus := bonus_left_out(notes)):
+                # An Unparsed keeps no notes: the bonus left out is said in its reason, so the
+                # verdict does not pass over it in silence (006's B6).
+                return attrs.evolve(single, reason=f"{single.reason} ({'; '.join(bonus)})")
             return single
         parsed: list[Criterion | Unparsed] = []
         for clause in clauses:
