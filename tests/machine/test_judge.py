@@ -1626,6 +1626,10 @@ class TestRunsDoneBeforeBridge:
         "XGBoost achieves AUROC ≥ 0.80 on a temporally-held-out test day. "
         "Conformal coverage within ±0.02 of nominal 0.9 on test set."
     )
+    OPEN_2 = (
+        "[2] open: «Conformal coverage within ±0.02 of nominal 0.9 on test set» — not "
+        "machine-checkable: a number without a comparison: '0.02'"
+    )
     AGGS = tuple(
         aggregate(
             [
@@ -1659,12 +1663,21 @@ class TestRunsDoneBeforeBridge:
     def test_a_run_of_the_compared_system_still_holds_the_verdict_open(self) -> None:
         v = self.verdict({"R040": "XGBoost", "R041": "XGBoost", "R042": "MLP"})
         assert v.verdict is VerdictKind.INCONCLUSIVE
-        assert v.reason == "runs not run by bridge, no numbers in the log: R040"
+        # It holds clause 1 open, said there; clause 2 says why it is open for itself.
+        assert v.reason == (
+            "2 of 2 clauses open (1, 2). [1] open: «XGBoost achieves AUROC ≥ 0.80 on a "
+            "temporally-held-out test day» — runs not run by bridge, no numbers in the log: "
+            "R040 | " + self.OPEN_2
+        )
 
     def test_an_unnamed_run_holds_it_open_while_the_compared_system_has_no_number(self) -> None:
         mlp_only = tuple(a for a in self.AGGS if a.system == "MLP")
         v = self.verdict({"R040": "", "R041": "XGBoost", "R042": "MLP"}, mlp_only)
-        assert v.reason == "runs not run by bridge, no numbers in the log: R040"
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert (
+            "— runs not run by bridge, no numbers in the log: R040; no results for system "
+            "XGBoost | " in v.reason
+        ), v.reason
 
     def test_an_unnamed_run_holds_it_open_while_the_clauses_metric_is_missing(self) -> None:
         """XGBoost with a coverage but no AUROC: the unnamed run may be the one to give it."""
@@ -1674,7 +1687,46 @@ class TestRunsDoneBeforeBridge:
             )
         )
         v = self.verdict({"R040": "", "R041": "XGBoost", "R042": "MLP"}, coverage_only)
-        assert v.reason == "runs not run by bridge, no numbers in the log: R040"
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert (
+            "— runs not run by bridge, no numbers in the log: R040; metric 'auroc' not "
+            "found for XGBoost (extracted: coverage) | " in v.reason
+        ), v.reason
+
+    @needs_shared
+    def test_the_real_m4_says_each_clause_beside_the_run_before_bridge(self) -> None:
+        """029 as it is, h39D F1: no run names a system, so nothing is set apart, and the verdict
+        read only "runs not run by bridge, no numbers in the log: R040": it hid that R041's
+        0.83 and R042's 0.64 cannot be pooled (give each run its system, which then judges
+        clause 1 met, above) and that clause 2 is not machine-checkable."""
+        plan = load_plan(corpus("029") / "EXPERIMENT_PLAN.md")
+        block = next(b for b in plan.blocks if b.id == "M4")
+        criterion = parse_criterion(block.success_criterion)
+        unnamed = tuple(
+            aggregate(
+                [
+                    Sample(block="M4", system="", metric="auroc", run_id="R041", value=0.83),
+                    Sample(block="M4", system="", metric="auroc", run_id="R042", value=0.64),
+                ]
+            )
+        )
+        v = judge_block(
+            criterion,
+            unnamed,
+            runs_status={"R040": "done_before_bridge", "R041": "succeeded", "R042": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            unnamed_differ=("R041", "R042"),
+            run_systems={"R040": "", "R041": "", "R042": ""},
+        )
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason.startswith(
+            "2 of 2 clauses open (1, 2). [1] open: «XGBoost achieves AUROC ≥ 0.80 on a "
+            "temporally-held-out test day» — runs not run by bridge, no numbers in the log: "
+            "R040; the block's runs name no system and are not seeds of one run (R041, R042): "
+            "their numbers cannot be pooled; give each run its system"
+        ), v.reason
+        assert v.reason.endswith(" | " + self.OPEN_2), v.reason
 
 
 class TestFailedRunsPerClause:
