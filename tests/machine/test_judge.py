@@ -31,7 +31,7 @@ from bridge.machine.judge import (
 )
 from bridge.machine.measurements import MetricValue
 from bridge.machine.quality import QualityFinding, QualityKind
-from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
+from bridge.plan.criteria import Compound, Criterion, Mode, Unparsed, parse_criterion
 from bridge.plan.directions import SaidDirection, said_directions
 from bridge.plan.loader import load_plan
 from tests.conftest import needs_shared
@@ -2009,3 +2009,64 @@ def test_a_proposed_system_that_is_the_reference_is_named_not_unknown() -> None:
         "plan's method thesis names — is the system it compares with (systems: "
     ), v.reason
     assert "not known" not in v.reason, v.reason
+
+
+class TestGapOfAMetric:
+    """h39D F13: 032's claim C2 «utility gap < 5%», written as a block's criterion with the
+    plan's metric name («UtilityNLL gap < 5%»), was read "UtilityNLL < 5 pp" and judged met on
+    Ours' NLL of 1.04, whatever FedAvg's: the gap was dropped. So was any "<metric> gap" or
+    "<metric> difference" with no other side ("accuracy gap < 2%" read as accuracy < 2%)."""
+
+    @pytest.mark.parametrize(
+        ("text", "metric"),
+        [
+            ("UtilityNLL gap < 5%", "UtilityNLL gap"),
+            ("accuracy gap < 2%", "accuracy gap"),
+            ("the accuracy gap is below 2%", "accuracy gap"),
+            ("gap in accuracy < 2%", "accuracy gap"),
+            ("accuracy difference < 1%", "accuracy difference"),
+            ("train-test loss gap < 0.1", "loss gap"),
+        ],
+    )
+    def test_the_gap_is_read_as_the_metric(self, text: str, metric: str) -> None:
+        c = parse_criterion(text, metrics=("UtilityNLL", "accuracy", "loss"))
+        assert isinstance(c, Criterion) and c.metric == metric, c
+        assert c.mode is Mode.ABSOLUTE and c.reference is None
+        assert f"read with the metric, {metric!r}" in c.notes[-1], c.notes
+
+    def test_a_gap_to_a_system_is_still_a_comparison(self) -> None:
+        c = parse_criterion("accuracy gap to FedAvg < 2%", block_systems=("FedAvg", "Ours"))
+        assert isinstance(c, Criterion) and c.metric == "accuracy"
+        assert c.mode is Mode.DIFFERENCE and c.reference == "FedAvg"
+
+    def test_no_gap_recorded_leaves_it_open_and_a_recorded_gap_is_judged(self) -> None:
+        criterion = parse_criterion(
+            "Ours improves AggViol over FedAvg by at least 0.05, and UtilityNLL gap < 5%",
+            block_systems=("FedAvg", "Ours"),
+            metrics=("AggViol", "UtilityNLL"),
+        )
+        samples = [
+            Sample(block="B3", system="FedAvg", metric="AggViol", run_id="F", value=0.30),
+            Sample(block="B3", system="FedAvg", metric="UtilityNLL", run_id="F", value=1.00),
+            Sample(block="B3", system="Ours", metric="AggViol", run_id="O", value=0.20),
+            Sample(block="B3", system="Ours", metric="UtilityNLL", run_id="O", value=1.04),
+        ]
+
+        def judged(extra: list[Sample]) -> Verdict:
+            return judge_block(
+                criterion,
+                tuple(aggregate([*samples, *extra])),
+                runs_status={"F": "succeeded", "O": "succeeded"},
+                expected_seeds=1,
+                reference_system="FedAvg",
+                candidate_system="Ours",
+                lower_is_better={"AggViol": True},
+            )
+
+        v = judged([])
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "[2] open: «UtilityNLL gap < 5%» — metric 'UtilityNLL gap' not found" in v.reason
+        gap = Sample(block="B3", system="Ours", metric="utility_nll_gap", run_id="O", value=4.0)
+        v = judged([gap])
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "utility_nll_gap: Ours 4 (n=1); 4 < 5 → met" in v.reason, v.reason
