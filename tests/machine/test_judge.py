@@ -2034,6 +2034,18 @@ class TestGapOfAMetric:
         assert c.mode is Mode.ABSOLUTE and c.reference is None
         assert f"read with the metric, {metric!r}" in c.notes[-1], c.notes
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "accuracy ≥ 0.8 makes the difference",
+            "closes the gap: accuracy ≥ 0.8",
+            "accuracy > 0.9 across the generalization gap benchmark",
+        ],
+    )
+    def test_a_gap_not_said_of_the_metric_leaves_it_as_it_was(self, text: str) -> None:
+        c = parse_criterion(text, metrics=("accuracy",))
+        assert isinstance(c, Criterion) and c.metric == "accuracy", c
+
     def test_a_gap_to_a_system_is_still_a_comparison(self) -> None:
         c = parse_criterion("accuracy gap to FedAvg < 2%", block_systems=("FedAvg", "Ours"))
         assert isinstance(c, Criterion) and c.metric == "accuracy"

@@ -1442,20 +1442,21 @@ def _parse_either(
 
 
 # A gap or a difference said of a metric with nothing to take it from ("UtilityNLL gap < 5%",
-# "the accuracy gap is below 2%", "gap in accuracy < 2%", "train-test loss gap < 0.1"); one
-# taken from a system ("gap to B") is a comparison, read before.
-_GAP_WORD = lazy(
-    r"\b(?P<word>gap|difference)\b(?!\s+(?:to|from|with|between|vs\.?|versus)\b)", re.IGNORECASE
+# "the accuracy gap is below 2%", "gap in accuracy < 2%", "train-test loss gap < 0.1"), next to
+# the metric's name; one taken from a system ("gap to B") is a comparison, read before.
+_GAP_AFTER = (
+    r"{name}[\s_-]+(?P<word>gap|difference)\b(?!\s+(?:to|from|with|between|vs\.?|versus)\b)"
 )
+_GAP_BEFORE = r"\b(?P<word>gap|difference)\s+(?:in|of)\s+(?:the\s+)?{name}(?![\w-])"
 
 
 def _gap_kept(parsed: Criterion | Unparsed, clause: str) -> Criterion | Unparsed:
     """
     ``parsed``, except a level of a metric (no reference) whose clause says a gap or difference
-    the metric's name does not hold: the gap is the metric, ``accuracy gap``, said in a note.
-    032's claim «utility gap < 5%» written of its UtilityNLL read "UtilityNLL < 5" and was met
-    by an NLL of 1.04 whatever FedAvg's; "accuracy gap < 2%" was not met by any accuracy. Read
-    so, the clause is judged on a recorded gap (`accuracy_gap`), and open where none is.
+    of it next to its name: the gap is the metric, ``accuracy gap``, said in a note. 032's
+    claim «utility gap < 5%» written of its UtilityNLL read "UtilityNLL < 5" and was met by an
+    NLL of 1.04 whatever FedAvg's; "accuracy gap < 2%" was not met by any accuracy. Read so,
+    the clause is judged on a recorded gap (`accuracy_gap`), and open where none is.
     """
     if (
         not isinstance(parsed, Criterion)
@@ -1464,10 +1465,14 @@ def _gap_kept(parsed: Criterion | Unparsed, clause: str) -> Criterion | Unparsed
         or parsed.metric is None
         or parsed.derived is not None
         or parsed.ratio is not None
+        or re.search(r"\b(?:gap|difference)\b", parsed.metric, re.IGNORECASE)
     ):
         return parsed
-    gap = _GAP_WORD.search(clause)
-    if gap is None or gap["word"].lower() in parsed.metric.lower():
+    name = r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", parsed.metric.strip()))
+    gap = re.search(_GAP_AFTER.format(name=name), clause, re.IGNORECASE) or re.search(
+        _GAP_BEFORE.format(name=name), clause, re.IGNORECASE
+    )
+    if gap is None:
         return parsed
     word = gap["word"].lower()
     named = f"{parsed.metric} {word}"
