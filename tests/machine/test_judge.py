@@ -34,6 +34,7 @@ from bridge.machine.quality import QualityFinding, QualityKind
 from bridge.plan.criteria import Compound, Criterion, Mode, Unparsed, parse_criterion
 from bridge.plan.directions import SaidDirection, said_directions
 from bridge.plan.loader import load_plan
+from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import corpus
 
@@ -2033,6 +2034,8 @@ class TestGapOfAMetric:
         assert isinstance(c, Criterion) and c.metric == metric, c
         assert c.mode is Mode.ABSOLUTE and c.reference is None
         assert f"read with the metric, {metric!r}" in c.notes[-1], c.notes
+        word = metric.rsplit(" ", 1)[1]
+        assert in_language(c.notes[-1], "zh").startswith(f"'{word}' 与指标连读为 {metric!r}：")
 
     @pytest.mark.parametrize(
         "text",
