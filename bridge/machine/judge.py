@@ -351,22 +351,33 @@ def judge_block(
     apart = _set_apart(criterion, context, runs_status, run_systems)
     judged = {r: s for r, s in runs_status.items() if r not in apart}
     ended_failed = _failed_by_id(judged)
+    # Runs done before bridge with no numbers that still bear on the criterion hold open the
+    # clauses they bear on, as a failed run does, each clause said with its own reading (029's
+    # M4: "runs not run by bridge, no numbers in the log: R040" alone hid that R041's and
+    # R042's AUROC cannot be pooled, the runs naming no system, and that clause 2 is not
+    # machine-checkable; it read as if R040's numbers would settle it).
+    before = {r: r for r, s in judged.items() if s == _DONE_BEFORE_BRIDGE}
     unused: list[str] = []
+    unread: list[str] = []
     try:
-        rest = {r: s for r, s in judged.items() if r not in ended_failed}
-        if not ended_failed or not _runs_clean(rest):
-            # Nothing failed, or something else is wrong as well: every problem is said.
+        rest = {r: s for r, s in judged.items() if r not in ended_failed and r not in before}
+        if not (ended_failed or before) or not _runs_clean(rest):
+            # Nothing failed or ran before bridge, or something else is wrong as well: every
+            # problem is said.
             _check_runs(judged)
         # Each clause is judged on the runs it compares (004's B3: R304 of `no_class_B`, which
         # no clause compares, failed, and "runs failed: R304" hid clause 2's 2 pp drop where
         # 3 pp were required). A failed run holds open only the clauses it bears on.
         clauses = criterion.clauses if isinstance(criterion, Compound) else (criterion,)
-        held = {
-            i: _failed_said(bearing)
-            for i, clause in enumerate(clauses)
-            if isinstance(clause, Criterion)
-            and (bearing := _failed_bearing(clause, ended_failed, context, run_systems))
-        }
+        held: dict[int, str] = {}
+        for i, clause in enumerate(clauses):
+            if isinstance(clause, Criterion):
+                failed = _failed_bearing(clause, ended_failed, context, run_systems)
+                earlier = _failed_bearing(clause, before, context, run_systems)
+                said = [_failed_said(failed)] if failed else []
+                said += [f"{_BEFORE_SAID}{', '.join(earlier)}"] if earlier else []
+                if said:
+                    held[i] = "; ".join(said)
         unused = [
             label
             for run, label in ended_failed.items()
@@ -376,12 +387,30 @@ def judge_block(
                 if isinstance(c, Criterion)
             )
         ]
+        # Never left out: a run before bridge that no clause took is said after the verdict.
+        unread = [
+            run
+            for run in before
+            if not any(
+                _failed_bearing(c, {run: run}, context, run_systems)
+                for c in clauses
+                if isinstance(c, Criterion)
+            )
+        ]
         if isinstance(criterion, Compound):
             kind, reason, measured = _evaluate_clauses(criterion, context, held)
         elif held:
-            # One clause: every failed run is said where the verdict is, as before.
-            unused = []
-            raise Inconclusive(_failed_said(list(ended_failed.values())))
+            # One clause: every failed run is said where the verdict is, as before, and why
+            # the clause is open for itself too, where it is (029's M4 read as one clause).
+            unused, unread = [], []
+            try:
+                _evaluate(criterion, context)
+                own = ""
+            except Inconclusive as why:
+                own = f"; {why}"
+            said = [_failed_said(list(ended_failed.values()))] if ended_failed else []
+            said += [f"{_BEFORE_SAID}{', '.join(before)}"] if before else []
+            raise Inconclusive("; ".join(said) + own)
         else:
             kind, reason, measured = _evaluate(criterion, context)
     except Inconclusive as why:
@@ -394,6 +423,8 @@ def judge_block(
         reason += f"; {quality}"
     if unused:
         reason += f"; {_failed_said(unused, apart=True)}"
+    if unread:
+        reason += f"; {_BEFORE_SAID}{', '.join(unread)}"
     if apart:
         reason += f"; {_SET_APART}{', '.join(apart)}"
     return verdict(kind, reason, measured)
@@ -401,6 +432,7 @@ def judge_block(
 
 _DONE_BEFORE_BRIDGE = "done_before_bridge"
 _HELD_FOR_CODE_SAID = "runs held until an earlier milestone's code is written: "
+_BEFORE_SAID = "runs not run by bridge, no numbers in the log: "
 _FAILED_APART = "also: runs failed: "
 _FAILED_APART_WHY = ", of no system a checkable clause compares"
 _SET_APART = (
@@ -952,7 +984,7 @@ def _check_runs(runs_status: Mapping[str, str]) -> None:
     if elsewhere:
         # The tracker says these ran before bridge: their numbers are not in the log, so they
         # cannot be judged, but they did not fail.
-        parts.append(f"runs not run by bridge, no numbers in the log: {', '.join(elsewhere)}")
+        parts.append(f"{_BEFORE_SAID}{', '.join(elsewhere)}")
     if unfinished:
         parts.append(f"runs not finished: {', '.join(unfinished)}")
     if held:

@@ -792,6 +792,15 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (lazy(rf"left out {_QUOTE}: what to do otherwise"), r"略去 \1：否则要做的事"),
     (
+        lazy(
+            rf"'(gap|difference)' read with the metric, {_QUOTE}: a (?:gap|difference) is not "
+            rf"{_QUOTE} itself and names no other side; record it under that name, or write "
+            r"'(?:gap|difference) to B' to compare with a system"
+        ),
+        r"'\1' 与指标连读为 \2：它不是 \3 本身，也没有说与什么相比；请以该名称记录它，"
+        r"或写成 '\1 to B' 与某个系统比较",
+    ),
+    (
         lazy(rf"left out {_QUOTE}: what to do if the criterion is not met"),
         r"略去 \1：未达标时要做的事",
     ),

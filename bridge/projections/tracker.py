@@ -21,6 +21,7 @@ from bridge.machine.stages import NOT_BRIDGES_RUN_STATES, RunState, Stage
 from bridge.plan.notes_label import note_joiner
 from bridge.plan.priority import Priority
 from bridge.plan.run_fields import launch_seed
+from bridge.plan.tracker import seed_row
 from bridge.projections.diagram import mermaid
 from bridge.projections.failure_words import (
     carried_words,
@@ -467,10 +468,20 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
             else table(HEADER, [_own_row(r, language, rentals, elsewhere, measured) for r in runs])
         )
         body += [f"### {zh if language == 'zh' else en}", "", listed, ""]
+    under = [r for r in state.runs.values() if r.run_id in shown and not shown[r.run_id]]
+    # A seed of a row naming several has no Result cell of its own: its line says what it
+    # measured (032's E02-s0 read "exit 0" alone, its row ✅ with "—" in Result).
+    seeds = [r for r in under if seed_row(r.run_id, r.spec.seed) is not None]
+    if seeds and not measured:
+        measured = _measured(state, language)
     noted = [
-        (r.run_id, _row(r, "", language, rentals)[1])
-        for r in state.runs.values()
-        if r.run_id in shown and not shown[r.run_id]
+        (
+            r.run_id,
+            _with_measured(r, _row(r, "", language, rentals)[1], measured, language)
+            if r in seeds
+            else _row(r, "", language, rentals)[1],
+        )
+        for r in under
     ]
     noted_lines = [f"- {run_id}: {line(notes)}" for run_id, notes in noted if notes]
     if noted_lines:
@@ -482,6 +493,19 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
     status, notes = owned_columns(header)
     columns = (status, notes if any(shown.values()) else None)
     return "\n".join([*lines, *generated_section(lines, state, language, body, columns)])
+
+
+def _with_measured(
+    run: RunView, notes: str | None, measured: Mapping[str, str], language: str
+) -> str | None:
+    """
+    ``notes``, bridge's line for ``run`` under "Notes by bridge", followed by what it measured
+    (``measured``: its Key Metric cell) when it succeeded with a number not already said there.
+    """
+    said = measured.get(run.run_id, "")
+    if not notes or run.state is not RunState.SUCCEEDED or not said or said in notes:
+        return notes
+    return f"{notes}{'；测得 ' if language == 'zh' else '; measured '}{said}"
 
 
 def _block_rows_text(lines: list[str], file: str) -> str:

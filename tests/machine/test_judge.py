@@ -31,9 +31,10 @@ from bridge.machine.judge import (
 )
 from bridge.machine.measurements import MetricValue
 from bridge.machine.quality import QualityFinding, QualityKind
-from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
+from bridge.plan.criteria import Compound, Criterion, Mode, Unparsed, parse_criterion
 from bridge.plan.directions import SaidDirection, said_directions
 from bridge.plan.loader import load_plan
+from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import corpus
 
@@ -1626,6 +1627,10 @@ class TestRunsDoneBeforeBridge:
         "XGBoost achieves AUROC ≥ 0.80 on a temporally-held-out test day. "
         "Conformal coverage within ±0.02 of nominal 0.9 on test set."
     )
+    OPEN_2 = (
+        "[2] open: «Conformal coverage within ±0.02 of nominal 0.9 on test set» — not "
+        "machine-checkable: a number without a comparison: '0.02'"
+    )
     AGGS = tuple(
         aggregate(
             [
@@ -1659,12 +1664,21 @@ class TestRunsDoneBeforeBridge:
     def test_a_run_of_the_compared_system_still_holds_the_verdict_open(self) -> None:
         v = self.verdict({"R040": "XGBoost", "R041": "XGBoost", "R042": "MLP"})
         assert v.verdict is VerdictKind.INCONCLUSIVE
-        assert v.reason == "runs not run by bridge, no numbers in the log: R040"
+        # It holds clause 1 open, said there; clause 2 says why it is open for itself.
+        assert v.reason == (
+            "2 of 2 clauses open (1, 2). [1] open: «XGBoost achieves AUROC ≥ 0.80 on a "
+            "temporally-held-out test day» — runs not run by bridge, no numbers in the log: "
+            "R040 | " + self.OPEN_2
+        )
 
     def test_an_unnamed_run_holds_it_open_while_the_compared_system_has_no_number(self) -> None:
         mlp_only = tuple(a for a in self.AGGS if a.system == "MLP")
         v = self.verdict({"R040": "", "R041": "XGBoost", "R042": "MLP"}, mlp_only)
-        assert v.reason == "runs not run by bridge, no numbers in the log: R040"
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert (
+            "— runs not run by bridge, no numbers in the log: R040; no results for system "
+            "XGBoost | " in v.reason
+        ), v.reason
 
     def test_an_unnamed_run_holds_it_open_while_the_clauses_metric_is_missing(self) -> None:
         """XGBoost with a coverage but no AUROC: the unnamed run may be the one to give it."""
@@ -1674,7 +1688,46 @@ class TestRunsDoneBeforeBridge:
             )
         )
         v = self.verdict({"R040": "", "R041": "XGBoost", "R042": "MLP"}, coverage_only)
-        assert v.reason == "runs not run by bridge, no numbers in the log: R040"
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert (
+            "— runs not run by bridge, no numbers in the log: R040; metric 'auroc' not "
+            "found for XGBoost (extracted: coverage) | " in v.reason
+        ), v.reason
+
+    @needs_shared
+    def test_the_real_m4_says_each_clause_beside_the_run_before_bridge(self) -> None:
+        """029 as it is, h39D F1: no run names a system, so nothing is set apart, and the verdict
+        read only "runs not run by bridge, no numbers in the log: R040": it hid that R041's
+        0.83 and R042's 0.64 cannot be pooled (give each run its system, which then judges
+        clause 1 met, above) and that clause 2 is not machine-checkable."""
+        plan = load_plan(corpus("029") / "EXPERIMENT_PLAN.md")
+        block = next(b for b in plan.blocks if b.id == "M4")
+        criterion = parse_criterion(block.success_criterion)
+        unnamed = tuple(
+            aggregate(
+                [
+                    Sample(block="M4", system="", metric="auroc", run_id="R041", value=0.83),
+                    Sample(block="M4", system="", metric="auroc", run_id="R042", value=0.64),
+                ]
+            )
+        )
+        v = judge_block(
+            criterion,
+            unnamed,
+            runs_status={"R040": "done_before_bridge", "R041": "succeeded", "R042": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            unnamed_differ=("R041", "R042"),
+            run_systems={"R040": "", "R041": "", "R042": ""},
+        )
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason.startswith(
+            "2 of 2 clauses open (1, 2). [1] open: «XGBoost achieves AUROC ≥ 0.80 on a "
+            "temporally-held-out test day» — runs not run by bridge, no numbers in the log: "
+            "R040; the block's runs name no system and are not seeds of one run (R041, R042): "
+            "their numbers cannot be pooled; give each run its system"
+        ), v.reason
+        assert v.reason.endswith(" | " + self.OPEN_2), v.reason
 
 
 class TestFailedRunsPerClause:
@@ -1957,3 +2010,78 @@ def test_a_proposed_system_that_is_the_reference_is_named_not_unknown() -> None:
         "plan's method thesis names — is the system it compares with (systems: "
     ), v.reason
     assert "not known" not in v.reason, v.reason
+
+
+class TestGapOfAMetric:
+    """h39D F13: 032's claim C2 «utility gap < 5%», written as a block's criterion with the
+    plan's metric name («UtilityNLL gap < 5%»), was read "UtilityNLL < 5 pp" and judged met on
+    Ours' NLL of 1.04, whatever FedAvg's: the gap was dropped. So was any "<metric> gap" or
+    "<metric> difference" with no other side ("accuracy gap < 2%" read as accuracy < 2%)."""
+
+    @pytest.mark.parametrize(
+        ("text", "metric"),
+        [
+            ("UtilityNLL gap < 5%", "UtilityNLL gap"),
+            ("accuracy gap < 2%", "accuracy gap"),
+            ("the accuracy gap is below 2%", "accuracy gap"),
+            ("gap in accuracy < 2%", "accuracy gap"),
+            ("accuracy difference < 1%", "accuracy difference"),
+            ("train-test loss gap < 0.1", "loss gap"),
+        ],
+    )
+    def test_the_gap_is_read_as_the_metric(self, text: str, metric: str) -> None:
+        c = parse_criterion(text, metrics=("UtilityNLL", "accuracy", "loss"))
+        assert isinstance(c, Criterion) and c.metric == metric, c
+        assert c.mode is Mode.ABSOLUTE and c.reference is None
+        assert f"read with the metric, {metric!r}" in c.notes[-1], c.notes
+        word = metric.rsplit(" ", 1)[1]
+        assert in_language(c.notes[-1], "zh").startswith(f"'{word}' 与指标连读为 {metric!r}：")
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "accuracy ≥ 0.8 makes the difference",
+            "closes the gap: accuracy ≥ 0.8",
+            "accuracy > 0.9 across the generalization gap benchmark",
+        ],
+    )
+    def test_a_gap_not_said_of_the_metric_leaves_it_as_it_was(self, text: str) -> None:
+        c = parse_criterion(text, metrics=("accuracy",))
+        assert isinstance(c, Criterion) and c.metric == "accuracy", c
+
+    def test_a_gap_to_a_system_is_still_a_comparison(self) -> None:
+        c = parse_criterion("accuracy gap to FedAvg < 2%", block_systems=("FedAvg", "Ours"))
+        assert isinstance(c, Criterion) and c.metric == "accuracy"
+        assert c.mode is Mode.DIFFERENCE and c.reference == "FedAvg"
+
+    def test_no_gap_recorded_leaves_it_open_and_a_recorded_gap_is_judged(self) -> None:
+        criterion = parse_criterion(
+            "Ours improves AggViol over FedAvg by at least 0.05, and UtilityNLL gap < 5%",
+            block_systems=("FedAvg", "Ours"),
+            metrics=("AggViol", "UtilityNLL"),
+        )
+        samples = [
+            Sample(block="B3", system="FedAvg", metric="AggViol", run_id="F", value=0.30),
+            Sample(block="B3", system="FedAvg", metric="UtilityNLL", run_id="F", value=1.00),
+            Sample(block="B3", system="Ours", metric="AggViol", run_id="O", value=0.20),
+            Sample(block="B3", system="Ours", metric="UtilityNLL", run_id="O", value=1.04),
+        ]
+
+        def judged(extra: list[Sample]) -> Verdict:
+            return judge_block(
+                criterion,
+                tuple(aggregate([*samples, *extra])),
+                runs_status={"F": "succeeded", "O": "succeeded"},
+                expected_seeds=1,
+                reference_system="FedAvg",
+                candidate_system="Ours",
+                lower_is_better={"AggViol": True},
+            )
+
+        v = judged([])
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "[2] open: «UtilityNLL gap < 5%» — metric 'UtilityNLL gap' not found" in v.reason
+        gap = Sample(block="B3", system="Ours", metric="utility_nll_gap", run_id="O", value=4.0)
+        v = judged([gap])
+        assert v.verdict is VerdictKind.MET, v.reason
+        assert "utility_nll_gap: Ours 4 (n=1); 4 < 5 → met" in v.reason, v.reason

@@ -617,6 +617,17 @@ def test_032_a_row_split_through_its_seeds_cell_runs_both_seeds(
     text = tracker.read_text(encoding="utf-8")
     row = "| E06 | Robustness: jailbreak eval | Qwen-2.5-3B | 6 | 1 | ✅ |"
     assert row in text, text
+    # h39D F9: a row naming three seeds has no Result cell of its own (E02's stays "—"), so its
+    # runs' lines under "Notes by bridge" say what each measured; they read "exit 0" alone.
+    assert "| E02 | 2-org MVP: FedAvg vs Ours | Qwen-2.5-3B | 2 | 3 | ✅ | — |" in text, text
+    for seed in range(3):
+        said = f"- E02-s{seed}: bridge: seed {seed}; attempt 1 on "
+        (noted,) = [line for line in text.splitlines() if line.startswith(said)]
+        assert noted.endswith("; exit 0; measured AggViol = 0.05"), noted
+    # E01, one run, has its Result cell, and its line says it no second time.
+    assert "| E01 | Synthetic quadratic toy | N/A | 2 | 1 | ✅ | AggViol = 0.05 |" in text, text
+    (noted,) = [line for line in text.splitlines() if line.startswith("- E01: bridge: ")]
+    assert "measured" not in noted, noted
     tracker.write_text(text.replace(row, row.replace("| 6 | 1 |", "| 6 | 2 |")), encoding="utf-8")
     capsys.readouterr()
     assert main(["run", "--project", str(project)]) == 0

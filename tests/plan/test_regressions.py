@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bridge.plan import load_plan, load_project, parse_plan_text
+from bridge.plan.criteria import Compound, parse_criterion
 from bridge.plan.milestones import name_from_goal
 from bridge.plan.quantities import block_refs, seeds, seeds_run_together, stated_seed_count
 from tests.conftest import needs_shared
@@ -421,6 +422,19 @@ class TestCorpusMilestones:
             "criterion stand as blocks (M0, M1, M2, M3, M4, M5, M6, M7, M8), each judged on "
             "the runs of its milestone or named by its id"
         ]
+
+    def test_029_an_or_inside_brackets_stays_in_its_clause(self) -> None:
+        """029's M3 (h39D F4): the "OR" of «a confidently identified configuration (winning
+        runway has ≥ 70 % share of operations OR top-2 vote is consistent for 3 consecutive
+        slices)» cut clause 1 inside its brackets, the rest "left out …: what to do otherwise"."""
+        plan = load_plan(corpus("029") / "EXPERIMENT_PLAN.md")
+        m3 = parse_criterion(plan.blocks[3].success_criterion)
+        assert isinstance(m3, Compound) and len(m3.clauses) == 2
+        assert m3.clauses[0].text.endswith(
+            "(winning runway has ≥ 70 % share of operations OR top-2 vote is consistent for 3 "
+            "consecutive slices)"
+        ), m3.clauses[0].text
+        assert not any("what to do otherwise" in note for note in m3.notes), m3.notes
 
     def test_027_milestone_cell_naming_a_block(self, tmp_path: Path) -> None:
         """027: tracker rows `R-B0-CAL | B0 | ...` put B0 in the Milestone column: block B0."""

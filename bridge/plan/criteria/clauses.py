@@ -329,7 +329,11 @@ def qualifiers_joined(piece: str) -> str:
 
 def _drop_or_tail(piece: str, notes: list[str]) -> str:
     match = _OR_TAIL.search(piece)
-    if match is None:
+    if match is None or _depth(piece, match.start()) > 0:
+        # An "or" inside brackets is the bracket's own (029's M3 «… a confidently identified
+        # configuration (winning runway has ≥ 70 % share of operations OR top-2 vote is
+        # consistent for 3 consecutive slices)»: a definition's two ways, not what to do
+        # otherwise): cut there, the clause lost its closing words.
         return piece
     tail = (match.group("tail") or match.group("zh") or "").strip()
     head = piece[: match.start()].strip()

@@ -1441,8 +1441,65 @@ def _parse_either(
     """
     :func:`_parse` with a metric that holds a system's name read as that metric, else, when
     that leaves two metrics ("ours accuracy > oracle accuracy" with Metrics "accuracy, oracle
-    accuracy" and a system "oracle"), with the system's name read as the system.
+    accuracy" and a system "oracle"), with the system's name read as the system; a level of a
+    metric whose words say its gap is a level of the gap (:func:`_gap_kept`).
     """
+    return _gap_kept(
+        _read_either(clause, text, block_systems=block_systems, metrics=metrics), clause
+    )
+
+
+# A gap or a difference said of a metric with nothing to take it from ("UtilityNLL gap < 5%",
+# "the accuracy gap is below 2%", "gap in accuracy < 2%", "train-test loss gap < 0.1"), next to
+# the metric's name; one taken from a system ("gap to B") is a comparison, read before.
+_GAP_AFTER = (
+    r"{name}[\s_-]+(?P<word>gap|difference)\b(?!\s+(?:to|from|with|between|vs\.?|versus)\b)"
+)
+_GAP_BEFORE = r"\b(?P<word>gap|difference)\s+(?:in|of)\s+(?:the\s+)?{name}(?![\w-])"
+
+
+def _gap_kept(parsed: Criterion | Unparsed, clause: str) -> Criterion | Unparsed:
+    """
+    ``parsed``, except a level of a metric (no reference) whose clause says a gap or difference
+    of it next to its name: the gap is the metric, ``accuracy gap``, said in a note. 032's
+    claim «utility gap < 5%» written of its UtilityNLL read "UtilityNLL < 5" and was met by an
+    NLL of 1.04 whatever FedAvg's; "accuracy gap < 2%" was not met by any accuracy. Read so,
+    the clause is judged on a recorded gap (`accuracy_gap`), and open where none is.
+    """
+    if (
+        not isinstance(parsed, Criterion)
+        or parsed.mode is not Mode.ABSOLUTE
+        or parsed.reference is not None
+        or parsed.metric is None
+        or parsed.derived is not None
+        or parsed.ratio is not None
+        or re.search(r"\b(?:gap|difference)\b", parsed.metric, re.IGNORECASE)
+    ):
+        return parsed
+    name = r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", parsed.metric.strip()))
+    gap = re.search(_GAP_AFTER.format(name=name), clause, re.IGNORECASE) or re.search(
+        _GAP_BEFORE.format(name=name), clause, re.IGNORECASE
+    )
+    if gap is None:
+        return parsed
+    word = gap["word"].lower()
+    named = f"{parsed.metric} {word}"
+    return attrs.evolve(
+        parsed,
+        metric=named,
+        notes=(
+            *parsed.notes,
+            f"'{word}' read with the metric, {named!r}: a {word} is not {parsed.metric!r} "
+            f"itself and names no other side; record it under that name, or write "
+            f"'{word} to B' to compare with a system",
+        ),
+    )
+
+
+def _read_either(
+    clause: str, text: str, *, block_systems: Sequence[str], metrics: Sequence[str]
+) -> Criterion | Unparsed:
+    """:func:`_parse_either` before a gap is read with its metric."""
     first = _parse(clause, text, block_systems=block_systems, metrics=metrics)
     if (isinstance(first, Unparsed) or _has_drop_margin(clause)) and (
         drop := _performance_drop(clause, text, block_systems=block_systems, metrics=metrics)
