@@ -399,6 +399,25 @@ def test_a_clause_naming_no_metric_is_judged_on_each_primary_metric(tmp_path: Pa
     assert "| threshold/GNN (ours) | AUPRC | 0.3 | - | 1 | R005 |" in text, text
 
 
+@needs_shared
+def test_only_the_first_metric_of_an_unmarked_list_is_primary(tmp_path: Path) -> None:
+    """001's B2 lists "Overall accuracy + depth-sensitive subset accuracy + non-depth-sensitive
+    accuracy" (plan:79), no item marked primary, and asks «clear equivalence (all within 1
+    point)». Gate, FiLM and Basis within 0.7 points on overall accuracy read "not met": the
+    clause was judged on the non-depth-sensitive subset too (FiLM 2.3 points above Gate there),
+    as if the plan called every listed metric primary (trial h39A). The first name is the
+    primary metric: met, and the subset in no comparison."""
+    store = _corpus_store("001", tmp_path)
+    gate = {"exact_match_accuracy": 61.5, "overall_accuracy": 61.5}
+    _ran(store, "R004", {**gate, "non_depth_sensitive_accuracy": 63.5})
+    _ran(store, "R005", {"overall_accuracy": 61.8, "non_depth_sensitive_accuracy": 65.8})
+    _ran(store, "R006", {"overall_accuracy": 62.2, "non_depth_sensitive_accuracy": 64.2})
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B2"].verdict
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "non_depth_sensitive_accuracy" not in verdict.reason, verdict.reason
+    assert "[3] met: «clear equivalence (all within 1 point)» — overall_accuracy" in verdict.reason
+
+
 # Trial K's B4 row of 006 and one more at the horizon the criterion names.
 _B4_ROWS = (
     "| R013 | M3 | B4 | Wind teacher h=6 edge count | Wind ablation runs across horizons "
