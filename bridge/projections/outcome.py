@@ -860,13 +860,16 @@ def _primary(
     else the block's primary metric among the numbers its runs recorded — runs shared from
     other blocks or from none carry their own block's key metric, or none (002's B2, every run
     compared from no block: "the criterion names no metric" beside `final_task_quality`
-    values) — else a shared run's key metric.
+    values) — else a shared run's key metric: where the block states a primary metric its runs
+    did not record, only that of a run of no block (its own row's lead metric), never another
+    block's, which is that block's primary and a guess at this one's.
     """
     own = [r for r in runs if r.spec.block == block.id and r.metrics is not None]
     found = next((r.metrics.key_metric for r in own if r.metrics and r.metrics.key_metric), None)
     if found is not None:
         return found
     stated = primary_metric_name(block.metrics)
+    keyed = runs
     if stated:
         try:
             hit = match_metric(stated, [v.name for v in values], aliases)
@@ -874,8 +877,12 @@ def _primary(
             hit = None  # ambiguous: the clause says so where it is judged
         if hit is not None:
             return hit
+        # 001's B2 states "Overall accuracy", which no run recorded: it was judged firmly on
+        # `overall_exact_match_accuracy`, the key metric of B1's R004 (B1's primary), while
+        # its runs' Key Metric cells said the primary metric was not recorded.
+        keyed = [r for r in runs if not r.spec.block]
     return next(
-        (r.metrics.key_metric for r in runs if r.metrics is not None and r.metrics.key_metric),
+        (r.metrics.key_metric for r in keyed if r.metrics is not None and r.metrics.key_metric),
         None,
     )
 

@@ -418,6 +418,32 @@ def test_only_the_first_metric_of_an_unmarked_list_is_primary(tmp_path: Path) ->
     assert "[3] met: «clear equivalence (all within 1 point)» — overall_accuracy" in verdict.reason
 
 
+@needs_shared
+def test_a_stated_primary_not_recorded_is_not_guessed_from_another_blocks_run(
+    tmp_path: Path,
+) -> None:
+    """001's B2 states "Overall accuracy" (plan:79), which its runs did not record (they wrote
+    `overall_exact_match_accuracy`, B1's "Overall exact-match accuracy"). Its «clear
+    equivalence (all within 1 point)» was judged firmly on B1's primary, the key metric of the
+    shared R004, while R005's Key Metric cell said B2's primary was not recorded (trial h39A).
+    Left open, saying how to name the metric."""
+    store = _corpus_store("001", tmp_path)
+    names = ("overall_exact_match_accuracy", "non_depth_sensitive_accuracy")
+    _ran(store, "R004", dict(zip(names, (0.63, 0.65), strict=True)))
+    for run, numbers in (("R005", (0.635, 0.655)), ("R006", (0.632, 0.72))):
+        _ran(store, run, dict(zip(names, numbers, strict=True)), key_metric="")
+    state = fold(store.read())
+    assert state.runs["R004"].metrics is not None
+    assert state.runs["R004"].metrics.key_metric == "overall_exact_match_accuracy"
+    verdict = {b.block.id: b for b in evaluate(state).blocks}["B2"].verdict
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert "overall_exact_match_accuracy (either way)" not in verdict.reason, verdict.reason
+    assert "[3] open: «clear equivalence (all within 1 point)» — the criterion names no metric" in (
+        verdict.reason
+    )
+    assert "set [metrics] primary in bridge.toml" in verdict.reason
+
+
 # Trial K's B4 row of 006 and one more at the horizon the criterion names.
 _B4_ROWS = (
     "| R013 | M3 | B4 | Wind teacher h=6 edge count | Wind ablation runs across horizons "
