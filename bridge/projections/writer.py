@@ -321,7 +321,8 @@ def _changed_cells(
     """
     The cells of the row ``line`` of ``run_id`` that the researcher changed from bridge's last
     write (``ours``) and that bridge does not write next as they wrote them (``now``); None
-    when the row is not in both or bridge writes it with another number of cells.
+    when the row is not in both or bridge writes it with another number of cells. A blank cell
+    of a column they added is none: it holds nothing of theirs to lose where bridge fills it.
     """
     if run_id not in ours or run_id not in now:
         return None
@@ -330,10 +331,13 @@ def _changed_cells(
     will = [cell.strip() for cell in now[run_id].split("|")]
     if len(theirs) != len(will):
         return None
+    # 002's tracker given an empty Result column after its runs: bridge wrote each run's
+    # measured value there and kept an `.edited.md` copy, saying text written in it was only in
+    # that copy, though nothing of theirs was lost (trial h39A).
     return [
         cell
         for cell, old, next_cell in zip(theirs, was, will, strict=True)
-        if cell != old and cell != next_cell
+        if cell != old and cell != next_cell and (cell or old is not None)
     ]
 
 
