@@ -637,12 +637,16 @@ def _systems_waiting(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict
     to wait for those runs, by id, right after the "no results for system …" it explains, as a
     block all of whose runs are blocked says "still waiting"; "no results" alone read as a
     system the block lacks. In any verdict: an open clause of a verdict another clause
-    decides says it too.
+    decides says it too. A system the block has no run of its own for is read from the runs
+    it shares (002's B1 and B2, judged on R006 of no block, ``BLOCKED`` in the tracker).
     """
     by_system: dict[str, list[RunView]] = {}
+    lent: dict[str, list[RunView]] = {}
     for run in runs:
-        if run.spec.block == block.id:
-            by_system.setdefault(system_in(block, run), []).append(run)
+        mine = run.spec.block == block.id
+        (by_system if mine else lent).setdefault(system_in(block, run), []).append(run)
+    for system, theirs in lent.items():
+        by_system.setdefault(system, theirs)
 
     def noted(found: re.Match[str]) -> str:
         theirs = by_system.get(found.group(1).strip(), [])

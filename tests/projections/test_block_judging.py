@@ -444,6 +444,22 @@ def test_a_stated_primary_not_recorded_is_not_guessed_from_another_blocks_run(
     assert "set [metrics] primary in bridge.toml" in verdict.reason
 
 
+@needs_shared
+def test_a_system_whose_shared_run_is_blocked_says_it_waits(tmp_path: Path) -> None:
+    """002's B1 and B2 compare TC-CS-1S, whose one run R006 (of no block, shared) the tracker
+    holds BLOCKED; with R007 and R008 done, B1 read only "no results for system TC-CS-1S
+    (attention-only first)", as if the block lacked it (trial h39A). Said to wait for R006."""
+    store = _corpus_store("002", tmp_path)
+    _ran(store, "R007", {"final_task_quality": 0.51})
+    _ran(store, "R008", {"final_task_quality": 0.53})
+    blocks = {b.block.id: b for b in evaluate(fold(store.read())).blocks}
+    waiting = "; still waiting: its runs are blocked in the tracker: R006"
+    b1 = blocks["B1"].verdict.reason
+    assert f"no results for system TC-CS-1S (attention-only first){waiting}" in b1, b1
+    b2 = blocks["B2"].verdict.reason
+    assert f"no results for system TC-CS-1S attention-only{waiting}" in b2, b2
+
+
 # Trial K's B4 row of 006 and one more at the horizon the criterion names.
 _B4_ROWS = (
     "| R013 | M3 | B4 | Wind teacher h=6 edge count | Wind ablation runs across horizons "
