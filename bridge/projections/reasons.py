@@ -1024,28 +1024,30 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
     # reason's own "a margin without a number" is worded.
     (
         lazy(
-            rf"; better, but not machine-checkable: a margin without a number \({_QUOTE}\) → open"
+            rf"; (?:better|lower|higher), but not machine-checkable: a margin without a number "
+            rf"\({_QUOTE}\) → open"
         ),
         r"；有增益，但无法自动检验：没有数值的幅度（\1）→ 未定",
     ),
     (
         lazy(
-            r"; better, but not machine-checkable: asks for a statistical test or interval, "
+            r"; (?:better|lower|higher), but not machine-checkable: asks for a statistical test or "
+            r"interval, "
             rf"which the rules do not compute \({_QUOTE}\) → open"
         ),
         r"；有增益，但无法自动检验：要求统计检验或置信区间，规则不计算这些（\1）→ 未定",
     ),
     (lazy(r"; beyond a gain, not machine-checkable: "), "；除增益之外无法自动检验："),
     (
-        lazy(r"; not better at all, so not significantly better(?= → )"),
+        lazy(r"; not (?:better|lower|higher) at all, so not significantly better(?= → )"),
         "；完全没有更好，更谈不上显著更好",
     ),
     (
-        lazy(r"; not better at all, so not separating from it(?= → )"),
+        lazy(r"; not (?:better|lower|higher) at all, so not separating from it(?= → )"),
         "；完全没有更好，谈不上拉开差距",
     ),
     (
-        lazy(r"; not better at all, so not by an? (.+?) margin(?= → )"),
+        lazy(r"; not (?:better|lower|higher) at all, so not by an? (.+?) margin(?= → )"),
         r"；完全没有更好，谈不上 \1 的幅度",
     ),
     (

@@ -416,6 +416,10 @@ def test_only_the_first_metric_of_an_unmarked_list_is_primary(tmp_path: Path) ->
     assert verdict.verdict is VerdictKind.MET, verdict.reason
     assert "non_depth_sensitive_accuracy" not in verdict.reason, verdict.reason
     assert "[3] met: «clear equivalence (all within 1 point)» — overall_accuracy" in verdict.reason
+    # «Gate < FiLM» asks Gate to be lower: Gate's lower accuracy was said to be "better".
+    assert "drop +0.3; lower, but not machine-checkable: a margin without a number" in (
+        verdict.reason
+    ), verdict.reason
 
 
 @needs_shared
