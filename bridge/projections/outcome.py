@@ -630,6 +630,45 @@ _NO_RESULTS = lazy(
 _WAITING_RUNS = "; still waiting: its runs are blocked in the tracker: "
 
 
+_NAMES_NO_METRIC = "the criterion names no metric and the block's runs recorded none of its metrics"
+
+
+def _primary_not_recorded(
+    block: BlockInfo,
+    primaries: Sequence[str],
+    values: Sequence[MetricValue],
+    aliases: Mapping[str, Sequence[str]],
+    verdict: Verdict,
+) -> Verdict:
+    """
+    ``verdict`` naming the primary metric the block states where a clause naming none was left
+    open because no recorded name is it while another metric the block lists was recorded, with
+    the alias that connects one: 001's B2 states "Overall accuracy", its runs recorded
+    `overall_exact_match_accuracy` and `non_depth_sensitive_accuracy` (B2's third), and the
+    reason said only that they "recorded none of its metrics" (trial h39A). Where none of the
+    block's metrics was recorded, the note under its table says so, with the alias.
+    """
+    stated = primary_metric_name(block.metrics)
+    if primaries or not stated or _NAMES_NO_METRIC not in verdict.reason:
+        return verdict
+    recorded = list(dict.fromkeys(v.name for v in values))
+
+    def found(name: str) -> bool:
+        try:
+            return match_metric(name, recorded, aliases) is not None
+        except ConfigError:
+            return True  # several: recorded all the same
+
+    if not any(found(name) for name in plan_metric_names(block.metrics)[1:]):
+        return verdict
+    named = (
+        f"{_NAMES_NO_METRIC} (its primary metric {stated!r} is none of the recorded names: "
+        f'`[metrics] aliases = {{ "RECORDED NAME" = {json.dumps(stated, ensure_ascii=False)} }}` '
+        "connects one)"
+    )
+    return attrs.evolve(verdict, reason=verdict.reason.replace(_NAMES_NO_METRIC, named))
+
+
 def _systems_waiting(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict) -> Verdict:
     """
     A compared system the verdict found no results for whose every run of the block is
@@ -1129,6 +1168,7 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
     verdict = _held_by_sanity(state, block, verdict, aliases)
     verdict = _systems_waiting(block, runs, verdict)
     verdict = _unnamed_system(block, runs, verdict)
+    verdict = _primary_not_recorded(block, primaries, values, aliases, verdict)
     verdict = _recorded_per_label(verdict, values, aliases)
     verdict = _alias_naming_nothing(state, runs, verdict, aliases)
     reviewable = (

@@ -1038,6 +1038,14 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
         r"；有增益，但无法自动检验：要求统计检验或置信区间，规则不计算这些（\1）→ 未定",
     ),
     (lazy(r"; beyond a gain, not machine-checkable: "), "；除增益之外无法自动检验："),
+    # The primary metric a block states that no recorded name is (001's B2 "Overall accuracy").
+    (
+        lazy(
+            r" \(its primary metric (['\"])(.+?)\1 is none of the recorded names: "
+            r"(`\[metrics\] aliases = \{ .+? \}`) connects one\)"
+        ),
+        r"（其主指标 \2 不是任何已记录的名称：\3 可把其中之一与它对应）",
+    ),
     (
         lazy(r"; not (?:better|lower|higher) at all, so not significantly better(?= → )"),
         "；完全没有更好，更谈不上显著更好",

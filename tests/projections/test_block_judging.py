@@ -446,6 +446,15 @@ def test_a_stated_primary_not_recorded_is_not_guessed_from_another_blocks_run(
         verdict.reason
     )
     assert "set [metrics] primary in bridge.toml" in verdict.reason
+    # It names the primary it looked for, and the alias that connects a recorded name to it.
+    assert (
+        "recorded none of its metrics (its primary metric 'Overall accuracy' is none of the "
+        'recorded names: `[metrics] aliases = { "RECORDED NAME" = "Overall accuracy" }` '
+        "connects one)"
+    ) in verdict.reason, verdict.reason
+    text = results.render(state, "zh").split("### B2")[1].split("### B3")[0]
+    assert "其主指标 Overall accuracy 不是任何已记录的名称" in text, text
+    assert "is none of the recorded names" not in text, text
 
 
 @needs_shared
