@@ -118,6 +118,8 @@ def init(args: Parsed) -> int:
         )
         (target / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
         out(f"已写入 {target / name}" if zh else f"wrote {target / name}")
+    if researchers:
+        _seed_as_planned(target)
     no_runs = bool(researchers) and _names_no_runs(target)
     if no_runs:
         # A plan that names no runs (040's prose plan): the one thing that gives it runs is a
@@ -157,6 +159,32 @@ def init(args: Parsed) -> int:
     else:
         out("next: edit the plan, tracker and bridge.toml, then `bridge plan` and `bridge run`")
     return EXIT_OK
+
+
+# The default seed the bridge.toml templates set, for runs whose plan or tracker gives none.
+_TEMPLATE_SEED = 'args = { seed = "0" }'
+
+
+def _seed_as_planned(root: Path) -> None:
+    """
+    The default seed of the ``bridge.toml`` just written at ``root`` set to the seed the plan
+    states, where it states one: 001's and 002's plans say seed 42, and the template's 0 made
+    the next `bridge plan` warn that bridge.toml (the file init had just written) disagreed with
+    the plan (trial h39A). A project that does not load is left as written: `bridge plan` says
+    what is wrong with it.
+    """
+    from bridge.plan import load_project
+    from bridge.plan.runs import plan_seed
+
+    try:
+        seed = plan_seed(load_project(root).plan)
+    except BridgeError:
+        return
+    config = root / "bridge.toml"
+    text = config.read_text(encoding="utf-8")
+    if seed is not None and _TEMPLATE_SEED in text:
+        planned = _TEMPLATE_SEED.replace('"0"', f'"{seed}"')
+        config.write_text(text.replace(_TEMPLATE_SEED, planned, 1), encoding="utf-8")
 
 
 def _names_no_runs(root: Path) -> bool:

@@ -33,6 +33,7 @@ import contextlib
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence, Set
+from typing import assert_never
 
 import attrs
 
@@ -1329,6 +1330,23 @@ def _systems_with(criterion: Criterion, context: ClauseContext, metric: str) -> 
     return f"; with the recorded {metric}: {'; '.join(said)}"
 
 
+def _way_asked(criterion: Criterion) -> str:
+    """
+    The way the clause asks the subject to differ, as a gain it shows is said: "lower" or
+    "higher" where the clause says which (001's B2 «Gate < FiLM»: Gate's lower accuracy was
+    said to be "better"), else "better", the metric's own way.
+    """
+    match criterion.orientation:
+        case Orientation.LOWER:
+            return "lower"
+        case Orientation.HIGHER:
+            return "higher"
+        case Orientation.BETTER | Orientation.EITHER | None:
+            return "better"
+        case _:
+            assert_never(criterion.orientation)
+
+
 def _evaluate_on(
     criterion: Criterion, context: ClauseContext, metric: str | None
 ) -> tuple[VerdictKind, str, float | None]:
@@ -1549,14 +1567,15 @@ def _evaluate_on(
         # A margin stated only in words ("by a non-trivial margin") fails wherever there is no
         # gain at all, whatever the words mean; a gain is shown and left open, as how large a
         # gain they ask for is not said (002's B1 read open with the subject below NoRot).
+        way_asked = _way_asked(criterion)
         if ok:
             kind = VerdictKind.INCONCLUSIVE
             outcome = (
-                "better, but not machine-checkable: "
+                f"{way_asked}, but not machine-checkable: "
                 f"{_open_reason(criterion.margin_in_words)} → open"
             )
         else:
-            outcome = f"not better at all, so not {_by_margin(criterion.margin_in_words)}"
+            outcome = f"not {way_asked} at all, so not {_by_margin(criterion.margin_in_words)}"
     reason = (
         f"{name} ({way}){scale_note}: {subject} {describe(stats[subject], scale)}; "
         + "; ".join(parts)
@@ -1803,7 +1822,7 @@ def _judge_per_item_gain(
         why = _open_reason(criterion.margin_in_words)
         kind, reason = (
             VerdictKind.INCONCLUSIVE,
-            f"; better, but not machine-checkable: {why} → open",
+            f"; {_way_asked(criterion)}, but not machine-checkable: {why} → open",
         )
     else:
         kind, reason, value = VerdictKind.MET, f"; {limit} → met", min(gains)

@@ -840,15 +840,19 @@ def primary_metric_names(items: Sequence[str]) -> list[str]:
     """
     Every name of the item that gives the block's primary metric (:func:`primary_metric_name`
     is the first): all the names of the item labelled or marked primary (039's B1 ``token
-    AUROC/AUPRC（主）`` is AUROC and AUPRC), else of the first item that names one; ``[]``
-    when the block lists none.
+    AUROC/AUPRC（主）`` is AUROC and AUPRC), else the first name alone; ``[]`` when the block
+    lists none.
     """
     for item in items:
         label, names = _names_of(item)
         marked = re.search(r"[(（]\s*(?:主|primary|main)\s*[)）]", item, re.IGNORECASE)
         if names and (re.search(r"primary|main|主", label, re.IGNORECASE) or marked):
             return names
-    return next((names for item in items if (names := _names_of(item)[1])), [])
+    # Unmarked, only the first name is primary: the others of its item are metrics listed
+    # beside it (001's B2 "Overall accuracy + depth-sensitive subset accuracy +
+    # non-depth-sensitive accuracy" was judged on the non-depth-sensitive subset too, and read
+    # "not met" where every system was within the criterion's 1 point on overall accuracy).
+    return next((names[:1] for item in items if (names := _names_of(item)[1])), [])
 
 
 #: The key of ``PlanLoaded.options`` that carries ``[metrics] units`` (as :func:`units_text`

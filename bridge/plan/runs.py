@@ -81,6 +81,7 @@ __all__ = [
     "build_runs",
     "done_by_person",
     "match_system",
+    "plan_seed",
     "proposed_ids",
     "ran_by_bridge",
     "recorded_shift",
@@ -1127,6 +1128,12 @@ def _plan_seed(plan: Plan) -> tuple[int, str, int] | None:
         return None
     first, value = found[0]
     return value, first.file, _seed_line(first, value)
+
+
+def plan_seed(plan: Plan) -> int | None:
+    """The seed the whole plan states (:func:`_plan_seed`); ``None`` when it states none."""
+    found = _plan_seed(plan)
+    return found[0] if found is not None else None
 
 
 def _seed_line(block: Block, value: int) -> int:

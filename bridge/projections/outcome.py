@@ -630,6 +630,45 @@ _NO_RESULTS = lazy(
 _WAITING_RUNS = "; still waiting: its runs are blocked in the tracker: "
 
 
+_NAMES_NO_METRIC = "the criterion names no metric and the block's runs recorded none of its metrics"
+
+
+def _primary_not_recorded(
+    block: BlockInfo,
+    primaries: Sequence[str],
+    values: Sequence[MetricValue],
+    aliases: Mapping[str, Sequence[str]],
+    verdict: Verdict,
+) -> Verdict:
+    """
+    ``verdict`` naming the primary metric the block states where a clause naming none was left
+    open because no recorded name is it while another metric the block lists was recorded, with
+    the alias that connects one: 001's B2 states "Overall accuracy", its runs recorded
+    `overall_exact_match_accuracy` and `non_depth_sensitive_accuracy` (B2's third), and the
+    reason said only that they "recorded none of its metrics" (trial h39A). Where none of the
+    block's metrics was recorded, the note under its table says so, with the alias.
+    """
+    stated = primary_metric_name(block.metrics)
+    if primaries or not stated or _NAMES_NO_METRIC not in verdict.reason:
+        return verdict
+    recorded = list(dict.fromkeys(v.name for v in values))
+
+    def found(name: str) -> bool:
+        try:
+            return match_metric(name, recorded, aliases) is not None
+        except ConfigError:
+            return True  # several: recorded all the same
+
+    if not any(found(name) for name in plan_metric_names(block.metrics)[1:]):
+        return verdict
+    named = (
+        f"{_NAMES_NO_METRIC} (its primary metric {stated!r} is none of the recorded names: "
+        f'`[metrics] aliases = {{ "RECORDED NAME" = {json.dumps(stated, ensure_ascii=False)} }}` '
+        "connects one)"
+    )
+    return attrs.evolve(verdict, reason=verdict.reason.replace(_NAMES_NO_METRIC, named))
+
+
 def _systems_waiting(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict) -> Verdict:
     """
     A compared system the verdict found no results for whose every run of the block is
@@ -637,12 +676,16 @@ def _systems_waiting(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict
     to wait for those runs, by id, right after the "no results for system …" it explains, as a
     block all of whose runs are blocked says "still waiting"; "no results" alone read as a
     system the block lacks. In any verdict: an open clause of a verdict another clause
-    decides says it too.
+    decides says it too. A system the block has no run of its own for is read from the runs
+    it shares (002's B1 and B2, judged on R006 of no block, ``BLOCKED`` in the tracker).
     """
     by_system: dict[str, list[RunView]] = {}
+    lent: dict[str, list[RunView]] = {}
     for run in runs:
-        if run.spec.block == block.id:
-            by_system.setdefault(system_in(block, run), []).append(run)
+        mine = run.spec.block == block.id
+        (by_system if mine else lent).setdefault(system_in(block, run), []).append(run)
+    for system, theirs in lent.items():
+        by_system.setdefault(system, theirs)
 
     def noted(found: re.Match[str]) -> str:
         theirs = by_system.get(found.group(1).strip(), [])
@@ -860,13 +903,16 @@ def _primary(
     else the block's primary metric among the numbers its runs recorded — runs shared from
     other blocks or from none carry their own block's key metric, or none (002's B2, every run
     compared from no block: "the criterion names no metric" beside `final_task_quality`
-    values) — else a shared run's key metric.
+    values) — else a shared run's key metric: where the block states a primary metric its runs
+    did not record, only that of a run of no block (its own row's lead metric), never another
+    block's, which is that block's primary and a guess at this one's.
     """
     own = [r for r in runs if r.spec.block == block.id and r.metrics is not None]
     found = next((r.metrics.key_metric for r in own if r.metrics and r.metrics.key_metric), None)
     if found is not None:
         return found
     stated = primary_metric_name(block.metrics)
+    keyed = runs
     if stated:
         try:
             hit = match_metric(stated, [v.name for v in values], aliases)
@@ -874,8 +920,12 @@ def _primary(
             hit = None  # ambiguous: the clause says so where it is judged
         if hit is not None:
             return hit
+        # 001's B2 states "Overall accuracy", which no run recorded: it was judged firmly on
+        # `overall_exact_match_accuracy`, the key metric of B1's R004 (B1's primary), while
+        # its runs' Key Metric cells said the primary metric was not recorded.
+        keyed = [r for r in runs if not r.spec.block]
     return next(
-        (r.metrics.key_metric for r in runs if r.metrics is not None and r.metrics.key_metric),
+        (r.metrics.key_metric for r in keyed if r.metrics is not None and r.metrics.key_metric),
         None,
     )
 
@@ -1118,6 +1168,7 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
     verdict = _held_by_sanity(state, block, verdict, aliases)
     verdict = _systems_waiting(block, runs, verdict)
     verdict = _unnamed_system(block, runs, verdict)
+    verdict = _primary_not_recorded(block, primaries, values, aliases, verdict)
     verdict = _recorded_per_label(verdict, values, aliases)
     verdict = _alias_naming_nothing(state, runs, verdict, aliases)
     reviewable = (

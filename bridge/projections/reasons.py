@@ -1037,28 +1037,38 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
     # reason's own "a margin without a number" is worded.
     (
         lazy(
-            rf"; better, but not machine-checkable: a margin without a number \({_QUOTE}\) → open"
+            rf"; (?:better|lower|higher), but not machine-checkable: a margin without a number "
+            rf"\({_QUOTE}\) → open"
         ),
         r"；有增益，但无法自动检验：没有数值的幅度（\1）→ 未定",
     ),
     (
         lazy(
-            r"; better, but not machine-checkable: asks for a statistical test or interval, "
+            r"; (?:better|lower|higher), but not machine-checkable: asks for a statistical test or "
+            r"interval, "
             rf"which the rules do not compute \({_QUOTE}\) → open"
         ),
         r"；有增益，但无法自动检验：要求统计检验或置信区间，规则不计算这些（\1）→ 未定",
     ),
     (lazy(r"; beyond a gain, not machine-checkable: "), "；除增益之外无法自动检验："),
+    # The primary metric a block states that no recorded name is (001's B2 "Overall accuracy").
     (
-        lazy(r"; not better at all, so not significantly better(?= → )"),
+        lazy(
+            r" \(its primary metric (['\"])(.+?)\1 is none of the recorded names: "
+            r"(`\[metrics\] aliases = \{ .+? \}`) connects one\)"
+        ),
+        r"（其主指标 \2 不是任何已记录的名称：\3 可把其中之一与它对应）",
+    ),
+    (
+        lazy(r"; not (?:better|lower|higher) at all, so not significantly better(?= → )"),
         "；完全没有更好，更谈不上显著更好",
     ),
     (
-        lazy(r"; not better at all, so not separating from it(?= → )"),
+        lazy(r"; not (?:better|lower|higher) at all, so not separating from it(?= → )"),
         "；完全没有更好，谈不上拉开差距",
     ),
     (
-        lazy(r"; not better at all, so not by an? (.+?) margin(?= → )"),
+        lazy(r"; not (?:better|lower|higher) at all, so not by an? (.+?) margin(?= → )"),
         r"；完全没有更好，谈不上 \1 的幅度",
     ),
     (

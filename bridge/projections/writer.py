@@ -343,8 +343,9 @@ def _changed_cells(
     will = split_cells(now[run_id])
     if len(theirs) != len(will):
         return None
-    # A cell they emptied holds nothing to lose (030's Result cells bridge fills, in a file
-    # saved from an editor holding it as it was before bridge ran).
+    # A cell they emptied, or left blank in a column they added, holds nothing to lose where
+    # bridge fills it (030's Result cells, in a file saved from an editor holding it as it was
+    # before bridge ran; 002's tracker given an empty Result column after its runs, trial h39A).
     return [
         cell
         for cell, old, next_cell in zip(theirs, was, will, strict=True)

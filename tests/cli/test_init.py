@@ -81,6 +81,24 @@ def test_the_bridge_toml_written_beside_a_plan_is_one_bridge_plan_reads(
     assert "have no command" in said.out + said.err, said
 
 
+def test_the_default_seed_written_is_the_plans(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """001's plan states seed 42 (B1 `Seed: 42`, plan:64); bridge.toml written with the
+    template's `seed = "0"` made the next `bridge plan` warn "bridge.toml sets seed 0 ([run]
+    args), but the plan states seed 42", of the file init had just written (trial h39A)."""
+    project = tmp_path / "001"
+    (project / "refine-logs").mkdir(parents=True)
+    for name in ("EXPERIMENT_PLAN.md", "EXPERIMENT_TRACKER.md"):
+        shutil.copy(SHARED / "corpus" / "plans" / "001_dcham" / name, project / "refine-logs")
+    assert main(["init", str(project)]) == 0
+    assert 'args = { seed = "42" }' in (project / "bridge.toml").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["plan", "--project", str(project)]) == 0
+    said = capsys.readouterr()
+    assert "bridge.toml sets seed" not in said.out + said.err, said
+
+
 def test_a_plan_beside_refine_logs_is_moved_first_nothing_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

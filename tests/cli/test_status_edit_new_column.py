@@ -98,3 +98,52 @@ def test_the_no_milestone_reason_ends_as_a_chinese_sentence(tmp_path: Path) -> N
         "这些运行的里程碑无法确定：它们的行和里程碑的 Runs 单元格（按运行或按实验块）都没有指明。\n"
     ) in results, results
     assert "都没有指明." not in results
+
+
+# Writes the numbers 002's runs measure, whatever the run.
+_JOB_002 = """\
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+(out / "metrics.json").write_text(json.dumps({"final_task_quality": 0.5, "runtime": 100.0}))
+"""
+
+
+def test_a_blank_result_column_added_after_the_runs_keeps_no_copy(tmp_path: Path) -> None:
+    """002's researcher adds an empty Result column to the tracker after bridge ran R004-R008,
+    for bridge to fill in. Bridge wrote each run's measured value there, kept
+    `EXPERIMENT_TRACKER.edited.md` and said «text you wrote there is only in that copy», though
+    the copy differed only in the blanks bridge filled (trial h39A)."""
+    from tests.in_process import bridge_here
+    from tests.plan.corpus import as_project, run_to_results
+
+    project = as_project("002", tmp_path)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    # R001's gate failed before bridge: settled, so the sanity milestone lets the rest run;
+    # M1's reused baselines left out (fewer runs, a cheaper test).
+    text = tracker.read_text(encoding="utf-8").replace("| **GATE FAILED** |", "| DONE |", 1)
+    for reused in ("JORA-NoRot matched reference", "current additive JORA-Diag matched reference"):
+        at = text.index(f"| {reused} |")
+        text = text[:at] + text[at:].replace("| TODO/REUSE |", "| NOT RUN — reused |", 1)
+    tracker.write_text(text, encoding="utf-8")
+    run_to_results(project, _JOB_002)
+    lines = []
+    for line in tracker.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("| Run ID |"):
+            line = line.replace("| Status | Notes |", "| Status | Result | Notes |")
+        elif line.startswith("|--------|-----------|"):
+            line += "--------|"
+        elif line.startswith("| R0"):
+            cells = line.split("|")
+            line = "|".join([*cells[:9], " ", *cells[9:]])
+        lines.append(line)
+    tracker.write_text("\n".join(lines), encoding="utf-8")
+
+    said = bridge_here("run", "--plain", "--project", str(project))
+
+    assert said.returncode == 0, said.stdout + said.stderr
+    assert "only in that copy" not in said.stdout, said.stdout
+    assert not (project / "refine-logs" / "EXPERIMENT_TRACKER.edited.md").exists()
+    rows = tracker.read_text(encoding="utf-8").split("\n")
+    row = next(line for line in rows if line.startswith("| R007 |"))
+    assert "| DONE (was: TODO/REUSE) | final_task_quality = 0.5 (+1 more) | Matched" in row, row

@@ -755,6 +755,11 @@ def test_the_metric_names_a_blocks_metrics_list(
         (("Primary: accuracy, macro F1", "Secondary: loss"), ["accuracy", "macro F1"]),
         (("loss", "Primary: accuracy"), ["accuracy"]),
         (("RMSE", "R²", "skill"), ["RMSE"]),
+        # 001's B2: unmarked, the first name alone; the subsets after it are listed beside it
+        (
+            ("Overall accuracy + depth-sensitive subset accuracy + non-depth-sensitive accuracy",),
+            ["Overall accuracy"],
+        ),
         ((), []),
     ],
 )

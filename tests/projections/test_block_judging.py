@@ -399,6 +399,80 @@ def test_a_clause_naming_no_metric_is_judged_on_each_primary_metric(tmp_path: Pa
     assert "| threshold/GNN (ours) | AUPRC | 0.3 | - | 1 | R005 |" in text, text
 
 
+@needs_shared
+def test_only_the_first_metric_of_an_unmarked_list_is_primary(tmp_path: Path) -> None:
+    """001's B2 lists "Overall accuracy + depth-sensitive subset accuracy + non-depth-sensitive
+    accuracy" (plan:79), no item marked primary, and asks «clear equivalence (all within 1
+    point)». Gate, FiLM and Basis within 0.7 points on overall accuracy read "not met": the
+    clause was judged on the non-depth-sensitive subset too (FiLM 2.3 points above Gate there),
+    as if the plan called every listed metric primary (trial h39A). The first name is the
+    primary metric: met, and the subset in no comparison."""
+    store = _corpus_store("001", tmp_path)
+    gate = {"exact_match_accuracy": 61.5, "overall_accuracy": 61.5}
+    _ran(store, "R004", {**gate, "non_depth_sensitive_accuracy": 63.5})
+    _ran(store, "R005", {"overall_accuracy": 61.8, "non_depth_sensitive_accuracy": 65.8})
+    _ran(store, "R006", {"overall_accuracy": 62.2, "non_depth_sensitive_accuracy": 64.2})
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B2"].verdict
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "non_depth_sensitive_accuracy" not in verdict.reason, verdict.reason
+    assert "[3] met: «clear equivalence (all within 1 point)» — overall_accuracy" in verdict.reason
+    # «Gate < FiLM» asks Gate to be lower: Gate's lower accuracy was said to be "better".
+    assert "drop +0.3; lower, but not machine-checkable: a margin without a number" in (
+        verdict.reason
+    ), verdict.reason
+
+
+@needs_shared
+def test_a_stated_primary_not_recorded_is_not_guessed_from_another_blocks_run(
+    tmp_path: Path,
+) -> None:
+    """001's B2 states "Overall accuracy" (plan:79), which its runs did not record (they wrote
+    `overall_exact_match_accuracy`, B1's "Overall exact-match accuracy"). Its «clear
+    equivalence (all within 1 point)» was judged firmly on B1's primary, the key metric of the
+    shared R004, while R005's Key Metric cell said B2's primary was not recorded (trial h39A).
+    Left open, saying how to name the metric."""
+    store = _corpus_store("001", tmp_path)
+    names = ("overall_exact_match_accuracy", "non_depth_sensitive_accuracy")
+    _ran(store, "R004", dict(zip(names, (0.63, 0.65), strict=True)))
+    for run, numbers in (("R005", (0.635, 0.655)), ("R006", (0.632, 0.72))):
+        _ran(store, run, dict(zip(names, numbers, strict=True)), key_metric="")
+    state = fold(store.read())
+    assert state.runs["R004"].metrics is not None
+    assert state.runs["R004"].metrics.key_metric == "overall_exact_match_accuracy"
+    verdict = {b.block.id: b for b in evaluate(state).blocks}["B2"].verdict
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert "overall_exact_match_accuracy (either way)" not in verdict.reason, verdict.reason
+    assert "[3] open: «clear equivalence (all within 1 point)» — the criterion names no metric" in (
+        verdict.reason
+    )
+    assert "set [metrics] primary in bridge.toml" in verdict.reason
+    # It names the primary it looked for, and the alias that connects a recorded name to it.
+    assert (
+        "recorded none of its metrics (its primary metric 'Overall accuracy' is none of the "
+        'recorded names: `[metrics] aliases = { "RECORDED NAME" = "Overall accuracy" }` '
+        "connects one)"
+    ) in verdict.reason, verdict.reason
+    text = results.render(state, "zh").split("### B2")[1].split("### B3")[0]
+    assert "其主指标 Overall accuracy 不是任何已记录的名称" in text, text
+    assert "is none of the recorded names" not in text, text
+
+
+@needs_shared
+def test_a_system_whose_shared_run_is_blocked_says_it_waits(tmp_path: Path) -> None:
+    """002's B1 and B2 compare TC-CS-1S, whose one run R006 (of no block, shared) the tracker
+    holds BLOCKED; with R007 and R008 done, B1 read only "no results for system TC-CS-1S
+    (attention-only first)", as if the block lacked it (trial h39A). Said to wait for R006."""
+    store = _corpus_store("002", tmp_path)
+    _ran(store, "R007", {"final_task_quality": 0.51})
+    _ran(store, "R008", {"final_task_quality": 0.53})
+    blocks = {b.block.id: b for b in evaluate(fold(store.read())).blocks}
+    waiting = "; still waiting: its runs are blocked in the tracker: R006"
+    b1 = blocks["B1"].verdict.reason
+    assert f"no results for system TC-CS-1S (attention-only first){waiting}" in b1, b1
+    b2 = blocks["B2"].verdict.reason
+    assert f"no results for system TC-CS-1S attention-only{waiting}" in b2, b2
+
+
 # Trial K's B4 row of 006 and one more at the horizon the criterion names.
 _B4_ROWS = (
     "| R013 | M3 | B4 | Wind teacher h=6 edge count | Wind ablation runs across horizons "
