@@ -73,6 +73,8 @@ def test_init_writes_a_runs_template_and_following_it_works(
     project = _project(tmp_path)
     assert main(["init", str(project)]) == 0
     said = capsys.readouterr().out
+    # Its one file is "it" ("kept refine-logs/EXPERIMENT_PLAN.md as they are").
+    assert "EXPERIMENT_PLAN.md as it is (yours: bridge init never writes over it)" in said
     assert (
         "next: the plan names no runs and there is no tracker run table: uncomment the "
         "[[runs]] template at the end of bridge.toml"
