@@ -36,6 +36,7 @@ class TestCorpus:
             "blocks",
             "milestones",
             "budget",
+            "stop_rules",
             "runs",
             "warnings",
         }
@@ -398,7 +399,7 @@ def test_a_plan_wide_success_criteria_section_is_named() -> None:
 
 
 @needs_shared
-def test_stop_rules_are_read_from_their_sections() -> None:
+def test_stop_rules_are_read_from_their_sections(tmp_path: Path) -> None:
     """034's `## Kill Criteria` list, 014's `## Stop rules` (a sentence introducing a numbered
     list: no rule of its own), 027's Chinese `## Stop/Go Rules`, 017's `## Failure Conditions`
     and 036's `## Exit Criteria`: one rule per item."""
@@ -445,6 +446,9 @@ def test_stop_rules_are_read_from_their_sections() -> None:
         "the DPO section is either repaired by a low-cost rerun or clearly framed as a negative "
         "result.",
     )
+    # `bridge plan --json` has them too, as the text view and results.json do.
+    document = plan_json(load_project(as_project("036", tmp_path)))
+    assert document["stop_rules"] == list(tangut.stop_rules)
     pim = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
     assert pim.stop_rules[0] == (
         "Bottleneck classification is too stable, making dynamic scheduling unnecessary."
