@@ -132,3 +132,48 @@ def test_the_warning_in_chinese() -> None:
         "注释；见 docs/configuration.md 的“[[runs]] — explicit runs”），或在 "
         "refine-logs/EXPERIMENT_TRACKER.md 中写运行表"
     )
+
+
+BLOCK = """
+## Experiment Blocks
+
+### Block 1: Graph evaluation
+- **Compared systems**: evaluate-graphs
+- **Success criterion**: auroc_full ≥ 0.70.
+"""
+
+
+def _entry(run_id: str, system: str) -> str:
+    return f'[[runs]]\nid = "{run_id}"\nsystem = "{system}"\ncommand = "python3 {system}.py"\n\n'
+
+
+def test_a_block_added_later_does_not_take_over_a_run_of_the_same_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """040 made runnable with [[runs]] R001 `screen` … R004 `evaluate-graphs` (the ids init's
+    template suggests), then given a block: the plan proposed R001 for B1, the entry was applied
+    over it, and `screen` ran counted as B1's `evaluate-graphs` (its verdict "1 of 2 expected
+    seeds: R001 recorded n_samples but no auroc_full"), asking for approval as a proposed run."""
+    project = _project(tmp_path)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(plan.read_text(encoding="utf-8") + BLOCK, encoding="utf-8")
+    config = project / "bridge.toml"
+    config.write_text(_entry("R001", "screen") + _entry("R004", "evaluate-graphs"), "utf-8")
+    assert main(["plan", "--project", str(project)]) == 2
+    said = " ".join(capsys.readouterr().err.split())
+    assert (
+        "bridge.toml:3: [[runs]] R001 sets system 'screen', which block B1 does not compare, but "
+        "R001 is the run bridge proposes for B1's 'evaluate-graphs': an entry with a proposed "
+        "run's id changes that run, so R001 would run 'screen' counted as 'evaluate-graphs'. "
+        "Give the entry an id the plan does not propose (it proposes R001) for a run of its "
+        "own, or leave out its system to change the proposed run"
+    ) in said
+    # Followed: the runs are the entries, screen in no block, evaluate-graphs in B1.
+    config.write_text(_entry("S1", "screen") + _entry("R004", "evaluate-graphs"), "utf-8")
+    runs = {r.id: (r.block, r.source) for r in load_project(project).runs}
+    assert runs == {"S1": ("", "config"), "R004": ("B1", "config")}
+    # An entry that changes only the proposed run's settings still does.
+    config.write_text('[[runs]]\nid = "R001"\ncommand = "python3 graphs.py"\n', "utf-8")
+    (run,) = load_project(project).runs
+    assert (run.id, run.block, run.system) == ("R001", "B1", "evaluate-graphs")
+    assert run.source == "proposed"
