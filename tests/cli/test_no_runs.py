@@ -109,6 +109,18 @@ def test_init_writes_a_runs_template_and_following_it_works(
     assert main(["plan", "--project", str(project)]) == 0
     assert main(["run", "--plain", "--project", str(project)]) == 0
     assert "1/1 must-run runs succeeded" in capsys.readouterr().out
+    # The entry renamed: the run it was is set aside, not counted beside the new one (040's S4
+    # renamed G4 was counted twice in B1, n=2 of one result).
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('id = "screen"', 'id = "screen-2"'), "utf-8"
+    )
+    assert main(["run", "--plain", "--project", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert (
+        "screen set aside, not counted: screen was removed from bridge.toml after it ran; its "
+        "result is kept in the log, not counted"
+    ) in said
+    assert "Must-run completed: 1/1 (1 more is set aside, no longer in the plan" in said
 
 
 def test_a_project_with_runs_gets_no_template(tmp_path: Path) -> None:
