@@ -11,6 +11,7 @@ starts one", both of which refuse such a plan.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -189,3 +190,38 @@ def test_a_block_added_later_does_not_take_over_a_run_of_the_same_id(
     (run,) = load_project(project).runs
     assert (run.id, run.block, run.system) == ("R001", "B1", "evaluate-graphs")
     assert run.source == "proposed"
+
+
+def test_a_grid_value_cut_sets_its_run_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """040 with a block run by a [grid] over seeds 0, 1, 2, then cut to 0, 1: G003 (seed 2)
+    stayed counted, and B1 was judged on n=3 (not met, 0.6467 < 0.70) rather than its two seeds
+    (met, 0.75)."""
+    project = _project(tmp_path)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(plan.read_text(encoding="utf-8") + BLOCK, encoding="utf-8")
+    (project / "graphs.py").write_text(
+        "import json, os, sys\n"
+        "out, seed = sys.argv[1], int(sys.argv[2])\n"
+        "os.makedirs(out, exist_ok=True)\n"
+        "json.dump({'auroc_full': [0.75, 0.75, 0.44][seed]}, "
+        "open(os.path.join(out, 'metrics.json'), 'w'))\n",
+        encoding="utf-8",
+    )
+    command = json.dumps([sys.executable, "graphs.py", "{output_dir}", "{seed}"])
+    config = project / "bridge.toml"
+    grid = '[grid]\nblock = "B1"\naxes = {{ system = ["evaluate-graphs"], seed = [{}] }}\n'
+    config.write_text(f"[run]\ncommand = {command}\n" + grid.format("0, 1, 2"), "utf-8")
+    results = project / "refine-logs" / "EXPERIMENT_RESULTS.md"
+    main(["run", "--plain", "--project", str(project)])
+    assert "**not_met** (judged by rule) — auroc_full: evaluate-graphs 0.646667 ± 0.179 (n=3)" in (
+        results.read_text(encoding="utf-8")
+    )
+    config.write_text(f"[run]\ncommand = {command}\n" + grid.format("0, 1"), "utf-8")
+    main(["run", "--plain", "--project", str(project)])
+    said = capsys.readouterr().out
+    assert "G003 set aside, not counted: G003 was removed from bridge.toml after it ran" in said
+    assert "**met** (judged by rule) — auroc_full: evaluate-graphs 0.75 ± 0 (n=2)" in (
+        results.read_text(encoding="utf-8")
+    )
