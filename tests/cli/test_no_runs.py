@@ -197,10 +197,12 @@ def test_a_grid_value_cut_sets_its_run_aside(
 ) -> None:
     """040 with a block run by a [grid] over seeds 0, 1, 2, then cut to 0, 1: G003 (seed 2)
     stayed counted, and B1 was judged on n=3 (not met, 0.6467 < 0.70) rather than its two seeds
-    (met, 0.75)."""
+    (met, 0.75). Its block titled main is the main result, of no milestone: that read "Main
+    result (): positive"."""
     project = _project(tmp_path)
     plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
-    plan.write_text(plan.read_text(encoding="utf-8") + BLOCK, encoding="utf-8")
+    main_block = BLOCK.replace("Graph evaluation", "Main result")
+    plan.write_text(plan.read_text(encoding="utf-8") + main_block, encoding="utf-8")
     (project / "graphs.py").write_text(
         "import json, os, sys\n"
         "out, seed = sys.argv[1], int(sys.argv[2])\n"
@@ -222,6 +224,7 @@ def test_a_grid_value_cut_sets_its_run_aside(
     main(["run", "--plain", "--project", str(project)])
     said = capsys.readouterr().out
     assert "G003 set aside, not counted: G003 was removed from bridge.toml after it ran" in said
+    assert "Main result (the plan has no milestones): positive, every criterion met — B1" in said
     assert "**met** (judged by rule) — auroc_full: evaluate-graphs 0.75 ± 0 (n=2)" in (
         results.read_text(encoding="utf-8")
     )
