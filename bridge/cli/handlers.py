@@ -130,28 +130,36 @@ def init(args: Parsed) -> int:
             handle.write(runs.read_text(encoding="utf-8"))
     if researchers:
         kept = ", ".join(researchers)
+        # One file is "it" (040 has only its plan: "kept …/EXPERIMENT_PLAN.md as they are").
+        kept_en = (
+            f"kept {kept} as it is (yours: bridge init never writes over it)"
+            if len(researchers) == 1
+            else f"kept {kept} as they are (yours: bridge init never writes over them)"
+        )
+        them = "它" if len(researchers) == 1 else "它们"
+        kept_zh = f"保留 {kept} 原样（这是你的文件：bridge init 从不覆盖{them}）"
         if zh and no_runs:
-            out(f"保留 {kept} 原样（这是你的文件：bridge init 从不覆盖它们）")
+            out(kept_zh)
             out(
                 "下一步：计划中没有写出运行，也没有追踪表的运行表：在 bridge.toml 末尾"
                 "取消 [[runs]] 模板的注释，每个运行一条（id、system、command），"
                 "然后运行 `bridge plan` 和 `bridge run`"
             )
         elif no_runs:
-            out(f"kept {kept} as they are (yours: bridge init never writes over them)")
+            out(kept_en)
             out(
                 "next: the plan names no runs and there is no tracker run table: uncomment the "
                 "[[runs]] template at the end of bridge.toml, one entry per run (id, system, "
                 "command), then `bridge plan` and `bridge run`"
             )
         elif zh:
-            out(f"保留 {kept} 原样（这是你的文件：bridge init 从不覆盖它们）")
+            out(kept_zh)
             out(
                 "下一步：在 bridge.toml 中为运行写出命令（[run] command，或 [[runs]] 条目），"
                 "然后运行 `bridge plan` 和 `bridge run`"
             )
         else:
-            out(f"kept {kept} as they are (yours: bridge init never writes over them)")
+            out(kept_en)
             out(
                 "next: give the runs their commands in bridge.toml ([run] command, or [[runs]] "
                 "entries), then `bridge plan` and `bridge run`"

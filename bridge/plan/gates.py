@@ -3,7 +3,8 @@ Gates a plan states, which bridge quotes and never checks: a section's labelled 
 gate:** If coverage < 70% …`` under a milestone; ``Promotion gate:`` and its numbered list under
 a block that writes no Success criterion, what the block must show), and the plan's stop rules
 (``## Kill Criteria``, ``## Stop rules``, ``## Stop/Go Rules``, ``## Go/No-Go``, ``## Decision
-Gates``: a list, or a table of outcomes, a rule per row).
+Gates``, ``## Failure Conditions``, ``## Exit Criteria``: a list, or a table of outcomes, a rule
+per row).
 """
 
 from __future__ import annotations
@@ -135,9 +136,16 @@ def _list_after(lines: list[str], within: int, *, closed: bool = True) -> list[s
 _STOP_HEADING = lazy(
     r"\bkill criteri|\bstop(?:/go|[- ]go)? rules?\b|\babort criteri|终止条件|停止规则|止损"
     # 025's "## 九、Go/No-Go (RAG SFT 因果判据)": its only criterion, a table of actions.
-    r"|\bgo\s*/\s*no[- ]?go\b|\bgo[- ]no[- ]go\b",
+    r"|\bgo\s*/\s*no[- ]?go\b|\bgo[- ]no[- ]go\b"
+    # 017's "## Failure Conditions" (when to give the idea up) and 036's "## Exit Criteria"
+    # (when the experiments are done): plan-wide, read nowhere, so quoted nowhere.
+    r"|\bfailure conditions?\b|\bexit criteri|退出条件|退出标准",
     re.IGNORECASE,
 )
+# Exit criteria say what they are the exit of in the sentence before their list (036's "The
+# paper is ready for a first full draft when:"): that sentence is kept as a rule, where a stop
+# heading's ("Stop immediately if any of the following occurs:") only repeats the heading.
+_EXIT_HEADING = lazy(r"\bexit criteri|退出条件|退出标准", re.IGNORECASE)
 # A section of the plan's own gates, its whole heading (030's "## Decision Gates", a list of
 # "If …, …"; 033's, a fenced block): "Run Order with Decision Gates" (015) is a milestone table
 # and "Gate-driven 执行顺序" (020) a gate table, whose gates the milestones already quote.
@@ -190,10 +198,10 @@ def _fenced_rules(doc: Document, start: int, end: int) -> list[str]:
 
 def stop_rules(doc: Document) -> tuple[str, ...]:
     """
-    The rules of every section whose heading says kill criteria or stop rules, or is the plan's
-    decision gates, one per list item (a paragraph when the section has no list, a paragraph of
-    a fenced block), each on one line: ``bridge plan`` and the results quote them, as bridge
-    checks none of them.
+    The rules of every section whose heading says kill criteria, stop rules, failure conditions
+    or exit criteria, or is the plan's decision gates, one per list item (a paragraph when the
+    section has no list, a paragraph of a fenced block), each on one line: ``bridge plan`` and
+    the results quote them, as bridge checks none of them.
     """
     rules: list[str] = []
     for heading in doc.headings:
@@ -223,7 +231,8 @@ def stop_rules(doc: Document) -> tuple[str, ...]:
         # (014's "Stop immediately if any of the following occurs:").
         intro = " ".join(plain(x) for x in lines[:first] if x.strip())
         items = _list_after(lines[first:], -1, closed=False)
-        if (items or rows) and intro.rstrip().endswith((":", "：")):
+        exit_rules = _EXIT_HEADING.search(title) is not None
+        if (items or rows) and intro.rstrip().endswith((":", "：")) and not exit_rules:
             intro = ""
         rules += [r for r in (intro, *items, *rows, *blocks) if r]
     return tuple(rules[:_MAX_RULES])

@@ -961,6 +961,9 @@ def plan_json(project: LoadedProject) -> dict[str, object]:
             "raw": plan.budget.raw,
             "hardware": plan.budget.hardware,
         },
+        # Quoted by the text view and results.json, never checked: a script reading this saw
+        # none of them (036's Exit Criteria, 034's Kill Criteria).
+        "stop_rules": list(plan.stop_rules),
         "runs": [
             {
                 "id": r.id,

@@ -1945,6 +1945,43 @@ def _refuse_case_twin(entry: RunEntry, config: Config, ids: Sequence[str]) -> No
     )
 
 
+def _refuse_another_system(
+    entry: RunEntry, run: _Draft, plan: Plan, config: Config, proposed: Sequence[str]
+) -> None:
+    """
+    Refuse a ``[[runs]]`` entry with the id of a run bridge proposes for a block whose system it
+    sets to one that block does not compare. 040's ``[[runs]] id = "R001" system = "screen"``,
+    written while the plan had no blocks, became the run proposed for the block added later:
+    it ran ``screen`` counted as B1's ``evaluate-graphs`` (its numbers that system's, "1 of 2
+    expected seeds"), and asked for approval as a proposed run.
+
+    Raises:
+        ConfigError: naming the entry's ``system`` setting, its line and the run it meets.
+    """
+    if entry.system is None or not run.block or entry.block not in (None, run.block):
+        return
+    if Attributor(plan, config.systems).compares(run.block, entry.system):
+        return
+    setting = f"runs[{config.runs.index(entry)}].system"
+    raise ConfigError(
+        f"[[runs]] {entry.id} sets system {entry.system!r}, which block {run.block} does not "
+        f"compare, but {entry.id} is the run bridge proposes for {run.block}'s "
+        f"{run.system!r}: an entry with a proposed run's id changes that run, so {entry.id} "
+        f"would run {entry.system!r} counted as {run.system!r}. Give the entry an id the plan "
+        f"does not propose ({_listed(proposed)}) for a run of its own, or leave out its system "
+        "to change the proposed run",
+        setting=setting,
+        file=config.file,
+        line=config.line_of(setting) or entry.line or None,
+    )
+
+
+def _listed(ids: Sequence[str]) -> str:
+    """``ids`` for a message: the first eight, then how many more."""
+    more = f" and {len(ids) - 8} more" if len(ids) > 8 else ""
+    return f"it proposes {', '.join(ids[:8])}{more}"
+
+
 def _overlay_proposed(
     plan: Plan,
     config: Config,
@@ -1999,6 +2036,7 @@ def _overlay_proposed(
     _block_rows_say(base, plan)
     by_id = {d.id: d for d in base}
     for entry in named:
+        _refuse_another_system(entry, by_id[entry.id], plan, config, list(by_id))
         _apply_entry(by_id[entry.id], entry)
     for draft in drafts:
         if draft.source == "grid" and draft.id in by_id:

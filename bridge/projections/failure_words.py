@@ -152,21 +152,23 @@ def own_result_words(seed: str | None, language: str = "en") -> str:
 # Why a run whose row the researcher deleted from the tracker (or the plan's run table) is
 # ruled out (steps/code.py): the same mechanism as a split row's, and its Chinese.
 _REMOVED = lazy(
-    r"(\S+) was removed from the (tracker|plan) (?:after it ran; its result is kept in the "
-    r"log, not counted|before bridge ran it)"
+    r"(\S+) was removed from (?:the )?(tracker|plan|bridge\.toml) (?:after it ran; its result "
+    r"is kept in the log, not counted|before bridge ran it)"
 )
-_WHERE_ZH = {"tracker": "追踪表", "plan": "计划"}
+_WHERE_ZH = {"tracker": "追踪表", "plan": "计划", "bridge.toml": " bridge.toml "}
 
 
 def removed_reason(run_id: str, where: str, ran: bool) -> str:
     """
-    Why a run whose row was deleted from ``where`` (``"tracker"`` or ``"plan"``) is not
-    counted: its result stays in the log (``ran`` False: it never launched, and has none).
+    Why a run whose row was deleted from ``where`` (``"tracker"`` or ``"plan"``), or whose
+    ``[[runs]]`` entry from ``"bridge.toml"``, is not counted: its result stays in the log
+    (``ran`` False: it never launched, and has none).
     """
+    the = "" if where == "bridge.toml" else "the "
     if not ran:
-        return f"{run_id} was removed from the {where} before bridge ran it"
+        return f"{run_id} was removed from {the}{where} before bridge ran it"
     return (
-        f"{run_id} was removed from the {where} after it ran; its result is kept in the log, "
+        f"{run_id} was removed from {the}{where} after it ran; its result is kept in the log, "
         "not counted"
     )
 

@@ -106,7 +106,9 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
         for b in blocks
     )
     word = outcome.main_result.value
-    main = outcome.main_milestone
+    # The runs of no milestone (a plan without any whose block is titled main) are main with no
+    # id: "Main result (): positive" named nothing; the results page says why there is none.
+    main = outcome.main_milestone or ("计划没有里程碑" if zh else "the plan has no milestones")
     if outcome.main_result is MainResult.POSITIVE:
         lead = (
             f"主要结果（{main}）：正面，所有标准均满足"
@@ -141,7 +143,7 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
             if zh
             else f"Main result ({main}): negative, a criterion was not met"
         )
-    elif empty := main_empty(outcome.milestones, main, zh=zh):
+    elif empty := main_empty(outcome.milestones, outcome.main_milestone, zh=zh):
         # No block in it, so no detail below to say why (018's M4): the lead says it.
         lead = (
             f"主要结果（{main}）：无定论，{empty}"

@@ -11,6 +11,7 @@ starts one", both of which refuse such a plan.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -73,6 +74,8 @@ def test_init_writes_a_runs_template_and_following_it_works(
     project = _project(tmp_path)
     assert main(["init", str(project)]) == 0
     said = capsys.readouterr().out
+    # Its one file is "it" ("kept refine-logs/EXPERIMENT_PLAN.md as they are").
+    assert "EXPERIMENT_PLAN.md as it is (yours: bridge init never writes over it)" in said
     assert (
         "next: the plan names no runs and there is no tracker run table: uncomment the "
         "[[runs]] template at the end of bridge.toml"
@@ -107,6 +110,18 @@ def test_init_writes_a_runs_template_and_following_it_works(
     assert main(["plan", "--project", str(project)]) == 0
     assert main(["run", "--plain", "--project", str(project)]) == 0
     assert "1/1 must-run runs succeeded" in capsys.readouterr().out
+    # The entry renamed: the run it was is set aside, not counted beside the new one (040's S4
+    # renamed G4 was counted twice in B1, n=2 of one result).
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('id = "screen"', 'id = "screen-2"'), "utf-8"
+    )
+    assert main(["run", "--plain", "--project", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert (
+        "screen set aside, not counted: screen was removed from bridge.toml after it ran; its "
+        "result is kept in the log, not counted"
+    ) in said
+    assert "Must-run completed: 1/1 (1 more is set aside, no longer in the plan" in said
 
 
 def test_a_project_with_runs_gets_no_template(tmp_path: Path) -> None:
@@ -129,4 +144,87 @@ def test_the_warning_in_chinese() -> None:
         "运行，每个运行一条，写明 id、system 和 command（取消 bridge.toml 末尾 [[runs]] 模板的"
         "注释；见 docs/configuration.md 的“[[runs]] — explicit runs”），或在 "
         "refine-logs/EXPERIMENT_TRACKER.md 中写运行表"
+    )
+
+
+BLOCK = """
+## Experiment Blocks
+
+### Block 1: Graph evaluation
+- **Compared systems**: evaluate-graphs
+- **Success criterion**: auroc_full ≥ 0.70.
+"""
+
+
+def _entry(run_id: str, system: str) -> str:
+    return f'[[runs]]\nid = "{run_id}"\nsystem = "{system}"\ncommand = "python3 {system}.py"\n\n'
+
+
+def test_a_block_added_later_does_not_take_over_a_run_of_the_same_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """040 made runnable with [[runs]] R001 `screen` … R004 `evaluate-graphs` (the ids init's
+    template suggests), then given a block: the plan proposed R001 for B1, the entry was applied
+    over it, and `screen` ran counted as B1's `evaluate-graphs` (its verdict "1 of 2 expected
+    seeds: R001 recorded n_samples but no auroc_full"), asking for approval as a proposed run."""
+    project = _project(tmp_path)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(plan.read_text(encoding="utf-8") + BLOCK, encoding="utf-8")
+    config = project / "bridge.toml"
+    config.write_text(_entry("R001", "screen") + _entry("R004", "evaluate-graphs"), "utf-8")
+    assert main(["plan", "--project", str(project)]) == 2
+    said = " ".join(capsys.readouterr().err.split())
+    assert (
+        "bridge.toml:3: [[runs]] R001 sets system 'screen', which block B1 does not compare, but "
+        "R001 is the run bridge proposes for B1's 'evaluate-graphs': an entry with a proposed "
+        "run's id changes that run, so R001 would run 'screen' counted as 'evaluate-graphs'. "
+        "Give the entry an id the plan does not propose (it proposes R001) for a run of its "
+        "own, or leave out its system to change the proposed run"
+    ) in said
+    # Followed: the runs are the entries, screen in no block, evaluate-graphs in B1.
+    config.write_text(_entry("S1", "screen") + _entry("R004", "evaluate-graphs"), "utf-8")
+    runs = {r.id: (r.block, r.source) for r in load_project(project).runs}
+    assert runs == {"S1": ("", "config"), "R004": ("B1", "config")}
+    # An entry that changes only the proposed run's settings still does.
+    config.write_text('[[runs]]\nid = "R001"\ncommand = "python3 graphs.py"\n', "utf-8")
+    (run,) = load_project(project).runs
+    assert (run.id, run.block, run.system) == ("R001", "B1", "evaluate-graphs")
+    assert run.source == "proposed"
+
+
+def test_a_grid_value_cut_sets_its_run_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """040 with a block run by a [grid] over seeds 0, 1, 2, then cut to 0, 1: G003 (seed 2)
+    stayed counted, and B1 was judged on n=3 (not met, 0.6467 < 0.70) rather than its two seeds
+    (met, 0.75). Its block titled main is the main result, of no milestone: that read "Main
+    result (): positive"."""
+    project = _project(tmp_path)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    main_block = BLOCK.replace("Graph evaluation", "Main result")
+    plan.write_text(plan.read_text(encoding="utf-8") + main_block, encoding="utf-8")
+    (project / "graphs.py").write_text(
+        "import json, os, sys\n"
+        "out, seed = sys.argv[1], int(sys.argv[2])\n"
+        "os.makedirs(out, exist_ok=True)\n"
+        "json.dump({'auroc_full': [0.75, 0.75, 0.44][seed]}, "
+        "open(os.path.join(out, 'metrics.json'), 'w'))\n",
+        encoding="utf-8",
+    )
+    command = json.dumps([sys.executable, "graphs.py", "{output_dir}", "{seed}"])
+    config = project / "bridge.toml"
+    grid = '[grid]\nblock = "B1"\naxes = {{ system = ["evaluate-graphs"], seed = [{}] }}\n'
+    config.write_text(f"[run]\ncommand = {command}\n" + grid.format("0, 1, 2"), "utf-8")
+    results = project / "refine-logs" / "EXPERIMENT_RESULTS.md"
+    main(["run", "--plain", "--project", str(project)])
+    assert "**not_met** (judged by rule) — auroc_full: evaluate-graphs 0.646667 ± 0.179 (n=3)" in (
+        results.read_text(encoding="utf-8")
+    )
+    config.write_text(f"[run]\ncommand = {command}\n" + grid.format("0, 1"), "utf-8")
+    main(["run", "--plain", "--project", str(project)])
+    said = capsys.readouterr().out
+    assert "G003 set aside, not counted: G003 was removed from bridge.toml after it ran" in said
+    assert "Main result (the plan has no milestones): positive, every criterion met — B1" in said
+    assert "**met** (judged by rule) — auroc_full: evaluate-graphs 0.75 ± 0 (n=2)" in (
+        results.read_text(encoding="utf-8")
     )

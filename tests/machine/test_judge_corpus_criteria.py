@@ -31,7 +31,10 @@ import attrs
 import pytest
 
 from bridge.machine.judge import Aggregate, VerdictKind, judge_block
+from bridge.plan import load_plan
 from bridge.plan.criteria import Compound, Criterion, parse_criterion
+from tests.conftest import needs_shared
+from tests.plan.corpus import corpus
 
 
 class Expect(enum.Enum):
@@ -609,3 +612,27 @@ def test_the_corpus_set_is_large_and_bilingual() -> None:
     assert len(CASES) >= 40
     assert {c.language for c in CASES} == {"en", "zh"}
     assert all(kinds.values()), kinds
+
+
+@needs_shared
+def test_chrf_plus_plus_is_not_judged_on_a_recorded_chrf() -> None:
+    """036's M2.1 «beat `baseline3_1_unk` on chrF++ …» was judged met on a run's `chrf`, another
+    metric (chrF++ adds word n-grams): every matching rule dropped the "+". Open unless the run
+    records chrF++ itself (or an alias says `chrf` is it)."""
+    (block,) = [b for b in load_plan(corpus("036") / "EXPERIMENT_PLAN.md").blocks if b.id == "M2.1"]
+    case = Case(
+        source="036 M2.1",
+        text=block.success_criterion,
+        expect=Expect.JUDGED,
+        systems=("baseline3_1_unk", DPO),
+        candidate=DPO,
+    )
+    fewer = {(DPO, "contamination"): 0.02, ("baseline3_1_unk", "contamination"): 0.03}
+    chrf = {(DPO, "chrf"): 41.0, ("baseline3_1_unk", "chrf"): 40.0}
+    verdict, reason = _judge(case, {**chrf, **fewer})
+    assert verdict is VerdictKind.INCONCLUSIVE, reason
+    assert "metric 'chrf++' not found for gap-filtered DPO (extracted: chrf, contamination)" in (
+        reason
+    )
+    chrf_pp = {(DPO, "chrF++"): 41.0, ("baseline3_1_unk", "chrF++"): 40.0}
+    assert _judge(case, {**chrf, **chrf_pp, **fewer})[0] is VerdictKind.MET

@@ -36,6 +36,7 @@ class TestCorpus:
             "blocks",
             "milestones",
             "budget",
+            "stop_rules",
             "runs",
             "warnings",
         }
@@ -398,9 +399,10 @@ def test_a_plan_wide_success_criteria_section_is_named() -> None:
 
 
 @needs_shared
-def test_stop_rules_are_read_from_their_sections() -> None:
+def test_stop_rules_are_read_from_their_sections(tmp_path: Path) -> None:
     """034's `## Kill Criteria` list, 014's `## Stop rules` (a sentence introducing a numbered
-    list: no rule of its own) and 027's Chinese `## Stop/Go Rules`: one rule per item."""
+    list: no rule of its own), 027's Chinese `## Stop/Go Rules`, 017's `## Failure Conditions`
+    and 036's `## Exit Criteria`: one rule per item."""
     lib = load_plan(corpus("034") / "EXPERIMENT_PLAN.md")
     assert len(lib.stop_rules) == 3 and lib.stop_rules[0].startswith("Pilot kill. If after P0")
     med = load_plan(corpus("014") / "EXPERIMENT_PLAN.md")
@@ -433,6 +435,25 @@ def test_stop_rules_are_read_from_their_sections() -> None:
         "p.md",
     )
     assert stop_rules(two) == ("KC < 40% → go", "GPU hours > 100 → stop")
+    # 036's `## Exit Criteria` and 017's `## Failure Conditions` were read nowhere (not in
+    # `bridge plan`, the results or results.json). The sentence before 036's list says what
+    # they are the exit of, so it stays.
+    tangut = load_plan(corpus("036") / "EXPERIMENT_PLAN.md")
+    assert tangut.stop_rules == (
+        "The paper is ready for a first full draft when:",
+        "baseline3_2_multitask remains the best reference-aligned model,",
+        "the human-reference metric sanity check is documented,",
+        "the DPO section is either repaired by a low-cost rerun or clearly framed as a negative "
+        "result.",
+    )
+    # `bridge plan --json` has them too, as the text view and results.json do.
+    document = plan_json(load_project(as_project("036", tmp_path)))
+    assert document["stop_rules"] == list(tangut.stop_rules)
+    pim = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
+    assert pim.stop_rules[0] == (
+        "Bottleneck classification is too stable, making dynamic scheduling unnecessary."
+    )
+    assert len(pim.stop_rules) == 3
 
 
 @needs_shared

@@ -48,3 +48,12 @@ def test_code_under_a_stop_heading_is_no_rule() -> None:
     assert _rules(f"- If loss > 5, stop.\n\n{code.replace('bash', 'python')}") == (
         "If loss > 5, stop.",
     )
+
+
+def test_exit_criteria_keep_the_sentence_that_says_what_they_end() -> None:
+    """Under Exit Criteria (036's) the sentence before the list says what the items are the
+    exit of, so it is a rule of its own; under a stop heading it only introduces the list."""
+    body = "论文初稿就绪的条件：\n\n- A 仍是最佳。\n- 敏感性检查已记录。\n"
+    rules = ("A 仍是最佳。", "敏感性检查已记录。")
+    assert _rules(body, "退出条件") == ("论文初稿就绪的条件：", *rules)
+    assert _rules(body, "停止规则") == rules

@@ -63,6 +63,12 @@ def test_a_removed_rows_reason_reads_in_chinese() -> None:
     never = removed_reason("R007", "plan", ran=False)
     assert never == "R007 was removed from the plan before bridge ran it"
     assert split_in_language(never, "zh") == "R007 在 bridge 运行前已从计划中删除"
+    # A [[runs]] entry renamed in bridge.toml (040's S4 → G4).
+    entry = removed_reason("S4", "bridge.toml", ran=True)
+    assert entry.startswith("S4 was removed from bridge.toml after it ran;") and row_gone(entry)
+    assert split_in_language(entry, "zh") == (
+        "S4 在运行后已从 bridge.toml 中删除；其结果保留在日志中，不计入"
+    )
 
 
 def test_only_bridges_reasons_read_as_a_row_gone() -> None:

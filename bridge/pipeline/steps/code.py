@@ -1248,7 +1248,8 @@ REMOVED = "REMOVED"
 def _rule_out_removed(s: Session, *, live: bool = False) -> None:
     """
     Rule out (``RunRuledOut``, status ``REMOVED``) each run of a row the researcher deleted
-    from the tracker (or the plan's run table) since it was planned (:func:`removed_reason`),
+    from the tracker (or the plan's run table) or of a ``[[runs]]`` entry or ``[grid]`` value
+    deleted from bridge.toml since it was planned (:func:`removed_reason`),
     and each run bridge proposed from the plan that the plan no longer proposes: a block's
     seeds cut, a compared system taken out (:func:`unproposed_reason`). Either would count in
     its block's numbers and verdict, and in its milestone, with nothing in the plan behind it
@@ -1266,7 +1267,9 @@ def _rule_out_removed(s: Session, *, live: bool = False) -> None:
     in full).
     """
     runs = s.project.runs
-    kinds = {k for k in ("tracker", PROPOSED) if any(spec.source == k for spec in runs)}
+    kinds = {
+        k for k in ("tracker", PROPOSED, "config", "grid") if any(spec.source == k for spec in runs)
+    }
     if not kinds:
         return
     planned = s.project.run_ids
@@ -1316,7 +1319,11 @@ def _rule_out_removed(s: Session, *, live: bool = False) -> None:
     for old in sorted(todo, key=lambda run: order[run.run_id]):
         ran = bool(old.attempts)
         row = seed_row(old.run_id, old.spec.seed)
-        if old.spec.source != "tracker":
+        if old.spec.source in ("config", "grid"):
+            # A [[runs]] entry removed or renamed (040's S4 → G4: both counted in B1, n=2 of
+            # one result), a [grid] axis cut (seeds 0, 1, 2 → 0, 1: judged on n=3).
+            reason = removed_reason(old.run_id, "bridge.toml", ran)
+        elif old.spec.source != "tracker":
             reason = unproposed_reason(old.run_id, old.spec.block, old.spec.seed, ran)
         elif row is not None and row in rows and old.spec.seed is not None:
             # One seed's run of a row that names one seed again ("seeds 7, 8" → "seed 7"):
