@@ -243,7 +243,14 @@ for _key, _labels in {
         "compared methods",
         "methods",
     ),
-    "metrics": ("metrics", "metric", "metrics to derive", "指标", "evaluation metrics"),
+    "metrics": (
+        "metrics",
+        "metric",
+        "metrics to derive",
+        "指标",
+        "evaluation metrics",
+        "primary metrics",
+    ),
     "setup": ("setup details", "setup", "method", "design", "设置细节", "设置", "setup detail"),
     "success": (
         "success criterion",
