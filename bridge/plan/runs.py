@@ -2234,9 +2234,13 @@ def _hold_dependents(drafts: Sequence[_Draft], language: str) -> None:
     its code not written yet) is held out of scope too, saying which and why, until that run is
     done: cancelled at launch instead, it stopped every later milestone (011's R020/R021 wait
     for R017, a human annotation, and cancelled M3 and M4 with them). Done before bridge is no
-    hold. Transitive.
+    hold. Transitive, naming the run bridge does not run: 011's R037 waits for R020, held for
+    R017, and read "waits for R020, which bridge does not run", though bridge runs R020 once
+    R017 is done; it waits for R017.
     """
     by_id = {d.id: d for d in drafts}
+    # Each run held here → the run bridge does not run that holds it.
+    roots: dict[str, str] = {}
     changed = True
     while changed:
         changed = False
@@ -2257,6 +2261,8 @@ def _hold_dependents(drafts: Sequence[_Draft], language: str) -> None:
             )
             if held is None:
                 continue
+            held = roots.get(held, held)
+            roots[draft.id] = held
             said = draft.status_raw or "TODO"
             draft.status = "blocked"
             draft.status_raw = (
