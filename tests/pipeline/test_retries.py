@@ -256,6 +256,7 @@ class TestAFailedRowOfAStoppedPlan:
         refused once args was written: the retry took the spec recorded before it."""
         import sys
 
+        from bridge.projections.summary import handoff_summary
         from tests.plan.corpus import as_project
 
         project = as_project("014", tmp_path / "p")
@@ -270,8 +271,15 @@ class TestAFailedRowOfAStoppedPlan:
         bridge = Bridge(project)
         try:
             assert bridge.run() is Stage.COLLECTED
+            summary = handoff_summary(bridge.status())
         finally:
             bridge.close()
+        # R008, R009 (CONDITIONAL, so nice-to-have) are NOT_RUN_R002_FAIL: "nice-to-have
+        # completed: 0/0" said nothing of them, as the must-run count does of its own.
+        assert (
+            "nice-to-have completed: 0/0 (2 more are blocked in the tracker, not counted: R008, "
+            "R009)." in " ".join(summary.split())
+        ), summary
         step = results.read_text().split("## Next step\n\n", 1)[1]
         assert step.startswith(
             "The tracker says must-run runs failed before bridge (R002): run them under bridge: "
