@@ -72,6 +72,11 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "写的是相对另一个系统不得变化多少（'must not …'）；请改写为要满足的条件",
     ),
     (
+        "a margin measured from something not read as a system of the block, which the rules do "
+        "not read as a level (name the system whole)",
+        "以未识别为该实验块系统的对象为起点量的差距，规则不把它当作水平值解读（请写出系统全名）",
+    ),
+    (
         "a margin measured from a system ('… below <system>'), which the rules do not read",
         "以某个系统为起点量的差距（'… below <系统>'），规则不解读",
     ),

@@ -347,3 +347,36 @@ def test_005s_median_alone_is_no_metric() -> None:
     assert isinstance(clauses, Compound) and isinstance(clauses.clauses[2], Unparsed)
     # A statistic of a named quantity is still that quantity's name.
     assert isinstance(parse_criterion("median gain > 0", block_systems=(full, only)), Criterion)
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("clause", "word"),
+    [
+        ("polarity AUROC above B0 by 2 points", "above"),
+        ("polarity AUROC above B0 by at least 2 points", "above"),
+        ("replay error below B0 by 2 points", "below"),
+        ("polarity AUROC over the old checkpoint by 2 points", "over"),
+    ],
+)
+def test_a_margin_above_a_short_name_is_no_level(clause: str, word: str) -> None:
+    """014's B5 compares with "frozen B0", which its criterion calls "B0". "polarity AUROC
+    above B0 by 2 points" was read as "polarity AUROC ≥ 2" (met by any AUROC, read as a
+    percentage), and "replay error below B0 by 2 points" as "replay error ≥ 2", the way turned
+    round: the number is a margin from B0, not a level. Open, with the reason; the same clause
+    naming the system whole is read as before, and a level stays a level."""
+    b5 = next(b for b in load_plan(corpus("014") / "EXPERIMENT_PLAN.md").blocks if b.id == "B5")
+    read = parse_criterion(clause, block_systems=b5.systems)
+    assert isinstance(read, Unparsed), read
+    assert read.reason == (
+        "a margin measured from something not read as a system of the block, which the rules "
+        f"do not read as a level (name the system whole) ('{word} … by …')"
+    )
+    assert "规则不把它当作水平值解读" in in_language(read.reason, "zh")
+    whole = parse_criterion(
+        "polarity AUROC higher than frozen B0 by 2 points", block_systems=b5.systems
+    )
+    assert isinstance(whole, Criterion) and whole.reference == "frozen B0", whole
+    level = parse_criterion("polarity AUROC stays above 0.8", block_systems=b5.systems)
+    assert isinstance(level, Criterion) and level.mode is Mode.ABSOLUTE, level
+    assert level.threshold == 0.8

@@ -1104,6 +1104,17 @@ _UNKNOWN_REFERENCE = lazy(
     # The name whole, digits after its first letter too: 027's "分别对 A3" was quoted "分别对 a".
     r"|(?:相对于?|较之?|分别对|对于?|超过|高于|低于|优于|胜过)\s*(?![⟨\s\d])[^\s，,。；;]{1,12}"
 )
+# "accuracy above B0 by 2 points", "loss below X by 2": a margin measured from what follows the
+# word, a name (a system's is ⟨S…⟩, read above); the number, "by" and all, is ⟨T⟩ here, as the
+# clause's threshold ("by 2 points", "by at least 2", "by ≥ 2").
+_MARGIN_FROM_UNKNOWN = (
+    "a margin measured from something not read as a system of the block, which the rules do not "
+    "read as a level (name the system whole)"
+)
+_MARGIN_FROM_WORDS = lazy(
+    r"\b(?:above|below|over|under)\s+(?![⟨\d])[^⟨,;，；。]{1,60}?\s+(?P<by>by\s+)?⟨T⟩",
+    re.IGNORECASE,
+)
 # "不得靠 … 超过 GT 20% 来提高速度", "must not exceed the teacher by 5%": what must not happen;
 # read as a gain to reach it would be met exactly when the plan says it fails.
 _PROHIBITION = lazy(r"不得|不能|不可|禁止|\b(?:must|should|may)\s+not\b|\bcannot\b")
@@ -2757,6 +2768,17 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         if relational and reference is None:
             reference = BASELINE
             notes.append("no reference named: the block's baseline")
+    if (
+        not relational
+        and threshold is not None
+        and (margin := _MARGIN_FROM_WORDS.search(rest)) is not None
+        and (margin["by"] or threshold.word.startswith("by"))
+    ):
+        # "accuracy above B0 by 2 points" (B0 short for 014's "frozen B0"), "loss below X by 2":
+        # the number is a margin from what the word names, not a level; read as "accuracy ≥ 2"
+        # it was met by any accuracy (and "loss ≥ 2" turned the direction round).
+        said = original_spelling(margin.group(0).split()[0], clause)
+        return unparsed(f"{_MARGIN_FROM_UNKNOWN} ('{said} … by …')")
     if relational and inverted:
         # "must not fall more than 2 points below the baseline": turning a gain's limit round
         # says nothing of which way it may go, so it is not guessed.
