@@ -598,6 +598,8 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"“变差”按 \1 自身的优劣方向解析：至多比参照差 \2",
     ),
     (lazy(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
+    # "loss below the threshold of 0.5" (bridge/plan/criteria/parser.py's _LEVEL_OF).
+    (lazy(r"'(\w+) … of' read as '([<>])'"), r"'\1 … of' 解析为 '\2'"),
     # The evaluation set a clause is said of ("on the test set"), as the parser notes it and
     # the judge finds its value (judge's `_on_evaluation_set`).
     (lazy(r"'([^']*)' read as the set the runs evaluate on"), r"'\1' 解析为运行评估所用的数据集"),

@@ -380,3 +380,24 @@ def test_a_margin_above_a_short_name_is_no_level(clause: str, word: str) -> None
     level = parse_criterion("polarity AUROC stays above 0.8", block_systems=b5.systems)
     assert isinstance(level, Criterion) and level.mode is Mode.ABSOLUTE, level
     assert level.threshold == 0.8
+
+
+@pytest.mark.parametrize(
+    ("clause", "comparison"),
+    [
+        ("loss below the threshold of 0.5", Comparison.LT),
+        ("replay error under the cap of 0.5", Comparison.LT),
+        ("polarity AUROC above the target of 0.5", Comparison.GT),
+    ],
+)
+def test_a_level_named_before_of_keeps_its_way(clause: str, comparison: Comparison) -> None:
+    """Found beside 014's B5 reasons: "loss below the threshold of 0.5" was read as "loss ≥
+    0.5" ("of" alone reads "at least"), a loss of 0.9 meeting it. The word before the level
+    says which way, and the reading says so."""
+    read = parse_criterion(clause)
+    assert isinstance(read, Criterion), read
+    assert (read.comparison, read.threshold, read.mode) == (comparison, 0.5, Mode.ABSOLUTE)
+    way = clause.split()[-5]
+    note = f"'{way} … of' read as '{comparison.value}'"
+    assert note in read.notes, read.notes
+    assert in_language(note, "zh") == f"'{way} … of' 解析为 '{comparison.value}'"

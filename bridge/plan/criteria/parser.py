@@ -1111,6 +1111,9 @@ _MARGIN_FROM_UNKNOWN = (
     "a margin measured from something not read as a system of the block, which the rules do not "
     "read as a level (name the system whole)"
 )
+# "loss below the threshold of 0.5", "accuracy above the target of 0.8": a level named, then its
+# value after "of" (⟨T⟩ here), which way the word before it says.
+_LEVEL_OF = lazy(r"\b(?P<way>above|below|over|under)\s+(?:the|a|an)\s+[a-z -]{1,30}?\s*⟨T⟩", re.I)
 _MARGIN_FROM_WORDS = lazy(
     r"\b(?:above|below|over|under)\s+(?![⟨\d])[^⟨,;，；。]{1,60}?\s+(?P<by>by\s+)?⟨T⟩",
     re.IGNORECASE,
@@ -2768,6 +2771,19 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         if relational and reference is None:
             reference = BASELINE
             notes.append("no reference named: the block's baseline")
+    if (
+        not relational
+        and threshold is not None
+        and threshold.word == "of"
+        and (level := _LEVEL_OF.search(rest)) is not None
+    ):
+        # "loss below the threshold of 0.5": the word before the level says which way; "of"
+        # alone read it "≥ 0.5", a loss of 0.9 meeting it.
+        way = level["way"].casefold()
+        threshold = attrs.evolve(
+            threshold, comparison=Comparison.LT if way in ("below", "under") else Comparison.GT
+        )
+        notes.append(f"'{way} … of' read as '{threshold.comparison.value}'")
     if (
         not relational
         and threshold is not None
