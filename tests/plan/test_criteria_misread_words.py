@@ -401,3 +401,15 @@ def test_a_level_named_before_of_keeps_its_way(clause: str, comparison: Comparis
     note = f"'{way} … of' read as '{comparison.value}'"
     assert note in read.notes, read.notes
     assert in_language(note, "zh") == f"'{way} … of' 解析为 '{comparison.value}'"
+
+
+@needs_shared
+def test_011s_count_of_methods_is_a_count_over_subsets() -> None:
+    """011's B3 "… ; Hard hit rate ≥+10pp for ≥3 methods" said "several thresholds; only one
+    condition can be checked": one threshold, over a count of the QG methods it holds for."""
+    b3 = next(b for b in load_plan(corpus("011") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3")
+    read = parse_criterion(b3.success_criterion, block_systems=b3.systems)
+    assert isinstance(read, Compound), read
+    second = read.clauses[1]
+    assert isinstance(second, Unparsed), second
+    assert second.reason == "counts over subsets (categories, families, configs): 'for ≥3 methods'"
