@@ -406,10 +406,16 @@ def test_a_level_named_before_of_keeps_its_way(clause: str, comparison: Comparis
 @needs_shared
 def test_011s_count_of_methods_is_a_count_over_subsets() -> None:
     """011's B3 "… ; Hard hit rate ≥+10pp for ≥3 methods" said "several thresholds; only one
-    condition can be checked": one threshold, over a count of the QG methods it holds for."""
+    condition can be checked": one threshold, over a count of the QG methods it holds for. Its
+    first clause, "… over K=1 for ALL 4 methods", said "compares with the best or with all of
+    several systems": the four are QG methods, not the block's systems (K=1, K=5 + …)."""
     b3 = next(b for b in load_plan(corpus("011") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3")
     read = parse_criterion(b3.success_criterion, block_systems=b3.systems)
     assert isinstance(read, Compound), read
-    second = read.clauses[1]
+    first, second = read.clauses
+    assert isinstance(first, Unparsed), first
+    assert (
+        first.reason == "counts over subsets (categories, families, configs): 'for all 4 methods'"
+    )
     assert isinstance(second, Unparsed), second
     assert second.reason == "counts over subsets (categories, families, configs): 'for ≥3 methods'"

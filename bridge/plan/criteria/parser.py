@@ -1111,6 +1111,9 @@ _MARGIN_FROM_UNKNOWN = (
     "a margin measured from something not read as a system of the block, which the rules do not "
     "read as a level (name the system whole)"
 )
+# 011's B3 "improves macro accuracy ≥5pp over K=1 for ALL 4 methods": a condition for each of
+# N things (counted over subsets, below), not a comparison with all of several systems.
+_FOR_ALL_N = lazy(r"\b(?:for|across|in|on)\s+(?:all|each|every)\s+(?:of\s+)?(?:the\s+)?\d+\s+[a-z]")
 # "loss below the threshold of 0.5", "accuracy above the target of 0.8": a level named, then its
 # value after "of" (⟨T⟩ here), which way the word before it says.
 _LEVEL_OF = lazy(r"\b(?P<way>above|below|over|under)\s+(?:the|a|an)\s+[a-z -]{1,30}?\s*⟨T⟩", re.I)
@@ -2178,7 +2181,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
                 f"«{original_spelling(lead, clause)}» begins the names of several of the "
                 f"block's systems ({', '.join(owners)}): name the one meant"
             )
-    if BEST_REFERENCE.search(norm):
+    if BEST_REFERENCE.search(norm) and not _FOR_ALL_N.search(norm):
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
     dotted = _dotted_references(norm, metrics)
