@@ -2166,6 +2166,7 @@ def build_runs(
     warnings.extend(_conditional(ordered, plan))
     if config.implementer.get("kind") != "agent":
         warnings.extend(_open_tasks(ordered))
+    warnings.extend(_unread_priorities(plan))
     known = {d.id for d in ordered}
     frozen = [_freeze(d, config, known) for d in ordered]
     specs = tuple(spec for spec, _ in frozen)
@@ -2302,6 +2303,29 @@ def _open_tasks(drafts: Sequence[_Draft]) -> list[PlanWarning]:
             "not do them, and launches the runs without them; mark each DONE once it is done, "
             "and a run that needs one NOT RUN — <reason> until then",
         )
+    ]
+
+
+def _unread_priorities(plan: Plan) -> list[PlanWarning]:
+    """
+    One warning per Priority word of the tracker's rows that names no priority (014's R003
+    ``DIAGNOSTIC``, "retained only as historical diagnostic"): such a row is read as must-run
+    with no word of it, so its failure holds its milestone and cancels the later ones.
+    """
+    unread: dict[str, list[TrackerRun]] = {}
+    for row in plan.tracker_runs:
+        said = " ".join(row.priority_raw.replace("**", "").split())
+        if said and row.priority is None and not row.task:
+            unread.setdefault(said, []).append(row)
+    return [
+        PlanWarning(
+            file=rows[0].file,
+            line=rows[0].line,
+            message=f"{', '.join(r.id for r in rows)}: the Priority {said!r} names no priority "
+            "(MUST, NICE, CUT, P0 …): read as must-run, so a failure holds its milestone and "
+            "cancels the later ones; write MUST-RUN or NICE-TO-HAVE in the cell",
+        )
+        for said, rows in unread.items()
     ]
 
 

@@ -740,6 +740,29 @@ def test_runs_waiting_for_a_run_bridge_does_not_run_are_held_with_it(tmp_path: P
     )
 
 
+@needs_shared
+def test_a_priority_word_that_names_no_priority_is_said(tmp_path: Path) -> None:
+    """014's R003 has Priority `DIAGNOSTIC` ("retained only as historical diagnostic"): read as
+    must-run with no word of it, so its failure would hold M2 and cancel every later milestone.
+    `bridge plan` says so at its row, in the plan's language too."""
+    from bridge.projections.plan_words import warning_in_language
+
+    project = load_project(as_project("014", tmp_path))
+    said = [w for w in project.warnings if "names no priority" in w.message]
+    assert [(w.file, w.line, w.message) for w in said] == [
+        (
+            "refine-logs/EXPERIMENT_TRACKER.md",
+            11,
+            "R003: the Priority 'DIAGNOSTIC' names no priority (MUST, NICE, CUT, P0 …): read as "
+            "must-run, so a failure holds its milestone and cancels the later ones; write "
+            "MUST-RUN or NICE-TO-HAVE in the cell",
+        )
+    ]
+    assert warning_in_language(said[0].message, "zh").startswith(
+        "R003：优先级 'DIAGNOSTIC' 不是可识别的优先级"
+    )
+
+
 def test_a_run_bridge_cancelled_holds_nothing(tmp_path: Path) -> None:
     """Trial P1 on 011: R004 failed, bridge cancelled R008 (its row then says CANCELLED in
     bridge's part), and after the fix R016, which waits for R008, was held "out of scope ...
