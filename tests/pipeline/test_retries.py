@@ -299,6 +299,24 @@ class TestAFailedRowOfAStoppedPlan:
             bridge.close()
         assert "change the plan's Status line" not in results.read_text()
 
+    @needs_shared
+    def test_014s_plan_view_names_the_status_line_beside_the_retry(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`bridge plan` on 014 said "held by a failed row: … `bridge retry R002` runs it again"
+        and nothing of the Status line that keeps the retried run from launching."""
+        from bridge.cli.main import main
+        from tests.plan.corpus import as_project
+
+        project = as_project("014", tmp_path / "p")
+        assert main(["plan", "--project", str(project)]) == 0
+        out = " ".join(capsys.readouterr().out.split())
+        assert (
+            "`bridge retry R002` runs it again (and brings them back), or set its row to DONE if "
+            "the plan may go on (first change the plan's Status line, "
+            "'STOPPED_R002_GEOMETRY_FAIL': bridge launches none of its runs while it says so)"
+        ) in out, out
+
 
 class TestRetryRefusalOfUntrustedNumbers:
     def test_a_succeeded_run_with_a_nan_is_refused_with_its_force_retry(
