@@ -801,7 +801,7 @@ def _print_failed_before_holds(console: Printer, loaded: LoadedProject, language
     """
     from bridge.plan.priority import Priority
     from bridge.plan.runs import ran_by_bridge
-    from bridge.plan.vocabulary import ended_failed
+    from bridge.plan.vocabulary import ended_failed, stopped_status
     from bridge.projections.text import t
 
     order = [m.id for m in loaded.milestones]
@@ -820,12 +820,19 @@ def _print_failed_before_holds(console: Printer, loaded: LoadedProject, language
         ]
         later = order[at + 1 :]
         if failed and later:
+            # 014: the retry named launches nothing while the plan's Status says it stopped.
+            said = stopped_status(loaded.plan.header)
             console.print(
                 t("plan_failed_before_holds", language).format(
                     runs=", ".join(failed),
                     milestone=milestone,
                     later=", ".join(later),
                     first=failed[0],
+                )
+                + (
+                    t("plan_failed_before_stopped", language).format(said=repr(said))
+                    if said
+                    else ""
                 )
             )
             return

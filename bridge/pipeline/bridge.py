@@ -486,6 +486,7 @@ class Bridge:
         chosen = []
         # The commands the inputs give now, which the retried runs take (code.respec below).
         commands = self.commands_now()
+        params = {r.id: r.params for r in s.project.runs}
         if changed:
             # The settings the inputs give now, and every run marked kept as it ran (an edit
             # of its code too, recorded by the reload before this): the runs `bridge run`
@@ -496,7 +497,11 @@ class Bridge:
             ]
             if kept:
                 chosen = retries.select(
-                    state, list(dict.fromkeys(kept)), force=True, commands=commands
+                    state,
+                    list(dict.fromkeys(kept)),
+                    force=True,
+                    commands=commands,
+                    params=params,
                 )
             elif not (run_ids or failed or milestone):
                 raise InputError(
@@ -522,6 +527,7 @@ class Bridge:
                     milestone=milestone,
                     force=force,
                     commands=commands,
+                    params=params,
                 )
             except InputError:
                 if run_ids or not (sent_back or already) or chosen:

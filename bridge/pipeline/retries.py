@@ -112,6 +112,7 @@ def select(
     milestone: str | Sequence[str] = "",
     force: bool = False,
     commands: Mapping[str, Sequence[str]] | None = None,
+    params: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[str]:
     """
     The runs a ``bridge retry`` names, in plan order: the ids given, every run that ended
@@ -129,7 +130,9 @@ def select(
     run's recorded spec can predate them (a row the tracker says failed before bridge keeps the
     spec it was planned with until it runs: 018's JPH-G1-BRIDGE-001, given a ``[[runs]]``
     command as the next step said, was refused as having none, trial t16). Without it, the
-    recorded spec's.
+    recorded spec's. ``params``: each run's placeholder values as the inputs give them now,
+    likewise (014's R002, recorded before ``[run] args = { seed = "0" }`` was written, was
+    refused for its ``{seed}`` after the researcher wrote it, as the refusal said to).
 
     Raises:
         UnknownRunError: an id or the milestone is not in the plan.
@@ -321,12 +324,27 @@ def select(
         else f"{run_id}: placeholder {', '.join('{' + n + '}' for n in names)} in its command "
         "has no value for this run (set it in the tracker, [[runs]] or [run] args)"
         for run_id in chosen
-        if (names := unfilled(state.runs[run_id].spec.command, state.runs[run_id].spec.params))
+        if (names := unfilled(*_spec_now(state.runs[run_id], commands, params)))
     ]
     if lacking:
         raise InputError(_cannot(lacking, zh))
     order = {run_id: i for i, run_id in enumerate(state.runs)}
     return sorted(chosen, key=order.__getitem__)
+
+
+def _spec_now(
+    run: RunView,
+    commands: Mapping[str, Sequence[str]] | None,
+    params: Mapping[str, Mapping[str, str]] | None,
+) -> tuple[Sequence[str], Mapping[str, str]]:
+    """
+    The command and placeholder values ``run`` is retried with: the inputs' now where the
+    caller gave them (the retry re-specs the run with them before it launches), else the
+    recorded spec's.
+    """
+    command = run.spec.command if commands is None else commands.get(run.run_id, run.spec.command)
+    values = run.spec.params if params is None else params.get(run.run_id, run.spec.params)
+    return command, values
 
 
 def _held_for_code(runs: Sequence[str], holders: Sequence[str], zh: bool) -> str:

@@ -41,7 +41,7 @@ from bridge.plan.runs import ProposedBefore, RunSpec, build_runs
 from bridge.plan.safe_ids import is_safe_id, replace_unsafe
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.tracker import seed_row
-from bridge.plan.vocabulary import stopped_status
+from bridge.plan.vocabulary import stopped_status, stopped_warning
 from bridge.value_methods import value_methods
 
 __all__ = [
@@ -1000,7 +1000,6 @@ def _stopped(plan: Plan) -> list[PlanWarning]:
         PlanWarning(
             file=plan.plan_file,
             line=0,
-            message=f"the plan's Status says {said!r}: `bridge run` launches "
-            "none of its runs while it says so",
+            message=stopped_warning(said),
         )
     ]

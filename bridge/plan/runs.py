@@ -2211,6 +2211,7 @@ def build_runs(
     warnings.extend(_conditional(ordered, plan))
     if config.implementer.get("kind") != "agent":
         warnings.extend(_open_tasks(ordered))
+    warnings.extend(_unread_priorities(plan))
     known = {d.id for d in ordered}
     frozen = [_freeze(d, config, known) for d in ordered]
     specs = tuple(spec for spec, _ in frozen)
@@ -2279,9 +2280,13 @@ def _hold_dependents(drafts: Sequence[_Draft], language: str) -> None:
     its code not written yet) is held out of scope too, saying which and why, until that run is
     done: cancelled at launch instead, it stopped every later milestone (011's R020/R021 wait
     for R017, a human annotation, and cancelled M3 and M4 with them). Done before bridge is no
-    hold. Transitive.
+    hold. Transitive, naming the run bridge does not run: 011's R037 waits for R020, held for
+    R017, and read "waits for R020, which bridge does not run", though bridge runs R020 once
+    R017 is done; it waits for R017.
     """
     by_id = {d.id: d for d in drafts}
+    # Each run held here → the run bridge does not run that holds it.
+    roots: dict[str, str] = {}
     changed = True
     while changed:
         changed = False
@@ -2302,6 +2307,8 @@ def _hold_dependents(drafts: Sequence[_Draft], language: str) -> None:
             )
             if held is None:
                 continue
+            held = roots.get(held, held)
+            roots[draft.id] = held
             said = draft.status_raw or "TODO"
             draft.status = "blocked"
             draft.status_raw = (
@@ -2341,6 +2348,29 @@ def _open_tasks(drafts: Sequence[_Draft]) -> list[PlanWarning]:
             "not do them, and launches the runs without them; mark each DONE once it is done, "
             "and a run that needs one NOT RUN — <reason> until then",
         )
+    ]
+
+
+def _unread_priorities(plan: Plan) -> list[PlanWarning]:
+    """
+    One warning per Priority word of the tracker's rows that names no priority (014's R003
+    ``DIAGNOSTIC``, "retained only as historical diagnostic"): such a row is read as must-run
+    with no word of it, so its failure holds its milestone and cancels the later ones.
+    """
+    unread: dict[str, list[TrackerRun]] = {}
+    for row in plan.tracker_runs:
+        said = " ".join(row.priority_raw.replace("**", "").split())
+        if said and row.priority is None and not row.task:
+            unread.setdefault(said, []).append(row)
+    return [
+        PlanWarning(
+            file=rows[0].file,
+            line=rows[0].line,
+            message=f"{', '.join(r.id for r in rows)}: the Priority {said!r} names no priority "
+            "(MUST, NICE, CUT, P0 …): read as must-run, so a failure holds its milestone and "
+            "cancels the later ones; write MUST-RUN or NICE-TO-HAVE in the cell",
+        )
+        for said, rows in unread.items()
     ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from bridge.compile_cache import pattern as compile_pattern
@@ -38,11 +38,13 @@ __all__ = [
     "normalise_heading",
     "normalise_priority",
     "normalise_status",
+    "recorded_stopped",
     "says_failure",
     "says_not_run",
     "section_kind",
     "status_parts",
     "stopped_status",
+    "stopped_warning",
 ]
 
 #: The word that says a line, a table's first column or a block's title is about ablations
@@ -241,7 +243,14 @@ for _key, _labels in {
         "compared methods",
         "methods",
     ),
-    "metrics": ("metrics", "metric", "metrics to derive", "指标", "evaluation metrics"),
+    "metrics": (
+        "metrics",
+        "metric",
+        "metrics to derive",
+        "指标",
+        "evaluation metrics",
+        "primary metrics",
+    ),
     "setup": ("setup details", "setup", "method", "design", "设置细节", "设置", "setup detail"),
     "success": (
         "success criterion",
@@ -785,3 +794,29 @@ def stopped_status(header: Mapping[str, str]) -> str:
     if not said.strip() or normalise_status(said) not in ("skipped", "blocked"):
         return ""
     return " ".join(said.split())
+
+
+# The warning a stopped plan gets (:func:`stopped_warning`); its two ends find it again among a
+# loaded plan's recorded warnings (:func:`recorded_stopped`).
+_STOPPED_SAID = "the plan's Status says "
+_STOPPED_END = ": `bridge run` launches none of its runs while it says so"
+
+
+def stopped_warning(said: str) -> str:
+    """The warning for a plan whose Status line (``said``, see :func:`stopped_status`) stops it."""
+    return f"{_STOPPED_SAID}{said!r}{_STOPPED_END}"
+
+
+def recorded_stopped(warnings: Iterable[str]) -> str:
+    """
+    The stopped Status line a loaded plan's recorded ``warnings`` quote (``'STOPPED_R002_…'``,
+    quotes included), or ``""`` when none says the plan is stopped. The results' next step is
+    written from the log alone: a retry it advises launches nothing while the Status says so
+    (014: `bridge retry R002` then `bridge run` stopped at BLOCKED on that line).
+    """
+    for warning in warnings:
+        start = warning.find(_STOPPED_SAID)
+        end = warning.find(_STOPPED_END, start + 1)
+        if start >= 0 and end > start:
+            return warning[start + len(_STOPPED_SAID) : end]
+    return ""

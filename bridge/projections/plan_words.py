@@ -890,6 +890,15 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
+            r"(.+?): the Priority '(.*)' names no priority \(MUST, NICE, CUT, P0 …\): read as "
+            r"must-run, so a failure holds its milestone and cancels the later ones; write "
+            r"MUST-RUN or NICE-TO-HAVE in the cell"
+        ),
+        r"\1：优先级 '\2' 不是可识别的优先级（MUST、NICE、CUT、P0 …）：按必做运行处理，"
+        r"失败时会挡住其里程碑并取消之后的里程碑；请在该单元格写 MUST-RUN 或 NICE-TO-HAVE",
+    ),
+    (
+        lazy(
             r"implementation tasks the tracker says are not done \((.*)\): bridge does not do "
             r"them, and launches the runs without them; mark each DONE once it is done, and a "
             r"run that needs one NOT RUN — <reason> until then"

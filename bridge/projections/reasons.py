@@ -72,6 +72,11 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "写的是相对另一个系统不得变化多少（'must not …'）；请改写为要满足的条件",
     ),
     (
+        "a margin measured from something not read as a system of the block, which the rules do "
+        "not read as a level (name the system whole)",
+        "以未识别为该实验块系统的对象为起点量的差距，规则不把它当作水平值解读（请写出系统全名）",
+    ),
+    (
         "a margin measured from a system ('… below <system>'), which the rules do not read",
         "以某个系统为起点量的差距（'… below <系统>'），规则不解读",
     ),
@@ -593,6 +598,8 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"“变差”按 \1 自身的优劣方向解析：至多比参照差 \2",
     ),
     (lazy(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
+    # "loss below the threshold of 0.5" (bridge/plan/criteria/parser.py's _LEVEL_OF).
+    (lazy(r"'(\w+) … of' read as '([<>])'"), r"'\1 … of' 解析为 '\2'"),
     # The evaluation set a clause is said of ("on the test set"), as the parser notes it and
     # the judge finds its value (judge's `_on_evaluation_set`).
     (lazy(r"'([^']*)' read as the set the runs evaluate on"), r"'\1' 解析为运行评估所用的数据集"),

@@ -48,7 +48,7 @@ from bridge.plan.recorded_status import status_in_language
 from bridge.plan.run_fields import launch_seed
 from bridge.plan.runs import recorded_shift
 from bridge.plan.unread_thresholds import recorded_unread
-from bridge.plan.vocabulary import ABLATION_WORD, ended_failed
+from bridge.plan.vocabulary import ABLATION_WORD, ended_failed, recorded_stopped
 from bridge.projections import plot
 from bridge.projections.block_runs import sanity_ids
 from bridge.projections.code_review import unavailable_note
@@ -1062,6 +1062,9 @@ def next_step(
             f"{f' {again}' if again else ''} Ablation planning skipped (must-run runs not "
             "done)."
         )
+    # A plan whose Status line says it is stopped (014's STOPPED_R002_GEOMETRY_FAIL) launches
+    # nothing: the retry advised below then stopped at BLOCKED on that line, so it comes first.
+    unstop = _unstop(state, language)
     if (before := outcome.must_failed_before) and not any(
         has_command(state, r, commands) for r in before
     ):
@@ -1076,13 +1079,14 @@ def next_step(
             f"追踪表记录必做运行在 bridge 之前已失败（{ids}）：若该结果成立，请在追踪表中把它们的 "
             "Status 改为 `NOT RUN — <原因>`（不在范围内，不计入必做运行；写 DONE 则记为已完成）；"
             "要在 bridge 下运行：bridge 记录它们时没有命令，请让 bridge.toml 给出命令（[run] "
-            f"command，或带 command 的 [[runs]] 条目），再运行 `{retry}` 和 `bridge run`。"
+            f"command，或带 command 的 [[runs]] 条目），{unstop}再运行 `{retry}` 和 `bridge run`。"
             if zh
             else f"The tracker says must-run runs failed before bridge ({ids}): if that result "
             "stands, set their Status in the tracker to `NOT RUN — <reason>` (out of scope, not "
             "counted among the must-run runs; DONE counts as done); to run them under bridge, "
             "bridge recorded them with no command: have bridge.toml give them one ([run] "
-            f"command, or a [[runs]] entry with a command), then `{retry}` and `bridge run`."
+            f"command, or a [[runs]] entry with a command), {unstop}then `{retry}` and "
+            "`bridge run`."
         )
     if before:
         ids = ", ".join(before)
@@ -1094,7 +1098,7 @@ def next_step(
         # retry; as recorded, since bridge.toml may give them one since (trial t16).
         bare = [r for r in before if not has_command(state, r, commands)]
         return (
-            f"追踪表记录必做运行在 bridge 之前已失败（{ids}）：用 `{retry}` 和 "
+            f"追踪表记录必做运行在 bridge 之前已失败（{ids}）：{unstop}用 `{retry}` 和 "
             "`bridge run` 在 bridge 下重新运行"
             + (f"（被它们挡住的 {len(held)} 个运行随之运行）" if held else "")
             + (
@@ -1107,7 +1111,11 @@ def next_step(
             "（不在范围内，不计入必做运行；写 DONE 则记为已完成）。"
             if zh
             else f"The tracker says must-run runs failed before bridge ({ids}): run them under "
-            f"bridge with `{retry}` and `bridge run`"
+            + (
+                f"bridge: {unstop}then `{retry}` and `bridge run`"
+                if unstop
+                else f"bridge with `{retry}` and `bridge run`"
+            )
             + (
                 f" ({held[0]}, which they hold, runs with them)"
                 if len(held) == 1
@@ -1356,6 +1364,23 @@ def next_step(
         "above (failed runs, missing metrics, training-quality problems, criteria the rules "
         f"cannot check: a [reviewer] judges those) first.{f' {again}' if again else ''} "
         "Ablation planning skipped (main result inconclusive)."
+    )
+
+
+def _unstop(state: PipelineState, language: str) -> str:
+    """
+    What to do first when the loaded plan's Status line says it is stopped, ending in ``", "``
+    (``"change the plan's Status line ('STOPPED_…': …), "``), or ``""`` when it does not: while
+    it says so `bridge run` launches none of the runs a retry brings back.
+    """
+    said = recorded_stopped(state.plan.warnings if state.plan else ())
+    if not said:
+        return ""
+    if language == "zh":
+        return f"先修改计划的 Status 行（{said}：它这样写时 bridge 不启动任何运行），"
+    return (
+        f"change the plan's Status line ({said}: bridge launches none of its runs while it "
+        "says so), "
     )
 
 

@@ -351,8 +351,9 @@ def _tracker_note(state: PipelineState, zh: bool) -> str:
 
 def _nice_failed(state: PipelineState, zh: bool) -> str:
     """
-    The nice-to-have runs that are work people do (not counted, as bridge does not run them),
-    those that succeeded with numbers not trusted, and those that failed, the failed ones
+    The nice-to-have runs that are blocked in the tracker or work people do (not counted, as
+    bridge does not run them), those that succeeded with numbers not trusted, and those that
+    failed, the failed ones
     named with how to run them again: their failure holds nothing, so the summary was the one
     place it could be missed (036's M2.1 failed in the main milestone and the command ended 0
     with "nice-to-have completed: 3/4" alone).
@@ -387,8 +388,26 @@ def _nice_failed(state: PipelineState, zh: bool) -> str:
         and r.state is RunState.OUT_OF_SCOPE
         and done_by_person(r.reason)
     ]
+    # Blocked in the tracker (014's R008, R009 `NOT_RUN_R002_FAIL`, the plan's two CONDITIONAL
+    # rows): named as the must-run count names its own; "nice-to-have completed: 0/0" said
+    # nothing of them, where `bridge plan` had said "2 nice-to-have".
+    blocked = [
+        r.run_id
+        for r in state.runs.values()
+        if r.spec.priority is Priority.NICE
+        and r.state is RunState.OUT_OF_SCOPE
+        and r.blocked_in_tracker
+    ]
     sep = "、" if zh else ", "  # a Chinese list of runs takes "、"
     parts = []
+    if blocked:
+        ids = sep.join(blocked)
+        n = len(blocked)
+        parts.append(
+            f"另有 {n} 个可选运行在追踪表中受阻，未计入：{ids}"
+            if zh
+            else f"{n} more {'is' if n == 1 else 'are'} blocked in the tracker, not counted: {ids}"
+        )
     if by_person:
         ids = sep.join(by_person)
         n = len(by_person)

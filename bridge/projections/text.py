@@ -331,6 +331,11 @@ _WORDS: dict[str, tuple[str, str]] = {
         "下失败；`bridge retry {first}` 会重新运行它（并恢复这些运行），或者若计划可以继续，"
         "把该行设为 DONE",
     ),
+    "plan_failed_before_stopped": (
+        " (first change the plan's Status line, {said}: bridge launches none of its runs while "
+        "it says so)",
+        "（先修改计划的 Status 行 {said}：它这样写时 bridge 不启动任何运行）",
+    ),
     "plan_waits": (
         "waiting for other runs: {count} (each starts once those have succeeded): {runs}",
         "等待其他运行：{count} 个（所等待的运行成功后才启动）：{runs}",

@@ -245,6 +245,79 @@ class TestRetryOfRunsOfNoMilestone:
         assert set(retried.asked) <= set(every) and "E01" in retried.asked
 
 
+class TestAFailedRowOfAStoppedPlan:
+    @needs_shared
+    def test_014s_next_step_works_when_followed(self, tmp_path: Path) -> None:
+        """014 as it is: its Status line says STOPPED_R002_GEOMETRY_FAIL and its R002 row failed
+        before bridge. The next step said "run them under bridge with `bridge retry R002` and
+        `bridge run`", and that `bridge run` stopped at BLOCKED on the Status line, which the
+        step never named: it comes first now. A bridge.toml without `[run] args` then had the
+        retry refused ("placeholder {seed} … has no value … set it in … [run] args"), and still
+        refused once args was written: the retry took the spec recorded before it."""
+        import sys
+
+        from bridge.projections.summary import handoff_summary
+        from tests.plan.corpus import as_project
+
+        project = as_project("014", tmp_path / "p")
+        (project / "job.py").write_text(
+            "import pathlib, sys\n"
+            "pathlib.Path(sys.argv[-1], 'metrics.json').write_text('{\"tcig\": 0.1}')\n"
+        )
+        config = project / "bridge.toml"
+        command = f'command = ["{sys.executable}", "job.py", "{{seed}}", "{{output_dir}}"]\n'
+        config.write_text(f"[bridge]\ncode_review = false\n[run]\n{command}")
+        results = project / "refine-logs" / "EXPERIMENT_RESULTS.md"
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+            summary = handoff_summary(bridge.status())
+        finally:
+            bridge.close()
+        # R008, R009 (CONDITIONAL, so nice-to-have) are NOT_RUN_R002_FAIL: "nice-to-have
+        # completed: 0/0" said nothing of them, as the must-run count does of its own.
+        assert (
+            "nice-to-have completed: 0/0 (2 more are blocked in the tracker, not counted: R008, "
+            "R009)." in " ".join(summary.split())
+        ), summary
+        step = results.read_text().split("## Next step\n\n", 1)[1]
+        assert step.startswith(
+            "The tracker says must-run runs failed before bridge (R002): run them under bridge: "
+            "change the plan's Status line ('STOPPED_R002_GEOMETRY_FAIL': bridge launches none "
+            "of its runs while it says so), then `bridge retry R002` and `bridge run`"
+        ), step
+        plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+        plan.write_text(plan.read_text().replace("STOPPED_R002_GEOMETRY_FAIL", "ACTIVE", 1))
+        # As the refusal said ("set it in … [run] args"): a value there, then the retry.
+        config.write_text(f'{config.read_text()}args = {{ seed = "0" }}\n')
+        bridge = Bridge(project)
+        try:
+            assert bridge.retry("R002").asked == ("R002",)
+            assert bridge.run() is Stage.COLLECTED
+            assert bridge.status().runs["R002"].state is RunState.SUCCEEDED
+        finally:
+            bridge.close()
+        assert "change the plan's Status line" not in results.read_text()
+
+    @needs_shared
+    def test_014s_plan_view_names_the_status_line_beside_the_retry(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`bridge plan` on 014 said "held by a failed row: … `bridge retry R002` runs it again"
+        and nothing of the Status line that keeps the retried run from launching."""
+        from bridge.cli.main import main
+        from tests.plan.corpus import as_project
+
+        project = as_project("014", tmp_path / "p")
+        assert main(["plan", "--project", str(project)]) == 0
+        out = " ".join(capsys.readouterr().out.split())
+        assert (
+            "`bridge retry R002` runs it again (and brings them back), or set its row to DONE if "
+            "the plan may go on (first change the plan's Status line, "
+            "'STOPPED_R002_GEOMETRY_FAIL': bridge launches none of its runs while it says so)"
+        ) in out, out
+
+
 class TestRetryRefusalOfUntrustedNumbers:
     def test_a_succeeded_run_with_a_nan_is_refused_with_its_force_retry(
         self, project: Path

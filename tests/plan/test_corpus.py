@@ -282,6 +282,20 @@ class TestHandChecked:
             "highest-area quartile; original score replay stays within the frozen tolerance."
         )
 
+    def test_014_primary_metrics_are_the_blocks_metrics(self) -> None:
+        """
+        014's B5 writes its metrics as `- Primary metrics:` and a nested list. The label was not
+        read: B5 had no metrics, and its results said "2 metric names were recorded, but the
+        block names no metric: `auroc`, `tcig`" with no table, R010's AUROC shown nowhere.
+        """
+        b5 = next(b for b in load_plan(corpus("014") / "EXPERIMENT_PLAN.md").blocks if b.id == "B5")
+        assert b5.metrics == (
+            "per-finding polarity AUROC/AUPRC",
+            "topology-matched TCIG and bootstrap CI under both candidate operators",
+            "localization gain and area/consensus strata",
+            "original-score replay and geometry exclusions",
+        )
+
     def test_034_milestones_and_dates(self) -> None:
         """034: `## Run Order` holds only blocks; `## Milestones & Dates` gives the milestones."""
         plan = load_plan(corpus("034") / "EXPERIMENT_PLAN.md")

@@ -347,3 +347,75 @@ def test_005s_median_alone_is_no_metric() -> None:
     assert isinstance(clauses, Compound) and isinstance(clauses.clauses[2], Unparsed)
     # A statistic of a named quantity is still that quantity's name.
     assert isinstance(parse_criterion("median gain > 0", block_systems=(full, only)), Criterion)
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("clause", "word"),
+    [
+        ("polarity AUROC above B0 by 2 points", "above"),
+        ("polarity AUROC above B0 by at least 2 points", "above"),
+        ("replay error below B0 by 2 points", "below"),
+        ("polarity AUROC over the old checkpoint by 2 points", "over"),
+    ],
+)
+def test_a_margin_above_a_short_name_is_no_level(clause: str, word: str) -> None:
+    """014's B5 compares with "frozen B0", which its criterion calls "B0". "polarity AUROC
+    above B0 by 2 points" was read as "polarity AUROC ≥ 2" (met by any AUROC, read as a
+    percentage), and "replay error below B0 by 2 points" as "replay error ≥ 2", the way turned
+    round: the number is a margin from B0, not a level. Open, with the reason; the same clause
+    naming the system whole is read as before, and a level stays a level."""
+    b5 = next(b for b in load_plan(corpus("014") / "EXPERIMENT_PLAN.md").blocks if b.id == "B5")
+    read = parse_criterion(clause, block_systems=b5.systems)
+    assert isinstance(read, Unparsed), read
+    assert read.reason == (
+        "a margin measured from something not read as a system of the block, which the rules "
+        f"do not read as a level (name the system whole) ('{word} … by …')"
+    )
+    assert "规则不把它当作水平值解读" in in_language(read.reason, "zh")
+    whole = parse_criterion(
+        "polarity AUROC higher than frozen B0 by 2 points", block_systems=b5.systems
+    )
+    assert isinstance(whole, Criterion) and whole.reference == "frozen B0", whole
+    level = parse_criterion("polarity AUROC stays above 0.8", block_systems=b5.systems)
+    assert isinstance(level, Criterion) and level.mode is Mode.ABSOLUTE, level
+    assert level.threshold == 0.8
+
+
+@pytest.mark.parametrize(
+    ("clause", "comparison"),
+    [
+        ("loss below the threshold of 0.5", Comparison.LT),
+        ("replay error under the cap of 0.5", Comparison.LT),
+        ("polarity AUROC above the target of 0.5", Comparison.GT),
+    ],
+)
+def test_a_level_named_before_of_keeps_its_way(clause: str, comparison: Comparison) -> None:
+    """Found beside 014's B5 reasons: "loss below the threshold of 0.5" was read as "loss ≥
+    0.5" ("of" alone reads "at least"), a loss of 0.9 meeting it. The word before the level
+    says which way, and the reading says so."""
+    read = parse_criterion(clause)
+    assert isinstance(read, Criterion), read
+    assert (read.comparison, read.threshold, read.mode) == (comparison, 0.5, Mode.ABSOLUTE)
+    way = clause.split()[-5]
+    note = f"'{way} … of' read as '{comparison.value}'"
+    assert note in read.notes, read.notes
+    assert in_language(note, "zh") == f"'{way} … of' 解析为 '{comparison.value}'"
+
+
+@needs_shared
+def test_011s_count_of_methods_is_a_count_over_subsets() -> None:
+    """011's B3 "… ; Hard hit rate ≥+10pp for ≥3 methods" said "several thresholds; only one
+    condition can be checked": one threshold, over a count of the QG methods it holds for. Its
+    first clause, "… over K=1 for ALL 4 methods", said "compares with the best or with all of
+    several systems": the four are QG methods, not the block's systems (K=1, K=5 + …)."""
+    b3 = next(b for b in load_plan(corpus("011") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3")
+    read = parse_criterion(b3.success_criterion, block_systems=b3.systems)
+    assert isinstance(read, Compound), read
+    first, second = read.clauses
+    assert isinstance(first, Unparsed), first
+    assert (
+        first.reason == "counts over subsets (categories, families, configs): 'for all 4 methods'"
+    )
+    assert isinstance(second, Unparsed), second
+    assert second.reason == "counts over subsets (categories, families, configs): 'for ≥3 methods'"

@@ -721,7 +721,8 @@ def test_which_rows_are_work_people_do(purpose: str, system: str, persons: bool)
 def test_runs_waiting_for_a_run_bridge_does_not_run_are_held_with_it(tmp_path: Path) -> None:
     """011's R020/R021 wait for R017 (a human annotation, a person's): cancelled at launch, they
     stopped M3 and M4 with them. They are held out of scope with the reason, R034 (waiting for
-    R033) and R037 (waiting for R034) too; R023, which waits for nothing held, stays bridge's."""
+    R033) and R037 (waiting for R020, so for R017) too; R023, which waits for nothing held,
+    stays bridge's."""
     from bridge.plan.runs import waits_outside
 
     runs = {r.id: r for r in load_project(as_project("011", tmp_path)).runs}
@@ -732,6 +733,34 @@ def test_runs_waiting_for_a_run_bridge_does_not_run_are_held_with_it(tmp_path: P
     )
     assert runs["R020"].settled_before_bridge
     assert not runs["R023"].settled_before_bridge
+    # R037 waits for R020, held for R017: it said "waits for R020, which bridge does not run",
+    # and bridge runs R020 once R017 is done. The run bridge does not run is named.
+    assert runs["R037"].status_raw == (
+        "TODO (waits for R017, which bridge does not run: it runs once R017 is done)"
+    )
+
+
+@needs_shared
+def test_a_priority_word_that_names_no_priority_is_said(tmp_path: Path) -> None:
+    """014's R003 has Priority `DIAGNOSTIC` ("retained only as historical diagnostic"): read as
+    must-run with no word of it, so its failure would hold M2 and cancel every later milestone.
+    `bridge plan` says so at its row, in the plan's language too."""
+    from bridge.projections.plan_words import warning_in_language
+
+    project = load_project(as_project("014", tmp_path))
+    said = [w for w in project.warnings if "names no priority" in w.message]
+    assert [(w.file, w.line, w.message) for w in said] == [
+        (
+            "refine-logs/EXPERIMENT_TRACKER.md",
+            11,
+            "R003: the Priority 'DIAGNOSTIC' names no priority (MUST, NICE, CUT, P0 …): read as "
+            "must-run, so a failure holds its milestone and cancels the later ones; write "
+            "MUST-RUN or NICE-TO-HAVE in the cell",
+        )
+    ]
+    assert warning_in_language(said[0].message, "zh").startswith(
+        "R003：优先级 'DIAGNOSTIC' 不是可识别的优先级"
+    )
 
 
 def test_a_run_bridge_cancelled_holds_nothing(tmp_path: Path) -> None:

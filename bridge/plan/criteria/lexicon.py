@@ -141,6 +141,8 @@ SUBSET_COUNT = lazy(
     r"|\b(?:across|in|on|for)\s+(?:all|each|every)\s+(?:of\s+)?(?:the\s+)?\d+\s+[a-z]"
     # "≥ 3 of 4 task families" (015's B0/B7 read "3" as a number without a comparison)
     r"|\b\d+\s+(?:of|out\s+of)\s+\d+\b"
+    # 011's B3 "Hard hit rate ≥+10pp for ≥3 methods" ("several thresholds", of a count)
+    r"|\b(?:for|on|in|across)\s+(?:≥|>=|at\s+least\s)\s*\d+\s+[a-z]"
 )
 
 SEEDS_PHRASE = lazy(

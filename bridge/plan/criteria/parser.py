@@ -1112,6 +1112,23 @@ _UNKNOWN_REFERENCE = lazy(
     # The name whole, digits after its first letter too: 027's "分别对 A3" was quoted "分别对 a".
     r"|(?:相对于?|较之?|分别对|对于?|超过|高于|低于|优于|胜过)\s*(?![⟨\s\d])[^\s，,。；;]{1,12}"
 )
+# "accuracy above B0 by 2 points", "loss below X by 2": a margin measured from what follows the
+# word, a name (a system's is ⟨S…⟩, read above); the number, "by" and all, is ⟨T⟩ here, as the
+# clause's threshold ("by 2 points", "by at least 2", "by ≥ 2").
+_MARGIN_FROM_UNKNOWN = (
+    "a margin measured from something not read as a system of the block, which the rules do not "
+    "read as a level (name the system whole)"
+)
+# 011's B3 "improves macro accuracy ≥5pp over K=1 for ALL 4 methods": a condition for each of
+# N things (counted over subsets, below), not a comparison with all of several systems.
+_FOR_ALL_N = lazy(r"\b(?:for|across|in|on)\s+(?:all|each|every)\s+(?:of\s+)?(?:the\s+)?\d+\s+[a-z]")
+# "loss below the threshold of 0.5", "accuracy above the target of 0.8": a level named, then its
+# value after "of" (⟨T⟩ here), which way the word before it says.
+_LEVEL_OF = lazy(r"\b(?P<way>above|below|over|under)\s+(?:the|a|an)\s+[a-z -]{1,30}?\s*⟨T⟩", re.I)
+_MARGIN_FROM_WORDS = lazy(
+    r"\b(?:above|below|over|under)\s+(?![⟨\d])[^⟨,;，；。]{1,60}?\s+(?P<by>by\s+)?⟨T⟩",
+    re.IGNORECASE,
+)
 # "不得靠 … 超过 GT 20% 来提高速度", "must not exceed the teacher by 5%": what must not happen;
 # read as a gain to reach it would be met exactly when the plan says it fails.
 _PROHIBITION = lazy(r"不得|不能|不可|禁止|\b(?:must|should|may)\s+not\b|\bcannot\b")
@@ -2229,7 +2246,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
                 f"«{original_spelling(lead, clause)}» begins the names of several of the "
                 f"block's systems ({', '.join(owners)}): name the one meant"
             )
-    if BEST_REFERENCE.search(norm):
+    if BEST_REFERENCE.search(norm) and not _FOR_ALL_N.search(norm):
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
     dotted = _dotted_references(norm, metrics)
@@ -2822,6 +2839,30 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         if relational and reference is None:
             reference = BASELINE
             notes.append("no reference named: the block's baseline")
+    if (
+        not relational
+        and threshold is not None
+        and threshold.word == "of"
+        and (level := _LEVEL_OF.search(rest)) is not None
+    ):
+        # "loss below the threshold of 0.5": the word before the level says which way; "of"
+        # alone read it "≥ 0.5", a loss of 0.9 meeting it.
+        way = level["way"].casefold()
+        threshold = attrs.evolve(
+            threshold, comparison=Comparison.LT if way in ("below", "under") else Comparison.GT
+        )
+        notes.append(f"'{way} … of' read as '{threshold.comparison.value}'")
+    if (
+        not relational
+        and threshold is not None
+        and (margin := _MARGIN_FROM_WORDS.search(rest)) is not None
+        and (margin["by"] or threshold.word.startswith("by"))
+    ):
+        # "accuracy above B0 by 2 points" (B0 short for 014's "frozen B0"), "loss below X by 2":
+        # the number is a margin from what the word names, not a level; read as "accuracy ≥ 2"
+        # it was met by any accuracy (and "loss ≥ 2" turned the direction round).
+        said = original_spelling(margin.group(0).split()[0], clause)
+        return unparsed(f"{_MARGIN_FROM_UNKNOWN} ('{said} … by …')")
     if relational and inverted:
         # "must not fall more than 2 points below the baseline": turning a gain's limit round
         # says nothing of which way it may go, so it is not guessed.
