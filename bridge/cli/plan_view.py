@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bridge.cli.console import terminal_cells
 from bridge.lazy_patterns import lazy
 from bridge.plan.milestones import stated_gate
+from bridge.plan.run_gates import clause_said, judge_gate
 from bridge.plan.vocabulary import VERSUS
 from bridge.projections.visible import visible
 
@@ -269,6 +270,15 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         # runs and its blocks' criteria, never on a gate's prose, and must not seem to.
         parts.append(Text(t("plan_gates", language), style="bold"))
         parts.extend(Text(visible(f"  {milestone}: {said}")) for milestone, said in gates)
+    gated = [r for r in project.runs if r.gate and not r.task]
+    if gated:
+        # Each run's own gate (011's R013 "Dev macro F1 ≥ 0.55"), with how bridge reads it:
+        # shown nowhere, a failed one went unseen beside a verdict the researcher trusts.
+        parts.append(Text(t("plan_run_gates", language), style="bold"))
+        parts.extend(
+            Text(visible(f"  {r.id}: " + "; ".join(map(clause_said, judge_gate(r.gate, None)))))
+            for r in gated
+        )
     parts.extend(stop_rule_lines(project, language))
     # Rows ruled out for good are listed as not launched, with their reason (see runs.py).
     # The tracker's implementation tasks are no runs (the counts line says how many): a block

@@ -41,6 +41,7 @@ from bridge.plan.plan_section import is_generated_tracker, read_part
 from bridge.plan.proposal import read_proposal_document
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.reader import alternatives, language_of, read_plan_document
+from bridge.plan.run_gates import plan_run_gates
 from bridge.plan.text import Document, Table, decode, plain, quoted_at_lines
 from bridge.plan.tracker import block_column, column_positions, read_tracker_runs
 from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, normalise_status
@@ -414,6 +415,7 @@ def _assemble(
         dependencies=dependencies,
         stop_rules=stop_rules(plan_doc) if plan_doc is not None else (),
         block_statuses=block_statuses,
+        run_gates=plan_run_gates(plan_doc) if plan_doc is not None else {},
     )
 
 

@@ -423,6 +423,8 @@ class Plan:
         tracker_file: the tracker path, or ``""``.
         proposal_file: the proposal path, or ``""``.
         ideas_file: the ideas path, or ``""``.
+        run_gates: the Gate cell of each run in the plan's run tables, by run id: the cell and
+            its 1-based line (:func:`bridge.plan.run_gates.plan_run_gates`).
     """
 
     title: str
@@ -449,6 +451,7 @@ class Plan:
     dependencies: tuple[StatedDependency, ...] = ()
     stop_rules: tuple[str, ...] = ()
     block_statuses: tuple[BlockRowStatus, ...] = ()
+    run_gates: Mapping[str, tuple[str, int]] = attrs.field(factory=dict)
 
     def block(self, block_id: str) -> Block | None:
         """

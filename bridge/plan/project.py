@@ -37,6 +37,7 @@ from bridge.plan.milestones import (
 from bridge.plan.model import Milestone, Plan, PlanWarning
 from bridge.plan.options import OptionLayer, Options, apply_options, parse_override_line
 from bridge.plan.priority import Priority
+from bridge.plan.run_gates import GateOutcome, judge_gate
 from bridge.plan.runs import ProposedBefore, RunSpec, build_runs
 from bridge.plan.safe_ids import is_safe_id, replace_unsafe
 from bridge.plan.setting_fields import did_you_mean
@@ -979,6 +980,13 @@ def plan_json(project: LoadedProject) -> dict[str, object]:
                 "attribution": r.attribution,
                 "directory": r.directory,
                 "depends_on": list(r.depends_on),
+                # The run's own gate and how bridge reads each clause (judged in results.json).
+                "gate": r.gate or None,
+                "gate_clauses": [
+                    {"text": c.text, "checked": c.outcome is not GateOutcome.NOT_CHECKED}
+                    | ({"reading": c.reading} if c.reading else {"reason": c.said})
+                    for c in (judge_gate(r.gate, None) if r.gate else ())
+                ],
             }
             for r in project.runs
         ],

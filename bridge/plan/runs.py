@@ -50,6 +50,7 @@ from bridge.plan.recorded_status import (
     waits_outside,
 )
 from bridge.plan.run_fields import RunFields, launch_seed
+from bridge.plan.run_gates import run_gate
 from bridge.plan.same_command import refuse_same_commands
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.stated_counts import stated_beyond_runs
@@ -229,6 +230,7 @@ class _Draft:
     status_file: str = ""
     status_line: int = 0
     stated_gpu_hours: tuple[str, float] | None = None
+    gate: str = ""
 
 
 # "Dev macro F1 ≥ 0.55", "Parse ≥90%": a Metrics cell that states the row's gate; the name is
@@ -410,6 +412,19 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
                 status_raw=status_raw,
                 persons=persons,
                 source="tracker",
+                # The plan's Gate cell for the row (011's run tables), with the thresholds its
+                # Metrics cell states: shown with the run, judged in the results.
+                gate=run_gate(
+                    next(
+                        (
+                            plan.run_gates[key][0]
+                            for key in (run.id, seed_row(run.id, run.seed))
+                            if key and key in plan.run_gates
+                        ),
+                        "",
+                    ),
+                    run.metrics,
+                ),
                 file=run.file,
                 line=run.line,
                 notes=run.notes,
@@ -2826,5 +2841,6 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
         status_file=draft.status_file,
         status_line=draft.status_line,
         stated_gpu_hours=draft.stated_gpu_hours,
+        gate=draft.gate,
     )
     return spec, command_key

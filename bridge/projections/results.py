@@ -46,6 +46,7 @@ from bridge.plan.milestones import (
 )
 from bridge.plan.recorded_status import status_in_language
 from bridge.plan.run_fields import launch_seed
+from bridge.plan.run_gates import clause_said
 from bridge.plan.runs import recorded_shift
 from bridge.plan.unread_thresholds import recorded_unread
 from bridge.plan.vocabulary import ABLATION_WORD, ended_failed, recorded_stopped
@@ -83,6 +84,7 @@ from bridge.projections.plan_words import (
     warning_in_language,
 )
 from bridge.projections.reasons import in_language, quality_in_language
+from bridge.projections.results_data import gate_clauses, gates_not_met
 from bridge.projections.text import stamp, t
 from bridge.projections.tracker import shown_word
 from bridge.projections.unmatched import unmatched_note
@@ -151,6 +153,18 @@ _WORDS: dict[str, tuple[str, str]] = {
     "decision_gate": (
         "Decision gate (not checked by bridge; decide it from the results)",
         "决策门（bridge 不检查；请根据结果自行判断）",
+    ),
+    "run_gates": (
+        "Run gates (each run's own, from the plan's run tables and the tracker's Metrics; a "
+        "clause bridge reads is judged against the run's recorded value, never as a block's "
+        "verdict)",
+        "运行门槛（每个运行自己的，取自计划的运行表与追踪表的指标列；bridge 能读出的条件按运行记录"
+        "的数值判断，从不作为实验块的结论）",
+    ),
+    "gates_not_met": (
+        "Run gates not met (the verdict above is the criterion's alone; these runs' own gates, "
+        "listed under their milestone)",
+        "未达到的运行门槛（上面的结论只依据成功标准；这些是运行自己的门槛，列在其里程碑下）",
     ),
     "shifted": ("Milestone column may be shifted", "里程碑列可能错位"),
     "shifted_planned": (
@@ -1415,6 +1429,22 @@ def _left_out(result: BlockResult, language: str) -> str:
     )
 
 
+def _gate_lines(runs: Sequence[RunView], language: str) -> list[str]:
+    """
+    The milestone's runs' own gates, one item per run, each clause judged against the run's
+    recorded value or quoted as not checked, with why (:func:`gate_clauses`); nothing when no
+    run of it has a gate.
+    """
+    gated = [(r.run_id, gate_clauses(r)) for r in runs if r.spec.gate]
+    if not gated:
+        return []
+    return [
+        f"- **{_t('run_gates', language)}:**",
+        *(f"  - {run_id}: {line('; '.join(map(clause_said, said)))}" for run_id, said in gated),
+        "",
+    ]
+
+
 def _block_section(state: PipelineState, result: BlockResult, language: str) -> list[str]:
     block = result.block
     lines = [f"### {block.id}" + (f": {block.title}" if block.title else ""), ""]
@@ -1471,6 +1501,12 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
         f"- **{_t('not_judged', language)}:** {line(warning_in_language(message, language))}"
         for message in recorded_unread(state.plan.warnings if state.plan else (), block.id)
     )
+    # Beside the verdict, not in it: a run's own gate (011's R014 "Dev macro F1 ≥ 0.60") is the
+    # run's, and the verdict is the criterion's; one who reads only the verdict must still see
+    # that a run it rests on missed its gate.
+    if unmet := gates_not_met(state, (*result.run_ids, *result.shared)):
+        said = "; ".join(f"{run_id} «{c.text}» ({c.said})" for run_id, c in unmet)
+        lines.append(f"- **⚠ {_t('gates_not_met', language)}:** {line(said)}")
     runs = ", ".join(r for r in result.run_ids if not _row_gone(state, r)) or "-"
     # A row split into seeds is listed where it is set aside, not among the runs shared from
     # other blocks either (002's B1: "shared from other blocks: R007, R007-s42, …", trial t10).
@@ -1630,6 +1666,7 @@ def render(state: PipelineState, language: str = "en") -> str:
                 for r in runs
             ]
             lines.extend([table(RUN_HEADER, rows), ""])
+            lines.extend(_gate_lines(runs, language))
         elif not milestone.run_ids and info.id in planned and milestone.blocks:
             # Why, where it is shown (018's M2: its block's runs went to M3 with their arms;
             # only `bridge plan`'s warning said so, trial t16).

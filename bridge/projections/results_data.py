@@ -14,10 +14,13 @@ import io
 import json
 from collections.abc import Sequence
 
+import attrs
+
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, claim_scope
 from bridge.machine.stages import RunState
 from bridge.plan.criteria import Compound, Criterion
+from bridge.plan.run_gates import GateClause, GateOutcome, judge_gate
 from bridge.plan.unread_thresholds import recorded_unread
 from bridge.projections.block_runs import set_aside
 from bridge.projections.failure_words import kept_retry, row_gone
@@ -29,7 +32,14 @@ from bridge.projections.outcome import (
     untrusted_blocks,
 )
 
-__all__ = ["CSV_HEADER", "SCHEMA_VERSION", "render_csv", "render_json"]
+__all__ = [
+    "CSV_HEADER",
+    "SCHEMA_VERSION",
+    "gate_clauses",
+    "gates_not_met",
+    "render_csv",
+    "render_json",
+]
 
 SCHEMA_VERSION = 1
 CSV_HEADER = (
@@ -47,6 +57,63 @@ CSV_HEADER = (
     "sha256",
     "rule",
 )
+
+
+def gate_clauses(run: RunView) -> tuple[GateClause, ...]:
+    """
+    ``run``'s own gate judged clause by clause against the values its latest attempt recorded
+    (:func:`bridge.plan.run_gates.judge_gate`, with the ``[metrics]`` aliases they were read
+    with); ``()`` when the run has no gate. A clause bridge reads has no value when the run
+    recorded none, and then says so, so "not judged" never reads as "passed".
+    """
+    if not run.spec.gate:
+        return ()
+    metrics = run.metrics
+    if metrics is None:
+        return tuple(
+            attrs.evolve(c, said="the run has recorded no value (its status says why)")
+            if c.outcome is GateOutcome.NO_VALUE
+            else c
+            for c in judge_gate(run.spec.gate, None)
+        )
+    values: dict[str, float | None] = {}
+    for v in metrics.values:
+        values.setdefault(v.name, v.value)
+    return judge_gate(run.spec.gate, values, metrics.aliases)
+
+
+def gates_not_met(state: PipelineState, run_ids: Sequence[str]) -> list[tuple[str, GateClause]]:
+    """
+    The clauses of ``run_ids``' own gates that their recorded values do not meet, with each
+    run's id: what a block's verdict is shown beside (the verdict is its criterion's alone).
+    """
+    return [
+        (run_id, clause)
+        for run_id in dict.fromkeys(run_ids)
+        if run_id in state.runs
+        for clause in gate_clauses(state.runs[run_id])
+        if clause.outcome is GateOutcome.NOT_MET
+    ]
+
+
+def _gate(run: RunView) -> dict[str, object] | None:
+    """The run's gate for results.json: its text and each clause's outcome."""
+    if not run.spec.gate:
+        return None
+    return {
+        "text": run.spec.gate,
+        "clauses": [
+            {
+                "text": c.text,
+                "outcome": c.outcome.value,
+                "reading": c.reading or None,
+                "said": c.said,
+                "metric": c.metric or None,
+                "value": c.value,
+            }
+            for c in gate_clauses(run)
+        ],
+    }
 
 
 def _run(run: RunView) -> dict[str, object]:
@@ -73,6 +140,9 @@ def _run(run: RunView) -> dict[str, object]:
         # so a reader of runs[] does not count it done (trial T6, 018).
         "ended_failed_before_bridge": run.failed_before_bridge,
         "reason": run.reason,
+        # The run's own gate (plan run table's Gate cell, tracker Metrics thresholds), judged
+        # against its recorded values where bridge reads a clause; never a block's verdict.
+        "gate": _gate(run),
         # Its numbers come from settings or code the inputs no longer give (null: from the
         # inputs as they are): what changed, old → new, and the command that runs it again.
         "kept_as_ran": {
@@ -225,6 +295,12 @@ def _block(result: BlockResult, warnings: Sequence[str], state: PipelineState) -
         # Thresholds the plan states for the block that nothing judges (tiers after its
         # criterion, or a block with none), as `bridge plan` warned of them.
         "not_judged": list(recorded_unread(warnings, result.block.id)),
+        # Its runs' own gates their values do not meet: shown beside the verdict, which is
+        # judged on the criterion alone (runs[].gate has every clause).
+        "run_gates_not_met": [
+            {"run": run_id, "gate": clause.text, "said": clause.said}
+            for run_id, clause in gates_not_met(state, (*result.run_ids, *result.shared))
+        ],
     }
 
 

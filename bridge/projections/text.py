@@ -95,6 +95,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "决策关口（bridge 不检查：仅在健全性运行失败或健全性实验块的标准未满足时暂停计划；"
         "请在每个里程碑自行核对）",
     ),
+    "plan_run_gates": (
+        "run gates (each run's own, from the plan's run tables and the tracker's Metrics: the "
+        "results judge a clause read below against the run's recorded value; never part of a "
+        "block's verdict)",
+        "运行门槛（每个运行自己的，取自计划的运行表与追踪表的指标列：结果按运行记录的数值判断下面"
+        "读出的条件；从不计入实验块的结论）",
+    ),
     "plan_stop_rules": (
         "stop rules the plan states (not checked by bridge: read them against the results)",
         "计划写明的停止规则（bridge 不检查：请对照结果自行判断）",

@@ -1,0 +1,288 @@
+"""
+Per-run gates: the threshold a plan states for one run, not for a block.
+
+011's run tables (``| Run | Task | Depends On | Cost | Gate |``: R013 "Dev macro F1 ≥ 0.55") and
+its tracker's Metrics cells (R012 "Loss < 0.1") state what one run must reach; a milestone's
+decision gate and a block's Success criterion are other things. They were shown nowhere, so a
+failed gate went unseen by a researcher who trusts bridge's verdict (trial h39C, F6).
+
+:func:`plan_run_gates` reads the plan's Gate cells by run id, :func:`run_gate` joins one with
+the threshold clauses of the run's tracker Metrics cell, and :func:`judge_gate` reads a gate
+clause by clause with the criteria parser: a clause on one metric compared with a number is
+judged against the value the run recorded (met / not met, with the number); any other clause
+is quoted as not checked by bridge, with the reason. A gate is the run's own: it never changes
+a block's verdict (the results say a block's runs' unmet gates beside it).
+
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping, Sequence
+from typing import assert_never
+
+import attrs
+
+from bridge.errors import ConfigError
+from bridge.lazy_patterns import lazy
+from bridge.plan.criteria import Comparison, Criterion, Mode, Scope, Unparsed, parse_criterion
+from bridge.plan.metric_names import match_metric
+from bridge.plan.milestones import stated_gate
+from bridge.plan.text import Document, plain
+from bridge.value_methods import value_methods
+
+__all__ = [
+    "NOT_CHECKED",
+    "GateClause",
+    "GateOutcome",
+    "clause_said",
+    "judge_gate",
+    "plan_run_gates",
+    "run_gate",
+]
+
+#: How a clause bridge does not judge is introduced, wherever it is shown.
+NOT_CHECKED = "not checked by bridge"
+
+# A run table's gate column: 011's `Gate`; not a milestone table's `Decision Gate`, whose first
+# column names milestones, not runs.
+_GATE_HEADER = lazy(
+    r"(?:per[- ]run\s+)?(?:gate|pass(?:ing)?\s+criteri(?:on|a)|门槛|通过门槛|通过标准)",
+    re.IGNORECASE,
+)
+_RUN_HEADER = lazy(r"run(?:\s*id)?|id|编号|run\s*#", re.IGNORECASE)
+_RUN_ID = lazy(r"[A-Za-z][\w.-]*\d[\w.-]*")
+# A Metrics cell's clause that states a threshold ("Dev macro F1 ≥ 0.55", "≥5pp all methods"):
+# the same comparison the metric names are read without (runs.py).
+_THRESHOLD = lazy(r"(?:[<>≥≤]=?|=>|=<)\s*[-+~]?\d")
+_POINTS = lazy(r"\d\s*(?:pp|p\.p\.|percentage points?|个百分点)", re.IGNORECASE)
+
+
+def plan_run_gates(doc: Document) -> dict[str, tuple[str, int]]:
+    """
+    The Gate cell of each run in the plan's run tables (a table whose first column names runs
+    and that has a Gate column), by run id: the cell on one line and its 1-based line. A cell
+    that states no gate (``—``, ``none``, ``TBD``) gives none; a repeated id keeps the first.
+    """
+    found: dict[str, tuple[str, int]] = {}
+    for table in doc.tables:
+        header = [plain(cell) for cell in table.header]
+        if not header or not _RUN_HEADER.fullmatch(header[0]):
+            continue
+        column = next((i for i, h in enumerate(header) if _GATE_HEADER.fullmatch(h)), None)
+        if column is None:
+            continue
+        for line, cells in table.rows:
+            run = plain(cells[0])
+            if _RUN_ID.fullmatch(run) and (gate := stated_gate(plain(cells[column]))):
+                found.setdefault(run, (gate, line))
+    return found
+
+
+def _key(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def run_gate(plan_cell: str, metrics_cell: str) -> str:
+    """
+    A run's gate: its plan Gate cell, then each clause of its tracker Metrics cell that states
+    a threshold and is not already a clause of that cell (011's R009: plan "Hard ≥400",
+    tracker "Hard ≥400, valid ≥50%" → ``Hard ≥400; valid ≥50%``), joined with ``; ``; ``""``
+    when neither states one.
+    """
+    clauses = [plan_cell] if plan_cell else []
+    seen = {_key(part) for part in re.split(r"[,;，、；]", plan_cell)}
+    for part in re.split(r"[,;，、；]", metrics_cell):
+        part = " ".join(part.split())
+        if _THRESHOLD.search(part) and _key(part) not in seen:
+            seen.add(_key(part))
+            clauses.append(part)
+    return "; ".join(clauses)
+
+
+class GateOutcome(enum.Enum):
+    """
+    What became of one clause of a run's gate.
+
+    ``MET`` / ``NOT_MET``: judged against the run's recorded value. ``NO_VALUE``: a clause
+    bridge reads, but the run has recorded no value for its metric (yet). ``NOT_CHECKED``: a
+    clause bridge does not read as one metric against a number; quoted for the researcher.
+    """
+
+    MET = "met"
+    NOT_MET = "not met"
+    NO_VALUE = "no value"
+    NOT_CHECKED = "not checked"
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class GateClause:
+    """
+    One clause of a run's gate and what became of it.
+
+    Attributes:
+        text: the clause as written.
+        outcome: see :class:`GateOutcome`.
+        reading: how bridge reads it (``macro f1 ≥ 0.55``), ``""`` when not checked.
+        said: the sentence for the reader: the value against the threshold, or why it is not
+            checked or has no value.
+        metric: the recorded metric it was judged on, ``""`` when none.
+        value: the recorded value it was judged on (as recorded, before any ×100), or None.
+    """
+
+    text: str
+    outcome: GateOutcome
+    reading: str = ""
+    said: str = ""
+    metric: str = ""
+    value: float | None = None
+
+
+def _unchecked_why(clause: Criterion) -> str | None:
+    """Why a parsed clause is not one metric of this run against a number; None when it is."""
+    if clause.mode is not Mode.ABSOLUTE or clause.reference is not None:
+        return "it compares with another system or run, which only a block's criterion judges"
+    if clause.derived is not None:
+        return "a quantity computed from two metrics, which only a block's criterion judges"
+    if clause.metric is None:
+        return "it names no metric"
+    if clause.scope is not Scope.SINGLE or clause.per_item is not None:
+        return f"it holds over several items ({clause.per_item or 'each component'})"
+    if clause.settings or clause.subject is not None:
+        return "it is said of a setting or a system, not of the run's own value"
+    if clause.unit is not None:
+        return f"a threshold in {clause.unit}, a unit the recorded value does not state"
+    if clause.evaluation_set is not None:
+        return f"it is said of the {clause.evaluation_set} set"
+    if clause.margin_in_words is not None or clause.ratio is not None:
+        return "a margin, not a level"
+    return None
+
+
+def _holds(value: float, comparison: Comparison, threshold: float) -> bool:
+    match comparison:
+        case Comparison.GT:
+            return value > threshold
+        case Comparison.GE:
+            return value >= threshold
+        case Comparison.LT:
+            return value < threshold
+        case Comparison.LE:
+            return value <= threshold
+        case Comparison.EQ:
+            return value == threshold
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def judge_gate(
+    gate: str,
+    values: Mapping[str, float | None] | None,
+    aliases: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[GateClause, ...]:
+    """
+    Read ``gate`` clause by clause and judge each clause on one metric against a number with
+    the run's recorded ``values`` (name → value, ``None`` for NaN/Inf; ``None`` when the run
+    has recorded nothing yet, as for ``bridge plan``). A threshold in percent (``Parse ≥90%``)
+    reads a value within [0, 1] as a fraction, ×100, as a block's criterion does, and says so.
+    Never raises on any text.
+    """
+    parsed = parse_criterion(gate)
+    clauses = getattr(parsed, "clauses", (parsed,))
+    out = []
+    for clause in clauses:
+        if isinstance(clause, Unparsed):
+            out.append(
+                GateClause(text=clause.text, outcome=GateOutcome.NOT_CHECKED, said=clause.reason)
+            )
+            continue
+        assert isinstance(clause, Criterion)
+        why = _unchecked_why(clause)
+        if why is not None or clause.metric is None:
+            said = why or "it names no metric"
+            out.append(GateClause(text=clause.text, outcome=GateOutcome.NOT_CHECKED, said=said))
+            continue
+        # As written: "5pp" is percentage points, "90%" a percent (both on a 0-100 scale).
+        unit = (" pp" if _POINTS.search(clause.text) else "%") if clause.percent_scale else ""
+        threshold = f"{clause.comparison.value} {_number(clause.threshold)}{unit}"
+        reading = f"{clause.metric} {threshold}"
+        if values is None:
+            out.append(GateClause(text=clause.text, outcome=GateOutcome.NO_VALUE, reading=reading))
+            continue
+        try:
+            name = match_metric(clause.metric, values, aliases)
+        except ConfigError as exc:
+            out.append(
+                GateClause(
+                    text=clause.text,
+                    outcome=GateOutcome.NO_VALUE,
+                    reading=reading,
+                    said=f"which recorded metric it names is ambiguous: {exc}",
+                )
+            )
+            continue
+        if name is None:
+            recorded = ", ".join(sorted(values)[:5]) or "none"
+            out.append(
+                GateClause(
+                    text=clause.text,
+                    outcome=GateOutcome.NO_VALUE,
+                    reading=reading,
+                    said=f"the run recorded no {clause.metric} (it recorded: {recorded})",
+                )
+            )
+            continue
+        value = values[name]
+        if value is None:
+            out.append(
+                GateClause(
+                    text=clause.text,
+                    outcome=GateOutcome.NO_VALUE,
+                    reading=reading,
+                    said=f"{name} is not a finite number",
+                    metric=name,
+                )
+            )
+            continue
+        shown, compared = f"{name} = {_number(value)}", value
+        if clause.percent_scale and 0 <= value <= 1:
+            compared = value * 100
+            shown += f", read as {_number(compared)}{unit}"
+        met = _holds(compared, clause.comparison, clause.threshold)
+        verb = "meets" if met else "does not meet"
+        out.append(
+            GateClause(
+                text=clause.text,
+                outcome=GateOutcome.MET if met else GateOutcome.NOT_MET,
+                reading=reading,
+                said=f"{shown}: {verb} {threshold}",
+                metric=name,
+                value=value,
+            )
+        )
+    return tuple(out)
+
+
+def clause_said(clause: GateClause) -> str:
+    """
+    One clause for the reader, quoted: ``«Loss < 0.1» met: loss = 0.05: meets < 0.1``,
+    ``«All gates pass» not checked by bridge: …``, ``«Dev macro F1 ≥ 0.55» read as macro f1 ≥
+    0.55`` (before any value, as ``bridge plan`` shows it).
+    """
+    quoted = f"«{clause.text}»"
+    match clause.outcome:
+        case GateOutcome.MET | GateOutcome.NOT_MET:
+            return f"{quoted} {clause.outcome.value.upper()} ({clause.said})"
+        case GateOutcome.NO_VALUE:
+            if not clause.said:
+                return f"{quoted} read as {clause.reading}"
+            return f"{quoted} read as {clause.reading}, unjudged: {clause.said}"
+        case GateOutcome.NOT_CHECKED:
+            return f"{quoted} {NOT_CHECKED}: {clause.said}"
+        case _ as never:
+            assert_never(never)
