@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bridge.cli.console import terminal_cells
 from bridge.lazy_patterns import lazy
 from bridge.plan.milestones import stated_gate
-from bridge.plan.run_gates import clause_said, judge_gate
+from bridge.plan.run_gates import gate_said, judge_gate
 from bridge.plan.vocabulary import VERSUS
 from bridge.projections.visible import visible
 
@@ -275,8 +275,16 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         # Each run's own gate (011's R013 "Dev macro F1 ≥ 0.55"), with how bridge reads it:
         # shown nowhere, a failed one went unseen beside a verdict the researcher trusts.
         parts.append(Text(t("plan_run_gates", language), style="bold"))
+
+        def words(reason: str) -> str:
+            return in_language(reason, language)
+
         parts.extend(
-            Text(visible(f"  {r.id}: " + "; ".join(map(clause_said, judge_gate(r.gate, None)))))
+            Text(
+                visible(
+                    f"  {r.id}: " + gate_said(r.gate, judge_gate(r.gate, None), language, words)
+                )
+            )
             for r in gated
         )
     parts.extend(stop_rule_lines(project, language))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import assert_never
 
 import attrs
@@ -34,10 +34,12 @@ from bridge.plan.text import Document, plain
 from bridge.value_methods import value_methods
 
 __all__ = [
+    "GATE_WORD",
     "NOT_CHECKED",
     "GateClause",
     "GateOutcome",
     "clause_said",
+    "gate_said",
     "judge_gate",
     "plan_run_gates",
     "run_gate",
@@ -53,6 +55,8 @@ _GATE_HEADER = lazy(
     re.IGNORECASE,
 )
 _RUN_HEADER = lazy(r"run(?:\s*id)?|id|编号|run\s*#", re.IGNORECASE)
+# A tracker header that names its Metrics column a gate too (023's `Metrics / Gate`).
+GATE_WORD = lazy(r"\bgates?\b|门槛|关口", re.IGNORECASE)
 _RUN_ID = lazy(r"[A-Za-z][\w.-]*\d[\w.-]*")
 # A Metrics cell's clause that states a threshold ("Dev macro F1 ≥ 0.55", "≥5pp all methods"):
 # the same comparison the metric names are read without (runs.py).
@@ -85,18 +89,19 @@ def _key(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
-def run_gate(plan_cell: str, metrics_cell: str) -> str:
+def run_gate(plan_cell: str, metrics_cell: str, *, labelled: bool = False) -> str:
     """
     A run's gate: its plan Gate cell, then each clause of its tracker Metrics cell that states
     a threshold and is not already a clause of that cell (011's R009: plan "Hard ≥400",
     tracker "Hard ≥400, valid ≥50%" → ``Hard ≥400; valid ≥50%``), joined with ``; ``; ``""``
-    when neither states one.
+    when neither states one. ``labelled``: the Metrics cell's header names it a gate (023's
+    ``Metrics / Gate``: "loss decreases; checkpoint/resume works"), so every clause of it is one.
     """
     clauses = [plan_cell] if plan_cell else []
     seen = {_key(part) for part in re.split(r"[,;，、；]", plan_cell)}
     for part in re.split(r"[,;，、；]", metrics_cell):
         part = " ".join(part.split())
-        if _THRESHOLD.search(part) and _key(part) not in seen:
+        if (labelled or _THRESHOLD.search(part)) and stated_gate(part) and _key(part) not in seen:
             seen.add(_key(part))
             clauses.append(part)
     return "; ".join(clauses)
@@ -268,21 +273,63 @@ def judge_gate(
     return tuple(out)
 
 
-def clause_said(clause: GateClause) -> str:
+_WORDS = {
+    "en": {"met": "MET", "not met": "NOT MET", "read": "read as", "unjudged": "unjudged"},
+    "zh": {"met": "达到", "not met": "未达到", "read": "读作", "unjudged": "未判定"},
+}
+_NOT_CHECKED_ZH = "bridge 不检查"
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def clause_said(
+    clause: GateClause, language: str = "en", words: Callable[[str], str] = _same
+) -> str:
     """
-    One clause for the reader, quoted: ``«Loss < 0.1» met: loss = 0.05: meets < 0.1``,
-    ``«All gates pass» not checked by bridge: …``, ``«Dev macro F1 ≥ 0.55» read as macro f1 ≥
-    0.55`` (before any value, as ``bridge plan`` shows it).
+    One clause for the reader, quoted: ``«Loss < 0.1» NOT MET (loss = 0.3: does not meet <
+    0.1)``, ``«All gates pass» not checked by bridge: …``, ``«Dev macro F1 ≥ 0.55» read as
+    macro f1 ≥ 0.55`` (before any value, as ``bridge plan`` shows it). ``words`` puts bridge's
+    reasons in ``language`` (the caller's translation,
+    :func:`bridge.projections.reasons.in_language`).
     """
+    said = _WORDS.get(language, _WORDS["en"])
     quoted = f"«{clause.text}»"
     match clause.outcome:
         case GateOutcome.MET | GateOutcome.NOT_MET:
-            return f"{quoted} {clause.outcome.value.upper()} ({clause.said})"
+            return f"{quoted} {said[clause.outcome.value]} ({clause.said})"
         case GateOutcome.NO_VALUE:
             if not clause.said:
-                return f"{quoted} read as {clause.reading}"
-            return f"{quoted} read as {clause.reading}, unjudged: {clause.said}"
+                return f"{quoted} {said['read']} {clause.reading}"
+            why = words(clause.said)
+            return f"{quoted} {said['read']} {clause.reading}, {said['unjudged']}: {why}"
         case GateOutcome.NOT_CHECKED:
-            return f"{quoted} {NOT_CHECKED}: {clause.said}"
+            return f"{quoted} {_not_checked(language)}{_colon(language)}{words(clause.said)}"
         case _ as never:
             assert_never(never)
+
+
+def _colon(language: str) -> str:
+    return "：" if language == "zh" else ": "
+
+
+def _not_checked(language: str) -> str:
+    return _NOT_CHECKED_ZH if language == "zh" else NOT_CHECKED
+
+
+def gate_said(
+    gate: str,
+    clauses: Sequence[GateClause],
+    language: str = "en",
+    words: Callable[[str], str] = _same,
+) -> str:
+    """
+    A run's gate for the reader: each clause as :func:`clause_said` says it, or, when bridge
+    reads none of them, the gate quoted once with why (023's prose gates "loss decreases;
+    checkpoint/resume works" on one short line, not a reason per clause).
+    """
+    if clauses and all(c.outcome is GateOutcome.NOT_CHECKED for c in clauses):
+        reasons = "; ".join(dict.fromkeys(words(c.said) for c in clauses))
+        return f"«{gate}» {_not_checked(language)}{_colon(language)}{reasons}"
+    return "; ".join(clause_said(c, language, words) for c in clauses)

@@ -50,7 +50,7 @@ from bridge.plan.recorded_status import (
     waits_outside,
 )
 from bridge.plan.run_fields import RunFields, launch_seed
-from bridge.plan.run_gates import run_gate
+from bridge.plan.run_gates import GATE_WORD, run_gate
 from bridge.plan.same_command import refuse_same_commands
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.stated_counts import stated_beyond_runs
@@ -424,6 +424,10 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
                         "",
                     ),
                     run.metrics,
+                    labelled=any(
+                        GATE_WORD.search(header) and cell == run.metrics
+                        for header, cell in run.columns.items()
+                    ),
                 ),
                 file=run.file,
                 line=run.line,

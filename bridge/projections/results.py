@@ -46,7 +46,7 @@ from bridge.plan.milestones import (
 )
 from bridge.plan.recorded_status import status_in_language
 from bridge.plan.run_fields import launch_seed
-from bridge.plan.run_gates import clause_said
+from bridge.plan.run_gates import gate_said
 from bridge.plan.runs import recorded_shift
 from bridge.plan.unread_thresholds import recorded_unread
 from bridge.plan.vocabulary import ABLATION_WORD, ended_failed, recorded_stopped
@@ -1435,12 +1435,19 @@ def _gate_lines(runs: Sequence[RunView], language: str) -> list[str]:
     recorded value or quoted as not checked, with why (:func:`gate_clauses`); nothing when no
     run of it has a gate.
     """
-    gated = [(r.run_id, gate_clauses(r)) for r in runs if r.spec.gate]
+    gated = [(r.run_id, r.spec.gate, gate_clauses(r)) for r in runs if r.spec.gate]
     if not gated:
         return []
+
+    def words(reason: str) -> str:
+        return in_language(reason, language)
+
     return [
         f"- **{_t('run_gates', language)}:**",
-        *(f"  - {run_id}: {line('; '.join(map(clause_said, said)))}" for run_id, said in gated),
+        *(
+            f"  - {run_id}: {line(gate_said(gate, said, language, words))}"
+            for run_id, gate, said in gated
+        ),
         "",
     ]
 
