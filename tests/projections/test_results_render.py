@@ -38,7 +38,9 @@ def _value(run: str, name: str, value: float | None, raw: str) -> MetricValue:
     return recorded_value(run, name, value, raw)
 
 
-def _log(*, compact: bool = False, with_metrics: bool = True) -> InMemoryEventStore:
+def _log(
+    *, compact: bool = False, with_metrics: bool = True, gates: dict[str, str] | None = None
+) -> InMemoryEventStore:
     store = InMemoryEventStore(clock=_clock())
     options = {"language": "en", "compact": "true" if compact else "false"}
     store.append(
@@ -77,6 +79,7 @@ def _log(*, compact: bool = False, with_metrics: bool = True) -> InMemoryEventSt
                 system=system,
                 seed=0,
                 params={"lr": "0.1", "run_id": run},
+                gate=(gates or {}).get(run, ""),
             ),
             ev.RunSubmitted(
                 run_id=run,
@@ -118,7 +121,7 @@ def _log(*, compact: bool = False, with_metrics: bool = True) -> InMemoryEventSt
     return store
 
 
-def _state(**kwargs: bool) -> PipelineState:
+def _state(**kwargs: bool | dict[str, str]) -> PipelineState:
     return fold(_log(**kwargs).read())
 
 
@@ -159,6 +162,52 @@ class TestResultsRender:
         assert results_data.render_csv(empty) == ""
         assert code_review.render(empty, "en") == ""
         assert compact_log.render(empty, "en") == ""
+
+    def test_run_gates_are_judged_per_run_beside_the_verdict(self) -> None:
+        """A run's own gate (011's run tables: R014 "Dev macro F1 ≥ 0.60") was shown nowhere.
+        Now each is listed under its milestone, a clause on one metric judged against the run's
+        value (met / not met, with the number), one bridge cannot read or a NaN value quoted
+        with why; a block whose run missed its gate says so beside its verdict, which is the
+        criterion's alone (B1's is the same with and without them); results.json carries the
+        same."""
+        gates = {"R001": "accuracy ≥ 0.6; All gates pass", "R002": "accuracy ≥ 0.6, Loss < 1"}
+        state = _state(gates=gates)
+        text = results.render(state, "en")
+        milestone = text.split("### M1", 1)[1].split("## Blocks", 1)[0]
+        assert (
+            "  - R001: «accuracy ≥ 0.6» NOT MET (accuracy = 0.5: does not meet ≥ 0.6); «All gates "
+            "pass» not checked by bridge: no comparison with a number or with another system"
+        ) in milestone, milestone
+        assert (
+            "  - R002: «accuracy ≥ 0.6» MET (accuracy = 0.9: meets ≥ 0.6); «Loss < 1» read as "
+            "loss < 1, unjudged: loss is not a finite number"
+        ) in milestone, milestone
+        block = text.split("### B1", 1)[1]
+        verdict = next(x for x in block.splitlines() if x.startswith("- **Verdict:**"))
+        plain = results.render(_state(), "en")
+        assert verdict in plain  # the gates change no verdict
+        assert (
+            f"{verdict}\n"
+            "- **⚠ Run gates not met (the verdict above is the criterion's alone; these runs' own "
+            "gates, listed under their milestone):** R001 «accuracy ≥ 0.6» (accuracy = 0.5: does "
+            "not meet ≥ 0.6)"
+        ) in block, block
+        data = json.loads(results_data.render_json(state))
+        runs = {r["run_id"]: r for r in data["runs"]}
+        assert [c["outcome"] for c in runs["R001"]["gate"]["clauses"]] == ["not met", "not checked"]
+        assert runs["R002"]["gate"]["clauses"][0] == {
+            "text": "accuracy ≥ 0.6",
+            "outcome": "met",
+            "reading": "accuracy ≥ 0.6",
+            "said": "accuracy = 0.9: meets ≥ 0.6",
+            "metric": "accuracy",
+            "value": 0.9,
+        }
+        assert data["blocks"][0]["run_gates_not_met"] == [
+            {"run": "R001", "gate": "accuracy ≥ 0.6", "said": "accuracy = 0.5: does not meet ≥ 0.6"}
+        ]
+        # Without gates nothing is added (every other plan reads as before).
+        assert "Run gates" not in plain
 
     def test_chinese_keeps_machine_read_headers(self) -> None:
         """In Chinese the prose is translated but table headers, ids and numbers are not."""

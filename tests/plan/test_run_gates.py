@@ -1,0 +1,74 @@
+"""
+Per-run gates read from the real plans that state them: 011's run tables' Gate column and its
+tracker's Metrics thresholds, 023's `Metrics / Gate` column. Judging them against recorded
+values is tested on a log (tests/projections/test_results_render.py).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bridge.cli.main import main
+from bridge.plan import load_project
+from bridge.plan.run_gates import GateOutcome, judge_gate, run_gate
+from tests.conftest import needs_shared
+from tests.plan.corpus import as_project
+
+
+@needs_shared
+def test_011_run_gates_are_shown_with_how_bridge_reads_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """011's run tables have a Gate column (R013 "Dev macro F1 ≥ 0.55", R037 "All gates
+    pass") and its tracker's Metrics cells the same thresholds; `bridge plan` showed none of
+    them, only the milestones' STOP gates (trial h39C, F6). Now each run's gate is listed with
+    how bridge reads it or why it does not, and `--json` has it on the run; a tracker clause
+    the plan's cell lacks is added (R009's "valid ≥50%"); a run with none has none."""
+    root = as_project("011", tmp_path)
+    gates = {r.id: r.gate for r in load_project(root).runs}
+    assert gates["R013"] == "Dev macro F1 ≥ 0.55"
+    assert gates["R009"] == "Hard ≥400; valid ≥50%"
+    assert gates["R037"] == "All gates pass"
+    assert gates["R005"] == gates["R015"] == ""
+    assert main(["plan", "--project", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "run gates (each run's own, from the plan's run tables" in out
+    assert "  R012: «Loss < 0.1» read as loss < 0.1\n" in out
+    assert "  R020: «F1 gap ≥5pp» read as f1 gap ≥ 5 pp\n" in out
+    assert (
+        "  R037: «All gates pass» not checked by bridge: no comparison with a number or with "
+        "another system\n"
+    ) in out
+    assert main(["plan", "--project", str(root), "--json"]) == 0
+    runs = {r["id"]: r for r in json.loads(capsys.readouterr().out)["runs"]}
+    assert runs["R014"]["gate"] == "Dev macro F1 ≥ 0.60"
+    assert runs["R014"]["gate_clauses"] == [
+        {"text": "Dev macro F1 ≥ 0.60", "checked": True, "reading": "macro f1 ≥ 0.6"}
+    ]
+    assert runs["R005"]["gate"] is None
+
+
+@needs_shared
+def test_023_metrics_gate_column_is_each_runs_gate(tmp_path: Path) -> None:
+    """023's tracker names its column `Metrics / Gate`: R010's "loss decreases; finite aligned
+    RGBN/NDVI; checkpoint/resume works" is the run's gate, none of it a number bridge can
+    judge, so it is quoted once as not checked, with why."""
+    gate = {r.id: r.gate for r in load_project(as_project("023", tmp_path)).runs}["R010"]
+    assert gate == "loss decreases; finite aligned RGBN/NDVI; checkpoint/resume works"
+    assert {c.outcome for c in judge_gate(gate, {"loss": 0.1})} == {GateOutcome.NOT_CHECKED}
+
+
+def test_a_percent_gate_reads_a_fraction_and_a_missing_metric_is_unjudged() -> None:
+    """ "Parse ≥90%" on a recorded 0.85 is not met, read as 85% and said so; a gate whose metric
+    the run did not record is unjudged, naming what it recorded; a Metrics cell with no
+    threshold gives no gate."""
+    (clause,) = judge_gate("Parse ≥90%", {"parse": 0.85})
+    assert clause.outcome is GateOutcome.NOT_MET
+    assert clause.said == "parse = 0.85, read as 85%: does not meet ≥ 90%"
+    (clause,) = judge_gate("Pass ≥50%", {"pass_rate": 0.62})
+    assert clause.outcome is GateOutcome.NO_VALUE
+    assert clause.said == "the run recorded no Pass (it recorded: pass_rate)"
+    assert run_gate("", "accuracy, loss") == ""
