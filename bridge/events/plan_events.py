@@ -92,6 +92,9 @@ class PlanLoaded:
     the tracker as bridge last wrote it (its note of that write, read with the tracker): what
     tells a value bridge put in that cell from one the researcher wrote there, in any form;
     empty when bridge had not written the tracker, or in a log from before it was recorded.
+    ``run_gates`` holds, by run id, each run's own gate as the plan and tracker state it (runs
+    with none left out): the results judge it against the run's values (recorded here, not with
+    the run, so a gate edited after the run ran is the one judged).
     """
 
     TYPE: ClassVar[str]
@@ -112,6 +115,7 @@ class PlanLoaded:
     method: str = attrs.field(default="", converter=redact)
     stop_rules: tuple[str, ...] = ()
     tracker_results: Mapping[str, str] = attrs.field(factory=dict)
+    run_gates: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @event("stage.entered")

@@ -162,6 +162,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         method=plan.method_text(),
         stop_rules=tuple(" ".join(r.split())[:500] for r in plan.stop_rules),
         tracker_results=tracker_results_written(project),
+        run_gates={r.id: r.gate[:500] for r in project.runs if r.gate},
     )
     out: list[tuple[str, Sequence[ev.Event]]] = [("bridge", [loaded])]
     rows = {(r.file, r.line): r for r in plan.tracker_runs}

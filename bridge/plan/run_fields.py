@@ -65,10 +65,6 @@ class RunFields:
         directory: the run's directory name when its id cannot name one (``""``: the id).
         aliases: the other names its system goes by (its ``[systems."X"]`` table's name and
             ``aliases``), by which another block that compares one of them shares the run.
-        gate: the run's own gate as the plan states it (its run table's Gate cell, then the
-            threshold clauses of its tracker Metrics cell, :func:`bridge.plan.run_gates.run_gate`),
-            ``""`` when none: shown with the run and judged against its recorded values in the
-            results, never part of a block's verdict.
     """
 
     milestone: str = ""
@@ -96,7 +92,6 @@ class RunFields:
     attribution: str = attrs.field(default="", metadata=_BOOKKEEPING)
     directory: str = attrs.field(default="", metadata=_BOOKKEEPING)
     aliases: tuple[str, ...] = attrs.field(default=(), metadata=_BOOKKEEPING)
-    gate: str = attrs.field(default="", metadata=_BOOKKEEPING)
 
 
 #: The fields a replan may change of a run that has not started yet, in declaration order

@@ -115,6 +115,10 @@ class RunSpec(RunFields):
         stated_gpu_hours: the GPU-hours its tracker row states in a column whose header says
             GPU hours (026's ``Est GPU-h``, 032's ``GPU-hrs``), with that header, else
             ``None``: the run's estimate when it asks for GPUs and none is configured.
+        gate: the run's own gate as the plan states it (its run table's Gate cell, then the
+            threshold clauses of its tracker Metrics cell, :func:`bridge.plan.run_gates.run_gate`),
+            ``""`` when none: recorded with the plan (``PlanLoaded.run_gates``, so an edited gate
+            is the one the results judge), never part of a block's verdict.
     """
 
     id: str
@@ -126,6 +130,7 @@ class RunSpec(RunFields):
     status_file: str = ""
     status_line: int = 0
     stated_gpu_hours: tuple[str, float] | None = None
+    gate: str = ""
 
     @property
     def settled_before_bridge(self) -> bool:

@@ -84,7 +84,7 @@ from bridge.projections.plan_words import (
     warning_in_language,
 )
 from bridge.projections.reasons import in_language, quality_in_language
-from bridge.projections.results_data import gate_clauses, gates_not_met
+from bridge.projections.results_data import gate_clauses, gate_of, gates_not_met
 from bridge.projections.text import stamp, t
 from bridge.projections.tracker import shown_word
 from bridge.projections.unmatched import unmatched_note
@@ -1429,13 +1429,15 @@ def _left_out(result: BlockResult, language: str) -> str:
     )
 
 
-def _gate_lines(runs: Sequence[RunView], language: str) -> list[str]:
+def _gate_lines(state: PipelineState, runs: Sequence[RunView], language: str) -> list[str]:
     """
     The milestone's runs' own gates, one item per run, each clause judged against the run's
     recorded value or quoted as not checked, with why (:func:`gate_clauses`); nothing when no
     run of it has a gate.
     """
-    gated = [(r.run_id, r.spec.gate, gate_clauses(r)) for r in runs if r.spec.gate]
+    gated = [
+        (r.run_id, gate, gate_clauses(r, gate)) for r in runs if (gate := gate_of(state, r.run_id))
+    ]
     if not gated:
         return []
 
@@ -1673,7 +1675,7 @@ def render(state: PipelineState, language: str = "en") -> str:
                 for r in runs
             ]
             lines.extend([table(RUN_HEADER, rows), ""])
-            lines.extend(_gate_lines(runs, language))
+            lines.extend(_gate_lines(state, runs, language))
         elif not milestone.run_ids and info.id in planned and milestone.blocks:
             # Why, where it is shown (018's M2: its block's runs went to M3 with their arms;
             # only `bridge plan`'s warning said so, trial t16).

@@ -36,6 +36,7 @@ __all__ = [
     "CSV_HEADER",
     "SCHEMA_VERSION",
     "gate_clauses",
+    "gate_of",
     "gates_not_met",
     "render_csv",
     "render_json",
@@ -59,14 +60,19 @@ CSV_HEADER = (
 )
 
 
-def gate_clauses(run: RunView) -> tuple[GateClause, ...]:
+def gate_of(state: PipelineState, run_id: str) -> str:
+    """The run's own gate as the latest plan states it (``PlanLoaded.run_gates``), else ``""``."""
+    return state.plan.run_gates.get(run_id, "") if state.plan is not None else ""
+
+
+def gate_clauses(run: RunView, gate: str) -> tuple[GateClause, ...]:
     """
-    ``run``'s own gate judged clause by clause against the values its latest attempt recorded
+    ``run``'s own ``gate`` judged clause by clause against the values its latest attempt recorded
     (:func:`bridge.plan.run_gates.judge_gate`, with the ``[metrics]`` aliases they were read
     with); ``()`` when the run has no gate. A clause bridge reads has no value when the run
     recorded none, and then says so, so "not judged" never reads as "passed".
     """
-    if not run.spec.gate:
+    if not gate:
         return ()
     metrics = run.metrics
     if metrics is None:
@@ -74,12 +80,12 @@ def gate_clauses(run: RunView) -> tuple[GateClause, ...]:
             attrs.evolve(c, said="the run has recorded no value (its status says why)")
             if c.outcome is GateOutcome.NO_VALUE
             else c
-            for c in judge_gate(run.spec.gate, None)
+            for c in judge_gate(gate, None)
         )
     values: dict[str, float | None] = {}
     for v in metrics.values:
         values.setdefault(v.name, v.value)
-    return judge_gate(run.spec.gate, values, metrics.aliases)
+    return judge_gate(gate, values, metrics.aliases)
 
 
 def gates_not_met(state: PipelineState, run_ids: Sequence[str]) -> list[tuple[str, GateClause]]:
@@ -91,17 +97,17 @@ def gates_not_met(state: PipelineState, run_ids: Sequence[str]) -> list[tuple[st
         (run_id, clause)
         for run_id in dict.fromkeys(run_ids)
         if run_id in state.runs
-        for clause in gate_clauses(state.runs[run_id])
+        for clause in gate_clauses(state.runs[run_id], gate_of(state, run_id))
         if clause.outcome is GateOutcome.NOT_MET
     ]
 
 
-def _gate(run: RunView) -> dict[str, object] | None:
+def _gate(run: RunView, gate: str) -> dict[str, object] | None:
     """The run's gate for results.json: its text and each clause's outcome."""
-    if not run.spec.gate:
+    if not gate:
         return None
     return {
-        "text": run.spec.gate,
+        "text": gate,
         "clauses": [
             {
                 "text": c.text,
@@ -111,12 +117,12 @@ def _gate(run: RunView) -> dict[str, object] | None:
                 "metric": c.metric or None,
                 "value": c.value,
             }
-            for c in gate_clauses(run)
+            for c in gate_clauses(run, gate)
         ],
     }
 
 
-def _run(run: RunView) -> dict[str, object]:
+def _run(run: RunView, gate: str = "") -> dict[str, object]:
     attempt = run.current
     metrics = run.metrics
     return {
@@ -142,7 +148,7 @@ def _run(run: RunView) -> dict[str, object]:
         "reason": run.reason,
         # The run's own gate (plan run table's Gate cell, tracker Metrics thresholds), judged
         # against its recorded values where bridge reads a clause; never a block's verdict.
-        "gate": _gate(run),
+        "gate": _gate(run, gate),
         # Its numbers come from settings or code the inputs no longer give (null: from the
         # inputs as they are): what changed, old → new, and the command that runs it again.
         "kept_as_ran": {
@@ -335,7 +341,7 @@ def document(state: PipelineState) -> dict[str, object]:
         ],
         # Quoted from the plan; bridge never checks a stop rule.
         "stop_rules": list(state.plan.stop_rules),
-        "runs": [_run(run) for _, run in sorted(state.runs.items())],
+        "runs": [_run(run, gate_of(state, r)) for r, run in sorted(state.runs.items())],
         "aggregates": [
             {
                 "block": a.block,

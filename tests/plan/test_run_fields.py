@@ -32,10 +32,11 @@ class TestRunFields:
             "status_file",
             "status_line",
             "stated_gpu_hours",
+            "gate",
         }
 
     def test_a_replan_compares_every_field_but_the_bookkeeping(self) -> None:
-        """SPEC_FIELDS is every run field except where it came from, notes, its directory and
+        """SPEC_FIELDS is every run field except where it came from, notes, its directory,
         where it counts (placed without a new attempt: ``run.placed``)."""
         assert set(SPEC_FIELDS) == set(attrs.fields_dict(RunFields)) - {
             "source",

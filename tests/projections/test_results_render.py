@@ -61,6 +61,7 @@ def _log(
                         success_criterion="Ours accuracy > 2% over the Baseline",
                     ),
                 ),
+                run_gates=gates or {},
             ),
             ev.CodeReviewed(
                 reviewer="checklist",
@@ -79,7 +80,6 @@ def _log(
                 system=system,
                 seed=0,
                 params={"lr": "0.1", "run_id": run},
-                gate=(gates or {}).get(run, ""),
             ),
             ev.RunSubmitted(
                 run_id=run,
