@@ -93,6 +93,22 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "所指的参照不是该实验块的系统",
     ),
     ("no comparison with a number or with another system", "没有与数值或其他系统的比较"),
+    # A run's own gate's clauses bridge does not check (bridge/plan/run_gates.py).
+    (
+        "it compares with another system or run, which only a block's criterion judges",
+        "它与另一个系统或运行比较，只有实验块的成功标准判断这种比较",
+    ),
+    (
+        "a quantity computed from two metrics, which only a block's criterion judges",
+        "由两个指标计算出的量，只有实验块的成功标准判断",
+    ),
+    ("it names no metric", "没有指明指标"),
+    (
+        "it is said of a setting or a system, not of the run's own value",
+        "说的是某个设置或系统，而非该运行自己的数值",
+    ),
+    ("a margin, not a level", "是差距，而非水平值"),
+    ("the run has recorded no value (its status says why)", "该运行尚未记录数值（其状态说明原因）"),
     ("compares with the best or with all of several systems", "与多个系统中最优者或全部比较"),
     ("counts over subsets (categories, families, configs)", "按子集计数（类别、族、配置）"),
     (
