@@ -21,17 +21,20 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 import attrs
 
 from bridge.errors import ConfigError
 from bridge.lazy_patterns import lazy
-from bridge.plan.criteria import Comparison, Criterion, Mode, Scope, Unparsed, parse_criterion
-from bridge.plan.metric_names import match_metric
 from bridge.plan.milestones import stated_gate
 from bridge.plan.text import Document, plain
 from bridge.value_methods import value_methods
+
+if TYPE_CHECKING:
+    # The criteria's parser loads when a gate is read, not with the plan: `bridge run` launches
+    # before it loads (tests/test_imports.py).
+    from bridge.plan.criteria import Comparison, Criterion
 
 __all__ = [
     "GATE_WORD",
@@ -148,6 +151,8 @@ class GateClause:
 
 def _unchecked_why(clause: Criterion) -> str | None:
     """Why a parsed clause is not one metric of this run against a number; None when it is."""
+    from bridge.plan.criteria import Mode, Scope
+
     if clause.mode is not Mode.ABSOLUTE or clause.reference is not None:
         return "it compares with another system or run, which only a block's criterion judges"
     if clause.derived is not None:
@@ -168,6 +173,8 @@ def _unchecked_why(clause: Criterion) -> str | None:
 
 
 def _holds(value: float, comparison: Comparison, threshold: float) -> bool:
+    from bridge.plan.criteria import Comparison
+
     match comparison:
         case Comparison.GT:
             return value > threshold
@@ -197,6 +204,9 @@ def judge_gate(
     reads a value within [0, 1] as a fraction, ×100, as a block's criterion does, and says so.
     Never raises on any text.
     """
+    from bridge.plan.criteria import Criterion, Unparsed, parse_criterion
+    from bridge.plan.metric_names import match_metric
+
     parsed = parse_criterion(gate)
     clauses = getattr(parsed, "clauses", (parsed,))
     out = []
