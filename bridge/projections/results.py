@@ -166,6 +166,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "listed under their milestone)",
         "未达到的运行门槛（上面的结论只依据成功标准；这些是运行自己的门槛，列在其里程碑下）",
     ),
+    "gates_missed": (
+        "Runs that missed their own gate (listed under their milestones; no verdict rests on it)",
+        "未达到自身门槛的运行（列在各自里程碑下；不影响任何结论）",
+    ),
     "shifted": ("Milestone column may be shifted", "里程碑列可能错位"),
     "shifted_planned": (
         ", by their Purpose: the name and decision gate above are the plan's {id}'s, which "
@@ -1841,6 +1845,13 @@ def render(state: PipelineState, language: str = "en") -> str:
             *(
                 [f"- **{_t('kept', language)}:** {', '.join(kept)}"]
                 if (kept := [r.run_id for r in state.runs.values() if r.kept is not None])
+                else []
+            ),
+            # Beside the main result, not in it: runs that missed their own gate (011's sanity
+            # run R012 "Loss < 0.1", in no block, said only under its milestone otherwise).
+            *(
+                [f"- **{_t('gates_missed', language)}:** {', '.join(dict.fromkeys(missed))}"]
+                if (missed := [run_id for run_id, _ in gates_not_met(state, sorted(state.runs))])
                 else []
             ),
             f"- **{_t('ready', language)}:** {ready}{why}",

@@ -380,6 +380,10 @@ def document(state: PipelineState) -> dict[str, object]:
             # A negative main result rests on these blocks; those beside them left inconclusive
             # are named, as the summary names them (015's B6 beside unjudged B3 and B4).
             "main_not_met": list(main_not_met(outcome)),
+            # Runs that missed their own gate, as the Summary names them (runs[].gate says how).
+            "run_gates_not_met": list(
+                dict.fromkeys(run_id for run_id, _ in gates_not_met(state, sorted(state.runs)))
+            ),
             "main_unjudged": list(outcome.main_unjudged),
             # Must-run blocks outside the main milestone (all of them when there is none) with
             # runs whose numbers are not trusted, as the summary lines say (the quickstart's B4).

@@ -206,6 +206,11 @@ class TestResultsRender:
         assert data["blocks"][0]["run_gates_not_met"] == [
             {"run": "R001", "gate": "accuracy ≥ 0.6", "said": "accuracy = 0.5: does not meet ≥ 0.6"}
         ]
+        assert (
+            "- **Runs that missed their own gate (listed under their milestones; no verdict rests "
+            "on it):** R001\n"
+        ) in text
+        assert data["summary"]["run_gates_not_met"] == ["R001"]
         # Without gates nothing is added (every other plan reads as before).
         assert "Run gates" not in plain
 
