@@ -89,10 +89,11 @@ class PlanLoaded:
     the judge needs of the plan and ``bridge.toml`` beyond the options, each key only when set:
     ``metrics.units`` (``[metrics] units``), ``plan.same_seeds`` (the blocks whose plan asks
     for the same seeds) and ``plan.metric_names`` (the names the plan's own metrics sections
-    list, one a line, which a criterion may name). ``tracker_results`` holds, by run id, the Result cell of each row of
-    the tracker as bridge last wrote it (its note of that write, read with the tracker): what
-    tells a value bridge put in that cell from one the researcher wrote there, in any form;
-    empty when bridge had not written the tracker, or in a log from before it was recorded.
+    list, one a line, which a criterion may name). ``tracker_results`` holds, by run id, the
+    Result cell of each row of the tracker as bridge last wrote it (its note of that write,
+    read with the tracker): what tells a value bridge put in that cell from one the
+    researcher wrote there, in any form; empty when bridge had not written the tracker, or in
+    a log from before it was recorded.
     """
 
     TYPE: ClassVar[str]
