@@ -43,6 +43,15 @@ class _Preview:
         self._judged: dict[str, tuple[str, ...]] = {}
 
     @functools.cached_property
+    def plan_wide_names(self) -> tuple[str, ...]:
+        """The metric names the plan's own metrics sections list (``## Metrics``), which a
+        criterion naming no metric of its block may write, as the results read it."""
+        from bridge.plan.metric_names import plan_wide_metric_names
+
+        sections = self.project.plan.sections
+        return tuple(plan_wide_metric_names((s.heading, s.text) for s in sections))
+
+    @functools.cached_property
     def ruled_out(self) -> frozenset[str]:
         """The runs the results count for nothing: out of scope, or said not to run."""
         from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, says_not_run
@@ -346,20 +355,24 @@ def _criterion_lines(
     ``waiting``: the systems whose only runs the tracker says are blocked, with those runs (a
     clause comparing one is said to wait for them).
     """
-    from bridge.plan.criteria import Compound, Criterion, parse_with_aliases
+    from bridge.plan.criteria import Compound, Criterion
     from bridge.plan.criteria.clauses import bonus_left_out
     from bridge.plan.metric_names import plan_metric_names, primary_metric_name
+    from bridge.projections.outcome import parse_block_criterion
     from bridge.projections.plan_words import criterion_in_language
     from bridge.projections.reasons import in_language
     from bridge.projections.text import t
 
     if not text.strip():
         return []
-    parsed = parse_with_aliases(
+    # Read as the results read it (one reading for both): with the plan-wide metric names a
+    # clause naming none of its block's may write (032's «improves AggViol over FedAvg»).
+    parsed = parse_block_criterion(
         text,
-        block_systems=tuple(systems),
-        metrics=plan_metric_names(block.metrics),
-        aliased=list(aliases),
+        systems,
+        plan_metric_names(block.metrics),
+        aliases,
+        preview.plan_wide_names if preview is not None else (),
     )
     clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
     # A clause naming no metric is judged on the primary one, which decides what its bare "%"
@@ -561,9 +574,10 @@ def _blocks_clauses(
     systems, or its own runs' where it lists none) and its criterion's clauses, parsed as the
     results parse them (the plan's metric names and the ``[metrics] aliases`` as metrics).
     """
-    from bridge.plan.criteria import Compound, parse_with_aliases
+    from bridge.plan.criteria import Compound
     from bridge.plan.metric_names import plan_metric_names
     from bridge.projections.block_runs import criterion_systems
+    from bridge.projections.outcome import parse_block_criterion
 
     project = preview.project
     connected = project.config.metrics.aliases
@@ -574,11 +588,12 @@ def _blocks_clauses(
         systems = criterion_systems(
             block.systems, block.success_criterion, preview.judged_systems(block)
         )
-        parsed = parse_with_aliases(
+        parsed = parse_block_criterion(
             block.success_criterion,
-            block_systems=tuple(systems),
-            metrics=plan_metric_names(block.metrics),
-            aliased=aliases,
+            systems,
+            plan_metric_names(block.metrics),
+            aliases,
+            preview.plan_wide_names,
         )
         yield block, systems, parsed.clauses if isinstance(parsed, Compound) else (parsed,)
 

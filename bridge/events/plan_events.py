@@ -87,14 +87,16 @@ class PlanLoaded:
     system's name from it. ``stop_rules`` are the plan's kill criteria or stop rules as written,
     quoted in the results (bridge checks none of them). ``options`` also carries, as text, what
     the judge needs of the plan and ``bridge.toml`` beyond the options, each key only when set:
-    ``metrics.units`` (``[metrics] units``) and ``plan.same_seeds`` (the blocks whose plan asks
-    for the same seeds). ``tracker_results`` holds, by run id, the Result cell of each row of
-    the tracker as bridge last wrote it (its note of that write, read with the tracker): what
-    tells a value bridge put in that cell from one the researcher wrote there, in any form;
-    empty when bridge had not written the tracker, or in a log from before it was recorded.
-    ``run_gates`` holds, by run id, each run's own gate as the plan and tracker state it (runs
-    with none left out): the results judge it against the run's values (recorded here, not with
-    the run, so a gate edited after the run ran is the one judged).
+    ``metrics.units`` (``[metrics] units``), ``plan.same_seeds`` (the blocks whose plan asks
+    for the same seeds) and ``plan.metric_names`` (the names the plan's own metrics sections
+    list, one a line, which a criterion may name). ``tracker_results`` holds, by run id, the
+    Result cell of each row of the tracker as bridge last wrote it (its note of that write,
+    read with the tracker): what tells a value bridge put in that cell from one the
+    researcher wrote there, in any form; empty when bridge had not written the tracker, or in
+    a log from before it was recorded. ``run_gates`` holds, by run id, each run's own gate as
+    the plan and tracker state it (runs with none left out): the results judge it against the
+    run's values (recorded here, not with the run, so a gate edited after the run ran is the
+    one judged).
     """
 
     TYPE: ClassVar[str]

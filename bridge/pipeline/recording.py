@@ -28,7 +28,12 @@ from bridge.plan.directions import (
     said_directions_text,
 )
 from bridge.plan.hyperparams import setup_hyperparameters
-from bridge.plan.metric_names import UNITS_OPTION, units_text
+from bridge.plan.metric_names import (
+    PLAN_METRICS_OPTION,
+    UNITS_OPTION,
+    plan_wide_metric_names,
+    units_text,
+)
 from bridge.plan.milestones import stated_gate
 from bridge.plan.model import Milestone, TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
@@ -143,6 +148,13 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
             **(
                 {COSTS_OPTION: costs_text(project.milestones)}
                 if any(m.cost_raw.strip() for m in project.milestones)
+                else {}
+            ),
+            # The metric names the plan's own metrics sections list: a criterion naming one is
+            # judged on it, as `bridge plan` previews it (032's «improves AggViol over FedAvg»).
+            **(
+                {PLAN_METRICS_OPTION: "\n".join(named)}
+                if (named := plan_wide_metric_names((s.heading, s.text) for s in plan.sections))
                 else {}
             ),
             # The plan's words on which way its metrics are better, for the metrics nothing

@@ -31,6 +31,7 @@ from bridge.plan.option_tables import table_of, table_text
 __all__ = [
     "HELD_QUANTITIES",
     "LOWER_IS_BETTER_TOKENS",
+    "PLAN_METRICS_OPTION",
     "RATE_TOKENS",
     "SYNONYMS",
     "UNITS_OPTION",
@@ -49,6 +50,7 @@ __all__ = [
     "metric_key",
     "nesting",
     "plan_metric_names",
+    "plan_wide_metric_names",
     "primary_metric_name",
     "primary_metric_names",
     "said_within",
@@ -839,6 +841,22 @@ def section_metric_names(heading: str, text: str) -> list[str]:
         if found := _LIST_ITEM.match(line):
             items.append(found.group(1))
     return plan_metric_names(items)
+
+
+def plan_wide_metric_names(sections: Iterable[tuple[str, str]]) -> list[str]:
+    """
+    Every metric name the plan's own metrics sections list (:func:`section_metric_names` of
+    each ``(heading, text)``), in order, once each: what a criterion of a block with no
+    Metrics field may name (032's «Ours improves AggViol over FedAvg», AggViol listed only in
+    its ``## Metrics`` table).
+    """
+    return list(dict.fromkeys(n for h, text in sections for n in section_metric_names(h, text)))
+
+
+#: The key of ``PlanLoaded.options`` that carries the plan-wide metric names
+#: (:func:`plan_wide_metric_names`, one a line) to the judge, which reads only the log; absent
+#: when the plan lists none.
+PLAN_METRICS_OPTION = "plan.metric_names"
 
 
 def primary_metric_name(items: Sequence[str]) -> str:

@@ -57,7 +57,7 @@ from bridge.plan.stated_counts import stated_beyond_runs
 from bridge.plan.status_legend import held_for_code, says_negative_result
 from bridge.plan.templates import AT_LAUNCH, outputs_of, placeholders
 from bridge.plan.text import plain
-from bridge.plan.tracker import seed_row
+from bridge.plan.tracker import says_no_system, seed_row
 from bridge.plan.vocabulary import (
     ABLATION_WORD,
     DONE_STATUSES,
@@ -232,6 +232,8 @@ class _Draft:
     block_system: str = ""
     attribution: str = ""
     task: bool = False
+    # Its tracker row's System cell says it runs none (`—`, `N/A`).
+    no_system: bool = False
     status_file: str = ""
     status_line: int = 0
     stated_gpu_hours: tuple[str, float] | None = None
@@ -408,6 +410,7 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
                 id=run.id,
                 milestone=run.milestone,
                 system=run.system,
+                no_system=says_no_system(run),
                 seed=run.seed,
                 priority=Priority.NICE if run.priority in (Priority.NICE, "cut") else Priority.MUST,
                 purpose=run.purpose,
@@ -1401,7 +1404,8 @@ def _one_row_for_systems(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarni
         if len(block.systems) < 2:
             continue
         rows = [d for d in drafts if d.block == block.id and d.source == "tracker" and not d.task]
-        unnamed = [d for d in rows if not d.system]
+        # A row whose System cell says it runs none is meant as one run (004's R402, a figure).
+        unnamed = [d for d in rows if not d.system and not d.no_system]
         covered = {d.block_system for d in rows}
         left = [s for s in block.systems if s not in covered]
         if not unnamed or len(left) < 2:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import attrs
 
@@ -37,6 +37,7 @@ __all__ = [
     "is_run_table",
     "read_tracker_runs",
     "row_seeds",
+    "says_no_system",
     "seed_row",
     "seed_run_id",
     "unread_notes_seed",
@@ -56,11 +57,14 @@ _RUN_HEADERS = {
 }
 # The headers that name a run's system, in the order they are preferred: a System column, then
 # an Arm column (018's `目的/Arm`: fixed, policy-only, Harness-only, joint, where a Policy
-# column beside it says a setting of each), then Model, Policy or Method in header order.
+# column beside it says a setting of each), then Policy or Method in header order, then Model.
 _SYSTEM_TIERS: tuple[tuple[str, ...], ...] = (
     ("system / variant", "system/variant", "system", "variant", "系统/变体", "系统 / 变体", "系统"),
     ("arm", "目的/arm", "purpose/arm", "purpose / arm"),
-    ("model", "policy", "method"),
+    # A Method or Policy column names what a row compares before a Model column, which more
+    # often names the backbone every method runs on.
+    ("policy", "method"),
+    ("model",),
 )
 _COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # key: (exact header names, header words that match by containment)
@@ -123,6 +127,9 @@ _SEED_WORDS_IN_NOTES = lazy(
     re.IGNORECASE,
 )
 _EMPTY_IDS = {"", "-", "—", "–", "n/a", "…", "..."}
+# A System (or Model) cell that says there is none: never a system of its own (032's E01
+# "N/A" was one, and E09's "—").
+_NO_SYSTEM = {"-", "—", "–", "--", "n/a", "na", "…", "..."}
 
 
 def is_run_table(table: Table) -> bool:
@@ -384,6 +391,10 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
     by_seed: list[tuple[int, str, int]] = []  # (line, row id, seeds) of rows naming several
     # Where rows name several seeds: "Seed", "System / Variant" (023's R040) or "Notes" (012).
     sources: dict[str, None] = {}
+    # The runs read from tables whose system is their Model column, by their position in
+    # `runs`, and the first such table's line.
+    from_model: list[int] = []
+    model_line = 0
     milestones_at = _heading_milestones(doc)
     priorities_at = _heading_priorities(doc)
     trackers = _tracker_sections(doc)
@@ -418,6 +429,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
         tasks = _task_table(doc, table.index, table.header, columns)
         header_names = [plain(h) or f"column {n + 1}" for n, h in enumerate(table.header)]
         seed_header = header_names[columns["seed"]] if "seed" in columns else ""
+        first_run = len(runs)
         if seed_header and any(plain(c[columns["seed"]]).strip() == "0" for _, c in table.rows):
             # A seed 0 in the column: its numbers are seed values, never counts.
             seed_header = "seed"
@@ -523,6 +535,16 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
                         continue
                     seen[one] = line
                     runs.append(attrs.evolve(row, id=one, seed=seed))
+        system_at = columns.get("system")
+        if system_at is not None and _SYSTEM_TIERS[-1] == (
+            header_names[system_at].casefold().strip(),
+        ):
+            from_model.extend(range(first_run, len(runs)))
+            model_line = model_line or table.line
+    if said := _model_is_backbone(runs, from_model):
+        warnings.append((model_line, said))
+        for n in from_model:
+            runs[n] = attrs.evolve(runs[n], system="")
     warnings.extend(_statuses_said(runs, legend))
     if by_seed:
         sample = ", ".join(f"{run_id} ×{count}" for _, run_id, count in by_seed[:4])
@@ -536,6 +558,45 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
             )
         )
     return runs, warnings
+
+
+def says_no_system(row: TrackerRun) -> bool:
+    """
+    Whether the row's System (or Model) cell says it runs no system (``—``, ``N/A``): such a
+    row is meant as one run, not as one of a block's systems left unnamed (004's R402 "Figure
+    2 render", System ``—``).
+    """
+    header = tuple(row.columns)
+    at = column_positions(header).get("system")
+    return at is not None and plain(row.columns[header[at]]).strip().casefold() in _NO_SYSTEM
+
+
+def _model_is_backbone(runs: Sequence[TrackerRun], from_model: Sequence[int]) -> str:
+    """
+    Why the Model column the runs at ``from_model`` took their system from names the model
+    they run on, not what they compare (``""`` when it may name their systems): one model is
+    named by rows of different purposes while no purpose is run on two models. 032's
+    ``| ID | Experiment | Model |`` gave its 2-org MVP (FedAvg vs Ours), its baselines B1-B10
+    and its full method all the system Qwen-2.5-3B, which no comparison can tell apart. A
+    tracker comparing models runs one purpose on several of them, and keeps them as systems.
+    """
+    rows = [runs[n] for n in from_model if runs[n].system]
+    purposes: dict[str, set[str]] = {}
+    models: dict[str, set[str]] = {}
+    for row in rows:
+        purposes.setdefault(row.system, set()).add(row.purpose.strip())
+        models.setdefault(row.purpose.strip(), set()).add(row.system)
+    shared = [m for m, said in purposes.items() if len(said) > 1]
+    if not shared or any(len(named) > 1 for named in models.values()):
+        return ""
+    model = shared[0]
+    ids = list(dict.fromkeys(seed_row(r.id, r.seed) or r.id for r in rows if r.system == model))
+    listed = ", ".join(ids[:4]) + (f" and {len(ids) - 4} more" if len(ids) > 4 else "")
+    return (
+        f"the Model column names {model!r} for rows of different experiments ({listed}): read "
+        "as the model the runs use, not as their systems, so the runs of its tables name no "
+        "system; add a System column naming what each row runs (one system a row) to compare them"
+    )
 
 
 def _refuse_unreadable_status(
@@ -768,7 +829,7 @@ def _row(
         milestone=milestone,
         block=_single_block(block_cell),
         purpose=cell("purpose"),
-        system=cell("system"),
+        system="" if cell("system").strip().casefold() in _NO_SYSTEM else cell("system"),
         split=cell("split"),
         metrics=cell("metrics"),
         priority=normalise_priority(priority_raw) if priority_raw else None,

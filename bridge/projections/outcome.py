@@ -82,6 +82,7 @@ from bridge.plan.criteria import (
 from bridge.plan.directions import SAID_DIRECTIONS_OPTION, said_directions_of
 from bridge.plan.main_milestone import main_milestone
 from bridge.plan.metric_names import (
+    PLAN_METRICS_OPTION,
     UNITS_OPTION,
     is_setting_name,
     match_metric,
@@ -387,19 +388,48 @@ def _parsed(
     return parse_with_aliases(text, block_systems=systems, metrics=metrics, aliased=aliased)
 
 
-def _named_by_runs(criterion: str, values: Sequence[MetricValue]) -> tuple[str, ...]:
+def _written_names(criterion: str, names: Sequence[str]) -> tuple[str, ...]:
     """
-    The names the block's runs recorded that ``criterion`` mentions as words
+    The names of ``names`` (the plan's or recorded ones) that ``criterion`` mentions as words
     (:func:`bridge.plan.metric_names.mentioned_in`), each as the criterion spells it: the whole
     name without its ``[label]``, else its last dotted part (``eval.fk_p95`` as ``fk_p95``).
     """
     found: list[str] = []
-    for name in dict.fromkeys(v.name.split("[", 1)[0] for v in values):
+    for name in dict.fromkeys(n.split("[", 1)[0] for n in names):
         for candidate in dict.fromkeys((name, re.split(r"[./]", name)[-1])):
             if mentioned_in([candidate], [criterion]):
                 found.append(candidate)
                 break
     return tuple(dict.fromkeys(found))
+
+
+def parse_block_criterion(
+    text: str,
+    systems: Sequence[str],
+    named: Sequence[str],
+    aliased: Sequence[str],
+    mentioned: Sequence[str] = (),
+) -> Criterion | Unparsed | Compound:
+    """
+    A block's criterion parsed as the results judge it and as ``bridge plan`` previews it (one
+    reading for both): on the metric names the block gives (``named``: its Metrics field) and
+    those ``[metrics] aliases`` connects (``aliased``, as
+    :func:`~bridge.plan.criteria.parse_with_aliases` reads them: never in place of a longer
+    name the clause writes, 033's E1 "CrackerBox net" beside an alias for "net"); where that
+    leaves a clause naming no metric, parsed again with the names of ``mentioned`` the
+    criterion writes too: the plan's own metrics sections' names, and in the results the
+    names the runs recorded. So a clause is judged on the metric it names, not on the primary
+    one: 027's B3 «… pre-clamp FK p95 改善至少 10%», with no Metrics field and runs recording
+    ``FK p95`` and ``D_motion``, was judged on ``[metrics] primary = D_motion`` (trial t7); and
+    032's «Ours improves AggViol over FedAvg», AggViol listed only in its ``## Metrics``
+    table, was previewed on the "primary metric" and judged on AggViol (trial h39D).
+    """
+    names = tuple(dict.fromkeys(aliased))
+    block_names = tuple(dict.fromkeys(named))
+    parsed = _parsed(text, tuple(systems), block_names, names)
+    if names_no_metric(parsed) and (written := _written_names(text, mentioned)):
+        return _parsed(text, tuple(systems), tuple(dict.fromkeys([*named, *written])), names)
+    return parsed
 
 
 def _criterion_of(
@@ -408,24 +438,17 @@ def _criterion_of(
     named: Sequence[str],
     aliased: Sequence[str],
     values: Sequence[MetricValue],
+    plan_names: Sequence[str] = (),
 ) -> Criterion | Unparsed | Compound:
     """
-    The block's criterion parsed on the metric names the plan gives (``named``: its Metrics
-    field) and those ``[metrics] aliases`` connects (``aliased``, as
-    :func:`~bridge.plan.criteria.parse_with_aliases` reads them: never in place of a longer
-    name the clause writes, 033's E1 "CrackerBox net" beside an alias for "net"); where that
-    leaves a clause naming no metric, parsed again with the recorded names it mentions too, so
-    a clause is judged on the metric it names, not on the primary one: 027's B3 «… pre-clamp FK
-    p95 改善至少 10%», with no Metrics field and runs recording ``FK p95`` and ``D_motion``, was
-    judged on ``[metrics] primary = D_motion``, or, with none set, left open as naming no
-    metric "(recorded: D_motion, FK p95)" (trial t7).
+    The block's criterion as :func:`parse_block_criterion` reads it, with the plan-wide
+    metric names (``plan_names``) and the names its runs recorded (``values``) as the names a
+    clause naming none may write.
     """
-    text = block.success_criterion
-    names = tuple(dict.fromkeys(aliased))
-    parsed = _parsed(text, systems, tuple(dict.fromkeys(named)), names)
-    if names_no_metric(parsed) and (recorded := _named_by_runs(text, values)):
-        return _parsed(text, systems, tuple(dict.fromkeys([*named, *recorded])), names)
-    return parsed
+    recorded = [v.name for v in values]
+    return parse_block_criterion(
+        block.success_criterion, systems, named, aliased, [*plan_names, *recorded]
+    )
 
 
 _MARKED_COMPLETE = "the plan marks this block complete"
@@ -1063,6 +1086,8 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
         plan_metrics,
         aliased,
         values,
+        # The plan's own metrics sections' names, as `bridge plan` previews the clause.
+        (state.plan.options.get(PLAN_METRICS_OPTION, "") if state.plan else "").splitlines(),
     )
     # The plan's own "Baseline:" and "Proposed:" lines say which is which (033's E5).
     baseline, proposed = block.baseline, block.proposed

@@ -688,6 +688,46 @@ def _untrusted_retry(
     )
 
 
+def _kept_used(
+    state: PipelineState, outcome: Outcome, language: str, *, main: bool = False
+) -> tuple[list[str], list[str], str]:
+    """
+    The succeeded runs kept as they ran (``RunView.kept``), the blocks whose verdicts use any
+    of them (with ``main``, of the main milestone only; none: no verdict uses them) and the
+    kind of inputs they ran with (``earlier code``…, in ``language``).
+    """
+    kept = [r for r in state.runs.values() if r.kept is not None and r.state is RunState.SUCCEEDED]
+    ids = [r.run_id for r in kept]
+    main_blocks = next(
+        (m.blocks for m in outcome.milestones if m.info.id == outcome.main_milestone), ()
+    )
+    blocks = [
+        b.block.id
+        for b in outcome.blocks
+        if set(b.run_ids) & set(ids) and (not main or b.block.id in main_blocks)
+    ]
+    kind, _ = kept_in_language([c for r in kept if r.kept for c in r.kept.changes], language)
+    return ids, blocks, kind
+
+
+def ready_caveat(state: PipelineState, outcome: Outcome, language: str) -> str:
+    """
+    What the readiness YES is said with when a block's verdict uses numbers of runs kept as
+    they ran, their code or settings changed since (``, on numbers from earlier code: R001,
+    R030``); ``""`` otherwise. Keeping them is the researcher's choice (the results stay
+    ready), but "Ready for the review loop: YES" beside "R001 … ran with earlier code" read
+    as if nothing were left to decide (trial h39D F16).
+    """
+    if not outcome.ready:
+        return ""
+    ids, blocks, kind = _kept_used(state, outcome, language)
+    if not blocks:
+        return ""
+    if language == "zh":
+        return f"，数值来自{kind}：{'、'.join(ids)}"
+    return f", on numbers from {kind}: {', '.join(ids)}"
+
+
 def _kept_retry(
     state: PipelineState, outcome: Outcome, language: str, *, main: bool = False
 ) -> str:
@@ -700,19 +740,9 @@ def _kept_retry(
     `bridge run` said it above the next step, which named only the verdicts' reasons (009's
     R003 after its script was edited, trial t17 F11).
     """
-    kept = [r for r in state.runs.values() if r.kept is not None and r.state is RunState.SUCCEEDED]
-    ids = [r.run_id for r in kept]
-    main_blocks = next(
-        (m.blocks for m in outcome.milestones if m.info.id == outcome.main_milestone), ()
-    )
-    blocks = [
-        b.block.id
-        for b in outcome.blocks
-        if set(b.run_ids) & set(ids) and (not main or b.block.id in main_blocks)
-    ]
+    ids, blocks, kind = _kept_used(state, outcome, language, main=main)
     if not blocks:
         return ""
-    kind, _ = kept_in_language([c for r in kept if r.kept for c in r.kept.changes], language)
     if language == "zh":
         return (
             f"{'、'.join(ids)} 的数值来自{kind}：运行 `bridge retry --changed` 和 `bridge run` "
@@ -1821,7 +1851,11 @@ def render(state: PipelineState, language: str = "en") -> str:
     reasons = outcome.not_ready_zh if language == "zh" else outcome.not_ready
     # Chinese reasons are joined as the Chinese summary joins them, "；" (025 read "…; …").
     joined = ("；" if language == "zh" else "; ").join(reasons)
-    why = f" — {_t('why_not', language)}: {line(joined)}" if not outcome.ready else ""
+    why = (
+        f" — {_t('why_not', language)}: {line(joined)}"
+        if not outcome.ready
+        else line(ready_caveat(state, outcome, language))
+    )
     # Outside the main milestone when there is one; with none, every block is outside it.
     untrusted_label = "untrusted_elsewhere" if outcome.main_milestone else "untrusted"
     not_met_label = "not_met_elsewhere" if outcome.main_milestone else "not_met_any"

@@ -34,7 +34,13 @@ from bridge.projections.outcome import (
     untrusted_phrase,
 )
 from bridge.projections.reasons import in_language
-from bridge.projections.results import VERDICT_ZH, Commands, next_step, sanity_caveats
+from bridge.projections.results import (
+    VERDICT_ZH,
+    Commands,
+    next_step,
+    ready_caveat,
+    sanity_caveats,
+)
 from bridge.projections.text import language_of, t
 
 __all__ = ["handoff_summary", "next_step_line"]
@@ -288,6 +294,7 @@ def handoff_summary(state: PipelineState, commands: Commands = None) -> str:
             ),
             f"可进入评审循环：{'是' if outcome.ready else '否'}"
             + (f"（{'；'.join(outcome.not_ready_zh)}）" if not outcome.ready else "")
+            + ready_caveat(state, outcome, language)
             + "。",
             f"结果：{RESULTS_PATH}, refine-logs/results.json, refine-logs/results.csv",
             f"追踪表：{TRACKER_PATH}{_tracker_note(state, zh)}",
@@ -309,6 +316,8 @@ def handoff_summary(state: PipelineState, commands: Commands = None) -> str:
         *(f"Warning: {note}." for note in aliases_naming_nothing(state)),
         f"Ready for the review loop: {'YES' if outcome.ready else 'NO'}"
         + (f" ({'; '.join(outcome.not_ready)})" if not outcome.ready else "")
+        # Ready, on numbers of runs kept as they ran: said, as the next step says the retry.
+        + ready_caveat(state, outcome, language)
         + ".",
         f"Results: {RESULTS_PATH}, refine-logs/results.json, refine-logs/results.csv",
         f"Tracker: {TRACKER_PATH}{_tracker_note(state, zh)}",

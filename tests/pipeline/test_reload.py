@@ -141,6 +141,15 @@ class TestReload:
             "and `bridge run` run them with the current code, and B1 is judged again from the new "
             "numbers."
         ), step
+        # Still ready (keeping them is the researcher's choice), but not a bare YES beside
+        # that next step (trial h39D F16), in the summary and the results alike.
+        ready = "Ready for the review loop: YES, on numbers from earlier code: R001, R002, R003."
+        assert ready in out.splitlines(), out
+        results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+        assert (
+            "- **Ready for the review loop:** YES, on numbers from earlier code: R001, R002, R003"
+            in results.splitlines()
+        )
         # `bridge status` marks them too, as the results and the tracker do.
         assert main(["status", "--project", str(project)]) == 0
         shown = [line for line in capsys.readouterr().out.splitlines() if line.startswith("R00")]

@@ -692,9 +692,14 @@ class TestCorpus:
     def test_004_a_purpose_opening_with_a_block_id_places_the_run(self, tmp_path: Path) -> None:
         """004's R308 "**B6 Adversarial Synthesis Stress Test** (added per Gemini R5)" in
         milestone M3 (blocks B2-B4): it is B6's run, which reported "the block has no runs"."""
-        runs = {r.id: r for r in load_project(as_project("004", tmp_path)).runs}
+        loaded = load_project(as_project("004", tmp_path))
+        runs = {r.id: r for r in loaded.runs}
         assert runs["R308"].block == "B6"
         assert runs["R308"].attribution == "the tracker's Purpose opens with block B6"
+        # R402 and R404 (figures, paper) write System "—": no system of their own (B5 listed
+        # them under a system "—"), nor B5's systems left without a run.
+        assert (runs["R402"].system, runs["R404"].system, runs["R402"].block) == ("", "", "B5")
+        assert not [w for w in loaded.warnings if "block B5 lists" in w.message]
 
     def test_004_a_bold_name_and_its_description_is_the_name(self, tmp_path: Path) -> None:
         """004's B1 lists "**`SEAP`** — L1+L2+12-rule expert menu (pre-registered) + L4" and

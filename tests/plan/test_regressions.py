@@ -503,6 +503,9 @@ def test_an_arm_column_names_the_system_over_a_policy_column(tmp_path: Path) -> 
     [
         ("| Run ID | Purpose | System | Arm | Status |", "| R1 | p | ours | left | TODO |", "ours"),
         ("| Run ID | Method | Model | Status |", "| R1 | ours | Qwen-7B | TODO |", "ours"),
+        # A Method column names what the row compares, a Model column beside it the backbone.
+        ("| Run ID | Model | Method | Status |", "| R1 | Qwen-7B | ours | TODO |", "ours"),
+        ("| Run ID | Purpose | System | Status |", "| R1 | p | N/A | TODO |", ""),
         ("| Run ID | Policy | Arm | Status |", "| R1 | frozen | fixed | TODO |", "fixed"),
     ],
 )
@@ -513,6 +516,36 @@ def test_which_column_names_the_system(tmp_path: Path, header: str, row: str, sy
     )
     (run,) = load_project(tmp_path).runs
     assert run.system == system
+
+
+@needs_shared
+def test_a_model_column_shared_by_different_experiments_names_no_system(tmp_path: Path) -> None:
+    """032's `| ID | Experiment | Model |` (trial h39D F10): its 2-org MVP (FedAvg vs Ours),
+    baselines B1-B10 and full method were all the system Qwen-2.5-3B, and E01's "N/A" a
+    system. The model they all run on names no system, and a warning says why."""
+    loaded = load_project(as_project("032", tmp_path))
+    assert {r.system for r in loaded.runs} == {""}
+    (said,) = [w for w in loaded.warnings if "the Model column" in w.message]
+    assert (said.file, said.line) == ("refine-logs/EXPERIMENT_TRACKER.md", 10)
+    assert said.message.startswith(
+        "the Model column names 'Qwen-2.5-3B' for rows of different experiments (E02, E03, "
+        "E04, E05 and 4 more): read as the model the runs use, not as their systems"
+    )
+
+
+def test_a_model_column_comparing_models_names_the_systems(tmp_path: Path) -> None:
+    """A tracker that runs one experiment on two models compares them: its Model column stays
+    the runs' systems."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| ID | Experiment | Model | Status |\n|---|---|---|---|\n"
+        "| R1 | main eval | Qwen-7B | TODO |\n| R2 | main eval | Llama-8B | TODO |\n"
+        "| R3 | robustness | Qwen-7B | TODO |\n",
+    )
+    loaded = load_project(tmp_path)
+    assert [r.system for r in loaded.runs] == ["Qwen-7B", "Llama-8B", "Qwen-7B"]
+    assert not [w for w in loaded.warnings if "the Model column" in w.message]
 
 
 class TestDependsOn:

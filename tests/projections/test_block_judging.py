@@ -870,3 +870,61 @@ def test_a_baseline_line_beside_the_compared_systems_is_the_reference(
     assert "vs LSVJ-S full 78 (n=1): drop +4 pp; required drop ≥ 3 pp → met" in clauses[1]
     assert "vs LSVJ-S full 78 (n=1): drop +1 pp; required drop ≥ 3 pp → not met" in clauses[2]
     assert "vs LSVJ-S full 78 (n=1): drop +8 pp; required drop ≥ 3 pp → met" in clauses[3]
+
+
+# Trial h39D's block added to 032 (no Metrics field; its metrics listed only in the plan's
+# "## Metrics" table), with its two runs given in bridge.toml.
+_B3_OF_032 = (
+    "### Block 3: Ours vs FedAvg\n- **Compared systems:** FedAvg, Ours (proposed)\n"
+    "- **Success criterion:** Ours improves {metric} over FedAvg by at least 0.05\n"
+    "- **Priority:** MUST-RUN\n\n## 10-Week Execution Roadmap"
+)
+_RUNS_OF_032 = (
+    '[metrics]\nprimary = "AggViol"\n\n'
+    '[[runs]]\nid = "X-fedavg"\nblock = "B3"\nsystem = "FedAvg"\nseed = 0\n\n'
+    '[[runs]]\nid = "X-ours"\nblock = "B3"\nsystem = "Ours"\nseed = 0\n'
+)
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("metric", "previewed", "verdict"),
+    [
+        (
+            "AggViol",
+            "read as:   Ours (proposed) vs FedAvg: AggViol gain (better) ≥ 0.05",
+            "met: AggViol (lower is better, as the plan says: «Constrained aggregation reduces "
+            "AggViol with bounded utility loss»): Ours (proposed) 0.2 (n=1); vs FedAvg 0.3 (n=1)",
+        ),
+        (
+            "WorstViol",
+            "read as:   Ours (proposed) vs FedAvg: WorstViol gain (better) ≥ 0.05",
+            "inconclusive: metric 'WorstViol' not found for Ours (proposed) "
+            "(extracted: AggViol, UtilityNLL)",
+        ),
+    ],
+)
+def test_a_clause_naming_a_metric_of_the_plans_metrics_table_is_previewed_and_judged_on_it(
+    tmp_path: Path, metric: str, previewed: str, verdict: str
+) -> None:
+    """032 with trial h39D's B3 «Ours improves AggViol over FedAvg by at least 0.05» (no
+    Metrics field): `bridge plan` previewed "primary metric gain" while the results judged
+    AggViol, the recorded name the clause mentions. «… improves WorstViol …», WorstViol listed
+    in the plan's Metrics table and recorded by no run, was judged on `[metrics] primary`
+    AggViol and met. Both now read the plan's Metrics table: the same metric in the preview and
+    the verdict, and a metric no run recorded leaves the clause open."""
+    from rich.console import Console
+
+    from bridge.cli.plan_view import render_blocks
+    from bridge.plan import load_project
+
+    plan = ("EXPERIMENT_PLAN.md", "## 10-Week Execution Roadmap", _B3_OF_032.format(metric=metric))
+    (tmp_path / "bridge.toml").write_text(_RUNS_OF_032, encoding="utf-8")
+    store = _corpus_store("032", tmp_path, edits=(plan,))
+    console = Console(width=400, record=True)
+    console.print(render_blocks(load_project(tmp_path), language="en"))
+    assert previewed in console.export_text()
+    _ran(store, "X-fedavg", {"AggViol": 0.30, "UtilityNLL": 1.00}, key_metric="AggViol")
+    _ran(store, "X-ours", {"AggViol": 0.20, "UtilityNLL": 1.04}, key_metric="AggViol")
+    result = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B3"].verdict
+    assert f"{result.verdict.value}: {result.reason}".startswith(verdict), result.reason
