@@ -42,13 +42,16 @@ def test_a_run_marked_not_run_after_it_succeeded_is_retried_only_by_name(tmp_pat
     (project / "fake.py").write_text(FAKE, encoding="utf-8")
     _toml(project)
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
-    # M2.2 and M2.3 "RUNNING" on the lab's screen sessions: out of scope here, M2.1 alone runs.
+    # M2.3 "RUNNING" on the lab's screen session: out of scope here; M2.1 and M2.2 run.
     text = tracker.read_text(encoding="utf-8")
-    tracker.write_text(text.replace("| RUNNING |", "| NOT RUN — on the lab cluster |"), "utf-8")
+    text = text.replace(
+        "| RUNNING | SHOULD-RUN | Literature", "| NOT RUN — lab cluster | SHOULD-RUN | Literature"
+    )
+    tracker.write_text(text.replace("| RUNNING |", "| TODO |"), "utf-8")
     first = bridge_here("run", "--plain", "--project", str(project))
-    assert "M2.1 done" in first.stdout, first.stdout + first.stderr
+    assert "M2.1 done" in first.stdout and "M2.2 done" in first.stdout, first.stdout + first.stderr
 
-    # The researcher rules M2.1 out, and the command changes: bridge keeps the result.
+    # The researcher rules M2.1 out, and the command changes: bridge keeps both results.
     row = next(line for line in tracker.read_text("utf-8").splitlines() if "| M2.1 |" in line)
     tracker.write_text(
         tracker.read_text("utf-8").replace(row, row.replace("| DONE |", f"| {WORD} |")), "utf-8"
@@ -56,25 +59,27 @@ def test_a_run_marked_not_run_after_it_succeeded_is_retried_only_by_name(tmp_pat
     _toml(project, "--v", "2")
     said = bridge_here("run", "--plain", "--project", str(project)).stdout
     assert f"M2.1 succeeded, and the tracker's Status now says {WORD}" in said, said
-    # Its retry names it: --changed would leave it out.
-    assert "kept as it ran; `bridge retry --force M2.1` runs it with the current settings" in said
-    assert "`bridge retry --force M2.1` and `bridge run` run it" in said, said
-    assert "| M2.1 |" in tracker.read_text("utf-8")
+    # Their retry names them: --changed would leave M2.1 out.
+    assert "kept as they ran; `bridge retry --force M2.1 M2.2` runs them with the current" in said
+    assert "`bridge retry --force M2.1 M2.2` and `bridge run` run them" in said, said
     assert f"| {WORD} |" not in tracker.read_text("utf-8")  # DONE written back over it
 
-    # Neither --changed nor --milestone (with --force) takes it, and each says why and how.
+    # --changed takes M2.2 alone, and says why M2.1 is left out and how to run it.
     left = (
         f"M2.1 succeeded, then the tracker took it out of scope ({WORD}; bridge kept the result "
         "and wrote its done status back): a retry that takes runs by kind leaves it out; "
         "`bridge retry --force M2.1` runs it again"
     )
     changed = bridge_here("retry", "--changed", "--project", str(project))
-    assert changed.returncode != 0
-    assert f"bridge retry --changed: {left}" in changed.stderr, changed.stdout + changed.stderr
+    assert changed.stdout.startswith(f"will run again: M2.2\n{left}\n"), changed.stdout
+    # Nor does --changed again, or --milestone (with --force), take it: refused, said so.
+    again = bridge_here("retry", "--changed", "--project", str(project))
+    assert f"bridge retry --changed: {left}" in again.stderr, again.stdout + again.stderr
     milestone = bridge_here("retry", "--milestone", "M2", "--force", "--project", str(project))
+    # (M2.2 is scheduled already: nothing else of M2 is left to take.)
     assert f"nothing to retry: {left}" in milestone.stderr, milestone.stdout + milestone.stderr
 
     # Named, it runs again.
     named = bridge_here("retry", "--force", "M2.1", "--project", str(project))
-    assert "will run again: M2.1" in named.stdout, named.stdout + named.stderr
+    assert named.stdout.startswith("will run again: M2.1"), named.stdout + named.stderr
     assert "leaves it out" not in named.stdout
