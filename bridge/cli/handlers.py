@@ -1034,7 +1034,9 @@ def run(args: Parsed) -> int:
             and bridge.status().last_seq == before.last_seq
         ):
             console.print(t("blocked_unchanged", language))
-        for line in kept_lines(bridge.kept_settings, language_of(bridge.status())):
+        for line in kept_lines(
+            bridge.kept_settings, language_of(bridge.status()), _named_only(bridge)
+        ):
             console.print(line)
         _explain_waiting(bridge, console)
         console.print(bridge.summary())
@@ -1242,7 +1244,7 @@ def cancel(args: Parsed) -> int:
 def retry(args: Parsed) -> int:
     """``bridge retry [RUN…] [--failed] [--milestone M] [--force] [--changed]``."""
     from bridge.cli.watch import also_lines, changed_lines, kept_lines
-    from bridge.pipeline.retries import stopped_by
+    from bridge.pipeline.retries import left_out, stopped_by
     from bridge.projections.failure_words import stopped_in_language
     from bridge.projections.text import language_of
 
@@ -1269,7 +1271,7 @@ def retry(args: Parsed) -> int:
             # 030: NOT RUN on the succeeded C4 went back to DONE in silence behind "cannot
             # retry: D2 succeeded", and a note below the marker went to a copy unsaid).
             language = language_of(bridge.status())
-            for line in kept_lines(bridge.kept_settings, language):
+            for line in kept_lines(bridge.kept_settings, language, _named_only(bridge)):
                 out(line)
             for line in _copies_kept(bridge, root, started, language):
                 out(line)
@@ -1277,12 +1279,14 @@ def retry(args: Parsed) -> int:
         language = language_of(bridge.status())
         # The edits this retry recorded may keep succeeded runs as they ran: said here as
         # `bridge run` says it, not left for a later command to find (it stands until then).
-        kept = kept_lines(bridge.kept_settings, language)
+        kept = kept_lines(bridge.kept_settings, language, _named_only(bridge))
         # The runs an edit sent back (recorded by this retry, so `bridge run` no longer says
         # "spec changed"), or an earlier retry: the next run starts them too (trial t15).
         also = also_lines(scheduled.also, language)
         # The runs it scheduled whose settings a fix changed: said, so the fix is seen taken.
         changed = changed_lines(scheduled.changed, language)
+        # The runs it left out, out of scope since they succeeded: said, not skipped unsaid.
+        left = [left_out(bridge.status(), scheduled.left_out)] if scheduled.left_out else []
         # It rewrote the tracker: an edit it kept aside is said, as `bridge run` says it.
         copies = _copies_kept(bridge, root, started, language)
     finally:
@@ -1295,7 +1299,7 @@ def retry(args: Parsed) -> int:
         for run_id in (r for r in scheduled.asked if r in stopped):
             said = stopped_in_language(stopped[run_id], "zh")
             out(f"{run_id}：{said}；按 `{asked}` 的要求再次运行")
-        for line in (*changed, *also):
+        for line in (*left, *changed, *also):
             out(line)
         for line in (*kept, *copies):
             out(line)
@@ -1307,12 +1311,17 @@ def retry(args: Parsed) -> int:
     for run_id in (r for r in scheduled.asked if r in stopped):
         # A cancelled run comes back only on a person's word: said, with whose cancel it was.
         out(f"{run_id}: {stopped[run_id]}; it runs again as `{asked}` asks")
-    for line in (*changed, *also):
+    for line in (*left, *changed, *also):
         out(line)
     for line in (*kept, *copies):
         out(line)
     out("Next step: `bridge run`.")
     return EXIT_OK
+
+
+def _named_only(bridge: Bridge) -> set[str]:
+    """The runs only a retry naming them runs again (``RunView.ruled_out_after``)."""
+    return {r for r, run in bridge.status().runs.items() if run.ruled_out_after}
 
 
 def _copies_kept(bridge: Bridge, root: Path, since: float, language: str) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
@@ -60,7 +60,9 @@ def _folded(store: SQLiteEventStore) -> Folder:
 
 
 def kept_lines(
-    kept: Mapping[str, Sequence[ev.SpecChange | StatusSaid]], language: str = "en"
+    kept: Mapping[str, Sequence[ev.SpecChange | StatusSaid]],
+    language: str = "en",
+    named_only: Collection[str] = (),
 ) -> list[str]:
     """
     One line per group of succeeded runs whose settings or code an edit changed the same way:
@@ -69,7 +71,8 @@ def kept_lines(
     Status the researcher set on such a run has a line of its own: bridge keeps the result and
     writes its done status back (DONE, or the researcher's own word; nothing in the plan's own
     run table, which bridge does not write), and a retry runs it again (none is offered for an
-    out-of-scope word).
+    out-of-scope word). ``named_only``: runs the tracker took out of scope after they succeeded
+    (``RunView.ruled_out_after``), which ``--changed`` leaves out: their retry names them.
     """
     zh = language == "zh"
     groups: dict[str, list[str]] = {}
@@ -98,7 +101,9 @@ def kept_lines(
     for fields, ids in groups.items():
         # One change shared by every kept run: --changed names them all, however many (it runs
         # every run marked kept as it ran, an edit of its code too).
-        retry = "--changed" if len(groups) == 1 else "--force " + " ".join(ids)
+        # A run out of scope since it succeeded is left out by --changed (036's M2.1c).
+        by_kind = len(groups) == 1 and not set(ids) & set(named_only)
+        retry = "--changed" if by_kind else "--force " + " ".join(ids)
         named = _runs_named(ids, zh)
         code = fields in code_edited
         setting = fields in setting_changed

@@ -25,6 +25,7 @@ __all__ = [
     "RunResultCarried",
     "RunRuledOut",
     "RunSpecChanged",
+    "RunStatusKept",
     "SpecChange",
 ]
 
@@ -196,6 +197,26 @@ class RunKeptAsRan:
     changes: tuple[SpecChange, ...] = ()
     code: Mapping[str, str] = attrs.field(factory=dict)
     reason: str = ""
+
+
+@event("run.status_kept")
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class RunStatusKept:
+    """
+    The researcher's tracker set a Status that takes a run out of scope (``status``: ``NOT RUN
+    — <reason>``, SKIPPED) on a run that had already succeeded under bridge: bridge keeps its
+    result and writes its done status back (a run that has run is not taken out of scope), and
+    records the word, so that no retry that takes runs by kind (``--changed``, ``--failed``,
+    ``--milestone``) launches it again after the word was written over: only a retry that names
+    it does. A retry of the run sets the word aside.
+    """
+
+    TYPE: ClassVar[str]
+    SCHEMA_VERSION: ClassVar[int]
+
+    run_id: str
+    status: str = ""
 
 
 @value_methods

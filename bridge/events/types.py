@@ -74,6 +74,7 @@ from bridge.events.run_spec_events import (
     RunResultCarried,
     RunRuledOut,
     RunSpecChanged,
+    RunStatusKept,
     SpecChange,
 )
 
@@ -121,6 +122,7 @@ __all__ = [
     "RunRuledOut",
     "RunSpecChanged",
     "RunStarted",
+    "RunStatusKept",
     "RunStuck",
     "RunSubmitted",
     "RunSucceeded",
@@ -162,6 +164,7 @@ RunEvent: TypeAlias = (
     | RunSpecChanged
     | RunPlaced
     | RunKeptAsRan
+    | RunStatusKept
     | RunResultCarried
     | RunSubmitted
     | RunStarted

@@ -287,6 +287,7 @@ class Folder:
                 | ev.RunSpecChanged()
                 | ev.RunPlaced()
                 | ev.RunKeptAsRan()
+                | ev.RunStatusKept()
                 | ev.RunResultCarried()
                 | ev.RunSubmitted()
                 | ev.RunStarted()

@@ -115,6 +115,7 @@ class LiveRun:
     reasons: tuple[str, ...] = ()  # every reason given, oldest first (RunView.reasons)
     kept: ev.RunKeptAsRan | None = None  # RunView.kept
     carried: ev.RunResultCarried | None = None  # RunView.carried
+    ruled_out_after: str = ""  # RunView.ruled_out_after
     cached: RunView | None = None  # the view, until the next event of this run
 
     @classmethod
@@ -159,6 +160,7 @@ class LiveRun:
                 reasons=self.reasons,
                 kept=self.kept,
                 carried=self.carried,
+                ruled_out_after=self.ruled_out_after,
             )
         return self.cached
 

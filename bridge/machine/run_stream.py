@@ -134,6 +134,10 @@ def _apply_other(
             if run is None or evt.run_id != run_id:
                 run = _own(run, run_id, evt, seq)  # raises
             _kept_as_ran(run, run_id, evt, record)
+        case ev.RunStatusKept():
+            if run is None or evt.run_id != run_id:
+                run = _own(run, run_id, evt, seq)  # raises
+            _status_kept(run, run_id, evt, record)
         case ev.RunStuck():
             if run is None or evt.run_id != run_id:
                 run = _own(run, run_id, evt, seq)  # raises
@@ -237,6 +241,7 @@ def _retry_scheduled(
     # nor another run's.
     run.kept = None
     run.carried = None
+    run.ruled_out_after = ""
 
 
 def _found_done(run: LiveRun, run_id: str, evt: ev.RunFoundDone, record: Recorded) -> None:
@@ -398,6 +403,17 @@ def _kept_as_ran(run: LiveRun, run_id: str, evt: ev.RunKeptAsRan, record: Record
             f"run {run_id} kept as it ran in state {run.state.value}", seq=record.seq
         )
     run.kept = evt if evt.changes else None
+
+
+def _status_kept(run: LiveRun, run_id: str, evt: ev.RunStatusKept, record: Recorded) -> None:
+    # The researcher's out-of-scope word on a run that had succeeded, no transition: the run
+    # keeps its result, and only a retry that names it runs it again.
+    if run.state is not RunState.SUCCEEDED:
+        raise TransitionError(
+            f"run {run_id}'s status {evt.status!r} kept in state {run.state.value}",
+            seq=record.seq,
+        )
+    run.ruled_out_after = evt.status
 
 
 def _stuck(run: LiveRun, run_id: str, evt: ev.RunStuck, record: Recorded) -> None:

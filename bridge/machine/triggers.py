@@ -95,7 +95,13 @@ def run_trigger(evt: ev.Event) -> RunTrigger | None:
     """
     # The most frequent events of a long log first: each case is one isinstance test.
     match evt:
-        case ev.ArtifactsFetched() | ev.MetricsRecorded() | ev.RunPlaced() | ev.RunKeptAsRan():
+        case (
+            ev.ArtifactsFetched()
+            | ev.MetricsRecorded()
+            | ev.RunPlaced()
+            | ev.RunKeptAsRan()
+            | ev.RunStatusKept()
+        ):
             return None
         case ev.RunOverdue():
             return RunTrigger.FLAG_OVERDUE

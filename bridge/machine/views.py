@@ -111,6 +111,10 @@ class RunView:
     # Succeeded with another run's result, the same spec, not launched itself
     # (``run.result_carried``); None once it runs again.
     carried: ev.RunResultCarried | None = None
+    # Succeeded, then marked out of scope in the researcher's tracker (``NOT RUN — <reason>``,
+    # ``run.status_kept``): the word as written, which bridge wrote DONE back over. Only a
+    # retry that names the run runs it again; "" once it is retried.
+    ruled_out_after: str = ""
 
     @property
     def run_id(self) -> str:

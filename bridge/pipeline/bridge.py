@@ -487,6 +487,7 @@ class Bridge:
         # The commands the inputs give now, which the retried runs take (code.respec below).
         commands = self.commands_now()
         params = {r.id: r.params for r in s.project.runs}
+        left: list[str] = []  # kept as they ran, but out of scope since (retries.left_out)
         if changed:
             # The settings the inputs give now, and every run marked kept as it ran (an edit
             # of its code too, recorded by the reload before this): the runs `bridge run`
@@ -495,6 +496,15 @@ class Bridge:
                 *code.kept_changes(s),
                 *(r.run_id for r in state.runs.values() if r.kept is not None and r.kept.changes),
             ]
+            # Not those the tracker took out of scope after they succeeded: said below.
+            left = retries.ruled_out_by_kind(state, run_ids, changed=kept)
+            kept = [r for r in kept if r not in left]
+            if left and not (kept or run_ids or failed or milestone):
+                raise InputError(
+                    f"bridge retry --changed：{retries.left_out(state, left)}"
+                    if language_of(state) == "zh"
+                    else f"bridge retry --changed: {retries.left_out(state, left)}"
+                )
             if kept:
                 chosen = retries.select(
                     state,
@@ -537,6 +547,15 @@ class Bridge:
                 )
         chosen = [r for r in state.runs if r in set(chosen)]
         scheduled = retries.schedule(s, chosen, "retry asked by a person")
+        left_out = retries.ruled_out_by_kind(
+            state,
+            run_ids,
+            failed=failed,
+            milestone=milestone,
+            force=force,
+            changed=left,
+        )
+        scheduled = attrs.evolve(scheduled, left_out=tuple(left_out))
         if sent_back or already:
             asked = tuple(dict.fromkeys([*already, *sent_back, *scheduled.asked]))
             scheduled = attrs.evolve(

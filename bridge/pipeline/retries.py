@@ -238,12 +238,13 @@ def select(
     # rows that hold them: `--failed` re-queued them, and the next `bridge run` cancelled
     # every one again at once. They stay held, and the refusal says what releases them.
     held_for_code: dict[str, list[str]] = {}
-    for run in state.runs.values():
-        if milestones and run.spec.milestone not in milestones:
-            continue
-        if not (failed or milestones) or run.state not in ok:
-            continue
-        if held_by_failed_before(run):
+    ruled: list[str] = []
+    for run in _taken_by_kind(state, failed, milestones, ok):
+        if run.ruled_out_after and run.run_id not in chosen:
+            # Marked out of scope after it succeeded (036's M2.1c, "NOT RUN — too few pairs
+            # survive gap04"): only a retry naming it runs it (the caller says so).
+            ruled.append(run.run_id)
+        elif held_by_failed_before(run):
             held.append(run.run_id)
         elif (holder := held_for_code_by(run)) is not None and run.held_for_code:
             held_for_code.setdefault(holder, []).append(run.run_id)
@@ -255,6 +256,12 @@ def select(
             f"没有可重试的运行：{_held_for_code(waiting, list(held_for_code), zh)}"
             if zh
             else f"nothing to retry: {_held_for_code(waiting, list(held_for_code), zh)}"
+        )
+    if not chosen and ruled:
+        raise InputError(
+            f"没有可重试的运行：{left_out(state, ruled)}"
+            if zh
+            else f"nothing to retry: {left_out(state, ruled)}"
         )
     if not chosen:
         where = (
@@ -330,6 +337,79 @@ def select(
         raise InputError(_cannot(lacking, zh))
     order = {run_id: i for i, run_id in enumerate(state.runs)}
     return sorted(chosen, key=order.__getitem__)
+
+
+def _taken_by_kind(
+    state: PipelineState, failed: bool, milestones: Sequence[str], ok: frozenset[RunState]
+) -> list[RunView]:
+    """
+    The runs a retry by kind (``failed``, ``milestones``) takes, in plan order, before what
+    holds them back: those that ended in one of the states ``ok`` (of ``milestones`` when given).
+    """
+    return [
+        run
+        for run in state.runs.values()
+        if (failed or milestones)
+        and run.state in ok
+        and not (milestones and run.spec.milestone not in milestones)
+    ]
+
+
+def ruled_out_by_kind(
+    state: PipelineState,
+    run_ids: Sequence[str] = (),
+    *,
+    failed: bool = False,
+    milestone: str | Sequence[str] = "",
+    force: bool = False,
+    changed: Sequence[str] = (),
+) -> list[str]:
+    """
+    The runs, in plan order, that a retry taking runs by kind (``failed``, ``milestone``, or
+    ``changed``: the runs kept as they ran that ``--changed`` would take) leaves out because the
+    researcher's tracker marked them out of scope after they succeeded (:attr:`RunView.
+    ruled_out_after`: bridge wrote DONE back over the word): only a retry naming one (in
+    ``run_ids``) runs it again. 036's M2.1c, "NOT RUN — too few pairs survive gap04", was
+    launched again by ``bridge retry --changed`` (trial h39E).
+    """
+    asked = [milestone] if isinstance(milestone, str) else list(milestone)
+    milestones = [_milestone_named(state, m) for m in asked if m]
+    ok = FAILED | (_DONE if force else frozenset())
+    taken = {r.run_id for r in _taken_by_kind(state, failed, milestones, ok)} | set(changed)
+    return [
+        run_id
+        for run_id, run in state.runs.items()
+        if run_id in taken and run.ruled_out_after and run_id not in run_ids
+    ]
+
+
+def left_out(state: PipelineState, run_ids: Sequence[str]) -> str:
+    """
+    What a retry says of ``run_ids``, runs it left out by :func:`ruled_out_by_kind`: each with
+    the word the researcher wrote after it succeeded, and the retry that runs them.
+    """
+    zh = language_of(state) == "zh"
+    one = len(run_ids) == 1
+    again = f"bridge retry --force {' '.join(run_ids)}"
+    words = {state.runs[r].ruled_out_after for r in run_ids}
+    if len(words) == 1:
+        status = next(iter(words))
+    else:
+        status = ("；" if zh else "; ").join(
+            f"{r}{'：' if zh else ': '}{state.runs[r].ruled_out_after}" for r in run_ids
+        )
+    if zh:
+        return (
+            f"{_listed(run_ids, True)} 成功后，追踪表将{'它' if one else '它们'}标为不在范围内"
+            f"（{status}；bridge 保留了结果并写回已完成的状态）：按类别选取运行的重试不会再次运行"
+            f"{'它' if one else '它们'}；`{again}` 会再次运行"
+        )
+    it = "it" if one else "them"
+    return (
+        f"{_listed(run_ids)} succeeded, then the tracker took {it} out of scope ({status}; "
+        f"bridge kept the result and wrote its done status back): a retry that takes runs by "
+        f"kind leaves {it} out; `{again}` runs {it} again"
+    )
 
 
 def _spec_now(
@@ -621,13 +701,16 @@ class Retried:
     bridge.toml for R004 found by ``bridge retry --force R002``, which said only "will run
     again: R002", and R004 ran with no word of its changed settings); ``changed``: those it
     scheduled whose settings changed since they last launched, with the changes (033's R003,
-    fixed in bridge.toml, then `bridge retry --failed`: neither command said the fix was taken).
+    fixed in bridge.toml, then `bridge retry --failed`: neither command said the fix was taken);
+    ``left_out``: the runs it would have taken by kind that the tracker took out of scope after
+    they succeeded (:func:`ruled_out_by_kind`), said with :func:`left_out`.
     """
 
     asked: tuple[str, ...]
     revived: tuple[str, ...] = ()
     also: tuple[AlsoAgain, ...] = ()
     changed: tuple[AlsoAgain, ...] = ()
+    left_out: tuple[str, ...] = ()
 
     @property
     def all(self) -> tuple[str, ...]:

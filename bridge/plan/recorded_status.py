@@ -47,7 +47,7 @@ PERSONS_WORK = "work people do, not bridge"
 PERSONS_WORK_ZH = "人工完成的工作，bridge 不运行"
 _BY_PERSON = lazy(
     r"work people do|names people, not a system bridge runs|是人做的工作|指的是人，不是 bridge"
-    r"|人工完成的工作"
+    r"|人工完成的工作|names the paper, not a system bridge runs|指的是论文，不是 bridge"
 )
 
 
@@ -119,6 +119,12 @@ _STATUS_WORDS: tuple[tuple[LazyPattern | None, str, LazyPattern, str], ...] = (
         r"its System '\1' names people, not a system bridge runs",
         lazy(r"其 System「([^」]*)」指的是人，不是 bridge 运行的系统"),
         r"其 System「\1」指的是人，不是 bridge 运行的系统",
+    ),
+    (
+        lazy(r"its System '([^']*)' names the paper, not a system bridge runs"),
+        r"its System '\1' names the paper, not a system bridge runs",
+        lazy(r"其 System「([^」]*)」指的是论文，不是 bridge 运行的系统"),
+        r"其 System「\1」指的是论文，不是 bridge 运行的系统",
     ),
 )
 

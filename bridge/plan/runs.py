@@ -221,6 +221,9 @@ class _Draft:
     # A row a person runs (see _persons_run): its status as written, until a [[runs]] entry with
     # its own command says bridge runs it after all.
     persons: tuple[str, str] | None = None
+    # Why its own words say it is no experiment run (_not_bridges_work), "" otherwise: the plan
+    # names such rows (_not_runs_by_text), as their reading is bridge's, not the researcher's.
+    by_text: str = ""
     args: dict[str, str] = attrs.field(factory=dict)
     entry: RunEntry | None = None
     depends_on: tuple[str, ...] = ()
@@ -312,29 +315,86 @@ _HUMAN_WORK = lazy(
 )
 # A System cell that names people, not a system.
 _PEOPLE = lazy(r"^\W*(?:humans?|annotators?|people|人工|标注员)\W*$", re.IGNORECASE)
+# A System cell that names the paper (008's R010 "Paper draft", 011's R037 "Paper").
+_PAPER_SYSTEM = lazy(
+    r"^\W*(?:(?:the\s+)?(?:paper|manuscript)(?:\s+draft)?|论文(?:稿|草稿)?)\W*$", re.I
+)
+
+# Work on the paper, not an experiment, by the row's Purpose: it names the paper (or its .tex)
+# and writing it (004's R404 "Tables 1–3 finalize + `paper/main.tex` Sections 2–4 rewrite").
+_PAPER = lazy(r"\bpaper\b|\bmanuscript\b|\.tex\b|论文", re.IGNORECASE)
+_WRITING = lazy(
+    r"\b(?:re)?writ(?:e|es|ing)\b|\bdraft(?:ing)?\b|\bfinali[sz]e\b|\brevis(?:e|ion)\b"
+    r"|\bpolish(?:ing)?\b|撰写|写作|改写|润色|定稿",
+    re.IGNORECASE,
+)
+# A figure drawn, by a Purpose that opens with it (004's R402 "Figure 2 render (…)"), where the
+# row names no script (006's R003 "S3 composite time series figure" runs make_thesis_figures.py,
+# its sanity run; 020's R061 "figure 1 generation" is generated, not drawn).
+_FIGURE_DRAWN = lazy(
+    r"^\W*(?:fig(?:ure)?\.?\s*\d+|图\s*\d+)\b.*?(?:\brender|\bdraw|\bdiagram|绘制|渲染|画)",
+    re.IGNORECASE,
+)
+_SCRIPT = lazy(r"\.(?:py|sh|ipynb|jl|r)\b", re.IGNORECASE)
+# Cases curated by hand (004's R401 "Qualitative proof-trace curation", "5–10 hand-picked cases").
+_CURATION = lazy(r"\bcurat(?:e|es|ed|ion|ing)\b|挑选|精选", re.IGNORECASE)
+_BY_HAND = lazy(r"\bhand[- ]?(?:picked|selected|curated)\b|\bby hand\b|手工|人工", re.IGNORECASE)
+# A review an LLM gives the researcher (004's R203 "Claim-1 gate cross-review", System "Gemini 3.1
+# Pro (`gemini` CLI) reads Table 1 …"); 011's R018 "LLM judges on 200 samples" is an experiment.
+_REVIEW = lazy(r"\bcross[- ]?(?:review|read|check)\b|交叉(?:评审|审阅)", re.IGNORECASE)
+_ASSISTANT = lazy(r"\b(?:gemini|claude|gpt|chatgpt|codex)\b", re.IGNORECASE)
 
 
 def _persons_run(run: TrackerRun, language: str = "en") -> str:
     """
     Why a person runs this row, not bridge, or ``""``: its Owner column says a person
     (020's ``白天/夜间负责人`` cell ``白天：人工``, against ``夜间：ARIS``), its Notes say
-    the run is the user's own (009's ``API run is user-only``), or the row is work people do: its
-    Purpose opens with a human audit, annotation or evaluation, a user study, or its System
-    cell names people (``Human``). Work people do is said as such, in the plan's ``language``
-    (``zh`` or English): the cell alone read like a status, not a reason.
+    the run is the user's own (009's ``API run is user-only``), or the row's own words say it is
+    work people do (:func:`_not_bridges_work`, in the plan's ``language``).
     """
-    zh = language == "zh"
     for header, cell in run.columns.items():
         if _OWNER_HEADER.search(header) and _PERSON.search(cell):
             return f"{plain(header)}: {plain(cell)}"
     found = _USER_ONLY.search(run.notes)
     if found:
         return f"Notes: {found.group(0)}"
+    return _not_bridges_work(run, language)
+
+
+def _not_bridges_work(run: TrackerRun, language: str = "en") -> str:
+    """
+    Why the row's own words say it is work people do, not a run bridge launches, or ``""``:
+    its Purpose opens with a human audit, annotation or evaluation, or a user study, or its
+    System cell names people (``Human``); or it is no experiment: its Purpose writes the paper
+    (004's R404), opens with a figure to draw and the row names no script (R402, R403), curates
+    cases by hand (R401), or asks an LLM assistant named in its System for a review (R203), or
+    its System cell names the paper (008's R010 "Paper draft"). Said in the plan's
+    ``language`` (``zh`` or English): the cell alone read like a status, not a reason.
+    """
+    zh = language == "zh"
     # 032's "Human audit (200 examples)", 011's "Human annotation: 100 × 2 annotators" (System
     # "Human"): work people do, launched as a compute run. Said as the reason it is out of
     # scope: "⬜ Pending (Purpose: Human audit)" read as a status, not why.
+    purpose = run.purpose.strip()
     if found := _HUMAN_WORK.match(run.purpose):
         said = found.group(0).strip()
+    elif (
+        (_PAPER.search(purpose) and _WRITING.search(purpose))
+        or (
+            _FIGURE_DRAWN.match(purpose)
+            and not any(_SCRIPT.search(c) for c in (run.system, run.split, run.notes, purpose))
+        )
+        or (
+            _CURATION.search(purpose)
+            and any(_BY_HAND.search(c) for c in (purpose, run.split, run.notes))
+        )
+        or (_REVIEW.search(purpose) and _ASSISTANT.search(run.system))
+    ):
+        # Launched with [run] command as an experiment run, with no word (trial h39B F10 on 004).
+        said = purpose.split(" (")[0].split("（")[0].strip()
+    else:
+        said = ""
+    if said:
         if zh:
             return f"其 Purpose「{said}」是人做的工作，不是 bridge 启动的运行"
         return f"its Purpose {said!r} is work people do, not a run bridge launches"
@@ -343,6 +403,11 @@ def _persons_run(run: TrackerRun, language: str = "en") -> str:
         if zh:
             return f"其 System「{said}」指的是人，不是 bridge 运行的系统"
         return f"its System {said!r} names people, not a system bridge runs"
+    if _PAPER_SYSTEM.match(plain(run.system)):
+        said = plain(run.system).strip()
+        if zh:
+            return f"其 System「{said}」指的是论文，不是 bridge 运行的系统"
+        return f"its System {said!r} names the paper, not a system bridge runs"
     return ""
 
 
@@ -390,7 +455,9 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
             else:
                 status_raw = f"{status_raw} (priority {said})" if status_raw else f"priority {said}"
         persons: tuple[str, str] | None = None
+        by_text = ""
         if status in ("todo", "unknown") and (person := _persons_run(run, plan.language)):
+            by_text = person if person == _not_bridges_work(run, plan.language) else ""
             # 020's Owner column "白天：人工", 009's note "API run is user-only": a person runs
             # it, not bridge. The recorded status says so (done_by_person reads it): 020's
             # R025 was "excluded by the tracker" in the summary, though still to be done.
@@ -419,6 +486,7 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
                 status=status,
                 status_raw=status_raw,
                 persons=persons,
+                by_text=by_text,
                 source="tracker",
                 # The plan's Gate cell for the row (011's run tables), with the thresholds its
                 # Metrics cell states: shown with the run, judged in the results.
@@ -2240,6 +2308,7 @@ def build_runs(
     if config.implementer.get("kind") != "agent":
         warnings.extend(_open_tasks(ordered))
     warnings.extend(_unread_priorities(plan))
+    warnings.extend(_not_runs_by_text(ordered, plan.language))
     known = {d.id for d in ordered}
     frozen = [_freeze(d, config, known) for d in ordered]
     specs = tuple(spec for spec, _ in frozen)
@@ -2377,6 +2446,47 @@ def _open_tasks(drafts: Sequence[_Draft]) -> list[PlanWarning]:
             "and a run that needs one NOT RUN — <reason> until then",
         )
     ]
+
+
+def _not_runs_by_text(drafts: Sequence[_Draft], language: str) -> list[PlanWarning]:
+    """
+    One warning naming the rows bridge leaves to people because their own words say they are
+    no experiment run (:func:`_not_bridges_work`: 004's R203 Gemini cross-review, R401 curated
+    by hand, R402/R403 figures, R404 the paper; 011's R017 human annotation), each with why,
+    and how to have them otherwise: a reading of bridge's, not a word of the researcher's, so
+    `bridge plan` says it before the first `bridge run` (they were launched with `[run]
+    command`, with no word, trial h39B F10).
+    """
+    rows = [d for d in drafts if d.by_text and d.persons is not None and d.status == "skipped"]
+    if not rows:
+        return []
+    zh = language == "zh"
+    # Each row's why, less the words the message says once for all.
+    said = [
+        d.by_text.removesuffix("，不是 bridge 启动的运行" if zh else ", not a run bridge launches")
+        .removesuffix("，不是 bridge 运行的系统" if zh else ", not a system bridge runs")
+        .replace("是人做的工作" if zh else " is work people do", "")
+        for d in rows
+    ]
+    listed = ("；" if zh else "; ").join(
+        f"{d.id}{'：' if zh else ': '}{why}" for d, why in zip(rows[:8], said, strict=False)
+    )
+    if len(rows) > 8:
+        listed += f"；…（共 {len(rows)} 行）" if zh else f"; … ({len(rows)} in all)"
+    if zh:
+        message = (
+            f"这些行按其自身的文字读作人做的工作，不是实验运行，bridge 不启动它们（{listed}）："
+            "完成后把其 Status 改为 DONE；不做的写 `NOT RUN — <原因>`；要 bridge 运行某一行，"
+            "请在 bridge.toml 中为它写带 command 的 [[runs]] 条目"
+        )
+    else:
+        message = (
+            f"rows read as work people do, not experiment runs, by their own words ({listed}): "
+            "bridge does not launch them; mark each DONE once done, `NOT RUN — <reason>` if it "
+            "will not be done, or give it a [[runs]] entry with its own command in bridge.toml "
+            "to have bridge run it"
+        )
+    return [PlanWarning(file=rows[0].file, line=rows[0].line, message=message)]
 
 
 def _unread_priorities(plan: Plan) -> list[PlanWarning]:

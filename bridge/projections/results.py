@@ -743,14 +743,21 @@ def _kept_retry(
     ids, blocks, kind = _kept_used(state, outcome, language, main=main)
     if not blocks:
         return ""
+    # --changed leaves out a run the tracker took out of scope since it succeeded (036's
+    # M2.1c): the retry names them then.
+    retry = (
+        kept_retry(ids)
+        if any(state.runs[i].ruled_out_after for i in ids if i in state.runs)
+        else "bridge retry --changed"
+    )
     if language == "zh":
         return (
-            f"{'、'.join(ids)} 的数值来自{kind}：运行 `bridge retry --changed` 和 `bridge run` "
+            f"{'、'.join(ids)} 的数值来自{kind}：运行 `{retry}` 和 `bridge run` "
             f"用当前版本重新运行，{'、'.join(blocks)} 将按新数值重新判定。"
         )
     one = len(ids) == 1
     return (
-        f"{', '.join(ids)} ran with {kind}, changed since: `bridge retry --changed` and "
+        f"{', '.join(ids)} ran with {kind}, changed since: `{retry}` and "
         f"`bridge run` run {'it' if one else 'them'} with the current "
         f"{kind.removeprefix('earlier ')}, and "
         f"{', '.join(blocks)} {'is' if len(blocks) == 1 else 'are'} judged again from the new "

@@ -652,6 +652,43 @@ def test_work_people_do_is_not_launched(tmp_path: Path) -> None:
     assert not runs["R018"].settled_before_bridge
 
 
+@needs_shared
+def test_rows_that_are_no_experiment_are_not_launched_and_the_plan_names_them(
+    tmp_path: Path,
+) -> None:
+    """004's M4 rows and its M2 gate review were launched with `[run] command`, with no word
+    (trial h39B F10): R203 a Gemini cross-review, R401 curated by hand, R402/R403 figures drawn,
+    R404 the paper rewritten. They are work people do, each with why, named by one warning that
+    says how to have them otherwise; the experiments beside them (R202, R308 "added per
+    Gemini", R003 on hand-labeled rules) stay bridge's. 008's R010 and 011's R037, whose System
+    is the paper, too."""
+    project = load_project(as_project("004", tmp_path / "a"))
+    runs = {r.id: r for r in project.runs}
+    out = [i for i, r in runs.items() if r.settled_before_bridge]
+    assert out == ["R203", "R401", "R402", "R403", "R404"], out
+    assert runs["R402"].status_raw == (
+        "TODO (its Purpose 'Figure 2 render' is work people do, not a run bridge launches)"
+    )
+    assert runs["R404"].status_raw == (
+        "TODO (its Purpose 'Tables 1–3 finalize + paper/main.tex Sections 2–4 rewrite' is work "
+        "people do, not a run bridge launches)"
+    )
+    (warning,) = [w for w in project.warnings if "by their own words" in w.message]
+    assert warning.message.startswith(
+        "rows read as work people do, not experiment runs, by their own words (R203: its "
+        "Purpose 'Claim-1 gate cross-review'; R401: its Purpose 'Qualitative proof-trace "
+        "curation'; R402: its Purpose 'Figure 2 render'; R403: its Purpose 'Figure 3 render'; "
+        "R404: its Purpose 'Tables 1–3 finalize + paper/main.tex Sections 2–4 rewrite'): bridge "
+        "does not launch them; mark each DONE once done, `NOT RUN — <reason>` if it will not be "
+        "done, or give it a [[runs]] entry with its own command"
+    ), warning.message
+    r010 = next(r for r in load_project(as_project("008", tmp_path / "b")).runs if r.id == "R010")
+    assert (
+        r010.status_raw
+        == "TODO (its System 'Paper draft' names the paper, not a system bridge runs)"
+    )
+
+
 def test_work_people_do_is_said_in_chinese_on_a_chinese_plan(tmp_path: Path) -> None:
     """A Chinese plan's row of work people do (人工评估, or a System naming people) gives its
     reason in Chinese, as the rest of its output."""
@@ -690,6 +727,20 @@ def test_work_people_do_is_said_in_chinese_on_a_chinese_plan(tmp_path: Path) -> 
         ("Compute inter-annotator agreement on human annotation", "Analysis", False),
         ("Simulated user study with LLM agents", "agents", False),
         ("人工标注数据训练", "ours", False),
+        # No experiment by its words (004's R203, R402, R404; 008's R010) …
+        ("Claim-1 gate cross-review", "Gemini 3.1 Pro (`gemini` CLI) reads Table 1", True),
+        ("Figure 3 render (CI bars)", "R306+R307 output", True),
+        ("Rewrite paper Sections 2–4", "—", True),
+        ("Curate 10 cases by hand", "ours", True),
+        ("Final manuscript claim audit", "Paper draft", True),
+        # … and the runs that only sound so: a figure a script draws (006's R003), one generated
+        # (020's R061), an LLM judge (011's R018), a rendering checked (006's R001).
+        ("S3 composite time series figure", "make_thesis_figures.py on composite", False),
+        ("Figure 2 render", "plot_fig2.py", False),
+        ("figure 1 generation", "branch/matched outcome CI", False),
+        ("LLM judges on 200 samples", "GPT-4o-mini + Qwen-32B", False),
+        ("Verify S3 sub-formula LaTeX rendering", "wind/solar/load formulas", False),
+        ("Train on paper abstracts", "ours", False),
     ],
 )
 def test_which_rows_are_work_people_do(purpose: str, system: str, persons: bool) -> None:
@@ -721,13 +772,20 @@ def test_which_rows_are_work_people_do(purpose: str, system: str, persons: bool)
 def test_runs_waiting_for_a_run_bridge_does_not_run_are_held_with_it(tmp_path: Path) -> None:
     """011's R020/R021 wait for R017 (a human annotation, a person's): cancelled at launch, they
     stopped M3 and M4 with them. They are held out of scope with the reason, R034 (waiting for
-    R033) and R037 (waiting for R020, so for R017) too; R023, which waits for nothing held,
-    stays bridge's."""
+    R033) too; R023, which waits for nothing held, stays bridge's. R037 (waiting for R020), the
+    paper's final tables (System "Paper"), is work people do itself, until a [[runs]] entry with
+    a command of its own makes it bridge's: then it waits, as R020 does."""
     from bridge.plan.runs import waits_outside
 
-    runs = {r.id: r for r in load_project(as_project("011", tmp_path)).runs}
+    project = as_project("011", tmp_path)
+    runs = {r.id: r for r in load_project(project).runs}
     held = sorted(i for i, r in runs.items() if waits_outside(r.status_raw))
-    assert held == ["R020", "R021", "R034", "R037"]
+    assert held == ["R020", "R021", "R034"]
+    assert runs["R037"].status_raw == (
+        "TODO (its System 'Paper' names the paper, not a system bridge runs)"
+    )
+    (project / "bridge.toml").write_text('[[runs]]\nid = "R037"\ncommand = "python3 -V"\n')
+    runs = {r.id: r for r in load_project(project).runs}
     assert runs["R020"].status_raw == (
         "TODO (waits for R017, which bridge does not run: it runs once R017 is done)"
     )

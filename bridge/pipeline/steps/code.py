@@ -48,6 +48,7 @@ from bridge.plan.runs import PROPOSED, ProposedBefore, RunSpec
 from bridge.plan.status_legend import is_held_for_code
 from bridge.plan.templates import placeholders
 from bridge.plan.tracker import seed_row, seed_run_id, unread_notes_seed
+from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES
 from bridge.projections.failure_words import (
     AS_RUN,
     CODE_EDITED,
@@ -563,6 +564,19 @@ def respec(s: Session, reason: str, run_ids: Collection[str] | None = None) -> l
                     s.status_said[new.run_id] = row_status.StatusKept(
                         written=written, in_plan=not ours, finding=bool(finding)
                     )
+                    if (
+                        not finding
+                        and row.status in OUT_OF_SCOPE_STATUSES
+                        and old.ruled_out_after != written
+                    ):
+                        # Recorded: bridge writes DONE back over it, and a retry that takes
+                        # runs by kind must still leave it out (h39E F4: `retry --changed`
+                        # re-ran 036's M2.1c, marked "NOT RUN — too few pairs survive gap04").
+                        s.append(
+                            stream,
+                            [ev.RunStatusKept(run_id=new.run_id, status=written)],
+                            None,  # after its new labels, when it took them above
+                        )
             continue
         changes = _changes(old.spec, spec)
         appended = (
