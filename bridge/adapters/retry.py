@@ -51,7 +51,7 @@ class Transient(Exception):
         self.after = after
 
 
-def _backoff(exc: Exception) -> bool | float:
+def _backoff(exc: BaseException) -> bool | float:
     """
     stamina's backoff hook: retry only :class:`Transient`, after its ``after`` when it has one.
     """
