@@ -214,6 +214,8 @@ def _holds(value: float, comparison: Comparison, threshold: float) -> bool:
             return value <= threshold
         case Comparison.EQ:
             return value == threshold
+        case _ as never:
+            assert_never(never)
 
 
 def _number(value: float) -> str:
