@@ -14,6 +14,7 @@ import pytest
 from bridge.cli.main import main
 from bridge.plan import load_project
 from bridge.plan.run_gates import GateOutcome, judge_gate, run_gate
+from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
 
@@ -82,6 +83,10 @@ def test_a_gate_on_one_split_or_statistic_is_not_judged_on_another() -> None:
     assert clause.outcome is GateOutcome.NO_VALUE
     assert clause.said == (
         "the gate says 'Dev' of its metric, which the recorded test_macro_f1 does not name"
+    )
+    assert (
+        in_language(clause.said, "zh")
+        == "门槛写明其指标的 'Dev'，而所记录的 test_macro_f1 没有写明"
     )
     (clause,) = judge_gate("accuracy std ≤ 0.02", {"accuracy": 0.01})
     assert clause.outcome is GateOutcome.NO_VALUE
