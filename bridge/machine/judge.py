@@ -107,6 +107,7 @@ from bridge.plan.metric_names import (
 
 __all__ = [
     "HELD_FOR_CODE",
+    "NAMES_NO_METRIC",
     "NOT_HELD",
     "NO_NUMBER",
     "SUCCEEDED",
@@ -134,6 +135,10 @@ NOT_HELD = " does not hold in the runs: "
 """What a verdict's reason says after a condition its comparison holds under that the runs
 break (``'at the same training time' does not hold in the runs: training_time …``); the kind
 stays, and the handoff summary's headline says it beside "every criterion met"."""
+
+NAMES_NO_METRIC = "the criterion names no metric and the block's runs recorded none of its metrics"
+"""How a verdict's reason says a clause naming no metric found none of the block's recorded:
+the results name the block's stated primary there (``projections.outcome``)."""
 
 HELD_FOR_CODE = "held_for_code"
 """The status a caller gives a run held until an earlier milestone's row has its code written
@@ -1356,7 +1361,7 @@ def _evaluate_on(
         # (the unmatched-metrics note below the verdict says which names they did record).
         recorded = sorted({a.metric for a in context.aggregates})
         raise Inconclusive(
-            "the criterion names no metric and the block's runs recorded none of its metrics"
+            NAMES_NO_METRIC
             + (
                 # Trial N3 on 005: no word of how to go on.
                 f"; name the metric in the criterion, or set [metrics] primary in bridge.toml "

@@ -321,7 +321,8 @@ def _assemble(
         )
         warnings.extend(_plan_wide_criteria(plan_doc, blocks))
         language_text = "\n".join(plan_doc.lines)
-        embedded, embedded_warnings = read_tracker_runs(plan_doc)
+        compared = [name for block in blocks for name in block.systems]
+        embedded, embedded_warnings = read_tracker_runs(plan_doc, compared)
         if (
             embedded
             and tracker_doc is not None
@@ -343,7 +344,9 @@ def _assemble(
         # runs came "from tracker" (trial O3 on 040). The runs come from the plan, as before.
         tracker_doc = None
     if tracker_doc is not None:
-        runs, run_warnings = read_tracker_runs(tracker_doc)
+        runs, run_warnings = read_tracker_runs(
+            tracker_doc, [name for block in blocks for name in block.systems]
+        )
         tracker_runs = runs
         warnings.extend(
             PlanWarning(file=tracker_doc.file, line=w.line, message=w.message)

@@ -65,6 +65,15 @@ _RUN_ID = lazy(r"[A-Za-z][\w.-]*\d[\w.-]*")
 # the same comparison the metric names are read without (runs.py).
 _THRESHOLD = lazy(r"(?:[<>≥≤]=?|=>|=<)\s*[-+~]?\d")
 _POINTS = lazy(r"\d\s*(?:pp|p\.p\.|percentage points?|个百分点)", re.IGNORECASE)
+# Words of a gate that say which split or which statistic of a metric it means ("Dev macro F1
+# ≥ 0.55", 011's R013; "accuracy std ≤ 0.02"). The criteria's parser reads the metric without
+# them ("macro f1", "accuracy"): judged so, a test macro F1, or the accuracy itself, met the gate.
+_QUALIFIER = lazy(
+    r"(?<![\w-])(?P<word>dev|val|valid(?:ation)?|test|train(?:ing)?|eval|held[- ]?out|"
+    r"std|stdev|stddev|sd|variance|var|median|max(?:imum)?|min(?:imum)?|worst|best|"
+    r"p\d{2}|ci)(?![\w-])",
+    re.IGNORECASE,
+)
 
 
 def plan_run_gates(doc: Document) -> dict[str, tuple[str, int]]:
@@ -172,6 +181,25 @@ def _unchecked_why(clause: Criterion) -> str | None:
     return None
 
 
+def _qualifiers_left_out(text: str, metric: str, recorded: str) -> tuple[str, ...]:
+    """
+    The words of the gate clause ``text`` that name a split or a statistic (``_QUALIFIER``)
+    which neither its reading ``metric`` nor the ``recorded`` name it matched says: a value of
+    another split or statistic, which cannot meet or miss the gate. ``()`` when none.
+    """
+    named = set(re.split(r"[^0-9a-z]+", f"{metric} {recorded}".casefold()))
+    said = (m["word"] for m in _QUALIFIER.finditer(text))
+    return tuple(
+        dict.fromkeys(
+            w
+            for w in said
+            # "held-out" is named by "held_out_loss" and by "heldout_loss" alike.
+            if re.sub(r"[^0-9a-z]", "", w.casefold()) not in named
+            and not set(re.split(r"[^0-9a-z]+", w.casefold())) <= named
+        )
+    )
+
+
 def _holds(value: float, comparison: Comparison, threshold: float) -> bool:
     from bridge.plan.criteria import Comparison
 
@@ -186,6 +214,8 @@ def _holds(value: float, comparison: Comparison, threshold: float) -> bool:
             return value <= threshold
         case Comparison.EQ:
             return value == threshold
+        case _ as never:
+            assert_never(never)
 
 
 def _number(value: float) -> str:
@@ -249,6 +279,20 @@ def judge_gate(
                     outcome=GateOutcome.NO_VALUE,
                     reading=reading,
                     said=f"the run recorded no {clause.metric} (it recorded: {recorded})",
+                )
+            )
+            continue
+        if left_out := _qualifiers_left_out(clause.text, clause.metric, name):
+            out.append(
+                GateClause(
+                    text=clause.text,
+                    outcome=GateOutcome.NO_VALUE,
+                    reading=reading,
+                    said=(
+                        f"the gate says {', '.join(repr(w) for w in left_out)} of its metric, "
+                        f"which the recorded {name} does not name"
+                    ),
+                    metric=name,
                 )
             )
             continue

@@ -374,12 +374,16 @@ def _task_table(
     return bool(above) and bool(_TASK_HEADING.search(plain(above[-1].text)))
 
 
-def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, str]]]:
+def read_tracker_runs(
+    doc: Document, compared: Sequence[str] = ()
+) -> tuple[list[TrackerRun], list[tuple[int, str]]]:
     """
     Read every run row of every run table.
 
     Args:
         doc: the tracker (or a plan with an embedded tracker table).
+        compared: the systems the plan's blocks compare: a Model column naming one of them
+            names systems (:func:`_model_is_backbone`).
 
     Returns:
         The runs in file order (a repeated id keeps its first row) and warnings.
@@ -541,7 +545,7 @@ def read_tracker_runs(doc: Document) -> tuple[list[TrackerRun], list[tuple[int, 
         ):
             from_model.extend(range(first_run, len(runs)))
             model_line = model_line or table.line
-    if said := _model_is_backbone(runs, from_model):
+    if said := _model_is_backbone(runs, from_model, compared):
         warnings.append((model_line, said))
         for n in from_model:
             runs[n] = attrs.evolve(runs[n], system="")
@@ -571,16 +575,23 @@ def says_no_system(row: TrackerRun) -> bool:
     return at is not None and plain(row.columns[header[at]]).strip().casefold() in _NO_SYSTEM
 
 
-def _model_is_backbone(runs: Sequence[TrackerRun], from_model: Sequence[int]) -> str:
+def _model_is_backbone(
+    runs: Sequence[TrackerRun], from_model: Sequence[int], compared: Sequence[str]
+) -> str:
     """
     Why the Model column the runs at ``from_model`` took their system from names the model
     they run on, not what they compare (``""`` when it may name their systems): one model is
     named by rows of different purposes while no purpose is run on two models. 032's
     ``| ID | Experiment | Model |`` gave its 2-org MVP (FedAvg vs Ours), its baselines B1-B10
     and its full method all the system Qwen-2.5-3B, which no comparison can tell apart. A
-    tracker comparing models runs one purpose on several of them, and keeps them as systems.
+    tracker comparing models runs one purpose on several of them, or names a model a block
+    compares (``compared``: "Zero-shot GPT-4o", "Zero-shot Llama", "Fine-tuned Llama" beside a
+    block comparing GPT-4o and Llama), and keeps them as systems.
     """
     rows = [runs[n] for n in from_model if runs[n].system]
+    systems = {" ".join(name.split()).casefold() for name in compared}
+    if any(" ".join(row.system.split()).casefold() in systems for row in rows):
+        return ""
     purposes: dict[str, set[str]] = {}
     models: dict[str, set[str]] = {}
     for row in rows:

@@ -44,6 +44,7 @@ from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import (
     HELD_FOR_CODE,
+    NAMES_NO_METRIC,
     NO_NUMBER,
     NOT_HELD,
     Aggregate,
@@ -653,9 +654,6 @@ _NO_RESULTS = lazy(
 _WAITING_RUNS = "; still waiting: its runs are blocked in the tracker: "
 
 
-_NAMES_NO_METRIC = "the criterion names no metric and the block's runs recorded none of its metrics"
-
-
 def _primary_not_recorded(
     block: BlockInfo,
     primaries: Sequence[str],
@@ -672,7 +670,7 @@ def _primary_not_recorded(
     block's metrics was recorded, the note under its table says so, with the alias.
     """
     stated = primary_metric_name(block.metrics)
-    if primaries or not stated or _NAMES_NO_METRIC not in verdict.reason:
+    if primaries or not stated or NAMES_NO_METRIC not in verdict.reason:
         return verdict
     recorded = list(dict.fromkeys(v.name for v in values))
 
@@ -685,11 +683,11 @@ def _primary_not_recorded(
     if not any(found(name) for name in plan_metric_names(block.metrics)[1:]):
         return verdict
     named = (
-        f"{_NAMES_NO_METRIC} (its primary metric {stated!r} is none of the recorded names: "
+        f"{NAMES_NO_METRIC} (its primary metric {stated!r} is none of the recorded names: "
         f'`[metrics] aliases = {{ "RECORDED NAME" = {json.dumps(stated, ensure_ascii=False)} }}` '
         "connects one)"
     )
-    return attrs.evolve(verdict, reason=verdict.reason.replace(_NAMES_NO_METRIC, named))
+    return attrs.evolve(verdict, reason=verdict.reason.replace(NAMES_NO_METRIC, named))
 
 
 def _systems_waiting(block: BlockInfo, runs: Sequence[RunView], verdict: Verdict) -> Verdict:

@@ -832,6 +832,14 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"略去 \1：加分项，成功标准并不要求",
     ),
     (lazy(rf"left out the aside {_QUOTE}"), r"略去旁注 \1"),
+    # A run gate naming a split or statistic the recorded name lacks (bridge/plan/run_gates.py).
+    (
+        lazy(
+            rf"the gate says ({_QUOTE}(?:, {_QUOTE})*) of its metric, which the recorded (\S+) "
+            r"does not name"
+        ),
+        r"门槛写明其指标的 \1，而所记录的 \4 没有写明",
+    ),
     (lazy(rf"left out the setting {_QUOTE}"), r"略去设置 \1"),
     (lazy(rf"\bmetric {_QUOTE} of the system ([^;]+)"), r"指标 \1 属于系统 \2"),
     (

@@ -510,7 +510,8 @@ def test_an_arm_column_names_the_system_over_a_policy_column(tmp_path: Path) -> 
     ],
 )
 def test_which_column_names_the_system(tmp_path: Path, header: str, row: str, system: str) -> None:
-    """A System column first, then an Arm column, then Model, Policy or Method in header order."""
+    """A System column first, then an Arm column, then Policy or Method in header order, then
+    Model."""
     write(
         tmp_path, "refine-logs/EXPERIMENT_TRACKER.md", f"{header}\n|---|---|---|---|---|\n{row}\n"
     )
@@ -545,6 +546,29 @@ def test_a_model_column_comparing_models_names_the_systems(tmp_path: Path) -> No
     )
     loaded = load_project(tmp_path)
     assert [r.system for r in loaded.runs] == ["Qwen-7B", "Llama-8B", "Qwen-7B"]
+    assert not [w for w in loaded.warnings if "the Model column" in w.message]
+
+
+def test_a_model_column_naming_a_blocks_systems_names_the_systems(tmp_path: Path) -> None:
+    """Rows of different purposes on one model ("Zero-shot Llama", "Fine-tuned Llama") beside
+    a block that compares the models: the Model column names the block's systems, not their
+    backbone. Read as a backbone, every run lost its system and no run was in B1."""
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        "# Plan\n\n## Experiment Blocks\n\n### Block B1: zero-shot vs fine-tuned\n"
+        "- Compared systems: GPT-4o, Llama-3-8B\n- Metrics: accuracy\n"
+        "- Success criterion: Llama-3-8B accuracy > GPT-4o\n",
+    )
+    write(
+        tmp_path,
+        "refine-logs/EXPERIMENT_TRACKER.md",
+        "| ID | Purpose | Model | Status |\n|---|---|---|---|\n"
+        "| R1 | Zero-shot GPT-4o | GPT-4o | TODO |\n| R2 | Zero-shot Llama | Llama-3-8B | TODO |\n"
+        "| R3 | Fine-tuned Llama | Llama-3-8B | TODO |\n",
+    )
+    loaded = load_project(tmp_path)
+    assert [r.system for r in loaded.runs] == ["GPT-4o", "Llama-3-8B", "Llama-3-8B"]
     assert not [w for w in loaded.warnings if "the Model column" in w.message]
 
 

@@ -14,6 +14,7 @@ import pytest
 from bridge.cli.main import main
 from bridge.plan import load_project
 from bridge.plan.run_gates import GateOutcome, judge_gate, run_gate
+from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
 
@@ -72,3 +73,26 @@ def test_a_percent_gate_reads_a_fraction_and_a_missing_metric_is_unjudged() -> N
     assert clause.outcome is GateOutcome.NO_VALUE
     assert clause.said == "the run recorded no Pass (it recorded: pass_rate)"
     assert run_gate("", "accuracy, loss") == ""
+
+
+def test_a_gate_on_one_split_or_statistic_is_not_judged_on_another() -> None:
+    """011's R013 «Dev macro F1 ≥ 0.55» is read as "macro f1": judged so, a run's test macro
+    F1 of 0.6 met it, whatever its dev F1; «accuracy std ≤ 0.02» was met by an accuracy of
+    0.01. Unjudged with the word the recorded name lacks; judged on a name that says it."""
+    (clause,) = judge_gate("Dev macro F1 ≥ 0.55", {"test_macro_f1": 0.6})
+    assert clause.outcome is GateOutcome.NO_VALUE
+    assert clause.said == (
+        "the gate says 'Dev' of its metric, which the recorded test_macro_f1 does not name"
+    )
+    assert (
+        in_language(clause.said, "zh")
+        == "门槛写明其指标的 'Dev'，而所记录的 test_macro_f1 没有写明"
+    )
+    (clause,) = judge_gate("accuracy std ≤ 0.02", {"accuracy": 0.01})
+    assert clause.outcome is GateOutcome.NO_VALUE
+    (clause,) = judge_gate("Dev macro F1 ≥ 0.55", {"dev/macro_f1": 0.5})
+    assert clause.outcome is GateOutcome.NOT_MET
+    (clause,) = judge_gate("Held-out loss < 0.1", {"heldout_loss": 0.05})
+    assert clause.outcome is GateOutcome.MET
+    (clause,) = judge_gate("valid ≥50%", {"valid": 0.4})
+    assert clause.outcome is GateOutcome.NOT_MET

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from bridge.lazy_patterns import lazy
+from bridge.lazy_patterns import LazyPattern, lazy
 from bridge.plan.criteria.clauses import bonus_left_out, qualifiers_joined, split_clauses
 from bridge.plan.criteria.derived import DERIVED, parse_derived
 from bridge.plan.criteria.lexicon import (
@@ -1121,9 +1121,19 @@ _MARGIN_FROM_UNKNOWN = (
 )
 # 011's B3 "improves macro accuracy ≥5pp over K=1 for ALL 4 methods": a condition for each of
 # N things (counted over subsets, below), not a comparison with all of several systems.
-_FOR_ALL_N = lazy(r"\b(?:for|across|in|on)\s+(?:all|each|every)\s+(?:of\s+)?(?:the\s+)?\d+\s+[a-z]")
+_FOR_ALL_N = lazy(
+    r"\b(?:for|across|in|on)\s+(?:all|each|every)\s+(?:of\s+)?(?:the\s+)?\d+\s+[a-z][\w-]*"
+)
 # "loss below the threshold of 0.5", "accuracy above the target of 0.8": a level named, then its
 # value after "of" (⟨T⟩ here), which way the word before it says.
+
+
+def _within(pattern: LazyPattern, text: str, span: tuple[int, int]) -> bool:
+    """Whether ``span`` of ``text`` lies inside a match of ``pattern``: "all 4 methods" of
+    "for all 4 methods" is a count over subsets, "all baselines" before it a comparison."""
+    return any(m.start() <= span[0] and span[1] <= m.end() for m in pattern.finditer(text))
+
+
 _LEVEL_OF = lazy(r"\b(?P<way>above|below|over|under)\s+(?:the|a|an)\s+[a-z -]{1,30}?\s*⟨T⟩", re.I)
 _MARGIN_FROM_WORDS = lazy(
     r"\b(?:above|below|over|under)\s+(?![⟨\d])[^⟨,;，；。]{1,60}?\s+(?P<by>by\s+)?⟨T⟩",
@@ -2246,7 +2256,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
                 f"«{original_spelling(lead, clause)}» begins the names of several of the "
                 f"block's systems ({', '.join(owners)}): name the one meant"
             )
-    if BEST_REFERENCE.search(norm) and not _FOR_ALL_N.search(norm):
+    if any(not _within(_FOR_ALL_N, norm, m.span()) for m in BEST_REFERENCE.finditer(norm)):
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
     dotted = _dotted_references(norm, metrics)
