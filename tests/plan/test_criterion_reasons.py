@@ -205,6 +205,18 @@ def test_006_b6_a_bonus_sentence_is_said_left_out_not_read_as_a_clause(
         == f"counts over subsets (categories, families, configs): 'at least one' ({left})"
     )
     assert "略去 'bonus if physical variable appears'：加分项" in in_language(_reason(clause), "zh")
+    # Only a bonus said as one: a later sentence naming a metric that begins with the word is
+    # a clause ("Bonus reward" is a metric), as is "optionally …" (review).
+    from bridge.plan.criteria.clauses import split_clauses
+
+    kept, notes = split_clauses(
+        "accuracy ≥ 0.8; Bonus reward ≥ 5; (bonus) F1 ≥ 0.7; Bonus: F1 ≥ 0.9"
+    )
+    assert kept == ("accuracy ≥ 0.8", "Bonus reward ≥ 5"), kept
+    assert [n.split("'")[1] for n in notes if n.endswith("not require")] == [
+        "(bonus) F1 ≥ 0.7",
+        "Bonus: F1 ≥ 0.9",
+    ], notes
     # `bridge plan`: the bonus under the clause a reworded first sentence reads as.
     plan = tmp_path / "refine-logs" / "EXPERIMENT_PLAN.md"
     plan.write_text(

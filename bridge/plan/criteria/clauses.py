@@ -80,7 +80,9 @@ _FALLBACK = lazy(
 # after "; "). It asks for nothing: read as a clause, it stayed open for ever and the block could
 # never be met. Left out with a note, which `bridge plan` and the verdict show.
 _BONUS = lazy(
-    r"^\(?(?:(?:a|as\s+a)\s+)?(?:bonus|stretch\s+goal)\b\)?\s*(?:[:：,]|if\b|when\b|:?\s)"
+    # Only as a label or before its condition: "bonus reward ≥ 5" names a metric (review).
+    r"^(?:\((?:bonus|stretch\s+goal)\)"
+    r"|(?:(?:a|as\s+a)\s+)?(?:bonus|stretch\s+goal)\s*(?:[:：,]|(?:if|when)\b))"
     # "optional" alone may name a system's part ("optional speculative decoding …"): only as a
     # label ("Optional: …", "(optional) …").
     r"|^(?:\(optional\)|optional(?:ly)?\s*[:：,])"
