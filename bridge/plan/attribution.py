@@ -875,8 +875,9 @@ class Attributor:
         "K=5 + LLM judge reranking", a word of B1's "GPT-4o-mini judge" and B4's "LLM judge"
         too, so the word tells no block (its pass rate was listed under B3). ``[]`` when the
         word counts: two words shared, a word no other block's systems have (023's R023 "same
-        trained online systems", B2's "online"), or a name that is that word alone once words
-        saying "the system itself" are set aside (039's R003 "MART full" in M1, B1's "MART").
+        trained online systems", B2's "online"), a coined name the block's systems write with
+        capitals (039's "MART"), or a name that is that word alone once words saying "the
+        system itself" are set aside (039's R003 "MART full" in M1, B1's "MART").
         """
         if len(shared) != 1:
             return []
@@ -888,6 +889,15 @@ class Attributor:
             if len(w) > 2 and not w.isdigit() and w not in _NAME_WORDS and w not in _ITSELF
         }
         if own <= shared:
+            return []
+        written = [
+            m.group(0)
+            for system in self.plan_systems[block]
+            for m in re.finditer(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", system, re.I)
+        ]
+        if any(w != w.casefold() for w in written):
+            # A coined name (039's "MART", "GNN"), which the plan writes with capitals, names
+            # one method wherever it is compared: an ordinary word ("judge") names none.
             return []
         return [b for b in self.order if b != block and word in self._system_words(b)]
 
