@@ -801,7 +801,7 @@ def _print_failed_before_holds(console: Printer, loaded: LoadedProject, language
     """
     from bridge.plan.priority import Priority
     from bridge.plan.runs import ran_by_bridge
-    from bridge.plan.vocabulary import ended_failed, stopped_status
+    from bridge.plan.vocabulary import DONE_STATUSES, ended_failed, stopped_status
     from bridge.projections.text import t
 
     order = [m.id for m in loaded.milestones]
@@ -815,6 +815,9 @@ def _print_failed_before_holds(console: Printer, loaded: LoadedProject, language
             if r.milestone == milestone
             and r.priority is Priority.MUST
             and r.settled_before_bridge
+            # Done (or failed) before bridge, as the scheduler holds on: a row not run because
+            # another failed (014's NOT_RUN_R002_FAIL) is out of scope and holds nothing.
+            and r.status in DONE_STATUSES
             and not ran_by_bridge(r.notes)
             and ended_failed(r.status_raw)
         ]

@@ -851,16 +851,55 @@ class Attributor:
                 found.update(begun)
         return sorted(found)
 
-    def _shares_a_word(self, keys: set[str], block: str) -> bool:
-        """Whether a key of the run's system has a word (three letters or more) of ``block``'s
-        compared systems, set words such as "model" or "baseline" aside."""
-        theirs = {
+    def _system_words(self, block: str) -> set[str]:
+        """The words (three letters or more) of ``block``'s compared systems, set words such as
+        "model" or "baseline" aside."""
+        return {
             w
             for key in self.block_systems[block][1]
             for w in key.split()
             if len(w) > 2 and w not in _NAME_WORDS
         }
-        return any(w in theirs for key in keys for w in key.split())
+
+    def _shared_words(self, keys: set[str], block: str) -> set[str]:
+        """The words of the run's system (its keys) that are words of ``block``'s compared
+        systems (:meth:`_system_words`)."""
+        theirs = self._system_words(block)
+        return {w for key in keys for w in key.split() if w in theirs}
+
+    def _only_a_common_word(self, keys: set[str], block: str, shared: set[str]) -> list[str]:
+        """
+        The other blocks whose compared systems have the one word (``shared``) the run's
+        system shares with ``block``'s, when that word is all that ties them and the run's name
+        has words of its own besides: 011's R027 "Quality judge" shares only "judge" with B3's
+        "K=5 + LLM judge reranking", a word of B1's "GPT-4o-mini judge" and B4's "LLM judge"
+        too, so the word tells no block (its pass rate was listed under B3). ``[]`` when the
+        word counts: two words shared, a word no other block's systems have (023's R023 "same
+        trained online systems", B2's "online"), a coined name the block's systems write with
+        capitals (039's "MART"), or a name that is that word alone once words saying "the
+        system itself" are set aside (039's R003 "MART full" in M1, B1's "MART").
+        """
+        if len(shared) != 1:
+            return []
+        (word,) = shared
+        own = {
+            w
+            for key in keys
+            for w in key.split()
+            if len(w) > 2 and not w.isdigit() and w not in _NAME_WORDS and w not in _ITSELF
+        }
+        if own <= shared:
+            return []
+        written = [
+            m.group(0)
+            for system in self.plan_systems[block]
+            for m in re.finditer(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", system, re.I)
+        ]
+        if any(w != w.casefold() for w in written):
+            # A coined name (039's "MART", "GNN"), which the plan writes with capitals, names
+            # one method wherever it is compared: an ordinary word ("judge") names none.
+            return []
+        return [b for b in self.order if b != block and word in self._system_words(b)]
 
     def _qualified_away(self, keys: set[str]) -> list[tuple[str, str]]:
         """
@@ -1191,7 +1230,7 @@ class Attributor:
                 basis=f'[systems."{table.name}"] block = {table.block!r} is not a block of the '
                 f"plan (blocks: {', '.join(self.order)})",
             )
-        doubt = ""
+        doubt = guess = ""
         if run.block_cell:
             named = block_cell_ids(run.block_cell, self.order, self.titles)
             if len(named) == 1:
@@ -1374,12 +1413,20 @@ class Attributor:
                 )
         if not holders and not in_milestone:
             inferred = self.milestone_inferred.get(run.milestone)
-            if (
-                inferred is not None
-                and run.milestone in self.listed_by_systems
-                and not self._shares_a_word(names[1], inferred[0])
-            ):
-                inferred = None
+            if inferred is not None and run.milestone in self.listed_by_systems:
+                shared = self._shared_words(names[1], inferred[0])
+                others = self._only_a_common_word(names[1], inferred[0], shared)
+                if others:
+                    # Said, not placed: one word other blocks' systems have too is a guess, and
+                    # placed, the run's numbers would count in that block's verdict.
+                    guess = (
+                        f"{inferred[1]}, but {shown} shares only the word {min(shared)!r} with "
+                        f"them, which the systems of {_blocks(others)} have too: not placed by "
+                        f"that word; if its numbers are {inferred[0]}'s, set `block = "
+                        f'"{inferred[0]}"` for it'
+                    )
+                if not shared or guess:
+                    inferred = None
             if inferred is not None:
                 return self._placed(inferred[0], names, inferred[1], run.purpose)
             # 009's R003 "Uses `scripts/analyze_representation_signals.py`": the script only
@@ -1407,7 +1454,9 @@ class Attributor:
                 block, system, why = distinct
                 return Attribution(block=block, system=system, basis=why)
         reasons = [doubt] if doubt else []
-        if holders:
+        if guess:
+            reasons.append(guess)
+        elif holders:
             reasons.append(f"{shown} is compared in blocks {', '.join(holders)}")
         else:
             if in_milestone:
@@ -1571,6 +1620,11 @@ def distinguished_systems(name: str, systems: Sequence[str]) -> tuple[str, ...]:
     _, own = _variant_words(systems)
     words = frozenset(system_key(name, keep_commentary=True).split())
     return tuple(system for system, mine in own.items() if words & mine)
+
+
+def _blocks(ids: Sequence[str]) -> str:
+    """``block B1``, ``blocks B1, B4``: block ids in a sentence."""
+    return f"block {ids[0]}" if len(ids) == 1 else f"blocks {', '.join(ids)}"
 
 
 # Words many systems' names have, which tie a run to no block.

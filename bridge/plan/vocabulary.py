@@ -554,16 +554,19 @@ def ended_negative(status: str) -> bool:
 def ended_failed(status: str) -> bool:
     """
     Whether a tracker Status says the run ended failed or invalid: a failed status, or one that
-    says a failure (002's "**GATE FAILED**", which reads as a settled gate otherwise; 014's
-    "COMPLETE_FAIL_HARD_STOP"). Not a recorded status that says its failure word is a negative
-    result (:data:`NEGATIVE_RESULT`): the run completed and measured that the method failed.
+    says a failure (002's "**GATE FAILED**", which reads as a settled gate otherwise;
+    "RUN_FAIL_HARD_STOP"). Not a recorded status that says its failure word is a negative
+    result (:data:`NEGATIVE_RESULT`): the run completed and measured that the method failed;
+    nor one word saying the run completed, then FAIL (014's "COMPLETE_FAIL_HARD_STOP",
+    :func:`negative_gates`).
     """
-    if ended_negative(status):
+    if ended_negative(status) or _completed_negative(status):
         # The tracker's legend says its failure word is the method's negative result (018), or
-        # its Status names the gate that came out negative (038).
+        # its Status names the gate that came out negative (038), or says the run completed
+        # and its outcome was FAIL (014's "COMPLETE_FAIL_HARD_STOP").
         return False
-    # "COMPLETE_FAIL_HARD_STOP" (014) says FAIL between underscores; "PASS-STATIC / FAILED"
-    # says it in one part of several. A part naming the criterion its gate failed (038's
+    # "RUN_FAIL_HARD_STOP" says FAIL between underscores; "PASS-STATIC / FAILED" says it in one
+    # part of several. A part naming the criterion its gate failed (038's
     # "PASS-PARITY / FAIL-SPEEDUP") is a finished run's negative outcome: HIP-02 read as failed
     # and was offered `bridge retry`, which the plan forbids ("A negative result remains the
     # authoritative first run").
@@ -623,13 +626,41 @@ def status_parts(raw: str) -> tuple[str, ...]:
     return tuple(_SLASH.split(found.group(1))) if found else ()
 
 
+# A Status of one upper-case word that says the run completed, then its outcome FAIL (014's
+# "COMPLETE_FAIL_HARD_STOP", beside R001's "COMPLETE_PASS"): a finished run's negative result.
+_COMPLETED_FAIL = lazy(r"COMPLETED?[_-]FAIL(?:ED)?((?:[_-][A-Z0-9]+)*)")
+# A word after it that says how the run broke ("COMPLETE_FAIL_OOM"): a failed run after all.
+_BROKE_WORDS = frozenset(
+    {"OOM", "CRASH", "CRASHED", "ERROR", "TIMEOUT", "NAN", "KILLED", "SEGFAULT", "EXIT"}
+)
+
+
+def _completed_negative(raw: str) -> str:
+    """
+    The Status as written when it is one upper-case word saying the run completed and its
+    outcome was FAIL (014's ``COMPLETE_FAIL_HARD_STOP``: a complete geometry search whose gate
+    came out negative, as the plan's Execution verdict says), and no word after says how the
+    run broke (``COMPLETE_FAIL_OOM``); ``""`` otherwise. "Done - failed", words and
+    punctuation, still reads as a failed run.
+    """
+    word = raw.replace("*", "").replace("`", "").strip()
+    found = _COMPLETED_FAIL.fullmatch(word)
+    if found is None:
+        return ""
+    after = {w.rstrip("0123456789") for w in found.group(1).replace("-", "_").split("_")}
+    return "" if after & _BROKE_WORDS else word
+
+
 def negative_gates(raw: str) -> tuple[str, ...]:
     """
     The parts of a tracker Status of several parts that record a gate's negative outcome by
     the criterion it names (038's ``("FAIL-SPEEDUP",)`` of "PASS-PARITY / FAIL-SPEEDUP"), when
-    no part says the run failed or is not finished: the run is done and its result stands (not
-    retried, not counted as failed); ``()`` otherwise.
+    no part says the run failed or is not finished, or a Status of one word that says the run
+    completed with the outcome FAIL (014's ``("COMPLETE_FAIL_HARD_STOP",)``): the run is done
+    and its result stands (not retried, not counted as failed); ``()`` otherwise.
     """
+    if completed := _completed_negative(raw):
+        return (completed,)
     parts = status_parts(raw)
     gates = tuple(part for part in parts if _negative_gate(part))
     if not gates or any(_part_status(part) in ("failed", *_OPEN) for part in parts):

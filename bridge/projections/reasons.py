@@ -1008,6 +1008,15 @@ _ATTRIBUTION: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (
         lazy(
+            rf", but {_SYSTEM} shares only the word {_QUOTE} with them, which the systems of "
+            r"blocks? (.+?) have too: not placed by that word; if its numbers are (\S+)'s, set "
+            r"`block = \"(\S+)\"` for it"
+        ),
+        r"，但系统 \1 与它们只共有一个词 \2，而实验块 \3 的系统也有这个词：不据此归属；"
+        r'若其数值属于 \4，请为它设置 `block = "\5"`',
+    ),
+    (
+        lazy(
             rf"\b{_SYSTEM} joins systems compared in blocks ([^(]+) \((.+)\): which block its "
             r"numbers are for is not said; give each block's systems a row of their own"
         ),

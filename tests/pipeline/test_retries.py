@@ -248,11 +248,14 @@ class TestRetryOfRunsOfNoMilestone:
 class TestAFailedRowOfAStoppedPlan:
     @needs_shared
     def test_014s_next_step_works_when_followed(self, tmp_path: Path) -> None:
-        """014 as it is: its Status line says STOPPED_R002_GEOMETRY_FAIL and its R002 row failed
-        before bridge. The next step said "run them under bridge with `bridge retry R002` and
-        `bridge run`", and that `bridge run` stopped at BLOCKED on the Status line, which the
-        step never named: it comes first now. A bridge.toml without `[run] args` then had the
-        retry refused ("placeholder {seed} … has no value … set it in … [run] args"), and still
+        """014's Status line says STOPPED_R002_GEOMETRY_FAIL. Its R002 row says
+        COMPLETE_FAIL_HARD_STOP: a complete search whose gate came out negative (the plan's
+        Execution verdict), which the next step offered to run again (trial h39C F2); it is
+        done, with a negative result. With R002 set FAILED (a row that failed before bridge):
+        the next step said "run them under bridge with `bridge retry R002` and `bridge run`",
+        and that `bridge run` stopped at BLOCKED on the Status line, which the step never
+        named: it comes first now. A bridge.toml without `[run] args` then had the retry
+        refused ("placeholder {seed} … has no value … set it in … [run] args"), and still
         refused once args was written: the retry took the spec recorded before it."""
         import sys
 
@@ -280,6 +283,19 @@ class TestAFailedRowOfAStoppedPlan:
             "nice-to-have completed: 0/0 (2 more are blocked in the tracker, not counted: R008, "
             "R009)." in " ".join(summary.split())
         ), summary
+        written = results.read_text()
+        assert (
+            "- R002 — done before bridge: COMPLETE_FAIL_HARD_STOP (a negative result, not a "
+            "failed run) — complete search"
+        ) in written
+        assert "bridge retry R002" not in written
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        tracker.write_text(tracker.read_text().replace("| COMPLETE_FAIL_HARD_STOP |", "| FAILED |"))
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+        finally:
+            bridge.close()
         step = results.read_text().split("## Next step\n\n", 1)[1]
         assert step.startswith(
             "The tracker says must-run runs failed before bridge (R002): run them under bridge: "
@@ -304,11 +320,18 @@ class TestAFailedRowOfAStoppedPlan:
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """`bridge plan` on 014 said "held by a failed row: … `bridge retry R002` runs it again"
-        and nothing of the Status line that keeps the retried run from launching."""
+        and nothing of the Status line that keeps the retried run from launching. R002 as
+        written (COMPLETE_FAIL_HARD_STOP, a completed run's negative result) holds nothing, nor
+        do the rows not run for it (NOT_RUN_R002_FAIL); set FAILED, it holds the later
+        milestones."""
         from bridge.cli.main import main
         from tests.plan.corpus import as_project
 
         project = as_project("014", tmp_path / "p")
+        assert main(["plan", "--project", str(project)]) == 0
+        assert "held by a failed row" not in capsys.readouterr().out
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        tracker.write_text(tracker.read_text().replace("| COMPLETE_FAIL_HARD_STOP |", "| FAILED |"))
         assert main(["plan", "--project", str(project)]) == 0
         out = " ".join(capsys.readouterr().out.split())
         assert (

@@ -812,6 +812,8 @@ class TestCorpus:
         Qwen-32B' is not among any block's compared systems"), so B1, the main block, had
         nothing of M2 to judge. R019 "Multi-task + single-task" names systems of B1 and B2:
         still in none, with that reason."""
+        from bridge.projections.reasons import in_language
+
         loaded = load_project(as_project("011", tmp_path))
         runs = {r.id: r for r in loaded.runs}
         assert (runs["R018"].block, runs["R018"].attribution) == (
@@ -826,6 +828,25 @@ class TestCorpus:
         )
         # The main milestone M2 has a block now: no "has no block" warning.
         assert not [w for w in loaded.warnings if w.message.startswith("the main milestone ")]
+        # M3's R028-R030 run B3's systems; its R027 "Quality judge" (a quality gate on the
+        # candidates) shares only "judge" with them, a word of B1's and B4's systems too: it
+        # was placed in B3 by that word, its pass rate listed under B3's verdict (F8).
+        guess = (
+            "milestone M3's runs R028, R029, R030 run block B3's systems, but system 'Quality "
+            "judge' shares only the word 'judge' with them, which the systems of blocks B1, B4 "
+            'have too: not placed by that word; if its numbers are B3\'s, set `block = "B3"` '
+            "for it"
+        )
+        assert (runs["R027"].block, runs["R027"].attribution) == ("", guess)
+        assert [w.message for w in loaded.warnings if "R027 not attributed" in w.message] == [
+            f"run R027 not attributed to a block: {guess}. Set `block` on the run's [[runs]] "
+            "entry or its [systems] table, or fill the tracker's Block column"
+        ]
+        assert in_language(guess, "zh").endswith(
+            "，但系统 'Quality judge' 与它们只共有一个词 'judge'，"
+            "而实验块 B1, B4 的系统也有这个词：不据此归属；"
+            '若其数值属于 B3，请为它设置 `block = "B3"`'
+        )
 
     def test_001_an_alias_names_a_system_without_its_description(self, tmp_path: Path) -> None:
         """001's B3 lists "E6: E_best(shuffled depth) — randomly permute depth maps across

@@ -853,7 +853,10 @@ def test_the_metric_names_a_plans_metrics_section_lists() -> None:
     ("status", "failed"),
     [
         ("**GATE FAILED**", True),  # 002
-        ("COMPLETE_FAIL_HARD_STOP", True),  # 014
+        # 014: the run completed, its gate came out negative (h39C F2): no failed run.
+        ("COMPLETE_FAIL_HARD_STOP", False),
+        ("COMPLETE_FAIL_OOM", True),  # how the run broke
+        ("Done - failed", True),
         ("failed", True),
         ("invalid", True),
         ("DONE_NEGATIVE_DIRECTIONAL_ONLY", False),  # a negative result is a finished run
@@ -862,7 +865,8 @@ def test_the_metric_names_a_plans_metrics_section_lists() -> None:
     ],
 )
 def test_which_statuses_say_the_run_ended_failed(status: str, failed: bool) -> None:
-    """014's "COMPLETE_FAIL_HARD_STOP" read as DONE in the results and the counts."""
+    """002's "**GATE FAILED**" read as DONE in the results and the counts; 014's
+    "COMPLETE_FAIL_HARD_STOP" is a completed run's negative result, not a failed run."""
     from bridge.plan.vocabulary import ended_failed
 
     assert ended_failed(status) is failed
