@@ -26,8 +26,10 @@ __all__ = [
     "Sample",
     "aggregate",
     "judgment_inputs",
+    "measured_text",
     "numbers_text",
     "samples_from_values",
+    "spread_text",
 ]
 
 
@@ -180,6 +182,22 @@ def judgment_inputs(
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def measured_text(value: float) -> str:
+    """
+    A measured value (a run's value, a mean over seeds, a gain) as every place bridge shows one
+    writes it: verdict reasons, the results' tables, the tracker, `bridge status`. Six
+    significant digits, one rule for all (a mean read 0.646667 in its verdict and 0.6467 in
+    the table below it, trial h39E F22); results.json and results.csv keep full precision.
+    """
+    return f"{value:.6g}"
+
+
+def spread_text(std: float) -> str:
+    """A standard deviation over seeds, written the same way wherever it is shown: 4
+    significant digits (``0.179`` in a reason's ``± 0.179`` and in the table's std column)."""
+    return f"{std:.4g}"
+
+
 def numbers_text(aggregates: Sequence[Aggregate]) -> str:
     """
     The aggregates as lines for a reviewer: ``system | metric: mean ± std (n=3; runs R1, R2,
@@ -187,8 +205,8 @@ def numbers_text(aggregates: Sequence[Aggregate]) -> str:
     """
     lines = []
     for a in sorted(aggregates, key=lambda a: (a.system, a.metric)):
-        mean = "no finite values" if a.mean is None else f"{a.mean:.6g}"
-        spread = f" ± {a.std:.4g}" if a.std is not None else ""
+        mean = "no finite values" if a.mean is None else measured_text(a.mean)
+        spread = f" ± {spread_text(a.std)}" if a.std is not None else ""
         bad = f"; {a.n_nonfinite} NaN/Inf" if a.n_nonfinite else ""
         lines.append(
             f"{a.system} | {a.metric}: {mean}{spread} (n={a.n}{bad}; runs {', '.join(a.run_ids)})"

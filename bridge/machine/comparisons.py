@@ -18,7 +18,7 @@ import attrs
 
 from bridge.errors import ConfigError
 from bridge.lazy_patterns import lazy
-from bridge.machine.aggregation import Aggregate, Sample
+from bridge.machine.aggregation import Aggregate, Sample, measured_text, spread_text
 from bridge.machine.verdicts import VerdictKind
 from bridge.plan.criteria import (
     BASELINE,
@@ -503,8 +503,8 @@ def describe(agg: Aggregate, scale: float) -> str:
     ``mean ± std (n=N)`` of the aggregate, each scaled by ``scale``, for a reason.
     """
     mean = mean_of(agg) * scale
-    spread = f" ± {agg.std * scale:.4g}" if agg.std is not None else ""
-    return f"{mean:.6g}{spread} (n={agg.n})"
+    spread = f" ± {spread_text(agg.std * scale)}" if agg.std is not None else ""
+    return f"{measured_text(mean)}{spread} (n={agg.n})"
 
 
 def gain(

@@ -15,7 +15,8 @@ Aggregation over seeds and judging each block's success criterion. Pure: no I/O.
   whose training-quality findings make it untrustworthy (only that clause: one that fails on
   trusted numbers keeps the block not met, the problem said beside it). A gain whose margin
   the plan states only in words ("by a non-trivial margin") is not met where there is no gain
-  at all, and inconclusive (the gain shown) where there is one. Gains are
+  at all, and inconclusive (the gain shown) where there is one. A met gain no larger than the
+  seeds' standard deviation stays met and says so ("within the seeds' spread"). Gains are
   direction-aware: for a lower-is-better metric (loss, perplexity, error ...) "improves" means
   "goes down".
 - :func:`main_result`: the milestone's result from its blocks' verdicts.
@@ -45,8 +46,10 @@ from bridge.machine.aggregation import (
     Sample,
     aggregate,
     judgment_inputs,
+    measured_text,
     numbers_text,
     samples_from_values,
+    spread_text,
 )
 from bridge.machine.comparisons import (
     ClauseContext,
@@ -1587,6 +1590,12 @@ def _evaluate_on(
         + f"; {outcome}"
         + ("" if kind is VerdictKind.INCONCLUSIVE else f" → {_CLAUSE_LABEL[kind]}")
     )
+    if kind is VerdictKind.MET and criterion.orientation is not Orientation.EITHER:
+        reason += "".join(
+            note
+            for ref in references
+            if (note := _within_spread(stats[subject], stats[ref], scale)) is not None
+        )
     if (differ := _seeds_differ([stats[s] for s in [subject, *references]], context)) is not None:
         # A gain between runs at different seeds mixes the method with the seed's luck: said
         # always, and the verdict left open where the plan asks for the same seeds (012's B2
@@ -1883,6 +1892,30 @@ def _by_margin(word: str) -> str:
             break
     article = "an" if word[:1].casefold() in "aeiou" else "a"  # "by an appreciable margin"
     return f"by {article} {word} margin"
+
+
+def _within_spread(ours: Aggregate, theirs: Aggregate, scale: float) -> str | None:
+    """
+    "; within the seeds' spread: …" when a met gain of ``ours`` over ``theirs`` is no larger
+    than the larger sample standard deviation of the two (each of n ≥ 2 seeds), in the units
+    the reason shows (× ``scale``); else ``None``. The verdict stays as the plan's words ask
+    (a significance test, which would decide it, is declined when asked for): 036's M2.1
+    read "gain +0.6 … → met" of 40.6 ± 0.9 against 40 ± 0.9 (n=3 each) with no word that
+    the seeds do not separate the two.
+    """
+    spreads = [a.std for a in (ours, theirs) if a.std is not None and a.n >= 2]
+    if not spreads or ours.mean is None or theirs.mean is None:
+        return None
+    difference = abs(ours.mean - theirs.mean) * scale
+    spread = max(spreads) * scale
+    if difference > spread:
+        return None
+    return (
+        f"; within the seeds' spread: the difference {measured_text(difference)} is no larger "
+        f"than the std {spread_text(spread)} (n={ours.n} and {theirs.n}), so the seeds do not "
+        "tell it from "
+        f"{theirs.system or '-'}"
+    )
 
 
 def _seeds_differ(compared: Sequence[Aggregate], context: ClauseContext) -> str | None:

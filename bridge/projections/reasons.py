@@ -461,6 +461,15 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
         r"对比 \1 \2：差值 ",
     ),
     (lazy(r"; required gain "), "；要求增益 "),
+    # A met gain no larger than the seeds' standard deviation (judge's `_within_spread`).
+    (
+        lazy(
+            r"; within the seeds' spread: the difference (\S+) is no larger than the std (\S+) "
+            r"\(n=(\d+) and (\d+)\), so the seeds do not tell it from (.+?)"
+            r"(?= \(read as:| \|| ‖ |; |$)"
+        ),
+        r"；在种子的波动范围内：差值 \1 不大于标准差 \2（n=\3 和 \4），种子不足以将其与 \5 区分",
+    ),
     (lazy(r"; required \|difference\| "), "；要求 |差值| "),
     (lazy(r"; required drop "), "；要求降幅 "),
     (lazy(r"; required rise "), "；要求升幅 "),

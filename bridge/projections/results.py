@@ -20,6 +20,7 @@ from typing import Literal, assert_never
 from bridge.errors import ConfigError
 from bridge.events import types as ev
 from bridge.events.measurements import NO_FILE_MATCHED, NO_NUMBER_IN_FILE, MetricValue
+from bridge.machine.aggregation import measured_text, spread_text
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
 from bridge.machine.scheduler import held_by_failed_before, held_for_code_by, sanity_probe
@@ -344,9 +345,10 @@ def sanity_caveats(state: PipelineState, outcome: Outcome, language: str) -> lis
 
 def number(value: float | None) -> str:
     """
-    Format a number for people: 4 significant digits, ``-`` for none.
+    A measured value for people as a verdict's reason writes it
+    (:func:`~bridge.machine.aggregation.measured_text`: 6 significant digits), ``-`` for none.
     """
-    return "-" if value is None else f"{value:.4g}"
+    return "-" if value is None else measured_text(value)
 
 
 def block_keys(state: PipelineState) -> dict[str, str]:
@@ -461,7 +463,7 @@ def _key_inputs(
 def key_cells(state: PipelineState, language: str) -> dict[str, str]:
     """
     The Key Metric cell of each succeeded run that recorded a value, as the results' tables
-    show it (``avg_prompt_chars[retrieval] = 3332 (+15 more)``), by run id: what the tracker's
+    show it (``avg_prompt_chars[retrieval] = 3331.66 (+15 more)``), by run id: what the tracker's
     Notes say the run measured.
     """
     keys, primaries, listed = _key_inputs(state)
@@ -1577,7 +1579,7 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
             a.system or "-",
             a.metric,
             number(a.mean),
-            number(a.std),
+            "-" if a.std is None else spread_text(a.std),
             # n counts the finite values; the Runs cell lists every run, NaN ones too (trial C:
             # "n = 2" beside three runs read as a run lost).
             f"{a.n} (+{a.n_nonfinite} NaN/Inf)" if a.n_nonfinite else a.n,

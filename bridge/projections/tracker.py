@@ -259,7 +259,7 @@ _NOTED_NUMBER = lazy(r"(?<![A-Za-z_.\d])\d+[.,]\d|\d\s*/\s*\d|\d\s*%")
 def _named_in_note(run: RunView) -> list[str]:
     """
     The values the run recorded under a metric its note names by a ``[metrics] aliases`` name
-    (009's `"mrr[compact]" = "MRR"` beside "MRR 0.383"): ``mrr[compact] = 0.4144``, in the
+    (009's `"mrr[compact]" = "MRR"` beside "MRR 0.383"): ``mrr[compact] = 0.414442``, in the
     order recorded, the key metric's left to the Key Metric cell said before them.
     """
     from bridge.projections.results import number

@@ -312,7 +312,8 @@ class TestToolPlacement:
         assert row.endswith(
             "| DONE | Local CPU run: compact is strongest, MRR 0.383 and recall@10 0.568. bridge: "
             "attempt 1 on local#0:cpu; exit 0; measured covered_tasks[compact] = 1839, "
-            "mrr[compact] = 0.4144, recall@10[compact] = 0.5943; the note's numbers before this "
+            "mrr[compact] = 0.414442, recall@10[compact] = 0.594345; the note's numbers before "
+            "this "
             "label are the record before bridge (then DONE), not measured by this attempt |"
         ), row
 
@@ -329,7 +330,8 @@ class TestToolPlacement:
         # One placement of two, with how many more values R004 recorded, as other cells say it
         # (it showed the first placement alone, t17 F10).
         assert (
-            "| R004 | retrieval + template macro | avg_prompt_chars[retrieval] = 3332 (+15 more) |"
+            "| R004 | retrieval + template macro | avg_prompt_chars[retrieval] = 3331.66 "
+            "(+15 more) |"
         ) in results
         assert "runs[retrieval] = 100" not in results
         assert "primary metric prompt chars not recorded" not in results

@@ -33,6 +33,7 @@ import pytest
 from bridge.machine.judge import Aggregate, VerdictKind, judge_block
 from bridge.plan import load_plan
 from bridge.plan.criteria import Compound, Criterion, parse_criterion
+from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import corpus
 
@@ -636,3 +637,53 @@ def test_chrf_plus_plus_is_not_judged_on_a_recorded_chrf() -> None:
     )
     chrf_pp = {(DPO, "chrF++"): 41.0, ("baseline3_1_unk", "chrF++"): 40.0}
     assert _judge(case, {**chrf, **chrf_pp, **fewer})[0] is VerdictKind.MET
+
+
+@needs_shared
+def test_a_met_gain_inside_the_seeds_spread_says_so() -> None:
+    """036's M2.1 «beat `baseline3_1_unk` on chrF++» read "gain +0.6 … → met" of 40.6 ± 0.9
+    against 40 ± 0.9 (n=3 each) with no word that the seeds do not separate the two. The plan
+    asks for no significance, so the verdict stays met and the reason says it, in English and
+    Chinese; a gain beyond the spread gets no such note."""
+    (block,) = [b for b in load_plan(corpus("036") / "EXPERIMENT_PLAN.md").blocks if b.id == "M2.1"]
+    criterion = parse_criterion(block.success_criterion, block_systems=("baseline3_1_unk", DPO))
+    runs = {f"r{i}": "succeeded" for i in range(12)}
+
+    def judged(ours: float) -> tuple[VerdictKind, str]:
+        means = {
+            (DPO, "chrF++"): (ours, 0.9),
+            ("baseline3_1_unk", "chrF++"): (40.0, 0.9),
+            (DPO, "contamination"): (0.02, 0.0),
+            ("baseline3_1_unk", "contamination"): (0.03, 0.0),
+        }
+        aggregates = [
+            Aggregate(
+                block="M2.1", system=system, metric=metric, mean=mean, std=std, n=3,
+                run_ids=tuple(f"r{3 * i + k}" for k in range(3)),
+            )
+            for i, ((system, metric), (mean, std)) in enumerate(means.items())
+        ]  # fmt: skip
+        verdict = judge_block(
+            criterion,
+            aggregates,
+            runs_status=runs,
+            expected_seeds=3,
+            reference_system=None,
+            candidate_system=DPO,
+        )
+        return verdict.verdict, verdict.reason
+
+    kind, reason = judged(40.6)
+    assert kind is VerdictKind.MET, reason
+    assert (
+        "gain +0.6; required gain > 0 → met; within the seeds' spread: the difference 0.6 is no "
+        "larger than the std 0.9 (n=3 and 3), so the seeds do not tell it from baseline3_1_unk"
+    ) in reason
+    assert reason.count("within the seeds' spread") == 1, reason  # contamination: std 0
+    assert (
+        "；在种子的波动范围内：差值 0.6 不大于标准差 0.9（n=3 和 3），种子不足以将其与 "
+        "baseline3_1_unk 区分"
+    ) in in_language(reason, "zh")
+    kind, reason = judged(42.0)
+    assert kind is VerdictKind.MET, reason
+    assert "spread" not in reason
