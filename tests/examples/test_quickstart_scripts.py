@@ -489,7 +489,7 @@ class TestQuickstartResults:
         self, all_runs: dict[str, dict[str, object]]
     ) -> None:
         """The README's table of the runs holds each system's means as the results page writes
-        them (``number``: 4 significant digits), and the seeds in brackets where it lists them.
+        them (``number``: 6 significant digits), and the seeds in brackets where it lists them.
         Trial T3: it showed the perceptron at 0.822 long after the scripts gave 0.9037."""
         from bridge.projections.results import number
 
