@@ -235,96 +235,78 @@ def judge_gate(
     Never raises on any text.
     """
     from bridge.plan.criteria import Criterion, Unparsed, parse_criterion
-    from bridge.plan.metric_names import match_metric
 
     parsed = parse_criterion(gate)
-    clauses = getattr(parsed, "clauses", (parsed,))
     out = []
-    for clause in clauses:
+    for clause in getattr(parsed, "clauses", (parsed,)):
         if isinstance(clause, Unparsed):
             out.append(
                 GateClause(text=clause.text, outcome=GateOutcome.NOT_CHECKED, said=clause.reason)
             )
             continue
         assert isinstance(clause, Criterion)
-        why = _unchecked_why(clause)
-        if why is not None or clause.metric is None:
-            said = why or "it names no metric"
-            out.append(GateClause(text=clause.text, outcome=GateOutcome.NOT_CHECKED, said=said))
-            continue
-        # As written: "5pp" is percentage points, "90%" a percent (both on a 0-100 scale).
-        unit = (" pp" if _POINTS.search(clause.text) else "%") if clause.percent_scale else ""
-        threshold = f"{clause.comparison.value} {_number(clause.threshold)}{unit}"
-        reading = f"{clause.metric} {threshold}"
-        if values is None:
-            out.append(GateClause(text=clause.text, outcome=GateOutcome.NO_VALUE, reading=reading))
-            continue
-        try:
-            name = match_metric(clause.metric, values, aliases)
-        except ConfigError as exc:
-            out.append(
-                GateClause(
-                    text=clause.text,
-                    outcome=GateOutcome.NO_VALUE,
-                    reading=reading,
-                    said=f"which recorded metric it names is ambiguous: {exc}",
-                )
-            )
-            continue
-        if name is None:
-            recorded = ", ".join(sorted(values)[:5]) or "none"
-            out.append(
-                GateClause(
-                    text=clause.text,
-                    outcome=GateOutcome.NO_VALUE,
-                    reading=reading,
-                    said=f"the run recorded no {clause.metric} (it recorded: {recorded})",
-                )
-            )
-            continue
-        if left_out := _qualifiers_left_out(clause.text, clause.metric, name):
-            out.append(
-                GateClause(
-                    text=clause.text,
-                    outcome=GateOutcome.NO_VALUE,
-                    reading=reading,
-                    said=(
-                        f"the gate says {', '.join(repr(w) for w in left_out)} of its metric, "
-                        f"which the recorded {name} does not name"
-                    ),
-                    metric=name,
-                )
-            )
-            continue
-        value = values[name]
-        if value is None:
-            out.append(
-                GateClause(
-                    text=clause.text,
-                    outcome=GateOutcome.NO_VALUE,
-                    reading=reading,
-                    said=f"{name} is not a finite number",
-                    metric=name,
-                )
-            )
-            continue
-        shown, compared = f"{name} = {_number(value)}", value
-        if clause.percent_scale and 0 <= value <= 1:
-            compared = value * 100
-            shown += f", read as {_number(compared)}{unit}"
-        met = _holds(compared, clause.comparison, clause.threshold)
-        verb = "meets" if met else "does not meet"
-        out.append(
-            GateClause(
-                text=clause.text,
-                outcome=GateOutcome.MET if met else GateOutcome.NOT_MET,
-                reading=reading,
-                said=f"{shown}: {verb} {threshold}",
-                metric=name,
-                value=value,
-            )
-        )
+        out.append(_judged(clause, values, aliases))
     return tuple(out)
+
+
+def _judged(
+    clause: Criterion,
+    values: Mapping[str, float | None] | None,
+    aliases: Mapping[str, Sequence[str]] | None,
+) -> GateClause:
+    """One readable clause of a gate judged as :func:`judge_gate` says."""
+    from bridge.plan.metric_names import match_metric
+
+    why = _unchecked_why(clause)
+    if why is not None or clause.metric is None:
+        said = why or "it names no metric"
+        return GateClause(text=clause.text, outcome=GateOutcome.NOT_CHECKED, said=said)
+    # As written: "5pp" is percentage points, "90%" a percent (both on a 0-100 scale).
+    unit = (" pp" if _POINTS.search(clause.text) else "%") if clause.percent_scale else ""
+    threshold = f"{clause.comparison.value} {_number(clause.threshold)}{unit}"
+    reading = f"{clause.metric} {threshold}"
+
+    def unvalued(said: str = "", metric: str = "") -> GateClause:
+        return GateClause(
+            text=clause.text,
+            outcome=GateOutcome.NO_VALUE,
+            reading=reading,
+            said=said,
+            metric=metric,
+        )
+
+    if values is None:
+        return unvalued()
+    try:
+        name = match_metric(clause.metric, values, aliases)
+    except ConfigError as exc:
+        return unvalued(f"which recorded metric it names is ambiguous: {exc}")
+    if name is None:
+        recorded = ", ".join(sorted(values)[:5]) or "none"
+        return unvalued(f"the run recorded no {clause.metric} (it recorded: {recorded})")
+    if left_out := _qualifiers_left_out(clause.text, clause.metric, name):
+        words = ", ".join(repr(w) for w in left_out)
+        return unvalued(
+            f"the gate says {words} of its metric, which the recorded {name} does not name",
+            name,
+        )
+    value = values[name]
+    if value is None:
+        return unvalued(f"{name} is not a finite number", name)
+    shown, compared = f"{name} = {_number(value)}", value
+    if clause.percent_scale and 0 <= value <= 1:
+        compared = value * 100
+        shown += f", read as {_number(compared)}{unit}"
+    met = _holds(compared, clause.comparison, clause.threshold)
+    verb = "meets" if met else "does not meet"
+    return GateClause(
+        text=clause.text,
+        outcome=GateOutcome.MET if met else GateOutcome.NOT_MET,
+        reading=reading,
+        said=f"{shown}: {verb} {threshold}",
+        metric=name,
+        value=value,
+    )
 
 
 _WORDS = {
