@@ -1049,6 +1049,21 @@ _ATTRIBUTION: tuple[tuple[LazyPattern, str], ...] = (
 
 # Phrases with numbers or names in them: (pattern, replacement with the groups kept).
 _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
+    # A run gate's clause it calls optional (bridge/plan/run_gates.py's OPTIONAL_LEFT_OUT).
+    (
+        lazy(rf"the gate calls it optional \({_QUOTE}\): left out of the gate"),
+        r"门槛称其为可选（\1）：不计入门槛",
+    ),
+    # "over the course of 3 epochs" (bridge/plan/criteria/parser.py's _OVER_THE_COURSE).
+    (
+        lazy(
+            rf"says how a result moves over time \({_QUOTE}\), a duration, not a threshold; the "
+            r"rules judge the recorded result \(write the level or the gain it must reach, or "
+            r"record the change as a metric\)"
+        ),
+        r"说的是结果随时间的变化（\1），是一段时长，不是阈值；规则判定记录下的结果（请写明须达到的"
+        r"水平或增益，或把该变化记录为指标）",
+    ),
     # 039's B3 «GNN 同时优于 MART»: the proposed system is the clause's reference
     # (bridge/machine/comparisons.py); its evidence is worded in _PHRASES.
     (
