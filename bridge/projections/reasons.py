@@ -470,6 +470,23 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"；在种子的波动范围内：差值 \1 不大于标准差 \2（n=\3 和 \4），种子不足以将其与 \5 区分",
     ),
+    # A met threshold no farther from the mean than the seeds' std (`_level_within_spread`).
+    (
+        lazy(
+            r"; within the seeds' spread: the mean is (\S+) from the threshold, no more than the "
+            r"std (\S+) \(n=(\d+)\), so the seeds do not tell it from (\S+?)"
+            r"(?= \(read as:| \|| ‖ |; |$)"
+        ),
+        r"；在种子的波动范围内：均值与阈值相差 \1，不大于标准差 \2（n=\3），种子不足以将其与 \4 区分",
+    ),
+    # The same of a per-label gain (`_judge_per_item_gain`).
+    (
+        lazy(
+            r"; within the seeds' spread on (.+?): the difference is no larger than the std, so "
+            r"the seeds do not tell them apart"
+        ),
+        r"；在种子的波动范围内（\1）：差值不大于标准差，种子不足以将两者区分",
+    ),
     (lazy(r"; required \|difference\| "), "；要求 |差值| "),
     (lazy(r"; required drop "), "；要求降幅 "),
     (lazy(r"; required rise "), "；要求升幅 "),
