@@ -14,6 +14,7 @@ from bridge.value_methods import value_methods
 __all__ = [
     "BASELINE",
     "ENGLISH",
+    "GAP_READ",
     "WORSE_NOTE",
     "WORSE_READ",
     "Comparison",
@@ -205,6 +206,10 @@ WORSE_READ = lazy(
     r"getting worse read in (?P<metric>.+)'s own direction: at most \S+ worse than the reference"
 )
 
+#: The note bridge/plan/criteria/parser.py's ``_gap_kept`` writes of a gap read with its metric
+#: (032's «UtilityNLL gap < 5%»): judged on a recorded gap of that name, open where none is.
+GAP_READ = lazy(r"'(?:gap|difference)' read with the metric, ")
+
 # The note bridge/plan/criteria/parser.py writes of every setting where a clause holds ("'at
 # 16×4' read as where it holds, not a threshold"); a setting named with a value is also in
 # Criterion.settings, which the judge checks.
@@ -363,7 +368,11 @@ class Criterion:
         """The statement :meth:`describe` gives, without the settings where it holds."""
         w = wording or ENGLISH
         metric = self.metric or w.primary_metric
-        unit = "%" if self.mode is Mode.RELATIVE else (" pp" if self.percent_scale else "")
+        # A level on a 0-100 scale is a percentage ("verbatim-match ≤ 30%"); points ("pp") are
+        # a difference between two values (004's B2 read "verbatim-match ≤ 30 pp").
+        points = self.percent_scale and self.mode is not Mode.ABSOLUTE
+        percent = self.mode is Mode.RELATIVE or (self.percent_scale and not points)
+        unit = "%" if percent else (" pp" if points else "")
         if self.unit is not None:
             unit = f" {self.unit}"
         limit = f"{self.comparison.value} {self.threshold:g}{unit}"
