@@ -477,7 +477,8 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
             r"std (\S+) \(n=(\d+)\), so the seeds do not tell it from (\S+?)"
             r"(?= \(read as:| \|| ‖ |; |$)"
         ),
-        r"；在种子的波动范围内：均值与阈值相差 \1，不大于标准差 \2（n=\3），种子不足以将其与 \4 区分",
+        r"；在种子的波动范围内：均值与阈值相差 \1，不大于标准差 \2（n=\3），"
+        r"种子不足以将其与 \4 区分",
     ),
     # The same of a per-label gain (`_judge_per_item_gain`).
     (
