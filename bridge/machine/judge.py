@@ -1678,11 +1678,19 @@ def _gain_way(
     # A gain counted one way is named so: "accuracy drops by at most 1 point" read "accuracy
     # (lower) … gain +7 pp", a drop called a gain (trials M1, M2).
     # Only where that way is the worse one: "reduces loss by 10%" counts a gain.
+    # So is a limit on a rise of a metric whose better way nothing says: 036's «without
+    # increasing contamination» read "contamination (higher): … gain -0.001; required gain ≤ 0",
+    # as if higher were better and the gain had to be none.
+    rise_limited = (
+        direction_guessed
+        and (plan_way is None or plan_way.lower is None)
+        and criterion.comparison in (Comparison.LE, Comparison.LT)
+    )
     word = (
         "drop"
         if criterion.orientation is Orientation.LOWER and not lower
         else "rise"
-        if criterion.orientation is Orientation.HIGHER and lower
+        if criterion.orientation is Orientation.HIGHER and (lower or rise_limited)
         else "difference"
         if criterion.orientation is Orientation.EITHER
         else "gain"

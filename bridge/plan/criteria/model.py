@@ -158,6 +158,11 @@ class Wording:
     baseline: str
     absolute: str
     compared: str
+    #: A limit on a rise ("without increasing contamination": a rise ≤ 0), which a "gain
+    #: (higher)" read as higher being better (036's M2.1); takes what ``compared`` does but
+    #: ``way``, and ``kind`` is :attr:`rise`.
+    limited: str
+    rise: str
     #: After a comparison whose margin is only in words; takes ``word``.
     margin_in_words: str
     #: A setting where the clause holds that the judge does not look up (``at 16×4``); takes
@@ -183,6 +188,8 @@ ENGLISH = Wording(
     baseline=BASELINE,
     absolute="{who}: {metric} {limit}",
     compared="{who} vs {against}: {metric} {kind} ({way}) {limit}",
+    limited="{who} vs {against}: {metric} {kind} {limit}",
+    rise="rise",
     margin_in_words=(
         ", by a margin stated only in words ({word}): not met without a gain, else open"
     ),
@@ -394,8 +401,17 @@ class Criterion:
             if self.scope is Scope.EACH_COMPONENT
             else (w.baseline if reference == BASELINE else reference)
         )
-        said = w.compared.format(
-            who=who, against=against, metric=metric, kind=kind, way=way, limit=limit
+        rise_limited = (
+            self.mode is Mode.DIFFERENCE
+            and self.orientation is Orientation.HIGHER
+            and self.comparison in (Comparison.LE, Comparison.LT)
+        )
+        said = (
+            w.limited.format(who=who, against=against, metric=metric, kind=w.rise, limit=limit)
+            if rise_limited
+            else w.compared.format(
+                who=who, against=against, metric=metric, kind=kind, way=way, limit=limit
+            )
         )
         if self.margin_in_words is not None:
             said += w.margin_in_words.format(word=repr(self.margin_in_words))
