@@ -470,6 +470,24 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"；在种子的波动范围内：差值 \1 不大于标准差 \2（n=\3 和 \4），种子不足以将其与 \5 区分",
     ),
+    # A met threshold no farther from the mean than the seeds' std (`_level_within_spread`).
+    (
+        lazy(
+            r"; within the seeds' spread: the mean is (\S+) from the threshold, no more than the "
+            r"std (\S+) \(n=(\d+)\), so the seeds do not tell it from (\S+?)"
+            r"(?= \(read as:| \|| ‖ |; |$)"
+        ),
+        r"；在种子的波动范围内：均值与阈值相差 \1，不大于标准差 \2（n=\3），"
+        r"种子不足以将其与 \4 区分",
+    ),
+    # The same of a per-label gain (`_judge_per_item_gain`).
+    (
+        lazy(
+            r"; within the seeds' spread on (.+?): the difference is no larger than the std, so "
+            r"the seeds do not tell them apart"
+        ),
+        r"；在种子的波动范围内（\1）：差值不大于标准差，种子不足以将两者区分",
+    ),
     (lazy(r"; required \|difference\| "), "；要求 |差值| "),
     (lazy(r"; required drop "), "；要求降幅 "),
     (lazy(r"; required rise "), "；要求升幅 "),
@@ -1049,6 +1067,21 @@ _ATTRIBUTION: tuple[tuple[LazyPattern, str], ...] = (
 
 # Phrases with numbers or names in them: (pattern, replacement with the groups kept).
 _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
+    # A run gate's clause it calls optional (bridge/plan/run_gates.py's OPTIONAL_LEFT_OUT).
+    (
+        lazy(rf"the gate calls it optional \({_QUOTE}\): left out of the gate"),
+        r"门槛称其为可选（\1）：不计入门槛",
+    ),
+    # "over the course of 3 epochs" (bridge/plan/criteria/parser.py's _OVER_THE_COURSE).
+    (
+        lazy(
+            rf"says how a result moves over time \({_QUOTE}\), a duration, not a threshold; the "
+            r"rules judge the recorded result \(write the level or the gain it must reach, or "
+            r"record the change as a metric\)"
+        ),
+        r"说的是结果随时间的变化（\1），是一段时长，不是阈值；规则判定记录下的结果（请写明须达到的"
+        r"水平或增益，或把该变化记录为指标）",
+    ),
     # 039's B3 «GNN 同时优于 MART»: the proposed system is the clause's reference
     # (bridge/machine/comparisons.py); its evidence is worded in _PHRASES.
     (

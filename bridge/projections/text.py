@@ -127,6 +127,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "因此没有重新检查任何内容",
     ),
     "plan_bonus": ("not a clause: {note}", "不是条件：{note}"),
+    "plan_gap": (
+        " — judged only on a recorded {metric}, open without one ({note})",
+        "——只按记录下的 {metric} 判断，没有记录则待定（{note}）",
+    ),
     "plan_no_baseline": (
         " — but the block has no baseline system to compare with, so the results cannot judge "
         "it (add a `Baseline:` line, or a system whose name says baseline)",

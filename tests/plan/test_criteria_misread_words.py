@@ -403,6 +403,27 @@ def test_a_level_named_before_of_keeps_its_way(clause: str, comparison: Comparis
     assert in_language(note, "zh") == f"'{way} … of' 解析为 '{comparison.value}'"
 
 
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "reward over the course of 3 epochs",
+        "validation loss decreases over the course of 3 epochs",
+        "accuracy ≥ 0.8 over the course of 10 epochs",
+    ],
+)
+def test_over_the_course_of_n_epochs_is_a_duration_not_a_threshold(clause: str) -> None:
+    """«over the course of 3 epochs» was read "reward > 3" ('over … of' as a level), and after
+    "decreases" as a gain of ≥ 3 over a system named 'course'. How long a result moves is no
+    threshold, and the rules judge the recorded result only: declined, with why."""
+    read = parse_criterion(clause)
+    assert isinstance(read, Unparsed), read
+    during = clause[clause.index("over the course") :]
+    assert read.reason.startswith(f"says how a result moves over time ({during!r}), a duration"), (
+        read.reason
+    )
+    assert in_language(read.reason, "zh").startswith(f"说的是结果随时间的变化（{during!r}）")
+
+
 @needs_shared
 def test_011s_count_of_methods_is_a_count_over_subsets() -> None:
     """011's B3 "… ; Hard hit rate ≥+10pp for ≥3 methods" said "several thresholds; only one

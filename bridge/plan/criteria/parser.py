@@ -120,6 +120,14 @@ _EVERY_SEED = lazy(
     re.IGNORECASE,
 )
 
+# "over the course of 3 epochs", "over the course of training": how long, never a level ("of"
+# read the 3 as "> 3", `_LEVEL_OF`) nor a system ("course" was taken for the reference).
+_OVER_THE_COURSE = lazy(
+    r"\bover\s+the\s+course\s+of\s+(?:(?:the|a|an)\s+)?(?:(?:first|last|next)\s+)?"
+    r"(?:\d[\d.,]*\s*)?[a-z][\w-]*",
+    re.IGNORECASE,
+)
+
 
 # A statistic over seeds other than the mean: "minimum accuracy across seeds", "worst-seed",
 # "std ≤ 1 point across seeds", "consistently across seeds" (trial M2: judged on the mean).
@@ -2166,6 +2174,13 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     if _EVERY_SEED.search(norm) and not _MEAN_OVER.search(norm):
         return unparsed(
             "a condition on every seed; the rules judge the mean over seeds (write it of the mean)"
+        )
+    if (course := _OVER_THE_COURSE.search(norm)) is not None:
+        # The rules judge each run's recorded result, not how it moved during training.
+        return unparsed(
+            f"says how a result moves over time ({original_spelling(course[0], clause)!r}), a "
+            "duration, not a threshold; the rules judge the recorded result (write the level "
+            "or the gain it must reach, or record the change as a metric)"
         )
     if _SEED_STATISTIC.search(norm):
         return unparsed(
