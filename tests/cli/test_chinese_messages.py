@@ -421,10 +421,10 @@ _FRAMED = [
     (
         '[run]\ncommand = "python3 t.py --out {output}"\n',
         "bridge.toml:2：run.command 用了未知的占位符 {output}；是不是想写 {output_dir}？（已知："
-        "attempt_id, block, gpu, milestone, output_dir, run_id, scratch_dir, seed, system；可在 "
-        "[run] args 中定义更多）",
+        "attempt_id, block, gpu, milestone, model, output_dir, run_id, scratch_dir, seed, "
+        "system；可在 [run] args 中定义更多）",
         {"command", "output", "attempt", "block", "gpu", "milestone", "dir", "scratch", "seed"}
-        | {"system", "run", "args", "id"},
+        | {"system", "model", "run", "args", "id"},
     ),
     (
         '[run]\ncommand = "python3 t.py {outputs_of:JPH-B2-FX-S9}"\n',
