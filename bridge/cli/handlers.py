@@ -363,11 +363,9 @@ def plan(args: Parsed) -> int:
     summary = overview(loaded, language)
     budget = loaded.plan.budget.gpu_hours
     console.print(
-        t("plan_sources", language).format(
+        t("plan_sources" if runs else "plan_no_sources", language).format(
             counts=summary[0],
-            source=_runs_from(runs, loaded.plan.tracker_file, language)
-            if runs
-            else t("plan_nowhere", language),
+            source=_runs_from(runs, loaded.plan.tracker_file, language) if runs else "",
             budget=f"{budget:g} GPU-h" if budget is not None else t("plan_not_stated", language),
         )
     )
