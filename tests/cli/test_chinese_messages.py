@@ -169,7 +169,7 @@ def test_init_beside_a_chinese_plan_writes_bridge_toml_with_chinese_comments(
     assert tomllib.loads(written) == tomllib.loads(english)
     # The placeholders, as the runs' settings name them; the choices are the values; "shell"
     # is the word a Chinese researcher uses too.
-    allowed = {"system", "seed", "block", "milestone", "local", "slurm", "vast", "modal"}
+    allowed = {"system", "model", "seed", "block", "milestone", "local", "slurm", "vast", "modal"}
     allowed |= {"warn", "enforce", "false", "shell"}
     assert english_left("\n".join(prose), allowed=allowed) == [], prose
     plan = as_project("001", tmp_path / "001")
