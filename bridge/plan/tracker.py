@@ -620,7 +620,8 @@ def _model_is_backbone(
     return (
         f"the Model column names {model!r} for rows of different experiments ({listed}): read "
         "as the model the runs use, not as their systems, so the runs of its tables name no "
-        "system; add a System column naming what each row runs (one system a row) to compare them"
+        "system; add a System column naming what each row runs (one system a row) to compare "
+        "them; a command passes the model with {model}"
     )
 
 

@@ -533,6 +533,7 @@ def test_a_model_column_shared_by_different_experiments_names_no_system(tmp_path
         "the Model column names 'Qwen-2.5-3B' for rows of different experiments (E02, E03, "
         "E04, E05 and 4 more): read as the model the runs use, not as their systems"
     )
+    assert said.message.endswith("; a command passes the model with {model}")
     # A command passing the model (`--model {system}` while it was the system) has {model},
     # and a {system} left with no value says so.
     toy = '\n[[runs]]\nid = "E01"\ncommand = "python toy.py"\n'
