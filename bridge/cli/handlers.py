@@ -262,7 +262,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan.project import passed_over_m0
     from bridge.plan.runs import ran_by_bridge, tracker_says_blocked, waits_outside
     from bridge.plan.status_legend import is_held_for_code
-    from bridge.plan.vocabulary import ended_failed
+    from bridge.plan.vocabulary import DONE_STATUSES, ended_failed
     from bridge.projections.text import chosen_language, t
     from bridge.projections.visible import visible
 
@@ -363,11 +363,9 @@ def plan(args: Parsed) -> int:
     summary = overview(loaded, language)
     budget = loaded.plan.budget.gpu_hours
     console.print(
-        t("plan_sources", language).format(
+        t("plan_sources" if runs else "plan_no_sources", language).format(
             counts=summary[0],
-            source=_runs_from(runs, loaded.plan.tracker_file, language)
-            if runs
-            else t("plan_nowhere", language),
+            source=_runs_from(runs, loaded.plan.tracker_file, language) if runs else "",
             budget=f"{budget:g} GPU-h" if budget is not None else t("plan_not_stated", language),
         )
     )
@@ -435,6 +433,9 @@ def plan(args: Parsed) -> int:
         if loaded.options.sanity_first
         and r.milestone in sanity
         and r.settled_before_bridge
+        # Done (or failed) before bridge, as sanity.py holds on: a row the researcher marked
+        # NOT RUN (002's R001 as "NOT RUN — gate failed") is out of scope and holds nothing.
+        and r.status in DONE_STATUSES
         and not ran_by_bridge(r.notes)
         and ended_failed(r.status_raw)
     ]

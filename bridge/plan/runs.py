@@ -57,7 +57,7 @@ from bridge.plan.stated_counts import stated_beyond_runs
 from bridge.plan.status_legend import held_for_code, says_negative_result
 from bridge.plan.templates import AT_LAUNCH, outputs_of, placeholders
 from bridge.plan.text import plain
-from bridge.plan.tracker import says_no_system, seed_row
+from bridge.plan.tracker import model_cell, says_no_system, seed_row
 from bridge.plan.vocabulary import (
     ABLATION_WORD,
     DONE_STATUSES,
@@ -237,6 +237,8 @@ class _Draft:
     task: bool = False
     # Its tracker row's System cell says it runs none (`—`, `N/A`).
     no_system: bool = False
+    # Its tracker row's Model cell: the command's {model} (032's Qwen-2.5-3B, a backbone).
+    model: str = ""
     status_file: str = ""
     status_line: int = 0
     stated_gpu_hours: tuple[str, float] | None = None
@@ -478,6 +480,7 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
                 milestone=run.milestone,
                 system=run.system,
                 no_system=says_no_system(run),
+                model=model_cell(run),
                 seed=run.seed,
                 priority=Priority.NICE if run.priority in (Priority.NICE, "cut") else Priority.MUST,
                 purpose=run.purpose,
@@ -2880,6 +2883,15 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
     ):
         if value:
             params[key] = value
+    # bridge.toml's own value wins over the tracker's cell, as it is the one set for it; and
+    # only where the command passes it: a run recorded before {model} existed keeps the params
+    # it ran with (a new one would read as a changed input).
+    if (
+        draft.model
+        and "model" not in args
+        and any("model" in placeholders(token) for token in command)
+    ):
+        params["model"] = draft.model
     for token in command:
         for name in placeholders(token):
             source = outputs_of(name)
@@ -2918,6 +2930,13 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
                     if name == "seed"
                     else ""
                 )
+                if name == "system" and draft.model and "model" not in args:
+                    # 032's commands passed `--model {system}` while its Model column named
+                    # the systems; read as the model every run uses, it fills {model}.
+                    default = (
+                        f"; its tracker row's Model column ({draft.model!r}) names the "
+                        "model the run uses, not its system: pass it with {model}"
+                    )
                 raise ConfigError(
                     f"run {draft.id}: placeholder {{{name}}} in {command_key} has no value for "
                     f"this run (set it in the tracker, [[runs]] or [run] args){default}",

@@ -35,6 +35,7 @@ __all__ = [
     "column_positions",
     "is_combined_status",
     "is_run_table",
+    "model_cell",
     "read_tracker_runs",
     "row_seeds",
     "says_no_system",
@@ -564,6 +565,19 @@ def read_tracker_runs(
     return runs, warnings
 
 
+def model_cell(row: TrackerRun) -> str:
+    """
+    The row's Model column cell (``Qwen-2.5-3B``), ``""`` when its table has no Model column
+    or the cell names none (``—``, ``N/A``): what a command's ``{model}`` is filled with,
+    whether the column is read as the rows' systems or as the model they all run on (032).
+    """
+    for header, cell in row.columns.items():
+        if plain(header).strip().casefold() in _SYSTEM_TIERS[-1]:
+            value = plain(cell).strip()
+            return "" if value.casefold() in _NO_SYSTEM else value
+    return ""
+
+
 def says_no_system(row: TrackerRun) -> bool:
     """
     Whether the row's System (or Model) cell says it runs no system (``—``, ``N/A``): such a
@@ -606,7 +620,8 @@ def _model_is_backbone(
     return (
         f"the Model column names {model!r} for rows of different experiments ({listed}): read "
         "as the model the runs use, not as their systems, so the runs of its tables name no "
-        "system; add a System column naming what each row runs (one system a row) to compare them"
+        "system; add a System column naming what each row runs (one system a row) to compare "
+        "them; a command passes the model with {model}"
     )
 
 

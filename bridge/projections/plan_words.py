@@ -90,13 +90,18 @@ def no_runs_advice_in_chinese(how: str, tracker: str) -> str:
 
 
 def _no_runs(found: re.Match[str]) -> str:
-    said = (
-        "没有运行：追踪表没有运行表，bridge.toml 没有 [[runs]] 或 [grid]，"
+    tracker = "追踪表没有运行表" if found[1].startswith("the tracker") else "没有追踪表"
+    has_config = found[2].startswith("bridge")
+    config = "bridge.toml 没有 [[runs]] 或 [grid]" if has_config else "没有 bridge.toml"
+    blocks = (
         "也无法从计划的实验块提议运行"
+        if found[3].startswith("no runs")
+        else "计划也没有可据以提议运行的实验块"
     )
-    if found[1] is None:
+    said = f"没有运行：{tracker}，{config}，{blocks}"
+    if found[4] is None:
         return said
-    advice = no_runs_advice_in_chinese(found[1], found[2])
+    advice = no_runs_advice_in_chinese(found[4], found[5])
     return f"{said}；`bridge run` 会拒绝没有运行的计划：{advice}"
 
 
@@ -1036,8 +1041,10 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
-            r"no runs: the tracker has no run table, bridge\.toml has no \[\[runs\]\] or "
-            r"\[grid\], and no runs could be proposed from the plan's blocks(?:; `bridge run` "
+            r"no runs: (the tracker has no run table|there is no tracker), "
+            r"(bridge\.toml has no \[\[runs\]\] or \[grid\]|there is no bridge\.toml), and "
+            r"(no runs could be proposed from the plan's blocks|the plan has no experiment "
+            r"blocks to propose runs from)(?:; `bridge run` "
             r"refuses a plan with none: list the runs as \[\[runs\]\] entries in bridge\.toml, "
             r"one per run with its id, system and command \((.+?); docs/configuration\.md, "
             r"\"\[\[runs\]\] — explicit runs\"\), or as a run table in (\S+))?"

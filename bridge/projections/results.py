@@ -45,12 +45,17 @@ from bridge.plan.milestones import (
     unnamed_list_line,
     why_no_runs,
 )
-from bridge.plan.recorded_status import status_in_language
+from bridge.plan.recorded_status import researchers_status, status_in_language
 from bridge.plan.run_fields import launch_seed
 from bridge.plan.run_gates import gate_said
 from bridge.plan.runs import recorded_shift
 from bridge.plan.unread_thresholds import recorded_unread
-from bridge.plan.vocabulary import ABLATION_WORD, ended_failed, recorded_stopped
+from bridge.plan.vocabulary import (
+    ABLATION_WORD,
+    ended_failed,
+    ended_negative,
+    recorded_stopped,
+)
 from bridge.projections import plot
 from bridge.projections.block_runs import sanity_ids
 from bridge.projections.code_review import unavailable_note
@@ -1191,6 +1196,12 @@ def next_step(
             "`NOT RUN — <reason>` (out of scope, not counted among the must-run runs; DONE "
             "counts as done)."
         )
+    if unstop and outcome.main_result is not MainResult.POSITIVE:
+        # 014 as written: R002's negative result stopped the plan, and every later row is
+        # NOT_RUN_R002_FAIL. The steps below ("resolve the reasons each block's verdict
+        # gives", "name main_milestone") launch nothing while its Status says it stopped:
+        # that line, and the negative result that stopped it, are what the researcher decides on.
+        return _stopped_step(state, outcome, language)
     if awaiting := outcome.must_awaiting_code:
         ids = ", ".join(awaiting)
         # The runs of later milestones they hold (any priority) come back with them.
@@ -1421,6 +1432,59 @@ def next_step(
         "above (failed runs, missing metrics, training-quality problems, criteria the rules "
         f"cannot check: a [reviewer] judges those) first.{f' {again}' if again else ''} "
         "Ablation planning skipped (main result inconclusive)."
+    )
+
+
+def _negative_before(state: PipelineState) -> list[str]:
+    """
+    The runs the tracker says completed with a negative result before bridge (014's R002
+    ``COMPLETE_FAIL_HARD_STOP``), each with its Status as written: ``R002 (COMPLETE_FAIL_…)``.
+    """
+    return [
+        f"{r.run_id} ({researchers_status(r.found_status) or r.found_status})"
+        for r in state.runs.values()
+        if r.state is RunState.DONE_BEFORE
+        and not r.failed_before_bridge
+        and ended_negative(r.found_status)
+    ]
+
+
+def _stopped_step(state: PipelineState, outcome: Outcome, language: str) -> str:
+    """
+    The next step of a plan whose Status line says it stopped, its main result not positive:
+    the line, the negative results the tracker records (what stopped 014), and what goes on
+    (the line changed, the rows the tracker holds set TODO), or, if it stops here, that the
+    results are its record. Ends with the ablation note, as every other step does.
+    """
+    zh = language == "zh"
+    said = recorded_stopped(state.plan.warnings if state.plan else ())
+    negative = _negative_before(state)
+    rows = _open_rows(outcome, language)
+    if zh:
+        why = f"；追踪表记录 {'、'.join(negative)} 为已完成运行的负结果" if negative else ""
+        return (
+            f"计划的 Status 行写着 {said}：它这样写时 bridge 不启动任何运行{why}。"
+            "若计划到此为止，EXPERIMENT_RESULTS.md 就是它的记录；要继续，先修改计划的 Status 行"
+            + (f"；{rows}；再运行 `bridge run`" if rows else "，再运行 `bridge run`")
+            + "。消融规划已跳过（主要结果"
+            + ("为负面" if outcome.main_result is MainResult.NEGATIVE else "无定论")
+            + "）。"
+        )
+    why = (
+        f"; the tracker records {', '.join(negative)} as "
+        f"{'a negative result' if len(negative) == 1 else 'negative results'} of "
+        f"{'a completed run' if len(negative) == 1 else 'completed runs'}"
+        if negative
+        else ""
+    )
+    return (
+        f"The plan's Status line says {said}: bridge launches none of its runs while it says "
+        f"so{why}. If the plan stops here, EXPERIMENT_RESULTS.md is its record; to go on, "
+        "change the plan's Status line"
+        + (f"; {rows}; then run `bridge run`" if rows else ", then run `bridge run`")
+        + ". Ablation planning skipped (main result "
+        + ("negative" if outcome.main_result is MainResult.NEGATIVE else "inconclusive")
+        + ")."
     )
 
 

@@ -9,6 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
+from bridge.plan import load_project
 from tests.conftest import SHARED, needs_shared
 from tests.e2e.test_cli import QUICKSTART, bridge
 from tests.in_process import bridge_here
@@ -162,7 +163,8 @@ def test_rows_the_tracker_says_are_blocked_are_said_blocked(tmp_path: Path) -> N
 
 @needs_shared
 def test_a_plan_whose_every_row_is_settled_says_nothing_launches(tmp_path: Path) -> None:
-    """029's 14 rows are all DONE: there was no "first to launch" line and no word of them."""
+    """029's 14 rows are all DONE: there was no "first to launch" line and no word of them;
+    nor of the seed two rows' Command cells pass, which a retry would not."""
     done = bridge_here("plan", "--project", str(as_project("029", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert (
@@ -171,6 +173,21 @@ def test_a_plan_whose_every_row_is_settled_says_nothing_launches(tmp_path: Path)
     assert "\nnot launched: 14 the tracker says are done or ended before bridge (R001, " in (
         done.stdout
     )
+    # R041's and R042's Command cells pass `--seed 42`, which bridge does not read (h39D F15).
+    assert (
+        "warning refine-logs/EXPERIMENT_TRACKER.md:15: the tracker's Command cells of R041, "
+        "R042 pass --seed 42, which bridge does not read (it runs bridge.toml's command, not "
+        "the tracker's): these runs have no seed of their own; to run them with seed 42, give "
+        "the tracker a Seed column (or write 'seed 42' in their Notes)\n"
+    ) in done.stdout + done.stderr
+    tracker = tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    for result in ("xgb}.json` | ", "mlp.json` | "):
+        text = text.replace(result, f"{result}seed 42. ")
+    tracker.write_text(text, encoding="utf-8")
+    loaded = load_project(tmp_path)
+    assert [r.seed for r in loaded.runs if r.id in ("R041", "R042")] == [42, 42]
+    assert not [w for w in loaded.warnings if "--seed" in w.message]
 
 
 @needs_shared
