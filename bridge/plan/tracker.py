@@ -120,6 +120,15 @@ _SEEDS_IN_NOTES = lazy(
     r"\s{0,2}[})）]?(?=\s*(?:$|[;；,，.。)）|]))(?!\s*(?:的|'s\b))",
     re.IGNORECASE,
 )
+# Several seeds named together anywhere in Notes, not only ending a clause: "seeds 101/102/103
+# 均完成" (020's R007g), "seeds 1, 2 and 3 finished"; a single "seed" takes "/" lists only, so
+# "seed 42, 5 epochs" is no list.
+_SEED_LIST = lazy(
+    r"(?:\bseeds|种子)\s{0,2}[=:：]?\s{0,2}[{(（]?\s{0,2}\d{1,12}"
+    r"(?:\s{0,2}(?:[/,，;、&]|\band\b|和|及)\s{0,2}\d{1,12})+"
+    r"|\bseed\s{0,2}[=:：]?\s{0,2}\d{1,12}(?:\s{0,2}/\s{0,2}\d{1,12})+",
+    re.IGNORECASE,
+)
 # A seed word with a number the Notes readings above leave unread ("seeds 1103 or 1104",
 # "seeds 3", "3 seeds"): warned about, never dropped in silence.
 _SEED_WORDS_IN_NOTES = lazy(
@@ -948,14 +957,19 @@ def _seed(seed_cell: str, notes: str) -> int | None:
     if match:
         return int(match.group(1))
     notes = _researchers(notes)
-    if _seeds_in_notes(notes):
-        return None  # "seed 1103/1104/1105": one run per seed, never one at its first
-    found = _SEED_IN_NOTES.search(notes)
-    if found is None:
+    if _seeds_in_notes(notes) or _SEED_LIST.search(notes):
+        # "seed 1103/1104/1105": one run per seed, never one at its first; 020's R007g "…
+        # seeds `101/102/103` 均完成": the row's seeds together, none of them its one seed.
         return None
     # "random 100-clip subset, seed 3": the subset's seed, not the run's.
-    value = int(found.group(1))
-    return None if seed_value_for_sampling(notes, value) else value
+    values = {
+        value
+        for found in _SEED_IN_NOTES.finditer(notes)
+        if not seed_value_for_sampling(notes, value := int(found.group(1)))
+    }
+    # 020's R007g "… seed 102 on GPU 2, seed 103 on GPU 3": several seeds named one by one are
+    # no one seed of the row (its first was read as its seed).
+    return values.pop() if len(values) == 1 else None
 
 
 def _seeds_in_notes(notes: str) -> tuple[int, ...]:
