@@ -515,6 +515,24 @@ def read_tracker_runs(
                     # without a word, where the same words in a System cell seed it (trial t12).
                     row, several = _seeds_in_purpose(row, warnings, line)
                     source = "Experiment / Purpose"
+                if (
+                    not several
+                    and row.seed is None
+                    and row.status == "todo"
+                    and (named := _SEED_WORDS_IN_NOTES.search(row.split)) is not None
+                ):
+                    # 020's Split cells name seeds (R007g `policy seeds 101/102/103`), which
+                    # bridge reads nowhere: a row to run written so ran once at [run] args'
+                    # seed, its seeds dropped without a word.
+                    warnings.append(
+                        (
+                            line,
+                            f"run {run_id}'s Split cell names seeds bridge does not read there "
+                            f"({named.group(0).strip()!r}): it is planned without a seed of its "
+                            "own; write `seed N` for one seed, or `seeds 1, 2, 3` for one run "
+                            "per seed, in its Notes or a Seed column",
+                        )
+                    )
                 if len(several) < 2 or tasks:
                     if several:  # "Seeds: 1": one run, its seed not stated
                         row = attrs.evolve(row, seed=None)
