@@ -499,7 +499,14 @@ def read_tracker_runs(
                     # 012's R003-R005 "seeds 1103, 1104, 1105" in Notes: planned once at
                     # [run] args' seed 0, and B2 judged at n=1, without a word (trial t6).
                     several, source = _seeds_in_notes(row.notes), "Notes"
-                    if not several and (unread := unread_notes_seed(row.notes)) is not None:
+                    # Not for a row done before bridge, never planned: 020's R007g «seed 102 on
+                    # GPU 2, seed 103 on GPU 3», three training runs long finished.
+                    before = row.status == "done" and not BRIDGE_LABEL.search(row.notes)
+                    if (
+                        not several
+                        and not before
+                        and (unread := unread_notes_seed(row.notes)) is not None
+                    ):
                         warnings.append(
                             (
                                 line,

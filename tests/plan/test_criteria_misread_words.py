@@ -467,3 +467,27 @@ def test_a_comparison_word_inside_a_hyphenated_name_opens_no_clause(scope: str) 
     # A comparison word of its own is still one: "non-negative", "is positive".
     own = parse_criterion("Ours gain is non-negative", block_systems=_SYSTEMS)
     assert isinstance(own, Criterion), own
+
+
+@needs_shared
+def test_a_name_inside_a_blocks_system_is_no_metric() -> None:
+    """020's B2 compares «`branch_oracle` 或 evaluation-only `oracle_upper_bound`», one system
+    with two names. A clause on `branch_oracle` was "names several metrics (branch_oracle,
+    valid_recovery_success)": it names part of a system, and says which and what to write."""
+    b2 = next(b for b in load_plan(corpus("020") / "EXPERIMENT_PLAN.md").blocks if b.id == "B2")
+    clause = "`branch_oracle` 的 valid_recovery_success 比 `rule_recovery_tuned` 高至少 0.3"
+    read = parse_criterion(clause, block_systems=b2.systems)
+    assert isinstance(read, Unparsed), read
+    assert read.reason == (
+        "'branch_oracle' is part of the block's system '`branch_oracle` 或 evaluation-only "
+        "`oracle_upper_bound`', not a system of its own: name that system as the block writes "
+        "it, or list this name alone among the block's compared systems"
+    )
+    assert in_language(read.reason, "zh") == (
+        "'branch_oracle' 是该实验块的系统 '`branch_oracle` 或 evaluation-only "
+        "`oracle_upper_bound`' 的一部分，并非独立的系统：请按实验块中的写法写出该系统，"
+        "或把这个名称单独列为该实验块的对比系统"
+    )
+    # Listed alone, it is the clause's subject.
+    alone = parse_criterion(clause, block_systems=(*b2.systems, "`branch_oracle`"))
+    assert isinstance(alone, Criterion) and alone.subject == "`branch_oracle`", alone
