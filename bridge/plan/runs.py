@@ -863,17 +863,22 @@ def _shifted_milestones(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarnin
 _SHIFTED_SAID = "the tracker's Milestone column may be shifted against the plan's: "
 _SHIFTED_END = ". The runs are reported under the milestone their row names"
 # One item of that warning: "R012, R013, R014 under M5 read like the plan's M4 (通道消融)".
-_SHIFTED_ITEM = lazy(r"(?P<runs>.+) under (?P<milestone>\S+) read like the plan's \S+ \(.*\)")
+_SHIFTED_ITEM = lazy(
+    r"(?P<runs>.+) under (?P<milestone>\S+) read like the plan's (?P<planned>\S+) \(.*\)"
+)
 
 
-def recorded_shift(warnings: Iterable[str], milestone: str) -> str | None:
+def recorded_shift(warnings: Iterable[str], milestone: str, *, onto: bool = False) -> str | None:
     """
     The item of :func:`_shifted_milestones`' warning among a loaded plan's recorded
     ``warnings`` that names ``milestone`` (``"R012, R013, R014 under M5 read like the plan's M4
     (通道消融)"``), or ``None`` when none does (and for a log recorded before the warning was).
     The results repeat it under that milestone: they show its runs under the plan's name and
     decision gate for ``milestone``, which the runs may not be (021's channel ablations under
-    "M5: 论文整合" and its gate), and only `bridge plan` said so.
+    "M5: 论文整合" and its gate), and only `bridge plan` said so. With ``onto``, the item whose
+    rows read like the plan's ``milestone`` instead: the results show the plan's name and gate
+    for it over rows that are not those (021's "M4: 通道消融" over the boundary scans R010, R011,
+    while the channel ablations sit under M5).
     """
     for warning in warnings:
         start = warning.find(_SHIFTED_SAID)
@@ -882,7 +887,7 @@ def recorded_shift(warnings: Iterable[str], milestone: str) -> str | None:
             continue
         for item in warning[start + len(_SHIFTED_SAID) : end].split("; "):
             found = _SHIFTED_ITEM.fullmatch(item)
-            if found is not None and found["milestone"] == milestone:
+            if found is not None and found["planned" if onto else "milestone"] == milestone:
                 return item
     return None
 

@@ -719,6 +719,15 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
+            rf"run (\S+)'s Split cell names seeds bridge does not read there \({_QUOTE}\): it is "
+            r"planned without a seed of its own; write `seed N` for one seed, or `seeds 1, 2, 3` "
+            r"for one run per seed, in its Notes or a Seed column"
+        ),
+        r"运行 \1 的 Split 单元格写了种子（\2），bridge 不从那里读取种子：它按没有自己的种子规划；"
+        r"一个种子写 `seed N`，每个种子一个运行写 `seeds 1, 2, 3`，写在其备注或 Seed 列中",
+    ),
+    (
+        lazy(
             rf"run (\S+)'s Experiment / Purpose cell names seeds bridge cannot read \({_QUOTE}\): "
             r"it is planned without a seed of its own; write `seed N` for one seed, or "
             r"`seeds 1, 2, 3` / `seeds 1-3` for one run per seed"

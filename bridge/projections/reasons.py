@@ -1279,6 +1279,15 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
     (
         lazy(
+            rf"{_QUOTE} is part of the block's system {_QUOTE}, not a system of its own: name "
+            r"that system as the block writes it, or list this name alone among the block's "
+            r"compared systems"
+        ),
+        r"\1 是该实验块的系统 \2 的一部分，并非独立的系统：请按实验块中的写法写出该系统，"
+        r"或把这个名称单独列为该实验块的对比系统",
+    ),
+    (
+        lazy(
             r"names several systems \((.+?)\), none of them after a word that makes it the "
             r"reference \('over', 'vs', 'than'\): write '<system> … over <reference>', or one "
             r"clause per system"

@@ -183,6 +183,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "，按其 Purpose 列判断：上面的名称与决策门是计划中 {id} 的，未必属于这些运行；若错位请更正"
         "追踪表的里程碑列",
     ),
+    "shifted_onto": (
+        ", by their Purpose: the name and decision gate above are the plan's {id}'s, which "
+        "those runs read like, not necessarily the runs below; correct the tracker's Milestone "
+        "column if it is off",
+        "，按其 Purpose 列判断：上面的名称与决策门是计划中 {id} 的，属于那些运行，"
+        "未必属于下面的运行；若错位请更正追踪表的里程碑列",
+    ),
     "shifted_unplanned": (
         ", by their Purpose: they are reported under {id}, as their rows name it; correct the "
         "tracker's Milestone column if it is off",
@@ -1763,6 +1770,18 @@ def render(state: PipelineState, language: str = "en") -> str:
             # 论文整合"), and one who checks the gate by hand must not check the wrong one.
             said = _t("shifted_planned" if info.id in planned else "shifted_unplanned", language)
             said = said.format(id=info.id)
+            lines.extend(
+                [
+                    f"- **⚠ {_t('shifted', language)}:** "
+                    f"{shifted_item_in_language(shift, language)}{said}",
+                    "",
+                ]
+            )
+        elif info.id and (shift := recorded_shift(plan.warnings, info.id, onto=True)) is not None:
+            # 021's "M4: 通道消融" and its gate over R010, R011 (boundary scans): the rows that
+            # read like the plan's M4 sit under M5, and M4's own rows were shown under a name
+            # and gate not theirs with no word.
+            said = _t("shifted_onto", language).format(id=info.id)
             lines.extend(
                 [
                     f"- **⚠ {_t('shifted', language)}:** "

@@ -2472,6 +2472,18 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
                 f"names systems of the block ({spelled_all}) but no metric or number to "
                 "compare them on"
             )
+        part = next((i for i in identifiers if _in_a_system(i, block_systems)), None)
+        if part is not None:
+            # 020's B2 «`branch_oracle` 的 valid_recovery_success 比 …»: `branch_oracle` is one
+            # of the two names of the block's system «`branch_oracle` 或 evaluation-only
+            # `oracle_upper_bound`»; "names several metrics (branch_oracle, …)" called it a
+            # metric.
+            holder = next(s for s in block_systems if _in_a_system(part, (s,)))
+            return unparsed(
+                f"{original_spelling(part, clause)!r} is part of the block's system "
+                f"{' '.join(holder.split())!r}, not a system of its own: name that system as the "
+                "block writes it, or list this name alone among the block's compared systems"
+            )
         return unparsed(f"names several metrics ({spelled_all})")
     if not names and len(identifiers) == 1:
         # "ours improves high_dtu_nll over base" (012): a metric written as an identifier, with
