@@ -840,6 +840,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(rf"left out {_QUOTE}: a bonus the criterion does not require"),
         r"略去 \1：加分项，成功标准并不要求",
     ),
+    (
+        lazy(rf"left out {_QUOTE}: what the criterion does not require"),
+        r"略去 \1：成功标准并不要求的内容",
+    ),
     (lazy(rf"left out the aside {_QUOTE}"), r"略去旁注 \1"),
     # A run gate naming a split or statistic the recorded name lacks (bridge/plan/run_gates.py).
     (

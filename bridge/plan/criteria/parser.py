@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import attrs
 
 from bridge.lazy_patterns import LazyPattern, lazy
-from bridge.plan.criteria.clauses import bonus_left_out, qualifiers_joined, split_clauses
+from bridge.plan.criteria.clauses import asks_nothing_left_out, qualifiers_joined, split_clauses
 from bridge.plan.criteria.derived import DERIVED, parse_derived
 from bridge.plan.criteria.lexicon import (
     BASELINE_WORDS,
@@ -660,9 +660,9 @@ def parse_criterion(
             )
             if isinstance(single, Criterion) and notes:
                 return attrs.evolve(single, notes=(*notes, *single.notes))
-            if isinstance(single, Unparsed) and (bonus := bonus_left_out(notes)):
-                # An Unparsed keeps no notes: the bonus left out is said in its reason, so the
-                # verdict does not pass over it in silence (006's B6).
+            if isinstance(single, Unparsed) and (bonus := asks_nothing_left_out(notes)):
+                # An Unparsed keeps no notes: the sentence left out (006's B6 bonus, 008's B4 "…
+                # is not required") is said in its reason, so the verdict does not pass over it.
                 return attrs.evolve(single, reason=f"{single.reason} ({'; '.join(bonus)})")
             return single
         parsed: list[Criterion | Unparsed] = []
