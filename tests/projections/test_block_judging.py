@@ -976,8 +976,9 @@ def test_a_quantity_of_two_metrics_named_in_several_words_is_computed(tmp_path: 
         assert isinstance(parsed, (Criterion, Unparsed))
         return parsed
 
-    assert (model := read("accuracy of the model ≥ 0.9")).metric == "accuracy", model
-    assert isinstance(model, Criterion) and model.derived is None
+    for thing in ("accuracy of the model ≥ 0.9", "accuracy of test set ≥ 0.9"):
+        model = read(thing)
+        assert isinstance(model, Criterion) and model.derived is None, model
     assert isinstance(read("accuracy on 3 of 4 tasks ≥ 0.8"), Unparsed)
     assert (one := read("a/b rate ≤ 0.5")).metric == "a/b rate", one
     joined = read("accuracy/observed tasks ≥ 0.95")

@@ -55,6 +55,8 @@ _NOT_NAME_WORDS = frozenset(
 )  # fmt: skip
 # Words that open a thing, not a metric, after "of" ("accuracy of the model ≥ 0.9").
 _DETERMINERS = frozenset({"the", "a", "an", "our", "its", "their", "this", "that", "any"})
+# Words that make what follows "of" the data a metric is taken on ("accuracy of test set").
+_DATA_WORDS = frozenset({"set", "split", "data", "dataset", "benchmark", "subset"})
 
 
 def derived_of_names(
@@ -66,7 +68,8 @@ def derived_of_names(
     for :func:`parse_derived`; ``None`` where the words are no such quantity: a name holding a
     word that makes a sentence ("than", "on", …), a "/" that a metric of the plan (``metrics``)
     holds, a system of the block (``systems``) as either name, or an "of" whose second part is
-    a thing ("of the model") or whose threshold is no share (a number above 1, not a percent).
+    a thing or data ("of the model", "of test set") or whose threshold is no share (a number
+    above 1, not a percent).
     """
     found = _DERIVED_NAMES.match(norm)
     if found is None:
@@ -84,7 +87,8 @@ def derived_of_names(
         share = threshold is not None and (
             threshold["unit"] is not None or float(threshold["num"]) <= 1.0
         )
-        if b.split()[0] in _DETERMINERS or not share:
+        words = b.split()
+        if words[0] in _DETERMINERS or _DATA_WORDS.intersection(words) or not share:
             return None
     return found
 
