@@ -1201,12 +1201,16 @@ def approve(args: Parsed) -> int:
     started = time.time()
     bridge = open_bridge(args, root)
     try:
+        before = bridge.status().last_seq
         step = bridge.approve()
         language = language_of(bridge.status())
         plan = bridge.status().plan
         proposed = _proposed(bridge)
     finally:
         bridge.close()
+    # The tracker rows whose Status it found edited, as `bridge retry` says them.
+    for line in _rows_taken(root, before, (), language):
+        out(line)
     # The action is in the plan's language already (Session.enter): the line around it too.
     if language == "zh":
         out(f"{step.action}：现为 {step.after.value}；用 `bridge run` 继续")
@@ -1334,8 +1338,9 @@ def retry(args: Parsed) -> int:
 def _rows_taken(root: Path, after: int, asked: Sequence[str], language: str) -> list[str]:
     """
     The lines `bridge run` prints for the tracker rows it finds edited (``R004 replanned: …``,
-    ``R004 out of scope, not run: …``), for those a retry recorded after log position
-    ``after``, the runs it was asked to run (``asked``) aside: their own lines follow.
+    ``R004 out of scope, not run: …``), for those a retry or an approval recorded after log
+    position ``after``, the runs a retry was asked to run (``asked``) aside: their own lines
+    follow.
     """
     from bridge.cli.watch import describe_all
     from bridge.events import types as ev

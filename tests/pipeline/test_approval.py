@@ -9,6 +9,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from bridge.cli.main import main
 from bridge.machine.stages import Stage
 from bridge.pipeline import Bridge
 from tests.conftest import needs_shared
@@ -96,7 +99,7 @@ class TestApprovalSummary:
 
 @needs_shared
 def test_009_a_zero_budget_and_milestones_with_none_to_launch_are_said(
-    tmp_path: Path, fake_gpus: Callable[[int], None]
+    tmp_path: Path, fake_gpus: Callable[[int], None], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """009 states «Total estimated GPU-hours: 0»: its approval said "estimated total: ~1.00
     GPU-h", neither the budget nor the ⚠ above it, where `bridge plan` says "of 0 budgeted".
@@ -120,3 +123,14 @@ def test_009_a_zero_budget_and_milestones_with_none_to_launch_are_said(
     assert "M2 Signal report: 1 run (1 GPU each), ~0.50 GPU-h (from the runs' estimates)" in summary
     assert "estimated total: ~1.00 GPU-h of 0 budgeted" in summary
     assert "⚠ the estimate is above the plan's budget of 0 GPU-h by 1.00 GPU-h" in summary
+    # R004 set to NOT RUN before `bridge approve`: the approval recorded it, and says it as
+    # `bridge run` would have (trial h40B F3).
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    tracker.write_text(text.replace("| NICE | READY |", "| NICE | NOT RUN — no API |"), "utf-8")
+    assert main(["approve", "--project", str(project)]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "R004 replanned: the tracker's row now says status 'NOT RUN — no API'",
+        "R004 out of scope, not run: NOT RUN — no API — template_macro placement is implemented; "
+        "API run is user-only.",
+    ]
