@@ -983,3 +983,22 @@ def test_a_quantity_of_two_metrics_named_in_several_words_is_computed(tmp_path: 
     assert (one := read("a/b rate ≤ 0.5")).metric == "a/b rate", one
     joined = read("accuracy/observed tasks ≥ 0.95")
     assert isinstance(joined, Unparsed) and "put spaces round '/'" in joined.reason, joined
+
+
+@needs_shared
+def test_a_cut_block_whose_rows_are_out_of_scope_says_the_plan_cut_it(tmp_path: Path) -> None:
+    """008's B4 (Priority: CUT) read "the plan cuts this block (Priority: cut); it has no runs
+    in this plan"; with its STOPPED row R006 placed in it (M2's Runs cell naming B4), it read
+    only "every run of the block is out of scope: R006", the cut no longer said (trial h40B
+    F7)."""
+    edit = (
+        "EXPERIMENT_PLAN.md",
+        "| M2 | Freeze conditional execution | None for this route |",
+        "| M2 | Freeze conditional execution | B4 freeze |",
+    )
+    state = fold(_corpus_store("008", tmp_path, edits=(edit,)).read())
+    b4 = {b.block.id: b for b in evaluate(state).blocks}["B4"].verdict
+    assert b4.verdict is VerdictKind.INCONCLUSIVE
+    assert b4.reason.startswith(
+        "the plan cuts this block (Priority: cut); every run of the block is out of scope: R006"
+    ), b4.reason
