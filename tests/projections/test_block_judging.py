@@ -967,6 +967,10 @@ def test_a_quantity_of_two_metrics_named_in_several_words_is_computed(tmp_path: 
     assert f"{said}0.543774 (means over seeds); 0.543774, required ≥ 0.95 → not met" in b1.reason
     assert "full MRR 0.45 (n=1) − compact MRR 0.38 (n=1) = 0.07" in b1.reason
     assert "0.07 ≥ 0.05 → met" in b1.reason
+    # B1's one system is its subject as the only one, not as "the full system": "`full` tool
+    # cards" is a kind of card (trial h40B F6).
+    assert "the block's full system" not in b1.reason, b1.reason
+    assert "tool cards: the block's only system)" in b1.reason
     # Not two names: a thing after "of", a count over subsets, one name holding "/"; and a
     # metric joined by "/" with no spaces is not judged alone.
     from bridge.plan.criteria import Criterion, Unparsed, parse_criterion
