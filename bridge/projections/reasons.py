@@ -59,6 +59,12 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "多个阈值；只能检验一个条件",
     ),
     (
+        "a metric joined by '/' to other words: for a ratio of two recorded metrics put "
+        "spaces round '/' ('hits / total ≥ 0.9'); for one metric, name it as recorded",
+        "指标与其他词以 '/' 相连：两个已记录指标之比请在 '/' 两侧加空格（'hits / total ≥ "
+        "0.9'）；若是一个指标，请按记录的名字写",
+    ),
+    (
         "compares with something that is not a system of the block",
         "比较对象不是该实验块的系统",
     ),
@@ -857,6 +863,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (
         lazy(rf"left out {_QUOTE}: a bonus the criterion does not require"),
         r"略去 \1：加分项，成功标准并不要求",
+    ),
+    (
+        lazy(rf"left out {_QUOTE}: what the criterion does not require"),
+        r"略去 \1：成功标准并不要求的内容",
     ),
     (lazy(rf"left out the aside {_QUOTE}"), r"略去旁注 \1"),
     # A run gate naming a split or statistic the recorded name lacks (bridge/plan/run_gates.py).

@@ -33,7 +33,7 @@ from bridge.machine.stages import (
 )
 from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.criteria import Compound, Criterion, clause_metrics
-from bridge.plan.criteria.clauses import bonus_left_out
+from bridge.plan.criteria.clauses import asks_nothing_left_out
 from bridge.plan.main_milestone import main_milestone_setting, milestones_listed
 from bridge.plan.metric_names import match_metric, plan_metric_names, primary_metric_name
 from bridge.plan.milestones import (
@@ -1595,11 +1595,12 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
         reason = line(in_language(result.criterion.reason, language))
         lines.append(f"- **{_t('unparsed', language)}:** {reason}")
     if isinstance(result.criterion, (Compound, Criterion)):
-        # A sentence the plan calls a bonus, left out of the clauses (006's B6): said here as
+        # A sentence the plan calls a bonus (006's B6), or one saying what is not required
+        # (008's B4), left out of the clauses: said here as
         # `bridge plan` says it (an Unparsed criterion says it in its reason).
         lines.extend(
             f"  - {t('plan_bonus', language).format(note=line(note))}"
-            for note in bonus_left_out(result.criterion.notes)
+            for note in asks_nothing_left_out(result.criterion.notes)
         )
     verdict = result.verdict
     try:

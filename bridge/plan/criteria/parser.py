@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import attrs
 
 from bridge.lazy_patterns import LazyPattern, lazy
-from bridge.plan.criteria.clauses import bonus_left_out, qualifiers_joined, split_clauses
-from bridge.plan.criteria.derived import DERIVED, parse_derived
+from bridge.plan.criteria.clauses import asks_nothing_left_out, qualifiers_joined, split_clauses
+from bridge.plan.criteria.derived import DERIVED, derived_of_names, parse_derived
 from bridge.plan.criteria.lexicon import (
     BASELINE_WORDS,
     BEST_REFERENCE,
@@ -668,9 +668,9 @@ def parse_criterion(
             )
             if isinstance(single, Criterion) and notes:
                 return attrs.evolve(single, notes=(*notes, *single.notes))
-            if isinstance(single, Unparsed) and (bonus := bonus_left_out(notes)):
-                # An Unparsed keeps no notes: the bonus left out is said in its reason, so the
-                # verdict does not pass over it in silence (006's B6).
+            if isinstance(single, Unparsed) and (bonus := asks_nothing_left_out(notes)):
+                # An Unparsed keeps no notes: the sentence left out (006's B6 bonus, 008's B4 "…
+                # is not required") is said in its reason, so the verdict does not pass over it.
                 return attrs.evolve(single, reason=f"{single.reason} ({'; '.join(bonus)})")
             return single
         parsed: list[Criterion | Unparsed] = []
@@ -2110,7 +2110,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     norm, rewritten = _in_words(norm)
     notes += rewritten
 
-    derived = DERIVED.match(norm)
+    derived = DERIVED.match(norm) or derived_of_names(norm, metrics, block_systems)
     if derived:
         return parse_derived(text, derived, metrics)
 
@@ -2442,6 +2442,15 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         return unparsed("several or conditional clauses; only one condition can be checked")
 
     norm, _ = replace_terms(norm, terms)
+    joined = re.search(r"⟨M[A-Z]+⟩/[a-z]|[a-z]/⟨M[A-Z]+⟩", norm)
+    if joined is not None and re.search(r"[<>≥≤=]\s*[-+]?\d", norm):
+        # «covered tasks/observed tasks ≥ 0.95»: a metric of the plan joined by "/" to other
+        # words was judged alone (its count "met ≥ 0.95"); with no spaces round "/" the names
+        # are not told apart from one name holding "/" ("compact/full card length").
+        return unparsed(
+            "a metric joined by '/' to other words: for a ratio of two recorded metrics put "
+            "spaces round '/' ('hits / total ≥ 0.9'); for one metric, name it as recorded"
+        )
     norm, spelled = qualified_metrics(norm, clause, terms, sum(1 for m in metrics if m.strip()))
     tags = sorted(set(re.findall(r"⟨M[A-Z]+⟩", norm)), key=untag)
     names = [spelled.get(tag, terms[untag(tag)][0]) for tag in tags]
