@@ -277,6 +277,13 @@ class TestAFailedRowOfAStoppedPlan:
             summary = handoff_summary(bridge.status())
         finally:
             bridge.close()
+        # R002's negative result is said beside the count, as the stage line says it: "2/2"
+        # alone read as two runs that went as planned.
+        assert (
+            "Must-run completed: 2/2 (R002 done before bridge with a negative result; 7 more "
+            "are blocked in the tracker, not counted: R003, R004, R005, R006, R007, R010, R011)"
+            in " ".join(summary.split())
+        ), summary
         # R008, R009 (CONDITIONAL, so nice-to-have) are NOT_RUN_R002_FAIL: "nice-to-have
         # completed: 0/0" said nothing of them, as the must-run count does of its own.
         assert (
