@@ -349,6 +349,22 @@ class TestAFailedRowOfAStoppedPlan:
             "in bridge.toml [bridge] (milestones: M0, M1, M2, M3, M4, M5, M6, M7), then run "
             "`bridge run`."
         ), step
+        # Named, the main result waits on the rows the tracker still says are blocked: the step
+        # says to set them TODO, as the stopped plan's did, not only "resolve the reasons …".
+        config.write_text(
+            config.read_text().replace("[bridge]\n", '[bridge]\nmain_milestone = "M6"\n')
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+        finally:
+            bridge.close()
+        step = results.read_text().split("## Next step\n\n", 1)[1]
+        assert step.startswith(
+            "The main result is inconclusive: the tracker says must-run rows are blocked (R003, "
+            "R004, R005, R006, R007, R010, R011): once unblocked, set their Status to TODO, then "
+            "run `bridge run`; resolve the other reasons each block's verdict gives above"
+        ), step
 
     @needs_shared
     def test_014s_plan_view_names_the_status_line_beside_the_retry(
