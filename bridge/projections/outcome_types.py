@@ -148,6 +148,10 @@ class Outcome:
         must_failed_before: must-run runs, not counted in ``must_done``, whose tracker row says
             they ended failed or invalid before bridge (in planning order): every summary names
             them, and the results are not ready while they stand.
+        must_negative_before: must-run runs counted in ``must_done`` whose tracker row says
+            they completed before bridge with a negative result (014's R002
+            ``COMPLETE_FAIL_HARD_STOP``), in planning order: named beside the count, as "2/2"
+            alone reads as two that went as planned.
         must_awaiting_code: must-run runs held out of scope because the tracker says their code
             is not written yet (023's PENDING_IMPLEMENTATION), not counted in ``must_total``:
             every summary names them, as the plan is not done while they wait.
@@ -228,6 +232,7 @@ class Outcome:
     main_unjudged: tuple[str, ...] = ()
     must_untrusted: tuple[str, ...] = ()
     main_unheld: tuple[str, ...] = ()
+    must_negative_before: tuple[str, ...] = ()
 
 
 def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
@@ -244,6 +249,15 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     sep = "、" if zh else ", "
     # Succeeded, but with a NaN or a divergence, or with no metric value: not completed, and
     # said what each is.
+    # Done, but with a negative result (014's R002): counted, and said so, as the stage line
+    # says "2 done before bridge (R002 with a negative result)".
+    if negative := outcome.must_negative_before:
+        ids = sep.join(negative)
+        parts.append(
+            f"其中 {ids} 在 bridge 之前已完成、结果为负"
+            if zh
+            else f"{ids} done before bridge with a negative result"
+        )
     parts += succeeded_not_done(
         outcome.must_untrusted, outcome.must_no_number, "zh" if zh else "en"
     )

@@ -1105,6 +1105,22 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
         r"（第 \4 行，预算表的合计）；bridge 按前者估算并警告"
         r"（budget = \"enforce\" 时停止）：请使两者一致",
     ),
+    # bridge.plan.tracker: a Model column naming one model for rows of different experiments
+    # is read as their backbone (032's Qwen-2.5-3B).
+    (
+        lazy(
+            rf"the Model column names {_QUOTE} for rows of different experiments \((.+)\): read "
+            r"as the model the runs use, not as their systems, so the runs of its tables name no "
+            r"system; add a System column naming what each row runs \(one system a row\) to "
+            r"compare them; a command passes the model with \{model\}"
+        ),
+        lambda found: (
+            f"Model 列为不同实验的行（{_ids(found.group(2)).replace(', ', '、')}）都写了 "
+            f"{found.group(1)}：读作这些运行所用的模型，而不是它们的系统，因此其表格中的运行"
+            "没有指明系统；要比较它们，请加一个 System 列，写明每行运行的系统（每行一个系统）；"
+            "命令用 {model} 传入该模型"
+        ),
+    ),
     (
         lazy(
             r"this plan only points to (\S+), which is not there: the plan is read as written; "

@@ -1092,6 +1092,16 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
         r"说的是结果随时间的变化（\1），是一段时长，不是阈值；规则判定记录下的结果（请写明须达到的"
         r"水平或增益，或把该变化记录为指标）",
     ),
+    # "after 3 epochs", "within 3 epochs" (bridge/plan/criteria/parser.py's _DURATION).
+    (
+        lazy(
+            rf"says when or for how long \({_QUOTE}\), not a threshold; the rules judge the "
+            r"recorded result \(write the level or the gain it must reach, or record "
+            r"the value then as a metric\)"
+        ),
+        r"说的是时间点或时长（\1），不是阈值；规则判定记录下的结果（请写明须达到的"
+        r"水平或增益，或把那时的值记录为指标）",
+    ),
     # 039's B3 «GNN 同时优于 MART»: the proposed system is the clause's reference
     # (bridge/machine/comparisons.py); its evidence is worded in _PHRASES.
     (

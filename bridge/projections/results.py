@@ -1431,6 +1431,21 @@ def next_step(
             + f", then run `bridge run`.{f' {again}' if again else ''} "
             "Ablation planning skipped (main result inconclusive)."
         )
+    if rows := _open_rows(outcome, language):
+        # Must-run rows still open outside bridge (014 once its Status line goes on: R003-R010
+        # NOT_RUN_R002_FAIL, blocked): the step said only "resolve the reasons each block's
+        # verdict gives", where the stopped plan's step had said to set them TODO.
+        return (
+            f"主要结果无定论：{rows}，再运行 `bridge run`；同时解决各实验块判定中给出的其他原因"
+            "（失败运行、缺失指标、训练质量问题、规则无法检验的标准：配置 [reviewer] 来判断）。"
+            f"{again}消融规划已跳过（主要结果无定论）。"
+            if zh
+            else f"The main result is inconclusive: {rows}, then run `bridge run`; resolve the "
+            "other reasons each block's verdict gives above (failed runs, missing metrics, "
+            "training-quality problems, criteria the rules cannot check: a [reviewer] judges "
+            f"those) too.{f' {again}' if again else ''} Ablation planning skipped (main result "
+            "inconclusive)."
+        )
     return (
         "主要结果无定论：先解决各实验块判定中给出的原因（失败运行、缺失指标、训练质量问题、"
         f"规则无法检验的标准：配置 [reviewer] 来判断）。{again}消融规划已跳过（主要结果无定论）。"

@@ -1214,7 +1214,16 @@ def test_a_sanity_row_waiting_for_its_code_holds_the_plan(
         "the tracker says 1 must-run sanity run waits for code: S1. Set each row to TODO"
     )
     assert executions(project) == {}
-    tracker.write_text(tracker.read_text().replace("| PENDING_IMPLEMENTATION |", "| TODO |", 1))
+    # As the reason offers, NOT RUN — <reason> (here naming the code) takes the row out of
+    # scope: the preview no longer says the plan stops there (`bridge run` reads it so too).
+    held = tracker.read_text()
+    tracker.write_text(
+        held.replace("| PENDING_IMPLEMENTATION |", "| NOT RUN — code not written yet |", 1)
+    )
+    assert main(["plan", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "\nfirst to launch: R2 (main)\n" in out and "waits for code" not in out, out
+    tracker.write_text(held.replace("| PENDING_IMPLEMENTATION |", "| TODO |", 1))
     assert Bridge(project).run() is Stage.COLLECTED
     assert sorted(executions(project)) == ["R2", "S1"]
 

@@ -277,6 +277,13 @@ class TestAFailedRowOfAStoppedPlan:
             summary = handoff_summary(bridge.status())
         finally:
             bridge.close()
+        # R002's negative result is said beside the count, as the stage line says it: "2/2"
+        # alone read as two runs that went as planned.
+        assert (
+            "Must-run completed: 2/2 (R002 done before bridge with a negative result; 7 more "
+            "are blocked in the tracker, not counted: R003, R004, R005, R006, R007, R010, R011)"
+            in " ".join(summary.split())
+        ), summary
         # R008, R009 (CONDITIONAL, so nice-to-have) are NOT_RUN_R002_FAIL: "nice-to-have
         # completed: 0/0" said nothing of them, as the must-run count does of its own.
         assert (
@@ -333,7 +340,31 @@ class TestAFailedRowOfAStoppedPlan:
             assert bridge.status().runs["R002"].state is RunState.SUCCEEDED
         finally:
             bridge.close()
-        assert "change the plan's Status line" not in results.read_text()
+        step = results.read_text().split("## Next step\n\n", 1)[1]
+        assert "change the plan's Status line" not in step
+        # With the Status changed, the step asks for the main milestone (h40J: it is not named
+        # while the plan says it is stopped, so it must come once the plan goes on).
+        assert step.startswith(
+            'No main milestone was recognised in the plan: name it with main_milestone = "…" '
+            "in bridge.toml [bridge] (milestones: M0, M1, M2, M3, M4, M5, M6, M7), then run "
+            "`bridge run`."
+        ), step
+        # Named, the main result waits on the rows the tracker still says are blocked: the step
+        # says to set them TODO, as the stopped plan's did, not only "resolve the reasons …".
+        config.write_text(
+            config.read_text().replace("[bridge]\n", '[bridge]\nmain_milestone = "M6"\n')
+        )
+        bridge = Bridge(project)
+        try:
+            assert bridge.run() is Stage.COLLECTED
+        finally:
+            bridge.close()
+        step = results.read_text().split("## Next step\n\n", 1)[1]
+        assert step.startswith(
+            "The main result is inconclusive: the tracker says must-run rows are blocked (R003, "
+            "R004, R005, R006, R007, R010, R011): once unblocked, set their Status to TODO, then "
+            "run `bridge run`; resolve the other reasons each block's verdict gives above"
+        ), step
 
     @needs_shared
     def test_014s_plan_view_names_the_status_line_beside_the_retry(

@@ -424,6 +424,29 @@ def test_over_the_course_of_n_epochs_is_a_duration_not_a_threshold(clause: str) 
     assert in_language(read.reason, "zh").startswith(f"说的是结果随时间的变化（{during!r}）")
 
 
+@pytest.mark.parametrize(
+    ("clause", "during"),
+    [
+        ("accuracy improves after 3 epochs", "after 3 epochs"),
+        ("validation loss decreases within 3 epochs", "within 3 epochs"),
+        ("Loss < 0.5 After 1,000 Steps", "After 1,000 Steps"),
+    ],
+)
+def test_after_or_within_n_epochs_is_named_as_a_duration(clause: str, during: str) -> None:
+    """«after 3 epochs» / «within 3 epochs» were declined as "a number without a comparison:
+    '3'": declined still (the rules judge the recorded result, not its value at a point in
+    training), but the reason names the duration, as «over the course of 3 epochs» does."""
+    read = parse_criterion(clause)
+    assert isinstance(read, Unparsed), read
+    assert read.reason.startswith(f"says when or for how long ({during!r}), not a threshold"), (
+        read.reason
+    )
+    assert in_language(read.reason, "zh").startswith(f"说的是时间点或时长（{during!r}），不是阈值")
+    # A number in no such phrase is still "a number without a comparison".
+    other = parse_criterion("accuracy improves in 3 datasets")
+    assert isinstance(other, Unparsed) and other.reason == "a number without a comparison: '3'"
+
+
 @needs_shared
 def test_011s_count_of_methods_is_a_count_over_subsets() -> None:
     """011's B3 "… ; Hard hit rate ≥+10pp for ≥3 methods" said "several thresholds; only one

@@ -521,7 +521,9 @@ def test_which_column_names_the_system(tmp_path: Path, header: str, row: str, sy
 
 
 @needs_shared
-def test_a_model_column_shared_by_different_experiments_names_no_system(tmp_path: Path) -> None:
+def test_a_model_column_shared_by_different_experiments_names_no_system(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """032's `| ID | Experiment | Model |` (trial h39D F10): its 2-org MVP (FedAvg vs Ours),
     baselines B1-B10 and full method were all the system Qwen-2.5-3B, and E01's "N/A" a
     system. The model they all run on names no system, and a warning says why."""
@@ -551,6 +553,18 @@ def test_a_model_column_shared_by_different_experiments_names_no_system(tmp_path
         "the tracker, [[runs]] or [run] args); its tracker row's Model column ('Qwen-2.5-3B') "
         "names the model the run uses, not its system: pass it with {model}"
     )
+    # A Chinese plan's `bridge plan` says the warning in Chinese (it stayed English).
+    from bridge.cli.main import main
+
+    write(tmp_path, "bridge.toml", '[bridge]\nlanguage = "zh"\n')
+    assert main(["plan", "--project", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "警告 refine-logs/EXPERIMENT_TRACKER.md:10: Model 列为不同实验的行（E02、E03、E04、E05 等"
+        "（另有 4 个））都写了 'Qwen-2.5-3B'：读作这些运行所用的模型，而不是它们的系统，因此其表格"
+        "中的运行没有指明系统；要比较它们，请加一个 System 列，写明每行运行的系统（每行一个系统）；"
+        "命令用 {model} 传入该模型\n"
+    ) in out, out
 
 
 def test_a_model_column_comparing_models_names_the_systems(tmp_path: Path) -> None:

@@ -128,6 +128,16 @@ _OVER_THE_COURSE = lazy(
     re.IGNORECASE,
 )
 
+# "after 3 epochs", "within 3 epochs", "for 1000 steps": when in training, or how long, around
+# a number no comparison claims; named in the reason, as «over the course of 3 epochs» is (it
+# was "a number without a comparison: '3'").
+_DURATION = lazy(
+    r"\b(?:after|within|in|for|over)\s+(?:(?:the|a|an)\s+)?(?:(?:first|last|next)\s+)?"
+    r"(?P<num>\d[\d.,]*)\s*(?:epochs?|steps?|iterations?|iters?|rounds?|updates?|episodes?|"
+    r"generations?|batches|hours?|hrs?|minutes?|mins?|seconds?|secs?|days?|weeks?)\b",
+    re.IGNORECASE,
+)
+
 
 # A statistic over seeds other than the mean: "minimum accuracy across seeds", "worst-seed",
 # "std ≤ 1 point across seeds", "consistently across seeds" (trial M2: judged on the mean).
@@ -2556,6 +2566,22 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     for match in numbers:
         pre, post, unit = match.group("pre"), match.group("post"), match.group("unit")
         if pre is None and post is None and unit is None:
+            during = next(
+                (
+                    found[0]
+                    for found in _DURATION.finditer(norm)
+                    if found.start("num") == match.start("num")
+                ),
+                None,
+            )
+            if during is not None:
+                # The rules judge each run's recorded result, not its value at a point in
+                # training: declined, saying the duration rather than "a number".
+                return unparsed(
+                    f"says when or for how long ({original_spelling(during, clause)!r}), not a "
+                    "threshold; the rules judge the recorded result (write the level or the gain "
+                    "it must reach, or record the value then as a metric)"
+                )
             return unparsed(f"a number without a comparison: {match.group(0).strip()!r}")
         comparison, orientation = PREFIX[pre] if pre else (Comparison.GE, None)
         if post:
