@@ -884,6 +884,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"参照 \1：'over' 之后写的系统",
     ),
     (
+        lazy(rf"{_QUOTE} read as the gain itself, on the block's primary metric"),
+        r"\1 解析为增益本身，按该实验块的主要指标计算",
+    ),
+    (
         lazy(rf"{_QUOTE} read as the evaluation set, not a condition"),
         r"\1 解析为评测集，不是条件",
     ),
