@@ -243,7 +243,12 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 aliases,
                 # A run of the block under its own name is a system the criterion may name
                 # (039's B2 and R004's "MART deletion suite"), as the results read it.
-                criterion_systems(block.systems, block.success_criterion, systems_of_runs),
+                criterion_systems(
+                    block.systems,
+                    block.success_criterion,
+                    systems_of_runs,
+                    [s for b in project.plan.blocks if b.id != block.id for s in b.systems],
+                ),
                 project.plan.method_text(),
                 preview,
                 waiting,
@@ -586,7 +591,10 @@ def _blocks_clauses(
         if not block.success_criterion.strip():
             continue
         systems = criterion_systems(
-            block.systems, block.success_criterion, preview.judged_systems(block)
+            block.systems,
+            block.success_criterion,
+            preview.judged_systems(block),
+            [s for b in project.plan.blocks if b.id != block.id for s in b.systems],
         )
         parsed = parse_block_criterion(
             block.success_criterion,

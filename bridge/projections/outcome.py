@@ -1076,11 +1076,18 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
     # B2 "MART deletion suite 的 AUPRC ≥ 0.3", R004's system, none of the block's): read against
     # the block's "完整 MART" by its word MART, it found "the block has no runs" (trial T4).
     own_systems = [system_in(block, r) for r in runs if r.spec.block == block.id]
+    # A system of another block the criterion names whole ("over TriPharm CPU", 038's B4) is
+    # that system, not the block's one sharing a word with it.
+    plan_blocks = state.plan.blocks if state.plan is not None else ()
+    others = [s for b in plan_blocks if b.id != block.id for s in b.systems]
     criterion = _criterion_of(
         block,
-        criterion_systems(block.systems, block.success_criterion, own_systems)
-        if block.systems
-        else tuple(systems),
+        criterion_systems(
+            block.systems,
+            block.success_criterion,
+            own_systems if block.systems else systems,
+            others,
+        ),
         plan_metrics,
         aliased,
         values,
