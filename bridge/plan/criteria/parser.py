@@ -521,6 +521,9 @@ class _Threshold:
 # A metric with its cut-off: a name, "@", a number (mAP@0.5) not followed by "%" ("recall @ 5%
 # FPR" is a setting, read elsewhere).
 _AT_K = lazy(r"(?<![\w@])([A-Za-z][A-Za-z0-9_.-]*\s?@\s?\d+(?:\.\d+)?)(?![\d.]|\s*%)")
+# "EF1%", "EF5%": an enrichment factor at the top 1 % (038's B2 «median EF1% at least 2»), a
+# name whose letters run into its cut-off and "%", not a number.
+_GLUED_PERCENT = lazy(r"(?<![\w@.%-])([A-Za-z]{2,}\d+(?:\.\d+)?%)(?![\w%])")
 
 
 @functools.lru_cache(maxsize=512)
@@ -638,7 +641,11 @@ def parse_criterion(
         known = {metric_key(m) for m in metrics}
         metrics = [
             *metrics,
-            *dict.fromkeys(m for m in _AT_K.findall(text) if metric_key(m) not in known),
+            *dict.fromkeys(
+                m
+                for m in (*_AT_K.findall(text), *_GLUED_PERCENT.findall(text))
+                if metric_key(m) not in known
+            ),
         ]
         either = _alternatives(text, block_systems=block_systems, metrics=metrics)
         if either is not None:
