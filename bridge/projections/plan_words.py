@@ -1161,6 +1161,7 @@ _CHINESE = Wording(
         "dev": "在开发集上",
         "train": "在训练集上",
     },
+    median="{metric} 中位数",
 )
 
 

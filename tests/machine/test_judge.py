@@ -2116,6 +2116,13 @@ class TestMedianAsked:
 
     @needs_shared
     def test_the_median_of_the_runs_is_judged(self) -> None:
+        from bridge.projections.plan_words import criterion_in_language
+
+        text, systems = self._b2()
+        # Its reading says the median too, as `bridge plan` and the results show it.
+        read = crit(f"{text} for TriPharm CPU", block_systems=systems)
+        assert read.describe() == "TriPharm CPU: median EF1% ≥ 2", read.describe()
+        assert criterion_in_language(read, "zh") == "TriPharm CPU：EF1% 中位数 ≥ 2"
         v = self._verdict([0.8, 1.5, 4.0])
         assert v.verdict is VerdictKind.NOT_MET, v.reason
         assert v.reason.startswith("EF1%: TriPharm CPU 1.5 (n=3); 1.5, required ≥ 2"), v.reason
