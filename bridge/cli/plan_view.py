@@ -706,7 +706,24 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
                         ),
                     )
                 )
-    for block, systems, clauses in _blocks_clauses(_Preview(project)):
+    preview = _Preview(project)
+    for block, systems, clauses in _blocks_clauses(preview):
+        role = proposed_line(block)
+        ran = tuple(dict.fromkeys(preview.judged_systems(block)))
+        if not block.systems and block.proposed and block.proposed not in ran and role:
+            # A lone Proposed line in a block that lists no systems names one of its runs'
+            # systems (038's B4); one naming none of them counts for nothing, said so.
+            out.append(
+                PlanWarning(
+                    file=block.file,
+                    line=role.line,
+                    message=t("plan_proposed_no_run", language).format(
+                        block=block.id,
+                        proposed=block.proposed,
+                        systems=", ".join(ran) or "-",
+                    ),
+                )
+            )
         unheld = [
             c
             for c in clauses

@@ -733,11 +733,22 @@ def test_the_runs_of_no_milestone_say_why(tmp_path: Path) -> None:
         'system = "TriPharm HIP"\nblock = "B4"\nmilestone = "M4"\n',
         encoding="utf-8",
     )
+    # A lone Proposed line naming a system no run of the block runs (a typo) says so.
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN_20260802_TRIPHARM_THREE_GATES.md"
+    said = "- **Claim tested**: C2.\n"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace(said, f"{said}- **Proposed**: TriPharm HPI\n"),
+        encoding="utf-8",
+    )
     done = bridge_here("plan", "--project", str(project))
     assert done.returncode == 0, done.stderr
     assert "│ (no milestone) │ no row names one " in done.stdout, done.stdout
     assert "2. the proposed system vs TriPharm CPU: primary metric relative gain" in done.stdout
     assert "vs TriPharm HIP" not in done.stdout, done.stdout
+    assert (
+        "B4's Proposed line names TriPharm HPI, which none of its runs runs (TriPharm HIP), so "
+        "it says nothing of which is proposed" in " ".join(done.stdout.split())
+    ), done.stdout
 
 
 _SANITY_IN_BLOCK = """# Experiment Plan
