@@ -928,3 +928,43 @@ def test_a_clause_naming_a_metric_of_the_plans_metrics_table_is_previewed_and_ju
     _ran(store, "X-ours", {"AggViol": 0.20, "UtilityNLL": 1.04}, key_metric="AggViol")
     result = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B3"].verdict
     assert f"{result.verdict.value}: {result.reason}".startswith(verdict), result.reason
+
+
+@needs_shared
+@pytest.mark.parametrize("written", ["AP lift greater than 1", "AP lift > 1"])
+def test_038_ap_lift_is_the_recorded_metric_not_a_gain_of_ap(written: str) -> None:
+    """038's B2 tier «AP lift greater than 1» (AP over prevalence), of TriPharm CPU, with runs
+    recording `AP lift` and `AP`: written `>`, "lift" was read as a direction, a gain of AP over
+    the block's baseline, not met on AP +0.007 where the lift is 2.4; written out, it was "an
+    absolute threshold without a metric". Read with the recorded name it writes, it is a level
+    of `AP lift`."""
+    from bridge.machine.judge import Sample, aggregate, judge_block
+    from bridge.plan import load_plan
+    from bridge.plan.criteria import Criterion
+    from bridge.projections.outcome import parse_block_criterion
+    from tests.plan.corpus import corpus
+
+    b2 = next(b for b in load_plan(corpus("038") / "EXPERIMENT_PLAN.md").blocks if b.id == "B2")
+    assert written.replace(" > ", " greater than ") in b2.text
+    cpu, pharmer = "TriPharm CPU", b2.systems[0]
+    parsed = parse_block_criterion(
+        f"{written} for {cpu}", b2.systems, (), (), ("AP", "AP lift", "EF1%")
+    )
+    assert isinstance(parsed, Criterion), parsed
+    assert parsed.describe() == "TriPharm CPU: AP lift > 1"
+    found = [
+        Sample(block="B2", system=system, metric=metric, run_id=f"{system}{metric}", value=v)
+        for system, values in ((cpu, {"AP": 0.027, "AP lift": 2.4}), (pharmer, {"AP": 0.02}))
+        for metric, v in values.items()
+    ]
+    verdict = judge_block(
+        parsed,
+        aggregate(found),
+        runs_status={"r": "succeeded"},
+        expected_seeds=1,
+        reference_system=pharmer,
+        candidate_system=cpu,
+        samples=found,
+    )
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert verdict.reason.startswith("AP lift: TriPharm CPU 2.4 (n=1); 2.4 > 1 → met")
