@@ -243,7 +243,12 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 aliases,
                 # A run of the block under its own name is a system the criterion may name
                 # (039's B2 and R004's "MART deletion suite"), as the results read it.
-                criterion_systems(block.systems, block.success_criterion, systems_of_runs),
+                criterion_systems(
+                    block.systems,
+                    block.success_criterion,
+                    systems_of_runs,
+                    [s for b in project.plan.blocks if b.id != block.id for s in b.systems],
+                ),
                 project.plan.method_text(),
                 preview,
                 waiting,
@@ -598,7 +603,10 @@ def _blocks_clauses(
         if not block.success_criterion.strip():
             continue
         systems = criterion_systems(
-            block.systems, block.success_criterion, preview.judged_systems(block)
+            block.systems,
+            block.success_criterion,
+            preview.judged_systems(block),
+            [s for b in project.plan.blocks if b.id != block.id for s in b.systems],
         )
         parsed = parse_block_criterion(
             block.success_criterion,
@@ -710,7 +718,24 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
                         ),
                     )
                 )
-    for block, systems, clauses in _blocks_clauses(_Preview(project)):
+    preview = _Preview(project)
+    for block, systems, clauses in _blocks_clauses(preview):
+        role = proposed_line(block)
+        ran = tuple(dict.fromkeys(preview.judged_systems(block)))
+        if not block.systems and block.proposed and block.proposed not in ran and role:
+            # A lone Proposed line in a block that lists no systems names one of its runs'
+            # systems (038's B4); one naming none of them counts for nothing, said so.
+            out.append(
+                PlanWarning(
+                    file=block.file,
+                    line=role.line,
+                    message=t("plan_proposed_no_run", language).format(
+                        block=block.id,
+                        proposed=block.proposed,
+                        systems=", ".join(ran) or "-",
+                    ),
+                )
+            )
         unheld = [
             c
             for c in clauses

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence, Set
 from typing import assert_never
@@ -1464,6 +1465,10 @@ def _evaluate_on(
     if more := [said for said in more if said not in readings]:
         readings += more
         interpretation = f" (read as: {'; '.join(readings)})"
+    said_before = len(readings)
+    stats = _medians_asked(criterion, stats, context, readings)
+    if len(readings) != said_before:
+        interpretation = f" (read as: {'; '.join(readings)})"
     name = stats[subject].metric
     if criterion.evaluation_set is not None:
         # The parser's note said the set is the runs' evaluation; this says which value it is.
@@ -1610,6 +1615,71 @@ def _evaluate_on(
             )
             return VerdictKind.INCONCLUSIVE, reason + interpretation, None
     return kind, reason + interpretation, None if kind is VerdictKind.INCONCLUSIVE else worst
+
+
+# "median" (中位数) in a clause's words: the statistic it asks of the metric over a system's runs.
+_MEDIAN = lazy(r"\bmedian\b|中位数", re.IGNORECASE)
+
+
+def _medians_asked(
+    criterion: Criterion,
+    stats: Mapping[str, Aggregate],
+    context: ClauseContext,
+    readings: list[str],
+) -> dict[str, Aggregate]:
+    """
+    ``stats`` as the clause asks for them: where its words ask for the median of a metric
+    (038's «median EF1% at least 2» over one run per target) and a system has several runs, a
+    level is judged on the median of their values, said in ``readings``; the mean judged it
+    met at 2.1 where the median of 0.8, 1.5 and 4.0 is 1.5. A metric recorded as a median
+    (015's ``median_gap``) is one already, and one value is its own median.
+
+    Raises:
+        Inconclusive: a comparison between systems that asks for a median over several runs
+            (the median of paired differences is not the difference of two medians, and the
+            rules compare means), or runs whose values are not at hand.
+    """
+    if not _MEDIAN.search(criterion.text):
+        return dict(stats)
+    asked = {
+        system: agg
+        for system, agg in stats.items()
+        if agg.n > 1 and not _MEDIAN.search(agg.metric.replace("_", " "))
+    }
+    if not asked:
+        return dict(stats)
+    several = ", ".join(f"{s or 'the block'} {a.n}" for s, a in asked.items())
+    if criterion.mode is not Mode.ABSOLUTE:
+        raise Inconclusive(
+            f"the criterion asks for a median over several runs ({several}), and a comparison "
+            "between systems is judged on their means: the median the plan asks for cannot be "
+            "told from them; record the median as a metric of its own, or judge it yourself"
+        )
+    medians = dict(stats)
+    for system, agg in asked.items():
+        values = sorted(
+            s.value
+            for s in context.samples
+            if s.system == agg.system
+            and s.metric == agg.metric
+            and s.run_id in agg.run_ids
+            and s.value is not None
+        )
+        if len(values) != agg.n:
+            raise Inconclusive(
+                f"the criterion asks for the median of {agg.metric} over {system or 'the block'}'s "
+                f"{agg.n} runs, and their values are not at hand; only their mean "
+                f"{measured_text(mean_of(agg))} is"
+            )
+        middle = statistics.median(values)
+        whose = f"{system}'s" if system else "the block's"
+        readings.append(
+            f"the median of {whose} {agg.n} runs' {agg.metric}, as the criterion asks "
+            f"({', '.join(measured_text(v) for v in values)} → {measured_text(middle)}; "
+            f"their mean is {measured_text(mean_of(agg))})"
+        )
+        medians[system] = attrs.evolve(agg, mean=middle, std=None)
+    return medians
 
 
 def _worse_way_known(criterion: Criterion, name: str, way: str) -> None:

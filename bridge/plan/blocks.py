@@ -523,6 +523,11 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
     roles: dict[str, str] = {}
     if not systems:
         systems_raw, systems, roles = _role_lines(fields)
+        if not systems:
+            # One `Proposed:` line in a block that lists no systems (038's B4, told by `bridge
+            # plan` to "add a `Proposed: X` line", trial h40A) names the proposed one among its
+            # runs' systems: no comparison of its own, but not ignored in silence either.
+            roles = _lone_proposed(fields)
     else:
         # 005's B1 was advised "add a `Proposed: X` line", 004's B3 "add a `Baseline:` line"
         # (trial h39B), and the line changed nothing: beside a Compared systems field it counts
@@ -626,6 +631,21 @@ def _role_lines(fields: list[Field]) -> tuple[str, tuple[str, ...], dict[str, st
         return "", (), {}
     roles = {role: items[0] for role, items in named.items() if len(items) == 1}
     return "\n".join(lines), tuple(systems), roles
+
+
+def _lone_proposed(fields: Sequence[Field]) -> dict[str, str]:
+    """
+    ``{"proposed": name}`` when the block's one role line is a ``Proposed:`` line (``Ours:``
+    …) naming one system, the name as written; else nothing. The block lists no systems, so
+    the name stands for the one its runs run under it (the results and `bridge plan` take it
+    only where a run does).
+    """
+    lines = [f for f in fields if _role_of(f) is not None and f.value.split("\n")[0].strip()]
+    if len(lines) != 1 or _role_of(lines[0]) != "proposed":
+        return {}
+    items = list(_items(lines[0].value.split("\n")[0].strip(), named=True))
+    items = [i for i in items if not _NO_SYSTEMS.match(i)]
+    return {"proposed": items[0]} if len(items) == 1 else {}
 
 
 def proposed_line(block: Block, role: str = "proposed") -> Field | None:

@@ -336,7 +336,7 @@ def involved_systems(
 
 
 def criterion_systems(
-    systems: Sequence[str], criterion: str, own: Sequence[str]
+    systems: Sequence[str], criterion: str, own: Sequence[str], others: Sequence[str] = ()
 ) -> tuple[str, ...]:
     """
     The systems a block's ``criterion`` is read with: its compared ``systems`` (or, listing
@@ -345,12 +345,39 @@ def criterion_systems(
     block's). Not one it only begins: a tracker's System cell is often a description (009's
     "signal heuristic vs oracle"), and its first words read as that run took "signal
     heuristic" from the plan's "signal-score heuristic" (trial T6).
+
+    So too each of ``others`` (the systems the plan's other blocks compare) of two words or
+    more that it writes out whole: 038's B4 «… speedup over TriPharm CPU …», with runs of
+    "TriPharm HIP" alone, read "TriPharm CPU" as TriPharm HIP by their one shared word, and so
+    compared TriPharm HIP with itself; with B2's "TriPharm CPU" it is that system, which has no
+    runs in the block, said so.
     """
-    if not systems:
-        return tuple(dict.fromkeys(own))
     text = " ".join(criterion.casefold().split())
-    written = [s for s in own if s and " ".join(s.casefold().split()) in text]
-    return tuple(dict.fromkeys([*systems, *written]))
+
+    def said(name: str) -> str:
+        return " ".join(name.casefold().split())
+
+    base = tuple(dict.fromkeys(systems or own))
+    written = [s for s in own if systems and s and said(s) in text]
+    known = [said(s) for s in (*base, *written)]
+
+    def words(name: str) -> set[str]:
+        return set(re.findall(r"[a-z][a-z0-9]{3,}", name))
+
+    # Of another block's systems, a whole name of two words or more (not inside a longer
+    # word: "oracle" or "baseline" alone is a word any criterion may use) that shares a word
+    # with one of these, which would otherwise be read for it; not one that is a shorter
+    # form of one of these (002's B2 writes its "current additive JORA-Diag (global sparse
+    # rotation)" as B1's "current additive JORA-Diag").
+    written += [
+        s
+        for s in others
+        if len(s.split()) >= 2
+        and not any(said(s) in k for k in known)
+        and any(words(said(s)) & words(k) for k in known)
+        and re.search(rf"(?<![\w-]){re.escape(said(s))}(?![\w-])", text)
+    ]
+    return tuple(dict.fromkeys([*base, *written]))
 
 
 def alias_pairs(

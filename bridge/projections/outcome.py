@@ -93,6 +93,7 @@ from bridge.plan.metric_names import (
     plan_metric_names,
     primary_metric_name,
     primary_metric_names,
+    said_within,
     units_of,
 )
 from bridge.plan.priority import Priority
@@ -428,9 +429,33 @@ def parse_block_criterion(
     names = tuple(dict.fromkeys(aliased))
     block_names = tuple(dict.fromkeys(named))
     parsed = _parsed(text, tuple(systems), block_names, names)
-    if names_no_metric(parsed) and (written := _written_names(text, mentioned)):
+    written = _written_names(text, mentioned)
+    if written and (names_no_metric(parsed) or _part_read(parsed, written)):
         return _parsed(text, tuple(systems), tuple(dict.fromkeys([*named, *written])), names)
     return parsed
+
+
+def _part_read(parsed: Criterion | Unparsed | Compound, written: Sequence[str]) -> bool:
+    """
+    Whether a clause of ``parsed`` is read on a metric that is only words of a longer name the
+    criterion writes and the plan or the runs have, or is open for want of a metric beside
+    one: 038's «AP lift > 1 for TriPharm CPU», runs recording `AP lift` (AP over prevalence),
+    was read as a gain of AP ("lift" a direction) over the block's baseline, and not met on
+    AP +0.007 where the lift is 2.4; «AP lift greater than 1» was "without a metric".
+    """
+    clauses = parsed.clauses if isinstance(parsed, Compound) else (parsed,)
+    for clause in clauses:
+        if isinstance(clause, Unparsed) and clause.reason == _WITHOUT_METRIC:
+            return True
+        if isinstance(clause, Criterion) and clause.metric and clause.derived is None:
+            metric = clause.metric
+            if any(len(w) > len(metric) and said_within(metric, w) for w in written):
+                return True
+    return False
+
+
+# The parser's reason for a level whose words name no metric.
+_WITHOUT_METRIC = "an absolute threshold without a metric"
 
 
 def _criterion_of(
@@ -1076,11 +1101,18 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
     # B2 "MART deletion suite 的 AUPRC ≥ 0.3", R004's system, none of the block's): read against
     # the block's "完整 MART" by its word MART, it found "the block has no runs" (trial T4).
     own_systems = [system_in(block, r) for r in runs if r.spec.block == block.id]
+    # A system of another block the criterion names whole ("over TriPharm CPU", 038's B4) is
+    # that system, not the block's one sharing a word with it.
+    plan_blocks = state.plan.blocks if state.plan is not None else ()
+    others = [s for b in plan_blocks if b.id != block.id for s in b.systems]
     criterion = _criterion_of(
         block,
-        criterion_systems(block.systems, block.success_criterion, own_systems)
-        if block.systems
-        else tuple(systems),
+        criterion_systems(
+            block.systems,
+            block.success_criterion,
+            own_systems if block.systems else systems,
+            others,
+        ),
         plan_metrics,
         aliased,
         values,

@@ -1195,6 +1195,7 @@ _CHINESE = Wording(
         "dev": "在开发集上",
         "train": "在训练集上",
     },
+    median="{metric} 中位数",
 )
 
 

@@ -620,6 +620,30 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"“基线”解析为 \1（该实验块的另一个系统）",
     ),
     (lazy(rf"\bmetric {_QUOTE} read as {_QUOTE}"), r"指标 \1 解析为 \2"),
+    # A median the clause asks for over a system's runs (bridge/machine/judge.py).
+    (
+        lazy(
+            r"the median of (.+?)'s (\d+) runs' (.+?), as the criterion asks "
+            r"\((.+?) → ([^;]+); their mean is ([^)]+)\)"
+        ),
+        r"按标准所求，取 \1 的 \2 次运行的 \3 的中位数（\4 → \5；其均值为 \6）",
+    ),
+    (
+        lazy(
+            r"the criterion asks for a median over several runs \((.+?)\), and a comparison "
+            r"between systems is judged on their means: the median the plan asks for cannot be "
+            r"told from them; record the median as a metric of its own, or judge it yourself"
+        ),
+        r"标准要求多次运行的中位数（\1），而系统之间的比较按均值判断：无法由均值得出计划所要的"
+        r"中位数；请把中位数记录为单独的指标，或自行判断",
+    ),
+    (
+        lazy(
+            r"the criterion asks for the median of (.+?) over (.+?)'s (\d+) runs, and their "
+            r"values are not at hand; only their mean (\S+) is"
+        ),
+        r"标准要求 \2 的 \3 次运行的 \1 的中位数，但这些数值不在手边，只有其均值 \4",
+    ),
     (
         lazy(r"(.+?): judged on its (\d+) planned runs?, where the block expects (\d+) seeds"),
         r"\1：按计划的 \2 次运行判断（该实验块应有 \3 个种子）",
@@ -886,6 +910,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (
         lazy(rf"reference {_QUOTE}: the system named after 'over'"),
         r"参照 \1：'over' 之后写的系统",
+    ),
+    (
+        lazy(rf"{_QUOTE} read as the gain itself, on the block's primary metric"),
+        r"\1 解析为增益本身，按该实验块的主要指标计算",
     ),
     (
         lazy(rf"{_QUOTE} read as the evaluation set, not a condition"),

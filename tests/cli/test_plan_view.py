@@ -736,13 +736,36 @@ def test_a_chinese_plans_legend_note_is_english_under_language_en(tmp_path: Path
 @needs_shared
 def test_the_runs_of_no_milestone_say_why(tmp_path: Path) -> None:
     """033's plan has no milestones and 038's thirty tracker rows are in none of its M0-M5:
-    the milestone table showed "(no milestone)" with an empty name and no word why."""
+    the milestone table showed "(no milestone)" with an empty name and no word why. (And
+    038's B4 reads the system of B2 its criterion names.)"""
     done = bridge_here("plan", "--project", str(as_project("033", tmp_path / "a")))
     assert done.returncode == 0, done.stderr
     assert "│ (no milestone) │ the plan has none │" in done.stdout, done.stdout
-    done = bridge_here("plan", "--project", str(as_project("038", tmp_path / "b")))
+    project = as_project("038", tmp_path / "b")
+    # A run of "TriPharm HIP" in B4, which lists no systems: its «… speedup over TriPharm CPU
+    # …» compared "the proposed system vs TriPharm HIP", the one system sharing the word
+    # "TriPharm", i.e. the run with itself. "TriPharm CPU" is B2's system, written whole.
+    (project / "bridge.toml").write_text(
+        '[run]\ncommand = "python3 x.py"\n\n[[runs]]\nid = "HIP-HS90A"\n'
+        'system = "TriPharm HIP"\nblock = "B4"\nmilestone = "M4"\n',
+        encoding="utf-8",
+    )
+    # A lone Proposed line naming a system no run of the block runs (a typo) says so.
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN_20260802_TRIPHARM_THREE_GATES.md"
+    said = "- **Claim tested**: C2.\n"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace(said, f"{said}- **Proposed**: TriPharm HPI\n"),
+        encoding="utf-8",
+    )
+    done = bridge_here("plan", "--project", str(project))
     assert done.returncode == 0, done.stderr
     assert "│ (no milestone) │ no row names one " in done.stdout, done.stdout
+    assert "2. the proposed system vs TriPharm CPU: primary metric relative gain" in done.stdout
+    assert "vs TriPharm HIP" not in done.stdout, done.stdout
+    assert (
+        "B4's Proposed line names TriPharm HPI, which none of its runs runs (TriPharm HIP), so "
+        "it says nothing of which is proposed" in " ".join(done.stdout.split())
+    ), done.stdout
 
 
 _SANITY_IN_BLOCK = """# Experiment Plan

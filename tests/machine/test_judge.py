@@ -2085,3 +2085,71 @@ class TestGapOfAMetric:
         v = judged([gap])
         assert v.verdict is VerdictKind.MET, v.reason
         assert "utility_nll_gap: Ours 4 (n=1); 4 < 5 → met" in v.reason, v.reason
+
+
+class TestMedianAsked:
+    """038's B2 tier «median EF1% at least 2», one run per target: judged on the median of
+    the runs' values, not their mean (the mean judged 0.8, 1.5, 4.0 met at 2.1)."""
+
+    @staticmethod
+    def _b2() -> tuple[str, tuple[str, ...]]:
+        block = next(
+            b for b in load_plan(corpus("038") / "EXPERIMENT_PLAN.md").blocks if b.id == "B2"
+        )
+        # The plan's competition-strength tier, as it writes it.
+        start = block.text.index("median EF1% at least 2")
+        return block.text[start : start + len("median EF1% at least 2")], block.systems
+
+    def _verdict(self, values: list[float]) -> Verdict:
+        text, systems = self._b2()
+        cpu = next(s for s in systems if s == "TriPharm CPU")
+        found = samples(cpu, "EF1%", values)
+        return judge(
+            # B2 has no Metrics field: "EF1%" is read as a name, not "1%" (it was "an absolute
+            # threshold without a metric").
+            crit(text, block_systems=systems),
+            aggregate(found),
+            samples=found,
+            reference_system=None,
+            candidate_system=cpu,
+        )
+
+    @needs_shared
+    def test_the_median_of_the_runs_is_judged(self) -> None:
+        from bridge.projections.plan_words import criterion_in_language
+
+        text, systems = self._b2()
+        # Its reading says the median too, as `bridge plan` and the results show it.
+        read = crit(f"{text} for TriPharm CPU", block_systems=systems)
+        assert read.describe() == "TriPharm CPU: median EF1% ≥ 2", read.describe()
+        assert criterion_in_language(read, "zh") == "TriPharm CPU：EF1% 中位数 ≥ 2"
+        v = self._verdict([0.8, 1.5, 4.0])
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert v.reason.startswith("EF1%: TriPharm CPU 1.5 (n=3); 1.5, required ≥ 2"), v.reason
+        said = "the median of TriPharm CPU's 3 runs' EF1%, as the criterion asks"
+        assert f"{said} (0.8, 1.5, 4 → 1.5; their mean is 2.1)" in v.reason
+        zh = in_language(v.reason, "zh")
+        assert "按标准所求，取 TriPharm CPU 的 3 次运行的 EF1% 的中位数（0.8, 1.5, 4 → 1.5" in zh
+        # A mean below 2 with a median at 2 is met.
+        assert self._verdict([2.5, 2.0, 1.0]).verdict is VerdictKind.MET
+
+    @needs_shared
+    def test_a_median_between_systems_is_left_open(self) -> None:
+        """Beside B2's native Pharmer, "TriPharm CPU improves median EF1% by ≥ 0.5" compares two
+        medians or takes a median of paired differences: the means decide neither."""
+        _, systems = self._b2()
+        cpu, pharmer = "TriPharm CPU", systems[0]
+        found = samples(cpu, "EF1%", [0.8, 1.5, 4.0]) + samples(pharmer, "EF1%", [1.1, 1.0, 0.9])
+        v = judge(
+            crit(
+                "TriPharm CPU improves median EF1% by ≥ 0.5 over native Pharmer",
+                block_systems=systems,
+                metrics=["EF1%"],
+            ),
+            aggregate(found),
+            samples=found,
+            reference_system=pharmer,
+            candidate_system=cpu,
+        )
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "asks for a median over several runs (TriPharm CPU 3, " in v.reason, v.reason

@@ -1687,12 +1687,20 @@ def test_038_the_researchers_status_of_several_parts_stays_on_a_row_bridge_ran(
     it: "resident still pending" survived only in `.before-bridge.md`. Bridge's word comes
     first, the researcher's Status after it, also once they edit the tracker bridge filled in;
     a plain PENDING (ENV-OF3-02) is bridge's word alone. HIP-02's `PASS-PARITY / FAIL-SPEEDUP`
-    (tracker:18) is a finished run's negative result: done, not failed before bridge."""
+    (tracker:18) is a finished run's negative result: done, not failed before bridge.
+
+    A run of "TriPharm HIP" in B4 (which lists no systems) is judged against the TriPharm CPU
+    its criterion names, B2's system, which has no run there: read as TriPharm HIP, the one
+    system sharing its word "TriPharm", the clause compared the run with itself."""
     from tests.plan.corpus import as_project
 
     project = as_project("038", tmp_path)
+    speedup = "import sys; open(sys.argv[1] + '/metrics.json', 'w').write('{\"speedup\": 3.1}')"
+    hip = json.dumps([sys.executable, "-c", speedup, "{output_dir}"])
     (project / "bridge.toml").write_text(
         f'[bridge]\ncode_review = false\n[run]\ncommand = ["{sys.executable}", "-c", "pass"]\n'
+        f'\n[[runs]]\nid = "HIP-HS90A"\nsystem = "TriPharm HIP"\nblock = "B4"\n'
+        f'milestone = "M4"\ncommand = {hip}\n'
     )
     tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
 
@@ -1708,6 +1716,9 @@ def test_038_the_researchers_status_of_several_parts_stays_on_a_row_bridge_ran(
         bridge.close()
     said = "| DONE (was: PASS-STATIC / PENDING-RESIDENT) | five warm-ups"
     assert said in row("HIP-03"), row("HIP-03")
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert "2. `the proposed system vs TriPharm CPU: speedup relative gain" in results, results
+    assert "LIT-PCBA target» — no results for system TriPharm CPU |" in results, results
     assert "| DONE | checkpoint intentionally absent" in row("ENV-OF3-02"), row("ENV-OF3-02")
     assert "| PASS-PARITY / FAIL-SPEEDUP | complete" in row("HIP-02")
     assert hip_02.state is RunState.DONE_BEFORE and not hip_02.failed_before_bridge

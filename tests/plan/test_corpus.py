@@ -147,6 +147,23 @@ class TestHandChecked:
         assert [b.id for b in plan.blocks] == ["B1", "B2", "B3", "B4", "B5"]
         assert any("only points to" in w.message for w in plan.warnings)
 
+    def test_038_b4_lone_proposed_line_names_the_proposed_system(self, tmp_path: Path) -> None:
+        """038's B4 lists no systems; with runs of two, `bridge plan` said "the block's proposed
+        system is not known … add a `Proposed: X` line", and the line, written, was ignored
+        (one role line alone was read as a description). It names the proposed system now."""
+        project = as_project("038", tmp_path)
+        plan_file = project / "refine-logs" / "EXPERIMENT_PLAN_20260802_TRIPHARM_THREE_GATES.md"
+        text = plan_file.read_text(encoding="utf-8")
+        assert load_plan(plan_file).blocks[3].proposed == ""
+        said = "- **Claim tested**: C2.\n- **Required implementation**:"
+        assert text.count(said) == 1
+        plan_file.write_text(
+            text.replace(said, said.replace("\n", "\n- **Proposed**: TriPharm HIP\n", 1)),
+            encoding="utf-8",
+        )
+        b4 = load_plan(plan_file).blocks[3]
+        assert (b4.id, b4.proposed, b4.baseline, b4.systems) == ("B4", "TriPharm HIP", "", ())
+
     def test_a_stub_whose_linked_plan_is_missing_says_so(self, tmp_path: Path) -> None:
         """038's stub moved without the file it links to was read as free text with no word
         of the link (trial O3): the warning names the link and its line."""

@@ -1006,3 +1006,43 @@ def test_a_cut_block_whose_rows_are_out_of_scope_says_the_plan_cut_it(tmp_path: 
     assert b4.reason.startswith(
         "the plan cuts this block (Priority: cut); every run of the block is out of scope: R006"
     ), b4.reason
+
+
+@needs_shared
+@pytest.mark.parametrize("written", ["AP lift greater than 1", "AP lift > 1"])
+def test_038_ap_lift_is_the_recorded_metric_not_a_gain_of_ap(written: str) -> None:
+    """038's B2 tier «AP lift greater than 1» (AP over prevalence), of TriPharm CPU, with runs
+    recording `AP lift` and `AP`: written `>`, "lift" was read as a direction, a gain of AP over
+    the block's baseline, not met on AP +0.007 where the lift is 2.4; written out, it was "an
+    absolute threshold without a metric". Read with the recorded name it writes, it is a level
+    of `AP lift`."""
+    from bridge.machine.judge import Sample, aggregate, judge_block
+    from bridge.plan import load_plan
+    from bridge.plan.criteria import Criterion
+    from bridge.projections.outcome import parse_block_criterion
+    from tests.plan.corpus import corpus
+
+    b2 = next(b for b in load_plan(corpus("038") / "EXPERIMENT_PLAN.md").blocks if b.id == "B2")
+    assert written.replace(" > ", " greater than ") in b2.text
+    cpu, pharmer = "TriPharm CPU", b2.systems[0]
+    parsed = parse_block_criterion(
+        f"{written} for {cpu}", b2.systems, (), (), ("AP", "AP lift", "EF1%")
+    )
+    assert isinstance(parsed, Criterion), parsed
+    assert parsed.describe() == "TriPharm CPU: AP lift > 1"
+    found = [
+        Sample(block="B2", system=system, metric=metric, run_id=f"{system}{metric}", value=v)
+        for system, values in ((cpu, {"AP": 0.027, "AP lift": 2.4}), (pharmer, {"AP": 0.02}))
+        for metric, v in values.items()
+    ]
+    verdict = judge_block(
+        parsed,
+        aggregate(found),
+        runs_status={"r": "succeeded"},
+        expected_seeds=1,
+        reference_system=pharmer,
+        candidate_system=cpu,
+        samples=found,
+    )
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert verdict.reason.startswith("AP lift: TriPharm CPU 2.4 (n=1); 2.4 > 1 → met")

@@ -5,6 +5,7 @@ The criterion types: what a parsed success criterion says, or why it could not b
 from __future__ import annotations
 
 import enum
+import re
 
 import attrs
 
@@ -173,6 +174,9 @@ class Wording:
     per_item: str
     #: The evaluation set a clause is said of, by :attr:`Criterion.evaluation_set`'s value.
     evaluation_sets: dict[str, str]
+    #: A level of the median of a metric over a system's runs (038's «median EF1% at least
+    #: 2»), which the judge takes as the runs' median; takes ``metric``.
+    median: str = "median {metric}"
 
 
 #: The statement's English words (tables, `bridge plan --json`, the results).
@@ -220,6 +224,8 @@ GAP_READ = lazy(r"'(?:gap|difference)' read with the metric, ")
 # The note bridge/plan/criteria/parser.py writes of every setting where a clause holds ("'at
 # 16×4' read as where it holds, not a threshold"); a setting named with a value is also in
 # Criterion.settings, which the judge checks.
+# "median" (中位数) in a clause's words: see :attr:`Wording.median`.
+_MEDIAN = lazy(r"\bmedian\b|中位数", re.IGNORECASE)
 _WHERE_NOTE = lazy(r"'(?P<said>[^']*)' read as where it holds, not a threshold")
 # The notes of what a clause holds under that no rule checks: a condition ("'at the same
 # training time' read as a condition the comparison holds under, …") and a scope before a
@@ -388,6 +394,8 @@ class Criterion:
             limit = f"{self.comparison.value} {self.ratio:g}×"
         who = self.subject or w.system
         if self.mode is Mode.ABSOLUTE:
+            if self.metric and _MEDIAN.search(self.text) and not _MEDIAN.search(self.metric):
+                metric = w.median.format(metric=metric)
             return w.absolute.format(who=who, metric=metric, limit=limit)
         relative = self.mode is Mode.RELATIVE
         if self.orientation is Orientation.EITHER:

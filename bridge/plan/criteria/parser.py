@@ -539,6 +539,9 @@ class _Threshold:
 # A metric with its cut-off: a name, "@", a number (mAP@0.5) not followed by "%" ("recall @ 5%
 # FPR" is a setting, read elsewhere).
 _AT_K = lazy(r"(?<![\w@])([A-Za-z][A-Za-z0-9_.-]*\s?@\s?\d+(?:\.\d+)?)(?![\d.]|\s*%)")
+# "EF1%", "EF5%": an enrichment factor at the top 1 % (038's B2 «median EF1% at least 2»), a
+# name whose letters run into its cut-off and "%", not a number.
+_GLUED_PERCENT = lazy(r"(?<![\w@.%-])([A-Za-z]{2,}\d+(?:\.\d+)?%)(?![\w%])")
 
 
 @functools.lru_cache(maxsize=512)
@@ -656,7 +659,11 @@ def parse_criterion(
         known = {metric_key(m) for m in metrics}
         metrics = [
             *metrics,
-            *dict.fromkeys(m for m in _AT_K.findall(text) if metric_key(m) not in known),
+            *dict.fromkeys(
+                m
+                for m in (*_AT_K.findall(text), *_GLUED_PERCENT.findall(text))
+                if metric_key(m) not in known
+            ),
         ]
         either = _alternatives(text, block_systems=block_systems, metrics=metrics)
         if either is not None:
@@ -1489,8 +1496,52 @@ def _parse_either(
     accuracy" and a system "oracle"), with the system's name read as the system; a level of a
     metric whose words say its gap is a level of the gap (:func:`_gap_kept`).
     """
-    return _gap_kept(
-        _read_either(clause, text, block_systems=block_systems, metrics=metrics), clause
+    return _lift_is_the_gain(
+        _gap_kept(_read_either(clause, text, block_systems=block_systems, metrics=metrics), clause),
+        clause,
+    )
+
+
+# A metric's "name" that says only the difference itself, maybe summed up ("mean lift",
+# "average improvement", "paired gain"): what a comparison between two systems measures, not a
+# quantity either system records.
+_GAIN_ITSELF = lazy(
+    r"(?:(?:mean|average|avg|paired|net|overall)[\s_-]+){0,2}"
+    r"(?:lift|uplift|gain|improvement|margin|delta|advantage)s?"
+)
+
+
+def _lift_is_the_gain(parsed: Criterion | Unparsed, clause: str) -> Criterion | Unparsed:
+    """
+    ``parsed``, except a comparison between two systems whose metric reads as the difference
+    itself, written as the unit of its margin right after the number (005's B4 «search >
+    random by ≥+0.10 mean lift», its Metrics listing "mean lift"):
+    the lift is the gain on the block's primary metric, as B2's «A1-full mean paired lift over
+    A1-only ≥+0.05» reads. Read as a metric "mean lift", it asked each system's runs for a
+    number no one system has, and the verdict's only way on was to record one. A mean lift of
+    paired runs is the difference of their means; a median one is not, and keeps its metric,
+    as does a level («mean lift ≥+0.05», no other system) and a metric a comparison is made on
+    («ours beats base on mean lift»).
+    """
+    if (
+        not isinstance(parsed, Criterion)
+        or parsed.mode is Mode.ABSOLUTE
+        or parsed.reference is None
+        or parsed.metric is None
+        or parsed.derived is not None
+        or _GAIN_ITSELF.fullmatch(parsed.metric.strip().casefold()) is None
+    ):
+        return parsed
+    words = r"[\s_-]+".join(re.escape(w) for w in parsed.metric.split())
+    if re.search(rf"\d\s*(?:%|pp|points?)?\s*{words}\b", normalise(clause), re.IGNORECASE) is None:
+        return parsed
+    return attrs.evolve(
+        parsed,
+        metric=None,
+        notes=(
+            *(n for n in parsed.notes if not n.startswith("metric read from the words")),
+            f"{parsed.metric!r} read as the gain itself, on the block's primary metric",
+        ),
     )
 
 
