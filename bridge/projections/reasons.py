@@ -819,6 +819,15 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (lazy(r"computed from two recorded metrics: "), "由两个已记录的指标计算："),
     (
+        lazy(
+            r"(\S+) and (\S+) both read as the recorded (\S+), so the quantity would be (.+?) "
+            r"against itself; name the two metrics as the runs record them, or the one metric "
+            r"the criterion means"
+        ),
+        r"\1 和 \2 都被读作已记录的 \3，这个量就成了 \4 与自身相比；请按运行记录的名字写出这两个"
+        r"指标，或写出判据所指的那一个指标",
+    ),
+    (
         lazy(r"left out what follows '→' \(what to do, not a condition\): "),
         "略去 '→' 之后的内容（要做的事，不是条件）：",
     ),

@@ -12,6 +12,7 @@ import pytest
 from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
 from bridge.plan.criteria import Criterion, parse_criterion
 from bridge.projections.reasons import in_language
+from tests.conftest import needs_shared
 
 
 def _judge(
@@ -139,6 +140,42 @@ class TestDerived:
         verdict = _judge(text, ("ours",), {("ours", m): v for m, v in values.items()})
         assert verdict.verdict is expected, verdict.reason
         assert shown in verdict.reason
+
+    @needs_shared
+    def test_a_rate_per_unit_is_one_recorded_metric(self) -> None:
+        """017 lists `Tokens/s` among its Metrics. Its B5 criterion written «Tokens/s ≥ 30»
+        was read as tokens ÷ s; both names matched the recorded `tokens/s`, and 40 tokens/s
+        was judged 40 / 40 = 1, "not met" (trial h40C). It is one metric, per second."""
+        from bridge.plan import load_plan
+        from tests.plan.corpus import corpus
+
+        plan = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
+        listed = next(s.text for s in plan.sections if s.heading == "Metrics").splitlines()
+        name = next(line.removeprefix("- ") for line in listed if "/s" in line)
+        assert name == "Tokens/s"
+        for value, expected in ((40.0, VerdictKind.MET), (28.5, VerdictKind.NOT_MET)):
+            verdict = _judge(f"{name} ≥ 30", ("",), {("", "tokens/s"): value})
+            assert verdict.verdict is expected, verdict.reason
+            assert verdict.reason.startswith(f"tokens/s: {value:g} (n=1)"), verdict.reason
+        # A quotient of two recorded metrics is still computed, and, for runs that name no
+        # system, the reason no longer reads "hits / total for : …".
+        values = {("", "hits"): 85.0, ("", "total"): 100.0}
+        reason = _judge("hits / total ≥ 0.9", ("",), values).reason
+        assert reason.startswith("hits / total: hits 85 (n=1) / total 100 (n=1) = 0.85"), reason
+
+    def test_a_quantity_of_one_metric_with_itself_is_open(self) -> None:
+        """Both names of a quotient matching one recorded metric give 1 whatever it measured:
+        open, naming it, never a verdict on 1."""
+        verdict = _judge("acc / accuracy ≥ 1", ("ours",), {("ours", "accuracy"): 0.9})
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE
+        assert verdict.reason == (
+            "acc / accuracy: 'acc' and 'accuracy' both read as the recorded 'accuracy', so the "
+            "quantity would be accuracy against itself; name the two metrics as the runs record "
+            "them, or the one metric the criterion means"
+        )
+        assert in_language(verdict.reason, "zh").startswith(
+            "acc / accuracy: 'acc' 和 'accuracy' 都被读作已记录的 'accuracy'"
+        )
 
     def test_a_metric_no_system_recorded_is_the_reason_not_the_subject(self) -> None:
         """009's B1 "tasks_with_schema of tasks ≥ 95%": two systems, none proposed, and neither

@@ -14,7 +14,7 @@ import attrs
 
 from bridge.lazy_patterns import LazyPattern, lazy
 from bridge.plan.criteria.clauses import bonus_left_out, qualifiers_joined, split_clauses
-from bridge.plan.criteria.derived import DERIVED, parse_derived
+from bridge.plan.criteria.derived import DERIVED, names_a_rate, parse_derived
 from bridge.plan.criteria.lexicon import (
     BASELINE_WORDS,
     BEST_REFERENCE,
@@ -2103,7 +2103,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     notes += rewritten
 
     derived = DERIVED.match(norm)
-    if derived:
+    if derived and not names_a_rate(derived):
         return parse_derived(text, derived, metrics)
 
     positive = _POSITIVE.search(norm)
