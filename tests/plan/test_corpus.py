@@ -6,6 +6,7 @@ The expectations below were written by reading the corpus files, not by running 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -393,9 +394,29 @@ class TestHandChecked:
 
 
 @needs_shared
-def test_a_plan_wide_success_criteria_section_is_named() -> None:
+def test_a_plan_wide_success_criteria_section_is_named(tmp_path: Path) -> None:
     """017's "## Success Criteria" (three bullets) was read nowhere, and every block showed
-    "criterion: (none written)" without a word of it."""
+    "criterion: (none written)" without a word of it. Once each block had a criterion of its
+    own, the three went unmentioned again (trial h40C): still judged by no block, said so."""
+    text = (corpus("017") / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")
+    own = re.sub(r"(?m)^(### Block \d\..*)$", r"\1\n\n- **Success criterion**: speedup ≥ 1.1", text)
+    (tmp_path / "EXPERIMENT_PLAN.md").write_text(own, encoding="utf-8")
+    judged = load_plan(tmp_path / "EXPERIMENT_PLAN.md")
+    assert [b.success_criterion for b in judged.blocks] == ["speedup ≥ 1.1"] * 5
+    (warning,) = [w for w in judged.warnings if "read as no block's criterion" in w.message]
+    assert warning.message.startswith(
+        "the section 'Success Criteria' is read as no block's criterion: 'A nontrivial fraction"
+    )
+    assert warning.message.endswith(
+        "every block writes its own: bridge judges none of these; read them against the "
+        "results, or copy one into a block's field"
+    )
+    from bridge.projections.plan_words import warning_in_language
+
+    assert warning_in_language(warning.message, "zh").endswith(
+        "且每个实验块都写了自己的：bridge 不判定这些条件；请对照结果自行判断，或把其中一条写进某个"
+        "实验块的字段"
+    )
     plan = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
     (warning,) = [w for w in plan.warnings if "read as no block's criterion" in w.message]
     assert warning.line == 94 and "(none written for B1, B2, B3, B4, B5)" in warning.message
