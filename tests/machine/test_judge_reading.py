@@ -163,6 +163,44 @@ class TestDerived:
         reason = _judge("hits / total ≥ 0.9", ("",), values).reason
         assert reason.startswith("hits / total: hits 85 (n=1) / total 100 (n=1) = 0.85"), reason
 
+    @needs_shared
+    def test_a_metric_per_a_unit_is_not_the_total(self) -> None:
+        """017's Metrics list opens with "Latency per generated token". «online predictor latency
+        per token ≤ 0.9 × GPU-only» was read on `latency`: the total latency halved, it was met,
+        where the per-token latency its runs record fell 2 % (trial h40C). The rate is looked
+        up whole: judged on `latency_per_token`, or open where no run records it."""
+        from bridge.plan import load_plan
+        from tests.plan.corpus import corpus
+
+        plan = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
+        listed = next(s.text for s in plan.sections if s.heading == "Metrics").splitlines()
+        assert listed[0] == "- Latency per generated token"
+        systems = tuple(next(b for b in plan.blocks if b.id == "B3").systems)
+        gpu, online = systems[0], systems[3]
+        assert (gpu, online) == ("GPU-only", "online predictor")
+        values = {
+            (gpu, "latency"): 1000.0,
+            (online, "latency"): 500.0,
+            (gpu, "latency_per_token"): 10.0,
+            (online, "latency_per_token"): 9.8,
+        }
+        text = "online predictor latency per token ≤ 0.9 × GPU-only"
+        verdict = _judge(text, systems, values)
+        assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+        assert verdict.reason.startswith(
+            "latency_per_token (lower): online predictor 9.8 (n=1); vs GPU-only 10 (n=1): gain "
+            "+2%; required gain ≥ 10% → not met (read as: metric read as 'latency per token': "
+            "a rate, per what follows 'per'"
+        ), verdict.reason
+        # The plan's own words, "per generated token", name no recorded metric: open, named.
+        verdict = _judge(text.replace("per token", "per generated token"), systems, values)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE
+        assert verdict.reason.startswith("metric 'latency per generated token' not found")
+        total = {k: v for k, v in values.items() if k[1] == "latency"}
+        verdict = _judge(text, systems, total)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE
+        assert verdict.reason.startswith("metric 'latency per token' not found")
+
     def test_a_quantity_of_one_metric_with_itself_is_open(self) -> None:
         """Both names of a quotient matching one recorded metric give 1 whatever it measured:
         open, naming it, never a verdict on 1."""

@@ -76,6 +76,7 @@ from bridge.plan.criteria.phrases import (
     metric_phrase,
     original_spelling,
     qualified_metrics,
+    rate_metrics,
     read_ablation,
     shared_leads,
     shared_reference,
@@ -2427,13 +2428,22 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         return unparsed("several or conditional clauses; only one condition can be checked")
 
     norm, _ = replace_terms(norm, terms)
-    norm, spelled = qualified_metrics(norm, clause, terms, sum(1 for m in metrics if m.strip()))
-    tags = sorted(set(re.findall(r"⟨M[A-Z]+⟩", norm)), key=untag)
-    names = [spelled.get(tag, terms[untag(tag)][0]) for tag in tags]
+    own = sum(1 for m in metrics if m.strip())
+    norm, spelled = qualified_metrics(norm, clause, terms, own)
     notes += [
         f"metric read as {name!r}: the word before the metric names which one"
         for name in spelled.values()
     ]
+    norm, rates = rate_metrics(norm, clause, terms, own)
+    for placeholder, rate in rates.items():
+        # "Hard latency per token": the qualifier and the rate both.
+        qualified = spelled.get(placeholder)
+        spelled[placeholder] = (
+            f"{qualified}{rate[len(terms[untag(placeholder)][0]) :]}" if qualified else rate
+        )
+        notes.append(f"metric read as {spelled[placeholder]!r}: a rate, per what follows 'per'")
+    tags = sorted(set(re.findall(r"⟨M[A-Z]+⟩", norm)), key=untag)
+    names = [spelled.get(tag, terms[untag(tag)][0]) for tag in tags]
     # A metric written whole as a code span, a key path with dots or hyphens (018's
     # `results.optimal_action_probabilities.cheap-direct`): that key, not the identifier
     # inside it ("optimal_action_probabilities" was looked for, and not found).

@@ -39,6 +39,7 @@ __all__ = [
     "metric_phrase",
     "original_spelling",
     "qualified_metrics",
+    "rate_metrics",
     "read_ablation",
     "shared_leads",
     "shared_reference",
@@ -754,6 +755,65 @@ def qualified_metrics(
             continue  # "Maintains accuracy ≥ 0.8": a sentence's verb, not a qualifier
         spelled[placeholder] = f"{found.group(1)} {found.group(2)}"
         norm = norm[: match.start()] + placeholder + norm[match.end() :]
+    return norm, spelled
+
+
+# "latency per generated token", "energy per sample": a built-in metric's word followed by what
+# it is per; the words after "per" run up to one that goes on with the sentence.
+_PER_AFTER_METRIC = lazy(
+    r"(?P<tag>⟨M[A-Z]+⟩)\s+per\s+(?P<what>[a-z][a-z0-9-]*(?:\s+[a-z][a-z0-9-]*){0,2})"
+)
+_PER_STOP = frozenset(
+    {"of", "for", "on", "vs", "versus", "than", "by", "is", "are", "be", "should", "must",
+     "stay", "stays", "remain", "remains", "with", "at", "in", "over", "and", "or", "relative",
+     "compared", "against", "below", "under", "above", "from", "to", "drops", "improves",
+     "increases", "decreases", "reduces", "falls", "rises", "goes", "not", "no", "within",
+     "less", "more", "lower", "higher", "better", "worse", "when", "while", "if", "as"}
+)  # fmt: skip
+
+
+def rate_metrics(
+    norm: str, clause: str, terms: Sequence[tuple[str, str]], named: int
+) -> tuple[str, dict[str, str]]:
+    """
+    Built-in metric names the clause makes a rate with "per" after them: "latency per generated
+    token" is not the `latency` a run records beside `latency_per_token` (017's own metric;
+    judged on the total latency, «latency per generated token ≤ 0.9 × GPU-only» was met where
+    the per-token latency fell 2 %, trial h40C). The rate's name is looked up whole instead (a
+    run that does not record it leaves the criterion unjudged, with the name shown).
+
+    Args:
+        norm: the normalised clause with metric placeholders in it.
+        clause: the clause as written (for the spelling).
+        terms: the metric terms and their placeholders (from ``metric_terms``).
+        named: how many of ``terms`` are the plan's own metric names (those are whole already).
+
+    Returns:
+        ``norm`` with each "per …" folded into its placeholder, and the name as written for
+        each such placeholder.
+    """
+    written = unicodedata.normalize("NFKC", re.sub(r"[*`$]", "", clause))
+    spelled: dict[str, str] = {}
+    for match in reversed(list(_PER_AFTER_METRIC.finditer(norm))):
+        placeholder = match.group("tag")
+        index = untag(placeholder)
+        if index < named:
+            continue
+        words: list[str] = []
+        for word in match.group("what").split():
+            if word in _PER_STOP:
+                break
+            words.append(word)
+        if not words:
+            continue
+        term = terms[index][0]
+        said = rf"({re.escape(term)})\s+(per)\s+" + r"\s+".join(re.escape(w) for w in words)
+        found = re.search(rf"(?<![\w-]){said}(?![\w-])", written, re.IGNORECASE)
+        if found is None:
+            continue
+        spelled[placeholder] = found.group(0)
+        end = match.start("what") + len(" ".join(words))
+        norm = norm[: match.start()] + placeholder + norm[end:]
     return norm, spelled
 
 
