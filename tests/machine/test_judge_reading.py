@@ -157,6 +157,28 @@ class TestDerived:
             verdict = _judge(f"{name} ≥ 30", ("",), {("", "tokens/s"): value})
             assert verdict.verdict is expected, verdict.reason
             assert verdict.reason.startswith(f"tokens/s: {value:g} (n=1)"), verdict.reason
+        # Against another system it was read as naming no metric at all, and judged on the
+        # block's primary one: «… tokens/s ≥ 1.1 × GPU-only» on B3's latency, "not met".
+        systems = tuple(next(b for b in plan.blocks if b.id == "B3").systems)
+        gpu, online = systems[0], systems[3]
+        values = {
+            (gpu, "tokens/s"): 40.0,
+            (online, "tokens/s"): 45.0,
+            (gpu, "latency_ms"): 20.0,
+            (online, "latency_ms"): 16.0,
+        }
+        text = f"{online} {name} ≥ 1.1 × {gpu}"
+        verdict = _judge(text, systems, values, primary="latency_ms")
+        assert verdict.verdict is VerdictKind.MET, verdict.reason
+        assert verdict.reason.startswith("tokens/s (higher): online predictor 45 (n=1); vs "), (
+            verdict.reason
+        )
+        assert "metric read as 'Tokens/s', the rate the criterion names" in verdict.reason
+        # Recorded under another spelling, it was judged on the latency, "not met": now open.
+        values = {(s, "tokens_per_s" if m == "tokens/s" else m): v for (s, m), v in values.items()}
+        verdict = _judge(text, systems, values, primary="latency_ms")
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+        assert verdict.reason.startswith("metric 'Tokens/s' not found for online predictor")
         # A quotient of two recorded metrics is still computed, and, for runs that name no
         # system, the reason no longer reads "hits / total for : …".
         values = {("", "hits"): 85.0, ("", "total"): 100.0}

@@ -25,7 +25,7 @@ from bridge.plan.criteria.model import (
 )
 from bridge.plan.criteria.phrases import original_spelling
 
-__all__ = ["DERIVED", "names_a_rate", "parse_derived"]
+__all__ = ["DERIVED", "RATE_NAME", "names_a_rate", "parse_derived"]
 
 #: A clause that starts with a quantity of two metrics and ends with its threshold.
 DERIVED = lazy(
@@ -41,6 +41,14 @@ _PER_UNIT = frozenset(
      "hour", "day", "token", "tok", "sample", "step", "iter", "it", "epoch", "image", "img",
      "query", "request", "req"}
 )  # fmt: skip
+
+#: A rate's name written with its slash inside a clause ("online predictor tokens/s ≥ 1.1 ×
+#: GPU-only"): one metric, whatever else the clause says.
+RATE_NAME = lazy(
+    r"(?<![\w⟨⟩(/.-])[a-z][a-z0-9-]*/(?:"
+    + "|".join(sorted(_PER_UNIT, key=len, reverse=True))
+    + r")(?![\w⟨⟩)/.-])"
+)
 
 
 def names_a_rate(match: re.Match[str]) -> bool:

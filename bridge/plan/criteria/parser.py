@@ -14,7 +14,7 @@ import attrs
 
 from bridge.lazy_patterns import LazyPattern, lazy
 from bridge.plan.criteria.clauses import bonus_left_out, qualifiers_joined, split_clauses
-from bridge.plan.criteria.derived import DERIVED, names_a_rate, parse_derived
+from bridge.plan.criteria.derived import DERIVED, RATE_NAME, names_a_rate, parse_derived
 from bridge.plan.criteria.lexicon import (
     BASELINE_WORDS,
     BEST_REFERENCE,
@@ -2479,6 +2479,17 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         terms = [*terms, (spelled_as, placeholder)]
         tags, names = [placeholder], [spelled_as]
         notes.append(f"metric read as {spelled_as!r}, the identifier the criterion names")
+    slashed = list(dict.fromkeys(RATE_NAME.findall(norm))) if not names else []
+    if len(slashed) == 1:
+        # "online predictor tokens/s ≥ 1.1 × GPU-only": no known word and no identifier, so
+        # no metric was read, and the clause was judged on the block's primary metric, a
+        # latency, "not met" (017, trial h40C). The rate it names is its metric.
+        spelled_as = original_spelling(slashed[0], clause)
+        placeholder = tag("M", len(terms))
+        norm = norm.replace(slashed[0], placeholder)
+        terms = [*terms, (spelled_as, placeholder)]
+        tags, names = [placeholder], [spelled_as]
+        notes.append(f"metric read as {spelled_as!r}, the rate the criterion names")
     distinct = {metric_key(canonical(n)) for n in names}
     passing = [t for t, n in zip(tags, names, strict=True) if held_quantity_word(n, metrics)]
     if len(distinct) > 1 and 0 < len(passing) < len(tags):
