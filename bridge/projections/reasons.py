@@ -820,6 +820,16 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(r"computed from two recorded metrics: "), "由两个已记录的指标计算："),
     (
         lazy(
+            r"the criterion names no metric it reads and asks its ('[^']*') to rise over the "
+            r"reference; the block's primary metric (\S+) is better lower, so a rise of it would "
+            r"be a slowdown: name the rate as its runs record it in the criterion, or write the "
+            r"condition as a reduction of (\S+)"
+        ),
+        r"判据没有写出可读的指标，却要求其 \1 高于参照；该实验块的主指标 \2 越低越好，它升高意味着"
+        r"变慢：请在判据中按运行记录的名字写出这个速率，或把条件写成 \3 的降低",
+    ),
+    (
+        lazy(
             r"(\S+) and (\S+) both read as the recorded (\S+), so the quantity would be (.+?) "
             r"against itself; name the two metrics as the runs record them, or the one metric "
             r"the criterion means"

@@ -223,6 +223,47 @@ class TestDerived:
         assert verdict.verdict is VerdictKind.INCONCLUSIVE
         assert verdict.reason.startswith("metric 'latency per token' not found")
 
+    @needs_shared
+    def test_a_rate_named_by_words_is_not_the_primary_latency(self) -> None:
+        """«online predictor decode speed ≥ 1.1 × GPU-only» (017's B3, whose first metric is a
+        latency) reads no metric: on the primary latency_ms it asked the latency to rise 10 %,
+        and the faster online predictor (16 ms against 20) was "not met" (trial h40C). Which
+        rate is meant is not said: open, saying so."""
+        from bridge.plan import load_plan
+        from tests.plan.corpus import corpus
+
+        block = next(
+            b for b in load_plan(corpus("017") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3"
+        )
+        assert block.metrics[0] == "end-to-end decode latency"
+        gpu, online = block.systems[0], block.systems[3]
+        values = {(gpu, "latency_ms"): 20.0, (online, "latency_ms"): 16.0}
+        for written, said in (
+            ("decode speed", "speed"),
+            ("tokens per second", "tokens per second"),
+            ("speedup", "speedup"),
+        ):
+            text = f"{online} {written} ≥ 1.1 × {gpu}"
+            verdict = _judge(text, tuple(block.systems), values, primary="latency_ms")
+            assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+            assert verdict.reason == (
+                f"the criterion names no metric it reads and asks its {said!r} to rise over the "
+                "reference; the block's primary metric latency_ms is better lower, so a rise of "
+                "it would be a slowdown: name the rate as its runs record it in the criterion, or "
+                "write the condition as a reduction of latency_ms"
+            )
+        assert in_language(verdict.reason, "zh").startswith(
+            "判据没有写出可读的指标，却要求其 'speedup'"
+        )
+        # "1.1× faster" is a ratio of the time, read as before.
+        verdict = _judge(
+            f"{online} is 1.1x faster than {gpu}",
+            tuple(block.systems),
+            values,
+            primary="latency_ms",
+        )
+        assert verdict.verdict is VerdictKind.MET, verdict.reason
+
     def test_a_quantity_of_one_metric_with_itself_is_open(self) -> None:
         """Both names of a quotient matching one recorded metric give 1 whatever it measured:
         open, naming it, never a verdict on 1."""
