@@ -264,6 +264,36 @@ class TestDerived:
         )
         assert verdict.verdict is VerdictKind.MET, verdict.reason
 
+    @needs_shared
+    def test_a_delta_of_a_metric_is_not_the_metric(self) -> None:
+        """012's B1 measures `delta_NLL = NLL_Full - NLL_CIS`. «observed-context Full delta NLL
+        ≤ context-shuffled Full delta NLL - 0.05» was read on `nll`, "delta" dropped: met on
+        NLLs 1.9 against 1.97, where the deltas the runs record (0.02 against 0.01) fail it
+        (trial h40C). "delta NLL" is looked up whole."""
+        from bridge.plan import load_plan
+        from tests.plan.corpus import corpus
+
+        plan = load_plan(corpus("012") / "EXPERIMENT_PLAN.md")
+        block = next(b for b in plan.blocks if b.id == "B1")
+        assert "delta_NLL" in block.metrics[0]
+        cis, full, shuffled = block.systems
+        values = {
+            (cis, "nll"): 2.0,
+            (full, "nll"): 1.9,
+            (shuffled, "nll"): 1.97,
+            (full, "delta_nll"): 0.02,
+            (shuffled, "delta_nll"): 0.01,
+        }
+        text = f"{full} delta NLL ≤ {shuffled} delta NLL - 0.05"
+        verdict = _judge(text, tuple(block.systems), values, primary="nll", candidate=full)
+        assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+        assert verdict.reason.startswith(
+            "delta_nll (lower): observed-context Full 0.02 (n=1); vs context-shuffled Full 0.01"
+        ), verdict.reason
+        assert "metric read as 'delta NLL': the word before the metric names which one" in (
+            verdict.reason
+        )
+
     def test_a_quantity_of_one_metric_with_itself_is_open(self) -> None:
         """Both names of a quotient matching one recorded metric give 1 whatever it measured:
         open, naming it, never a verdict on 1."""

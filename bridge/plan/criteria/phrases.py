@@ -694,6 +694,8 @@ _BEFORE_METRIC = lazy(r"(?<![\w⟩-])(?P<word>[a-z][a-z0-9-]*)\s+(?P<tag>⟨M[A-
 
 
 _PERCENTILE = lazy(r"p\d{1,2}(?:\.\d+)?", re.IGNORECASE)
+# Words that make the metric after them a change of it, another quantity.
+_DERIVING = frozenset({"delta", "diff"})
 
 
 def qualified_metrics(
@@ -745,6 +747,9 @@ def qualified_metrics(
                 # "high-DTU NLL" (012): an upper-case part names the subset too.
                 or any(c.isupper() for c in found.group(1)[1:])
                 or _PERCENTILE.fullmatch(found.group(1))
+                # "delta NLL" (012's B1 `delta_NLL = NLL_Full - NLL_CIS`) is a change of the
+                # NLL, not the NLL: «Full delta NLL < 0» was judged on an NLL of 1.9.
+                or found.group(1).lower() in _DERIVING
             )
         ):
             # A percentile is a qualifier however written: "p99 latency" is not the latency
