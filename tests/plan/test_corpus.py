@@ -434,6 +434,33 @@ def test_a_plan_wide_success_criteria_section_is_named(tmp_path: Path) -> None:
 
 
 @needs_shared
+def test_following_the_milestones_hint_places_017s_blocks(tmp_path: Path) -> None:
+    """017's "## Run Order" names no milestone ids, and the warning says what to write. Steps
+    opened with ids alone (as the hint said, `1. M0: …`) gave M0–M4 no block: every run stayed
+    under "(no milestone) no row names one" (trial h40C). The hint now asks for the blocks
+    too, and steps that name them place each block."""
+    from bridge.plan.milestones import MILESTONES_TO_WRITE
+
+    assert "name the blocks they run (`1. M0: B1 …`)" in MILESTONES_TO_WRITE
+    text = (corpus("017") / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")
+    steps = ["M0: B1", "M1:", "M2: B2", "M3: B3 and B4,", "M4: B5,"]
+    for ids_only in (True, False):
+        written = text
+        for n, step in enumerate(steps, 1):
+            said = step.split(":")[0] + ":" if ids_only else step
+            written = written.replace(f"\n{n}. ", f"\n{n}. {said} ", 1)
+        (tmp_path / "EXPERIMENT_PLAN.md").write_text(written, encoding="utf-8")
+        plan = load_plan(tmp_path / "EXPERIMENT_PLAN.md")
+        placed = {m.id: list(m.blocks) for m in plan.milestones}
+        expected = (
+            {m: [] for m in ("M0", "M1", "M2", "M3", "M4")}
+            if ids_only
+            else {"M0": ["B1"], "M1": [], "M2": ["B2"], "M3": ["B3", "B4"], "M4": ["B5"]}
+        )
+        assert placed == expected
+
+
+@needs_shared
 def test_stop_rules_are_read_from_their_sections(tmp_path: Path) -> None:
     """034's `## Kill Criteria` list, 014's `## Stop rules` (a sentence introducing a numbered
     list: no rule of its own), 027's Chinese `## Stop/Go Rules`, 017's `## Failure Conditions`
