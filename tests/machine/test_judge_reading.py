@@ -294,6 +294,42 @@ class TestDerived:
             verdict.reason
         )
 
+    @needs_shared
+    def test_two_percentiles_or_a_normalized_metric_are_not_the_plain_one(self) -> None:
+        """017 lists "P50/P95 latency" and, for B3, "normalized throughput". «online predictor
+        P50/P95 latency < GPU-only» was judged on P95 alone, P50 left unsaid (met, where the
+        recorded P50 is worse); «online predictor normalized throughput ≥ 1.1» on the raw
+        throughput, 45 ≥ 1.1 (trial h40C)."""
+        from bridge.plan import load_plan
+        from tests.plan.corpus import corpus
+
+        plan = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
+        listed = next(s.text for s in plan.sections if s.heading == "Metrics").splitlines()
+        assert "- P50/P95 latency" in listed
+        block = next(b for b in plan.blocks if b.id == "B3")
+        assert "normalized throughput" in block.metrics
+        gpu, online = block.systems[0], block.systems[3]
+        values = {
+            (gpu, "p50_latency"): 10.0,
+            (online, "p50_latency"): 12.0,
+            (gpu, "p95_latency"): 30.0,
+            (online, "p95_latency"): 22.0,
+            (gpu, "throughput"): 40.0,
+            (online, "throughput"): 45.0,
+            (gpu, "normalized_throughput"): 1.0,
+            (online, "normalized_throughput"): 1.05,
+        }
+        systems = tuple(block.systems)
+        verdict = _judge(f"{online} P50/P95 latency < {gpu}", systems, values)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+        assert verdict.reason == (
+            "criterion not machine-checkable: names several metrics (P50 latency, P95 latency): "
+            "write one clause each"
+        )
+        verdict = _judge(f"{online} normalized throughput ≥ 1.1", systems, values)
+        assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+        assert verdict.reason.startswith("normalized_throughput: online predictor 1.05 (n=1)")
+
     def test_a_quantity_of_one_metric_with_itself_is_open(self) -> None:
         """Both names of a quotient matching one recorded metric give 1 whatever it measured:
         open, naming it, never a verdict on 1."""

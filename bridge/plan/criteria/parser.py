@@ -2430,6 +2430,12 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     norm, _ = replace_terms(norm, terms)
     own = sum(1 for m in metrics if m.strip())
     norm, spelled = qualified_metrics(norm, clause, terms, own)
+    for name in spelled.values():
+        if (both := re.fullmatch(r"(\S+)/(\S+) (.+)", name)) is not None:
+            one, two, term = both.groups()
+            return unparsed(
+                f"names several metrics ({one} {term}, {two} {term}): write one clause each"
+            )
     notes += [
         f"metric read as {name!r}: the word before the metric names which one"
         for name in spelled.values()

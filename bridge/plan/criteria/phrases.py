@@ -694,8 +694,10 @@ _BEFORE_METRIC = lazy(r"(?<![\w⟩-])(?P<word>[a-z][a-z0-9-]*)\s+(?P<tag>⟨M[A-
 
 
 _PERCENTILE = lazy(r"p\d{1,2}(?:\.\d+)?", re.IGNORECASE)
+# A qualifier joined by a slash to the one right before a metric ("p50/" of "p50/p95 latency").
+_SLASHED_BEFORE = lazy(r"(?<![\w-])([a-z][a-z0-9-]*)\s*/\s*$")
 # Words that make the metric after them a change of it, another quantity.
-_DERIVING = frozenset({"delta", "diff"})
+_DERIVING = frozenset({"delta", "diff", "normalized", "normalised"})
 
 
 def qualified_metrics(
@@ -759,7 +761,23 @@ def qualified_metrics(
         if opening and not found.group(1).isupper() and found.group(1).endswith("s"):
             continue  # "Maintains accuracy ≥ 0.8": a sentence's verb, not a qualifier
         spelled[placeholder] = f"{found.group(1)} {found.group(2)}"
-        norm = norm[: match.start()] + placeholder + norm[match.end() :]
+        start = match.start()
+        # "P50/P95 latency" (017's Metrics): two qualifiers of the metric, each its own metric;
+        # the one before the slash was left in the text and P95 alone was judged (trial h40C).
+        other = _SLASHED_BEFORE.search(norm, 0, start)
+        said_other = (
+            re.search(
+                rf"(?<![\w-])({re.escape(other.group(1))})\s*/\s*$",
+                written[: found.start()],
+                re.IGNORECASE,
+            )
+            if other is not None
+            else None
+        )
+        if other is not None and said_other is not None:
+            spelled[placeholder] = f"{said_other.group(1)}/{spelled[placeholder]}"
+            start = other.start()
+        norm = norm[:start] + placeholder + norm[match.end() :]
     return norm, spelled
 
 
