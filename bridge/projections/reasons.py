@@ -725,6 +725,14 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"指标解析为 \1（标准中写出的标识符）",
     ),
     (
+        lazy(rf"metric read as {_QUOTE}, the rate the criterion names"),
+        r"指标解析为 \1（标准中写出的速率）",
+    ),
+    (
+        lazy(rf"metric read as {_QUOTE}: a rate, per what follows 'per'"),
+        r"指标解析为 \1：一个速率，按 'per' 之后所写计",
+    ),
+    (
         lazy(rf"metric read as {_QUOTE}, the words said of both systems"),
         r"指标解析为 \1（两个系统都用这些词指称它）",
     ),

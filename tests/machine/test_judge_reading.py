@@ -174,6 +174,7 @@ class TestDerived:
             verdict.reason
         )
         assert "metric read as 'Tokens/s', the rate the criterion names" in verdict.reason
+        assert "指标解析为 'Tokens/s'（标准中写出的速率）" in in_language(verdict.reason, "zh")
         # Recorded under another spelling, it was judged on the latency, "not met": now open.
         values = {(s, "tokens_per_s" if m == "tokens/s" else m): v for (s, m), v in values.items()}
         verdict = _judge(text, systems, values, primary="latency_ms")
@@ -214,6 +215,9 @@ class TestDerived:
             "+2%; required gain ≥ 10% → not met (read as: metric read as 'latency per token': "
             "a rate, per what follows 'per'"
         ), verdict.reason
+        assert "指标解析为 'latency per token'：一个速率，按 'per' 之后所写计" in in_language(
+            verdict.reason, "zh"
+        )
         # The plan's own words, "per generated token", name no recorded metric: open, named.
         verdict = _judge(text.replace("per token", "per generated token"), systems, values)
         assert verdict.verdict is VerdictKind.INCONCLUSIVE
