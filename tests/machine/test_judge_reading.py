@@ -109,6 +109,29 @@ class TestAblationDirections:
         assert _judge(text, systems, values).verdict is expected
 
 
+@needs_shared
+def test_a_metric_of_a_named_system_is_that_systems_value() -> None:
+    """«regret_to_oracle of online predictor < 0.3» (017's B3 measures regret to oracle) was
+    refused as "a margin measured from a system ('… below <system>')": the metric's own "of"
+    names the system the threshold is on. Of GPU-only it was read as a share of two metrics,
+    "regret_to_oracle" of one named "GPU-only" (trial h40C). A margin after "short of" is still
+    refused."""
+    from bridge.plan import load_plan
+    from tests.plan.corpus import corpus
+
+    block = next(b for b in load_plan(corpus("017") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3")
+    assert "regret to oracle" in block.metrics
+    systems = tuple(block.systems)
+    values = {(systems[0], "regret_to_oracle"): 0.5, (systems[3], "regret_to_oracle"): 0.25}
+    verdict = _judge(f"regret_to_oracle of {systems[3]} < 0.3", systems, values)
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert verdict.reason.startswith("regret_to_oracle: online predictor 0.25 (n=1); 0.25 < 0.3")
+    verdict = _judge(f"regret_to_oracle of {systems[0]} < 0.3", systems, values)
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    margin = f"accuracy falls no more than 2 points short of {systems[0]}"
+    assert "a margin measured from a system" in _judge(margin, systems, values).reason
+
+
 class TestDerived:
     @pytest.mark.parametrize(
         ("text", "values", "expected", "shown"),

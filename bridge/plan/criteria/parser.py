@@ -2104,7 +2104,14 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     notes += rewritten
 
     derived = DERIVED.match(norm)
-    if derived and not names_a_rate(derived):
+    # "latency of GPU-only < 0.3" (017): the metric of a system the block compares, no share
+    # of a metric named "GPU-only".
+    of_system = (
+        derived is not None
+        and derived.group("op").strip() == "of"
+        and any(normalise(s) == derived.group("b") for s in block_systems)
+    )
+    if derived and not names_a_rate(derived) and not of_system:
         return parse_derived(text, derived, metrics)
 
     positive = _POSITIVE.search(norm)
@@ -2759,8 +2766,11 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         if len(candidates) > 1:
             return unparsed("several subject systems")
         if candidates and subject is None:
+            # Not the metric's own "of" ("latency of online predictor ≤ 9.9", 017, trial
+            # h40C): that system is the subject, whose value the threshold is on.
             beside = re.search(
-                rf"\b(?:below|above|under|behind|than|of|within)\s+(?:the\s+)?{re.escape(candidates[0])}",
+                rf"(?:\b(?:below|above|under|behind|than|within)|(?<!⟨M⟩ )\bof)\s+(?:the\s+)?"
+                rf"{re.escape(candidates[0])}",
                 rest,
             )
             if reference is None and beside is not None:
