@@ -262,7 +262,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan.project import passed_over_m0
     from bridge.plan.runs import ran_by_bridge, tracker_says_blocked, waits_outside
     from bridge.plan.status_legend import is_held_for_code
-    from bridge.plan.vocabulary import ended_failed
+    from bridge.plan.vocabulary import DONE_STATUSES, ended_failed
     from bridge.projections.text import chosen_language, t
     from bridge.projections.visible import visible
 
@@ -363,11 +363,9 @@ def plan(args: Parsed) -> int:
     summary = overview(loaded, language)
     budget = loaded.plan.budget.gpu_hours
     console.print(
-        t("plan_sources", language).format(
+        t("plan_sources" if runs else "plan_no_sources", language).format(
             counts=summary[0],
-            source=_runs_from(runs, loaded.plan.tracker_file, language)
-            if runs
-            else t("plan_nowhere", language),
+            source=_runs_from(runs, loaded.plan.tracker_file, language) if runs else "",
             budget=f"{budget:g} GPU-h" if budget is not None else t("plan_not_stated", language),
         )
     )
@@ -435,6 +433,9 @@ def plan(args: Parsed) -> int:
         if loaded.options.sanity_first
         and r.milestone in sanity
         and r.settled_before_bridge
+        # Done (or failed) before bridge, as sanity.py holds on: a row the researcher marked
+        # NOT RUN (002's R001 as "NOT RUN — gate failed") is out of scope and holds nothing.
+        and r.status in DONE_STATUSES
         and not ran_by_bridge(r.notes)
         and ended_failed(r.status_raw)
     ]
@@ -1209,12 +1210,16 @@ def approve(args: Parsed) -> int:
     started = time.time()
     bridge = open_bridge(args, root)
     try:
+        before = bridge.status().last_seq
         step = bridge.approve()
         language = language_of(bridge.status())
         plan = bridge.status().plan
         proposed = _proposed(bridge)
     finally:
         bridge.close()
+    # The tracker rows whose Status it found edited, as `bridge retry` says them.
+    for line in _rows_taken(root, before, (), language):
+        out(line)
     # The action is in the plan's language already (Session.enter): the line around it too.
     if language == "zh":
         out(f"{step.action}：现为 {step.after.value}；用 `bridge run` 继续")
@@ -1264,6 +1269,8 @@ def retry(args: Parsed) -> int:
     bridge = open_bridge(args, root)
     try:
         known = bridge.status().runs
+        # Where the log stood: the tracker rows this retry found edited are said from there.
+        before = bridge.status().last_seq
         run_ids = [resolve_run(run, known) for run in args.runs]
         # Who had stopped each cancelled run, before this retry takes it back.
         stopped = {run_id: said for run_id, run in known.items() if (said := stopped_by(run))}
@@ -1303,7 +1310,12 @@ def retry(args: Parsed) -> int:
     finally:
         bridge.close()
     asked = _retry_command(args, run_ids)
+    # The rows of other runs whose Status the tracker edit changed (009's R004 set to `NOT RUN
+    # — …` beside the retry of R003): recorded by this retry, so no `bridge run` says them.
+    rows = _rows_taken(root, before, scheduled.asked, language)
     if language == "zh":
+        for line in rows:
+            out(line)
         out(f"将再次运行：{', '.join(scheduled.asked)}")
         if scheduled.revived:
             out(f"以及因它们而被取消的运行：{', '.join(scheduled.revived)}")
@@ -1316,6 +1328,8 @@ def retry(args: Parsed) -> int:
             out(line)
         out("下一步：`bridge run`。")
         return EXIT_OK
+    for line in rows:
+        out(line)
     out(f"will run again: {', '.join(scheduled.asked)}")
     if scheduled.revived:
         out(f"and the runs cancelled because of them: {', '.join(scheduled.revived)}")
@@ -1328,6 +1342,38 @@ def retry(args: Parsed) -> int:
         out(line)
     out("Next step: `bridge run`.")
     return EXIT_OK
+
+
+def _rows_taken(root: Path, after: int, asked: Sequence[str], language: str) -> list[str]:
+    """
+    The lines `bridge run` prints for the tracker rows it finds edited (``R004 replanned: …``,
+    ``R004 out of scope, not run: …``), for those a retry or an approval recorded after log
+    position ``after``, the runs a retry was asked to run (``asked``) aside: their own lines
+    follow.
+    """
+    from bridge.cli.watch import describe_all
+    from bridge.events import types as ev
+    from bridge.pipeline.audit import open_store
+    from bridge.projections.failure_words import TRACKER_ROW_NOW
+
+    store = open_store(root)
+    try:
+        records = [
+            rec
+            for rec in store.read(after=after)
+            if getattr(rec.event, "run_id", None) not in asked
+            and (
+                isinstance(rec.event, (ev.RunRuledOut, ev.RunFoundDone))
+                or (
+                    isinstance(rec.event, ev.RunRetryScheduled)
+                    and rec.event.reason.startswith(TRACKER_ROW_NOW)
+                )
+            )
+        ]
+    finally:
+        store.close()
+    # `bridge run`'s lines without their time: a retry's lines have none.
+    return [line.split(" ", 1)[1] for line in describe_all(records, language)]
 
 
 def _named_only(bridge: Bridge) -> set[str]:

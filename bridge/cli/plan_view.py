@@ -356,7 +356,8 @@ def _criterion_lines(
     clause comparing one is said to wait for them).
     """
     from bridge.plan.criteria import Compound, Criterion
-    from bridge.plan.criteria.clauses import bonus_left_out
+    from bridge.plan.criteria.clauses import asks_nothing_left_out
+    from bridge.plan.criteria.model import GAP_READ
     from bridge.plan.metric_names import plan_metric_names, primary_metric_name
     from bridge.projections.outcome import parse_block_criterion
     from bridge.projections.plan_words import criterion_in_language
@@ -420,11 +421,22 @@ def _criterion_lines(
             and (missing := _unplanned(preview, clause, block, systems, method))
         ):
             what += t("plan_unplanned", language).format(systems=", ".join(missing))
+        gap = (
+            next((n for n in clause.notes if GAP_READ.match(n)), None)
+            if isinstance(clause, Criterion)
+            else None
+        )
+        if gap is not None and isinstance(clause, Criterion):
+            # 032's «UtilityNLL gap < 5%» previewed "UtilityNLL gap < 5 pp", a difference the
+            # results never take: they look for a recorded gap, and leave it open without one.
+            what += t("plan_gap", language).format(
+                metric=repr(clause.metric), note=in_language(gap, language)
+            )
         lines.append(f"{label if number == 1 else ' ' * terminal_cells(label)}{index}{what}")
-    # A sentence the plan calls a bonus is no clause (006's B6): said, never dropped unseen. An
-    # Unparsed criterion says it in its reason.
+    # A sentence the plan calls a bonus (006's B6), or one saying what is not required (008's
+    # B4), is no clause: said, never dropped unseen. An Unparsed criterion says it in its reason.
     if isinstance(parsed, (Compound, Criterion)):
-        for note in bonus_left_out(parsed.notes):
+        for note in asks_nothing_left_out(parsed.notes):
             lines.append(
                 f"{' ' * terminal_cells(label)}{t('plan_bonus', language).format(note=note)}"
             )

@@ -37,7 +37,13 @@ from bridge.plan.metric_names import (
 from bridge.plan.milestones import stated_gate
 from bridge.plan.model import Milestone, TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
-from bridge.plan.overview import COSTS_OPTION, costs_text, estimate_milestone, own_gpu_hours
+from bridge.plan.overview import (
+    COSTS_OPTION,
+    costs_text,
+    counted,
+    estimate_milestone,
+    own_gpu_hours,
+)
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
 from bridge.plan.quantities import SAME_SEEDS_OPTION, same_seeds_text
@@ -475,7 +481,14 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
         left = [r.spec for r in runs if r.state not in NOT_BRIDGES_RUN_STATES]
         done = [r.spec for r in runs if r.state in NOT_BRIDGES_RUN_STATES]
         estimate = estimate_milestone(milestone, left, own, settled=done)
-        hours, source = estimate.gpu_hours, estimate_source_in_language(estimate.source, language)
+        said = estimate.source
+        if not left and done and not estimate.none_left:
+            # CPU runs cost nothing either way, so their estimate says "CPU runs only"; read
+            # beside "1 run (CPU)" it said that run would launch (009's M0, done before bridge,
+            # and M3, a row a person runs): what launches is what a person approves.
+            said = f"none to launch: the tracker marks its {counted(len(done), 'run')} done or "
+            said += "ruled out"
+        hours, source = estimate.gpu_hours, estimate_source_in_language(said, language)
         flag = t("plan_sanity_run", language) if milestone.sanity else ""
         name = f" {milestone.name}" if milestone.name else ""
         if not milestone.id:
@@ -498,9 +511,10 @@ def approval_summary(project: LoadedProject, state: PipelineState) -> str:
     lines.append(
         t("approval_total", language).format(total=total)
         + (t("approval_without", language).format(ids=", ".join(unknown)) if unknown else "")
-        + (t("approval_budgeted", language).format(budget=budget) if budget else "")
+        # A budget of 0 is one (009's "Total estimated GPU-hours: 0"), as `bridge plan` says it.
+        + (t("approval_budgeted", language).format(budget=budget) if budget is not None else "")
     )
-    if budget and total > budget:
+    if budget is not None and total > budget:
         lines.append(t("approval_over", language).format(budget=budget, by=total - budget))
     lines.append(
         t("approval_backend", language).format(

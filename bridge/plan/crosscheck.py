@@ -44,6 +44,7 @@ from bridge.plan.priority import Priority
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.runs import RunSpec, match_system, run_system_table
 from bridge.plan.setting_fields import did_you_mean
+from bridge.plan.text import plain
 from bridge.plan.tracker import seed_row
 
 __all__ = [
@@ -401,6 +402,52 @@ def runs_without_command(runs: Sequence[RunSpec]) -> list[str]:
     return [r.id for r in runs if not r.command and not r.settled_before_bridge]
 
 
+# A seed a tracker Command cell passes (029's R041 `… --seed 42 --no-grid`).
+_COMMAND_SEED = lazy(r"--(?:random[-_])?seed(?:=|\s+)(\d+)\b", re.IGNORECASE)
+_COMMAND_HEADER = lazy(r"\W*(?:command|cmd|命令)\W*", re.IGNORECASE)
+
+
+def _seed_in_command_cell(plan: Plan, runs: Sequence[RunSpec]) -> list[PlanWarning]:
+    """
+    A warning per seed that tracker rows' Command cells pass while their runs do not run with
+    it: bridge runs bridge.toml's command, never a tracker cell, so 029's R041 and R042
+    (`--seed 42`) had no seed of their own and a retry would pass ``[run] args``' seed, with
+    no word. The Seed column, or ``seed N`` in the Notes, is what gives a row its seed.
+    """
+    by_id = {r.id: r for r in runs}
+    said: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
+    for row in plan.tracker_runs:
+        spec = by_id.get(row.id)
+        cells = [c for h, c in row.columns.items() if _COMMAND_HEADER.fullmatch(plain(h))]
+        found = [m.group(1) for c in cells for m in _COMMAND_SEED.finditer(c)]
+        if spec is None or not found or str(spec.seed) == found[0]:
+            continue
+        given = spec.params.get("seed")
+        if spec.seed is not None:
+            runs_with = f"run with seed {spec.seed}"
+        elif given is not None:
+            runs_with = f"have no seed of their own, so {{seed}} is bridge.toml's {given!r}"
+        else:
+            runs_with = "have no seed of their own"
+        said.setdefault((found[0], runs_with), []).append((row.id, row.file, row.line))
+    warnings = []
+    for (seed, runs_with), rows in said.items():
+        ids = ", ".join(i for i, _, _ in rows[:6]) + (
+            f" and {len(rows) - 6} more" if len(rows) > 6 else ""
+        )
+        warnings.append(
+            PlanWarning(
+                file=rows[0][1],
+                line=rows[0][2],
+                message=f"the tracker's Command cells of {ids} pass --seed {seed}, which bridge "
+                f"does not read (it runs bridge.toml's command, not the tracker's): these runs "
+                f"{runs_with}; to run them with seed {seed}, give the tracker a Seed column (or "
+                f"write 'seed {seed}' in their Notes)",
+            )
+        )
+    return warnings
+
+
 def check_against_runs(
     plan: Plan, config: Config, runs: Sequence[RunSpec], recorded: Collection[str] = ()
 ) -> list[PlanWarning]:
@@ -430,6 +477,7 @@ def check_against_runs(
     warnings += _rule_scopes(plan, config, runs)
     warnings += _unknown_primary(plan, config, runs, recorded)
     warnings += _dead_aliases(plan, config)
+    warnings += _seed_in_command_cell(plan, runs)
     missing = runs_without_command(runs)
     if not missing:
         return warnings
@@ -448,7 +496,7 @@ def check_against_runs(
             for row in plan.tracker_runs
             if row.id in missing
             for header, cell in row.columns.items()
-            if re.fullmatch(r"\W*(?:command|cmd|命令)\W*", header, re.IGNORECASE) and cell.strip()
+            if _COMMAND_HEADER.fullmatch(header) and cell.strip()
         ),
         None,
     )

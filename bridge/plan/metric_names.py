@@ -78,6 +78,9 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("word error rate", "wer", "词错误率"),
     ("character error rate", "cer", "字错误率"),
     ("reward", "return", "回报", "奖励"),
+    # 011's run gates «κ ≥ 0.60» (R017, R033) were "an absolute threshold without a metric".
+    ("kappa", "κ"),
+    ("cohen's kappa", "cohen's κ", "cohens kappa", "cohen kappa"),
     ("latency", "延迟", "时延"),
     ("throughput", "吞吐", "吞吐量"),
     (

@@ -882,9 +882,25 @@ def load_project(
                 file=plan.plan_file or plan.tracker_file,
                 line=0,
                 message=(
-                    "no runs: the tracker has no run table, bridge.toml has no [[runs]] or "
-                    "[grid], and no runs could be proposed from the plan's blocks; `bridge run` "
-                    f"refuses a plan with none: {no_runs_advice(root_path)}"
+                    # Each place runs come from as it is: 040 bare was told its tracker had no
+                    # run table and its bridge.toml no [[runs]], with neither file there.
+                    "no runs: "
+                    + (
+                        "the tracker has no run table"
+                        if plan.tracker_file
+                        else "there is no tracker"
+                    )
+                    + (
+                        ", bridge.toml has no [[runs]] or [grid]"
+                        if (root_path / "bridge.toml").is_file()
+                        else ", there is no bridge.toml"
+                    )
+                    + (
+                        ", and no runs could be proposed from the plan's blocks"
+                        if plan.blocks
+                        else ", and the plan has no experiment blocks to propose runs from"
+                    )
+                    + f"; `bridge run` refuses a plan with none: {no_runs_advice(root_path)}"
                 ),
             )
         )

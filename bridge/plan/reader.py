@@ -265,6 +265,18 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
                     total, line = amount, field.line
                     break
         if total is None:
+            # A field whose label says GPU-hours and whose value what was granted (008's
+            # "Current GPU-hours: 0 authorized, 0 executed"): the budget, read "not stated".
+            for field in fields:
+                granted = _GRANTED.match(plain(field.value))
+                if (
+                    granted is not None
+                    and _GPU_HOURS_HEADER.search(plain(field.label))
+                    and not _PART_BUDGET.search(field.label)
+                ):
+                    total, line = float(granted["n"].replace(",", "")), field.line
+                    break
+        if total is None:
             # The one field of the section in GPU-hours (038's "W7900 GPU1: approximately 4–7
             # GPU hours"), when only one is: several would be parts of the budget.
             stated = [
@@ -318,6 +330,11 @@ def _budget(doc: Document, heading: Heading | None, header: dict[str, str]) -> B
 # A field of the budget section that states what was allocated (026's "原计划：~400
 # GPU-hours" under "### 总预算", beside what was spent).
 _ALLOCATED = lazy(r"^(?:原计划|计划|planned|allocated|allocation|cap|上限|分配)\b", re.IGNORECASE)
+# A value that states what was granted: "0 authorized, 0 executed" (008's GPU-hours field).
+_GRANTED = lazy(
+    r"^~?\s*(?P<n>\d[\d,]*(?:\.\d+)?)\s+(?:authori[sz]ed|allocated|approved|budgeted)\b",
+    re.IGNORECASE,
+)
 # A budget of a part of the plan, not the plan's.
 # Words that make a line's GPU amount a cap or a total, not one part's cost.
 _CAP = lazy(

@@ -75,6 +75,20 @@ _QUALIFIER = lazy(
     re.IGNORECASE,
 )
 
+# A clause the gate itself calls optional ("energy ≤ 5 J if available", "(optional) latency ≤ 20",
+# "nice to have: F1 ≥ 0.7"): it asks for nothing, so it is left out of the judged gate and said,
+# as a block's criterion leaves out a bonus sentence (criteria/clauses.py's `_BONUS`); judged, a
+# missed optional clause read "NOT MET" beside the run.
+_OPTIONAL = lazy(
+    r"\boptional(?:ly)?\b|\bif\s+(?:available|possible|time\s+permits)\b|\bnice[- ]to[- ]have\b"
+    r"|\bstretch\s+goal\b|\bbonus\b|可选|如有|加分",
+    re.IGNORECASE,
+)
+# Where a gate with an optional clause is cut into clauses (not inside "1,000").
+_CLAUSE_CUT = lazy(r"[;；，、]|,(?!\d{3}(?!\d))")
+#: Why a clause the gate calls optional is not judged; takes ``said``, the gate's word.
+OPTIONAL_LEFT_OUT = "the gate calls it optional ({said}): left out of the gate"
+
 
 def plan_run_gates(doc: Document) -> dict[str, tuple[str, int]]:
     """
@@ -229,23 +243,37 @@ def judge_gate(
 ) -> tuple[GateClause, ...]:
     """
     Read ``gate`` clause by clause and judge each clause on one metric against a number with
-    the run's recorded ``values`` (name → value, ``None`` for NaN/Inf; ``None`` when the run
+    the run's recorded ``values``; a clause the gate calls optional (``_OPTIONAL``) is left
+    out, as not checked, with why (name → value, ``None`` for NaN/Inf; ``None`` when the run
     has recorded nothing yet, as for ``bridge plan``). A threshold in percent (``Parse ≥90%``)
     reads a value within [0, 1] as a fraction, ×100, as a block's criterion does, and says so.
     Never raises on any text.
     """
     from bridge.plan.criteria import Criterion, Unparsed, parse_criterion
 
-    parsed = parse_criterion(gate)
+    # Cut into clauses here only where a clause is optional, so the others read as before.
+    pieces = (
+        [p.strip() for p in _CLAUSE_CUT.split(gate) if p.strip()]
+        if _OPTIONAL.search(gate)
+        else [gate]
+    )
     out = []
-    for clause in getattr(parsed, "clauses", (parsed,)):
-        if isinstance(clause, Unparsed):
-            out.append(
-                GateClause(text=clause.text, outcome=GateOutcome.NOT_CHECKED, said=clause.reason)
-            )
+    for piece in pieces:
+        if (optional := _OPTIONAL.search(piece)) is not None:
+            said = OPTIONAL_LEFT_OUT.format(said=repr(optional[0]))
+            out.append(GateClause(text=piece, outcome=GateOutcome.NOT_CHECKED, said=said))
             continue
-        assert isinstance(clause, Criterion)
-        out.append(_judged(clause, values, aliases))
+        parsed = parse_criterion(piece)
+        for clause in getattr(parsed, "clauses", (parsed,)):
+            if isinstance(clause, Unparsed):
+                out.append(
+                    GateClause(
+                        text=clause.text, outcome=GateOutcome.NOT_CHECKED, said=clause.reason
+                    )
+                )
+                continue
+            assert isinstance(clause, Criterion)
+            out.append(_judged(clause, values, aliases))
     return tuple(out)
 
 

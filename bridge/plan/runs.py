@@ -57,7 +57,7 @@ from bridge.plan.stated_counts import stated_beyond_runs
 from bridge.plan.status_legend import held_for_code, says_negative_result
 from bridge.plan.templates import AT_LAUNCH, outputs_of, placeholders
 from bridge.plan.text import plain
-from bridge.plan.tracker import says_no_system, seed_row
+from bridge.plan.tracker import model_cell, says_no_system, seed_row
 from bridge.plan.vocabulary import (
     ABLATION_WORD,
     DONE_STATUSES,
@@ -237,6 +237,8 @@ class _Draft:
     task: bool = False
     # Its tracker row's System cell says it runs none (`—`, `N/A`).
     no_system: bool = False
+    # Its tracker row's Model cell: the command's {model} (032's Qwen-2.5-3B, a backbone).
+    model: str = ""
     status_file: str = ""
     status_line: int = 0
     stated_gpu_hours: tuple[str, float] | None = None
@@ -478,6 +480,7 @@ def _tracker_drafts(plan: Plan, *, writes_code: bool) -> list[_Draft]:
                 milestone=run.milestone,
                 system=run.system,
                 no_system=says_no_system(run),
+                model=model_cell(run),
                 seed=run.seed,
                 priority=Priority.NICE if run.priority in (Priority.NICE, "cut") else Priority.MUST,
                 purpose=run.purpose,
@@ -860,17 +863,22 @@ def _shifted_milestones(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarnin
 _SHIFTED_SAID = "the tracker's Milestone column may be shifted against the plan's: "
 _SHIFTED_END = ". The runs are reported under the milestone their row names"
 # One item of that warning: "R012, R013, R014 under M5 read like the plan's M4 (通道消融)".
-_SHIFTED_ITEM = lazy(r"(?P<runs>.+) under (?P<milestone>\S+) read like the plan's \S+ \(.*\)")
+_SHIFTED_ITEM = lazy(
+    r"(?P<runs>.+) under (?P<milestone>\S+) read like the plan's (?P<planned>\S+) \(.*\)"
+)
 
 
-def recorded_shift(warnings: Iterable[str], milestone: str) -> str | None:
+def recorded_shift(warnings: Iterable[str], milestone: str, *, onto: bool = False) -> str | None:
     """
     The item of :func:`_shifted_milestones`' warning among a loaded plan's recorded
     ``warnings`` that names ``milestone`` (``"R012, R013, R014 under M5 read like the plan's M4
     (通道消融)"``), or ``None`` when none does (and for a log recorded before the warning was).
     The results repeat it under that milestone: they show its runs under the plan's name and
     decision gate for ``milestone``, which the runs may not be (021's channel ablations under
-    "M5: 论文整合" and its gate), and only `bridge plan` said so.
+    "M5: 论文整合" and its gate), and only `bridge plan` said so. With ``onto``, the item whose
+    rows read like the plan's ``milestone`` instead: the results show the plan's name and gate
+    for it over rows that are not those (021's "M4: 通道消融" over the boundary scans R010, R011,
+    while the channel ablations sit under M5).
     """
     for warning in warnings:
         start = warning.find(_SHIFTED_SAID)
@@ -879,7 +887,7 @@ def recorded_shift(warnings: Iterable[str], milestone: str) -> str | None:
             continue
         for item in warning[start + len(_SHIFTED_SAID) : end].split("; "):
             found = _SHIFTED_ITEM.fullmatch(item)
-            if found is not None and found["milestone"] == milestone:
+            if found is not None and found["planned" if onto else "milestone"] == milestone:
                 return item
     return None
 
@@ -2880,6 +2888,15 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
     ):
         if value:
             params[key] = value
+    # bridge.toml's own value wins over the tracker's cell, as it is the one set for it; and
+    # only where the command passes it: a run recorded before {model} existed keeps the params
+    # it ran with (a new one would read as a changed input).
+    if (
+        draft.model
+        and "model" not in args
+        and any("model" in placeholders(token) for token in command)
+    ):
+        params["model"] = draft.model
     for token in command:
         for name in placeholders(token):
             source = outputs_of(name)
@@ -2918,6 +2935,13 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
                     if name == "seed"
                     else ""
                 )
+                if name == "system" and draft.model and "model" not in args:
+                    # 032's commands passed `--model {system}` while its Model column named
+                    # the systems; read as the model every run uses, it fills {model}.
+                    default = (
+                        f"; its tracker row's Model column ({draft.model!r}) names the "
+                        "model the run uses, not its system: pass it with {model}"
+                    )
                 raise ConfigError(
                     f"run {draft.id}: placeholder {{{name}}} in {command_key} has no value for "
                     f"this run (set it in the tracker, [[runs]] or [run] args){default}",

@@ -32,6 +32,7 @@ __all__ = [
 BUILTIN_PLACEHOLDERS: tuple[str, ...] = (
     "run_id",
     "system",
+    "model",
     "seed",
     "block",
     "milestone",

@@ -35,6 +35,7 @@ __all__ = [
     "column_positions",
     "is_combined_status",
     "is_run_table",
+    "model_cell",
     "read_tracker_runs",
     "row_seeds",
     "says_no_system",
@@ -118,6 +119,15 @@ _SEEDS_IN_NOTES = lazy(
     r"(?:(?P<lo>\d{1,12})\s{0,2}(?:[–—~-]|\.\.|to|至|到)\s{0,2}(?P<hi>\d{1,12})"
     r"|(?P<list>\d{1,12}(?:\s{0,2}(?:[/,，;、&]|\band\b|和|及)\s{0,2}\d{1,12})+))"
     r"\s{0,2}[})）]?(?=\s*(?:$|[;；,，.。)）|]))(?!\s*(?:的|'s\b))",
+    re.IGNORECASE,
+)
+# Several seeds named together anywhere in Notes, not only ending a clause: "seeds 101/102/103
+# 均完成" (020's R007g), "seeds 1, 2 and 3 finished"; a single "seed" takes "/" lists only, so
+# "seed 42, 5 epochs" is no list.
+_SEED_LIST = lazy(
+    r"(?:\bseeds|种子)\s{0,2}[=:：]?\s{0,2}[{(（]?\s{0,2}\d{1,12}"
+    r"(?:\s{0,2}(?:[/,，;、&]|\band\b|和|及)\s{0,2}\d{1,12})+"
+    r"|\bseed\s{0,2}[=:：]?\s{0,2}\d{1,12}(?:\s{0,2}/\s{0,2}\d{1,12})+",
     re.IGNORECASE,
 )
 # A seed word with a number the Notes readings above leave unread ("seeds 1103 or 1104",
@@ -490,7 +500,14 @@ def read_tracker_runs(
                     # 012's R003-R005 "seeds 1103, 1104, 1105" in Notes: planned once at
                     # [run] args' seed 0, and B2 judged at n=1, without a word (trial t6).
                     several, source = _seeds_in_notes(row.notes), "Notes"
-                    if not several and (unread := unread_notes_seed(row.notes)) is not None:
+                    # Not for a row done before bridge, never planned: 020's R007g «seed 102 on
+                    # GPU 2, seed 103 on GPU 3», three training runs long finished.
+                    before = row.status == "done" and not BRIDGE_LABEL.search(row.notes)
+                    if (
+                        not several
+                        and not before
+                        and (unread := unread_notes_seed(row.notes)) is not None
+                    ):
                         warnings.append(
                             (
                                 line,
@@ -506,6 +523,24 @@ def read_tracker_runs(
                     # without a word, where the same words in a System cell seed it (trial t12).
                     row, several = _seeds_in_purpose(row, warnings, line)
                     source = "Experiment / Purpose"
+                if (
+                    not several
+                    and row.seed is None
+                    and row.status == "todo"
+                    and (named := _SEED_WORDS_IN_NOTES.search(row.split)) is not None
+                ):
+                    # 020's Split cells name seeds (R007g `policy seeds 101/102/103`), which
+                    # bridge reads nowhere: a row to run written so ran once at [run] args'
+                    # seed, its seeds dropped without a word.
+                    warnings.append(
+                        (
+                            line,
+                            f"run {run_id}'s Split cell names seeds bridge does not read there "
+                            f"({named.group(0).strip()!r}): it is planned without a seed of its "
+                            "own; write `seed N` for one seed, or `seeds 1, 2, 3` for one run "
+                            "per seed, in its Notes or a Seed column",
+                        )
+                    )
                 if len(several) < 2 or tasks:
                     if several:  # "Seeds: 1": one run, its seed not stated
                         row = attrs.evolve(row, seed=None)
@@ -564,6 +599,19 @@ def read_tracker_runs(
     return runs, warnings
 
 
+def model_cell(row: TrackerRun) -> str:
+    """
+    The row's Model column cell (``Qwen-2.5-3B``), ``""`` when its table has no Model column
+    or the cell names none (``—``, ``N/A``): what a command's ``{model}`` is filled with,
+    whether the column is read as the rows' systems or as the model they all run on (032).
+    """
+    for header, cell in row.columns.items():
+        if plain(header).strip().casefold() in _SYSTEM_TIERS[-1]:
+            value = plain(cell).strip()
+            return "" if value.casefold() in _NO_SYSTEM else value
+    return ""
+
+
 def says_no_system(row: TrackerRun) -> bool:
     """
     Whether the row's System (or Model) cell says it runs no system (``—``, ``N/A``): such a
@@ -606,7 +654,8 @@ def _model_is_backbone(
     return (
         f"the Model column names {model!r} for rows of different experiments ({listed}): read "
         "as the model the runs use, not as their systems, so the runs of its tables name no "
-        "system; add a System column naming what each row runs (one system a row) to compare them"
+        "system; add a System column naming what each row runs (one system a row) to compare "
+        "them; a command passes the model with {model}"
     )
 
 
@@ -948,14 +997,19 @@ def _seed(seed_cell: str, notes: str) -> int | None:
     if match:
         return int(match.group(1))
     notes = _researchers(notes)
-    if _seeds_in_notes(notes):
-        return None  # "seed 1103/1104/1105": one run per seed, never one at its first
-    found = _SEED_IN_NOTES.search(notes)
-    if found is None:
+    if _seeds_in_notes(notes) or _SEED_LIST.search(notes):
+        # "seed 1103/1104/1105": one run per seed, never one at its first; 020's R007g "…
+        # seeds `101/102/103` 均完成": the row's seeds together, none of them its one seed.
         return None
     # "random 100-clip subset, seed 3": the subset's seed, not the run's.
-    value = int(found.group(1))
-    return None if seed_value_for_sampling(notes, value) else value
+    values = {
+        value
+        for found in _SEED_IN_NOTES.finditer(notes)
+        if not seed_value_for_sampling(notes, value := int(found.group(1)))
+    }
+    # 020's R007g "… seed 102 on GPU 2, seed 103 on GPU 3": several seeds named one by one are
+    # no one seed of the row (its first was read as its seed).
+    return values.pop() if len(values) == 1 else None
 
 
 def _seeds_in_notes(notes: str) -> tuple[int, ...]:

@@ -251,7 +251,10 @@ def _named_in(system: str, method: str) -> bool:
 # (009's "`full` tool cards" is a kind of card).
 _FULL = lazy(
     # "LSVJ-S full", and (trial L) "X (full)" and "Full model" beside "w/o A", "w/o B".
-    r"(?<=[\w)])[\s`*]+(?:full|intact)\b(?!\s*(?:fine-?tun|attention|batch|precision|rank))"
+    # Not a word alone in a code span: 009's "BM25 over `name_desc`, `compact`, and `full`
+    # tool cards" is a list of card kinds (it read "its name says full").
+    r"(?<=[\w)])[\s`*]+(?:(?<!`)|(?!(?:full|intact)`))"
+    r"(?:full|intact)\b(?!\s*(?:fine-?tun|attention|batch|precision|rank))"
     # "X (full)", not "Dense (full KV cache)", a baseline (trial L2).
     r"|\(\s*(?:full|intact)\s*\)"
     # The whole name "Full model" ("`full` tool cards" is a kind of input, not the full system).

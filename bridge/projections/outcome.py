@@ -1188,6 +1188,10 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
                 verdict,
                 reason=f"{_CUT}; it has no runs in this plan, so bridge has nothing to judge",
             )
+        elif block.priority == "cut" and verdict.reason.startswith(_ALL_RULED_OUT):
+            # 008's B4 with its STOPPED rows placed in it: why they are out of scope is the
+            # plan's cut, which "every run of the block is out of scope" alone no longer said.
+            verdict = attrs.evolve(verdict, reason=f"{_CUT}; {verdict.reason}")
     verdict = _held_by_sanity(state, block, verdict, aliases)
     verdict = _systems_waiting(block, runs, verdict)
     verdict = _unnamed_system(block, runs, verdict)

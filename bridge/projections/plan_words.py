@@ -90,13 +90,18 @@ def no_runs_advice_in_chinese(how: str, tracker: str) -> str:
 
 
 def _no_runs(found: re.Match[str]) -> str:
-    said = (
-        "没有运行：追踪表没有运行表，bridge.toml 没有 [[runs]] 或 [grid]，"
+    tracker = "追踪表没有运行表" if found[1].startswith("the tracker") else "没有追踪表"
+    has_config = found[2].startswith("bridge")
+    config = "bridge.toml 没有 [[runs]] 或 [grid]" if has_config else "没有 bridge.toml"
+    blocks = (
         "也无法从计划的实验块提议运行"
+        if found[3].startswith("no runs")
+        else "计划也没有可据以提议运行的实验块"
     )
-    if found[1] is None:
+    said = f"没有运行：{tracker}，{config}，{blocks}"
+    if found[4] is None:
         return said
-    advice = no_runs_advice_in_chinese(found[1], found[2])
+    advice = no_runs_advice_in_chinese(found[4], found[5])
     return f"{said}；`bridge run` 会拒绝没有运行的计划：{advice}"
 
 
@@ -728,6 +733,15 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
+            rf"run (\S+)'s Split cell names seeds bridge does not read there \({_QUOTE}\): it is "
+            r"planned without a seed of its own; write `seed N` for one seed, or `seeds 1, 2, 3` "
+            r"for one run per seed, in its Notes or a Seed column"
+        ),
+        r"运行 \1 的 Split 单元格写了种子（\2），bridge 不从那里读取种子：它按没有自己的种子规划；"
+        r"一个种子写 `seed N`，每个种子一个运行写 `seeds 1, 2, 3`，写在其备注或 Seed 列中",
+    ),
+    (
+        lazy(
             rf"run (\S+)'s Experiment / Purpose cell names seeds bridge cannot read \({_QUOTE}\): "
             r"it is planned without a seed of its own; write `seed N` for one seed, or "
             r"`seeds 1, 2, 3` / `seeds 1-3` for one run per seed"
@@ -1050,8 +1064,10 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
-            r"no runs: the tracker has no run table, bridge\.toml has no \[\[runs\]\] or "
-            r"\[grid\], and no runs could be proposed from the plan's blocks(?:; `bridge run` "
+            r"no runs: (the tracker has no run table|there is no tracker), "
+            r"(bridge\.toml has no \[\[runs\]\] or \[grid\]|there is no bridge\.toml), and "
+            r"(no runs could be proposed from the plan's blocks|the plan has no experiment "
+            r"blocks to propose runs from)(?:; `bridge run` "
             r"refuses a plan with none: list the runs as \[\[runs\]\] entries in bridge\.toml, "
             r"one per run with its id, system and command \((.+?); docs/configuration\.md, "
             r"\"\[\[runs\]\] — explicit runs\"\), or as a run table in (\S+))?"
@@ -1166,6 +1182,8 @@ _CHINESE = Wording(
     baseline="基线",
     absolute="{who}：{metric} {limit}",
     compared="{who} 对比 {against}：{metric} {kind}（{way}）{limit}",
+    limited="{who} 对比 {against}：{metric} {kind} {limit}",
+    rise="升幅",
     margin_in_words="，幅度只以文字表述（{word}）：没有增益即不满足，否则待定",
     unchecked="{said}（不检查）",
     per_item="{said}（按记录的每个标签）",

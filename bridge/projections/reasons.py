@@ -59,6 +59,12 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "多个阈值；只能检验一个条件",
     ),
     (
+        "a metric joined by '/' to other words: for a ratio of two recorded metrics put "
+        "spaces round '/' ('hits / total ≥ 0.9'); for one metric, name it as recorded",
+        "指标与其他词以 '/' 相连：两个已记录指标之比请在 '/' 两侧加空格（'hits / total ≥ "
+        "0.9'）；若是一个指标，请按记录的名字写",
+    ),
+    (
         "compares with something that is not a system of the block",
         "比较对象不是该实验块的系统",
     ),
@@ -470,6 +476,24 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"；在种子的波动范围内：差值 \1 不大于标准差 \2（n=\3 和 \4），种子不足以将其与 \5 区分",
     ),
+    # A met threshold no farther from the mean than the seeds' std (`_level_within_spread`).
+    (
+        lazy(
+            r"; within the seeds' spread: the mean is (\S+) from the threshold, no more than the "
+            r"std (\S+) \(n=(\d+)\), so the seeds do not tell it from (\S+?)"
+            r"(?= \(read as:| \|| ‖ |; |$)"
+        ),
+        r"；在种子的波动范围内：均值与阈值相差 \1，不大于标准差 \2（n=\3），"
+        r"种子不足以将其与 \4 区分",
+    ),
+    # The same of a per-label gain (`_judge_per_item_gain`).
+    (
+        lazy(
+            r"; within the seeds' spread on (.+?): the difference is no larger than the std, so "
+            r"the seeds do not tell them apart"
+        ),
+        r"；在种子的波动范围内（\1）：差值不大于标准差，种子不足以将两者区分",
+    ),
     (lazy(r"; required \|difference\| "), "；要求 |差值| "),
     (lazy(r"; required drop "), "；要求降幅 "),
     (lazy(r"; required rise "), "；要求升幅 "),
@@ -867,6 +891,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(rf"left out {_QUOTE}: a bonus the criterion does not require"),
         r"略去 \1：加分项，成功标准并不要求",
     ),
+    (
+        lazy(rf"left out {_QUOTE}: what the criterion does not require"),
+        r"略去 \1：成功标准并不要求的内容",
+    ),
     (lazy(rf"left out the aside {_QUOTE}"), r"略去旁注 \1"),
     # A run gate naming a split or statistic the recorded name lacks (bridge/plan/run_gates.py).
     (
@@ -1076,6 +1104,21 @@ _ATTRIBUTION: tuple[tuple[LazyPattern, str], ...] = (
 
 # Phrases with numbers or names in them: (pattern, replacement with the groups kept).
 _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
+    # A run gate's clause it calls optional (bridge/plan/run_gates.py's OPTIONAL_LEFT_OUT).
+    (
+        lazy(rf"the gate calls it optional \({_QUOTE}\): left out of the gate"),
+        r"门槛称其为可选（\1）：不计入门槛",
+    ),
+    # "over the course of 3 epochs" (bridge/plan/criteria/parser.py's _OVER_THE_COURSE).
+    (
+        lazy(
+            rf"says how a result moves over time \({_QUOTE}\), a duration, not a threshold; the "
+            r"rules judge the recorded result \(write the level or the gain it must reach, or "
+            r"record the change as a metric\)"
+        ),
+        r"说的是结果随时间的变化（\1），是一段时长，不是阈值；规则判定记录下的结果（请写明须达到的"
+        r"水平或增益，或把该变化记录为指标）",
+    ),
     # 039's B3 «GNN 同时优于 MART»: the proposed system is the clause's reference
     # (bridge/machine/comparisons.py); its evidence is worded in _PHRASES.
     (
@@ -1271,6 +1314,15 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
         r"请把每层的数值记录为带标签的指标，并为其写一条",
     ),
     (lazy(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
+    (
+        lazy(
+            rf"{_QUOTE} is part of the block's system {_QUOTE}, not a system of its own: name "
+            r"that system as the block writes it, or list this name alone among the block's "
+            r"compared systems"
+        ),
+        r"\1 是该实验块的系统 \2 的一部分，并非独立的系统：请按实验块中的写法写出该系统，"
+        r"或把这个名称单独列为该实验块的对比系统",
+    ),
     (
         lazy(
             r"names several systems \((.+?)\), none of them after a word that makes it the "

@@ -33,7 +33,7 @@ from bridge.machine.stages import (
 )
 from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.criteria import Compound, Criterion, clause_metrics
-from bridge.plan.criteria.clauses import bonus_left_out
+from bridge.plan.criteria.clauses import asks_nothing_left_out
 from bridge.plan.main_milestone import main_milestone_setting, milestones_listed
 from bridge.plan.metric_names import match_metric, plan_metric_names, primary_metric_name
 from bridge.plan.milestones import (
@@ -45,12 +45,17 @@ from bridge.plan.milestones import (
     unnamed_list_line,
     why_no_runs,
 )
-from bridge.plan.recorded_status import status_in_language
+from bridge.plan.recorded_status import researchers_status, status_in_language
 from bridge.plan.run_fields import launch_seed
 from bridge.plan.run_gates import gate_said
 from bridge.plan.runs import recorded_shift
 from bridge.plan.unread_thresholds import recorded_plan_wide, recorded_unread
-from bridge.plan.vocabulary import ABLATION_WORD, ended_failed, recorded_stopped
+from bridge.plan.vocabulary import (
+    ABLATION_WORD,
+    ended_failed,
+    ended_negative,
+    recorded_stopped,
+)
 from bridge.projections import plot
 from bridge.projections.block_runs import sanity_ids
 from bridge.projections.code_review import unavailable_note
@@ -177,6 +182,13 @@ _WORDS: dict[str, tuple[str, str]] = {
         "these runs may not be; correct the tracker's Milestone column if it is off",
         "，按其 Purpose 列判断：上面的名称与决策门是计划中 {id} 的，未必属于这些运行；若错位请更正"
         "追踪表的里程碑列",
+    ),
+    "shifted_onto": (
+        ", by their Purpose: the name and decision gate above are the plan's {id}'s, which "
+        "those runs read like, not necessarily the runs below; correct the tracker's Milestone "
+        "column if it is off",
+        "，按其 Purpose 列判断：上面的名称与决策门是计划中 {id} 的，属于那些运行，"
+        "未必属于下面的运行；若错位请更正追踪表的里程碑列",
     ),
     "shifted_unplanned": (
         ", by their Purpose: they are reported under {id}, as their rows name it; correct the "
@@ -1191,6 +1203,12 @@ def next_step(
             "`NOT RUN — <reason>` (out of scope, not counted among the must-run runs; DONE "
             "counts as done)."
         )
+    if unstop and outcome.main_result is not MainResult.POSITIVE:
+        # 014 as written: R002's negative result stopped the plan, and every later row is
+        # NOT_RUN_R002_FAIL. The steps below ("resolve the reasons each block's verdict
+        # gives", "name main_milestone") launch nothing while its Status says it stopped:
+        # that line, and the negative result that stopped it, are what the researcher decides on.
+        return _stopped_step(state, outcome, language)
     if awaiting := outcome.must_awaiting_code:
         ids = ", ".join(awaiting)
         # The runs of later milestones they hold (any priority) come back with them.
@@ -1424,6 +1442,59 @@ def next_step(
     )
 
 
+def _negative_before(state: PipelineState) -> list[str]:
+    """
+    The runs the tracker says completed with a negative result before bridge (014's R002
+    ``COMPLETE_FAIL_HARD_STOP``), each with its Status as written: ``R002 (COMPLETE_FAIL_…)``.
+    """
+    return [
+        f"{r.run_id} ({researchers_status(r.found_status) or r.found_status})"
+        for r in state.runs.values()
+        if r.state is RunState.DONE_BEFORE
+        and not r.failed_before_bridge
+        and ended_negative(r.found_status)
+    ]
+
+
+def _stopped_step(state: PipelineState, outcome: Outcome, language: str) -> str:
+    """
+    The next step of a plan whose Status line says it stopped, its main result not positive:
+    the line, the negative results the tracker records (what stopped 014), and what goes on
+    (the line changed, the rows the tracker holds set TODO), or, if it stops here, that the
+    results are its record. Ends with the ablation note, as every other step does.
+    """
+    zh = language == "zh"
+    said = recorded_stopped(state.plan.warnings if state.plan else ())
+    negative = _negative_before(state)
+    rows = _open_rows(outcome, language)
+    if zh:
+        why = f"；追踪表记录 {'、'.join(negative)} 为已完成运行的负结果" if negative else ""
+        return (
+            f"计划的 Status 行写着 {said}：它这样写时 bridge 不启动任何运行{why}。"
+            "若计划到此为止，EXPERIMENT_RESULTS.md 就是它的记录；要继续，先修改计划的 Status 行"
+            + (f"；{rows}；再运行 `bridge run`" if rows else "，再运行 `bridge run`")
+            + "。消融规划已跳过（主要结果"
+            + ("为负面" if outcome.main_result is MainResult.NEGATIVE else "无定论")
+            + "）。"
+        )
+    why = (
+        f"; the tracker records {', '.join(negative)} as "
+        f"{'a negative result' if len(negative) == 1 else 'negative results'} of "
+        f"{'a completed run' if len(negative) == 1 else 'completed runs'}"
+        if negative
+        else ""
+    )
+    return (
+        f"The plan's Status line says {said}: bridge launches none of its runs while it says "
+        f"so{why}. If the plan stops here, EXPERIMENT_RESULTS.md is its record; to go on, "
+        "change the plan's Status line"
+        + (f"; {rows}; then run `bridge run`" if rows else ", then run `bridge run`")
+        + ". Ablation planning skipped (main result "
+        + ("negative" if outcome.main_result is MainResult.NEGATIVE else "inconclusive")
+        + ")."
+    )
+
+
 def _unstop(state: PipelineState, language: str) -> str:
     """
     What to do first when the loaded plan's Status line says it is stopped, ending in ``", "``
@@ -1524,11 +1595,12 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
         reason = line(in_language(result.criterion.reason, language))
         lines.append(f"- **{_t('unparsed', language)}:** {reason}")
     if isinstance(result.criterion, (Compound, Criterion)):
-        # A sentence the plan calls a bonus, left out of the clauses (006's B6): said here as
+        # A sentence the plan calls a bonus (006's B6), or one saying what is not required
+        # (008's B4), left out of the clauses: said here as
         # `bridge plan` says it (an Unparsed criterion says it in its reason).
         lines.extend(
             f"  - {t('plan_bonus', language).format(note=line(note))}"
-            for note in bonus_left_out(result.criterion.notes)
+            for note in asks_nothing_left_out(result.criterion.notes)
         )
     verdict = result.verdict
     try:
@@ -1699,6 +1771,18 @@ def render(state: PipelineState, language: str = "en") -> str:
             # 论文整合"), and one who checks the gate by hand must not check the wrong one.
             said = _t("shifted_planned" if info.id in planned else "shifted_unplanned", language)
             said = said.format(id=info.id)
+            lines.extend(
+                [
+                    f"- **⚠ {_t('shifted', language)}:** "
+                    f"{shifted_item_in_language(shift, language)}{said}",
+                    "",
+                ]
+            )
+        elif info.id and (shift := recorded_shift(plan.warnings, info.id, onto=True)) is not None:
+            # 021's "M4: 通道消融" and its gate over R010, R011 (boundary scans): the rows that
+            # read like the plan's M4 sit under M5, and M4's own rows were shown under a name
+            # and gate not theirs with no word.
+            said = _t("shifted_onto", language).format(id=info.id)
             lines.extend(
                 [
                     f"- **⚠ {_t('shifted', language)}:** "

@@ -117,7 +117,14 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{counts}; runs from {source}; budget: {budget}",
         "{counts}；运行来源：{source}；预算：{budget}",
     ),
-    "plan_nowhere": ("nowhere", "无"),
+    # No tracker run table, no [[runs]] or [grid], no block to propose runs from (040 bare):
+    # "runs from nowhere" said neither what was looked for nor what gives runs.
+    "plan_no_sources": (
+        "{counts}; no runs: none in a tracker run table or bridge.toml, none proposed from the "
+        "plan's blocks (the warning below says what gives them); budget: {budget}",
+        "{counts}；没有运行：追踪表运行表和 bridge.toml 中都没有，也没有从计划的实验块提议"
+        "（下方警告说明如何给出运行）；预算：{budget}",
+    ),
     "plan_from_plan_table": ("the plan's run table", "计划中的运行表"),
     "plan_not_stated": ("not stated", "未写明"),
     "blocked_unchanged": (
@@ -127,6 +134,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "因此没有重新检查任何内容",
     ),
     "plan_bonus": ("not a clause: {note}", "不是条件：{note}"),
+    "plan_gap": (
+        " — judged only on a recorded {metric}, open without one ({note})",
+        "——只按记录下的 {metric} 判断，没有记录则待定（{note}）",
+    ),
     "plan_no_baseline": (
         " — but the block has no baseline system to compare with, so the results cannot judge "
         "it (add a `Baseline:` line, or a system whose name says baseline)",

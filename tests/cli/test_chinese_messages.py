@@ -169,7 +169,7 @@ def test_init_beside_a_chinese_plan_writes_bridge_toml_with_chinese_comments(
     assert tomllib.loads(written) == tomllib.loads(english)
     # The placeholders, as the runs' settings name them; the choices are the values; "shell"
     # is the word a Chinese researcher uses too.
-    allowed = {"system", "seed", "block", "milestone", "local", "slurm", "vast", "modal"}
+    allowed = {"system", "model", "seed", "block", "milestone", "local", "slurm", "vast", "modal"}
     allowed |= {"warn", "enforce", "false", "shell"}
     assert english_left("\n".join(prose), allowed=allowed) == [], prose
     plan = as_project("001", tmp_path / "001")
@@ -421,10 +421,10 @@ _FRAMED = [
     (
         '[run]\ncommand = "python3 t.py --out {output}"\n',
         "bridge.toml:2：run.command 用了未知的占位符 {output}；是不是想写 {output_dir}？（已知："
-        "attempt_id, block, gpu, milestone, output_dir, run_id, scratch_dir, seed, system；可在 "
-        "[run] args 中定义更多）",
+        "attempt_id, block, gpu, milestone, model, output_dir, run_id, scratch_dir, seed, "
+        "system；可在 [run] args 中定义更多）",
         {"command", "output", "attempt", "block", "gpu", "milestone", "dir", "scratch", "seed"}
-        | {"system", "run", "args", "id"},
+        | {"system", "model", "run", "args", "id"},
     ),
     (
         '[run]\ncommand = "python3 t.py {outputs_of:JPH-B2-FX-S9}"\n',

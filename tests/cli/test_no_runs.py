@@ -45,9 +45,16 @@ def test_plan_says_run_refuses_and_what_works(
     project = _project(tmp_path)
     assert main(["plan", "--project", str(project)]) == 2
     said = capsys.readouterr().out
+    # Each place runs come from as it is (h39E F9: "runs from nowhere", and a tracker with
+    # no run table and a bridge.toml with no [[runs]], neither file being there).
     assert (
-        "no runs: the tracker has no run table, bridge.toml has no [[runs]] or [grid], and no "
-        "runs could be proposed from the plan's blocks; `bridge run` refuses a plan with none: "
+        "0 runs (0 must-run, 0 nice-to-have); no runs: none in a tracker run table or "
+        "bridge.toml, none proposed from the plan's blocks (the warning below says what gives "
+        "them); budget: not stated"
+    ) in " ".join(said.split())
+    assert (
+        "no runs: there is no tracker, there is no bridge.toml, and the plan has no experiment "
+        "blocks to propose runs from; `bridge run` refuses a plan with none: "
         + ADVICE.format(how=NO_CONFIG)
     ) in " ".join(said.split())
 
@@ -138,6 +145,11 @@ def test_the_warning_in_chinese() -> None:
         "runs could be proposed from the plan's blocks; `bridge run` refuses a plan with none: "
         + ADVICE.format(how=IN_CONFIG)
     )
+    assert warning_in_language(
+        "no runs: there is no tracker, there is no bridge.toml, and the plan has no experiment "
+        "blocks to propose runs from",
+        "zh",
+    ) == ("没有运行：没有追踪表，没有 bridge.toml，计划也没有可据以提议运行的实验块")
     assert warning_in_language(message, "zh") == (
         "没有运行：追踪表没有运行表，bridge.toml 没有 [[runs]] 或 [grid]，也无法从计划的实验块"
         "提议运行；`bridge run` 会拒绝没有运行的计划：请在 bridge.toml 中用 [[runs]] 条目列出"

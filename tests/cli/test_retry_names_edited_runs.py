@@ -81,3 +81,27 @@ def test_retry_of_the_fixed_run_names_its_changed_settings(tmp_path: Path) -> No
     lines = said.stdout.splitlines()
     assert lines[0] == "将再次运行：R004", lines
     assert "R004 以改过的设置运行：command: … {output_dir} → … {output_dir} --groups=fixed" in lines
+
+
+@needs_shared
+def test_retry_says_the_tracker_rows_it_found_edited(tmp_path: Path) -> None:
+    """009's R004 (READY, a row a person runs) set to `NOT RUN — …` before `bridge retry --force
+    R003`: the retry recorded the edit, so no `bridge run` said it, and the retry said only
+    "will run again: R003" (trial h40B F3). It says it as `bridge run` does."""
+    project = as_project("009", tmp_path / "p")
+    run_to_results(project, JOB)
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    tracker.write_text(
+        text.replace("| NICE | READY |", "| NICE | NOT RUN — no API budget |"), encoding="utf-8"
+    )
+
+    said = bridge_here("retry", "--force", "R003", cwd=project)
+
+    assert said.returncode == 0, said.stderr
+    assert said.stdout.splitlines()[:3] == [
+        "R004 replanned: the tracker's row now says status 'NOT RUN — no API budget'",
+        "R004 out of scope, not run: NOT RUN — no API budget — template_macro placement is "
+        "implemented; API run is user-only.",
+        "will run again: R003",
+    ], said.stdout

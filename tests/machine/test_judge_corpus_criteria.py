@@ -33,6 +33,7 @@ import pytest
 from bridge.machine.judge import Aggregate, VerdictKind, judge_block
 from bridge.plan import load_plan
 from bridge.plan.criteria import Compound, Criterion, parse_criterion
+from bridge.projections.plan_words import criterion_in_language
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import corpus
@@ -680,6 +681,15 @@ def test_a_met_gain_inside_the_seeds_spread_says_so() -> None:
         "larger than the std 0.9 (n=3 and 3), so the seeds do not tell it from baseline3_1_unk"
     ) in reason
     assert reason.count("within the seeds' spread") == 1, reason  # contamination: std 0
+    # «without increasing contamination» limits a rise: "contamination (higher): … gain -0.01;
+    # required gain ≤ 0" read as if higher were better (h39E); said as the plan says it.
+    assert (
+        "contamination (counted as a rise): gap-filtered DPO 0.02 ± 0 (n=3); vs baseline3_1_unk "
+        "0.03 ± 0 (n=3): rise -0.01; required rise ≤ 0 → met"
+    ) in reason, reason
+    assert isinstance(criterion, Compound)
+    assert criterion_in_language(criterion.clauses[1], "en").endswith(": contamination rise ≤ 0")
+    assert criterion_in_language(criterion.clauses[1], "zh").endswith("：contamination 升幅 ≤ 0")
     assert (
         "；在种子的波动范围内：差值 0.6 不大于标准差 0.9（n=3 和 3），种子不足以将其与 "
         "baseline3_1_unk 区分"

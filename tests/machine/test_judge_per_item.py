@@ -420,10 +420,11 @@ def _compared(
     metrics: tuple[str, ...] = ("accuracy",),
     run_seeds: dict[str, str | None] | None = None,
     same_seeds: str = "",
+    std: float = 0.0,
 ) -> Verdict:
     """
-    ``text`` judged on runs recording ``values`` ((system, name) → mean over 3 seeds), runs
-    D0-D2 of DepthGate and S0-S2 of Standard LoRA.
+    ``text`` judged on runs recording ``values`` ((system, name) → mean over 3 seeds, each
+    with standard deviation ``std``), runs D0-D2 of DepthGate and S0-S2 of Standard LoRA.
     """
     aggregates = [
         Aggregate(
@@ -431,7 +432,7 @@ def _compared(
             system=system,
             metric=name,
             mean=value,
-            std=0.0,
+            std=std,
             n=3,
             run_ids=tuple(f"{system[0]}{seed}" for seed in range(3)),
         )
@@ -498,6 +499,35 @@ def test_a_chinese_comparison_on_every_task_is_met_on_each() -> None:
         "accuracy（越高越好）: DepthGate 按每个标签判断（'每个任务上'）："
     ), verdict.reason
     assert "; required gain > 0 for each → met" in verdict.reason, verdict.reason
+
+
+def test_a_met_threshold_or_task_gain_inside_the_seeds_spread_says_so() -> None:
+    """A spread note was given for a met gain only: «accuracy ≥ 0.85» met by 0.86 ± 0.05
+    (n=3), whose seeds may well fall below 0.85, said nothing, nor did a task's gain of 0.05
+    with a std of 0.1. Said now, the verdicts unchanged; a margin beyond the std says nothing."""
+    level = _compared("DepthGate accuracy ≥ 0.85", {(_OURS, "accuracy"): 0.86}, std=0.05)
+    assert level.verdict is VerdictKind.MET, level.reason
+    note = (
+        "; within the seeds' spread: the mean is 0.01 from the threshold, no more than the std "
+        "0.05 (n=3), so the seeds do not tell it from 0.85"
+    )
+    assert level.reason.endswith("0.86 ≥ 0.85 → met" + note), level.reason
+    assert in_language(level.reason, "zh").endswith(
+        "；在种子的波动范围内：均值与阈值相差 0.01，不大于标准差 0.05（n=3），种子不足以将其与 "
+        "0.85 区分"
+    ), level.reason
+    clear = _compared("DepthGate accuracy ≥ 0.85", {(_OURS, "accuracy"): 0.95}, std=0.05)
+    assert clear.verdict is VerdictKind.MET and "spread" not in clear.reason, clear.reason
+    values = {**_PER_TASK, (_OURS, "accuracy[code]"): 0.65}
+    tasks = _compared(_BEATS_ON_EVERY_TASK, values, std=0.1)
+    assert tasks.verdict is VerdictKind.MET, tasks.reason
+    assert (
+        "required gain > 0 for each → met; within the seeds' spread on code: the difference is "
+        "no larger than the std, so the seeds do not tell them apart (read as:"
+    ) in tasks.reason, tasks.reason
+    assert "；在种子的波动范围内（code）：差值不大于标准差，种子不足以将两者区分" in in_language(
+        tasks.reason, "zh"
+    ), tasks.reason
 
 
 def test_a_task_one_side_lacks_is_shown_and_leaves_it_open() -> None:

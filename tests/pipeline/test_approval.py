@@ -4,12 +4,19 @@ The approval checkpoint (``auto_deploy = false``): what a person is shown before
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from bridge.cli.main import main
 from bridge.machine.stages import Stage
 from bridge.pipeline import Bridge
+from tests.conftest import needs_shared
 from tests.pipeline.conftest import Run, write_project
+from tests.plan.corpus import as_project
 
 RUNS = [
     Run(id="S1", milestone="M0", system="sanity"),
@@ -88,3 +95,42 @@ class TestApprovalSummary:
         )
         summary = _approval(project)
         assert "(no milestone): 1 run (CPU), ~0.00 GPU-h (CPU runs only)" in summary
+
+
+@needs_shared
+def test_009_a_zero_budget_and_milestones_with_none_to_launch_are_said(
+    tmp_path: Path, fake_gpus: Callable[[int], None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """009 states «Total estimated GPU-hours: 0»: its approval said "estimated total: ~1.00
+    GPU-h", neither the budget nor the ⚠ above it, where `bridge plan` says "of 0 budgeted".
+    Its M0 (R001, done before bridge) and M3 (R004, a row a person runs) read "1 run (CPU),
+    ~0.00 GPU-h (CPU runs only)", as if bridge would launch them (trial h40B F11)."""
+    fake_gpus(1)
+    project = as_project("009", tmp_path / "p009")
+    (project / "job.py").write_text("", encoding="utf-8")
+    command = json.dumps([sys.executable, "job.py", "{output_dir}"])
+    (project / "bridge.toml").write_text(
+        "[bridge]\nauto_deploy = false\ncode_review = false\n"
+        f"[run]\ncommand = {command}\ngpus = 0\n"
+        '[systems."signal diagnostics"]\ngpus = 1\nestimated_minutes = 30\n'
+        '[systems."signal heuristic vs oracle"]\ngpus = 1\nestimated_minutes = 30\n',
+        encoding="utf-8",
+    )
+    summary = _approval(project)
+    none = "none to launch: the tracker marks its 1 run done or ruled out"
+    assert f"M0 (sanity) Rebuild local data artifacts: 1 run (CPU), ~0.00 GPU-h ({none})" in summary
+    assert f"M3 Template-macro prototype: 1 run (CPU), ~0.00 GPU-h ({none})" in summary
+    assert "M2 Signal report: 1 run (1 GPU each), ~0.50 GPU-h (from the runs' estimates)" in summary
+    assert "estimated total: ~1.00 GPU-h of 0 budgeted" in summary
+    assert "⚠ the estimate is above the plan's budget of 0 GPU-h by 1.00 GPU-h" in summary
+    # R004 set to NOT RUN before `bridge approve`: the approval recorded it, and says it as
+    # `bridge run` would have (trial h40B F3).
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    tracker.write_text(text.replace("| NICE | READY |", "| NICE | NOT RUN — no API |"), "utf-8")
+    assert main(["approve", "--project", str(project)]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "R004 replanned: the tracker's row now says status 'NOT RUN — no API'",
+        "R004 out of scope, not run: NOT RUN — no API — template_macro placement is implemented; "
+        "API run is user-only.",
+    ]

@@ -224,7 +224,7 @@ def test_results_and_quality_in_chinese(chinese: tuple[Path, str, str]) -> None:
     assert "grad_norm = NaN（来源 .bridge/runs/R6/R6-a1/output/metrics.json，json:grad_norm）" in (
         results
     )
-    # How the criterion is read, in Chinese too (027's "the proposed system: hit rate < 5 pp").
+    # How the criterion is read, in Chinese too (027's "the proposed system: hit rate < 5%").
     assert "- **解析为:** `提议的系统 对比 基线：accuracy 增益（按升高计）≥ 2 pp`" in results
     assert english_left(results, THEIRS | {"json"}) == []  # json: the rule that read it
 

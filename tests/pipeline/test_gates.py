@@ -152,8 +152,12 @@ class TestSanityCriterion:
 
     def test_a_criterion_bridge_cannot_judge_is_not_called_passed(self, project: Path) -> None:
         """029's sanity criterion was declined, and the results said "Sanity: passed" over a
-        flag written false: the runs passed, the criterion is open, and both are said."""
-        write_project(project, RUNS)
+        flag written false: the runs passed, the criterion is open, and both are said. So too
+        where the sanity block has a run the tracker says was done before bridge (020's B0:
+        21 such runs beside R007j), which kept its criterion from being looked at."""
+        write_project(project, [Run(id="S0", milestone="M0", system="sanity"), *RUNS])
+        tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+        tracker.write_text(tracker.read_text().replace("| TODO | seed 0 |", "| DONE | seed 0 |", 1))
         plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
         plan.write_text(
             plan.read_text().replace("accuracy > 0.5", "the smoke test looks reasonable", 1)

@@ -580,6 +580,14 @@ def test_a_sanity_gate_the_tracker_says_failed_holds_the_plan(
         "\nfirst to launch: none: the tracker says 1 sanity run failed before bridge (S1), so "
         "`bridge run` stops at the sanity milestone"
     ) in capsys.readouterr().out
+    # Marked NOT RUN, the row is out of scope and holds nothing, as `bridge run` reads it: the
+    # preview said the plan stopped at the sanity milestone on its word "failed".
+    gate = tracker.read_text()
+    tracker.write_text(gate.replace("**GATE FAILED**", "NOT RUN — gate failed", 1))
+    assert main(["plan", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "\nfirst to launch: R" in out and "sanity run failed before bridge" not in out, out
+    tracker.write_text(gate)
     bridge = Bridge(project)
     assert bridge.run() is Stage.BLOCKED
     state = bridge.status()

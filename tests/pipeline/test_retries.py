@@ -14,7 +14,7 @@ import pytest
 from bridge import Bridge, Stage
 from bridge.errors import InputError
 from bridge.events import types as ev
-from bridge.events.store import InMemoryEventStore
+from bridge.events.store import InMemoryEventStore, SQLiteEventStore
 from bridge.machine.fold import fold
 from bridge.machine.stages import RunState
 from bridge.pipeline.dispatch import IDLE_TURN_SECONDS, wait_seconds
@@ -289,6 +289,26 @@ class TestAFailedRowOfAStoppedPlan:
             "failed run) — complete search"
         ) in written
         assert "bridge retry R002" not in written
+        # The plan stopped on R002's negative result: the step names both, not "resolve the
+        # reasons each block's verdict gives" or main_milestone, which launch nothing while its
+        # Status says so; the stage line's "2 done before bridge" says which was negative.
+        assert written.split("## Next step\n\n", 1)[1].startswith(
+            "The plan's Status line says 'STOPPED_R002_GEOMETRY_FAIL': bridge launches none of "
+            "its runs while it says so; the tracker records R002 (COMPLETE_FAIL_HARD_STOP) as a "
+            "negative result of a completed run. If the plan stops here, EXPERIMENT_RESULTS.md "
+            "is its record; to go on, change the plan's Status line; the tracker says must-run "
+            "rows are blocked (R003, R004, R005, R006, R007, R010, R011): once unblocked, set "
+            "their Status to TODO; then run `bridge run`. Ablation planning skipped"
+        )
+        store = SQLiteEventStore(project / ".bridge" / "events.db")
+        try:
+            reasons = [r.event.reason for r in store.read() if isinstance(r.event, ev.StageEntered)]
+        finally:
+            store.close()
+        assert reasons[-1] == (
+            "2/2 must-run runs completed: 0 succeeded, 2 done before bridge (R002 with a "
+            "negative result)"
+        )
         tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
         tracker.write_text(tracker.read_text().replace("| COMPLETE_FAIL_HARD_STOP |", "| FAILED |"))
         bridge = Bridge(project)

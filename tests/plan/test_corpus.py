@@ -378,6 +378,12 @@ class TestHandChecked:
         CPU hours beside it: 7 GPU-h, where it read "not stated"."""
         assert load_project(as_project("038", tmp_path)).plan.budget.gpu_hours == 7
 
+    def test_gpu_hours_granted_are_the_budget(self) -> None:
+        """008 states "Current GPU-hours: 0 authorized, 0 executed." under "## Compute and data
+        budget": a budget of 0, which read "not stated" (trial h40B F2)."""
+        budget = load_plan(corpus("008") / "EXPERIMENT_PLAN.md").budget
+        assert (budget.gpu_hours, budget.line) == (0, 173)
+
     def test_budget_total_row_under_a_gpu_hours_column(self) -> None:
         """029's budget table `| Lane | CPU-hrs | GPU-hrs |` ends `| Total | ~21 | ~0.5 |`: 0.5."""
         budget = load_plan(corpus("029") / "EXPERIMENT_PLAN.md").budget

@@ -194,7 +194,7 @@ class TestParseCriterionEnglish:
         # such rather than left out of the reading.
         c = parse_criterion("median gap ≤ 3% at 16×4")
         assert isinstance(c, Criterion), c
-        assert c.describe() == "the proposed system: median gap ≤ 3 pp at 16×4 (not checked)"
+        assert c.describe() == "the proposed system: median gap ≤ 3% at 16×4 (not checked)"
 
     @pytest.mark.parametrize(
         "text",

@@ -403,6 +403,27 @@ def test_a_level_named_before_of_keeps_its_way(clause: str, comparison: Comparis
     assert in_language(note, "zh") == f"'{way} … of' 解析为 '{comparison.value}'"
 
 
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "reward over the course of 3 epochs",
+        "validation loss decreases over the course of 3 epochs",
+        "accuracy ≥ 0.8 over the course of 10 epochs",
+    ],
+)
+def test_over_the_course_of_n_epochs_is_a_duration_not_a_threshold(clause: str) -> None:
+    """«over the course of 3 epochs» was read "reward > 3" ('over … of' as a level), and after
+    "decreases" as a gain of ≥ 3 over a system named 'course'. How long a result moves is no
+    threshold, and the rules judge the recorded result only: declined, with why."""
+    read = parse_criterion(clause)
+    assert isinstance(read, Unparsed), read
+    during = clause[clause.index("over the course") :]
+    assert read.reason.startswith(f"says how a result moves over time ({during!r}), a duration"), (
+        read.reason
+    )
+    assert in_language(read.reason, "zh").startswith(f"说的是结果随时间的变化（{during!r}）")
+
+
 @needs_shared
 def test_011s_count_of_methods_is_a_count_over_subsets() -> None:
     """011's B3 "… ; Hard hit rate ≥+10pp for ≥3 methods" said "several thresholds; only one
@@ -432,3 +453,62 @@ def test_a_count_over_subsets_keeps_a_comparison_with_all_systems_said() -> None
         read = parse_criterion(text, block_systems=("Ours", "FedAvg"))
         assert isinstance(read, Unparsed), read
         assert read.reason == "compares with the best or with all of several systems"
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    "scope",
+    [
+        "在预注册 memory-positive cells 中，",  # 020's B3
+        "On zero-shot tasks, ",
+        "For under-represented classes, ",
+    ],
+)
+def test_a_comparison_word_inside_a_hyphenated_name_opens_no_clause(scope: str) -> None:
+    """020's B3 «在预注册 memory-positive cells 中，typed memory 相对 instant/frame-stack/GRU 有
+    branch-level recovery gain；…»: the "positive" of the cells' name made the scope in front a
+    condition, split off as its own clause and open for ever (`[1] 未定：«在预注册 memory-positive
+    cells 中» — 无法自动检验：没有与数值或其他系统的比较`), so a block whose one real condition held
+    was inconclusive. The scope stays with the clause it qualifies, which is judged."""
+    b3 = next(b for b in load_plan(corpus("020") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3")
+    read = parse_criterion(b3.success_criterion, block_systems=b3.systems, metrics=b3.metrics)
+    assert isinstance(read, Compound), read
+    assert [c.text for c in read.clauses] == [
+        "在预注册 memory-positive cells 中，typed memory 相对 instant/frame-stack/GRU 有 "
+        "branch-level recovery gain",
+        "negative-control 上通过 equivalence interval 证明没有实质收益",
+    ]
+    parsed = parse_criterion(
+        f"{scope}Ours beats Baseline on accuracy by at least 0.1", block_systems=_SYSTEMS
+    )
+    assert isinstance(parsed, Criterion), parsed
+    values = {("Ours", "accuracy"): 0.62, ("Baseline", "accuracy"): 0.5}
+    verdict = judged(parsed, values, reference="Baseline", candidate="Ours", systems=_SYSTEMS)
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    # A comparison word of its own is still one: "non-negative", "is positive".
+    own = parse_criterion("Ours gain is non-negative", block_systems=_SYSTEMS)
+    assert isinstance(own, Criterion), own
+
+
+@needs_shared
+def test_a_name_inside_a_blocks_system_is_no_metric() -> None:
+    """020's B2 compares «`branch_oracle` 或 evaluation-only `oracle_upper_bound`», one system
+    with two names. A clause on `branch_oracle` was "names several metrics (branch_oracle,
+    valid_recovery_success)": it names part of a system, and says which and what to write."""
+    b2 = next(b for b in load_plan(corpus("020") / "EXPERIMENT_PLAN.md").blocks if b.id == "B2")
+    clause = "`branch_oracle` 的 valid_recovery_success 比 `rule_recovery_tuned` 高至少 0.3"
+    read = parse_criterion(clause, block_systems=b2.systems)
+    assert isinstance(read, Unparsed), read
+    assert read.reason == (
+        "'branch_oracle' is part of the block's system '`branch_oracle` 或 evaluation-only "
+        "`oracle_upper_bound`', not a system of its own: name that system as the block writes "
+        "it, or list this name alone among the block's compared systems"
+    )
+    assert in_language(read.reason, "zh") == (
+        "'branch_oracle' 是该实验块的系统 '`branch_oracle` 或 evaluation-only "
+        "`oracle_upper_bound`' 的一部分，并非独立的系统：请按实验块中的写法写出该系统，"
+        "或把这个名称单独列为该实验块的对比系统"
+    )
+    # Listed alone, it is the clause's subject.
+    alone = parse_criterion(clause, block_systems=(*b2.systems, "`branch_oracle`"))
+    assert isinstance(alone, Criterion) and alone.subject == "`branch_oracle`", alone

@@ -72,6 +72,18 @@ def test_a_model_name_with_digits_is_a_name(text: str, said: str) -> None:
     assert "不是该实验块的系统" in in_language(parsed.reason, "zh")
 
 
+def test_digits_joined_to_a_word_by_a_hyphen_are_the_words() -> None:
+    """023's R002 gate «checkpoint contract; SHA-256 manifest; …» was also "a number without a
+    comparison: '256'": the digits of SHA-256 are the name's, not a threshold."""
+    parsed = parse_criterion("SHA-256 digests match", block_systems=_SYSTEMS, metrics=_METRICS)
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason == "no comparison with a number or with another system"
+    # A number after a comparator, and a signed one after a space, are still thresholds.
+    parsed = parse_criterion("Method loss change ≥ -1", block_systems=_SYSTEMS, metrics=_METRICS)
+    assert isinstance(parsed, Criterion), parsed
+    assert parsed.threshold == -1.0
+
+
 def test_a_model_name_that_is_a_system_is_compared() -> None:
     parsed = parse_criterion(
         "Method accuracy > gpt-4o", block_systems=(*_SYSTEMS, "GPT-4o"), metrics=_METRICS

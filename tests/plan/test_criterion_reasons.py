@@ -233,6 +233,40 @@ def test_006_b6_a_bonus_sentence_is_said_left_out_not_read_as_a_clause(
 
 
 @needs_shared
+def test_008_and_020_a_sentence_saying_what_is_not_required_is_no_clause(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 008's B4 «the harness passes identity controls and yields interpretable paired
+    # measurements; positive net saving is not required.» and 020's B4 «能定位 memory 的有效成分；
+    # 不要求所有组件都有用。»: the second sentence asks for nothing, yet it was read as clause 2 of
+    # 2, "no comparison with a number", open for ever (trial h40B F1).
+    left = "left out 'positive net saving is not required': what the criterion does not require"
+    (clause,) = _clauses("008", "B4", tmp_path / "008")
+    assert _reason(clause) == f"no comparison with a number or with another system ({left})"
+    (clause,) = _clauses("020", "B4", tmp_path / "020")
+    left_020 = "left out '不要求所有组件都有用': what the criterion does not require"
+    assert _reason(clause).endswith(f"({left_020})")
+    assert "略去 '不要求所有组件都有用'：成功标准并不要求的" in in_language(_reason(clause), "zh")
+    # Made checkable as `bridge plan` advises, the first sentence alone decides the block.
+    parsed = parse_criterion("identity agreement ≥ 0.95; positive net saving is not required.")
+    assert isinstance(parsed, Criterion), parsed
+    assert parsed.metric == "identity agreement" and left in parsed.notes
+    # Only a sentence that says so whole: a requirement that mentions the word stays a clause.
+    from bridge.plan.criteria.clauses import split_clauses
+
+    kept, _ = split_clauses(
+        "accuracy ≥ 0.8; a gain ≥ 2 points is not required; F1 is required to exceed 0.5; "
+        "recall need not improve; 不要求额外调参"
+    )
+    assert kept == ("accuracy ≥ 0.8", "F1 is required to exceed 0.5"), kept
+    # `bridge plan` says it in the reason of the one clause left, as it says a bonus.
+    assert main(["plan", "--project", str(tmp_path / "008")]) == 0
+    said = capsys.readouterr().out.split("B4: ")[1].split("  systems:")[0]
+    read = "  read as:   not machine-checkable: no comparison with a number or with another system"
+    assert f"{read} ({left})\n" in said, said
+
+
+@needs_shared
 def test_027_a2_against_a3_and_a4_respectively_is_a_clause_each(tmp_path: Path) -> None:
     # "A2 必须分别对 A3 和 A4 的 … FK p95 改善至少 10%": "分别" (respectively) "对" (against)
     # each; with its runs' systems it read "several subject systems".

@@ -133,3 +133,54 @@ def test_the_warnings_read_in_chinese(tmp_path: Path) -> None:
         "运行 R1 的备注写了 bridge 读不懂的种子（'seeds 1 or 2'）：它按没有自己的种子规划；一个"
         "种子写 `seed N`，每个种子一个运行写 `seeds 1, 2, 3` 或 `seeds 1-3`",
     ]
+
+
+@needs_shared
+def test_020s_done_rows_naming_several_seeds_have_no_one_seed(tmp_path: Path) -> None:
+    """020's R007g (Split `policy seeds 101/102/103`) ran three seeds: its Notes say «…seed 102
+    on GPU 2, seed 103 on GPU 3；… seeds `101/102/103` 均完成…», and R007i's «Stage A seeds
+    `101/102/103` 的 model_250.pt … 是 seed `202` run 的 `model_9000.pt`». The first lone seed
+    was read as the row's (`"seed": 102` and `202` in results.json): neither row is one seed.
+    Seeds named one by one are said unread, as other Notes bridge cannot read are, but not on a
+    row done before bridge, which is never planned."""
+    project = as_project("020", tmp_path)
+    loaded = load_project(project)
+    seeds = {r.id: r.seed for r in loaded.runs}
+    assert (seeds["R007g"], seeds["R007i"]) == (None, None)
+    assert not [s for s in seeds.values() if s is not None]
+    assert not [w for w in loaded.warnings if "seed" in w.message.casefold()]
+    # Its Split cell (`policy seeds 101/102/103`) is read nowhere: a DONE row's is no matter,
+    # but R007j, still to run, written `smoke seeds 1/2/3` ran once at seed 0 without a word.
+    assert not [w for w in loaded.warnings if "Split cell" in w.message]
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    assert text.count("| smoke seeds TBD |") == 1
+    tracker.write_text(text.replace("| smoke seeds TBD |", "| smoke seeds 1/2/3 |"), "utf-8")
+    again = load_project(project)
+    assert [(r.id, r.seed) for r in again.runs if r.id.startswith("R007j")] == [("R007j", None)]
+    (split,) = [w for w in again.warnings if "Split cell" in w.message]
+    assert split.message == (
+        "run R007j's Split cell names seeds bridge does not read there ('seeds 1/2/3'): it is "
+        "planned without a seed of its own; write `seed N` for one seed, or `seeds 1, 2, 3` "
+        "for one run per seed, in its Notes or a Seed column"
+    )
+    assert warning_in_language(split.message, "zh").startswith(
+        "运行 R007j 的 Split 单元格写了种子（'seeds 1/2/3'），bridge 不从那里读取种子"
+    )
+
+
+@pytest.mark.parametrize(
+    ("notes", "seed"),
+    [
+        ("seed 102 on GPU 2, seed 103 on GPU 3", None),
+        ("seeds 1, 2 and 3 finished; seed 2 best", None),
+        ("seed 7 on GPU 2; rerun of seed 7", 7),
+        ("seed 42, 5 epochs", 42),
+    ],
+)
+def test_seeds_named_one_by_one_are_no_one_seed(tmp_path: Path, notes: str, seed: int) -> None:
+    loaded = _tracker_runs(tmp_path, notes)
+    assert [(r.id, r.seed) for r in loaded.runs] == [("R1", seed)]
+    # A row still to run is told why it runs with no seed of its own.
+    unread = [w for w in loaded.warnings if "Notes name seeds bridge cannot read" in w.message]
+    assert len(unread) == (seed is None), loaded.warnings

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bridge.errors import ConfigError
 from bridge.plan import load_plan, load_project, parse_plan_text
 from bridge.plan.criteria import Compound, parse_criterion
 from bridge.plan.milestones import name_from_goal
@@ -531,6 +532,24 @@ def test_a_model_column_shared_by_different_experiments_names_no_system(tmp_path
     assert said.message.startswith(
         "the Model column names 'Qwen-2.5-3B' for rows of different experiments (E02, E03, "
         "E04, E05 and 4 more): read as the model the runs use, not as their systems"
+    )
+    assert said.message.endswith("; a command passes the model with {model}")
+    # A command passing the model (`--model {system}` while it was the system) has {model},
+    # and a {system} left with no value says so.
+    toy = '\n[[runs]]\nid = "E01"\ncommand = "python toy.py"\n'
+    seed = 'args = { seed = "0" }\n'
+    write(tmp_path, "bridge.toml", f'[run]\ncommand = "t.py {{model}} {{seed}}"\n{seed}{toy}')
+    by_id = {r.id: r for r in load_project(tmp_path).runs}
+    assert by_id["E02-s1"].params["model"] == "Qwen-2.5-3B"
+    assert by_id["E08-s0"].params["model"] == "Llama-3.1-8B"
+    assert "model" not in by_id["E01"].params
+    write(tmp_path, "bridge.toml", f'[run]\ncommand = "t.py {{system}} {{seed}}"\n{seed}{toy}')
+    with pytest.raises(ConfigError) as raised:
+        load_project(tmp_path)
+    assert str(raised.value).endswith(
+        "run E02-s0: placeholder {system} in run.command has no value for this run (set it in "
+        "the tracker, [[runs]] or [run] args); its tracker row's Model column ('Qwen-2.5-3B') "
+        "names the model the run uses, not its system: pass it with {model}"
     )
 
 

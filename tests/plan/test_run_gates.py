@@ -39,6 +39,11 @@ def test_011_run_gates_are_shown_with_how_bridge_reads_them(
     assert "run gates (each run's own, from the plan's run tables" in out
     assert "  R012: «Loss < 0.1» read as loss < 0.1\n" in out
     assert "  R020: «F1 gap ≥5pp» read as f1 gap ≥ 5 pp\n" in out
+    # κ is kappa ("an absolute threshold without a metric" before), judged on a recorded kappa.
+    assert "  R017: «κ ≥ 0.60» read as kappa ≥ 0.6\n" in out
+    assert [c.said for c in judge_gate(gates["R033"], {"kappa": 0.5})] == [
+        "kappa = 0.5: does not meet ≥ 0.55"
+    ]
     assert (
         "  R037: «All gates pass» not checked by bridge: no comparison with a number or with "
         "another system\n"
@@ -96,3 +101,21 @@ def test_a_gate_on_one_split_or_statistic_is_not_judged_on_another() -> None:
     assert clause.outcome is GateOutcome.MET
     (clause,) = judge_gate("valid ≥50%", {"valid": 0.4})
     assert clause.outcome is GateOutcome.NOT_MET
+
+
+def test_a_clause_the_gate_calls_optional_is_left_out_and_said() -> None:
+    """A gate's clause marked optional ("if available", "(optional)", "nice to have") asks for
+    nothing, yet was judged: «energy ≤ 5 if available» read NOT MET beside a run whose required
+    clause was met. Left out, as not checked, with the gate's own word; the others as before."""
+    values = {"macro_f1": 0.6, "energy": 9.0, "latency": 30.0}
+    first, second = judge_gate("macro F1 ≥ 0.55; energy ≤ 5 if available", values)
+    assert first.outcome is GateOutcome.MET
+    assert (second.text, second.outcome) == ("energy ≤ 5 if available", GateOutcome.NOT_CHECKED)
+    assert second.said == "the gate calls it optional ('if available'): left out of the gate"
+    assert in_language(second.said, "zh") == "门槛称其为可选（'if available'）：不计入门槛"
+    for gate in (
+        "macro F1 ≥ 0.55, latency ≤ 20 (optional)",
+        "F1 ≥ 0.55; nice to have: latency ≤ 20",
+    ):
+        outcomes = [c.outcome for c in judge_gate(gate, values)]
+        assert outcomes == [GateOutcome.MET, GateOutcome.NOT_CHECKED], gate

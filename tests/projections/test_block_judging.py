@@ -928,3 +928,81 @@ def test_a_clause_naming_a_metric_of_the_plans_metrics_table_is_previewed_and_ju
     _ran(store, "X-ours", {"AggViol": 0.20, "UtilityNLL": 1.04}, key_metric="AggViol")
     result = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B3"].verdict
     assert f"{result.verdict.value}: {result.reason}".startswith(verdict), result.reason
+
+
+# 009's B1 worded as `bridge plan` advises for its «at least 95% of observed function-call tasks
+# have local schemas» ("write 'hits of total ≥ N%' with two recorded metrics"), with names as
+# its Metrics line writes them (several words), and R002 run as B1's system.
+_009_SHARE = (
+    (
+        "EXPERIMENT_PLAN.md",
+        "at least 95% of observed function-call tasks have local schemas; compact retrieval is "
+        "nontrivial.",
+        "covered tasks of observed tasks ≥ 95%; covered tasks / observed tasks ≥ 0.95; full MRR "
+        "- compact MRR ≥ 0.05.",
+    ),
+    (
+        "EXPERIMENT_TRACKER.md",
+        "| BM25 name/compact/full | local sample | MRR, recall@k | MUST | DONE |",
+        "| BM25 over `name_desc`, `compact`, and `full` tool cards | local sample | MRR, recall@k "
+        "| MUST | TODO |",
+    ),
+)
+
+
+@needs_shared
+def test_a_quantity_of_two_metrics_named_in_several_words_is_computed(tmp_path: Path) -> None:
+    """«covered tasks of observed tasks ≥ 95%» was read "covered tasks ≥ 95": a count of 1000
+    tasks of 1839 (54%) met it, as it met "covered tasks / observed tasks ≥ 0.95"; «full MRR -
+    compact MRR ≥ 0.05» was read "MRR ≥ 0.05" (trial h40B F9). Each is now the share, ratio or
+    difference of the two recorded metrics, as with names of one word ("hits of total")."""
+    store = _corpus_store("009", tmp_path, edits=_009_SHARE)
+    numbers = {"covered tasks": 1000.0, "observed tasks": 1839.0}
+    _ran(store, "R002", {**numbers, "full MRR": 0.45, "compact MRR": 0.38})
+    b1 = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B1"].verdict
+    assert b1.verdict is VerdictKind.NOT_MET, b1.reason
+    assert b1.reason.startswith("clauses 1, 2 of 3 not met."), b1.reason
+    said = "covered tasks 1000 (n=1) / observed tasks 1839 (n=1) = "
+    assert f"{said}54.3774 ×100 (means over seeds); 54.3774, required ≥ 95 → not met" in b1.reason
+    assert f"{said}0.543774 (means over seeds); 0.543774, required ≥ 0.95 → not met" in b1.reason
+    assert "full MRR 0.45 (n=1) − compact MRR 0.38 (n=1) = 0.07" in b1.reason
+    assert "0.07 ≥ 0.05 → met" in b1.reason
+    # B1's one system is its subject as the only one, not as "the full system": "`full` tool
+    # cards" is a kind of card (trial h40B F6).
+    assert "the block's full system" not in b1.reason, b1.reason
+    assert "tool cards: the block's only system)" in b1.reason
+    # Not two names: a thing after "of", a count over subsets, one name holding "/"; and a
+    # metric joined by "/" with no spaces is not judged alone.
+    from bridge.plan.criteria import Criterion, Unparsed, parse_criterion
+
+    def read(text: str) -> Criterion | Unparsed:
+        parsed = parse_criterion(text, block_systems=["BM25"], metrics=["accuracy", "a/b rate"])
+        assert isinstance(parsed, (Criterion, Unparsed))
+        return parsed
+
+    for thing in ("accuracy of the model ≥ 0.9", "accuracy of test set ≥ 0.9"):
+        model = read(thing)
+        assert isinstance(model, Criterion) and model.derived is None, model
+    assert isinstance(read("accuracy on 3 of 4 tasks ≥ 0.8"), Unparsed)
+    assert (one := read("a/b rate ≤ 0.5")).metric == "a/b rate", one
+    joined = read("accuracy/observed tasks ≥ 0.95")
+    assert isinstance(joined, Unparsed) and "put spaces round '/'" in joined.reason, joined
+
+
+@needs_shared
+def test_a_cut_block_whose_rows_are_out_of_scope_says_the_plan_cut_it(tmp_path: Path) -> None:
+    """008's B4 (Priority: CUT) read "the plan cuts this block (Priority: cut); it has no runs
+    in this plan"; with its STOPPED row R006 placed in it (M2's Runs cell naming B4), it read
+    only "every run of the block is out of scope: R006", the cut no longer said (trial h40B
+    F7)."""
+    edit = (
+        "EXPERIMENT_PLAN.md",
+        "| M2 | Freeze conditional execution | None for this route |",
+        "| M2 | Freeze conditional execution | B4 freeze |",
+    )
+    state = fold(_corpus_store("008", tmp_path, edits=(edit,)).read())
+    b4 = {b.block.id: b for b in evaluate(state).blocks}["B4"].verdict
+    assert b4.verdict is VerdictKind.INCONCLUSIVE
+    assert b4.reason.startswith(
+        "the plan cuts this block (Priority: cut); every run of the block is out of scope: R006"
+    ), b4.reason

@@ -34,6 +34,7 @@ from bridge.plan.overview import counted
 from bridge.plan.priority import Priority
 from bridge.plan.project import load_project
 from bridge.plan.runs import PROPOSED, SANITY_PROPOSAL
+from bridge.plan.vocabulary import ended_negative
 from bridge.projections.failure_words import TRACKER_ROW_NOW
 from bridge.projections.text import language_of, succeeded_not_done, t
 
@@ -332,6 +333,15 @@ def _must_line(must: Sequence[RunView], *, zh: bool = False) -> str:
     """
     failed = sum(1 for r in must if r.failed_before_bridge)
     before = sum(1 for r in must if r.state is RunState.DONE_BEFORE) - failed
+    # Done, but with a negative result (014's R002 COMPLETE_FAIL_HARD_STOP, which stopped the
+    # plan): "2 done before bridge" alone read as two that went as planned.
+    negative = [
+        r.run_id
+        for r in must
+        if r.state is RunState.DONE_BEFORE
+        and not r.failed_before_bridge
+        and ended_negative(r.found_status)
+    ]
     # Succeeded with a number not trusted (a NaN): not completed, as the summary's
     # "Must-run completed: 2/4 (1 succeeded with numbers not trusted: R005)" says; counted here
     # too, the stage line read "4/4 must-run runs completed" beside it (009). So with no
@@ -355,6 +365,7 @@ def _must_line(must: Sequence[RunView], *, zh: bool = False) -> str:
         return (
             f"{done}/{len(must)} 个必做运行完成：{done - before} 个成功"
             + (f"，{before} 个在 bridge 之前已完成" if before else "")
+            + (f"（其中 {'、'.join(negative)} 为负结果）" if negative else "")
             + "".join(f"；另有 {h}" for h in held)
             + (f"；另有 {failed} 个在 bridge 之前已失败或无效" if failed else "")
         )
@@ -365,6 +376,7 @@ def _must_line(must: Sequence[RunView], *, zh: bool = False) -> str:
     return (
         f"{done}/{len(must)} must-run runs completed: {done - before} succeeded"
         + (f", {before} done before bridge" if before else "")
+        + (f" ({', '.join(negative)} with a negative result)" if negative else "")
         + "".join(f"; {h.split(' ', 1)[0]} more {h.split(' ', 1)[1]}" for h in held)
         + (f"; {failed} more ended failed or invalid before bridge" if failed else "")
     )

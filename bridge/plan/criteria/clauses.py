@@ -25,7 +25,8 @@ from bridge.plan.vocabulary import ZH_WHEN
 
 __all__ = [
     "BONUS_NOTE",
-    "bonus_left_out",
+    "NOT_REQUIRED_NOTE",
+    "asks_nothing_left_out",
     "looks_like_condition",
     "qualifiers_joined",
     "split_clauses",
@@ -91,15 +92,31 @@ _BONUS = lazy(
 )
 #: How a note on a left-out bonus ends: `bridge plan` shows those notes, the others it does not.
 BONUS_NOTE = "a bonus the criterion does not require"
+# A sentence saying what the criterion does not ask for: 008's B4 «…; positive net saving is not
+# required.», 020's B4 «…；不要求所有组件都有用。». Read as a clause it stayed open for ever, as a
+# bonus did. Only a sentence that says so whole: "F1 is required to exceed 0.5" and "… is not
+# required to …" are conditions; «无需/不需要 …» may open one ("without retraining, reaches …").
+_NOT_REQUIRED = lazy(
+    r"^\S.*?\s(?:is|are)\s+not\s+(?:required|needed|necessary|a\s+requirement)$"
+    r"|^\S.*?\s(?:need|needs)\s+not\s+\S.*$"
+    r"|^(?:it\s+is\s+)?not\s+(?:required|necessary)\s+(?:that|for)\s+\S.*$"
+    r"|^(?:并|也)?不(?:要求|强求)\S.*$|^\S.*(?:不作要求|不做要求|非必需|不是必需的|不是必须的)$",
+    re.IGNORECASE,
+)
+#: How a note on such a sentence ends, shown as a bonus's is.
+NOT_REQUIRED_NOTE = "what the criterion does not require"
 _OR_TAIL = lazy(
     r"\s*(?:,|，)?\s*\b(?:or|otherwise)\b\s+(?P<tail>.*)$|\s*(?:,|，)?\s*(?:否则|或者)(?P<zh>.*)$",
     re.IGNORECASE,
 )
+# A comparison word joined by a hyphen into a longer word names something, it compares
+# nothing: 020's B3 «在预注册 memory-positive cells 中，typed memory …», "zero-shot tasks",
+# "under-represented classes", "self-improvement" ("non-" keeps it one: "non-negative").
 _CONDITION = lazy(
-    r"[<>≥≤=]|\b(?:improv\w*|outperform\w*|beats?|exceed\w*|surpass\w*|higher|lower|better|"
-    r"worse|reduc\w*|increas\w*|decreas\w*|drops?|loses?|helps?|contribut\w*|positive|negative|"
-    r"signific\w*|gains?|at\s+least|at\s+most|more\s+than|less\s+than|fewer|above|below|under|"
-    r"within|vs\.?|versus|passes|fails?|non-?zero|zero)\b"
+    r"[<>≥≤=]|(?<![\w-])(?:non-?)?(?:improv\w*|outperform\w*|beats?|exceed\w*|surpass\w*|higher|"
+    r"lower|better|worse|reduc\w*|increas\w*|decreas\w*|drops?|loses?|helps?|contribut\w*|"
+    r"positive|negative|signific\w*|gains?|at\s+least|at\s+most|more\s+than|less\s+than|fewer|"
+    r"above|below|under|within|vs\.?|versus|passes|fails?|zero)(?![\w-])"
     r"|优于|好于|高于|低于|提升|提高|降低|下降|减少|增加|显著|超过|不超过|至少|至多|大于|小于|为正|为负|非零"
     r"|胜过|比|更低|更高|更好|更差|更少|更多|更小|更大|较低|较高"
 )
@@ -265,6 +282,9 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if clauses and _BONUS.match(piece):
             notes.append(f"left out {piece!r}: {BONUS_NOTE}")
             continue
+        if clauses and _NOT_REQUIRED.match(piece):
+            notes.append(f"left out {piece!r}: {NOT_REQUIRED_NOTE}")
+            continue
         piece = _LABEL.sub("", piece)  # "C3: Aggregate net ≥ +3": the label names the clause
         parts = _ARROW.split(piece, maxsplit=1)
         if len(parts) == 2 and parts[1].strip():
@@ -311,9 +331,10 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(c for c in clauses if c), tuple(notes)
 
 
-def bonus_left_out(notes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """The notes of ``split_clauses`` that say a bonus sentence was left out, in text order."""
-    return tuple(n for n in notes if n.endswith(BONUS_NOTE))
+def asks_nothing_left_out(notes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The notes of ``split_clauses`` that say a sentence asking for nothing (a bonus, or what
+    the criterion does not require) was left out, in text order."""
+    return tuple(n for n in notes if n.endswith((BONUS_NOTE, NOT_REQUIRED_NOTE)))
 
 
 def qualifiers_joined(piece: str) -> str:

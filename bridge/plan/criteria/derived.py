@@ -25,7 +25,7 @@ from bridge.plan.criteria.model import (
 )
 from bridge.plan.criteria.phrases import original_spelling
 
-__all__ = ["DERIVED", "RATE_NAME", "names_a_rate", "parse_derived"]
+__all__ = ["DERIVED", "RATE_NAME", "derived_of_names", "names_a_rate", "parse_derived"]
 
 #: A clause that starts with a quantity of two metrics and ends with its threshold.
 DERIVED = lazy(
@@ -59,6 +59,65 @@ def names_a_rate(match: re.Match[str]) -> bool:
     judged as 40 / 40 = 1, "not met" (017's B5, trial h40C).
     """
     return match.group("op").strip() == "/" and match.group("b").lower() in _PER_UNIT
+
+
+# The same with names of several words (009's B1 reworded as `bridge plan` advises, «covered
+# tasks of observed tasks ≥ 95%»; "full MRR - compact MRR ≥ 0.05"): read by the words, the first
+# name matched a metric and the rest was dropped, so a count of 1790 "met ≥ 95%" and MRR 0.38 met
+# "≥ 0.05" whatever the difference. A "/" or "-" between names has spaces round it ("compact/full
+# card length" is one name).
+_NAME = r"[a-z][\w.@\[\]-]*(?:\s+[a-z0-9][\w.@\[\]-]*){0,5}"
+_DERIVED_NAMES = lazy(
+    rf"^\(?\s*(?P<a>{_NAME})(?P<op>\s+(?:/|-|÷|of)\s+|\s*÷\s*)"
+    rf"(?P<b>{_NAME})\s*\)?\s*(?P<rest>[<>≥≤=].*)$"
+)
+# Words no metric's name holds: they make the words round them a sentence, not two names.
+_NOT_NAME_WORDS = frozenset(
+    {
+        "than", "vs", "versus", "over", "against", "by", "at", "least", "most", "on", "in",
+        "for", "with", "without", "and", "or", "is", "are", "be", "must", "should", "stays",
+        "remains", "when", "if", "across", "per", "each", "every", "both", "all", "of", "to",
+        "from", "improves", "beats", "reduces", "increases", "drops", "not", "no",
+    }
+)  # fmt: skip
+# Words that open a thing, not a metric, after "of" ("accuracy of the model ≥ 0.9").
+_DETERMINERS = frozenset({"the", "a", "an", "our", "its", "their", "this", "that", "any"})
+# Words that make what follows "of" the data a metric is taken on ("accuracy of test set").
+_DATA_WORDS = frozenset({"set", "split", "data", "dataset", "benchmark", "subset"})
+
+
+def derived_of_names(
+    norm: str, metrics: Sequence[str], systems: Sequence[str]
+) -> re.Match[str] | None:
+    """
+    The match of a quantity of two names of several words each (``a / b``, ``a - b``, ``a ÷
+    b``, ``a of b``) that ``norm`` (a normalised clause) opens with and ends with its threshold,
+    for :func:`parse_derived`; ``None`` where the words are no such quantity: a name holding a
+    word that makes a sentence ("than", "on", …), a "/" that a metric of the plan (``metrics``)
+    holds, a system of the block (``systems``) as either name, or an "of" whose second part is
+    a thing or data ("of the model", "of test set") or whose threshold is no share (a number
+    above 1, not a percent).
+    """
+    found = _DERIVED_NAMES.match(norm)
+    if found is None:
+        return None
+    a, b, op = found["a"], found["b"], found["op"].strip()
+    if any(w in _NOT_NAME_WORDS for w in (*a.split(), *b.split())):
+        return None
+    if op == "/" and any("/" in m and m.casefold() in norm for m in metrics):
+        return None
+    named = {" ".join(s.casefold().split()) for s in systems}
+    if a in named or b in named:
+        return None
+    if op == "of":
+        threshold = THRESHOLD.fullmatch(found["rest"].strip())
+        share = threshold is not None and (
+            threshold["unit"] is not None or float(threshold["num"]) <= 1.0
+        )
+        words = b.split()
+        if words[0] in _DETERMINERS or _DATA_WORDS.intersection(words) or not share:
+            return None
+    return found
 
 
 def parse_derived(text: str, match: re.Match[str], metrics: Sequence[str]) -> Criterion | Unparsed:

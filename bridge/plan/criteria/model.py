@@ -14,6 +14,7 @@ from bridge.value_methods import value_methods
 __all__ = [
     "BASELINE",
     "ENGLISH",
+    "GAP_READ",
     "WORSE_NOTE",
     "WORSE_READ",
     "Comparison",
@@ -157,6 +158,11 @@ class Wording:
     baseline: str
     absolute: str
     compared: str
+    #: A limit on a rise ("without increasing contamination": a rise ≤ 0), which a "gain
+    #: (higher)" read as higher being better (036's M2.1); takes what ``compared`` does but
+    #: ``way``, and ``kind`` is :attr:`rise`.
+    limited: str
+    rise: str
     #: After a comparison whose margin is only in words; takes ``word``.
     margin_in_words: str
     #: A setting where the clause holds that the judge does not look up (``at 16×4``); takes
@@ -182,6 +188,8 @@ ENGLISH = Wording(
     baseline=BASELINE,
     absolute="{who}: {metric} {limit}",
     compared="{who} vs {against}: {metric} {kind} ({way}) {limit}",
+    limited="{who} vs {against}: {metric} {kind} {limit}",
+    rise="rise",
     margin_in_words=(
         ", by a margin stated only in words ({word}): not met without a gain, else open"
     ),
@@ -204,6 +212,10 @@ WORSE_NOTE = (
 WORSE_READ = lazy(
     r"getting worse read in (?P<metric>.+)'s own direction: at most \S+ worse than the reference"
 )
+
+#: The note bridge/plan/criteria/parser.py's ``_gap_kept`` writes of a gap read with its metric
+#: (032's «UtilityNLL gap < 5%»): judged on a recorded gap of that name, open where none is.
+GAP_READ = lazy(r"'(?:gap|difference)' read with the metric, ")
 
 # The note bridge/plan/criteria/parser.py writes of every setting where a clause holds ("'at
 # 16×4' read as where it holds, not a threshold"); a setting named with a value is also in
@@ -363,7 +375,11 @@ class Criterion:
         """The statement :meth:`describe` gives, without the settings where it holds."""
         w = wording or ENGLISH
         metric = self.metric or w.primary_metric
-        unit = "%" if self.mode is Mode.RELATIVE else (" pp" if self.percent_scale else "")
+        # A level on a 0-100 scale is a percentage ("verbatim-match ≤ 30%"); points ("pp") are
+        # a difference between two values (004's B2 read "verbatim-match ≤ 30 pp").
+        points = self.percent_scale and self.mode is not Mode.ABSOLUTE
+        percent = self.mode is Mode.RELATIVE or (self.percent_scale and not points)
+        unit = "%" if percent else (" pp" if points else "")
         if self.unit is not None:
             unit = f" {self.unit}"
         limit = f"{self.comparison.value} {self.threshold:g}{unit}"
@@ -385,8 +401,17 @@ class Criterion:
             if self.scope is Scope.EACH_COMPONENT
             else (w.baseline if reference == BASELINE else reference)
         )
-        said = w.compared.format(
-            who=who, against=against, metric=metric, kind=kind, way=way, limit=limit
+        rise_limited = (
+            self.mode is Mode.DIFFERENCE
+            and self.orientation is Orientation.HIGHER
+            and self.comparison in (Comparison.LE, Comparison.LT)
+        )
+        said = (
+            w.limited.format(who=who, against=against, metric=metric, kind=w.rise, limit=limit)
+            if rise_limited
+            else w.compared.format(
+                who=who, against=against, metric=metric, kind=kind, way=way, limit=limit
+            )
         )
         if self.margin_in_words is not None:
             said += w.margin_in_words.format(word=repr(self.margin_in_words))

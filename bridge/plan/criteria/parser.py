@@ -13,8 +13,14 @@ from collections.abc import Sequence
 import attrs
 
 from bridge.lazy_patterns import LazyPattern, lazy
-from bridge.plan.criteria.clauses import bonus_left_out, qualifiers_joined, split_clauses
-from bridge.plan.criteria.derived import DERIVED, RATE_NAME, names_a_rate, parse_derived
+from bridge.plan.criteria.clauses import asks_nothing_left_out, qualifiers_joined, split_clauses
+from bridge.plan.criteria.derived import (
+    DERIVED,
+    RATE_NAME,
+    derived_of_names,
+    names_a_rate,
+    parse_derived,
+)
 from bridge.plan.criteria.lexicon import (
     BASELINE_WORDS,
     BEST_REFERENCE,
@@ -118,6 +124,14 @@ _MEAN_OVER = lazy(
 _EVERY_SEED = lazy(
     r"\b(?:all|every|each)\s+(?:of\s+the\s+)?(?:\d+\s+)?(?:random\s+)?(?:seeds?|runs?|trials?)\b"
     r"|\b(?:per|for\s+each)\s+seed\b|每个种子|所有种子|每次运行",
+    re.IGNORECASE,
+)
+
+# "over the course of 3 epochs", "over the course of training": how long, never a level ("of"
+# read the 3 as "> 3", `_LEVEL_OF`) nor a system ("course" was taken for the reference).
+_OVER_THE_COURSE = lazy(
+    r"\bover\s+the\s+course\s+of\s+(?:(?:the|a|an)\s+)?(?:(?:first|last|next)\s+)?"
+    r"(?:\d[\d.,]*\s*)?[a-z][\w-]*",
     re.IGNORECASE,
 )
 
@@ -661,9 +675,9 @@ def parse_criterion(
             )
             if isinstance(single, Criterion) and notes:
                 return attrs.evolve(single, notes=(*notes, *single.notes))
-            if isinstance(single, Unparsed) and (bonus := bonus_left_out(notes)):
-                # An Unparsed keeps no notes: the bonus left out is said in its reason, so the
-                # verdict does not pass over it in silence (006's B6).
+            if isinstance(single, Unparsed) and (bonus := asks_nothing_left_out(notes)):
+                # An Unparsed keeps no notes: the sentence left out (006's B6 bonus, 008's B4 "…
+                # is not required") is said in its reason, so the verdict does not pass over it.
                 return attrs.evolve(single, reason=f"{single.reason} ({'; '.join(bonus)})")
             return single
         parsed: list[Criterion | Unparsed] = []
@@ -2103,7 +2117,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     norm, rewritten = _in_words(norm)
     notes += rewritten
 
-    derived = DERIVED.match(norm)
+    derived = DERIVED.match(norm) or derived_of_names(norm, metrics, block_systems)
     # "latency of GPU-only < 0.3" (017): the metric of a system the block compares, no share
     # of a metric named "GPU-only".
     of_system = (
@@ -2174,6 +2188,13 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     if _EVERY_SEED.search(norm) and not _MEAN_OVER.search(norm):
         return unparsed(
             "a condition on every seed; the rules judge the mean over seeds (write it of the mean)"
+        )
+    if (course := _OVER_THE_COURSE.search(norm)) is not None:
+        # The rules judge each run's recorded result, not how it moved during training.
+        return unparsed(
+            f"says how a result moves over time ({original_spelling(course[0], clause)!r}), a "
+            "duration, not a threshold; the rules judge the recorded result (write the level "
+            "or the gain it must reach, or record the change as a metric)"
         )
     if _SEED_STATISTIC.search(norm):
         return unparsed(
@@ -2435,6 +2456,15 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         return unparsed("several or conditional clauses; only one condition can be checked")
 
     norm, _ = replace_terms(norm, terms)
+    joined = re.search(r"⟨M[A-Z]+⟩/[a-z]|[a-z]/⟨M[A-Z]+⟩", norm)
+    if joined is not None and re.search(r"[<>≥≤=]\s*[-+]?\d", norm):
+        # «covered tasks/observed tasks ≥ 0.95»: a metric of the plan joined by "/" to other
+        # words was judged alone (its count "met ≥ 0.95"); with no spaces round "/" the names
+        # are not told apart from one name holding "/" ("compact/full card length").
+        return unparsed(
+            "a metric joined by '/' to other words: for a ratio of two recorded metrics put "
+            "spaces round '/' ('hits / total ≥ 0.9'); for one metric, name it as recorded"
+        )
     own = sum(1 for m in metrics if m.strip())
     norm, spelled = qualified_metrics(norm, clause, terms, own)
     for name in spelled.values():
@@ -2479,6 +2509,18 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             return unparsed(
                 f"names systems of the block ({spelled_all}) but no metric or number to "
                 "compare them on"
+            )
+        part = next((i for i in identifiers if _in_a_system(i, block_systems)), None)
+        if part is not None:
+            # 020's B2 «`branch_oracle` 的 valid_recovery_success 比 …»: `branch_oracle` is one
+            # of the two names of the block's system «`branch_oracle` 或 evaluation-only
+            # `oracle_upper_bound`»; "names several metrics (branch_oracle, …)" called it a
+            # metric.
+            holder = next(s for s in block_systems if _in_a_system(part, (s,)))
+            return unparsed(
+                f"{original_spelling(part, clause)!r} is part of the block's system "
+                f"{' '.join(holder.split())!r}, not a system of its own: name that system as the "
+                "block writes it, or list this name alone among the block's compared systems"
             )
         return unparsed(f"names several metrics ({spelled_all})")
     if not names and len(identifiers) == 1:
