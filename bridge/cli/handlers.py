@@ -494,6 +494,14 @@ def plan(args: Parsed) -> int:
         # Why no milestone is the sanity check: the plan's M0 is none for a reason its warning
         # gives (014's "no experiment"), not "the plan names no sanity milestone".
         why = passed_over_m0(loaded)
+
+        # Six are named, the rest counted: 017's R008 and R009 went unsaid (trial h40C).
+        def named_six(names: Sequence[str]) -> str:
+            more = len(names) - 6
+            return ", ".join(names[:6]) + (
+                t("plan_more_systems", language).format(n=more) if more > 0 else ""
+            )
+
         key = "plan_first_probe" if why is None else f"plan_first_probe_m0_{why[0]}"
         console.print(
             t("plan_first", language)
@@ -503,8 +511,8 @@ def plan(args: Parsed) -> int:
                 else ""
             )
             + (t("plan_first_then", language) if alone and first else "")
-            + (", ".join(shown(r) for r in first[:6]) if first else "")
-            + (t("plan_first_held", language).format(runs=", ".join(held[:6])) if held else "")
+            + named_six([shown(r) for r in first])
+            + (t("plan_first_held", language).format(runs=named_six(held)) if held else "")
         )
     elif runs and all(r.id in settled for r in runs):
         none = "plan_first_none_ran" if logged else "plan_first_none"

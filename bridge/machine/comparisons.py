@@ -159,6 +159,14 @@ def evaluate_derived(
         )
         for name in (derived.left, derived.right)
     )
+    if left.metric == right.metric:
+        # Both names matched one recorded metric ("tokens" and "s" the recorded `tokens/s`):
+        # its quotient with itself is 1 and its difference 0 whatever it measured.
+        raise Inconclusive(
+            f"{derived.describe()}: {derived.left!r} and {derived.right!r} both read as the "
+            f"recorded {left.metric!r}, so the quantity would be {left.metric} against itself; "
+            "name the two metrics as the runs record them, or the one metric the criterion means"
+        )
     a, b = mean_of(left), mean_of(right)
     scale = 1.0
     match derived.op:
@@ -181,8 +189,10 @@ def evaluate_derived(
     quantity = value * scale
     ok = holds(quantity, criterion.comparison, criterion.threshold, noise(a, b, factor=scale))
     scaled = " ×100" if scale != 1.0 else ""
+    # Runs that name no system are the block's runs (017's B5 read "tokens / s for : …").
+    of = f" for {subject}" if subject else ""
     reason = (
-        f"{derived.describe()} for {subject}: {left.metric} {describe(left, 1.0)} {symbol} "
+        f"{derived.describe()}{of}: {left.metric} {describe(left, 1.0)} {symbol} "
         f"{right.metric} {describe(right, 1.0)} = {quantity:.6g}{scaled} (means over seeds); "
         + compared(quantity, criterion.comparison, criterion.threshold, ok)
     )

@@ -244,13 +244,15 @@ def _section_items(doc: Document, start: int, end: int) -> str:
 def _plan_wide_criteria(doc: Document, blocks: Sequence[Block]) -> list[PlanWarning]:
     """
     A plan-wide success-criteria section (017's "## Success Criteria", three bullets) is read
-    as no block's criterion; when blocks have none of their own, say so, quoting its items,
-    rather than leave it unmentioned (each block showed "criterion: (none written)"). The
-    results repeat the warning under the verdict of each block it names
+    as no block's criterion; say so, quoting its items, rather than leave it unmentioned (each
+    block showed "criterion: (none written)"). When blocks have none of their own, the warning
+    names them, and the results repeat it under the verdict of each
     (:func:`bridge.plan.unread_thresholds.recorded_unread`): the criteria were nowhere in them.
+    When every block has its own, the section is still judged by no block: said too, since
+    017's three criteria went unmentioned once its blocks had theirs (trial h40C).
     """
     without = [b.id for b in blocks if not b.success_criterion.strip()]
-    if not without:
+    if not blocks:
         return []
     warnings = []
     for heading in doc.headings:
@@ -263,8 +265,14 @@ def _plan_wide_criteria(doc: Document, blocks: Sequence[Block]) -> list[PlanWarn
                 line=heading.line,
                 message=f"the section {plain(heading.text)!r} is read as no block's criterion: "
                 + (f"{items}; " if items else "")
-                + "each block is judged on the Success criterion field in its own section "
-                f"(none written for {', '.join(without)}); copy the condition there",
+                + (
+                    "each block is judged on the Success criterion field in its own section "
+                    f"(none written for {', '.join(without)}); copy the condition there"
+                    if without
+                    else "each block is judged on the Success criterion field in its own "
+                    "section, and every block writes its own: bridge judges none of these; "
+                    "read them against the results, or copy one into a block's field"
+                ),
             )
         )
     return warnings

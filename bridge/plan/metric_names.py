@@ -696,7 +696,8 @@ _ITEM_SCOPES = frozenset(
     {"clip", "video", "image", "frame", "sample", "example", "item", "task", "episode", "scene",
      "subject", "query", "document", "doc", "sequence", "class", "category", "instance", "case",
      "object", "patient", "domain", "dataset", "prompt", "question", "problem", "family",
-     "environment", "env", "language", "benchmark", "seed", "run", "split", "fold", "user"}
+     "environment", "env", "language", "benchmark", "seed", "run", "split", "fold", "user",
+     "gene", "cell"}
 )  # fmt: skip
 
 
@@ -765,6 +766,8 @@ def is_statistic_alone(words: str) -> bool:
 # sides (001's B2 "Overall accuracy + depth-sensitive subset accuracy + non-depth-sensitive
 # accuracy" was one name no recorded metric matched); a "+" inside a name stays ("chrF++", "C++").
 # Not "=": "q=0 identity/age 单元测试" (023's B3) names a setting, not a threshold.
+# A code span that names a metric and defines it: `name = formula` (no comparison in it).
+_DEFINED_IN_CODE = lazy(r"`\s*(?P<name>[A-Za-z][\w.-]{2,})\s*=\s*[^`=<>≤≥]*[A-Za-z][^`=<>≤≥]*`")
 _THRESHOLD_TAIL = lazy(r"\s*(?:[<>≤≥]=?)\s*[-+−]?\d.*$")
 _LIST_SEPARATOR = lazy(r"[,;，；、]|\s+\+\s+")
 
@@ -774,6 +777,10 @@ def _names_of(item: str) -> tuple[str, list[str]]:
     label_match = _ITEM_LABEL.match(item)
     label = label_match.group(1).strip() if label_match else ""
     text = item[label_match.end() :] if label_match else item
+    # "per-gene `delta_NLL = NLL_Full - NLL_CIS`" (012's B1): a name given with its
+    # definition is the name; the formula was read as part of it, and the results said the
+    # primary metric was "not recorded" beside the `delta_nll` its runs recorded (trial h40C).
+    text = _DEFINED_IN_CODE.sub(r"\g<name>", text)
     text = _ANNOTATION.sub("", text.replace("`", ""))
     names: list[str] = []
     for part in _LIST_SEPARATOR.split(text):

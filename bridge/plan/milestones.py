@@ -47,11 +47,11 @@ NO_MILESTONES_FOUND = "no milestones found (no run-order table, milestone headin
 #: step said "a numbered list of steps is none" where the warning said a list would do.
 MILESTONES_TO_WRITE = (
     "a run-order table `| Milestone | Goal | Runs |`, `### M1: …` headings, or a run-order list "
-    "whose steps open with their milestone ids (`1. M0: …`)"
+    "whose steps open with their milestone ids and name the blocks they run (`1. M0: B1 …`)"
 )
 MILESTONES_TO_WRITE_ZH = (
     "运行顺序表 `| Milestone | Goal | Runs |`、`### M1: …` 标题，或每一步以里程碑编号开头的"
-    "运行顺序列表（`1. M0: …`）"
+    "运行顺序列表，并写出各步运行的实验块（`1. M0: B1 …`）"
 )
 #: Why a plan has no milestones when its run-order section has a list whose steps name none
 #: (017's "## Run Order" steps 1.–5.), by the list's line: in the warning, and read back from

@@ -22,7 +22,7 @@ from bridge.lazy_patterns import lazy
 from bridge.plan.model import Block
 from bridge.plan.text import quoted_at_lines
 
-__all__ = ["recorded_unread", "unread_thresholds"]
+__all__ = ["recorded_plan_wide", "recorded_unread", "unread_thresholds"]
 
 # How each warning opens after the block's id, shared with `recorded_unread`, which finds them
 # again among a loaded plan's recorded warnings.
@@ -40,6 +40,12 @@ _RECORDED = lazy(
 _PLAN_WIDE = lazy(
     r"(?:^|: )(?P<message>the section .+? is read as no block's criterion: .*\(none written "
     r"for (?P<blocks>[^)]+)\); copy the condition there)$",
+    re.DOTALL,
+)
+# The same warning where every block writes its own criterion: the section is no block's.
+_PLAN_WIDE_ALL = lazy(
+    r"(?:^|: )(?P<message>the section .+? is read as no block's criterion: .*every block "
+    r"writes its own: bridge judges none of these; .*)$",
     re.DOTALL,
 )
 
@@ -201,3 +207,15 @@ def recorded_unread(warnings: Iterable[str], block_id: str) -> tuple[str, ...]:
         if wide is not None and block_id in wide["blocks"].split(", "):
             said.append(wide["message"])
     return tuple(said)
+
+
+def recorded_plan_wide(warnings: Iterable[str]) -> tuple[str, ...]:
+    """
+    The warnings of a plan-wide success-criteria section among a loaded plan's recorded
+    ``warnings`` when every block writes its own criterion, without ``WHERE``: judged by no
+    block, the results say them once, above the blocks' verdicts (017's three criteria were
+    in no result once its blocks had criteria of their own, trial h40C).
+    """
+    return tuple(
+        found["message"] for w in warnings if (found := _PLAN_WIDE_ALL.search(w)) is not None
+    )

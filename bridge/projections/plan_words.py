@@ -321,6 +321,20 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
+            r"the section (.+?) is read as no block's criterion: (?:(.+); )?each block is judged "
+            r"on the Success criterion field in its own section, and every block writes its "
+            r"own: bridge judges none of these; read them against the results, or copy one into "
+            r"a block's field"
+        ),
+        lambda found: (
+            f"章节 {found.group(1)} 不会作为任何实验块的成功标准："
+            + (f"{_lines_in_chinese(found.group(2))}；" if found.group(2) else "")
+            + "每个实验块依据其自身章节中的 Success criterion 字段判定，且每个实验块都写了"
+            "自己的：bridge 不判定这些条件；请对照结果自行判断，或把其中一条写进某个实验块的字段"
+        ),
+    ),
+    (
+        lazy(
             r"a table under a tracker heading is not read as runs: its first column (.+) is no "
             r"Run ID column \(name it `Run ID`, with one id a row, to have its rows run\)"
         ),

@@ -773,6 +773,14 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"指标解析为 \1（标准中写出的标识符）",
     ),
     (
+        lazy(rf"metric read as {_QUOTE}, the rate the criterion names"),
+        r"指标解析为 \1（标准中写出的速率）",
+    ),
+    (
+        lazy(rf"metric read as {_QUOTE}: a rate, per what follows 'per'"),
+        r"指标解析为 \1：一个速率，按 'per' 之后所写计",
+    ),
+    (
         lazy(rf"metric read as {_QUOTE}, the words said of both systems"),
         r"指标解析为 \1（两个系统都用这些词指称它）",
     ),
@@ -866,6 +874,25 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         "越低越好的比率类指标的降低幅度 '%' 解析为相对变化",
     ),
     (lazy(r"computed from two recorded metrics: "), "由两个已记录的指标计算："),
+    (
+        lazy(
+            r"the criterion names no metric it reads and asks its ('[^']*') to rise over the "
+            r"reference; the block's primary metric (\S+) is better lower, so a rise of it would "
+            r"be a slowdown: name the rate as its runs record it in the criterion, or write the "
+            r"condition as a reduction of (\S+)"
+        ),
+        r"判据没有写出可读的指标，却要求其 \1 高于参照；该实验块的主指标 \2 越低越好，它升高意味着"
+        r"变慢：请在判据中按运行记录的名字写出这个速率，或把条件写成 \3 的降低",
+    ),
+    (
+        lazy(
+            r"(\S+) and (\S+) both read as the recorded (\S+), so the quantity would be (.+?) "
+            r"against itself; name the two metrics as the runs record them, or the one metric "
+            r"the criterion means"
+        ),
+        r"\1 和 \2 都被读作已记录的 \3，这个量就成了 \4 与自身相比；请按运行记录的名字写出这两个"
+        r"指标，或写出判据所指的那一个指标",
+    ),
     (
         lazy(r"left out what follows '→' \(what to do, not a condition\): "),
         "略去 '→' 之后的内容（要做的事，不是条件）：",

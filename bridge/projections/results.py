@@ -49,7 +49,7 @@ from bridge.plan.recorded_status import researchers_status, status_in_language
 from bridge.plan.run_fields import launch_seed
 from bridge.plan.run_gates import gate_said
 from bridge.plan.runs import recorded_shift
-from bridge.plan.unread_thresholds import recorded_unread
+from bridge.plan.unread_thresholds import recorded_plan_wide, recorded_unread
 from bridge.plan.vocabulary import (
     ABLATION_WORD,
     ended_failed,
@@ -1834,6 +1834,10 @@ def render(state: PipelineState, language: str = "en") -> str:
     lines.extend([f"## {_t('blocks', language)}", ""])
     if plot.shown(state):
         lines.extend([f"![{_t('plot', language)}](results.png)", ""])
+    # The plan's own success criteria when every block has its own: no block's, said once.
+    for message in recorded_plan_wide(plan.warnings):
+        said = line(warning_in_language(message, language))
+        lines.extend([f"- **{_t('not_judged', language)}:** {said}", ""])
     for result in outcome.blocks:
         lines.extend(_block_section(state, result, language))
     if not outcome.blocks:

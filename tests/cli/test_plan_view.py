@@ -194,13 +194,16 @@ def test_a_plan_whose_every_row_is_settled_says_nothing_launches(tmp_path: Path)
 def test_first_to_launch_without_milestones(tmp_path: Path) -> None:
     """017 has no run order: the first runs are those of the tracker's first (empty) milestone,
     each named by its system, else by what its row says it is for (never "R001 ()"); with no
-    sanity milestone, the first of them alone, as the sanity check."""
+    sanity milestone, the first of them alone, as the sanity check. Six are named and the rest
+    counted: R008 and R009 went unsaid (trial h40C)."""
     done = bridge_here("plan", "--project", str(as_project("017", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert (
         "\nfirst to launch: R001 (Decode Profiling Baseline), alone, as the sanity check (the "
         "plan names no sanity milestone; `sanity_first = false` in bridge.toml [bridge] "
-        "launches every run at once); then R002 (Virtual PIM Cost Model), R003 (GPU-only)"
+        "launches every run at once); then R002 (Virtual PIM Cost Model), R003 (GPU-only), "
+        "R004 (static attention-to-PIM), R005 (threshold heuristic), R006 (online predictor), "
+        "R007 (oracle) and 2 more\n"
     ) in done.stdout
 
 

@@ -12,6 +12,7 @@ import pytest
 from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
 from bridge.plan.criteria import Criterion, parse_criterion
 from bridge.projections.reasons import in_language
+from tests.conftest import needs_shared
 
 
 def _judge(
@@ -108,6 +109,29 @@ class TestAblationDirections:
         assert _judge(text, systems, values).verdict is expected
 
 
+@needs_shared
+def test_a_metric_of_a_named_system_is_that_systems_value() -> None:
+    """«regret_to_oracle of online predictor < 0.3» (017's B3 measures regret to oracle) was
+    refused as "a margin measured from a system ('… below <system>')": the metric's own "of"
+    names the system the threshold is on. Of GPU-only it was read as a share of two metrics,
+    "regret_to_oracle" of one named "GPU-only" (trial h40C). A margin after "short of" is still
+    refused."""
+    from bridge.plan import load_plan
+    from tests.plan.corpus import corpus
+
+    block = next(b for b in load_plan(corpus("017") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3")
+    assert "regret to oracle" in block.metrics
+    systems = tuple(block.systems)
+    values = {(systems[0], "regret_to_oracle"): 0.5, (systems[3], "regret_to_oracle"): 0.25}
+    verdict = _judge(f"regret_to_oracle of {systems[3]} < 0.3", systems, values)
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert verdict.reason.startswith("regret_to_oracle: online predictor 0.25 (n=1); 0.25 < 0.3")
+    verdict = _judge(f"regret_to_oracle of {systems[0]} < 0.3", systems, values)
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    margin = f"accuracy falls no more than 2 points short of {systems[0]}"
+    assert "a margin measured from a system" in _judge(margin, systems, values).reason
+
+
 class TestDerived:
     @pytest.mark.parametrize(
         ("text", "values", "expected", "shown"),
@@ -139,6 +163,213 @@ class TestDerived:
         verdict = _judge(text, ("ours",), {("ours", m): v for m, v in values.items()})
         assert verdict.verdict is expected, verdict.reason
         assert shown in verdict.reason
+
+    @needs_shared
+    def test_a_rate_per_unit_is_one_recorded_metric(self) -> None:
+        """017 lists `Tokens/s` among its Metrics. Its B5 criterion written «Tokens/s ≥ 30»
+        was read as tokens ÷ s; both names matched the recorded `tokens/s`, and 40 tokens/s
+        was judged 40 / 40 = 1, "not met" (trial h40C). It is one metric, per second."""
+        from bridge.plan import load_plan
+        from tests.plan.corpus import corpus
+
+        plan = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
+        listed = next(s.text for s in plan.sections if s.heading == "Metrics").splitlines()
+        name = next(line.removeprefix("- ") for line in listed if "/s" in line)
+        assert name == "Tokens/s"
+        for value, expected in ((40.0, VerdictKind.MET), (28.5, VerdictKind.NOT_MET)):
+            verdict = _judge(f"{name} ≥ 30", ("",), {("", "tokens/s"): value})
+            assert verdict.verdict is expected, verdict.reason
+            assert verdict.reason.startswith(f"tokens/s: {value:g} (n=1)"), verdict.reason
+        # Against another system it was read as naming no metric at all, and judged on the
+        # block's primary one: «… tokens/s ≥ 1.1 × GPU-only» on B3's latency, "not met".
+        systems = tuple(next(b for b in plan.blocks if b.id == "B3").systems)
+        gpu, online = systems[0], systems[3]
+        values = {
+            (gpu, "tokens/s"): 40.0,
+            (online, "tokens/s"): 45.0,
+            (gpu, "latency_ms"): 20.0,
+            (online, "latency_ms"): 16.0,
+        }
+        text = f"{online} {name} ≥ 1.1 × {gpu}"
+        verdict = _judge(text, systems, values, primary="latency_ms")
+        assert verdict.verdict is VerdictKind.MET, verdict.reason
+        assert verdict.reason.startswith("tokens/s (higher): online predictor 45 (n=1); vs "), (
+            verdict.reason
+        )
+        assert "metric read as 'Tokens/s', the rate the criterion names" in verdict.reason
+        assert "指标解析为 'Tokens/s'（标准中写出的速率）" in in_language(verdict.reason, "zh")
+        # Recorded under another spelling, it was judged on the latency, "not met": now open.
+        values = {(s, "tokens_per_s" if m == "tokens/s" else m): v for (s, m), v in values.items()}
+        verdict = _judge(text, systems, values, primary="latency_ms")
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+        assert verdict.reason.startswith("metric 'Tokens/s' not found for online predictor")
+        # A quotient of two recorded metrics is still computed, and, for runs that name no
+        # system, the reason no longer reads "hits / total for : …".
+        values = {("", "hits"): 85.0, ("", "total"): 100.0}
+        reason = _judge("hits / total ≥ 0.9", ("",), values).reason
+        assert reason.startswith("hits / total: hits 85 (n=1) / total 100 (n=1) = 0.85"), reason
+
+    @needs_shared
+    def test_a_metric_per_a_unit_is_not_the_total(self) -> None:
+        """017's Metrics list opens with "Latency per generated token". «online predictor latency
+        per token ≤ 0.9 × GPU-only» was read on `latency`: the total latency halved, it was met,
+        where the per-token latency its runs record fell 2 % (trial h40C). The rate is looked
+        up whole: judged on `latency_per_token`, or open where no run records it."""
+        from bridge.plan import load_plan
+        from tests.plan.corpus import corpus
+
+        plan = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
+        listed = next(s.text for s in plan.sections if s.heading == "Metrics").splitlines()
+        assert listed[0] == "- Latency per generated token"
+        systems = tuple(next(b for b in plan.blocks if b.id == "B3").systems)
+        gpu, online = systems[0], systems[3]
+        assert (gpu, online) == ("GPU-only", "online predictor")
+        values = {
+            (gpu, "latency"): 1000.0,
+            (online, "latency"): 500.0,
+            (gpu, "latency_per_token"): 10.0,
+            (online, "latency_per_token"): 9.8,
+        }
+        text = "online predictor latency per token ≤ 0.9 × GPU-only"
+        verdict = _judge(text, systems, values)
+        assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+        assert verdict.reason.startswith(
+            "latency_per_token (lower): online predictor 9.8 (n=1); vs GPU-only 10 (n=1): gain "
+            "+2%; required gain ≥ 10% → not met (read as: metric read as 'latency per token': "
+            "a rate, per what follows 'per'"
+        ), verdict.reason
+        assert "指标解析为 'latency per token'：一个速率，按 'per' 之后所写计" in in_language(
+            verdict.reason, "zh"
+        )
+        # The plan's own words, "per generated token", name no recorded metric: open, named.
+        verdict = _judge(text.replace("per token", "per generated token"), systems, values)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE
+        assert verdict.reason.startswith("metric 'latency per generated token' not found")
+        total = {k: v for k, v in values.items() if k[1] == "latency"}
+        verdict = _judge(text, systems, total)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE
+        assert verdict.reason.startswith("metric 'latency per token' not found")
+
+    @needs_shared
+    def test_a_rate_named_by_words_is_not_the_primary_latency(self) -> None:
+        """«online predictor decode speed ≥ 1.1 × GPU-only» (017's B3, whose first metric is a
+        latency) reads no metric: on the primary latency_ms it asked the latency to rise 10 %,
+        and the faster online predictor (16 ms against 20) was "not met" (trial h40C). Which
+        rate is meant is not said: open, saying so."""
+        from bridge.plan import load_plan
+        from tests.plan.corpus import corpus
+
+        block = next(
+            b for b in load_plan(corpus("017") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3"
+        )
+        assert block.metrics[0] == "end-to-end decode latency"
+        gpu, online = block.systems[0], block.systems[3]
+        values = {(gpu, "latency_ms"): 20.0, (online, "latency_ms"): 16.0}
+        for written, said in (
+            ("decode speed", "speed"),
+            ("tokens per second", "tokens per second"),
+            ("speedup", "speedup"),
+        ):
+            text = f"{online} {written} ≥ 1.1 × {gpu}"
+            verdict = _judge(text, tuple(block.systems), values, primary="latency_ms")
+            assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+            assert verdict.reason == (
+                f"the criterion names no metric it reads and asks its {said!r} to rise over the "
+                "reference; the block's primary metric latency_ms is better lower, so a rise of "
+                "it would be a slowdown: name the rate as its runs record it in the criterion, or "
+                "write the condition as a reduction of latency_ms"
+            )
+        assert in_language(verdict.reason, "zh").startswith(
+            "判据没有写出可读的指标，却要求其 'speedup'"
+        )
+        # "1.1× faster" is a ratio of the time, read as before.
+        verdict = _judge(
+            f"{online} is 1.1x faster than {gpu}",
+            tuple(block.systems),
+            values,
+            primary="latency_ms",
+        )
+        assert verdict.verdict is VerdictKind.MET, verdict.reason
+
+    @needs_shared
+    def test_a_delta_of_a_metric_is_not_the_metric(self) -> None:
+        """012's B1 measures `delta_NLL = NLL_Full - NLL_CIS`. «observed-context Full delta NLL
+        ≤ context-shuffled Full delta NLL - 0.05» was read on `nll`, "delta" dropped: met on
+        NLLs 1.9 against 1.97, where the deltas the runs record (0.02 against 0.01) fail it
+        (trial h40C). "delta NLL" is looked up whole."""
+        from bridge.plan import load_plan
+        from tests.plan.corpus import corpus
+
+        plan = load_plan(corpus("012") / "EXPERIMENT_PLAN.md")
+        block = next(b for b in plan.blocks if b.id == "B1")
+        assert "delta_NLL" in block.metrics[0]
+        cis, full, shuffled = block.systems
+        values = {
+            (cis, "nll"): 2.0,
+            (full, "nll"): 1.9,
+            (shuffled, "nll"): 1.97,
+            (full, "delta_nll"): 0.02,
+            (shuffled, "delta_nll"): 0.01,
+        }
+        text = f"{full} delta NLL ≤ {shuffled} delta NLL - 0.05"
+        verdict = _judge(text, tuple(block.systems), values, primary="nll", candidate=full)
+        assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+        assert verdict.reason.startswith(
+            "delta_nll (lower): observed-context Full 0.02 (n=1); vs context-shuffled Full 0.01"
+        ), verdict.reason
+        assert "metric read as 'delta NLL': the word before the metric names which one" in (
+            verdict.reason
+        )
+
+    @needs_shared
+    def test_two_percentiles_or_a_normalized_metric_are_not_the_plain_one(self) -> None:
+        """017 lists "P50/P95 latency" and, for B3, "normalized throughput". «online predictor
+        P50/P95 latency < GPU-only» was judged on P95 alone, P50 left unsaid (met, where the
+        recorded P50 is worse); «online predictor normalized throughput ≥ 1.1» on the raw
+        throughput, 45 ≥ 1.1 (trial h40C)."""
+        from bridge.plan import load_plan
+        from tests.plan.corpus import corpus
+
+        plan = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
+        listed = next(s.text for s in plan.sections if s.heading == "Metrics").splitlines()
+        assert "- P50/P95 latency" in listed
+        block = next(b for b in plan.blocks if b.id == "B3")
+        assert "normalized throughput" in block.metrics
+        gpu, online = block.systems[0], block.systems[3]
+        values = {
+            (gpu, "p50_latency"): 10.0,
+            (online, "p50_latency"): 12.0,
+            (gpu, "p95_latency"): 30.0,
+            (online, "p95_latency"): 22.0,
+            (gpu, "throughput"): 40.0,
+            (online, "throughput"): 45.0,
+            (gpu, "normalized_throughput"): 1.0,
+            (online, "normalized_throughput"): 1.05,
+        }
+        systems = tuple(block.systems)
+        verdict = _judge(f"{online} P50/P95 latency < {gpu}", systems, values)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+        assert verdict.reason == (
+            "criterion not machine-checkable: names several metrics (P50 latency, P95 latency): "
+            "write one clause each"
+        )
+        verdict = _judge(f"{online} normalized throughput ≥ 1.1", systems, values)
+        assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+        assert verdict.reason.startswith("normalized_throughput: online predictor 1.05 (n=1)")
+
+    def test_a_quantity_of_one_metric_with_itself_is_open(self) -> None:
+        """Both names of a quotient matching one recorded metric give 1 whatever it measured:
+        open, naming it, never a verdict on 1."""
+        verdict = _judge("acc / accuracy ≥ 1", ("ours",), {("ours", "accuracy"): 0.9})
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE
+        assert verdict.reason == (
+            "acc / accuracy: 'acc' and 'accuracy' both read as the recorded 'accuracy', so the "
+            "quantity would be accuracy against itself; name the two metrics as the runs record "
+            "them, or the one metric the criterion means"
+        )
+        assert in_language(verdict.reason, "zh").startswith(
+            "acc / accuracy: 'acc' 和 'accuracy' 都被读作已记录的 'accuracy'"
+        )
 
     def test_a_metric_no_system_recorded_is_the_reason_not_the_subject(self) -> None:
         """009's B1 "tasks_with_schema of tasks ≥ 95%": two systems, none proposed, and neither

@@ -55,7 +55,7 @@ def test_033s_runs_of_no_milestone_say_the_plan_has_none(
         summary = handoff_summary(bridge.status())
     finally:
         bridge.close()
-    assert "`1. M0: …`))). Must-run blocks not met: E1, E5.\n" in summary, summary
+    assert "`1. M0: B1 …`))). Must-run blocks not met: E1, E5.\n" in summary, summary
     # E1's "CrackerBox net ≥ +3" and "Aggregate net ≥ +3" were read as plain "net" once the
     # alias made "net" a name the parser knows, and judged on net.Scissors (-1): clause 3 was
     # not met on a number that is not its own. Each is judged on its own net again.

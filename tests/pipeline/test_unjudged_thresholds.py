@@ -8,8 +8,10 @@ every number of the plan for checked (trial t5: 033's E3 and E5).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+from bridge import Bridge, Stage
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project, run_to_results
 
@@ -113,7 +115,29 @@ def test_017_plan_wide_success_criteria_are_named_under_each_verdict(tmp_path: P
     one. Every block read "inconclusive — empty criterion" and the results, results.json and the
     tracker had not a word of the three criteria (trial h18E): each block's section names them,
     quoted, with why they are not judged."""
-    page, blocks = _run_to_the_end(as_project("017", tmp_path / "p"))
+    project = as_project("017", tmp_path / "p")
+    page, blocks = _run_to_the_end(project)
     for block in ("B1", "B2", "B3", "B4", "B5"):
         assert f"\n- **Also stated, not judged:** {_017}\n" in _section(page, block)
         assert blocks[block]["not_judged"] == [_017]
+    # Each block given a criterion of its own, the section is still no block's: the results
+    # said nothing of it then (trial h40C); now once, above the verdicts, and under none.
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    own = re.sub(
+        r"(?m)^(### Block \d\..*)$",
+        r"\1\n\n- **Success criterion**: recall ≥ 0.5",
+        plan.read_text(encoding="utf-8"),
+    )
+    plan.write_text(own, encoding="utf-8")
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.COLLECTED
+    finally:
+        bridge.close()
+    page = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    head, _, verdicts = page.partition("\n### B1")
+    said = head.split("## Blocks: criteria and verdicts", 1)[1]
+    assert "\n- **Also stated, not judged:** the section 'Success Criteria' is read as no " in said
+    assert "every block writes its own: bridge judges none of these; read them" in said
+    assert "not judged" not in verdicts
+    assert verdicts.count("**met**") == 5

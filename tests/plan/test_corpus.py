@@ -6,6 +6,7 @@ The expectations below were written by reading the corpus files, not by running 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -416,9 +417,29 @@ class TestHandChecked:
 
 
 @needs_shared
-def test_a_plan_wide_success_criteria_section_is_named() -> None:
+def test_a_plan_wide_success_criteria_section_is_named(tmp_path: Path) -> None:
     """017's "## Success Criteria" (three bullets) was read nowhere, and every block showed
-    "criterion: (none written)" without a word of it."""
+    "criterion: (none written)" without a word of it. Once each block had a criterion of its
+    own, the three went unmentioned again (trial h40C): still judged by no block, said so."""
+    text = (corpus("017") / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")
+    own = re.sub(r"(?m)^(### Block \d\..*)$", r"\1\n\n- **Success criterion**: speedup ≥ 1.1", text)
+    (tmp_path / "EXPERIMENT_PLAN.md").write_text(own, encoding="utf-8")
+    judged = load_plan(tmp_path / "EXPERIMENT_PLAN.md")
+    assert [b.success_criterion for b in judged.blocks] == ["speedup ≥ 1.1"] * 5
+    (warning,) = [w for w in judged.warnings if "read as no block's criterion" in w.message]
+    assert warning.message.startswith(
+        "the section 'Success Criteria' is read as no block's criterion: 'A nontrivial fraction"
+    )
+    assert warning.message.endswith(
+        "every block writes its own: bridge judges none of these; read them against the "
+        "results, or copy one into a block's field"
+    )
+    from bridge.projections.plan_words import warning_in_language
+
+    assert warning_in_language(warning.message, "zh").endswith(
+        "且每个实验块都写了自己的：bridge 不判定这些条件；请对照结果自行判断，或把其中一条写进某个"
+        "实验块的字段"
+    )
     plan = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
     (warning,) = [w for w in plan.warnings if "read as no block's criterion" in w.message]
     assert warning.line == 94 and "(none written for B1, B2, B3, B4, B5)" in warning.message
@@ -433,6 +454,33 @@ def test_a_plan_wide_success_criteria_section_is_named() -> None:
         "章节 'Success Criteria' 不会作为任何实验块的成功标准：'A nontrivial fraction of decode "
         "regions flip preferred device across settings.'（第 96 行）、'Dynamic policy"
     )
+
+
+@needs_shared
+def test_following_the_milestones_hint_places_017s_blocks(tmp_path: Path) -> None:
+    """017's "## Run Order" names no milestone ids, and the warning says what to write. Steps
+    opened with ids alone (as the hint said, `1. M0: …`) gave M0–M4 no block: every run stayed
+    under "(no milestone) no row names one" (trial h40C). The hint now asks for the blocks
+    too, and steps that name them place each block."""
+    from bridge.plan.milestones import MILESTONES_TO_WRITE
+
+    assert "name the blocks they run (`1. M0: B1 …`)" in MILESTONES_TO_WRITE
+    text = (corpus("017") / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")
+    steps = ["M0: B1", "M1:", "M2: B2", "M3: B3 and B4,", "M4: B5,"]
+    for ids_only in (True, False):
+        written = text
+        for n, step in enumerate(steps, 1):
+            said = step.split(":")[0] + ":" if ids_only else step
+            written = written.replace(f"\n{n}. ", f"\n{n}. {said} ", 1)
+        (tmp_path / "EXPERIMENT_PLAN.md").write_text(written, encoding="utf-8")
+        plan = load_plan(tmp_path / "EXPERIMENT_PLAN.md")
+        placed = {m.id: list(m.blocks) for m in plan.milestones}
+        expected = (
+            {m: [] for m in ("M0", "M1", "M2", "M3", "M4")}
+            if ids_only
+            else {"M0": ["B1"], "M1": [], "M2": ["B2"], "M3": ["B3", "B4"], "M4": ["B5"]}
+        )
+        assert placed == expected
 
 
 @needs_shared

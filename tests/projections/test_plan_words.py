@@ -92,10 +92,11 @@ def test_a_warning_bridge_has_no_chinese_for_stays_as_written() -> None:
         "Milestone cells give them: B0, M1, M1.5",
         "no milestones found (no run-order table, milestone headings or list); write a run-order "
         "table `| Milestone | Goal | Runs |`, `### M1: …` headings, or a run-order list whose "
-        "steps open with their milestone ids (`1. M0: …`)",
+        "steps open with their milestone ids and name the blocks they run (`1. M0: B1 …`)",
         "no milestones found: the run-order list (line 88) names no milestone ids (M0, M1, …); "
         "write a run-order table `| Milestone | Goal | Runs |`, `### M1: …` headings, or a "
-        "run-order list whose steps open with their milestone ids (`1. M0: …`)",
+        "run-order list whose steps open with their milestone ids and name the blocks they run "
+        "(`1. M0: B1 …`)",
         "JPH-M0-REMOTE-ENV-001: no milestone in the tracker; M0 from the run ids, which name it "
         "as the ids of its runs do",
         "A1, B2 and 5 more: no milestone: neither their rows nor a milestone's Runs cell names "

@@ -25,13 +25,40 @@ from bridge.plan.criteria.model import (
 )
 from bridge.plan.criteria.phrases import original_spelling
 
-__all__ = ["DERIVED", "derived_of_names", "parse_derived"]
+__all__ = ["DERIVED", "RATE_NAME", "derived_of_names", "names_a_rate", "parse_derived"]
 
 #: A clause that starts with a quantity of two metrics and ends with its threshold.
 DERIVED = lazy(
     r"^\(?\s*(?P<a>[a-z][\w.\[\]-]*?)\s*(?P<op>\s-\s|/|\sof\s|÷)\s*"
     r"(?P<b>[a-z][\w.\[\]-]*?)\s*\)?\s*(?P<rest>[<>≥≤=].*)$"
 )
+
+# What a rate's name divides by: a unit of time, or one of a counted thing ("tokens/s",
+# "samples/sec", "ms/token", "it/s"). A quotient of two recorded metrics divides by another
+# metric ("hits / total"), never by one of these.
+_PER_UNIT = frozenset(
+    {"s", "sec", "secs", "second", "ms", "us", "min", "mins", "minute", "h", "hr", "hrs",
+     "hour", "day", "token", "tok", "sample", "step", "iter", "it", "epoch", "image", "img",
+     "query", "request", "req"}
+)  # fmt: skip
+
+#: A rate's name written with its slash inside a clause ("online predictor tokens/s ≥ 1.1 ×
+#: GPU-only"): one metric, whatever else the clause says.
+RATE_NAME = lazy(
+    r"(?<![\w⟨⟩(/.-])[a-z][a-z0-9-]*/(?:"
+    + "|".join(sorted(_PER_UNIT, key=len, reverse=True))
+    + r")(?![\w⟨⟩)/.-])"
+)
+
+
+def names_a_rate(match: re.Match[str]) -> bool:
+    """
+    Whether the ``a / b`` that :data:`DERIVED` matched is one metric's name, a rate per a
+    unit ("tokens/s ≥ 30" names the recorded ``tokens/s``), not ``a`` divided by a metric
+    ``b``: read as a quotient, both sides matched the recorded ``tokens/s`` and 40 tokens/s was
+    judged as 40 / 40 = 1, "not met" (017's B5, trial h40C).
+    """
+    return match.group("op").strip() == "/" and match.group("b").lower() in _PER_UNIT
 
 
 # The same with names of several words (009's B1 reworded as `bridge plan` advises, «covered

@@ -14,7 +14,13 @@ import attrs
 
 from bridge.lazy_patterns import LazyPattern, lazy
 from bridge.plan.criteria.clauses import asks_nothing_left_out, qualifiers_joined, split_clauses
-from bridge.plan.criteria.derived import DERIVED, derived_of_names, parse_derived
+from bridge.plan.criteria.derived import (
+    DERIVED,
+    RATE_NAME,
+    derived_of_names,
+    names_a_rate,
+    parse_derived,
+)
 from bridge.plan.criteria.lexicon import (
     BASELINE_WORDS,
     BEST_REFERENCE,
@@ -76,6 +82,7 @@ from bridge.plan.criteria.phrases import (
     metric_phrase,
     original_spelling,
     qualified_metrics,
+    rate_metrics,
     read_ablation,
     shared_leads,
     shared_reference,
@@ -2172,7 +2179,14 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     notes += rewritten
 
     derived = DERIVED.match(norm) or derived_of_names(norm, metrics, block_systems)
-    if derived:
+    # "latency of GPU-only < 0.3" (017): the metric of a system the block compares, no share
+    # of a metric named "GPU-only".
+    of_system = (
+        derived is not None
+        and derived.group("op").strip() == "of"
+        and any(normalise(s) == derived.group("b") for s in block_systems)
+    )
+    if derived and not names_a_rate(derived) and not of_system:
         return parse_derived(text, derived, metrics)
 
     positive = _POSITIVE.search(norm)
@@ -2512,13 +2526,28 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             "a metric joined by '/' to other words: for a ratio of two recorded metrics put "
             "spaces round '/' ('hits / total ≥ 0.9'); for one metric, name it as recorded"
         )
-    norm, spelled = qualified_metrics(norm, clause, terms, sum(1 for m in metrics if m.strip()))
-    tags = sorted(set(re.findall(r"⟨M[A-Z]+⟩", norm)), key=untag)
-    names = [spelled.get(tag, terms[untag(tag)][0]) for tag in tags]
+    own = sum(1 for m in metrics if m.strip())
+    norm, spelled = qualified_metrics(norm, clause, terms, own)
+    for name in spelled.values():
+        if (both := re.fullmatch(r"(\S+)/(\S+) (.+)", name)) is not None:
+            one, two, term = both.groups()
+            return unparsed(
+                f"names several metrics ({one} {term}, {two} {term}): write one clause each"
+            )
     notes += [
         f"metric read as {name!r}: the word before the metric names which one"
         for name in spelled.values()
     ]
+    norm, rates = rate_metrics(norm, clause, terms, own)
+    for placeholder, rate in rates.items():
+        # "Hard latency per token": the qualifier and the rate both.
+        qualified = spelled.get(placeholder)
+        spelled[placeholder] = (
+            f"{qualified}{rate[len(terms[untag(placeholder)][0]) :]}" if qualified else rate
+        )
+        notes.append(f"metric read as {spelled[placeholder]!r}: a rate, per what follows 'per'")
+    tags = sorted(set(re.findall(r"⟨M[A-Z]+⟩", norm)), key=untag)
+    names = [spelled.get(tag, terms[untag(tag)][0]) for tag in tags]
     # A metric written whole as a code span, a key path with dots or hyphens (018's
     # `results.optimal_action_probabilities.cheap-direct`): that key, not the identifier
     # inside it ("optimal_action_probabilities" was looked for, and not found).
@@ -2566,6 +2595,17 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         terms = [*terms, (spelled_as, placeholder)]
         tags, names = [placeholder], [spelled_as]
         notes.append(f"metric read as {spelled_as!r}, the identifier the criterion names")
+    slashed = list(dict.fromkeys(RATE_NAME.findall(norm))) if not names else []
+    if len(slashed) == 1:
+        # "online predictor tokens/s ≥ 1.1 × GPU-only": no known word and no identifier, so
+        # no metric was read, and the clause was judged on the block's primary metric, a
+        # latency, "not met" (017, trial h40C). The rate it names is its metric.
+        spelled_as = original_spelling(slashed[0], clause)
+        placeholder = tag("M", len(terms))
+        norm = norm.replace(slashed[0], placeholder)
+        terms = [*terms, (spelled_as, placeholder)]
+        tags, names = [placeholder], [spelled_as]
+        notes.append(f"metric read as {spelled_as!r}, the rate the criterion names")
     distinct = {metric_key(canonical(n)) for n in names}
     passing = [t for t, n in zip(tags, names, strict=True) if held_quantity_word(n, metrics)]
     if len(distinct) > 1 and 0 < len(passing) < len(tags):
@@ -2845,8 +2885,11 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         if len(candidates) > 1:
             return unparsed("several subject systems")
         if candidates and subject is None:
+            # Not the metric's own "of" ("latency of online predictor ≤ 9.9", 017, trial
+            # h40C): that system is the subject, whose value the threshold is on.
             beside = re.search(
-                rf"\b(?:below|above|under|behind|than|of|within)\s+(?:the\s+)?{re.escape(candidates[0])}",
+                rf"(?:\b(?:below|above|under|behind|than|within)|(?<!⟨M⟩ )\bof)\s+(?:the\s+)?"
+                rf"{re.escape(candidates[0])}",
                 rest,
             )
             if reference is None and beside is not None:

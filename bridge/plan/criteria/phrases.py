@@ -39,6 +39,7 @@ __all__ = [
     "metric_phrase",
     "original_spelling",
     "qualified_metrics",
+    "rate_metrics",
     "read_ablation",
     "shared_leads",
     "shared_reference",
@@ -693,6 +694,10 @@ _BEFORE_METRIC = lazy(r"(?<![\w⟩-])(?P<word>[a-z][a-z0-9-]*)\s+(?P<tag>⟨M[A-
 
 
 _PERCENTILE = lazy(r"p\d{1,2}(?:\.\d+)?", re.IGNORECASE)
+# A qualifier joined by a slash to the one right before a metric ("p50/" of "p50/p95 latency").
+_SLASHED_BEFORE = lazy(r"(?<![\w-])([a-z][a-z0-9-]*)\s*/\s*$")
+# Words that make the metric after them a change of it, another quantity.
+_DERIVING = frozenset({"delta", "diff", "normalized", "normalised"})
 
 
 def qualified_metrics(
@@ -744,6 +749,9 @@ def qualified_metrics(
                 # "high-DTU NLL" (012): an upper-case part names the subset too.
                 or any(c.isupper() for c in found.group(1)[1:])
                 or _PERCENTILE.fullmatch(found.group(1))
+                # "delta NLL" (012's B1 `delta_NLL = NLL_Full - NLL_CIS`) is a change of the
+                # NLL, not the NLL: «Full delta NLL < 0» was judged on an NLL of 1.9.
+                or found.group(1).lower() in _DERIVING
             )
         ):
             # A percentile is a qualifier however written: "p99 latency" is not the latency
@@ -753,7 +761,82 @@ def qualified_metrics(
         if opening and not found.group(1).isupper() and found.group(1).endswith("s"):
             continue  # "Maintains accuracy ≥ 0.8": a sentence's verb, not a qualifier
         spelled[placeholder] = f"{found.group(1)} {found.group(2)}"
-        norm = norm[: match.start()] + placeholder + norm[match.end() :]
+        start = match.start()
+        # "P50/P95 latency" (017's Metrics): two qualifiers of the metric, each its own metric;
+        # the one before the slash was left in the text and P95 alone was judged (trial h40C).
+        other = _SLASHED_BEFORE.search(norm, 0, start)
+        said_other = (
+            re.search(
+                rf"(?<![\w-])({re.escape(other.group(1))})\s*/\s*$",
+                written[: found.start()],
+                re.IGNORECASE,
+            )
+            if other is not None
+            else None
+        )
+        if other is not None and said_other is not None:
+            spelled[placeholder] = f"{said_other.group(1)}/{spelled[placeholder]}"
+            start = other.start()
+        norm = norm[:start] + placeholder + norm[match.end() :]
+    return norm, spelled
+
+
+# "latency per generated token", "energy per sample": a built-in metric's word followed by what
+# it is per; the words after "per" run up to one that goes on with the sentence.
+_PER_AFTER_METRIC = lazy(
+    r"(?P<tag>⟨M[A-Z]+⟩)\s+per\s+(?P<what>[a-z][a-z0-9-]*(?:\s+[a-z][a-z0-9-]*){0,2})"
+)
+_PER_STOP = frozenset(
+    {"of", "for", "on", "vs", "versus", "than", "by", "is", "are", "be", "should", "must",
+     "stay", "stays", "remain", "remains", "with", "at", "in", "over", "and", "or", "relative",
+     "compared", "against", "below", "under", "above", "from", "to", "drops", "improves",
+     "increases", "decreases", "reduces", "falls", "rises", "goes", "not", "no", "within",
+     "less", "more", "lower", "higher", "better", "worse", "when", "while", "if", "as"}
+)  # fmt: skip
+
+
+def rate_metrics(
+    norm: str, clause: str, terms: Sequence[tuple[str, str]], named: int
+) -> tuple[str, dict[str, str]]:
+    """
+    Built-in metric names the clause makes a rate with "per" after them: "latency per generated
+    token" is not the `latency` a run records beside `latency_per_token` (017's own metric;
+    judged on the total latency, «latency per generated token ≤ 0.9 × GPU-only» was met where
+    the per-token latency fell 2 %, trial h40C). The rate's name is looked up whole instead (a
+    run that does not record it leaves the criterion unjudged, with the name shown).
+
+    Args:
+        norm: the normalised clause with metric placeholders in it.
+        clause: the clause as written (for the spelling).
+        terms: the metric terms and their placeholders (from ``metric_terms``).
+        named: how many of ``terms`` are the plan's own metric names (those are whole already).
+
+    Returns:
+        ``norm`` with each "per …" folded into its placeholder, and the name as written for
+        each such placeholder.
+    """
+    written = unicodedata.normalize("NFKC", re.sub(r"[*`$]", "", clause))
+    spelled: dict[str, str] = {}
+    for match in reversed(list(_PER_AFTER_METRIC.finditer(norm))):
+        placeholder = match.group("tag")
+        index = untag(placeholder)
+        if index < named:
+            continue
+        words: list[str] = []
+        for word in match.group("what").split():
+            if word in _PER_STOP:
+                break
+            words.append(word)
+        if not words:
+            continue
+        term = terms[index][0]
+        said = rf"({re.escape(term)})\s+(per)\s+" + r"\s+".join(re.escape(w) for w in words)
+        found = re.search(rf"(?<![\w-]){said}(?![\w-])", written, re.IGNORECASE)
+        if found is None:
+            continue
+        spelled[placeholder] = found.group(0)
+        end = match.start("what") + len(" ".join(words))
+        norm = norm[: match.start()] + placeholder + norm[end:]
     return norm, spelled
 
 

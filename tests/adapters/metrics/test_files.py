@@ -502,6 +502,26 @@ class TestMatchMetric:
         assert match_metric("per-epoch train time", ["train_time"]) is None
         assert match_metric("per-token val loss", ["val_loss"]) is None
 
+    def test_a_name_given_with_its_definition_is_the_name(self) -> None:
+        """012's B1 measures "per-gene `delta_NLL = NLL_Full - NLL_CIS`": the formula was read
+        as part of the name, and the results said "the plan's primary metric per-gene
+        delta_NLL = NLL_Full - NLL_CIS not recorded" beside the `delta_nll` its run recorded
+        (trial h40C). 005's B3 keeps its J-drop; 021's one-letter `d=ceil(…)` is left as it is."""
+        from bridge.plan import load_plan
+        from bridge.plan.metric_names import primary_metric_name
+        from tests.plan.corpus import corpus
+
+        b1 = load_plan(corpus("012") / "EXPERIMENT_PLAN.md").blocks[0]
+        assert primary_metric_name(b1.metrics) == "per-gene delta_NLL"
+        assert match_metric("per-gene delta_NLL", ["delta_nll", "observed_minus_shuffled"]) == (
+            "delta_nll"
+        )
+        b3 = next(b for b in load_plan(corpus("005") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3")
+        names = ["J_drop", "collapse_attacked", "collapse_control"]
+        assert match_metric(primary_metric_name(b3.metrics), names) == "J_drop"
+        b1 = load_plan(corpus("021") / "EXPERIMENT_PLAN.md").blocks[0]
+        assert primary_metric_name(b1.metrics) == "d=ceil(tau_AI/T_e)"
+
     def test_no_match(self) -> None:
         """An unknown metric gives None."""
         assert match_metric("bleu", ["acc"]) is None
