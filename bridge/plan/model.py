@@ -425,6 +425,8 @@ class Plan:
         ideas_file: the ideas path, or ``""``.
         run_gates: the Gate cell of each run in the plan's run tables, by run id: the cell and
             its 1-based line (:func:`bridge.plan.run_gates.plan_run_gates`).
+        free_block: the number of the block heading bridge suggests (``### Block n: …``): past
+            every ``B<n>`` the plan writes (:func:`bridge.plan.blocks.free_block_number`).
     """
 
     title: str
@@ -452,6 +454,7 @@ class Plan:
     stop_rules: tuple[str, ...] = ()
     block_statuses: tuple[BlockRowStatus, ...] = ()
     run_gates: Mapping[str, tuple[str, int]] = attrs.field(factory=dict)
+    free_block: int = 1
 
     def block(self, block_id: str) -> Block | None:
         """

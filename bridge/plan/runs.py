@@ -1112,8 +1112,8 @@ def _attribute(
         noun = "run" if len(ids) == 1 else "runs"
         # With no blocks at all, no `block` can be set (040): the plan needs them first.
         fix = (
-            "Give the plan experiment blocks (`### Block 1: …` with a Success criterion) to "
-            "have verdicts"
+            f"Give the plan experiment blocks (`### Block {plan.free_block}: …` with a Success "
+            "criterion) to have verdicts"
             if reason == NO_BLOCKS
             # A sanity check is reported under its milestone; a [systems] table's block does
             # not place it (011's R012), only its own entry does. So is a review of results
