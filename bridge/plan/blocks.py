@@ -71,7 +71,8 @@ def free_block_number(doc: Document) -> int:
     suggested ``### Block 1`` there made block ids B1/B2 that its milestone "Run B1-B6 (FedAvg,
     …)" and the baselines table already meant: following bridge's advice broke the plan.
     """
-    found = [int(m.group(1)) for _, text in doc.text_lines(0, len(doc.lines)) for m in _NUMBERED_ID.finditer(text)]
+    lines = doc.text_lines(0, len(doc.lines))
+    found = [int(m.group(1)) for _, text in lines for m in _NUMBERED_ID.finditer(text)]
     return max(found, default=0) + 1
 
 

@@ -351,7 +351,8 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
         ),
         lambda found: (
             f"运行 {_ids(found.group(2))} 未归属任何实验块：计划中没有实验块。"
-            f"请在计划中写出实验块（`### Block {found.group(3)}: …`，含 Success criterion）以得到判定"
+            f"请在计划中写出实验块（`### Block {found.group(3)}: …`，含 Success criterion）"
+            "以得到判定"
         ),
     ),
     (

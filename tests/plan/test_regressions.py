@@ -546,14 +546,17 @@ def test_the_block_heading_bridge_suggests_to_032_is_free(tmp_path: Path) -> Non
         "no experiment block headings found (expected e.g. '### Block 11: ...' or "
         "'### B11: ...': the plan already writes B1 … B10)"
     )
-    assert said[1].endswith("Give the plan experiment blocks (`### Block 11: …` with a Success criterion) to have verdicts")
+    assert said[1].endswith(
+        "Give the plan experiment blocks (`### Block 11: …` with a Success criterion) to have "
+        "verdicts"
+    )
     assert warning_in_language(said[0], "zh") == (
         "没有找到实验块标题（应形如 '### Block 11: ...' 或 '### B11: ...'：计划中已写有 B1 … B10）"
     )
     assert "（`### Block 11: …`，含 Success criterion）" in warning_in_language(said[1], "zh")
     plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
     text = plan.read_text(encoding="utf-8")
-    blocks = "## Experiment Blocks\n\n### Block 11: 2-org MVP\n\n- **Success criterion**: AggViol < 0.1\n"
+    blocks = "## Blocks\n\n### Block 11: 2-org MVP\n\n- **Success criterion**: AggViol < 0.1"
     plan.write_text(f"{text}\n{blocks}", encoding="utf-8")
     loaded = load_project(root)
     assert [b.id for b in loaded.plan.blocks] == ["B11"]

@@ -48,7 +48,8 @@ class TestDocument:
         }
         assert rows["AggViol"][1] == "(1/Σ|M_i|) Σ_i Σ_{k∈M_i} [g_{i,k}(θ)]_+"
         assert rows["PersViol"][1] == "(1/N) Σ_i (1/|M_i|) Σ_{k∈M_i} [g_{i,k}(u_i)]_+"
-        assert rows["ConsensusDist"] == ("ConsensusDist", "(1/N) Σ_i ||u_i - θ||²", "Federation cohesion")
+        consensus = ("ConsensusDist", "(1/N) Σ_i ||u_i - θ||²", "Federation cohesion")
+        assert rows["ConsensusDist"] == consensus
         assert not [w for w in doc.warnings if "cells under a" in w.message]
         # In math or code the same: a pipe touching a character is no column's edge.
         doc = Document("| m | formula |\n|---|---|\n| L1 | $|x - y|$ |\n", "f")
