@@ -26,7 +26,14 @@ if TYPE_CHECKING:
     from bridge.plan.model import Block, PlanWarning
     from bridge.plan.runs import RunSpec
 
-__all__ = ["proposed_unknown", "render_blocks", "stop_rule_lines", "unplanned_systems"]
+__all__ = [
+    "block_claims",
+    "claim_lines",
+    "proposed_unknown",
+    "render_blocks",
+    "stop_rule_lines",
+    "unplanned_systems",
+]
 
 
 class _Preview:
@@ -144,6 +151,42 @@ def stop_rule_lines(project: LoadedProject, language: str = "en") -> list[Text]:
     ]
 
 
+def block_claims(block: Block) -> str:
+    """
+    The claims ``block`` tests, by id (its Claim tested field, else the claim map's links), or
+    its Claim tested field as written when it names no claim id (001's B5 "Supporting —
+    DepthGeometryNet design choice"); ``""`` when it says none.
+    """
+    return ", ".join(block.claims) or block.claim_text
+
+
+def claim_lines(project: LoadedProject, language: str = "en") -> list[Text]:
+    """
+    The plan's claim map, each claim with its evidence and the blocks that test it (as the
+    blocks' claims lines read them), or that no block does (032's C1–C5, a plan without
+    blocks, were shown nowhere): bridge judges blocks, never claims, and says so.
+    """
+    from rich.text import Text
+
+    from bridge.projections.text import t
+
+    if not project.plan.claims:
+        return []
+    lines = [Text(t("plan_claims", language), style="bold")]
+    for claim in project.plan.claims:
+        tested = [b.id for b in project.plan.blocks if claim.id in b.claims]
+        said = [claim.text]
+        if claim.evidence:
+            said.append(t("plan_claim_evidence", language).format(text=claim.evidence))
+        said.append(
+            t("plan_claim_blocks", language).format(ids=", ".join(tested))
+            if tested
+            else t("plan_claim_no_block", language)
+        )
+        lines.append(Text(visible(f"  {claim.id}: " + " — ".join(said))))
+    return lines
+
+
 def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     """
     ``bridge plan``'s block view: each block with its criterion, compared systems and the runs
@@ -251,6 +294,8 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         )
         systems = "; ".join(block.systems) or "-"
         parts.append(Text(visible(f"{t('plan_systems', language)}{systems}")))
+        if claims := block_claims(block):
+            parts.append(Text(visible(f"{t('plan_block_claims', language)}{claims}")))
         parts.append(Text(visible(f"{t('plan_block_runs', language)}{runs or '-'}")))
         if block.seed_count and block.seed_count > 1:
             # Said before anything runs: a system planned with fewer runs than the stated
@@ -273,6 +318,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                     visible(t("plan_seeds_together", language).format(command=block.seeds_together))
                 )
             )
+    parts.extend(claim_lines(project, language))
     gates = [(m.id, said) for m in project.milestones if (said := stated_gate(m.gate))]
     if gates:
         # Said once, before anything runs: bridge holds the plan on the sanity milestone's

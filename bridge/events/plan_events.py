@@ -21,6 +21,7 @@ __all__ = [
     "ApprovalRequested",
     "Approved",
     "BlockInfo",
+    "ClaimInfo",
     "GateDecided",
     "MilestoneCompleted",
     "MilestoneInfo",
@@ -51,6 +52,19 @@ class MilestoneInfo:
 
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)
+class ClaimInfo:
+    """
+    A claim a block tests, as recorded when the plan was loaded: its id (``C1``) and its text
+    from the claim map (``""`` where the map has no such claim); or, for a block whose Claim
+    tested field names no claim id, ``id`` ``""`` and that field as written.
+    """
+
+    id: str
+    text: str = ""
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class BlockInfo:
     """
     An experiment block as recorded when the plan was loaded (``status_tag``: what its heading
@@ -72,6 +86,7 @@ class BlockInfo:
     baseline: str = ""
     proposed: str = ""
     failure_interpretation: str = ""
+    claims: tuple[ClaimInfo, ...] = ()
 
 
 @event("plan.loaded")

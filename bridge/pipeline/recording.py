@@ -35,7 +35,7 @@ from bridge.plan.metric_names import (
     units_text,
 )
 from bridge.plan.milestones import stated_gate
-from bridge.plan.model import Milestone, TrackerRun
+from bridge.plan.model import Block, Milestone, Plan, TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.overview import COSTS_OPTION, costs_text, estimate_milestone, own_gpu_hours
 from bridge.plan.plan_section import researchers_part
@@ -82,6 +82,15 @@ def file_digest(project: LoadedProject, rel: str | None) -> str:
         return ""
 
 
+def _claims(plan: Plan, block: Block) -> tuple[ev.ClaimInfo, ...]:
+    """The claims ``block`` tests, each with its text from the claim map, or its Claim tested
+    field as written when it names no claim id (see :class:`~bridge.events.ClaimInfo`)."""
+    texts = {c.id: c.text for c in plan.claims}
+    if not block.claims:
+        return (ev.ClaimInfo(id="", text=block.claim_text),) if block.claim_text else ()
+    return tuple(ev.ClaimInfo(id=c, text=texts.get(c, "")) for c in block.claims)
+
+
 def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
     """
     The events that record a loaded plan: ``PlanLoaded`` then one ``RunPlanned`` per run.
@@ -103,6 +112,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
             baseline=b.baseline,
             proposed=b.proposed,
             failure_interpretation=b.failure_interpretation,
+            claims=_claims(plan, b),
         )
         for b in plan.blocks
     )

@@ -924,7 +924,10 @@ def plan_json(project: LoadedProject) -> dict[str, object]:
         "thesis": plan.thesis,
         "language": plan.language,
         "sources": dict(project.sources),
-        "claims": [{"id": c.id, "text": c.text, "blocks": list(c.blocks)} for c in plan.claims],
+        "claims": [
+            {"id": c.id, "text": c.text, "evidence": c.evidence, "blocks": list(c.blocks)}
+            for c in plan.claims
+        ],
         "blocks": [
             {
                 "id": b.id,

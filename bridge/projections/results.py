@@ -199,6 +199,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "either": ("Met when one part is met: clauses", "任一部分满足即满足：第"),
     "unparsed": ("Not machine-checkable", "无法自动检验"),
     "evaluation": ("Evaluation", "评测类型"),
+    "claims_tested": ("Claims it tests", "检验的论点"),
     "not_judged": ("Also stated, not judged", "另有写明、未判定"),
     "verdict": ("Verdict", "判定"),
     "runs": ("Runs", "运行"),
@@ -1536,6 +1537,14 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     except ValueError:
         scope = ""
     lines.append(f"- **{_t('evaluation', language)}:** `{block.evaluation_type}` — {scope}")
+    # The plan's claims the block tests, beside its verdict: what a met or not met bears on
+    # (the claim map was read and shown nowhere, trial h39D on 032).
+    if block.claims:
+        said = "; ".join(
+            " ".join(part for part in (c.id, f"«{line(c.text)}»" if c.text else "") if part)
+            for c in block.claims
+        )
+        lines.append(f"- **{_t('claims_tested', language)}:** {said}")
     # As the main result: the English word is what a program reads, the Chinese one beside it.
     if language == "zh":
         word = VERDICT_ZH[verdict.verdict]

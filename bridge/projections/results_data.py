@@ -295,6 +295,8 @@ def _block(result: BlockResult, warnings: Sequence[str], state: PipelineState) -
         "judged_by": verdict.judged_by.value,
         "evaluation_type": result.block.evaluation_type,
         "claim_scope": scope,
+        # The plan's claims the block tests, as the results page lists them beside the verdict.
+        "claims": [{"id": c.id, "text": c.text} for c in result.block.claims],
         # The block's own sanity runs' numbers, which it is not judged on (009's R001 under B1),
         # one line per run as the results page lists them; the values are in runs[].
         "sanity_numbers": list(result.sanity_numbers),
