@@ -135,20 +135,23 @@ class _Preview:
 
 def stop_rule_lines(project: LoadedProject, language: str = "en") -> list[Text]:
     """
-    The plan's stop rules, quoted under their heading (none when it states none): shown with
-    the blocks, and alone for a plan without blocks (025's Go/No-Go table is its only
-    criterion).
+    The plan's stop rules, then its exit criteria, each quoted under its own heading (none when
+    it states none): shown with the blocks, and alone for a plan without blocks (025's
+    Go/No-Go table is its only criterion). 036's Exit Criteria were listed as stop rules.
     """
     from rich.text import Text
 
     from bridge.projections.text import t
 
-    if not project.plan.stop_rules:
-        return []
-    return [
-        Text(t("plan_stop_rules", language), style="bold"),
-        *(Text(visible(f"  - {rule}")) for rule in project.plan.stop_rules),
-    ]
+    lines: list[Text] = []
+    for key, rules in (
+        ("plan_stop_rules", project.plan.stop_rules),
+        ("plan_exit_criteria", project.plan.exit_criteria),
+    ):
+        if rules:
+            lines.append(Text(t(key, language), style="bold"))
+            lines.extend(Text(visible(f"  - {rule}")) for rule in rules)
+    return lines
 
 
 def block_claims(block: Block) -> str:

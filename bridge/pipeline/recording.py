@@ -183,6 +183,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         tracker_text=tracker_template(project),
         method=plan.method_text(),
         stop_rules=tuple(" ".join(r.split())[:500] for r in plan.stop_rules),
+        exit_criteria=tuple(" ".join(r.split())[:500] for r in plan.exit_criteria),
         tracker_results=tracker_results_written(project),
         run_gates={r.id: r.gate[:500] for r in project.runs if r.gate},
     )

@@ -414,6 +414,8 @@ class Plan:
             asks something of the block's runs (see :class:`BlockRowStatus`).
         dependencies: the runs rows say they wait for (a Depends On column, a note).
         stop_rules: the plan's kill criteria or stop rules, one per item (never checked).
+        exit_criteria: the plan's exit criteria (when its experiments are done), one per item
+            (never checked).
         method: the proposal's method text.
         override_line: an option override line found in the plan (``— compact: true``), or ``""``.
         override_line_number: its 1-based line, 0 when absent.
@@ -452,6 +454,7 @@ class Plan:
     ideas_file: str
     dependencies: tuple[StatedDependency, ...] = ()
     stop_rules: tuple[str, ...] = ()
+    exit_criteria: tuple[str, ...] = ()
     block_statuses: tuple[BlockRowStatus, ...] = ()
     run_gates: Mapping[str, tuple[str, int]] = attrs.field(factory=dict)
     free_block: int = 1

@@ -968,6 +968,7 @@ def plan_json(project: LoadedProject) -> dict[str, object]:
         # Quoted by the text view and results.json, never checked: a script reading this saw
         # none of them (036's Exit Criteria, 034's Kill Criteria).
         "stop_rules": list(plan.stop_rules),
+        "exit_criteria": list(plan.exit_criteria),
         "runs": [
             {
                 "id": r.id,

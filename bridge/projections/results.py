@@ -151,6 +151,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Stop rules the plan states (not checked by bridge; decide them from the results)",
         "计划写明的停止规则（bridge 不检查；请依据结果自行判断）",
     ),
+    "exit_criteria": (
+        "Exit criteria the plan states (not checked by bridge; decide them from the results)",
+        "计划写明的退出标准（bridge 不检查；请依据结果自行判断）",
+    ),
     "decision_gate": (
         "Decision gate (not checked by bridge; decide it from the results)",
         "决策门（bridge 不检查；请根据结果自行判断）",
@@ -1740,6 +1744,11 @@ def render(state: PipelineState, language: str = "en") -> str:
         # results below.
         lines.extend([f"## {_t('stop_rules', language)}", ""])
         lines.extend(f"- «{line(rule)}»" for rule in plan.stop_rules)
+        lines.append("")
+    if plan.exit_criteria:
+        # Apart from the stop rules: they say when the work is done, not when to give it up.
+        lines.extend([f"## {_t('exit_criteria', language)}", ""])
+        lines.extend(f"- «{line(rule)}»" for rule in plan.exit_criteria)
         lines.append("")
     lines.extend([f"## {_t('blocks', language)}", ""])
     if plot.shown(state):

@@ -343,6 +343,7 @@ def document(state: PipelineState) -> dict[str, object]:
         ],
         # Quoted from the plan; bridge never checks a stop rule.
         "stop_rules": list(state.plan.stop_rules),
+        "exit_criteria": list(state.plan.exit_criteria),
         "runs": [_run(run, gate_of(state, r)) for r, run in sorted(state.runs.items())],
         "aggregates": [
             {

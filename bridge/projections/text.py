@@ -117,6 +117,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "stop rules the plan states (not checked by bridge: read them against the results)",
         "计划写明的停止规则（bridge 不检查：请对照结果自行判断）",
     ),
+    "plan_exit_criteria": (
+        "exit criteria the plan states (not checked by bridge: read them against the results)",
+        "计划写明的退出标准（bridge 不检查：请对照结果自行判断）",
+    ),
     "plan_shares": ("from other blocks: {ids}", "取自其他实验块：{ids}"),
     "plan_sanity_run": (" (sanity)", "（健全性）"),
     "plan_loose": (

@@ -451,9 +451,10 @@ def test_stop_rules_are_read_from_their_sections(tmp_path: Path) -> None:
     assert stop_rules(two) == ("KC < 40% → go", "GPU hours > 100 → stop")
     # 036's `## Exit Criteria` and 017's `## Failure Conditions` were read nowhere (not in
     # `bridge plan`, the results or results.json). The sentence before 036's list says what
-    # they are the exit of, so it stays.
+    # they are the exit of, so it stays. They are its exit criteria, not stop rules (h39E).
     tangut = load_plan(corpus("036") / "EXPERIMENT_PLAN.md")
-    assert tangut.stop_rules == (
+    assert tangut.stop_rules == ()
+    assert tangut.exit_criteria == (
         "The paper is ready for a first full draft when:",
         "baseline3_2_multitask remains the best reference-aligned model,",
         "the human-reference metric sanity check is documented,",
@@ -462,7 +463,7 @@ def test_stop_rules_are_read_from_their_sections(tmp_path: Path) -> None:
     )
     # `bridge plan --json` has them too, as the text view and results.json do.
     document = plan_json(load_project(as_project("036", tmp_path)))
-    assert document["stop_rules"] == list(tangut.stop_rules)
+    assert (document["stop_rules"], document["exit_criteria"]) == ([], list(tangut.exit_criteria))
     pim = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
     assert pim.stop_rules[0] == (
         "Bottleneck classification is too stable, making dynamic scheduling unnecessary."
