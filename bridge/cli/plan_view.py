@@ -154,13 +154,14 @@ def stop_rule_lines(project: LoadedProject, language: str = "en") -> list[Text]:
     return lines
 
 
-def block_claims(block: Block) -> str:
+def block_claims(project: LoadedProject, block: Block) -> str:
     """
-    The claims ``block`` tests, by id (its Claim tested field, else the claim map's links), or
-    its Claim tested field as written when it names no claim id (001's B5 "Supporting —
-    DepthGeometryNet design choice"); ``""`` when it says none.
+    The claims ``block`` tests, by id (:meth:`~bridge.plan.model.Plan.claims_of`: its Claim
+    tested field's and the claim map's links), or its Claim tested field as written when
+    neither names a claim id (001's B5 "Supporting — DepthGeometryNet design choice"); ``""``
+    when it says none.
     """
-    return ", ".join(block.claims) or block.claim_text
+    return ", ".join(project.plan.claims_of(block)) or block.claim_text
 
 
 def claim_lines(project: LoadedProject, language: str = "en") -> list[Text]:
@@ -177,7 +178,7 @@ def claim_lines(project: LoadedProject, language: str = "en") -> list[Text]:
         return []
     lines = [Text(t("plan_claims", language), style="bold")]
     for claim in project.plan.claims:
-        tested = [b.id for b in project.plan.blocks if claim.id in b.claims]
+        tested = [b.id for b in project.plan.blocks if claim.id in project.plan.claims_of(b)]
         said = [claim.text]
         if claim.evidence:
             said.append(t("plan_claim_evidence", language).format(text=claim.evidence))
@@ -297,7 +298,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         )
         systems = "; ".join(block.systems) or "-"
         parts.append(Text(visible(f"{t('plan_systems', language)}{systems}")))
-        if claims := block_claims(block):
+        if claims := block_claims(project, block):
             parts.append(Text(visible(f"{t('plan_block_claims', language)}{claims}")))
         parts.append(Text(visible(f"{t('plan_block_runs', language)}{runs or '-'}")))
         if block.seed_count and block.seed_count > 1:

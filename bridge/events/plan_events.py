@@ -55,8 +55,9 @@ class MilestoneInfo:
 class ClaimInfo:
     """
     A claim a block tests, as recorded when the plan was loaded: its id (``C1``) and its text
-    from the claim map (``""`` where the map has no such claim); or, for a block whose Claim
-    tested field names no claim id, ``id`` ``""`` and that field as written.
+    from the claim map (``""`` where the map has no such claim); or, for a block that neither
+    its Claim tested field nor the claim map ties to a claim id, ``id`` ``""`` and that field
+    as written.
     """
 
     id: str

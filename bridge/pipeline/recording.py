@@ -85,10 +85,12 @@ def file_digest(project: LoadedProject, rel: str | None) -> str:
 def _claims(plan: Plan, block: Block) -> tuple[ev.ClaimInfo, ...]:
     """The claims ``block`` tests, each with its text from the claim map, or its Claim tested
     field as written when it names no claim id (see :class:`~bridge.events.ClaimInfo`)."""
-    texts = {c.id: c.text for c in plan.claims}
-    if not block.claims:
+    texts: dict[str, str] = {}
+    for claim in plan.claims:
+        texts.setdefault(claim.id, claim.text)
+    if not (ids := plan.claims_of(block)):
         return (ev.ClaimInfo(id="", text=block.claim_text),) if block.claim_text else ()
-    return tuple(ev.ClaimInfo(id=c, text=texts.get(c, "")) for c in block.claims)
+    return tuple(ev.ClaimInfo(id=c, text=texts.get(c, "")) for c in ids)
 
 
 def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:

@@ -459,6 +459,15 @@ class Plan:
     run_gates: Mapping[str, tuple[str, int]] = attrs.field(factory=dict)
     free_block: int = 1
 
+    def claims_of(self, block: Block) -> tuple[str, ...]:
+        """
+        The ids of the claims ``block`` tests: those its Claim tested field names, then those
+        the claim map links to it (005's B3 names C1.a, the map links Anti-claim 2 to it too),
+        each once, so the claims shown with a block and the blocks shown with a claim agree.
+        """
+        linked = (c.id for c in self.claims if block.id in c.blocks)
+        return tuple(dict.fromkeys((*block.claims, *linked)))
+
     def block(self, block_id: str) -> Block | None:
         """
         The block with this id, or None.

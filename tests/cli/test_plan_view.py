@@ -118,15 +118,16 @@ def test_the_main_result_is_named_before_anything_runs(tmp_path: Path) -> None:
     done = bridge_here("plan", "--project", str(as_project("001", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert "\nmain result: M2 Core (its name or goal says so)\n" in done.stdout
-    # Each block's claims (its Claim tested field, or as written where it names no id), then
-    # the claim map with the blocks testing each: read and shown nowhere before (h39D).
-    assert "\n  claims:    C1, C3\n" in done.stdout  # B4
+    # Each block's claims (its Claim tested field's, then the claim map's links; as written
+    # where neither names an id), then the claim map with the blocks testing each, in the same
+    # reading: read and shown nowhere before (h39D).
+    assert "\n  claims:    C3, C1\n" in done.stdout  # B2 names C3, the map links C1 to it
     assert "\n  claims:    Supporting — DepthGeometryNet design choice\n" in done.stdout  # B5
     assert (
         "\nclaims the plan states (bridge judges the blocks that test them, not the claims)\n"
         "  C1: Depth-conditioned PEFT > Standard PEFT — evidence: DepthGate > Standard LoRA on "
         "overall accuracy AND on depth-sensitive subset, statistically significant — tested by "
-        "B1, B4\n"
+        "B1, B2, B4\n"
     ) in done.stdout
 
 
