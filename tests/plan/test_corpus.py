@@ -37,6 +37,7 @@ class TestCorpus:
             "milestones",
             "budget",
             "stop_rules",
+            "exit_criteria",
             "runs",
             "warnings",
         }
