@@ -195,7 +195,10 @@ def _claims(doc: Document, heading: Heading, warnings: list[tuple[int, str]]) ->
 _CLAIM_ID = lazy(
     r"^\**\s*(?P<id>(?:anti[- ]?claim|claim)\s*\d{0,2}"
     r"|C\d{1,2}(?:\.[A-Za-z0-9]{1,3})?[a-z]?|H\d{1,2})"
-    r"\s*(?:[(（][^)）]{0,80}[)）])?\s*\**\s*(?:[:：.—–-]\s*|$)",
+    # A numbered id with a parenthesis needs no separator after it (023's "C0（系统身份/能力前提，
+    # 不是首创 claim）ObsWorld 是 …", read as claim C1 by position, where its blocks say C0).
+    r"(?:(?<=\d)\s*[(（][^)）]{0,80}[)）]\s*\**\s*(?:[:：.—–-]\s*)?"
+    r"|\s*(?:[(（][^)）]{0,80}[)）])?\s*\**\s*(?:[:：.—–-]\s*|$))",
     re.IGNORECASE,
 )
 

@@ -134,6 +134,18 @@ class TestHandChecked:
         assert (plan.tracker_runs[0].id, plan.tracker_runs[0].milestone) == ("R001", "M0")
         assert plan.tracker_runs[0].status == "todo"
 
+    def test_023_claim_ids_before_a_parenthesis(self) -> None:
+        """023's claim map writes «C0（系统身份/能力前提，不是首创 claim）ObsWorld 是 …»: read
+        as claims C1, C2 by position, while its blocks' Claim tested fields name C0 and C1, so
+        `bridge plan` showed B2 testing "C1, C0" of two different meanings."""
+        plan = load_plan(corpus("023") / "EXPERIMENT_PLAN.md")
+        assert [(c.id, c.blocks) for c in plan.claims] == [
+            ("C0", ("B1", "B2", "B3")),
+            ("C1", ("B2", "B3")),
+        ]
+        assert plan.claims[0].text.startswith("ObsWorld 是 forcing-conditioned")
+        assert [plan.claims_of(b) for b in plan.blocks[:2]] == [("C0",), ("C1", "C0")]
+
     def test_017_checklist_tracker_has_no_runs(self, tmp_path: Path) -> None:
         """017: `### Block 1.` headings; a checklist-only tracker yields zero tracker runs."""
         plan = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
