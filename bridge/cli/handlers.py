@@ -243,6 +243,7 @@ def plan(args: Parsed) -> int:
 
     from bridge.cli.console import styled
     from bridge.cli.plan_view import (
+        claim_lines,
         no_primary_metric,
         proposed_unknown,
         render_blocks,
@@ -358,7 +359,7 @@ def plan(args: Parsed) -> int:
         console.print(elsewhere)
     if loaded.plan.blocks:
         console.print(render_blocks(loaded, language))
-    elif said := stop_rule_lines(loaded, language):
+    elif said := [*claim_lines(loaded, language), *stop_rule_lines(loaded, language)]:
         console.print(Group(*said))
     summary = overview(loaded, language)
     budget = loaded.plan.budget.gpu_hours

@@ -26,7 +26,14 @@ if TYPE_CHECKING:
     from bridge.plan.model import Block, PlanWarning
     from bridge.plan.runs import RunSpec
 
-__all__ = ["proposed_unknown", "render_blocks", "stop_rule_lines", "unplanned_systems"]
+__all__ = [
+    "block_claims",
+    "claim_lines",
+    "proposed_unknown",
+    "render_blocks",
+    "stop_rule_lines",
+    "unplanned_systems",
+]
 
 
 class _Preview:
@@ -128,20 +135,60 @@ class _Preview:
 
 def stop_rule_lines(project: LoadedProject, language: str = "en") -> list[Text]:
     """
-    The plan's stop rules, quoted under their heading (none when it states none): shown with
-    the blocks, and alone for a plan without blocks (025's Go/No-Go table is its only
-    criterion).
+    The plan's stop rules, then its exit criteria, each quoted under its own heading (none when
+    it states none): shown with the blocks, and alone for a plan without blocks (025's
+    Go/No-Go table is its only criterion). 036's Exit Criteria were listed as stop rules.
     """
     from rich.text import Text
 
     from bridge.projections.text import t
 
-    if not project.plan.stop_rules:
+    lines: list[Text] = []
+    for key, rules in (
+        ("plan_stop_rules", project.plan.stop_rules),
+        ("plan_exit_criteria", project.plan.exit_criteria),
+    ):
+        if rules:
+            lines.append(Text(t(key, language), style="bold"))
+            lines.extend(Text(visible(f"  - {rule}")) for rule in rules)
+    return lines
+
+
+def block_claims(project: LoadedProject, block: Block) -> str:
+    """
+    The claims ``block`` tests, by id (:meth:`~bridge.plan.model.Plan.claims_of`: its Claim
+    tested field's and the claim map's links), or its Claim tested field as written when
+    neither names a claim id (001's B5 "Supporting — DepthGeometryNet design choice"); ``""``
+    when it says none.
+    """
+    return ", ".join(project.plan.claims_of(block)) or block.claim_text
+
+
+def claim_lines(project: LoadedProject, language: str = "en") -> list[Text]:
+    """
+    The plan's claim map, each claim with its evidence and the blocks that test it (as the
+    blocks' claims lines read them), or that no block does (032's C1–C5, a plan without
+    blocks, were shown nowhere): bridge judges blocks, never claims, and says so.
+    """
+    from rich.text import Text
+
+    from bridge.projections.text import t
+
+    if not project.plan.claims:
         return []
-    return [
-        Text(t("plan_stop_rules", language), style="bold"),
-        *(Text(visible(f"  - {rule}")) for rule in project.plan.stop_rules),
-    ]
+    lines = [Text(t("plan_claims", language), style="bold")]
+    for claim in project.plan.claims:
+        tested = [b.id for b in project.plan.blocks if claim.id in project.plan.claims_of(b)]
+        said = [claim.text]
+        if claim.evidence:
+            said.append(t("plan_claim_evidence", language).format(text=claim.evidence))
+        said.append(
+            t("plan_claim_blocks", language).format(ids=", ".join(tested))
+            if tested
+            else t("plan_claim_no_block", language)
+        )
+        lines.append(Text(visible(f"  {claim.id}: " + " — ".join(said))))
+    return lines
 
 
 def render_blocks(project: LoadedProject, language: str = "en") -> Group:
@@ -256,6 +303,8 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         )
         systems = "; ".join(block.systems) or "-"
         parts.append(Text(visible(f"{t('plan_systems', language)}{systems}")))
+        if claims := block_claims(project, block):
+            parts.append(Text(visible(f"{t('plan_block_claims', language)}{claims}")))
         parts.append(Text(visible(f"{t('plan_block_runs', language)}{runs or '-'}")))
         if block.seed_count and block.seed_count > 1:
             # Said before anything runs: a system planned with fewer runs than the stated
@@ -278,6 +327,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                     visible(t("plan_seeds_together", language).format(command=block.seeds_together))
                 )
             )
+    parts.extend(claim_lines(project, language))
     gates = [(m.id, said) for m in project.milestones if (said := stated_gate(m.gate))]
     if gates:
         # Said once, before anything runs: bridge holds the plan on the sanity milestone's

@@ -21,6 +21,7 @@ __all__ = [
     "ApprovalRequested",
     "Approved",
     "BlockInfo",
+    "ClaimInfo",
     "GateDecided",
     "MilestoneCompleted",
     "MilestoneInfo",
@@ -51,6 +52,20 @@ class MilestoneInfo:
 
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)
+class ClaimInfo:
+    """
+    A claim a block tests, as recorded when the plan was loaded: its id (``C1``) and its text
+    from the claim map (``""`` where the map has no such claim); or, for a block that neither
+    its Claim tested field nor the claim map ties to a claim id, ``id`` ``""`` and that field
+    as written.
+    """
+
+    id: str
+    text: str = ""
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class BlockInfo:
     """
     An experiment block as recorded when the plan was loaded (``status_tag``: what its heading
@@ -72,6 +87,7 @@ class BlockInfo:
     baseline: str = ""
     proposed: str = ""
     failure_interpretation: str = ""
+    claims: tuple[ClaimInfo, ...] = ()
 
 
 @event("plan.loaded")
@@ -85,18 +101,19 @@ class PlanLoaded:
     the layout the tracker projection fills in; ``""`` when there is none. ``method`` is the
     plan's method thesis (and the proposal's method, shortened): the judge reads the proposed
     system's name from it. ``stop_rules`` are the plan's kill criteria or stop rules as written,
-    quoted in the results (bridge checks none of them). ``options`` also carries, as text, what
-    the judge needs of the plan and ``bridge.toml`` beyond the options, each key only when set:
-    ``metrics.units`` (``[metrics] units``), ``plan.same_seeds`` (the blocks whose plan asks
-    for the same seeds) and ``plan.metric_names`` (the names the plan's own metrics sections
-    list, one a line, which a criterion may name). ``tracker_results`` holds, by run id, the
-    Result cell of each row of the tracker as bridge last wrote it (its note of that write,
-    read with the tracker): what tells a value bridge put in that cell from one the
-    researcher wrote there, in any form; empty when bridge had not written the tracker, or in
-    a log from before it was recorded. ``run_gates`` holds, by run id, each run's own gate as
-    the plan and tracker state it (runs with none left out): the results judge it against the
-    run's values (recorded here, not with the run, so a gate edited after the run ran is the
-    one judged).
+    quoted in the results (bridge checks none of them); ``exit_criteria`` its exit criteria, so
+    (in a log from before they were apart, among ``stop_rules``). ``options`` also carries, as
+    text, what the judge needs of the plan and ``bridge.toml`` beyond the options, each key only
+    when set: ``metrics.units`` (``[metrics] units``), ``plan.same_seeds`` (the blocks whose
+    plan asks for the same seeds) and ``plan.metric_names`` (the names the plan's own metrics
+    sections list, one a line, which a criterion may name). ``tracker_results`` holds, by run
+    id, the Result cell of each row of the tracker as bridge last wrote it (its note of that
+    write, read with the tracker): what tells a value bridge put in that cell from one the
+    researcher wrote there, in any form; empty when bridge had not written the tracker, or in a
+    log from before it was recorded. ``run_gates`` holds, by run id, each run's own gate as the
+    plan and tracker state it (runs with none left out): the results judge it against the run's
+    values (recorded here, not with the run, so a gate edited after the run ran is the one
+    judged).
     """
 
     TYPE: ClassVar[str]
@@ -116,6 +133,7 @@ class PlanLoaded:
     tracker_text: str = ""
     method: str = attrs.field(default="", converter=redact)
     stop_rules: tuple[str, ...] = ()
+    exit_criteria: tuple[str, ...] = ()
     tracker_results: Mapping[str, str] = attrs.field(factory=dict)
     run_gates: Mapping[str, str] = attrs.field(factory=dict)
 

@@ -35,7 +35,7 @@ from bridge.plan.metric_names import (
     units_text,
 )
 from bridge.plan.milestones import stated_gate
-from bridge.plan.model import Milestone, TrackerRun
+from bridge.plan.model import Block, Milestone, Plan, TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.overview import (
     COSTS_OPTION,
@@ -88,6 +88,17 @@ def file_digest(project: LoadedProject, rel: str | None) -> str:
         return ""
 
 
+def _claims(plan: Plan, block: Block) -> tuple[ev.ClaimInfo, ...]:
+    """The claims ``block`` tests, each with its text from the claim map, or its Claim tested
+    field as written when it names no claim id (see :class:`~bridge.events.ClaimInfo`)."""
+    texts: dict[str, str] = {}
+    for claim in plan.claims:
+        texts.setdefault(claim.id, claim.text)
+    if not (ids := plan.claims_of(block)):
+        return (ev.ClaimInfo(id="", text=block.claim_text),) if block.claim_text else ()
+    return tuple(ev.ClaimInfo(id=c, text=texts.get(c, "")) for c in ids)
+
+
 def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
     """
     The events that record a loaded plan: ``PlanLoaded`` then one ``RunPlanned`` per run.
@@ -109,6 +120,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
             baseline=b.baseline,
             proposed=b.proposed,
             failure_interpretation=b.failure_interpretation,
+            claims=_claims(plan, b),
         )
         for b in plan.blocks
     )
@@ -179,6 +191,7 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         tracker_text=tracker_template(project),
         method=plan.method_text(),
         stop_rules=tuple(" ".join(r.split())[:500] for r in plan.stop_rules),
+        exit_criteria=tuple(" ".join(r.split())[:500] for r in plan.exit_criteria),
         tracker_results=tracker_results_written(project),
         run_gates={r.id: r.gate[:500] for r in project.runs if r.gate},
     )

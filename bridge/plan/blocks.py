@@ -32,6 +32,7 @@ from bridge.value_methods import value_methods
 
 __all__ = [
     "BlockHeading",
+    "free_block_number",
     "match_block_heading",
     "proposed_line",
     "read_block",
@@ -57,6 +58,22 @@ _TAG = lazy(r"\[([^\]]{1,80})\]|[(（]([^)）]{1,80})[)）]")
 _DASH_TAG = lazy(r"\s[—–-]{1,2}\s*([A-Z][A-Z0-9 \-★✓/]{2,40}★?)\s*$")
 _STATUS_WORDS = ("complete", "done", "locked", "new", "wip", "in progress", "blocked", "pending")
 _EMOJI_STATUS = ("✅", "⚠️", "❌", "🔄", "⏳")
+
+
+# A block id as the plan writes it anywhere ("B1-B10", "Block 3"); "3B" (a model size) is none.
+_NUMBERED_ID = lazy(r"\b(?:B|Block\s{1,3})(\d{1,3})\b")
+
+
+def free_block_number(doc: Document) -> int:
+    """
+    The number the block headings bridge suggests start from (``### Block n: …``): 1, or one
+    past the highest ``B<n>`` the plan already writes, as 032 names its baselines B1–B10. A
+    suggested ``### Block 1`` there made block ids B1/B2 that its milestone "Run B1-B6 (FedAvg,
+    …)" and the baselines table already meant: following bridge's advice broke the plan.
+    """
+    lines = doc.text_lines(0, len(doc.lines))
+    found = [int(m.group(1)) for _, text in lines for m in _NUMBERED_ID.finditer(text)]
+    return max(found, default=0) + 1
 
 
 @value_methods

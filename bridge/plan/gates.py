@@ -17,7 +17,7 @@ from bridge.lazy_patterns import lazy
 from bridge.plan.text import Document, plain
 from bridge.value_methods import value_methods
 
-__all__ = ["LabelledGate", "labelled_gate", "section_gate", "stop_rules"]
+__all__ = ["LabelledGate", "exit_criteria", "labelled_gate", "section_gate", "stop_rules"]
 
 
 @value_methods
@@ -198,15 +198,32 @@ def _fenced_rules(doc: Document, start: int, end: int) -> list[str]:
 
 def stop_rules(doc: Document) -> tuple[str, ...]:
     """
-    The rules of every section whose heading says kill criteria, stop rules, failure conditions
-    or exit criteria, or is the plan's decision gates, one per list item (a paragraph when the
+    The rules of every section whose heading says kill criteria, stop rules or failure
+    conditions, or is the plan's decision gates, one per list item (a paragraph when the
     section has no list, a paragraph of a fenced block), each on one line: ``bridge plan`` and
-    the results quote them, as bridge checks none of them.
+    the results quote them, as bridge checks none of them. Exit criteria are
+    :func:`exit_criteria`'s.
     """
+    return _rules(doc, exits=False)
+
+
+def exit_criteria(doc: Document) -> tuple[str, ...]:
+    """
+    The rules of every section whose heading says exit criteria (036's "## Exit Criteria": when
+    the experiments are done), read as :func:`stop_rules` reads its sections: they say when
+    to stop for good, not when to give up, and were listed as stop rules (trial h39E).
+    """
+    return _rules(doc, exits=True)
+
+
+def _rules(doc: Document, *, exits: bool) -> tuple[str, ...]:
+    """The rules of the exit-criteria sections (``exits``) or of the other stop sections."""
     rules: list[str] = []
     for heading in doc.headings:
         title = plain(heading.text).strip()
         if not (_STOP_HEADING.search(title) or _GATES_HEADING.fullmatch(title)):
+            continue
+        if (_EXIT_HEADING.search(title) is not None) != exits:
             continue
         # A table of outcomes and what to do (025: "| RAG SFT cf_arc KC | 行动 |", "| < 40% |
         # ✅ 强论文 — … |"): a rule per row, each table on its own, its cells joined; a row

@@ -15,6 +15,7 @@ import attrs
 
 from bridge.errors import PlanError
 from bridge.lazy_patterns import lazy
+from bridge.plan.blocks import free_block_number
 from bridge.plan.dependencies import (
     cell_dependencies,
     from_dependencies,
@@ -23,7 +24,7 @@ from bridge.plan.dependencies import (
     note_dependencies,
     table_dependencies,
 )
-from bridge.plan.gates import stop_rules
+from bridge.plan.gates import exit_criteria, stop_rules
 from bridge.plan.model import (
     Block,
     BlockRowStatus,
@@ -425,8 +426,10 @@ def _assemble(
         ideas_file=ideas_doc.file if ideas_doc else "",
         dependencies=dependencies,
         stop_rules=stop_rules(plan_doc) if plan_doc is not None else (),
+        exit_criteria=exit_criteria(plan_doc) if plan_doc is not None else (),
         block_statuses=block_statuses,
         run_gates=plan_run_gates(plan_doc) if plan_doc is not None else {},
+        free_block=free_block_number(plan_doc) if plan_doc is not None else 1,
     )
 
 

@@ -540,6 +540,24 @@ def mark_sanity(milestones: list[Milestone]) -> list[Milestone]:
 _PHASE = lazy(r"^(?:phase|stage|阶段)\s{0,2}\d{1,2}\b", re.IGNORECASE)
 
 
+# The condition a milestone heading puts on the milestone (036's "DPO Follow-ups (GPU, only if
+# M0 supports it)"), up to the end of its parenthesis or clause.
+_HEADING_GATE = lazy(
+    r"\b(?:only\s+(?:if|when|after)|unless)\b[^()（）;；,，]*|(?:仅当|仅在|只有在)[^()（）;；,，]*",
+    re.IGNORECASE,
+)
+
+
+def heading_gate(name: str) -> str:
+    """
+    The gate a milestone's heading states, ``""`` when none: 036's M2 "DPO Follow-ups (GPU,
+    only if M0 supports it)" gives «only if M0 supports it», which nothing quoted (trial h39E):
+    listed with the plan's decision gates, never checked.
+    """
+    found = _HEADING_GATE.search(name)
+    return found.group(0).strip().rstrip(".。") if found is not None else ""
+
+
 def _from_headings(
     doc: Document,
     known: frozenset[str],
@@ -573,7 +591,7 @@ def _from_headings(
         body = doc.raw(heading.index + 1, heading.end)
         # "里程碑 2" is "Milestone 2": a run milestone by its word, as M2 is.
         labelled = not _M_ID.fullmatch(mid) and not mid.startswith("里程碑")
-        gate = section_gate(body)
+        gate = section_gate(body) or heading_gate(name)
         cost_raw, cost, cost_line = _prose_cost(doc, heading)
         result.append(
             Milestone(

@@ -414,6 +414,8 @@ class Plan:
             asks something of the block's runs (see :class:`BlockRowStatus`).
         dependencies: the runs rows say they wait for (a Depends On column, a note).
         stop_rules: the plan's kill criteria or stop rules, one per item (never checked).
+        exit_criteria: the plan's exit criteria (when its experiments are done), one per item
+            (never checked).
         method: the proposal's method text.
         override_line: an option override line found in the plan (``— compact: true``), or ``""``.
         override_line_number: its 1-based line, 0 when absent.
@@ -425,6 +427,8 @@ class Plan:
         ideas_file: the ideas path, or ``""``.
         run_gates: the Gate cell of each run in the plan's run tables, by run id: the cell and
             its 1-based line (:func:`bridge.plan.run_gates.plan_run_gates`).
+        free_block: the number of the block heading bridge suggests (``### Block n: …``): past
+            every ``B<n>`` the plan writes (:func:`bridge.plan.blocks.free_block_number`).
     """
 
     title: str
@@ -450,8 +454,19 @@ class Plan:
     ideas_file: str
     dependencies: tuple[StatedDependency, ...] = ()
     stop_rules: tuple[str, ...] = ()
+    exit_criteria: tuple[str, ...] = ()
     block_statuses: tuple[BlockRowStatus, ...] = ()
     run_gates: Mapping[str, tuple[str, int]] = attrs.field(factory=dict)
+    free_block: int = 1
+
+    def claims_of(self, block: Block) -> tuple[str, ...]:
+        """
+        The ids of the claims ``block`` tests: those its Claim tested field names, then those
+        the claim map links to it (005's B3 names C1.a, the map links Anti-claim 2 to it too),
+        each once, so the claims shown with a block and the blocks shown with a claim agree.
+        """
+        linked = (c.id for c in self.claims if block.id in c.blocks)
+        return tuple(dict.fromkeys((*block.claims, *linked)))
 
     def block(self, block_id: str) -> Block | None:
         """

@@ -940,7 +940,10 @@ def plan_json(project: LoadedProject) -> dict[str, object]:
         "thesis": plan.thesis,
         "language": plan.language,
         "sources": dict(project.sources),
-        "claims": [{"id": c.id, "text": c.text, "blocks": list(c.blocks)} for c in plan.claims],
+        "claims": [
+            {"id": c.id, "text": c.text, "evidence": c.evidence, "blocks": list(c.blocks)}
+            for c in plan.claims
+        ],
         "blocks": [
             {
                 "id": b.id,
@@ -981,6 +984,7 @@ def plan_json(project: LoadedProject) -> dict[str, object]:
         # Quoted by the text view and results.json, never checked: a script reading this saw
         # none of them (036's Exit Criteria, 034's Kill Criteria).
         "stop_rules": list(plan.stop_rules),
+        "exit_criteria": list(plan.exit_criteria),
         "runs": [
             {
                 "id": r.id,

@@ -13,7 +13,7 @@ import re
 import attrs
 
 from bridge.lazy_patterns import lazy
-from bridge.plan.blocks import match_block_heading, read_block, read_fields
+from bridge.plan.blocks import free_block_number, match_block_heading, read_block, read_fields
 from bridge.plan.milestones import criterion_sections, no_milestones_found, read_milestones
 from bridge.plan.model import Block, Budget, Claim, Milestone, Risk, Section
 from bridge.plan.quantities import block_refs, gpu_hours, number_upper, stated_seed_count
@@ -195,7 +195,10 @@ def _claims(doc: Document, heading: Heading, warnings: list[tuple[int, str]]) ->
 _CLAIM_ID = lazy(
     r"^\**\s*(?P<id>(?:anti[- ]?claim|claim)\s*\d{0,2}"
     r"|C\d{1,2}(?:\.[A-Za-z0-9]{1,3})?[a-z]?|H\d{1,2})"
-    r"\s*(?:[(（][^)）]{0,80}[)）])?\s*\**\s*(?:[:：.—–-]\s*|$)",
+    # A numbered id with a parenthesis needs no separator after it (023's "C0（系统身份/能力前提，
+    # 不是首创 claim）ObsWorld 是 …", read as claim C1 by position, where its blocks say C0).
+    r"(?:(?<=\d)\s*[(（][^)）]{0,80}[)）]\s*\**\s*(?:[:：.—–-]\s*)?"
+    r"|\s*(?:[(（][^)）]{0,80}[)）])?\s*\**\s*(?:[:：.—–-]\s*|$))",
     re.IGNORECASE,
 )
 
@@ -478,6 +481,16 @@ def _risks(doc: Document, heading: Heading) -> list[Risk]:
     return risks
 
 
+def _example(doc: Document) -> str:
+    """
+    The block headings to write, numbered past the ``B<n>`` the plan already uses
+    (:func:`~bridge.plan.blocks.free_block_number`), saying why when it is not 1.
+    """
+    n = free_block_number(doc)
+    example = f"'### Block {n}: ...' or '### B{n}: ...'"
+    return example if n == 1 else f"{example}: the plan already writes B1 … B{n - 1}"
+
+
 def read_plan_document(doc: Document) -> PlanParts:
     """
     Read one plan document.
@@ -574,13 +587,7 @@ def read_plan_document(doc: Document) -> PlanParts:
             )
         )
     elif not blocks:
-        warnings.append(
-            (
-                0,
-                "no experiment block headings found (expected e.g. '### Block 1: ...' "
-                "or '### B1: ...')",
-            )
-        )
+        warnings.append((0, f"no experiment block headings found (expected e.g. {_example(doc)})"))
     elif sectioned:
         shown = ", ".join(b.id for b in sectioned[:12]) + (" …" if len(sectioned) > 12 else "")
         warnings.append(

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "GATE_WORD",
     "NOT_CHECKED",
+    "THRESHOLD",
     "GateClause",
     "GateOutcome",
     "clause_said",
@@ -61,9 +62,11 @@ _RUN_HEADER = lazy(r"run(?:\s*id)?|id|编号|run\s*#", re.IGNORECASE)
 # A tracker header that names its Metrics column a gate too (023's `Metrics / Gate`).
 GATE_WORD = lazy(r"\bgates?\b|门槛|关口", re.IGNORECASE)
 _RUN_ID = lazy(r"[A-Za-z][\w.-]*\d[\w.-]*")
-# A Metrics cell's clause that states a threshold ("Dev macro F1 ≥ 0.55", "≥5pp all methods"):
-# the same comparison the metric names are read without (runs.py).
-_THRESHOLD = lazy(r"(?:[<>≥≤]=?|=>|=<)\s*[-+~]?\d")
+#: A comparison with a number, as a Metrics cell states a threshold ("Dev macro F1 ≥ 0.55",
+#: "≥5pp all methods"): what makes a clause a gate here, and what the metric names are read
+#: without (runs.py).
+THRESHOLD = r"(?:[<>≥≤]=?|=>|=<)\s*[-+~]?\d"
+_THRESHOLD = lazy(THRESHOLD)
 _POINTS = lazy(r"\d\s*(?:pp|p\.p\.|percentage points?|个百分点)", re.IGNORECASE)
 # Words of a gate that say which split or which statistic of a metric it means ("Dev macro F1
 # ≥ 0.55", 011's R013; "accuracy std ≤ 0.02"). The criteria's parser reads the metric without

@@ -50,7 +50,7 @@ from bridge.plan.recorded_status import (
     waits_outside,
 )
 from bridge.plan.run_fields import RunFields, launch_seed
-from bridge.plan.run_gates import GATE_WORD, run_gate
+from bridge.plan.run_gates import GATE_WORD, THRESHOLD, run_gate
 from bridge.plan.same_command import refuse_same_commands
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.stated_counts import stated_beyond_runs
@@ -247,7 +247,7 @@ class _Draft:
 
 # "Dev macro F1 ≥ 0.55", "Parse ≥90%": a Metrics cell that states the row's gate; the name is
 # the part before the comparison.
-_GATE_IN_METRIC = lazy(r"\s*(?:[<>≥≤]=?|=>|=<)\s*[-+~]?\d.*$")
+_GATE_IN_METRIC = lazy(rf"\s*{THRESHOLD}.*$")
 
 
 def _metric_names(cell: str) -> tuple[str, ...]:
@@ -1120,8 +1120,8 @@ def _attribute(
         noun = "run" if len(ids) == 1 else "runs"
         # With no blocks at all, no `block` can be set (040): the plan needs them first.
         fix = (
-            "Give the plan experiment blocks (`### Block 1: …` with a Success criterion) to "
-            "have verdicts"
+            f"Give the plan experiment blocks (`### Block {plan.free_block}: …` with a Success "
+            "criterion) to have verdicts"
             if reason == NO_BLOCKS
             # A sanity check is reported under its milestone; a [systems] table's block does
             # not place it (011's R012), only its own entry does. So is a review of results

@@ -188,13 +188,18 @@ def split_cells(line: str) -> list[str]:
     Returns:
         The stripped cells (``\\|`` becomes ``|``).
     """
+    return [cell.strip() for cell in _raw_cells(line)]
+
+
+def _raw_cells(line: str) -> list[str]:
+    """The cells :func:`split_cells` gives, each with the spaces around it as written."""
     body = line.strip()
     if body.startswith("|"):
         body = body[1:]
     if body.endswith("|") and not body.endswith("\\|"):
         body = body[:-1]
     if "`" not in body and "\\" not in body:
-        return [cell.strip() for cell in body.split("|")]
+        return body.split("|")
     cells: list[str] = []
     current: list[str] = []
     unmatched_from: dict[int, int] = {}  # run length -> position after which no closer exists
@@ -209,7 +214,7 @@ def split_cells(line: str) -> list[str]:
         if mark == "\\|":
             current.append("|")
         elif mark == "|":
-            cells.append("".join(current).strip())
+            cells.append("".join(current))
             current = []
         else:
             length = len(mark)
@@ -224,8 +229,25 @@ def split_cells(line: str) -> list[str]:
             else:
                 current.append(mark)
     current.append(body[i:])
-    cells.append("".join(current).strip())
+    cells.append("".join(current))
     return cells
+
+
+def _spaced_cells(line: str) -> list[str]:
+    """
+    The cells of a row split only on its spaced pipes, a space on either side (or the row's
+    edge): a pipe touching a character on one side is the row's own text, as in 032's metric
+    formulas «(1/Σ|M_i|) Σ_i …» and «Σ_i ||u_i - θ||²».
+    """
+    raw = _raw_cells(line)
+    cells = [raw[0]]
+    for cell in raw[1:]:
+        before, after = cells[-1], cell
+        if before[-1:].isspace() and after[:1].isspace():
+            cells.append(cell)
+        else:
+            cells[-1] = f"{before}|{cell}"
+    return [cell.strip() for cell in cells]
 
 
 def _find_run(text: str, start: int, length: int) -> int:
@@ -329,7 +351,8 @@ class Document:
             j = i + 2
             said = len(self.warnings)
             while j < total and not self.in_fence[j] and self.lines[j].strip().startswith("|"):
-                rows.append((j + 1, self._repair(split_cells(self.lines[j]), len(header), j + 1)))
+                cells = self._repair(self.lines[j], len(header), j + 1)
+                rows.append((j + 1, cells))
                 j += 1
             self._short_rows_together(said, len(header))
             tables.append(Table(index=i, header=header, rows=tuple(rows), end=j))
@@ -364,9 +387,18 @@ class Document:
             kept.append(TextWarning(line=lines[0], message=message))
         self.warnings[said:] = sorted(kept, key=lambda w: w.line)
 
-    def _repair(self, cells: list[str], width: int, line: int) -> tuple[str, ...]:
+    def _repair(self, row: str, width: int, line: int) -> tuple[str, ...]:
+        """
+        The cells of ``row`` under a ``width``-column header. A row of more cells whose spaced
+        pipes alone split it into ``width`` cells keeps its other pipes in their cells (032's
+        «(1/Σ|M_i|) Σ_i …» under Formula, docs/plan-format.md "Tables"); else the extra cells
+        are joined into the last column, or missing ones left empty, and a warning says so.
+        """
+        cells = split_cells(row)
         if len(cells) == width:
             return tuple(cells)
+        if len(cells) > width and len(spaced := _spaced_cells(row)) == width:
+            return tuple(spaced)
         if len(cells) > width:
             extra = cells[width:]
             if not any(extra):

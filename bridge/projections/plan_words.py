@@ -365,12 +365,13 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     (
         lazy(
             r"(runs?) (.+?) not attributed to a block: the plan has no experiment blocks\. Give "
-            r"the plan experiment blocks \(`### Block 1: …` with a Success criterion\) to have "
-            r"verdicts"
+            r"the plan experiment blocks \(`### Block (\d+): …` with a Success criterion\) to "
+            r"have verdicts"
         ),
         lambda found: (
             f"运行 {_ids(found.group(2))} 未归属任何实验块：计划中没有实验块。"
-            "请在计划中写出实验块（`### Block 1: …`，含 Success criterion）以得到判定"
+            f"请在计划中写出实验块（`### Block {found.group(3)}: …`，含 Success criterion）"
+            "以得到判定"
         ),
     ),
     (
@@ -504,10 +505,15 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
-            r"no experiment block headings found \(expected e\.g\. '### Block 1: \.\.\.' or "
-            r"'### B1: \.\.\.'\)"
+            r"no experiment block headings found \(expected e\.g\. '### Block (\d+): \.\.\.' or "
+            r"'### B\d+: \.\.\.'(?:: the plan already writes B1 … B(\d+))?\)"
         ),
-        "没有找到实验块标题（应形如 '### Block 1: ...' 或 '### B1: ...'）",
+        lambda found: (
+            f"没有找到实验块标题（应形如 '### Block {found.group(1)}: ...' 或 "
+            f"'### B{found.group(1)}: ...'"
+            + (f"：计划中已写有 B1 … B{found.group(2)}" if found.group(2) else "")
+            + "）"
+        ),
     ),
     (
         lazy(

@@ -156,6 +156,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Stop rules the plan states (not checked by bridge; decide them from the results)",
         "计划写明的停止规则（bridge 不检查；请依据结果自行判断）",
     ),
+    "exit_criteria": (
+        "Exit criteria the plan states (not checked by bridge; decide them from the results)",
+        "计划写明的退出标准（bridge 不检查；请依据结果自行判断）",
+    ),
     "decision_gate": (
         "Decision gate (not checked by bridge; decide it from the results)",
         "决策门（bridge 不检查；请根据结果自行判断）",
@@ -211,6 +215,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "either": ("Met when one part is met: clauses", "任一部分满足即满足：第"),
     "unparsed": ("Not machine-checkable", "无法自动检验"),
     "evaluation": ("Evaluation", "评测类型"),
+    "claims_tested": ("Claims it tests", "检验的论点"),
     "not_judged": ("Also stated, not judged", "另有写明、未判定"),
     "verdict": ("Verdict", "判定"),
     "runs": ("Runs", "运行"),
@@ -1623,6 +1628,14 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     except ValueError:
         scope = ""
     lines.append(f"- **{_t('evaluation', language)}:** `{block.evaluation_type}` — {scope}")
+    # The plan's claims the block tests, beside its verdict: what a met or not met bears on
+    # (the claim map was read and shown nowhere, trial h39D on 032).
+    if block.claims:
+        said = "; ".join(
+            " ".join(part for part in (c.id, f"«{line(c.text)}»" if c.text else "") if part)
+            for c in block.claims
+        )
+        lines.append(f"- **{_t('claims_tested', language)}:** {said}")
     # As the main result: the English word is what a program reads, the Chinese one beside it.
     if language == "zh":
         word = VERDICT_ZH[verdict.verdict]
@@ -1830,6 +1843,11 @@ def render(state: PipelineState, language: str = "en") -> str:
         # results below.
         lines.extend([f"## {_t('stop_rules', language)}", ""])
         lines.extend(f"- «{line(rule)}»" for rule in plan.stop_rules)
+        lines.append("")
+    if plan.exit_criteria:
+        # Apart from the stop rules: they say when the work is done, not when to give it up.
+        lines.extend([f"## {_t('exit_criteria', language)}", ""])
+        lines.extend(f"- «{line(rule)}»" for rule in plan.exit_criteria)
         lines.append("")
     lines.extend([f"## {_t('blocks', language)}", ""])
     if plot.shown(state):

@@ -295,6 +295,8 @@ def _block(result: BlockResult, warnings: Sequence[str], state: PipelineState) -
         "judged_by": verdict.judged_by.value,
         "evaluation_type": result.block.evaluation_type,
         "claim_scope": scope,
+        # The plan's claims the block tests, as the results page lists them beside the verdict.
+        "claims": [{"id": c.id, "text": c.text} for c in result.block.claims],
         # The block's own sanity runs' numbers, which it is not judged on (009's R001 under B1),
         # one line per run as the results page lists them; the values are in runs[].
         "sanity_numbers": list(result.sanity_numbers),
@@ -341,6 +343,7 @@ def document(state: PipelineState) -> dict[str, object]:
         ],
         # Quoted from the plan; bridge never checks a stop rule.
         "stop_rules": list(state.plan.stop_rules),
+        "exit_criteria": list(state.plan.exit_criteria),
         "runs": [_run(run, gate_of(state, r)) for r, run in sorted(state.runs.items())],
         "aggregates": [
             {

@@ -358,6 +358,18 @@ def _tracker_note(state: PipelineState, zh: bool) -> str:
     return f" (written by bridge: the project has no tracker file{where})"
 
 
+def _not_counted(ids: Sequence[str], zh: bool, said: tuple[str, str]) -> str:
+    """
+    The nice-to-have runs ``ids`` left out of the count, and why, ``said`` in English and in
+    Chinese: "2 more are blocked in the tracker, not counted: R008, R009" (另有 2 个可选运行
+    在追踪表中受阻，未计入：R008、R009).
+    """
+    n = len(ids)
+    if zh:
+        return f"另有 {n} 个可选运行{said[1]}，未计入：{'、'.join(ids)}"
+    return f"{n} more {'is' if n == 1 else 'are'} {said[0]}, not counted: {', '.join(ids)}"
+
+
 def _nice_failed(state: PipelineState, zh: bool) -> str:
     """
     The nice-to-have runs that are blocked in the tracker or work people do (not counted, as
@@ -410,22 +422,10 @@ def _nice_failed(state: PipelineState, zh: bool) -> str:
     sep = "、" if zh else ", "  # a Chinese list of runs takes "、"
     parts = []
     if blocked:
-        ids = sep.join(blocked)
-        n = len(blocked)
-        parts.append(
-            f"另有 {n} 个可选运行在追踪表中受阻，未计入：{ids}"
-            if zh
-            else f"{n} more {'is' if n == 1 else 'are'} blocked in the tracker, not counted: {ids}"
-        )
+        parts.append(_not_counted(blocked, zh, ("blocked in the tracker", "在追踪表中受阻")))
     if by_person:
-        ids = sep.join(by_person)
-        n = len(by_person)
-        parts.append(
-            f"另有 {n} 个可选运行由人工执行、尚未完成，未计入：{ids}"
-            if zh
-            else f"{n} more {'is' if n == 1 else 'are'} work people do, not done yet, "
-            f"not counted: {ids}"
-        )
+        said = ("work people do, not done yet", "由人工执行、尚未完成")
+        parts.append(_not_counted(by_person, zh, said))
     if untrusted:
         parts.append(
             f"{len(untrusted)} 个已成功但数值不可信：{sep.join(untrusted)}"

@@ -72,6 +72,17 @@ _WORDS: dict[str, tuple[str, str]] = {
         "任一部分满足即满足：第 {parts} 条",
     ),
     "plan_systems": ("  systems:   ", "  系统：    "),
+    "plan_block_claims": ("  claims:    ", "  论点：    "),
+    "plan_claims": (
+        "claims the plan states (bridge judges the blocks that test them, not the claims)",
+        "计划写明的论点（bridge 判断检验它们的实验块，不判断论点本身）",
+    ),
+    "plan_claim_evidence": ("evidence: {text}", "证据：{text}"),
+    "plan_claim_blocks": ("tested by {ids}", "由 {ids} 检验"),
+    "plan_claim_no_block": (
+        "no block tests it: its evidence is judged nowhere",
+        "没有实验块检验它：其证据不被任何判定检查",
+    ),
     "plan_block_runs": ("  runs:      ", "  运行：    "),
     "plan_seeds": (
         "  seeds:     {n} per system, as the plan states",
@@ -105,6 +116,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "plan_stop_rules": (
         "stop rules the plan states (not checked by bridge: read them against the results)",
         "计划写明的停止规则（bridge 不检查：请对照结果自行判断）",
+    ),
+    "plan_exit_criteria": (
+        "exit criteria the plan states (not checked by bridge: read them against the results)",
+        "计划写明的退出标准（bridge 不检查：请对照结果自行判断）",
     ),
     "plan_shares": ("from other blocks: {ids}", "取自其他实验块：{ids}"),
     "plan_sanity_run": (" (sanity)", "（健全性）"),

@@ -119,6 +119,40 @@ def test_the_main_result_is_named_before_anything_runs(tmp_path: Path) -> None:
     done = bridge_here("plan", "--project", str(as_project("001", tmp_path)))
     assert done.returncode == 0, done.stderr
     assert "\nmain result: M2 Core (its name or goal says so)\n" in done.stdout
+    # Each block's claims (its Claim tested field's, then the claim map's links; as written
+    # where neither names an id), then the claim map with the blocks testing each, in the same
+    # reading: read and shown nowhere before (h39D).
+    assert "\n  claims:    C3, C1\n" in done.stdout  # B2 names C3, the map links C1 to it
+    assert "\n  claims:    Supporting — DepthGeometryNet design choice\n" in done.stdout  # B5
+    assert (
+        "\nclaims the plan states (bridge judges the blocks that test them, not the claims)\n"
+        "  C1: Depth-conditioned PEFT > Standard PEFT — evidence: DepthGate > Standard LoRA on "
+        "overall accuracy AND on depth-sensitive subset, statistically significant — tested by "
+        "B1, B2, B4\n"
+    ) in done.stdout
+
+
+@needs_shared
+def test_a_plan_without_blocks_shows_its_claims(tmp_path: Path) -> None:
+    """032's claim map C1–C5 (its criteria, as Required Evidence) was shown nowhere: the plan
+    has no blocks, and `bridge plan` said only that it has none (trial h39D F8)."""
+    root = as_project("032", tmp_path)
+    done = bridge_here("plan", "--project", str(root))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "  C2: Constrained aggregation reduces AggViol with bounded utility loss — evidence: "
+        "AggViol(ours) << AggViol(FedAvg), utility gap < 5% — no block tests it: its evidence "
+        "is judged nowhere\n"
+    ) in done.stdout
+    assert done.stdout.count("no block tests it") == 5
+    done = bridge_here("plan", "--project", str(root), "--json")
+    (c1, *_) = json.loads(done.stdout)["claims"]
+    assert c1 == {
+        "id": "C1",
+        "text": "FedAvg produces post-aggregation policy violations",
+        "evidence": "Show AggViol >> PersViol for FedAvg",
+        "blocks": [],
+    }
 
 
 @needs_shared

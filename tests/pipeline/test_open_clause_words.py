@@ -5,6 +5,7 @@ reason a clause is open, and the alias advice for a Metrics phrase naming two me
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.conftest import needs_shared
@@ -48,6 +49,14 @@ def test_039s_open_clauses_say_what_they_lack(tmp_path: Path) -> None:
         "（'最佳 GNN'，即 'source-shuffle' 所作用的系统）"
     ) in results
     assert "RECORDED NAME" not in results
+    # The claims each block tests, beside its verdict (the claim map was shown nowhere, h39D):
+    # B3 tests C2 by its own Claim tested field, B4 names none and shows none.
+    assert "- **检验的论点:** C2 «GNN 只在精确 source 拓扑有额外信息时才必要»" in results
+    assert results.count("检验的论点") == 3
+    data = json.loads((root / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    claims = {b["block"]: b["claims"] for b in data["blocks"]}
+    assert claims["B1"] == [{"id": "C1", "text": "机制对齐的路由轨迹可用于无监督幻觉检测"}]
+    assert claims["B4"] == []
     assert (
         "计划的指标 `与完整 MART 的 paired ΔAUROC/ΔAUPRC` 在一个短语中写了多个指标，别名无法把一个"
         "记录的名称对应到它"

@@ -38,6 +38,7 @@ class TestCorpus:
             "milestones",
             "budget",
             "stop_rules",
+            "exit_criteria",
             "runs",
             "warnings",
         }
@@ -133,6 +134,18 @@ class TestHandChecked:
         assert plan.claims[0].id == "C1"
         assert (plan.tracker_runs[0].id, plan.tracker_runs[0].milestone) == ("R001", "M0")
         assert plan.tracker_runs[0].status == "todo"
+
+    def test_023_claim_ids_before_a_parenthesis(self) -> None:
+        """023's claim map writes «C0（系统身份/能力前提，不是首创 claim）ObsWorld 是 …»: read
+        as claims C1, C2 by position, while its blocks' Claim tested fields name C0 and C1, so
+        `bridge plan` showed B2 testing "C1, C0" of two different meanings."""
+        plan = load_plan(corpus("023") / "EXPERIMENT_PLAN.md")
+        assert [(c.id, c.blocks) for c in plan.claims] == [
+            ("C0", ("B1", "B2", "B3")),
+            ("C1", ("B2", "B3")),
+        ]
+        assert plan.claims[0].text.startswith("ObsWorld 是 forcing-conditioned")
+        assert [plan.claims_of(b) for b in plan.blocks[:2]] == [("C0",), ("C1", "C0")]
 
     def test_017_checklist_tracker_has_no_runs(self, tmp_path: Path) -> None:
         """017: `### Block 1.` headings; a checklist-only tracker yields zero tracker runs."""
@@ -522,9 +535,10 @@ def test_stop_rules_are_read_from_their_sections(tmp_path: Path) -> None:
     assert stop_rules(two) == ("KC < 40% → go", "GPU hours > 100 → stop")
     # 036's `## Exit Criteria` and 017's `## Failure Conditions` were read nowhere (not in
     # `bridge plan`, the results or results.json). The sentence before 036's list says what
-    # they are the exit of, so it stays.
+    # they are the exit of, so it stays. They are its exit criteria, not stop rules (h39E).
     tangut = load_plan(corpus("036") / "EXPERIMENT_PLAN.md")
-    assert tangut.stop_rules == (
+    assert tangut.stop_rules == ()
+    assert tangut.exit_criteria == (
         "The paper is ready for a first full draft when:",
         "baseline3_2_multitask remains the best reference-aligned model,",
         "the human-reference metric sanity check is documented,",
@@ -533,7 +547,7 @@ def test_stop_rules_are_read_from_their_sections(tmp_path: Path) -> None:
     )
     # `bridge plan --json` has them too, as the text view and results.json do.
     document = plan_json(load_project(as_project("036", tmp_path)))
-    assert document["stop_rules"] == list(tangut.stop_rules)
+    assert (document["stop_rules"], document["exit_criteria"]) == ([], list(tangut.exit_criteria))
     pim = load_plan(corpus("017") / "EXPERIMENT_PLAN.md")
     assert pim.stop_rules[0] == (
         "Bottleneck classification is too stable, making dynamic scheduling unnecessary."

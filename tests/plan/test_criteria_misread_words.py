@@ -268,6 +268,15 @@ def test_bridge_plan_on_036(tmp_path: Path) -> None:
     out = " ".join(done.stdout.split())
     assert "a number without a comparison" not in out
     assert "1. not machine-checkable: the reference «baseline3_1_unk» after 'beat'" in out
+    # M2's heading "DPO Follow-ups (GPU, only if M0 supports it)" is its gate, quoted with the
+    # plan's decision gates; the Exit Criteria are listed under their own name, not as stop
+    # rules (trial h39E F1, F2).
+    assert "read these yourself at each milestone) M2: only if M0 supports it " in out
+    assert "stop rules" not in out
+    assert (
+        "exit criteria the plan states (not checked by bridge: read them against the results) "
+        "- The paper is ready for a first full draft when: - baseline3_2_multitask remains"
+    ) in out
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,15 @@ heading, which is no rule.
 
 from __future__ import annotations
 
-from bridge.plan.gates import stop_rules
+from bridge.plan.gates import exit_criteria, stop_rules
 from bridge.plan.text import Document
 
 
 def _rules(body: str, heading: str = "Decision Gates") -> tuple[str, ...]:
-    """The stop rules of a plan whose only section is ``heading`` over ``body``."""
-    return stop_rules(Document(f"# P\n\n## {heading}\n\n{body}", "p.md"))
+    """The stop rules, or exit criteria, of a plan whose only section is ``heading`` over
+    ``body``."""
+    doc = Document(f"# P\n\n## {heading}\n\n{body}", "p.md")
+    return stop_rules(doc) + exit_criteria(doc)
 
 
 def test_a_decision_gates_list_is_a_rule_per_item() -> None:
@@ -57,3 +59,7 @@ def test_exit_criteria_keep_the_sentence_that_says_what_they_end() -> None:
     rules = ("A 仍是最佳。", "敏感性检查已记录。")
     assert _rules(body, "退出条件") == ("论文初稿就绪的条件：", *rules)
     assert _rules(body, "停止规则") == rules
+    # Each under its own name: exit criteria say when the work is done, not when to give up.
+    both = Document(f"# P\n\n## 停止规则\n\n- 损失 > 5。\n\n## 退出条件\n\n{body}", "p.md")
+    assert stop_rules(both) == ("损失 > 5。",)
+    assert exit_criteria(both) == ("论文初稿就绪的条件：", *rules)

@@ -17,6 +17,7 @@ from bridge.plan import load_plan, load_project, parse_plan_text
 from bridge.plan.criteria import Compound, parse_criterion
 from bridge.plan.milestones import name_from_goal
 from bridge.plan.quantities import block_refs, seeds, seeds_run_together, stated_seed_count
+from bridge.projections.plan_words import warning_in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import REPO_ROOT, as_project, corpus
 
@@ -565,6 +566,35 @@ def test_a_model_column_shared_by_different_experiments_names_no_system(
         "中的运行没有指明系统；要比较它们，请加一个 System 列，写明每行运行的系统（每行一个系统）；"
         "命令用 {model} 传入该模型\n"
     ) in out, out
+
+
+@needs_shared
+def test_the_block_heading_bridge_suggests_to_032_is_free(tmp_path: Path) -> None:
+    """032 has no blocks and names its baselines B1–B10 (trial h39D F11): the suggested
+    `### Block 1: …` made block B1, which its milestone "Run B1-B6" and baseline table already
+    meant. The suggestion numbers past them, in both messages, and following it reads."""
+    root = as_project("032", tmp_path)
+    said = [w.message for w in load_project(root).warnings if "### B" in w.message]
+    assert said[0] == (
+        "no experiment block headings found (expected e.g. '### Block 11: ...' or "
+        "'### B11: ...': the plan already writes B1 … B10)"
+    )
+    assert said[1].endswith(
+        "Give the plan experiment blocks (`### Block 11: …` with a Success criterion) to have "
+        "verdicts"
+    )
+    assert warning_in_language(said[0], "zh") == (
+        "没有找到实验块标题（应形如 '### Block 11: ...' 或 '### B11: ...'：计划中已写有 B1 … B10）"
+    )
+    assert "（`### Block 11: …`，含 Success criterion）" in warning_in_language(said[1], "zh")
+    plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    blocks = "## Blocks\n\n### Block 11: 2-org MVP\n\n- **Success criterion**: AggViol < 0.1"
+    plan.write_text(f"{text}\n{blocks}", encoding="utf-8")
+    loaded = load_project(root)
+    assert [b.id for b in loaded.plan.blocks] == ["B11"]
+    # The Week headings stay the plan's schedule: B11 is none of the baselines they run.
+    assert not loaded.milestones
 
 
 def test_a_model_column_comparing_models_names_the_systems(tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ import pytest
 from bridge.plan import normalise_priority, normalise_status, parse_plan_text
 from bridge.plan.quantities import block_refs, gpu_hours, seeds
 from bridge.plan.text import Document, decode, plain, split_cells
+from tests.conftest import needs_shared
+from tests.plan.corpus import corpus
 
 
 class TestDecode:
@@ -28,6 +30,31 @@ class TestDocument:
         doc = Document("| a | b |\n|---|---|\n| 1 | 2 | 3 |\n| x |\n", "f")
         assert doc.tables[0].rows == ((3, ("1", "2 | 3")), (4, ("x", "")))
         assert len(doc.warnings) == 2
+
+    @needs_shared
+    def test_pipes_of_032s_metric_formulas_stay_in_their_cell(self) -> None:
+        """
+        A row whose spaced pipes alone give the header's columns keeps its other pipes in the
+        cell (trial h39D on 032: «(1/Σ|M_i|) Σ_i …» was cut at its first pipe, with a warning
+        "5 cells under a 3-column header" on lines 73, 74 and 80).
+        """
+        path = corpus("032") / "EXPERIMENT_PLAN.md"
+        doc = Document(path.read_text(encoding="utf-8"), str(path))
+        rows = {
+            row[0]: row
+            for table in doc.tables
+            if table.header == ("Metric", "Formula", "What It Measures")
+            for _, row in table.rows
+        }
+        assert rows["AggViol"][1] == "(1/Σ|M_i|) Σ_i Σ_{k∈M_i} [g_{i,k}(θ)]_+"
+        assert rows["PersViol"][1] == "(1/N) Σ_i (1/|M_i|) Σ_{k∈M_i} [g_{i,k}(u_i)]_+"
+        consensus = ("ConsensusDist", "(1/N) Σ_i ||u_i - θ||²", "Federation cohesion")
+        assert rows["ConsensusDist"] == consensus
+        assert not [w for w in doc.warnings if "cells under a" in w.message]
+        # In math or code the same: a pipe touching a character is no column's edge.
+        doc = Document("| m | formula |\n|---|---|\n| L1 | $|x - y|$ |\n", "f")
+        assert doc.tables[0].rows == ((3, ("L1", "$|x - y|$")),)
+        assert not doc.warnings
 
 
 class TestSplitCells:

@@ -150,6 +150,7 @@ def _plan_texts(project: LoadedProject) -> list[str]:
     return [
         *(t for b in plan.blocks for t in (b.success_criterion, b.metrics_raw, b.setup)),
         *plan.stop_rules,
+        *plan.exit_criteria,
         *(
             section.text
             for section in plan.sections
