@@ -101,8 +101,8 @@ class PlanLoaded:
     the layout the tracker projection fills in; ``""`` when there is none. ``method`` is the
     plan's method thesis (and the proposal's method, shortened): the judge reads the proposed
     system's name from it. ``stop_rules`` are the plan's kill criteria or stop rules as written,
-    quoted in the results (bridge checks none of them); ``exit_criteria`` its exit criteria, so
-    (in a log from before they were apart, among ``stop_rules``). ``options`` also carries, as
+    quoted in the results (bridge checks none of them); ``exit_criteria`` its exit criteria, quoted
+    as such (a log from before they were kept apart holds them among ``stop_rules``). ``options`` also carries, as
     text, what the judge needs of the plan and ``bridge.toml`` beyond the options, each key only
     when set: ``metrics.units`` (``[metrics] units``), ``plan.same_seeds`` (the blocks whose
     plan asks for the same seeds) and ``plan.metric_names`` (the names the plan's own metrics
