@@ -1424,6 +1424,44 @@ def next_step(
             + f", then run `bridge run`.{f' {again}' if again else ''} "
             "Ablation planning skipped (main result inconclusive)."
         )
+    if main_empty(outcome.milestones, outcome.main_milestone):
+        # 023 with main_milestone = "M4" (Confirm): its runs belong to no block, so there is no
+        # verdict to resolve; "resolve the reasons each block's verdict gives" led nowhere.
+        main = outcome.main_milestone
+        known = [b.id for b in state.plan.blocks] if state.plan else []
+        blocks = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
+        has_runs = any(m.run_ids for m in outcome.milestones if m.info.id == main)
+        # Only a milestone holding a block has something to judge as the main result.
+        others = ", ".join(
+            m.info.id
+            for m in outcome.milestones
+            if m.blocks and m.info.id != main and m.sanity_passed is None
+        )
+        if zh:
+            on_runs = (
+                "，或为它的运行设置 `block`（bridge.toml 的 [[runs]] 或 [systems]，"
+                "或追踪表的 Block 列）"
+            )
+            another = (
+                f"，或在 bridge.toml [bridge] 中用 main_milestone 指定有实验块的里程碑（{others}）"
+            )
+            return (
+                f"主要里程碑 {main} 没有实验块，无可判定：请在计划中它的行的 Runs 或 Goal 单元格"
+                f"写上它的实验块（计划的实验块：{blocks}）{on_runs if has_runs else ''}"
+                f"{another if others else ''}，然后运行 `bridge run`。{again}"
+                "消融规划已跳过（主要结果无定论）。"
+            )
+        on_runs = (
+            ", or set `block` on its runs ([[runs]] or [systems] in bridge.toml, or the "
+            "tracker's Block column)"
+        )
+        another = f", or name a milestone that holds one with main_milestone ({others})"
+        return (
+            f"The main milestone {main} holds no block, so there is nothing to judge: name its "
+            f"block in its row's Runs or Goal cell of the plan (the plan's blocks: {blocks})"
+            f"{on_runs if has_runs else ''}{another if others else ''}, then run `bridge run`."
+            f"{f' {again}' if again else ''} Ablation planning skipped (main result inconclusive)."
+        )
     return (
         "主要结果无定论：先解决各实验块判定中给出的原因（失败运行、缺失指标、训练质量问题、"
         f"规则无法检验的标准：配置 [reviewer] 来判断）。{again}消融规划已跳过（主要结果无定论）。"

@@ -1288,6 +1288,21 @@ def test_a_main_milestone_with_nothing_in_it_says_why_it_is_inconclusive() -> No
     assert f"the main milestone M2 is inconclusive: {said}" in outcome.not_ready
     assert f"- **Main result:** `inconclusive` (M2: {said})\n" in results.render(state)
     assert f"Main result (M2): inconclusive, {said}." in handoff_summary(state)
+    store.append(
+        "bridge",
+        [ev.StageEntered(stage=stage, trigger=trigger) for stage, trigger in _COLLECTED],
+        None,
+    )
+    page = results.render(fold(store.read()))
+    # The next step says what gives it something to judge, and which milestone already has:
+    # "resolve the reasons each block's verdict gives" named no verdict of it (023 with
+    # main_milestone = "M4", trial h40I). It has no runs, so no `block` to set on them.
+    assert (
+        "The main milestone M2 holds no block, so there is nothing to judge: name its block in "
+        "its row's Runs or Goal cell of the plan (the plan's blocks: B1), or name a milestone "
+        "that holds one with main_milestone (M1), then run `bridge run`."
+    ) in page
+    assert "resolve the reasons each block's verdict gives" not in page
 
 
 _COLLECTED = (
