@@ -110,8 +110,10 @@ def test_015_a_leading_count_over_families_governs_every_condition(tmp_path: Pat
     ):
         read = parse_criterion(text)
         assert isinstance(read, Unparsed) and "counts over subsets" in read.reason, text
-    # A scope with no count is no such scope: the conditions are still read one by one.
+    # A scope with no count, or a count of seeds, is no such scope: the conditions are still
+    # read one by one (the judge holds each seed to a condition "on all 3 seeds" itself).
     assert isinstance(parse_criterion("on the test set, accuracy ≥ 0.8 and F1 ≥ 0.7"), Compound)
+    assert isinstance(parse_criterion("on all 3 seeds, accuracy ≥ 0.8 and F1 ≥ 0.7"), Compound)
 
 
 def test_a_metric_with_a_degree_sign_after_its_threshold_is_read() -> None:

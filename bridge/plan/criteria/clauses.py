@@ -371,7 +371,8 @@ _CONDITION_ONLY = lazy(
 _SUBSET_SCOPE = lazy(
     r"^\s*(?:on|in|for|across)\s+(?:(?:≥|>=|at\s+least|at\s+most|all|each|every|the\s+majority"
     r"\s+of)\s*)?(?:of\s+)?(?:the\s+)?\d+(?:\s*/\s*\d+|\s+(?:of|out\s+of)\s+\d+)?"
-    r"(?:\s+[^\W\d_][\w-]*){1,3}\s*$",
+    # Not seeds or runs ("on all 3 seeds, …"): the judge reads a condition on each seed itself.
+    r"(?!\s+(?:random\s+)?(?:seeds?|runs?|trials?)\b)(?:\s+[^\W\d_][\w-]*){1,3}\s*$",
     re.IGNORECASE,
 )
 
