@@ -84,6 +84,7 @@ from bridge.projections.outcome import (
     untrusted_blocks,
     untrusted_phrase,
 )
+from bridge.projections.outcome_types import holding_blocks
 from bridge.projections.plan_words import (
     criterion_in_language,
     shifted_item_in_language,
@@ -1410,7 +1411,11 @@ def next_step(
     if outcome.main_milestone is None:
         # Nothing was judged as the main result: the one thing to do is to say which it is,
         # with a value that names one of the plan's milestones (034's have no M-ids).
-        milestones = [m for m in state.plan.milestones if not m.sanity] if state.plan else []
+        milestones = (
+            holding_blocks([m for m in state.plan.milestones if not m.sanity], outcome.milestones)
+            if state.plan
+            else []
+        )
         setting = main_milestone_setting(milestones)
         listed = ", ".join(m.id for m in milestones)
         return (
@@ -1918,7 +1923,9 @@ def render(state: PipelineState, language: str = "en") -> str:
             for run_id, p in problems
         )
         lines.append("")
-    shown_milestones = state.plan.milestones if state.plan is not None else ()
+    shown_milestones = holding_blocks(
+        state.plan.milestones if state.plan is not None else (), outcome.milestones
+    )
     setting = main_milestone_setting(shown_milestones) + milestones_listed(
         shown_milestones, zh=language == "zh"
     )
