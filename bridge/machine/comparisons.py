@@ -266,13 +266,22 @@ def subject_of(
         why = context.candidate_evidence or "the block's proposed system"
         raise Inconclusive(
             f"the criterion names no system, and the block's proposed system, {reference} — "
-            f"{why} — is the system it compares with (systems: {', '.join(systems) or 'none'})"
+            f"{why} — is the system it compares with (systems: {_systems_said(systems)})"
             f"{_NAME_THE_PROPOSED}"
         )
     raise Inconclusive(
         "the criterion names no system and the block's proposed system is not known "
-        f"(systems: {', '.join(systems) or 'none'}){_NAME_THE_PROPOSED}"
+        f"(systems: {_systems_said(systems)}){_NAME_THE_PROPOSED}"
     )
+
+
+def _systems_said(systems: Sequence[str]) -> str:
+    """
+    The block's systems as a reason lists them: runs that name no system (015's B5, a run
+    proposed from the plan beside [[runs]] with systems) as such, not as an empty name.
+    """
+    said = [s or NO_SYSTEM_SAID for s in systems]
+    return ", ".join(said) or "none"
 
 
 def shared_subject_reason(criterion: Criterion, proposed: str | None) -> str | None:
@@ -295,6 +304,9 @@ def shared_subject_reason(criterion: Criterion, proposed: str | None) -> str | N
 
 
 # How to go on (trial N2 on 005: the reason gave none, and "(ours)" on the plan's line fixed it).
+#: How a reason lists the runs of a block that name no system (Chinese in projections/reasons.py).
+NO_SYSTEM_SAID = "the runs naming no system"
+
 _NAME_THE_PROPOSED = (
     "; mark the proposed system in the plan's Compared systems (`X (ours)`), or name the "
     "system in the criterion"

@@ -366,16 +366,31 @@ def _no_main_milestone(
     if main_milestone(options.main_milestone, milestones, plan.blocks, run_blocks):
         return []
     first = next((m for m in candidates if m.line), None)
+    named = _holding_blocks(plan, milestones, runs, candidates)
     return [
         PlanWarning(
             file=first.file if first else plan.plan_file,
             line=first.line if first else 0,
             message="no milestone is marked as the main result (none is named main, decisive, "
             "core or headline, and no block titled main has runs): the results will judge "
-            f"each block but give no main result; name it with {main_milestone_setting(candidates)}"
-            f" in bridge.toml [bridge] (milestones: {', '.join(m.id for m in candidates)})",
+            f"each block but give no main result; name it with {main_milestone_setting(named)}"
+            f" in bridge.toml [bridge] (milestones: {', '.join(m.id for m in named)})",
         )
     ]
+
+
+def _holding_blocks(
+    plan: Plan, milestones: Sequence[Milestone], runs: Sequence[RunSpec], among: Sequence[Milestone]
+) -> list[Milestone]:
+    """
+    The milestones of ``among`` that hold a block (their row names one, a run of theirs is a
+    block's, or a block no milestone holds is judged on their runs alone), else all of
+    ``among``: only those give a main result when named. 023's M4 ("Confirm"), named from the
+    list of every milestone, had "nothing to judge".
+    """
+    holding = {m.id for m in milestones if m.blocks} | {r.milestone for r in runs if r.block}
+    found = [m for m in among if m.id in holding or _judged_on_main(plan, milestones, runs, m.id)]
+    return found or list(among)
 
 
 def _main_without_block(
@@ -404,7 +419,9 @@ def _main_without_block(
         if mine
         else "its row names no block and it has no runs"
     )
-    others = [m for m in milestones if not m.sanity and m.id != main.id]
+    others = _holding_blocks(
+        plan, milestones, runs, [m for m in milestones if not m.sanity and m.id != main.id]
+    )
     listed = f" (milestones: {', '.join(m.id for m in others)})" if others else ""
     name = f" ({main.name})" if main.name else ""
     # The plan's block ids, not one of them as an example: an example is copied as it stands

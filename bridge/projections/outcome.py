@@ -1717,7 +1717,7 @@ def evaluate(state: PipelineState) -> Outcome:
     elif main is None and not state.plan.milestones:
         reasons.append((NO_MILESTONES, NO_MILESTONES_ZH))
     elif main is None:
-        reasons.append(no_main(state.plan.milestones))
+        reasons.append(no_main(state.plan.milestones, milestones))
     elif result is MainResult.INCONCLUSIVE and (empty := main_empty(milestones, main)):
         # Nothing in it to judge (018's M4): said, not left to read as a judgement that failed.
         reasons.append(

@@ -27,6 +27,7 @@ __all__ = [
     "MilestoneResult",
     "Outcome",
     "blocks_with_untrusted_runs",
+    "holding_blocks",
     "main_empty",
     "main_not_met",
     "must_completed",
@@ -45,13 +46,29 @@ NO_MILESTONES = (
 NO_MILESTONES_ZH = f"计划没有里程碑，因而没有主要结果；请写出里程碑（{MILESTONES_TO_WRITE_ZH}）"
 
 
-def no_main(milestones: Sequence[MilestoneInfo]) -> tuple[str, str]:
+def holding_blocks(
+    milestones: Sequence[MilestoneInfo], results: Sequence[MilestoneResult]
+) -> list[MilestoneInfo]:
+    """
+    The milestones that could be named the main one: those ``results`` shows holding a block,
+    else all of them. 023's M1, M3, M4 and M5 hold none (their runs belong to no block): named,
+    M4 read "no block of the plan is in M4, so there is nothing to judge".
+    """
+    holding = {m.info.id for m in results if m.blocks}
+    return [m for m in milestones if m.id in holding and not m.sanity] or list(milestones)
+
+
+def no_main(
+    milestones: Sequence[MilestoneInfo], results: Sequence[MilestoneResult] = ()
+) -> tuple[str, str]:
     """
     Why there is no main result, and what to do about it, in English and Chinese (the results
     and the summary say it): the setting it shows names one of the plan's own milestones
     (:func:`~bridge.plan.main_milestone.main_milestone_setting`: 034's ``main_milestone =
-    "Pilot positive"``, where ``"M…"`` named no milestone of it).
+    "Pilot positive"``, where ``"M…"`` named no milestone of it), of those holding a block
+    (:func:`holding_blocks`) when ``results`` shows any.
     """
+    milestones = holding_blocks(milestones, results)
     setting = main_milestone_setting(milestones)
     return (
         "no main milestone recognised in the plan (none is named main); name it with "

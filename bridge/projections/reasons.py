@@ -230,6 +230,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "标准与基线比较，但该实验块没有基线",
     ),
     ("the criterion compares with nothing", "标准没有比较对象"),
+    ("the runs naming no system", "未指明系统的运行"),
     (
         "the criterion names no system and the block's proposed system is not known (systems: ",
         "标准未指明系统，也无法确定该实验块的提议系统（系统：",

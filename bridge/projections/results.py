@@ -84,6 +84,7 @@ from bridge.projections.outcome import (
     untrusted_blocks,
     untrusted_phrase,
 )
+from bridge.projections.outcome_types import holding_blocks
 from bridge.projections.plan_words import (
     criterion_in_language,
     shifted_item_in_language,
@@ -1422,7 +1423,11 @@ def next_step(
     if outcome.main_milestone is None:
         # Nothing was judged as the main result: the one thing to do is to say which it is,
         # with a value that names one of the plan's milestones (034's have no M-ids).
-        milestones = [m for m in state.plan.milestones if not m.sanity] if state.plan else []
+        milestones = (
+            holding_blocks([m for m in state.plan.milestones if not m.sanity], outcome.milestones)
+            if state.plan
+            else []
+        )
         setting = main_milestone_setting(milestones)
         listed = ", ".join(m.id for m in milestones)
         return (
@@ -1435,6 +1440,44 @@ def next_step(
             + (f" (milestones: {listed})" if listed else "")
             + f", then run `bridge run`.{f' {again}' if again else ''} "
             "Ablation planning skipped (main result inconclusive)."
+        )
+    if main_empty(outcome.milestones, outcome.main_milestone):
+        # 023 with main_milestone = "M4" (Confirm): its runs belong to no block, so there is no
+        # verdict to resolve; "resolve the reasons each block's verdict gives" led nowhere.
+        main = outcome.main_milestone
+        known = [b.id for b in state.plan.blocks] if state.plan else []
+        blocks = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
+        has_runs = any(m.run_ids for m in outcome.milestones if m.info.id == main)
+        # Only a milestone holding a block has something to judge as the main result.
+        others = ", ".join(
+            m.info.id
+            for m in outcome.milestones
+            if m.blocks and m.info.id != main and m.sanity_passed is None
+        )
+        if zh:
+            on_runs = (
+                "，或为它的运行设置 `block`（bridge.toml 的 [[runs]] 或 [systems]，"
+                "或追踪表的 Block 列）"
+            )
+            another = (
+                f"，或在 bridge.toml [bridge] 中用 main_milestone 指定有实验块的里程碑（{others}）"
+            )
+            return (
+                f"主要里程碑 {main} 没有实验块，无可判定：请在计划中它的行的 Runs 或 Goal 单元格"
+                f"写上它的实验块（计划的实验块：{blocks}）{on_runs if has_runs else ''}"
+                f"{another if others else ''}，然后运行 `bridge run`。{again}"
+                "消融规划已跳过（主要结果无定论）。"
+            )
+        on_runs = (
+            ", or set `block` on its runs ([[runs]] or [systems] in bridge.toml, or the "
+            "tracker's Block column)"
+        )
+        another = f", or name a milestone that holds one with main_milestone ({others})"
+        return (
+            f"The main milestone {main} holds no block, so there is nothing to judge: name its "
+            f"block in its row's Runs or Goal cell of the plan (the plan's blocks: {blocks})"
+            f"{on_runs if has_runs else ''}{another if others else ''}, then run `bridge run`."
+            f"{f' {again}' if again else ''} Ablation planning skipped (main result inconclusive)."
         )
     if rows := _open_rows(outcome, language):
         # Must-run rows still open outside bridge (014 once its Status line goes on: R003-R010
@@ -1937,7 +1980,9 @@ def render(state: PipelineState, language: str = "en") -> str:
             for run_id, p in problems
         )
         lines.append("")
-    shown_milestones = state.plan.milestones if state.plan is not None else ()
+    shown_milestones = holding_blocks(
+        state.plan.milestones if state.plan is not None else (), outcome.milestones
+    )
     setting = main_milestone_setting(shown_milestones) + milestones_listed(
         shown_milestones, zh=language == "zh"
     )

@@ -87,7 +87,9 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
                 if zh
                 else f"Main result: inconclusive ({NO_MILESTONES}).{said}"
             )
-        en, zh_words = no_main(state.plan.milestones if state.plan is not None else ())
+        en, zh_words = no_main(
+            state.plan.milestones if state.plan is not None else (), outcome.milestones
+        )
         return (
             f"主要结果：无定论（{zh_words}）。{said}"
             if zh

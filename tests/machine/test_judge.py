@@ -385,6 +385,12 @@ class TestJudgeBlock:
             "(systems: A0, joint, wrapper); mark the proposed system in the plan's Compared "
             "systems (`X (ours)`), or name the system in the criterion"
         )
+        # A run naming no system beside them (015's B5: R007 proposed from the plan, R011 TACE
+        # and R012 a baseline from [[runs]]) was listed as an empty name: "(systems: , …)".
+        aggs = aggregate(samples("", "acc", [0.5]) + samples("TACE", "acc", [0.6]))
+        v = judge(crit("acc ≥ 0.55"), aggs, expected_seeds=1, reference_system=None,
+                  candidate_system=None)  # fmt: skip
+        assert "(systems: the runs naming no system, TACE)" in v.reason, v.reason
 
     def test_failed_run(self) -> None:
         """A failed run in the block makes the verdict inconclusive, naming it."""

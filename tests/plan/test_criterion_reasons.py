@@ -93,6 +93,29 @@ def test_027_the_other_reference_is_quoted_whole_and_as_written(tmp_path: Path) 
     assert reason.endswith("('分别对 A3')")
 
 
+@needs_shared
+def test_015_a_leading_count_over_families_governs_every_condition(tmp_path: Path) -> None:
+    """015's B2 «on ≥ 3/4 task families, LPR yields token Gini ≤ 0.05 *and* bank-activity Gini
+    ≥ 0.30 *and* peak T delta vs vanilla < 1 °C»: the scope was split off as a clause of its
+    own and the three conditions judged on the block's aggregate, "not met" at a mean bank Gini
+    of 0.25 that three families at 0.33 give (trial h40I). Each family must meet all three: the
+    criterion is one clause, declined."""
+    clauses = _clauses("015", "B2", tmp_path)
+    assert len(clauses) == 1
+    assert _reason(clauses[0]) == "counts over subsets (categories, families, configs): '3/4'"
+    # Said the other ways a count over subsets opens a criterion, the same.
+    for text in (
+        "in at least 3 of 4 datasets, accuracy ≥ 0.8 and F1 ≥ 0.7",
+        "across all 4 benchmarks, accuracy ≥ 0.8, latency ≤ 20",
+    ):
+        read = parse_criterion(text)
+        assert isinstance(read, Unparsed) and "counts over subsets" in read.reason, text
+    # A scope with no count, or a count of seeds, is no such scope: the conditions are still
+    # read one by one (the judge holds each seed to a condition "on all 3 seeds" itself).
+    assert isinstance(parse_criterion("on the test set, accuracy ≥ 0.8 and F1 ≥ 0.7"), Compound)
+    assert isinstance(parse_criterion("on all 3 seeds, accuracy ≥ 0.8 and F1 ≥ 0.7"), Compound)
+
+
 def test_a_metric_with_a_degree_sign_after_its_threshold_is_read() -> None:
     read = parse_criterion("std(obj_principal_yaw) < 15°")
     assert isinstance(read, Criterion)

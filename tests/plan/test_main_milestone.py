@@ -204,7 +204,22 @@ class TestPlanTime:
             "name its block in the row's Runs or Goal cell (the plan's blocks: B1, B2, B3, B4, "
             "B5)"
         )
-        assert 'main_milestone = "…" in bridge.toml [bridge] (milestones: M1, M3' in said
+        # Only M3 holds a block (B1 and B2 are judged on runs of M1 and M2, so of neither):
+        # named, M1 would have nothing to judge either (023's M4, trial h40I).
+        assert said.endswith('main_milestone = "…" in bridge.toml [bridge] (milestones: M3)')
+
+    def test_023_the_advice_names_the_milestones_holding_a_block(self, tmp_path: Path) -> None:
+        """023 names no main milestone; only M2 holds a block (B2, by its runs' systems). The
+        advice listed M1, M2, M3, M4, M5, and M4 named from it had nothing to judge (trial
+        h40I)."""
+        (said,) = [
+            w.message
+            for w in load_project(as_project("023", tmp_path)).warnings
+            if w.message.startswith("no milestone is marked as the main result")
+        ]
+        assert said.endswith(
+            'name it with main_milestone = "M2" in bridge.toml [bridge] (milestones: M2)'
+        ), said
 
     def test_blocks_judged_on_its_runs_alone_are_its_own(self, tmp_path: Path) -> None:
         """002 as written: M2's runs R006-R008 are the runs B1 and B2 (must-run, named in no

@@ -1258,6 +1258,45 @@ def test_a_main_milestone_run_with_untrusted_numbers_holds_readiness(language: s
     assert "主要里程碑之外数值不可信" not in results.render(state)
 
 
+def test_with_no_main_milestone_the_advice_names_those_holding_a_block() -> None:
+    """023 names no main milestone and only M2 holds a block: the advice listed every
+    milestone ("milestones: M1, M2, M3, M4, M5"), and M4, named from it, had nothing to judge
+    (trial h40I). It names the milestones that hold a block."""
+    store = InMemoryEventStore(clock=_clock())
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Prose",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options={"language": "en"},
+                milestones=(
+                    ev.MilestoneInfo(id="M1", goal="Pilot"),
+                    ev.MilestoneInfo(id="M2", goal="DPO", blocks=("B1",)),
+                    ev.MilestoneInfo(id="M3", name="Confirm"),
+                ),
+                blocks=(ev.BlockInfo(id="B1", title="DPO", success_criterion="accuracy ≥ 0.8"),),
+            )
+        ],
+        None,
+    )
+    _add_run(store, "B1", "M2", "B1", (_value("B1", "accuracy", 0.9, "0.9"),))
+    store.append(
+        "bridge",
+        [ev.StageEntered(stage=stage, trigger=trigger) for stage, trigger in _COLLECTED],
+        None,
+    )
+    state = fold(store.read())
+    assert evaluate(state).main_milestone is None
+    page = results.render(state)
+    assert (
+        'No main milestone was recognised in the plan: name it with main_milestone = "M2" in '
+        "bridge.toml [bridge] (milestones: M2), then run `bridge run`."
+    ) in page
+    assert 'name it with main_milestone = "M2" in bridge.toml [bridge])' in handoff_summary(state)
+
+
 def test_a_main_milestone_with_nothing_in_it_says_why_it_is_inconclusive() -> None:
     """018's main milestone M4 had no block and no run: the results read "`inconclusive` (M4)"
     and "the main milestone M4 is inconclusive" with no reason, as a judgement that could not
@@ -1288,6 +1327,21 @@ def test_a_main_milestone_with_nothing_in_it_says_why_it_is_inconclusive() -> No
     assert f"the main milestone M2 is inconclusive: {said}" in outcome.not_ready
     assert f"- **Main result:** `inconclusive` (M2: {said})\n" in results.render(state)
     assert f"Main result (M2): inconclusive, {said}." in handoff_summary(state)
+    store.append(
+        "bridge",
+        [ev.StageEntered(stage=stage, trigger=trigger) for stage, trigger in _COLLECTED],
+        None,
+    )
+    page = results.render(fold(store.read()))
+    # The next step says what gives it something to judge, and which milestone already has:
+    # "resolve the reasons each block's verdict gives" named no verdict of it (023 with
+    # main_milestone = "M4", trial h40I). It has no runs, so no `block` to set on them.
+    assert (
+        "The main milestone M2 holds no block, so there is nothing to judge: name its block in "
+        "its row's Runs or Goal cell of the plan (the plan's blocks: B1), or name a milestone "
+        "that holds one with main_milestone (M1), then run `bridge run`."
+    ) in page
+    assert "resolve the reasons each block's verdict gives" not in page
 
 
 _COLLECTED = (

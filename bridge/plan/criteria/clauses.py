@@ -384,6 +384,20 @@ _CONDITION_ONLY = lazy(
 )
 
 
+# A leading scope that counts subsets and states nothing else: "on ≥ 3/4 task families, …",
+# "in at least 3 of 4 datasets, …", "across all 4 benchmarks, …". It governs every condition
+# after it (015's B2: each family is to meet all three), so the text is kept whole and the
+# parser declines it; split at its comma, the conditions after it were judged on the block's
+# aggregate, a firm verdict the per-family numbers may contradict.
+_SUBSET_SCOPE = lazy(
+    r"^\s*(?:on|in|for|across)\s+(?:(?:≥|>=|at\s+least|at\s+most|all|each|every|the\s+majority"
+    r"\s+of)\s*)?(?:of\s+)?(?:the\s+)?\d+(?:\s*/\s*\d+|\s+(?:of|out\s+of)\s+\d+)?"
+    # Not seeds or runs ("on all 3 seeds, …"): the judge reads a condition on each seed itself.
+    r"(?!\s+(?:random\s+)?(?:seeds?|runs?|trials?)\b)(?:\s+[^\W\d_][\w-]*){1,3}\s*$",
+    re.IGNORECASE,
+)
+
+
 _WITH = lazy(r"\b(?:with|using)\b", re.IGNORECASE)
 _NAMED_VALUE = lazy(rf"{SETTING_NAME}\s*=\s*[-+]?\d[\d.]*(?:e[-+]?\d+)?")
 
@@ -402,6 +416,8 @@ def _soft_split(piece: str) -> list[str]:
     parts.append(piece[start:].strip())
     seps = [m.group(0) for m in seps_at]
     if len(parts) <= 1 or not all(parts):  # a separator at an edge: keep the text whole
+        return [piece]
+    if _SUBSET_SCOPE.match(parts[0]):
         return [piece]
     merged: list[str] = [parts[0]]
     for sep, part in zip(seps, parts[1:], strict=True):
