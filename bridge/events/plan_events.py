@@ -101,18 +101,19 @@ class PlanLoaded:
     the layout the tracker projection fills in; ``""`` when there is none. ``method`` is the
     plan's method thesis (and the proposal's method, shortened): the judge reads the proposed
     system's name from it. ``stop_rules`` are the plan's kill criteria or stop rules as written,
-    quoted in the results (bridge checks none of them); ``exit_criteria`` its exit criteria, quoted
-    as such (a log from before they were kept apart holds them among ``stop_rules``). ``options`` also carries, as
-    text, what the judge needs of the plan and ``bridge.toml`` beyond the options, each key only
-    when set: ``metrics.units`` (``[metrics] units``), ``plan.same_seeds`` (the blocks whose
-    plan asks for the same seeds) and ``plan.metric_names`` (the names the plan's own metrics
-    sections list, one a line, which a criterion may name). ``tracker_results`` holds, by run
-    id, the Result cell of each row of the tracker as bridge last wrote it (its note of that
-    write, read with the tracker): what tells a value bridge put in that cell from one the
-    researcher wrote there, in any form; empty when bridge had not written the tracker, or in a
-    log from before it was recorded. ``run_gates`` holds, by run id, each run's own gate as the
-    plan and tracker state it (runs with none left out): the results judge it against the run's
-    values (recorded here, not with the run, so a gate edited after the run ran is the one
+    quoted in the results (bridge checks none of them); ``exit_criteria`` its exit criteria,
+    quoted as such (a log from before they were kept apart holds them among ``stop_rules``).
+    ``options`` also carries, as text, what the judge needs of the plan and ``bridge.toml``
+    beyond the options, each key only when set: ``metrics.units`` (``[metrics] units``),
+    ``plan.same_seeds`` (the blocks whose plan asks for the same seeds) and
+    ``plan.metric_names`` (the names the plan's own metrics sections list, one a line, which a
+    criterion may name). ``tracker_results`` holds, by run id, the Result cell of each row of
+    the tracker as bridge last wrote it (its note of that write, read with the tracker): what
+    tells a value bridge put in that cell from one the researcher wrote there, in any form;
+    empty when bridge had not written the tracker, or in a log from before it was recorded.
+    ``run_gates`` holds, by run id, each run's own gate as the plan and tracker state it (runs
+    with none left out): the results judge it against the run's values (recorded here, not with
+    the run, so a gate edited after the run ran is the one
     judged).
     """
 
