@@ -113,8 +113,7 @@ class PlanLoaded:
     empty when bridge had not written the tracker, or in a log from before it was recorded.
     ``run_gates`` holds, by run id, each run's own gate as the plan and tracker state it (runs
     with none left out): the results judge it against the run's values (recorded here, not with
-    the run, so a gate edited after the run ran is the one
-    judged).
+    the run, so a gate edited after the run ran is the one judged).
     """
 
     TYPE: ClassVar[str]
