@@ -78,6 +78,12 @@ def test_digits_joined_to_a_word_by_a_hyphen_are_the_words() -> None:
     parsed = parse_criterion("SHA-256 digests match", block_systems=_SYSTEMS, metrics=_METRICS)
     assert isinstance(parsed, Unparsed), parsed
     assert parsed.reason == "no comparison with a number or with another system"
+    # Where something is compared, a hyphen-joined number may be a setting the value is not
+    # taken at: refused as before, not dropped unseen.
+    parsed = parse_criterion(
+        "Method accuracy ≥ 70 at bit-4", block_systems=_SYSTEMS, metrics=_METRICS
+    )
+    assert isinstance(parsed, Unparsed) and parsed.reason.endswith("'4'"), parsed
     # A number after a comparator, and a signed one after a space, are still thresholds.
     parsed = parse_criterion("Method loss change ≥ -1", block_systems=_SYSTEMS, metrics=_METRICS)
     assert isinstance(parsed, Criterion), parsed

@@ -282,6 +282,15 @@ def test_008_and_020_a_sentence_saying_what_is_not_required_is_no_clause(
         "recall need not improve; 不要求额外调参"
     )
     assert kept == ("accuracy ≥ 0.8", "F1 is required to exceed 0.5"), kept
+    # A sentence that goes on to ask for something stays a clause (the review found each
+    # dropped whole, the block met on F1 alone).
+    for asks in (
+        "recall need not be reported but must stay ≥ 0.3",
+        "recall must not drop, a retrain is not needed",
+        "不要求召回率提升，但召回率 ≥ 0.3",
+    ):
+        kept, _ = split_clauses(f"F1 ≥ 0.5; {asks}")
+        assert kept[0] == "F1 ≥ 0.5" and len(kept) > 1, (asks, kept)
     # `bridge plan` says it in the reason of the one clause left, as it says a bonus.
     assert main(["plan", "--project", str(tmp_path / "008")]) == 0
     said = capsys.readouterr().out.split("B4: ")[1].split("  systems:")[0]

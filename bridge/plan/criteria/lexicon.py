@@ -329,7 +329,7 @@ def alternation(words: Sequence[str], *, leading: bool = True) -> str:
 
 # A number as plans write thresholds, scientific notation included ("loss < 1e-3": its "3" was
 # read as a number without a comparison).
-NUM = r"(?<![a-z0-9.])(?<![A-Za-z]-)(?<![A-Za-z]-[+-])[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"
+NUM = r"(?<![a-z0-9.])[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"
 # A setting's name before "=": "lr", "T", "λ", "top-k" ("with lr=0.1", "at λ=0.3"), never a
 # significance level ("p", "q", "alpha=0.05": the statistics check refuses those). One pattern for
 # the clause splitter and the parser, so the two never disagree on what a setting is (r36).

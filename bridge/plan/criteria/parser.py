@@ -135,6 +135,10 @@ _OVER_THE_COURSE = lazy(
     re.IGNORECASE,
 )
 
+# Digits joined to a word by a hyphen ("SHA-256", "BLEU-4"): the search ends just past the
+# number's first character, so a sign the number took ("A-256" read as -256) counts too.
+_HYPHEN_JOINED = lazy(r"[A-Za-z]-[+-]?\d\Z|[A-Za-z]-\Z")
+
 # "after 3 epochs", "within 3 epochs", "for 1000 steps": when in training, or how long, around
 # a number no comparison claims; named in the reason, as «over the course of 3 epochs» is (it
 # was "a number without a comparison: '3'").
@@ -2654,6 +2658,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     numbers = [
         m for m in THRESHOLD.finditer(norm) if not any(a <= m.start("num") < b for a, b in names_at)
     ]
+    compared = any(m.group("pre") or m.group("post") for m in numbers)
     for match in numbers:
         pre, post, unit = match.group("pre"), match.group("post"), match.group("unit")
         if pre is None and post is None and unit is None:
@@ -2673,6 +2678,11 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
                     "threshold; the rules judge the recorded result (write the level or the gain "
                     "it must reach, or record the value then as a metric)"
                 )
+            if not compared and _HYPHEN_JOINED.search(norm, 0, match.start("num") + 1):
+                # 023's R002 gate «…; SHA-256 manifest; …»: digits joined to a word by a
+                # hyphen are the word's. Only where nothing is compared: «accuracy ≥ 70 at
+                # bit-4» names a setting the value is not taken at, refused as before.
+                continue
             return unparsed(f"a number without a comparison: {match.group(0).strip()!r}")
         comparison, orientation = PREFIX[pre] if pre else (Comparison.GE, None)
         if post:
