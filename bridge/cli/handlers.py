@@ -1373,8 +1373,9 @@ def _rows_taken(root: Path, after: int, asked: Sequence[str], language: str) -> 
         ]
     finally:
         store.close()
-    # `bridge run`'s lines without their time: a retry's lines have none.
-    return [line.split(" ", 1)[1] for line in describe_all(records, language)]
+    # `bridge run`'s lines without their time ("12:04:31 R004 replanned: …"): a retry's lines
+    # have none. A line with no space is kept whole rather than lost.
+    return [line.partition(" ")[2] or line for line in describe_all(records, language)]
 
 
 def _named_only(bridge: Bridge) -> set[str]:

@@ -91,7 +91,7 @@ from bridge.plan.criteria import (
     conditions_apart,
 )
 from bridge.plan.criteria.lexicon import STATISTICS_REASON
-from bridge.plan.criteria.model import WORSE_READ
+from bridge.plan.criteria.model import MEDIAN, WORSE_READ
 from bridge.plan.criteria.phrases import conditions_unchecked
 from bridge.plan.directions import SaidDirection, direction_said
 from bridge.plan.metric_names import (
@@ -1640,10 +1640,6 @@ def _evaluate_on(
     return kind, reason + interpretation, None if kind is VerdictKind.INCONCLUSIVE else worst
 
 
-# "median" (中位数) in a clause's words: the statistic it asks of the metric over a system's runs.
-_MEDIAN = lazy(r"\bmedian\b|中位数", re.IGNORECASE)
-
-
 def _medians_asked(
     criterion: Criterion,
     stats: Mapping[str, Aggregate],
@@ -1662,12 +1658,12 @@ def _medians_asked(
             (the median of paired differences is not the difference of two medians, and the
             rules compare means), or runs whose values are not at hand.
     """
-    if not _MEDIAN.search(criterion.text):
+    if not MEDIAN.search(criterion.text):
         return dict(stats)
     asked = {
         system: agg
         for system, agg in stats.items()
-        if agg.n > 1 and not _MEDIAN.search(agg.metric.replace("_", " "))
+        if agg.n > 1 and not MEDIAN.search(agg.metric.replace("_", " "))
     }
     if not asked:
         return dict(stats)

@@ -275,6 +275,20 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
+            r"the tracker's Command cells of (.+?) pass --seed (\S+), which bridge does not read "
+            r"\(it runs bridge\.toml's command, not the tracker's\): these runs (.+?); to run "
+            r"them with seed \S+, give the tracker a Seed column \(or write 'seed \S+' in their "
+            r"Notes\)"
+        ),
+        lambda m: (
+            f"追踪表中 {m[1]} 的 Command 单元格传入 --seed {m[2]}，bridge 不读取它"
+            "（bridge 运行的是 bridge.toml 的命令，而不是追踪表中的）："
+            f"这些运行{_command_seed_runs(m[3])}；要以种子 {m[2]} 运行它们，"
+            f"请给追踪表加一个 Seed 列（或在其备注中写 'seed {m[2]}'）"
+        ),
+    ),
+    (
+        lazy(
             rf"block (\S+) asks for the same seeds of its systems \({_QUOTE}\), but its runs are "
             r"launched at different ones: (.+); give them one seed \(a Seed column, `seed N` in "
             r"the tracker's Notes, or \[\[runs\]\] seed\), or its verdict stays open"
@@ -1167,6 +1181,18 @@ def _lines_in_chinese(quoted: str) -> str:
         quoted,
     )
     return quoted.replace("）, '", "）、'")
+
+
+def _command_seed_runs(said: str) -> str:
+    """What runs whose tracker Command cell passes a seed run with, in Chinese
+    (``crosscheck._seed_in_command_cell``'s three wordings)."""
+    if found := re.fullmatch(r"run with seed (\S+)", said):
+        return f"以种子 {found[1]} 运行"
+    if found := re.fullmatch(
+        r"have no seed of their own, so \{seed\} is bridge\.toml's (.+)", said
+    ):
+        return f"没有自己的种子，{{seed}} 取 bridge.toml 的 {found[1]}"
+    return "没有自己的种子"
 
 
 def warning_in_language(message: str, language: str) -> str:

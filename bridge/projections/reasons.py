@@ -1352,6 +1352,10 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
         r"关于各层的条件（\1）：规则判断的是实验块在全部数据上的数值，而非各层的数值；"
         r"请把每层的数值记录为带标签的指标，并为其写一条",
     ),
+    (
+        lazy(r"names several metrics \(([^)]*)\): write one clause each"),
+        r"指明了多个指标（\1）：请每个指标写一条",
+    ),
     (lazy(r"names several metrics \(([^)]*)\)"), r"指明了多个指标（\1）"),
     (
         lazy(

@@ -214,6 +214,14 @@ def test_a_plan_whose_every_row_is_settled_says_nothing_launches(tmp_path: Path)
         "the tracker's): these runs have no seed of their own; to run them with seed 42, give "
         "the tracker a Seed column (or write 'seed 42' in their Notes)\n"
     ) in done.stdout + done.stderr
+    from bridge.projections.plan_words import warning_in_language
+
+    (seed,) = [w for w in load_project(tmp_path).warnings if "--seed" in w.message]
+    assert warning_in_language(seed.message, "zh") == (
+        "追踪表中 R041, R042 的 Command 单元格传入 --seed 42，bridge 不读取它（bridge 运行的是 "
+        "bridge.toml 的命令，而不是追踪表中的）：这些运行没有自己的种子；要以种子 42 运行它们，"
+        "请给追踪表加一个 Seed 列（或在其备注中写 'seed 42'）"
+    )
     tracker = tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md"
     text = tracker.read_text(encoding="utf-8")
     for result in ("xgb}.json` | ", "mlp.json` | "):

@@ -353,6 +353,11 @@ class TestDerived:
             "criterion not machine-checkable: names several metrics (P50 latency, P95 latency): "
             "write one clause each"
         )
+        from bridge.projections.reasons import in_language
+
+        assert in_language(verdict.reason, "zh").endswith(
+            "指明了多个指标（P50 latency, P95 latency）：请每个指标写一条"
+        ), in_language(verdict.reason, "zh")
         verdict = _judge(f"{online} normalized throughput ≥ 1.1", systems, values)
         assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
         assert verdict.reason.startswith("normalized_throughput: online predictor 1.05 (n=1)")

@@ -16,6 +16,7 @@ __all__ = [
     "BASELINE",
     "ENGLISH",
     "GAP_READ",
+    "MEDIAN",
     "WORSE_NOTE",
     "WORSE_READ",
     "Comparison",
@@ -221,11 +222,12 @@ WORSE_READ = lazy(
 #: (032's «UtilityNLL gap < 5%»): judged on a recorded gap of that name, open where none is.
 GAP_READ = lazy(r"'(?:gap|difference)' read with the metric, ")
 
+#: "median" (中位数) in a clause's words: the statistic it asks of the metric over a system's
+#: runs (see :attr:`Wording.median`; the judge takes the median where it is asked).
+MEDIAN = lazy(r"\bmedian\b|中位数", re.IGNORECASE)
 # The note bridge/plan/criteria/parser.py writes of every setting where a clause holds ("'at
 # 16×4' read as where it holds, not a threshold"); a setting named with a value is also in
 # Criterion.settings, which the judge checks.
-# "median" (中位数) in a clause's words: see :attr:`Wording.median`.
-_MEDIAN = lazy(r"\bmedian\b|中位数", re.IGNORECASE)
 _WHERE_NOTE = lazy(r"'(?P<said>[^']*)' read as where it holds, not a threshold")
 # The notes of what a clause holds under that no rule checks: a condition ("'at the same
 # training time' read as a condition the comparison holds under, …") and a scope before a
@@ -394,7 +396,7 @@ class Criterion:
             limit = f"{self.comparison.value} {self.ratio:g}×"
         who = self.subject or w.system
         if self.mode is Mode.ABSOLUTE:
-            if self.metric and _MEDIAN.search(self.text) and not _MEDIAN.search(self.metric):
+            if self.metric and MEDIAN.search(self.text) and not MEDIAN.search(self.metric):
                 metric = w.median.format(metric=metric)
             return w.absolute.format(who=who, metric=metric, limit=limit)
         relative = self.mode is Mode.RELATIVE
