@@ -2595,7 +2595,19 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         terms = [*terms, (spelled_as, placeholder)]
         tags, names = [placeholder], [spelled_as]
         notes.append(f"metric read as {spelled_as!r}, the identifier the criterion names")
-    slashed = list(dict.fromkeys(RATE_NAME.findall(norm))) if not names else []
+    # A rate right after a number is its unit, no metric's name: «memory ≤ 2 GB/s» was read as
+    # "GB/s ≤ 2" (h40K).
+    slashed = (
+        list(
+            dict.fromkeys(
+                m[0]
+                for m in RATE_NAME.finditer(norm)
+                if not re.search(r"\d\s*$", norm[: m.start()])
+            )
+        )
+        if not names
+        else []
+    )
     if len(slashed) == 1:
         # "online predictor tokens/s ≥ 1.1 × GPU-only": no known word and no identifier, so
         # no metric was read, and the clause was judged on the block's primary metric, a
