@@ -411,6 +411,29 @@ class TestDerived:
         assert isinstance(last, Unparsed), last
         assert last.reason == "an absolute threshold without a metric"
 
+    @pytest.mark.parametrize(
+        ("text", "said"),
+        [
+            ("F1 of minority class ≥ 0.6", "'F1 of minority class' is a metric on a subset ('of "
+             "minority class'), not a share of two recorded metrics"),
+            ("ours success rate of long tasks ≥ 0.5", "'success rate of long tasks' is a metric "
+             "on a subset ('of long tasks')"),
+        ],
+    )  # fmt: skip
+    def test_a_metric_of_a_subset_is_no_share(self, text: str, said: str) -> None:
+        """«F1 of minority class ≥ 0.6» was read as F1 ÷ 'minority class'; «ours success rate
+        of long tasks» folded the subject into the name and was refused as naming no system
+        (h40K). A share counts things of a total ("hits of total"): a metric on a subset is
+        open, named; a count's share is still computed."""
+        values = {("ours", "f1"): 0.9, ("ours", "success_rate"): 0.9}
+        verdict = _judge(text, ("ours",), values)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+        assert verdict.reason.startswith(f"criterion not machine-checkable: {said}"), verdict.reason
+        assert "是子集上的指标" in in_language(verdict.reason, "zh")
+        values = {("ours", "covered tasks"): 90.0, ("ours", "observed tasks"): 100.0}
+        verdict = _judge("covered tasks of observed tasks ≥ 95%", ("ours",), values)
+        assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+
     def test_a_quantity_of_one_metric_with_itself_is_open(self) -> None:
         """Both names of a quotient matching one recorded metric give 1 whatever it measured:
         open, naming it, never a verdict on 1."""

@@ -18,6 +18,7 @@ from bridge.plan.criteria.derived import (
     DERIVED,
     RATE_NAME,
     derived_of_names,
+    metric_of_a_subset,
     names_a_rate,
     parse_derived,
 )
@@ -2187,6 +2188,9 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         and any(normalise(s) == derived.group("b") for s in block_systems)
     )
     if derived and not names_a_rate(derived) and not of_system:
+        on_a_subset = metric_of_a_subset(clause, derived, metrics, block_systems)
+        if on_a_subset is not None:
+            return unparsed(on_a_subset)
         return parse_derived(text, derived, metrics)
 
     positive = _POSITIVE.search(norm)
