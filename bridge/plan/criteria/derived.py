@@ -152,6 +152,10 @@ def metric_of_a_subset(
         return None
     if _COUNT_WORDS.intersection(re.split(r"[\s_]+", a)):
         return None
+    if re.search(r"[_\d]", b):
+        # An identifier ("observed_tasks", `ckpt_0.5`) may be a recorded metric: it is looked
+        # up as one, and the clause is open where no run records it.
+        return None
     # "ours success rate of long tasks": the system the clause opens with is no part of it.
     for system in sorted((" ".join(s.casefold().split()) for s in systems), key=len, reverse=True):
         if system and a.startswith(system + " "):
