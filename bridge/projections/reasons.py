@@ -268,6 +268,13 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "条目占比（'N% of ...'）：请把占比记录为一个指标并写出其名称，或用两个已记录的指标写成 "
         "'hits of total ≥ N%'",
     ),
+    (" is a metric on a subset ('of ", " 是子集上的指标（'of "),
+    (
+        "'), not a share of two recorded metrics: record it as one metric and name it as "
+        "recorded (a share is written 'count of total ≥ N%' with two recorded counts)",
+        "'），不是两个已记录指标的占比：请把它记录为一个指标并按记录的名称写出（占比写作 "
+        "'count of total ≥ N%'，用两个已记录的计数）",
+    ),
     (
         "a percentage of another system's value ('N% of the baseline'): write the threshold "
         "itself, or the change allowed ('drops by at most 2 points vs the baseline')",

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import pytest
 
 from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
-from bridge.plan.criteria import Criterion, parse_criterion
+from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 
@@ -361,6 +361,83 @@ class TestDerived:
         verdict = _judge(f"{online} normalized throughput ≥ 1.1", systems, values)
         assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
         assert verdict.reason.startswith("normalized_throughput: online predictor 1.05 (n=1)")
+
+    @pytest.mark.parametrize(
+        ("text", "expected", "said"),
+        [
+            (
+                "ours latency per token ≤ 0.9 × baseline",
+                VerdictKind.NOT_MET,
+                "latency_per_token (lower): ours 2 (n=1); vs baseline 1.9 (n=1)",
+            ),
+            ("ours P95 latency ≤ 20", VerdictKind.NOT_MET, "p95_latency: ours 40 (n=1)"),
+            (
+                "ours P50/P95 latency ≤ 20",
+                VerdictKind.INCONCLUSIVE,
+                "criterion not machine-checkable: names several metrics (P50 latency, P95 "
+                "latency): write one clause each",
+            ),
+        ],
+    )
+    def test_a_rate_or_percentile_of_the_plans_own_metric_is_not_it(
+        self, text: str, expected: VerdictKind, said: str
+    ) -> None:
+        """With `latency` among the plan's Metrics, "latency per token" and "P95 latency" were
+        read as that `latency`, whole: met on the total or mean latency (100 against 120; 10 ≤
+        20), where the per-token latency rose and the P95 was 40 (h40K)."""
+        values = {
+            ("ours", "latency"): 100.0 if "per" in text else 10.0,
+            ("baseline", "latency"): 120.0,
+            ("ours", "latency_per_token"): 2.0,
+            ("baseline", "latency_per_token"): 1.9,
+            ("ours", "p50_latency"): 5.0,
+            ("ours", "p95_latency"): 40.0,
+        }
+        aggregates = [
+            Aggregate(block="B1", system=s, metric=m, mean=v, std=None, n=1, run_ids=(s + m,))
+            for (s, m), v in values.items()
+        ]
+        verdict = judge_block(
+            parse_criterion(text, block_systems=("ours", "baseline"), metrics=("latency",)),
+            aggregates,
+            runs_status={"R1": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+        )
+        assert verdict.verdict is expected, verdict.reason
+        assert verdict.reason.startswith(said), verdict.reason
+
+    @pytest.mark.parametrize("text", ["memory ≤ 2 GB/s", "ours accuracy ≥ 0.8; memory ≤ 2 GB/s"])
+    def test_a_rate_after_a_number_is_its_unit(self, text: str) -> None:
+        """«memory ≤ 2 GB/s» was read as "GB/s ≤ 2": the unit of the number, not a metric's
+        name (h40K). No metric is read: open, saying so."""
+        parsed = parse_criterion(text, block_systems=("ours",))
+        last = parsed.clauses[-1] if isinstance(parsed, Compound) else parsed
+        assert isinstance(last, Unparsed), last
+        assert last.reason == "an absolute threshold without a metric"
+
+    @pytest.mark.parametrize(
+        ("text", "said"),
+        [
+            ("F1 of minority class ≥ 0.6", "'F1 of minority class' is a metric on a subset ('of "
+             "minority class'), not a share of two recorded metrics"),
+            ("ours success rate of long tasks ≥ 0.5", "'success rate of long tasks' is a metric "
+             "on a subset ('of long tasks')"),
+        ],
+    )  # fmt: skip
+    def test_a_metric_of_a_subset_is_no_share(self, text: str, said: str) -> None:
+        """«F1 of minority class ≥ 0.6» was read as F1 ÷ 'minority class'; «ours success rate
+        of long tasks» folded the subject into the name and was refused as naming no system
+        (h40K). A share counts things of a total ("hits of total"): a metric on a subset is
+        open, named; a count's share is still computed."""
+        values = {("ours", "f1"): 0.9, ("ours", "success_rate"): 0.9}
+        verdict = _judge(text, ("ours",), values)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+        assert verdict.reason.startswith(f"criterion not machine-checkable: {said}"), verdict.reason
+        assert "是子集上的指标" in in_language(verdict.reason, "zh")
+        values = {("ours", "covered tasks"): 90.0, ("ours", "observed tasks"): 100.0}
+        verdict = _judge("covered tasks of observed tasks ≥ 95%", ("ours",), values)
+        assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
 
     def test_a_quantity_of_one_metric_with_itself_is_open(self) -> None:
         """Both names of a quotient matching one recorded metric give 1 whatever it measured:

@@ -24,8 +24,16 @@ from bridge.plan.criteria.model import (
     Unparsed,
 )
 from bridge.plan.criteria.phrases import original_spelling
+from bridge.plan.metric_names import metric_key
 
-__all__ = ["DERIVED", "RATE_NAME", "derived_of_names", "names_a_rate", "parse_derived"]
+__all__ = [
+    "DERIVED",
+    "RATE_NAME",
+    "derived_of_names",
+    "metric_of_a_subset",
+    "names_a_rate",
+    "parse_derived",
+]
 
 #: A clause that starts with a quantity of two metrics and ends with its threshold.
 DERIVED = lazy(
@@ -71,6 +79,12 @@ _DERIVED_NAMES = lazy(
     rf"^\(?\s*(?P<a>{_NAME})(?P<op>\s+(?:/|-|÷|of)\s+|\s*÷\s*)"
     rf"(?P<b>{_NAME})\s*\)?\s*(?P<rest>[<>≥≤=].*)$"
 )
+# Words that make a name a count of things, the first name of a share ("covered tasks of
+# observed tasks", "hits of total").
+_COUNT_WORDS = frozenset(
+    {"tasks", "hits", "count", "counts", "items", "samples", "cases", "examples", "successes",
+     "errors", "failures", "queries", "calls", "instances", "matches", "runs", "n", "num"}
+)  # fmt: skip
 # Words no metric's name holds: they make the words round them a sentence, not two names.
 _NOT_NAME_WORDS = frozenset(
     {
@@ -118,6 +132,41 @@ def derived_of_names(
         if words[0] in _DETERMINERS or _DATA_WORDS.intersection(words) or not share:
             return None
     return found
+
+
+def metric_of_a_subset(
+    text: str, match: re.Match[str], metrics: Sequence[str], systems: Sequence[str]
+) -> str | None:
+    """
+    Why the ``a of b`` that :func:`derived_of_names` matched is no share of two metrics, or
+    ``None`` where it is one. A share counts things of a total: its first name is a count
+    ("covered tasks", "hits") or its second a metric the plan lists (``metrics``). Otherwise
+    it is a metric on a subset, "F1 of minority class", read as F1 ÷ 'minority class' (h40K);
+    ``text`` is the clause as written, for the spelling in the reason.
+    read as the plain F1 it would be judged on all the classes, so it is left open.
+    """
+    if match.group("op").strip() != "of":
+        return None
+    a, b = match.group("a"), match.group("b")
+    if metric_key(b) in {metric_key(m) for m in metrics}:
+        return None
+    if _COUNT_WORDS.intersection(re.split(r"[\s_]+", a)):
+        return None
+    if re.search(r"[_\d]", b):
+        # An identifier ("observed_tasks", `ckpt_0.5`) may be a recorded metric: it is looked
+        # up as one, and the clause is open where no run records it.
+        return None
+    # "ours success rate of long tasks": the system the clause opens with is no part of it.
+    for system in sorted((" ".join(s.casefold().split()) for s in systems), key=len, reverse=True):
+        if system and a.startswith(system + " "):
+            a = a[len(system) + 1 :]
+            break
+    said, subset = original_spelling(f"{a} of {b}", text), original_spelling(b, text)
+    return (
+        f"{said!r} is a metric on a subset ('of {subset}'), not a share of two recorded metrics:"
+        " record it as one metric and name it as recorded (a share is written "
+        "'count of total ≥ N%' with two recorded counts)"
+    )
 
 
 def parse_derived(text: str, match: re.Match[str], metrics: Sequence[str]) -> Criterion | Unparsed:

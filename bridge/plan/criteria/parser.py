@@ -18,6 +18,7 @@ from bridge.plan.criteria.derived import (
     DERIVED,
     RATE_NAME,
     derived_of_names,
+    metric_of_a_subset,
     names_a_rate,
     parse_derived,
 )
@@ -2191,6 +2192,9 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         and any(normalise(s) == derived.group("b") for s in block_systems)
     )
     if derived and not names_a_rate(derived) and not of_system:
+        on_a_subset = metric_of_a_subset(clause, derived, metrics, block_systems)
+        if on_a_subset is not None:
+            return unparsed(on_a_subset)
         return parse_derived(text, derived, metrics)
 
     positive = _POSITIVE.search(norm)
@@ -2599,7 +2603,19 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         terms = [*terms, (spelled_as, placeholder)]
         tags, names = [placeholder], [spelled_as]
         notes.append(f"metric read as {spelled_as!r}, the identifier the criterion names")
-    slashed = list(dict.fromkeys(RATE_NAME.findall(norm))) if not names else []
+    # A rate right after a number is its unit, no metric's name: «memory ≤ 2 GB/s» was read as
+    # "GB/s ≤ 2" (h40K).
+    slashed = (
+        list(
+            dict.fromkeys(
+                m[0]
+                for m in RATE_NAME.finditer(norm)
+                if not re.search(r"\d\s*$", norm[: m.start()])
+            )
+        )
+        if not names
+        else []
+    )
     if len(slashed) == 1:
         # "online predictor tokens/s ≥ 1.1 × GPU-only": no known word and no identifier, so
         # no metric was read, and the clause was judged on the block's primary metric, a
