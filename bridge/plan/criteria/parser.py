@@ -2546,7 +2546,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         f"metric read as {name!r}: the word before the metric names which one"
         for name in spelled.values()
     ]
-    norm, rates = rate_metrics(norm, clause, terms, own)
+    norm, rates = rate_metrics(norm, clause, terms)
     for placeholder, rate in rates.items():
         # "Hard latency per token": the qualifier and the rate both.
         qualified = spelled.get(placeholder)

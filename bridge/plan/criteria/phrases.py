@@ -731,7 +731,8 @@ def qualified_metrics(
     Args:
         norm: the normalised clause with metric placeholders in it.
         clause: the clause as written (for the capitalisation and the spelling).
-        terms: the metric terms and their placeholders (from ``metric_terms``).
+        terms: the metric terms and their placeholders (from ``metric_terms``); a plan's own
+            name is made a rate too ("latency per token" is not its `latency`).
         named: how many of ``terms`` are the plan's own metric names (those are qualified only
             by a percentile or a word of change: "P95 latency", "delta NLL").
 
@@ -819,7 +820,7 @@ _PER_STOP = frozenset(
 
 
 def rate_metrics(
-    norm: str, clause: str, terms: Sequence[tuple[str, str]], named: int
+    norm: str, clause: str, terms: Sequence[tuple[str, str]]
 ) -> tuple[str, dict[str, str]]:
     """
     Built-in metric names the clause makes a rate with "per" after them: "latency per generated
@@ -832,8 +833,6 @@ def rate_metrics(
         norm: the normalised clause with metric placeholders in it.
         clause: the clause as written (for the spelling).
         terms: the metric terms and their placeholders (from ``metric_terms``).
-        named: how many of ``terms`` are the plan's own metric names (kept for the callers; a
-            plan's own name is made a rate too, "latency per token" is not its `latency`).
 
     Returns:
         ``norm`` with each "per …" folded into its placeholder, and the name as written for
