@@ -750,6 +750,8 @@ _RATE_WORDS = lazy(
     r"fps|qps|tps)\b|吞吐|加速|提速",
     re.IGNORECASE,
 )
+# A speedup named as such: a factor of the time ("speedup ≥ 1.1"), never a difference of it.
+_SPEEDUP_WORDS = lazy(r"\bspeed[- ]?ups?\b|加速比", re.IGNORECASE)
 _TIMED = lazy(
     r"time|latency|duration|speed|throughput|per[\s_-]?s(?:ec(?:ond)?)?\b|/s\b|fps|qps|tps|"
     r"tokens?[\s_/-]*(?:per|/)|wall|runtime|ttft|tpot|\bitl\b|hours?\b|minutes?\b|seconds?\b|"
@@ -1409,6 +1411,16 @@ def _evaluate_on(
             f"over the reference; the block's primary metric {metric} is better lower, so a "
             f"rise of it would be a slowdown: name the rate as its runs record it in the "
             f"criterion, or write the condition as a reduction of {metric}"
+        )
+    speedup = _SPEEDUP_WORDS.search(without_held) if criterion.metric is None else None
+    if speedup is not None and criterion.mode is Mode.DIFFERENCE and not criterion.percent_scale:
+        # «ours speedup ≥ 1.1 over baseline» on a latency of 9 against 10 read "gain +1;
+        # required gain ≥ 1.1 → not met", a 1.11× speedup: a speedup with no unit is a factor,
+        # never a difference in the metric's units (found by this session's review).
+        raise Inconclusive(
+            f"the criterion asks for a {speedup.group(0)!r} of {criterion.threshold:g} with no "
+            f"unit: a speedup is a factor, not a difference in {metric}'s units; write it as "
+            f"'{criterion.threshold:g}×' or as a percentage ('N% faster')"
         )
     # "25% faster than B" of latency: a relative change, not 25 points.
     criterion = criterion.judged_on(metric)

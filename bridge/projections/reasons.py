@@ -884,6 +884,15 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(r"computed from two recorded metrics: "), "由两个已记录的指标计算："),
     (
         lazy(
+            r"the criterion asks for a ('[^']*') of (\S+) with no unit: a speedup is a factor, "
+            r"not a difference in (\S+)'s units; write it as '(\S+)×' or as a percentage "
+            r"\('N% faster'\)"
+        ),
+        r"判据要求 \1 为 \2 却没有单位：加速是倍数，而不是 \3 单位上的差值；"
+        r"请写成 '\4×' 或百分比（'快 N%'）",
+    ),
+    (
+        lazy(
             r"the criterion names no metric it reads and asks its ('[^']*') to rise over the "
             r"reference; the block's primary metric (\S+) is better lower, so a rise of it would "
             r"be a slowdown: name the rate as its runs record it in the criterion, or write the "

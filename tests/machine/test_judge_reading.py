@@ -282,6 +282,18 @@ class TestDerived:
         assert in_language(verdict.reason, "zh").startswith(
             "判据没有写出可读的指标，却要求其 'speedup'"
         )
+        # «speedup ≥ 1.1 over» with no unit was a gain of 1.1 in the latency's own units: 20
+        # against 18.1 (a 1.105× speedup) read "gain +1.9 … met", 10 against 9 "not met".
+        for ours in (18.1, 9.5):
+            verdict = _judge(
+                f"{online} speedup ≥ 1.1 over {gpu}",
+                tuple(block.systems),
+                {(gpu, "latency_ms"): 20.0, (online, "latency_ms"): ours},
+                primary="latency_ms",
+            )
+            assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+            assert "'speedup' of 1.1 with no unit: a speedup is a factor" in verdict.reason
+        assert in_language(verdict.reason, "zh").endswith("请写成 '1.1×' 或百分比（'快 N%'）")
         # "1.1× faster" is a ratio of the time, read as before.
         verdict = _judge(
             f"{online} is 1.1x faster than {gpu}",
