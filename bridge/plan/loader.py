@@ -378,7 +378,8 @@ def _assemble(
                     "Run ID cell) is filled in from that block's runs; NOT RUN — <reason> (or "
                     "SKIPPED) written there takes the block's runs that have not succeeded out of "
                     "scope (a run that succeeded keeps its result: its Status is written back), "
-                    "TODO runs them again",
+                    "TODO runs those that have not succeeded again (one that succeeded runs again "
+                    "with `bridge retry --force <run>`)",
                 )
             )
         elif not runs:

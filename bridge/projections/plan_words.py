@@ -800,12 +800,14 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
             r"from the plan, and each block row's Status \(and an empty Run ID cell\) is filled "
             r"in from that block's runs; NOT RUN — <reason> \(or SKIPPED\) written there takes "
             r"the block's runs that have not succeeded out of scope \(a run that succeeded "
-            r"keeps its result: its Status is written back\), TODO runs them again"
+            r"keeps its result: its Status is written back\), TODO runs those that have not "
+            r"succeeded again \(one that succeeded runs again with `bridge retry --force <run>`\)"
         ),
         "追踪表的表格按实验块列出（有 Block 列），不是按运行：运行取自计划，每个实验块行的"
         "状态（以及空的 Run ID 单元格）由该实验块的运行填写；在那里写 NOT RUN — <原因>（或 "
         "SKIPPED）会把该实验块尚未成功的运行移出范围（已成功的运行保留其结果，状态会被写回），"
-        "写 TODO 则重新运行它们",
+        "写 TODO 则重新运行其中尚未成功的运行（已成功的运行要用 `bridge retry --force <运行>` "
+        "重新运行）",
     ),
     (
         lazy(
