@@ -118,8 +118,8 @@ def init(args: Parsed) -> int:
         )
         (target / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
         out(f"已写入 {target / name}" if zh else f"wrote {target / name}")
-    if researchers:
-        _seed_as_planned(target)
+    if researchers and (seed_said := _seed_as_planned(target, zh)):
+        out(seed_said)
     no_runs = bool(researchers) and _names_no_runs(target)
     if no_runs:
         # A plan that names no runs (040's prose plan): the one thing that gives it runs is a
@@ -129,7 +129,19 @@ def init(args: Parsed) -> int:
         with config.open("a", encoding="utf-8") as handle:
             handle.write(runs.read_text(encoding="utf-8"))
     if researchers:
-        kept = ", ".join(researchers)
+        # The plan file read, where the plan links to a dated one (038: "kept
+        # refine-logs/EXPERIMENT_PLAN.md" named the stub, not the file bridge reads).
+        read = _plan_read(target)
+        kept = ", ".join(
+            name
+            if name != PLAN or read in (None, PLAN)
+            else (
+                f"{read}（bridge 读取的计划，由 {PLAN} 链接）"
+                if zh
+                else f"{read} (the plan bridge reads, linked from {PLAN})"
+            )
+            for name in researchers
+        )
         # One file is "it" (040 has only its plan: "kept …/EXPERIMENT_PLAN.md as they are").
         kept_en = (
             f"kept {kept} as it is (yours: bridge init never writes over it)"
@@ -173,26 +185,67 @@ def init(args: Parsed) -> int:
 _TEMPLATE_SEED = 'args = { seed = "0" }'
 
 
-def _seed_as_planned(root: Path) -> None:
+def _seed_as_planned(root: Path, zh: bool) -> str | None:
     """
     The default seed of the ``bridge.toml`` just written at ``root`` set to the seed the plan
     states, where it states one: 001's and 002's plans say seed 42, and the template's 0 made
     the next `bridge plan` warn that bridge.toml (the file init had just written) disagreed with
-    the plan (trial h39A). A project that does not load is left as written: `bridge plan` says
+    the plan (trial h39A). A plan that states none, whose tracker rows name seeds and never 0
+    (023's rows: 42, 42, 42/27/97), gives the seed those rows name most (the first of a tie), as
+    the template's 0 ran the rows with no seed at a seed the project never uses. Returns the
+    line that says which seed was written and why (Chinese when ``zh``); ``None`` when the
+    template's is kept. A project that does not load is left as written: `bridge plan` says
     what is wrong with it.
     """
+    from collections import Counter
+
     from bridge.plan import load_project
     from bridge.plan.runs import plan_seed
 
     try:
-        seed = plan_seed(load_project(root).plan)
+        loaded = load_project(root)
     except BridgeError:
-        return
+        return None
     config = root / "bridge.toml"
     text = config.read_text(encoding="utf-8")
-    if seed is not None and _TEMPLATE_SEED in text:
-        planned = _TEMPLATE_SEED.replace('"0"', f'"{seed}"')
-        config.write_text(text.replace(_TEMPLATE_SEED, planned, 1), encoding="utf-8")
+    if _TEMPLATE_SEED not in text:
+        return None
+    seed = plan_seed(loaded.plan)
+    rows = Counter(r.seed for r in loaded.runs if r.seed is not None and r.source == "tracker")
+    if seed is not None:
+        said = "计划写明的种子" if zh else "the seed the plan states"
+    elif rows and 0 not in rows:
+        seed = rows.most_common(1)[0][0]
+        named = ("、" if zh else ", ").join(str(s) for s in rows)
+        said = (
+            f"追踪表各行最常写的种子（各行写了 {named}），而不是模板的 0"
+            if zh
+            else f"the seed the tracker's rows name most (they name {named}), not the template's 0"
+        )
+    else:
+        return None
+    planned = _TEMPLATE_SEED.replace('"0"', f'"{seed}"')
+    config.write_text(text.replace(_TEMPLATE_SEED, planned, 1), encoding="utf-8")
+    return (
+        f"bridge.toml 的默认种子（用于计划和追踪表行都未给出种子的运行）：{seed}，{said}"
+        if zh
+        else f"bridge.toml's default seed (for runs whose plan and tracker row give none): "
+        f"{seed}, {said}"
+    )
+
+
+def _plan_read(root: Path) -> str | None:
+    """
+    The plan file bridge reads in the project at ``root`` (relative, as ``bridge plan`` names
+    it): the dated plan ``refine-logs/EXPERIMENT_PLAN.md`` links to, where it links to one.
+    ``None`` when the project does not load: ``bridge plan`` says what is wrong with it.
+    """
+    from bridge.plan import load_project
+
+    try:
+        return load_project(root).plan.plan_file or None
+    except BridgeError:
+        return None
 
 
 def _names_no_runs(root: Path) -> bool:

@@ -15,6 +15,7 @@ import pytest
 
 from bridge.cli import main
 from tests.conftest import SHARED, needs_shared
+from tests.plan.corpus import as_project
 
 pytestmark = needs_shared
 
@@ -97,6 +98,30 @@ def test_the_default_seed_written_is_the_plans(
     assert main(["plan", "--project", str(project)]) == 0
     said = capsys.readouterr()
     assert "bridge.toml sets seed" not in said.out + said.err, said
+
+
+def test_init_names_the_dated_plan_it_reads_and_the_seed_the_rows_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """038's EXPERIMENT_PLAN.md links to the dated plan bridge reads: init said "kept
+    refine-logs/EXPERIMENT_PLAN.md", not that file (h40A F10). 023's plan states no seed and its
+    tracker rows name 42, 42 and 42/27/97: init wrote the template's seed 0, which its rows with
+    no seed then ran at (h40I F11)."""
+    assert main(["init", str(as_project("038", tmp_path / "038"))]) == 0
+    said = capsys.readouterr().out
+    assert (
+        "kept refine-logs/EXPERIMENT_PLAN_20260802_TRIPHARM_THREE_GATES.md (the plan bridge "
+        "reads, linked from refine-logs/EXPERIMENT_PLAN.md), refine-logs/EXPERIMENT_TRACKER.md "
+        "as they are"
+    ) in said, said
+    project = as_project("023", tmp_path / "023")
+    assert main(["init", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert 'args = { seed = "42" }' in (project / "bridge.toml").read_text(encoding="utf-8")
+    assert (
+        "bridge.toml 的默认种子（用于计划和追踪表行都未给出种子的运行）：42，"
+        "追踪表各行最常写的种子（各行写了 42、27、97），而不是模板的 0"
+    ) in said, said
 
 
 def test_a_plan_beside_refine_logs_is_moved_first_nothing_written(
