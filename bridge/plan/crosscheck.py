@@ -638,6 +638,29 @@ def priority_disagreements(plan: Plan, runs: Sequence[RunSpec]) -> list[PlanWarn
     return warnings
 
 
+def unread_block_priorities(plan: Plan) -> list[PlanWarning]:
+    """
+    One warning per block whose Priority field is written but names no priority (020's B5
+    «优先级：AFTER CORE GATES；不是 first pilot 前置项»), at that field: such a block is read
+    as must-run, its verdict counted among the must-run blocks' (``7 个必做``), with no word of
+    it, as a tracker row's Priority that names none is said (:mod:`bridge.plan.runs`).
+    """
+    warnings: list[PlanWarning] = []
+    for block in plan.blocks:
+        said = " ".join(block.priority_raw.replace("*", "").split()).rstrip(".。")
+        if said and block.priority is None:
+            warnings.append(
+                PlanWarning(
+                    file=block.file,
+                    line=_priority_line(plan, block.id) or block.line,
+                    message=f"{block.id}: the Priority {said!r} names no priority (MUST, NICE, "
+                    "CUT, P0 …): the block is read as must-run, its verdict counted among the "
+                    f"must-run blocks'; write MUST-RUN or NICE-TO-HAVE in {block.id}'s Priority",
+                )
+            )
+    return warnings
+
+
 def _priority_line(plan: Plan, block_id: str) -> int:
     """The 1-based line of ``block_id``'s Priority field, or 0 when it has none."""
     block = next(b for b in plan.blocks if b.id == block_id)

@@ -22,6 +22,7 @@ from bridge.plan.crosscheck import (
     check_against_runs,
     gpu_cost_without_gpus,
     priority_disagreements,
+    unread_block_priorities,
 )
 from bridge.plan.loader import build_plan
 from bridge.plan.main_milestone import main_milestone, main_milestone_setting
@@ -877,7 +878,7 @@ def load_project(
     warnings = list(plan.warnings) + run_warnings
     warnings += check_against_runs(plan, config, runs, recorded_metrics)
     warnings += gpu_cost_without_gpus(milestones, config, runs, plan.budget)
-    warnings += priority_disagreements(plan, runs)
+    warnings += priority_disagreements(plan, runs) + unread_block_priorities(plan)
     warnings += _no_main_milestone(options, plan, milestones, runs)
     warnings += _main_without_block(options, plan, milestones, runs)
     warnings += _stopped(plan)

@@ -949,6 +949,15 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
+            r"(.+?): the Priority '(.*)' names no priority \(MUST, NICE, CUT, P0 …\): the block "
+            r"is read as must-run, its verdict counted among the must-run blocks'; write "
+            r"MUST-RUN or NICE-TO-HAVE in \1's Priority"
+        ),
+        r"\1：优先级 '\2' 不是可识别的优先级（MUST、NICE、CUT、P0 …）：该实验块按必做处理，"
+        r"其结论计入必做实验块；请在 \1 的优先级中写 MUST-RUN 或 NICE-TO-HAVE",
+    ),
+    (
+        lazy(
             r"implementation tasks the tracker says are not done \((.*)\): bridge does not do "
             r"them, and launches the runs without them; mark each DONE once it is done, and a "
             r"run that needs one NOT RUN — <reason> until then"

@@ -821,6 +821,31 @@ def test_a_priority_word_that_names_no_priority_is_said(tmp_path: Path) -> None:
     )
 
 
+@needs_shared
+def test_a_blocks_priority_that_names_no_priority_is_said(tmp_path: Path) -> None:
+    """020's B5 «优先级：AFTER CORE GATES；不是 first pilot 前置项» (plan:315) names no priority:
+    B5 was counted among the must-run blocks (`7 个必做`, priority null in --json) with no word
+    of how it was read (h40D F12)."""
+    from bridge.projections.plan_words import warning_in_language
+
+    project = load_project(as_project("020", tmp_path))
+    said = [w for w in project.warnings if "names no priority" in w.message]
+    assert [(w.file, w.line, w.message) for w in said] == [
+        (
+            "refine-logs/EXPERIMENT_PLAN.md",
+            315,
+            "B5: the Priority 'AFTER CORE GATES；不是 first pilot 前置项' names no priority "
+            "(MUST, NICE, CUT, P0 …): the block is read as must-run, its verdict counted among "
+            "the must-run blocks'; write MUST-RUN or NICE-TO-HAVE in B5's Priority",
+        )
+    ]
+    assert warning_in_language(said[0].message, "zh") == (
+        "B5：优先级 'AFTER CORE GATES；不是 first pilot 前置项' 不是可识别的优先级（MUST、NICE、"
+        "CUT、P0 …）：该实验块按必做处理，其结论计入必做实验块；请在 B5 的优先级中写 MUST-RUN 或 "
+        "NICE-TO-HAVE"
+    )
+
+
 def test_a_run_bridge_cancelled_holds_nothing(tmp_path: Path) -> None:
     """Trial P1 on 011: R004 failed, bridge cancelled R008 (its row then says CANCELLED in
     bridge's part), and after the fix R016, which waits for R008, was held "out of scope ...
