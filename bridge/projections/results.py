@@ -449,14 +449,18 @@ def _key_cell(
         # "seed = 0 (+50 more)"): either way one of several, so the cell says how many more
         # (R004's showed the first placement alone, trial t17 F10).
         value = _labelled_primary(run, primary) or measured_first(run.metrics.values)[0]
+    if value is None:
+        return "-"
+    if run.metrics is not None:
+        # How many more, whichever value is shown: 015's R007 showed its block's key metric
+        # "throttle_event_count = 12" with no word of the two others it recorded, where R001
+        # beside it said "(+1 more)" (trial h40I F8).
         others = len({v.name for v in run.metrics.values} - {value.name})
         more = (
             (f"（另有 {others} 个）" if language == "zh" else f" (+{others} more)")
             if others
             else ""
         )
-    if value is None:
-        return "-"
     shown = value.raw if value.value is None else number(value.value)
     if primary and run.metrics is not None and not _names(primary, value.name, run):
         zh = language == "zh"
