@@ -442,7 +442,7 @@ def plan(args: Parsed) -> int:
                     if choice.reason == "set" and "main_milestone" in given
                     else f"plan_main_{choice.reason}",
                     language,
-                ).format(n=choice.runs, block=visible(choice.block))
+                ).format(n=choice.runs, total=choice.total, block=visible(choice.block))
                 + (
                     t("plan_main_others", language).format(
                         ids=("、" if language == "zh" else ", ").join(

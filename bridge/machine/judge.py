@@ -1565,8 +1565,11 @@ def _evaluate_on(
             if not _guess_matters(cmp, threshold, ok, holds(as_percent, cmp, threshold)):
                 scale_note = _SCALED
         reason = (
-            # Runs that name no system are the subject without a name ("median_gap: 2").
-            f"{name}: {f'{subject} ' if subject else ''}{describe(stats[subject], scale)}"
+            # Runs that name no system are the subject without a name ("median_gap: 2"). The
+            # values as recorded, as the results' tables show them, then the one compared on
+            # the scale the note says: 015's "median_gap: 5 (n=1) (values read as fractions,
+            # ×100 …)" sat beside tables showing 0.05, two numbers for one value (h40I F8).
+            f"{name}: {f'{subject} ' if subject else ''}{describe(stats[subject], 1.0)}"
             f"{scale_note}; " + compared(quantity, cmp, threshold, ok)
         )
         if ok and (note := _level_within_spread(stats[subject], quantity, threshold, scale)):

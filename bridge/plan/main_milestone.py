@@ -73,9 +73,12 @@ class MainChoice:
         reason: ``set`` (``main_milestone``), ``named`` (its name or goal says so), ``title``
             (its name and goal name a block titled main by its title) or ``blocks`` (it runs
             the most runs of the blocks whose titles say so).
-        block: for ``title``, the block its name and goal name.
+        block: for ``title``, the block its name and goal name; for ``blocks``, the blocks
+            titled main its counted runs belong to (``"B3"``, ``"B1, B2"``).
         runs: for ``blocks``, how many runs of those blocks it runs (011's M1 was chosen by
             one incidental run: the number lets a reader see how thin the evidence is).
+        total: for ``blocks``, how many runs it has in all (015's M3: 1 of its 3 runs is in
+            a block titled main; "the most runs (1)" alone read as a miscount of its 3).
         others: for ``named``, the other milestones whose name or goal says main, decisive,
             core or headline too (005 chose "M2 Decisive: A3 first", a framing gate, over "M3
             Headline", which runs B1 "Table 1 (main, headline)"): the choice is the rule's, and
@@ -85,6 +88,7 @@ class MainChoice:
     id: str
     reason: Literal["set", "named", "title", "blocks"]
     runs: int = 0
+    total: int = 0
     block: str = ""
     others: tuple[str, ...] = ()
 
@@ -130,7 +134,13 @@ def main_milestone(
         )
         if count and (best is None or count > best[0]):
             best = (count, m.id)
-    return MainChoice(id=best[1], reason="blocks", runs=best[0]) if best else None
+    if best is None:
+        return None
+    mine = [block for milestone, block in run_blocks if milestone == best[1]]
+    counted = [b.id for b in blocks if b.id in main_blocks and b.id in mine]
+    return MainChoice(
+        id=best[1], reason="blocks", runs=best[0], total=len(mine), block=", ".join(counted)
+    )
 
 
 # Words a title joins its parts with, which a milestone need not repeat.

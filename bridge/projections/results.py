@@ -260,6 +260,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "counted_in": ("Counted in", "计入"),
     "counted_nowhere": ("no block", "无"),
+    "no_system": ("no system: {purpose}", "无系统：{purpose}"),
     "reason": ("Reason", "原因"),
     "kept": (
         "Numbers from earlier settings or code",
@@ -396,6 +397,24 @@ def _problem_words(message: str, language: str) -> str:
     return _PROBLEMS_ZH.get(message, message) if language == "zh" else message
 
 
+def _stray_system_cell(run: RunView, language: str) -> str:
+    """
+    The System cell of a run no block holds: its system, else what its row says it is.
+
+    038's tracker has no System column (its second is "Gate"): all 28 of its rows in "Runs not
+    attributed to a block" had an empty System cell, with nothing beside the id to say which
+    check each was. Its purpose (the row's Gate, Purpose or Task cell) is shown instead,
+    marked as no system, cut at 80 characters; empty when it has neither.
+    """
+    spec = run.spec
+    if spec.system or not spec.purpose:
+        return spec.system
+    purpose = " ".join(spec.purpose.split())
+    if len(purpose) > 80:
+        purpose = purpose[:79].rstrip() + "…"
+    return _t("no_system", language).format(purpose=purpose)
+
+
 def _key_cell(
     run: RunView,
     listed: Mapping[str, Sequence[str]] | None = None,
@@ -430,14 +449,18 @@ def _key_cell(
         # "seed = 0 (+50 more)"): either way one of several, so the cell says how many more
         # (R004's showed the first placement alone, trial t17 F10).
         value = _labelled_primary(run, primary) or measured_first(run.metrics.values)[0]
+    if value is None:
+        return "-"
+    if run.metrics is not None:
+        # How many more, whichever value is shown: 015's R007 showed its block's key metric
+        # "throttle_event_count = 12" with no word of the two others it recorded, where R001
+        # beside it said "(+1 more)" (trial h40I F8).
         others = len({v.name for v in run.metrics.values} - {value.name})
         more = (
             (f"（另有 {others} 个）" if language == "zh" else f" (+{others} more)")
             if others
             else ""
         )
-    if value is None:
-        return "-"
     shown = value.raw if value.value is None else number(value.value)
     if primary and run.metrics is not None and not _names(primary, value.name, run):
         zh = language == "zh"
@@ -1914,7 +1937,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         stray = [
             (
                 run_id,
-                state.runs[run_id].spec.system,
+                _stray_system_cell(state.runs[run_id], language),
                 _key_cell(state.runs[run_id], listed, language, keys, primaries),
                 in_language(reason, language),
                 sep.join(b.block.id for b in outcome.blocks if run_id in b.run_ids)

@@ -427,10 +427,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "main_milestone",
     ),
     "plan_main_blocks": (
-        "it runs the most runs ({n}) of the blocks titled main; if it is not the main one, set "
-        "main_milestone in bridge.toml",
-        "标题为主实验的实验块的运行多在此里程碑：{n} 个；若不是它，请在 bridge.toml 中设置 "
-        "main_milestone",
+        "it has the most runs in blocks titled main: {n} of its {total} runs, in {block}; if it "
+        "is not the main one, set main_milestone in bridge.toml",
+        "标题为主实验的实验块的运行多在此里程碑：其 {total} 个运行中有 {n} 个，属于 {block}；"
+        "若不是它，请在 bridge.toml 中设置 main_milestone",
     ),
     "plan_proposed": (
         "runs were proposed from the plan: check them; `bridge run` asks for `bridge approve` "

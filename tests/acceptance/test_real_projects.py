@@ -311,7 +311,8 @@ class TestToolPlacement:
         row = next(r for r in tracker.splitlines() if r.startswith("| R002 |"))
         assert row.endswith(
             "| DONE | Local CPU run: compact is strongest, MRR 0.383 and recall@10 0.568. bridge: "
-            "attempt 1 on local#0:cpu; exit 0; measured covered_tasks[compact] = 1839, "
+            "attempt 1 on local#0:cpu; exit 0; measured covered_tasks[compact] = 1839 (+17 "
+            "more), "
             "mrr[compact] = 0.414442, recall@10[compact] = 0.594345; the note's numbers before "
             "this "
             "label are the record before bridge (then DONE), not measured by this attempt |"

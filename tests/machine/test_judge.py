@@ -1322,11 +1322,15 @@ class TestMetricUnits:
         )
 
     def test_the_guess_names_the_setting(self) -> None:
+        """The value as recorded, as the results' tables show it, then the one compared: 015's
+        "median_gap: 5 (n=1) (values read as fractions, ×100 …)" sat beside tables showing
+        0.05 (h40I F8)."""
         v = self.hit_rate("grad clipping hit rate低于 5%", 0.5)
         assert v.verdict is VerdictKind.NOT_MET, v.reason
         assert (
-            '(values read as fractions, ×100; set [metrics] units = { "grad_clipping_hit_rate" '
-            '= "percent" } in bridge.toml if they are percent); 50, required < 5 → not met'
+            "grad_clipping_hit_rate: L3 0.5 (n=1) (values read as fractions, ×100; set [metrics] "
+            'units = { "grad_clipping_hit_rate" = "percent" } in bridge.toml if they are '
+            "percent); 50, required < 5 → not met"
         ) in v.reason
 
     def test_percent_values_are_read_as_said(self) -> None:
@@ -1352,7 +1356,10 @@ class TestMetricUnits:
             "grad_clipping_hit_rate < 5%", 0.08, {"grad_clipping_hit_rate": "fraction"}
         )
         assert v.verdict is VerdictKind.NOT_MET, v.reason
-        said = "(values are fractions, ×100, as [metrics] units says); 8, required < 5 → not met"
+        said = (
+            "0.08 (n=1) (values are fractions, ×100, as [metrics] units says); 8, required < 5 "
+            "→ not met"
+        )
         assert said in v.reason
 
     @pytest.mark.parametrize(
@@ -1382,7 +1389,7 @@ class TestMetricUnits:
         v = self.hit_rate("grad clipping hit rate低于 5%", 0.01)
         assert v.verdict is VerdictKind.MET, v.reason
         assert "[metrics] units" not in v.reason, v.reason
-        assert "1 (n=1) (values read as fractions, ×100); 1 < 5 → met" in v.reason
+        assert ": L3 0.01 (n=1) (values read as fractions, ×100); 1 < 5 → met" in v.reason
 
     @pytest.mark.parametrize(
         ("text", "value", "kind"),

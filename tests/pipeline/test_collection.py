@@ -105,8 +105,8 @@ class TestResultsFile:
         """EXPERIMENT_RESULTS.md flags NaN and divergence and gives verdicts and the summary."""
         text = (project / "refine-logs/EXPERIMENT_RESULTS.md").read_text()
         assert "| Run | System | Key Metric | Status |" in text
-        assert "| R006 | Unstable | eval.accuracy = 0.6 | DONE ⚠ non_finite |" in text
-        assert "| R007 | Diverging | eval.accuracy = 0.6 | DONE ⚠ divergence |" in text
+        assert "| R006 | Unstable | eval.accuracy = 0.6 (+3 more) | DONE ⚠ non_finite |" in text
+        assert "| R007 | Diverging | eval.accuracy = 0.6 (+3 more) | DONE ⚠ divergence |" in text
         assert "R006 `non_finite` (blocking): loss is nan at step 8" in text
         assert "R007 `divergence` (blocking)" in text
         assert "**Sanity: passed**" in text
@@ -430,7 +430,8 @@ def test_a_nan_in_a_metric_a_comparison_of_systems_judges_blocks(tmp_path: Path)
 def test_the_key_metric_cell_shows_what_the_criterion_judges(tmp_path: Path) -> None:
     """033's E1 lists no metric and its runs' key metric is unset: the cell showed the first
     value recorded ("n_seeds = 25 (+10 more)", a count) where the criterion judges
-    `scissors_net`. A metric the block's criterion names comes first."""
+    `scissors_net`. A metric the block's criterion names comes first, with how many more the
+    run recorded (015's R007, whose block's key metric was shown with no "(+2 more)")."""
     from bridge import Bridge
     from tests.pipeline.conftest import Run, write_project
 
@@ -458,7 +459,7 @@ def test_the_key_metric_cell_shows_what_the_criterion_judges(tmp_path: Path) -> 
     finally:
         bridge.close()
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
-    assert "| R1 | main | score = 0.7 | DONE |" in results, results
+    assert "| R1 | main | score = 0.7 (+2 more) | DONE |" in results, results
 
 
 _018_JOB = """\
@@ -485,7 +486,7 @@ def test_018_key_metric_cell_says_the_primary_metric_was_not_recorded(tmp_path: 
         "| JPH-B2-FX-S0 | fixed | historical regression = 0.1"
         "（另有 1 个；计划的主指标 \\|\\|Delta theta\\|\\| 未记录） | DONE |"
     ) in results, results
-    assert "| JPH-B2-JT-S0 | joint | \\|\\|Delta theta\\|\\| = 0.3 | DONE |" in results
+    assert "| JPH-B2-JT-S0 | joint | \\|\\|Delta theta\\|\\| = 0.3（另有 2 个） | DONE |" in results
 
 
 _NUMBERS_JOB = """\
@@ -753,5 +754,5 @@ def test_a_blocks_key_metric_column_shows_one_quantity(tmp_path: Path) -> None:
         bridge.close()
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text()
     for run_id in ("R1", "R2", "R3"):
-        assert f"| {run_id} | main | reward = 0.6 | DONE |" in results, results
+        assert f"| {run_id} | main | reward = 0.6 (+1 more) | DONE |" in results, results
     assert "| R4 | main | regret = 0.3 | DONE |" in results, results

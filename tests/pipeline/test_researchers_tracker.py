@@ -1691,7 +1691,10 @@ def test_038_the_researchers_status_of_several_parts_stays_on_a_row_bridge_ran(
 
     A run of "TriPharm HIP" in B4 (which lists no systems) is judged against the TriPharm CPU
     its criterion names, B2's system, which has no run there: read as TriPharm HIP, the one
-    system sharing its word "TriPharm", the clause compared the run with itself."""
+    system sharing its word "TriPharm", the clause compared the run with itself.
+
+    Its tracker's second column is "Gate", not System: "Runs not attributed to a block" showed
+    an empty System cell on all 28 rows; each says what it is instead."""
     from tests.plan.corpus import as_project
 
     project = as_project("038", tmp_path)
@@ -1719,6 +1722,10 @@ def test_038_the_researchers_status_of_several_parts_stays_on_a_row_bridge_ran(
     results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert "2. `the proposed system vs TriPharm CPU: speedup relative gain" in results, results
     assert "LIT-PCBA target» — no results for system TriPharm CPU |" in results, results
+    stray = results.split("## Runs not attributed to a block", 1)[1].split("\n## ", 1)[0]
+    assert (
+        "| ENV-AIAA-01 | no system: Core overlay reuses AIAA ROCm stack; no duplicate Torch |"
+    ) in stray, stray
     assert "| DONE | checkpoint intentionally absent" in row("ENV-OF3-02"), row("ENV-OF3-02")
     assert "| PASS-PARITY / FAIL-SPEEDUP | complete" in row("HIP-02")
     assert hip_02.state is RunState.DONE_BEFORE and not hip_02.failed_before_bridge

@@ -72,7 +72,7 @@ def test_else_the_milestone_with_most_runs_of_main_blocks() -> None:
     blocks = [B("B1", "Main comparison"), B("P0", "Pilot Core")]
     runs = [("M1", "B1"), ("M2", "B1"), ("M2", "B1"), ("M1", "P0"), ("M1", "P0")]
     assert main_milestone("", MILESTONES, blocks, runs) == MainChoice(
-        id="M2", reason="blocks", runs=2
+        id="M2", reason="blocks", runs=2, total=2, block="B1"
     )
     assert main_milestone("", MILESTONES, [B("P0", "Pilot Core")], runs) is None
 
@@ -93,14 +93,16 @@ def test_then_the_one_milestone_whose_name_and_goal_name_a_main_block_by_its_tit
         id="M2", reason="title", block="B1"
     )
     twice = [*milestones, M("M3", "LLM judges against the classifier")]
-    assert main_milestone("", twice, blocks, runs) == MainChoice(id="M1", reason="blocks", runs=1)
+    assert main_milestone("", twice, blocks, runs) == MainChoice(
+        id="M1", reason="blocks", runs=1, total=1, block="B1"
+    )
     # A sanity milestone naming it is no candidate; nor is a block whose title says only main.
     sanity = [attrs.evolve(twice[3], sanity=True), *milestones]
     assert main_milestone("", sanity, blocks, runs) == MainChoice(
         id="M2", reason="title", block="B1"
     )
     assert main_milestone("", milestones, [B("B1", "Main")], runs) == MainChoice(
-        id="M1", reason="blocks", runs=1
+        id="M1", reason="blocks", runs=1, total=1, block="B1"
     )
 
 
@@ -151,14 +153,14 @@ class TestPlanTime:
     def test_a_choice_by_block_runs_says_how_many(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """015's M3 "C2 holds" is chosen by one run of its blocks titled main: the count and
-        the way out are said."""
+        """015's M3 "C2 holds" is chosen by one run of its blocks titled main: the count, out
+        of its own runs ("the most runs (1)" read as a miscount of its 3), and the way out."""
         from bridge.cli.main import main
 
         assert main(["plan", "--project", str(as_project("015", tmp_path))]) == 0
         assert (
-            "(it runs the most runs (1) of the blocks titled main; if it is not the main one, "
-            "set main_milestone in bridge.toml)"
+            "(it has the most runs in blocks titled main: 1 of its 3 runs, in B3; if it is not "
+            "the main one, set main_milestone in bridge.toml)"
         ) in capsys.readouterr().out
 
     def test_011_the_evaluation_milestone_is_the_main_result(

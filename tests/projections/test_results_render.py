@@ -220,7 +220,7 @@ class TestResultsRender:
         assert "# 实验结果: Toy" in text
         assert "| Run | System | Key Metric | Status |" in text
         assert "| System | Metric | Mean | Std | n | Runs |" in text
-        assert "| R002 | Ours | accuracy = 0.9 | DONE |" in text
+        assert "| R002 | Ours | accuracy = 0.9（另有 1 个） | DONE |" in text
         assert "R001 `non_finite`" in text
         assert "## 总结" in text and "## 下一步" in text
         assert "Summary" not in text
