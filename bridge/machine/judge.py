@@ -90,6 +90,7 @@ from bridge.plan.criteria import (
     Unparsed,
     conditions_apart,
 )
+from bridge.plan.criteria.derived import names_a_count
 from bridge.plan.criteria.lexicon import STATISTICS_REASON
 from bridge.plan.criteria.model import MEDIAN, WORSE_READ
 from bridge.plan.criteria.phrases import conditions_unchecked
@@ -712,6 +713,30 @@ def _guess_matters(
     if as_fractions == as_percent:
         return False
     return not (comparison in (Comparison.GE, Comparison.GT) and threshold > 1.0)
+
+
+def _no_share_of_a_count(criterion: Criterion, name: str, stats: Aggregate, declared: bool) -> None:
+    """
+    Raise :class:`Inconclusive` where a level in percent ("covered tasks ≥ 95%") is asked of a
+    metric whose name is a count (:func:`~bridge.plan.criteria.derived.names_a_count`) and
+    whose value is above 100: a count of 1000 is no share, and "1000 ≥ 95 → met" (009, trial
+    h40B F10) judged the count as if it were one. A unit the researcher declared is theirs.
+    """
+    if (
+        criterion.mode is not Mode.ABSOLUTE
+        or not criterion.percent_scale
+        or declared
+        or stats.mean is None
+        or stats.mean <= 100.0
+        or not names_a_count(name)
+    ):
+        return
+    raise Inconclusive(
+        f"{name}: {stats.mean:g} is a count, not a share in percent, so it cannot be held to "
+        f"{criterion.comparison.value} {criterion.threshold:g}%: record the share as a metric, "
+        f"or write '{name} / <total> {criterion.comparison.value} {criterion.threshold:g}%' "
+        "with the total recorded"
+    )
 
 
 def _declared_scale(criterion: Criterion, unit: str) -> tuple[float, str]:
@@ -1543,6 +1568,7 @@ def _evaluate_on(
             f"{name}: the systems' values are on different scales ({listed}): some read as "
             "fractions, some as percentages; write them alike"
         )
+    _no_share_of_a_count(criterion, name, stats[subject], declared is not None)
     lower, way, word = _gain_way(criterion, name, metric, context)
     _worse_way_known(criterion, name, way)
     threshold = criterion.threshold
