@@ -198,7 +198,7 @@ ENGLISH = Wording(
     margin_in_words=(
         ", by a margin stated only in words ({word}): not met without a gain, else open"
     ),
-    unchecked="{said} (not checked)",
+    unchecked="{said} (only '{said}' not checked)",
     per_item="{said} (each recorded label)",
     evaluation_sets={
         "test": "on the test set",
@@ -353,8 +353,9 @@ class Criterion:
         Return a one-line statement of the criterion (for tables): its names, operator,
         threshold and unit as parsed, in ``wording``'s words (English by default), then the
         settings where it holds as written: ``at h=144``, which the judge looks up in the runs,
-        or ``at 16×4 (not checked)``; and as not checked, the conditions it holds under ("at
-        the same training time") and the scope before a Chinese metric's name («每域»).
+        or ``at 16×4 (only 'at 16×4' not checked)``; and as not checked, the conditions it
+        holds under ("at the same training time") and the scope before a Chinese metric's name
+        («每域»). Only the setting is said not checked: the rest of the clause is judged.
         """
         # 006's B4 "wind_speed_edges=9 at h=144" read "wind_speed_edges = 9": the judge reads
         # it at h=144 only, which the statement did not say. A setting it cannot look up
