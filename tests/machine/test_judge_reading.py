@@ -383,6 +383,14 @@ class TestDerived:
                 "latency_per_token (lower): ours 2 (n=1); vs baseline 1.9 (n=1)",
             ),
             ("ours P95 latency ≤ 20", VerdictKind.NOT_MET, "p95_latency: ours 40 (n=1)"),
+            # The review's «latency per token of ours ≤ 20 ms» was refused as "a margin
+            # measured from a system ('… below <system>')": "of ours" is its subject (the
+            # unit left out here, which the values' name does not say).
+            (
+                "latency per token of ours ≤ 20",
+                VerdictKind.MET,
+                "latency_per_token: ours 2 (n=1)",
+            ),
             (
                 "ours P50/P95 latency ≤ 20",
                 VerdictKind.INCONCLUSIVE,
