@@ -92,7 +92,7 @@ from bridge.plan.criteria import (
 )
 from bridge.plan.criteria.derived import names_a_count
 from bridge.plan.criteria.lexicon import STATISTICS_REASON
-from bridge.plan.criteria.model import MEDIAN, WORSE_READ
+from bridge.plan.criteria.model import LIFT_READ, MEDIAN, WORSE_READ
 from bridge.plan.criteria.phrases import conditions_unchecked
 from bridge.plan.directions import SaidDirection, direction_said
 from bridge.plan.metric_names import (
@@ -1231,6 +1231,32 @@ def _evaluate(
         ) from why
 
 
+def _recorded_lift(criterion: Criterion, context: ClauseContext) -> Criterion:
+    """
+    ``criterion``, except one whose margin, written as the lift itself, was read as the gain
+    on the primary metric (:data:`~bridge.plan.criteria.model.LIFT_READ`, 005's B4 «search >
+    random by ≥+0.10 mean lift») where the block's runs record a metric of that name: then the
+    lift is that metric, each system's, as any listed metric is (the review: it was left open
+    as "mentions mean lift … could not be read"). No run recording it, the gain stands.
+    """
+    if criterion.metric is not None:
+        return criterion
+    for note in criterion.notes:
+        if (read := LIFT_READ.fullmatch(note)) is None:
+            continue
+        lift = metric_key(read["metric"])
+        if any(metric_key(a.metric) == lift for a in context.aggregates):
+            return attrs.evolve(
+                criterion,
+                metric=read["metric"],
+                notes=tuple(
+                    n if n != note else f"{read['metric']!r} read as the metric the runs record"
+                    for n in criterion.notes
+                ),
+            )
+    return criterion
+
+
 def _evaluate_metrics(
     criterion: Criterion, context: ClauseContext
 ) -> tuple[VerdictKind, str, float | None]:
@@ -1242,6 +1268,7 @@ def _evaluate_metrics(
     unsaid (trial).
     """
     primary = context.primary_metric
+    criterion = _recorded_lift(criterion, context)
     if criterion.metric is None and criterion.derived is None:
         # A recorded metric the clause mentions but was not read as its metric (the parse is
         # given the recorded names it mentions, yet "(see fk-p95)" may still escape it): not

@@ -965,6 +965,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"参照 \1：'over' 之后写的系统",
     ),
     (
+        lazy(rf"{_QUOTE} read as the metric the runs record"),
+        r"\1 解析为运行记录的指标",
+    ),
+    (
         lazy(rf"{_QUOTE} read as the gain itself, on the block's primary metric"),
         r"\1 解析为增益本身，按该实验块的主要指标计算",
     ),

@@ -16,6 +16,8 @@ __all__ = [
     "BASELINE",
     "ENGLISH",
     "GAP_READ",
+    "LIFT_NOTE",
+    "LIFT_READ",
     "MEDIAN",
     "WORSE_NOTE",
     "WORSE_READ",
@@ -221,6 +223,12 @@ WORSE_READ = lazy(
 #: The note bridge/plan/criteria/parser.py's ``_gap_kept`` writes of a gap read with its metric
 #: (032's «UtilityNLL gap < 5%»): judged on a recorded gap of that name, open where none is.
 GAP_READ = lazy(r"'(?:gap|difference)' read with the metric, ")
+
+#: The note bridge/plan/criteria/parser.py's ``_lift_is_the_gain`` writes of a margin written
+#: as the lift itself (005's B4 «search > random by ≥+0.10 mean lift»): the gain on the primary
+#: metric, unless the runs record a metric of that name, which the judge then reads.
+LIFT_NOTE = "{metric!r} read as the gain itself, on the block's primary metric"
+LIFT_READ = lazy(r"'(?P<metric>.+)' read as the gain itself, on the block's primary metric")
 
 #: "median" (中位数) in a clause's words: the statistic it asks of the metric over a system's
 #: runs (see :attr:`Wording.median`; the judge takes the median where it is asked).
