@@ -90,8 +90,9 @@ from bridge.plan.criteria import (
     Unparsed,
     conditions_apart,
 )
+from bridge.plan.criteria.derived import names_a_count
 from bridge.plan.criteria.lexicon import STATISTICS_REASON
-from bridge.plan.criteria.model import MEDIAN, WORSE_READ
+from bridge.plan.criteria.model import LIFT_READ, MEDIAN, WORSE_READ
 from bridge.plan.criteria.phrases import conditions_unchecked
 from bridge.plan.directions import SaidDirection, direction_said
 from bridge.plan.metric_names import (
@@ -714,6 +715,30 @@ def _guess_matters(
     return not (comparison in (Comparison.GE, Comparison.GT) and threshold > 1.0)
 
 
+def _no_share_of_a_count(criterion: Criterion, name: str, stats: Aggregate, declared: bool) -> None:
+    """
+    Raise :class:`Inconclusive` where a level in percent ("covered tasks ≥ 95%") is asked of a
+    metric whose name is a count (:func:`~bridge.plan.criteria.derived.names_a_count`) and
+    whose value is above 100: a count of 1000 is no share, and "1000 ≥ 95 → met" (009, trial
+    h40B F10) judged the count as if it were one. A unit the researcher declared is theirs.
+    """
+    if (
+        criterion.mode is not Mode.ABSOLUTE
+        or not criterion.percent_scale
+        or declared
+        or stats.mean is None
+        or stats.mean <= 100.0
+        or not names_a_count(name)
+    ):
+        return
+    raise Inconclusive(
+        f"{name}: {stats.mean:g} is a count, not a share in percent, so it cannot be held to "
+        f"{criterion.comparison.value} {criterion.threshold:g}%: record the share as a metric, "
+        f"or write '{name} / <total> {criterion.comparison.value} {criterion.threshold:g}%' "
+        "with the total recorded"
+    )
+
+
 def _declared_scale(criterion: Criterion, unit: str) -> tuple[float, str]:
     """
     The scale and note for a metric whose unit ``[metrics] units`` says (``percent`` or
@@ -1206,6 +1231,32 @@ def _evaluate(
         ) from why
 
 
+def _recorded_lift(criterion: Criterion, context: ClauseContext) -> Criterion:
+    """
+    ``criterion``, except one whose margin, written as the lift itself, was read as the gain
+    on the primary metric (:data:`~bridge.plan.criteria.model.LIFT_READ`, 005's B4 «search >
+    random by ≥+0.10 mean lift») where the block's runs record a metric of that name: then the
+    lift is that metric, each system's, as any listed metric is (the review: it was left open
+    as "mentions mean lift … could not be read"). No run recording it, the gain stands.
+    """
+    if criterion.metric is not None:
+        return criterion
+    for note in criterion.notes:
+        if (read := LIFT_READ.fullmatch(note)) is None:
+            continue
+        lift = metric_key(read["metric"])
+        if any(metric_key(a.metric) == lift for a in context.aggregates):
+            return attrs.evolve(
+                criterion,
+                metric=read["metric"],
+                notes=tuple(
+                    n if n != note else f"{read['metric']!r} read as the metric the runs record"
+                    for n in criterion.notes
+                ),
+            )
+    return criterion
+
+
 def _evaluate_metrics(
     criterion: Criterion, context: ClauseContext
 ) -> tuple[VerdictKind, str, float | None]:
@@ -1217,6 +1268,7 @@ def _evaluate_metrics(
     unsaid (trial).
     """
     primary = context.primary_metric
+    criterion = _recorded_lift(criterion, context)
     if criterion.metric is None and criterion.derived is None:
         # A recorded metric the clause mentions but was not read as its metric (the parse is
         # given the recorded names it mentions, yet "(see fk-p95)" may still escape it): not
@@ -1543,6 +1595,7 @@ def _evaluate_on(
             f"{name}: the systems' values are on different scales ({listed}): some read as "
             "fractions, some as percentages; write them alike"
         )
+    _no_share_of_a_count(criterion, name, stats[subject], declared is not None)
     lower, way, word = _gain_way(criterion, name, metric, context)
     _worse_way_known(criterion, name, way)
     threshold = criterion.threshold

@@ -1244,7 +1244,7 @@ _CHINESE = Wording(
     limited="{who} 对比 {against}：{metric} {kind} {limit}",
     rise="升幅",
     margin_in_words="，幅度只以文字表述（{word}）：没有增益即不满足，否则待定",
-    unchecked="{said}（不检查）",
+    unchecked="{said}（仅 '{said}' 不检查）",
     per_item="{said}（按记录的每个标签）",
     evaluation_sets={
         "test": "在测试集上",

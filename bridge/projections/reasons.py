@@ -268,6 +268,15 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "条目占比（'N% of ...'）：请把占比记录为一个指标并写出其名称，或用两个已记录的指标写成 "
         "'hits of total ≥ N%'",
     ),
+    (
+        " is a count, not a share in percent, so it cannot be held to ",
+        " 是计数，不是百分比占比，不能与之比较：",
+    ),
+    (
+        "%: record the share as a metric, or write '",
+        "%：请把占比记录为一个指标，或写成 '",
+    ),
+    ("' with the total recorded", "'，并记录总数"),
     (" is a metric on a subset ('of ", " 是子集上的指标（'of "),
     (
         "'), not a share of two recorded metrics: record it as one metric and name it as "
@@ -954,6 +963,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (
         lazy(rf"reference {_QUOTE}: the system named after 'over'"),
         r"参照 \1：'over' 之后写的系统",
+    ),
+    (
+        lazy(rf"{_QUOTE} read as the metric the runs record"),
+        r"\1 解析为运行记录的指标",
     ),
     (
         lazy(rf"{_QUOTE} read as the gain itself, on the block's primary metric"),

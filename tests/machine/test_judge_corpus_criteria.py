@@ -153,6 +153,29 @@ CASES: tuple[Case, ...] = (
         failed={(SEARCH, "J-drop"): 0.55, (RANDOM, "J-drop"): 0.50},
     ),
     Case(
+        # The same with each system's runs recording "mean lift" (the review): the lift is that
+        # metric, listed and recorded, not the gain in J-drop, which here says the other thing.
+        # It was open: "the criterion mentions mean lift … could not be read".
+        source="005 B4 (mean lift recorded)",
+        text="search > random by ≥+0.10 mean lift on 10 clips.",
+        expect=Expect.JUDGED,
+        systems=(RANDOM, SEARCH),
+        metrics=("per-clip exported J-drop paired", "mean lift"),
+        primary="J-drop",
+        met={
+            (SEARCH, "mean lift"): 0.35,
+            (RANDOM, "mean lift"): 0.20,
+            (SEARCH, "J-drop"): 0.55,
+            (RANDOM, "J-drop"): 0.50,
+        },
+        failed={
+            (SEARCH, "mean lift"): 0.25,
+            (RANDOM, "mean lift"): 0.20,
+            (SEARCH, "J-drop"): 0.70,
+            (RANDOM, "J-drop"): 0.50,
+        },
+    ),
+    Case(
         source="029 M4",
         text="XGBoost achieves AUROC ≥ 0.80 on a temporally-held-out test day.",
         expect=Expect.JUDGED,

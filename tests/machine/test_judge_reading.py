@@ -383,6 +383,14 @@ class TestDerived:
                 "latency_per_token (lower): ours 2 (n=1); vs baseline 1.9 (n=1)",
             ),
             ("ours P95 latency ≤ 20", VerdictKind.NOT_MET, "p95_latency: ours 40 (n=1)"),
+            # The review's «latency per token of ours ≤ 20 ms» was refused as "a margin
+            # measured from a system ('… below <system>')": "of ours" is its subject (the
+            # unit left out here, which the values' name does not say).
+            (
+                "latency per token of ours ≤ 20",
+                VerdictKind.MET,
+                "latency_per_token: ours 2 (n=1)",
+            ),
             (
                 "ours P50/P95 latency ≤ 20",
                 VerdictKind.INCONCLUSIVE,
@@ -450,6 +458,22 @@ class TestDerived:
         values = {("ours", "covered tasks"): 90.0, ("ours", "observed tasks"): 100.0}
         verdict = _judge("covered tasks of observed tasks ≥ 95%", ("ours",), values)
         assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+
+    def test_a_percent_level_of_a_count_above_100_is_open(self) -> None:
+        """009's «covered tasks ≥ 95%» with 1000 recorded read "1000 ≥ 95 → met" (trial h40B
+        F10): a count is no share. Open, saying how to write it; a count within 100, or a
+        metric that is no count, is judged as before."""
+        verdict = _judge("covered tasks ≥ 95%", ("ours",), {("ours", "covered tasks"): 1000.0})
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+        assert verdict.reason.startswith(
+            "covered tasks: 1000 is a count, not a share in percent, so it cannot be held to "
+            "≥ 95%: record the share as a metric, or write 'covered tasks / <total> ≥ 95%'"
+        ), verdict.reason
+        assert "是计数，不是百分比占比" in in_language(verdict.reason, "zh")
+        met = _judge("covered tasks ≥ 95%", ("ours",), {("ours", "covered tasks"): 96.0})
+        assert met.verdict is VerdictKind.MET, met.reason
+        speed = _judge("speedup ≥ 95%", ("ours",), {("ours", "speedup"): 120.0})
+        assert speed.verdict is VerdictKind.MET, speed.reason
 
     def test_a_quantity_of_one_metric_with_itself_is_open(self) -> None:
         """Both names of a quotient matching one recorded metric give 1 whatever it measured:

@@ -59,7 +59,9 @@ def test_a_condition_naming_no_known_metric_is_said_not_checked(text: str, said:
     assert f"'{said}' read as a condition the comparison holds under, not checked" in (
         criterion.notes
     ), criterion.notes
-    assert criterion.describe().endswith(f" {said} (not checked)"), criterion.describe()
+    assert criterion.describe().endswith(f" {said} (only '{said}' not checked)"), (
+        criterion.describe()
+    )
 
 
 def test_a_condition_naming_a_metric_is_said_not_checked_in_the_statement() -> None:
@@ -67,7 +69,9 @@ def test_a_condition_naming_a_metric_is_said_not_checked_in_the_statement() -> N
         "DepthGate accuracy > Standard LoRA accuracy by >= 1 point at the same training time",
         ("accuracy", "training_time"),
     )
-    assert criterion.describe().endswith(" at the same training time (not checked)")
+    assert criterion.describe().endswith(
+        " at the same training time (only 'at the same training time' not checked)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -87,7 +91,9 @@ def test_no_condition_no_note(text: str) -> None:
 
 def test_a_chinese_condition_is_said_in_chinese() -> None:
     criterion = _read("DepthGate 在相同训练时间下 accuracy 比 Standard LoRA 高 1 个百分点")
-    assert criterion_in_language(criterion, "zh").endswith(" 在相同训练时间下（不检查）")
+    assert criterion_in_language(criterion, "zh").endswith(
+        " 在相同训练时间下（仅 '在相同训练时间下' 不检查）"
+    )
     said = in_language("; ".join(criterion.notes), "zh")
     assert "'在相同训练时间下' 解析为比较所依据的条件，未检验" in said, said
 
@@ -161,7 +167,10 @@ def test_001_b1_with_a_time_condition_says_it_is_not_checked(
     assert main(["plan", "--project", str(project)]) == 0
     out = " ".join(capsys.readouterr().out.split())
     # Was "… accuracy gain (higher) ≥ 1 pp" with no word of the training time.
-    assert "accuracy gain (higher) ≥ 1 pp at the same training time (not checked)" in out, out
+    assert (
+        "accuracy gain (higher) ≥ 1 pp at the same training time (only 'at the same training "
+        "time' not checked)"
+    ) in out, out
 
 
 # 018's B1 criterion and its M1 gate, as the real project writes them.

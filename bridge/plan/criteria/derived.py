@@ -31,6 +31,7 @@ __all__ = [
     "RATE_NAME",
     "derived_of_names",
     "metric_of_a_subset",
+    "names_a_count",
     "names_a_rate",
     "parse_derived",
 ]
@@ -132,6 +133,14 @@ def derived_of_names(
         if words[0] in _DETERMINERS or _DATA_WORDS.intersection(words) or not share:
             return None
     return found
+
+
+def names_a_count(name: str) -> bool:
+    """
+    Whether a metric's name says a count of things ("covered tasks", "num_hits", "calls"):
+    a word of it is one of the count words. Such a value above 100 is no share in percent.
+    """
+    return bool(_COUNT_WORDS.intersection(re.split(r"[\s_-]+", name.casefold())))
 
 
 def metric_of_a_subset(

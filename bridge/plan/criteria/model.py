@@ -16,6 +16,8 @@ __all__ = [
     "BASELINE",
     "ENGLISH",
     "GAP_READ",
+    "LIFT_NOTE",
+    "LIFT_READ",
     "MEDIAN",
     "WORSE_NOTE",
     "WORSE_READ",
@@ -198,7 +200,7 @@ ENGLISH = Wording(
     margin_in_words=(
         ", by a margin stated only in words ({word}): not met without a gain, else open"
     ),
-    unchecked="{said} (not checked)",
+    unchecked="{said} (only '{said}' not checked)",
     per_item="{said} (each recorded label)",
     evaluation_sets={
         "test": "on the test set",
@@ -221,6 +223,12 @@ WORSE_READ = lazy(
 #: The note bridge/plan/criteria/parser.py's ``_gap_kept`` writes of a gap read with its metric
 #: (032's «UtilityNLL gap < 5%»): judged on a recorded gap of that name, open where none is.
 GAP_READ = lazy(r"'(?:gap|difference)' read with the metric, ")
+
+#: The note bridge/plan/criteria/parser.py's ``_lift_is_the_gain`` writes of a margin written
+#: as the lift itself (005's B4 «search > random by ≥+0.10 mean lift»): the gain on the primary
+#: metric, unless the runs record a metric of that name, which the judge then reads.
+LIFT_NOTE = "{metric!r} read as the gain itself, on the block's primary metric"
+LIFT_READ = lazy(r"'(?P<metric>.+)' read as the gain itself, on the block's primary metric")
 
 #: "median" (中位数) in a clause's words: the statistic it asks of the metric over a system's
 #: runs (see :attr:`Wording.median`; the judge takes the median where it is asked).
@@ -353,8 +361,9 @@ class Criterion:
         Return a one-line statement of the criterion (for tables): its names, operator,
         threshold and unit as parsed, in ``wording``'s words (English by default), then the
         settings where it holds as written: ``at h=144``, which the judge looks up in the runs,
-        or ``at 16×4 (not checked)``; and as not checked, the conditions it holds under ("at
-        the same training time") and the scope before a Chinese metric's name («每域»).
+        or ``at 16×4 (only 'at 16×4' not checked)``; and as not checked, the conditions it
+        holds under ("at the same training time") and the scope before a Chinese metric's name
+        («每域»). Only the setting is said not checked: the rest of the clause is judged.
         """
         # 006's B4 "wind_speed_edges=9 at h=144" read "wind_speed_edges = 9": the judge reads
         # it at h=144 only, which the statement did not say. A setting it cannot look up

@@ -62,6 +62,7 @@ from bridge.plan.criteria.lexicon import (
 )
 from bridge.plan.criteria.model import (
     BASELINE,
+    LIFT_NOTE,
     WORSE_NOTE,
     Comparison,
     Compound,
@@ -1552,7 +1553,7 @@ def _lift_is_the_gain(parsed: Criterion | Unparsed, clause: str) -> Criterion | 
         metric=None,
         notes=(
             *(n for n in parsed.notes if not n.startswith("metric read from the words")),
-            f"{parsed.metric!r} read as the gain itself, on the block's primary metric",
+            LIFT_NOTE.format(metric=parsed.metric),
         ),
     )
 
