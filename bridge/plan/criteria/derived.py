@@ -55,7 +55,9 @@ _PER_UNIT = frozenset(
 #: GPU-only"): one metric, whatever else the clause says.
 RATE_NAME = lazy(
     r"(?<![\w⟨⟩(/.-])[a-z][a-z0-9-]*/(?:"
-    + "|".join(sorted(_PER_UNIT, key=len, reverse=True))
+    # Longest first, then by name: a set's order changes from process to process, and the
+    # pattern's text is its key in the compile cache (tests/test_compile_cache.py).
+    + "|".join(sorted(_PER_UNIT, key=lambda unit: (-len(unit), unit)))
     + r")(?![\w⟨⟩)/.-])"
 )
 

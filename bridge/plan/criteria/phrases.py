@@ -702,8 +702,10 @@ _DERIVING = frozenset({"delta", "diff", "normalized", "normalised"})
 
 def _spellings(placeholder: str, terms: Sequence[tuple[str, str]]) -> list[str]:
     """The spellings ``terms`` finds under ``placeholder`` (a plan's metric has several: its
-    name, and the vocabulary's words for it), longest first."""
-    return sorted({t for t, p in terms if p == placeholder and t}, key=len, reverse=True)
+    name, and the vocabulary's words for it), longest first, then by text (a set's order
+    changes from process to process; the first that matches is the one read)."""
+    spellings = {t for t, p in terms if p == placeholder and t}
+    return sorted(spellings, key=lambda term: (-len(term), term))
 
 
 def _spelled_after(
