@@ -90,7 +90,7 @@ from bridge.plan.criteria import (
     Unparsed,
     conditions_apart,
 )
-from bridge.plan.criteria.derived import names_a_count
+from bridge.plan.criteria.derived import count_held_to_a_percent
 from bridge.plan.criteria.lexicon import STATISTICS_REASON
 from bridge.plan.criteria.model import LIFT_READ, MEDIAN, WORSE_READ
 from bridge.plan.criteria.phrases import conditions_unchecked
@@ -727,16 +727,11 @@ def _no_share_of_a_count(criterion: Criterion, name: str, stats: Aggregate, decl
         or not criterion.percent_scale
         or declared
         or stats.mean is None
-        or stats.mean <= 100.0
-        or not names_a_count(name)
     ):
         return
-    raise Inconclusive(
-        f"{name}: {stats.mean:g} is a count, not a share in percent, so it cannot be held to "
-        f"{criterion.comparison.value} {criterion.threshold:g}%: record the share as a metric, "
-        f"or write '{name} / <total> {criterion.comparison.value} {criterion.threshold:g}%' "
-        "with the total recorded"
-    )
+    why = count_held_to_a_percent(name, stats.mean, criterion.comparison.value, criterion.threshold)
+    if why is not None:
+        raise Inconclusive(why)
 
 
 def _declared_scale(criterion: Criterion, unit: str) -> tuple[float, str]:

@@ -286,6 +286,7 @@ def _judged(
     aliases: Mapping[str, Sequence[str]] | None,
 ) -> GateClause:
     """One readable clause of a gate judged as :func:`judge_gate` says."""
+    from bridge.plan.criteria.derived import count_held_to_a_percent
     from bridge.plan.metric_names import match_metric
 
     why = _unchecked_why(clause)
@@ -324,6 +325,11 @@ def _judged(
     value = values[name]
     if value is None:
         return unvalued(f"{name} is not a finite number", name)
+    if clause.percent_scale and (
+        why := count_held_to_a_percent(name, value, clause.comparison.value, clause.threshold)
+    ):
+        # A count of 1000 against "≥ 95%" is no share: the rule a block's criterion keeps.
+        return unvalued(why, name)
     shown, compared = f"{name} = {_number(value)}", value
     if clause.percent_scale and 0 <= value <= 1:
         compared = value * 100

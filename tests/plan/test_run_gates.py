@@ -13,7 +13,7 @@ import pytest
 
 from bridge.cli.main import main
 from bridge.plan import load_project
-from bridge.plan.run_gates import GateOutcome, judge_gate, run_gate
+from bridge.plan.run_gates import GateOutcome, clause_said, judge_gate, run_gate
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
@@ -119,3 +119,19 @@ def test_a_clause_the_gate_calls_optional_is_left_out_and_said() -> None:
     ):
         outcomes = [c.outcome for c in judge_gate(gate, values)]
         assert outcomes == [GateOutcome.MET, GateOutcome.NOT_CHECKED], gate
+
+
+def test_a_percent_gate_on_a_count_above_100_is_unjudged() -> None:
+    """«covered tasks ≥ 95%» on a recorded count of 1000 read "1000 ≥ 95 → MET": a count is
+    no share. Unjudged with the reason a block's criterion gives (h40Q); a count within 100,
+    or a metric that is no count, is judged as before."""
+    (clause,) = judge_gate("covered tasks ≥ 95%", {"covered_tasks": 1000.0})
+    assert clause.outcome is GateOutcome.NO_VALUE
+    assert clause.said == (
+        "covered_tasks: 1000 is a count, not a share in percent, so it cannot be held to ≥ 95%: "
+        "record the share as a metric, or write 'covered_tasks / <total> ≥ 95%' with the total "
+        "recorded"
+    )
+    assert clause_said(clause).startswith("«covered tasks ≥ 95%» read as covered tasks ≥ 95%, ")
+    assert judge_gate("covered tasks ≥ 95%", {"covered_tasks": 96.0})[0].outcome is GateOutcome.MET
+    assert judge_gate("speedup ≥ 95%", {"speedup": 120.0})[0].outcome is GateOutcome.MET

@@ -29,6 +29,7 @@ from bridge.plan.metric_names import metric_key
 __all__ = [
     "DERIVED",
     "RATE_NAME",
+    "count_held_to_a_percent",
     "derived_of_names",
     "metric_of_a_subset",
     "names_a_count",
@@ -143,6 +144,25 @@ def names_a_count(name: str) -> bool:
     a word of it is one of the count words. Such a value above 100 is no share in percent.
     """
     return bool(_COUNT_WORDS.intersection(re.split(r"[\s_-]+", name.casefold())))
+
+
+def count_held_to_a_percent(
+    name: str, value: float, comparison: str, threshold: float
+) -> str | None:
+    """
+    Why a level in percent (``comparison`` ``threshold``%, "covered tasks ≥ 95%") cannot be
+    asked of the recorded ``value`` of metric ``name``, or ``None`` where it can: the name is a
+    count (:func:`names_a_count`) and the value above 100, so it is no share, and "1000 ≥ 95 →
+    met" (009, trial h40B F10) would judge the count as if it were one. One reason for a
+    block's criterion and a run's gate alike.
+    """
+    if value <= 100.0 or not names_a_count(name):
+        return None
+    return (
+        f"{name}: {value:g} is a count, not a share in percent, so it cannot be held to "
+        f"{comparison} {threshold:g}%: record the share as a metric, "
+        f"or write '{name} / <total> {comparison} {threshold:g}%' with the total recorded"
+    )
 
 
 def metric_of_a_subset(
