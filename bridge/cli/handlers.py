@@ -316,6 +316,7 @@ def plan(args: Parsed) -> int:
     from bridge.plan.project import passed_over_m0
     from bridge.plan.runs import ran_by_bridge, tracker_says_blocked, waits_outside
     from bridge.plan.status_legend import is_held_for_code
+    from bridge.plan.text import first_six_named
     from bridge.plan.vocabulary import DONE_STATUSES, ended_failed
     from bridge.projections.text import chosen_language, t
     from bridge.projections.visible import visible
@@ -551,10 +552,7 @@ def plan(args: Parsed) -> int:
 
         # Six are named, the rest counted: 017's R008 and R009 went unsaid (trial h40C).
         def named_six(names: Sequence[str]) -> str:
-            more = len(names) - 6
-            return ", ".join(names[:6]) + (
-                t("plan_more_systems", language).format(n=more) if more > 0 else ""
-            )
+            return first_six_named(names, t("plan_more_systems", language))
 
         key = "plan_first_probe" if why is None else f"plan_first_probe_m0_{why[0]}"
         console.print(

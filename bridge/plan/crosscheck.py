@@ -44,7 +44,7 @@ from bridge.plan.priority import Priority
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.runs import RunSpec, match_system, run_system_table
 from bridge.plan.setting_fields import did_you_mean
-from bridge.plan.text import plain
+from bridge.plan.text import first_six_named, plain
 from bridge.plan.tracker import seed_row
 
 __all__ = [
@@ -432,9 +432,7 @@ def _seed_in_command_cell(plan: Plan, runs: Sequence[RunSpec]) -> list[PlanWarni
         said.setdefault((found[0], runs_with), []).append((row.id, row.file, row.line))
     warnings = []
     for (seed, runs_with), rows in said.items():
-        ids = ", ".join(i for i, _, _ in rows[:6]) + (
-            f" and {len(rows) - 6} more" if len(rows) > 6 else ""
-        )
+        ids = first_six_named([i for i, _, _ in rows])
         warnings.append(
             PlanWarning(
                 file=rows[0][1],

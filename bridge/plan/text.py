@@ -24,6 +24,7 @@ __all__ = [
     "Table",
     "TextWarning",
     "decode",
+    "first_six_named",
     "plain",
     "quoted_at_lines",
     "split_cells",
@@ -500,3 +501,14 @@ def quoted_at_lines(found: Sequence[tuple[int, str]], shown: int) -> str:
         return quoted
     lines = f"line {rest[0]}" if len(rest) == 1 else f"lines {', '.join(rest)}"
     return f"{quoted} (+{len(rest)} more: {lines})"
+
+
+def first_six_named(names: Sequence[str], more: str = " and {n} more") -> str:
+    """
+    The first six of ``names`` joined by ", ", then ``more`` with ``n`` the count of the rest
+    (``"R1, …, R6 and 2 more"``; the caller's translation of ``more`` for another language);
+    all of them when six or fewer. One way to name a long list in a sentence, for
+    ``bridge plan``'s first runs and the plan's warnings alike.
+    """
+    rest = len(names) - 6
+    return ", ".join(names[:6]) + (more.format(n=rest) if rest > 0 else "")

@@ -8,7 +8,7 @@ import pytest
 
 from bridge.plan import normalise_priority, normalise_status, parse_plan_text
 from bridge.plan.quantities import block_refs, gpu_hours, seeds
-from bridge.plan.text import Document, decode, plain, split_cells
+from bridge.plan.text import Document, decode, first_six_named, plain, split_cells
 from tests.conftest import needs_shared
 from tests.plan.corpus import corpus
 
@@ -307,3 +307,11 @@ class TestPlanShapes:
 )
 def test_plain_removes_markup_and_keeps_stars_that_are_text(written: str, text: str) -> None:
     assert plain(written) == text
+
+
+def test_first_six_named_counts_the_rest() -> None:
+    """Six names, then "and N more" (or the caller's words for it); six or fewer all named."""
+    ids = [f"R{i}" for i in range(1, 9)]
+    assert first_six_named(ids) == "R1, R2, R3, R4, R5, R6 and 2 more"
+    assert first_six_named(ids[:6]) == "R1, R2, R3, R4, R5, R6"
+    assert first_six_named(ids, " 等另外 {n} 个") == "R1, R2, R3, R4, R5, R6 等另外 2 个"
