@@ -938,6 +938,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"略去 \1：未达标时要做的事",
     ),
     (
+        lazy(rf"left out {_QUOTE}: what to do if it happens, not a condition"),
+        r"略去 \1：出现该情况时要做的事，不是条件",
+    ),
+    (
         lazy(rf"left out {_QUOTE}: a bonus the criterion does not require"),
         r"略去 \1：加分项，成功标准并不要求",
     ),

@@ -396,6 +396,37 @@ class TestParseCriterionEnglish:
         unread = parse_criterion("accuracy stays at 90 percent")
         assert isinstance(unread, Unparsed) and "90" in unread.reason
 
+    def test_a_leading_scope_is_said_as_not_checked(self) -> None:
+        """020's B3 (trial h40D, F8) «在预注册 memory-positive cells 中，…» and "On the low-noise
+        split, …" were dropped from the reading without a word, where «在 `1-5 us` 延迟下»
+        is said "(not checked)": the verdict read as if the scope had been checked."""
+        c = parsed(
+            "在预注册 memory-positive cells 中，`typed_event_body_memory` 的 "
+            "valid_recovery_success 比 `GRU_raw_history` 高至少 0.15。",
+            block_systems=["typed_event_body_memory", "GRU_raw_history"],
+            metrics=["valid_recovery_success"],
+        )
+        assert (c.metric, c.threshold, c.reference) == (
+            "valid_recovery_success",
+            0.15,
+            "GRU_raw_history",
+        )
+        assert c.describe().endswith(
+            "≥ 0.15 在预注册 memory-positive cells 中 "
+            "(only '在预注册 memory-positive cells 中' not checked)"
+        )
+        c = parsed(
+            "On the low-noise split, ours improves accuracy over baseline by at least 2 points",
+            block_systems=["ours", "baseline"],
+        )
+        assert (c.metric, c.threshold, c.subject) == ("accuracy", 2.0, "ours")
+        assert "'On the low-noise split' read as where it holds, not a threshold" in c.notes
+        # The evaluation set and a scope of items keep their own readings.
+        c = parsed("On the test set, ours improves accuracy over baseline by at least 2 points")
+        assert c.evaluation_set == "test" and not any("where it holds" in n for n in c.notes)
+        c = parsed("在每个数据源上，ours 的 AUPRC 均超过 0.35", block_systems=["ours"])
+        assert c.per_item is not None and not any("where it holds" in n for n in c.notes)
+
     def test_an_emphasised_and_separates_clauses_as_a_plain_one_does(self) -> None:
         """015's B2 writes «LPR yields token Gini ≤ 0.05 *and* bank-activity Gini ≥ 0.30 *and*
         peak T delta vs vanilla < 1 °C»: read as one clause, "several thresholds; only one

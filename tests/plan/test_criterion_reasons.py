@@ -299,6 +299,25 @@ def test_008_and_020_a_sentence_saying_what_is_not_required_is_no_clause(
 
 
 @needs_shared
+def test_020_a_sentence_saying_what_to_do_if_something_happens_is_no_clause(
+    tmp_path: Path,
+) -> None:
+    # 020's B5 «…有可辩护优势；若 VLM 更强，改写成 VLM baseline/policy comparison paper。»: what to
+    # do if the VLM is stronger asks for nothing, yet it was clause 2, "several or conditional
+    # clauses" (trial h40D F11), as "If lower, refit …" is not.
+    from bridge.plan.criteria.clauses import split_clauses
+
+    (clause,) = _clauses("020", "B5", tmp_path / "020")
+    said = "'若 VLM 更强，改写成 VLM baseline/policy comparison paper'"
+    assert _reason(clause).endswith(f"(left out {said}: what to do if it happens, not a condition)")
+    assert f"略去 {said}：出现该情况时要做的事，不是条件" in in_language(_reason(clause), "zh")
+    # A sentence after «若 …，» that asks for something stays a clause.
+    for asks in ("若 VLM 更强，改为要求 F1 ≥ 0.5", "如果 VLM 更强，必须改写结论"):
+        kept, _ = split_clauses(f"F1 ≥ 0.5；{asks}")
+        assert len(kept) == 2, (asks, kept)
+
+
+@needs_shared
 def test_027_a2_against_a3_and_a4_respectively_is_a_clause_each(tmp_path: Path) -> None:
     # "A2 必须分别对 A3 和 A4 的 … FK p95 改善至少 10%": "分别" (respectively) "对" (against)
     # each; with its runs' systems it read "several subject systems".

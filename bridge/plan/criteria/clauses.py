@@ -90,6 +90,18 @@ _BONUS = lazy(
     r"|^(?:加分项?|额外加分)",
     re.IGNORECASE,
 )
+# A sentence saying what to do if something happens, and asking nothing: 020's B5 «…；若 VLM
+# 更强，改写成 VLM baseline/policy comparison paper» (if the VLM is stronger, rewrite the paper
+# as a comparison). Read as a clause it was "several or conditional clauses" (trial h40D, F11);
+# the Chinese twin of "If lower, refit …" (_FALLBACK), whose condition need not be a miss. Only
+# where what follows the comma is an action (rewrite, change to, stop) that states no
+# condition and asks nothing ("若 … ，必须 …" is a condition).
+_IF_THEN_ACTION = lazy(
+    r"^(?:若|如果|假如|要是)(?P<cond>[^，,；;。]{1,40})[，,]\s*(?:则|就)?\s*"
+    r"(?P<act>(?:改写|改为|改成|重写|换成|降级|停止|转为|转成)\S.*)$"
+)
+#: How a note on a left-out "what to do if" sentence ends (shown as a bonus's is).
+IF_ACTION_NOTE = "what to do if it happens, not a condition"
 #: How a note on a left-out bonus ends: `bridge plan` shows those notes, the others it does not.
 BONUS_NOTE = "a bonus the criterion does not require"
 # A sentence saying what the criterion does not ask for: 008's B4 «…; positive net saving is not
@@ -288,6 +300,15 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if clauses and _BONUS.match(piece):
             notes.append(f"left out {piece!r}: {BONUS_NOTE}")
             continue
+        action = _IF_THEN_ACTION.match(piece)
+        if (
+            clauses
+            and action is not None
+            and not looks_like_condition(action["act"])
+            and not _ASKS_TOO.search(action["act"])
+        ):
+            notes.append(f"left out {piece!r}: {IF_ACTION_NOTE}")
+            continue
         if clauses and _NOT_REQUIRED.match(piece) and not _ASKS_TOO.search(piece):
             notes.append(f"left out {piece!r}: {NOT_REQUIRED_NOTE}")
             continue
@@ -338,9 +359,9 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def asks_nothing_left_out(notes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """The notes of ``split_clauses`` that say a sentence asking for nothing (a bonus, or what
-    the criterion does not require) was left out, in text order."""
-    return tuple(n for n in notes if n.endswith((BONUS_NOTE, NOT_REQUIRED_NOTE)))
+    """The notes of ``split_clauses`` that say a sentence asking for nothing (a bonus, what the
+    criterion does not require, what to do if something happens) was left out, in text order."""
+    return tuple(n for n in notes if n.endswith((BONUS_NOTE, NOT_REQUIRED_NOTE, IF_ACTION_NOTE)))
 
 
 def qualifiers_joined(piece: str) -> str:

@@ -1144,6 +1144,19 @@ _AT_SETTING = lazy(
 # the phrase says a setting whatever comes before it ("下降" is a drop, not "under").
 _ZH_SETTING = lazy(r"在\s*[^，。；,;在下]{0,24}?\d[^，。；,;在下]{0,24}?下(?!降)")
 _NUMBER_BEFORE = lazy(r"(?<![\w.])\d")
+# A scope the sentence opens with: 020's B3 «在预注册 memory-positive cells 中，…», "On the
+# low-noise split, …". Which runs it means is not checked (the runs record no such subset), so
+# it is said as where the clause holds, not checked, as «在 `1-5 us` 延迟下» is; dropped without a
+# word, the verdict read as if the scope had been checked (trial h40D, F8). Not a scope of
+# items («每个数据源上», "on each task": judged per item) nor a count of subsets (declined).
+_LEADING_SCOPE = lazy(
+    r"^\s*(?:在\s*(?!每|各|所有|全部)[^,，。；;在\d]{1,40}?(?:中|上|里|内)"
+    r"|(?:on|in|under|across|within)\s+the\s+(?!(?:each|every|all|average)\b)[^\W\d][\w-]*"
+    r"(?:\s+[^\W\d][\w-]*){0,3}?\s+(?:split|subset|slice|partition|cells?|setting|regime|"
+    r"scenarios?|conditions?|cases|domain|data)"
+    r")(?=\s*[,，])",
+    re.IGNORECASE,
+)
 # A reference named in words, not a placeholder: "over A3", "相对归档模型", "分别对 A3 和 A4".
 _UNKNOWN_REFERENCE = lazy(
     r"\b(?:over|beyond)\s+(?:the\s+)?(?![⟨\d])[a-z][\w-]*"
@@ -2285,6 +2298,10 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         if m.group("unit") or "=" in m.group(0) or _NUMBER_BEFORE.search(norm, 0, m.start())
     ]
     settings += _ZH_SETTING.finditer(norm)
+    if (scope := _LEADING_SCOPE.match(norm)) is not None and not any(
+        m.start() < scope.end() for m in settings
+    ):
+        settings.append(scope)
     settings.sort(key=lambda m: m.start())
     for found in settings:
         at = original_spelling(found.group(0).strip(), clause)
