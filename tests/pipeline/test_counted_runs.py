@@ -107,8 +107,8 @@ def test_a_run_of_no_block_decides_no_block(
     text = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text("utf-8")
     section = text.split("## Runs not attributed to a block", 1)[1].split("\n## ", 1)[0]
     assert (
-        "| R021 | Logistic regression | accuracy = 0.97 | system 'Logistic regression' is "
-        "compared in blocks B1, B2 | no block |"
+        "| R021 | Logistic regression | accuracy = 0.97 (+2 more) | system 'Logistic regression' "
+        "is compared in blocks B1, B2 | no block |"
     ) in section
     assert (
         "R021"

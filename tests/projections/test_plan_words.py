@@ -5,6 +5,7 @@ reason a clause of theirs is not machine-checkable, in Chinese; English unchange
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -52,8 +53,9 @@ def test_warnings_and_unchecked_clauses_in_chinese(name: str, tmp_path: Path) ->
             if isinstance(clause, Unparsed):
                 english = f"not machine-checkable: {clause.reason}"
                 chinese = in_language(english, "zh")
-                # What the clause quotes of the plan ('…') stays as written.
-                assert english_left(chinese) == [], chinese
+                # What the clause quotes of the plan ('…') stays as written (020's B5 note quotes
+                # «若 VLM 更强，改写成 VLM baseline/policy comparison paper» whole).
+                assert english_left(re.sub(r"'[^']*'", " ", chinese)) == [], chinese
 
 
 def test_a_clause_as_read_in_chinese() -> None:
