@@ -489,13 +489,7 @@ def status_lines(
         failed_before = sum(1 for r in runs if r.failed_before_bridge)
         # So are the rows whose Status is a negative result of a run that completed: 018's
         # four JPH-CAL rows `failed` (its legend: 方法/任务失败) read "8/13 成功" with them.
-        negative = sum(
-            1
-            for r in runs
-            if r.state is RunState.DONE_BEFORE
-            and not r.failed_before_bridge
-            and ended_negative(r.found_status)
-        )
+        negative = sum(1 for r in runs if r.negative_before_bridge)
         # A run that succeeded with no metric value is no ok run either: 018's JPH-B1-HO-S2,
         # rerun writing `{}`, read "M1 3/3 成功" (trial t15).
         no_number = sum(1 for r in runs if r.wrote_no_number)

@@ -348,6 +348,19 @@ class RunView:
 
         return ended_failed(self.found_status)
 
+    @property
+    def negative_before_bridge(self) -> bool:
+        """
+        True when the tracker says the run was done before bridge and completed with a negative
+        result (014's R002 ``COMPLETE_FAIL_HARD_STOP``, 038's ``FAIL-SPEEDUP``): done, and named
+        so wherever it is counted done (the stage line, the summary, the next step, status).
+        """
+        if self.state is not RunState.DONE_BEFORE or self.failed_before_bridge:
+            return False
+        from bridge.plan.vocabulary import ended_negative  # as for failed_before_bridge
+
+        return ended_negative(self.found_status)
+
 
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)

@@ -101,7 +101,7 @@ from bridge.plan.quantities import SAME_SEEDS_OPTION, same_seeds_of
 from bridge.plan.recorded_status import done_by_person, waits_outside
 from bridge.plan.run_fields import launch_seed
 from bridge.plan.status_legend import is_held_for_code
-from bridge.plan.vocabulary import ended_negative, normalise_status
+from bridge.plan.vocabulary import normalise_status
 from bridge.projections.block_runs import (
     alias_pairs,
     block_runs,
@@ -1839,13 +1839,7 @@ def evaluate(state: PipelineState) -> Outcome:
         must_failed_before=failed_before,
         # Done before bridge, but with a negative result (014's R002 COMPLETE_FAIL_HARD_STOP):
         # counted done, named, as the stage line names it (deploy.py's `must_line`).
-        must_negative_before=tuple(
-            r.run_id
-            for r in must
-            if r.state is RunState.DONE_BEFORE
-            and not r.failed_before_bridge
-            and ended_negative(r.found_status)
-        ),
+        must_negative_before=tuple(r.run_id for r in must if r.negative_before_bridge),
         must_awaiting_code=waiting["code"],
         must_waiting_outside=waiting["outside"],
         must_blocked=waiting["blocked"],

@@ -264,8 +264,6 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     parts: list[str] = []
     # A Chinese list of runs is joined with "、", as every other one bridge writes.
     sep = "、" if zh else ", "
-    # Succeeded, but with a NaN or a divergence, or with no metric value: not completed, and
-    # said what each is.
     # Done, but with a negative result (014's R002): counted, and said so, as the stage line
     # says "2 done before bridge (R002 with a negative result)".
     if negative := outcome.must_negative_before:
@@ -275,6 +273,8 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
             if zh
             else f"{ids} done before bridge with a negative result"
         )
+    # Succeeded, but with a NaN or a divergence, or with no metric value: not completed, and
+    # said what each is.
     parts += succeeded_not_done(
         outcome.must_untrusted, outcome.must_no_number, "zh" if zh else "en"
     )

@@ -53,7 +53,6 @@ from bridge.plan.unread_thresholds import recorded_plan_wide, recorded_unread
 from bridge.plan.vocabulary import (
     ABLATION_WORD,
     ended_failed,
-    ended_negative,
     recorded_stopped,
 )
 from bridge.projections import plot
@@ -1536,9 +1535,7 @@ def _negative_before(state: PipelineState) -> list[str]:
     return [
         f"{r.run_id} ({researchers_status(r.found_status) or r.found_status})"
         for r in state.runs.values()
-        if r.state is RunState.DONE_BEFORE
-        and not r.failed_before_bridge
-        and ended_negative(r.found_status)
+        if r.negative_before_bridge
     ]
 
 

@@ -34,7 +34,6 @@ from bridge.plan.overview import counted
 from bridge.plan.priority import Priority
 from bridge.plan.project import load_project
 from bridge.plan.runs import PROPOSED, SANITY_PROPOSAL
-from bridge.plan.vocabulary import ended_negative
 from bridge.projections.failure_words import TRACKER_ROW_NOW
 from bridge.projections.text import language_of, succeeded_not_done, t
 
@@ -335,13 +334,7 @@ def _must_line(must: Sequence[RunView], *, zh: bool = False) -> str:
     before = sum(1 for r in must if r.state is RunState.DONE_BEFORE) - failed
     # Done, but with a negative result (014's R002 COMPLETE_FAIL_HARD_STOP, which stopped the
     # plan): "2 done before bridge" alone read as two that went as planned.
-    negative = [
-        r.run_id
-        for r in must
-        if r.state is RunState.DONE_BEFORE
-        and not r.failed_before_bridge
-        and ended_negative(r.found_status)
-    ]
+    negative = [r.run_id for r in must if r.negative_before_bridge]
     # Succeeded with a number not trusted (a NaN): not completed, as the summary's
     # "Must-run completed: 2/4 (1 succeeded with numbers not trusted: R005)" says; counted here
     # too, the stage line read "4/4 must-run runs completed" beside it (009). So with no
