@@ -262,7 +262,38 @@ def _sanity_proposed(found: re.Match[str]) -> str:
     )
 
 
+def _claims_disagree(found: re.Match[str]) -> str:
+    """The warning on a block's Claim tested field and the claim map's links, in Chinese."""
+    linked = _LINE_NOTE.sub(r"（第 \1 行）", found[6])
+    return (
+        f"实验块 {found[1]} 的 {found[2]} 字段写的是 {found[3]}（{found[4]}，第 {found[5]} 行），"
+        f"但论点表把它链接到 {linked}：bridge 显示该实验块同时检验两者；"
+        "请更正该字段或论点表的实验块列"
+    )
+
+
+_LINE_NOTE = lazy(r" ?\(line (\d+)\)")
+
+
 _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] = (
+    # bridge.plan.loader: the claim map and the blocks' Claim tested fields.
+    (
+        lazy(
+            rf"the claim map's rows at lines (\d+) and (\d+) both read as claim (.+?) "
+            rf"\({_QUOTE}, {_QUOTE}\): a block testing \3 is shown with line \1's text, and "
+            r"both rows' blocks count as testing it; give each row its own id"
+        ),
+        r"论点表第 \1 行和第 \2 行都读作论点 \3（\4、\5）：检验 \3 的实验块显示第 \1 行的文字，"
+        r"两行所链接的实验块都算作检验它；请给每一行一个各自的编号",
+    ),
+    (
+        lazy(
+            rf"block (\S+)'s (.+?) field names (.+?) \({_QUOTE}, line (\d+)\), but the claim "
+            r"map links it to (.+): bridge shows the block testing both; correct the field or "
+            r"the map's blocks column"
+        ),
+        _claims_disagree,
+    ),
     # bridge.plan.runs: runs proposed from the blocks of a plan whose sanity milestone names
     # none (021 and 039 without their trackers).
     (
