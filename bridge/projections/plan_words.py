@@ -1055,6 +1055,19 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
+            rf"block (\S+) says {_QUOTE} but lists no Compared systems: bridge proposes (\d+) "
+            r"runs? for the block with no system, not one per arm(?:; its text lists them "
+            rf"\({_QUOTE}, line (\d+)\))?; write them as the block's Compared systems to run each"
+        ),
+        lambda m: (
+            f"实验块 {m[1]} 写的是 {m[2]}，但没有写 Compared systems：bridge 只为该实验块提议 "
+            f"{m[3]} 个没有系统的运行，而不是每个分支一个"
+            + (f"；其文字列出了它们（{m[4]}，第 {m[5]} 行）" if m[4] else "")
+            + "；要分别运行，请把它们写进该实验块的 Compared systems"
+        ),
+    ),
+    (
+        lazy(
             rf"block (\S+) lists no Compared systems, but a line names several \({_QUOTE}\): "
             r"bridge proposes (\d+) runs? for the block, not one per system; write them as the "
             r"block's Compared systems to run each"
