@@ -276,6 +276,18 @@ _LINE_NOTE = lazy(r" ?\(line (\d+)\)")
 
 
 _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] = (
+    # bridge.plan.runs: a must-run block with no runs beside loose runs of its own metrics.
+    (
+        lazy(
+            r"must-run block (\S+) has no runs, while (.+?), placed in no block, records? (.+?), "
+            r"which only block \1 lists among the blocks' metrics: bridge does not place a run "
+            r"by a metric; if (?:it is|they are) \1's, write \1 in (?:its|their) tracker Block "
+            r"column \(or `block = \"\1\"` on the \[\[runs\]\] entry\)"
+        ),
+        r"必做实验块 \1 没有任何运行，而未归属任何实验块的 \2 记录了 \3，"
+        r"在各实验块的指标中只有 \1 列出它：bridge 不按指标归属运行；若它们是 \1 的运行，"
+        r'请在追踪表的 Block 列填写 \1（或在其 [[runs]] 条目中设置 `block = "\1"`）',
+    ),
     # bridge.plan.loader: the claim map and the blocks' Claim tested fields.
     (
         lazy(
