@@ -56,7 +56,7 @@ from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.stated_counts import stated_beyond_runs
 from bridge.plan.status_legend import held_for_code, says_negative_result
 from bridge.plan.templates import AT_LAUNCH, outputs_of, placeholders
-from bridge.plan.text import first_six_named, plain
+from bridge.plan.text import first_named, first_six_named, plain
 from bridge.plan.tracker import model_cell, says_no_system, seed_row
 from bridge.plan.vocabulary import (
     ABLATION_WORD,
@@ -1038,9 +1038,7 @@ def _without_milestone(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning
     if not left:
         return []
     to_launch = [d for d in left if not _settled(d.source, d.task, d.status, d.status_file)]
-    ids = ", ".join(d.id for d in left[:8]) + (
-        f" and {len(left) - 8} more" if len(left) > 8 else ""
-    )
+    ids = first_named([d.id for d in left], 8)
     return [
         PlanWarning(
             file=left[0].file,
@@ -1116,7 +1114,7 @@ def _attribute(
         ids = [d.id for d in group]
         if len(group) == 1:
             reason = group[0].attribution  # one run: its own system named
-        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        shown = first_named(ids, 8)
         noun = "run" if len(ids) == 1 else "runs"
         # With no blocks at all, no `block` can be set (040): the plan needs them first.
         fix = (
@@ -2135,8 +2133,7 @@ def _refuse_another_system(
 
 def _listed(ids: Sequence[str]) -> str:
     """``ids`` for a message: the first eight, then how many more."""
-    more = f" and {len(ids) - 8} more" if len(ids) > 8 else ""
-    return f"it proposes {', '.join(ids[:8])}{more}"
+    return f"it proposes {first_named(ids, 8)}"
 
 
 def _overlay_proposed(
