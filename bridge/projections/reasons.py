@@ -269,6 +269,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "'hits of total ≥ N%'",
     ),
     (
+        ": 1 may be a count of one or a share of 1 (100%), so it cannot be held to ",
+        "：1 可能是计数（一个），也可能是占比 1（100%），不能与之比较：",
+    ),
+    (
         " is a count, not a share in percent, so it cannot be held to ",
         " 是计数，不是百分比占比，不能与之比较：",
     ),

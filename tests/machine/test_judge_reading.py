@@ -472,6 +472,19 @@ class TestDerived:
         assert "是计数，不是百分比占比" in in_language(verdict.reason, "zh")
         met = _judge("covered tasks ≥ 95%", ("ours",), {("ours", "covered tasks"): 96.0})
         assert met.verdict is VerdictKind.MET, met.reason
+        # A count of 1 read as the fraction 1 → "100 ≥ 95 → met" (h41F): one task or 100 %.
+        one = _judge("covered tasks ≥ 95%", ("ours",), {("ours", "covered tasks"): 1.0})
+        assert one.verdict is VerdictKind.INCONCLUSIVE, one.reason
+        assert one.reason.startswith(
+            "covered tasks: 1 may be a count of one or a share of 1 (100%), so it cannot be held "
+            "to ≥ 95%: record the share as a metric"
+        ), one.reason
+        assert "可能是计数（一个），也可能是占比 1（100%）" in in_language(one.reason, "zh")
+        # 0 is 0 % of any total, and a value between 0 and 1 no count: judged as fractions.
+        none = _judge("covered tasks ≥ 95%", ("ours",), {("ours", "covered tasks"): 0.0})
+        assert none.verdict is VerdictKind.NOT_MET, none.reason
+        share = _judge("covered tasks ≥ 95%", ("ours",), {("ours", "covered tasks"): 0.97})
+        assert share.verdict is VerdictKind.MET, share.reason
         speed = _judge("speedup ≥ 95%", ("ours",), {("ours", "speedup"): 120.0})
         assert speed.verdict is VerdictKind.MET, speed.reason
 

@@ -134,4 +134,11 @@ def test_a_percent_gate_on_a_count_above_100_is_unjudged() -> None:
     )
     assert clause_said(clause).startswith("«covered tasks ≥ 95%» read as covered tasks ≥ 95%, ")
     assert judge_gate("covered tasks ≥ 95%", {"covered_tasks": 96.0})[0].outcome is GateOutcome.MET
+    # A count of 1 read "covered_tasks = 1, read as 100%: meets ≥ 95%" (h41F): one or 100 %.
+    (one,) = judge_gate("covered tasks ≥ 95%", {"covered_tasks": 1.0})
+    assert one.outcome is GateOutcome.NO_VALUE
+    assert one.said.startswith("covered_tasks: 1 may be a count of one or a share of 1 (100%)")
+    assert judge_gate("covered tasks ≥ 95%", {"covered_tasks": 0.0})[0].outcome is (
+        GateOutcome.NOT_MET
+    )
     assert judge_gate("speedup ≥ 95%", {"speedup": 120.0})[0].outcome is GateOutcome.MET
