@@ -752,6 +752,20 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"或按数值的单位给出阈值",
     ),
     (
+        lazy(
+            r"the gate's threshold is in (\S+), and which unit (.+?)'s values are in is not "
+            r"known: record it with its unit in its name \((\S+)\)"
+        ),
+        r"门槛的阈值以 \1 为单位，而 \2 的数值单位未知：请在指标名中写明单位（\3）",
+    ),
+    (
+        lazy(
+            r"the gate's threshold is in (\S+), and (.+?)'s name says (\S+), which it cannot be "
+            r"turned into"
+        ),
+        r"门槛的阈值以 \1 为单位，而 \2 的名称表明单位为 \3，无法换算",
+    ),
+    (
         lazy(r"no threshold: at least as good as the reference counts"),
         "无阈值：不差于参照即算满足",
     ),
