@@ -415,6 +415,34 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
         r"（假定越高越好：若越低越好，请在 bridge.toml 中设置 [metrics] higher_is_better = "
         r"{ \1 = false }）",
     ),
+    # A sign between two systems read as written (h41F): each way in its own words.
+    *(
+        pair
+        for en, zh in (("higher", "更高"), ("lower", "更低"))
+        for pair in (
+            (
+                lazy(
+                    rf" \({en}, as '([^']+)' reads: set \[metrics\] higher_is_better = \{{ (.+?) "
+                    rf"= false \}} in bridge\.toml if lower is better\)(?={_FRACTIONS}: )"
+                ),
+                rf"（按 '\1' 读作数值{zh}：若越低越好，请在 bridge.toml 中设置 [metrics] "
+                r"higher_is_better = { \2 = false }）",
+            ),
+            (
+                lazy(
+                    rf"(\S+) is better lower, and only '([^']+)' between the systems says which "
+                    rf"way: a {en} \1, as written, or a better one, which part; write 'higher', "
+                    r"'lower' or 'better'"
+                ),
+                rf"\1 越低越好，而只有系统之间的 '\2' 说明方向：可能是按字面的 \1 {zh}，也可能是"
+                r"更好（更低）的 \1，两种读法结论相反；请写明 'higher'、'lower' 或 'better'",
+            ),
+            (
+                lazy(rf"'([^']+)' between the systems read as a {en} value"),
+                rf"系统之间的 '\1' 读作数值{zh}",
+            ),
+        )
+    ),
     (lazy(r" \(values read as fractions, ×100\)"), "（数值按比例读取，×100）"),
     (
         lazy(

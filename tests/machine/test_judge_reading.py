@@ -459,6 +459,32 @@ class TestDerived:
         verdict = _judge("covered tasks of observed tasks ≥ 95%", ("ours",), values)
         assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
 
+    def test_a_sign_between_two_systems_on_a_metric_better_lower_is_open(self) -> None:
+        """«ours > baseline by ≥ 0.1 on loss»: '>' is a higher loss as written, a better one to
+        many a reader; it read "loss (counted as a rise) … → met" (h41F). Open, saying so; a
+        metric of unknown way is judged higher, saying how to say otherwise; a sign between
+        two values ("loss(ours) < loss(base)") or a word ("increases loss") is what it says."""
+        values = {("ours", "loss"): 0.65, ("baseline", "loss"): 0.5}
+        verdict = _judge("ours > baseline by ≥ 0.1 on loss", ("ours", "baseline"), values)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+        assert verdict.reason == (
+            "loss is better lower, and only '>' between the systems says which way: a higher "
+            "loss, as written, or a better one, which part; write 'higher', 'lower' or 'better'"
+        )
+        assert "loss 越低越好，而只有系统之间的 '>' 说明方向" in in_language(verdict.reason, "zh")
+        said = _judge(
+            "ours increases loss by at least 0.1 over baseline", ("ours", "baseline"), values
+        )
+        assert said.verdict is VerdictKind.MET, said.reason
+        values = {("ours", "jdrop"): 0.65, ("baseline", "jdrop"): 0.5}
+        unknown = _judge("ours > baseline by ≥ 0.1 on jdrop", ("ours", "baseline"), values)
+        assert unknown.verdict is VerdictKind.MET, unknown.reason
+        assert unknown.reason.startswith(
+            "jdrop (higher, as '>' reads: set [metrics] higher_is_better = { \"jdrop\" = false } "
+            "in bridge.toml if lower is better): ours 0.65"
+        ), unknown.reason
+        assert "（按 '>' 读作数值更高：若越低越好" in in_language(unknown.reason, "zh")
+
     def test_a_percent_level_of_a_count_above_100_is_open(self) -> None:
         """009's «covered tasks ≥ 95%» with 1000 recorded read "1000 ≥ 95 → met" (trial h40B
         F10): a count is no share. Open, saying how to write it; a count within 100, or a

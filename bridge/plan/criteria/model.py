@@ -19,6 +19,8 @@ __all__ = [
     "LIFT_NOTE",
     "LIFT_READ",
     "MEDIAN",
+    "SIGN_NOTE",
+    "SIGN_READ",
     "WORSE_NOTE",
     "WORSE_READ",
     "Comparison",
@@ -214,6 +216,13 @@ ENGLISH = Wording(
         "train": "on the training set",
     },
 )
+
+#: The note the parser writes where a sign between two systems alone says which way a change
+#: is counted ("search > random by ≥ 0.10 mean lift", 005's B4): read as a higher value (``>``,
+#: ``≥``) or a lower one, as written; a reader may mean "better", which the judge tells apart
+#: only where the metric's better way is known.
+SIGN_NOTE = "'{sign}' between the systems read as a {way} value"
+SIGN_READ = lazy(r"'(?P<sign>[^']+)' between the systems read as a (?P<way>higher|lower) value")
 
 #: The note the parser writes of a limit on getting worse ("does not degrade", «不退化», "at most
 #: 1 point degradation"): counted as the gain where better is, at least minus the limit, which

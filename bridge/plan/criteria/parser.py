@@ -63,6 +63,7 @@ from bridge.plan.criteria.lexicon import (
 from bridge.plan.criteria.model import (
     BASELINE,
     LIFT_NOTE,
+    SIGN_NOTE,
     WORSE_NOTE,
     Comparison,
     Compound,
@@ -3056,6 +3057,17 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         elif wants_better:
             verb_orientation = Orientation.BETTER
     orientation = margin_orientation or relation_orientation or verb_orientation
+    if (
+        rel is not None
+        and "⟨M⟩" not in rel.group(0)
+        and orientation is relation_orientation is not None
+        and verb_orientation is None
+        and not (wants_higher or wants_lower)
+    ):
+        # "search > random by ≥ 0.10": a sign between two systems alone says the way, "higher"
+        # or "better" to a reader; the judge opens it where the metric is better lower (h41F).
+        # A sign between two values ("A loss < B", "loss(A) < loss(B)") is what it says.
+        notes.append(SIGN_NOTE.format(sign=rel.group("op"), way=relation_orientation.value))
     removal = _REMOVAL.search(rest) if each else None
     if removal is not None and orientation in (Orientation.LOWER, Orientation.HIGHER):
         # "removing each component reduces accuracy by ≥ 0.5": the drop is the variant's, so
