@@ -249,6 +249,13 @@ class TestDerived:
         verdict = _judge(text, systems, total)
         assert verdict.verdict is VerdictKind.INCONCLUSIVE
         assert verdict.reason.startswith("metric 'latency per token' not found")
+        # A level of the rate, «loss per token ≤ 2», with only the total loss recorded: open,
+        # naming what was asked and what was recorded (it was met on the loss, h40; h41F).
+        verdict = _judge("loss per token ≤ 2", ("ours",), {("ours", "loss"): 1.5})
+        assert (verdict.verdict, verdict.reason) == (
+            VerdictKind.INCONCLUSIVE,
+            "metric 'loss per token' not found for ours (extracted: loss)",
+        )
 
     @needs_shared
     def test_a_rate_named_by_words_is_not_the_primary_latency(self) -> None:
