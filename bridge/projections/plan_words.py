@@ -1299,6 +1299,7 @@ _CHINESE = Wording(
     compared="{who} 对比 {against}：{metric} {kind}（{way}）{limit}",
     limited="{who} 对比 {against}：{metric} {kind} {limit}",
     rise="升幅",
+    drop="降幅",
     margin_in_words="，幅度只以文字表述（{word}）：没有增益即不满足，否则待定",
     unchecked="{said}（仅 '{said}' 不检查）",
     per_item="{said}（按记录的每个标签）",

@@ -90,7 +90,7 @@ from bridge.projections.plan_words import (
     warning_in_language,
 )
 from bridge.projections.reasons import in_language, quality_in_language
-from bridge.projections.results_data import gate_clauses, gate_of, gates_not_met
+from bridge.projections.results_data import gate_clauses, gate_of, gates_not_met, metric_units
 from bridge.projections.text import stamp, t
 from bridge.projections.tracker import shown_word
 from bridge.projections.unmatched import unmatched_note
@@ -1632,8 +1632,11 @@ def _gate_lines(state: PipelineState, runs: Sequence[RunView], language: str) ->
     recorded value or quoted as not checked, with why (:func:`gate_clauses`); nothing when no
     run of it has a gate.
     """
+    units = metric_units(state)
     gated = [
-        (r.run_id, gate, gate_clauses(r, gate)) for r in runs if (gate := gate_of(state, r.run_id))
+        (r.run_id, gate, gate_clauses(r, gate, units))
+        for r in runs
+        if (gate := gate_of(state, r.run_id))
     ]
     if not gated:
         return []

@@ -224,8 +224,9 @@ CASES: tuple[Case, ...] = (
         systems=("joint", "fixed"),
         candidate="joint",
         reference="fixed",
-        met={("joint", "历史成功率"): 0.70, ("fixed", "历史成功率"): 0.71},
-        failed={("joint", "历史成功率"): 0.66, ("fixed", "历史成功率"): 0.71},
+        # Drops of 1.5 and 2.5 points, either side of the limit (h41F).
+        met={("joint", "历史成功率"): 0.695, ("fixed", "历史成功率"): 0.71},
+        failed={("joint", "历史成功率"): 0.685, ("fixed", "历史成功率"): 0.71},
         language="zh",
     ),
     # ---- some clauses checked: inconclusive when they hold, not met when one fails ---------
@@ -348,8 +349,9 @@ CASES: tuple[Case, ...] = (
         systems=("joint", "fixed"),
         candidate="joint",
         reference="fixed",
-        met={("joint", "历史成功率"): 0.70, ("fixed", "历史成功率"): 0.71},
-        failed={("joint", "历史成功率"): 0.66, ("fixed", "历史成功率"): 0.71},
+        # Drops of 1.5 and 2.5 points, either side of the limit (h41F).
+        met={("joint", "历史成功率"): 0.695, ("fixed", "历史成功率"): 0.71},
+        failed={("joint", "历史成功率"): 0.685, ("fixed", "历史成功率"): 0.71},
         language="zh",
     ),
     Case(
@@ -726,3 +728,18 @@ def test_a_met_gain_inside_the_seeds_spread_says_so() -> None:
     kind, reason = judged(42.0)
     assert kind is VerdictKind.MET, reason
     assert "spread" not in reason
+
+
+def test_018_a_limit_on_a_drop_reads_as_a_drop() -> None:
+    """018's «历史成功率下降不超过 2 个百分点» read «历史成功率 增益（按降低计）≤ 2 pp», a cap on a
+    gain to a Chinese reader, where the verdict says «降幅 … 要求降幅 ≤ 2 pp» (h41F): said as a
+    drop, as a limit on a rise is said as one; a required drop (≥) is still a gain."""
+    clause = parse_criterion("历史成功率下降不超过 2 个百分点", block_systems=("joint", "fixed"))
+    assert isinstance(clause, Criterion)
+    assert criterion_in_language(clause, "zh").endswith("：历史成功率 降幅 ≤ 2 pp")
+    assert criterion_in_language(clause, "en").endswith(": 历史成功率 drop ≤ 2 pp")
+    cut = parse_criterion(
+        "latency drops by at least 5 ms vs fixed", block_systems=("joint", "fixed")
+    )
+    assert isinstance(cut, Criterion)
+    assert "latency gain (lower) ≥ 5" in criterion_in_language(cut, "en")
