@@ -439,6 +439,9 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
             r"for this run \(set it in the tracker, \[\[runs\]\] or \[run\] args\)"
             r"(?P<seed>; for runs the plan gives no seed, a default serves: "
             r"(?P<default>\[run\] args = .+))?"
+            # 032's `--model {system}` beside a Model column (bridge.plan.runs).
+            r"(?P<model>; its tracker row's Model column \((?P<cell>.+)\) names the model the "
+            r"run uses, not its system: pass it with \{model\})?"
         ),
         lambda found: (
             f"运行 {found['run']}：{found['setting']} 中的占位符 {found['name']} 对这个运行没有值"
@@ -446,6 +449,12 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
             + (
                 f"；计划没有给出种子的运行可用一个默认值：{found['default']}"
                 if found["seed"]
+                else ""
+            )
+            + (
+                f"；它在追踪表中那一行的 Model 列（{found['cell']}）写的是运行所用的模型，"
+                "不是它的系统：请用 {model} 传入"
+                if found["model"]
                 else ""
             )
         ),

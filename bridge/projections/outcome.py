@@ -130,6 +130,7 @@ from bridge.projections.outcome_types import (
     must_completed,
     no_main,
     not_met_elsewhere,
+    runless_must_blocks,
     untrusted_blocks,
     untrusted_phrase,
 )
@@ -1794,6 +1795,23 @@ def evaluate(state: PipelineState) -> Outcome:
                 f"主要里程碑 {main} 中比较所依据的条件在运行中不成立的实验块：{'、'.join(unheld)}",
             )
         )
+    # A must-run block with no run at all and so no verdict (008's B1, B2: no tracker row is
+    # theirs) read "Ready for the review loop: YES" beside a met main milestone: the plan says
+    # it must run, and nothing was run or judged for it. A nice-to-have one holds nothing, as
+    # a nice-to-have run does not; a block judged on runs it is lent has its verdict.
+    runless = runless_must_blocks(blocks)
+    unrun_blocks = tuple(
+        b.block.id
+        for b in blocks
+        if b.block.id in runless and b.verdict.verdict is VerdictKind.INCONCLUSIVE
+    )
+    if unrun_blocks:
+        reasons.append(
+            (
+                f"must-run blocks with no run, so not judged: {', '.join(unrun_blocks)}",
+                f"必做实验块没有任何运行，未能判定：{'、'.join(unrun_blocks)}",
+            )
+        )
     block_ids = {b.id for b in state.plan.blocks}
     sanity = sanity_ids(state)
     # A row the tracker rules out for good (008's STOPPED R006-R009) is listed with its reason
@@ -1871,6 +1889,7 @@ def evaluate(state: PipelineState) -> Outcome:
         unattributed=unattributed,
         main_unjudged=unjudged,
         main_unheld=unheld,
+        must_blocks_unrun=unrun_blocks,
     )
     _CACHE[:] = [(state, outcome)]
     return outcome

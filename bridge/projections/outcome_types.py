@@ -33,6 +33,7 @@ __all__ = [
     "must_completed",
     "no_main",
     "not_met_elsewhere",
+    "runless_must_blocks",
     "untrusted_blocks",
     "untrusted_elsewhere",
     "untrusted_phrase",
@@ -219,6 +220,10 @@ class Outcome:
             comparison under a condition the runs break (``judge.NOT_HELD``: "at the same
             training time", 020's B2 at 5000 s against 2000 s), in plan order: the results are
             not ready while they stand, and the next step says how to settle them.
+        must_blocks_unrun: the must-run blocks with no run at all and no verdict (judged
+            inconclusive), in plan order (008's B1, B2: no tracker row is theirs): nothing was
+            run or judged for them, so the results are not ready while they stand, whatever
+            the main result; the next step says how to give them runs or take them out.
     """
 
     milestones: tuple[MilestoneResult, ...]
@@ -250,6 +255,7 @@ class Outcome:
     must_untrusted: tuple[str, ...] = ()
     main_unheld: tuple[str, ...] = ()
     must_negative_before: tuple[str, ...] = ()
+    must_blocks_unrun: tuple[str, ...] = ()
 
 
 def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
@@ -341,11 +347,7 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     # Every run done is no word on a must-run block none of whose runs there are (005's B5
     # "d_mem(t) persistence trace", MUST-RUN, read "Must-run completed: 11/11" with no run).
     # Not a block the plan marks done before it (its heading's COMPLETE).
-    empty = [
-        b.block.id
-        for b in outcome.blocks
-        if b.block.priority == "must" and not b.block.status_tag and not b.run_ids
-    ]
+    empty = runless_must_blocks(outcome.blocks)
     if empty:
         ids = sep.join(empty)
         parts.append(
@@ -357,6 +359,19 @@ def must_completed(outcome: Outcome, *, zh: bool = False) -> str:
     if not parts:
         return text
     return f"{text}（{'；'.join(parts)}）" if zh else f"{text} ({'; '.join(parts)})"
+
+
+def runless_must_blocks(blocks: Sequence[BlockResult]) -> tuple[str, ...]:
+    """
+    The must-run blocks of ``blocks`` none of whose runs there are, in plan order: not those
+    the plan marks done before it (its heading's ``COMPLETE``) or cuts. The must-run count
+    names them, and those left unjudged hold readiness (``Outcome.must_blocks_unrun``).
+    """
+    return tuple(
+        b.block.id
+        for b in blocks
+        if b.block.priority == "must" and not b.block.status_tag and not b.run_ids
+    )
 
 
 def main_empty(

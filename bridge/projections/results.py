@@ -396,14 +396,16 @@ def _problem_words(message: str, language: str) -> str:
     return _PROBLEMS_ZH.get(message, message) if language == "zh" else message
 
 
-def _stray_system_cell(run: RunView, language: str) -> str:
+def _system_cell(run: RunView, language: str) -> str:
     """
-    The System cell of a run no block holds: its system, else what its row says it is.
+    The System cell of a run in a milestone's table or in "Runs not attributed to a block": its
+    system, else what its row says it is.
 
     038's tracker has no System column (its second is "Gate"): all 28 of its rows in "Runs not
     attributed to a block" had an empty System cell, with nothing beside the id to say which
     check each was. Its purpose (the row's Gate, Purpose or Task cell) is shown instead,
-    marked as no system, cut at 80 characters; empty when it has neither.
+    marked as no system, cut at 80 characters; empty when it has neither. The milestone tables
+    show the same cell (they had kept it empty for the same runs, trial h40).
     """
     spec = run.spec
     if spec.system or not spec.purpose:
@@ -420,6 +422,7 @@ def _key_cell(
     language: str = "en",
     keys: Mapping[str, str] | None = None,
     primaries: Mapping[str, str] | None = None,
+    judged: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """
     The Key Metric cell: the block's key metric (``keys``, :func:`block_keys`) where the run
@@ -431,7 +434,12 @@ def _key_cell(
     under a sentence that sends the reader to them). A value that is not the block's primary
     metric (``primaries``: block → the plan's primary metric, ``primary_metric_name``) says
     which the primary is, and whether the run recorded it (018's B2 runs showed
-    "historical regression = 0.1 (+2 more)" as if it were what B2 measures).
+    "historical regression = 0.1 (+2 more)" as if it were what B2 measures). A value of a
+    metric the block's criterion judges (``judged``: block → its clauses' metrics) whose name
+    shares two words with the primary (:func:`_same_quantity`) is said to be the criterion's,
+    the primary named beside it, never "not recorded": 008's R010 "unsupported core claims =
+    0" read "(the plan's primary metric unsupported-claim count in the final claim/evidence
+    matrix not recorded)" beside the very number B5 judges (trial h40B F4).
     """
     key = (keys or {}).get(run.spec.block)
     primary = (primaries or {}).get(run.spec.block, "")
@@ -464,7 +472,16 @@ def _key_cell(
     if primary and run.metrics is not None and not _names(primary, value.name, run):
         zh = language == "zh"
         recorded = _names(primary, "", run)
-        if recorded:
+        criterions = (judged or {}).get(run.spec.block, ())
+        if _same_quantity(primary, value.name) and any(
+            _names(judged_name, value.name, run) for judged_name in criterions
+        ):
+            note = (
+                f"成功标准判定的指标；计划的主指标写作 {primary}"
+                if zh
+                else f"the metric the criterion judges; the plan's primary metric reads {primary}"
+            )
+        elif recorded:
             note = f"计划的主指标为 {primary}" if zh else f"the plan's primary metric is {primary}"
         else:
             note = (
@@ -480,24 +497,37 @@ def _key_cell(
     return f"{value.name} = {shown}{more}"
 
 
+def _same_quantity(primary: str, name: str) -> bool:
+    """
+    Whether the plan's primary metric ``primary`` and a recorded ``name`` share two words of
+    four letters or more (a plural's ``s`` aside): 008's "unsupported-claim count in the final
+    claim/evidence matrix" and "unsupported core claims"; not F1 and accuracy, nor "balanced
+    accuracy" and "accuracy", whose one shared word tells nothing.
+    """
+
+    def words(text: str) -> set[str]:
+        split = re.split(r"[^a-z0-9]+", text.casefold())
+        return {w.removesuffix("s") for w in split if len(w) >= 4}
+
+    return len(words(primary) & words(name)) >= 2
+
+
 def _key_inputs(
     state: PipelineState,
-) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
+) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]], dict[str, tuple[str, ...]]]:
     """What :func:`_key_cell` reads besides the run: each block's key metric, its primary
-    metric and the metrics it lists."""
+    metric, the metrics it lists and the metrics its criterion judges."""
     blocks = state.plan.blocks if state.plan is not None else ()
     # Each block's primary metric, named beside a value that is another (018's B2).
     primaries = {b.id: primary_metric_name(b.metrics) for b in blocks}
     # What each block lists, then what its criterion judges (033's E1 lists no metric; its
     # runs read "n_seeds = 25 (+10 more)", a count, where "scissors_net" is what it judges).
-    listed = {
-        b.id: [
-            *(names := plan_metric_names(b.metrics)),
-            *clause_metrics(b.success_criterion, tuple(names), b.systems),
-        ]
+    judged = {
+        b.id: clause_metrics(b.success_criterion, tuple(plan_metric_names(b.metrics)), b.systems)
         for b in blocks
     }
-    return block_keys(state), primaries, listed
+    listed = {b.id: [*plan_metric_names(b.metrics), *judged[b.id]] for b in blocks}
+    return block_keys(state), primaries, listed, judged
 
 
 def key_cells(state: PipelineState, language: str) -> dict[str, str]:
@@ -506,9 +536,9 @@ def key_cells(state: PipelineState, language: str) -> dict[str, str]:
     show it (``avg_prompt_chars[retrieval] = 3331.66 (+15 more)``), by run id: what the tracker's
     Notes say the run measured.
     """
-    keys, primaries, listed = _key_inputs(state)
+    keys, primaries, listed, judged = _key_inputs(state)
     return {
-        run.run_id: _key_cell(run, listed, language, keys, primaries)
+        run.run_id: _key_cell(run, listed, language, keys, primaries, judged)
         for run in state.runs.values()
         if run.state is RunState.SUCCEEDED and run.metrics is not None and run.metrics.values
     }
@@ -976,6 +1006,31 @@ def _open_rows(outcome: Outcome, language: str) -> str:
     return ("；" if zh else "; ").join(clauses)
 
 
+def _unrun_blocks(outcome: Outcome, language: str) -> str:
+    """
+    What the researcher does about the must-run blocks with no run and so no verdict
+    (``Outcome.must_blocks_unrun``; 008's B1, B2), in ``language`` (empty when none): give
+    each its runs, or, if the plan no longer needs it, cut it in the plan. The caller ends
+    with "then run `bridge run`".
+    """
+    if not (ids := outcome.must_blocks_unrun):
+        return ""
+    if language == "zh":
+        return (
+            f"必做实验块没有任何运行，未能判定（{'、'.join(ids)}）：给每个实验块它的运行（在追踪表"
+            "的 Block 列写上实验块，或在 bridge.toml 的 [[runs]] 条目上设置 block），"
+            "或者若计划不再需要它，在计划中把它的 Priority 写成 CUT — <原因>"
+        )
+    one = len(ids) == 1
+    return (
+        f"must-run block{'' if one else 's'} {', '.join(ids)} {'has' if one else 'have'} no run, "
+        f"so {'it was' if one else 'they were'} not judged: give "
+        f"{'it' if one else 'each'} its runs (the block in the tracker's Block column, or "
+        "`block` on a [[runs]] entry in bridge.toml), or, if the plan no longer needs "
+        f"{'it' if one else 'one'}, write its Priority in the plan as CUT — <reason>"
+    )
+
+
 def _unheld_condition(outcome: Outcome, language: str) -> str:
     """
     What settles the main milestone's comparisons made under a condition the runs break
@@ -1025,6 +1080,56 @@ def _revisit_against(state: PipelineState, outcome: Outcome, language: str) -> s
 
 
 def next_step(
+    state: PipelineState, outcome: Outcome, language: str, commands: Commands = None
+) -> str:
+    """
+    The next step after these results, in ``language`` (:func:`_next_step`), and, once the
+    pipeline is at COLLECTED, the plan's exit criteria to check against them
+    (:func:`_exit_check`), before the handoff to the review loop where there is one: they say
+    when the work is done, bridge checks none, and the step that ended a run never named them
+    (036's "The paper is ready for a first full draft when: …", trial h40).
+    """
+    step = _next_step(state, outcome, language, commands)
+    if not (check := _exit_check(state, language)):
+        return step
+    before, handoff, after = step.partition(" → /auto-review-loop")
+    return f"{before}{'' if language == 'zh' else ' '}{check}{handoff}{after}"
+
+
+def _exit_check(state: PipelineState, language: str) -> str:
+    """
+    The plan's exit criteria to check against the results, quoted (the first four, then how
+    many more, all of them in EXPERIMENT_RESULTS.md), once the pipeline is at COLLECTED; ``""``
+    before, or when the plan states none.
+    """
+    rules = state.plan.exit_criteria if state.plan is not None else ()
+    if state.stage is not Stage.COLLECTED or not rules:
+        return ""
+    zh = language == "zh"
+    # A rule that ends with ":" or "," goes on in the next (036's "… a first full draft when:"
+    # and its list): quoted as one passage, as the plan reads.
+    passages: list[str] = []
+    for rule in (line(r) for r in rules[:4]):
+        if passages and passages[-1].endswith((":", "：", ",", "，")):
+            passages[-1] += ("" if zh else " ") + rule
+        else:
+            passages.append(rule)
+    quoted = " ".join(f"«{p}»" for p in passages)
+    rest = len(rules) - 4
+    if zh:
+        more = f"，另有 {rest} 条" if rest > 0 else ""
+        return (
+            f"对照结果检查计划的退出条件（bridge 不检查它们；全部列在 EXPERIMENT_RESULTS.md 中）："
+            f"{quoted}{more}。"
+        )
+    more = f" and {rest} more" if rest > 0 else ""
+    return (
+        "Check the plan's exit criteria against the results (bridge checks none of them; all "
+        f"are listed in EXPERIMENT_RESULTS.md): {quoted}{more}."
+    )
+
+
+def _next_step(
     state: PipelineState, outcome: Outcome, language: str, commands: Commands = None
 ) -> str:
     """
@@ -1296,7 +1401,11 @@ def next_step(
             else f"The main result is positive, but on numbers the current inputs no longer give. "
             f"{kept}"
         )
-    if outcome.main_result is MainResult.POSITIVE and (open_rows := _open_rows(outcome, language)):
+    if outcome.main_result is MainResult.POSITIVE and (
+        open_rows := ("；" if zh else "; ").join(
+            x for x in (_open_rows(outcome, language), _unrun_blocks(outcome, language)) if x
+        )
+    ):
         # Readiness says NO while must-run rows wait outside bridge (020's R025, owner 白天：人工;
         # a row the tracker says is blocked; one waiting for such a row): "hand it to the review
         # loop" under it contradicted the line above. What makes it ready is the researcher's to
@@ -1851,7 +1960,7 @@ def render(state: PipelineState, language: str = "en") -> str:
         "",
     ]
     planned = {m.id for m in plan.milestones}
-    keys, primaries, listed = _key_inputs(state)
+    keys, primaries, listed, judged = _key_inputs(state)
     for milestone in outcome.milestones:
         info = milestone.info
         label = info.name or info.goal
@@ -1904,8 +2013,8 @@ def render(state: PipelineState, language: str = "en") -> str:
             rows = [
                 (
                     r.run_id,
-                    r.spec.system,
-                    _key_cell(r, listed, language, keys, primaries),
+                    _system_cell(r, language),
+                    _key_cell(r, listed, language, keys, primaries, judged),
                     _status_cell(r, language),
                 )
                 for r in runs
@@ -1952,8 +2061,8 @@ def render(state: PipelineState, language: str = "en") -> str:
         stray = [
             (
                 run_id,
-                _stray_system_cell(state.runs[run_id], language),
-                _key_cell(state.runs[run_id], listed, language, keys, primaries),
+                _system_cell(state.runs[run_id], language),
+                _key_cell(state.runs[run_id], listed, language, keys, primaries, judged),
                 in_language(reason, language),
                 sep.join(b.block.id for b in outcome.blocks if run_id in b.run_ids)
                 or _t("counted_nowhere", language),

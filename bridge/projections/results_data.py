@@ -154,6 +154,10 @@ def _run(run: RunView, gate: str, units: Mapping[str, str]) -> dict[str, object]
         # (bridge did not run it): said here, as summary.must_run.failed_before_bridge lists it,
         # so a reader of runs[] does not count it done (trial T6, 018).
         "ended_failed_before_bridge": run.failed_before_bridge,
+        # Done before bridge with a negative result (014's R002 COMPLETE_FAIL_HARD_STOP):
+        # counted done, as `status` says, but the result the row records is negative, as the
+        # summary and the tracker say; a reader of runs[] had no field for it (trial h40).
+        "ended_negative_before_bridge": run.negative_before_bridge,
         "reason": run.reason,
         # The run's own gate (plan run table's Gate cell, tracker Metrics thresholds), judged
         # against its recorded values where bridge reads a clause; never a block's verdict.
@@ -377,6 +381,7 @@ def document(state: PipelineState) -> dict[str, object]:
                 "completed": outcome.must_done,
                 "total": outcome.must_total,
                 "failed_before_bridge": list(outcome.must_failed_before),
+                "negative_before_bridge": list(outcome.must_negative_before),
                 "awaiting_code": list(outcome.must_awaiting_code),
                 "waiting_outside": list(outcome.must_waiting_outside),
                 "blocked": list(outcome.must_blocked),

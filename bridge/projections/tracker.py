@@ -413,6 +413,7 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         state,
         lambda run, raw: _row(run, raw, language, rentals, words, legend, invalid, measured),
         measured,
+        language,
     )
     body = [_summary(state, language), ""]
     if any(run_id in shown for run_id in measured) and has_result_column(template, file):
@@ -512,14 +513,20 @@ def _block_rows_text(lines: list[str], file: str) -> str:
     """
     The rows of the tables that list blocks (034's `| Block | Status | Run ID | … |`,
     whose Run ID cells bridge fills in), as text: where a run the run tables lack is named. Not
-    the rest of the file, whose prose and logs name runs too.
+    the rest of the file, whose prose and logs name runs too, nor bridge's part of a cell after
+    its ``bridge:`` label (a Result cell's, which names the runs it measured).
     """
+    from bridge.plan.notes_label import BRIDGE_LABEL
     from bridge.plan.text import Document
     from bridge.plan.tracker import block_column
 
+    def theirs(cell: str) -> str:
+        label = BRIDGE_LABEL.search(cell)
+        return cell[: label.start()] if label is not None else cell
+
     doc = Document("\n".join(lines), file)
     return "\n".join(
-        " | ".join(cells)
+        " | ".join(theirs(cell) for cell in cells)
         for table in doc.tables
         if block_column(table) is not None
         for _, cells in table.rows

@@ -333,6 +333,7 @@ def fill_in(
     state: PipelineState,
     row: RowFiller,
     measured: Mapping[str, str] | None = None,
+    language: str = "en",
 ) -> tuple[list[str], dict[str, bool]]:
     """
     Fill the researcher's run tables in: for each row of a run bridge knows, ``row(run,
@@ -348,6 +349,8 @@ def fill_in(
         row: the Status and Notes a run's row shows.
         measured: the Key Metric cell of each succeeded run that recorded a value, by run id
             (:func:`bridge.projections.results.key_cells`); None fills no Result cell.
+        language: the language of bridge's part of a block row's Result cell
+            (:func:`_fill_block_rows`).
 
     Returns:
         The lines of the filled-in tracker, and for each run whose status it shows whether its
@@ -361,7 +364,7 @@ def fill_in(
     seeded = _seed_runs(state)
     for table in doc.tables:
         if not is_run_table(table):
-            _fill_block_rows(table, lines, state, row)
+            _fill_block_rows(table, lines, state, row, measured, language)
             continue
         columns = column_positions(table.header)
         status_at = columns.get("status")
@@ -446,10 +449,11 @@ def result_column(header: Sequence[str], columns: Mapping[str, int]) -> int | No
 
 
 def has_result_column(template: str, file: str) -> bool:
-    """Whether a run table of the researcher's tracker has a Result column
-    (:func:`result_column`) and a Status column, so :func:`fill_in` fills it."""
+    """Whether a run table, or a table of blocks, of the researcher's tracker has a Result
+    column (:func:`result_column`) and a Status column, so :func:`fill_in` fills it."""
     for table in _template_doc(template, file).tables:
-        columns = column_positions(table.header) if is_run_table(table) else {}
+        is_table = is_run_table(table) or block_column(table) is not None
+        columns = column_positions(table.header) if is_table else {}
         if "status" in columns and result_column(table.header, columns) is not None:
             return True
     return False
@@ -572,12 +576,22 @@ _RUN_ID_HEADERS = frozenset({"run id", "run ids", "runs", "run", "运行", "运�
 _EMPTY_CELLS = frozenset({"", "-", "—", "–", "n/a"})
 
 
-def _fill_block_rows(table: Table, lines: list[str], state: PipelineState, row: RowFiller) -> None:
+def _fill_block_rows(
+    table: Table,
+    lines: list[str],
+    state: PipelineState,
+    row: RowFiller,
+    measured: Mapping[str, str] | None = None,
+    language: str = "en",
+) -> None:
     """
     A table of blocks, not runs (034's tracker: `| Block | Status | Run ID | … |`, one row per
     block, its Run ID "—" until runs exist): each block row's Status shows its runs' statuses
     together, and an empty Run ID cell their ids, so the table does not read "pending" beside
-    bridge's list of the same runs done. Nothing else in the row is touched.
+    bridge's list of the same runs done. A Result column's cell (:func:`result_column`, 015's
+    ``Key result``) keeps the researcher's words and gets bridge's part after a ``bridge:``
+    label, as a Notes cell does (:func:`_block_result`): "DONE | pre-flight inventory not yet
+    run" read as a row contradicting itself (trial h40I). Nothing else in the row is touched.
     """
     block_at = block_column(table)
     if block_at is None:
@@ -593,6 +607,11 @@ def _fill_block_rows(table: Table, lines: list[str], state: PipelineState, row: 
         ),
         None,
     )
+    result_at = (
+        result_column(table.header, column_positions(table.header))
+        if measured is not None
+        else None
+    )
     by_block: dict[str, list[RunView]] = {}
     for run in state.runs.values():
         by_block.setdefault(run.spec.block, []).append(run)
@@ -602,14 +621,48 @@ def _fill_block_rows(table: Table, lines: list[str], state: PipelineState, row: 
         if not runs:
             continue
         values: dict[int, str] = {}
-        together = _together([row(r, cells[status_at])[0] for r in runs], plain(cells[status_at]))
+        statuses = [row(r, cells[status_at])[0] for r in runs]
+        together = _together(statuses, plain(cells[status_at]))
         if together is not None:
             values[status_at] = together
+        if result_at is not None and result_at < len(cells):
+            ours = [
+                f"{r.run_id} {(measured or {}).get(r.run_id) or status}"
+                for r, status in zip(runs, statuses, strict=True)
+                # Runs bridge launched: "bridge: R010 TODO" beside the researcher's words
+                # before anything ran told nothing.
+                if status is not None and r.attempts
+            ]
+            result = _block_result(cells[result_at], ours, language)
+            if result != cells[result_at].strip():  # unchanged: its bytes stay as written
+                values[result_at] = result
         if ids_at is not None and plain(cells[ids_at]).strip().casefold() in _EMPTY_CELLS:
             ids = [r.run_id for r in runs]
             values[ids_at] = ", ".join(ids[:6]) + (f", … ({len(ids)})" if len(ids) > 6 else "")
         if values:
             lines[number - 1] = _set_cells(lines[number - 1], values, width)
+
+
+def _block_result(cell: str, ours: Sequence[str], language: str) -> str:
+    """
+    A block row's Result cell: the researcher's words (``cell`` up to bridge's ``bridge:``
+    label, :data:`~bridge.plan.notes_label.BRIDGE_LABEL`, where an earlier render put it),
+    then bridge's part, labelled: what each of the block's runs that bridge launched and whose
+    status it writes measured (its Key Metric cell), else that status (``ours``: ``"R001 acc =
+    0.8"``, the first six, then how many more). Only the researcher's words when bridge writes
+    no such run's status; only bridge's part, labelled, when the cell held nothing of theirs.
+    """
+    zh = language == "zh"
+    label = BRIDGE_LABEL.search(cell)
+    theirs = (cell[: label.start()] if label is not None else cell).strip()
+    if not ours:
+        return theirs
+    rest = len(ours) - 6
+    more = (f"；另有 {rest} 个" if zh else f"; {rest} more") if rest > 0 else ""
+    part = ("bridge：" if zh else "bridge: ") + ("；" if zh else "; ").join(ours[:6]) + more
+    if theirs.casefold() in _EMPTY_CELLS:
+        return part
+    return f"{theirs}{note_joiner(theirs, zh)}{part}"
 
 
 def _seed_runs(state: PipelineState) -> dict[str, list[RunView]]:

@@ -431,6 +431,12 @@ class TestHarnessRules:
         # Each says so in runs[] too: `done_before_bridge` alone read as done (trial T6).
         ended = [r["run_id"] for r in data["runs"] if r["ended_failed_before_bridge"]]
         assert sorted(ended) == sorted(failed)
+        # The negative results done before bridge have their own field (they had none).
+        negative = [r["run_id"] for r in data["runs"] if r["ended_negative_before_bridge"]]
+        assert sorted(negative) == sorted(calibration)
+        assert sorted(data["summary"]["must_run"]["negative_before_bridge"]) == sorted(
+            r for r in negative if runs[r]["priority"] == "must"
+        )
         results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
         assert f"5 个在 bridge 之前已结束为失败或无效：{'、'.join(failed)}" in results
         assert (

@@ -231,6 +231,28 @@ def test_a_block_column_after_a_date_column_is_read_as_the_block_rows(tmp_path: 
     run_to_results(project, FAKE_015)
 
     rows = tracker.read_text(encoding="utf-8").split("\n")
-    assert "| 2026-06-24 | B0 | DONE | pre-flight inventory not yet run |" in rows[5], rows[5]
+    # The researcher's Key result words stay, and bridge's part beside them is labelled: "DONE |
+    # pre-flight inventory not yet run" read as a row contradicting itself (h40I F7).
+    assert (
+        "| 2026-06-24 | B0 | DONE | pre-flight inventory not yet run; bridge: R001 "
+        "requests_per_model = 600 |"
+    ) in rows[5], rows[5]
     assert "| 2026-06-24 | B9 | NOT RUN — not this week | firebreak ring isolation |" in rows[14]
     assert "| 2026-06-23 | init | ready |" in rows[4]  # no block of the plan: as written
+
+
+def test_a_block_rows_result_cell_keeps_the_researchers_words_and_relabels_bridges() -> None:
+    """Bridge's part of a block row's Result cell is the part after its label: rewritten on
+    each render (a rerun's value), the researcher's words before it kept as they stand now;
+    Chinese in a Chinese tracker; only the researcher's words once bridge writes no status."""
+    from bridge.projections.tracker_layout import _block_result
+
+    cell = " inventory done by hand; bridge: R001 acc = 0.7 "
+    assert _block_result(cell, ["R001 acc = 0.8"], "en") == (
+        "inventory done by hand; bridge: R001 acc = 0.8"
+    )
+    assert _block_result("—", ["R001 DONE"], "en") == "bridge: R001 DONE"
+    assert _block_result("待运行", ["R001 acc = 0.8"], "zh") == "待运行；bridge：R001 acc = 0.8"
+    assert _block_result(cell, [], "en") == "inventory done by hand"
+    many = [f"R00{n} DONE" for n in range(1, 9)]
+    assert _block_result("", many, "en").endswith("R006 DONE; 2 more")

@@ -140,6 +140,7 @@ class TestResultsFile:
             "completed": 5,
             "total": 5,
             "failed_before_bridge": [],
+            "negative_before_bridge": [],
             "awaiting_code": [],
             "waiting_outside": [],
             "blocked": [],

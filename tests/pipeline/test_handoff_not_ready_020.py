@@ -2,7 +2,8 @@
 The handoff's next step agrees with "Ready for the review loop" after a positive main result,
 on a copy of the real plan 020 (trial t12, left from session h9): B2's criterion made one the
 rules check, M2 the main milestone, and a script that writes one number per run. Each test runs
-``bridge run`` with the local backend; the English words are read from the same log.
+``bridge run`` with the local backend; the English words are read from the same log. And on
+008, a must-run block with no run (trial h40B).
 """
 
 from __future__ import annotations
@@ -198,3 +199,65 @@ def test_a_condition_the_runs_break_is_no_handoff(
     lines, _ = _run(project, capsys)
     assert _said(lines, "可进入评审循环：") == "可进入评审循环：是。"
     assert _said(lines, "下一步：").endswith('→ /auto-review-loop "实验计划"')
+
+
+# 008's final claim audit R010 given a command, writing the number B5 judges.
+_AUDIT_008 = """\
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[1])
+out.mkdir(parents=True, exist_ok=True)
+(out / "metrics.json").write_text(json.dumps({"unsupported core claims": 0}))
+"""
+
+
+def test_a_must_run_block_with_no_run_is_no_handoff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """008 with M5 the main milestone and R010 run: B5 met, and "Ready for the review loop:
+    YES" while the must-run blocks B1, B2 had no run and no verdict (no tracker row is theirs;
+    trial h40B). They hold it now, and the next step says how to settle them; cutting them in
+    the plan, as it says, makes the results ready."""
+    project = as_project("008", tmp_path / "p008")
+    (project / "audit.py").write_text(_AUDIT_008, encoding="utf-8")
+    (project / "bridge.toml").write_text(
+        '[bridge]\nmain_milestone = "M5"\n\n[[runs]]\nid = "R010"\n'
+        'command = ["python3", "audit.py", "{output_dir}"]\ngpus = 0\n',
+        encoding="utf-8",
+    )
+    lines, state = _run(project, capsys)
+    assert _said(lines, "Main result (M5): ").startswith("Main result (M5): positive")
+    assert _said(lines, "Ready for the review loop:") == (
+        "Ready for the review loop: NO (must-run blocks with no run, so not judged: B1, B2)."
+    )
+    assert _said(lines, "Next step:") == (
+        "Next step: The main result is positive, but not ready for the review loop: must-run "
+        "blocks B1, B2 have no run, so they were not judged: give each its runs (the block in "
+        "the tracker's Block column, or `block` on a [[runs]] entry in bridge.toml), or, if "
+        "the plan no longer needs one, write its Priority in the plan as CUT — <reason>, then "
+        "run `bridge run`."
+    )
+    assert next_step(state, evaluate(state), "zh").startswith(
+        "主要结果为正面，但还不能交给评审循环：必做实验块没有任何运行，未能判定（B1、B2）："
+    )
+    data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
+    assert data["summary"]["not_ready_reasons"] == [
+        "must-run blocks with no run, so not judged: B1, B2"
+    ]
+    # R010's value is the one B5's criterion judges: the note no longer says the plan's
+    # primary metric (B5's Metrics line, in other words) was "not recorded" beside it (h40B F4).
+    results = (project / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    assert (
+        "| R010 | Paper draft | unsupported core claims = 0 (the metric the criterion judges; "
+        "the plan's primary metric reads unsupported-claim count in the final claim/evidence "
+        "matrix) | DONE |"
+    ) in results, results
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    cut = "- **Priority**: CUT — integrated in the paper already."
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace(
+            "- **Priority**: MUST-RUN; completed evidence, integration still required.", cut
+        ),
+        encoding="utf-8",
+    )
+    lines, _ = _run(project, capsys)
+    assert _said(lines, "Ready for the review loop:") == "Ready for the review loop: YES."

@@ -554,6 +554,14 @@ def test_a_model_column_shared_by_different_experiments_names_no_system(
         "the tracker, [[runs]] or [run] args); its tracker row's Model column ('Qwen-2.5-3B') "
         "names the model the run uses, not its system: pass it with {model}"
     )
+    # In Chinese too, as the other placeholder errors are (it stayed English, h40).
+    from bridge.projections.error_words import error_in_language
+
+    assert error_in_language(str(raised.value), "zh").endswith(
+        "运行 E02-s0：run.command 中的占位符 {system} 对这个运行没有值（请在追踪表、[[runs]] 或 "
+        "[run] args 中设置）；它在追踪表中那一行的 Model 列（'Qwen-2.5-3B'）写的是运行所用的模型，"
+        "不是它的系统：请用 {model} 传入"
+    ), error_in_language(str(raised.value), "zh")
     # A Chinese plan's `bridge plan` says the warning in Chinese (it stayed English).
     from bridge.cli.main import main
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import attrs
 import pytest
@@ -25,6 +26,7 @@ from bridge.projections import code_review, compact_log, results, results_data
 from bridge.projections.outcome import evaluate
 from bridge.projections.reasons import in_language
 from bridge.projections.summary import handoff_summary
+from tests.conftest import needs_shared
 from tests.recorded_runs import recorded_value
 
 _T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -1623,3 +1625,34 @@ def test_a_blocks_sanity_runs_are_named_beside_its_runs() -> None:
     assert "- **运行:** R002 (本实验块的健全性运行，不计入判定: R001)\n" in results.render(
         state, "zh"
     )
+
+
+@needs_shared
+@pytest.mark.parametrize("name", ["036", "020"])
+def test_the_next_step_at_collected_names_the_plans_exit_criteria(
+    name: str, tmp_path: Path
+) -> None:
+    """036's "## Exit Criteria" («The paper is ready for a first full draft when: …») were in
+    `bridge plan` and the results, but the step that ended a run never named them (trial h40):
+    at COLLECTED it quotes them, the list as one passage after its lead-in, before any handoff.
+    020 states none: its step is as before. Before COLLECTED nothing is added."""
+    from tests.plan.corpus import as_project
+    from tests.recorded_runs import planned
+
+    planned_state = fold(planned(as_project(name, tmp_path)).read())
+    state = attrs.evolve(planned_state, stage=Stage.COLLECTED)
+    step = results.next_step(state, evaluate(state), "en")
+    zh = results.next_step(state, evaluate(state), "zh")
+    before = results.next_step(planned_state, evaluate(planned_state), "en")
+    assert "exit criteria" not in before, before
+    if name == "020":
+        assert "exit criteria" not in step and "退出条件" not in zh, (step, zh)
+        return
+    assert step.endswith(
+        "Check the plan's exit criteria against the results (bridge checks none of them; all "
+        "are listed in EXPERIMENT_RESULTS.md): «The paper is ready for a first full draft "
+        "when: baseline3_2_multitask remains the best reference-aligned model, the "
+        "human-reference metric sanity check is documented, the DPO section is either "
+        "repaired by a low-cost rerun or clearly framed as a negative result.»."
+    ), step
+    assert "对照结果检查计划的退出条件（bridge 不检查它们" in zh, zh

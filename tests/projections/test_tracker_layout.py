@@ -20,7 +20,12 @@ from bridge.plan import load_project
 from bridge.plan.text import Document, plain, split_cells
 from bridge.plan.tracker import block_column, column_positions, is_run_table
 from bridge.projections import tracker
-from bridge.projections.tracker_layout import GENERATED_MARK, cell_spans, template_of
+from bridge.projections.tracker_layout import (
+    GENERATED_MARK,
+    cell_spans,
+    result_column,
+    template_of,
+)
 from bridge.projections.writer import WRITTEN_DIR
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project, plan_dirs
@@ -81,7 +86,8 @@ def test_corpus_tracker_keeps_everything_but_status_and_notes(name: str, tmp_pat
     }
     untouchable = {r.run_id for r in state.runs.values() if r.state in NOT_BRIDGES_RUN_STATES}
     # Tables of blocks (034's `| Block | Status | Run ID | … |`, 015's `| Date | Block | Status
-    # | … |`): only their Status and Run ID cells are bridge's.
+    # | … |`): only their Status and Run ID cells are bridge's, and the part of a Result cell
+    # after bridge's label (the researcher's words before it as written).
     block_lines = {
         number - 1: {
             column_positions(table.header).get("status"),
@@ -89,6 +95,13 @@ def test_corpus_tracker_keeps_everything_but_status_and_notes(name: str, tmp_pat
         }
         for table in doc.tables
         if block_column(table) is not None
+        for number, _ in table.rows
+    }
+    block_results = {
+        number - 1: at
+        for table in doc.tables
+        if block_column(table) is not None
+        and (at := result_column(table.header, column_positions(table.header))) is not None
         for number, _ in table.rows
     }
     changed_rows = 0
@@ -99,6 +112,11 @@ def test_corpus_tracker_keeps_everything_but_status_and_notes(name: str, tmp_pat
         if table is None and index in block_lines:
             ours = block_lines[index]
             old, new = split_cells(line), split_cells(after[index])
+            if (at := block_results.get(index)) is not None and new[at] != old[at]:
+                theirs, label, _ = new[at].partition("bridge: ")
+                assert label and theirs.removesuffix("; ") in (old[at], ""), (name, index)
+                assert theirs or old[at] in ("", "-", "—"), (name, index)
+                ours = {*ours, at}
             assert [c for k, c in enumerate(old) if k not in ours] == [
                 c for k, c in enumerate(new) if k not in ours
             ], (name, index)
