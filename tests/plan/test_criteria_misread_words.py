@@ -627,3 +627,45 @@ def test_an_opening_verb_is_still_no_qualifier(text: str) -> None:
     parsed = parse_criterion(text, metrics=("accuracy",))
     assert isinstance(parsed, Criterion), parsed
     assert parsed.metric == "accuracy"
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("change", "verdict"), [(0.142, VerdictKind.MET), (0.05, VerdictKind.NOT_MET)]
+)
+def test_026s_delta_acc_is_a_change_not_the_accuracy(
+    tmp_path: Path, change: float, verdict: VerdictKind
+) -> None:
+    """026 reports its controllers as changes, «**ΔAcc=+0.142**». «ΔAcc ≥ 0.1» was read as
+    plain `accuracy` (the Δ dropped as punctuation, in the reading and in matching a recorded
+    name), so an accuracy of 0.6 met it whatever the change was (trial h41A)."""
+    assert "**ΔAcc=+0.142**" in (corpus("026") / "EXPERIMENT_PLAN.md").read_text("utf-8")
+    parsed = _with_block("026", tmp_path, "ΔAcc ≥ 0.1", "accuracy, delta_acc")
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.metric, parsed.comparison, parsed.threshold) == ("ΔAcc", Comparison.GE, 0.1)
+    values = {("Ours", "accuracy"): 0.6, ("Ours", "delta_acc"): change}
+    got = judged(parsed, values, reference="Baseline", candidate="Ours", systems=("Ours",))
+    assert got.verdict is verdict, got.reason
+    assert got.reason.startswith("delta_acc: Ours"), got.reason
+    # A run that records no change leaves it open; neither `acc` nor `accuracy` stands for it.
+    alone = {("Ours", "accuracy"): 0.6, ("Ours", "acc"): 0.6}
+    got = judged(parsed, alone, reference="Baseline", candidate="Ours", systems=("Ours",))
+    assert got.verdict is VerdictKind.INCONCLUSIVE, got.reason
+
+
+@needs_shared
+def test_025s_chinese_comparison_right_after_a_qualified_metric(tmp_path: Path) -> None:
+    """«MMLU 准确率不低于 80%» (025's MMLU): the qualifier was not found where a Chinese word
+    follows the name with no space, and the clause was judged on plain accuracy, while
+    «MMLU 准确率 ≥ 80%» kept it."""
+    assert "| MMLU | OOD-General |" in (corpus("025") / "EXPERIMENT_PLAN.md").read_text("utf-8")
+    parsed = _with_block("025", tmp_path, "MMLU 准确率不低于 80%", "mmlu_acc")
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.metric, parsed.comparison, parsed.threshold) == (
+        "MMLU 准确率",
+        Comparison.GE,
+        80.0,
+    )
+    values = {("Ours", "accuracy"): 0.9}
+    got = judged(parsed, values, reference="Baseline", candidate="Ours", systems=("Ours",))
+    assert got.verdict is VerdictKind.INCONCLUSIVE, got.reason
