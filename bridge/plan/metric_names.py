@@ -245,9 +245,11 @@ def metric_key(name: str) -> str:
         name: any metric name (``"Top-1 Acc"``, ``"top1_acc"``, ``"准确率"``).
 
     Returns:
-        The key (``"top1acc"``); two names match when their keys are equal.
+        The key (``"top1acc"``); two names match when their keys are equal. The sign of a
+        change is spelt out: ``"ΔAcc"`` is ``"deltaacc"``, as ``"delta_acc"`` is, never
+        ``"acc"`` (dropped as punctuation, it matched the accuracy itself).
     """
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", name).lower())
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", name).lower().replace("δ", "delta"))
 
 
 # Where a results file keeps its settings and identities, not its metrics (a learning rate or a
@@ -398,7 +400,9 @@ def nesting(name: str) -> int:
 
 
 def _tokens(name: str) -> list[str]:
-    return [t for t in _NON_WORD.split(unicodedata.normalize("NFKC", name).lower()) if t]
+    # "ΔAcc" is ["delta", "acc"], as "delta_acc" is: without the sign it ended a recorded `acc`.
+    words = unicodedata.normalize("NFKC", name).lower().replace("δ", " delta ")
+    return [t for t in _NON_WORD.split(words) if t]
 
 
 # Metrics where lower is better only when they are what the name measures, its last word

@@ -154,6 +154,15 @@ def _priority_split(found: re.Match[str]) -> str:
     )
 
 
+def _priority_unstated(found: re.Match[str]) -> str:
+    block, ids, where = found.groups()
+    return (
+        f"{block} 没有写优先级，按必做读取（其判定计入必做实验块），但它的运行 {ids} 为可选"
+        f"（{where}）；若要按可选计，请在 {block} 中写 `Priority: NICE`，或在这些运行的 Priority "
+        "单元格中写 MUST"
+    )
+
+
 def _sanity_not_attributed(found: re.Match[str]) -> str:
     return (
         f"运行 {_ids(found.group(2))} 未归属任何实验块：{in_language(found.group(3), 'zh')}。"
@@ -695,6 +704,15 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
             r"same priority .*)"
         ),
         _priority_split,
+    ),
+    (
+        lazy(
+            r"(\S+) states no priority, so it reads as must-run \(its verdict counts among the "
+            r"must-run blocks'\), but its runs? (.+) (?:is|are) nice-to-have \((\S+)\); write "
+            r"`Priority: NICE` in \S+ to count it as nice-to-have, or MUST in the runs' "
+            r"Priority cells"
+        ),
+        _priority_unstated,
     ),
     (
         lazy(

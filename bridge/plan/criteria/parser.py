@@ -1237,9 +1237,11 @@ _MARGIN_FROM_WORDS = lazy(
 _PROHIBITION = lazy(r"不得|不能|不可|禁止|\b(?:must|should|may)\s+not\b|\bcannot\b")
 _NON_INFERIORITY = lazy(r"non-?inferiority|非劣")
 # A prohibition right before a threshold, at most one word between ("must not drop below").
+# The negation is a whole word: the "not" of 026's "nothink" (a system) inverted «Accuracy gain
+# over nothink ≥ 5pp» into '< 5'.
 _FORBIDDEN_BEFORE = lazy(
-    r"(?:不得|不能|不可|不应|禁止|\b(?:must|should|may|can|will|does|do|is|are|be|was|were)\s+not"
-    r"|\bcannot|\bnever|\bnot)\s*(?:[a-z\u4e00-\u9fff]+\s*)?$"
+    r"(?:不得|不能|不可|不应|禁止|\b(?:(?:must|should|may|can|will|does|do|is|are|be|was|were)\s+not"
+    r"|cannot|never|not)(?![a-z]))\s*(?:[a-z\u4e00-\u9fff]+\s*)?$"
 )
 # Words of a change between two numbers (a drop, an overhead, a regression): a limit on one is
 # not a level of the metric.
