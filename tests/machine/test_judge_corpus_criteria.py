@@ -726,3 +726,61 @@ def test_a_met_gain_inside_the_seeds_spread_says_so() -> None:
     kind, reason = judged(42.0)
     assert kind is VerdictKind.MET, reason
     assert "spread" not in reason
+
+
+@needs_shared
+def test_an_elided_clause_keeps_the_metric_of_the_clause_before() -> None:
+    """039's B3, written with its systems named as `bridge plan` advises: «X 的 AUPRC 比 MART 高
+    0.02 以上，且比 threshold/no-message 高 0.025 以上». The second clause took X from the first
+    but not AUPRC, and was judged on each primary metric: AUROC's +0.02 made B3 not met beside
+    AUPRC's +0.03 (h41D). Carried only where the clause says nothing else: «且推理时间比 …» may
+    name a quantity of its own."""
+    (block,) = [b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3"]
+    gnn, mart, no_message = "typed-mass-cover/GNN", "MART", "threshold/no-message"
+    assert {gnn, mart, no_message} <= set(block.systems)
+    values = {
+        (gnn, "AUPRC"): 0.31,
+        (mart, "AUPRC"): 0.29,
+        (no_message, "AUPRC"): 0.28,
+        (gnn, "AUROC"): 0.675,
+        (mart, "AUROC"): 0.66,
+        (no_message, "AUROC"): 0.655,
+    }
+    for text, note in (
+        (
+            f"{gnn} 的 AUPRC 比 MART 高 0.02 以上，且比 {no_message} 高 0.025 以上。",
+            "指标 AUPRC 取自前一个子句",
+        ),
+        (
+            f"{gnn} improves AUPRC over MART by at least 0.02 and beats {no_message} by at "
+            "least 0.025",
+            "metric AUPRC from the clause before",
+        ),
+    ):
+        criterion = parse_criterion(text, block_systems=block.systems, metrics=block.metrics)
+        verdict = judge_block(
+            criterion,
+            _aggregates(values),
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system=gnn,
+            primary_metric="AUROC",
+        )
+        assert verdict.verdict is VerdictKind.MET, verdict.reason
+        reason = in_language(verdict.reason, "zh") if "AUPRC 比" in text else verdict.reason
+        assert note.casefold() in reason.casefold(), reason
+        # AUPRC +0.02 over no-message, short of 0.025; AUROC +0.045 would have met it.
+        less = {**values, (no_message, "AUPRC"): 0.29, (gnn, "AUROC"): 0.70}
+        assert _judge(
+            Case(source="039 B3", text=text, expect=Expect.JUDGED, systems=block.systems,
+                 metrics=block.metrics, candidate=gnn, primary="AUROC"),
+            less,
+        )[0] is VerdictKind.NOT_MET  # fmt: skip
+    other = parse_criterion(
+        f"{gnn} 的 AUPRC 比 MART 高 0.02 以上，且推理时间比 {no_message} 低。",
+        block_systems=block.systems,
+        metrics=block.metrics,
+    )
+    assert isinstance(other, Compound)
+    assert isinstance(other.clauses[1], Criterion) and other.clauses[1].metric is None

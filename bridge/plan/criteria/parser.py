@@ -736,11 +736,58 @@ def parse_criterion(
                     subject=before.subject,
                     notes=(*one.notes, f"subject {before.subject} from the clause before"),
                 )
+                one = _metric_from_before(one, clause, before)
             parsed.append(one)
         parsed = _performance_from_neighbours(parsed)
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
+
+
+# What an elided comparison ("且比 C 高 0.03 以上", "and beats C by at least 0.03") says besides
+# its reference: joining words, a comparative, a margin. Anything else (推理时间, latency) may
+# be a metric of its own, so the metric before is not carried into it.
+_ELIDED_WORDS = lazy(
+    r"(?:\b(?:and|but|while|also|it|must|should|beats?|outperforms?|exceeds?|surpass(?:es)?|"
+    r"improves?|on|over|upon|is|are|higher|better|greater|larger|more|lower|smaller|less|than|"
+    r"by|at|least|a|margin|of|pp|points?|percentage)\b"
+    r"|并且|而且|同时|且|并|也|还|均|都|必须|需要|要|需|须|应|相对于|相对|相比|比|较|对|于|优于|高于|低于|"
+    r"超过|超出|不少于|不低于|不小于|至少|以上|大于|个百分点|百分点|高出|高|低|好|优|多|出|的"
+    r"|[-+]?\d+(?:\.\d+)?|[\s,，。.;；:：()（）])+",
+    re.IGNORECASE,
+)
+
+
+def _metric_from_before(one: Criterion, clause: str, before: Criterion) -> Criterion:
+    """
+    ``one``, a comparison whose subject was carried from ``before``, with ``before``'s metric
+    too when ``one`` names none and says nothing but its reference, a comparative and a margin
+    (039's «typed-mass-cover/GNN 的 AUPRC 比 MART 高 0.02 以上，且比 threshold/no-message 高
+    0.025 以上»: the second clause is of AUPRC, not of each primary metric). Left as it is
+    where the clause has other words, which may name a quantity of their own, or a bare
+    "%", a ratio or a unit, whose reading depends on the metric (points, "pp", «个百分点», are
+    points of any metric).
+    """
+    if (
+        one.metric is not None
+        or one.reference is None
+        or before.metric is None
+        or before.derived is not None
+        or one.derived is not None
+        or one.percent_of_primary
+        or one.ratio is not None
+        or one.unit is not None
+        or one.per_item is not None
+    ):
+        return one
+    at = clause.casefold().find(one.reference.casefold())
+    if at < 0:
+        return one
+    rest = clause[:at] + " " + clause[at + len(one.reference) :]
+    if _ELIDED_WORDS.fullmatch(rest) is None:
+        return one
+    note = f"metric {before.metric} from the clause before"
+    return attrs.evolve(one, metric=before.metric, notes=(*one.notes, note))
 
 
 _NO_RATIO_REFERENCE = "a ratio or relative change without a reference"
