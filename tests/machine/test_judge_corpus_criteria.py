@@ -782,5 +782,43 @@ def test_an_elided_clause_keeps_the_metric_of_the_clause_before() -> None:
         block_systems=block.systems,
         metrics=block.metrics,
     )
-    assert isinstance(other, Compound)
-    assert isinstance(other.clauses[1], Criterion) and other.clauses[1].metric is None
+    assert isinstance(other, Compound) and isinstance(other.clauses[1], Criterion)
+    assert other.clauses[1].metric == "推理时间"  # its own quantity, not AUPRC
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    "said",
+    [
+        "typed-mass-cover/GNN 的推理时间比 threshold/no-message 低。",
+        "typed-mass-cover/GNN 的推理时间低于 threshold/no-message。",
+        "typed-mass-cover/GNN 的 AUPRC 比 MART 高，且推理时间比 threshold/no-message 低。",
+    ],
+)
+def test_a_quantity_named_in_chinese_is_not_the_primary_metric(said: str) -> None:
+    """039's B3 written «X 的推理时间比 threshold/no-message 低» (inference time, a quantity no
+    metric list knows) was judged on each primary metric, "AUPRC (counted as a drop) … → not
+    met" (h41D). The words name the metric: open until a run records it, judged once one
+    does; a word for how well it does (性能) stays the primary metric."""
+    (block,) = [b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3"]
+    gnn, mart, no_message = "typed-mass-cover/GNN", "MART", "threshold/no-message"
+    values = {(gnn, "AUPRC"): 0.31, (mart, "AUPRC"): 0.29, (no_message, "AUPRC"): 0.28}
+    case = Case(
+        source="039 B3",
+        text=said,
+        expect=Expect.JUDGED,
+        systems=block.systems,
+        metrics=block.metrics,
+        candidate=gnn,
+        primary="AUPRC",
+    )
+    verdict, reason = _judge(case, values)
+    assert verdict is VerdictKind.INCONCLUSIVE, reason
+    assert "metric '推理时间' not found for typed-mass-cover/GNN" in reason, reason
+    timed = {**values, (gnn, "推理时间"): 1.2, (no_message, "推理时间"): 1.5}
+    assert _judge(case, timed)[0] is VerdictKind.MET
+    assert _judge(case, {**timed, (gnn, "推理时间"): 1.8})[0] is VerdictKind.NOT_MET
+    generic = parse_criterion(
+        f"{gnn} 的检测性能比 {no_message} 高 0.01。", block_systems=block.systems, metrics=()
+    )
+    assert isinstance(generic, Criterion) and generic.metric is None

@@ -790,6 +790,32 @@ def _metric_from_before(one: Criterion, clause: str, before: Criterion) -> Crite
     return attrs.evolve(one, metric=before.metric, notes=(*one.notes, note))
 
 
+# «X 的推理时间比 B 低», «X 的显存占用低于 B», «且推理时间比 B 低»: the words after the subject's
+# 的 (or opening the clause), right before 比 or a direction word with 于, name the quantity
+# compared. A generic word for how well it does
+# (性能, 效果, 表现) is the block's primary metric, as before.
+_CHINESE_METRIC_BEFORE = lazy(
+    r"(?:⟩\s*的|^\s*(?:且|并且|而且|同时|并|但)?)\s*(?P<m>[^⟨⟩的，,；;。:：()（）\d]+?)\s*"
+    r"(?:比|相对于|相对|相比|较|(?:高|低|优|好|差|少|多|大|小|快|慢)于)\s*⟨S"
+)
+_GENERIC_QUALITY = lazy(r"(?:整体|总体|检测|模型|系统|方法)?(?:性能|效果|表现|水平|结果|指标|质量)")
+
+
+def _metric_said_in_chinese(rest: str) -> str | None:
+    """
+    The quantity a Chinese comparison names in words no metric list knows (039's B3 written
+    «X 的推理时间比 threshold/no-message 低»: it was judged on each primary metric, AUPRC
+    "lower" → not met); ``None`` where it names none, or only how well the system does.
+    """
+    found = _CHINESE_METRIC_BEFORE.search(rest)
+    if found is None:
+        return None
+    words = found["m"].strip()
+    if not words or _GENERIC_QUALITY.fullmatch(words) or not re.search(r"[\u4e00-\u9fff]", words):
+        return None
+    return words
+
+
 _NO_RATIO_REFERENCE = "a ratio or relative change without a reference"
 # "accuracy > Baseline with training time ≤ 2x": a comparison, then after "with" a quantity
 # held to a limit of its own (a name, then its comparator and number). Read whole, it was
@@ -3154,7 +3180,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     if relational and orientation is None:
         orientation = Orientation.BETTER
     if relational and metric is None:
-        gain_name = gain_phrase(rest, systems)
+        gain_name = gain_phrase(rest, systems) or _metric_said_in_chinese(rest)
         if gain_name:
             # "throttle event count down ≥ 30%": the words before the direction name the metric.
             metric = original_spelling(gain_name, text)
