@@ -788,18 +788,23 @@ def test_an_elided_clause_keeps_the_metric_of_the_clause_before() -> None:
 
 @needs_shared
 @pytest.mark.parametrize(
-    "said",
+    ("said", "metric"),
     [
-        "typed-mass-cover/GNN 的推理时间比 threshold/no-message 低。",
-        "typed-mass-cover/GNN 的推理时间低于 threshold/no-message。",
-        "typed-mass-cover/GNN 的 AUPRC 比 MART 高，且推理时间比 threshold/no-message 低。",
+        ("typed-mass-cover/GNN 的推理时间比 threshold/no-message 低。", "推理时间"),
+        ("typed-mass-cover/GNN 的推理时间低于 threshold/no-message。", "推理时间"),
+        ("typed-mass-cover/GNN 的 ECE 比 threshold/no-message 低。", "ECE"),
+        (
+            "typed-mass-cover/GNN 的 AUPRC 比 MART 高，且推理时间比 threshold/no-message 低。",
+            "推理时间",
+        ),
     ],
 )
-def test_a_quantity_named_in_chinese_is_not_the_primary_metric(said: str) -> None:
+def test_a_quantity_named_in_chinese_is_not_the_primary_metric(said: str, metric: str) -> None:
     """039's B3 written «X 的推理时间比 threshold/no-message 低» (inference time, a quantity no
-    metric list knows) was judged on each primary metric, "AUPRC (counted as a drop) … → not
-    met" (h41D). The words name the metric: open until a run records it, judged once one
-    does; a word for how well it does (性能) stays the primary metric."""
+    metric list knows; «X 的 ECE 比 … 低» alike) was judged on each primary metric, "AUPRC
+    (counted as a drop) … → not met" (h41D). The words name the metric: open until a run
+    records it, judged once one does; a word for how well it does (性能) stays the primary
+    metric."""
     (block,) = [b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3"]
     gnn, mart, no_message = "typed-mass-cover/GNN", "MART", "threshold/no-message"
     values = {(gnn, "AUPRC"): 0.31, (mart, "AUPRC"): 0.29, (no_message, "AUPRC"): 0.28}
@@ -814,10 +819,10 @@ def test_a_quantity_named_in_chinese_is_not_the_primary_metric(said: str) -> Non
     )
     verdict, reason = _judge(case, values)
     assert verdict is VerdictKind.INCONCLUSIVE, reason
-    assert "metric '推理时间' not found for typed-mass-cover/GNN" in reason, reason
-    timed = {**values, (gnn, "推理时间"): 1.2, (no_message, "推理时间"): 1.5}
+    assert f"metric '{metric}' not found for typed-mass-cover/GNN" in reason, reason
+    timed = {**values, (gnn, metric): 1.2, (no_message, metric): 1.5}
     assert _judge(case, timed)[0] is VerdictKind.MET
-    assert _judge(case, {**timed, (gnn, "推理时间"): 1.8})[0] is VerdictKind.NOT_MET
+    assert _judge(case, {**timed, (gnn, metric): 1.8})[0] is VerdictKind.NOT_MET
     generic = parse_criterion(
         f"{gnn} 的检测性能比 {no_message} 高 0.01。", block_systems=block.systems, metrics=()
     )

@@ -795,23 +795,28 @@ def _metric_from_before(one: Criterion, clause: str, before: Criterion) -> Crite
 # compared. A generic word for how well it does
 # (性能, 效果, 表现) is the block's primary metric, as before.
 _CHINESE_METRIC_BEFORE = lazy(
-    r"(?:⟩\s*的|^\s*(?:且|并且|而且|同时|并|但)?)\s*(?P<m>[^⟨⟩的，,；;。:：()（）\d]+?)\s*"
+    r"(?:⟩\s*的|^\s*(?:且|并且|而且|同时|并|但)?)\s*(?P<m>[^⟨⟩的，,；;。:：()（）]+?)\s*"
     r"(?:比|相对于|相对|相比|较|(?:高|低|优|好|差|少|多|大|小|快|慢)于)\s*⟨S"
 )
-_GENERIC_QUALITY = lazy(r"(?:整体|总体|检测|模型|系统|方法)?(?:性能|效果|表现|水平|结果|指标|质量)")
+_GENERIC_QUALITY = lazy(
+    r"(?:整体|总体|检测|模型|系统|方法)?(?:性能|效果|表现|水平|结果|指标|质量)"
+    r"|(?:overall\s+)?(?:performance|quality|results?)",
+    re.IGNORECASE,
+)
 
 
 def _metric_said_in_chinese(rest: str) -> str | None:
     """
     The quantity a Chinese comparison names in words no metric list knows (039's B3 written
     «X 的推理时间比 threshold/no-message 低»: it was judged on each primary metric, AUPRC
-    "lower" → not met); ``None`` where it names none, or only how well the system does.
+    "lower" → not met; «X 的 ECE 比 B 低» alike); ``None`` where it names none, or only how well
+    the system does (性能, "performance": the primary metric, as before).
     """
     found = _CHINESE_METRIC_BEFORE.search(rest)
     if found is None:
         return None
     words = found["m"].strip()
-    if not words or _GENERIC_QUALITY.fullmatch(words) or not re.search(r"[\u4e00-\u9fff]", words):
+    if not re.search(r"[^\W\d_]", words) or _GENERIC_QUALITY.fullmatch(words):
         return None
     return words
 
