@@ -736,7 +736,7 @@ def parse_criterion(
                     subject=before.subject,
                     notes=(*one.notes, f"subject {before.subject} from the clause before"),
                 )
-                one = _metric_from_before(one, clause, before)
+                one = _metric_from_before(one, clause, before, block_systems)
             parsed.append(one)
         parsed = _performance_from_neighbours(parsed)
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
@@ -758,21 +758,21 @@ _ELIDED_WORDS = lazy(
 )
 
 
-def _metric_from_before(one: Criterion, clause: str, before: Criterion) -> Criterion:
+def _metric_from_before(
+    one: Criterion, clause: str, before: Criterion, systems: Sequence[str]
+) -> Criterion:
     """
     ``one``, a comparison whose subject was carried from ``before``, with ``before``'s metric
     too when ``one`` names none and says nothing but its reference, a comparative and a margin
     (039's «typed-mass-cover/GNN 的 AUPRC 比 MART 高 0.02 以上，且比 threshold/no-message 高
-    0.025 以上»: the second clause is of AUPRC, not of each primary metric). Left as it is
-    where the clause has other words, which may name a quantity of their own, or a bare
-    "%", a ratio or a unit, whose reading depends on the metric (points, "pp", «个百分点», are
-    points of any metric).
+    0.025 以上»: the second clause is of AUPRC, not of each primary metric); with the quantity
+    its opening words name where they name one («…，且推理时间比 B 低»). Left as it is where
+    the clause has other words, or a bare "%", a ratio or a unit, whose reading depends on the
+    metric (points, "pp", «个百分点», are points of any metric).
     """
     if (
         one.metric is not None
         or one.reference is None
-        or before.metric is None
-        or before.derived is not None
         or one.derived is not None
         or one.percent_of_primary
         or one.ratio is not None
@@ -783,20 +783,31 @@ def _metric_from_before(one: Criterion, clause: str, before: Criterion) -> Crite
     at = clause.casefold().find(one.reference.casefold())
     if at < 0:
         return one
+    opening = _CHINESE_METRIC_OPENING.match(normalise(clause[:at]))
+    words = None if opening is None else _quantity_words(opening["m"], systems)
+    if words is not None:
+        metric = original_spelling(words, clause)
+        note = f"metric read from the words before the direction: {metric!r}"
+        return attrs.evolve(one, metric=metric, notes=(*one.notes, note))
     rest = clause[:at] + " " + clause[at + len(one.reference) :]
-    if _ELIDED_WORDS.fullmatch(rest) is None:
+    if before.metric is None or before.derived is not None or not _ELIDED_WORDS.fullmatch(rest):
         return one
     note = f"metric {before.metric} from the clause before"
     return attrs.evolve(one, metric=before.metric, notes=(*one.notes, note))
 
 
-# «X 的推理时间比 B 低», «X 的显存占用低于 B», «且推理时间比 B 低»: the words after the subject's
-# 的 (or opening the clause), right before 比 or a direction word with 于, name the quantity
-# compared. A generic word for how well it does
+# «X 的推理时间比 B 低», «X 的显存占用低于 B»: the words after the subject's 的, right before 比
+# or a direction word with 于, name the quantity compared. A generic word for how well it does
 # (性能, 效果, 表现) is the block's primary metric, as before.
 _CHINESE_METRIC_BEFORE = lazy(
-    r"(?:⟩\s*的|^\s*(?:且|并且|而且|同时|并|但)?)\s*(?P<m>[^⟨⟩的，,；;。:：()（）]+?)\s*"
-    r"(?:比|相对于|相对|相比|较|(?:高|低|优|好|差|少|多|大|小|快|慢)于)\s*⟨S"
+    r"⟩\s*的\s*(?P<m>[^⟨⟩的，,；;。:：()（）]+?)\s*(?:比|相对于|相对|相比|较|"
+    r"(?:高|低|优|好|差|少|多|大|小|快|慢)于)\s*⟨S"
+)
+# The same words opening a clause whose subject is the clause before's, right before its
+# reference («…，且推理时间比 B 低»); a first clause's opening words are its subject.
+_CHINESE_METRIC_OPENING = lazy(
+    r"^\s*(?:且|并且|而且|并|但)?\s*(?P<m>[^的，,；;。:：()（）]+?)\s*(?:比|相对于|相对|相比|较|"
+    r"(?:高|低|优|好|差|少|多|大|小|快|慢)于)\s*$"
 )
 _GENERIC_QUALITY = lazy(
     r"(?:整体|总体|检测|模型|系统|方法)?(?:性能|效果|表现|水平|结果|指标|质量)"
@@ -805,18 +816,29 @@ _GENERIC_QUALITY = lazy(
 )
 
 
-def _metric_said_in_chinese(rest: str) -> str | None:
+def _metric_said_in_chinese(rest: str, systems: Sequence[str]) -> str | None:
     """
     The quantity a Chinese comparison names in words no metric list knows (039's B3 written
     «X 的推理时间比 threshold/no-message 低»: it was judged on each primary metric, AUPRC
     "lower" → not met; «X 的 ECE 比 B 低» alike); ``None`` where it names none, or only how well
-    the system does (性能, "performance": the primary metric, as before).
+    the system does (性能, "performance": the primary metric, as before), or words of a
+    system's name (a variant written short, «GNN 同时优于 MART»: the system compared).
     """
     found = _CHINESE_METRIC_BEFORE.search(rest)
-    if found is None:
-        return None
-    words = found["m"].strip()
+    return None if found is None else _quantity_words(found["m"], systems)
+
+
+def _quantity_words(said: str, systems: Sequence[str]) -> str | None:
+    """
+    ``said`` stripped, as the name of a quantity; ``None`` where it names none, only how well
+    the system does, or is words of a system's name.
+    """
+    words = said.strip()
     if not re.search(r"[^\W\d_]", words) or _GENERIC_QUALITY.fullmatch(words):
+        return None
+    names = [normalise(s) for s in systems]
+    latin = set(re.findall(r"[a-z][\w-]*", words))
+    if any(words in n or latin & set(re.findall(r"[a-z][\w-]*", n)) for n in names):
         return None
     return words
 
@@ -3185,7 +3207,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     if relational and orientation is None:
         orientation = Orientation.BETTER
     if relational and metric is None:
-        gain_name = gain_phrase(rest, systems) or _metric_said_in_chinese(rest)
+        gain_name = gain_phrase(rest, systems) or _metric_said_in_chinese(rest, systems)
         if gain_name:
             # "throttle event count down ≥ 30%": the words before the direction name the metric.
             metric = original_spelling(gain_name, text)
