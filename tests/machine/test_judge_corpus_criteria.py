@@ -827,3 +827,34 @@ def test_a_quantity_named_in_chinese_is_not_the_primary_metric(said: str, metric
         f"{gnn} 的检测性能比 {no_message} 高 0.01。", block_systems=block.systems, metrics=()
     )
     assert isinstance(generic, Criterion) and generic.metric is None
+
+
+@needs_shared
+def test_a_cut_off_percent_in_a_metric_name_is_no_threshold() -> None:
+    """039's B1 lists «response top-20%-mean（次）»; a criterion on it, «MART 的 response
+    top-20%-mean 比 relative-position only 高», was read "response top- gain ≥ 20%" (relative):
+    the cut-off taken for a threshold, the name cut, and the rank note «（次）» keeping the
+    plan's own name from being found (h41D). Any gain meets it; "top-20% mean" unlisted too."""
+    (block,) = [b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B1"]
+    assert "response top-20%-mean（次）" in block.metrics
+    for said, metric in (
+        ("MART 的 response top-20%-mean 比 relative-position only 高。", "response top-20%-mean"),
+        ("MART improves top-20% mean over relative-position only.", "top-20%"),
+    ):
+        found = parse_criterion(said, block_systems=block.systems, metrics=block.metrics)
+        assert isinstance(found, Criterion), found
+        assert (found.metric, found.threshold) == (metric, 0.0), found
+    case = Case(
+        source="039 B1",
+        text="MART 的 response top-20%-mean 比 relative-position only 高。",
+        expect=Expect.JUDGED,
+        systems=block.systems,
+        metrics=block.metrics,
+        candidate="MART",
+    )
+    values = {
+        ("MART", "response top-20%-mean"): 0.40,
+        ("relative-position only", "response top-20%-mean"): 0.35,
+    }
+    verdict, reason = _judge(case, values)
+    assert verdict is VerdictKind.MET, reason  # +0.05, a 14% gain: short of the misread 20%

@@ -554,7 +554,16 @@ class _Threshold:
 _AT_K = lazy(r"(?<![\w@])([A-Za-z][A-Za-z0-9_.-]*\s?@\s?\d+(?:\.\d+)?)(?![\d.]|\s*%)")
 # "EF1%", "EF5%": an enrichment factor at the top 1 % (038's B2 «median EF1% at least 2»), a
 # name whose letters run into its cut-off and "%", not a number.
-_GLUED_PERCENT = lazy(r"(?<![\w@.%-])([A-Za-z]{2,}\d+(?:\.\d+)?%)(?![\w%])")
+# A metric's rank written after it in the block's Metrics ("AUROC/AUPRC（主）", "(primary)").
+_METRIC_RANK_NOTE = lazy(
+    r"\s*[(（]\s*(?:主|次|主要|次要|primary|secondary|main|auxiliary|aux)\s*[)）]\s*$",
+    re.IGNORECASE,
+)
+# So is "top-20%" joined by a hyphen (039's B1 metric «response top-20%-mean»), with the words
+# hyphen-joined after it: read as "≥ 20% relative" of a metric "top-", a number misread.
+_GLUED_PERCENT = lazy(
+    r"(?<![\w@.%-])([A-Za-z]{2,}\d+(?:\.\d+)?%|[A-Za-z]{2,}-\d+(?:\.\d+)?%(?:-[A-Za-z]+)*)(?![\w%])"
+)
 
 
 @functools.lru_cache(maxsize=512)
@@ -672,6 +681,13 @@ def parse_criterion(
         known = {metric_key(m) for m in metrics}
         metrics = [
             *metrics,
+            # «response top-20%-mean（次）» (039's B1): the note says which metric leads, and
+            # kept, the name was never found in a criterion.
+            *dict.fromkeys(
+                bare
+                for m in metrics
+                if (bare := _METRIC_RANK_NOTE.sub("", m)) != m and metric_key(bare) not in known
+            ),
             *dict.fromkeys(
                 m
                 for m in (*_AT_K.findall(text), *_GLUED_PERCENT.findall(text))
