@@ -765,7 +765,7 @@ def parse_criterion(
 # be a metric of its own, so the metric before is not carried into it.
 _ELIDED_WORDS = lazy(
     r"(?:\b(?:and|but|while|also|it|must|should|beats?|outperforms?|exceeds?|surpass(?:es)?|"
-    r"improves?|on|over|upon|is|are|higher|better|greater|larger|more|lower|smaller|less|than|"
+    r"improves?|on|over|upon|is|are|higher|better|greater|more|lower|less|than|no|"
     r"by|at|least|a|margin|of|pp|points?|percentage)\b"
     r"|并且|而且|同时|且|并|也|还|均|都|必须|需要|要|需|须|应|相对于|相对|相比|比|较|对|于|优于|高于|低于|"
     r"超过|超出|不少于|不低于|不小于|至少|以上|大于|个百分点|百分点|高出|高|低|好|优|多|出|的"
