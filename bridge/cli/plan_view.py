@@ -229,7 +229,12 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         by_system: dict[str, list[str]] = {}
         for run in runs_by_block.get(block.id, ()):
             mark = t("plan_sanity_run", language) if run.milestone in sanity else ""
-            by_system.setdefault(run.block_system or run.system, []).append(run.id + mark)
+            shown = run.block_system or run.system
+            if not block.systems and run.block_system and run.system != run.block_system:
+                # A block with no Compared systems knows its runs by the aliases its criterion
+                # writes (012's "variant 2"): the run's own system is said beside it.
+                shown = f"{run.block_system} ({run.system})"
+            by_system.setdefault(shown, []).append(run.id + mark)
         # Runs with no system are listed by id alone (030's "-: A1, A2" read as a system "-").
         runs = "; ".join(
             f"{system}: {', '.join(ids)}" if system else ", ".join(ids)

@@ -92,7 +92,7 @@ from bridge.plan.criteria import (
 )
 from bridge.plan.criteria.derived import count_held_to_a_percent
 from bridge.plan.criteria.lexicon import STATISTICS_REASON
-from bridge.plan.criteria.model import LIFT_READ, MEDIAN, WORSE_READ
+from bridge.plan.criteria.model import LIFT_READ, MEDIAN, SIGN_READ, WORSE_READ
 from bridge.plan.criteria.phrases import conditions_unchecked
 from bridge.plan.directions import SaidDirection, direction_said
 from bridge.plan.metric_names import (
@@ -1851,6 +1851,22 @@ def _gain_way(
         way = "either way"
     elif word != "gain":
         way = f"counted as a {word}"
+    sign = next((f for n in criterion.notes if (f := SIGN_READ.fullmatch(n)) is not None), None)
+    if sign is not None and criterion.orientation in (Orientation.HIGHER, Orientation.LOWER):
+        # "search > random by ≥ 0.10": '>' is a higher value as written, and a better one to
+        # many a reader; the two part only where lower is better (h41F), which a firm verdict
+        # on "loss (counted as a rise) … → met" would have guessed.
+        if lower:
+            raise Inconclusive(
+                f"{name} is better lower, and only '{sign['sign']}' between the systems says "
+                f"which way: a {sign['way']} {name}, as written, or a better one, which part; "
+                "write 'higher', 'lower' or 'better'"
+            )
+        if direction_guessed and (plan_way is None or plan_way.lower is None):
+            way = (
+                f"{way}, as '{sign['sign']}' reads: set [metrics] higher_is_better = "
+                f'{{ "{name}" = false }} in bridge.toml if lower is better'
+            )
     return lower, way, word
 
 

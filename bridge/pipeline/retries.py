@@ -18,6 +18,7 @@ from bridge.machine.scheduler import held_by_failed_before, held_for_code_by
 from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.pipeline.session import Session
 from bridge.plan.templates import unfilled
+from bridge.plan.text import first_six_named
 from bridge.projections.failure_words import (
     row_gone,
     split_in_language,
@@ -61,7 +62,7 @@ _NOT_RUN = "not run:"
 def _listed(ids: Sequence[str], zh: bool = False) -> str:
     if zh:
         return "、".join(ids[:6]) + (f" 等 {len(ids)} 个" if len(ids) > 6 else "")
-    return ", ".join(ids[:6]) + (f" and {len(ids) - 6} more" if len(ids) > 6 else "")
+    return first_six_named(ids)
 
 
 def _cannot(why: Sequence[str], zh: bool) -> str:

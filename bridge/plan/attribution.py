@@ -78,7 +78,7 @@ import attrs
 from bridge.lazy_patterns import lazy
 from bridge.plan.blocks import system_descriptions
 from bridge.plan.config import SystemConfig
-from bridge.plan.model import Milestone, Plan
+from bridge.plan.model import Block, Milestone, Plan
 from bridge.plan.quantities import block_refs, normalise_block_id
 from bridge.plan.run_fields import SANITY_CHECK
 from bridge.plan.vocabulary import VERSUS
@@ -546,19 +546,36 @@ _SYSTEM_LABEL = lazy(r"\s*\**([A-Z][A-Za-z]{0,2}\d+[a-z]?)\**\s*[:：]")
 _LABEL_WORD = lazy(r"\b([A-Z][A-Za-z]{0,2}\d+[a-z]?)\b")
 
 
-def _aliases_written(systems: Mapping[str, SystemConfig], criterion: str) -> list[str]:
+def _aliases_written(systems: Mapping[str, SystemConfig], block: Block) -> list[str]:
     """
-    The ``[systems]`` aliases ``criterion`` writes whole (case aside, not as part of a longer
-    word or number: "variant 3" is not in "variant 30"), in table order.
+    The ``[systems]`` aliases ``block``'s criterion writes whole (case aside, not as part of a
+    longer word or number: "variant 3" is not in "variant 30"), in table order; and an alias
+    "<word> N" when the criterion numbers systems with that word ("variant 3 … beyond variant
+    2") and the block's text has a numbered item N (012's B2 lists its four objectives "1." to
+    "4.": "variant 1" is its first as much as "variant 3" its third, though the criterion does
+    not name it).
     """
-    text = " ".join(criterion.casefold().split())
-    return [
-        alias
-        for table in systems.values()
-        for alias in table.aliases
-        if alias.strip()
-        and re.search(rf"(?<!\w){re.escape(' '.join(alias.casefold().split()))}(?!\w)", text)
-    ]
+    text = " ".join(block.success_criterion.casefold().split())
+    numbered = {int(n) for n in _NUMBERED_ITEM.findall(block.text)}
+    found = []
+    for table in systems.values():
+        for alias in table.aliases:
+            said = " ".join(alias.casefold().split())
+            if not said:
+                continue
+            if re.search(rf"(?<!\w){re.escape(said)}(?!\w)", text) or (
+                (parts := _WORD_NUMBER.fullmatch(said)) is not None
+                and int(parts[2]) in numbered
+                and re.search(rf"(?<!\w){re.escape(parts[1])} \d{{1,2}}(?!\w)", text)
+            ):
+                found.append(alias)
+    return found
+
+
+# An alias that numbers a system: "variant 1", "config 2".
+_WORD_NUMBER = lazy(r"([a-z][a-z-]*) (\d{1,2})")
+# A numbered list item of a block's text: "  1. current global …".
+_NUMBERED_ITEM = lazy(r"(?m)^\s*(\d{1,2})[.)]\s")
 
 
 class Attributor:
@@ -602,7 +619,7 @@ class Attributor:
                 # 012's B2 lists no compared systems and its criterion names its runs' by
                 # number ("variant 3 … beyond variant 2"): an alias the criterion writes whole
                 # is the name the block gives that table's runs, and they stand for it there.
-                for alias in _aliases_written(systems, block.success_criterion):
+                for alias in _aliases_written(systems, block):
                     full, base = _keys(alias)
                     if full:
                         strict.setdefault(full, alias)

@@ -228,6 +228,84 @@ _CRITERION_ITEM = lazy(r"^(?:[-*+]|\d{1,2}[.)])\s+(.+)$")
 _QUOTED_ITEMS = 6
 
 
+def _named_claims(block: Block, claims: Sequence[Claim]) -> tuple[str, ...]:
+    """
+    The claim ids ``block``'s Claim tested field names: the ``C2``/``H1`` ids read with the
+    block, then each id of the claim map that is not of that shape (``Anti-claim``,
+    ``Anti-claim 2``) written there whole, in any case (012's B2 "C2 and anti-claim."). A
+    map id followed by a number is not the map's bare id ("Anti-claim 1" is no "Anti-claim").
+    """
+    found = list(block.claims)
+    for claim in claims:
+        if claim.id in found or _SHAPED_CLAIM_ID.fullmatch(claim.id):
+            continue
+        written = re.compile(rf"(?<![\w-]){re.escape(claim.id)}(?![\w-]|\s*\d)", re.IGNORECASE)
+        if written.search(block.claim_text):
+            found.append(claim.id)
+    return tuple(found)
+
+
+# A claim id a block's Claim tested field is read for as it is (bridge.plan.blocks).
+_SHAPED_CLAIM_ID = lazy(r"(?:C\d{1,2}(?:\.[a-z0-9]{1,3})?[a-z]?|H\d{1,2})")
+
+
+def _claim_warnings(claims: Sequence[Claim], blocks: Sequence[Block]) -> list[PlanWarning]:
+    """
+    What the claim map and the blocks' Claim tested fields say that cannot both be so, each
+    with the lines it stands on:
+
+    - two rows of the claim map read as one id (005's "C2 (method, …)" and "C2-supporting
+      (deployment)", lines 18 and 19): the blocks of both are the id's, and the first row's
+      text is the one shown with them;
+    - a block whose field names claims and which the map links to claims, none of them the
+      same (001's B2 "C3 — …" where the map links C1): both are shown with the block.
+
+    A field that names fewer or more claims than the map links is no disagreement: a
+    "supporting" block the map leaves out is common, and the two are joined.
+    """
+    out: list[PlanWarning] = []
+    first: dict[str, Claim] = {}
+    for claim in claims:
+        earlier = first.setdefault(claim.id, claim)
+        if earlier is claim:
+            continue
+        out.append(
+            PlanWarning(
+                file=claim.file,
+                line=claim.line,
+                message=f"the claim map's rows at lines {earlier.line} and {claim.line} both "
+                f"read as claim {claim.id} ({_shown(earlier.text)!r}, {_shown(claim.text)!r}): "
+                f"a block testing {claim.id} is shown with line {earlier.line}'s text, and both "
+                f"rows' blocks count as testing it; give each row its own id",
+            )
+        )
+    for block in blocks:
+        field = next((f for f in block.fields if f.key == "claim"), None)
+        linked = [c for c in claims if block.id in c.blocks]
+        if field is None or not block.claims or not linked:
+            continue
+        if {c.id for c in linked} & set(block.claims):
+            continue
+        map_lines = ", ".join(f"{c.id} (line {c.line})" for c in linked)
+        out.append(
+            PlanWarning(
+                file=block.file,
+                line=field.line,
+                message=f"block {block.id}'s {field.label} field names "
+                f"{', '.join(block.claims)} ({_shown(field.value)!r}, line {field.line}), "
+                f"but the claim map links it to {map_lines}: bridge shows the block testing "
+                f"both; correct the field or the map's blocks column",
+            )
+        )
+    return out
+
+
+def _shown(text: str) -> str:
+    """``text`` on one line, cut to 60 characters with "…" when longer."""
+    one = " ".join(text.split())
+    return one if len(one) <= 60 else one[:59] + "…"
+
+
 def _section_items(doc: Document, start: int, end: int) -> str:
     """
     The list items of the lines ``start``..``end`` quoted with their line numbers, as
@@ -315,6 +393,10 @@ def _assemble(
             parts.milestones,
             parts.risks,
         )
+        # A claim map's id of words ("Anti-claim") named in a Claim tested field is a claim
+        # the block tests as much as a "C2" there (012's B2 "C2 and anti-claim.").
+        blocks = tuple(attrs.evolve(b, claims=_named_claims(b, claims)) for b in blocks)
+        warnings.extend(_claim_warnings(claims, blocks))
         # A block whose Claim tested field names no claim id takes the claim map's links.
         blocks = tuple(
             b

@@ -189,8 +189,6 @@ def _unchecked_why(clause: Criterion) -> str | None:
         return f"it holds over several items ({clause.per_item or 'each component'})"
     if clause.settings or clause.subject is not None:
         return "it is said of a setting or a system, not of the run's own value"
-    if clause.unit is not None:
-        return f"a threshold in {clause.unit}, a unit the recorded value does not state"
     if clause.evaluation_set is not None:
         return f"it is said of the {clause.evaluation_set} set"
     if clause.margin_in_words is not None or clause.ratio is not None:
@@ -243,13 +241,16 @@ def judge_gate(
     gate: str,
     values: Mapping[str, float | None] | None,
     aliases: Mapping[str, Sequence[str]] | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> tuple[GateClause, ...]:
     """
     Read ``gate`` clause by clause and judge each clause on one metric against a number with
     the run's recorded ``values``; a clause the gate calls optional (``_OPTIONAL``) is left
     out, as not checked, with why (name → value, ``None`` for NaN/Inf; ``None`` when the run
     has recorded nothing yet, as for ``bridge plan``). A threshold in percent (``Parse ≥90%``)
-    reads a value within [0, 1] as a fraction, ×100, as a block's criterion does, and says so.
+    reads a value within [0, 1] as a fraction, ×100, as a block's criterion does, and says so;
+    where ``units`` (``[metrics] units``, metric → ``percent`` or ``fraction``) names the
+    metric, its values are read on that scale instead, as a block's criterion reads them.
     Never raises on any text.
     """
     from bridge.plan.criteria import Criterion, Unparsed, parse_criterion
@@ -276,7 +277,7 @@ def judge_gate(
                 )
                 continue
             assert isinstance(clause, Criterion)
-            out.append(_judged(clause, values, aliases))
+            out.append(_judged(clause, values, aliases, units or {}))
     return tuple(out)
 
 
@@ -284,10 +285,16 @@ def _judged(
     clause: Criterion,
     values: Mapping[str, float | None] | None,
     aliases: Mapping[str, Sequence[str]] | None,
+    units: Mapping[str, str],
 ) -> GateClause:
     """One readable clause of a gate judged as :func:`judge_gate` says."""
     from bridge.plan.criteria.derived import count_held_to_a_percent
-    from bridge.plan.metric_names import match_metric
+    from bridge.plan.metric_names import (
+        declared_unit,
+        match_metric,
+        measure_unit_of_name,
+        unit_factor,
+    )
 
     why = _unchecked_why(clause)
     if why is not None or clause.metric is None:
@@ -295,6 +302,8 @@ def _judged(
         return GateClause(text=clause.text, outcome=GateOutcome.NOT_CHECKED, said=said)
     # As written: "5pp" is percentage points, "90%" a percent (both on a 0-100 scale).
     unit = (" pp" if _POINTS.search(clause.text) else "%") if clause.percent_scale else ""
+    if clause.unit is not None:
+        unit = f" {clause.unit}"
     threshold = f"{clause.comparison.value} {_number(clause.threshold)}{unit}"
     reading = f"{clause.metric} {threshold}"
 
@@ -325,13 +334,51 @@ def _judged(
     value = values[name]
     if value is None:
         return unvalued(f"{name} is not a finite number", name)
-    if clause.percent_scale and (
-        why := count_held_to_a_percent(name, value, clause.comparison.value, clause.threshold)
+    if clause.unit is not None:
+        # "latency ≤ 50 ms" of latency_s: 0.05 s, the unit the recorded name says, as a block's
+        # criterion reads it; where no name says one, 50 ms against seconds is not compared.
+        values_unit = measure_unit_of_name(name) or measure_unit_of_name(clause.metric)
+        factor = unit_factor(clause.unit, values_unit) if values_unit is not None else None
+        if values_unit is None or factor is None:
+            return unvalued(
+                f"the gate's threshold is in {clause.unit}, and "
+                + (
+                    f"which unit {name}'s values are in is not known: record it with its unit "
+                    f"in its name ({name}_{clause.unit.lower()})"
+                    if values_unit is None
+                    else f"{name}'s name says {values_unit}, which it cannot be turned into"
+                ),
+                name,
+            )
+        shown = f"{name} = {_number(value)}{unit}"
+        if factor != 1.0:
+            shown = (
+                f"{name} = {_number(value)} {values_unit}, read as {_number(value / factor)}{unit}"
+            )
+        # The threshold in the values' unit, as the judge turns it (0.05 / 0.001 is not 50).
+        met = _holds(value, clause.comparison, round(clause.threshold * factor, 12))
+        return GateClause(
+            text=clause.text,
+            outcome=GateOutcome.MET if met else GateOutcome.NOT_MET,
+            reading=reading,
+            said=f"{shown}: {'meets' if met else 'does not meet'} {threshold}",
+            metric=name,
+            value=value,
+        )
+    declared = declared_unit(name, units)
+    if (
+        clause.percent_scale
+        and declared is None
+        and (why := count_held_to_a_percent(name, value, clause.comparison.value, clause.threshold))
     ):
         # A count of 1000 against "≥ 95%" is no share: the rule a block's criterion keeps.
         return unvalued(why, name)
     shown, compared = f"{name} = {_number(value)}", value
-    if clause.percent_scale and 0 <= value <= 1:
+    if declared is not None:
+        # The researcher's scale, as a block's criterion reads it: «hit rate < 5%» of 0.5 in
+        # percent was read as 50 % and not met (h41F).
+        compared, shown = _on_declared_scale(clause, value, shown, declared[1], unit)
+    elif clause.percent_scale and 0 <= value <= 1:
         compared = value * 100
         shown += f", read as {_number(compared)}{unit}"
     met = _holds(compared, clause.comparison, clause.threshold)
@@ -344,6 +391,25 @@ def _judged(
         metric=name,
         value=value,
     )
+
+
+def _on_declared_scale(
+    clause: Criterion, value: float, shown: str, declared: str, unit: str
+) -> tuple[float, str]:
+    """
+    ``value`` on the scale of ``clause``'s threshold where ``[metrics] units`` says its metric is
+    in ``declared`` (``percent`` or ``fraction``), with what :func:`_judged` shows: a threshold
+    in percent (``5%``, or a level above 1) reads percent values as they are and fractions
+    ×100; a fraction threshold (``< 0.05``) reads fractions as they are and percent /100 (the
+    judge's ``_declared_scale``, for a block's criterion).
+    """
+    in_percent = clause.percent_scale or abs(clause.threshold) > 1.0
+    said = f"{declared}, as [metrics] units says"
+    if declared == "percent" and not in_percent:
+        return value / 100, f"{shown}, read as {_number(value / 100)} ({said})"
+    if declared == "fraction" and in_percent:
+        return value * 100, f"{shown}, read as {_number(value * 100)}{unit} ({said})"
+    return value, f"{shown} ({said})"
 
 
 _WORDS = {

@@ -56,7 +56,7 @@ from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.stated_counts import stated_beyond_runs
 from bridge.plan.status_legend import held_for_code, says_negative_result
 from bridge.plan.templates import AT_LAUNCH, outputs_of, placeholders
-from bridge.plan.text import plain
+from bridge.plan.text import first_named, first_six_named, plain
 from bridge.plan.tracker import model_cell, says_no_system, seed_row
 from bridge.plan.vocabulary import (
     ABLATION_WORD,
@@ -1038,9 +1038,7 @@ def _without_milestone(drafts: Sequence[_Draft], plan: Plan) -> list[PlanWarning
     if not left:
         return []
     to_launch = [d for d in left if not _settled(d.source, d.task, d.status, d.status_file)]
-    ids = ", ".join(d.id for d in left[:8]) + (
-        f" and {len(left) - 8} more" if len(left) > 8 else ""
-    )
+    ids = first_named([d.id for d in left], 8)
     return [
         PlanWarning(
             file=left[0].file,
@@ -1116,7 +1114,7 @@ def _attribute(
         ids = [d.id for d in group]
         if len(group) == 1:
             reason = group[0].attribution  # one run: its own system named
-        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        shown = first_named(ids, 8)
         noun = "run" if len(ids) == 1 else "runs"
         # With no blocks at all, no `block` can be set (040): the plan needs them first.
         fix = (
@@ -1139,6 +1137,59 @@ def _attribute(
                 message=f"{noun} {shown} not attributed to a block: {reason}. {fix}",
             )
         )
+    warnings.extend(_named_by_own_metrics(plan, drafts, unplaced))
+
+
+def _named_by_own_metrics(
+    plan: Plan, drafts: Sequence[_Draft], unplaced: Mapping[str, Sequence[_Draft]]
+) -> list[PlanWarning]:
+    """
+    One warning per must-run block no run is placed in while runs placed nowhere record a
+    metric that block alone lists (021's B2 lists `N_skip`; milestone M1, which names no
+    block, runs R002-R004c on it, trial h40D): said, never placed, as a shared metric is
+    evidence, not the plan's word (a sanity check or a review, reported under its milestone,
+    aside). Metrics are compared whole, case and Markdown aside.
+    """
+    placed = {d.block for d in drafts if d.block}
+    loose = [
+        d
+        for reason, group in unplaced.items()
+        if not reason.startswith((SANITY_CHECK, REVIEW, NO_BLOCKS))
+        for d in group
+    ]
+    if not loose:
+        return []
+
+    def key(metric: str) -> str:
+        return " ".join(plain(metric).casefold().split())
+
+    listed = {b.id: {key(m) for m in b.metrics} - {""} for b in plan.blocks}
+    warnings: list[PlanWarning] = []
+    for block in plan.blocks:
+        if block.priority != "must" or block.id in placed:
+            continue
+        own = listed[block.id].difference(*(v for b, v in listed.items() if b != block.id))
+        named = [(d, sorted(own & {key(m) for m in d.metrics})) for d in loose]
+        named = [(d, found) for d, found in named if found]
+        if not named:
+            continue
+        ids = first_six_named([d.id for d, _ in named])
+        written = {key(m): plain(m) for m in block.metrics}
+        metrics = sorted({written[m] for _, found in named for m in found})
+        one = len(named) == 1
+        warnings.append(
+            PlanWarning(
+                file=block.file,
+                line=block.line,
+                message=f"must-run block {block.id} has no runs, while {ids}, placed in no "
+                f"block, record{'s' if one else ''} {', '.join(metrics)}, which only block "
+                f"{block.id} lists among the blocks' metrics: bridge does not place a run by "
+                f"a metric; if {'it is' if one else 'they are'} {block.id}'s, write "
+                f"{block.id} in {'its' if one else 'their'} tracker Block column (or `block = "
+                f'"{block.id}"` on the [[runs]] entry)',
+            )
+        )
+    return warnings
 
 
 def _one_of_several_blocks(
@@ -2082,8 +2133,7 @@ def _refuse_another_system(
 
 def _listed(ids: Sequence[str]) -> str:
     """``ids`` for a message: the first eight, then how many more."""
-    more = f" and {len(ids) - 8} more" if len(ids) > 8 else ""
-    return f"it proposes {', '.join(ids[:8])}{more}"
+    return f"it proposes {first_named(ids, 8)}"
 
 
 def _overlay_proposed(

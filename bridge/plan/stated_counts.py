@@ -117,6 +117,53 @@ def _names_systems(items: list[str], known: Collection[str]) -> bool:
     return named >= 2
 
 
+# A count of arms: "6-arm", "6 arms", "six-arm".
+_ARMS = lazy(
+    r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)[- ]arms?\b", re.IGNORECASE
+)
+_NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), start=2
+    )
+}
+# A parenthesised list: "(random, even-odd, NeuroTAP-style, …)".
+_PARENTHESISED = lazy(r"\(([^()]{3,300})\)")
+
+
+def _arms_stated(block: Block) -> tuple[int, str, int] | None:
+    """
+    Where ``block`` (heading first, then its text) states a count of arms of two or more (015's
+    "### B3 — Main 6-arm thermal comparison"): the line, the words as written and the count;
+    ``None`` when it states none.
+    """
+    first = block.text_line or block.line + 1
+    places = [(block.line, block.heading)] + [
+        (first + k, text) for k, text in enumerate(block.text.splitlines())
+    ]
+    for line, text in places:
+        found = _ARMS.search(text)
+        if found is None:
+            continue
+        word = found["n"].lower()
+        count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+        if count >= 2:
+            return line, found[0], count
+    return None
+
+
+def _listed_arms(lines: list[str], count: int) -> tuple[int, str] | None:
+    """The first parenthesised list of exactly ``count`` comma-separated items in ``lines``
+    (015's B3 Method "(random, even-odd, NeuroTAP-style, Stratum-style, TACG-port, TACE)"),
+    with its line's index; ``None`` when no line has one."""
+    for index, text in enumerate(lines):
+        for found in _PARENTHESISED.finditer(text):
+            items = [i.strip() for i in found[1].split(",")]
+            if len(items) == count and all(items):
+                return index, ", ".join(items)
+    return None
+
+
 def stated_beyond_runs(
     block: Block, proposed: int, known: Collection[str] = ()
 ) -> list[PlanWarning]:
@@ -130,7 +177,10 @@ def stated_beyond_runs(
     its items are systems: a role marks one (``(baseline)``, ``(ours)``), or two are among
     ``known``, the names of systems and runs the plan's blocks and the tracker use; a line
     opening with a verb that shows or compares (Plot, Report, Compare, Show, Visualize …) is
-    never one.
+    never one. A block with no Compared systems whose heading or text states a count of arms
+    ("6-arm") is warned of at that line, with the parenthesised list of that many items its
+    text gives, if any (015's B3): the arms are not read from prose, so the one run proposed
+    stands for none of them.
     """
     warnings: list[PlanWarning] = []
     lines = block.text.splitlines()
@@ -182,6 +232,24 @@ def stated_beyond_runs(
                 "not one per system; write them as the block's Compared systems to run each",
             )
             break
+    if not block.systems and (arms := _arms_stated(block)) is not None:
+        at_line, said, count = arms
+        listed = _listed_arms(lines, count)
+        first = block.text_line or block.line + 1
+        shown = (
+            f"; its text lists them ('{listed[1]}', line {first + listed[0]})"
+            if listed is not None
+            else ""
+        )
+        warnings.append(
+            PlanWarning(
+                file=block.file,
+                line=at_line,
+                message=f"block {block.id} says '{said}' but lists no Compared systems: bridge "
+                f"proposes {proposed} {_runs(proposed)} for the block with no system, not one "
+                f"per arm{shown}; write them as the block's Compared systems to run each",
+            )
+        )
     if not block.success_criterion.strip():
         for index, text in enumerate(lines):
             prediction = _PREDICTION.match(text)

@@ -24,6 +24,7 @@ __all__ = [
     "Table",
     "TextWarning",
     "decode",
+    "first_named",
     "first_six_named",
     "plain",
     "quoted_at_lines",
@@ -510,5 +511,13 @@ def first_six_named(names: Sequence[str], more: str = " and {n} more") -> str:
     all of them when six or fewer. One way to name a long list in a sentence, for
     ``bridge plan``'s first runs and the plan's warnings alike.
     """
-    rest = len(names) - 6
-    return ", ".join(names[:6]) + (more.format(n=rest) if rest > 0 else "")
+    return first_named(names, 6, more)
+
+
+def first_named(names: Sequence[str], shown: int, more: str = " and {n} more") -> str:
+    """
+    :func:`first_six_named` with the first ``shown`` of ``names`` named (the run warnings of
+    :mod:`bridge.plan.runs` name eight).
+    """
+    rest = len(names) - shown
+    return ", ".join(names[:shown]) + (more.format(n=rest) if rest > 0 else "")

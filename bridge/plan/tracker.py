@@ -27,7 +27,7 @@ from bridge.plan.status_legend import (
     legend_status,
     read_legend,
 )
-from bridge.plan.text import Document, Table, plain
+from bridge.plan.text import Document, Table, first_six_named, plain
 from bridge.plan.vocabulary import misspelt_status, normalise_priority, normalise_status
 
 __all__ = [
@@ -721,12 +721,11 @@ def _statuses_said(runs: list[TrackerRun], legend: StatusLegend) -> list[tuple[i
     if unknown:
         # Trial N3: "PARKED", "ON HOLD" were launched without a word (an unknown status is
         # bridge's to run, as the docs say; now said where it is decided).
-        said = ", ".join(f"{r.id} ({plain(r.status_raw).strip()!r})" for r in unknown[:6])
-        more = f" and {len(unknown) - 6} more" if len(unknown) > 6 else ""
+        said = first_six_named([f"{r.id} ({plain(r.status_raw).strip()!r})" for r in unknown])
         warnings.append(
             (
                 unknown[0].line,
-                f"{said}{more}: no status bridge knows, read as not started, so bridge launches "
+                f"{said}: no status bridge knows, read as not started, so bridge launches "
                 "them; write TODO to say so, or DONE, SKIPPED or BLOCKED if they are not to run",
             )
         )

@@ -262,7 +262,50 @@ def _sanity_proposed(found: re.Match[str]) -> str:
     )
 
 
+def _claims_disagree(found: re.Match[str]) -> str:
+    """The warning on a block's Claim tested field and the claim map's links, in Chinese."""
+    linked = _LINE_NOTE.sub(r"（第 \1 行）", found[6])
+    return (
+        f"实验块 {found[1]} 的 {found[2]} 字段写的是 {found[3]}（{found[4]}，第 {found[5]} 行），"
+        f"但论点表把它链接到 {linked}：bridge 显示该实验块同时检验两者；"
+        "请更正该字段或论点表的实验块列"
+    )
+
+
+_LINE_NOTE = lazy(r" ?\(line (\d+)\)")
+
+
 _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] = (
+    # bridge.plan.runs: a must-run block with no runs beside loose runs of its own metrics.
+    (
+        lazy(
+            r"must-run block (\S+) has no runs, while (.+?), placed in no block, records? (.+?), "
+            r"which only block \1 lists among the blocks' metrics: bridge does not place a run "
+            r"by a metric; if (?:it is|they are) \1's, write \1 in (?:its|their) tracker Block "
+            r"column \(or `block = \"\1\"` on the \[\[runs\]\] entry\)"
+        ),
+        r"必做实验块 \1 没有任何运行，而未归属任何实验块的 \2 记录了 \3，"
+        r"在各实验块的指标中只有 \1 列出它：bridge 不按指标归属运行；若它们是 \1 的运行，"
+        r'请在追踪表的 Block 列填写 \1（或在其 [[runs]] 条目中设置 `block = "\1"`）',
+    ),
+    # bridge.plan.loader: the claim map and the blocks' Claim tested fields.
+    (
+        lazy(
+            rf"the claim map's rows at lines (\d+) and (\d+) both read as claim (.+?) "
+            rf"\({_QUOTE}, {_QUOTE}\): a block testing \3 is shown with line \1's text, and "
+            r"both rows' blocks count as testing it; give each row its own id"
+        ),
+        r"论点表第 \1 行和第 \2 行都读作论点 \3（\4、\5）：检验 \3 的实验块显示第 \1 行的文字，"
+        r"两行所链接的实验块都算作检验它；请给每一行一个各自的编号",
+    ),
+    (
+        lazy(
+            rf"block (\S+)'s (.+?) field names (.+?) \({_QUOTE}, line (\d+)\), but the claim "
+            r"map links it to (.+): bridge shows the block testing both; correct the field or "
+            r"the map's blocks column"
+        ),
+        _claims_disagree,
+    ),
     # bridge.plan.runs: runs proposed from the blocks of a plan whose sanity milestone names
     # none (021 and 039 without their trackers).
     (
@@ -1027,6 +1070,19 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     ),
     (
         lazy(
+            rf"block (\S+) says {_QUOTE} but lists no Compared systems: bridge proposes (\d+) "
+            r"runs? for the block with no system, not one per arm(?:; its text lists them "
+            rf"\({_QUOTE}, line (\d+)\))?; write them as the block's Compared systems to run each"
+        ),
+        lambda m: (
+            f"实验块 {m[1]} 写的是 {m[2]}，但没有写 Compared systems：bridge 只为该实验块提议 "
+            f"{m[3]} 个没有系统的运行，而不是每个分支一个"
+            + (f"；其文字列出了它们（{m[4]}，第 {m[5]} 行）" if m[4] else "")
+            + "；要分别运行，请把它们写进该实验块的 Compared systems"
+        ),
+    ),
+    (
+        lazy(
             rf"block (\S+) lists no Compared systems, but a line names several \({_QUOTE}\): "
             r"bridge proposes (\d+) runs? for the block, not one per system; write them as the "
             r"block's Compared systems to run each"
@@ -1246,6 +1302,7 @@ _CHINESE = Wording(
     compared="{who} 对比 {against}：{metric} {kind}（{way}）{limit}",
     limited="{who} 对比 {against}：{metric} {kind} {limit}",
     rise="升幅",
+    drop="降幅",
     margin_in_words="，幅度只以文字表述（{word}）：没有增益即不满足，否则待定",
     unchecked="{said}（仅 '{said}' 不检查）",
     per_item="{said}（按记录的每个标签）",

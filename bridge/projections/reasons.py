@@ -269,6 +269,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "'hits of total ≥ N%'",
     ),
     (
+        ": 1 may be a count of one or a share of 1 (100%), so it cannot be held to ",
+        "：1 可能是计数（一个），也可能是占比 1（100%），不能与之比较：",
+    ),
+    (
         " is a count, not a share in percent, so it cannot be held to ",
         " 是计数，不是百分比占比，不能与之比较：",
     ),
@@ -410,6 +414,34 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"（假定越高越好：若越低越好，请在 bridge.toml 中设置 [metrics] higher_is_better = "
         r"{ \1 = false }）",
+    ),
+    # A sign between two systems read as written (h41F): each way in its own words.
+    *(
+        pair
+        for en, zh in (("higher", "更高"), ("lower", "更低"))
+        for pair in (
+            (
+                lazy(
+                    rf" \({en}, as '([^']+)' reads: set \[metrics\] higher_is_better = \{{ (.+?) "
+                    rf"= false \}} in bridge\.toml if lower is better\)(?={_FRACTIONS}: )"
+                ),
+                rf"（按 '\1' 读作数值{zh}：若越低越好，请在 bridge.toml 中设置 [metrics] "
+                r"higher_is_better = { \2 = false }）",
+            ),
+            (
+                lazy(
+                    rf"(\S+) is better lower, and only '([^']+)' between the systems says which "
+                    rf"way: a {en} \1, as written, or a better one, which part; write 'higher', "
+                    r"'lower' or 'better'"
+                ),
+                rf"\1 越低越好，而只有系统之间的 '\2' 说明方向：可能是按字面的 \1 {zh}，也可能是"
+                r"更好（更低）的 \1，两种读法结论相反；请写明 'higher'、'lower' 或 'better'",
+            ),
+            (
+                lazy(rf"'([^']+)' between the systems read as a {en} value"),
+                rf"系统之间的 '\1' 读作数值{zh}",
+            ),
+        )
     ),
     (lazy(r" \(values read as fractions, ×100\)"), "（数值按比例读取，×100）"),
     (
@@ -747,6 +779,20 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"成功标准的阈值以 \1 为单位（\2），而 \3 的数值单位未知：请在指标名中写明单位（\4），"
         r"或按数值的单位给出阈值",
+    ),
+    (
+        lazy(
+            r"the gate's threshold is in (\S+), and which unit (.+?)'s values are in is not "
+            r"known: record it with its unit in its name \((\S+)\)"
+        ),
+        r"门槛的阈值以 \1 为单位，而 \2 的数值单位未知：请在指标名中写明单位（\3）",
+    ),
+    (
+        lazy(
+            r"the gate's threshold is in (\S+), and (.+?)'s name says (\S+), which it cannot be "
+            r"turned into"
+        ),
+        r"门槛的阈值以 \1 为单位，而 \2 的名称表明单位为 \3，无法换算",
     ),
     (
         lazy(r"no threshold: at least as good as the reference counts"),

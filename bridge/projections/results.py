@@ -90,7 +90,7 @@ from bridge.projections.plan_words import (
     warning_in_language,
 )
 from bridge.projections.reasons import in_language, quality_in_language
-from bridge.projections.results_data import gate_clauses, gate_of, gates_not_met
+from bridge.projections.results_data import gate_clauses, gate_of, gates_not_met, metric_units
 from bridge.projections.text import stamp, t
 from bridge.projections.tracker import shown_word
 from bridge.projections.unmatched import unmatched_note
@@ -1632,8 +1632,11 @@ def _gate_lines(state: PipelineState, runs: Sequence[RunView], language: str) ->
     recorded value or quoted as not checked, with why (:func:`gate_clauses`); nothing when no
     run of it has a gate.
     """
+    units = metric_units(state)
     gated = [
-        (r.run_id, gate, gate_clauses(r, gate)) for r in runs if (gate := gate_of(state, r.run_id))
+        (r.run_id, gate, gate_clauses(r, gate, units))
+        for r in runs
+        if (gate := gate_of(state, r.run_id))
     ]
     if not gated:
         return []
@@ -1649,6 +1652,21 @@ def _gate_lines(state: PipelineState, runs: Sequence[RunView], language: str) ->
         ),
         "",
     ]
+
+
+def _aggregate_system(
+    state: PipelineState, block: ev.BlockInfo, system: str, run_ids: Sequence[str]
+) -> str:
+    """
+    The System cell of a block's aggregate row: ``system``, and, for a block with no Compared
+    systems that knows its runs by the aliases its criterion writes (012's "variant 2"), the
+    runs' own system beside it, "variant 2 (per-gene macro dynamic head)": the alias alone
+    left the reader to find in bridge.toml which system it was (trial h40C).
+    """
+    own = {state.runs[r].spec.system for r in run_ids if r in state.runs}
+    if block.systems or not system or len(own) != 1 or system in own or "" in own:
+        return system
+    return f"{system} ({own.pop()})"
 
 
 def _block_section(state: PipelineState, result: BlockResult, language: str) -> list[str]:
@@ -1739,7 +1757,7 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     rows = [
         # Runs that name no system (015's B6) have an empty cell said as "-", like a value.
         (
-            a.system or "-",
+            _aggregate_system(state, block, a.system, a.run_ids) or "-",
             a.metric,
             number(a.mean),
             "-" if a.std is None else spread_text(a.std),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 
@@ -20,6 +20,7 @@ from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, claim_scope
 from bridge.machine.stages import RunState
 from bridge.plan.criteria import Compound, Criterion
+from bridge.plan.metric_names import UNITS_OPTION, units_of
 from bridge.plan.run_gates import GateClause, GateOutcome, judge_gate
 from bridge.plan.unread_thresholds import recorded_unread
 from bridge.projections.block_runs import set_aside
@@ -38,6 +39,7 @@ __all__ = [
     "gate_clauses",
     "gate_of",
     "gates_not_met",
+    "metric_units",
     "render_csv",
     "render_json",
 ]
@@ -65,12 +67,18 @@ def gate_of(state: PipelineState, run_id: str) -> str:
     return state.plan.run_gates.get(run_id, "") if state.plan is not None else ""
 
 
-def gate_clauses(run: RunView, gate: str) -> tuple[GateClause, ...]:
+def metric_units(state: PipelineState) -> dict[str, str]:
+    """``[metrics] units`` as the log's latest plan recorded them (metric → percent/fraction)."""
+    return units_of(state.plan.options.get(UNITS_OPTION, "")) if state.plan is not None else {}
+
+
+def gate_clauses(run: RunView, gate: str, units: Mapping[str, str]) -> tuple[GateClause, ...]:
     """
     ``run``'s own ``gate`` judged clause by clause against the values its latest attempt recorded
     (:func:`bridge.plan.run_gates.judge_gate`, with the ``[metrics]`` aliases they were read
-    with); ``()`` when the run has no gate. A clause bridge reads has no value when the run
-    recorded none, and then says so, so "not judged" never reads as "passed".
+    with and the ``units`` of :func:`metric_units`); ``()`` when the run has no gate. A clause
+    bridge reads has no value when the run recorded none, and then says so, so "not judged"
+    never reads as "passed".
     """
     if not gate:
         return ()
@@ -85,7 +93,7 @@ def gate_clauses(run: RunView, gate: str) -> tuple[GateClause, ...]:
     values: dict[str, float | None] = {}
     for v in metrics.values:
         values.setdefault(v.name, v.value)
-    return judge_gate(gate, values, metrics.aliases)
+    return judge_gate(gate, values, metrics.aliases, units)
 
 
 def gates_not_met(state: PipelineState, run_ids: Sequence[str]) -> list[tuple[str, GateClause]]:
@@ -93,16 +101,17 @@ def gates_not_met(state: PipelineState, run_ids: Sequence[str]) -> list[tuple[st
     The clauses of ``run_ids``' own gates that their recorded values do not meet, with each
     run's id: what a block's verdict is shown beside (the verdict is its criterion's alone).
     """
+    units = metric_units(state)
     return [
         (run_id, clause)
         for run_id in dict.fromkeys(run_ids)
         if run_id in state.runs
-        for clause in gate_clauses(state.runs[run_id], gate_of(state, run_id))
+        for clause in gate_clauses(state.runs[run_id], gate_of(state, run_id), units)
         if clause.outcome is GateOutcome.NOT_MET
     ]
 
 
-def _gate(run: RunView, gate: str) -> dict[str, object] | None:
+def _gate(run: RunView, gate: str, units: Mapping[str, str]) -> dict[str, object] | None:
     """The run's gate for results.json: its text and each clause's outcome."""
     if not gate:
         return None
@@ -117,12 +126,12 @@ def _gate(run: RunView, gate: str) -> dict[str, object] | None:
                 "metric": c.metric or None,
                 "value": c.value,
             }
-            for c in gate_clauses(run, gate)
+            for c in gate_clauses(run, gate, units)
         ],
     }
 
 
-def _run(run: RunView, gate: str = "") -> dict[str, object]:
+def _run(run: RunView, gate: str, units: Mapping[str, str]) -> dict[str, object]:
     attempt = run.current
     metrics = run.metrics
     return {
@@ -148,7 +157,7 @@ def _run(run: RunView, gate: str = "") -> dict[str, object]:
         "reason": run.reason,
         # The run's own gate (plan run table's Gate cell, tracker Metrics thresholds), judged
         # against its recorded values where bridge reads a clause; never a block's verdict.
-        "gate": _gate(run, gate),
+        "gate": _gate(run, gate, units),
         # Its numbers come from settings or code the inputs no longer give (null: from the
         # inputs as they are): what changed, old → new, and the command that runs it again.
         "kept_as_ran": {
@@ -344,7 +353,10 @@ def document(state: PipelineState) -> dict[str, object]:
         # Quoted from the plan; bridge never checks a stop rule.
         "stop_rules": list(state.plan.stop_rules),
         "exit_criteria": list(state.plan.exit_criteria),
-        "runs": [_run(run, gate_of(state, r)) for r, run in sorted(state.runs.items())],
+        "runs": [
+            _run(run, gate_of(state, r), metric_units(state))
+            for r, run in sorted(state.runs.items())
+        ],
         "aggregates": [
             {
                 "block": a.block,

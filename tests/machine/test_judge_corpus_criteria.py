@@ -224,8 +224,9 @@ CASES: tuple[Case, ...] = (
         systems=("joint", "fixed"),
         candidate="joint",
         reference="fixed",
-        met={("joint", "历史成功率"): 0.70, ("fixed", "历史成功率"): 0.71},
-        failed={("joint", "历史成功率"): 0.66, ("fixed", "历史成功率"): 0.71},
+        # Drops of 1.5 and 2.5 points, either side of the limit (h41F).
+        met={("joint", "历史成功率"): 0.695, ("fixed", "历史成功率"): 0.71},
+        failed={("joint", "历史成功率"): 0.685, ("fixed", "历史成功率"): 0.71},
         language="zh",
     ),
     # ---- some clauses checked: inconclusive when they hold, not met when one fails ---------
@@ -348,8 +349,9 @@ CASES: tuple[Case, ...] = (
         systems=("joint", "fixed"),
         candidate="joint",
         reference="fixed",
-        met={("joint", "历史成功率"): 0.70, ("fixed", "历史成功率"): 0.71},
-        failed={("joint", "历史成功率"): 0.66, ("fixed", "历史成功率"): 0.71},
+        # Drops of 1.5 and 2.5 points, either side of the limit (h41F).
+        met={("joint", "历史成功率"): 0.695, ("fixed", "历史成功率"): 0.71},
+        failed={("joint", "历史成功率"): 0.685, ("fixed", "历史成功率"): 0.71},
         language="zh",
     ),
     Case(
@@ -858,3 +860,18 @@ def test_a_cut_off_percent_in_a_metric_name_is_no_threshold() -> None:
     }
     verdict, reason = _judge(case, values)
     assert verdict is VerdictKind.MET, reason  # +0.05, a 14% gain: short of the misread 20%
+
+
+def test_018_a_limit_on_a_drop_reads_as_a_drop() -> None:
+    """018's «历史成功率下降不超过 2 个百分点» read «历史成功率 增益（按降低计）≤ 2 pp», a cap on a
+    gain to a Chinese reader, where the verdict says «降幅 … 要求降幅 ≤ 2 pp» (h41F): said as a
+    drop, as a limit on a rise is said as one; a required drop (≥) is still a gain."""
+    clause = parse_criterion("历史成功率下降不超过 2 个百分点", block_systems=("joint", "fixed"))
+    assert isinstance(clause, Criterion)
+    assert criterion_in_language(clause, "zh").endswith("：历史成功率 降幅 ≤ 2 pp")
+    assert criterion_in_language(clause, "en").endswith(": 历史成功率 drop ≤ 2 pp")
+    cut = parse_criterion(
+        "latency drops by at least 5 ms vs fixed", block_systems=("joint", "fixed")
+    )
+    assert isinstance(cut, Criterion)
+    assert "latency gain (lower) ≥ 5" in criterion_in_language(cut, "en")

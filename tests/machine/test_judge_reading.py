@@ -249,6 +249,13 @@ class TestDerived:
         verdict = _judge(text, systems, total)
         assert verdict.verdict is VerdictKind.INCONCLUSIVE
         assert verdict.reason.startswith("metric 'latency per token' not found")
+        # A level of the rate, «loss per token ≤ 2», with only the total loss recorded: open,
+        # naming what was asked and what was recorded (it was met on the loss, h40; h41F).
+        verdict = _judge("loss per token ≤ 2", ("ours",), {("ours", "loss"): 1.5})
+        assert (verdict.verdict, verdict.reason) == (
+            VerdictKind.INCONCLUSIVE,
+            "metric 'loss per token' not found for ours (extracted: loss)",
+        )
 
     @needs_shared
     def test_a_rate_named_by_words_is_not_the_primary_latency(self) -> None:
@@ -459,6 +466,32 @@ class TestDerived:
         verdict = _judge("covered tasks of observed tasks ≥ 95%", ("ours",), values)
         assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
 
+    def test_a_sign_between_two_systems_on_a_metric_better_lower_is_open(self) -> None:
+        """«ours > baseline by ≥ 0.1 on loss»: '>' is a higher loss as written, a better one to
+        many a reader; it read "loss (counted as a rise) … → met" (h41F). Open, saying so; a
+        metric of unknown way is judged higher, saying how to say otherwise; a sign between
+        two values ("loss(ours) < loss(base)") or a word ("increases loss") is what it says."""
+        values = {("ours", "loss"): 0.65, ("baseline", "loss"): 0.5}
+        verdict = _judge("ours > baseline by ≥ 0.1 on loss", ("ours", "baseline"), values)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+        assert verdict.reason == (
+            "loss is better lower, and only '>' between the systems says which way: a higher "
+            "loss, as written, or a better one, which part; write 'higher', 'lower' or 'better'"
+        )
+        assert "loss 越低越好，而只有系统之间的 '>' 说明方向" in in_language(verdict.reason, "zh")
+        said = _judge(
+            "ours increases loss by at least 0.1 over baseline", ("ours", "baseline"), values
+        )
+        assert said.verdict is VerdictKind.MET, said.reason
+        values = {("ours", "jdrop"): 0.65, ("baseline", "jdrop"): 0.5}
+        unknown = _judge("ours > baseline by ≥ 0.1 on jdrop", ("ours", "baseline"), values)
+        assert unknown.verdict is VerdictKind.MET, unknown.reason
+        assert unknown.reason.startswith(
+            "jdrop (higher, as '>' reads: set [metrics] higher_is_better = { \"jdrop\" = false } "
+            "in bridge.toml if lower is better): ours 0.65"
+        ), unknown.reason
+        assert "（按 '>' 读作数值更高：若越低越好" in in_language(unknown.reason, "zh")
+
     def test_a_percent_level_of_a_count_above_100_is_open(self) -> None:
         """009's «covered tasks ≥ 95%» with 1000 recorded read "1000 ≥ 95 → met" (trial h40B
         F10): a count is no share. Open, saying how to write it; a count within 100, or a
@@ -472,6 +505,19 @@ class TestDerived:
         assert "是计数，不是百分比占比" in in_language(verdict.reason, "zh")
         met = _judge("covered tasks ≥ 95%", ("ours",), {("ours", "covered tasks"): 96.0})
         assert met.verdict is VerdictKind.MET, met.reason
+        # A count of 1 read as the fraction 1 → "100 ≥ 95 → met" (h41F): one task or 100 %.
+        one = _judge("covered tasks ≥ 95%", ("ours",), {("ours", "covered tasks"): 1.0})
+        assert one.verdict is VerdictKind.INCONCLUSIVE, one.reason
+        assert one.reason.startswith(
+            "covered tasks: 1 may be a count of one or a share of 1 (100%), so it cannot be held "
+            "to ≥ 95%: record the share as a metric"
+        ), one.reason
+        assert "可能是计数（一个），也可能是占比 1（100%）" in in_language(one.reason, "zh")
+        # 0 is 0 % of any total, and a value between 0 and 1 no count: judged as fractions.
+        none = _judge("covered tasks ≥ 95%", ("ours",), {("ours", "covered tasks"): 0.0})
+        assert none.verdict is VerdictKind.NOT_MET, none.reason
+        share = _judge("covered tasks ≥ 95%", ("ours",), {("ours", "covered tasks"): 0.97})
+        assert share.verdict is VerdictKind.MET, share.reason
         speed = _judge("speedup ≥ 95%", ("ours",), {("ours", "speedup"): 120.0})
         assert speed.verdict is VerdictKind.MET, speed.reason
 

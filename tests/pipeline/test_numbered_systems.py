@@ -12,6 +12,9 @@ import json
 import sys
 from pathlib import Path
 
+from rich.console import Console
+
+from bridge.cli.plan_view import render_blocks
 from bridge.machine.stages import Stage
 from bridge.pipeline import Bridge
 from bridge.plan import load_project
@@ -27,6 +30,9 @@ out.mkdir(parents=True, exist_ok=True)
 """
 
 _ALIASES = """
+[systems."global molecule-weighted dynamic head"]
+aliases = ["variant 1"]
+
 [systems."bounded DTU-weighted macro head"]
 aliases = ["variant 3"]
 
@@ -59,13 +65,22 @@ def _project(root: Path) -> Path:
 def test_012_b2_aliases_for_the_numbers_are_accepted(tmp_path: Path) -> None:
     project = load_project(_project(tmp_path / "p"))
     runs = {r.id: r.block_system for r in project.runs if r.block == "B2"}
+    # "variant 1" is B2's first numbered objective, though the criterion names only 2 and 3
+    # (trial h40C: it was warned as naming no compared system).
     assert runs == {
-        "R003": "",
+        "R003": "variant 1",
         "R004": "variant 2",
         "R005": "variant 3",
     }, runs
     refused = [w.message for w in project.warnings if "names no compared system" in w.message]
     assert refused == [], refused
+    # `bridge plan` says each run's own system beside the alias it stands for (trial h40C).
+    console = Console(width=400, record=True)
+    console.print(render_blocks(project, language="en"))
+    assert (
+        "runs:      variant 1 (global molecule-weighted dynamic head): R003; variant 2 "
+        "(per-gene macro dynamic head): R004; variant 3 (bounded DTU-weighted macro head): R005"
+    ) in console.export_text()
 
 
 @needs_shared
@@ -88,3 +103,5 @@ def test_012_b2_judged_on_the_runs_its_aliases_name(tmp_path: Path) -> None:
         "vs variant 2 1.5 (n=1)"
     ), verdict
     assert "left out 'not merely beyond the molecule-weighted baseline'" in verdict, verdict
+    # The aggregate rows say the runs' own systems beside the aliases (trial h40C).
+    assert "| variant 3 (bounded DTU-weighted macro head) | NLL |" in section, section

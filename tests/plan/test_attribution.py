@@ -1486,3 +1486,27 @@ def test_a_run_with_two_systems_distinguishing_words_stands_for_neither(tmp_path
         ("B1", ""),
         ("B1", ""),
     ]
+
+
+@needs_corpus
+def test_021_b2s_own_metric_on_loose_runs_is_said_not_placed(tmp_path: Path) -> None:
+    """021's must-run B2 got no runs though milestone M1 (naming no block) runs R002-R004c on
+    `N_skip`, a metric B2 alone lists (trial h40D F4): bridge says so, and places none of them
+    (a shared metric is evidence, not the plan's word). R004d records "skip", not `N_skip`."""
+    from bridge.projections.plan_words import warning_in_language
+
+    loaded = load_project(as_project("021", tmp_path))
+    assert not [r.id for r in loaded.runs if r.block == "B2"]
+    (said,) = [w for w in loaded.warnings if w.message.startswith("must-run block")]
+    assert said.line == 48 and said.file.endswith("EXPERIMENT_PLAN.md")
+    assert said.message == (
+        "must-run block B2 has no runs, while R002, R003, R004, R004b, R004c, placed in no "
+        "block, record N_skip, which only block B2 lists among the blocks' metrics: bridge does "
+        "not place a run by a metric; if they are B2's, write B2 in their tracker Block column "
+        '(or `block = "B2"` on the [[runs]] entry)'
+    )
+    assert warning_in_language(said.message, "zh") == (
+        "必做实验块 B2 没有任何运行，而未归属任何实验块的 R002, R003, R004, R004b, R004c 记录了 "
+        "N_skip，在各实验块的指标中只有 B2 列出它：bridge 不按指标归属运行；若它们是 B2 的运行，"
+        '请在追踪表的 Block 列填写 B2（或在其 [[runs]] 条目中设置 `block = "B2"`）'
+    )

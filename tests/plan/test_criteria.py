@@ -421,6 +421,22 @@ class TestParseCriterionEnglish:
         )
         assert (c.metric, c.threshold, c.subject) == ("accuracy", 2.0, "ours")
         assert "'On the low-noise split' read as where it holds, not a threshold" in c.notes
+        # The later clauses of the sentence are under the scope too: said on the first only,
+        # F1 read as checked on the whole data (h41F); a new sentence is not under it.
+        both = parse_criterion("在低噪声子集中，准确率 ≥ 0.8，F1 ≥ 0.7。Recall ≥ 0.5")
+        assert isinstance(both, Compound)
+        said = [c.describe() for c in both.clauses if isinstance(c, Criterion)]
+        scoped = "在低噪声子集中 (only '在低噪声子集中' not checked)"
+        assert said == [
+            f"the proposed system: accuracy ≥ 0.8 {scoped}",
+            f"the proposed system: f1 ≥ 0.7 {scoped}",
+            "the proposed system: recall ≥ 0.5",
+        ]
+        both = parse_criterion("On the low-noise split, accuracy ≥ 0.8 and F1 ≥ 0.7")
+        assert isinstance(both, Compound)
+        assert "'On the low-noise split' read as where it holds, not a threshold" in (
+            both.clauses[1].notes
+        )
         # The evaluation set and a scope of items keep their own readings.
         c = parsed("On the test set, ours improves accuracy over baseline by at least 2 points")
         assert c.evaluation_set == "test" and not any("where it holds" in n for n in c.notes)

@@ -315,6 +315,19 @@ def test_020_a_sentence_saying_what_to_do_if_something_happens_is_no_clause(
     for asks in ("若 VLM 更强，改为要求 F1 ≥ 0.5", "如果 VLM 更强，必须改写结论"):
         kept, _ = split_clauses(f"F1 ≥ 0.5；{asks}")
         assert len(kept) == 2, (asks, kept)
+    # The English twins were still clauses, the block open for ever (h41F).
+    for then in (
+        "If VLM is stronger, rewrite as a VLM baseline/policy comparison paper",
+        "if the baseline is stronger, reframe the claim as an efficiency result",
+    ):
+        kept, notes = split_clauses(f"F1 ≥ 0.5. {then}.")
+        assert (kept, notes) == (
+            ("F1 ≥ 0.5",),
+            (f"left out {then!r}: what to do if it happens, not a condition",),
+        )
+    for asks in ("if VLM wins, switch to F1 ≥ 0.6", "if VLM wins, rewrite but keep F1"):
+        kept, _ = split_clauses(f"F1 ≥ 0.5; {asks}")
+        assert len(kept) == 2, (asks, kept)
 
 
 @needs_shared

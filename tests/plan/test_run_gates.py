@@ -134,4 +134,48 @@ def test_a_percent_gate_on_a_count_above_100_is_unjudged() -> None:
     )
     assert clause_said(clause).startswith("«covered tasks ≥ 95%» read as covered tasks ≥ 95%, ")
     assert judge_gate("covered tasks ≥ 95%", {"covered_tasks": 96.0})[0].outcome is GateOutcome.MET
+    # A count of 1 read "covered_tasks = 1, read as 100%: meets ≥ 95%" (h41F): one or 100 %.
+    (one,) = judge_gate("covered tasks ≥ 95%", {"covered_tasks": 1.0})
+    assert one.outcome is GateOutcome.NO_VALUE
+    assert one.said.startswith("covered_tasks: 1 may be a count of one or a share of 1 (100%)")
+    assert judge_gate("covered tasks ≥ 95%", {"covered_tasks": 0.0})[0].outcome is (
+        GateOutcome.NOT_MET
+    )
     assert judge_gate("speedup ≥ 95%", {"speedup": 120.0})[0].outcome is GateOutcome.MET
+
+
+def test_a_gate_reads_metrics_units_and_a_unit_its_metrics_name_says() -> None:
+    """Run gates read no ``[metrics] units`` (criteria do): «hit rate < 5%» of 0.5 declared
+    percent read as 50 % and not met; «latency ≤ 50 ms» was never checked, even of latency_s,
+    the unit a criterion reads from the name (h41F). A name that says no unit stays unjudged."""
+    (clause,) = judge_gate("hit rate < 5%", {"hit_rate": 0.5}, None, {"hit_rate": "percent"})
+    assert (clause.outcome, clause.said) == (
+        GateOutcome.MET,
+        "hit_rate = 0.5 (percent, as [metrics] units says): meets < 5%",
+    )
+    (clause,) = judge_gate("hit rate < 0.05", {"hit_rate": 0.5}, None, {"hit_rate": "percent"})
+    assert (
+        clause.said
+        == "hit_rate = 0.5, read as 0.005 (percent, as [metrics] units says): meets < 0.05"
+    )
+    assert judge_gate("hit rate < 5%", {"hit_rate": 0.5})[0].outcome is GateOutcome.NOT_MET
+    # A declared unit settles a count of 1 too.
+    (clause,) = judge_gate(
+        "covered tasks ≥ 95%", {"covered_tasks": 1.0}, None, {"covered_tasks": "fraction"}
+    )
+    assert clause.outcome is GateOutcome.MET
+    (clause,) = judge_gate("latency ≤ 50 ms", {"latency_s": 0.06})
+    assert (clause.outcome, clause.said) == (
+        GateOutcome.NOT_MET,
+        "latency_s = 0.06 s, read as 60 ms: does not meet ≤ 50 ms",
+    )
+    assert judge_gate("latency ≤ 50 ms", {"latency_s": 0.05})[0].outcome is GateOutcome.MET
+    (clause,) = judge_gate("latency ≤ 50 ms", {"latency": 40.0})
+    assert (clause.outcome, clause.said) == (
+        GateOutcome.NO_VALUE,
+        "the gate's threshold is in ms, and which unit latency's values are in is not known: "
+        "record it with its unit in its name (latency_ms)",
+    )
+    assert in_language(clause.said, "zh").startswith(
+        "门槛的阈值以 ms 为单位，而 latency 的数值单位未知"
+    )

@@ -208,3 +208,26 @@ def test_rows_naming_the_systems_are_not_warned(tmp_path: Path) -> None:
     loaded = load_project(tmp_path)
     assert {r.block for r in loaded.runs} == {"B1"}
     assert not [w for w in loaded.warnings if "not one per system" in w.message]
+
+
+@needs_shared
+def test_015_b3s_six_arms_named_only_in_its_method_are_warned(tmp_path: Path) -> None:
+    """015's "### B3 — Main 6-arm thermal comparison" lists no Compared systems; its Method
+    names the six baselines in prose: bridge proposes one run with no system, and said nothing
+    of the arms (trial h40I). B7 "rerun[s] the 6-arm comparison" with no list of its own."""
+    loaded = load_project(as_project("015", tmp_path))
+    file, line, message, zh = _said(loaded, "block B3 says")
+    assert (file, line) == (PLAN, 48)
+    assert message == (
+        "block B3 says '6-arm' but lists no Compared systems: bridge proposes 1 run for the "
+        "block with no system, not one per arm; its text lists them ('random, even-odd, "
+        "NeuroTAP-style, Stratum-style, TACG-port, TACE', line 50); write them as the block's "
+        "Compared systems to run each"
+    )
+    assert zh == (
+        "实验块 B3 写的是 '6-arm'，但没有写 Compared systems：bridge 只为该实验块提议 1 个没有系统"
+        "的运行，而不是每个分支一个；其文字列出了它们（'random, even-odd, NeuroTAP-style, "
+        "Stratum-style, TACG-port, TACE'，第 50 行）；要分别运行，请把它们写进该实验块的 "
+        "Compared systems"
+    )
+    assert _said(loaded, "block B7 says")[1] == 83

@@ -8,7 +8,7 @@ import pytest
 
 from bridge.plan import normalise_priority, normalise_status, parse_plan_text
 from bridge.plan.quantities import block_refs, gpu_hours, seeds
-from bridge.plan.text import Document, decode, first_six_named, plain, split_cells
+from bridge.plan.text import Document, decode, first_named, first_six_named, plain, split_cells
 from tests.conftest import needs_shared
 from tests.plan.corpus import corpus
 
@@ -315,3 +315,7 @@ def test_first_six_named_counts_the_rest() -> None:
     assert first_six_named(ids) == "R1, R2, R3, R4, R5, R6 and 2 more"
     assert first_six_named(ids[:6]) == "R1, R2, R3, R4, R5, R6"
     assert first_six_named(ids, " 等另外 {n} 个") == "R1, R2, R3, R4, R5, R6 等另外 2 个"
+    # The run warnings name eight, as they did before they called it.
+    ids.append("R9")
+    assert first_named(ids, 8) == "R1, R2, R3, R4, R5, R6, R7, R8 and 1 more"
+    assert first_named(ids[:8], 8) == "R1, R2, R3, R4, R5, R6, R7, R8"

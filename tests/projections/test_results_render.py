@@ -20,6 +20,7 @@ from bridge.events.values import Finding, JobHandle, Severity, Slot
 from bridge.machine.fold import PipelineState, fold
 from bridge.machine.judge import VerdictKind
 from bridge.machine.stages import Stage
+from bridge.plan.metric_names import UNITS_OPTION, units_text
 from bridge.projections import code_review, compact_log, results, results_data
 from bridge.projections.outcome import evaluate
 from bridge.projections.reasons import in_language
@@ -39,10 +40,16 @@ def _value(run: str, name: str, value: float | None, raw: str) -> MetricValue:
 
 
 def _log(
-    *, compact: bool = False, with_metrics: bool = True, gates: dict[str, str] | None = None
+    *,
+    compact: bool = False,
+    with_metrics: bool = True,
+    gates: dict[str, str] | None = None,
+    units: dict[str, str] | None = None,
 ) -> InMemoryEventStore:
     store = InMemoryEventStore(clock=_clock())
     options = {"language": "en", "compact": "true" if compact else "false"}
+    if units:
+        options[UNITS_OPTION] = units_text(units)
     store.append(
         "bridge",
         [
@@ -213,6 +220,22 @@ class TestResultsRender:
         assert data["summary"]["run_gates_not_met"] == ["R001"]
         # Without gates nothing is added (every other plan reads as before).
         assert "Run gates" not in plain
+        # [metrics] units reach the gates as they reach the criteria: R002's accuracy 0.9
+        # declared percent is 0.9 %, read as 90 % and met before (h41F).
+        gates = {"R002": "accuracy ≥ 60%"}
+        (guessed,) = results_data.gate_clauses(_state(gates=gates).runs["R002"], gates["R002"], {})
+        assert guessed.said == "accuracy = 0.9, read as 90%: meets ≥ 60%"
+        declared = _state(gates=gates, units={"accuracy": "percent"})
+        data = json.loads(results_data.render_json(declared))
+        (clause,) = {r["run_id"]: r for r in data["runs"]}["R002"]["gate"]["clauses"]
+        assert (clause["outcome"], clause["said"]) == (
+            "not met",
+            "accuracy = 0.9 (percent, as [metrics] units says): does not meet ≥ 60%",
+        )
+        assert (
+            "R002 «accuracy ≥ 60%» (accuracy = 0.9 (percent, as [metrics] units says): does not "
+            "meet ≥ 60%)"
+        ) in results.render(declared, "en")
 
     def test_chinese_keeps_machine_read_headers(self) -> None:
         """In Chinese the prose is translated but table headers, ids and numbers are not."""

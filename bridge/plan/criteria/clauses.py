@@ -96,9 +96,15 @@ _BONUS = lazy(
 # the Chinese twin of "If lower, refit …" (_FALLBACK), whose condition need not be a miss. Only
 # where what follows the comma is an action (rewrite, change to, stop) that states no
 # condition and asks nothing ("若 … ，必须 …" is a condition).
+# English too: "If VLM is stronger, rewrite as …", "If …, reframe the claim …" (h41F), read as
+# a clause it was "several or conditional clauses" and the block stayed open for ever.
 _IF_THEN_ACTION = lazy(
     r"^(?:若|如果|假如|要是)(?P<cond>[^，,；;。]{1,40})[，,]\s*(?:则|就)?\s*"
     r"(?P<act>(?:改写|改为|改成|重写|换成|降级|停止|转为|转成)\S.*)$"
+    r"|^(?:if|when|should)\s+(?P<cond_en>[^,;]{1,80}),\s*(?:then\s+)?(?:we\s+)?"
+    r"(?P<act_en>(?:rewrite|reframe|recast|rephrase|reposition|retitle|pivot|downgrade|"
+    r"switch|change|fall\s+back|stop|abandon|drop)\b.*)$",
+    re.IGNORECASE,
 )
 #: How a note on a left-out "what to do if" sentence ends (shown as a bonus's is).
 IF_ACTION_NOTE = "what to do if it happens, not a condition"
@@ -301,11 +307,12 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             notes.append(f"left out {piece!r}: {BONUS_NOTE}")
             continue
         action = _IF_THEN_ACTION.match(piece)
+        act = action["act"] or action["act_en"] if action is not None else ""
         if (
             clauses
             and action is not None
-            and not looks_like_condition(action["act"])
-            and not _ASKS_TOO.search(action["act"])
+            and not looks_like_condition(act)
+            and not _ASKS_TOO.search(act)
         ):
             notes.append(f"left out {piece!r}: {IF_ACTION_NOTE}")
             continue

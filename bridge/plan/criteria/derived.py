@@ -153,15 +153,25 @@ def count_held_to_a_percent(
     Why a level in percent (``comparison`` ``threshold``%, "covered tasks ≥ 95%") cannot be
     asked of the recorded ``value`` of metric ``name``, or ``None`` where it can: the name is a
     count (:func:`names_a_count`) and the value above 100, so it is no share, and "1000 ≥ 95 →
-    met" (009, trial h40B F10) would judge the count as if it were one. One reason for a
+    met" (009, trial h40B F10) would judge the count as if it were one; or the value is exactly
+    1, a count of one as much as a share of 1 (100 %), which the fraction guess read "1 → 100 ≥
+    95 → met" (h41F). A count of 0 is 0 % of any total, judged as it reads. One reason for a
     block's criterion and a run's gate alike.
     """
-    if value <= 100.0 or not names_a_count(name):
+    if not names_a_count(name) or (value <= 100.0 and value != 1.0):
         return None
+    write = (
+        f"record the share as a metric, "
+        f"or write '{name} / <total> {comparison} {threshold:g}%' with the total recorded"
+    )
+    if value == 1.0:
+        return (
+            f"{name}: 1 may be a count of one or a share of 1 (100%), so it cannot be held to "
+            f"{comparison} {threshold:g}%: {write}"
+        )
     return (
         f"{name}: {value:g} is a count, not a share in percent, so it cannot be held to "
-        f"{comparison} {threshold:g}%: record the share as a metric, "
-        f"or write '{name} / <total> {comparison} {threshold:g}%' with the total recorded"
+        f"{comparison} {threshold:g}%: {write}"
     )
 
 

@@ -19,6 +19,8 @@ __all__ = [
     "LIFT_NOTE",
     "LIFT_READ",
     "MEDIAN",
+    "SIGN_NOTE",
+    "SIGN_READ",
     "WORSE_NOTE",
     "WORSE_READ",
     "Comparison",
@@ -167,6 +169,10 @@ class Wording:
     #: ``way``, and ``kind`` is :attr:`rise`.
     limited: str
     rise: str
+    #: A limit on a drop (018's «历史成功率下降不超过 2 个百分点»: a drop ≤ 2 pp), said as the
+    #: verdict says it; a "gain (lower) ≤ 2" read in Chinese «增益（按降低计）≤ 2 pp», a cap
+    #: on a gain (h41F). Takes what ``limited`` does, with ``kind`` this.
+    drop: str
     #: After a comparison whose margin is only in words; takes ``word``.
     margin_in_words: str
     #: A setting where the clause holds that the judge does not look up (``at 16×4``); takes
@@ -197,6 +203,7 @@ ENGLISH = Wording(
     compared="{who} vs {against}: {metric} {kind} ({way}) {limit}",
     limited="{who} vs {against}: {metric} {kind} {limit}",
     rise="rise",
+    drop="drop",
     margin_in_words=(
         ", by a margin stated only in words ({word}): not met without a gain, else open"
     ),
@@ -209,6 +216,13 @@ ENGLISH = Wording(
         "train": "on the training set",
     },
 )
+
+#: The note the parser writes where a sign between two systems alone says which way a change
+#: is counted ("search > random by ≥ 0.10 mean lift", 005's B4): read as a higher value (``>``,
+#: ``≥``) or a lower one, as written; a reader may mean "better", which the judge tells apart
+#: only where the metric's better way is known.
+SIGN_NOTE = "'{sign}' between the systems read as a {way} value"
+SIGN_READ = lazy(r"'(?P<sign>[^']+)' between the systems read as a (?P<way>higher|lower) value")
 
 #: The note the parser writes of a limit on getting worse ("does not degrade", «不退化», "at most
 #: 1 point degradation"): counted as the gain where better is, at least minus the limit, which
@@ -425,9 +439,16 @@ class Criterion:
             and self.orientation is Orientation.HIGHER
             and self.comparison in (Comparison.LE, Comparison.LT)
         )
+        drop_limited = (
+            self.mode is Mode.DIFFERENCE
+            and self.orientation is Orientation.LOWER
+            and self.comparison in (Comparison.LE, Comparison.LT)
+        )
         said = (
             w.limited.format(who=who, against=against, metric=metric, kind=w.rise, limit=limit)
             if rise_limited
+            else w.limited.format(who=who, against=against, metric=metric, kind=w.drop, limit=limit)
+            if drop_limited
             else w.compared.format(
                 who=who, against=against, metric=metric, kind=kind, way=way, limit=limit
             )

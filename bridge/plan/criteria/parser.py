@@ -63,6 +63,7 @@ from bridge.plan.criteria.lexicon import (
 from bridge.plan.criteria.model import (
     BASELINE,
     LIFT_NOTE,
+    SIGN_NOTE,
     WORSE_NOTE,
     Comparison,
     Compound,
@@ -755,6 +756,7 @@ def parse_criterion(
                 one = _metric_from_before(one, clause, before, block_systems)
             parsed.append(one)
         parsed = _performance_from_neighbours(parsed)
+        parsed = _scope_carried(text, clauses, parsed)
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
@@ -857,6 +859,46 @@ def _quantity_words(said: str, systems: Sequence[str]) -> str | None:
     if any(words in n or latin & set(re.findall(r"[a-z][\w-]*", n)) for n in names):
         return None
     return words
+
+
+# A sentence's end between two clauses: "。", "!", "?", or a full stop before a space (not a
+# decimal point). A scope the sentence opens with holds up to it.
+_SENTENCE_END = lazy(r"[。！？!?]|\.(?=\s)")
+
+
+def _scope_carried(
+    text: str, clauses: Sequence[str], parsed: list[Criterion | Unparsed]
+) -> list[Criterion | Unparsed]:
+    """
+    ``parsed`` with the scope the first clause opens with («在…中，», "On the low-noise split,
+    …", said as where it holds, not checked) noted on each later clause of the same sentence:
+    it holds all of them, yet only the first said so, and the others read as checked on the
+    whole data (h41F). A later clause after the sentence ends, or with a scope of its own (one
+    it opens with, a setting where it holds, items or an evaluation set), is left as it is.
+    """
+    if not clauses or (scope := _LEADING_SCOPE.match(normalise(clauses[0]))) is None:
+        return parsed
+    note = _where_it_holds(original_spelling(scope.group(0).strip(), clauses[0]))
+    out: list[Criterion | Unparsed] = [parsed[0]] if parsed else []
+    at = text.find(clauses[0])
+    ends = at < 0
+    for clause, one in zip(clauses[1:], parsed[1:], strict=False):
+        found = text.find(clause, max(at, 0))
+        if found < 0 or _SENTENCE_END.search(text, max(at, 0), found) is not None:
+            ends = True
+        at = max(found, at)
+        if (
+            not ends
+            and isinstance(one, Criterion)
+            and _LEADING_SCOPE.match(normalise(clause)) is None
+            and one.per_item is None
+            and one.evaluation_set is None
+            and not any(_WHERE_NOTE.fullmatch(n) for n in one.notes)
+        ):
+            one = attrs.evolve(one, notes=(note, *one.notes))
+        out.append(one)
+    out.extend(parsed[len(out) :])
+    return out
 
 
 _NO_RATIO_REFERENCE = "a ratio or relative change without a reference"
@@ -3131,6 +3173,17 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         elif wants_better:
             verb_orientation = Orientation.BETTER
     orientation = margin_orientation or relation_orientation or verb_orientation
+    if (
+        rel is not None
+        and "⟨M⟩" not in rel.group(0)
+        and orientation is relation_orientation is not None
+        and verb_orientation is None
+        and not (wants_higher or wants_lower)
+    ):
+        # "search > random by ≥ 0.10": a sign between two systems alone says the way, "higher"
+        # or "better" to a reader; the judge opens it where the metric is better lower (h41F).
+        # A sign between two values ("A loss < B", "loss(A) < loss(B)") is what it says.
+        notes.append(SIGN_NOTE.format(sign=rel.group("op"), way=relation_orientation.value))
     removal = _REMOVAL.search(rest) if each else None
     if removal is not None and orientation in (Orientation.LOWER, Orientation.HIGHER):
         # "removing each component reduces accuracy by ≥ 0.5": the drop is the variant's, so

@@ -1,0 +1,61 @@
+"""
+The claim map and the blocks' Claim tested fields read together: a claim named in words in the
+field is the block's, and what the two say that cannot both be so is warned about with the
+lines it stands on (trials h40A, h40C; session 41).
+"""
+
+from __future__ import annotations
+
+from bridge.plan import load_plan
+from bridge.projections.plan_words import warning_in_language
+from tests.conftest import needs_shared
+from tests.plan.corpus import corpus
+
+pytestmark = needs_shared
+
+
+def test_012_b2_names_the_anti_claim_in_words() -> None:
+    """012's B2 "Claim tested: C2 and anti-claim." tests the map's "Anti-claim" by its own
+    field: read as C2 alone, it held the anti-claim only while the map linked it too."""
+    plan = load_plan(corpus("012") / "EXPERIMENT_PLAN.md")
+    assert [plan.block(b).claims for b in ("B2", "B4")] == [  # type: ignore[union-attr]
+        ("C2", "Anti-claim"),
+        ("C2",),
+    ]
+
+
+def test_005_two_claim_rows_read_as_c2_are_warned_about() -> None:
+    """005's claim map has "C2 (method, RAW joint headline)" (line 18) and "C2-supporting
+    (deployment)" (line 19), both read as C2: which text is used, and where, is said."""
+    plan = load_plan(corpus("005") / "EXPERIMENT_PLAN.md")
+    [warning] = [w for w in plan.warnings if "both read as claim" in w.message]
+    assert warning.file.endswith("EXPERIMENT_PLAN.md") and warning.line == 19
+    assert warning.message == (
+        "the claim map's rows at lines 18 and 19 both read as claim C2 ('C2 (method, RAW joint "
+        "headline)', 'supporting (deployment)'): a block testing C2 is shown with line 18's "
+        "text, and both rows' blocks count as testing it; give each row its own id"
+    )
+    assert warning_in_language(warning.message, "zh").startswith(
+        "论点表第 18 行和第 19 行都读作论点 C2（'C2 (method, RAW joint headline)'、"
+    )
+
+
+def test_a_claim_tested_field_the_map_contradicts_is_warned_about() -> None:
+    """001's Block 2 says "Claim tested: C3" (line 72) where the claim map links C1 to B2 and
+    C3 to B4: both lines quoted. 012's B4 "C2." beside the map's C2 and Anti-claim is no
+    contradiction (the map links more), and is not warned about."""
+    plan = load_plan(corpus("001") / "EXPERIMENT_PLAN.md")
+    [warning] = [w for w in plan.warnings if "the claim map links it" in w.message]
+    assert warning.line == 72
+    assert warning.message == (
+        "block B2's Claim tested field names C3 ('C3 — Conditioning richness ordering', line "
+        "72), but the claim map links it to C1 (line 15): bridge shows the block testing both; "
+        "correct the field or the map's blocks column"
+    )
+    assert warning_in_language(warning.message, "zh") == (
+        "实验块 B2 的 Claim tested 字段写的是 C3（'C3 — Conditioning richness ordering'，第 72 "
+        "行），但论点表把它链接到 C1（第 15 行）：bridge 显示该实验块同时检验两者；"
+        "请更正该字段或论点表的实验块列"
+    )
+    fabric = load_plan(corpus("012") / "EXPERIMENT_PLAN.md")
+    assert not [w for w in fabric.warnings if "claim map" in w.message]
