@@ -515,6 +515,12 @@ def check_against_runs(
     ]
 
 
+# GPU time named in a Cost cell, with or without a number ("GPU-hour/seed", «GPU 小时»).
+_GPU_TIME = lazy(
+    r"\bGPU[-\s]?(?:hours?|hrs?|h|days?)\b|GPU\s*(?:小时|时|天)|\bGPUh\b", re.IGNORECASE
+)
+
+
 def gpu_cost_without_gpus(
     milestones: Sequence[Milestone],
     config: Config,
@@ -527,7 +533,8 @@ def gpu_cost_without_gpus(
     GPU and the estimate reads 0 GPU-hours. The GPU-hours are those of the milestones' Cost
     (at the first such milestone), else those the tracker's GPU-hours column gives its rows
     (026's ``Est GPU-h``, at the first such row), else the plan's compute budget (032's
-    "~2,500 GPU-hours"). Silent once ``gpus`` is set anywhere (the researcher chose).
+    "~2,500 GPU-hours"), else a Cost naming GPU time with no number (039's M3 «数个
+    GPU-hour/seed»). Silent once ``gpus`` is set anywhere (the researcher chose).
     """
     if any(key.rpartition(".")[2] == "gpus" for key in config.key_lines):
         return []
@@ -557,6 +564,18 @@ def gpu_cost_without_gpus(
     elif budget is not None and budget.gpu_hours and live and all(r.gpus == 0 for r in live):
         file, line = budget.file, budget.line
         said = f"the plan's compute budget is {budget.gpu_hours:g} GPU-h"
+    elif worded := [
+        m
+        for m in milestones
+        if m.gpu_hours is None
+        and _GPU_TIME.search(m.cost_raw)
+        and [r for r in live if r.milestone == m.id]
+    ]:
+        # 039's M3 «数个 GPU-hour/seed»: GPU time with no number; its runs would start on the
+        # CPU as well, and the estimate read "~0.00" with no word of it.
+        costs = ", ".join(f"{m.id} «{m.cost_raw}»" for m in worded)
+        file, line = worded[0].file, worded[0].line
+        said = f"the plan's Cost counts GPU time ({costs})"
     else:
         return []
     return [

@@ -651,7 +651,8 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     (
         lazy(
             r"(?:the plan's (?:Cost gives GPU-hours \((.+?) GPU-h\)|compute budget is (\S+) GPU-h)"
-            r"|the tracker's (.+?) column gives GPU-hours \((.+?)\)) "
+            r"|the tracker's (.+?) column gives GPU-hours \((.+?)\)"
+            r"|the plan's Cost counts GPU time \((.+?)\)) "
             r"but no run asks for a GPU: "
             r"without `gpus` in bridge\.toml every run gets 0 GPUs \(the CPU\) and counts "
             r"0 GPU-h in the estimate; set \[run\] gpus \(or gpus in a \[systems\.\"NAME\"\] "
@@ -664,6 +665,8 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
                 else f"计划的算力预算是 {m[2]} GPU-h"
                 if m[2]
                 else f"追踪表的 {m[3]} 列写了 GPU 小时（{m[4]}）"
+                if m[3]
+                else f"计划的 Cost 写的是 GPU 时间（{m[5]}）"
             )
             + "，但没有运行申请 GPU：bridge.toml 未设置 `gpus` "
             r"时每个运行分到 0 个 GPU（在 CPU 上运行），在估计中按 0 GPU-h 计；请设置 `[run] gpus`"

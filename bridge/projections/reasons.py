@@ -653,6 +653,7 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (lazy(r"\bsubject (.+?): the block's only system"), r"主体 \1：该实验块唯一的系统"),
     (lazy(r"\bsubject (.+?) from the clause before"), r"主体 \1 取自前一个子句"),
+    (lazy(r"\bmetric (.+?) from the clause before"), r"指标 \1 取自前一个子句"),
     # "accuracy > Baseline with training time ≤ 2x" (bridge/plan/criteria/parser.py).
     (
         lazy(r"'with ([^']*)' read as a clause of its own: a limit that must hold too"),

@@ -21,6 +21,7 @@ from bridge.errors import ConfigError
 from bridge.events import types as ev
 from bridge.events.measurements import NO_FILE_MATCHED, NO_NUMBER_IN_FILE, MetricValue
 from bridge.machine.aggregation import measured_text, spread_text
+from bridge.machine.comparisons import shared_subject_reason
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
 from bridge.machine.scheduler import held_by_failed_before, held_for_code_by, sanity_probe
@@ -1783,13 +1784,27 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     lines = [f"### {block.id}" + (f": {block.title}" if block.title else ""), ""]
     text = block.success_criterion or _t("none", language)
     lines.append(f"- **{_t('criterion', language)}:** {text}")
-    if isinstance(result.criterion, Criterion):
+    if isinstance(result.criterion, Criterion) and (
+        shared := shared_subject_reason(result.criterion, result.candidate)
+    ):
+        lines.append(f"- **{_t('unparsed', language)}:** {line(in_language(shared, language))}")
+    elif isinstance(result.criterion, Criterion):
         said = criterion_in_language(result.criterion, language)
         lines.append(f"- **{_t('parsed', language)}:** `{said}`")
     elif isinstance(result.criterion, Compound):
         lines.append(f"- **{_t('parsed', language)}:**")
         for position, clause in enumerate(result.criterion.clauses, 1):
-            if isinstance(clause, Criterion):
+            # 039's B3 «GNN 同时优于 MART»: read "the proposed system vs MART" while the verdict
+            # (and `bridge plan`) said its "GNN" could be any of several systems (h41D).
+            shared = (
+                shared_subject_reason(clause, result.candidate)
+                if isinstance(clause, Criterion)
+                else None
+            )
+            if shared:
+                reason = line(in_language(shared, language))
+                lines.append(f"  {position}. {_t('unparsed', language)}: {reason}")
+            elif isinstance(clause, Criterion):
                 lines.append(f"  {position}. `{criterion_in_language(clause, language)}`")
             else:
                 reason = line(in_language(clause.reason, language))

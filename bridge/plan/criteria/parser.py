@@ -555,7 +555,16 @@ class _Threshold:
 _AT_K = lazy(r"(?<![\w@])([A-Za-z][A-Za-z0-9_.-]*\s?@\s?\d+(?:\.\d+)?)(?![\d.]|\s*%)")
 # "EF1%", "EF5%": an enrichment factor at the top 1 % (038's B2 «median EF1% at least 2»), a
 # name whose letters run into its cut-off and "%", not a number.
-_GLUED_PERCENT = lazy(r"(?<![\w@.%-])([A-Za-z]{2,}\d+(?:\.\d+)?%)(?![\w%])")
+# A metric's rank written after it in the block's Metrics ("AUROC/AUPRC（主）", "(primary)").
+_METRIC_RANK_NOTE = lazy(
+    r"\s*[(（]\s*(?:主|次|主要|次要|primary|secondary|main|auxiliary|aux)\s*[)）]\s*$",
+    re.IGNORECASE,
+)
+# So is "top-20%" joined by a hyphen (039's B1 metric «response top-20%-mean»), with the words
+# hyphen-joined after it: read as "≥ 20% relative" of a metric "top-", a number misread.
+_GLUED_PERCENT = lazy(
+    r"(?<![\w@.%-])([A-Za-z]{2,}\d+(?:\.\d+)?%|[A-Za-z]{2,}-\d+(?:\.\d+)?%(?:-[A-Za-z]+)*)(?![\w%])"
+)
 
 
 @functools.lru_cache(maxsize=512)
@@ -673,6 +682,13 @@ def parse_criterion(
         known = {metric_key(m) for m in metrics}
         metrics = [
             *metrics,
+            # «response top-20%-mean（次）» (039's B1): the note says which metric leads, and
+            # kept, the name was never found in a criterion.
+            *dict.fromkeys(
+                bare
+                for m in metrics
+                if (bare := _METRIC_RANK_NOTE.sub("", m)) != m and metric_key(bare) not in known
+            ),
             *dict.fromkeys(
                 m
                 for m in (*_AT_K.findall(text), *_GLUED_PERCENT.findall(text))
@@ -737,12 +753,112 @@ def parse_criterion(
                     subject=before.subject,
                     notes=(*one.notes, f"subject {before.subject} from the clause before"),
                 )
+                one = _metric_from_before(one, clause, before, block_systems)
             parsed.append(one)
         parsed = _performance_from_neighbours(parsed)
         parsed = _scope_carried(text, clauses, parsed)
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
+
+
+# What an elided comparison ("且比 C 高 0.03 以上", "and beats C by at least 0.03") says besides
+# its reference: joining words, a comparative, a margin. Anything else (推理时间, latency) may
+# be a metric of its own, so the metric before is not carried into it.
+_ELIDED_WORDS = lazy(
+    r"(?:\b(?:and|but|while|also|it|must|should|beats?|outperforms?|exceeds?|surpass(?:es)?|"
+    r"improves?|on|over|upon|is|are|higher|better|greater|more|lower|less|than|no|"
+    r"by|at|least|a|margin|of|pp|points?|percentage)\b"
+    r"|并且|而且|同时|且|并|也|还|均|都|必须|需要|要|需|须|应|相对于|相对|相比|比|较|对|于|优于|高于|低于|"
+    r"超过|超出|不少于|不低于|不小于|至少|以上|大于|个百分点|百分点|高出|高|低|好|优|多|出|的"
+    r"|[-+]?\d+(?:\.\d+)?|[\s,，。.;；:：()（）])+",
+    re.IGNORECASE,
+)
+
+
+def _metric_from_before(
+    one: Criterion, clause: str, before: Criterion, systems: Sequence[str]
+) -> Criterion:
+    """
+    ``one``, a comparison whose subject was carried from ``before``, with ``before``'s metric
+    too when ``one`` names none and says nothing but its reference, a comparative and a margin
+    (039's «typed-mass-cover/GNN 的 AUPRC 比 MART 高 0.02 以上，且比 threshold/no-message 高
+    0.025 以上»: the second clause is of AUPRC, not of each primary metric); with the quantity
+    its opening words name where they name one («…，且推理时间比 B 低»). Left as it is where
+    the clause has other words, or a bare "%", a ratio or a unit, whose reading depends on the
+    metric (points, "pp", «个百分点», are points of any metric).
+    """
+    if (
+        one.metric is not None
+        or one.reference is None
+        or one.derived is not None
+        or one.percent_of_primary
+        or one.ratio is not None
+        or one.unit is not None
+        or one.per_item is not None
+    ):
+        return one
+    at = clause.casefold().find(one.reference.casefold())
+    if at < 0:
+        return one
+    opening = _CHINESE_METRIC_OPENING.match(normalise(clause[:at]))
+    words = None if opening is None else _quantity_words(opening["m"], systems)
+    if words is not None:
+        metric = original_spelling(words, clause)
+        note = f"metric read from the words before the direction: {metric!r}"
+        return attrs.evolve(one, metric=metric, notes=(*one.notes, note))
+    rest = clause[:at] + " " + clause[at + len(one.reference) :]
+    if before.metric is None or before.derived is not None or not _ELIDED_WORDS.fullmatch(rest):
+        return one
+    note = f"metric {before.metric} from the clause before"
+    return attrs.evolve(one, metric=before.metric, notes=(*one.notes, note))
+
+
+# «X 的推理时间比 B 低», «X 的显存占用低于 B»: the words after the subject's 的, right before 比
+# or a direction word with 于, name the quantity compared. A generic word for how well it does
+# (性能, 效果, 表现) is the block's primary metric, as before.
+_CHINESE_METRIC_BEFORE = lazy(
+    r"⟩\s*的\s*(?P<m>[^⟨⟩的，,；;。:：()（）]+?)\s*(?:比|相对于|相对|相比|较|"
+    r"(?:高|低|优|好|差|少|多|大|小|快|慢)于)\s*⟨S"
+)
+# The same words opening a clause whose subject is the clause before's, right before its
+# reference («…，且推理时间比 B 低»); a first clause's opening words are its subject.
+_CHINESE_METRIC_OPENING = lazy(
+    r"^\s*(?:且|并且|而且|并|但)?\s*(?P<m>[^的，,；;。:：()（）]+?)\s*(?:比|相对于|相对|相比|较|"
+    r"(?:高|低|优|好|差|少|多|大|小|快|慢)于)\s*$"
+)
+_GENERIC_QUALITY = lazy(
+    r"(?:整体|总体|检测|模型|系统|方法)?(?:性能|效果|表现|水平|结果|指标|质量)"
+    r"|(?:overall\s+)?(?:performance|quality|results?)",
+    re.IGNORECASE,
+)
+
+
+def _metric_said_in_chinese(rest: str, systems: Sequence[str]) -> str | None:
+    """
+    The quantity a Chinese comparison names in words no metric list knows (039's B3 written
+    «X 的推理时间比 threshold/no-message 低»: it was judged on each primary metric, AUPRC
+    "lower" → not met; «X 的 ECE 比 B 低» alike); ``None`` where it names none, or only how well
+    the system does (性能, "performance": the primary metric, as before), or words of a
+    system's name (a variant written short, «GNN 同时优于 MART»: the system compared).
+    """
+    found = _CHINESE_METRIC_BEFORE.search(rest)
+    return None if found is None else _quantity_words(found["m"], systems)
+
+
+def _quantity_words(said: str, systems: Sequence[str]) -> str | None:
+    """
+    ``said`` stripped, as the name of a quantity; ``None`` where it names none, only how well
+    the system does, or is words of a system's name.
+    """
+    words = said.strip()
+    if not re.search(r"[^\W\d_]", words) or _GENERIC_QUALITY.fullmatch(words):
+        return None
+    names = [normalise(s) for s in systems]
+    latin = set(re.findall(r"[a-z][\w-]*", words))
+    if any(words in n or latin & set(re.findall(r"[a-z][\w-]*", n)) for n in names):
+        return None
+    return words
 
 
 # A sentence's end between two clauses: "。", "!", "?", or a full stop before a space (not a
@@ -3162,7 +3278,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     if relational and orientation is None:
         orientation = Orientation.BETTER
     if relational and metric is None:
-        gain_name = gain_phrase(rest, systems)
+        gain_name = gain_phrase(rest, systems) or _metric_said_in_chinese(rest, systems)
         if gain_name:
             # "throttle event count down ≥ 30%": the words before the direction name the metric.
             metric = original_spelling(gain_name, text)
