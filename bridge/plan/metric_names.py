@@ -58,6 +58,7 @@ __all__ = [
     "unit_factor",
     "units_of",
     "units_text",
+    "without_unit",
     "words_apart",
 ]
 
@@ -972,6 +973,11 @@ def measure_unit_of_name(name: str) -> str | None:
     """The unit of time or size a metric's name ends with ("latency_ms": ``ms``), else None."""
     found = _NAME_UNIT.search(name.strip())
     return measure_unit(found["unit"]) if found else None
+
+
+def without_unit(name: str) -> str:
+    """``name`` less the unit of time or size it ends with ("latency_ms": ``latency``)."""
+    return _NAME_UNIT.sub("", name.strip()) if measure_unit_of_name(name) else name
 
 
 def unit_factor(said: str, values: str) -> float | None:
