@@ -543,8 +543,9 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
         if not systems:
             # One `Proposed:` line in a block that lists no systems (038's B4, told by `bridge
             # plan` to "add a `Proposed: X` line", trial h40A) names the proposed one among its
-            # runs' systems: no comparison of its own, but not ignored in silence either.
-            roles = _lone_proposed(fields)
+            # runs' systems: no comparison of its own, but not ignored in silence either. So
+            # does one `Baseline:` line (027's B1, told to "add a `Baseline:` line", h41B).
+            roles = _lone_role(fields)
     else:
         # 005's B1 was advised "add a `Proposed: X` line", 004's B3 "add a `Baseline:` line"
         # (trial h39B), and the line changed nothing: beside a Compared systems field it counts
@@ -644,25 +645,31 @@ def _role_lines(fields: list[Field]) -> tuple[str, tuple[str, ...], dict[str, st
         lines.append(f"{field.label}: {value}")
         systems.extend(i for i in items if i not in systems)
         named.setdefault(role, []).extend(items)
-    if len(systems) < 2:
+    # One line naming several is no comparison either: 027's `- Baseline: weighted-block MSE,
+    # GPU0-3, DDP4, accum2` (R-L2's system, as its row writes it) became four compared
+    # systems, and B1's other clauses lost their proposed system (h41B).
+    if len(systems) < 2 or len(lines) < 2:
         return "", (), {}
     roles = {role: items[0] for role, items in named.items() if len(items) == 1}
     return "\n".join(lines), tuple(systems), roles
 
 
-def _lone_proposed(fields: Sequence[Field]) -> dict[str, str]:
+def _lone_role(fields: Sequence[Field]) -> dict[str, str]:
     """
-    ``{"proposed": name}`` when the block's one role line is a ``Proposed:`` line (``Ours:``
-    …) naming one system, the name as written; else nothing. The block lists no systems, so
-    the name stands for the one its runs run under it (the results and `bridge plan` take it
-    only where a run does).
+    ``{role: name}`` when the block's one role line is a ``Proposed:`` line (``Ours:`` …) or a
+    ``Baseline:`` line (``Control:``, ``基线:`` …) naming one system, the name as written (a
+    name with commas, as a tracker's Variant cell may be, whole); else nothing. The block lists
+    no systems, so the name stands for the one its runs run under it (the results and `bridge
+    plan` take it only where a run does).
     """
     lines = [f for f in fields if _role_of(f) is not None and f.value.split("\n")[0].strip()]
-    if len(lines) != 1 or _role_of(lines[0]) != "proposed":
+    if len(lines) != 1 or (role := _role_of(lines[0])) is None:
         return {}
-    items = list(_items(lines[0].value.split("\n")[0].strip(), named=True))
-    items = [i for i in items if not _NO_SYSTEMS.match(i)]
-    return {"proposed": items[0]} if len(items) == 1 else {}
+    value = lines[0].value.split("\n")[0].strip()
+    items = [i for i in _items(value, named=True) if not _NO_SYSTEMS.match(i)]
+    if len(items) > 1:
+        return {role: plain(value).replace("*", "").strip()}
+    return {role: items[0]} if items else {}
 
 
 def proposed_line(block: Block, role: str = "proposed") -> Field | None:

@@ -58,6 +58,7 @@ __all__ = [
     "unit_factor",
     "units_of",
     "units_text",
+    "without_unit",
     "words_apart",
 ]
 
@@ -658,7 +659,8 @@ def _named_within(plan_name: str, names: Sequence[str]) -> str | None:
     or several (``train_loss`` and ``val_loss`` in "val loss gap vs train loss") — then no
     guess is made.
     """
-    wanted = [_SHORT.get(t, t) for t in _tokens(plan_name)]
+    said = _tokens(plan_name)
+    wanted = [_SHORT.get(t, t) for t in said]
     found = set()
     for name in names:
         own = [_SHORT.get(t, t) for t in _tokens(_last_component(name))]
@@ -667,10 +669,22 @@ def _named_within(plan_name: str, names: Sequence[str]) -> str | None:
         for i in range(len(wanted) - len(own) + 1):
             if wanted[i : i + len(own)] == own:
                 rest = _without_scopes(wanted[:i]) + wanted[i + len(own) :]
-                if not _DERIVED.intersection(rest):
+                if not _DERIVED.intersection(rest) and not _after_slash(plan_name, said[i]):
                     found.add(name)
                 break
     return found.pop() if len(found) == 1 else None
+
+
+def _after_slash(plan_name: str, word: str) -> bool:
+    """
+    Whether ``word`` (lower case, as :func:`_tokens` gives it) follows a "/" in ``plan_name``:
+    the second of two words the name holds together, «endpoint/fullpose pre-clamp FK p95»
+    (027's B3) naming both modes' p95. A recorded name that starts there,
+    ``fullpose_pre_clamp_fk_p95``, is one of them, not the metric: it was judged alone, beside
+    a recorded ``endpoint_pre_clamp_fk_p95`` (h41B).
+    """
+    folded = unicodedata.normalize("NFKC", plan_name).lower()
+    return re.search(rf"/\s*{re.escape(word)}(?![^\W_])", folded) is not None
 
 
 def _without_scopes(words: Sequence[str]) -> list[str]:
@@ -976,6 +990,11 @@ def measure_unit_of_name(name: str) -> str | None:
     """The unit of time or size a metric's name ends with ("latency_ms": ``ms``), else None."""
     found = _NAME_UNIT.search(name.strip())
     return measure_unit(found["unit"]) if found else None
+
+
+def without_unit(name: str) -> str:
+    """``name`` less the unit of time or size it ends with ("latency_ms": ``latency``)."""
+    return _NAME_UNIT.sub("", name.strip()) if measure_unit_of_name(name) else name
 
 
 def unit_factor(said: str, values: str) -> float | None:

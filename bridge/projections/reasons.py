@@ -644,6 +644,13 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"（若其命令使用该标签，则用 bridge retry --changed）",
     ),
     (
+        lazy(
+            r"\bsubject: (\S+), the only run of the block that recorded (.+?) \(its runs name "
+            r"no system and are not seeds of one run\)"
+        ),
+        r"主体：\1，该实验块中唯一记录了 \2 的运行（其运行未写系统，且不是同一运行的不同种子）",
+    ),
+    (
         lazy(r"\bsubject: the block's runs, which name no system"),
         "主体：该实验块的运行（未写系统）",
     ),

@@ -196,10 +196,17 @@ _WORDS: dict[str, tuple[str, str]] = {
         "哪一个是提议系统：请照对比系统的写法写出其中之一，或在对比系统中标注 `X (ours)`",
     ),
     "plan_proposed_no_run": (
-        "{block}'s Proposed line names {proposed}, which none of its runs runs ({systems}), "
+        "{block}'s Proposed line names {named}, which none of its runs runs ({systems}), "
         "so it says nothing of which is proposed: write one of them there as the runs write it",
-        "{block} 的 Proposed 行写的是 {proposed}，它的运行中没有一个运行这个系统（{systems}），"
+        "{block} 的 Proposed 行写的是 {named}，它的运行中没有一个运行这个系统（{systems}），"
         "因此不表示哪一个是提议系统：请照运行的写法写出其中之一",
+    ),
+    "plan_baseline_no_run": (
+        "{block}'s Baseline line names {named}, which none of its runs runs ({systems}), "
+        "so it says nothing of which is the baseline: write one of them there as the runs "
+        "write it",
+        "{block} 的 Baseline 行写的是 {named}，它的运行中没有一个运行这个系统（{systems}），"
+        "因此不表示哪一个是基线：请照运行的写法写出其中之一",
     ),
     "plan_baseline_ignored": (
         "{block}'s Baseline line names none of its compared systems ({systems}), "

@@ -212,6 +212,20 @@ def test_a_tracker_without_a_notes_column_keeps_its_columns_and_gets_the_notes_b
     ) in english
 
 
+@needs_shared
+def test_a_tracker_without_a_result_column_says_what_each_run_measured(tmp_path: Path) -> None:
+    """027 (h41B F1): its run table has no Result column. Seeds of a multi-seed row said what
+    they measured under bridge's notes, a one-run row such as R-L3-V only "退出码 0": its
+    numbers were nowhere in the tracker."""
+    root = as_project("027", tmp_path)
+    store = planned(root)
+    store.append("run:R-L3-V", finished_run("R-L3-V", {"D_motion": 0.4}), None)
+    text = tracker.render(fold(store.read()), "zh")
+    notes = text.split("### bridge 的备注\n\n", 1)[1]
+    (said,) = [line for line in notes.splitlines() if line.startswith("- R-L3-V: ")]
+    assert said.endswith("；测得 D_motion = 0.4"), said
+
+
 def test_cell_spans_agree_with_the_reader() -> None:
     """The cells located for rewriting are the cells the reader reads."""
     for line in (
