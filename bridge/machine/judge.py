@@ -1862,8 +1862,9 @@ def _gain_way(
     if sign is not None and criterion.orientation in (Orientation.HIGHER, Orientation.LOWER):
         # "search > random by ≥ 0.10": '>' is a higher value as written, and a better one to
         # many a reader; the two part only where lower is better (h41F), which a firm verdict
-        # on "loss (counted as a rise) … → met" would have guessed.
-        if lower:
+        # on "loss (counted as a rise) … → met" would have guessed. '<' there is a lower value
+        # and a better one both: the readings agree, judged as written (review s41).
+        if lower and sign["way"] == Orientation.HIGHER.value:
             raise Inconclusive(
                 f"{name} is better lower, and only '{sign['sign']}' between the systems says "
                 f"which way: a {sign['way']} {name}, as written, or a better one, which part; "

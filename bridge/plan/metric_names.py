@@ -951,6 +951,7 @@ def declared_unit(name: str, units: Mapping[str, str]) -> tuple[str, str] | None
 # and its size in that dimension's base unit. Sizes are matched only unit for unit (whether a
 # plan's GB is 10⁹ or 2³⁰ bytes is not said), so they carry no factor.
 _MEASURES: dict[str, tuple[str, float | None]] = {
+    "us": ("time", 0.000001),
     "ms": ("time", 0.001),
     "s": ("time", 1.0),
     "min": ("time", 60.0),
@@ -965,6 +966,8 @@ _MEASURES: dict[str, tuple[str, float | None]] = {
     "TiB": ("size", None),
 }
 _SPELLINGS = {
+    "us": "us", "µs": "us", "μs": "us", "usec": "us", "microsecond": "us", "microseconds": "us",
+    "微秒": "us",
     "ms": "ms", "msec": "ms", "millisecond": "ms", "milliseconds": "ms", "毫秒": "ms",
     "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s", "秒": "s",
     "min": "min", "mins": "min", "minute": "min", "minutes": "min", "分钟": "min",
@@ -973,10 +976,11 @@ _SPELLINGS = {
     "kib": "KiB", "mib": "MiB", "gib": "GiB", "tib": "TiB",
 }  # fmt: skip
 # A unit at the end of a metric's name ("latency_ms", "p95 latency (ms)", "peak_mem_gb"), not
-# after "per" or "/" (``tokens_per_s`` is a rate).
+# after "per" or "/" (``tokens_per_s`` is a rate). Microseconds too ("latency_us", review s41:
+# "latency ≤ 1 s" of it was told to record "latency_us_s").
 _NAME_UNIT = lazy(
-    r"(?<!per)(?<!/)(?:^|[\s_(\[-])(?P<unit>ms|msec|milliseconds?|s|secs?|seconds?|mins?|"
-    r"minutes?|h|hrs?|hours?|[kmgt]i?b|毫秒|秒|分钟|小时)[)\]]?$",
+    r"(?<!per)(?<!/)(?:^|[\s_(\[-])(?P<unit>us|µs|μs|usec|microseconds?|ms|msec|milliseconds?|"
+    r"s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|[kmgt]i?b|微秒|毫秒|秒|分钟|小时)[)\]]?$",
     re.IGNORECASE,
 )
 

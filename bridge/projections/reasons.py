@@ -801,6 +801,17 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"门槛的阈值以 \1 为单位，而 \2 的名称表明单位为 \3，无法换算",
     ),
+    # A met or not met gate clause (bridge/plan/run_gates.py's _judged): "latency_s = 0.04 s,
+    # read as 40 ms: meets ≤ 50 ms", "hit_rate = 0.5 (percent, as [metrics] units says): meets
+    # < 5%" stood English on a Chinese plan (review s41).
+    (lazy(r" \(percent, as \[metrics\] units says\)"), "（[metrics] units 声明为百分比）"),
+    (lazy(r" \(fraction, as \[metrics\] units says\)"), "（[metrics] units 声明为比例）"),
+    (
+        lazy(r", read as ([^:（(]+?)(?=（\[metrics\] units |: (?:meets|does not meet) )"),
+        r"，读作 \1",
+    ),
+    (lazy(r": meets ([<>≤≥=].*)$"), r"：满足 \1"),
+    (lazy(r": does not meet ([<>≤≥=].*)$"), r"：不满足 \1"),
     (
         lazy(r"no threshold: at least as good as the reference counts"),
         "无阈值：不差于参照即算满足",

@@ -479,6 +479,17 @@ class TestDerived:
             "loss, as written, or a better one, which part; write 'higher', 'lower' or 'better'"
         )
         assert "loss 越低越好，而只有系统之间的 '>' 说明方向" in in_language(verdict.reason, "zh")
+        # '<' or '≤' there is a lower value and a better one both: the readings agree, judged
+        # as written (it was open, "which part", review s41).
+        for agree in (
+            "ours < baseline on loss",
+            "loss: ours < baseline",
+            "ours ≤ baseline on loss",
+            "ours < baseline in loss by 0.05 or more",
+        ):
+            lower = _judge(agree, ("ours", "baseline"), {**values, ("ours", "loss"): 0.4})
+            assert lower.verdict is VerdictKind.MET, (agree, lower.reason)
+            assert lower.reason.startswith("loss (lower): ours 0.4 (n=1); vs baseline 0.5"), agree
         said = _judge(
             "ours increases loss by at least 0.1 over baseline", ("ours", "baseline"), values
         )

@@ -437,6 +437,17 @@ class TestParseCriterionEnglish:
         assert "'On the low-noise split' read as where it holds, not a threshold" in (
             both.clauses[1].notes
         )
+        # A later clause naming a scope of its own is not under the leading one (review s41:
+        # "latency ≤ 50 ms On the hard split" of a clause that says "overall").
+        for own in (
+            "On the hard split, accuracy ≥ 0.8 and latency ≤ 50 ms overall",
+            "On the hard split, accuracy ≥ 0.8 and latency ≤ 50 ms on the full test set",
+            "在困难子集中，准确率 ≥ 0.8，整体延迟 ≤ 50 ms",
+        ):
+            both = parse_criterion(own)
+            assert isinstance(both, Compound) and len(both.clauses) == 2, own
+            assert any("where it holds" in n for n in both.clauses[0].notes), own
+            assert not any("where it holds" in n for n in both.clauses[1].notes), own
         # The evaluation set and a scope of items keep their own readings.
         c = parsed("On the test set, ours improves accuracy over baseline by at least 2 points")
         assert c.evaluation_set == "test" and not any("where it holds" in n for n in c.notes)
