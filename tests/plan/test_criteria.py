@@ -546,6 +546,31 @@ class TestParseCriterionEnglish:
     def test_the_plans_metric_name_is_never_qualified(self) -> None:
         assert parsed("Hard F1 ≥ 0.5", metrics=["F1"]).metric == "F1"
 
+    @needs_shared
+    def test_a_snake_case_name_qualifies_the_plans_metric(self) -> None:
+        """033's E3 lists «H_rel distribution: JS divergence < 0.15 per object» and two more
+        such lines, and its warning asks for them as the Success criterion: each clause was
+        read as the plan's 'JS divergence', so one recorded divergence judged all three (met
+        where dist_to_centroid's 0.16 and yaw_obj's 0.20 were not). A snake_case name before
+        the plan's metric says which one, as "P95" does (h41C)."""
+        from bridge.plan.loader import load_plan
+        from bridge.plan.metric_names import plan_metric_names
+
+        plan = load_plan(SHARED / "corpus" / "plans" / "033_owg-soarm" / "EXPERIMENT_PLAN.md")
+        metrics = plan_metric_names(plan.blocks[2].metrics)
+        assert metrics == ["JS divergence"]
+        result = parse_criterion(
+            "H_rel JS divergence < 0.15; dist_to_centroid JS divergence < 0.15; "
+            "yaw_obj JS divergence < 0.20",
+            metrics=metrics,
+        )
+        assert isinstance(result, Compound)
+        assert [typing.cast(Criterion, c).metric for c in result.clauses] == [
+            "H_rel JS divergence",
+            "dist_to_centroid JS divergence",
+            "yaw_obj JS divergence",
+        ]
+
     def test_a_setting_in_parentheses_is_not_a_threshold(self) -> None:
         """011 B2: "(λ=0.3)" is the subject's setting; the criterion has one threshold."""
         c = parsed(
