@@ -532,6 +532,7 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(r" ?\(read as: ((?:[^()]|\([^()]*\))*)\)"), r"（解析为：\1）"),
     (lazy(r"(\S+) would be compared with itself"), r"\1 将与自身比较"),
     (lazy(r"\bmetric ambiguous for (.+?): "), r"\1 的指标有歧义："),
+    (lazy(r"\bmetric ambiguous in the block's runs: "), "实验块的运行中指标有歧义："),
     *_SEVERAL_MATCHES,
     (
         lazy(rf"\bmetric {_QUOTE} not found for (.+?) \(extracted: ({_LISTED})\)"),

@@ -506,6 +506,15 @@ class TestDerived:
         reason = _judge("tasks_with_schema of tasks ≥ 95%", systems, values).reason
         assert "the block's proposed system is not known" in reason
 
+    def test_an_ambiguous_metric_of_runs_naming_no_system(self) -> None:
+        """033's E3 (runs with no system) said "metric ambiguous for : plan metric …" (h41C)."""
+        values = {("", "h_rel_js_divergence"): 0.1, ("", "yaw_obj_js_divergence"): 0.2}
+        reason = _judge("JS divergence < 0.15", (), values).reason
+        assert reason.startswith(
+            "metric ambiguous in the block's runs: plan metric 'JS divergence' matches several"
+        ), reason
+        assert in_language(reason, "zh").startswith("实验块的运行中指标有歧义：")
+
 
 class TestClauses:
     def test_met_only_when_every_clause_is_met(self) -> None:
