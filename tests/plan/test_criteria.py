@@ -570,6 +570,12 @@ class TestParseCriterionEnglish:
             "dist_to_centroid JS divergence",
             "yaw_obj JS divergence",
         ]
+        # Written once for the three, the list after the threshold was left out and one
+        # recorded divergence judged all of them: open, as E2's list without a metric is.
+        for listed in ("H_rel, dist_to_centroid, yaw_obj", "H_rel and yaw_obj"):
+            open_ = parse_criterion(f"JS divergence < 0.15 for {listed}", metrics=metrics)
+            assert isinstance(open_, Unparsed), open_
+            assert open_.reason.startswith("one threshold for each of several things named")
 
     def test_a_setting_in_parentheses_is_not_a_threshold(self) -> None:
         """011 B2: "(λ=0.3)" is the subject's setting; the criterion has one threshold."""
