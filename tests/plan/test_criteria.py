@@ -570,6 +570,16 @@ class TestParseCriterionEnglish:
             "dist_to_centroid JS divergence",
             "yaw_obj JS divergence",
         ]
+        # As the Metrics lines write them, the name a label before a colon.
+        labelled = parse_criterion(
+            "dist_to_centroid: JS divergence < 0.15; yaw_obj: JS divergence < 0.20",
+            metrics=metrics,
+        )
+        assert isinstance(labelled, Compound)
+        assert [typing.cast(Criterion, c).metric for c in labelled.clauses] == [
+            "dist_to_centroid JS divergence",
+            "yaw_obj JS divergence",
+        ]
         # Written once for the three, the list after the threshold was left out and one
         # recorded divergence judged all of them: open, as E2's list without a metric is.
         for listed in ("H_rel, dist_to_centroid, yaw_obj", "H_rel and yaw_obj"):
