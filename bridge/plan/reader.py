@@ -230,7 +230,12 @@ def _claim(
         claim_id = f"C{position}"
         rest = cleaned
     if not text or text == cell:
-        text = rest or cleaned
+        # 034's `| C1 (LIB better correlates with length than binary) | P0, S2 |`: the words in
+        # parentheses are the claim, shown once ("C1: C1 (LIB …)" repeated the id).
+        aside = None
+        if match and not rest:
+            aside = re.fullmatch(r"[^(（]*[(（]([^)）]+)[)）]\W*", cleaned)
+        text = rest or (aside.group(1).strip() if aside else cleaned)
     return Claim(
         id=claim_id, text=text, blocks=block_refs(blocks_cell, known), file=file, line=line
     )

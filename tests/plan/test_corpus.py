@@ -346,6 +346,8 @@ class TestHandChecked:
             ("C4", ("M1", "M2")),
         ]
         assert plan.claims_of(plan.blocks[0]) == ("C1", "C3")
+        # The cell's words in parentheses are the claim: "C1: C1 (LIB …)" said the id twice.
+        assert plan.claims[0].text == "LIB better correlates with length than binary"
         assert any(
             "milestones read from the table under 'Milestones & Dates' (line 85)" in w.message
             for w in plan.warnings
