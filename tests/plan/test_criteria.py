@@ -580,6 +580,9 @@ class TestParseCriterionEnglish:
             "dist_to_centroid JS divergence",
             "yaw_obj JS divergence",
         ]
+        # "per object" after the threshold was left out, unsaid: a scope of items now.
+        per = parsed("JS divergence < 0.15 per object", metrics=metrics)
+        assert (per.metric, per.per_item) == ("JS divergence", "per object")
         # Written once for the three, the list after the threshold was left out and one
         # recorded divergence judged all of them: open, as E2's list without a metric is.
         for listed in ("H_rel, dist_to_centroid, yaw_obj", "H_rel and yaw_obj"):

@@ -1939,6 +1939,9 @@ _PER_ITEM = lazy(
     rf"|\b(?:in|on|for)\s+all\s+(?:the\s+)?(?:\d+\s+)?{_PER_ITEM_NOUN}\b"
     rf"|\bper[- ](?:question\s+)?(?:domain|split|task|type|category|class|dataset|benchmark|"
     r"language|environment|subset|scenario)\b"
+    # Any other item right after the threshold's number, ending the clause: 033's E3 «JS
+    # divergence < 0.15 per object» was judged on one value, "per object" left out unsaid.
+    rf"|(?<=\d)\s+per[- ](?!{_NOT_ITEMS})[a-z][a-z-]*\s*$"
     r"|(?:每|各|所有)\s*(?:个|一个|种)?\s*(?:领域|域|任务|数据集|类别|类型|题型|问题类型|场景|环境|"
     r"子集|语言|基准|样本|benchmark|split)\s*(?:的|上|中|里)?"
     # Any other item, where the words frame it as one: "on every source", "for each data
