@@ -433,14 +433,15 @@ def find_aggregate(
     own = [a for a in aggregates if a.system == system]
     if not own:
         raise Inconclusive(f"no results for system {system}")
+    # Runs that name no system (015's B6) are the block's runs, not "for  (extracted …)", nor
+    # 033's E3 "metric ambiguous for : plan metric …".
+    where = f"for {system}" if system else "in the block's runs"
     try:
         name = match_metric(metric, [a.metric for a in own], aliases)
     except ConfigError as exc:
-        raise Inconclusive(f"metric ambiguous for {system}: {exc}") from exc
+        raise Inconclusive(f"metric ambiguous {where}: {exc}") from exc
     if name is None:
         listed = ", ".join(sorted(a.metric for a in own))
-        # Runs that name no system (015's B6) are the block's runs, not "for  (extracted …)".
-        where = f"for {system}" if system else "in the block's runs"
         raise Inconclusive(f"metric {metric!r} not found {where} (extracted: {listed})")
     found = next(a for a in own if a.metric == name)
     named = f"{system} {name}" if system else name

@@ -564,6 +564,22 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(r" ?\(read as: ((?:[^()]|\([^()]*\))*)\)"), r"（解析为：\1）"),
     (lazy(r"(\S+) would be compared with itself"), r"\1 将与自身比较"),
     (lazy(r"\bmetric ambiguous for (.+?): "), r"\1 的指标有歧义："),
+    (lazy(r"\bmetric ambiguous in the block's runs: "), "实验块的运行中指标有歧义："),
+    (
+        lazy(
+            r"\bthe criterion says '(.+?)' after its threshold, and the runs record (.+?) beside "
+            r"(\S+): the value found is not that part's; "
+        ),
+        r"标准在阈值之后写明 '\1'，而运行在 \3 之外另记录了 \2：找到的数值不是该部分的；",
+    ),
+    (lazy(r"\bwrite the clause on (\S+) by that name"), r"请用名称 \1 写该子句"),
+    (
+        lazy(
+            r"\bhave the runs record that part's value under a name of its own \((\S+)\) and "
+            r"write the clause on it"
+        ),
+        r"请让运行以独立的名称记录该部分的数值（\1），并就它写子句",
+    ),
     *_SEVERAL_MATCHES,
     (
         lazy(rf"\bmetric {_QUOTE} not found for (.+?) \(extracted: ({_LISTED})\)"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from bridge.events import types as ev
 from bridge.lazy_patterns import lazy
@@ -496,7 +496,11 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
     # there while its notes stood under "Notes by bridge".
     status, notes = owned_columns(header)
     columns = (status, notes if any(shown.values()) else None)
-    return "\n".join([*lines, *generated_section(lines, state, language, body, columns)])
+    # No run table: its rows are blocks whose cells bridge fills (034), or none are runs (033).
+    rows: Literal["runs", "blocks", "none"] = "runs"
+    if header is None and not shown:
+        rows = "blocks" if by_block else "none"
+    return "\n".join([*lines, *generated_section(lines, state, language, body, columns, rows)])
 
 
 def _with_measured(

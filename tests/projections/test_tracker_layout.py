@@ -255,6 +255,27 @@ def test_034_a_table_of_blocks_shows_its_runs(tmp_path: Path) -> None:
     after = text.split("## bridge — Runs", 1)[1]
     assert "### Each run of the block rows above" in after
     assert "Runs not in the tables above" not in after
+    # The stamp spoke of "the run table" and its missing Notes column: 034 has neither (its
+    # table of blocks has a Notes column bridge leaves alone) (h41C).
+    assert (
+        "this section and the Status and Run ID cells of the block rows are bridge's (the "
+        "tracker lists blocks, not runs: bridge lists each run here, with its notes on it)"
+    ) in after
+    assert "run table has no Notes column" not in after
+
+
+@needs_shared
+def test_033_a_tracker_of_checklists_has_no_run_table_said(tmp_path: Path) -> None:
+    """033's tracker is checklists, no run table: the stamp said "the run table has no Notes
+    column" of a table that is not there (h41C)."""
+    after = tracker.render(_state(as_project("033", tmp_path), launched=1)).split(
+        GENERATED_MARK, 1
+    )[1]
+    assert (
+        "this section is bridge's (the tracker has no run table: bridge lists its runs here, "
+        "with its notes on them); the rest of this file is yours."
+    ) in after
+    assert "### Runs not in the tables above" in after
 
 
 def test_only_block_rows_name_the_runs_listed_under_them() -> None:

@@ -314,9 +314,11 @@ _TIME_OR_SIZE = lazy(
     r"[kmgt]i?b)(?![\w=-])|毫秒|秒|分钟|小时)"
 )
 # A list of things after the threshold that it holds for, each one ("< 15° for CrackerBox,
-# MustardBottle, TomatoSoupCan"): two or more names, none a system of the block.
+# MustardBottle, TomatoSoupCan", "< 0.15 for H_rel and yaw_obj"): two or more names, none a
+# system of the block.
 _ITEM_LIST = lazy(
-    r"⟨T⟩\s*(?:for|on|in|across)\s+(?P<items>[^\s⟨⟩,;]+(?:\s*,\s*(?:and\s+)?[^\s⟨⟩,;]+)+)\s*$"
+    r"⟨T⟩\s*(?:for|on|in|across)\s+(?:both\s+)?"
+    r"(?P<items>[^\s⟨⟩,;]+(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[^\s⟨⟩,;]+)+)\s*$"
 )
 _EACH_ITEM_REASON = (
     "one threshold for each of several things named, written as one; the rules judge one "
@@ -2110,6 +2112,9 @@ _PER_ITEM = lazy(
     rf"|\b(?:in|on|for)\s+all\s+(?:the\s+)?(?:\d+\s+)?{_PER_ITEM_NOUN}\b"
     rf"|\bper[- ](?:question\s+)?(?:domain|split|task|type|category|class|dataset|benchmark|"
     r"language|environment|subset|scenario)\b"
+    # Any other item right after the threshold's number, ending the clause: 033's E3 «JS
+    # divergence < 0.15 per object» was judged on one value, "per object" left out unsaid.
+    rf"|(?<=\d)\s+per[- ](?!{_NOT_ITEMS})[a-z][a-z-]*\s*$"
     r"|(?:每|各|所有)\s*(?:个|一个|种)?\s*(?:领域|域|任务|数据集|类别|类型|题型|问题类型|场景|环境|"
     r"子集|语言|基准|样本|benchmark|split)\s*(?:的|上|中|里)?"
     # Any other item, where the words frame it as one: "on every source", "for each data
@@ -3317,13 +3322,14 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             return unparsed(f"a number without a comparison: {threshold.value:g}")
         notes.append(f"no comparator before {threshold.value:g}: read as 'at least'")
 
+    if not relational and (items := _ITEM_LIST.search(rest)) is not None:
+        # 033's E2 "std(obj_principal_yaw) < 15° for CrackerBox, MustardBottle, TomatoSoupCan":
+        # one threshold for each object named, not one number of the run; with the metric
+        # named ("JS divergence < 0.15 for H_rel, dist_to_centroid, yaw_obj") the list was
+        # left out and one recorded divergence judged all three (h41C).
+        said = original_spelling(" ".join(items["items"].split()), clause)
+        return unparsed(f"{_EACH_ITEM_REASON} ({said!r})")
     if metric is None and not relational:
-        items = _ITEM_LIST.search(rest)
-        if items is not None:
-            # 033's E2 "std(obj_principal_yaw) < 15° for CrackerBox, MustardBottle, TomatoSoupCan":
-            # one threshold for each object named, not one number of the run.
-            said = original_spelling(" ".join(items["items"].split()), clause)
-            return unparsed(f"{_EACH_ITEM_REASON} ({said!r})")
         cost = _COSTS.search(rest)
         if cost is not None:
             # 015's B4 "removing each … term costs ≥ 1 °C peak T": a change said as a cost,
