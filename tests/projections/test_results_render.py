@@ -1690,3 +1690,10 @@ def test_the_next_step_at_collected_names_the_plans_exit_criteria(
         "repaired by a low-cost rerun or clearly framed as a negative result.»."
     ), step
     assert "对照结果检查计划的退出条件（bridge 不检查它们" in zh, zh
+    # M0.1's run was done before bridge, which reads no metrics of it: said so, not "No
+    # metric values recorded yet." as of M2.1, whose run is still to come (trial h41I F2).
+    text = results.render(state)
+    m01 = text[text.index("### M0.1:") : text.index("### M0.2:")]
+    assert "No metric values: the tracker says its runs were done before bridge, whose " in m01
+    m21 = text[text.index("### M2.1:") : text.index("### M2.2:")]
+    assert "No metric values recorded yet." in m21, m21
