@@ -1631,6 +1631,17 @@ class TestMarginInWords:
             none = _judged(text, {"Ours": {"AggViol": 0.31}, "FedAvg": {"AggViol": 0.3}})
             assert none.verdict is VerdictKind.NOT_MET, (text, none.reason)
             assert "not lower at all, so not by a " in none.reason
+        # "by a wide margin", "far lower": the same, the margin's word said.
+        wide = _judged(
+            "Ours beats FedAvg on accuracy by a wide margin",
+            {"Ours": {"accuracy": 0.801}, "FedAvg": {"accuracy": 0.8}},
+        )
+        assert "a margin without a number ('wide') → open" in wide.reason, wide.reason
+        far = _judged(
+            "Ours has far lower AggViol than FedAvg",
+            {"Ours": {"AggViol": 0.31}, "FedAvg": {"AggViol": 0.3}},
+        )
+        assert "not lower at all, so not by a 'far' margin → not met" in far.reason, far.reason
         # "as much as" sizes it: no margin in words.
         sized = parse_criterion(
             "Ours is as much as 2 points better than FedAvg", block_systems=["Ours", "FedAvg"]

@@ -1275,14 +1275,16 @@ _SAMPLE_SIZE = lazy(
 # a gain asked for by a margin the plan does not size, as "substantially" is (read as any gain,
 # they were met on a gain of 0.001). Not "much" elsewhere ("as much as 2 points").
 _MUCH = (
-    r"much(?=\s+(?:lower|higher|better|worse|smaller|larger|less|more|greater|faster|slower|"
-    r"fewer|below|above)\b)"
+    r"(?:much|far)(?=\s+(?:lower|higher|better|worse|smaller|larger|less|more|greater|faster|"
+    r"slower|fewer|below|above)\b)"
 )
 _MUCH_SIGN = r"<<|>>|≪|≫"
+# "by a wide margin": a size in words, never a number ("wide" alone is no margin).
+_WIDE = r"wide|large|big|huge|comfortable|sizable|sizeable|healthy"
 _VAGUE = lazy(
     r"(?<!-)\b(?:non-?trivial|substantial(?:ly)?|meaningful(?:ly)?|considerabl[ey]|notabl[ey]|"
     r"markedly|clear(?:ly)?|appreciabl[ey]|competitive|separat(?:e|es|ed|ing)\s+from|"
-    rf"{_MUCH})\b|{_MUCH_SIGN}"
+    rf"{_MUCH}|by\s+an?\s+(?:{_WIDE})\s+margin)\b|{_MUCH_SIGN}"
     r"|明显|大幅|可辩护"
 )
 # A condition on strata ("the gain must not come only from the highest-clear stratum",
@@ -1304,6 +1306,7 @@ _MARGIN_WORD = (
 )
 _MARGIN_IN_WORDS = lazy(
     rf"\s*\bby\s+(?:an?\s+)?(?P<by>{_MARGIN_WORD})\s+(?:margin|amount|gap)\b"
+    rf"|\s*\bby\s+an?\s+(?P<size>{_WIDE})\s+margin\b"
     rf"|\b(?P<word>{_MARGIN_WORD})\b\s*|(?P<zh>明显|大幅)|(?P<sign>{_MUCH_SIGN})"
     r"|\b(?P<apart>separat(?:e|es|ed|ing)\s+from)\b",
     re.IGNORECASE,
