@@ -2149,8 +2149,9 @@ def _by_margin(word: str) -> str:
         return "separating from it"
     if _SIGNIFICANT.search(word):
         return "significantly better"
-    if not word.isascii():
-        return f"by a {word!r} margin"  # 明显, 大幅: the Chinese reasons word it their way
+    if not word.isascii() or word in ("<<", ">>") or word.casefold() in ("much", "far"):
+        # 明显, 大幅: the Chinese reasons word it their way; "<<" and "much" have no adjective.
+        return f"by a {word!r} margin"
     for adverb, adjective in _ADJECTIVE_ENDINGS:
         if word.casefold().endswith(adverb):
             word = word[: -len(adverb)] + adjective

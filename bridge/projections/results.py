@@ -223,6 +223,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "shared": ("shared from other blocks", "取自其他实验块"),
     "sanity_apart": ("the block's sanity runs, not judged on", "本实验块的健全性运行，不计入判定"),
     "no_values": ("No metric values recorded yet.", "尚无已记录的指标值。"),
+    "no_values_before": (
+        "No metric values: the tracker says its runs were done before bridge, whose metrics "
+        "bridge does not read.",
+        "没有指标值：跟踪表记载其运行在 bridge 之前已完成，bridge 不读取这些运行的指标。",
+    ),
     "unattributed": ("Runs not attributed to a block", "未归属实验块的运行"),
     "not_run": ("Runs bridge did not launch", "bridge 未运行的运行"),
     "not_run_note": (
@@ -1898,7 +1903,13 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
         if left := _left_out(result, language):
             lines.extend([left, ""])
     else:
-        note = line(unmatched_note(state, result, language)) or _t("no_values", language)
+        # 036's M0.1 … M1.2, done before bridge: "yet" read as runs still to come.
+        before = bool(result.run_ids) and all(
+            r in state.runs and state.runs[r].state is RunState.DONE_BEFORE for r in result.run_ids
+        )
+        note = line(unmatched_note(state, result, language)) or _t(
+            "no_values_before" if before else "no_values", language
+        )
         lines.extend([note, ""])
     if result.sanity_numbers:
         lines.extend(

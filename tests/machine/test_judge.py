@@ -1612,6 +1612,42 @@ class TestMarginInWords:
         assert v.verdict is VerdictKind.NOT_MET, v.reason
         assert v.reason.startswith("clause 1 of 2 not met. [1] not met:"), v.reason
 
+    @needs_shared
+    def test_much_lower_written_as_a_sign_is_a_margin_in_words(self) -> None:
+        """032's C2 evidence «AggViol(ours) << AggViol(FedAvg), utility gap < 5%», made a block's
+        criterion (h41I F4): its first clause read "not machine-checkable: a comparison between
+        things that are not systems of the block", and written "Ours AggViol << FedAvg AggViol"
+        or "much lower" it was met on any gain (0.299 against 0.3). "<<" is a gain by a margin
+        not sized: no gain is not met, a gain is open."""
+        plan = load_plan(corpus("032") / "EXPERIMENT_PLAN.md")
+        evidence = next(c.evidence for c in plan.claims if c.id == "C2")
+        first = evidence.split(",")[0]
+        assert first == "AggViol(ours) << AggViol(FedAvg)"
+        much = "Ours has much lower AggViol than FedAvg"
+        for text in (first, "Ours AggViol << FedAvg AggViol", much):
+            tiny = _judged(text, {"Ours": {"AggViol": 0.299}, "FedAvg": {"AggViol": 0.3}})
+            assert tiny.verdict is VerdictKind.INCONCLUSIVE, (text, tiny.reason)
+            assert "lower, but not machine-checkable: a margin without a number (" in tiny.reason
+            none = _judged(text, {"Ours": {"AggViol": 0.31}, "FedAvg": {"AggViol": 0.3}})
+            assert none.verdict is VerdictKind.NOT_MET, (text, none.reason)
+            assert "not lower at all, so not by a " in none.reason
+        # "by a wide margin", "far lower": the same, the margin's word said.
+        wide = _judged(
+            "Ours beats FedAvg on accuracy by a wide margin",
+            {"Ours": {"accuracy": 0.801}, "FedAvg": {"accuracy": 0.8}},
+        )
+        assert "a margin without a number ('wide') → open" in wide.reason, wide.reason
+        far = _judged(
+            "Ours has far lower AggViol than FedAvg",
+            {"Ours": {"AggViol": 0.31}, "FedAvg": {"AggViol": 0.3}},
+        )
+        assert "not lower at all, so not by a 'far' margin → not met" in far.reason, far.reason
+        # "as much as" sizes it: no margin in words.
+        sized = parse_criterion(
+            "Ours is as much as 2 points better than FedAvg", block_systems=["Ours", "FedAvg"]
+        )
+        assert isinstance(sized, Criterion) and sized.margin_in_words is None
+
 
 class TestSignificantlyBetter:
     """ "significantly better" with no test named: not met where there is no gain at all, else

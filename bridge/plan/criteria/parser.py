@@ -1404,9 +1404,20 @@ _SAMPLE_SIZE = lazy(
     r"\b(?:on|over|across|for)\s+(?P<n>\d+)\s+(?:test\s+|held-out\s+|eval\s+)?"
     r"(?:clips|images|tasks|items|examples|samples|videos|episodes|prompts|questions|problems)\b"
 )
+# "much lower than B", and the signs for it, "AggViol(ours) << AggViol(FedAvg)" (032's C2):
+# a gain asked for by a margin the plan does not size, as "substantially" is (read as any gain,
+# they were met on a gain of 0.001). Not "much" elsewhere ("as much as 2 points").
+_MUCH = (
+    r"(?:much|far)(?=\s+(?:lower|higher|better|worse|smaller|larger|less|more|greater|faster|"
+    r"slower|fewer|below|above)\b)"
+)
+_MUCH_SIGN = r"<<|>>|≪|≫"
+# "by a wide margin": a size in words, never a number ("wide" alone is no margin).
+_WIDE = r"wide|large|big|huge|comfortable|sizable|sizeable|healthy"
 _VAGUE = lazy(
     r"(?<!-)\b(?:non-?trivial|substantial(?:ly)?|meaningful(?:ly)?|considerabl[ey]|notabl[ey]|"
-    r"markedly|clear(?:ly)?|appreciabl[ey]|competitive|separat(?:e|es|ed|ing)\s+from)\b"
+    r"markedly|clear(?:ly)?|appreciabl[ey]|competitive|separat(?:e|es|ed|ing)\s+from|"
+    rf"{_MUCH}|by\s+an?\s+(?:{_WIDE})\s+margin)\b|{_MUCH_SIGN}"
     r"|明显|大幅|可辩护"
 )
 # A condition on strata ("the gain must not come only from the highest-clear stratum",
@@ -1424,11 +1435,12 @@ _STRATA_WAY = (
 # nor "可辩护" (defensible): those say no direction to check.
 _MARGIN_WORD = (
     r"non-?trivial|substantial(?:ly)?|meaningful(?:ly)?|considerabl[ey]|notabl[ey]|markedly|"
-    r"clear(?:ly)?|appreciabl[ey]"
+    rf"clear(?:ly)?|appreciabl[ey]|{_MUCH}"
 )
 _MARGIN_IN_WORDS = lazy(
     rf"\s*\bby\s+(?:an?\s+)?(?P<by>{_MARGIN_WORD})\s+(?:margin|amount|gap)\b"
-    rf"|\b(?P<word>{_MARGIN_WORD})\b\s*|(?P<zh>明显|大幅)"
+    rf"|\s*\bby\s+an?\s+(?P<size>{_WIDE})\s+margin\b"
+    rf"|\b(?P<word>{_MARGIN_WORD})\b\s*|(?P<zh>明显|大幅)|(?P<sign>{_MUCH_SIGN})"
     r"|\b(?P<apart>separat(?:e|es|ed|ing)\s+from)\b",
     re.IGNORECASE,
 )
@@ -1855,7 +1867,9 @@ def _margin_in_words(
     word = next(said for said in found.groupdict().values() if said)  # the one that matched
     apart = found.groupdict().get("apart") is not None
     # "separating from B" is "beats B", clearly: the reference stays where it was written.
-    said = "beats" if apart else " "
+    sign = found.groupdict().get("sign")
+    # "<<" is "<" by a margin not sized: the comparison stays, the margin goes.
+    said = "beats" if apart else (sign[0].replace("≪", "<").replace("≫", ">") if sign else " ")
     rest = _JOINING_LEAD.sub("", f"{clause[: found.start()]}{said}{clause[found.end() :]}")
     read = _parse(rest.strip(), text, block_systems=block_systems, metrics=metrics)
     if (
