@@ -20,6 +20,7 @@ from bridge.plan.gates import LabelledGate, labelled_gate
 from bridge.plan.metric_names import metric_key, plan_metric_names
 from bridge.plan.model import Block, Field
 from bridge.plan.quantities import (
+    COUNT_WORDS,
     gpu_hours,
     normalise_block_id,
     seeds,
@@ -722,16 +723,6 @@ _ARM_COUNT = lazy(
     r"|(?:\s+|\s*[(（])(?P<w>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+arms[)）]?$",
     re.IGNORECASE,
 )
-_COUNTS = {
-    **{w: n for n, w in enumerate("一二三四五六七八九十", start=1)},
-    "两": 2,
-    **{
-        w: n
-        for n, w in enumerate(
-            ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), 1
-        )
-    },
-}
 
 
 # A parenthesised aside of a system's name and the `name = number` pairs it holds: 006's
@@ -774,7 +765,7 @@ def _without_count(listed: tuple[str, ...]) -> tuple[str, ...]:
     if match is None:
         return listed
     word = (match.group("n") or match.group("w")).lower()
-    count = int(word) if word.isdigit() else _COUNTS.get(word, 0)
+    count = int(word) if word.isdigit() else COUNT_WORDS.get(word, 0)
     last = listed[-1][: match.start()].strip()
     return (*listed[:-1], last) if count == len(listed) and last else listed
 

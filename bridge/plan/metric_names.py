@@ -623,7 +623,32 @@ def match_metric(
     within = _named_within(plan_name, names)
     if within is not None:
         return within
-    return _unique(_same_quantity(plan_name, names), plan_name, "same quantity")
+    same = _unique(_same_quantity(plan_name, names), plan_name, "same quantity")
+    in_english = _in_english(plan_name)
+    if same is None and in_english != plan_name:
+        # «MMLU 准确率不低于 80%»: a qualified Chinese name, recorded in English
+        # (`mmlu_accuracy`); the synonyms above take a Chinese name only whole (review of s41).
+        # Only the same words: «历史成功率» (018) is not the `success_rate` inside its words.
+        english = _plain_words(in_english)
+        return _unique(
+            (n for n in names if english in (_plain_words(n), _plain_words(_last_component(n)))),
+            plan_name,
+            "same words in English",
+        )
+    return same
+
+
+def _in_english(name: str) -> str:
+    """``name`` with each Chinese spelling of :data:`SYNONYMS` inside it put in English
+    ("MMLU 准确率" → "MMLU accuracy"), longest first; a name with none is returned as it is."""
+    spellings = sorted(
+        ((s, group[0]) for group in SYNONYMS for s in group if not s.isascii()),
+        key=lambda pair: -len(pair[0]),
+    )
+    for spelling, english in spellings:
+        if spelling in name:
+            name = " ".join(name.replace(spelling, f" {english} ").split())
+    return name
 
 
 # The quantities of :data:`HELD_QUANTITIES` a criterion compares as its metric, read by

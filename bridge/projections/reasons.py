@@ -1042,6 +1042,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(rf"left out the setting {_QUOTE}"), r"略去设置 \1"),
     (lazy(rf"\bmetric {_QUOTE} of the system ([^;]+)"), r"指标 \1 属于系统 \2"),
     (
+        lazy(rf"{_QUOTE} read as the change of {_QUOTE} the comparison takes"),
+        r"\1 解析为比较所取的 \2 之差",
+    ),
+    (
         lazy(rf"metric read as {_QUOTE}: the word before the metric names which one"),
         r"指标解析为 \1：指标前的词指明是哪一个",
     ),

@@ -1098,8 +1098,12 @@ def next_step(
     step = _next_step(state, outcome, language, commands)
     if not (check := _exit_check(state, language)):
         return step
-    before, handoff, after = step.partition(" → /auto-review-loop")
-    return f"{before}{'' if language == 'zh' else ' '}{check}{handoff}{after}"
+    # The Chinese step has no space before the arrow («…评审循环。→ /auto-review-loop»): with
+    # " → " the check was put after the handoff's command, not before it.
+    before, arrow, after = step.partition("→ /auto-review-loop")
+    if language == "zh":
+        return f"{before}{check}{arrow}{after}"
+    return f"{before.rstrip()} {check}{' ' if arrow else ''}{arrow}{after}"
 
 
 def _exit_check(state: PipelineState, language: str) -> str:

@@ -2756,6 +2756,14 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         f"metric read as {name!r}: the word before the metric names which one"
         for name in spelled.values()
     ]
+    # "ΔAcc" is a quantity of its own only as a level (026's «ΔAcc ≥ 0.1»); against a
+    # reference («ours ΔAcc ≥ +0.03 vs baseline») it is the accuracy's difference the
+    # comparison already takes, and was looked for as a recorded 'ΔAcc' (review of s41).
+    changes = {
+        name: terms[untag(placeholder)][0]
+        for placeholder, name in spelled.items()
+        if name[:1] in "Δδ"
+    }
     norm, rates = rate_metrics(norm, clause, terms)
     for placeholder, rate in rates.items():
         # "Hard latency per token": the qualifier and the rate both.
@@ -3434,6 +3442,11 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         comparison = _FLIPPED[comparison]
         value = -value + 0.0  # "+ 0.0": no "-0" of "does not degrade"
 
+    if mode is not Mode.ABSOLUTE and metric in changes:
+        said = metric
+        metric = canonical(changes[said])
+        notes = [n for n in notes if not n.startswith(f"metric read as {said!r}")]
+        notes.append(f"{said!r} read as the change of {metric!r} the comparison takes")
     return Criterion(
         text=text,
         metric=metric,
