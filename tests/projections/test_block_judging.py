@@ -423,6 +423,44 @@ def test_only_the_first_metric_of_an_unmarked_list_is_primary(tmp_path: Path) ->
 
 
 @needs_shared
+def test_a_criterion_naming_the_primarys_kind_is_judged_on_the_primary(tmp_path: Path) -> None:
+    """001's B1 «DepthGate accuracy > Standard LoRA accuracy by >= 2 points overall», its runs
+    recording overall_exact_match_accuracy (its Metrics line's first, "Overall exact-match
+    accuracy": the runs' key metric) beside keyword and subset accuracies, read "metric
+    ambiguous"; the alias that settled it undid the one B2's "Overall accuracy" asks for (trial
+    h41H F1). «accuracy» is the primary's kind: judged on the primary, the reading said; another
+    accuracy the primary is not stays ambiguous."""
+    store = _corpus_store("001", tmp_path)
+    names = (
+        "overall_exact_match_accuracy",
+        "keyword_match_accuracy",
+        "depth_sensitive_accuracy",
+        "non_depth_sensitive_accuracy",
+    )
+    for run, overall in (("R003", 0.60), ("R004", 0.63)):
+        # Every other accuracy of the proposed system is within 2 points: judged on one of
+        # them, the block would not be met.
+        _ran(store, run, {n: overall if i == 0 else 0.6 for i, n in enumerate(names)})
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B1"].verdict
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "gain +3 pp; required gain ≥ 2 pp → met" in verdict.reason, verdict.reason
+    assert (
+        "'accuracy' read as the block's primary metric overall_exact_match_accuracy, of the "
+        "recorded metrics the criterion's name fits (also depth_sensitive_accuracy, "
+        "keyword_match_accuracy, non_depth_sensitive_accuracy)"
+    ) in verdict.reason, verdict.reason
+    text = results.render(fold(store.read()), "zh").split("### B1")[1].split("### B2")[0]
+    assert "'accuracy' 解析为本块的主指标 overall_exact_match_accuracy" in text, text
+    # With no key metric among them, the criterion's «accuracy» is still not guessed.
+    store = _corpus_store("001", tmp_path / "again")
+    for run in ("R003", "R004"):
+        _ran(store, run, dict.fromkeys(names[1:], 0.6), key_metric="")
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B1"].verdict
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert "metric ambiguous" in verdict.reason, verdict.reason
+
+
+@needs_shared
 def test_a_stated_primary_not_recorded_is_not_guessed_from_another_blocks_run(
     tmp_path: Path,
 ) -> None:
