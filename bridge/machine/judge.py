@@ -979,9 +979,31 @@ def _failed_bearing(
         for run, label in failed.items()
         if run_systems is None
         or run not in run_systems
-        or not _compared_in_hand(clause, context)
+        or (
+            not _compared_in_hand(clause, context)
+            and not _of_another_system(clause, run_systems[run], context)
+        )
         or _bears_on(clause, run_systems[run], context)
     ]
+
+
+def _of_another_system(clause: Criterion, system: str, context: ClauseContext) -> bool:
+    """
+    Whether a run of ``system`` is known to run none of the systems ``clause`` compares, even
+    where they have no numbers yet: it runs one of the block's compared systems, and each
+    system the clause compares is another of them. 001's B3 «Predicted > Shuffled» said "runs
+    failed: R008" of R008, a run of E7 (zero depth), while E_best(predicted) had no run (trial
+    h41H F3).
+    """
+    planned = set(context.planned_systems)
+    if not system or system not in planned or clause.scope is Scope.EACH_COMPONENT:
+        return False
+    compared = [clause.subject or context.candidate_system]
+    if clause.mode is not Mode.ABSOLUTE:
+        compared.append(
+            context.reference_system if clause.reference == BASELINE else clause.reference
+        )
+    return all(c and c in planned for c in compared) and system not in compared
 
 
 def _compared_in_hand(clause: Criterion, context: ClauseContext) -> bool:

@@ -461,6 +461,34 @@ def test_a_criterion_naming_the_primarys_kind_is_judged_on_the_primary(tmp_path:
 
 
 @needs_shared
+def test_a_failed_run_of_another_system_of_the_block_holds_no_clause_not_comparing_it(
+    tmp_path: Path,
+) -> None:
+    """001's B3 «Predicted > Shuffled > Zero, …» with R008 (E7, zero depth) failed: clause [1]
+    «Predicted > Shuffled» said `runs failed: R008 (failed)`, though R008 runs E7, a system of
+    the block the clause does not compare (trial h41H F3); clause [2] compares E7 and says it."""
+    store = _corpus_store("001", tmp_path)
+    _ran(store, "R007", {"overall_exact_match_accuracy": 0.55})
+    store.append(
+        "run:R008",
+        [
+            ev.RunSubmitted(
+                run_id="R008", attempt_id="R008-a1", attempt=1, backend="local", argv=("x",)
+            ),
+            ev.RunFailed(run_id="R008", attempt_id="R008-a1", exit_code=1, reason="exit 1"),
+        ],
+        None,
+    )
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B3"].verdict
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    first, second = verdict.reason.split(" | ")[:2]
+    assert first.startswith("3 of 3 clauses open (1, 2, 3). [1] open: «Predicted > Shuffled»")
+    assert "R008" not in first, verdict.reason
+    assert "no results for system E_best(predicted depth)" in first, verdict.reason
+    assert "[2] open: «Shuffled > Zero» — runs failed: R008 (failed)" in second, verdict.reason
+
+
+@needs_shared
 def test_a_stated_primary_not_recorded_is_not_guessed_from_another_blocks_run(
     tmp_path: Path,
 ) -> None:
