@@ -17,6 +17,7 @@ from bridge.machine.fold import PipelineState, RunView, fold
 from bridge.machine.judge import JudgedBy, VerdictKind
 from bridge.projections import results
 from bridge.projections.outcome import evaluate
+from bridge.projections.results_data import document
 from tests.conftest import needs_shared
 from tests.projections.test_block_runs import BASELINE as BASELINE_SYSTEM
 from tests.projections.test_block_runs import OURS, _state
@@ -449,6 +450,10 @@ def test_a_criterion_naming_the_primarys_kind_is_judged_on_the_primary(tmp_path:
         "recorded metrics the criterion's name fits (also depth_sensitive_accuracy, "
         "keyword_match_accuracy, non_depth_sensitive_accuracy)"
     ) in verdict.reason, verdict.reason
+    # results.json's measured gain is the 3 pp the reason says, not 3.0000000000000027.
+    blocks = document(fold(store.read()))["blocks"]
+    assert isinstance(blocks, list)
+    assert next(b for b in blocks if b["block"] == "B1")["measured"] == 3.0
     text = results.render(fold(store.read()), "zh").split("### B1")[1].split("### B2")[0]
     assert "'accuracy' 解析为本块的主指标 overall_exact_match_accuracy" in text, text
     # With no key metric among them, the criterion's «accuracy» is still not guessed.
