@@ -97,6 +97,7 @@ from bridge.plan.directions import SaidDirection, direction_said
 from bridge.plan.metric_names import (
     declared_unit,
     held_in,
+    is_kind_of,
     is_known_higher_better,
     is_lower_better,
     is_rate_metric,
@@ -1048,9 +1049,31 @@ def _failed_bearing(
         for run, label in failed.items()
         if run_systems is None
         or run not in run_systems
-        or not _compared_in_hand(clause, context)
+        or (
+            not _compared_in_hand(clause, context)
+            and not _of_another_system(clause, run_systems[run], context)
+        )
         or _bears_on(clause, run_systems[run], context)
     ]
+
+
+def _of_another_system(clause: Criterion, system: str, context: ClauseContext) -> bool:
+    """
+    Whether a run of ``system`` is known to run none of the systems ``clause`` compares, even
+    where they have no numbers yet: it runs one of the block's compared systems, and each
+    system the clause compares is another of them. 001's B3 «Predicted > Shuffled» said "runs
+    failed: R008" of R008, a run of E7 (zero depth), while E_best(predicted) had no run (trial
+    h41H F3).
+    """
+    planned = set(context.planned_systems)
+    if not system or system not in planned or clause.scope is Scope.EACH_COMPONENT:
+        return False
+    compared = [clause.subject or context.candidate_system]
+    if clause.mode is not Mode.ABSOLUTE:
+        compared.append(
+            context.reference_system if clause.reference == BASELINE else clause.reference
+        )
+    return all(c and c in planned for c in compared) and system not in compared
 
 
 def _compared_in_hand(clause: Criterion, context: ClauseContext) -> bool:
@@ -1359,6 +1382,8 @@ def _evaluate_metrics(
                 "metric; write the metric's name as recorded beside the comparison, or set "
                 "[metrics] primary in bridge.toml"
             )
+    if criterion.metric is not None and primary is not None:
+        criterion = _kind_of_primary(criterion, context, primary)
     if criterion.metric is not None or primary is None or not context.other_primaries:
         return _evaluate_on(criterion, context, criterion.metric or primary)
     metrics = [primary, *context.other_primaries]
@@ -1481,6 +1506,35 @@ def _way_asked(criterion: Criterion) -> str:
             return "better"
         case _:
             assert_never(criterion.orientation)
+
+
+def _kind_of_primary(criterion: Criterion, context: ClauseContext, primary: str) -> Criterion:
+    """
+    ``criterion`` judged on the block's primary metric (a recorded name) where the metric it
+    names is only the primary's kind, the last words of several recorded names, the primary
+    among them: 001's B1 «DepthGate accuracy > Standard LoRA accuracy by >= 2 points overall»,
+    whose runs recorded overall_exact_match_accuracy (the Metrics line's first, "Overall
+    exact-match accuracy", the runs' key metric) beside keyword and subset accuracies, read
+    "metric ambiguous", and the alias that settled it undid the one B2's "Overall accuracy"
+    asked for (trial h41H F1). The reading is said. Any other ambiguity stays, as before.
+    """
+    assert criterion.metric is not None
+    named = criterion.metric
+    recorded = list(dict.fromkeys(a.metric for a in context.aggregates))
+    if named == primary or primary not in recorded or not is_kind_of(named, primary):
+        return criterion
+    try:
+        match_metric(named, recorded, context.aliases)
+    except ConfigError:
+        others = sorted(n for n in recorded if n != primary and is_kind_of(named, n))
+        if not others:
+            return criterion  # ambiguous among names it is not the kind of: no reading helps
+        reading = (
+            f"{named!r} read as the block's primary metric {primary}, of the recorded metrics "
+            f"the criterion's name fits (also {', '.join(others)})"
+        )
+        return attrs.evolve(criterion, metric=primary, notes=(*criterion.notes, reading))
+    return criterion
 
 
 def _evaluate_on(

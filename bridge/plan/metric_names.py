@@ -38,6 +38,7 @@ __all__ = [
     "declared_unit",
     "held_in",
     "held_quantity_spellings",
+    "is_kind_of",
     "is_known_higher_better",
     "is_lower_better",
     "is_rate_metric",
@@ -547,6 +548,16 @@ def _unique(hits: Iterable[str], plan_name: str, rule: str) -> str | None:
             setting="metrics.aliases",
         )
     return found[0] if found else None
+
+
+def is_kind_of(plan_name: str, recorded: str) -> bool:
+    """
+    Whether ``plan_name`` is the last words of ``recorded`` (``accuracy`` of
+    ``overall_exact_match_accuracy``): the kind of metric the recorded one is, which other
+    recorded names may end with too (:func:`match_metric`'s "name ending" rule).
+    """
+    wanted = _tokens(plan_name)
+    return bool(wanted) and _tokens(recorded)[-len(wanted) :] == wanted
 
 
 def match_metric(

@@ -964,6 +964,13 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"变化属于消融变体（\1）：完整系统按升高计",
     ),
     (
+        lazy(
+            rf"{_QUOTE} read as the block's primary metric (\S+), of the recorded metrics the "
+            r"criterion's name fits \(also ([^()]+)\)"
+        ),
+        r"\1 解析为本块的主指标 \2（已记录的指标中与标准所写名称相符的还有 \3）",
+    ),
+    (
         lazy(r"'%' read as a relative change \((.+?) is not a rate\)"),
         r"'%' 解析为相对变化（\1 不是比率类指标）",
     ),
