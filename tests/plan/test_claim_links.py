@@ -31,12 +31,12 @@ def test_005_two_claim_rows_read_as_c2_are_warned_about() -> None:
     [warning] = [w for w in plan.warnings if "both read as claim" in w.message]
     assert warning.file.endswith("EXPERIMENT_PLAN.md") and warning.line == 19
     assert warning.message == (
-        "the claim map's rows at lines 18 and 19 both read as claim C2 ('C2 (method, RAW joint "
-        "headline)', 'supporting (deployment)'): a block testing C2 is shown with line 18's "
+        "the claim map's rows at lines 18 and 19 both read as claim C2 ('method, RAW joint "
+        "headline', 'supporting (deployment)'): a block testing C2 is shown with line 18's "
         "text, and both rows' blocks count as testing it; give each row its own id"
     )
     assert warning_in_language(warning.message, "zh").startswith(
-        "论点表第 18 行和第 19 行都读作论点 C2（'C2 (method, RAW joint headline)'、"
+        "论点表第 18 行和第 19 行都读作论点 C2（'method, RAW joint headline'、"
     )
 
 
