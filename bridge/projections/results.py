@@ -1103,9 +1103,13 @@ def next_step(
     checks = [c for c in (_exit_check(state, language), _checklist_check(state, language)) if c]
     if not checks:
         return step
-    check = ("" if language == "zh" else " ").join(checks)
-    before, handoff, after = step.partition(" → /auto-review-loop")
-    return f"{before}{'' if language == 'zh' else ' '}{check}{handoff}{after}"
+    sep = "" if language == "zh" else " "
+    check = sep.join(checks)
+    # Before the handoff, where there is one: the Chinese step has no space before its arrow
+    # («…已在上面判定。→ /auto-review-loop»), so the check went after the command.
+    before, handoff, after = step.partition("→ /auto-review-loop")
+    head = before.rstrip()
+    return f"{head}{sep}{check}{before[len(head) :]}{handoff}{after}"
 
 
 def _exit_check(state: PipelineState, language: str) -> str:
