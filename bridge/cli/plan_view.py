@@ -784,22 +784,22 @@ def proposed_unknown(project: LoadedProject, language: str = "en") -> list[PlanW
                 )
     preview = _Preview(project)
     for block, systems, clauses in _blocks_clauses(preview):
-        role = proposed_line(block)
         ran = tuple(dict.fromkeys(preview.judged_systems(block)))
-        if not block.systems and block.proposed and block.proposed not in ran and role:
-            # A lone Proposed line in a block that lists no systems names one of its runs'
-            # systems (038's B4); one naming none of them counts for nothing, said so.
-            out.append(
-                PlanWarning(
-                    file=block.file,
-                    line=role.line,
-                    message=t("plan_proposed_no_run", language).format(
-                        block=block.id,
-                        proposed=block.proposed,
-                        systems=", ".join(ran) or "-",
-                    ),
+        for kind, told in (("proposed", block.proposed), ("baseline", block.baseline)):
+            role = proposed_line(block, kind)
+            if not block.systems and told and told not in ran and role:
+                # A lone Proposed (Baseline) line in a block that lists no systems names one
+                # of its runs' systems (038's B4, 027's B1); one naming none of them counts for
+                # nothing, said so.
+                out.append(
+                    PlanWarning(
+                        file=block.file,
+                        line=role.line,
+                        message=t(f"plan_{kind}_no_run", language).format(
+                            block=block.id, named=told, systems=", ".join(ran) or "-"
+                        ),
+                    )
                 )
-            )
         unheld = [
             c
             for c in clauses
@@ -1077,6 +1077,9 @@ def _no_baseline(clause: Criterion, block: Block, systems: Sequence[str]) -> boo
     from bridge.plan.criteria import BASELINE
     from bridge.projections.block_runs import reference_system
 
-    if clause.reference != BASELINE or block.baseline:
+    # A lone Baseline line naming none of the runs' systems names no baseline (warned of).
+    if clause.reference != BASELINE or (
+        block.baseline and (block.systems or block.baseline in systems)
+    ):
         return False
     return reference_system(systems) is None and len(systems) != 2

@@ -29,7 +29,7 @@ from bridge.plan.criteria import (
     Orientation,
 )
 from bridge.plan.directions import SaidDirection
-from bridge.plan.metric_names import match_metric, metric_key
+from bridge.plan.metric_names import match_metric, metric_key, without_unit
 from bridge.plan.overview import counted
 from bridge.value_methods import value_methods
 
@@ -114,8 +114,14 @@ class ClauseContext:
     def seeds_of(self, system: str, readings: list[str]) -> int:
         """
         The seeds expected of ``system``: ``expected_seeds``, or fewer where the researcher
-        planned fewer runs of it (said in ``readings``: the verdict rests on them).
+        planned fewer runs of it (said in ``readings``: the verdict rests on them). Runs that
+        name no system and are not seeds of one run are one run each: such a subject is the
+        one run that recorded the clause's metric (:func:`subject_of`), not the block's
+        unlike runs counted as its seeds (030's A1 read "registration_success has 1 of 2
+        expected" beside A2, another procedure).
         """
+        if not system and self.unnamed_differ:
+            return 1
         planned = self.planned_runs.get(system, 0)
         if not 0 < planned < self.expected_seeds:
             return self.expected_seeds
@@ -231,6 +237,15 @@ def subject_of(
             f"the criterion names no system and the block's proposed system is not known; {unheard}"
         )
     if len(others) == 1 and not others[0] and context.unnamed_differ:
+        if (alone := _only_recorder(criterion, context)) is not None:
+            # Nothing to pool: 030's A1 alone recorded registration_success, yet «registration
+            # success = 100%» was held open as "their numbers cannot be pooled" (h41B F5).
+            run, name = alone
+            readings.append(
+                f"subject: {run}, the only run of the block that recorded {name} (its runs name "
+                "no system and are not seeds of one run)"
+            )
+            return others[0]
         # 029's M4 averaged a sampling step, XGBoost and an MLP into "XGBoost AUROC ≥ 0.80: met".
         raise Inconclusive(
             "the block's runs name no system and are not seeds of one run "
@@ -358,6 +373,42 @@ def more_runs_than_expected(system: str, found: Aggregate, expected: int) -> str
     )
 
 
+def _only_recorder(criterion: Criterion, context: ClauseContext) -> tuple[str, str] | None:
+    """
+    The one run, and the name it recorded the clause's metric under, where the block's runs
+    name no system, are not seeds of one run, and only that run recorded the metric: its value
+    is then no pool of unlike runs. ``None`` otherwise, and for a clause on a quantity of two
+    metrics or on no named metric. The name must be the clause's metric itself (an alias, or
+    a unit after it, included), not a looser match: "XGBoost AUROC" is not read from a lone
+    `auroc`.
+    """
+    if criterion.derived is not None or not criterion.metric:
+        return None
+    own = [a for a in context.aggregates if not a.system]
+    try:
+        name = match_metric(criterion.metric, [a.metric for a in own], context.aliases)
+    except ConfigError:
+        return None
+    if name is None:
+        return None
+    aliased = {
+        metric_key(t)
+        for said, targets in (context.aliases or {}).items()
+        if metric_key(said) == metric_key(criterion.metric)
+        for t in targets
+    }
+    # A unit the recorded name adds is no other metric (030's round_trip_latency_ms).
+    if metric_key(without_unit(name)) != metric_key(criterion.metric) and (
+        metric_key(name) not in aliased
+    ):
+        return None
+    found = next(a for a in own if a.metric == name)
+    runs = set(found.run_ids)
+    if len(runs) != 1 or not runs <= set(context.unnamed_differ):
+        return None
+    return next(iter(runs)), name
+
+
 def find_aggregate(
     aggregates: Sequence[Aggregate],
     system: str,
@@ -382,14 +433,15 @@ def find_aggregate(
     own = [a for a in aggregates if a.system == system]
     if not own:
         raise Inconclusive(f"no results for system {system}")
+    # Runs that name no system (015's B6) are the block's runs, not "for  (extracted …)", nor
+    # 033's E3 "metric ambiguous for : plan metric …".
+    where = f"for {system}" if system else "in the block's runs"
     try:
         name = match_metric(metric, [a.metric for a in own], aliases)
     except ConfigError as exc:
-        raise Inconclusive(f"metric ambiguous for {system}: {exc}") from exc
+        raise Inconclusive(f"metric ambiguous {where}: {exc}") from exc
     if name is None:
         listed = ", ".join(sorted(a.metric for a in own))
-        # Runs that name no system (015's B6) are the block's runs, not "for  (extracted …)".
-        where = f"for {system}" if system else "in the block's runs"
         raise Inconclusive(f"metric {metric!r} not found {where} (extracted: {listed})")
     found = next(a for a in own if a.metric == name)
     named = f"{system} {name}" if system else name

@@ -30,7 +30,6 @@ re-exports the first two, so ``bridge.machine.judge`` keeps every name.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import statistics
 from collections import Counter
@@ -98,6 +97,7 @@ from bridge.plan.directions import SaidDirection, direction_said
 from bridge.plan.metric_names import (
     declared_unit,
     held_in,
+    is_kind_of,
     is_known_higher_better,
     is_lower_better,
     is_rate_metric,
@@ -821,6 +821,69 @@ def _set_in_name(name: str) -> str | None:
     return _SET_WORDS[found["set"].lower()] if found else None
 
 
+# The words after a clause's threshold ("≥ 97 % at −30 % tokens on intuition subset"), and the
+# words among them that name no part of the data.
+_AFTER_THRESHOLD = lazy(
+    r"[<>≥≤=]\s*[-+−]?\d[\d.,]*(?:\s*(?:%|pp\b|points?\b))?\s*(?P<after>[^<>≥≤=]*)$"
+)
+_NO_PART = frozenset(
+    {"the", "and", "for", "with", "subset", "subsets", "set", "split", "data", "dataset",
+     "tokens", "token", "points", "point", "than", "over", "across", "all", "each", "every",
+     "least", "most", "seeds", "seed", "runs", "run", "average", "mean"}
+)  # fmt: skip
+_LABELLED = lazy(r"(?P<base>.+)\[(?P<label>[^\[\]]+)\]")
+
+
+def _part_said_apart(text: str, name: str, context: ClauseContext, subject: str) -> None:
+    """
+    Raise :class:`Inconclusive` where the clause says after its threshold which part of the
+    data it holds on ("accuracy ≥ 0.9 on intuition subset", "on MATH500") and the subject's runs
+    record the metric for that part apart (``accuracy[intuition]``, ``intuition_accuracy``)
+    beside the value ``name`` found: judged on the overall value, the words were left out
+    unsaid and 034's M2 clause was met at 0.95 where the intuition subset's was 0.85 (h41C).
+    """
+    found = _AFTER_THRESHOLD.search(text)
+    if found is None:
+        return
+    words = {w.casefold() for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", found["after"])} - _NO_PART
+    if not words:
+        return
+    base = metric_key(name)
+
+    def part_of(recorded: str) -> str | None:
+        labelled = _LABELLED.fullmatch(recorded)
+        if labelled is not None:
+            if metric_key(labelled["base"]) == base and labelled["label"].casefold() in words:
+                return labelled["label"]
+            return None
+        pieces = [p for p in re.split(r"[\s_.\-/]+", recorded) if p]
+        for i, piece in enumerate(pieces):
+            rest = metric_key("_".join(pieces[:i] + pieces[i + 1 :]))
+            if piece.casefold() in words and rest == base:
+                return piece
+        return None
+
+    apart = sorted(
+        a.metric
+        for a in context.aggregates
+        if a.system == subject and a.metric != name and part_of(a.metric) is not None
+    )
+    if apart:
+        said = " ".join(found["after"].split())
+        # A bracketed label is no name a clause can give (its words read as the metric's).
+        named = next((a for a in apart if "[" not in a), None)
+        how = (
+            f"write the clause on {named} by that name"
+            if named is not None
+            else "have the runs record that part's value under a name of its own "
+            f"({metric_key(name)}_{part_of(apart[0])}) and write the clause on it"
+        )
+        raise Inconclusive(
+            f"the criterion says {said!r} after its threshold, and the runs record "
+            f"{', '.join(apart)} beside {name}: the value found is not that part's; {how}"
+        )
+
+
 def _on_evaluation_set(wanted: str, name: str, context: ClauseContext, subject: str) -> str:
     """
     How the value ``name`` (the subject's, found for the clause's metric) is the one of the
@@ -874,8 +937,9 @@ def _in_values_unit(
     """
     assert criterion.unit is not None  # the caller checks
     names = [metric]
-    # No value recorded: said where the value is looked up.
-    with contextlib.suppress(Inconclusive):
+    # No value recorded: said where the value is looked up, or below where no name says a unit.
+    unfound: Inconclusive | None = None
+    try:
         names.append(
             find_aggregate(
                 context.aggregates,
@@ -886,6 +950,8 @@ def _in_values_unit(
                 untrusted=context.untrusted,
             ).metric
         )
+    except Inconclusive as exc:
+        unfound = exc
     said = f"{criterion.threshold:g} {criterion.unit}"
     for name in names:
         values_unit = measure_unit_of_name(name)
@@ -904,6 +970,11 @@ def _in_values_unit(
             else f"{said}: {name}'s values are in {values_unit}, as its name says"
         )
         return attrs.evolve(criterion, threshold=threshold, unit=values_unit)
+    if unfound is not None:
+        # Why the value was not found comes first: 030's «round-trip latency < 500 ms» with
+        # round_trip_latency_ms recorded (but missing a seed) was told to record it as
+        # round_trip_latency_ms (h41B F6).
+        raise unfound
     named = re.sub(r"\W+", "_", metric.strip()).lower()
     raise Inconclusive(
         f"the criterion's threshold is in {criterion.unit} ({said}), and which unit "
@@ -998,9 +1069,31 @@ def _failed_bearing(
         for run, label in failed.items()
         if run_systems is None
         or run not in run_systems
-        or not _compared_in_hand(clause, context)
+        or (
+            not _compared_in_hand(clause, context)
+            and not _of_another_system(clause, run_systems[run], context)
+        )
         or _bears_on(clause, run_systems[run], context)
     ]
+
+
+def _of_another_system(clause: Criterion, system: str, context: ClauseContext) -> bool:
+    """
+    Whether a run of ``system`` is known to run none of the systems ``clause`` compares, even
+    where they have no numbers yet: it runs one of the block's compared systems, and each
+    system the clause compares is another of them. 001's B3 «Predicted > Shuffled» said "runs
+    failed: R008" of R008, a run of E7 (zero depth), while E_best(predicted) had no run (trial
+    h41H F3).
+    """
+    planned = set(context.planned_systems)
+    if not system or system not in planned or clause.scope is Scope.EACH_COMPONENT:
+        return False
+    compared = [clause.subject or context.candidate_system]
+    if clause.mode is not Mode.ABSOLUTE:
+        compared.append(
+            context.reference_system if clause.reference == BASELINE else clause.reference
+        )
+    return all(c and c in planned for c in compared) and system not in compared
 
 
 def _compared_in_hand(clause: Criterion, context: ClauseContext) -> bool:
@@ -1309,6 +1402,8 @@ def _evaluate_metrics(
                 "metric; write the metric's name as recorded beside the comparison, or set "
                 "[metrics] primary in bridge.toml"
             )
+    if criterion.metric is not None and primary is not None:
+        criterion = _kind_of_primary(criterion, context, primary)
     if criterion.metric is not None or primary is None or not context.other_primaries:
         return _evaluate_on(criterion, context, criterion.metric or primary)
     metrics = [primary, *context.other_primaries]
@@ -1431,6 +1526,35 @@ def _way_asked(criterion: Criterion) -> str:
             return "better"
         case _:
             assert_never(criterion.orientation)
+
+
+def _kind_of_primary(criterion: Criterion, context: ClauseContext, primary: str) -> Criterion:
+    """
+    ``criterion`` judged on the block's primary metric (a recorded name) where the metric it
+    names is only the primary's kind, the last words of several recorded names, the primary
+    among them: 001's B1 «DepthGate accuracy > Standard LoRA accuracy by >= 2 points overall»,
+    whose runs recorded overall_exact_match_accuracy (the Metrics line's first, "Overall
+    exact-match accuracy", the runs' key metric) beside keyword and subset accuracies, read
+    "metric ambiguous", and the alias that settled it undid the one B2's "Overall accuracy"
+    asked for (trial h41H F1). The reading is said. Any other ambiguity stays, as before.
+    """
+    assert criterion.metric is not None
+    named = criterion.metric
+    recorded = list(dict.fromkeys(a.metric for a in context.aggregates))
+    if named == primary or primary not in recorded or not is_kind_of(named, primary):
+        return criterion
+    try:
+        match_metric(named, recorded, context.aliases)
+    except ConfigError:
+        others = sorted(n for n in recorded if n != primary and is_kind_of(named, n))
+        if not others:
+            return criterion  # ambiguous among names it is not the kind of: no reading helps
+        reading = (
+            f"{named!r} read as the block's primary metric {primary}, of the recorded metrics "
+            f"the criterion's name fits (also {', '.join(others)})"
+        )
+        return attrs.evolve(criterion, metric=primary, notes=(*criterion.notes, reading))
+    return criterion
 
 
 def _evaluate_on(
@@ -1572,6 +1696,8 @@ def _evaluate_on(
     if len(readings) != said_before:
         interpretation = f" (read as: {'; '.join(readings)})"
     name = stats[subject].metric
+    if criterion.evaluation_set is None and criterion.per_item is None:
+        _part_said_apart(criterion.text, name, context, subject)
     if criterion.evaluation_set is not None:
         # The parser's note said the set is the runs' evaluation; this says which value it is.
         readings = [r for r in readings if not r.endswith(" read as the set the runs evaluate on")]
@@ -1875,8 +2001,9 @@ def _gain_way(
     if sign is not None and criterion.orientation in (Orientation.HIGHER, Orientation.LOWER):
         # "search > random by ≥ 0.10": '>' is a higher value as written, and a better one to
         # many a reader; the two part only where lower is better (h41F), which a firm verdict
-        # on "loss (counted as a rise) … → met" would have guessed.
-        if lower:
+        # on "loss (counted as a rise) … → met" would have guessed. '<' there is a lower value
+        # and a better one both: the readings agree, judged as written (review s41).
+        if lower and sign["way"] == Orientation.HIGHER.value:
             raise Inconclusive(
                 f"{name} is better lower, and only '{sign['sign']}' between the systems says "
                 f"which way: a {sign['way']} {name}, as written, or a better one, which part; "
@@ -2096,8 +2223,9 @@ def _by_margin(word: str) -> str:
         return "separating from it"
     if _SIGNIFICANT.search(word):
         return "significantly better"
-    if not word.isascii():
-        return f"by a {word!r} margin"  # 明显, 大幅: the Chinese reasons word it their way
+    if not word.isascii() or word in ("<<", ">>") or word.casefold() in ("much", "far"):
+        # 明显, 大幅: the Chinese reasons word it their way; "<<" and "much" have no adjective.
+        return f"by a {word!r} margin"
     for adverb, adjective in _ADJECTIVE_ENDINGS:
         if word.casefold().endswith(adverb):
             word = word[: -len(adverb)] + adjective

@@ -252,7 +252,15 @@ def tracker_status_events(
     if spec.task:
         # Before "done": a task done before bridge (001's I1-I4 DONE) is still no experiment
         # run, so it counts in no must-run total ("9/15 completed: … 4 done before bridge").
-        done = TASK_DONE if spec.status in DONE_STATUSES else ""
+        # Not done, said so: 006's R005/R006 (Code change, TODO) read as if merely out of
+        # scope, while `bridge plan` warned they were not done (trial h41H F6).
+        done = (
+            TASK_DONE
+            if spec.status in DONE_STATUSES
+            else f", not done yet (its row says {raw})"
+            if raw
+            else ""
+        )
         return [
             ev.RunRuledOut(
                 run_id=spec.id,

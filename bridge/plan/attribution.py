@@ -550,13 +550,14 @@ def _aliases_written(systems: Mapping[str, SystemConfig], block: Block) -> list[
     """
     The ``[systems]`` aliases ``block``'s criterion writes whole (case aside, not as part of a
     longer word or number: "variant 3" is not in "variant 30"), in table order; and an alias
-    "<word> N" when the criterion numbers systems with that word ("variant 3 … beyond variant
-    2") and the block's text has a numbered item N (012's B2 lists its four objectives "1." to
-    "4.": "variant 1" is its first as much as "variant 3" its third, though the criterion does
-    not name it).
+    "<word> N" when the criterion numbers systems with that word, two numbers or more ("variant
+    3 … beyond variant 2"), and one numbered list of the block's text has those items and an
+    item N (012's B2 lists its four objectives "1." to "4.": "variant 1" is its first as much as
+    "variant 3" its third, though the criterion does not name it). Any numbered list ("Steps:
+    1. … 2. …") beside a criterion naming one "variant 4" let the block claim every "variant N".
     """
     text = " ".join(block.success_criterion.casefold().split())
-    numbered = {int(n) for n in _NUMBERED_ITEM.findall(block.text)}
+    lists = _numbered_lists(block.text)
     found = []
     for table in systems.values():
         for alias in table.aliases:
@@ -565,11 +566,33 @@ def _aliases_written(systems: Mapping[str, SystemConfig], block: Block) -> list[
                 continue
             if re.search(rf"(?<!\w){re.escape(said)}(?!\w)", text) or (
                 (parts := _WORD_NUMBER.fullmatch(said)) is not None
-                and int(parts[2]) in numbered
-                and re.search(rf"(?<!\w){re.escape(parts[1])} \d{{1,2}}(?!\w)", text)
+                and len(
+                    named := {
+                        int(n)
+                        for n in re.findall(
+                            rf"(?<!\w){re.escape(parts[1])} (\d{{1,2}})(?!\w)", text
+                        )
+                    }
+                )
+                >= 2
+                and any(named | {int(parts[2])} <= items for items in lists)
             ):
                 found.append(alias)
     return found
+
+
+def _numbered_lists(text: str) -> list[set[int]]:
+    """The numbers of each numbered list in ``text``, a list being items numbered 1, 2, 3 … in
+    turn (a "1." after other items starts another)."""
+    lists: list[set[int]] = []
+    last = 0
+    for number in (int(n) for n in _NUMBERED_ITEM.findall(text)):
+        if number == last + 1 and lists:
+            lists[-1].add(number)
+        else:
+            lists.append({number})
+        last = number
+    return lists
 
 
 # An alias that numbers a system: "variant 1", "config 2".

@@ -20,6 +20,7 @@ from bridge.plan.gates import LabelledGate, labelled_gate
 from bridge.plan.metric_names import metric_key, plan_metric_names
 from bridge.plan.model import Block, Field
 from bridge.plan.quantities import (
+    COUNT_WORDS,
     gpu_hours,
     normalise_block_id,
     seeds,
@@ -543,8 +544,9 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
         if not systems:
             # One `Proposed:` line in a block that lists no systems (038's B4, told by `bridge
             # plan` to "add a `Proposed: X` line", trial h40A) names the proposed one among its
-            # runs' systems: no comparison of its own, but not ignored in silence either.
-            roles = _lone_proposed(fields)
+            # runs' systems: no comparison of its own, but not ignored in silence either. So
+            # does one `Baseline:` line (027's B1, told to "add a `Baseline:` line", h41B).
+            roles = _lone_role(fields)
     else:
         # 005's B1 was advised "add a `Proposed: X` line", 004's B3 "add a `Baseline:` line"
         # (trial h39B), and the line changed nothing: beside a Compared systems field it counts
@@ -644,25 +646,31 @@ def _role_lines(fields: list[Field]) -> tuple[str, tuple[str, ...], dict[str, st
         lines.append(f"{field.label}: {value}")
         systems.extend(i for i in items if i not in systems)
         named.setdefault(role, []).extend(items)
-    if len(systems) < 2:
+    # One line naming several is no comparison either: 027's `- Baseline: weighted-block MSE,
+    # GPU0-3, DDP4, accum2` (R-L2's system, as its row writes it) became four compared
+    # systems, and B1's other clauses lost their proposed system (h41B).
+    if len(systems) < 2 or len(lines) < 2:
         return "", (), {}
     roles = {role: items[0] for role, items in named.items() if len(items) == 1}
     return "\n".join(lines), tuple(systems), roles
 
 
-def _lone_proposed(fields: Sequence[Field]) -> dict[str, str]:
+def _lone_role(fields: Sequence[Field]) -> dict[str, str]:
     """
-    ``{"proposed": name}`` when the block's one role line is a ``Proposed:`` line (``Ours:``
-    …) naming one system, the name as written; else nothing. The block lists no systems, so
-    the name stands for the one its runs run under it (the results and `bridge plan` take it
-    only where a run does).
+    ``{role: name}`` when the block's one role line is a ``Proposed:`` line (``Ours:`` …) or a
+    ``Baseline:`` line (``Control:``, ``基线:`` …) naming one system, the name as written (a
+    name with commas, as a tracker's Variant cell may be, whole); else nothing. The block lists
+    no systems, so the name stands for the one its runs run under it (the results and `bridge
+    plan` take it only where a run does).
     """
     lines = [f for f in fields if _role_of(f) is not None and f.value.split("\n")[0].strip()]
-    if len(lines) != 1 or _role_of(lines[0]) != "proposed":
+    if len(lines) != 1 or (role := _role_of(lines[0])) is None:
         return {}
-    items = list(_items(lines[0].value.split("\n")[0].strip(), named=True))
-    items = [i for i in items if not _NO_SYSTEMS.match(i)]
-    return {"proposed": items[0]} if len(items) == 1 else {}
+    value = lines[0].value.split("\n")[0].strip()
+    items = [i for i in _items(value, named=True) if not _NO_SYSTEMS.match(i)]
+    if len(items) > 1:
+        return {role: plain(value).replace("*", "").strip()}
+    return {role: items[0]} if items else {}
 
 
 def proposed_line(block: Block, role: str = "proposed") -> Field | None:
@@ -715,16 +723,6 @@ _ARM_COUNT = lazy(
     r"|(?:\s+|\s*[(（])(?P<w>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+arms[)）]?$",
     re.IGNORECASE,
 )
-_COUNTS = {
-    **{w: n for n, w in enumerate("一二三四五六七八九十", start=1)},
-    "两": 2,
-    **{
-        w: n
-        for n, w in enumerate(
-            ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), 1
-        )
-    },
-}
 
 
 # A parenthesised aside of a system's name and the `name = number` pairs it holds: 006's
@@ -767,7 +765,7 @@ def _without_count(listed: tuple[str, ...]) -> tuple[str, ...]:
     if match is None:
         return listed
     word = (match.group("n") or match.group("w")).lower()
-    count = int(word) if word.isdigit() else _COUNTS.get(word, 0)
+    count = int(word) if word.isdigit() else COUNT_WORDS.get(word, 0)
     last = listed[-1][: match.start()].strip()
     return (*listed[:-1], last) if count == len(listed) and last else listed
 

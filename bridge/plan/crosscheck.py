@@ -31,7 +31,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -39,7 +39,7 @@ from bridge.errors import ConfigError
 from bridge.lazy_patterns import lazy
 from bridge.plan.attribution import Attributor, system_table
 from bridge.plan.config import Config, ScopedRule, SystemConfig
-from bridge.plan.model import Budget, Milestone, Plan, PlanWarning
+from bridge.plan.model import Block, Budget, Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.priority import Priority
 from bridge.plan.quantities import normalise_block_id
 from bridge.plan.runs import RunSpec, match_system, run_system_table
@@ -515,6 +515,12 @@ def check_against_runs(
     ]
 
 
+# GPU time named in a Cost cell, with or without a number ("GPU-hour/seed", «GPU 小时»).
+_GPU_TIME = lazy(
+    r"\bGPU[-\s]?(?:hours?|hrs?|h|days?)\b|GPU\s*(?:小时|时|天)|\bGPUh\b", re.IGNORECASE
+)
+
+
 def gpu_cost_without_gpus(
     milestones: Sequence[Milestone],
     config: Config,
@@ -527,7 +533,8 @@ def gpu_cost_without_gpus(
     GPU and the estimate reads 0 GPU-hours. The GPU-hours are those of the milestones' Cost
     (at the first such milestone), else those the tracker's GPU-hours column gives its rows
     (026's ``Est GPU-h``, at the first such row), else the plan's compute budget (032's
-    "~2,500 GPU-hours"). Silent once ``gpus`` is set anywhere (the researcher chose).
+    "~2,500 GPU-hours"), else a Cost naming GPU time with no number (039's M3 «数个
+    GPU-hour/seed»). Silent once ``gpus`` is set anywhere (the researcher chose).
     """
     if any(key.rpartition(".")[2] == "gpus" for key in config.key_lines):
         return []
@@ -557,6 +564,18 @@ def gpu_cost_without_gpus(
     elif budget is not None and budget.gpu_hours and live and all(r.gpus == 0 for r in live):
         file, line = budget.file, budget.line
         said = f"the plan's compute budget is {budget.gpu_hours:g} GPU-h"
+    elif worded := [
+        m
+        for m in milestones
+        if m.gpu_hours is None
+        and _GPU_TIME.search(m.cost_raw)
+        and [r for r in live if r.milestone == m.id]
+    ]:
+        # 039's M3 «数个 GPU-hour/seed»: GPU time with no number; its runs would start on the
+        # CPU as well, and the estimate read "~0.00" with no word of it.
+        costs = ", ".join(f"{m.id} «{m.cost_raw}»" for m in worded)
+        file, line = worded[0].file, worded[0].line
+        said = f"the plan's Cost counts GPU time ({costs})"
     else:
         return []
     return [
@@ -585,6 +604,9 @@ def priority_disagreements(plan: Plan, runs: Sequence[RunSpec]) -> list[PlanWarn
     rows = {row.id: row for row in plan.tracker_runs}
     warnings: list[PlanWarning] = []
     for block in plan.blocks:
+        if block.priority is None and not block.priority_raw:
+            warnings += _unstated_block_priority(block, runs, rows)
+            continue
         if block.priority not in (Priority.MUST, Priority.NICE):
             continue
         stated = Priority(block.priority)
@@ -634,6 +656,42 @@ def priority_disagreements(plan: Plan, runs: Sequence[RunSpec]) -> list[PlanWarn
             )
         )
     return warnings
+
+
+def _unstated_block_priority(
+    block: Block, runs: Sequence[RunSpec], rows: Mapping[str, TrackerRun]
+) -> list[PlanWarning]:
+    """
+    The warning for a block that states no priority (read as must-run) while every one of its
+    runs whose row states one is nice-to-have: 025's ablations `### A3: 注入层数`, P1 in the
+    plan's run table, were counted among the unmet must-run blocks with no word of it.
+    """
+    nice: list[tuple[str, str, int]] = []
+    for run in runs:
+        if run.block != block.id or run.source != "tracker" or run.task:
+            continue
+        row = rows.get(run.id) or rows.get(seed_row(run.id, run.seed) or "")
+        if row is None or row.priority not in (Priority.MUST, Priority.NICE):
+            continue
+        if Priority(row.priority) is Priority.MUST:
+            return []
+        nice.append((run.id, row.file, row.line))
+    if not nice:
+        return []
+    ids = ", ".join(run_id for run_id, _, _ in nice)
+    file, line = nice[0][1], nice[0][2]
+    where = f"{file}:{line}" if line else file
+    return [
+        PlanWarning(
+            file=block.file,
+            line=block.line,
+            message=f"{block.id} states no priority, so it reads as must-run (its verdict "
+            f"counts among the must-run blocks'), but its {'run' if len(nice) == 1 else 'runs'} "
+            f"{ids} {'is' if len(nice) == 1 else 'are'} nice-to-have ({where}); write "
+            f"`Priority: NICE` in {block.id} to count it as nice-to-have, or MUST in the runs' "
+            "Priority cells",
+        )
+    ]
 
 
 def unread_block_priorities(plan: Plan) -> list[PlanWarning]:

@@ -392,8 +392,12 @@ def _costs_of(name: str) -> tuple[str, ...]:
     parts = [p for p in re.split(r"[\s_./-]+", name) if p]
     if len(parts) > 1 and _LOCATION_STATISTIC.match(parts[-1]):
         # Only "errors": "reward loss", "throughput latency", "SSIM distance" say nothing of
-        # which way `reward_mean`, `throughput_mean` or `ssim_mean` go (review r36).
-        return (f"{' '.join(parts[:-1])} error",)
+        # which way `reward_mean`, `throughput_mean` or `ssim_mean` go (review r36). Each
+        # trailing run of the words, as the statements keep theirs: a qualifier before them
+        # narrows what is measured, not its way (027's `fullpose_pre_clamp_fk_p95` was "assumed
+        # higher is better" beside «pre-clamp FK/world errors», its gain read with the wrong
+        # sign, h41B).
+        return tuple(f"{' '.join(parts[k:-1])} error" for k in range(len(parts) - 1))
     return ()
 
 

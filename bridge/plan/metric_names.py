@@ -38,6 +38,7 @@ __all__ = [
     "declared_unit",
     "held_in",
     "held_quantity_spellings",
+    "is_kind_of",
     "is_known_higher_better",
     "is_lower_better",
     "is_rate_metric",
@@ -58,6 +59,7 @@ __all__ = [
     "unit_factor",
     "units_of",
     "units_text",
+    "without_unit",
     "words_apart",
 ]
 
@@ -245,9 +247,11 @@ def metric_key(name: str) -> str:
         name: any metric name (``"Top-1 Acc"``, ``"top1_acc"``, ``"准确率"``).
 
     Returns:
-        The key (``"top1acc"``); two names match when their keys are equal.
+        The key (``"top1acc"``); two names match when their keys are equal. The sign of a
+        change is spelt out: ``"ΔAcc"`` is ``"deltaacc"``, as ``"delta_acc"`` is, never
+        ``"acc"`` (dropped as punctuation, it matched the accuracy itself).
     """
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", name).lower())
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", name).lower().replace("δ", "delta"))
 
 
 # Where a results file keeps its settings and identities, not its metrics (a learning rate or a
@@ -398,7 +402,9 @@ def nesting(name: str) -> int:
 
 
 def _tokens(name: str) -> list[str]:
-    return [t for t in _NON_WORD.split(unicodedata.normalize("NFKC", name).lower()) if t]
+    # "ΔAcc" is ["delta", "acc"], as "delta_acc" is: without the sign it ended a recorded `acc`.
+    words = unicodedata.normalize("NFKC", name).lower().replace("δ", " delta ")
+    return [t for t in _NON_WORD.split(words) if t]
 
 
 # Metrics where lower is better only when they are what the name measures, its last word
@@ -544,6 +550,16 @@ def _unique(hits: Iterable[str], plan_name: str, rule: str) -> str | None:
     return found[0] if found else None
 
 
+def is_kind_of(plan_name: str, recorded: str) -> bool:
+    """
+    Whether ``plan_name`` is the last words of ``recorded`` (``accuracy`` of
+    ``overall_exact_match_accuracy``): the kind of metric the recorded one is, which other
+    recorded names may end with too (:func:`match_metric`'s "name ending" rule).
+    """
+    wanted = _tokens(plan_name)
+    return bool(wanted) and _tokens(recorded)[-len(wanted) :] == wanted
+
+
 def match_metric(
     plan_name: str,
     extracted_names: Iterable[str],
@@ -618,7 +634,32 @@ def match_metric(
     within = _named_within(plan_name, names)
     if within is not None:
         return within
-    return _unique(_same_quantity(plan_name, names), plan_name, "same quantity")
+    same = _unique(_same_quantity(plan_name, names), plan_name, "same quantity")
+    in_english = _in_english(plan_name)
+    if same is None and in_english != plan_name:
+        # «MMLU 准确率不低于 80%»: a qualified Chinese name, recorded in English
+        # (`mmlu_accuracy`); the synonyms above take a Chinese name only whole (review of s41).
+        # Only the same words: «历史成功率» (018) is not the `success_rate` inside its words.
+        english = _plain_words(in_english)
+        return _unique(
+            (n for n in names if english in (_plain_words(n), _plain_words(_last_component(n)))),
+            plan_name,
+            "same words in English",
+        )
+    return same
+
+
+def _in_english(name: str) -> str:
+    """``name`` with each Chinese spelling of :data:`SYNONYMS` inside it put in English
+    ("MMLU 准确率" → "MMLU accuracy"), longest first; a name with none is returned as it is."""
+    spellings = sorted(
+        ((s, group[0]) for group in SYNONYMS for s in group if not s.isascii()),
+        key=lambda pair: -len(pair[0]),
+    )
+    for spelling, english in spellings:
+        if spelling in name:
+            name = " ".join(name.replace(spelling, f" {english} ").split())
+    return name
 
 
 # The quantities of :data:`HELD_QUANTITIES` a criterion compares as its metric, read by
@@ -654,7 +695,8 @@ def _named_within(plan_name: str, names: Sequence[str]) -> str | None:
     or several (``train_loss`` and ``val_loss`` in "val loss gap vs train loss") — then no
     guess is made.
     """
-    wanted = [_SHORT.get(t, t) for t in _tokens(plan_name)]
+    said = _tokens(plan_name)
+    wanted = [_SHORT.get(t, t) for t in said]
     found = set()
     for name in names:
         own = [_SHORT.get(t, t) for t in _tokens(_last_component(name))]
@@ -663,10 +705,22 @@ def _named_within(plan_name: str, names: Sequence[str]) -> str | None:
         for i in range(len(wanted) - len(own) + 1):
             if wanted[i : i + len(own)] == own:
                 rest = _without_scopes(wanted[:i]) + wanted[i + len(own) :]
-                if not _DERIVED.intersection(rest):
+                if not _DERIVED.intersection(rest) and not _after_slash(plan_name, said[i]):
                     found.add(name)
                 break
     return found.pop() if len(found) == 1 else None
+
+
+def _after_slash(plan_name: str, word: str) -> bool:
+    """
+    Whether ``word`` (lower case, as :func:`_tokens` gives it) follows a "/" in ``plan_name``:
+    the second of two words the name holds together, «endpoint/fullpose pre-clamp FK p95»
+    (027's B3) naming both modes' p95. A recorded name that starts there,
+    ``fullpose_pre_clamp_fk_p95``, is one of them, not the metric: it was judged alone, beside
+    a recorded ``endpoint_pre_clamp_fk_p95`` (h41B).
+    """
+    folded = unicodedata.normalize("NFKC", plan_name).lower()
+    return re.search(rf"/\s*{re.escape(word)}(?![^\W_])", folded) is not None
 
 
 def _without_scopes(words: Sequence[str]) -> list[str]:
@@ -933,6 +987,7 @@ def declared_unit(name: str, units: Mapping[str, str]) -> tuple[str, str] | None
 # and its size in that dimension's base unit. Sizes are matched only unit for unit (whether a
 # plan's GB is 10⁹ or 2³⁰ bytes is not said), so they carry no factor.
 _MEASURES: dict[str, tuple[str, float | None]] = {
+    "us": ("time", 0.000001),
     "ms": ("time", 0.001),
     "s": ("time", 1.0),
     "min": ("time", 60.0),
@@ -947,6 +1002,8 @@ _MEASURES: dict[str, tuple[str, float | None]] = {
     "TiB": ("size", None),
 }
 _SPELLINGS = {
+    "us": "us", "µs": "us", "μs": "us", "usec": "us", "microsecond": "us", "microseconds": "us",
+    "微秒": "us",
     "ms": "ms", "msec": "ms", "millisecond": "ms", "milliseconds": "ms", "毫秒": "ms",
     "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s", "秒": "s",
     "min": "min", "mins": "min", "minute": "min", "minutes": "min", "分钟": "min",
@@ -955,10 +1012,11 @@ _SPELLINGS = {
     "kib": "KiB", "mib": "MiB", "gib": "GiB", "tib": "TiB",
 }  # fmt: skip
 # A unit at the end of a metric's name ("latency_ms", "p95 latency (ms)", "peak_mem_gb"), not
-# after "per" or "/" (``tokens_per_s`` is a rate).
+# after "per" or "/" (``tokens_per_s`` is a rate). Microseconds too ("latency_us", review s41:
+# "latency ≤ 1 s" of it was told to record "latency_us_s").
 _NAME_UNIT = lazy(
-    r"(?<!per)(?<!/)(?:^|[\s_(\[-])(?P<unit>ms|msec|milliseconds?|s|secs?|seconds?|mins?|"
-    r"minutes?|h|hrs?|hours?|[kmgt]i?b|毫秒|秒|分钟|小时)[)\]]?$",
+    r"(?<!per)(?<!/)(?:^|[\s_(\[-])(?P<unit>us|µs|μs|usec|microseconds?|ms|msec|milliseconds?|"
+    r"s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|[kmgt]i?b|微秒|毫秒|秒|分钟|小时)[)\]]?$",
     re.IGNORECASE,
 )
 
@@ -972,6 +1030,11 @@ def measure_unit_of_name(name: str) -> str | None:
     """The unit of time or size a metric's name ends with ("latency_ms": ``ms``), else None."""
     found = _NAME_UNIT.search(name.strip())
     return measure_unit(found["unit"]) if found else None
+
+
+def without_unit(name: str) -> str:
+    """``name`` less the unit of time or size it ends with ("latency_ms": ``latency``)."""
+    return _NAME_UNIT.sub("", name.strip()) if measure_unit_of_name(name) else name
 
 
 def unit_factor(said: str, values: str) -> float | None:

@@ -16,6 +16,7 @@ from bridge.lazy_patterns import lazy
 from bridge.plan.option_tables import table_of, table_text
 
 __all__ = [
+    "COUNT_WORDS",
     "SAME_SEEDS_OPTION",
     "block_refs",
     "gpu_hours",
@@ -115,18 +116,18 @@ def number_upper(text: str) -> float | None:
     return _to_float(match.group("hi") or match.group("lo"))
 
 
-_WORD_COUNTS = {
-    "one": 1,
+# Counts written as words, in either language: the one table for every reader of a count
+# (seeds, arms, listed systems), each reader's pattern saying which of them it takes.
+COUNT_WORDS: Mapping[str, int] = {
+    **{w: n for n, w in enumerate("一二三四五六七八九十", start=1)},
+    "两": 2,
     "single": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
+    **{
+        w: n
+        for n, w in enumerate(
+            ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), 1
+        )
+    },
 }
 _SEED_LIST = lazy(
     r"seeds?\s{0,3}(?:[=:：]\s{0,3})?[`]?[{\[(]\s{0,3}(\d{1,12}(?:\s{0,3},\s{0,3}\d{1,12}){0,99})\s{0,3}[}\])]",
@@ -420,7 +421,7 @@ def stated_seed_count(text: str) -> int | None:
         if seeds_for_one(text[counted.end() :]):
             continue  # 015's "10 seeds for random": that system's count, not the block's
         word = counted.group(1).casefold()
-        return _WORD_COUNTS.get(word) or (int(word) if word.isdigit() else None)
+        return COUNT_WORDS.get(word) or (int(word) if word.isdigit() else None)
     zh = _SEED_COUNT_ZH.search(text)
     if zh:
         return int(zh.group(1) or zh.group(2))

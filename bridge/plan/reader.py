@@ -130,7 +130,15 @@ def _first_paragraph(text: str) -> str:
     return " ".join(out).strip()
 
 
-def _claims(doc: Document, heading: Heading, warnings: list[tuple[int, str]]) -> list[Claim]:
+def _claims(
+    doc: Document, heading: Heading, warnings: list[tuple[int, str]], known: frozenset[str]
+) -> list[Claim]:
+    """
+    The claim map's claims. A table's block column is read with ``known``, the plan's block ids
+    that are not ``B<n>`` (034's ``| C1 (…) | P0, S2 | Table 1 |``: P0 and S2 are its blocks), so
+    a claim's blocks are the plan's whatever their ids; claims written as fields or a list keep
+    ``B<n>`` refs only, their text being prose that may name such ids for other things.
+    """
     claims: list[Claim] = []
     for table in doc.section_tables(heading.index, heading.end):
         claim_col = _column(table, ("claim", "声明", "claim id", "id"))
@@ -165,6 +173,7 @@ def _claims(doc: Document, heading: Heading, warnings: list[tuple[int, str]]) ->
                 len(claims) + 1,
                 doc.file,
                 line,
+                known,
             )
             if evidence_col is not None and evidence_col != claim_col:
                 claim = attrs.evolve(claim, evidence=plain(cells[evidence_col]))
@@ -203,7 +212,15 @@ _CLAIM_ID = lazy(
 )
 
 
-def _claim(cell: str, text: str, blocks_cell: str, position: int, file: str, line: int) -> Claim:
+def _claim(
+    cell: str,
+    text: str,
+    blocks_cell: str,
+    position: int,
+    file: str,
+    line: int,
+    known: frozenset[str] = frozenset(),
+) -> Claim:
     cleaned = plain(cell)
     match = _CLAIM_ID.match(cleaned)
     if match:
@@ -213,8 +230,15 @@ def _claim(cell: str, text: str, blocks_cell: str, position: int, file: str, lin
         claim_id = f"C{position}"
         rest = cleaned
     if not text or text == cell:
-        text = rest or cleaned
-    return Claim(id=claim_id, text=text, blocks=block_refs(blocks_cell), file=file, line=line)
+        # 034's `| C1 (LIB better correlates with length than binary) | P0, S2 |`: the words in
+        # parentheses are the claim, shown once ("C1: C1 (LIB …)" repeated the id).
+        aside = None
+        if match and not rest:
+            aside = re.fullmatch(r"[^(（]*[(（]([^)）]+)[)）]\W*", cleaned)
+        text = rest or (aside.group(1).strip() if aside else cleaned)
+    return Claim(
+        id=claim_id, text=text, blocks=block_refs(blocks_cell, known), file=file, line=line
+    )
 
 
 def _column(table: Table, names: tuple[str, ...], contains: tuple[str, ...] = ()) -> int | None:
@@ -535,13 +559,13 @@ def read_plan_document(doc: Document) -> PlanParts:
     if not thesis and "thesis" in kinds:
         thesis = _first_paragraph(_section_text(doc, kinds["thesis"]))
 
-    claims = _claims(doc, kinds["claims"], warnings) if "claims" in kinds else []
     blocks = _blocks(doc, kinds.get("blocks"), used, warnings)
     # No block headings: milestone sections that state a success criterion stand as blocks.
     sectioned = [] if blocks else criterion_sections(doc)
     blocks = blocks or sectioned
     warnings.extend(_seed_disagreements(blocks))
     known = frozenset(b.id for b in blocks if not re.fullmatch(r"B\d+(?:\.\d+)?", b.id))
+    claims = _claims(doc, kinds["claims"], warnings, known) if "claims" in kinds else []
     milestones, milestone_warnings = read_milestones(
         doc,
         kinds.get("run_order"),

@@ -437,7 +437,11 @@ def clause_said(
     quoted = f"«{clause.text}»"
     match clause.outcome:
         case GateOutcome.MET | GateOutcome.NOT_MET:
-            return f"{quoted} {said[clause.outcome.value]} ({clause.said})"
+            # Bridge's words on the value in the plan's language, as an unjudged one's are.
+            why = words(clause.said)
+            if language == "zh":
+                return f"{quoted} {said[clause.outcome.value]}（{why}）"
+            return f"{quoted} {said[clause.outcome.value]} ({why})"
         case GateOutcome.NO_VALUE:
             if not clause.said:
                 return f"{quoted} {said['read']} {clause.reading}"

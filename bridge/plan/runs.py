@@ -34,6 +34,7 @@ from bridge.plan.model import Block, Milestone, Plan, PlanWarning, TrackerRun
 from bridge.plan.notes_label import BRIDGE_LABEL
 from bridge.plan.priority import Priority
 from bridge.plan.quantities import (
+    COUNT_WORDS,
     block_refs,
     gpu_hours,
     same_seeds,
@@ -575,11 +576,6 @@ _ARMS_AT_SEEDS = lazy(
     r"seeds?\s*(?P<lo>\d{1,3})(?:\s*(?:[–—~-]|\.\.|to|至|到)\s*(?P<hi>\d{1,3}))?",
     re.IGNORECASE,
 )
-_COUNT_WORDS = {
-    **{w: n for n, w in enumerate("一二三四五六七八九十", start=1)},
-    "两": 2,
-    **{w: n for n, w in enumerate(("two", "three", "four", "five", "six", "seven", "eight"), 2)},
-}
 
 
 def _arms_at_seeds(runs_raw: str) -> tuple[int | None, range, str] | None:
@@ -591,7 +587,7 @@ def _arms_at_seeds(runs_raw: str) -> tuple[int | None, range, str] | None:
     if found is None:
         return None
     count = found.group("count")
-    arms = None if count is None else _COUNT_WORDS.get(count.casefold()) or int(count)
+    arms = None if count is None else COUNT_WORDS.get(count.casefold()) or int(count)
     lo = int(found.group("lo"))
     hi = int(found.group("hi") or lo)
     return (arms, range(lo, hi + 1), found.group(0).strip()) if hi >= lo else None

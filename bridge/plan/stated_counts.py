@@ -19,6 +19,7 @@ from collections.abc import Collection
 
 from bridge.lazy_patterns import lazy
 from bridge.plan.model import Block, PlanWarning
+from bridge.plan.quantities import COUNT_WORDS
 from bridge.plan.vocabulary import VERSUS
 
 __all__ = ["COUNTED", "stated_beyond_runs"]
@@ -121,23 +122,16 @@ def _names_systems(items: list[str], known: Collection[str]) -> bool:
 _ARMS = lazy(
     r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)[- ]arms?\b", re.IGNORECASE
 )
-_NUMBER_WORDS = {
-    w: n
-    for n, w in enumerate(
-        ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), start=2
-    )
-}
 # A parenthesised list: "(random, even-odd, NeuroTAP-style, …)".
 _PARENTHESISED = lazy(r"\(([^()]{3,300})\)")
 
 
-def _arms_stated(block: Block) -> tuple[int, str, int] | None:
+def _arms_stated(block: Block, first: int) -> tuple[int, str, int] | None:
     """
-    Where ``block`` (heading first, then its text) states a count of arms of two or more (015's
-    "### B3 — Main 6-arm thermal comparison"): the line, the words as written and the count;
-    ``None`` when it states none.
+    Where ``block`` (heading first, then its text, whose first line is ``first``) states a
+    count of arms of two or more (015's "### B3 — Main 6-arm thermal comparison"): the line,
+    the words as written and the count; ``None`` when it states none.
     """
-    first = block.text_line or block.line + 1
     places = [(block.line, block.heading)] + [
         (first + k, text) for k, text in enumerate(block.text.splitlines())
     ]
@@ -146,7 +140,7 @@ def _arms_stated(block: Block) -> tuple[int, str, int] | None:
         if found is None:
             continue
         word = found["n"].lower()
-        count = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+        count = int(word) if word.isdigit() else COUNT_WORDS[word]
         if count >= 2:
             return line, found[0], count
     return None
@@ -184,9 +178,9 @@ def stated_beyond_runs(
     """
     warnings: list[PlanWarning] = []
     lines = block.text.splitlines()
+    first = block.text_line or block.line + 1  # the line of the text's first line
 
     def at(index: int, message: str) -> None:
-        first = block.text_line or block.line + 1
         warnings.append(PlanWarning(file=block.file, line=first + index, message=message))
 
     for index, text in enumerate(lines):
@@ -232,10 +226,9 @@ def stated_beyond_runs(
                 "not one per system; write them as the block's Compared systems to run each",
             )
             break
-    if not block.systems and (arms := _arms_stated(block)) is not None:
+    if not block.systems and (arms := _arms_stated(block, first)) is not None:
         at_line, said, count = arms
         listed = _listed_arms(lines, count)
-        first = block.text_line or block.line + 1
         shown = (
             f"; its text lists them ('{listed[1]}', line {first + listed[0]})"
             if listed is not None

@@ -879,7 +879,9 @@ def _row(
     status_raw = cells[columns["status"]].strip() if "status" in columns else ""
     priority_raw = cell("priority")
     notes = cell("notes")
-    block_cell = cell("block")
+    # A placeholder ("-", "—", "N/A") names no block, as it names no system: 032's E01 read
+    # "the tracker's Block column '-' names no block of the plan" (trial h41I F7).
+    block_cell = "" if cell("block").strip().casefold() in _NO_SYSTEM else cell("block")
     status = legend_status(status_raw, legend)
     found = legend.meaning_of(status_raw)
     decided = found is not None and status != normalise_status(status_raw)

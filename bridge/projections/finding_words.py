@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from bridge.lazy_patterns import LazyPattern, lazy
 from bridge.projections.failure_words import failure_finding_in_language, failure_in_language
+from bridge.projections.reasons import in_language
 
 __all__ = [
     "blocked_in_language",
@@ -194,15 +195,17 @@ def _since_zh(part: str) -> str:
 
 def _approved_before_zh(clauses: str) -> str:
     """The held clauses, with the sentence saying an approval was for earlier numbers in
-    Chinese (it stayed English inside a Chinese reason)."""
+    Chinese (it stayed English inside a Chinese reason), the blocks' verdicts too (025's
+    «B1: clause 2 of 2 not met. [2] not met: …» stood English in `bridge status`)."""
     found = _APPROVED_BEFORE.search(clauses)
     if found is None:
-        return clauses
+        return in_language(clauses, "zh")
     since = "；".join(_since_zh(p) for p in found.group(1).split(" and "))
     # The tail names how the numbers read again changed ("R002 skill -0.05 → -0.08").
     changed = f"（{found.group(2)}）" if found.group(2) else ""
     return (
-        f"{clauses[: found.start()]}。{since}，而此前有人批准越过该标准：那次批准针对的是先前的数值"
+        f"{in_language(clauses[: found.start()], 'zh')}。{since}，而此前有人批准越过该标准："
+        "那次批准针对的是先前的数值"
         f"{changed}"
     )
 

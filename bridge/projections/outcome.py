@@ -1738,6 +1738,11 @@ def evaluate(state: PipelineState) -> Outcome:
     # rigor check, not met; B3, "the headline result", and B4 inconclusive): one failed
     # criterion is enough for "negative", so the word stays, but the result has not been read
     # in full. As for an inconclusive main milestone, it is not ready until they are judged.
+    # A plan with no milestones has its blocks for main milestone, named by no name (032
+    # with blocks: "blocks of the main milestone  not judged").
+    of_main, of_main_zh = (
+        (f"of the main milestone {main} ", f"主要里程碑 {main} 中") if main else ("", "")
+    )
     unjudged = (
         tuple(
             b.block.id
@@ -1750,9 +1755,8 @@ def evaluate(state: PipelineState) -> Outcome:
     if unjudged:
         reasons.append(
             (
-                f"blocks of the main milestone {main} not judged (inconclusive): "
-                f"{', '.join(unjudged)}",
-                f"主要里程碑 {main} 中未能判定（无定论）的实验块：{'、'.join(unjudged)}",
+                f"blocks {of_main}not judged (inconclusive): {', '.join(unjudged)}",
+                f"{of_main_zh}未能判定（无定论）的实验块：{'、'.join(unjudged)}",
             )
         )
     # A run of the main milestone whose numbers are not trusted (NaN, divergence) holds it back
@@ -1772,9 +1776,8 @@ def evaluate(state: PipelineState) -> Outcome:
         )
         reasons.append(
             (
-                f"blocks of the main milestone {main} with numbers not trusted: "
-                f"{'; '.join(en_runs)}",
-                f"主要里程碑 {main} 中数值不可信的实验块：{'；'.join(zh_runs)}",
+                f"blocks {of_main}with numbers not trusted: {'; '.join(en_runs)}",
+                f"{of_main_zh}数值不可信的实验块：{'；'.join(zh_runs)}",
             )
         )
     # A positive result whose comparison the runs made under a condition they break ("at the
@@ -1795,9 +1798,9 @@ def evaluate(state: PipelineState) -> Outcome:
     if unheld:
         reasons.append(
             (
-                f"blocks of the main milestone {main} compared under a condition that does not "
+                f"blocks {of_main}compared under a condition that does not "
                 f"hold in the runs: {', '.join(unheld)}",
-                f"主要里程碑 {main} 中比较所依据的条件在运行中不成立的实验块：{'、'.join(unheld)}",
+                f"{of_main_zh}比较所依据的条件在运行中不成立的实验块：{'、'.join(unheld)}",
             )
         )
     # A must-run block with no run at all and so no verdict (008's B1, B2: no tracker row is

@@ -154,6 +154,15 @@ def _priority_split(found: re.Match[str]) -> str:
     )
 
 
+def _priority_unstated(found: re.Match[str]) -> str:
+    block, ids, where = found.groups()
+    return (
+        f"{block} 没有写优先级，按必做读取（其判定计入必做实验块），但它的运行 {ids} 为可选"
+        f"（{where}）；若要按可选计，请在 {block} 中写 `Priority: NICE`，或在这些运行的 Priority "
+        "单元格中写 MUST"
+    )
+
+
 def _sanity_not_attributed(found: re.Match[str]) -> str:
     return (
         f"运行 {_ids(found.group(2))} 未归属任何实验块：{in_language(found.group(3), 'zh')}。"
@@ -646,7 +655,8 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
     (
         lazy(
             r"(?:the plan's (?:Cost gives GPU-hours \((.+?) GPU-h\)|compute budget is (\S+) GPU-h)"
-            r"|the tracker's (.+?) column gives GPU-hours \((.+?)\)) "
+            r"|the tracker's (.+?) column gives GPU-hours \((.+?)\)"
+            r"|the plan's Cost counts GPU time \((.+?)\)) "
             r"but no run asks for a GPU: "
             r"without `gpus` in bridge\.toml every run gets 0 GPUs \(the CPU\) and counts "
             r"0 GPU-h in the estimate; set \[run\] gpus \(or gpus in a \[systems\.\"NAME\"\] "
@@ -659,6 +669,8 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
                 else f"计划的算力预算是 {m[2]} GPU-h"
                 if m[2]
                 else f"追踪表的 {m[3]} 列写了 GPU 小时（{m[4]}）"
+                if m[3]
+                else f"计划的 Cost 写的是 GPU 时间（{m[5]}）"
             )
             + "，但没有运行申请 GPU：bridge.toml 未设置 `gpus` "
             r"时每个运行分到 0 个 GPU（在 CPU 上运行），在估计中按 0 GPU-h 计；请设置 `[run] gpus`"
@@ -699,6 +711,15 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
             r"same priority .*)"
         ),
         _priority_split,
+    ),
+    (
+        lazy(
+            r"(\S+) states no priority, so it reads as must-run \(its verdict counts among the "
+            r"must-run blocks'\), but its runs? (.+) (?:is|are) nice-to-have \((\S+)\); write "
+            r"`Priority: NICE` in \S+ to count it as nice-to-have, or MUST in the runs' "
+            r"Priority cells"
+        ),
+        _priority_unstated,
     ),
     (
         lazy(

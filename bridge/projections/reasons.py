@@ -567,6 +567,22 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(r" ?\(read as: ((?:[^()]|\([^()]*\))*)\)"), r"（解析为：\1）"),
     (lazy(r"(\S+) would be compared with itself"), r"\1 将与自身比较"),
     (lazy(r"\bmetric ambiguous for (.+?): "), r"\1 的指标有歧义："),
+    (lazy(r"\bmetric ambiguous in the block's runs: "), "实验块的运行中指标有歧义："),
+    (
+        lazy(
+            r"\bthe criterion says '(.+?)' after its threshold, and the runs record (.+?) beside "
+            r"(\S+): the value found is not that part's; "
+        ),
+        r"标准在阈值之后写明 '\1'，而运行在 \3 之外另记录了 \2：找到的数值不是该部分的；",
+    ),
+    (lazy(r"\bwrite the clause on (\S+) by that name"), r"请用名称 \1 写该子句"),
+    (
+        lazy(
+            r"\bhave the runs record that part's value under a name of its own \((\S+)\) and "
+            r"write the clause on it"
+        ),
+        r"请让运行以独立的名称记录该部分的数值（\1），并就它写子句",
+    ),
     *_SEVERAL_MATCHES,
     (
         lazy(rf"\bmetric {_QUOTE} not found for (.+?) \(extracted: ({_LISTED})\)"),
@@ -647,6 +663,13 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"（若其命令使用该标签，则用 bridge retry --changed）",
     ),
     (
+        lazy(
+            r"\bsubject: (\S+), the only run of the block that recorded (.+?) \(its runs name "
+            r"no system and are not seeds of one run\)"
+        ),
+        r"主体：\1，该实验块中唯一记录了 \2 的运行（其运行未写系统，且不是同一运行的不同种子）",
+    ),
+    (
         lazy(r"\bsubject: the block's runs, which name no system"),
         "主体：该实验块的运行（未写系统）",
     ),
@@ -656,6 +679,7 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (lazy(r"\bsubject (.+?): the block's only system"), r"主体 \1：该实验块唯一的系统"),
     (lazy(r"\bsubject (.+?) from the clause before"), r"主体 \1 取自前一个子句"),
+    (lazy(r"\bmetric (.+?) from the clause before"), r"指标 \1 取自前一个子句"),
     # "accuracy > Baseline with training time ≤ 2x" (bridge/plan/criteria/parser.py).
     (
         lazy(r"'with ([^']*)' read as a clause of its own: a limit that must hold too"),
@@ -796,6 +820,17 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"门槛的阈值以 \1 为单位，而 \2 的名称表明单位为 \3，无法换算",
     ),
+    # A met or not met gate clause (bridge/plan/run_gates.py's _judged): "latency_s = 0.04 s,
+    # read as 40 ms: meets ≤ 50 ms", "hit_rate = 0.5 (percent, as [metrics] units says): meets
+    # < 5%" stood English on a Chinese plan (review s41).
+    (lazy(r" \(percent, as \[metrics\] units says\)"), "（[metrics] units 声明为百分比）"),
+    (lazy(r" \(fraction, as \[metrics\] units says\)"), "（[metrics] units 声明为比例）"),
+    (
+        lazy(r", read as ([^:（(]+?)(?=（\[metrics\] units |: (?:meets|does not meet) )"),
+        r"，读作 \1",
+    ),
+    (lazy(r": meets ([<>≤≥=].*)$"), r"：满足 \1"),
+    (lazy(r": does not meet ([<>≤≥=].*)$"), r"：不满足 \1"),
     (
         lazy(r"no threshold: at least as good as the reference counts"),
         "无阈值：不差于参照即算满足",
@@ -932,6 +967,13 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"变化属于消融变体（\1）：完整系统按升高计",
     ),
     (
+        lazy(
+            rf"{_QUOTE} read as the block's primary metric (\S+), of the recorded metrics the "
+            r"criterion's name fits \(also ([^()]+)\)"
+        ),
+        r"\1 解析为本块的主指标 \2（已记录的指标中与标准所写名称相符的还有 \3）",
+    ),
+    (
         lazy(r"'%' read as a relative change \((.+?) is not a rate\)"),
         r"'%' 解析为相对变化（\1 不是比率类指标）",
     ),
@@ -1009,6 +1051,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (lazy(rf"left out the setting {_QUOTE}"), r"略去设置 \1"),
     (lazy(rf"\bmetric {_QUOTE} of the system ([^;]+)"), r"指标 \1 属于系统 \2"),
+    (
+        lazy(rf"{_QUOTE} read as the change of {_QUOTE} the comparison takes"),
+        r"\1 解析为比较所取的 \2 之差",
+    ),
     (
         lazy(rf"metric read as {_QUOTE}: the word before the metric names which one"),
         r"指标解析为 \1：指标前的词指明是哪一个",

@@ -21,6 +21,7 @@ from bridge.errors import ConfigError
 from bridge.events import types as ev
 from bridge.events.measurements import NO_FILE_MATCHED, NO_NUMBER_IN_FILE, MetricValue
 from bridge.machine.aggregation import measured_text, spread_text
+from bridge.machine.comparisons import shared_subject_reason
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, MainResult, claim_scope
 from bridge.machine.scheduler import held_by_failed_before, held_for_code_by, sanity_probe
@@ -231,6 +232,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "shared": ("shared from other blocks", "取自其他实验块"),
     "sanity_apart": ("the block's sanity runs, not judged on", "本实验块的健全性运行，不计入判定"),
     "no_values": ("No metric values recorded yet.", "尚无已记录的指标值。"),
+    "no_values_before": (
+        "No metric values: the tracker says its runs were done before bridge, whose metrics "
+        "bridge does not read.",
+        "没有指标值：跟踪表记载其运行在 bridge 之前已完成，bridge 不读取这些运行的指标。",
+    ),
     "unattributed": ("Runs not attributed to a block", "未归属实验块的运行"),
     "not_run": ("Runs bridge did not launch", "bridge 未运行的运行"),
     "not_run_note": (
@@ -1827,13 +1833,27 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
     lines = [f"### {block.id}" + (f": {block.title}" if block.title else ""), ""]
     text = block.success_criterion or _t("none", language)
     lines.append(f"- **{_t('criterion', language)}:** {text}")
-    if isinstance(result.criterion, Criterion):
+    if isinstance(result.criterion, Criterion) and (
+        shared := shared_subject_reason(result.criterion, result.candidate)
+    ):
+        lines.append(f"- **{_t('unparsed', language)}:** {line(in_language(shared, language))}")
+    elif isinstance(result.criterion, Criterion):
         said = criterion_in_language(result.criterion, language)
         lines.append(f"- **{_t('parsed', language)}:** `{said}`")
     elif isinstance(result.criterion, Compound):
         lines.append(f"- **{_t('parsed', language)}:**")
         for position, clause in enumerate(result.criterion.clauses, 1):
-            if isinstance(clause, Criterion):
+            # 039's B3 «GNN 同时优于 MART»: read "the proposed system vs MART" while the verdict
+            # (and `bridge plan`) said its "GNN" could be any of several systems (h41D).
+            shared = (
+                shared_subject_reason(clause, result.candidate)
+                if isinstance(clause, Criterion)
+                else None
+            )
+            if shared:
+                reason = line(in_language(shared, language))
+                lines.append(f"  {position}. {_t('unparsed', language)}: {reason}")
+            elif isinstance(clause, Criterion):
                 lines.append(f"  {position}. `{criterion_in_language(clause, language)}`")
             else:
                 reason = line(in_language(clause.reason, language))
@@ -1927,7 +1947,13 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
         if left := _left_out(result, language):
             lines.extend([left, ""])
     else:
-        note = line(unmatched_note(state, result, language)) or _t("no_values", language)
+        # 036's M0.1 … M1.2, done before bridge: "yet" read as runs still to come.
+        before = bool(result.run_ids) and all(
+            r in state.runs and state.runs[r].state is RunState.DONE_BEFORE for r in result.run_ids
+        )
+        note = line(unmatched_note(state, result, language)) or _t(
+            "no_values_before" if before else "no_values", language
+        )
         lines.extend([note, ""])
     if result.sanity_numbers:
         lines.extend(

@@ -304,7 +304,9 @@ def _block(result: BlockResult, warnings: Sequence[str], state: PipelineState) -
         "criterion": _criterion(result),
         "verdict": verdict.verdict.value,
         "reason": verdict.reason,
-        "measured": verdict.measured,
+        # 12 significant digits: (0.63 − 0.60) × 100 read 3.0000000000000027 (001's B1, trial
+        # h41H F7) where the reason says "+3 pp".
+        "measured": None if verdict.measured is None else float(f"{verdict.measured:.12g}"),
         "judged_by": verdict.judged_by.value,
         "evaluation_type": result.block.evaluation_type,
         "claim_scope": scope,

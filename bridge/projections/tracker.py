@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from bridge.events import types as ev
 from bridge.lazy_patterns import lazy
@@ -471,8 +471,11 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
         body += [f"### {zh if language == 'zh' else en}", "", listed, ""]
     under = [r for r in state.runs.values() if r.run_id in shown and not shown[r.run_id]]
     # A seed of a row naming several has no Result cell of its own: its line says what it
-    # measured (032's E02-s0 read "exit 0" alone, its row ✅ with "—" in Result).
-    seeds = [r for r in under if seed_row(r.run_id, r.spec.seed) is not None]
+    # measured (032's E02-s0 read "exit 0" alone, its row ✅ with "—" in Result). Nor has any
+    # row of a run table with no Result column: 027's R-L3 read "退出码 0" alone beside its
+    # seeds' "测得 pre_clamp_fk_p95 = 0.79", its numbers nowhere in the file (h41B F1).
+    no_result = not has_result_column(template, file)
+    seeds = [r for r in under if no_result or seed_row(r.run_id, r.spec.seed) is not None]
     if seeds and not measured:
         measured = _measured(state, language)
     noted = [
@@ -493,7 +496,11 @@ def _filled_in(state: PipelineState, template: str, language: str) -> str:
     # there while its notes stood under "Notes by bridge".
     status, notes = owned_columns(header)
     columns = (status, notes if any(shown.values()) else None)
-    return "\n".join([*lines, *generated_section(lines, state, language, body, columns)])
+    # No run table: its rows are blocks whose cells bridge fills (034), or none are runs (033).
+    rows: Literal["runs", "blocks", "none"] = "runs"
+    if header is None and not shown:
+        rows = "blocks" if by_block else "none"
+    return "\n".join([*lines, *generated_section(lines, state, language, body, columns, rows)])
 
 
 def _with_measured(

@@ -17,6 +17,7 @@ import collections
 import functools
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Literal
 
 from bridge.lazy_patterns import lazy
 from bridge.machine.fold import PipelineState, RunView
@@ -753,13 +754,15 @@ def generated_section(
     language: str,
     body: list[str],
     columns: tuple[str, str | None] = ("Status", "Notes"),
+    rows: Literal["runs", "blocks", "none"] = "runs",
 ) -> list[str]:
     """
     Bridge's own part after the filled-in ``lines``: a blank line, the mark, the stamp (naming
     the tracker's Status and Notes ``columns`` as written; Notes ``None`` when bridge writes no
-    Notes cell), ``body``.
+    Notes cell; ``rows`` what the tracker's rows are, :func:`~bridge.projections.text.stamp`),
+    ``body``.
     """
     gap = [] if lines and lines[-1] == "" else [""]
     heading = f"## bridge — {t('runs', language)}"
-    said = stamp(state, language, in_yours=True, columns=columns)
+    said = stamp(state, language, in_yours=True, columns=columns, rows=rows)
     return [*gap, GENERATED_MARK, "", heading, "", said, "", *body]

@@ -9,7 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
-from bridge.plan import load_project
+from bridge.plan import load_plan, load_project
 from tests.conftest import SHARED, needs_shared
 from tests.e2e.test_cli import QUICKSTART, bridge
 from tests.in_process import bridge_here
@@ -1265,3 +1265,34 @@ def test_a_gap_of_a_metric_is_previewed_as_the_results_judge_it(tmp_path: Path) 
         "open without one ('gap' read with the metric, 'UtilityNLL gap': a gap is not "
         "'UtilityNLL' itself"
     ) in out, out
+
+
+@needs_shared
+def test_a_lone_baseline_line_names_the_baseline_among_the_runs_systems(tmp_path: Path) -> None:
+    """027's B1 lists no systems; `bridge plan` advised «请加上 `Baseline:` 行». Written with
+    R-L2's system as its row writes it («weighted-block MSE, GPU0-3, DDP4, accum2»), the line
+    became four compared systems and clause 10 lost its subject («该实验块的提议系统未知»);
+    written shorter, it was ignored without a word (h41B)."""
+    project = as_project("027", tmp_path)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    said = "- 两个分支都从 step 0 随机初始化"
+    original = plan.read_text(encoding="utf-8")
+    assert original.count(said) == 1
+    # R-L2 is run, not stopped by the user, so B1 has its baseline's runs.
+    rows = tracker.read_text(encoding="utf-8")
+    assert rows.count("| STOPPED_BY_USER |") == 1
+    tracker.write_text(rows.replace("| STOPPED_BY_USER |", "| TODO |"), encoding="utf-8")
+    name = "weighted-block MSE, GPU0-3, DDP4, accum2"
+    plan.write_text(original.replace(said, f"- Baseline: {name}\n{said}"), encoding="utf-8")
+    b1 = next(b for b in load_plan(plan).blocks if b.id == "B1")
+    assert (b1.baseline, b1.proposed, b1.systems) == (name, "", ())
+    out = " ".join(bridge_here("plan", "--project", str(project)).stdout.split())
+    assert "2. 提议的系统 对比 基线：D_k 相对增益（按指标方向更好）≥ -5% 3." in out, out
+    assert "10. 提议的系统：hit rate < 5% 系统：" in out, out
+    assert "Baseline 行" not in out
+    plan.write_text(original.replace(said, f"- Baseline: weighted-block MSE\n{said}"), "utf-8")
+    out = " ".join(bridge_here("plan", "--project", str(project)).stdout.split())
+    assert "B1 的 Baseline 行写的是 weighted-block MSE，它的运行中没有一个运行这个系统（" in out, (
+        out
+    )

@@ -1612,6 +1612,42 @@ class TestMarginInWords:
         assert v.verdict is VerdictKind.NOT_MET, v.reason
         assert v.reason.startswith("clause 1 of 2 not met. [1] not met:"), v.reason
 
+    @needs_shared
+    def test_much_lower_written_as_a_sign_is_a_margin_in_words(self) -> None:
+        """032's C2 evidence «AggViol(ours) << AggViol(FedAvg), utility gap < 5%», made a block's
+        criterion (h41I F4): its first clause read "not machine-checkable: a comparison between
+        things that are not systems of the block", and written "Ours AggViol << FedAvg AggViol"
+        or "much lower" it was met on any gain (0.299 against 0.3). "<<" is a gain by a margin
+        not sized: no gain is not met, a gain is open."""
+        plan = load_plan(corpus("032") / "EXPERIMENT_PLAN.md")
+        evidence = next(c.evidence for c in plan.claims if c.id == "C2")
+        first = evidence.split(",")[0]
+        assert first == "AggViol(ours) << AggViol(FedAvg)"
+        much = "Ours has much lower AggViol than FedAvg"
+        for text in (first, "Ours AggViol << FedAvg AggViol", much):
+            tiny = _judged(text, {"Ours": {"AggViol": 0.299}, "FedAvg": {"AggViol": 0.3}})
+            assert tiny.verdict is VerdictKind.INCONCLUSIVE, (text, tiny.reason)
+            assert "lower, but not machine-checkable: a margin without a number (" in tiny.reason
+            none = _judged(text, {"Ours": {"AggViol": 0.31}, "FedAvg": {"AggViol": 0.3}})
+            assert none.verdict is VerdictKind.NOT_MET, (text, none.reason)
+            assert "not lower at all, so not by a " in none.reason
+        # "by a wide margin", "far lower": the same, the margin's word said.
+        wide = _judged(
+            "Ours beats FedAvg on accuracy by a wide margin",
+            {"Ours": {"accuracy": 0.801}, "FedAvg": {"accuracy": 0.8}},
+        )
+        assert "a margin without a number ('wide') → open" in wide.reason, wide.reason
+        far = _judged(
+            "Ours has far lower AggViol than FedAvg",
+            {"Ours": {"AggViol": 0.31}, "FedAvg": {"AggViol": 0.3}},
+        )
+        assert "not lower at all, so not by a 'far' margin → not met" in far.reason, far.reason
+        # "as much as" sizes it: no margin in words.
+        sized = parse_criterion(
+            "Ours is as much as 2 points better than FedAvg", block_systems=["Ours", "FedAvg"]
+        )
+        assert isinstance(sized, Criterion) and sized.margin_in_words is None
+
 
 class TestSignificantlyBetter:
     """ "significantly better" with no test named: not met where there is no gain at all, else
@@ -1741,6 +1777,104 @@ class TestRunsDoneBeforeBridge:
             "their numbers cannot be pooled; give each run its system"
         ), v.reason
         assert v.reason.endswith(" | " + self.OPEN_2), v.reason
+
+
+class TestOneUnlikeRunRecordedTheMetric:
+    """030 (h41B F5, F6): its blocks' runs are different procedures naming no system, each
+    recording its own metrics. A clause on a metric only one of them recorded was held open as
+    "their numbers cannot be pooled" (nothing was pooled), and with a System column as advised
+    as "missing seeds" whose unit advice asked for the name already recorded."""
+
+    @staticmethod
+    def block(
+        block_id: str, criterion: str, values: dict[tuple[str, str], float], system: str = ""
+    ) -> Verdict:
+        """Block ``block_id`` of 030 judged on ``values`` (run, metric → value)."""
+        plan = load_plan(corpus("030") / "EXPERIMENT_PLAN.md")
+        block = next(b for b in plan.blocks if b.id == block_id)
+        runs = sorted({run for run, _ in values})
+        return judge_block(
+            parse_criterion(criterion, metrics=block.metrics),
+            aggregate(
+                [
+                    Sample(block=block_id, system=system, metric=m, run_id=r, value=v)
+                    for (r, m), v in values.items()
+                ]
+            ),
+            runs_status=dict.fromkeys(runs, "succeeded"),
+            expected_seeds=len(runs),
+            reference_system=None,
+            unnamed_differ=() if system else tuple(runs),
+            planned_runs={system: len(runs)},
+        )
+
+    @needs_shared
+    def test_each_clause_is_judged_on_the_one_run_that_recorded_its_metric(self) -> None:
+        v = self.block(
+            "A",
+            "registration success = 100% and service discovery success ≥ 95%",
+            {
+                ("A1", "registration_success"): 1.0,
+                ("A2", "service_discovery_success"): 0.9,
+                ("A2", "relationship_state_correctness"): 1.0,
+            },
+        )
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert "[1] met: «registration success = 100%» — registration_success: 1 (n=1)" in v.reason
+        assert (
+            "[2] not met: «service discovery success ≥ 95%» — service_discovery_success: 0.9 "
+            "(n=1)" in v.reason
+        )
+        assert (
+            "subject: A2, the only run of the block that recorded service_discovery_success "
+            "(its runs name no system and are not seeds of one run)" in v.reason
+        )
+        assert (
+            "主体：A2，该实验块中唯一记录了 service_discovery_success 的运行（其运行未写系统，"
+            "且不是同一运行的不同种子）" in in_language(v.reason, "zh")
+        )
+
+    @needs_shared
+    def test_a_unit_the_recorded_name_adds_is_the_same_metric(self) -> None:
+        v = self.block(
+            "B",
+            "round-trip latency < 500 ms",
+            {("B1", "round_trip_latency_ms"): 620.0, ("B2", "failure_handling_rate"): 1.0},
+        )
+        assert v.verdict is VerdictKind.NOT_MET, v.reason
+        assert "round_trip_latency_ms: 620 (n=1); 620, required < 500 → not met" in v.reason
+
+    @needs_shared
+    def test_a_metric_several_unlike_runs_recorded_is_still_not_pooled(self) -> None:
+        v = self.block(
+            "C",
+            "correct routing rate ≥ 95%",
+            {
+                ("C1", "correct_routing_rate"): 1.0,
+                ("C2", "correct_routing_rate"): 0.96,
+                ("C3", "correct_routing_rate"): 0.92,
+                ("C4", "fallback_rate"): 0.12,
+            },
+        )
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason.startswith(
+            "the block's runs name no system and are not seeds of one run (C1, C2, C3, C4): "
+            "their numbers cannot be pooled"
+        ), v.reason
+
+    @needs_shared
+    def test_a_value_not_found_says_why_before_asking_for_its_unit(self) -> None:
+        v = self.block(
+            "B",
+            "round-trip latency < 500 ms",
+            {("B1", "round_trip_latency_ms"): 620.0, ("B2", "failure_handling_rate"): 1.0},
+            system="Hermes MVP",
+        )
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason.startswith(
+            "missing seeds: Hermes MVP round_trip_latency_ms has 1 of 2 expected"
+        ), v.reason
+        assert "record it with its unit in its name" not in v.reason
 
 
 class TestFailedRunsPerClause:

@@ -730,6 +730,138 @@ def test_a_met_gain_inside_the_seeds_spread_says_so() -> None:
     assert "spread" not in reason
 
 
+@needs_shared
+def test_an_elided_clause_keeps_the_metric_of_the_clause_before() -> None:
+    """039's B3, written with its systems named as `bridge plan` advises: «X 的 AUPRC 比 MART 高
+    0.02 以上，且比 threshold/no-message 高 0.025 以上». The second clause took X from the first
+    but not AUPRC, and was judged on each primary metric: AUROC's +0.02 made B3 not met beside
+    AUPRC's +0.03 (h41D). Carried only where the clause says nothing else: «且推理时间比 …» may
+    name a quantity of its own."""
+    (block,) = [b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3"]
+    gnn, mart, no_message = "typed-mass-cover/GNN", "MART", "threshold/no-message"
+    assert {gnn, mart, no_message} <= set(block.systems)
+    values = {
+        (gnn, "AUPRC"): 0.31,
+        (mart, "AUPRC"): 0.29,
+        (no_message, "AUPRC"): 0.28,
+        (gnn, "AUROC"): 0.675,
+        (mart, "AUROC"): 0.66,
+        (no_message, "AUROC"): 0.655,
+    }
+    for text, note in (
+        (
+            f"{gnn} 的 AUPRC 比 MART 高 0.02 以上，且比 {no_message} 高 0.025 以上。",
+            "指标 AUPRC 取自前一个子句",
+        ),
+        (
+            f"{gnn} improves AUPRC over MART by at least 0.02 and beats {no_message} by at "
+            "least 0.025",
+            "metric AUPRC from the clause before",
+        ),
+    ):
+        criterion = parse_criterion(text, block_systems=block.systems, metrics=block.metrics)
+        verdict = judge_block(
+            criterion,
+            _aggregates(values),
+            runs_status={"r": "succeeded"},
+            expected_seeds=1,
+            reference_system=None,
+            candidate_system=gnn,
+            primary_metric="AUROC",
+        )
+        assert verdict.verdict is VerdictKind.MET, verdict.reason
+        reason = in_language(verdict.reason, "zh") if "AUPRC 比" in text else verdict.reason
+        assert note.casefold() in reason.casefold(), reason
+        # AUPRC +0.02 over no-message, short of 0.025; AUROC +0.045 would have met it.
+        less = {**values, (no_message, "AUPRC"): 0.29, (gnn, "AUROC"): 0.70}
+        assert _judge(
+            Case(source="039 B3", text=text, expect=Expect.JUDGED, systems=block.systems,
+                 metrics=block.metrics, candidate=gnn, primary="AUROC"),
+            less,
+        )[0] is VerdictKind.NOT_MET  # fmt: skip
+    other = parse_criterion(
+        f"{gnn} 的 AUPRC 比 MART 高 0.02 以上，且推理时间比 {no_message} 低。",
+        block_systems=block.systems,
+        metrics=block.metrics,
+    )
+    assert isinstance(other, Compound) and isinstance(other.clauses[1], Criterion)
+    assert other.clauses[1].metric == "推理时间"  # its own quantity, not AUPRC
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("said", "metric"),
+    [
+        ("typed-mass-cover/GNN 的推理时间比 threshold/no-message 低。", "推理时间"),
+        ("typed-mass-cover/GNN 的推理时间低于 threshold/no-message。", "推理时间"),
+        ("typed-mass-cover/GNN 的 ECE 比 threshold/no-message 低。", "ECE"),
+        (
+            "typed-mass-cover/GNN 的 AUPRC 比 MART 高，且推理时间比 threshold/no-message 低。",
+            "推理时间",
+        ),
+    ],
+)
+def test_a_quantity_named_in_chinese_is_not_the_primary_metric(said: str, metric: str) -> None:
+    """039's B3 written «X 的推理时间比 threshold/no-message 低» (inference time, a quantity no
+    metric list knows; «X 的 ECE 比 … 低» alike) was judged on each primary metric, "AUPRC
+    (counted as a drop) … → not met" (h41D). The words name the metric: open until a run
+    records it, judged once one does; a word for how well it does (性能) stays the primary
+    metric."""
+    (block,) = [b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3"]
+    gnn, mart, no_message = "typed-mass-cover/GNN", "MART", "threshold/no-message"
+    values = {(gnn, "AUPRC"): 0.31, (mart, "AUPRC"): 0.29, (no_message, "AUPRC"): 0.28}
+    case = Case(
+        source="039 B3",
+        text=said,
+        expect=Expect.JUDGED,
+        systems=block.systems,
+        metrics=block.metrics,
+        candidate=gnn,
+        primary="AUPRC",
+    )
+    verdict, reason = _judge(case, values)
+    assert verdict is VerdictKind.INCONCLUSIVE, reason
+    assert f"metric '{metric}' not found for typed-mass-cover/GNN" in reason, reason
+    timed = {**values, (gnn, metric): 1.2, (no_message, metric): 1.5}
+    assert _judge(case, timed)[0] is VerdictKind.MET
+    assert _judge(case, {**timed, (gnn, metric): 1.8})[0] is VerdictKind.NOT_MET
+    generic = parse_criterion(
+        f"{gnn} 的检测性能比 {no_message} 高 0.01。", block_systems=block.systems, metrics=()
+    )
+    assert isinstance(generic, Criterion) and generic.metric is None
+
+
+@needs_shared
+def test_a_cut_off_percent_in_a_metric_name_is_no_threshold() -> None:
+    """039's B1 lists «response top-20%-mean（次）»; a criterion on it, «MART 的 response
+    top-20%-mean 比 relative-position only 高», was read "response top- gain ≥ 20%" (relative):
+    the cut-off taken for a threshold, the name cut, and the rank note «（次）» keeping the
+    plan's own name from being found (h41D). Any gain meets it; "top-20% mean" unlisted too."""
+    (block,) = [b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B1"]
+    assert "response top-20%-mean（次）" in block.metrics
+    for said, metric in (
+        ("MART 的 response top-20%-mean 比 relative-position only 高。", "response top-20%-mean"),
+        ("MART improves top-20% mean over relative-position only.", "top-20%"),
+    ):
+        found = parse_criterion(said, block_systems=block.systems, metrics=block.metrics)
+        assert isinstance(found, Criterion), found
+        assert (found.metric, found.threshold) == (metric, 0.0), found
+    case = Case(
+        source="039 B1",
+        text="MART 的 response top-20%-mean 比 relative-position only 高。",
+        expect=Expect.JUDGED,
+        systems=block.systems,
+        metrics=block.metrics,
+        candidate="MART",
+    )
+    values = {
+        ("MART", "response top-20%-mean"): 0.40,
+        ("relative-position only", "response top-20%-mean"): 0.35,
+    }
+    verdict, reason = _judge(case, values)
+    assert verdict is VerdictKind.MET, reason  # +0.05, a 14% gain: short of the misread 20%
+
+
 def test_018_a_limit_on_a_drop_reads_as_a_drop() -> None:
     """018's «历史成功率下降不超过 2 个百分点» read «历史成功率 增益（按降低计）≤ 2 pp», a cap on a
     gain to a Chinese reader, where the verdict says «降幅 … 要求降幅 ≤ 2 pp» (h41F): said as a

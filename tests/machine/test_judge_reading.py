@@ -5,6 +5,7 @@ quantities, clause-by-clause verdicts, and the reading written into the reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
 from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
 from bridge.projections.reasons import in_language
-from tests.conftest import needs_shared
+from tests.conftest import SHARED, needs_shared
 
 
 def _judge(
@@ -479,6 +480,17 @@ class TestDerived:
             "loss, as written, or a better one, which part; write 'higher', 'lower' or 'better'"
         )
         assert "loss 越低越好，而只有系统之间的 '>' 说明方向" in in_language(verdict.reason, "zh")
+        # '<' or '≤' there is a lower value and a better one both: the readings agree, judged
+        # as written (it was open, "which part", review s41).
+        for agree in (
+            "ours < baseline on loss",
+            "loss: ours < baseline",
+            "ours ≤ baseline on loss",
+            "ours < baseline in loss by 0.05 or more",
+        ):
+            lower = _judge(agree, ("ours", "baseline"), {**values, ("ours", "loss"): 0.4})
+            assert lower.verdict is VerdictKind.MET, (agree, lower.reason)
+            assert lower.reason.startswith("loss (lower): ours 0.4 (n=1); vs baseline 0.5"), agree
         said = _judge(
             "ours increases loss by at least 0.1 over baseline", ("ours", "baseline"), values
         )
@@ -551,6 +563,39 @@ class TestDerived:
         values[(systems[1], "tasks")] = 1839.0
         reason = _judge("tasks_with_schema of tasks ≥ 95%", systems, values).reason
         assert "the block's proposed system is not known" in reason
+
+    @needs_shared
+    def test_a_part_of_the_data_said_after_the_threshold_is_not_the_overall_value(self) -> None:
+        """034's M2 states «truncation preserves accuracy ≥ 97 % at −30 % tokens on intuition
+        subset» (its warning asks for it as the Success criterion). With the runs recording the
+        intuition subset's accuracy apart, the clause was judged on the overall accuracy, the
+        subset left out unsaid: met at 98 where the subset's was 90 (h41C)."""
+        plan = (SHARED / "corpus" / "plans" / "034_latent-bias" / "EXPERIMENT_PLAN.md").read_text(
+            encoding="utf-8"
+        )
+        clause = re.search(r"\((truncation preserves accuracy[^)]*)\)", plan)
+        assert clause is not None
+        for part in ("accuracy[intuition]", "intuition_accuracy"):
+            values = {("ours", "accuracy"): 98.0, ("ours", part): 90.0}
+            verdict = _judge(clause[1], ("ours",), values)
+            assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+            assert verdict.reason.startswith(
+                "the criterion says 'at −30 % tokens on intuition subset' after its threshold, "
+                f"and the runs record {part} beside accuracy: the value found is not that part's"
+            ), verdict.reason
+        assert in_language(verdict.reason, "zh").startswith("标准在阈值之后写明")
+        # Recorded once, the one value is judged, as before.
+        alone = _judge(clause[1], ("ours",), {("ours", "accuracy"): 98.0})
+        assert alone.verdict is VerdictKind.MET, alone.reason
+
+    def test_an_ambiguous_metric_of_runs_naming_no_system(self) -> None:
+        """033's E3 (runs with no system) said "metric ambiguous for : plan metric …" (h41C)."""
+        values = {("", "h_rel_js_divergence"): 0.1, ("", "yaw_obj_js_divergence"): 0.2}
+        reason = _judge("JS divergence < 0.15", (), values).reason
+        assert reason.startswith(
+            "metric ambiguous in the block's runs: plan metric 'JS divergence' matches several"
+        ), reason
+        assert in_language(reason, "zh").startswith("实验块的运行中指标有歧义：")
 
 
 class TestClauses:

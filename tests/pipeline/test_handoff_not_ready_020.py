@@ -208,12 +208,19 @@ def test_a_condition_the_runs_break_is_no_handoff(
         "blocks of the main milestone M2 compared under a condition that does not hold in "
         "the runs: B2"
     ]
-    _edit(project / "refine-logs" / "EXPERIMENT_PLAN.md", _B2_SAME_TIME, _B2_CHECKABLE)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    _edit(plan, _B2_SAME_TIME, _B2_CHECKABLE)
+    # Exit criteria to check go before the handoff's command; with no space before the
+    # Chinese arrow they were put after `/auto-review-loop "实验计划"` (review of session 41).
+    plan.write_text(f"{plan.read_text('utf-8')}\n## 退出条件\n\n- 评审认可主要结果。\n", "utf-8")
     lines, _ = _run(project, capsys)
     assert _said(lines, "可进入评审循环：") == "可进入评审循环：是。"
-    # The checklist's count before the handoff, not after its command (the Chinese step has
-    # no space before "→").
-    assert _said(lines, "下一步：").endswith(f'{_CHECKLIST_ZH}→ /auto-review-loop "实验计划"')
+    # The exit criteria, then the checklist's count, before the handoff's command (the Chinese
+    # step has no space before "→"); the quote's own stop ends it, none doubled (h41).
+    assert _said(lines, "下一步：").endswith(
+        "全部列在 EXPERIMENT_RESULTS.md 中）：«评审认可主要结果。»"
+        f'{_CHECKLIST_ZH}→ /auto-review-loop "实验计划"'
+    )
 
 
 # 008's final claim audit R010 given a command, writing the number B5 judges.

@@ -18,6 +18,7 @@ from bridge.cli.plan_view import render_blocks
 from bridge.machine.stages import Stage
 from bridge.pipeline import Bridge
 from bridge.plan import load_project
+from bridge.plan.attribution import Attributor
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
 
@@ -63,7 +64,22 @@ def _project(root: Path) -> Path:
 
 @needs_shared
 def test_012_b2_aliases_for_the_numbers_are_accepted(tmp_path: Path) -> None:
-    project = load_project(_project(tmp_path / "p"))
+    root = _project(tmp_path / "p")
+    # B3 given a numbered list of steps and a criterion naming one "variant 4": no list of
+    # variants, so it claims none of the aliases (it claimed "variant 1"–"variant 3": any
+    # numbered item let any criterion's "variant N" take them; review of session 41).
+    plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8")
+    criterion = "- Success criterion: modality-matched strata show stronger observed-over-shuffled"
+    assert text.count(criterion) == 1
+    steps = "- Steps:\n  1. score the strata;\n  2. shuffle them;\n  3. compare.\n"
+    plan.write_text(
+        text.replace(criterion, steps + criterion.replace(": ", ": variant 4 ")), encoding="utf-8"
+    )
+    project = load_project(root)
+    claimed = Attributor(project.plan, project.config.systems).block_systems
+    assert sorted(claimed["B3"][0].values()) == [], claimed["B3"]
+    assert sorted(claimed["B2"][0].values()) == ["variant 1", "variant 2", "variant 3"]
     runs = {r.id: r.block_system for r in project.runs if r.block == "B2"}
     # "variant 1" is B2's first numbered objective, though the criterion names only 2 and 3
     # (trial h40C: it was warned as naming no compared system).

@@ -49,6 +49,12 @@ def test_039s_open_clauses_say_what_they_lack(tmp_path: Path) -> None:
         "（'最佳 GNN'，即 'source-shuffle' 所作用的系统）"
     ) in results
     assert "RECORDED NAME" not in results
+    # Clause 1's "Read as" line says what its verdict says, not "提议的系统 对比 MART" (h41D).
+    assert (
+        "  1. 无法自动检验: 比较的系统 «GNN» 可能是该实验块多个系统中的任何一个（threshold/GNN; "
+        "typed-mass-cover/GNN; 最佳 GNN 的 source-shuffle）"
+    ) in results, results
+    assert "提议的系统 对比 MART" not in results
     # The claims each block tests, beside its verdict (the claim map was shown nowhere, h39D):
     # B3 tests C2 by its own Claim tested field, B4 names none and shows none.
     assert "- **检验的论点:** C2 «GNN 只在精确 source 拓扑有额外信息时才必要»" in results

@@ -1525,3 +1525,39 @@ def test_021_b2s_own_metric_on_loose_runs_is_said_not_placed(tmp_path: Path) -> 
         "只有 B2 列出它：bridge 不按指标归属运行；若它是 B2 的运行，"
         '请在追踪表的 Block 列填写 B2（或在其 [[runs]] 条目中设置 `block = "B2"`）'
     )
+
+
+@pytest.mark.skipif(not plan_dirs(), reason="needs the shared corpus")
+def test_a_placeholder_in_the_block_column_names_no_block(tmp_path: Path) -> None:
+    """032 given a block and a Block column, as `bridge plan` advises (trial h41I F7): E01's
+    '-' read "the tracker's Block column '-' names no block of the plan", a placeholder taken
+    for a block's name. It names none, as '-' in a System cell names no system."""
+    project = as_project("032", tmp_path)
+    plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
+    plan.write_text(
+        plan.read_text(encoding="utf-8") + "\n## Experiment Blocks\n\n### Block 11: 2-org MVP\n"
+        "- **Compared systems**: FedAvg, Ours (proposed)\n"
+        "- **Success criterion**: Ours reduces AggViol by at least 0.05 over FedAvg\n",
+        encoding="utf-8",
+    )
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    old = "| E01 | Synthetic quadratic toy | N/A | 2 | 1 |"
+    assert old in text
+    text = text.replace("| ID | Experiment | Model |", "| ID | Experiment | Block | Model |", 1)
+    text = text.replace("|----|-----------|-------|", "|----|-----------|-------|-------|", 1)
+    text = text.replace(old, "| E01 | Synthetic quadratic toy | - | N/A | 2 | 1 |")
+    text = text.replace(
+        "| E02 | 2-org MVP: FedAvg vs Ours |", "| E02 | 2-org MVP: FedAvg vs Ours | B11 |"
+    )
+    text = text.replace(
+        "| E03 | 6-org baselines (B1-B10) |", "| E03 | 6-org baselines (B1-B10) | — |"
+    )
+    text = text.replace("| E04 | 6-org full method |", "| E04 | 6-org full method | N/A |")
+    tracker.write_text(text, encoding="utf-8")
+    runs = {r.id: r for r in load_project(project).runs}
+    assert runs["E02-s0"].block == "B11"
+    for run_id in ("E01", "E03-s0", "E04-s0"):
+        assert runs[run_id].block == "", run_id
+        assert "Block column" not in runs[run_id].attribution, runs[run_id].attribution
+    assert runs["E01"].attribution == "no milestone; no system to match"

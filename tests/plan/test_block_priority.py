@@ -86,3 +86,42 @@ class TestBlockAgainstTracker:
             "判定按可选计，而这些运行失败时会阻断所在里程碑；若要按必做计，请在 B4 中写 "
             "`Priority: MUST-RUN`，或在追踪表的 Priority 单元格中写 NICE"
         )
+
+
+def _unstated(root: Path) -> list[str]:
+    return [
+        f"{w.where}: {w.message}"
+        for w in load_project(root).warnings
+        if " states no priority, so it reads as must-run" in w.message
+    ]
+
+
+@needs_shared
+def test_a_block_stating_no_priority_whose_runs_are_nice_is_warned(tmp_path: Path) -> None:
+    """036's milestone sections M1.2, M2.1 and M2.2 stand as blocks and state no priority, so
+    their verdicts count among the must-run blocks', while the tracker makes their runs
+    SHOULD-RUN (025's ablations A3/A4, P1 in its run table, were "unmet must-run blocks" so,
+    trial h41A). Each is said, at its heading; M1.1, whose run is MUST-RUN, is not."""
+    root = as_project("036", tmp_path)
+    blocks = {b.id: b.priority for b in load_project(root).plan.blocks}
+    assert blocks["M1.2"] is None and blocks["M1.1"] is None
+    said = _unstated(root)
+    assert [s.split(": ", 1)[1].split(" ", 1)[0] for s in said] == ["M1.2", "M2.1", "M2.2"]
+    assert said[0] == (
+        "refine-logs/EXPERIMENT_PLAN.md:59: M1.2 states no priority, so it reads as must-run "
+        "(its verdict counts among the must-run blocks'), but its run M1.2 is nice-to-have "
+        "(refine-logs/EXPERIMENT_TRACKER.md:9); write `Priority: NICE` in M1.2 to count it as "
+        "nice-to-have, or MUST in the runs' Priority cells"
+    )
+    assert warning_in_language(said[0].split(": ", 1)[1], "zh") == (
+        "M1.2 没有写优先级，按必做读取（其判定计入必做实验块），但它的运行 M1.2 为可选"
+        "（refine-logs/EXPERIMENT_TRACKER.md:9）；若要按可选计，请在 M1.2 中写 `Priority: NICE`，"
+        "或在这些运行的 Priority 单元格中写 MUST"
+    )
+    # Following the advice ends it.
+    plan = root / "refine-logs" / "EXPERIMENT_PLAN.md"
+    text = plan.read_text(encoding="utf-8").replace(
+        "### M1.2 Subset analysis\n", "### M1.2 Subset analysis\n\n**Priority**: NICE\n", 1
+    )
+    plan.write_text(text, encoding="utf-8")
+    assert [s.split(": ", 1)[1].split(" ", 1)[0] for s in _unstated(root)] == ["M2.1", "M2.2"]

@@ -338,6 +338,17 @@ class TestHandChecked:
             ("M1", "M2"),
         ]
         assert plan.milestones[0].id == "Pilot positive"
+        # Its claim map's Block column names blocks by their own ids (P0, S2…), not B<n>: they
+        # were dropped, and `bridge plan` said no block tests C1–C4 (h41C).
+        assert [(c.id, c.blocks) for c in plan.claims] == [
+            ("C1", ("P0", "S2")),
+            ("C2", ("P1", "A2")),
+            ("C3", ("P0", "S2")),
+            ("C4", ("M1", "M2")),
+        ]
+        assert plan.claims_of(plan.blocks[0]) == ("C1", "C3")
+        # The cell's words in parentheses are the claim: "C1: C1 (LIB …)" said the id twice.
+        assert plan.claims[0].text == "LIB better correlates with length than binary"
         assert any(
             "milestones read from the table under 'Milestones & Dates' (line 85)" in w.message
             for w in plan.warnings

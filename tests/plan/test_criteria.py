@@ -437,6 +437,17 @@ class TestParseCriterionEnglish:
         assert "'On the low-noise split' read as where it holds, not a threshold" in (
             both.clauses[1].notes
         )
+        # A later clause naming a scope of its own is not under the leading one (review s41:
+        # "latency ≤ 50 ms On the hard split" of a clause that says "overall").
+        for own in (
+            "On the hard split, accuracy ≥ 0.8 and latency ≤ 50 ms overall",
+            "On the hard split, accuracy ≥ 0.8 and latency ≤ 50 ms on the full test set",
+            "在困难子集中，准确率 ≥ 0.8，整体延迟 ≤ 50 ms",
+        ):
+            both = parse_criterion(own)
+            assert isinstance(both, Compound) and len(both.clauses) == 2, own
+            assert any("where it holds" in n for n in both.clauses[0].notes), own
+            assert not any("where it holds" in n for n in both.clauses[1].notes), own
         # The evaluation set and a scope of items keep their own readings.
         c = parsed("On the test set, ours improves accuracy over baseline by at least 2 points")
         assert c.evaluation_set == "test" and not any("where it holds" in n for n in c.notes)
@@ -561,6 +572,50 @@ class TestParseCriterionEnglish:
 
     def test_the_plans_metric_name_is_never_qualified(self) -> None:
         assert parsed("Hard F1 ≥ 0.5", metrics=["F1"]).metric == "F1"
+
+    @needs_shared
+    def test_a_snake_case_name_qualifies_the_plans_metric(self) -> None:
+        """033's E3 lists «H_rel distribution: JS divergence < 0.15 per object» and two more
+        such lines, and its warning asks for them as the Success criterion: each clause was
+        read as the plan's 'JS divergence', so one recorded divergence judged all three (met
+        where dist_to_centroid's 0.16 and yaw_obj's 0.20 were not). A snake_case name before
+        the plan's metric says which one, as "P95" does (h41C)."""
+        from bridge.plan.loader import load_plan
+        from bridge.plan.metric_names import plan_metric_names
+
+        plan = load_plan(SHARED / "corpus" / "plans" / "033_owg-soarm" / "EXPERIMENT_PLAN.md")
+        metrics = plan_metric_names(plan.blocks[2].metrics)
+        assert metrics == ["JS divergence"]
+        result = parse_criterion(
+            "H_rel JS divergence < 0.15; dist_to_centroid JS divergence < 0.15; "
+            "yaw_obj JS divergence < 0.20",
+            metrics=metrics,
+        )
+        assert isinstance(result, Compound)
+        assert [typing.cast(Criterion, c).metric for c in result.clauses] == [
+            "H_rel JS divergence",
+            "dist_to_centroid JS divergence",
+            "yaw_obj JS divergence",
+        ]
+        # As the Metrics lines write them, the name a label before a colon.
+        labelled = parse_criterion(
+            "dist_to_centroid: JS divergence < 0.15; yaw_obj: JS divergence < 0.20",
+            metrics=metrics,
+        )
+        assert isinstance(labelled, Compound)
+        assert [typing.cast(Criterion, c).metric for c in labelled.clauses] == [
+            "dist_to_centroid JS divergence",
+            "yaw_obj JS divergence",
+        ]
+        # "per object" after the threshold was left out, unsaid: a scope of items now.
+        per = parsed("JS divergence < 0.15 per object", metrics=metrics)
+        assert (per.metric, per.per_item) == ("JS divergence", "per object")
+        # Written once for the three, the list after the threshold was left out and one
+        # recorded divergence judged all of them: open, as E2's list without a metric is.
+        for listed in ("H_rel, dist_to_centroid, yaw_obj", "H_rel and yaw_obj"):
+            open_ = parse_criterion(f"JS divergence < 0.15 for {listed}", metrics=metrics)
+            assert isinstance(open_, Unparsed), open_
+            assert open_.reason.startswith("one threshold for each of several things named")
 
     def test_a_setting_in_parentheses_is_not_a_threshold(self) -> None:
         """011 B2: "(λ=0.3)" is the subject's setting; the criterion has one threshold."""

@@ -328,6 +328,17 @@ def test_020_a_sentence_saying_what_to_do_if_something_happens_is_no_clause(
     for asks in ("if VLM wins, switch to F1 ≥ 0.6", "if VLM wins, rewrite but keep F1"):
         kept, _ = split_clauses(f"F1 ≥ 0.5; {asks}")
         assert len(kept) == 2, (asks, kept)
+    # A condition that sets a line of its own on the result stays: left out, the block was met
+    # with its gain (5pp) under the plan's own abandon line (review s41, item 1).
+    for line in (
+        "if the gain over baseline is below 10pp, abandon the method",
+        "If ours does not beat baseline by 10pp, downgrade the claim to a workshop paper",
+        "若增益低于 10pp，改写成 workshop paper",
+        "if ours is worse than the baseline, drop the claim",
+    ):
+        kept, notes = split_clauses(f"accuracy ≥ 0.8; {line}")
+        assert kept[0] == "accuracy ≥ 0.8" and len(kept) > 1, (line, kept)
+        assert not any("what to do if it happens" in n for n in notes), (line, notes)
 
 
 @needs_shared

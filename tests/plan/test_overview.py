@@ -89,6 +89,23 @@ class TestGpuCostWithoutGpus:
         (warning,) = [w for w in loaded.warnings if "no run asks for a GPU" in w.message]
         assert "(M3 256 GPU-h)" in warning.message
 
+    def test_a_cost_in_gpu_time_without_a_number(self, tmp_path: Path) -> None:
+        """039's M3 costs «数个 GPU-hour/seed» (several, no number) and its budget names an RTX
+        4090: `bridge plan` showed M3 at "~0.00" GPU-h with no word that its runs would start
+        on the CPU (h41D). M0's «CPU/GPU 分钟级» names no GPU time to count."""
+        from bridge.projections.plan_words import warning_in_language
+        from tests.plan.corpus import as_project
+
+        loaded = load_project(as_project("039", tmp_path))
+        (warning,) = [w for w in loaded.warnings if "no run asks for a GPU" in w.message]
+        assert (warning.file, warning.line) == ("refine-logs/EXPERIMENT_PLAN.md", 66)
+        assert warning.message.startswith(
+            "the plan's Cost counts GPU time (M3 «数个 GPU-hour/seed») but no run asks for a GPU"
+        )
+        assert warning_in_language(warning.message, "zh").startswith(
+            "计划的 Cost 写的是 GPU 时间（M3 «数个 GPU-hour/seed»），但没有运行申请 GPU"
+        )
+
     def test_silent_once_gpus_is_set_anywhere(self, tmp_path: Path) -> None:
         """`gpus` set (even to 0, the researcher's choice) ends the warning."""
         assert self._warnings(tmp_path / "a", '[run]\ngpus = 1\ncommand = "true"\n') == []

@@ -170,6 +170,14 @@ def test_a_gate_reads_metrics_units_and_a_unit_its_metrics_name_says() -> None:
         "latency_s = 0.06 s, read as 60 ms: does not meet ≤ 50 ms",
     )
     assert judge_gate("latency ≤ 50 ms", {"latency_s": 0.05})[0].outcome is GateOutcome.MET
+    # Microseconds are a unit too: it said "record it with its unit in its name (latency_us_s)"
+    # (review s41).
+    (clause,) = judge_gate("latency ≤ 1 s", {"latency_us": 1_500_000.0})
+    assert (clause.outcome, clause.said) == (
+        GateOutcome.NOT_MET,
+        "latency_us = 1.5e+06 us, read as 1.5 s: does not meet ≤ 1 s",
+    )
+    assert judge_gate("latency ≤ 5 ms", {"latency_µs": 2000.0})[0].outcome is GateOutcome.MET
     (clause,) = judge_gate("latency ≤ 50 ms", {"latency": 40.0})
     assert (clause.outcome, clause.said) == (
         GateOutcome.NO_VALUE,
@@ -178,4 +186,21 @@ def test_a_gate_reads_metrics_units_and_a_unit_its_metrics_name_says() -> None:
     )
     assert in_language(clause.said, "zh").startswith(
         "门槛的阈值以 ms 为单位，而 latency 的数值单位未知"
+    )
+    # A met or not met clause says its reading in the plan's language: ", read as 40 ms",
+    # "(percent, as [metrics] units says)" stood English on a Chinese plan (review s41).
+
+    def zh(gate: str, values: dict[str, float | None], units: dict[str, str] | None) -> str:
+        (clause,) = judge_gate(gate, values, None, units)
+        return clause_said(clause, "zh", lambda said: in_language(said, "zh"))
+
+    assert zh("latency ≤ 50 ms", {"latency_s": 0.04}, None) == (
+        "«latency ≤ 50 ms» 达到（latency_s = 0.04 s，读作 40 ms：满足 ≤ 50 ms）"
+    )
+    assert zh("hit rate < 0.05", {"hit_rate": 0.5}, {"hit_rate": "percent"}) == (
+        "«hit rate < 0.05» 达到（hit_rate = 0.5，读作 0.005（[metrics] units 声明为百分比）：满足 "
+        "< 0.05）"
+    )
+    assert zh("loss < 0.1", {"loss": 0.3}, None) == (
+        "«loss < 0.1» 未达到（loss = 0.3：不满足 < 0.1）"
     )

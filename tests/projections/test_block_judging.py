@@ -18,6 +18,7 @@ from bridge.machine.judge import JudgedBy, VerdictKind
 from bridge.projections import results
 from bridge.projections.outcome import evaluate
 from bridge.projections.reasons import in_language
+from bridge.projections.results_data import document
 from tests.conftest import needs_shared
 from tests.projections.test_block_runs import BASELINE as BASELINE_SYSTEM
 from tests.projections.test_block_runs import OURS, _state
@@ -421,6 +422,76 @@ def test_only_the_first_metric_of_an_unmarked_list_is_primary(tmp_path: Path) ->
     assert "drop +0.3; lower, but not machine-checkable: a margin without a number" in (
         verdict.reason
     ), verdict.reason
+
+
+@needs_shared
+def test_a_criterion_naming_the_primarys_kind_is_judged_on_the_primary(tmp_path: Path) -> None:
+    """001's B1 «DepthGate accuracy > Standard LoRA accuracy by >= 2 points overall», its runs
+    recording overall_exact_match_accuracy (its Metrics line's first, "Overall exact-match
+    accuracy": the runs' key metric) beside keyword and subset accuracies, read "metric
+    ambiguous"; the alias that settled it undid the one B2's "Overall accuracy" asks for (trial
+    h41H F1). «accuracy» is the primary's kind: judged on the primary, the reading said; another
+    accuracy the primary is not stays ambiguous."""
+    store = _corpus_store("001", tmp_path)
+    names = (
+        "overall_exact_match_accuracy",
+        "keyword_match_accuracy",
+        "depth_sensitive_accuracy",
+        "non_depth_sensitive_accuracy",
+    )
+    for run, overall in (("R003", 0.60), ("R004", 0.63)):
+        # Every other accuracy of the proposed system is within 2 points: judged on one of
+        # them, the block would not be met.
+        _ran(store, run, {n: overall if i == 0 else 0.6 for i, n in enumerate(names)})
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B1"].verdict
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "gain +3 pp; required gain ≥ 2 pp → met" in verdict.reason, verdict.reason
+    assert (
+        "'accuracy' read as the block's primary metric overall_exact_match_accuracy, of the "
+        "recorded metrics the criterion's name fits (also depth_sensitive_accuracy, "
+        "keyword_match_accuracy, non_depth_sensitive_accuracy)"
+    ) in verdict.reason, verdict.reason
+    # results.json's measured gain is the 3 pp the reason says, not 3.0000000000000027.
+    blocks = document(fold(store.read()))["blocks"]
+    assert isinstance(blocks, list)
+    assert next(b for b in blocks if b["block"] == "B1")["measured"] == 3.0
+    text = results.render(fold(store.read()), "zh").split("### B1")[1].split("### B2")[0]
+    assert "'accuracy' 解析为本块的主指标 overall_exact_match_accuracy" in text, text
+    # With no key metric among them, the criterion's «accuracy» is still not guessed.
+    store = _corpus_store("001", tmp_path / "again")
+    for run in ("R003", "R004"):
+        _ran(store, run, dict.fromkeys(names[1:], 0.6), key_metric="")
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B1"].verdict
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert "metric ambiguous" in verdict.reason, verdict.reason
+
+
+@needs_shared
+def test_a_failed_run_of_another_system_of_the_block_holds_no_clause_not_comparing_it(
+    tmp_path: Path,
+) -> None:
+    """001's B3 «Predicted > Shuffled > Zero, …» with R008 (E7, zero depth) failed: clause [1]
+    «Predicted > Shuffled» said `runs failed: R008 (failed)`, though R008 runs E7, a system of
+    the block the clause does not compare (trial h41H F3); clause [2] compares E7 and says it."""
+    store = _corpus_store("001", tmp_path)
+    _ran(store, "R007", {"overall_exact_match_accuracy": 0.55})
+    store.append(
+        "run:R008",
+        [
+            ev.RunSubmitted(
+                run_id="R008", attempt_id="R008-a1", attempt=1, backend="local", argv=("x",)
+            ),
+            ev.RunFailed(run_id="R008", attempt_id="R008-a1", exit_code=1, reason="exit 1"),
+        ],
+        None,
+    )
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["B3"].verdict
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    first, second = verdict.reason.split(" | ")[:2]
+    assert first.startswith("3 of 3 clauses open (1, 2, 3). [1] open: «Predicted > Shuffled»")
+    assert "R008" not in first, verdict.reason
+    assert "no results for system E_best(predicted depth)" in first, verdict.reason
+    assert "[2] open: «Shuffled > Zero» — runs failed: R008 (failed)" in second, verdict.reason
 
 
 @needs_shared

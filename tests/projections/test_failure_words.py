@@ -400,7 +400,12 @@ def test_a_sanity_check_held_again_reads_in_chinese() -> None:
         "--force S1`, or `bridge approve` to go on with the later milestones anyway"
     )
     said = blocked_in_language(held, "zh")
-    assert said.startswith("健全性里程碑自身的成功标准未满足：B0: clause 2 of 2 not met.")
+    # The block's verdict in Chinese too: 025's «B1: clause 2 of 2 not met. [2] not met: …»
+    # stood English inside the Chinese line of `bridge status` (trial h41A).
+    assert said.startswith(
+        "健全性里程碑自身的成功标准未满足：B0: 2 个条件中第 2 个未满足。"
+        "[2] 未满足：«accuracy < 0.8»"
+    ), said
     assert said.endswith("`bridge retry --force S1`，或运行 `bridge approve` 以继续后续里程碑")
     # Held again after an approval: what happened since it is said in Chinese too (it stayed
     # "S1's numbers were read again … the earlier approval was for the earlier numbers").

@@ -656,6 +656,40 @@ def test_an_alias_naming_no_recorded_metric_is_said_in_the_handoff_summary() -> 
     assert "Warning" not in summary(live)
 
 
+def test_blocks_left_unjudged_in_a_plan_with_no_milestones_name_none() -> None:
+    """032 with blocks written as `bridge plan` advises (trial h41I), no milestones, its B12
+    titled "6-org main table": "Ready …: NO (blocks of the main milestone  not judged
+    (inconclusive): B11)", two spaces round a milestone that has no name."""
+    store = InMemoryEventStore(clock=_clock())
+    blocks = (
+        ev.BlockInfo(id="B11", title="2-org MVP", success_criterion="the gap is clear"),
+        ev.BlockInfo(id="B12", title="6-org main table", success_criterion="median gap ≤ 3%"),
+    )
+    store.append(
+        "bridge",
+        [
+            ev.PlanLoaded(
+                title="Fed-HyPCA",
+                plan_path="refine-logs/EXPERIMENT_PLAN.md",
+                plan_sha256="b" * 64,
+                options={"language": "en"},
+                blocks=blocks,
+            )
+        ],
+        None,
+    )
+    _add_run(store, "B11", "", "B11", (_value("B11", "peak_t", 79.0, "79"),))
+    _add_run(store, "B12", "", "B12", (_value("B12", "median_gap", 5.0, "5"),))
+    state = fold(store.read())
+    assert evaluate(state).main_unjudged == ("B11",)
+    assert "; blocks not judged (inconclusive): B11).\n" in handoff_summary(state)
+    assert "NO — why not: the pipeline is at PLANNED, not COLLECTED; blocks not judged" in (
+        results.render(state)
+    )
+    zh = attrs.evolve(state, plan=attrs.evolve(state.plan, options={"language": "zh"}))
+    assert "；未能判定（无定论）的实验块：B11）" in handoff_summary(zh)
+
+
 def test_a_must_run_block_not_met_outside_the_main_milestone_is_in_the_summary() -> None:
     """004's B6 and 033's E1 were judged not met, but the summary named only the main
     milestone's verdicts: the failed claim was seen only by reading every block."""
@@ -1684,3 +1718,10 @@ def test_the_next_step_at_collected_names_the_plans_exit_criteria(
     ), step
     assert "checklist" not in step, step
     assert "对照结果检查计划的退出条件（bridge 不检查它们" in zh, zh
+    # M0.1's run was done before bridge, which reads no metrics of it: said so, not "No
+    # metric values recorded yet." as of M2.1, whose run is still to come (trial h41I F2).
+    text = results.render(state)
+    m01 = text[text.index("### M0.1:") : text.index("### M0.2:")]
+    assert "No metric values: the tracker says its runs were done before bridge, whose " in m01
+    m21 = text[text.index("### M2.1:") : text.index("### M2.2:")]
+    assert "No metric values recorded yet." in m21, m21

@@ -212,6 +212,20 @@ def test_a_tracker_without_a_notes_column_keeps_its_columns_and_gets_the_notes_b
     ) in english
 
 
+@needs_shared
+def test_a_tracker_without_a_result_column_says_what_each_run_measured(tmp_path: Path) -> None:
+    """027 (h41B F1): its run table has no Result column. Seeds of a multi-seed row said what
+    they measured under bridge's notes, a one-run row such as R-L3-V only "退出码 0": its
+    numbers were nowhere in the tracker."""
+    root = as_project("027", tmp_path)
+    store = planned(root)
+    store.append("run:R-L3-V", finished_run("R-L3-V", {"D_motion": 0.4}), None)
+    text = tracker.render(fold(store.read()), "zh")
+    notes = text.split("### bridge 的备注\n\n", 1)[1]
+    (said,) = [line for line in notes.splitlines() if line.startswith("- R-L3-V: ")]
+    assert said.endswith("；测得 D_motion = 0.4"), said
+
+
 def test_cell_spans_agree_with_the_reader() -> None:
     """The cells located for rewriting are the cells the reader reads."""
     for line in (
@@ -241,6 +255,27 @@ def test_034_a_table_of_blocks_shows_its_runs(tmp_path: Path) -> None:
     after = text.split("## bridge — Runs", 1)[1]
     assert "### Each run of the block rows above" in after
     assert "Runs not in the tables above" not in after
+    # The stamp spoke of "the run table" and its missing Notes column: 034 has neither (its
+    # table of blocks has a Notes column bridge leaves alone) (h41C).
+    assert (
+        "this section and the Status and Run ID cells of the block rows are bridge's (the "
+        "tracker lists blocks, not runs: bridge lists each run here, with its notes on it)"
+    ) in after
+    assert "run table has no Notes column" not in after
+
+
+@needs_shared
+def test_033_a_tracker_of_checklists_has_no_run_table_said(tmp_path: Path) -> None:
+    """033's tracker is checklists, no run table: the stamp said "the run table has no Notes
+    column" of a table that is not there (h41C)."""
+    after = tracker.render(_state(as_project("033", tmp_path), launched=1)).split(
+        GENERATED_MARK, 1
+    )[1]
+    assert (
+        "this section is bridge's (the tracker has no run table: bridge lists its runs here, "
+        "with its notes on them); the rest of this file is yours."
+    ) in after
+    assert "### Runs not in the tables above" in after
 
 
 def test_only_block_rows_name_the_runs_listed_under_them() -> None:

@@ -314,9 +314,11 @@ _TIME_OR_SIZE = lazy(
     r"[kmgt]i?b)(?![\w=-])|毫秒|秒|分钟|小时)"
 )
 # A list of things after the threshold that it holds for, each one ("< 15° for CrackerBox,
-# MustardBottle, TomatoSoupCan"): two or more names, none a system of the block.
+# MustardBottle, TomatoSoupCan", "< 0.15 for H_rel and yaw_obj"): two or more names, none a
+# system of the block.
 _ITEM_LIST = lazy(
-    r"⟨T⟩\s*(?:for|on|in|across)\s+(?P<items>[^\s⟨⟩,;]+(?:\s*,\s*(?:and\s+)?[^\s⟨⟩,;]+)+)\s*$"
+    r"⟨T⟩\s*(?:for|on|in|across)\s+(?:both\s+)?"
+    r"(?P<items>[^\s⟨⟩,;]+(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[^\s⟨⟩,;]+)+)\s*$"
 )
 _EACH_ITEM_REASON = (
     "one threshold for each of several things named, written as one; the rules judge one "
@@ -555,7 +557,16 @@ class _Threshold:
 _AT_K = lazy(r"(?<![\w@])([A-Za-z][A-Za-z0-9_.-]*\s?@\s?\d+(?:\.\d+)?)(?![\d.]|\s*%)")
 # "EF1%", "EF5%": an enrichment factor at the top 1 % (038's B2 «median EF1% at least 2»), a
 # name whose letters run into its cut-off and "%", not a number.
-_GLUED_PERCENT = lazy(r"(?<![\w@.%-])([A-Za-z]{2,}\d+(?:\.\d+)?%)(?![\w%])")
+# A metric's rank written after it in the block's Metrics ("AUROC/AUPRC（主）", "(primary)").
+_METRIC_RANK_NOTE = lazy(
+    r"\s*[(（]\s*(?:主|次|主要|次要|primary|secondary|main|auxiliary|aux)\s*[)）]\s*$",
+    re.IGNORECASE,
+)
+# So is "top-20%" joined by a hyphen (039's B1 metric «response top-20%-mean»), with the words
+# hyphen-joined after it: read as "≥ 20% relative" of a metric "top-", a number misread.
+_GLUED_PERCENT = lazy(
+    r"(?<![\w@.%-])([A-Za-z]{2,}\d+(?:\.\d+)?%|[A-Za-z]{2,}-\d+(?:\.\d+)?%(?:-[A-Za-z]+)*)(?![\w%])"
+)
 
 
 @functools.lru_cache(maxsize=512)
@@ -673,6 +684,13 @@ def parse_criterion(
         known = {metric_key(m) for m in metrics}
         metrics = [
             *metrics,
+            # «response top-20%-mean（次）» (039's B1): the note says which metric leads, and
+            # kept, the name was never found in a criterion.
+            *dict.fromkeys(
+                bare
+                for m in metrics
+                if (bare := _METRIC_RANK_NOTE.sub("", m)) != m and metric_key(bare) not in known
+            ),
             *dict.fromkeys(
                 m
                 for m in (*_AT_K.findall(text), *_GLUED_PERCENT.findall(text))
@@ -737,12 +755,112 @@ def parse_criterion(
                     subject=before.subject,
                     notes=(*one.notes, f"subject {before.subject} from the clause before"),
                 )
+                one = _metric_from_before(one, clause, before, block_systems)
             parsed.append(one)
         parsed = _performance_from_neighbours(parsed)
         parsed = _scope_carried(text, clauses, parsed)
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
+
+
+# What an elided comparison ("且比 C 高 0.03 以上", "and beats C by at least 0.03") says besides
+# its reference: joining words, a comparative, a margin. Anything else (推理时间, latency) may
+# be a metric of its own, so the metric before is not carried into it.
+_ELIDED_WORDS = lazy(
+    r"(?:\b(?:and|but|while|also|it|must|should|beats?|outperforms?|exceeds?|surpass(?:es)?|"
+    r"improves?|on|over|upon|is|are|higher|better|greater|more|lower|less|than|no|"
+    r"by|at|least|a|margin|of|pp|points?|percentage)\b"
+    r"|并且|而且|同时|且|并|也|还|均|都|必须|需要|要|需|须|应|相对于|相对|相比|比|较|对|于|优于|高于|低于|"
+    r"超过|超出|不少于|不低于|不小于|至少|以上|大于|个百分点|百分点|高出|高|低|好|优|多|出|的"
+    r"|[-+]?\d+(?:\.\d+)?|[\s,，。.;；:：()（）])+",
+    re.IGNORECASE,
+)
+
+
+def _metric_from_before(
+    one: Criterion, clause: str, before: Criterion, systems: Sequence[str]
+) -> Criterion:
+    """
+    ``one``, a comparison whose subject was carried from ``before``, with ``before``'s metric
+    too when ``one`` names none and says nothing but its reference, a comparative and a margin
+    (039's «typed-mass-cover/GNN 的 AUPRC 比 MART 高 0.02 以上，且比 threshold/no-message 高
+    0.025 以上»: the second clause is of AUPRC, not of each primary metric); with the quantity
+    its opening words name where they name one («…，且推理时间比 B 低»). Left as it is where
+    the clause has other words, or a bare "%", a ratio or a unit, whose reading depends on the
+    metric (points, "pp", «个百分点», are points of any metric).
+    """
+    if (
+        one.metric is not None
+        or one.reference is None
+        or one.derived is not None
+        or one.percent_of_primary
+        or one.ratio is not None
+        or one.unit is not None
+        or one.per_item is not None
+    ):
+        return one
+    at = clause.casefold().find(one.reference.casefold())
+    if at < 0:
+        return one
+    opening = _CHINESE_METRIC_OPENING.match(normalise(clause[:at]))
+    words = None if opening is None else _quantity_words(opening["m"], systems)
+    if words is not None:
+        metric = original_spelling(words, clause)
+        note = f"metric read from the words before the direction: {metric!r}"
+        return attrs.evolve(one, metric=metric, notes=(*one.notes, note))
+    rest = clause[:at] + " " + clause[at + len(one.reference) :]
+    if before.metric is None or before.derived is not None or not _ELIDED_WORDS.fullmatch(rest):
+        return one
+    note = f"metric {before.metric} from the clause before"
+    return attrs.evolve(one, metric=before.metric, notes=(*one.notes, note))
+
+
+# «X 的推理时间比 B 低», «X 的显存占用低于 B»: the words after the subject's 的, right before 比
+# or a direction word with 于, name the quantity compared. A generic word for how well it does
+# (性能, 效果, 表现) is the block's primary metric, as before.
+_CHINESE_METRIC_BEFORE = lazy(
+    r"⟩\s*的\s*(?P<m>[^⟨⟩的，,；;。:：()（）]+?)\s*(?:比|相对于|相对|相比|较|"
+    r"(?:高|低|优|好|差|少|多|大|小|快|慢)于)\s*⟨S"
+)
+# The same words opening a clause whose subject is the clause before's, right before its
+# reference («…，且推理时间比 B 低»); a first clause's opening words are its subject.
+_CHINESE_METRIC_OPENING = lazy(
+    r"^\s*(?:且|并且|而且|并|但)?\s*(?P<m>[^的，,；;。:：()（）]+?)\s*(?:比|相对于|相对|相比|较|"
+    r"(?:高|低|优|好|差|少|多|大|小|快|慢)于)\s*$"
+)
+_GENERIC_QUALITY = lazy(
+    r"(?:整体|总体|检测|模型|系统|方法)?(?:性能|效果|表现|水平|结果|指标|质量)"
+    r"|(?:overall\s+)?(?:performance|quality|results?)",
+    re.IGNORECASE,
+)
+
+
+def _metric_said_in_chinese(rest: str, systems: Sequence[str]) -> str | None:
+    """
+    The quantity a Chinese comparison names in words no metric list knows (039's B3 written
+    «X 的推理时间比 threshold/no-message 低»: it was judged on each primary metric, AUPRC
+    "lower" → not met; «X 的 ECE 比 B 低» alike); ``None`` where it names none, or only how well
+    the system does (性能, "performance": the primary metric, as before), or words of a
+    system's name (a variant written short, «GNN 同时优于 MART»: the system compared).
+    """
+    found = _CHINESE_METRIC_BEFORE.search(rest)
+    return None if found is None else _quantity_words(found["m"], systems)
+
+
+def _quantity_words(said: str, systems: Sequence[str]) -> str | None:
+    """
+    ``said`` stripped, as the name of a quantity; ``None`` where it names none, only how well
+    the system does, or is words of a system's name.
+    """
+    words = said.strip()
+    if not re.search(r"[^\W\d_]", words) or _GENERIC_QUALITY.fullmatch(words):
+        return None
+    names = [normalise(s) for s in systems]
+    latin = set(re.findall(r"[a-z][\w-]*", words))
+    if any(words in n or latin & set(re.findall(r"[a-z][\w-]*", n)) for n in names):
+        return None
+    return words
 
 
 # A sentence's end between two clauses: "。", "!", "?", or a full stop before a space (not a
@@ -758,7 +876,8 @@ def _scope_carried(
     …", said as where it holds, not checked) noted on each later clause of the same sentence:
     it holds all of them, yet only the first said so, and the others read as checked on the
     whole data (h41F). A later clause after the sentence ends, or with a scope of its own (one
-    it opens with, a setting where it holds, items or an evaluation set), is left as it is.
+    it opens with or names elsewhere, "overall", a setting where it holds, items or an
+    evaluation set), is left as it is.
     """
     if not clauses or (scope := _LEADING_SCOPE.match(normalise(clauses[0]))) is None:
         return parsed
@@ -775,6 +894,7 @@ def _scope_carried(
             not ends
             and isinstance(one, Criterion)
             and _LEADING_SCOPE.match(normalise(clause)) is None
+            and _OWN_SCOPE.search(normalise(clause)) is None
             and one.per_item is None
             and one.evaluation_set is None
             and not any(_WHERE_NOTE.fullmatch(n) for n in one.notes)
@@ -1186,6 +1306,17 @@ _AT_SETTING = lazy(
 # the phrase says a setting whatever comes before it ("下降" is a drop, not "under").
 _ZH_SETTING = lazy(r"在\s*[^，。；,;在下]{0,24}?\d[^，。；,;在下]{0,24}?下(?!降)")
 _NUMBER_BEFORE = lazy(r"(?<![\w.])\d")
+# A later clause that names a scope of its own anywhere ("… and latency ≤ 50 ms overall", "… on
+# the full test set", «…，整体延迟 ≤ 50 ms»): the leading scope is not carried onto it (review
+# s41: "latency ≤ 50 ms On the hard split" was said of a clause that says "overall").
+_OWN_SCOPE = lazy(
+    r"\b(?:overall|in\s+total|in\s+general|globally|across\s+(?:all|every|each|the)\b)"
+    r"|\b(?:on|in|under|across|within|over)\s+(?:the\s+|a\s+|an\s+)?[^\W\d][\w-]*"
+    r"(?:\s+[^\W\d][\w-]*){0,3}?\s+(?:split|subset|slice|partition|cells?|setting|regime|"
+    r"scenarios?|conditions?|cases|domain|data|set|splits|subsets|benchmarks?)\b"
+    r"|整体|总体|全部|全体|所有|在\s*[^,，。；;在\d]{1,40}?(?:中|上|里|内)",
+    re.IGNORECASE,
+)
 # A scope the sentence opens with: 020's B3 «在预注册 memory-positive cells 中，…», "On the
 # low-noise split, …". Which runs it means is not checked (the runs record no such subset), so
 # it is said as where the clause holds, not checked, as «在 `1-5 us` 延迟下» is; dropped without a
@@ -1237,9 +1368,11 @@ _MARGIN_FROM_WORDS = lazy(
 _PROHIBITION = lazy(r"不得|不能|不可|禁止|\b(?:must|should|may)\s+not\b|\bcannot\b")
 _NON_INFERIORITY = lazy(r"non-?inferiority|非劣")
 # A prohibition right before a threshold, at most one word between ("must not drop below").
+# The negation is a whole word: the "not" of 026's "nothink" (a system) inverted «Accuracy gain
+# over nothink ≥ 5pp» into '< 5'.
 _FORBIDDEN_BEFORE = lazy(
-    r"(?:不得|不能|不可|不应|禁止|\b(?:must|should|may|can|will|does|do|is|are|be|was|were)\s+not"
-    r"|\bcannot|\bnever|\bnot)\s*(?:[a-z\u4e00-\u9fff]+\s*)?$"
+    r"(?:不得|不能|不可|不应|禁止|\b(?:(?:must|should|may|can|will|does|do|is|are|be|was|were)\s+not"
+    r"|cannot|never|not)(?![a-z]))\s*(?:[a-z\u4e00-\u9fff]+\s*)?$"
 )
 # Words of a change between two numbers (a drop, an overhead, a regression): a limit on one is
 # not a level of the metric.
@@ -1271,9 +1404,20 @@ _SAMPLE_SIZE = lazy(
     r"\b(?:on|over|across|for)\s+(?P<n>\d+)\s+(?:test\s+|held-out\s+|eval\s+)?"
     r"(?:clips|images|tasks|items|examples|samples|videos|episodes|prompts|questions|problems)\b"
 )
+# "much lower than B", and the signs for it, "AggViol(ours) << AggViol(FedAvg)" (032's C2):
+# a gain asked for by a margin the plan does not size, as "substantially" is (read as any gain,
+# they were met on a gain of 0.001). Not "much" elsewhere ("as much as 2 points").
+_MUCH = (
+    r"(?:much|far)(?=\s+(?:lower|higher|better|worse|smaller|larger|less|more|greater|faster|"
+    r"slower|fewer|below|above)\b)"
+)
+_MUCH_SIGN = r"<<|>>|≪|≫"
+# "by a wide margin": a size in words, never a number ("wide" alone is no margin).
+_WIDE = r"wide|large|big|huge|comfortable|sizable|sizeable|healthy"
 _VAGUE = lazy(
     r"(?<!-)\b(?:non-?trivial|substantial(?:ly)?|meaningful(?:ly)?|considerabl[ey]|notabl[ey]|"
-    r"markedly|clear(?:ly)?|appreciabl[ey]|competitive|separat(?:e|es|ed|ing)\s+from)\b"
+    r"markedly|clear(?:ly)?|appreciabl[ey]|competitive|separat(?:e|es|ed|ing)\s+from|"
+    rf"{_MUCH}|by\s+an?\s+(?:{_WIDE})\s+margin)\b|{_MUCH_SIGN}"
     r"|明显|大幅|可辩护"
 )
 # A condition on strata ("the gain must not come only from the highest-clear stratum",
@@ -1291,11 +1435,12 @@ _STRATA_WAY = (
 # nor "可辩护" (defensible): those say no direction to check.
 _MARGIN_WORD = (
     r"non-?trivial|substantial(?:ly)?|meaningful(?:ly)?|considerabl[ey]|notabl[ey]|markedly|"
-    r"clear(?:ly)?|appreciabl[ey]"
+    rf"clear(?:ly)?|appreciabl[ey]|{_MUCH}"
 )
 _MARGIN_IN_WORDS = lazy(
     rf"\s*\bby\s+(?:an?\s+)?(?P<by>{_MARGIN_WORD})\s+(?:margin|amount|gap)\b"
-    rf"|\b(?P<word>{_MARGIN_WORD})\b\s*|(?P<zh>明显|大幅)"
+    rf"|\s*\bby\s+an?\s+(?P<size>{_WIDE})\s+margin\b"
+    rf"|\b(?P<word>{_MARGIN_WORD})\b\s*|(?P<zh>明显|大幅)|(?P<sign>{_MUCH_SIGN})"
     r"|\b(?P<apart>separat(?:e|es|ed|ing)\s+from)\b",
     re.IGNORECASE,
 )
@@ -1722,7 +1867,9 @@ def _margin_in_words(
     word = next(said for said in found.groupdict().values() if said)  # the one that matched
     apart = found.groupdict().get("apart") is not None
     # "separating from B" is "beats B", clearly: the reference stays where it was written.
-    said = "beats" if apart else " "
+    sign = found.groupdict().get("sign")
+    # "<<" is "<" by a margin not sized: the comparison stays, the margin goes.
+    said = "beats" if apart else (sign[0].replace("≪", "<").replace("≫", ">") if sign else " ")
     rest = _JOINING_LEAD.sub("", f"{clause[: found.start()]}{said}{clause[found.end() :]}")
     read = _parse(rest.strip(), text, block_systems=block_systems, metrics=metrics)
     if (
@@ -1979,6 +2126,9 @@ _PER_ITEM = lazy(
     rf"|\b(?:in|on|for)\s+all\s+(?:the\s+)?(?:\d+\s+)?{_PER_ITEM_NOUN}\b"
     rf"|\bper[- ](?:question\s+)?(?:domain|split|task|type|category|class|dataset|benchmark|"
     r"language|environment|subset|scenario)\b"
+    # Any other item right after the threshold's number, ending the clause: 033's E3 «JS
+    # divergence < 0.15 per object» was judged on one value, "per object" left out unsaid.
+    rf"|(?<=\d)\s+per[- ](?!{_NOT_ITEMS})[a-z][a-z-]*\s*$"
     r"|(?:每|各|所有)\s*(?:个|一个|种)?\s*(?:领域|域|任务|数据集|类别|类型|题型|问题类型|场景|环境|"
     r"子集|语言|基准|样本|benchmark|split)\s*(?:的|上|中|里)?"
     # Any other item, where the words frame it as one: "on every source", "for each data
@@ -2606,6 +2756,14 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         f"metric read as {name!r}: the word before the metric names which one"
         for name in spelled.values()
     ]
+    # "ΔAcc" is a quantity of its own only as a level (026's «ΔAcc ≥ 0.1»); against a
+    # reference («ours ΔAcc ≥ +0.03 vs baseline») it is the accuracy's difference the
+    # comparison already takes, and was looked for as a recorded 'ΔAcc' (review of s41).
+    changes = {
+        name: terms[untag(placeholder)][0]
+        for placeholder, name in spelled.items()
+        if name[:1] in "Δδ"
+    }
     norm, rates = rate_metrics(norm, clause, terms)
     for placeholder, rate in rates.items():
         # "Hard latency per token": the qualifier and the rate both.
@@ -3160,7 +3318,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     if relational and orientation is None:
         orientation = Orientation.BETTER
     if relational and metric is None:
-        gain_name = gain_phrase(rest, systems)
+        gain_name = gain_phrase(rest, systems) or _metric_said_in_chinese(rest, systems)
         if gain_name:
             # "throttle event count down ≥ 30%": the words before the direction name the metric.
             metric = original_spelling(gain_name, text)
@@ -3186,13 +3344,14 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             return unparsed(f"a number without a comparison: {threshold.value:g}")
         notes.append(f"no comparator before {threshold.value:g}: read as 'at least'")
 
+    if not relational and (items := _ITEM_LIST.search(rest)) is not None:
+        # 033's E2 "std(obj_principal_yaw) < 15° for CrackerBox, MustardBottle, TomatoSoupCan":
+        # one threshold for each object named, not one number of the run; with the metric
+        # named ("JS divergence < 0.15 for H_rel, dist_to_centroid, yaw_obj") the list was
+        # left out and one recorded divergence judged all three (h41C).
+        said = original_spelling(" ".join(items["items"].split()), clause)
+        return unparsed(f"{_EACH_ITEM_REASON} ({said!r})")
     if metric is None and not relational:
-        items = _ITEM_LIST.search(rest)
-        if items is not None:
-            # 033's E2 "std(obj_principal_yaw) < 15° for CrackerBox, MustardBottle, TomatoSoupCan":
-            # one threshold for each object named, not one number of the run.
-            said = original_spelling(" ".join(items["items"].split()), clause)
-            return unparsed(f"{_EACH_ITEM_REASON} ({said!r})")
         cost = _COSTS.search(rest)
         if cost is not None:
             # 015's B4 "removing each … term costs ≥ 1 °C peak T": a change said as a cost,
@@ -3283,6 +3442,11 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         comparison = _FLIPPED[comparison]
         value = -value + 0.0  # "+ 0.0": no "-0" of "does not degrade"
 
+    if mode is not Mode.ABSOLUTE and metric in changes:
+        said = metric
+        metric = canonical(changes[said])
+        notes = [n for n in notes if not n.startswith(f"metric read as {said!r}")]
+        notes.append(f"{said!r} read as the change of {metric!r} the comparison takes")
     return Criterion(
         text=text,
         metric=metric,
