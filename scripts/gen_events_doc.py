@@ -146,8 +146,8 @@ def render() -> str:
                     f"{_summary(cls)}", ""]  # fmt: skip
             out += _fields_table(cls)
     out += ["", "## Value types inside events", ""]
-    for cls in (ev.MilestoneInfo, ev.BlockInfo, ev.ClaimInfo, values.Slot, values.JobHandle,
-                values.Artifact, values.Finding):  # fmt: skip
+    for cls in (ev.MilestoneInfo, ev.BlockInfo, ev.ClaimInfo, ev.ChecklistItemInfo, values.Slot,
+                values.JobHandle, values.Artifact, values.Finding):  # fmt: skip
         out += [f"### {cls.__name__}", "", _summary(cls), ""]
         out += [*_fields_table(cls), ""]
     severities = ", ".join(f"`{member.value}`" for member in values.Severity)

@@ -136,8 +136,9 @@ class _Preview:
 def stop_rule_lines(project: LoadedProject, language: str = "en") -> list[Text]:
     """
     The plan's stop rules, then its exit criteria, each quoted under its own heading (none when
-    it states none): shown with the blocks, and alone for a plan without blocks (025's
-    Go/No-Go table is its only criterion). 036's Exit Criteria were listed as stop rules.
+    it states none), then its final checklist in one line (how many items, how many ticked,
+    where; the results list them): shown with the blocks, and alone for a plan without blocks
+    (025's Go/No-Go table is its only criterion). 036's Exit Criteria were listed as stop rules.
     """
     from rich.text import Text
 
@@ -151,6 +152,14 @@ def stop_rule_lines(project: LoadedProject, language: str = "en") -> list[Text]:
         if rules:
             lines.append(Text(t(key, language), style="bold"))
             lines.extend(Text(visible(f"  - {rule}")) for rule in rules)
+    if items := project.plan.checklist:
+        said = t("plan_checklist", language).format(
+            n=len(items),
+            ticked=sum(i.ticked for i in items),
+            file=items[0].file,
+            line=items[0].line,
+        )
+        lines.append(Text(visible(said), style="bold"))
     return lines
 
 

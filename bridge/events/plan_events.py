@@ -21,6 +21,7 @@ __all__ = [
     "ApprovalRequested",
     "Approved",
     "BlockInfo",
+    "ChecklistItemInfo",
     "ClaimInfo",
     "GateDecided",
     "MilestoneCompleted",
@@ -90,6 +91,21 @@ class BlockInfo:
     claims: tuple[ClaimInfo, ...] = ()
 
 
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class ChecklistItemInfo:
+    """
+    An item of the plan's final checklist as recorded when the plan was loaded: its words,
+    whether the researcher ticked it, and where (the plan file, 1-based line). bridge shows it
+    and never checks or ticks it.
+    """
+
+    text: str
+    ticked: bool = False
+    file: str = ""
+    line: int = 0
+
+
 @event("plan.loaded")
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)
@@ -102,7 +118,9 @@ class PlanLoaded:
     plan's method thesis (and the proposal's method, shortened): the judge reads the proposed
     system's name from it. ``stop_rules`` are the plan's kill criteria or stop rules as written,
     quoted in the results (bridge checks none of them); ``exit_criteria`` its exit criteria,
-    quoted as such (a log from before they were kept apart holds them among ``stop_rules``).
+    quoted as such (a log from before they were kept apart holds them among ``stop_rules``);
+    ``checklist`` the items of its final checklist, ticked or not, shown and never checked
+    (empty in a log from before it was recorded).
     ``options`` also carries, as text, what the judge needs of the plan and ``bridge.toml``
     beyond the options, each key only when set: ``metrics.units`` (``[metrics] units``),
     ``plan.same_seeds`` (the blocks whose plan asks for the same seeds) and
@@ -134,6 +152,7 @@ class PlanLoaded:
     method: str = attrs.field(default="", converter=redact)
     stop_rules: tuple[str, ...] = ()
     exit_criteria: tuple[str, ...] = ()
+    checklist: tuple[ChecklistItemInfo, ...] = ()
     tracker_results: Mapping[str, str] = attrs.field(factory=dict)
     run_gates: Mapping[str, str] = attrs.field(factory=dict)
 

@@ -56,6 +56,8 @@ class Sample:
         metric: the metric name as extracted.
         run_id: the run (one seed).
         value: the number, ``None`` when it was NaN or infinite.
+        raw: the number as the run wrote it (``"1"``, ``"1.0"``, ``"true"``), ``""`` where not
+            known: a count is told from a share by it.
     """
 
     block: str
@@ -63,6 +65,7 @@ class Sample:
     metric: str
     run_id: str
     value: float | None
+    raw: str = ""
 
 
 @value_methods
@@ -119,6 +122,7 @@ def samples_from_values(
                 metric=value.name,
                 run_id=value.run_id,
                 value=value.value,
+                raw=value.raw,
             )
         )
     return tuple(out)

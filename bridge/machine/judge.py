@@ -89,7 +89,7 @@ from bridge.plan.criteria import (
     Unparsed,
     conditions_apart,
 )
-from bridge.plan.criteria.derived import count_held_to_a_percent
+from bridge.plan.criteria.derived import count_held_to_a_percent, counts_averaged_to_a_percent
 from bridge.plan.criteria.lexicon import STATISTICS_REASON
 from bridge.plan.criteria.model import LIFT_READ, MEDIAN, SIGN_READ, WORSE_READ
 from bridge.plan.criteria.phrases import conditions_unchecked
@@ -715,12 +715,21 @@ def _guess_matters(
     return not (comparison in (Comparison.GE, Comparison.GT) and threshold > 1.0)
 
 
-def _no_share_of_a_count(criterion: Criterion, name: str, stats: Aggregate, declared: bool) -> None:
+def _no_share_of_a_count(
+    criterion: Criterion,
+    name: str,
+    stats: Aggregate,
+    declared: bool,
+    samples: Sequence[Sample],
+) -> None:
     """
     Raise :class:`Inconclusive` where a level in percent ("covered tasks ≥ 95%") is asked of a
     metric whose name is a count (:func:`~bridge.plan.criteria.derived.names_a_count`) and
     whose value is above 100: a count of 1000 is no share, and "1000 ≥ 95 → met" (009, trial
-    h40B F10) judged the count as if it were one. A unit the researcher declared is theirs.
+    h40B F10) judged the count as if it were one; or whose seeds' values, in ``samples``, are
+    whole numbers as written whose mean lies between 0 and 1 (counts 0 and 1 read as 50 %,
+    :func:`~bridge.plan.criteria.derived.counts_averaged_to_a_percent`). A unit the researcher
+    declared is theirs.
     """
     if (
         criterion.mode is not Mode.ABSOLUTE
@@ -729,7 +738,18 @@ def _no_share_of_a_count(criterion: Criterion, name: str, stats: Aggregate, decl
         or stats.mean is None
     ):
         return
-    why = count_held_to_a_percent(name, stats.mean, criterion.comparison.value, criterion.threshold)
+    cmp, threshold = criterion.comparison.value, criterion.threshold
+    why = count_held_to_a_percent(name, stats.mean, cmp, threshold)
+    if why is None:
+        runs = set(stats.run_ids)
+        raws = [
+            s.raw
+            for s in samples
+            if s.run_id in runs
+            and (s.block, s.system, s.metric) == (stats.block, stats.system, stats.metric)
+            and s.value is not None
+        ]
+        why = counts_averaged_to_a_percent(name, raws, stats.mean, cmp, threshold)
     if why is not None:
         raise Inconclusive(why)
 
@@ -1716,7 +1736,7 @@ def _evaluate_on(
             f"{name}: the systems' values are on different scales ({listed}): some read as "
             "fractions, some as percentages; write them alike"
         )
-    _no_share_of_a_count(criterion, name, stats[subject], declared is not None)
+    _no_share_of_a_count(criterion, name, stats[subject], declared is not None, context.samples)
     lower, way, word = _gain_way(criterion, name, metric, context)
     _worse_way_known(criterion, name, way)
     threshold = criterion.threshold

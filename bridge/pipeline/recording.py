@@ -192,6 +192,10 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
         method=plan.method_text(),
         stop_rules=tuple(" ".join(r.split())[:500] for r in plan.stop_rules),
         exit_criteria=tuple(" ".join(r.split())[:500] for r in plan.exit_criteria),
+        checklist=tuple(
+            ev.ChecklistItemInfo(text=i.text[:500], ticked=i.ticked, file=i.file, line=i.line)
+            for i in plan.checklist
+        ),
         tracker_results=tracker_results_written(project),
         run_gates={r.id: r.gate[:500] for r in project.runs if r.gate},
     )

@@ -16,6 +16,7 @@ import attrs
 from bridge.errors import PlanError
 from bridge.lazy_patterns import lazy
 from bridge.plan.blocks import free_block_number
+from bridge.plan.checklist import final_checklist
 from bridge.plan.dependencies import (
     cell_dependencies,
     from_dependencies,
@@ -510,6 +511,7 @@ def _assemble(
         dependencies=dependencies,
         stop_rules=stop_rules(plan_doc) if plan_doc is not None else (),
         exit_criteria=exit_criteria(plan_doc) if plan_doc is not None else (),
+        checklist=final_checklist(plan_doc) if plan_doc is not None else (),
         block_statuses=block_statuses,
         run_gates=plan_run_gates(plan_doc) if plan_doc is not None else {},
         free_block=free_block_number(plan_doc) if plan_doc is not None else 1,

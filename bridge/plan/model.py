@@ -18,6 +18,7 @@ __all__ = [
     "Block",
     "BlockRowStatus",
     "Budget",
+    "ChecklistItem",
     "Claim",
     "Field",
     "Milestone",
@@ -393,6 +394,25 @@ class StatedDependency:
 
 @value_methods
 @attrs.frozen(kw_only=True, eq=False, repr=False)
+class ChecklistItem:
+    """
+    One item of the plan's final checklist.
+
+    Args:
+        text: the item's words without the box and inline markup, its wrapped lines joined.
+        ticked: whether its box is ticked (``[x]`` or ``[X]``).
+        file: the plan file it is written in.
+        line: its 1-based line there.
+    """
+
+    text: str
+    ticked: bool
+    file: str
+    line: int
+
+
+@value_methods
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Plan:
     """
     Everything read from the plan, tracker, proposal and idea files.
@@ -416,6 +436,8 @@ class Plan:
         stop_rules: the plan's kill criteria or stop rules, one per item (never checked).
         exit_criteria: the plan's exit criteria (when its experiments are done), one per item
             (never checked).
+        checklist: the items of the plan's final checklist, ticked or not (never checked, never
+            ticked by bridge; :func:`bridge.plan.checklist.final_checklist`).
         method: the proposal's method text.
         override_line: an option override line found in the plan (``— compact: true``), or ``""``.
         override_line_number: its 1-based line, 0 when absent.
@@ -455,6 +477,7 @@ class Plan:
     dependencies: tuple[StatedDependency, ...] = ()
     stop_rules: tuple[str, ...] = ()
     exit_criteria: tuple[str, ...] = ()
+    checklist: tuple[ChecklistItem, ...] = ()
     block_statuses: tuple[BlockRowStatus, ...] = ()
     run_gates: Mapping[str, tuple[str, int]] = attrs.field(factory=dict)
     free_block: int = 1

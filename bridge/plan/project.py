@@ -1003,6 +1003,11 @@ def plan_json(project: LoadedProject) -> dict[str, object]:
         # none of them (036's Exit Criteria, 034's Kill Criteria).
         "stop_rules": list(plan.stop_rules),
         "exit_criteria": list(plan.exit_criteria),
+        # The plan's own final checklist, ticked or not: never checked or ticked by bridge.
+        "checklist": [
+            {"text": i.text, "ticked": i.ticked, "file": i.file, "line": i.line}
+            for i in plan.checklist
+        ],
         "runs": [
             {
                 "id": r.id,

@@ -825,7 +825,12 @@ def _labelled_samples(
             continue
         taken.add((value.run_id, system, metric))
         sample = Sample(
-            block=key.block, system=system, metric=metric, run_id=value.run_id, value=value.value
+            block=key.block,
+            system=system,
+            metric=metric,
+            run_id=value.run_id,
+            value=value.value,
+            raw=value.raw,
         )
         out.append((sample, value.name))
     return out

@@ -290,12 +290,16 @@ _WARNINGS: tuple[tuple[LazyPattern, str | Callable[[re.Match[str]], str]], ...] 
         lazy(
             r"must-run block (\S+) has no runs, while (.+?), placed in no block, records? (.+?), "
             r"which only block \1 lists among the blocks' metrics: bridge does not place a run "
-            r"by a metric; if (?:it is|they are) \1's, write \1 in (?:its|their) tracker Block "
+            r"by a metric; if (it is|they are) \1's, write \1 in (?:its|their) tracker Block "
             r"column \(or `block = \"\1\"` on the \[\[runs\]\] entry\)"
         ),
-        r"必做实验块 \1 没有任何运行，而未归属任何实验块的 \2 记录了 \3，"
-        r"在各实验块的指标中只有 \1 列出它：bridge 不按指标归属运行；若它们是 \1 的运行，"
-        r'请在追踪表的 Block 列填写 \1（或在其 [[runs]] 条目中设置 `block = "\1"`）',
+        # One run listed is "it" (它), several "they" (它们): 021's hint said 它们 of one.
+        lambda m: (
+            f"必做实验块 {m[1]} 没有任何运行，而未归属任何实验块的 {m[2]} 记录了 {m[3]}，"
+            f"在各实验块的指标中只有 {m[1]} 列出它：bridge 不按指标归属运行；"
+            f"若{'它' if m[4] == 'it is' else '它们'}是 {m[1]} 的运行，"
+            f'请在追踪表的 Block 列填写 {m[1]}（或在其 [[runs]] 条目中设置 `block = "{m[1]}"`）'
+        ),
     ),
     # bridge.plan.loader: the claim map and the blocks' Claim tested fields.
     (

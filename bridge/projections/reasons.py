@@ -272,6 +272,9 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         ": 1 may be a count of one or a share of 1 (100%), so it cannot be held to ",
         "：1 可能是计数（一个），也可能是占比 1（100%），不能与之比较：",
     ),
+    (": counts recorded per seed (", "：按种子记录的计数（"),
+    ("), whose mean ", "），其均值 "),
+    (" is no share, so it cannot be held to ", " 不是占比，不能与之比较："),
     (
         " is a count, not a share in percent, so it cannot be held to ",
         " 是计数，不是百分比占比，不能与之比较：",

@@ -161,6 +161,15 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Exit criteria the plan states (not checked by bridge; decide them from the results)",
         "计划写明的退出标准（bridge 不检查；请依据结果自行判断）",
     ),
+    "checklist": (
+        "The plan's final checklist (not checked by bridge, which ticks none of it: tick each "
+        "item in the plan yourself)",
+        "计划自带的最终检查清单（bridge 不检查，也不勾选任何一项：请在计划中自行勾选）",
+    ),
+    "checklist_count": (
+        "{n} items, {ticked} ticked, as {file} writes them:",
+        "共 {n} 项，已勾选 {ticked} 项，按 {file} 所写：",
+    ),
     "decision_gate": (
         "Decision gate (not checked by bridge; decide it from the results)",
         "决策门（bridge 不检查；请根据结果自行判断）",
@@ -1091,19 +1100,22 @@ def next_step(
     """
     The next step after these results, in ``language`` (:func:`_next_step`), and, once the
     pipeline is at COLLECTED, the plan's exit criteria to check against them
-    (:func:`_exit_check`), before the handoff to the review loop where there is one: they say
-    when the work is done, bridge checks none, and the step that ended a run never named them
-    (036's "The paper is ready for a first full draft when: …", trial h40).
+    (:func:`_exit_check`) and how many items of its final checklist are still unticked
+    (:func:`_checklist_check`), before the handoff to the review loop where there is one: they
+    say when the work is done, bridge checks none, and the step that ended a run never named
+    them (036's "The paper is ready for a first full draft when: …", trial h40).
     """
     step = _next_step(state, outcome, language, commands)
-    if not (check := _exit_check(state, language)):
+    checks = [c for c in (_exit_check(state, language), _checklist_check(state, language)) if c]
+    if not checks:
         return step
-    # The Chinese step has no space before the arrow («…评审循环。→ /auto-review-loop»): with
-    # " → " the check was put after the handoff's command, not before it.
-    before, arrow, after = step.partition("→ /auto-review-loop")
-    if language == "zh":
-        return f"{before}{check}{arrow}{after}"
-    return f"{before.rstrip()} {check}{' ' if arrow else ''}{arrow}{after}"
+    sep = "" if language == "zh" else " "
+    check = sep.join(checks)
+    # Before the handoff, where there is one: the Chinese step has no space before its arrow
+    # («…已在上面判定。→ /auto-review-loop»), so the check went after the command.
+    before, handoff, after = step.partition("→ /auto-review-loop")
+    head = before.rstrip()
+    return f"{head}{sep}{check}{before[len(head) :]}{handoff}{after}"
 
 
 def _exit_check(state: PipelineState, language: str) -> str:
@@ -1126,16 +1138,44 @@ def _exit_check(state: PipelineState, language: str) -> str:
             passages.append(rule)
     quoted = " ".join(f"«{p}»" for p in passages)
     rest = len(rules) - 4
+    # A quote that ends its own sentence ends the step's (036's «… a negative result.»): no
+    # stop after the closing guillemet.
+    closed = rest <= 0 and passages[-1].endswith((".", "。", "!", "！", "?", "？"))
     if zh:
         more = f"，另有 {rest} 条" if rest > 0 else ""
         return (
             f"对照结果检查计划的退出条件（bridge 不检查它们；全部列在 EXPERIMENT_RESULTS.md 中）："
-            f"{quoted}{more}。"
+            f"{quoted}{more}{'' if closed else '。'}"
         )
     more = f" and {rest} more" if rest > 0 else ""
     return (
         "Check the plan's exit criteria against the results (bridge checks none of them; all "
-        f"are listed in EXPERIMENT_RESULTS.md): {quoted}{more}."
+        f"are listed in EXPERIMENT_RESULTS.md): {quoted}{more}{'' if closed else '.'}"
+    )
+
+
+def _checklist_check(state: PipelineState, language: str) -> str:
+    """
+    How many items of the plan's final checklist are still unticked, once the pipeline is at
+    COLLECTED: the researcher ticks them in the plan, bridge never does; ``""`` before, when
+    the plan has no checklist, or when every item is ticked.
+    """
+    plan = state.plan
+    left = sum(not i.ticked for i in plan.checklist) if plan is not None else 0
+    if plan is None or state.stage is not Stage.COLLECTED or not left:
+        return ""
+    items = plan.checklist
+    where = items[0].file or plan.plan_path
+    if language == "zh":
+        return (
+            f"计划的最终检查清单 {len(items)} 项中仍有 {left} 项未勾选（列在 EXPERIMENT_RESULTS.md "
+            f"中）：结果支持某项时请在 {where} 中自行勾选；bridge 不勾选任何一项。"
+        )
+    return (
+        f"{left} of the {len(items)} items of the plan's final checklist "
+        f"{'is' if left == 1 else 'are'} still "
+        f"unticked (listed in EXPERIMENT_RESULTS.md): tick each in {where} yourself once the "
+        "results bear it out; bridge ticks none."
     )
 
 
@@ -2068,6 +2108,20 @@ def render(state: PipelineState, language: str = "en") -> str:
         # Apart from the stop rules: they say when the work is done, not when to give it up.
         lines.extend([f"## {_t('exit_criteria', language)}", ""])
         lines.extend(f"- «{line(rule)}»" for rule in plan.exit_criteria)
+        lines.append("")
+    if plan.checklist:
+        # The plan's own, as written: bridge judges blocks, not these items, and never ticks
+        # one (16 of the corpus plans end with one; it was read nowhere).
+        ticked = sum(i.ticked for i in plan.checklist)
+        where = plan.checklist[0].file or plan.plan_path
+        count = _t("checklist_count", language).format(
+            n=len(plan.checklist), ticked=ticked, file=line(where)
+        )
+        lines.extend([f"## {_t('checklist', language)}", "", count, ""])
+        lines.extend(
+            f"- [{'x' if i.ticked else ' '}] «{line(i.text)}» ({line(i.file)}:{i.line})"
+            for i in plan.checklist
+        )
         lines.append("")
     lines.extend([f"## {_t('blocks', language)}", ""])
     if plot.shown(state):

@@ -359,6 +359,11 @@ def document(state: PipelineState) -> dict[str, object]:
         # Quoted from the plan; bridge never checks a stop rule.
         "stop_rules": list(state.plan.stop_rules),
         "exit_criteria": list(state.plan.exit_criteria),
+        # The plan's own final checklist as written; bridge never checks or ticks an item.
+        "checklist": [
+            {"text": i.text, "ticked": i.ticked, "file": i.file, "line": i.line}
+            for i in state.plan.checklist
+        ],
         "runs": [
             _run(run, gate_of(state, r), metric_units(state))
             for r, run in sorted(state.runs.items())

@@ -139,6 +139,12 @@ _WORDS: dict[str, tuple[str, str]] = {
         "exit criteria the plan states (not checked by bridge: read them against the results)",
         "计划写明的退出标准（bridge 不检查：请对照结果自行判断）",
     ),
+    "plan_checklist": (
+        "final checklist the plan states (not checked by bridge, which ticks none of it): "
+        "{n} items, {ticked} ticked ({file}:{line})",
+        "计划写明的最终检查清单（bridge 不检查，也不勾选任何一项）：共 {n} 项，已勾选 {ticked} 项"
+        "（{file}:{line}）",
+    ),
     "plan_shares": ("from other blocks: {ids}", "取自其他实验块：{ids}"),
     "plan_sanity_run": (" (sanity)", "（健全性）"),
     "plan_loose": (

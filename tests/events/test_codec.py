@@ -62,6 +62,12 @@ class TestRoundTrip:
         with pytest.raises(IntegrityError, match="does not decode"):
             codec.decode("run.planned", 1, '{"run_id":"r1","priority":"cut"}')
 
+    def test_a_plan_loaded_from_before_the_checklist_decodes_without_one(self) -> None:
+        """``PlanLoaded.checklist`` (the plan's final checklist) has a default: a log written
+        before it was recorded reads as before, with no item."""
+        back = codec.decode("plan.loaded", 1, '{"plan_path":"p","plan_sha256":"s","title":"t"}')
+        assert back.checklist == ()
+
 
 class TestClosedUnions:
     def test_the_unions_hold_exactly_the_registered_classes(self) -> None:

@@ -59,6 +59,18 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+# At COLLECTED the step ends with how many items of 020's final checklist are still unticked.
+_CHECKLIST_ZH = (
+    "计划的最终检查清单 15 项中仍有 8 项未勾选（列在 EXPERIMENT_RESULTS.md 中）：结果支持某项时"
+    "请在 refine-logs/EXPERIMENT_PLAN.md 中自行勾选；bridge 不勾选任何一项。"
+)
+_CHECKLIST_EN = (
+    "8 of the 15 items of the plan's final checklist are still unticked (listed in "
+    "EXPERIMENT_RESULTS.md): tick each in refine-logs/EXPERIMENT_PLAN.md yourself once the "
+    "results bear it out; bridge ticks none."
+)
+
+
 def _project(root: Path, criterion: str, runs: str = "") -> Path:
     project = as_project("020", root)
     _edit(project / "refine-logs" / "EXPERIMENT_PLAN.md", _B2_SAID, criterion)
@@ -127,7 +139,7 @@ def test_next_step_names_blocked_and_waiting_rows_beside_people_rows(
         f"由人工执行的必做运行尚未完成（{people}）：完成后把追踪表中这些行的状态改为 DONE；"
         "追踪表写着必做运行受阻（R041）：阻碍解除后把这些行的状态改为 TODO；"
         "必做运行等待 bridge 不运行的运行（R043）：它们等待的运行完成后，在追踪表中把那些行标为 "
-        "DONE，再运行 `bridge run`。"
+        "DONE，再运行 `bridge run`。" + _CHECKLIST_ZH
     )
     assert next_step(state, evaluate(state), "en") == (
         "The main result is positive, but not ready for the review loop: must-run rows are "
@@ -135,7 +147,7 @@ def test_next_step_names_blocked_and_waiting_rows_beside_people_rows(
         "Status in the tracker to DONE; the tracker says must-run rows are blocked (R041): "
         "once unblocked, set their Status to TODO; must-run rows wait for runs bridge does "
         "not run (R043): once the runs they wait for are done, mark those rows DONE in the "
-        "tracker, then run `bridge run`."
+        "tracker, then run `bridge run`. " + _CHECKLIST_EN
     )
 
 
@@ -159,7 +171,7 @@ def test_a_blocked_row_alone_is_no_handoff(
     step = _said(lines, "下一步：")
     assert step == (
         "下一步：主要结果为正面，但还不能交给评审循环：追踪表写着必做运行受阻（R041）："
-        "阻碍解除后把这些行的状态改为 TODO，再运行 `bridge run`。"
+        "阻碍解除后把这些行的状态改为 TODO，再运行 `bridge run`。" + _CHECKLIST_ZH
     ), step
 
 
@@ -181,13 +193,14 @@ def test_a_condition_the_runs_break_is_no_handoff(
         "下一步：主要结果为正面，但还不能交给评审循环：B2 的比较所依据的条件在运行中不成立"
         "（见其判定）：在该条件下重新运行所比较的系统；或者，要把这一差异交给评审，"
         "从计划的成功标准中去掉该条件，再运行 `bridge run`（按已记录的数值重新判定）。"
+        + _CHECKLIST_ZH
     )
     assert next_step(state, evaluate(state), "en") == (
         "The main result is positive, but not ready for the review loop: a condition the "
         "comparison of B2 holds under does not hold in the runs (see its verdict): run the "
         "compared systems again under it, or, to take the difference into "
         "the review, drop the condition from the plan's criterion and run `bridge run` (it "
-        "judges again from the recorded numbers)."
+        "judges again from the recorded numbers). " + _CHECKLIST_EN
     )
     data = json.loads((project / "refine-logs" / "results.json").read_text(encoding="utf-8"))
     assert data["summary"]["ready_for_review_loop"] is False
@@ -202,8 +215,11 @@ def test_a_condition_the_runs_break_is_no_handoff(
     plan.write_text(f"{plan.read_text('utf-8')}\n## 退出条件\n\n- 评审认可主要结果。\n", "utf-8")
     lines, _ = _run(project, capsys)
     assert _said(lines, "可进入评审循环：") == "可进入评审循环：是。"
+    # The exit criteria, then the checklist's count, before the handoff's command (the Chinese
+    # step has no space before "→"); the quote's own stop ends it, none doubled (h41).
     assert _said(lines, "下一步：").endswith(
-        '全部列在 EXPERIMENT_RESULTS.md 中）：«评审认可主要结果。»。→ /auto-review-loop "实验计划"'
+        "全部列在 EXPERIMENT_RESULTS.md 中）：«评审认可主要结果。»"
+        f'{_CHECKLIST_ZH}→ /auto-review-loop "实验计划"'
     )
 
 
@@ -240,7 +256,9 @@ def test_a_must_run_block_with_no_run_is_no_handoff(
         "blocks B1, B2 have no run, so they were not judged: give each its runs (the block in "
         "the tracker's Block column, or `block` on a [[runs]] entry in bridge.toml), or, if "
         "the plan no longer needs one, write its Priority in the plan as CUT — <reason>, then "
-        "run `bridge run`."
+        "run `bridge run`. 2 of the 8 items of the plan's final checklist are still unticked "
+        "(listed in EXPERIMENT_RESULTS.md): tick each in refine-logs/EXPERIMENT_PLAN.md "
+        "yourself once the results bear it out; bridge ticks none."
     )
     assert next_step(state, evaluate(state), "zh").startswith(
         "主要结果为正面，但还不能交给评审循环：必做实验块没有任何运行，未能判定（B1、B2）："

@@ -138,6 +138,9 @@ def test_next_step_names_the_person_rows_while_not_ready(
     assert step == (
         f"下一步：主要结果为正面，但还不能交给评审循环：由人工执行的必做运行尚未完成（{people}）："
         "完成后把追踪表中这些行的状态改为 DONE，再运行 `bridge run`。"
+        # 020's final checklist: 15 items, 7 ticked by its researcher.
+        "计划的最终检查清单 15 项中仍有 8 项未勾选（列在 EXPERIMENT_RESULTS.md 中）：结果支持某项时"
+        "请在 refine-logs/EXPERIMENT_PLAN.md 中自行勾选；bridge 不勾选任何一项。"
     ), step
 
 

@@ -1510,6 +1510,21 @@ def test_021_b2s_own_metric_on_loose_runs_is_said_not_placed(tmp_path: Path) -> 
         "N_skip，在各实验块的指标中只有 B2 列出它：bridge 不按指标归属运行；若它们是 B2 的运行，"
         '请在追踪表的 Block 列填写 B2（或在其 [[runs]] 条目中设置 `block = "B2"`）'
     )
+    # One run listed (R002 alone records N_skip): "it", 它, not "they", 它们 (h41).
+    tracker = tmp_path / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    tracker.write_text(tracker.read_text().replace(", `N_skip`", ""))
+    (one,) = [w for w in load_project(tmp_path).warnings if w.message.startswith("must-run block")]
+    assert one.message == (
+        "must-run block B2 has no runs, while R002, placed in no block, records N_skip, which "
+        "only block B2 lists among the blocks' metrics: bridge does not place a run by a "
+        "metric; if it is B2's, write B2 in its tracker Block column "
+        '(or `block = "B2"` on the [[runs]] entry)'
+    )
+    assert warning_in_language(one.message, "zh") == (
+        "必做实验块 B2 没有任何运行，而未归属任何实验块的 R002 记录了 N_skip，在各实验块的指标中"
+        "只有 B2 列出它：bridge 不按指标归属运行；若它是 B2 的运行，"
+        '请在追踪表的 Block 列填写 B2（或在其 [[runs]] 条目中设置 `block = "B2"`）'
+    )
 
 
 @pytest.mark.skipif(not plan_dirs(), reason="needs the shared corpus")

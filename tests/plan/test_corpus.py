@@ -39,6 +39,7 @@ class TestCorpus:
             "budget",
             "stop_rules",
             "exit_criteria",
+            "checklist",
             "runs",
             "warnings",
         }
@@ -564,6 +565,51 @@ def test_stop_rules_are_read_from_their_sections(tmp_path: Path) -> None:
         "Bottleneck classification is too stable, making dynamic scheduling unnecessary."
     )
     assert len(pim.stop_rules) == 3
+
+
+@needs_shared
+def test_the_final_checklist_is_read_as_written_ticked_or_not(tmp_path: Path) -> None:
+    """16 corpus plans end with a "## Final Checklist" of `- [ ]` items (020's "## 最终检查清单"),
+    read nowhere. Each item is kept with its box as the researcher left it and its line; a
+    line wrapped under an item is its text (008's B3 item); `bridge plan` says how many, how
+    many ticked and where, in one line, in the plan's language."""
+    from bridge.cli.plan_view import stop_rule_lines
+
+    aaai = load_plan(corpus("008") / "EXPERIMENT_PLAN.md")
+    assert [(i.ticked, i.line) for i in aaai.checklist] == [
+        *((True, n) for n in range(218, 224)),
+        (False, 225),
+        (False, 226),
+    ]
+    assert aaai.checklist[5].text == (
+        "B3 static qualification completed and independently checked; proposed testbed "
+        "stopped as ineligible."
+    )
+    humanoid = load_project(as_project("020", tmp_path))
+    items = humanoid.plan.checklist
+    assert (len(items), sum(i.ticked for i in items)) == (15, 7)
+    assert (items[5].text, items[5].ticked, items[5].file, items[5].line) == (
+        "main paper tables covered",
+        False,
+        "refine-logs/EXPERIMENT_PLAN.md",
+        400,
+    )
+    assert [str(x) for x in stop_rule_lines(humanoid, "zh")][-1] == (
+        "计划写明的最终检查清单（bridge 不检查，也不勾选任何一项）：共 15 项，已勾选 7 项"
+        "（refine-logs/EXPERIMENT_PLAN.md:395）"
+    )
+    assert [str(x) for x in stop_rule_lines(humanoid, "en")][-1] == (
+        "final checklist the plan states (not checked by bridge, which ticks none of it): "
+        "15 items, 7 ticked (refine-logs/EXPERIMENT_PLAN.md:395)"
+    )
+    assert plan_json(humanoid)["checklist"][5] == {  # type: ignore[index]
+        "text": "main paper tables covered",
+        "ticked": False,
+        "file": "refine-logs/EXPERIMENT_PLAN.md",
+        "line": 400,
+    }
+    # A plan without one (036) has none, and no line.
+    assert load_plan(corpus("036") / "EXPERIMENT_PLAN.md").checklist == ()
 
 
 @needs_shared

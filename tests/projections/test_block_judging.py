@@ -17,6 +17,7 @@ from bridge.machine.fold import PipelineState, RunView, fold
 from bridge.machine.judge import JudgedBy, VerdictKind
 from bridge.projections import results
 from bridge.projections.outcome import evaluate
+from bridge.projections.reasons import in_language
 from bridge.projections.results_data import document
 from tests.conftest import needs_shared
 from tests.projections.test_block_runs import BASELINE as BASELINE_SYSTEM
@@ -1058,6 +1059,43 @@ def test_a_quantity_of_two_metrics_named_in_several_words_is_computed(tmp_path: 
     assert (one := read("a/b rate ≤ 0.5")).metric == "a/b rate", one
     joined = read("accuracy/observed tasks ≥ 0.95")
     assert isinstance(joined, Unparsed) and "put spaces round '/'" in joined.reason, joined
+
+
+@needs_shared
+def test_counts_averaged_over_seeds_are_no_share_of_a_percent_level(tmp_path: Path) -> None:
+    """009's B1 as «covered tasks ≥ 95%», its system run twice: counts recorded per seed as 0
+    and 1 averaged to 0.5 and were read as the fraction 50 % against the level; a mean of
+    counts is no share (h41). Open, saying why and how to write it; the same values written
+    as fractions (0.0, 1.0) are shares, judged."""
+    from tests.recorded_runs import recorded_value
+
+    edits = (
+        (*_009_SHARE[0][:2], "covered tasks ≥ 95%."),
+        _009_SHARE[1],
+        ("EXPERIMENT_TRACKER.md", "| R003 |", "| R002b | M1 | retrieval sanity | BM25 over "
+         "`name_desc`, `compact`, and `full` tool cards | local sample | MRR | MUST | TODO | |\n"
+         "| R003 |"),
+    )  # fmt: skip
+    verdicts = []
+    for raws in (("0", "1"), ("0.0", "1.0")):
+        store = _corpus_store("009", tmp_path / raws[0], edits=edits)
+        for run, raw in zip(("R002", "R002b"), raws, strict=True):
+            *done, recorded = finished_run(run, {"covered tasks": float(raw)})
+            assert isinstance(recorded, ev.MetricsRecorded)
+            value = recorded_value(run, "covered tasks", float(raw), raw)
+            store.append(f"run:{run}", [*done, attrs.evolve(recorded, values=(value,))], None)
+        blocks = {b.block.id: b for b in evaluate(fold(store.read())).blocks}
+        verdicts.append(blocks["B1"].verdict)
+    counts, shares = verdicts
+    assert counts.verdict is VerdictKind.INCONCLUSIVE, counts.reason
+    assert (
+        "covered tasks: counts recorded per seed (0, 1), whose mean 0.5 is no share, so it "
+        "cannot be held to ≥ 95%: record the share as a metric, or write 'covered tasks / "
+        "<total> ≥ 95%' with the total recorded"
+    ) in counts.reason, counts.reason
+    zh = in_language(counts.reason, "zh")
+    assert "covered tasks：按种子记录的计数（0, 1），其均值 0.5 不是占比，不能与之比较：≥ 95%" in zh
+    assert shares.verdict is VerdictKind.NOT_MET, shares.reason
 
 
 @needs_shared

@@ -1678,17 +1678,45 @@ def test_the_next_step_at_collected_names_the_plans_exit_criteria(
     step = results.next_step(state, evaluate(state), "en")
     zh = results.next_step(state, evaluate(state), "zh")
     before = results.next_step(planned_state, evaluate(planned_state), "en")
-    assert "exit criteria" not in before, before
+    assert "exit criteria" not in before and "checklist" not in before, before
     if name == "020":
         assert "exit criteria" not in step and "退出条件" not in zh, (step, zh)
+        # Its "## 最终检查清单" (15 items, 7 ticked) was read nowhere: the step says how many
+        # are still unticked, the results list them as the plan writes them; none is ticked
+        # by bridge.
+        assert step.endswith(
+            "8 of the 15 items of the plan's final checklist are still unticked (listed in "
+            "EXPERIMENT_RESULTS.md): tick each in refine-logs/EXPERIMENT_PLAN.md yourself once "
+            "the results bear it out; bridge ticks none."
+        ), step
+        assert zh.endswith(
+            "计划的最终检查清单 15 项中仍有 8 项未勾选（列在 EXPERIMENT_RESULTS.md 中）：结果支持"
+            "某项时请在 refine-logs/EXPERIMENT_PLAN.md 中自行勾选；bridge 不勾选任何一项。"
+        ), zh
+        page = results.render(state)
+        assert (
+            "## The plan's final checklist (not checked by bridge, which ticks none of it: "
+            "tick each item in the plan yourself)\n\n15 items, 7 ticked, as "
+            "refine-logs/EXPERIMENT_PLAN.md writes them:\n\n- [x] «A800 single-host"
+        ) in page
+        assert "- [ ] «main paper tables covered» (refine-logs/EXPERIMENT_PLAN.md:400)\n" in page
+        assert page.count("\n- [x] «") == 7 and page.count("\n- [ ] «") == 8
+        assert results_data.document(state)["checklist"][5] == {
+            "text": "main paper tables covered",
+            "ticked": False,
+            "file": "refine-logs/EXPERIMENT_PLAN.md",
+            "line": 400,
+        }
         return
+    # A quote that ends with its own full stop ends the step: no «….». (h41).
     assert step.endswith(
         "Check the plan's exit criteria against the results (bridge checks none of them; all "
         "are listed in EXPERIMENT_RESULTS.md): «The paper is ready for a first full draft "
         "when: baseline3_2_multitask remains the best reference-aligned model, the "
         "human-reference metric sanity check is documented, the DPO section is either "
-        "repaired by a low-cost rerun or clearly framed as a negative result.»."
+        "repaired by a low-cost rerun or clearly framed as a negative result.»"
     ), step
+    assert "checklist" not in step, step
     assert "对照结果检查计划的退出条件（bridge 不检查它们" in zh, zh
     # M0.1's run was done before bridge, which reads no metrics of it: said so, not "No
     # metric values recorded yet." as of M2.1, whose run is still to come (trial h41I F2).

@@ -30,6 +30,7 @@ __all__ = [
     "DERIVED",
     "RATE_NAME",
     "count_held_to_a_percent",
+    "counts_averaged_to_a_percent",
     "derived_of_names",
     "metric_of_a_subset",
     "names_a_count",
@@ -172,6 +173,29 @@ def count_held_to_a_percent(
     return (
         f"{name}: {value:g} is a count, not a share in percent, so it cannot be held to "
         f"{comparison} {threshold:g}%: {write}"
+    )
+
+
+def counts_averaged_to_a_percent(
+    name: str, raws: Sequence[str], mean: float, comparison: str, threshold: float
+) -> str | None:
+    """
+    Why a level in percent cannot be asked of the ``mean`` of metric ``name`` over seeds whose
+    values were recorded as ``raws`` (each as written), or ``None`` where it can: the name is
+    a count (:func:`names_a_count`), every seed's value is written as a whole number ≥ 0 (``1``,
+    not ``1.0`` or ``true``), there are two or more, and their mean lies strictly between 0 and
+    1. Counts 0 and 1 averaged to 0.5, which the fraction guess read as 50 % against the level;
+    a mean of counts is no share (a seed's share would be 0 % or 100 %). A mean of 0 is 0 % of
+    any total; of 1 a count of one (:func:`count_held_to_a_percent`).
+    """
+    counts = all(re.fullmatch(r"\d+", raw.strip()) for raw in raws)
+    if not names_a_count(name) or len(raws) < 2 or not counts or not 0.0 < mean < 1.0:
+        return None
+    shown = ", ".join(raw.strip() for raw in raws)
+    return (
+        f"{name}: counts recorded per seed ({shown}), whose mean {mean:g} is no share, so it "
+        f"cannot be held to {comparison} {threshold:g}%: record the share as a metric, "
+        f"or write '{name} / <total> {comparison} {threshold:g}%' with the total recorded"
     )
 
 
