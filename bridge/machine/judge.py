@@ -91,7 +91,13 @@ from bridge.plan.criteria import (
 )
 from bridge.plan.criteria.derived import count_held_to_a_percent, counts_averaged_to_a_percent
 from bridge.plan.criteria.lexicon import STATISTICS_REASON
-from bridge.plan.criteria.model import LIFT_READ, MEDIAN, SIGN_READ, WORSE_READ
+from bridge.plan.criteria.model import (
+    LIFT_READ,
+    MEDIAN,
+    PERCENT_AS_POINTS,
+    SIGN_READ,
+    WORSE_READ,
+)
 from bridge.plan.criteria.phrases import conditions_unchecked
 from bridge.plan.directions import SaidDirection, direction_said
 from bridge.plan.metric_names import (
@@ -1805,6 +1811,13 @@ def _evaluate_on(
         )
         if not _guess_matters(cmp, threshold, ok, as_percent):
             scale_note = _SCALED
+    if (
+        criterion.mode is Mode.DIFFERENCE
+        and PERCENT_AS_POINTS in criterion.notes
+        and criterion.orientation is not Orientation.EITHER
+    ):
+        # Judged as points where the relative reading agrees (the note says the reading).
+        _points_or_relative(criterion, stats, subject, gains, ok, lower, name, threshold)
     worst = min(g for _, g in gains)
     kind = VerdictKind.MET if ok else VerdictKind.NOT_MET
     outcome = f"required {required} {cmp.value} {threshold:g}{unit}" + (
@@ -1847,6 +1860,58 @@ def _evaluate_on(
             )
             return VerdictKind.INCONCLUSIVE, reason + interpretation, None
     return kind, reason + interpretation, None if kind is VerdictKind.INCONCLUSIVE else worst
+
+
+def _points_or_relative(
+    criterion: Criterion,
+    stats: Mapping[str, Aggregate],
+    subject: str,
+    gains: Sequence[tuple[str, float]],
+    points_met: bool,
+    lower: bool,
+    name: str,
+    threshold: float,
+) -> None:
+    """
+    Check a bare "%" margin on a rate read as percentage points (``gains``, judged
+    ``points_met``) against the relative reading of the same words; nothing to say where the
+    two give the same verdict, or no relative change is defined (a reference of 0).
+
+    Raises:
+        Inconclusive: the two readings give different verdicts. 039's B1 «MART 的 AUPRC 比
+            relative-position only 高出 30% 以上» was "not met" at +8 points, a relative +38 %
+            (h41D F14): a guessed reading gave a firm verdict. The reason says both, and how
+            to write the margin so that it reads one way.
+    """
+    relative = attrs.evolve(criterion, mode=Mode.RELATIVE, percent_scale=False)
+    cmp = criterion.comparison
+    try:
+        changes = [
+            (ref, gain(relative, stats[subject], stats[ref], lower, 1.0)) for ref, _ in gains
+        ]
+    except Inconclusive:
+        return
+    relative_met = all(
+        holds(g, cmp, threshold, _gain_noise(relative, stats[subject], stats[ref], 1.0))
+        for ref, g in changes
+    )
+    if relative_met == points_met:
+        return
+    as_points = ", ".join(f"{g + 0.0:+.4g} pp" for _, g in gains)
+    as_relative = ", ".join(f"{g + 0.0:+.4g}%" for _, g in changes)
+    raise Inconclusive(
+        f"{name}: the margin '{threshold:g}%' of a rate reads two ways, with two verdicts: "
+        f"as percentage points {as_points}, required {cmp.value} {threshold:g} pp → "
+        f"{_CLAUSE_LABEL[_kind(points_met)]}; as a relative change {as_relative}, required "
+        f"{cmp.value} {threshold:g}% → {_CLAUSE_LABEL[_kind(relative_met)]}: write "
+        f"'{threshold:g} pp' (percentage points) or '{threshold:g}% relative' "
+        f"(×{1 + threshold / 100:g})"
+    )
+
+
+def _kind(met: bool) -> VerdictKind:
+    """MET or NOT_MET, as ``met`` says."""
+    return VerdictKind.MET if met else VerdictKind.NOT_MET
 
 
 def _medians_asked(

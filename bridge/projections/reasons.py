@@ -292,6 +292,15 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "'count of total ≥ N%'，用两个已记录的计数）",
     ),
     (
+        "a percentage kept, two readings with two verdicts: the level itself, or the share kept "
+        "of the value it is kept from (a reference's); write the level alone ('accuracy ≥ 97%'), "
+        "or the change allowed against the system it is kept from ('accuracy drops by at most 3% "
+        "relative vs the baseline')",
+        "保持的百分比有两种读法、两种判断：水平本身，或相对被保持的数值（参照系统的）所保留的比例；"
+        "请只写水平（'accuracy ≥ 97%'），或写相对被保持的系统允许的变化（'accuracy drops by at "
+        "most 3% relative vs the baseline'）",
+    ),
+    (
         "a percentage of another system's value ('N% of the baseline'): write the threshold "
         "itself, or the change allowed ('drops by at most 2 points vs the baseline')",
         "另一个系统数值的百分比（'N% of the baseline'）：请直接写出阈值，或写出允许的变化"
@@ -730,6 +739,16 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
             r"where the block expects (\d+) seeds?"
         ),
         r"\1：按其 \3 的全部 \2 次运行（\4）判断（该实验块应有 \5 个种子）",
+    ),
+    (
+        lazy(
+            r"(\S+): the margin '(\S+)%' of a rate reads two ways, with two verdicts: as "
+            r"percentage points (.+?), required (\S+) (\S+) pp → (.+?); as a relative "
+            r"change (.+?), required (\S+) (\S+)% → (.+?): write '\S+ pp' \(percentage "
+            r"points\) or '\S+% relative' \(×(\S+)\)"
+        ),
+        r"\1：比率上的幅度 '\2%' 有两种读法，判断不同：按百分点 \3，要求 \4 \5 个百分点 → \6；"
+        r"按相对变化 \7，要求 \8 \9% → \10：请写成 '\5 个百分点' 或 '相对 \5%'（×\11）",
     ),
     (
         lazy(r"'%' read as percentage points \(a rate metric\)"),

@@ -14,6 +14,7 @@ from bridge.machine.judge import Aggregate, Verdict, VerdictKind, judge_block
 from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
 from bridge.projections.reasons import in_language
 from tests.conftest import SHARED, needs_shared
+from tests.english_left import english_left
 
 
 def _judge(
@@ -575,9 +576,20 @@ class TestDerived:
         )
         clause = re.search(r"\((truncation preserves accuracy[^)]*)\)", plan)
         assert clause is not None
+        # As written, "preserves … ≥ 97 %" is a level or a share of the untruncated accuracy
+        # kept: read as the level, 98 met it (h41C F20). Open, whatever the runs record.
+        kept = _judge(clause[1], ("ours",), {("ours", "accuracy"): 98.0})
+        assert kept.verdict is VerdictKind.INCONCLUSIVE, kept.reason
+        assert "a percentage kept, two readings with two verdicts" in kept.reason
+        assert "(«preserves accuracy ≥ 97 %»)" in kept.reason
+        # In Chinese, but for the words to write (as bridge reads them, in English).
+        to_write = {"accuracy", "drops", "most", "relative", "baseline"}
+        assert english_left(in_language(kept.reason, "zh"), to_write) == []
+        # Written as the level, the part said after the threshold is read.
+        level = clause[1].replace("truncation preserves ", "")
         for part in ("accuracy[intuition]", "intuition_accuracy"):
             values = {("ours", "accuracy"): 98.0, ("ours", part): 90.0}
-            verdict = _judge(clause[1], ("ours",), values)
+            verdict = _judge(level, ("ours",), values)
             assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
             assert verdict.reason.startswith(
                 "the criterion says 'at −30 % tokens on intuition subset' after its threshold, "
@@ -585,8 +597,52 @@ class TestDerived:
             ), verdict.reason
         assert in_language(verdict.reason, "zh").startswith("标准在阈值之后写明")
         # Recorded once, the one value is judged, as before.
-        alone = _judge(clause[1], ("ours",), {("ours", "accuracy"): 98.0})
+        alone = _judge(level, ("ours",), {("ours", "accuracy"): 98.0})
         assert alone.verdict is VerdictKind.MET, alone.reason
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "MART 的 AUPRC 比 relative-position only 高出 30% 以上",
+            "MART improves AUPRC over relative-position only by 30%",
+        ],
+    )
+    def test_a_bare_percent_margin_of_a_rate_read_two_ways_is_open(self, text: str) -> None:
+        """039's B1 (as h41D rewrote it) was "not met" at +8 points, a relative +38 %: a
+        guessed reading gave a firm verdict (h41D F14). English and Chinese read alike."""
+        systems = ("MART", "relative-position only")
+        values = {("MART", "auprc"): 0.29, ("relative-position only", "auprc"): 0.21}
+        verdict = _judge(text, systems, values)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+        assert verdict.reason == (
+            "auprc: the margin '30%' of a rate reads two ways, with two verdicts: as percentage "
+            "points +8 pp, required ≥ 30 pp → not met; as a relative change +38.1%, required "
+            "≥ 30% → met: write '30 pp' (percentage points) or '30% relative' (×1.3)"
+        )
+        assert in_language(verdict.reason, "zh").startswith(
+            "auprc：比率上的幅度 '30%' 有两种读法，判断不同：按百分点 +8 pp"
+        )
+        # The two readings agree (+4 pp, +16 %): judged, the reading said.
+        values = {("MART", "auprc"): 0.29, ("relative-position only", "auprc"): 0.25}
+        agree = _judge(text, systems, values)
+        assert agree.verdict is VerdictKind.NOT_MET, agree.reason
+        assert "'%' read as percentage points (a rate metric)" in agree.reason
+        # Written one way, judged that way.
+        values = {("MART", "auprc"): 0.29, ("relative-position only", "auprc"): 0.21}
+        points = _judge(text.replace("30%", "30 pp"), systems, values)
+        assert points.verdict is VerdictKind.NOT_MET, points.reason
+
+    def test_a_bracketed_label_in_the_clause_is_the_labelled_value(self) -> None:
+        """ "accuracy[intuition] ≥ 0.9" was judged on the overall accuracy, the label dropped
+        from the metric: met at 0.95 where accuracy[intuition] was 0.85 (h41C F19)."""
+        values = {("ours", "accuracy"): 0.95, ("ours", "accuracy[intuition]"): 0.85}
+        verdict = _judge("accuracy[intuition] ≥ 0.9", ("ours",), values)
+        assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+        assert verdict.reason.startswith("accuracy[intuition]: ours 0.85"), verdict.reason
+        # The labelled value not recorded: open, never the overall value.
+        alone = _judge("accuracy[intuition] ≥ 0.9", ("ours",), {("ours", "accuracy"): 0.95})
+        assert alone.verdict is VerdictKind.INCONCLUSIVE, alone.reason
+        assert "'accuracy[intuition]' not found" in alone.reason
 
     def test_an_ambiguous_metric_of_runs_naming_no_system(self) -> None:
         """033's E3 (runs with no system) said "metric ambiguous for : plan metric …" (h41C)."""

@@ -238,6 +238,11 @@ WORSE_READ = lazy(
 #: (032's «UtilityNLL gap < 5%»): judged on a recorded gap of that name, open where none is.
 GAP_READ = lazy(r"'(?:gap|difference)' read with the metric, ")
 
+#: The note of a bare "%" margin on a rate read as percentage points ("AUPRC 比 B 高出 30% 以上",
+#: "improves accuracy by 30%"): the plain reading, which the judge weighs against the relative
+#: one and leaves open where the two give different verdicts.
+PERCENT_AS_POINTS = "'%' read as percentage points (a rate metric)"
+
 #: The note bridge/plan/criteria/parser.py's ``_lift_is_the_gain`` writes of a margin written
 #: as the lift itself (005's B4 «search > random by ≥+0.10 mean lift»): the gain on the primary
 #: metric, unless the runs record a metric of that name, which the judge then reads.
@@ -364,7 +369,7 @@ class Criterion:
             percent_scale=False,
             notes=tuple(
                 f"'%' read as a relative change ({metric} is not a rate)"
-                if note == "'%' read as percentage points (a rate metric)"
+                if note == PERCENT_AS_POINTS
                 else note
                 for note in self.notes
             ),

@@ -63,6 +63,7 @@ from bridge.plan.criteria.lexicon import (
 from bridge.plan.criteria.model import (
     BASELINE,
     LIFT_NOTE,
+    PERCENT_AS_POINTS,
     SIGN_NOTE,
     WORSE_NOTE,
     Comparison,
@@ -906,6 +907,19 @@ def _scope_carried(
 
 
 _NO_RATIO_REFERENCE = "a ratio or relative change without a reference"
+# A percentage a verb of keeping is said of ("preserves accuracy ≥ 97 %", «保持准确率 ≥ 97%»):
+# a level, or the share kept of another value.
+_KEPT_SHARE = lazy(
+    r"(?:\b(?:preserv|retain|keep|kept|maintain)\w*|保持|保留|维持)[^.;。；，,%]{0,40}?"
+    r"[-+−]?\d[\d.]*\s*%",
+    re.IGNORECASE,
+)
+KEPT_SHARE_REASON = (
+    "a percentage kept, two readings with two verdicts: the level itself, or the share kept of "
+    "the value it is kept from (a reference's); write the level alone ('accuracy ≥ 97%'), or "
+    "the change allowed against the system it is kept from ('accuracy drops by at most 3% "
+    "relative vs the baseline')"
+)
 # "accuracy > Baseline with training time ≤ 2x": a comparison, then after "with" a quantity
 # held to a limit of its own (a name, then its comparator and number). Read whole, it was
 # "names several metrics"; the limit is a second clause the results must meet too.
@@ -1709,10 +1723,43 @@ def _parse_either(
     accuracy" and a system "oracle"), with the system's name read as the system; a level of a
     metric whose words say its gap is a level of the gap (:func:`_gap_kept`).
     """
-    return _lift_is_the_gain(
-        _gap_kept(_read_either(clause, text, block_systems=block_systems, metrics=metrics), clause),
+    return _labelled_metric(
+        _lift_is_the_gain(
+            _gap_kept(
+                _read_either(clause, text, block_systems=block_systems, metrics=metrics), clause
+            ),
+            clause,
+        ),
         clause,
     )
+
+
+# A metric's name with a bracketed label right after it ("accuracy[intuition]"), the way runs
+# record a part's value beside the whole one.
+_BRACKET_LABEL = lazy(r"\[(?P<label>[^\[\]\n]{1,40})\]")
+
+
+def _labelled_metric(parsed: Criterion | Unparsed, clause: str) -> Criterion | Unparsed:
+    """
+    ``parsed`` with its metric keeping the bracketed label the clause writes right after it
+    ("accuracy[intuition] ≥ 0.9": ``accuracy[intuition]``), the name runs record a part's
+    value by. Read as "accuracy", 034's clause was judged on the overall accuracy (met at 0.95
+    where the intuition subset's was 0.85, h41C); with the label kept, it is judged on the
+    labelled value or stays open, that value not recorded.
+    """
+    if not isinstance(parsed, Criterion) or parsed.metric is None or "[" in parsed.metric:
+        return parsed
+    text = unicodedata.normalize("NFKC", clause)
+    for found in re.finditer(re.escape(parsed.metric), text, re.IGNORECASE):
+        label = _BRACKET_LABEL.match(text, found.end())
+        if label is not None and not re.search(r"\d", label["label"]):
+            metric = f"{found.group(0)}[{label['label'].strip()}]"
+            return attrs.evolve(
+                parsed,
+                metric=metric,
+                notes=(*parsed.notes, f"metric {metric!r}: the label written after its name"),
+            )
+    return parsed
 
 
 # A metric's "name" that says only the difference itself, maybe summed up ("mean lift",
@@ -3368,6 +3415,11 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     ratio: float | None = None
     comparison_flip = False
     percent_of_primary = False
+    if not relational and unit is Unit.PERCENT and (kept := _KEPT_SHARE.search(clause)):
+        # 034's M2 «truncation preserves accuracy ≥ 97 % at −30 % tokens»: most likely 97 % of
+        # the untruncated accuracy kept, read as a level of 97 % (h41C F20); which one is
+        # meant is not guessed.
+        return unparsed(f"{KEPT_SHARE_REASON} («{' '.join(kept[0].split())}»)")
     if not relational:
         mode = Mode.ABSOLUTE
         orientation = None
@@ -3420,7 +3472,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         elif metric is None or is_rate_metric(metric):
             mode = Mode.DIFFERENCE
             percent_scale = True
-            notes.append("'%' read as percentage points (a rate metric)")
+            notes.append(PERCENT_AS_POINTS)
             # Of the block's primary metric: points of a rate, a relative change of anything
             # else ("25% faster" of latency), which only the judge knows.
             percent_of_primary = metric is None
