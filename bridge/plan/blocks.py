@@ -649,10 +649,26 @@ def _role_lines(fields: list[Field]) -> tuple[str, tuple[str, ...], dict[str, st
     # One line naming several is no comparison either: 027's `- Baseline: weighted-block MSE,
     # GPU0-3, DDP4, accum2` (R-L2's system, as its row writes it) became four compared
     # systems, and B1's other clauses lost their proposed system (h41B).
-    if len(systems) < 2 or len(lines) < 2:
+    # But a line whose names the block's other fields name apart (`- Baseline: ERM, DANN` beside
+    # «DANN beats ERM …») lists systems: read whole, they were dropped unsaid (review r41).
+    if len(systems) < 2 or (len(lines) < 2 and not _named_apart(fields, systems)):
         return "", (), {}
     roles = {role: items[0] for role, items in named.items() if len(items) == 1}
     return "\n".join(lines), tuple(systems), roles
+
+
+def _named_apart(fields: Sequence[Field], systems: Sequence[str]) -> bool:
+    """Whether the block's fields other than its role lines name two or more of ``systems``
+    each as a word of its own (so a role line listing them lists several systems)."""
+    others = " ".join(
+        plain(f.value).casefold() for f in fields if _role_of(f) is None and f.value.strip()
+    )
+    said = [
+        name
+        for name in systems
+        if re.search(rf"(?<![\w-]){re.escape(name.casefold())}(?![\w-])", others)
+    ]
+    return len(said) >= 2
 
 
 def _lone_role(fields: Sequence[Field]) -> dict[str, str]:

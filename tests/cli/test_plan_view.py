@@ -1267,6 +1267,24 @@ def test_a_gap_of_a_metric_is_previewed_as_the_results_judge_it(tmp_path: Path) 
     ) in out, out
 
 
+def test_a_lone_role_line_listing_systems_the_criterion_names_apart_lists_them(
+    tmp_path: Path,
+) -> None:
+    """A block's one role line naming several systems the criterion names each on its own
+    (`- Baseline: ERM, DANN` beside «DANN beats ERM …») lists them: read whole as one
+    baseline (the rule for 027's comma-written system, below), the systems were dropped unsaid
+    and the clause lost its subject (review r41)."""
+    plan = tmp_path / "EXPERIMENT_PLAN.md"
+    plan.write_text(
+        "# Plan\n\n## Experiment Blocks\n\n### Block B1: domain shift\n"
+        "- Baseline: ERM, DANN\n"
+        "- Success criterion: DANN beats ERM on accuracy by 2 points\n",
+        encoding="utf-8",
+    )
+    [b1] = load_plan(plan).blocks
+    assert b1.systems == ("ERM", "DANN")
+
+
 @needs_shared
 def test_a_lone_baseline_line_names_the_baseline_among_the_runs_systems(tmp_path: Path) -> None:
     """027's B1 lists no systems; `bridge plan` advised «请加上 `Baseline:` 行». Written with
