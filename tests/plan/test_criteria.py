@@ -607,6 +607,11 @@ class TestParseCriterionEnglish:
             "dist_to_centroid JS divergence",
             "yaw_obj JS divergence",
         ]
+        # A label of the sentence is no such name: `main_result: JS divergence < 0.15` was
+        # looked up as a metric 'main_result JS divergence' (second review s41, item 4).
+        for label in ("main_result", "success_criterion", "primary_metric"):
+            plain_ = parsed(f"{label}: JS divergence < 0.15", metrics=metrics)
+            assert plain_.metric == "JS divergence", (label, plain_)
         # "per object" after the threshold was left out, unsaid: a scope of items now.
         per = parsed("JS divergence < 0.15 per object", metrics=metrics)
         assert (per.metric, per.per_item) == ("JS divergence", "per object")

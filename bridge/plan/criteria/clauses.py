@@ -111,6 +111,16 @@ _IF_THEN_ACTION = lazy(
 )
 # A number in such a condition ("… by 10pp", "… under 5 %"), not a digit inside a name ("B3").
 _NUMBER_IN = lazy(r"(?<![\w.])[-+]?\d")
+# A condition on the run's time, the budget or what was expected, not on the block's result
+# ("if the run takes more than 2 days, stop it", "if results are worse than expected, switch
+# to the backup plan"): kept as a clause for its number or its "worse than", the block stayed
+# open for ever (second review s41, item 1).
+_OFF_RESULT = lazy(
+    r"\b(?:takes?|took|lasts?|runs?\s+(?:out|over|longer)|expected|anticipated|planned|"
+    r"budget|deadline|(?:minutes?|hours?|days?|weeks?|GPU[- ]?h(?:ours?)?))\b"
+    r"|预期|预算|小时|天|周|截止",
+    re.IGNORECASE,
+)
 #: How a note on a left-out "what to do if" sentence ends (shown as a bonus's is).
 IF_ACTION_NOTE = "what to do if it happens, not a condition"
 #: How a note on a left-out bonus ends: `bridge plan` shows those notes, the others it does not.
@@ -318,8 +328,10 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             clauses
             and action is not None
             and not looks_like_condition(act)
-            and not looks_like_condition(cond)
-            and not _NUMBER_IN.search(cond)
+            and (
+                _OFF_RESULT.search(cond)
+                or not (looks_like_condition(cond) or _NUMBER_IN.search(cond))
+            )
             and not _ASKS_TOO.search(act)
         ):
             notes.append(f"left out {piece!r}: {IF_ACTION_NOTE}")

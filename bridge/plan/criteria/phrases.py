@@ -699,6 +699,25 @@ _PERCENTILE = lazy(r"p\d{1,2}(?:\.\d+)?", re.IGNORECASE)
 # A snake_case name ("yaw_obj", "H_rel"): a quantity's identifier, never a word of a sentence.
 # Not one with a digit after its "_" ("top_5"): that number stays unplaced, said (review r36).
 _IDENTIFIER = lazy(r"[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)+", re.IGNORECASE)
+# Parts of a snake_case word that make it a label of the sentence, not what the metric is of:
+# `main_result: accuracy ≥ 0.8`, `success_criterion: …` (second review s41, item 4).
+_LABEL_PARTS = frozenset(
+    {
+        "result", "results", "criterion", "criteria", "success", "goal", "target", "metric",
+        "metrics", "main", "primary", "secondary", "headline", "gate", "check", "condition",
+        "requirement", "claim",
+    }
+)  # fmt: skip
+
+
+def _names_what(word: str) -> bool:
+    """Whether ``word`` is a snake_case name of what a metric after it is of (033's
+    ``dist_to_centroid JS divergence``), not a label (``main_result:``)."""
+    return _IDENTIFIER.fullmatch(word) is not None and not any(
+        part.casefold() in _LABEL_PARTS for part in word.split("_")
+    )
+
+
 # A qualifier joined by a slash to the one right before a metric ("p50/" of "p50/p95 latency").
 _SLASHED_BEFORE = lazy(r"(?<![\w-])([a-z][a-z0-9-]*)\s*/\s*$")
 # Words that make the metric after them a change of it, another quantity.
@@ -806,10 +825,10 @@ def qualified_metrics(
         word, placeholder = match.group("word"), match.group("tag")
         index = untag(placeholder)
         colon = match.group("colon") is not None
-        if word in _NEUTRAL_QUALIFIERS or (colon and not _IDENTIFIER.fullmatch(word)):
+        if word in _NEUTRAL_QUALIFIERS or (colon and not _names_what(word)):
             continue  # "Ours: accuracy": a label naming a subject, not which accuracy
         if index < named and not (
-            _PERCENTILE.fullmatch(word) or word in _DERIVING or _IDENTIFIER.fullmatch(word)
+            _PERCENTILE.fullmatch(word) or word in _DERIVING or _names_what(word)
         ):
             # The plan's own name is whole, a capitalised word before it its subject or a
             # sentence's; but "P95 latency" or "delta latency" is no more the plan's `latency`
@@ -830,7 +849,7 @@ def qualified_metrics(
                 # "delta NLL" (012's B1 `delta_NLL = NLL_Full - NLL_CIS`) is a change of the
                 # NLL, not the NLL: «Full delta NLL < 0» was judged on an NLL of 1.9.
                 or found.group(1).lower() in _DERIVING
-                or _IDENTIFIER.fullmatch(found.group(1))
+                or _names_what(found.group(1))
             )
         ):
             # A percentile is a qualifier however written: "p99 latency" is not the latency
