@@ -357,14 +357,7 @@ def _judged(
             )
         # The threshold in the values' unit, as the judge turns it (0.05 / 0.001 is not 50).
         met = _holds(value, clause.comparison, round(clause.threshold * factor, 12))
-        return GateClause(
-            text=clause.text,
-            outcome=GateOutcome.MET if met else GateOutcome.NOT_MET,
-            reading=reading,
-            said=f"{shown}: {'meets' if met else 'does not meet'} {threshold}",
-            metric=name,
-            value=value,
-        )
+        return _decided(clause, reading, shown, met, threshold, name, value)
     declared = declared_unit(name, units)
     if (
         clause.percent_scale
@@ -382,12 +375,25 @@ def _judged(
         compared = value * 100
         shown += f", read as {_number(compared)}{unit}"
     met = _holds(compared, clause.comparison, clause.threshold)
-    verb = "meets" if met else "does not meet"
+    return _decided(clause, reading, shown, met, threshold, name, value)
+
+
+def _decided(
+    clause: Criterion,
+    reading: str,
+    shown: str,
+    met: bool,
+    threshold: str,
+    name: str,
+    value: float,
+) -> GateClause:
+    """A gate clause judged met or not met on ``value`` of ``name``: what the run recorded as
+    shown (``shown``), then whether it meets ``threshold``."""
     return GateClause(
         text=clause.text,
         outcome=GateOutcome.MET if met else GateOutcome.NOT_MET,
         reading=reading,
-        said=f"{shown}: {verb} {threshold}",
+        said=f"{shown}: {'meets' if met else 'does not meet'} {threshold}",
         metric=name,
         value=value,
     )
