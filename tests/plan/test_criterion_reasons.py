@@ -335,6 +335,7 @@ def test_020_a_sentence_saying_what_to_do_if_something_happens_is_no_clause(
         "If ours does not beat baseline by 10pp, downgrade the claim to a workshop paper",
         "若增益低于 10pp，改写成 workshop paper",
         "if ours is worse than the baseline, drop the claim",
+        "if the gain is below the expected 10pp, abandon the method",
     ):
         kept, notes = split_clauses(f"accuracy ≥ 0.8; {line}")
         assert kept[0] == "accuracy ≥ 0.8" and len(kept) > 1, (line, kept)

@@ -121,6 +121,13 @@ _OFF_RESULT = lazy(
     r"|预期|预算|小时|天|周|截止",
     re.IGNORECASE,
 )
+# Words of a result in such a condition: with one, a time or an expectation beside it is still
+# a line on the result ("if the gain is below the expected 10pp, abandon …").
+_RESULT_WORDS = lazy(
+    r"\b(?:gain|improv\w*|beat\w*|outperform\w*|lift|margin|pp|points?)\b|%"
+    r"|增益|提升|百分点|优于",
+    re.IGNORECASE,
+)
 #: How a note on a left-out "what to do if" sentence ends (shown as a bonus's is).
 IF_ACTION_NOTE = "what to do if it happens, not a condition"
 #: How a note on a left-out bonus ends: `bridge plan` shows those notes, the others it does not.
@@ -329,7 +336,7 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             and action is not None
             and not looks_like_condition(act)
             and (
-                _OFF_RESULT.search(cond)
+                (_OFF_RESULT.search(cond) and not _RESULT_WORDS.search(cond))
                 or not (looks_like_condition(cond) or _NUMBER_IN.search(cond))
             )
             and not _ASKS_TOO.search(act)
