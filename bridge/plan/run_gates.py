@@ -215,6 +215,30 @@ def _qualifiers_left_out(text: str, metric: str, recorded: str) -> tuple[str, ..
     )
 
 
+def _qualified_name(
+    clause: Criterion,
+    values: Mapping[str, float | None],
+    aliases: Mapping[str, Sequence[str]] | None,
+) -> str | None:
+    """
+    The one recorded name that ``clause``'s metric names and that says every split or statistic
+    the clause does (``dev_macro_f1`` for «Dev macro F1 ≥ 0.55» beside a plain ``macro_f1``);
+    ``None`` when none does, or several do (which of them is meant is not said).
+    """
+    from bridge.plan.metric_names import match_metric
+
+    assert clause.metric is not None
+    fits = []
+    for recorded in values:
+        try:
+            named = match_metric(clause.metric, (recorded,), aliases) == recorded
+        except ConfigError:
+            named = False
+        if named and not _qualifiers_left_out(clause.text, clause.metric, recorded):
+            fits.append(recorded)
+    return fits[0] if len(fits) == 1 else None
+
+
 def _holds(value: float, comparison: Comparison, threshold: float) -> bool:
     from bridge.plan.criteria import Comparison
 
@@ -325,7 +349,12 @@ def _judged(
     if name is None:
         recorded = ", ".join(sorted(values)[:5]) or "none"
         return unvalued(f"the run recorded no {clause.metric} (it recorded: {recorded})")
-    if left_out := _qualifiers_left_out(clause.text, clause.metric, name):
+    if (left_out := _qualifiers_left_out(clause.text, clause.metric, name)) and (
+        qualified := _qualified_name(clause, values, aliases)
+    ) is not None:
+        # 011's R013 recorded macro_f1 and dev_macro_f1: «Dev macro F1» is the second one.
+        name, left_out = qualified, ()
+    if left_out:
         words = ", ".join(repr(w) for w in left_out)
         return unvalued(
             f"the gate says {words} of its metric, which the recorded {name} does not name",

@@ -97,6 +97,12 @@ def test_a_gate_on_one_split_or_statistic_is_not_judged_on_another() -> None:
     assert clause.outcome is GateOutcome.NO_VALUE
     (clause,) = judge_gate("Dev macro F1 ≥ 0.55", {"dev/macro_f1": 0.5})
     assert clause.outcome is GateOutcome.NOT_MET
+    # 011's R013 recording macro_f1 beside dev_macro_f1 was unjudged ("… the recorded macro_f1
+    # does not name"): the name that says 'Dev' is the one judged (trial h42B, F1).
+    (clause,) = judge_gate("Dev macro F1 ≥ 0.55", {"macro_f1": 0.6, "dev_macro_f1": 0.55})
+    assert (clause.outcome, clause.said) == (GateOutcome.MET, "dev_macro_f1 = 0.55: meets ≥ 0.55")
+    (clause,) = judge_gate("Dev macro F1 ≥ 0.55", {"macro_f1": 0.6, "dev_macro_f1": 0.5})
+    assert (clause.outcome, clause.metric) == (GateOutcome.NOT_MET, "dev_macro_f1")
     (clause,) = judge_gate("Held-out loss < 0.1", {"heldout_loss": 0.05})
     assert clause.outcome is GateOutcome.MET
     (clause,) = judge_gate("valid ≥50%", {"valid": 0.4})
