@@ -115,6 +115,11 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ),
     ("a margin, not a level", "是差距，而非水平值"),
     ("the run has recorded no value (its status says why)", "该运行尚未记录数值（其状态说明原因）"),
+    (
+        "the run was done before bridge, which reads no values of it: "
+        "judge the gate from your own record of the run",
+        "该运行在 bridge 之前已完成，bridge 不读取其数值：请根据你自己对该运行的记录判断门槛",
+    ),
     ("compares with the best or with all of several systems", "与多个系统中最优者或全部比较"),
     ("counts over subsets (categories, families, configs)", "按子集计数（类别、族、配置）"),
     (

@@ -85,15 +85,27 @@ def gate_clauses(run: RunView, gate: str, units: Mapping[str, str]) -> tuple[Gat
     metrics = run.metrics
     if metrics is None:
         return tuple(
-            attrs.evolve(c, said="the run has recorded no value (its status says why)")
-            if c.outcome is GateOutcome.NO_VALUE
-            else c
+            attrs.evolve(c, said=_no_value_why(run)) if c.outcome is GateOutcome.NO_VALUE else c
             for c in judge_gate(gate, None)
         )
     values: dict[str, float | None] = {}
     for v in metrics.values:
         values.setdefault(v.name, v.value)
     return judge_gate(gate, values, metrics.aliases, units)
+
+
+def _no_value_why(run: RunView) -> str:
+    """
+    Why ``run`` has no value to judge its gate with: done before bridge, whose numbers bridge
+    never reads, else what its status says (waiting, blocked, work people do, failed …).
+    """
+    if run.state is RunState.DONE_BEFORE:
+        # 011's R017 marked DONE read "(its status says why)" beside the status DONE (h42B F2).
+        return (
+            "the run was done before bridge, which reads no values of it: "
+            "judge the gate from your own record of the run"
+        )
+    return "the run has recorded no value (its status says why)"
 
 
 def gates_not_met(state: PipelineState, run_ids: Sequence[str]) -> list[tuple[str, GateClause]]:

@@ -210,3 +210,25 @@ def test_a_gate_reads_metrics_units_and_a_unit_its_metrics_name_says() -> None:
     assert zh("loss < 0.1", {"loss": 0.3}, None) == (
         "«loss < 0.1» 未达到（loss = 0.3：不满足 < 0.1）"
     )
+
+
+@needs_shared
+def test_a_gate_of_a_run_done_before_bridge_says_bridge_reads_no_value_of_it(
+    tmp_path: Path,
+) -> None:
+    """014's R002 (`COMPLETE_FAIL_HARD_STOP`, its Notes «overall 89.39%») has the gate
+    «feasibility >=90%»: the results read "unjudged: the run has recorded no value (its status
+    says why)", and the status, done before bridge, says nothing of why (011's R017 marked DONE
+    the same; trial h42B, F2). It says bridge reads no values of such a run."""
+    root = as_project("014", tmp_path)
+    (root / "bridge.toml").write_text('[run]\ncommand = "true"\n', encoding="utf-8")
+    assert main(["run", "--plain", "--project", str(root)]) == 0
+    results = (root / "refine-logs" / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
+    said = (
+        "the run was done before bridge, which reads no values of it: judge the gate from your "
+        "own record of the run"
+    )
+    assert f"  - R002: «feasibility >=90%» read as feasibility ≥ 90%, unjudged: {said}\n" in results
+    assert in_language(said, "zh") == (
+        "该运行在 bridge 之前已完成，bridge 不读取其数值：请根据你自己对该运行的记录判断门槛"
+    )
