@@ -462,6 +462,37 @@ def test_014_positive_mean_tcig_for_both_findings_says_what_is_missing(
 
 
 @needs_shared
+@pytest.mark.parametrize(("block", "index"), [("B2", 2), ("B4", 2), ("B5", 2)])
+def test_014_a_clause_on_a_quartile_says_it_is_a_condition_on_strata(
+    block: str, index: int, tmp_path: Path
+) -> None:
+    """014's «no finding has negative TCIG in its highest-area quartile» (B2), «low-localization
+    quartile is not negative» (B4), «positive TCIG in every area quartile» (B5) read "no
+    comparison with a number or with another system", while B3's «… in every prespecified
+    consensus/area stratum» said the true cause (trials h41O F3, h42B F7)."""
+    reason = _reason(_clauses("014", block, tmp_path)[index])
+    assert reason.startswith("a condition on strata ('quartile'): the rules judge a block's")
+    assert in_language(reason, "zh").startswith("关于各层的条件（'quartile'）：")
+
+
+@needs_shared
+def test_014_a_percent_of_samples_with_positive_tcig_is_a_share_not_the_tcig(
+    tmp_path: Path,
+) -> None:
+    """014's B5 «at least 60% sample-level positive TCIG per finding» asks for the share of
+    samples whose TCIG is positive; with `tcig` recorded it was read as `TCIG per finding ≥ 60%`
+    (and «… positive TCIG» alone as `tcig ≥ 60%`, judged on the TCIG itself; trial h42B, F7).
+    It is a share of items, as B4's «at least 60% of images have TCIG > 0» is."""
+    project = load_project(as_project("014", tmp_path))
+    b5 = next(b for b in project.plan.blocks if b.id == "B5")
+    clause = b5.success_criterion.split("; ")[3]
+    assert clause == "at least 60% sample-level positive TCIG per finding"
+    for text in (clause, clause.removesuffix(" per finding")):
+        reason = _reason(parse_criterion(text, block_systems=b5.systems, metrics=["tcig"]))
+        assert reason.startswith("a share of items ('N% of ...')"), (text, reason)
+
+
+@needs_shared
 def test_039_source_shuffle_lowering_performance_compares_with_the_best_gnn(
     tmp_path: Path,
 ) -> None:

@@ -1439,6 +1439,12 @@ _VAGUE = lazy(
 # Not \b: a Chinese character right after it is a word character too ("stratum贡献").
 _STRATA = lazy(r"(?<![a-z])strat(?:um|a)(?![a-z])|分层", re.IGNORECASE)
 _STRATA_REASON = "a condition on strata"
+# A stratum by its bin ("its highest-area quartile", "low-localization quartile"): what a clause
+# comparing with nothing is about (014's B2, B4), said as the strata it is rather than "no
+# comparison with a number" (trial h41O F3). Only there: a quartile beside a condition the
+# rules read otherwise keeps that reading's reason (014's B4 «… in every area quartile for both
+# findings»).
+_BINS = lazy(r"\b(?:quartile|quintile|decile|tercile)s?\b", re.IGNORECASE)
 _STRATA_WAY = (
     ": the rules judge a block's values over all its data, not each stratum's; record each "
     "stratum's value as a labelled metric and write a clause on it"
@@ -1476,8 +1482,12 @@ _FROM_TO = lazy(
 # "reaches 95% of the baseline", "≥ 90% of ⟨S1⟩'s accuracy": a ratio to a system's value, which
 # a difference would read as a 95-point gain.
 _FRACTION_OF_SYSTEM = lazy(r"%\s*of\s+(?:the\s+)?⟨[BS]")
+# Also a percent of items with a sign (014's B5 «at least 60% sample-level positive TCIG per
+# finding»: the share of samples whose TCIG is positive): read as `tcig ≥ 60%` it was judged on
+# the TCIG itself once a run recorded it (trial h42B, F7).
 _SHARE_OF_ITEMS = lazy(
     r"%\s*of\s+(?:the\s+|all\s+)?(?:\d+[\w-]*\s+(?=[a-z]))?(?![⟨\d])[a-z(（]|%\s*的"
+    r"|%\s*(?:[a-z][\w-]*\s+){0,2}?(?:non-?)?(?:positive|negative)\s+(?=\S)"
 )
 # A clause that allows rather than requires: "B1 baseline may fail more often" (029) says what
 # is expected to be seen, not a condition the results must meet.
@@ -2429,6 +2439,11 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     def unparsed(reason: str) -> Unparsed:
         return Unparsed(text=text, reason=reason)
 
+    def no_comparison() -> Unparsed:
+        if (bin_ := _BINS.search(clause)) is not None:
+            return unparsed(f"{_STRATA_REASON} ({bin_[0]!r}){_STRATA_WAY}")
+        return unparsed("no comparison with a number or with another system")
+
     norm = normalise(clause).rstrip(".。!！ ")
     if not norm:
         return unparsed("empty criterion")
@@ -2769,7 +2784,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             # 008's B1 "every classification reconstructs from raw locators and frozen rules
             # without text heuristics": no number and no system to compare, whatever its "and"
             # joins ("several clauses" sent the reader to split it, trial T7).
-            return unparsed("no comparison with a number or with another system")
+            return no_comparison()
         if group is not None and not COMPOUND.search(_BOTH_UNNAMED.sub(" ", norm)):
             # 014's B2 "mean TCIG is positive for both findings": one condition, for each of
             # two things the clause does not name ("several or conditional clauses" sent the
@@ -3361,7 +3376,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             # comparison with another system" was false of both (trial).
             return unparsed(_WAY_IN_WORDS_REASON)
         else:
-            return unparsed("no comparison with a number or with another system")
+            return no_comparison()
     if relational and orientation is None:
         orientation = Orientation.BETTER
     if relational and metric is None:
