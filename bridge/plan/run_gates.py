@@ -240,19 +240,26 @@ def _qualified_name(
 
 
 def _holds(value: float, comparison: Comparison, threshold: float) -> bool:
+    """
+    Whether ``value`` stands in ``comparison`` to ``threshold``, a value within 10⁻¹² of the
+    threshold (relative, at least 10⁻¹²) counting as equal to it, as a block's criterion is
+    judged (``bridge.machine.comparisons.holds``): 0.29 read ×100 is 28.999999999999996 in
+    binary floating point, and «Parse ≥29%» read NOT MET on a recorded 0.29 (trial h42B).
+    """
     from bridge.plan.criteria import Comparison
 
+    level = abs(value - threshold) <= 1e-12 * max(1.0, abs(threshold))
     match comparison:
         case Comparison.GT:
-            return value > threshold
+            return value > threshold and not level
         case Comparison.GE:
-            return value >= threshold
+            return value >= threshold or level
         case Comparison.LT:
-            return value < threshold
+            return value < threshold and not level
         case Comparison.LE:
-            return value <= threshold
+            return value <= threshold or level
         case Comparison.EQ:
-            return value == threshold
+            return level
         case _ as never:
             assert_never(never)
 

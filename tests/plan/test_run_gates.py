@@ -74,6 +74,15 @@ def test_a_percent_gate_reads_a_fraction_and_a_missing_metric_is_unjudged() -> N
     (clause,) = judge_gate("Parse ≥90%", {"parse": 0.85})
     assert clause.outcome is GateOutcome.NOT_MET
     assert clause.said == "parse = 0.85, read as 85%: does not meet ≥ 90%"
+    # At the threshold, as a block's criterion is judged: 0.29 ×100 is 28.999999999999996 in
+    # binary floating point, and «Parse ≥29%» read NOT MET; 0.56 ×100 met «> 56%» (trial h42B).
+    (clause,) = judge_gate("Parse ≥29%", {"parse": 0.29})
+    assert (clause.outcome, clause.said) == (
+        GateOutcome.MET,
+        "parse = 0.29, read as 29%: meets ≥ 29%",
+    )
+    assert judge_gate("valid > 56%", {"valid": 0.56})[0].outcome is GateOutcome.NOT_MET
+    assert judge_gate("Parse ≥29%", {"parse": 0.2899})[0].outcome is GateOutcome.NOT_MET
     (clause,) = judge_gate("Pass ≥50%", {"pass_rate": 0.62})
     assert clause.outcome is GateOutcome.NO_VALUE
     assert clause.said == "the run recorded no Pass (it recorded: pass_rate)"
