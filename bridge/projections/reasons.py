@@ -1505,6 +1505,14 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
         r"请把每层的数值记录为带标签的指标，并为其写一条",
     ),
     (
+        lazy(
+            rf"says what does better by a name that is no system of the block \({_QUOTE}\): "
+            r"name the system as the block lists it, or list it among its compared systems"
+        ),
+        r"用一个并非该实验块系统的名称（\1）说明谁更好：请按实验块所列写出该系统，"
+        r"或把它列为该实验块的对比系统",
+    ),
+    (
         lazy(r"names several metrics \(([^)]*)\): write one clause each"),
         r"指明了多个指标（\1）：请每个指标写一条",
     ),

@@ -1438,6 +1438,15 @@ _VAGUE = lazy(
 # "stronger gains in modality-matched strata"), not on the block's values over all its data.
 # Not \b: a Chinese character right after it is a word character too ("stratum贡献").
 _STRATA = lazy(r"(?<![a-z])strat(?:um|a)(?![a-z])|分层", re.IGNORECASE)
+# "higher for reranked by ≥5pp" (011's B4, whose systems are its evaluators): what does better,
+# named by a word that is no system of the block. Read as the proposed system against the
+# baseline, the word was dropped unsaid (trial h41O F1, h42B F5). Not a scope ("for all 4
+# methods", "for both findings", "for each …", "for ≥3 …"), which the rules say elsewhere.
+_BETTER_FOR_UNNAMED = lazy(
+    r"\b(?:higher|lower|better|worse|larger|smaller|greater)\s+for\s+"
+    r"(?!(?:all|both|each|every|any|most|the|a|an|at|one|two|three|four|five)\b)"
+    r"(?P<what>[a-z][\w-]*)\b"
+)
 _STRATA_REASON = "a condition on strata"
 # A stratum by its bin ("its highest-area quartile", "low-localization quartile"): what a clause
 # comparing with nothing is about (014's B2, B4), said as the strata it is rather than "no
@@ -2742,6 +2751,12 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         return unparsed(f"counts over subsets (categories, families, configs): {said!r}")
     if re.search(r"比\s*(?!⟨)", norm) and not re.search(r"比\s*⟨", norm):
         return unparsed("compares with something that is not a system of the block ('比 …')")
+    if (unnamed_better := _BETTER_FOR_UNNAMED.search(norm)) is not None:
+        what = original_spelling(unnamed_better["what"], clause)
+        return unparsed(
+            f"says what does better by a name that is no system of the block ({what!r}): "
+            "name the system as the block lists it, or list it among its compared systems"
+        )
     strata = _STRATA.search(norm)
     if strata:
         # 023's «总体收益不能只由最高-clear stratum贡献»: whatever else the clause says, it is
