@@ -79,6 +79,10 @@ class ClauseContext:
     #: Runs that name no system and are not seeds of one run (029's M4: a sampling step, an
     #: XGBoost and an MLP run): their numbers are no one system's replicates.
     unnamed_differ: Sequence[str] = ()
+    #: A named system → its runs, where they are not seeds of one run (030 with a System
+    #: column "Hermes MVP" on every row: A1 registers accounts, A2 creates profiles). A value
+    #: one of them recorded is that run's; values two of them recorded are not pooled.
+    named_differ: Mapping[str, Sequence[str]] = attrs.field(factory=dict)
     #: Runs planned per system in the block (none ruled out): a system planned with fewer than
     #: ``expected_seeds`` is judged on those (039's deterministic MART, reported once).
     planned_runs: Mapping[str, int] = attrs.field(factory=dict)
@@ -122,6 +126,14 @@ class ClauseContext:
         """
         if not system and self.unnamed_differ:
             return 1
+        if unlike := self.named_differ.get(system):
+            said = (
+                f"{system}: its runs ({', '.join(unlike)}) are not seeds of one run (their rows "
+                "say different things): each value is judged as the one run's that recorded it"
+            )
+            if said not in readings:
+                readings.append(said)
+            return 1
         planned = self.planned_runs.get(system, 0)
         if not 0 < planned < self.expected_seeds:
             return self.expected_seeds
@@ -161,7 +173,13 @@ def evaluate_derived(
     assert derived is not None
     left, right = (
         find_aggregate(
-            context.aggregates, subject, name, context.aliases, seeds, untrusted=context.untrusted
+            context.aggregates,
+            subject,
+            name,
+            context.aliases,
+            seeds,
+            untrusted=context.untrusted,
+            unlike=context.named_differ.get(subject, ()),
         )
         for name in (derived.left, derived.right)
     )
@@ -417,6 +435,7 @@ def find_aggregate(
     expected_seeds: int,
     *,
     untrusted: Mapping[str, str] | None = None,
+    unlike: Sequence[str] = (),
 ) -> Aggregate:
     """
     The aggregate of ``metric`` (matched by name or alias) for ``system``.
@@ -424,11 +443,13 @@ def find_aggregate(
     Args:
         untrusted: runs whose numbers are not trusted → their training-quality problems
             (:attr:`ClauseContext.untrusted`).
+        unlike: ``system``'s runs when they are not seeds of one run
+            (:attr:`ClauseContext.named_differ`): a value two of them recorded is no mean.
 
     Raises:
         Inconclusive: no results for the system, the metric is missing or ambiguous, one of
-            its runs has a blocking training-quality problem, a value is non-finite, or fewer
-            than ``expected_seeds`` seeds were aggregated.
+            its runs has a blocking training-quality problem, a value is non-finite, two of
+            ``unlike`` recorded it, or fewer than ``expected_seeds`` seeds were aggregated.
     """
     own = [a for a in aggregates if a.system == system]
     if not own:
@@ -453,6 +474,15 @@ def find_aggregate(
     if found.n_nonfinite:
         raise Inconclusive(
             f"{named}: {counted(found.n_nonfinite, 'non-finite value')} (NaN/Inf) among its runs"
+        )
+    if len(pooled := [r for r in found.run_ids if r in unlike]) > 1:
+        # 030 with "Hermes MVP" on every row: C1-C3 route a private, an urgent and a
+        # background task; their correct_routing_rate was one mean "over seeds" (h41B F5).
+        raise Inconclusive(
+            f"{named} was recorded by {', '.join(pooled)}, runs of {system} that are not seeds "
+            "of one run (their rows say different things): their numbers cannot be pooled; "
+            "give each run its own system (the tracker's System column), or judge one of them "
+            "in a block of its own"
         )
     if found.n < expected_seeds:
         # A run of the system that recorded other metrics but not this one (trial M1: a seed

@@ -679,6 +679,24 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"主体：\1，该实验块中唯一记录了 \2 的运行（其运行未写系统，且不是同一运行的不同种子）",
     ),
     (
+        lazy(
+            r"(\S.*?) was recorded by ([^:]+?), runs of (.+?) that are not seeds of one run "
+            r"\(their rows say different things\): their numbers cannot be pooled; give each run "
+            r"its own system \(the tracker's System column\), or judge one of them in a block of "
+            r"its own"
+        ),
+        r"\1 由 \2 记录，它们是 \3 的运行，但不是同一运行的不同种子（追踪表各行写的内容不同）："
+        r"它们的数值不能合并；请为每个运行写明各自的系统（追踪表的 System 列），或把其中一个放到"
+        r"单独的实验块中检验",
+    ),
+    (
+        lazy(
+            r"(\S.*?): its runs \(([^)]*)\) are not seeds of one run \(their rows say different "
+            r"things\): each value is judged as the one run's that recorded it"
+        ),
+        r"\1：其运行（\2）不是同一运行的不同种子（追踪表各行写的内容不同）：每个数值按记录它的那个运行判定",
+    ),
+    (
         lazy(r"\bsubject: the block's runs, which name no system"),
         "主体：该实验块的运行（未写系统）",
     ),
