@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import assert_never
 
@@ -463,7 +464,10 @@ def find_aggregate(
         raise Inconclusive(f"metric ambiguous {where}: {exc}") from exc
     if name is None:
         listed = ", ".join(sorted(a.metric for a in own))
-        raise Inconclusive(f"metric {metric!r} not found {where} (extracted: {listed})")
+        raise Inconclusive(
+            f"metric {metric!r} not found {where} (extracted: {listed})"
+            + alias_hint(metric, [a.metric for a in own])
+        )
     found = next(a for a in own if a.metric == name)
     named = f"{system} {name}" if system else name
     problems = [untrusted[r] for r in found.run_ids if untrusted and r in untrusted]
@@ -498,6 +502,35 @@ def find_aggregate(
             + (f" ({said}: name it in [metrics] aliases if it is the same metric)" if said else "")
         )
     return found
+
+
+def _words(name: str) -> list[str]:
+    """The lower-case words and numbers of a metric name (``MMLU Accuracy``: mmlu, accuracy)."""
+    return re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", name).casefold())
+
+
+def alias_hint(metric: str, recorded: Sequence[str]) -> str:
+    """
+    The ``[metrics] aliases`` entry that names the one recorded name abbreviating ``metric``
+    word by word (``mmlu_acc`` for 025's «MMLU Accuracy ≥ 80%»: each of its words opens the
+    plan's word in its place), as a clause to add to a "not found" reason; ``""`` where none
+    or several do. The researcher was told only what was recorded, not how to map it.
+    """
+    wanted = _words(metric)
+    shorter = [
+        name
+        for name in dict.fromkeys(recorded)
+        if len(words := _words(name)) == len(wanted) > 0
+        and words != wanted
+        and all(w.startswith(r) for r, w in zip(words, wanted, strict=True))
+    ]
+    if len(shorter) != 1:
+        return ""
+    said, plan = (n.replace("\\", "\\\\").replace('"', '\\"') for n in (shorter[0], metric))
+    return (
+        f'; if {shorter[0]} is it, add `"{said}" = "{plan}"` to `[metrics] aliases = {{ … }}` '
+        "in bridge.toml"
+    )
 
 
 # A value recorded per item: `acc[distance]` (a labelled JSON Lines row, a file's name) or

@@ -601,6 +601,12 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
         lazy(rf"\bmetric {_QUOTE} not found in the block's runs \(extracted: ({_LISTED})\)"),
         r"实验块的运行中未找到指标 \1（已提取：\2）",
     ),
+    (
+        lazy(
+            r"; if (\S+) is it, add (`[^`]*`) to (`\[metrics\] aliases = \{ … \}`) in bridge\.toml"
+        ),
+        r"；若 \1 就是它，请在 bridge.toml 的 \3 中加入 \2",
+    ),
     (lazy(r": no values\b"), "：没有数值"),
     (lazy(r" is 0: a relative change is undefined"), " 为 0：相对变化无定义"),
     (lazy(r" is 0: (.+?) is undefined"), r" 为 0：\1 无定义"),

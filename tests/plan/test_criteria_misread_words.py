@@ -618,6 +618,21 @@ def test_025s_news_accuracy_is_not_plain_accuracy(tmp_path: Path) -> None:
     got = judged(parsed, values, reference="Baseline", candidate="Ours", systems=("Ours",))
     assert got.verdict is VerdictKind.INCONCLUSIVE, got.reason
     assert "'News Accuracy'" in got.reason
+    # Beside 025's own recorded names, the reason says how to map the one that abbreviates it
+    # (h41A F3: «MMLU Accuracy ≥ 80%» beside `mmlu_acc` named what was recorded, not the line
+    # to add). A name that abbreviates no plan word (`accuracy` for «News Accuracy») gets none.
+    assert "[metrics] aliases" not in got.reason
+    values = {("Ours", "news_acc"): 0.82, ("Ours", "mmlu_acc"): 0.9, ("Ours", "kc"): 35.0}
+    got = judged(parsed, values, reference="Baseline", candidate="Ours", systems=("Ours",))
+    assert got.verdict is VerdictKind.INCONCLUSIVE, got.reason
+    assert got.reason.endswith(
+        '; if news_acc is it, add `"news_acc" = "News Accuracy"` to `[metrics] aliases = { … }` '
+        "in bridge.toml"
+    ), got.reason
+    assert in_language(got.reason, "zh").endswith(
+        "；若 news_acc 就是它，请在 bridge.toml 的 `[metrics] aliases = { … }` 中加入 "
+        '`"news_acc" = "News Accuracy"`'
+    )
 
 
 @needs_shared
