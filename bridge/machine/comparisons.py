@@ -467,6 +467,7 @@ def find_aggregate(
         raise Inconclusive(
             f"metric {metric!r} not found {where} (extracted: {listed})"
             + alias_hint(metric, [a.metric for a in own])
+            + _verb_hint(metric, [a.metric for a in own], aliases)
         )
     found = next(a for a in own if a.metric == name)
     named = f"{system} {name}" if system else name
@@ -530,6 +531,32 @@ def alias_hint(metric: str, recorded: Sequence[str]) -> str:
     return (
         f'; if {shorter[0]} is it, add `"{said}" = "{plan}"` to `[metrics] aliases = {{ … }}` '
         "in bridge.toml"
+    )
+
+
+def _verb_hint(
+    metric: str, recorded: Sequence[str], aliases: Mapping[str, Sequence[str]] | None
+) -> str:
+    """
+    Both readings of a metric named with a capitalised word ending in "s" before it, where the
+    rest is recorded: «Yields accuracy ≥ 0.9» with `accuracy` recorded. Such a word opening a
+    clause is read as the sentence's verb only when it is a known one ("Maintains"): 025's
+    «News Accuracy» is a name, and read as plain `accuracy` it was judged on another number.
+    The clause stays open; the reason says what to write if the word is a verb. ``""``
+    otherwise.
+    """
+    first, _, rest = metric.partition(" ")
+    if not rest or not first[:1].isupper() or first.isupper() or not first.endswith("s"):
+        return ""
+    try:
+        plain = match_metric(rest, recorded, aliases)
+    except ConfigError:
+        return ""
+    if plain is None:
+        return ""
+    return (
+        f"; if {first} is the sentence's verb, not part of the metric's name, write the clause "
+        f"without it ({plain} is recorded)"
     )
 
 

@@ -607,6 +607,13 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"；若 \1 就是它，请在 bridge.toml 的 \3 中加入 \2",
     ),
+    (
+        lazy(
+            r"; if (\S+) is the sentence's verb, not part of the metric's name, write the clause "
+            r"without it \((\S+) is recorded\)"
+        ),
+        r"；若 \1 是句子的动词而不是指标名的一部分，请去掉它再写该子句（已记录 \2）",
+    ),
     (lazy(r": no values\b"), "：没有数值"),
     (lazy(r" is 0: a relative change is undefined"), " 为 0：相对变化无定义"),
     (lazy(r" is 0: (.+?) is undefined"), r" 为 0：\1 无定义"),
@@ -1097,6 +1104,13 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (
         lazy(rf"{_QUOTE} read as the change of {_QUOTE} the comparison takes"),
         r"\1 解析为比较所取的 \2 之差",
+    ),
+    (
+        lazy(
+            rf"metric read as {_QUOTE}: the word before the metric names which one \(if "
+            rf"{_QUOTE} is the sentence's verb, write the clause without it\)"
+        ),
+        r"指标解析为 \1：指标前的词指明是哪一个（若 \2 是句子的动词，请去掉它再写该子句）",
     ),
     (
         lazy(rf"metric read as {_QUOTE}: the word before the metric names which one"),
