@@ -192,14 +192,17 @@ def _seed_as_planned(root: Path, zh: bool) -> str | None:
     the next `bridge plan` warn that bridge.toml (the file init had just written) disagreed with
     the plan (trial h39A). A plan that states none, whose tracker rows name seeds and never 0
     (023's rows: 42, 42, 42/27/97), gives the seed those rows name most (the first of a tie), as
-    the template's 0 ran the rows with no seed at a seed the project never uses. Returns the
-    line that says which seed was written and why (Chinese when ``zh``); ``None`` when the
-    template's is kept. A project that does not load is left as written: `bridge plan` says
-    what is wrong with it.
+    the template's 0 ran the rows with no seed at a seed the project never uses. Only must-run
+    rows count: a seed that nice-to-have rows alone name is an extra seed of other rows (026's
+    E5 «MRSD GSM8K seed=123», MEDIUM, beside E3 at none; 123 made E3 run at E5's seed), and the
+    template's is kept, said so. Returns the line that says which seed was written and why
+    (Chinese when ``zh``); ``None`` when the template's is kept with nothing to say. A project
+    that does not load is left as written: `bridge plan` says what is wrong with it.
     """
     from collections import Counter
 
     from bridge.plan import load_project
+    from bridge.plan.priority import Priority
     from bridge.plan.runs import plan_seed
 
     try:
@@ -211,7 +214,26 @@ def _seed_as_planned(root: Path, zh: bool) -> str | None:
     if _TEMPLATE_SEED not in text:
         return None
     seed = plan_seed(loaded.plan)
-    rows = Counter(r.seed for r in loaded.runs if r.seed is not None and r.source == "tracker")
+    seeded = [r for r in loaded.runs if r.seed is not None and r.source == "tracker"]
+    rows = Counter(r.seed for r in seeded if r.priority is Priority.MUST)
+    if seed is None and not rows and seeded and all(r.seed != 0 for r in seeded):
+        by_seed: dict[int, list[str]] = {}
+        for run in seeded:
+            by_seed.setdefault(run.seed or 0, []).append(run.id)
+        comma, semicolon = ("、", "；") if zh else (", ", "; ")
+        named = semicolon.join(
+            f"{comma.join(ids)}{'：' if zh else ': '}{seed}" for seed, ids in by_seed.items()
+        )
+        return (
+            "bridge.toml 的默认种子（用于计划和追踪表行都未给出种子的运行）：仍为模板的 0——"
+            f"计划没有写明种子，只有可选的行写了种子（{named}），它们像是其他行的额外种子；"
+            "若没有写种子的行是以别的种子运行的，请在 [run] args 中写明"
+            if zh
+            else "bridge.toml's default seed (for runs whose plan and tracker row give none): the "
+            f"template's 0 — the plan states no seed, and only nice-to-have rows name one "
+            f"({named}), as extra seeds of other rows would; if the rows that name none ran at "
+            "another seed, set it in [run] args"
+        )
     if seed is not None:
         said = "计划写明的种子" if zh else "the seed the plan states"
     elif rows and 0 not in rows:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import assert_never
 
@@ -79,6 +80,10 @@ class ClauseContext:
     #: Runs that name no system and are not seeds of one run (029's M4: a sampling step, an
     #: XGBoost and an MLP run): their numbers are no one system's replicates.
     unnamed_differ: Sequence[str] = ()
+    #: A named system → its runs, where they are not seeds of one run (030 with a System
+    #: column "Hermes MVP" on every row: A1 registers accounts, A2 creates profiles). A value
+    #: one of them recorded is that run's; values two of them recorded are not pooled.
+    named_differ: Mapping[str, Sequence[str]] = attrs.field(factory=dict)
     #: Runs planned per system in the block (none ruled out): a system planned with fewer than
     #: ``expected_seeds`` is judged on those (039's deterministic MART, reported once).
     planned_runs: Mapping[str, int] = attrs.field(factory=dict)
@@ -122,6 +127,14 @@ class ClauseContext:
         """
         if not system and self.unnamed_differ:
             return 1
+        if unlike := self.named_differ.get(system):
+            said = (
+                f"{system}: its runs ({', '.join(unlike)}) are not seeds of one run (their rows "
+                "say different things): each value is judged as the one run's that recorded it"
+            )
+            if said not in readings:
+                readings.append(said)
+            return 1
         planned = self.planned_runs.get(system, 0)
         if not 0 < planned < self.expected_seeds:
             return self.expected_seeds
@@ -161,7 +174,13 @@ def evaluate_derived(
     assert derived is not None
     left, right = (
         find_aggregate(
-            context.aggregates, subject, name, context.aliases, seeds, untrusted=context.untrusted
+            context.aggregates,
+            subject,
+            name,
+            context.aliases,
+            seeds,
+            untrusted=context.untrusted,
+            unlike=context.named_differ.get(subject, ()),
         )
         for name in (derived.left, derived.right)
     )
@@ -417,6 +436,7 @@ def find_aggregate(
     expected_seeds: int,
     *,
     untrusted: Mapping[str, str] | None = None,
+    unlike: Sequence[str] = (),
 ) -> Aggregate:
     """
     The aggregate of ``metric`` (matched by name or alias) for ``system``.
@@ -424,11 +444,13 @@ def find_aggregate(
     Args:
         untrusted: runs whose numbers are not trusted → their training-quality problems
             (:attr:`ClauseContext.untrusted`).
+        unlike: ``system``'s runs when they are not seeds of one run
+            (:attr:`ClauseContext.named_differ`): a value two of them recorded is no mean.
 
     Raises:
         Inconclusive: no results for the system, the metric is missing or ambiguous, one of
-            its runs has a blocking training-quality problem, a value is non-finite, or fewer
-            than ``expected_seeds`` seeds were aggregated.
+            its runs has a blocking training-quality problem, a value is non-finite, two of
+            ``unlike`` recorded it, or fewer than ``expected_seeds`` seeds were aggregated.
     """
     own = [a for a in aggregates if a.system == system]
     if not own:
@@ -442,7 +464,11 @@ def find_aggregate(
         raise Inconclusive(f"metric ambiguous {where}: {exc}") from exc
     if name is None:
         listed = ", ".join(sorted(a.metric for a in own))
-        raise Inconclusive(f"metric {metric!r} not found {where} (extracted: {listed})")
+        raise Inconclusive(
+            f"metric {metric!r} not found {where} (extracted: {listed})"
+            + alias_hint(metric, [a.metric for a in own])
+            + _verb_hint(metric, [a.metric for a in own], aliases)
+        )
     found = next(a for a in own if a.metric == name)
     named = f"{system} {name}" if system else name
     problems = [untrusted[r] for r in found.run_ids if untrusted and r in untrusted]
@@ -453,6 +479,15 @@ def find_aggregate(
     if found.n_nonfinite:
         raise Inconclusive(
             f"{named}: {counted(found.n_nonfinite, 'non-finite value')} (NaN/Inf) among its runs"
+        )
+    if len(pooled := [r for r in found.run_ids if r in unlike]) > 1:
+        # 030 with "Hermes MVP" on every row: C1-C3 route a private, an urgent and a
+        # background task; their correct_routing_rate was one mean "over seeds" (h41B F5).
+        raise Inconclusive(
+            f"{named} was recorded by {', '.join(pooled)}, runs of {system} that are not seeds "
+            "of one run (their rows say different things): their numbers cannot be pooled; "
+            "give each run its own system (the tracker's System column), or judge one of them "
+            "in a block of its own"
         )
     if found.n < expected_seeds:
         # A run of the system that recorded other metrics but not this one (trial M1: a seed
@@ -468,6 +503,61 @@ def find_aggregate(
             + (f" ({said}: name it in [metrics] aliases if it is the same metric)" if said else "")
         )
     return found
+
+
+def _words(name: str) -> list[str]:
+    """The lower-case words and numbers of a metric name (``MMLU Accuracy``: mmlu, accuracy)."""
+    return re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", name).casefold())
+
+
+def alias_hint(metric: str, recorded: Sequence[str]) -> str:
+    """
+    The ``[metrics] aliases`` entry that names the one recorded name abbreviating ``metric``
+    word by word (``mmlu_acc`` for 025's «MMLU Accuracy ≥ 80%»: each of its words opens the
+    plan's word in its place), as a clause to add to a "not found" reason; ``""`` where none
+    or several do. The researcher was told only what was recorded, not how to map it.
+    """
+    wanted = _words(metric)
+    shorter = [
+        name
+        for name in dict.fromkeys(recorded)
+        if len(words := _words(name)) == len(wanted) > 0
+        and words != wanted
+        and all(w.startswith(r) for r, w in zip(words, wanted, strict=True))
+    ]
+    if len(shorter) != 1:
+        return ""
+    said, plan = (n.replace("\\", "\\\\").replace('"', '\\"') for n in (shorter[0], metric))
+    return (
+        f'; if {shorter[0]} is it, add `"{said}" = "{plan}"` to `[metrics] aliases = {{ … }}` '
+        "in bridge.toml"
+    )
+
+
+def _verb_hint(
+    metric: str, recorded: Sequence[str], aliases: Mapping[str, Sequence[str]] | None
+) -> str:
+    """
+    Both readings of a metric named with a capitalised word ending in "s" before it, where the
+    rest is recorded: «Yields accuracy ≥ 0.9» with `accuracy` recorded. Such a word opening a
+    clause is read as the sentence's verb only when it is a known one ("Maintains"): 025's
+    «News Accuracy» is a name, and read as plain `accuracy` it was judged on another number.
+    The clause stays open; the reason says what to write if the word is a verb. ``""``
+    otherwise.
+    """
+    first, _, rest = metric.partition(" ")
+    if not rest or not first[:1].isupper() or first.isupper() or not first.endswith("s"):
+        return ""
+    try:
+        plain = match_metric(rest, recorded, aliases)
+    except ConfigError:
+        return ""
+    if plain is None:
+        return ""
+    return (
+        f"; if {first} is the sentence's verb, not part of the metric's name, write the clause "
+        f"without it ({plain} is recorded)"
+    )
 
 
 # A value recorded per item: `acc[distance]` (a labelled JSON Lines row, a file's name) or

@@ -190,6 +190,7 @@ def judge_block(
     candidate_evidence: str = "",
     planned_systems: Sequence[str] = (),
     unnamed_differ: Sequence[str] = (),
+    named_differ: Mapping[str, Sequence[str]] | None = None,
     planned_runs: Mapping[str, int] | None = None,
     samples: Sequence[Sample] = (),
     run_settings: Mapping[str, Mapping[str, float]] | None = None,
@@ -244,6 +245,8 @@ def judge_block(
             listed than have results, "the one other system" is not read from those that do.
         unnamed_differ: the runs that name no system when they are not seeds of one run: they
             are then no subject together (their numbers are not one system's replicates).
+        named_differ: a named system → its runs, when they are not seeds of one run: a value
+            one of them recorded is judged as that run's, one two of them recorded is open.
         planned_runs: system → runs planned for it in the block (none ruled out); a system
             planned with fewer than ``expected_seeds`` runs is judged on those, said in the
             reason (a deterministic baseline run once).
@@ -332,6 +335,7 @@ def judge_block(
         lower_is_better=lower_is_better,
         planned_systems=planned_systems,
         unnamed_differ=unnamed_differ,
+        named_differ=named_differ or {},
         planned_runs=planned_runs or {},
         untrusted=_untrusted_runs(findings),
         samples=samples,
@@ -954,6 +958,7 @@ def _in_values_unit(
                 context.aliases,
                 seeds,
                 untrusted=context.untrusted,
+                unlike=context.named_differ.get(subject, ()),
             ).metric
         )
     except Inconclusive as exc:
@@ -1686,7 +1691,13 @@ def _evaluate_on(
 
     stats = {
         s: find_aggregate(
-            aggregates, s, metric, context.aliases, seeds[s], untrusted=context.untrusted
+            aggregates,
+            s,
+            metric,
+            context.aliases,
+            seeds[s],
+            untrusted=context.untrusted,
+            unlike=context.named_differ.get(s, ()),
         )
         for s in [subject, *references]
     }
@@ -2110,7 +2121,13 @@ def _judge_per_item(
         (
             label,
             find_aggregate(
-                context.aggregates, subject, found.metric, None, seeds, untrusted=context.untrusted
+                context.aggregates,
+                subject,
+                found.metric,
+                None,
+                seeds,
+                untrusted=context.untrusted,
+                unlike=context.named_differ.get(subject, ()),
             ),
         )
         for label, found in items
@@ -2162,7 +2179,13 @@ def _judge_per_item_gain(
     values = {
         s: {
             label: find_aggregate(
-                context.aggregates, s, found.metric, None, seeds[s], untrusted=context.untrusted
+                context.aggregates,
+                s,
+                found.metric,
+                None,
+                seeds[s],
+                untrusted=context.untrusted,
+                unlike=context.named_differ.get(s, ()),
             )
             for label, found in items
         }

@@ -832,13 +832,26 @@ def system_descriptions(systems_raw: str) -> dict[str, str]:
 _CODE_SPANS = lazy(r"`[^`\n]+`(?:\s*[,，、;；]\s*`[^`\n]+`)+")
 
 
+# The word opening an item that says it runs in place of the one before ("(a) DiffAdapt setup
+# if released, else (b) NYU probe replication"): no part of the system's name.
+_INSTEAD = lazy(r"^(?:or\s+else|else|otherwise|否则)\b[\s,，:：]*(?=\S)", re.IGNORECASE)
+
+
 def _items(raw: str, *, named: bool = False) -> tuple[str, ...]:
     """
     The items of a list field, one per line or split on commas and 、; ``named`` (the compared
-    systems): a line that is a bold name and its description is the name.
+    systems): a line that is a bold name and its description is the name, and an opening
+    "else"/"otherwise" (034's M1 «…, else (b) NYU probe (2504.05419) replication») is not.
     """
     if not raw:
         return ()
+    if named:
+        return tuple(_INSTEAD.sub("", item) for item in _listed_items(raw, named=True))
+    return _listed_items(raw, named=False)
+
+
+def _listed_items(raw: str, *, named: bool) -> tuple[str, ...]:
+    """:func:`_items` before an opening "else" is taken off a system's name."""
     if "\n" in raw:
         items: list[str] = []
         for line in raw.split("\n"):

@@ -680,7 +680,12 @@ def alternatives(block: Block, block_row: str = "") -> list[tuple[int, str]]:
     """
     found: list[tuple[int, str]] = []
     for first, second in zip(block.systems, block.systems[1:], strict=False):
-        if _IF_AVAILABLE.search(first) and _OTHERWISE.match(second):
+        # The "else" is no part of the second's name (blocks._items takes it off): it is
+        # found where the plan writes it, before that name.
+        otherwise = _OTHERWISE.match(second) or re.search(
+            rf"(?:\belse|\botherwise|否则)\W*{re.escape(second)}", block.systems_raw, re.IGNORECASE
+        )
+        if _IF_AVAILABLE.search(first) and otherwise:
             advice = (
                 "the tracker lists blocks, not runs, so it has no row for either (NOT RUN — "
                 f"<reason> on {block.id}'s row, {block_row}, takes all of {block.id}'s runs out "

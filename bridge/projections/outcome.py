@@ -1193,6 +1193,7 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
             candidate_evidence=candidate_evidence,
             planned_systems=block.systems,
             unnamed_differ=_unnamed_differ(block, judged),
+            named_differ=_named_differ(block, judged),
             planned_runs=_planned_runs(block, runs),
             samples=pooled,
             run_settings=_recorded_numbers(runs, values),
@@ -1319,17 +1320,23 @@ def _unpooled(
     The block's rows as its table shows them: as judged, except that runs naming no system that
     are not seeds of one run (030's C1 "Private task" and C2 "Heavy urgent task") are a row
     each, named by what their row says they are (or their id), never one row "-" whose mean and
-    std pool two conditions (trial T7). The verdict declines them either way.
+    std pool two conditions (trial T7). The verdict declines them either way. So are a named
+    system's runs that are not seeds of one run, under the system's name ("Hermes MVP (Private
+    task)"): 030's table showed C1-C3's routing rates as one mean ± std.
     """
-    ids = set(_unnamed_differ(block, runs))
+    groups = {"": _unnamed_differ(block, runs), **_named_differ(block, runs)}
+    ids = {run for group in groups.values() for run in group}
     if not ids:
         return aggregates
-    differ = [r for r in runs if r.run_id in ids]
-    purposes = [" ".join(r.spec.purpose.split()) for r in differ]
     split = dict(keys)
-    for run, purpose in zip(differ, purposes, strict=True):
-        label = purpose if purpose and purposes.count(purpose) == 1 else run.run_id
-        split[run.run_id] = RunKey(block=block.id, system=f"({label})")
+    for system, group in groups.items():
+        differ = [r for r in runs if r.run_id in group]
+        purposes = [" ".join(r.spec.purpose.split()) for r in differ]
+        for run, purpose in zip(differ, purposes, strict=True):
+            label = purpose if purpose and purposes.count(purpose) == 1 else run.run_id
+            split[run.run_id] = RunKey(
+                block=block.id, system=f"{system} ({label})" if system else f"({label})"
+            )
     samples = [
         attrs.evolve(o, system=split[o.run_id].system) if o.run_id in ids else o
         for o in own
@@ -1358,24 +1365,47 @@ def _unnamed_differ(block: BlockInfo, runs: Sequence[RunView]) -> tuple[str, ...
     they are (the same row's seeds, runs proposed from one block) or at most one. A run the
     researcher ruled out counts for nothing, here too.
     """
+    return _not_seeds(block, runs, "")
+
+
+def _named_differ(block: BlockInfo, runs: Sequence[RunView]) -> dict[str, tuple[str, ...]]:
+    """
+    Each named system of the block whose runs are not seeds of one run, by the rule of
+    :func:`_unnamed_differ`, → those runs. A System column naming one system on every row
+    (030's "Hermes MVP": A1 registers accounts, A2 creates profiles) made them its seeds: a
+    mean over different procedures, or "missing seeds" where one recorded the metric.
+    """
+    systems = dict.fromkeys(system_in(block, r) for r in runs)
+    return {s: differ for s in systems if s and (differ := _not_seeds(block, runs, s))}
+
+
+def _not_seeds(block: BlockInfo, runs: Sequence[RunView], system: str) -> tuple[str, ...]:
+    """
+    ``system``'s runs in ``block`` when they are not seeds of one run, else ``()``. Runs that
+    name no system are told apart by their Purpose and Notes; a named system's, by their
+    Purpose alone: its rows are the researcher's runs of it, whose Notes often hold what one
+    of them found (009's R002 "Local CPU run: compact is strongest …" beside a second seed).
+    """
     # 029's R042 "NOT RUN — not needed for the paper" recorded no number, yet held R041's
     # XGBoost AUROC open as "not seeds of one run (R041, R042)" (trial B, 029b/029d).
-    unnamed = [r for r in runs if not system_in(block, r) and r.state is not RunState.OUT_OF_SCOPE]
+    own = [
+        r for r in runs if system_in(block, r) == system and r.state is not RunState.OUT_OF_SCOPE
+    ]
     # A row's seeds share its Purpose and Notes; rows that differ only by seed say which seed
     # (the Seed column, "seed 3" in Notes), so their Notes may differ. 029's rows have no
     # Purpose: their Notes tell them apart, and so they do for rows of one seed (a block's one
     # written seed, given to each of its seedless rows: they are not that seed's runs).
-    seeds = [r.spec.seed for r in unnamed]
+    seeds = [r.spec.seed for r in own]
     said = {
         (
             " ".join(r.spec.purpose.casefold().split()),
             " ".join(r.spec.notes.casefold().split())
-            if r.spec.seed is None or seeds.count(r.spec.seed) > 1
+            if not system and (r.spec.seed is None or seeds.count(r.spec.seed) > 1)
             else "",
         )
-        for r in unnamed
+        for r in own
     }
-    return tuple(r.run_id for r in unnamed) if len(said) > 1 else ()
+    return tuple(r.run_id for r in own) if len(said) > 1 else ()
 
 
 def _unattributed_reason(run: RunView) -> str:

@@ -606,6 +606,19 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
         lazy(rf"\bmetric {_QUOTE} not found in the block's runs \(extracted: ({_LISTED})\)"),
         r"实验块的运行中未找到指标 \1（已提取：\2）",
     ),
+    (
+        lazy(
+            r"; if (\S+) is it, add (`[^`]*`) to (`\[metrics\] aliases = \{ … \}`) in bridge\.toml"
+        ),
+        r"；若 \1 就是它，请在 bridge.toml 的 \3 中加入 \2",
+    ),
+    (
+        lazy(
+            r"; if (\S+) is the sentence's verb, not part of the metric's name, write the clause "
+            r"without it \((\S+) is recorded\)"
+        ),
+        r"；若 \1 是句子的动词而不是指标名的一部分，请去掉它再写该子句（已记录 \2）",
+    ),
     (lazy(r": no values\b"), "：没有数值"),
     (lazy(r" is 0: a relative change is undefined"), " 为 0：相对变化无定义"),
     (lazy(r" is 0: (.+?) is undefined"), r" 为 0：\1 无定义"),
@@ -682,6 +695,24 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
             r"no system and are not seeds of one run\)"
         ),
         r"主体：\1，该实验块中唯一记录了 \2 的运行（其运行未写系统，且不是同一运行的不同种子）",
+    ),
+    (
+        lazy(
+            r"(\S.*?) was recorded by ([^:]+?), runs of (.+?) that are not seeds of one run "
+            r"\(their rows say different things\): their numbers cannot be pooled; give each run "
+            r"its own system \(the tracker's System column\), or judge one of them in a block of "
+            r"its own"
+        ),
+        r"\1 由 \2 记录，它们是 \3 的运行，但不是同一运行的不同种子（追踪表各行写的内容不同）："
+        r"它们的数值不能合并；请为每个运行写明各自的系统（追踪表的 System 列），或把其中一个放到"
+        r"单独的实验块中检验",
+    ),
+    (
+        lazy(
+            r"(\S.*?): its runs \(([^)]*)\) are not seeds of one run \(their rows say different "
+            r"things\): each value is judged as the one run's that recorded it"
+        ),
+        r"\1：其运行（\2）不是同一运行的不同种子（追踪表各行写的内容不同）：每个数值按记录它的那个运行判定",
     ),
     (
         lazy(r"\bsubject: the block's runs, which name no system"),
@@ -1078,6 +1109,13 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (
         lazy(rf"{_QUOTE} read as the change of {_QUOTE} the comparison takes"),
         r"\1 解析为比较所取的 \2 之差",
+    ),
+    (
+        lazy(
+            rf"metric read as {_QUOTE}: the word before the metric names which one \(if "
+            rf"{_QUOTE} is the sentence's verb, write the clause without it\)"
+        ),
+        r"指标解析为 \1：指标前的词指明是哪一个（若 \2 是句子的动词，请去掉它再写该子句）",
     ),
     (
         lazy(rf"metric read as {_QUOTE}: the word before the metric names which one"),

@@ -1825,6 +1825,8 @@ def _aggregate_system(
     own = {state.runs[r].spec.system for r in run_ids if r in state.runs}
     if block.systems or not system or len(own) != 1 or system in own or "" in own:
         return system
+    if system.startswith(f"{next(iter(own))} ("):
+        return system  # one of a system's runs that are no seeds of one another, already named
     return f"{system} ({own.pop()})"
 
 

@@ -106,7 +106,7 @@ def test_init_names_the_dated_plan_it_reads_and_the_seed_the_rows_use(
     """038's EXPERIMENT_PLAN.md links to the dated plan bridge reads: init said "kept
     refine-logs/EXPERIMENT_PLAN.md", not that file (h40A F10). 023's plan states no seed and its
     tracker rows name 42, 42 and 42/27/97: init wrote the template's seed 0, which its rows with
-    no seed then ran at (h40I F11)."""
+    no seed then ran at (h40I F11); 026's rows name 123 only on nice-to-have extra seeds."""
     assert main(["init", str(as_project("038", tmp_path / "038"))]) == 0
     said = capsys.readouterr().out
     assert (
@@ -121,6 +121,17 @@ def test_init_names_the_dated_plan_it_reads_and_the_seed_the_rows_use(
     assert (
         "bridge.toml 的默认种子（用于计划和追踪表行都未给出种子的运行）：42，"
         "追踪表各行最常写的种子（各行写了 42、27、97），而不是模板的 0"
+    ) in said, said
+    # 026's only rows naming a seed are E5/E6 «seed=123», MEDIUM: second seeds of E3/E4b,
+    # which name none. 123 as the default ran E3 at E5's seed (h41A F6): the template's 0 is
+    # kept, said why.
+    project = as_project("026", tmp_path / "026")
+    assert main(["init", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert 'args = { seed = "0" }' in (project / "bridge.toml").read_text(encoding="utf-8")
+    assert (
+        "bridge.toml 的默认种子（用于计划和追踪表行都未给出种子的运行）：仍为模板的 0——计划没有写明"
+        "种子，只有可选的行写了种子（E5、E6：123），它们像是其他行的额外种子"
     ) in said, said
 
 

@@ -207,9 +207,14 @@ class TestHandChecked:
         are alternatives and how to rule one out."""
         plan = load_plan(corpus("034") / "EXPERIMENT_PLAN.md")
         (warning,) = [w for w in plan.warnings if "are alternatives" in w.message]
-        assert "'(a) DiffAdapt (arXiv 2510.19669) setup if released' and 'else (b)" in (
-            warning.message
-        )
+        assert (
+            "'(a) DiffAdapt (arXiv 2510.19669) setup if released' and '(b) NYU probe "
+            "(2504.05419) replication' are alternatives"
+        ) in warning.message
+        # The "else" is the plan's connective, no part of the system's name (h41C F8: "else (b)
+        # NYU probe (2504.05419) replication" in the table, the results and the status).
+        (m1,) = [b for b in plan.blocks if b.id == "M1"]
+        assert m1.systems[1] == "(b) NYU probe (2504.05419) replication", m1.systems
 
     def test_alternative_systems_in_a_tracker_of_blocks_are_ruled_out_in_the_plan(self) -> None:
         """034's tracker lists blocks (one row for M1, whose runs are R008–R011): the advice

@@ -61,6 +61,9 @@ def test_the_metric_after_the_last_name_is_every_pair_s() -> None:
         ("tuned-lens", "logit-lens", metric, Orientation.HIGHER, None),
         ("logit-lens", "random-affine", metric, Orientation.HIGHER, None),
     ]
+    # 034's A1 has no Metrics line: the words after "on" name it, "with" kept between them
+    # (read 'correlation length', it matched no recorded correlation_with_length; h41C F17).
+    assert [m for _, _, m, _, _ in _pairs(text, systems)] == [metric, metric]
 
 
 def test_a_range_is_no_chain() -> None:

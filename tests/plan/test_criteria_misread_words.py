@@ -618,6 +618,21 @@ def test_025s_news_accuracy_is_not_plain_accuracy(tmp_path: Path) -> None:
     got = judged(parsed, values, reference="Baseline", candidate="Ours", systems=("Ours",))
     assert got.verdict is VerdictKind.INCONCLUSIVE, got.reason
     assert "'News Accuracy'" in got.reason
+    # Beside 025's own recorded names, the reason says how to map the one that abbreviates it
+    # (h41A F3: «MMLU Accuracy ≥ 80%» beside `mmlu_acc` named what was recorded, not the line
+    # to add). A name that abbreviates no plan word (`accuracy` for «News Accuracy») gets none.
+    assert "[metrics] aliases" not in got.reason
+    values = {("Ours", "news_acc"): 0.82, ("Ours", "mmlu_acc"): 0.9, ("Ours", "kc"): 35.0}
+    got = judged(parsed, values, reference="Baseline", candidate="Ours", systems=("Ours",))
+    assert got.verdict is VerdictKind.INCONCLUSIVE, got.reason
+    assert got.reason.endswith(
+        '; if news_acc is it, add `"news_acc" = "News Accuracy"` to `[metrics] aliases = { … }` '
+        "in bridge.toml"
+    ), got.reason
+    assert in_language(got.reason, "zh").endswith(
+        "；若 news_acc 就是它，请在 bridge.toml 的 `[metrics] aliases = { … }` 中加入 "
+        '`"news_acc" = "News Accuracy"`'
+    )
 
 
 @needs_shared
@@ -651,6 +666,32 @@ def test_an_opening_verb_is_still_no_qualifier(text: str) -> None:
         parsed = parse_criterion(text, metrics=metrics)
         assert isinstance(parsed, Criterion), parsed
         assert parsed.metric == "accuracy", parsed
+
+
+@pytest.mark.parametrize("word", ["Logs", "Registers", "Returns", "News"])
+def test_an_opening_word_that_may_be_a_verb_is_said_both_ways(word: str) -> None:
+    """A capitalised word ending in "s" that no list knows opens the clause: a verb («Logs
+    accuracy ≥ 0.8») or a name (025's «News Accuracy»); the shape cannot tell. It stays in the
+    name (judged on the plain accuracy, a name's clause got a firm verdict on another number),
+    and the clause was open with "not found" alone (note s41, h41 review item 4): the note and
+    the reason now say what to write if it is the sentence's verb."""
+    parsed = parse_criterion(f"{word} accuracy ≥ 0.8")
+    assert isinstance(parsed, Criterion), parsed
+    assert parsed.metric == f"{word} accuracy", parsed
+    assert (
+        f"metric read as '{word} accuracy': the word before the metric names which one (if "
+        f"'{word}' is the sentence's verb, write the clause without it)"
+    ) in parsed.notes, parsed.notes
+    values = {("Ours", "accuracy"): 0.9}
+    got = judged(parsed, values, reference="Baseline", candidate="Ours", systems=("Ours",))
+    assert got.verdict is VerdictKind.INCONCLUSIVE, got.reason
+    assert got.reason.endswith(
+        f"; if {word} is the sentence's verb, not part of the metric's name, write the clause "
+        "without it (accuracy is recorded)"
+    ), got.reason
+    assert f"若 {word} 是句子的动词而不是指标名的一部分，请去掉它再写该子句（已记录 accuracy）" in (
+        in_language(got.reason, "zh")
+    )
 
 
 @needs_shared

@@ -589,8 +589,17 @@ def test_a_clause_at_a_setting_is_judged_on_the_runs_at_it(tmp_path: Path) -> No
         "[2] open: «wind_speed_edges=9 at h=144» — no run at h = 144 ('at h=144'): R013 "
         "recorded horizon = 6, R014 recorded horizon = 72;"
     ), clause
-    # Runs that do not record it: judged on every run, as before, and said to be unchecked.
+    # Runs that do not record it: the one run that recorded the value is judged, said to be
+    # unchecked. Two such runs are not pooled: their rows say different things (h=6, h=144),
+    # so they are no seeds of their one system, whose mean was judged before (h42F).
     clause = _b4(tmp_path / "c", {"wind_speed_edges": 9}, {"wind_speed_edges": 9})
+    assert clause.startswith(
+        "[2] open: «wind_speed_edges=9 at h=144» — Wind ablation runs across horizons "
+        "wind_speed_edges was recorded by R013, R014, runs of Wind ablation runs across horizons "
+        "that are not seeds of one run (their rows say different things): their numbers cannot "
+        "be pooled"
+    ), clause
+    clause = _b4(tmp_path / "d", {"edges_total": 12}, {"wind_speed_edges": 9})
     assert clause.startswith("[2] met: «wind_speed_edges=9 at h=144»"), clause
     assert (
         "'at h=144' not checked: no run records h (as a metric or an argument), so every run "

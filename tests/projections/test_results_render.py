@@ -389,7 +389,8 @@ def _blocks_store(
 ) -> InMemoryEventStore:
     """A log of a plan whose milestones run the blocks that name them (``{block id: (milestone,
     criterion)}``, no Metrics lines) with one run each, named as its block, that succeeded and
-    recorded ``values[block id]`` (its row's Metrics cell: ``run_metrics``)."""
+    recorded ``values[block id]`` (its row's Metrics cell: ``run_metrics``); none for a block
+    ``values`` does not name."""
     store = InMemoryEventStore(clock=_clock())
     store.append(
         "bridge",
@@ -417,7 +418,8 @@ def _blocks_store(
         None,
     )
     for block, (milestone, _) in blocks.items():
-        _add_run(store, block, milestone, block, values[block], metrics=run_metrics)
+        if block in values:
+            _add_run(store, block, milestone, block, values[block], metrics=run_metrics)
     return store
 
 
@@ -515,6 +517,60 @@ def test_rows_without_a_system_are_pooled_only_as_seeds_of_one_run() -> None:
     assert "| (R041) | auroc | 0.7 | - | 1 | R041 |" in mixed
     assert "| - | auroc | 0.8 |" not in mixed
     assert "auroc: 0.8 ± 0.1323 (n=3); 0.8 ≥ 0.8 → met" in judged(("", ""))
+
+
+def test_runs_of_one_named_system_are_pooled_only_as_seeds_of_one_run() -> None:
+    """030 with a System column "Hermes MVP" on every row, as bridge advised (h41B F5): A1
+    registers accounts, A2 creates profiles, C1-C3 route three kinds of task. They were taken
+    for seeds of Hermes MVP: «registration success = 100%» read "missing seeds: … 1 of 2
+    expected", and C1-C3's routing rates one mean ± std. A value one run recorded is that
+    run's; values several recorded are not pooled, in the verdict or the table."""
+    store = _blocks_store(
+        {
+            "A": ("M1", "registration success = 100% and service discovery success ≥ 95%"),
+            "C": ("M1", "correct routing rate ≥ 95%; fallback rate ≤ 15%"),
+        },
+        {},
+    )
+    for run_id, purpose, recorded in (
+        ("A1", "Register User A, User B", {"registration_success": 1.0}),
+        ("A2", "Create service profiles", {"service_discovery_success": 0.9}),
+        ("C1", "Private task", {"correct_routing_rate": 1.0}),
+        ("C2", "Heavy urgent task", {"correct_routing_rate": 0.96}),
+        ("C3", "Safe background task", {"correct_routing_rate": 0.92}),
+        ("C4", "Peer failure", {"fallback_rate": 0.12}),
+    ):
+        values = tuple(_value(run_id, m, v, str(v)) for m, v in recorded.items())
+        _add_run(store, run_id, "M1", run_id[0], values, system="Hermes MVP", purpose=purpose)
+    text = results.render(fold(store.read()))
+
+    assert "missing seeds" not in text, text
+    assert (
+        "[1] met: «registration success = 100%» — registration_success: Hermes MVP 1 (n=1)" in text
+    )
+    assert "[2] not met: «service discovery success ≥ 95%» — service_discovery_success: " in text
+    assert "its runs (A1, A2) are not seeds of one run (their rows say different things)" in text
+    assert (
+        "[1] open: «correct routing rate ≥ 95%» — Hermes MVP correct_routing_rate was recorded "
+        "by C1, C2, C3, runs of Hermes MVP that are not seeds of one run" in text
+    )
+    assert "[2] met: «fallback rate ≤ 15%» — fallback_rate: Hermes MVP 0.12 (n=1)" in text
+    assert (
+        "由 C1, C2, C3 记录，它们是 Hermes MVP 的运行，但不是同一运行的不同种子（追踪表各行写的内容"
+        "不同）：它们的数值不能合并" in in_language(text, "zh")
+    )
+    assert "| Hermes MVP (Private task) | correct_routing_rate | 1 | - | 1 | C1 |" in text
+    assert "| Hermes MVP | correct_routing_rate |" not in text
+    # Seeds of one row (the same purpose) are still seeds.
+    seeds = _blocks_store({"C": ("M1", "correct routing rate ≥ 95%")}, {})
+    for run_id, seed, value in (("C1", 1, 0.97), ("C2", 2, 0.95)):
+        values = (_value(run_id, "correct_routing_rate", value, str(value)),)
+        _add_run(
+            seeds, run_id, "M1", "C", values, system="Hermes MVP", purpose="Private task", seed=seed
+        )
+    assert "correct_routing_rate: Hermes MVP 0.96 ± 0.01414 (n=2)" in results.render(
+        fold(seeds.read())
+    )
 
 
 def test_a_run_ruled_out_takes_no_part_in_the_unnamed_runs_check() -> None:

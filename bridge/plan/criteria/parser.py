@@ -2829,10 +2829,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             return unparsed(
                 f"names several metrics ({one} {term}, {two} {term}): write one clause each"
             )
-    notes += [
-        f"metric read as {name!r}: the word before the metric names which one"
-        for name in spelled.values()
-    ]
+    notes += [_qualified_said(name, clause) for name in spelled.values()]
     # "ΔAcc" is a quantity of its own only as a level (026's «ΔAcc ≥ 0.1»); against a
     # reference («ours ΔAcc ≥ +0.03 vs baseline») it is the accuracy's difference the
     # comparison already takes, and was looked for as a recorded 'ΔAcc' (review of s41).
@@ -3651,3 +3648,19 @@ def _absolute_on_phrase(
         subject=subject,
         notes=(*notes, f"metric read from the words {where} the threshold: {metric!r}"),
     )
+
+
+def _qualified_said(name: str, clause: str) -> str:
+    """
+    The note on a metric read with the word before it (``name``): where that word opens the
+    clause, is capitalised and ends in "s" («Logs accuracy ≥ 0.8»), it may be the sentence's
+    verb as much as a name (025's «News Accuracy»); only known verbs are dropped, so the note
+    says what to write if it is one. The clause is judged on the name either way: never on the
+    plain metric, which would be a guess.
+    """
+    said = f"metric read as {name!r}: the word before the metric names which one"
+    first = name.split(" ", 1)[0]
+    opens = unicodedata.normalize("NFKC", clause).lstrip(" -*•").startswith(first)
+    if opens and first[:1].isupper() and not first.isupper() and first.endswith("s"):
+        said += f" (if {first!r} is the sentence's verb, write the clause without it)"
+    return said

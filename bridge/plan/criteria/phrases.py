@@ -555,8 +555,10 @@ _GAIN_STOP = frozenset(
         "shows", "show", "achieves", "achieve", "keeps", "keep", "gets", "get",
     }
 )  # fmt: skip
-# Filler that joins the words of one name ("steps to converge", "time to target").
-_JOINING = frozenset({"to"})
+# Filler that joins the words of one name ("steps to converge", "time to target", 034's
+# "correlation with length": read "correlation length", it matched no recorded
+# `correlation_with_length`). Kept only between two kept words.
+_JOINING = frozenset({"to", "with"})
 # "has a lower violation rate than ⟨S⟩", "achieves higher accuracy vs ⟨S⟩": the words between
 # a comparative and its "than"/"vs" name the metric.
 _COMPARATIVE_THAN = lazy(
