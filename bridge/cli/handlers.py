@@ -195,8 +195,8 @@ def _seed_as_planned(root: Path, zh: bool) -> str | None:
     the template's 0 ran the rows with no seed at a seed the project never uses. Returns the
     line that says which seed was written and why (Chinese when ``zh``), the template's 0 too
     when neither the plan nor the tracker states a seed (004); ``None`` when the template's is
-    kept beside tracker rows that name seed 0. A project that does not load is left as written: `bridge plan` says
-    what is wrong with it.
+    kept beside tracker rows that name seed 0. A project that does not load is left as
+    written: `bridge plan` says what is wrong with it.
     """
     from collections import Counter
 
