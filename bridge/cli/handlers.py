@@ -196,8 +196,9 @@ def _seed_as_planned(root: Path, zh: bool) -> str | None:
     rows count: a seed that nice-to-have rows alone name is an extra seed of other rows (026's
     E5 «MRSD GSM8K seed=123», MEDIUM, beside E3 at none; 123 made E3 run at E5's seed), and the
     template's is kept, said so. Returns the line that says which seed was written and why
-    (Chinese when ``zh``); ``None`` when the template's is kept with nothing to say. A project
-    that does not load is left as written: `bridge plan` says what is wrong with it.
+    (Chinese when ``zh``), the template's 0 too when neither the plan nor the tracker states a
+    seed (004); ``None`` when the template's is kept beside tracker rows that name seed 0. A
+    project that does not load is left as written: `bridge plan` says what is wrong with it.
     """
     from collections import Counter
 
@@ -243,6 +244,17 @@ def _seed_as_planned(root: Path, zh: bool) -> str | None:
             f"追踪表各行最常写的种子（各行写了 {named}），而不是模板的 0"
             if zh
             else f"the seed the tracker's rows name most (they name {named}), not the template's 0"
+        )
+    elif not seeded:
+        # 004's plan and tracker state no seed: the template's 0 was kept unsaid, and every run
+        # then ran at seed 0 with no word of where it came from (trial h42A F17).
+        return (
+            "bridge.toml 的默认种子（用于计划和追踪表行都未给出种子的运行）：0，模板的种子："
+            "计划和追踪表都没有写明种子；若项目使用别的种子，请在 [run] args 中修改"
+            if zh
+            else "bridge.toml's default seed (for runs whose plan and tracker row give none): 0, "
+            "the template's: neither the plan nor the tracker states a seed; change it in "
+            "[run] args if the project uses another"
         )
     else:
         return None

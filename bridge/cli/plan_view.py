@@ -244,9 +244,16 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
                 # writes (012's "variant 2"): the run's own system is said beside it.
                 shown = f"{run.block_system} ({run.system})"
             by_system.setdefault(shown, []).append(run.id + mark)
-        # Runs with no system are listed by id alone (030's "-: A1, A2" read as a system "-").
+        # Runs with no system are listed by id alone (030's "-: A1, A2" read as a system "-"),
+        # but said so beside runs listed by system: 004's B5 read "LSVJ-S + SEAP: R401; R402,
+        # R404; R306+R307 output: R403", its figure and draft rows unlabelled (trial h41N F5).
+        labelled = any(by_system)
         runs = "; ".join(
-            f"{system}: {', '.join(ids)}" if system else ", ".join(ids)
+            f"{system}: {', '.join(ids)}"
+            if system
+            else t("plan_no_system", language).format(ids=", ".join(ids))
+            if labelled
+            else ", ".join(ids)
             for system, ids in by_system.items()
         )
         # A compared system the block has no run of is judged on another block's runs of it

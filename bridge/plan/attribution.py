@@ -50,11 +50,14 @@ Evidence is taken in a fixed order, the first that decides wins:
    tracker Notes or Purpose name. A script more than one block names (``train.py``) says
    nothing. Last, for a milestone the plan does not define (only the tracker names it), the
    one block with its number under another letter (027's M1.5 runs are B1.5's).
-   When still nothing decided, outside the sanity milestone and among the milestone's blocks
-   (all when it names none): the one block whose compared systems write a flag or ``_``
-   identifier the run's system writes (005's R017 ``--oracle-traj-v4-lambda-keep-full 50``,
-   B7's), else whose title, else whose Metrics line, writes such a term of the run's Purpose or
-   Metrics (R009's "d_mem trace", B5's title): see :meth:`Attributor._by_distinct_term`.
+   When still nothing decided, among the milestone's blocks (all when it names none): the one
+   block whose title, or its head before a dash or colon, is the run's Purpose word for word
+   (002's R011 "simplicity check", B4 "Simplicity Check — One-sided first is enough"; not a
+   sanity check's Purpose); then, outside the sanity milestone: the one block whose compared
+   systems write a flag or ``_`` identifier the run's system writes (005's R017
+   ``--oracle-traj-v4-lambda-keep-full 50``, B7's), else whose title, else whose Metrics
+   line, writes such a term of the run's Purpose or Metrics (R009's "d_mem trace", B5's
+   title): see :meth:`Attributor._by_distinct_term`.
    Placing a plan's runs together (:meth:`Attributor.attribute_all`), a milestone that names
    no block counts as the one block whose compared systems its runs run, two at least, when
    none of its runs is in another block (023's M2: R020 and R022 run B2's systems, so R021
@@ -1483,6 +1486,19 @@ class Attributor:
                     f"{numbered}'s number",
                     run.purpose,
                 )
+        if not holders and not _SANITY_PURPOSE.match(run.purpose):
+            # 002's R011 (milestone M4 "Simplicity confirmation", which names no block): its
+            # Purpose "simplicity check" is B4's title "Simplicity Check — One-sided first is
+            # enough" before its dash, word for word. Left unplaced, B4 had no run and held the
+            # plan from being ready after R011 had run (trial h42A F1).
+            titled = _titled_by(run.purpose, self.plan, in_milestone or self.order)
+            if titled is not None:
+                block, title = titled
+                return self._placed(
+                    block,
+                    names,
+                    f"its Purpose {run.purpose.strip()!r} is block {block}'s title {title!r}",
+                )
         if not holders and run.milestone not in self.sanity_milestones:
             # Last: a flag or identifier of one block's compared system (005's R017 runs
             # `--oracle-traj-v4-lambda-keep-full 50`, B7's "full v5 with `--oracle-traj-v4-
@@ -1721,6 +1737,34 @@ def _named_by_goal(milestone: Milestone, plan: Plan) -> tuple[str, str] | None:
             title = next(b.title for b in plan.blocks if b.id == found[0])
             return found[0], f"{text.strip()!r}, is named in block {found[0]}'s title {title!r}"
     return None
+
+
+def _titled_by(purpose: str, plan: Plan, among: Sequence[str]) -> tuple[str, str] | None:
+    """
+    The one block of ``among`` whose title, or the title's head before a dash or colon, is
+    ``purpose`` word for word (case, punctuation and a plural's ``s`` aside), with that title;
+    ``None`` when none or several are. The whole Purpose must be the title's head: "simplicity
+    check" names "Simplicity Check — One-sided first is enough" (002's B4), never a Purpose that
+    only shares words with a title.
+    """
+    wanted = [_singular(w) for w in system_key(purpose).split()]
+    if not wanted:
+        return None
+    found = [
+        block
+        for block in plan.blocks
+        if block.id in among
+        and any(
+            [_singular(w) for w in system_key(head).split()] == wanted
+            for head in {block.title, _TITLE_HEAD.split(block.title, maxsplit=1)[0]}
+        )
+    ]
+    return (found[0].id, found[0].title) if len(found) == 1 else None
+
+
+# Where a block title's head ends: "Simplicity Check — One-sided first is enough",
+# "Main Anchor: Claim 1 Main Table".
+_TITLE_HEAD = lazy(r"\s+[—–-]\s+|\s*[:：]\s*")
 
 
 # A word of Chinese characters only.

@@ -300,6 +300,14 @@ def judge_gate(
             continue
         parsed = parse_criterion(piece)
         for clause in getattr(parsed, "clauses", (parsed,)):
+            if (
+                isinstance(clause, Unparsed)
+                and (noted := _with_target_noted(clause.text)) is not None
+            ):
+                # Judged as its threshold reads without the parentheses, quoted as written.
+                judged = _judged(noted, values, aliases, units or {})
+                out.append(attrs.evolve(judged, text=clause.text))
+                continue
             if isinstance(clause, Unparsed):
                 out.append(
                     GateClause(
@@ -310,6 +318,36 @@ def judge_gate(
             assert isinstance(clause, Criterion)
             out.append(_judged(clause, values, aliases, units or {}))
     return tuple(out)
+
+
+def _with_target_noted(text: str) -> Criterion | None:
+    """
+    The one clause ``text`` reads as once a threshold it notes in parentheses after the metric
+    stands in their place: 004's R308 «false-rejection on benign (target ≤10%)» reads as
+    «false-rejection on benign ≤10%»; it was "not checked by bridge: an absolute threshold
+    without a metric" beside a recorded 12 % (trial h42A F8). ``None`` when ``text`` notes no
+    such target or does not read so as one clause.
+    """
+    from bridge.plan.criteria import Criterion, parse_criterion
+
+    rewritten, count = _TARGET_NOTED.subn(r" \g<threshold>", text)
+    if count != 1:
+        return None
+    parsed = parse_criterion(rewritten.strip())
+    clauses = getattr(parsed, "clauses", (parsed,))
+    if len(clauses) == 1 and isinstance(clauses[0], Criterion):
+        return clauses[0]
+    return None
+
+
+# A threshold noted in parentheses after what it is of: "(target ≥90%)", "(goal: < 0.1)",
+# "（目标 ≤ 10%）"; one with words after its number ("(target ≤ 10% = N=5 calibration …)")
+# is no plain threshold.
+_TARGET_NOTED = lazy(
+    r"\s*[(（]\s*(?:target|goal|目标)\s*[:：]?\s*"
+    r"(?P<threshold>(?:[<>≥≤]=?|=>|=<)\s*[-+~]?\d+(?:\.\d+)?\s*(?:%|pp)?)\s*[)）]",
+    re.IGNORECASE,
+)
 
 
 def _judged(

@@ -147,6 +147,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "plan_shares": ("from other blocks: {ids}", "取自其他实验块：{ids}"),
     "plan_sanity_run": (" (sanity)", "（健全性）"),
+    "plan_no_system": ("no system: {ids}", "无系统：{ids}"),
     "plan_loose": (
         "runs not attributed to a block: {n} of {total}",
         "未归属实验块的运行：{total} 个中 {n} 个",

@@ -135,6 +135,23 @@ def test_init_names_the_dated_plan_it_reads_and_the_seed_the_rows_use(
     ) in said, said
 
 
+def test_the_templates_seed_kept_where_nothing_states_one_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """004's plan and tracker state no seed: init kept the template's `seed = "0"` and said
+    nothing, and every run then ran at `--seed 0` with no word of where it came from (trial
+    h42A F17)."""
+    project = as_project("004", tmp_path / "004")
+    assert main(["init", str(project)]) == 0
+    said = capsys.readouterr().out
+    assert 'args = { seed = "0" }' in (project / "bridge.toml").read_text(encoding="utf-8")
+    assert (
+        "bridge.toml's default seed (for runs whose plan and tracker row give none): 0, the "
+        "template's: neither the plan nor the tracker states a seed; change it in [run] args "
+        "if the project uses another"
+    ) in said, said
+
+
 def test_a_plan_beside_refine_logs_is_moved_first_nothing_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

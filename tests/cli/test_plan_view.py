@@ -420,6 +420,17 @@ def test_runs_without_a_system_are_listed_by_id(tmp_path: Path) -> None:
 
 
 @needs_shared
+def test_runs_without_a_system_beside_runs_listed_by_system_are_said_so(tmp_path: Path) -> None:
+    """004's B5 lists R401 by its system and R402, R404 (System "—": a figure, a draft) by id
+    alone between them: "LSVJ-S + SEAP: R401; R402, R404; R306+R307 output: R403" read as a
+    broken line (trial h41N F5)."""
+    done = bridge_here("plan", "--project", str(as_project("004", tmp_path)), "-o", "language=en")
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stdout.split())
+    assert "runs: LSVJ-S + SEAP: R401; no system: R402, R404; R306+R307 output: R403;" in said
+
+
+@needs_shared
 def test_a_blocks_seeds_and_the_systems_planned_with_fewer_are_said(tmp_path: Path) -> None:
     """027's B1 states 3 seeds and its tracker plans one run of each system: said before
     anything runs, as the results judge them (on the runs planned)."""

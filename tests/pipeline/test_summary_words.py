@@ -392,6 +392,35 @@ def test_a_row_whose_gate_failed_before_bridge_reads_failed(tmp_path: Path) -> N
         bridge.close()
 
 
+@needs_shared
+def test_002s_paused_sanity_rows_are_named_beside_the_count(tmp_path: Path) -> None:
+    """002 as written: R002/R003 (MUST, sanity milestone M0) say **PAUSED**, read as out of
+    scope; the count said "Must-run completed: 0/5 (1 ended failed …; 4 more are blocked …)"
+    of 11 must-run rows, those two in no word and not in results.json's `out_of_scope` (a
+    sanity milestone's rows were left out of it; trial h42A)."""
+    import sys
+
+    from tests.plan.corpus import as_project
+
+    project = as_project("002", tmp_path / "p")
+    (project / "bridge.toml").write_text(
+        f'[run]\ncommand = ["{sys.executable}", "-c", "pass"]\n', encoding="utf-8"
+    )
+    bridge = Bridge(project)
+    try:
+        assert bridge.run() is Stage.BLOCKED  # R001's GATE FAILED holds the sanity milestone
+        summary = bridge.summary()
+    finally:
+        bridge.close()
+    assert (
+        "Must-run completed: 0/5 (1 ended failed or invalid before bridge: R001; 4 more are "
+        "blocked in the tracker, not counted: R006, R009, R010, R011; 2 more are out of scope "
+        "in the tracker, not counted: R002, R003)"
+    ) in summary, summary
+    data = json.loads((project / "refine-logs" / "results.json").read_text())
+    assert data["summary"]["must_run"]["out_of_scope"] == ["R002", "R003"]
+
+
 def test_must_run_rows_the_tracker_says_are_blocked_are_named_not_dropped(project: Path) -> None:
     """038's SELECT-02 `BLOCKED-BY-HOST` and OMM-01 `BLOCKED-BY-BUILD` (MUST) left the count in
     silence: "Must-run completed: 28/28", ready. They are named, and the plan is not done while

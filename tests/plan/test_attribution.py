@@ -701,6 +701,23 @@ class TestCorpus:
         assert (runs["R402"].system, runs["R404"].system, runs["R402"].block) == ("", "", "B5")
         assert not [w for w in loaded.warnings if "block B5 lists" in w.message]
 
+    def test_002_a_purpose_that_is_a_blocks_title_places_the_run(self, tmp_path: Path) -> None:
+        """002's R011 (milestone M4 "Simplicity confirmation", naming no block; its system "compare
+        one-sided TC-CS-1S against current broader global rotation", no compared system) has the
+        Purpose "simplicity check": B4 "Simplicity Check — One-sided first is enough". Placed
+        nowhere, B4 had no run and held the plan from being ready after R011 ran (trial h42A)."""
+        loaded = load_project(as_project("002", tmp_path))
+        runs = {r.id: r for r in loaded.runs}
+        assert runs["R011"].block == "B4"
+        assert runs["R011"].attribution == (
+            "its Purpose 'simplicity check' is block B4's title "
+            "'Simplicity Check — One-sided first is enough'"
+        )
+        assert not [w for w in loaded.warnings if "R011" in w.message]
+        # A Purpose sharing only some words with a title places nothing: R006's "main mechanism
+        # test" is no block's title, and R001 "sanity" checks the pipeline.
+        assert runs["R006"].block == runs["R001"].block == ""
+
     def test_004_a_bold_name_and_its_description_is_the_name(self, tmp_path: Path) -> None:
         """004's B1 lists "**`SEAP`** — L1+L2+12-rule expert menu (pre-registered) + L4" and
         "**LSVJ-S (ours)** — L1+L2+L3-LSVJ-S+L4": the systems were those lines, markup and all,

@@ -24,6 +24,23 @@ def test_012_b2_names_the_anti_claim_in_words() -> None:
     ]
 
 
+def test_002_anti_claims_keep_their_own_ids() -> None:
+    """002's claim map writes "A1. Anti-claim: gains come only from …" and "A2. …": they were
+    claims C3 and C4 by position, ids the plan does not have, shown as "C3 «A1. Anti-claim: …»"
+    in the results (trial h42A F3). B2's "Claim tested: C1 and A2." names A2 by its id."""
+    plan = load_plan(corpus("002") / "EXPERIMENT_PLAN.md")
+    assert [(c.id, c.text, c.blocks) for c in plan.claims][2:] == [
+        ("A1", "Anti-claim: gains come only from more parameters or retuning", ("B1", "B2")),
+        (
+            "A2",
+            "Anti-claim: global sparse rotation is already enough, coupling restriction is "
+            "decorative",
+            ("B2",),
+        ),
+    ]
+    assert plan.claims_of(plan.block("B2")) == ("C1", "A2", "C2", "A1")  # type: ignore[arg-type]
+
+
 def test_005_two_claim_rows_read_as_c2_are_warned_about() -> None:
     """005's claim map has "C2 (method, RAW joint headline)" (line 18) and "C2-supporting
     (deployment)" (line 19), both read as C2: which text is used, and where, is said."""

@@ -206,9 +206,10 @@ class TestPlanTime:
             "name its block in the row's Runs or Goal cell (the plan's blocks: B1, B2, B3, B4, "
             "B5)"
         )
-        # Only M3 holds a block (B1 and B2 are judged on runs of M1 and M2, so of neither):
-        # named, M1 would have nothing to judge either (023's M4, trial h40I).
-        assert said.endswith('main_milestone = "…" in bridge.toml [bridge] (milestones: M3)')
+        # Only M3 and M4 hold a block (B1 and B2 are judged on runs of M1 and M2, so of
+        # neither; M4's R011 is B4's by its Purpose): named, M1 would have nothing to judge
+        # either (023's M4, trial h40I).
+        assert said.endswith('main_milestone = "…" in bridge.toml [bridge] (milestones: M3, M4)')
 
     def test_023_the_advice_names_the_milestones_holding_a_block(self, tmp_path: Path) -> None:
         """023 names no main milestone; only M2 holds a block (B2, by its runs' systems). The

@@ -67,6 +67,30 @@ def test_023_metrics_gate_column_is_each_runs_gate(tmp_path: Path) -> None:
     assert {c.outcome for c in judge_gate(gate, {"loss": 0.1})} == {GateOutcome.NOT_CHECKED}
 
 
+@needs_shared
+def test_004_a_target_noted_in_parentheses_is_the_gates_threshold(tmp_path: Path) -> None:
+    """004's R308 Metrics «… (target ≥90%); false-rejection on benign (target ≤10%)» was "not
+    checked by bridge: an absolute threshold without a metric": a recorded false_rejection of
+    0.12 passed unsaid (trial h42A F8). Each clause is read with its noted target, quoted as
+    written; a note with words after its number is not."""
+    gate = {r.id: r.gate for r in load_project(as_project("004", tmp_path)).runs}["R308"]
+    assert gate == (
+        "b.4 rejection rate on attacker-mode (target ≥90%); false-rejection on benign (target ≤10%)"
+    )
+    attacker, benign = judge_gate(gate, {"b4_rejection_rate": 0.93, "false_rejection": 0.12})
+    assert (attacker.outcome, attacker.reading) == (
+        GateOutcome.NO_VALUE,
+        "b.4 rejection rate on attacker-mode ≥ 90%",
+    )
+    assert (benign.text, benign.outcome, benign.said) == (
+        "false-rejection on benign (target ≤10%)",
+        GateOutcome.NOT_MET,
+        "false_rejection = 0.12, read as 12%: does not meet ≤ 10%",
+    )
+    (noted,) = judge_gate("rejection (target ≤ 10% = N=5 calibration commitment)", {})
+    assert noted.outcome is GateOutcome.NOT_CHECKED
+
+
 def test_a_percent_gate_reads_a_fraction_and_a_missing_metric_is_unjudged() -> None:
     """ "Parse ≥90%" on a recorded 0.85 is not met, read as 85% and said so; a gate whose metric
     the run did not record is unjudged, naming what it recorded; a Metrics cell with no
