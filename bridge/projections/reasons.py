@@ -765,6 +765,13 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"“变差”按 \1 自身的优劣方向解析：至多比参照差 \2",
     ),
+    (
+        lazy(
+            r"getting worse read in (.+?)'s own direction: at least (\S+) worse than the "
+            r"reference"
+        ),
+        r"“变差”按 \1 自身的优劣方向解析：至少比参照差 \2",
+    ),
     (lazy(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
     # "loss below the threshold of 0.5" (bridge/plan/criteria/parser.py's _LEVEL_OF).
     (lazy(r"'(\w+) … of' read as '([<>])'"), r"'\1 … of' 解析为 '\2'"),

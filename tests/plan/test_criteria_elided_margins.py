@@ -50,6 +50,13 @@ least 0.01 AUROC.
 - Success criterion: removing RR descriptors (rp_only) costs no more than 0.1 AUROC relative \
 to exact.
 - Priority: MUST-RUN
+
+### Block 4: Edges matter
+
+- Compared systems: exact (ours), no_edges
+- Metrics: AUROC
+- Success criterion: no_edges is worse than exact by at least 0.02 AUROC.
+- Priority: MUST-RUN
 """
 
 
@@ -89,6 +96,9 @@ def _verdict(block: Block, values: dict[str, float]) -> VerdictKind:
         ("B3", {"exact (ours)": 0.8, "rp_only": 0.6}, VerdictKind.NOT_MET),
         # At the limit: a drop of exactly 0.1 is allowed.
         ("B3", {"exact (ours)": 0.8, "rp_only": 0.7}, VerdictKind.MET),
+        # Worse by 0.1, at least the 0.02 asked: read before as no_edges better by 0.02.
+        ("B4", {"exact (ours)": 0.8, "no_edges": 0.7}, VerdictKind.MET),
+        ("B4", {"exact (ours)": 0.8, "no_edges": 0.79}, VerdictKind.NOT_MET),
     ],
 )
 def test_040_margins_are_the_comparisons_the_sentence_makes(
@@ -158,3 +168,31 @@ def test_021_subject_carried_past_a_clause_naming_none(tmp_path: Path) -> None:
         "black-box BO/RL without delay model",
     )
     assert (third.metric or "").strip("`") == "sigma_phi"  # B3's Metrics line writes it as code
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # «差» after «比 B» is worse than B: read before as a gain of 0.02 over exact.
+        ("no_edges 的 AUROC 比 exact 差至少 0.02", VerdictKind.MET),
+        ("no_edges 的 AUROC 比 exact 差 0.2 以上", VerdictKind.NOT_MET),
+        # «不比 B 差 0.2 以上» allows a drop of up to 0.2: judged before as a gain ≥ 0.2, not
+        # met; a non-inferiority comparison, left open as "no worse than" is.
+        ("no_edges 的 AUROC 不比 exact 差 0.2 以上", VerdictKind.INCONCLUSIVE),
+    ],
+)
+def test_worse_than_in_chinese(tmp_path: Path, text: str, verdict: VerdictKind) -> None:
+    block = _blocks_040(tmp_path)["B4"]
+    parsed = parse_criterion(text, block_systems=block.systems, metrics=block.metrics)
+    values = {("exact (ours)", "auroc"): 0.8, ("no_edges", "auroc"): 0.7}
+    assert (
+        judged(
+            parsed,
+            values,
+            reference="",
+            candidate="exact (ours)",
+            systems=block.systems,
+            primary="auroc",
+        ).verdict
+        is verdict
+    )

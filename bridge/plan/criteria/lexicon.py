@@ -399,6 +399,8 @@ NAMED_REFERENCE = lazy(
 NEGATED_RELATION = lazy(
     r"(不低于|不高于|不差于|不劣于|\bnot\s+(lower|higher|worse|better)\s+than|"
     r"\bno\s+(lower|higher|worse|better)\s+than)\s*(the\s+)?⟨"
+    # «A 的 AUROC 不比 B 差 0.2 以上» (trial h42C): judged as a gain of A ≥ 0.2, its "不" lost.
+    r"|不比\s*⟨S[A-Z]+⟩\s*(?:还|更)?(?:差|低|高|弱|劣)"
 )
 
 

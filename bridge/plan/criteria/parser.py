@@ -331,6 +331,14 @@ _COST_REASON = (
     "says what a change costs ('costs …'), not which way the metric moves; write it as the "
     "change ('removing each term raises peak T by at least 1 °C')"
 )
+# "A is worse than B by at least 0.02 AUROC" (trial h42C: read as A better than B by 0.02,
+# not met where A trailed by 0.1); not "no worse than B", a limit the margin rules read.
+# «A 的 AUROC 比 B 差至少 0.02», «差于 B» the same; not 差值, 差距, 差异 (a difference).
+_WORSE_THAN = lazy(
+    r"(?<!\bno\s)(?<!\bnot\s)(?<![\w-])worse\s+than\b"
+    r"|(?<![不没未])比\s*⟨S[A-Z]+⟩\s*(?:还|更)?差(?![值距异额])|(?<![不没未])差于\s*⟨S",
+    re.IGNORECASE,
+)
 _COST_NO_REFERENCE = (
     "says what a change costs of the metric, but not which system it is measured from; name "
     "both ('A costs at most 0.1 AUROC compared to B')"
@@ -3348,9 +3356,15 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         # "costs no more than 0.1 AUROC relative to exact" (040, trial h42C): what the change
         # costs of a metric named is getting worse in its own direction (it was read as a
         # gain ≤ 0.1, met by a drop of 0.2); with no metric it is said below (_COST_REASON).
-        and (WORSE_WORDS.search(rest) or (metric is not None and _COSTS.search(rest)))
+        and (
+            WORSE_WORDS.search(rest)
+            or (metric is not None and _COSTS.search(rest))
+            # Not where it states no metric or margin (015's B3 «TACG-port is expected to be
+            # thermally worse than TACE»: an expectation, no limit).
+            or (metric is not None and threshold is not None and _WORSE_THAN.search(rest))
+        )
     ):
-        if reference is None and not WORSE_WORDS.search(rest):
+        if reference is None and _COSTS.search(rest) and not WORSE_WORDS.search(rest):
             # "removing RR descriptors costs ≤ 0.1 AUROC": the cost is of the variant named in
             # words, measured from a system the clause does not name; read as a level of AUROC.
             return unparsed(_COST_NO_REFERENCE)
@@ -3602,7 +3616,9 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     comparison = _FLIPPED[threshold.comparison] if comparison_flip else threshold.comparison
     if worse and mode is not Mode.ABSOLUTE:
         # "degrades by at most 0.1": the gain where better is, at least −0.1.
-        notes.append(WORSE_NOTE.format(metric=metric, limit=f"{value:g}"))
+        # "worse than B by at least 0.02" asks for at least that much worse, not at most.
+        bound = "at least" if comparison in (Comparison.GE, Comparison.GT) else "at most"
+        notes.append(WORSE_NOTE.format(metric=metric, bound=bound, limit=f"{value:g}"))
         orientation = Orientation.BETTER
         comparison = _FLIPPED[comparison]
         value = -value + 0.0  # "+ 0.0": no "-0" of "does not degrade"
