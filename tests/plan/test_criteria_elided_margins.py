@@ -18,6 +18,7 @@ from bridge.machine.judge import VerdictKind
 from bridge.plan.criteria import Compound, Criterion, parse_criterion
 from bridge.plan.loader import load_plan
 from bridge.plan.model import Block
+from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import corpus
 from tests.plan.judged import judged
@@ -185,14 +186,15 @@ def test_worse_than_in_chinese(tmp_path: Path, text: str, verdict: VerdictKind) 
     block = _blocks_040(tmp_path)["B4"]
     parsed = parse_criterion(text, block_systems=block.systems, metrics=block.metrics)
     values = {("exact (ours)", "auroc"): 0.8, ("no_edges", "auroc"): 0.7}
-    assert (
-        judged(
-            parsed,
-            values,
-            reference="",
-            candidate="exact (ours)",
-            systems=block.systems,
-            primary="auroc",
-        ).verdict
-        is verdict
+    result = judged(
+        parsed,
+        values,
+        reference="",
+        candidate="exact (ours)",
+        systems=block.systems,
+        primary="auroc",
     )
+    assert result.verdict is verdict
+    if verdict is VerdictKind.MET:
+        # The reading says the limit as the clause does: at least 0.02 worse (it said "at most").
+        assert "至少比参照差 0.02" in in_language(result.reason, "zh"), result.reason

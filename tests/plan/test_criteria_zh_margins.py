@@ -230,3 +230,24 @@ def test_the_new_readings_notes_are_in_the_plans_language() -> None:
     assert (
         in_language(whole.notes[0], "zh") == "'所有样本上' 解析为整个评估集：判断该指标的单一数值"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # Trial h42C (021's style): each read as "any gain", met by 0.91 over 0.90 where a
+        # reader asks for half, a fifth, a third, ten times or "a lot" more.
+        ("MART 的 accuracy 比 Baseline 高一半以上", "一半"),
+        ("MART 的 accuracy 比 Baseline 高两成以上", "两成"),
+        ("MART 的 accuracy 比 Baseline 高三分之一以上", "三分之一"),
+        ("MART 的 accuracy 比 Baseline 高一个数量级", "一个数量级"),
+        ("MART 的 accuracy 比 Baseline 高很多", "很多"),
+        ("MART improves accuracy by half over Baseline", "by half"),
+    ],
+)
+def test_a_size_in_words_is_a_margin_not_any_gain(text: str, said: str) -> None:
+    parsed = _parse(text)
+    assert isinstance(parsed, Criterion), parsed
+    assert parsed.margin_in_words == said
+    assert _judged(parsed, 0.91).verdict is VerdictKind.INCONCLUSIVE  # a gain, of what size?
+    assert _judged(parsed, 0.89).verdict is VerdictKind.NOT_MET  # no gain at all

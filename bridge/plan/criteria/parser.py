@@ -1540,13 +1540,21 @@ _MUCH = (
     r"slower|fewer|below|above)\b)"
 )
 _MUCH_SIGN = r"<<|>>|≪|≫"
+# A size said in words after a direction: «比 B 低一半以上», «低两成», «低三分之一», «低一个数量级»,
+# «低很多», «低得多», "by half", "by an order of magnitude" (trial h42C: each read as any gain,
+# met by a drop of 20 % where half was asked). Its number is not read: a margin in words.
+_SIZE_IN_WORDS = (
+    r"一半|一倍|[一二两三四五六七八九]成|[一二三四五六七八九十]+分之[一二三四五六七八九十]+"
+    r"|[一两几]个数量级|很多|许多|得多|大大"
+    r"|\bby\s+(?:a\s+)?half\b|\bby\s+(?:an?\s+|several\s+)?orders?\s+of\s+magnitude\b"
+)
 # "by a wide margin": a size in words, never a number ("wide" alone is no margin).
 _WIDE = r"wide|large|big|huge|comfortable|sizable|sizeable|healthy"
 _VAGUE = lazy(
     r"(?<!-)\b(?:non-?trivial|substantial(?:ly)?|meaningful(?:ly)?|considerabl[ey]|notabl[ey]|"
     r"markedly|clear(?:ly)?|appreciabl[ey]|competitive|separat(?:e|es|ed|ing)\s+from|"
     rf"{_MUCH}|by\s+an?\s+(?:{_WIDE})\s+margin)\b|{_MUCH_SIGN}"
-    r"|明显|大幅|可辩护"
+    rf"|明显|大幅|可辩护|{_SIZE_IN_WORDS}"
 )
 # A condition on strata ("the gain must not come only from the highest-clear stratum",
 # "stronger gains in modality-matched strata"), not on the block's values over all its data.
@@ -1569,6 +1577,7 @@ _MARGIN_IN_WORDS = lazy(
     rf"\s*\bby\s+(?:an?\s+)?(?P<by>{_MARGIN_WORD})\s+(?:margin|amount|gap)\b"
     rf"|\s*\bby\s+an?\s+(?P<size>{_WIDE})\s+margin\b"
     rf"|\b(?P<word>{_MARGIN_WORD})\b\s*|(?P<zh>明显|大幅)|(?P<sign>{_MUCH_SIGN})"
+    rf"|(?P<size_said>{_SIZE_IN_WORDS})"
     r"|\b(?P<apart>separat(?:e|es|ed|ing)\s+from)\b",
     re.IGNORECASE,
 )
