@@ -346,12 +346,13 @@ UNIT = dict(UNITS)
 
 HIGHER_WORDS = lazy(
     r"(?<![\w-])(higher|increases?|increased|raises?|more|grows?|grew|rises?|rose)"
-    r"(?![\w-])|提高|增加|增长|更高|高出|高"
+    r"(?![\w-])|提高|增加|增长|更高|高出|增大|更大|变大|高"
 )
 LOWER_WORDS = lazy(
     r"(?<![\w-])(lower|reduces?|reduced|reduction|decreases?|decreased|drops?|cuts?|less|fewer|"
     r"shrinks?|down|loses?|falls?|fell|smaller|shorter|cheaper)(?![\w-])"
-    r"|降低|减少|下降|更低|低"
+    # «比 B 缩短 15% 以上» (trial h42C: of t_settle, "higher assumed" and not met at −15 %).
+    r"|降低|减少|下降|更低|缩短|缩减|减小|更短|变短|更小|变小|低"
     # "比基线少 200 步" (fewer), not 至少 (at least), 多少 or 少于 (a comparator).
     r"|(?<![至多])少(?!于)"
 )
