@@ -188,6 +188,14 @@ LOWER_IS_BETTER_TOKENS: frozenset[str] = frozenset(
         "regret",
         "violation",
         "violations",
+        # A spread, a disturbance or the time to settle (021's phase-spacing std, output
+        # ripple, t_settle, trial h42C: "higher assumed", a 25 % improvement not met).
+        "std",
+        "stdev",
+        "ripple",
+        "overshoot",
+        "settle",
+        "settling",
         "损失",
         "困惑度",
         "错误率",

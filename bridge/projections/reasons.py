@@ -801,7 +801,36 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"“变差”按 \1 自身的优劣方向解析：至多比参照差 \2",
     ),
+    (
+        lazy(
+            r"getting worse read in (.+?)'s own direction: at least (\S+) worse than the "
+            r"reference"
+        ),
+        r"“变差”按 \1 自身的优劣方向解析：至少比参照差 \2",
+    ),
     (lazy(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
+    # bridge/plan/criteria/parser.py: a cost with no reference, an elided comparison (h42C).
+    (
+        lazy(
+            r"says what a change costs of the metric, but not which system it is measured "
+            r"from; name both \('A costs at most 0\.1 AUROC compared to B'\)"
+        ),
+        "说的是改动让指标付出的代价，却没有说相对于哪个系统；请写出两者"
+        "（'A costs at most 0.1 AUROC compared to B'）",
+    ),
+    # The quote between is kept as written (in_language translates around it).
+    (lazy(r"^: the comparison of the clause before"), "：沿用前一个子句的比较"),
+    (
+        lazy(r"reads as a comparison of the clause before with (.+?) \($"),
+        r"读作把前一个子句的比较用于 \1（",
+    ),
+    (
+        lazy(
+            r"^\), but the clause before does not name its reference (.+?) in words bridge can "
+            r"replace; write the comparison out"
+        ),
+        r"），但前一个子句没有以可替换的文字写出其参照 \1；请把比较完整写出",
+    ),
     # "loss below the threshold of 0.5" (bridge/plan/criteria/parser.py's _LEVEL_OF).
     (lazy(r"'(\w+) … of' read as '([<>])'"), r"'\1 … of' 解析为 '\2'"),
     # The evaluation set a clause is said of ("on the test set"), as the parser notes it and

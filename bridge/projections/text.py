@@ -703,12 +703,16 @@ _WORDS: dict[str, tuple[str, str]] = {
         "{file} is no longer updated: bridge writes that file whole from its log (the project "
         "has no tracker of its own), and it now holds your edit, which bridge leaves as you "
         "wrote it rather than write over it, so its runs' Status and Notes stop at bridge's last "
-        "write (the results and `bridge status` go on). To have it updated again, move your "
-        "notes to a file of your own (or to the plan) and delete {file}: the next `bridge run` "
-        "writes it again",
+        "write (the results and `bridge status` go on). Nothing you write in it is read: a "
+        "Status such as `NOT RUN — …` there rules no run out (a run is set aside by removing "
+        "its `[[runs]]` entry from bridge.toml, or its system or seed from the plan). To have it "
+        "updated again, move your notes to a file of your own (or to the plan) and delete "
+        "{file}: the next `bridge run` writes it again",
         "{file} 不再更新：bridge 根据日志写出整个文件（项目没有自己的追踪表），而它现在含有你的"
         "修改；bridge 保留你写的内容、不覆盖它，因此其中运行的 Status 与 Notes 停在 bridge 上一次"
-        "写入时（结果文件和 `bridge status` 照常更新）。要让它重新更新，请把你的笔记移到你自己的"
+        "写入时（结果文件和 `bridge status` 照常更新）。你在其中写的内容都不会被读取：在那里写 "
+        "`NOT RUN — …` 之类的 Status 不会排除任何运行（要搁置某个运行，请从 bridge.toml 删去它的 "
+        "`[[runs]]` 条目，或从计划中删去它的系统或种子）。要让它重新更新，请把你的笔记移到你自己的"
         "文件（或计划）中并删除 {file}：下一次 `bridge run` 会重新写出它",
     ),
     "plan_more_warnings": (

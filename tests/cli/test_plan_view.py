@@ -1247,6 +1247,9 @@ def test_an_edit_of_the_tracker_bridge_writes_whole_is_said_to_stop_its_updates(
         ran = bridge_here("run", "--project", str(root))
         assert ran.returncode == 0, ran.stdout + ran.stderr
         assert said in ran.stdout, ran.stdout
+        # A Status written there is not read either, and the line says so (trial h42C: 040's
+        # `NOT RUN — no budget` on a run went unsaid, the run still counted).
+        assert "`NOT RUN — …`" in ran.stdout, ran.stdout
         assert "- rerun with 8 heads" in tracker.read_text(encoding="utf-8")
         verified = bridge_here("verify", "--project", str(root))
         assert verified.returncode == 0, verified.stdout

@@ -768,6 +768,13 @@ class TestTrialL2Regressions:
         assert is_lower_better("FPR@95") and is_lower_better("fpr95")
         assert not is_lower_better("TPR at 1% FPR")
 
+    @pytest.mark.parametrize("metric", ["phase_spacing_std", "output ripple", "t_settle"])
+    def test_a_spread_a_ripple_or_a_settling_time_is_better_lower(self, metric: str) -> None:
+        """021's metrics (trial h42C): "higher assumed", 25 % better read as not met."""
+        text = f"ours outperforms base on {metric} by at least 10%"
+        v = self.verdict(text, [7.5], [10.0], metric)
+        assert v.verdict is VerdictKind.MET, v.reason
+
     def test_percent_data_with_a_small_value_is_compared(self) -> None:
         """The different-scales guard fired on success rate 0 → 45 and 35.2 → 0.8."""
         v = self.verdict(

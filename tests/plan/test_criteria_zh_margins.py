@@ -230,3 +230,44 @@ def test_the_new_readings_notes_are_in_the_plans_language() -> None:
     assert (
         in_language(whole.notes[0], "zh") == "'所有样本上' 解析为整个评估集：判断该指标的单一数值"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # Trial h42C (021's style): each read as "any gain", met by 0.91 over 0.90 where a
+        # reader asks for half, a fifth, a third, ten times or "a lot" more.
+        ("MART 的 accuracy 比 Baseline 高一半以上", "一半"),
+        ("MART 的 accuracy 比 Baseline 高两成以上", "两成"),
+        ("MART 的 accuracy 比 Baseline 高三分之一以上", "三分之一"),
+        ("MART 的 accuracy 比 Baseline 高一个数量级", "一个数量级"),
+        ("MART 的 accuracy 比 Baseline 高很多", "很多"),
+        ("MART improves accuracy by half over Baseline", "by half"),
+    ],
+)
+def test_a_size_in_words_is_a_margin_not_any_gain(text: str, said: str) -> None:
+    parsed = _parse(text)
+    assert isinstance(parsed, Criterion), parsed
+    assert parsed.margin_in_words == said
+    assert _judged(parsed, 0.91).verdict is VerdictKind.INCONCLUSIVE  # a gain, of what size?
+    assert _judged(parsed, 0.89).verdict is VerdictKind.NOT_MET  # no gain at all
+
+
+def test_shortened_is_lower_and_a_share_of_another_system_is_not_a_drop() -> None:
+    # Trial h42C on 021's style: «缩短» said no way, so a time metric bridge did not know was
+    # "higher assumed" (not met at −25 % where 15 % shorter was asked); «低于 B 的 80%» was a
+    # drop of at least 80 % (not met at 75 % of B). The first is a drop; the second is a
+    # share of B's value, open as "80% of the baseline" is.
+    values = {("MART", "t_settle"): 7.5, ("Baseline", "t_settle"): 10.0}
+    shorter = parse_criterion(
+        "MART 的 t_settle 比 Baseline 缩短 15% 以上", block_systems=_SYSTEMS, metrics=["t_settle"]
+    )
+    verdict = judged(
+        shorter, values, reference="Baseline", candidate="MART", systems=_SYSTEMS, primary=None
+    )
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    share = parse_criterion(
+        "MART 的 t_settle 低于 Baseline 的 80%", block_systems=_SYSTEMS, metrics=["t_settle"]
+    )
+    assert isinstance(share, Unparsed), share
+    assert "percentage of another system's value" in share.reason

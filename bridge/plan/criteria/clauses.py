@@ -377,7 +377,9 @@ def split_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             piece, tail = without["head"].rstrip(" ,"), without["tail"]
         if _DISJUNCTION.search(piece):  # "either … or …": not all-of; the parser declines it
             clauses.append(piece)
-        elif "respectively" in piece.lower() and _RESPECTIVE_LIST.search(piece):
+        elif (
+            "respectively" in piece.lower() and _RESPECTIVE_LIST.search(piece)
+        ) or _distributed_margin(piece):
             # "improves FK p95 over A3 and A4 respectively by 10%": split at its "and", the
             # second half lost the subject; distributed whole, each system gets its clause.
             clauses.extend(_expand(piece, notes))
@@ -529,6 +531,19 @@ def _depth(text: str, position: int) -> int:
         elif char in ")]}）】":
             depth = max(0, depth - 1)
     return depth + text[:position].count("`") % 2
+
+
+def _distributed_margin(piece: str) -> bool:
+    """
+    Whether ``piece`` compares with a list of systems and ends in the margin of each ("A
+    outperforms B and C by at least 0.02 AUROC each", 040, trial h42C): split at its "and", the
+    margin went to C alone, read as a level of C ("C: AUROC ≥ 0.02"), and B needed any gain.
+    """
+    match = _DISTRIBUTE.match(piece)
+    if match is None or not (match["tail"] or "").strip().lower().startswith("by "):
+        return False
+    items = [i.strip() for i in _top_level_split(match["items"]) if i.strip()]
+    return len(items) >= 2 and not any(looks_like_condition(i) for i in items)
 
 
 def _unchained(clause: str) -> list[str] | None:

@@ -346,12 +346,13 @@ UNIT = dict(UNITS)
 
 HIGHER_WORDS = lazy(
     r"(?<![\w-])(higher|increases?|increased|raises?|more|grows?|grew|rises?|rose)"
-    r"(?![\w-])|提高|增加|增长|更高|高出|高"
+    r"(?![\w-])|提高|增加|增长|更高|高出|增大|更大|变大|高"
 )
 LOWER_WORDS = lazy(
     r"(?<![\w-])(lower|reduces?|reduced|reduction|decreases?|decreased|drops?|cuts?|less|fewer|"
     r"shrinks?|down|loses?|falls?|fell|smaller|shorter|cheaper)(?![\w-])"
-    r"|降低|减少|下降|更低|低"
+    # «比 B 缩短 15% 以上» (trial h42C: of t_settle, "higher assumed" and not met at −15 %).
+    r"|降低|减少|下降|更低|缩短|缩减|减小|更短|变短|更小|变小|低"
     # "比基线少 200 步" (fewer), not 至少 (at least), 多少 or 少于 (a comparator).
     r"|(?<![至多])少(?!于)"
 )
@@ -370,7 +371,12 @@ BETTER_WORDS = lazy(
     r"contributes?|contribution|helps?|lifts?|boosts?|wins?|exceed(?:s|ed)?)(?![\w-])"
     r"|提升|优于|好于|胜过|超越|超过(?=\s*⟨)|贡献|增益|改进|改善"
 )
-RELATIVE_WORDS = lazy(r"\brelative(ly)?\b|相对(提升|提高|增益|降低|减少|下降|改进)|相对地")
+# "relative(ly)" says the margin is a relative change; "relative to B" only names the reference
+# (040, trial h42C: «costs no more than 0.1 AUROC relative to exact» was read as a relative gain
+# ≤ 0.1 %, met by a drop of 25 %, where "compared to exact" read the drop of 0.2 right).
+RELATIVE_WORDS = lazy(
+    r"\brelative(ly)?\b(?!\s+to\b)|相对(提升|提高|增益|降低|减少|下降|改进)|相对地"
+)
 
 # A reference follows one of these words; "⟨…⟩" is a placeholder put in by the parser.
 # "beyond" and "past" say what "over" says (012's "improves NLL_high_DTU beyond per-gene macro
@@ -394,6 +400,8 @@ NAMED_REFERENCE = lazy(
 NEGATED_RELATION = lazy(
     r"(不低于|不高于|不差于|不劣于|\bnot\s+(lower|higher|worse|better)\s+than|"
     r"\bno\s+(lower|higher|worse|better)\s+than)\s*(the\s+)?⟨"
+    # «A 的 AUROC 不比 B 差 0.2 以上» (trial h42C): judged as a gain of A ≥ 0.2, its "不" lost.
+    r"|不比\s*⟨S[A-Z]+⟩\s*(?:还|更)?(?:差|低|高|弱|劣)"
 )
 
 

@@ -228,10 +228,11 @@ SIGN_READ = lazy(r"'(?P<sign>[^']+)' between the systems read as a (?P<way>highe
 #: 1 point degradation"): counted as the gain where better is, at least minus the limit, which
 #: way is better being the metric's own (the judge leaves it open where it does not know it).
 WORSE_NOTE = (
-    "getting worse read in {metric}'s own direction: at most {limit} worse than the reference"
+    "getting worse read in {metric}'s own direction: {bound} {limit} worse than the reference"
 )
 WORSE_READ = lazy(
-    r"getting worse read in (?P<metric>.+)'s own direction: at most \S+ worse than the reference"
+    r"getting worse read in (?P<metric>.+)'s own direction: at (?:most|least) \S+ worse than "
+    r"the reference"
 )
 
 #: The note bridge/plan/criteria/parser.py's ``_gap_kept`` writes of a gap read with its metric

@@ -331,6 +331,18 @@ _COST_REASON = (
     "says what a change costs ('costs …'), not which way the metric moves; write it as the "
     "change ('removing each term raises peak T by at least 1 °C')"
 )
+# "A is worse than B by at least 0.02 AUROC" (trial h42C: read as A better than B by 0.02,
+# not met where A trailed by 0.1); not "no worse than B", a limit the margin rules read.
+# «A 的 AUROC 比 B 差至少 0.02», «差于 B» the same; not 差值, 差距, 差异 (a difference).
+_WORSE_THAN = lazy(
+    r"(?<!\bno\s)(?<!\bnot\s)(?<![\w-])worse\s+than\b"
+    r"|(?<![不没未])比\s*⟨S[A-Z]+⟩\s*(?:还|更)?差(?![值距异额])|(?<![不没未])差于\s*⟨S",
+    re.IGNORECASE,
+)
+_COST_NO_REFERENCE = (
+    "says what a change costs of the metric, but not which system it is measured from; name "
+    "both ('A costs at most 0.1 AUROC compared to B')"
+)
 # A system named after a comparing word, with a word or two between ("than current ⟨SB⟩").
 _THAN_NAMED = lazy(r"\b(?:than|vs\.?|versus|over|beyond|against)\s+(?:[^\s⟨⟩]+\s+){0,2}⟨S[A-Z]+⟩")
 _IN_WORDS_REASON = (
@@ -724,13 +736,22 @@ def parse_criterion(
                 return attrs.evolve(single, reason=f"{single.reason} ({'; '.join(bonus)})")
             return single
         parsed: list[Criterion | Unparsed] = []
+        # The text of each clause read as a comparison with a named reference, by position in
+        # ``parsed``, for a later clause that elides it ("… and C by ≥ 0.03").
+        compared: dict[int, str] = {}
         for clause in clauses:
             # "… and all within 1 point": that part holds every two of the block's systems.
             within = _all_within(clause, block_systems=block_systems, metrics=metrics)
             if within is not None:
                 parsed.extend(within)
                 continue
-            before = next((c for c in reversed(parsed) if isinstance(c, Criterion)), None)
+            # The last clause that names its subject: one between that names none (a gain over
+            # the baseline, «t_settle 至少降低 10%») leaves the sentence's subject as it was
+            # (021, trial h42C: «且 sigma_phi 不超过 B 的 0.8 倍» after it lost its subject).
+            before = next(
+                (c for c in reversed(parsed) if isinstance(c, Criterion) and c.subject is not None),
+                None,
+            )
             # The clause right before: one not judged is none to read this one against (an
             # earlier comparison's systems would be the wrong ones).
             no_rise = _no_increase(clause, parsed[-1] if parsed else None, metrics)
@@ -741,6 +762,14 @@ def parse_criterion(
                 qualifiers_joined(clause), clause, block_systems=block_systems, metrics=metrics
             )
             previous = parsed[-1] if parsed and isinstance(parsed[-1], Criterion) else None
+            one = _gapped_comparison(
+                one,
+                clause,
+                previous,
+                compared.get(len(parsed) - 1),
+                block_systems=block_systems,
+                metrics=metrics,
+            )
             one = _ratio_against_before(one, clause, previous, block_systems, metrics)
             if (
                 isinstance(one, Criterion)
@@ -757,12 +786,97 @@ def parse_criterion(
                     notes=(*one.notes, f"subject {before.subject} from the clause before"),
                 )
                 one = _metric_from_before(one, clause, before, block_systems)
+            if isinstance(one, Criterion) and one.reference not in (None, BASELINE):
+                compared[len(parsed)] = clause
             parsed.append(one)
         parsed = _performance_from_neighbours(parsed)
         parsed = _scope_carried(text, clauses, parsed)
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
+
+
+# A clause that is a system and a margin only, its comparison elided: "… and C by at least
+# 0.03 AUROC" after "A outperforms B by at least 0.02 AUROC".
+_GAPPED = lazy(
+    r"^\s*(?:(?:and|also|but|while)\s+)?(?P<name>[^\s,;]+(?:\s+[^\s,;]+){0,3}?)\s+by\s+\S"
+)
+
+
+def _gapped_comparison(
+    one: Criterion | Unparsed,
+    clause: str,
+    previous: Criterion | None,
+    previous_text: str | None,
+    *,
+    block_systems: Sequence[str],
+    metrics: Sequence[str],
+) -> Criterion | Unparsed:
+    """
+    ``one`` read again as the comparison of the clause before with another reference, where
+    ``clause`` is only a system and a margin («exact outperforms no_edges by at least 0.005
+    AUROC and unit_mass by at least 0.01 AUROC», 040, trial h42C: the second clause was read as
+    a level, "unit_mass: AUROC ≥ 0.01", met at 0.795 where exact led unit_mass by 0.005). The
+    clause before is taken up to its reference, then this clause's system and margin; where
+    its reference cannot be found in its words, the clause is left unjudged, never a level.
+    """
+    if (
+        not isinstance(one, Criterion)
+        or one.mode is not Mode.ABSOLUTE
+        or one.subject is None
+        or one.reference is not None
+        or previous is None
+        or previous_text is None
+        or previous.subject is None
+        or previous.reference in (None, BASELINE)
+        or previous.subject == one.subject
+    ):
+        return one
+    gapped = _GAPPED.match(clause)
+    if gapped is None or not _names_system(gapped["name"], one.subject):
+        return one
+    at = _find_system(previous_text, previous.reference)
+    if at is None:
+        return Unparsed(
+            text=clause,
+            reason=(
+                f"reads as a comparison of the clause before with {one.subject} "
+                f"(«{clause.strip()}»), but the clause before does not name its reference "
+                f"{previous.reference} in words bridge can replace; write the comparison out"
+            ),
+        )
+    whole = previous_text[:at] + clause[gapped.start("name") :]
+    again = _parse_either(
+        qualifiers_joined(whole), whole, block_systems=block_systems, metrics=metrics
+    )
+    if not isinstance(again, Criterion) or again.reference in (None, BASELINE):
+        return one
+    return attrs.evolve(
+        again,
+        text=clause,
+        notes=(*again.notes, f"«{whole.strip()}»: the comparison of the clause before"),
+    )
+
+
+def _names_system(said: str, system: str) -> bool:
+    """Whether ``said`` (a clause's opening words) is ``system``'s name, without its backticks
+    or a bracketed tag ("exact" of "exact (ours)")."""
+    bare = said.strip().strip("`").strip().casefold()
+    return bool(bare) and bare in (
+        system.casefold(),
+        re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", system).strip("`").strip().casefold(),
+    )
+
+
+def _find_system(text: str, system: str) -> int | None:
+    """Where ``system`` is named in ``text`` (whole, or without a bracketed tag), or None."""
+    folded = text.casefold()
+    for name in (system, re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", system)):
+        name = name.strip().casefold()
+        found = re.search(rf"`?(?<![\w-]){re.escape(name.strip('`'))}(?![\w-])`?", folded)
+        if name and found is not None:
+            return found.start()
+    return None
 
 
 # What an elided comparison ("且比 C 高 0.03 以上", "and beats C by at least 0.03") says besides
@@ -1426,13 +1540,21 @@ _MUCH = (
     r"slower|fewer|below|above)\b)"
 )
 _MUCH_SIGN = r"<<|>>|≪|≫"
+# A size said in words after a direction: «比 B 低一半以上», «低两成», «低三分之一», «低一个数量级»,
+# «低很多», «低得多», "by half", "by an order of magnitude" (trial h42C: each read as any gain,
+# met by a drop of 20 % where half was asked). Its number is not read: a margin in words.
+_SIZE_IN_WORDS = (
+    r"一半|一倍|[一二两三四五六七八九]成|[一二三四五六七八九十]+分之[一二三四五六七八九十]+"
+    r"|[一两几]个数量级|很多|许多|得多|大大"
+    r"|\bby\s+(?:a\s+)?half\b|\bby\s+(?:an?\s+|several\s+)?orders?\s+of\s+magnitude\b"
+)
 # "by a wide margin": a size in words, never a number ("wide" alone is no margin).
 _WIDE = r"wide|large|big|huge|comfortable|sizable|sizeable|healthy"
 _VAGUE = lazy(
     r"(?<!-)\b(?:non-?trivial|substantial(?:ly)?|meaningful(?:ly)?|considerabl[ey]|notabl[ey]|"
     r"markedly|clear(?:ly)?|appreciabl[ey]|competitive|separat(?:e|es|ed|ing)\s+from|"
     rf"{_MUCH}|by\s+an?\s+(?:{_WIDE})\s+margin)\b|{_MUCH_SIGN}"
-    r"|明显|大幅|可辩护"
+    rf"|明显|大幅|可辩护|{_SIZE_IN_WORDS}"
 )
 # A condition on strata ("the gain must not come only from the highest-clear stratum",
 # "stronger gains in modality-matched strata"), not on the block's values over all its data.
@@ -1470,6 +1592,7 @@ _MARGIN_IN_WORDS = lazy(
     rf"\s*\bby\s+(?:an?\s+)?(?P<by>{_MARGIN_WORD})\s+(?:margin|amount|gap)\b"
     rf"|\s*\bby\s+an?\s+(?P<size>{_WIDE})\s+margin\b"
     rf"|\b(?P<word>{_MARGIN_WORD})\b\s*|(?P<zh>明显|大幅)|(?P<sign>{_MUCH_SIGN})"
+    rf"|(?P<size_said>{_SIZE_IN_WORDS})"
     r"|\b(?P<apart>separat(?:e|es|ed|ing)\s+from)\b",
     re.IGNORECASE,
 )
@@ -1490,7 +1613,9 @@ _FROM_TO = lazy(
 )
 # "reaches 95% of the baseline", "≥ 90% of ⟨S1⟩'s accuracy": a ratio to a system's value, which
 # a difference would read as a 95-point gain.
-_FRACTION_OF_SYSTEM = lazy(r"%\s*of\s+(?:the\s+)?⟨[BS]")
+# «低于 B 的 80%» the same (trial h42C: read as a drop of at least 80 %, not met where the
+# subject was at 75 % of B).
+_FRACTION_OF_SYSTEM = lazy(r"%\s*of\s+(?:the\s+)?⟨[BS]|⟨(?:S[A-Z]+|B)⟩\s*的\s*\d+(?:\.\d+)?\s*%")
 # Also a percent of items with a sign (014's B5 «at least 60% sample-level positive TCIG per
 # finding»: the share of samples whose TCIG is positive): read as `tcig ≥ 60%` it was judged on
 # the TCIG itself once a run recorded it (trial h42B, F7).
@@ -3266,8 +3391,21 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         verb_orientation is None
         and relation_orientation is None
         and not (wants_higher or wants_lower or wants_better)
-        and WORSE_WORDS.search(rest)
+        # "costs no more than 0.1 AUROC relative to exact" (040, trial h42C): what the change
+        # costs of a metric named is getting worse in its own direction (it was read as a
+        # gain ≤ 0.1, met by a drop of 0.2); with no metric it is said below (_COST_REASON).
+        and (
+            WORSE_WORDS.search(rest)
+            or (metric is not None and _COSTS.search(rest))
+            # Not where it states no metric or margin (015's B3 «TACG-port is expected to be
+            # thermally worse than TACE»: an expectation, no limit).
+            or (metric is not None and threshold is not None and _WORSE_THAN.search(rest))
+        )
     ):
+        if reference is None and _COSTS.search(rest) and not WORSE_WORDS.search(rest):
+            # "removing RR descriptors costs ≤ 0.1 AUROC": the cost is of the variant named in
+            # words, measured from a system the clause does not name; read as a level of AUROC.
+            return unparsed(_COST_NO_REFERENCE)
         # "at most 1 point degradation": a change for the worse is a drop of a metric where
         # higher is better and a rise of one where lower is (without a metric, not guessed).
         if metric is None:
@@ -3516,7 +3654,9 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     comparison = _FLIPPED[threshold.comparison] if comparison_flip else threshold.comparison
     if worse and mode is not Mode.ABSOLUTE:
         # "degrades by at most 0.1": the gain where better is, at least −0.1.
-        notes.append(WORSE_NOTE.format(metric=metric, limit=f"{value:g}"))
+        # "worse than B by at least 0.02" asks for at least that much worse, not at most.
+        bound = "at least" if comparison in (Comparison.GE, Comparison.GT) else "at most"
+        notes.append(WORSE_NOTE.format(metric=metric, bound=bound, limit=f"{value:g}"))
         orientation = Orientation.BETTER
         comparison = _FLIPPED[comparison]
         value = -value + 0.0  # "+ 0.0": no "-0" of "does not degrade"
