@@ -1772,6 +1772,18 @@ def _evaluate_on(
             f"{name}: {f'{subject} ' if subject else ''}{describe(stats[subject], 1.0)}"
             f"{scale_note}; " + compared(quantity, cmp, threshold, ok)
         )
+        if criterion.margin_in_words is not None:
+            # "loss far below 0.1", "ECE ≪ 0.05": failing the stated bound fails whatever the
+            # words ask beyond it; passing it leaves open how far beyond they ask.
+            word = criterion.margin_in_words
+            if not ok:
+                reason += f" (not {cmp.value} {threshold:g} at all, so not {word!r} beyond it)"
+                return VerdictKind.NOT_MET, reason + interpretation, quantity
+            reason = reason.removesuffix(" → met") + (
+                f" as stated, but not machine-checkable: how far beyond it {word!r} asks is "
+                "not said → open"
+            )
+            return VerdictKind.INCONCLUSIVE, reason + interpretation, quantity
         if ok and (note := _level_within_spread(stats[subject], quantity, threshold, scale)):
             reason += note
         return (VerdictKind.MET if ok else VerdictKind.NOT_MET, reason + interpretation, quantity)

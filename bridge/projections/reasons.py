@@ -114,6 +114,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "说的是某个设置或系统，而非该运行自己的数值",
     ),
     ("a margin, not a level", "是差距，而非水平值"),
+    ("how far beyond its bound it asks is said only in words", "要求超出界限多少只以文字表述"),
     ("the run has recorded no value (its status says why)", "该运行尚未记录数值（其状态说明原因）"),
     ("compares with the best or with all of several systems", "与多个系统中最优者或全部比较"),
     ("counts over subsets (categories, families, configs)", "按子集计数（类别、族、配置）"),
@@ -1363,6 +1364,18 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
             r"(`\[metrics\] aliases = \{ .+? \}`) connects one\)"
         ),
         r"（其主指标 \2 不是任何已记录的名称：\3 可把其中之一与它对应）",
+    ),
+    # A level asked beyond its bound in words ("loss far below 0.1"), judged on the bound.
+    (
+        lazy(
+            rf" as stated, but not machine-checkable: how far beyond it {_QUOTE} asks is not "
+            r"said → open"
+        ),
+        r"（按所写界限），但无法自动检验：\1 要求超出界限多少没有说明 → 未定",
+    ),
+    (
+        lazy(rf" \(not ([<>≤≥]) (\S+) at all, so not {_QUOTE} beyond it\)"),
+        r"（连 \1 \2 都未达到，更谈不上 \3）",
     ),
     (
         lazy(r"; not (?:better|lower|higher) at all, so not significantly better(?= → )"),

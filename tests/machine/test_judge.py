@@ -1648,6 +1648,30 @@ class TestMarginInWords:
         )
         assert isinstance(sized, Criterion) and sized.margin_in_words is None
 
+    def test_margin_words_with_their_number_are_judged_on_it(self) -> None:
+        """Second review, item 2: the words of 032's rule hid the number the clause states
+        («by a wide margin of at least 5 points» open, "a margin without a number"). Sized,
+        the margin is the number; a level asked "far below" its bound fails where the bound
+        fails and is open where it holds (how far is not said)."""
+        wide = "ours outperforms base on accuracy by a wide margin of at least 5 points"
+        much = "ours accuracy ≥ base + 5 points (much better)"
+        for text, said in ((wide, "by a wide margin"), (much, "much")):
+            met = _judged(text, {"ours": {"accuracy": 90.0}, "base": {"accuracy": 80.0}})
+            assert met.verdict is VerdictKind.MET, (text, met.reason)
+            assert "required gain ≥ 5 pp → met" in met.reason, met.reason
+            assert f"{said!r} read as the margin the clause states, 5" in met.reason
+            short = _judged(text, {"ours": {"accuracy": 83.0}, "base": {"accuracy": 80.0}})
+            assert short.verdict is VerdictKind.NOT_MET, (text, short.reason)
+        for text, sign in (("loss far below 0.1", "<"), ("loss ≪ 0.1", "<")):
+            above = _judged(text, {"ours": {"loss": 0.2}, "base": {"loss": 0.5}})
+            assert above.verdict is VerdictKind.NOT_MET, (text, above.reason)
+            assert f"0.2, required {sign} 0.1 → not met (not {sign} 0.1 at all" in above.reason
+            below = _judged(text, {"ours": {"loss": 0.01}, "base": {"loss": 0.5}})
+            assert below.verdict is VerdictKind.INCONCLUSIVE, (text, below.reason)
+            assert "0.01 < 0.1 as stated, but not machine-checkable: how far beyond it" in (
+                below.reason
+            )
+
 
 class TestSignificantlyBetter:
     """ "significantly better" with no test named: not met where there is no gain at all, else

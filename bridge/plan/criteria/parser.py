@@ -1919,6 +1919,10 @@ def _margin_in_words(
     said = "beats" if apart else (sign[0].replace("≪", "<").replace("≫", ">") if sign else " ")
     rest = _JOINING_LEAD.sub("", f"{clause[: found.start()]}{said}{clause[found.end() :]}")
     read = _parse(rest.strip(), text, block_systems=block_systems, metrics=metrics)
+    if isinstance(read, Criterion) and words is _MARGIN_IN_WORDS and not apart:
+        stated = _stated_with_words(read, word, found[0].strip())
+        if stated is not None:
+            return attrs.evolve(stated, text=text)
     if (
         not isinstance(read, Criterion)
         or read.mode is Mode.ABSOLUTE
@@ -1933,6 +1937,30 @@ def _margin_in_words(
     if apart:
         notes.append(f"{word!r} read as beating the reference by a margin not stated")
     return attrs.evolve(read, text=text, margin_in_words=word, notes=tuple(notes))
+
+
+def _stated_with_words(read: Criterion, word: str, said: str) -> Criterion | None:
+    """
+    A clause whose margin words come with the number they mean, read with that number:
+    "by a wide margin of at least 5 points", "≥ B + 2 points (much better)" — a gain of at least
+    the number stated, the words sizing nothing more (second review, item 2: open, "a margin
+    without a number", though the number was there). A level written with them ("loss far below
+    0.1", "ECE ≪ 0.05") keeps the words as :attr:`Criterion.margin_in_words`: not met where the
+    level fails the stated bound, else open, as how far beyond it they ask is not said. ``None``
+    where the rest states no such number: a gain with no size ("much lower than B") is the
+    caller's, a cap on a gain or a two-sided limit with such words says no one thing.
+    """
+    if read.derived is not None or read.ratio is not None or read.per_item is not None:
+        return None
+    if read.scope is not Scope.SINGLE or read.orientation is Orientation.EITHER:
+        return None
+    upward = read.comparison in (Comparison.GE, Comparison.GT)
+    if read.mode is Mode.ABSOLUTE:
+        return attrs.evolve(read, margin_in_words=word)
+    if not upward or read.threshold <= 0:
+        return None
+    note = f"{said!r} read as the margin the clause states, {read.threshold:g}"
+    return attrs.evolve(read, notes=(*read.notes, note))
 
 
 def _two_sided(
