@@ -32,7 +32,7 @@ import pytest
 
 from bridge.machine.judge import Aggregate, VerdictKind, judge_block
 from bridge.plan import load_plan
-from bridge.plan.criteria import Compound, Criterion, parse_criterion
+from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
 from bridge.projections.plan_words import criterion_in_language
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
@@ -786,6 +786,39 @@ def test_an_elided_clause_keeps_the_metric_of_the_clause_before() -> None:
     )
     assert isinstance(other, Compound) and isinstance(other.clauses[1], Criterion)
     assert other.clauses[1].metric == "推理时间"  # its own quantity, not AUPRC
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("said", "metric", "note"),
+    [
+        ("{g} 的 AUPRC 比 MART 高 0.02 以上，且至少比 {n} 高 0.025 以上。", "AUPRC", "from the"),
+        ("{g} 的 AUPRC 比 MART 高 0.02 以上，且仍然比 {n} 高 0.025 以上。", "AUPRC", "from the"),
+        ("{g} 在困难子集上的 AUPRC 比 {n} 高至少 0.025。", "AUPRC", "'在困难子集上' read as where"),
+        ("{g} 的 AUPRC 在困难子集上比 {n} 高至少 0.025。", "AUPRC", "'在困难子集上' read as where"),
+        ("{g} 的平均表现比 {n} 好 2 个百分点。", None, None),
+        ("{g} 的每个 seed 都比 {n} 高。", "", "a condition on every seed"),
+        ("{g} 3 个 seed 均比 {n} 高 0.025。", "", "a condition on every seed"),
+    ],
+)
+def test_adverbs_and_scopes_before_bi_are_no_metric(
+    said: str, metric: str | None, note: str | None
+) -> None:
+    """Second review, item 3: words before 比 that say how the comparison holds were read as
+    its metric («且至少比 C 高» → metric '至少', «的平均表现» → '平均表现'), open as not found;
+    a scope inside the clause («在困难子集上») was that or dropped unsaid. The adverb belongs to
+    the comparison (the metric before, or the primary for 表现), the scope is said as where
+    the clause holds, a condition on every seed is the rule's own reading of one."""
+    (block,) = [b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3"]
+    text = said.format(g="typed-mass-cover/GNN", n="threshold/no-message")
+    read = parse_criterion(text, block_systems=block.systems, metrics=block.metrics)
+    last = read.clauses[-1] if isinstance(read, Compound) else read
+    if metric == "":
+        assert isinstance(last, Unparsed) and note in last.reason, last
+        return
+    assert isinstance(last, Criterion), last
+    assert (last.metric or "").casefold() == (metric or "").casefold(), last
+    assert note is None or any(n.startswith(note) or note in n for n in last.notes), last.notes
 
 
 @needs_shared

@@ -127,7 +127,9 @@ _MEAN_OVER = lazy(
 )
 _EVERY_SEED = lazy(
     r"\b(?:all|every|each)\s+(?:of\s+the\s+)?(?:\d+\s+)?(?:random\s+)?(?:seeds?|runs?|trials?)\b"
-    r"|\b(?:per|for\s+each)\s+seed\b|每个种子|所有种子|每次运行",
+    r"|\b(?:per|for\s+each)\s+seed\b|每个种子|所有种子|每次运行"
+    # «每个 seed 都», «3 个 seed 均» (not «3 个 seed 的均值», the mean).
+    r"|(?:每个?|各个?|所有)\s*(?:seeds?|种子|runs?)|\d+\s*个\s*(?:seeds?|种子)\s*(?:上\s*)?[均都](?!值)",
     re.IGNORECASE,
 )
 
@@ -773,6 +775,7 @@ _ELIDED_WORDS = lazy(
     r"improves?|on|over|upon|is|are|higher|better|greater|more|lower|less|than|no|"
     r"by|at|least|a|margin|of|pp|points?|percentage)\b"
     r"|并且|而且|同时|且|并|也|还|均|都|必须|需要|要|需|须|应|相对于|相对|相比|比|较|对|于|优于|高于|低于|"
+    r"仍然|依然|仍|始终|一直|总是|平均|稳定地?|一致地?|同样|"
     r"超过|超出|不少于|不低于|不小于|至少|以上|大于|个百分点|百分点|高出|高|低|好|优|多|出|的"
     r"|[-+]?\d+(?:\.\d+)?|[\s,，。.;；:：()（）])+",
     re.IGNORECASE,
@@ -849,12 +852,27 @@ def _metric_said_in_chinese(rest: str, systems: Sequence[str]) -> str | None:
     return None if found is None else _quantity_words(found["m"], systems)
 
 
+# Words before 比 that say how the comparison holds, not what it compares (second review, item
+# 3: «且至少比 C 高 0.01» read the metric '至少'; «ours 的平均表现比 B 好» '平均表现'): an adverb,
+# 均/都 ("each of them"), said of the comparison. 平均 is kept on a metric's own name (平均奖励
+# may be recorded so) and dropped before a word for how well it does.
+_ZH_ADVERB = (
+    r"(?:至少|仍然|依然|仍|始终|一直|总是|显著地?|明显地?|稳定地?|一致地?|同样|也|还|均(?!值)|都)"
+)
+_ZH_ADVERBS_AROUND = lazy(rf"^(?:{_ZH_ADVERB}\s*)+|(?:\s*{_ZH_ADVERB})+$")
+
+
 def _quantity_words(said: str, systems: Sequence[str]) -> str | None:
     """
     ``said`` stripped, as the name of a quantity; ``None`` where it names none, only how well
-    the system does, or is words of a system's name.
+    the system does (平均表现 too), or is words of a system's name. Adverbs before or after it
+    («至少», «仍然», «都») are no part of it.
     """
-    words = said.strip()
+    words = _ZH_ADVERBS_AROUND.sub("", said.strip()).strip()
+    if _GENERIC_QUALITY.fullmatch(re.sub(r"^平均(?:而言|来说)?\s*", "", words)) or re.fullmatch(
+        r"平均(?:而言|来说)?", words
+    ):
+        return None
     if not re.search(r"[^\W\d_]", words) or _GENERIC_QUALITY.fullmatch(words):
         return None
     names = [normalise(s) for s in systems]
@@ -1343,6 +1361,13 @@ _LEADING_SCOPE = lazy(
     r"scenarios?|conditions?|cases|domain|data)"
     r")(?=\s*[,，])",
     re.IGNORECASE,
+)
+# The same scope inside a clause, after its subject («Ours 在困难子集上的准确率比 FedAvg 高»):
+# not a word ending in 在 (存在, 正在, 现在 …), items (每, 各, 所有: judged per item), a number
+# (a setting, _ZH_SETTING) or a rise (上升).
+_ZH_SCOPE_INSIDE = lazy(
+    r"(?<![存现正实所潜自内外])在\s*(?!每|各|所有|全部)[^,，。；;在\d下比]{1,40}?"
+    r"(?:上|中|里|内)(?![升涨限界])"
 )
 # A reference named in words, not a placeholder: "over A3", "相对归档模型", "分别对 A3 和 A4".
 _UNKNOWN_REFERENCE = lazy(
@@ -2569,6 +2594,13 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         m.start() < scope.end() for m in settings
     ):
         settings.append(scope)
+    settings += [
+        # «X 在困难子集上的准确率比 Y 高»: where it holds, as a scope the sentence opens with
+        # (it was read as the metric, or dropped unsaid on a metric the plan names).
+        inside
+        for inside in _ZH_SCOPE_INSIDE.finditer(norm)
+        if not any(m.start() < inside.end() and inside.start() < m.end() for m in settings)
+    ]
     settings.sort(key=lambda m: m.start())
     for found in settings:
         at = original_spelling(found.group(0).strip(), clause)
