@@ -1131,6 +1131,10 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"'difference between \1 and \2' 解析为 \1 相对 \2 的增益",
     ),
     (
+        lazy(rf"{_QUOTE} read as the threshold's unit, a rate, not items each held to it"),
+        r"\1 解析为阈值的单位（比率），而非逐项检查的对象",
+    ),
+    (
         lazy(rf"{_QUOTE} read as where it holds, not a threshold"),
         r"\1 解析为适用条件，不是阈值",
     ),

@@ -615,6 +615,16 @@ class TestParseCriterionEnglish:
         # "per object" after the threshold was left out, unsaid: a scope of items now.
         per = parsed("JS divergence < 0.15 per object", metrics=metrics)
         assert (per.metric, per.per_item) == ("JS divergence", "per object")
+        # A rate after the number is its unit, not items (second review s41, item 6: "'per
+        # second' not checked one by one"; the clause judged per label where runs label it).
+        for rate in ("≥ 1000 tokens per second", "≤ 40 per GPU", "≤ 2 per hour"):
+            unit = parsed(f"JS divergence {rate}", metrics=metrics)
+            said = rate.split(" per ")[-1]
+            assert (unit.metric, unit.per_item) == ("JS divergence", None), unit
+            assert (
+                f"'per {said}' read as the threshold's unit, a rate, not items each held to it"
+                in (unit.notes)
+            )
         # Written once for the three, the list after the threshold was left out and one
         # recorded divergence judged all of them: open, as E2's list without a metric is.
         for listed in ("H_rel, dist_to_centroid, yaw_obj", "H_rel and yaw_obj"):

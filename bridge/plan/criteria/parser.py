@@ -2205,6 +2205,16 @@ _NOT_ITEMS = (
     r"systems?|methods?|variants?|arms?|competitors?|models?|trials?|folds?|cases?|settings?|"
     r"config(?:uration)?s?|conditions?|experiments?|one|other|of)\b"
 )
+# What "per" after a number makes a unit of, a rate, not items each held to it: "≥ 1000 tokens
+# per second", "≤ 40 GB per GPU", "≤ 2 false alarms per hour", "≥ 200 reward per episode"
+# (second review, item 6: said "'per second' not checked one by one").
+_RATE_OF = (
+    r"(?:seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?|ms|"
+    r"gpus?|nodes?|devices?|cards?|cores?|cpus?|chips?|workers?|machines?|"
+    r"tokens?|samples?|images?|examples?|quer(?:y|ies)|requests?|episodes?|calls?|batch(?:es)?|"
+    r"frames?|instances?|users?|sequences?|documents?|words?|characters?|pixels?|dollars?)\b"
+)
+_RATE_AFTER = lazy(rf"(?<=\d)(?:\s*[a-z]+)?\s+(?P<said>per[- ]{_RATE_OF})\s*$", re.IGNORECASE)
 # The same in a Chinese frame, where mixed-language plans write the English word («每个 seed 上»).
 _NOT_ITEMS_ZH = (
     r"(?:种子|运行|轮|步|次|折|基线|系统|方法|变体|对比|模型|"
@@ -2228,7 +2238,7 @@ _PER_ITEM = lazy(
     r"language|environment|subset|scenario)\b"
     # Any other item right after the threshold's number, ending the clause: 033's E3 «JS
     # divergence < 0.15 per object» was judged on one value, "per object" left out unsaid.
-    rf"|(?<=\d)\s+per[- ](?!{_NOT_ITEMS})[a-z][a-z-]*\s*$"
+    rf"|(?<=\d)\s+per[- ](?!{_NOT_ITEMS}|{_RATE_OF})[a-z][a-z-]*\s*$"
     r"|(?:每|各|所有)\s*(?:个|一个|种)?\s*(?:领域|域|任务|数据集|类别|类型|题型|问题类型|场景|环境|"
     r"子集|语言|基准|样本|benchmark|split)\s*(?:的|上|中|里)?"
     # Any other item, where the words frame it as one: "on every source", "for each data
@@ -2607,6 +2617,9 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         notes.append(_where_it_holds(at))
     for found in reversed(settings):  # from the end, so earlier positions stay valid
         norm = norm[: found.start()] + " " + norm[found.end() :]
+    if (rate := _RATE_AFTER.search(norm)) is not None:
+        said = original_spelling(rate["said"], clause)
+        notes.append(f"{said!r} read as the threshold's unit, a rate, not items each held to it")
     sample = _SAMPLE_SIZE.search(norm)
     if sample:
         notes.append(f"{sample.group(0)!r} read as the evaluation set, not a condition")
