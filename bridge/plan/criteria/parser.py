@@ -2617,8 +2617,8 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         notes.append(_where_it_holds(at))
     for found in reversed(settings):  # from the end, so earlier positions stay valid
         norm = norm[: found.start()] + " " + norm[found.end() :]
-    if (rate := _RATE_AFTER.search(norm)) is not None:
-        said = original_spelling(rate["said"], clause)
+    if (per_unit := _RATE_AFTER.search(norm)) is not None:
+        said = original_spelling(per_unit["said"], clause)
         notes.append(f"{said!r} read as the threshold's unit, a rate, not items each held to it")
     sample = _SAMPLE_SIZE.search(norm)
     if sample:
