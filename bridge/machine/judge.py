@@ -30,6 +30,7 @@ re-exports the first two, so ``bridge.machine.judge`` keeps every name.
 
 from __future__ import annotations
 
+import json
 import re
 import statistics
 from collections import Counter
@@ -1336,6 +1337,8 @@ def _evaluate(
     try:
         return _evaluate_metrics(criterion, context)
     except Inconclusive as why:
+        if (hint := _qualifier_unrecorded(criterion, str(why))) is not None:
+            raise Inconclusive(f"{why}{hint}") from why
         if criterion.margin_in_words is None:
             raise
         # "显著优于基线" open for a missing metric read as if the numbers would settle it.
@@ -1343,6 +1346,30 @@ def _evaluate(
             f"{why}; beyond a gain, not machine-checkable: "
             f"{_open_reason(criterion.margin_in_words)}"
         ) from why
+
+
+def _qualifier_unrecorded(criterion: Criterion, why: str) -> str | None:
+    """
+    What an open "metric 'held_out accuracy' not found" says besides, where the clause's metric
+    was read with the word before it (``held_out accuracy``, ``News Accuracy``): that word names
+    which accuracy, so a recorded plain ``accuracy`` is not taken for it (second review s41,
+    item 4: a careful reader cannot tell the runs' accuracy is the held-out one either), and
+    how to connect the two where it is. ``None`` for any other reason.
+    """
+    name = criterion.metric
+    if (
+        name is None
+        or not why.startswith(f"metric {name!r} not found")
+        or f"metric read as {name!r}: the word before the metric names which one"
+        not in criterion.notes
+    ):
+        return None
+    word = name.split(" ", 1)[0]
+    return (
+        f"; {word!r} names which one, and no recorded name says it: record it under that name, "
+        f'or, where a recorded one is it, `[metrics] aliases = {{ "RECORDED NAME" = '
+        f"{json.dumps(name, ensure_ascii=False)} }}`"
+    )
 
 
 def _recorded_lift(criterion: Criterion, context: ClauseContext) -> Criterion:

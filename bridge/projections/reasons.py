@@ -1130,6 +1130,25 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(r"'difference between (.+?) and (.+?)' read as the gain of \1 over \2"),
         r"'difference between \1 and \2' 解析为 \1 相对 \2 的增益",
     ),
+    # A metric qualified by the word before it, not recorded (bridge/machine/judge.py,
+    # _qualifier_unrecorded); a system-like qualifier (parser).
+    (
+        lazy(
+            rf"; {_QUOTE} names which one, and no recorded name says it: record it under that "
+            r"name, or, where a recorded one is it, (`\[metrics\] aliases = \{ .+? \}`)"
+        ),
+        r"；\1 指明是哪一个，而没有记录的名称写明它：请以该名称记录，"
+        r"或在某个已记录的名称就是它时设置 \2",
+    ),
+    (
+        lazy(
+            rf"{_QUOTE} before the metric reads as a system's name \(it begins with the block's "
+            r"system (.+?)\), which is not a system of the block: name the system as the block "
+            r"does"
+        ),
+        r"指标前的 \1 读作一个系统的名称（以该实验块的系统 \2 开头），但它不是该实验块的系统：请按"
+        r"实验块的写法写明系统",
+    ),
     (
         lazy(rf"{_QUOTE} read as the threshold's unit, a rate, not items each held to it"),
         r"\1 解析为阈值的单位（比率），而非逐项检查的对象",

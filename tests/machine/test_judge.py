@@ -1673,6 +1673,33 @@ class TestMarginInWords:
             )
 
 
+def test_a_snake_case_qualifier_is_not_the_plain_metric() -> None:
+    """Second review s41, item 4: a snake_case word before the metric names which one. 033's
+    rule «yaw_obj JS divergence < 0.15» was met on a lone recorded `JS divergence` (read as
+    holding the recorded name's words in a row); «held_out accuracy ≥ 0.8» was open saying
+    only "not found"; «Ours_v2 accuracy» beside the block's `ours` read as a metric name."""
+    lone = _judged("yaw_obj JS divergence < 0.15", {"ours": {"JS divergence": 0.1}})
+    assert lone.verdict is VerdictKind.INCONCLUSIVE, lone.reason
+    held = _judged(
+        "held_out accuracy ≥ 0.8", {"ours": {"accuracy": 0.9}, "base": {"accuracy": 0.5}}
+    )
+    assert held.verdict is VerdictKind.INCONCLUSIVE, held.reason
+    assert held.reason.endswith(
+        "'held_out' names which one, and no recorded name says it: record it under that name, "
+        "or, where a recorded one is it, "
+        '`[metrics] aliases = { "RECORDED NAME" = "held_out accuracy" }`'
+    ), held.reason
+    recorded = {"ours": {"accuracy": 0.9, "held_out_accuracy": 0.85}, "base": {"accuracy": 0.5}}
+    assert _judged("held_out accuracy ≥ 0.8", recorded).verdict is VerdictKind.MET
+    variant = _judged(
+        "Ours_v2 accuracy ≥ 0.8", {"ours": {"accuracy": 0.9}, "base": {"accuracy": 0.5}}
+    )
+    assert variant.verdict is VerdictKind.INCONCLUSIVE, variant.reason
+    assert "'Ours_v2' before the metric reads as a system's name (it begins with the block's " in (
+        variant.reason
+    )
+
+
 class TestSignificantlyBetter:
     """ "significantly better" with no test named: not met where there is no gain at all, else
     open for the test the rules do not compute (it read open whatever the numbers)."""

@@ -2872,6 +2872,20 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             return unparsed(
                 f"names several metrics ({one} {term}, {two} {term}): write one clause each"
             )
+    for name in spelled.values():
+        word = name.split(" ", 1)[0]
+        owner = next(
+            (s for s in systems if "_" in word and word.casefold().startswith(f"{s.casefold()}_")),
+            None,
+        )
+        if owner is not None:
+            # "Ours_v2 accuracy" beside the block's "Ours": a variant of it the block does not
+            # compare, not which accuracy of Ours (second review s41, item 4).
+            return unparsed(
+                f"{word!r} before the metric reads as a system's name (it begins with the "
+                f"block's system {owner}), which is not a system of the block: name the system "
+                "as the block does"
+            )
     notes += [
         f"metric read as {name!r}: the word before the metric names which one"
         for name in spelled.values()
