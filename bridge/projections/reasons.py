@@ -1037,6 +1037,15 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(rf"left out {_QUOTE}: what to do otherwise"), r"略去 \1：否则要做的事"),
     (
         lazy(
+            rf"'retention' read with the metric, {_QUOTE}: a share of a reference's {_QUOTE} "
+            rf"kept, not {_QUOTE} itself; record it under that name, or write the drop allowed "
+            r"\('drops by at most 3% vs B'\)"
+        ),
+        r"'retention' 与指标连读为 \1：它是参照系统的 \2 被保留的比例，不是 \3 本身；请以该名称"
+        r"记录它，或写出允许的降幅（'drops by at most 3% vs B'）",
+    ),
+    (
+        lazy(
             rf"'(gap|difference)' read with the metric, {_QUOTE}: a (?:gap|difference) is not "
             rf"{_QUOTE} itself and names no other side; record it under that name, or write "
             r"'(?:gap|difference) to B' to compare with a system"

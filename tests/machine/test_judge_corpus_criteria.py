@@ -789,6 +789,46 @@ def test_an_elided_clause_keeps_the_metric_of_the_clause_before() -> None:
 
 
 @needs_shared
+def test_039_worded_offset_and_each_deletion_are_read() -> None:
+    """039 rewritten (h41D F15, F16): «MART 的 AUPRC 不低于 relative-position only 的 AUPRC +
+    0.05» was "a non-inferiority comparison", though it asks a gain of 0.05, as "≥ … + 0.05"
+    does; «每个删除实验的 AUPRC 都低于完整 MART» read as the proposed system against 完整 MART,
+    the system it is. The first is a gain of at least 0.05; the second 完整 MART above each
+    deleted variant."""
+    blocks = {b.id: b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks}
+    b1, b2 = blocks["B1"], blocks["B2"]
+    offset = Case(
+        source="039 B1",
+        text="MART 的 AUPRC 不低于 relative-position only 的 AUPRC + 0.05",
+        expect=Expect.JUDGED,
+        systems=b1.systems,
+        metrics=b1.metrics,
+        candidate="MART",
+        primary="AUPRC",
+    )
+    rel = "relative-position only"
+    assert _judge(offset, {("MART", "AUPRC"): 0.36, (rel, "AUPRC"): 0.30})[0] is VerdictKind.MET
+    short = _judge(offset, {("MART", "AUPRC"): 0.33, (rel, "AUPRC"): 0.30})
+    assert short[0] is VerdictKind.NOT_MET, short[1]
+    full, variants = "完整 MART", [s for s in b2.systems if s != "完整 MART"]
+    each = Case(
+        source="039 B2",
+        text="每个删除实验的 AUPRC 都低于完整 MART",
+        expect=Expect.JUDGED,
+        systems=b2.systems,
+        metrics=b2.metrics,
+        candidate=full,
+        primary="AUPRC",
+    )
+    below = {(full, "AUPRC"): 0.40, **{(v, "AUPRC"): 0.35 for v in variants}}
+    met, why = _judge(each, below)
+    assert met is VerdictKind.MET, why
+    assert len(variants) == 5 and all(f"vs {v} 0.35" in why for v in variants), why
+    one_above = {**below, (variants[2], "AUPRC"): 0.41}
+    assert _judge(each, one_above)[0] is VerdictKind.NOT_MET
+
+
+@needs_shared
 @pytest.mark.parametrize(
     ("said", "metric", "note"),
     [
