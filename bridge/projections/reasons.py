@@ -1159,6 +1159,13 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"实验块的写法写明系统",
     ),
     (
+        lazy(
+            rf"{_QUOTE} read as the metric's name: a share \((占比|比例|比重)\), not a "
+            r"comparison"
+        ),
+        r"\1 读作指标名称：一个\2，而不是比较",
+    ),
+    (
         lazy(rf"{_QUOTE} read as the threshold's unit, a rate, not items each held to it"),
         r"\1 解析为阈值的单位（比率），而非逐项检查的对象",
     ),

@@ -1387,6 +1387,11 @@ _ZH_SCOPE_INSIDE = lazy(
     r"(?<![存现正实所潜自内外])在\s*(?!每|各|所有|全部)[^,，。；;在\d下比]{1,40}?"
     r"(?:上|中|里|内)(?![升涨限界])"
 )
+# A share named in words before its threshold («两阶段 overhead 占比 < 10%», «X 的错误比例 ≤ 5%»).
+_SHARE_NAMED = lazy(
+    r"(?:^|的)\s*(?P<m>[^<>≤≥=，,；;。的]{1,40}?(?:占比|比例|比重))\s*"
+    r"(?:<|≤|>|≥|<=|>=|不超过|不高于|不低于|低于|高于|小于|大于|至少|至多)"
+)
 # Each variant of a deletion study, in Chinese, as the clause's subject.
 _ZH_EACH_VARIANT = lazy(r"(?:每个|每一个|各个?|所有)\s*(?:删除|消融)\s*(?:实验|变体|版本)")
 # A reference named in words, not a placeholder: "over A3", "相对归档模型", "分别对 A3 和 A4".
@@ -1911,6 +1916,22 @@ def _read_either(
     clause: str, text: str, *, block_systems: Sequence[str], metrics: Sequence[str]
 ) -> Criterion | Unparsed:
     """:func:`_parse_either` before a gap is read with its metric."""
+    share = _SHARE_NAMED.search(clause)
+    if (
+        share is not None
+        and not any(metric_key(m) == metric_key(share["m"]) for m in metrics)
+        and not any(s.casefold() in share["m"].casefold() for s in block_systems if s.strip())
+    ):
+        # 026's «两阶段 overhead 占比 < 10%»: a share named in words, a level of its own (it was
+        # refused as "compares with something … ('比 …')", then read as an overhead of the
+        # primary metric over the baseline); read as the plan's own metric names are, whole.
+        read = _parse(
+            clause, text, block_systems=block_systems, metrics=(*metrics, share["m"].strip())
+        )
+        if isinstance(read, Criterion) and read.mode is Mode.ABSOLUTE and read.metric:
+            word = next(w for w in ("占比", "比例", "比重") if share["m"].endswith(w))
+            note = f"{read.metric!r} read as the metric's name: a share ({word}), not a comparison"
+            return attrs.evolve(read, notes=(*read.notes, note))
     first = _parse(clause, text, block_systems=block_systems, metrics=metrics)
     if (isinstance(first, Unparsed) or _has_drop_margin(clause)) and (
         drop := _performance_drop(clause, text, block_systems=block_systems, metrics=metrics)
@@ -2835,7 +2856,9 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         word_end = re.match(r"[A-Za-z0-9_-]*", norm[subset.end() :])
         said = subset[0] + (word_end[0] if word_end else "")
         return unparsed(f"counts over subsets (categories, families, configs): {said!r}")
-    if re.search(r"比\s*(?!⟨)", norm) and not re.search(r"比\s*⟨", norm):
+    # Not the 比 of a word for a share or a ratio (026's «两阶段 overhead 占比 < 10%», 比例,
+    # 比率, 比重): no comparison with anything (h41 trials: refused as one).
+    if re.search(r"(?<!占)比(?![例率重值])\s*(?!⟨)", norm) and not re.search(r"比\s*⟨", norm):
         return unparsed("compares with something that is not a system of the block ('比 …')")
     strata = _STRATA.search(norm)
     if strata:
