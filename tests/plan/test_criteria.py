@@ -421,6 +421,17 @@ class TestParseCriterionEnglish:
         )
         assert (c.metric, c.threshold, c.subject) == ("accuracy", 2.0, "ours")
         assert "'On the low-noise split' read as where it holds, not a threshold" in c.notes
+        # Inside the clause, after the metric or the threshold, the same: it was dropped unsaid
+        # and the overall value judged (h42E).
+        for text in (
+            "ours accuracy ≥ 0.8 on the low-noise split",
+            "ours accuracy on the low-noise split is at least 2 points higher than baseline",
+        ):
+            inside = parsed(text, block_systems=["ours", "baseline"])
+            assert inside.metric == "accuracy", inside
+            assert "'on the low-noise split' read as where it holds, not a threshold" in (
+                inside.notes
+            )
         # The later clauses of the sentence are under the scope too: said on the first only,
         # F1 read as checked on the whole data (h41F); a new sentence is not under it.
         both = parse_criterion("在低噪声子集中，准确率 ≥ 0.8，F1 ≥ 0.7。Recall ≥ 0.5")

@@ -1387,6 +1387,14 @@ _ZH_SCOPE_INSIDE = lazy(
     r"(?<![存现正实所潜自内外])在\s*(?!每|各|所有|全部)[^,，。；;在\d下比]{1,40}?"
     r"(?:上|中|里|内)(?![升涨限界])"
 )
+# The same in English: "accuracy ≥ 0.8 on the hard subset", "accuracy on the OOD split is …"
+# (judged on the overall value with no word of the subset). Not items ("on every split") nor
+# an evaluation set (read before, _EVALUATION_SET).
+_EN_SCOPE_INSIDE = lazy(
+    r"\b(?:on|in|under|within)\s+the\s+(?!(?:each|every|all|average|whole|full|entire)\b)"
+    r"[^\W\d][\w-]*(?:\s+[^\W\d][\w-]*){0,3}?\s+(?:split|subset|slice|partition|regime)\b",
+    re.IGNORECASE,
+)
 # A share named in words before its threshold («两阶段 overhead 占比 < 10%», «X 的错误比例 ≤ 5%»).
 _SHARE_NAMED = lazy(
     r"(?:^|的)\s*(?P<m>[^<>≤≥=，,；;。的]{1,40}?(?:占比|比例|比重))\s*"
@@ -2659,7 +2667,8 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         # «X 在困难子集上的准确率比 Y 高»: where it holds, as a scope the sentence opens with
         # (it was read as the metric, or dropped unsaid on a metric the plan names).
         inside
-        for inside in _ZH_SCOPE_INSIDE.finditer(norm)
+        for pattern in (_ZH_SCOPE_INSIDE, _EN_SCOPE_INSIDE)
+        for inside in pattern.finditer(norm)
         if not any(m.start() < inside.end() and inside.start() < m.end() for m in settings)
     ]
     settings.sort(key=lambda m: m.start())
