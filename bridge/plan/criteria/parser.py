@@ -873,10 +873,9 @@ def _metric_said_in_chinese(rest: str, systems: Sequence[str]) -> str | None:
 # Words before 比 that say how the comparison holds, not what it compares (second review, item
 # 3: «且至少比 C 高 0.01» read the metric '至少'; «ours 的平均表现比 B 好» '平均表现'): an adverb,
 # 均/都 ("each of them"), said of the comparison. 平均 is kept on a metric's own name (平均奖励
-# may be recorded so) and dropped before a word for how well it does.
-_ZH_ADVERB = (
-    r"(?:至少|仍然|依然|仍|始终|一直|总是|显著地?|明显地?|稳定地?|一致地?|同样|也|还|均(?!值)|都)"
-)
+# may be recorded so) and dropped before a word for how well it does. Not 也, 还, 仍 or 同样,
+# which open metric names too (还原率).
+_ZH_ADVERB = r"(?:至少|仍然|依然|始终|一直|总是|显著地?|明显地?|稳定地?|一致地?|(?<!平)均(?!值)|都)"
 _ZH_ADVERBS_AROUND = lazy(rf"^(?:{_ZH_ADVERB}\s*)+|(?:\s*{_ZH_ADVERB})+$")
 
 
