@@ -191,7 +191,10 @@ def _unchecked_why(clause: Criterion) -> str | None:
         return "it is said of a setting or a system, not of the run's own value"
     if clause.evaluation_set is not None:
         return f"it is said of the {clause.evaluation_set} set"
-    if clause.margin_in_words is not None or clause.ratio is not None:
+    if clause.margin_in_words is not None:
+        # "loss far below 0.1": a level here, whose words ask more than its bound.
+        return "how far beyond its bound it asks is said only in words"
+    if clause.ratio is not None:
         return "a margin, not a level"
     return None
 

@@ -1326,6 +1326,7 @@ _CHINESE = Wording(
     rise="升幅",
     drop="降幅",
     margin_in_words="，幅度只以文字表述（{word}）：没有增益即不满足，否则待定",
+    level_in_words="，超出界限的幅度只以文字表述（{word}）：未达界限即不满足，否则待定",
     unchecked="{said}（仅 '{said}' 不检查）",
     per_item="{said}（按记录的每个标签）",
     evaluation_sets={

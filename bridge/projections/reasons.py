@@ -114,6 +114,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "说的是某个设置或系统，而非该运行自己的数值",
     ),
     ("a margin, not a level", "是差距，而非水平值"),
+    ("how far beyond its bound it asks is said only in words", "要求超出界限多少只以文字表述"),
     ("the run has recorded no value (its status says why)", "该运行尚未记录数值（其状态说明原因）"),
     (
         "the run was done before bridge, which reads no values of it: "
@@ -1101,6 +1102,15 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(rf"left out {_QUOTE}: what to do otherwise"), r"略去 \1：否则要做的事"),
     (
         lazy(
+            rf"'retention' read with the metric, {_QUOTE}: a share of a reference's {_QUOTE} "
+            rf"kept, not {_QUOTE} itself; record it under that name, or write the drop allowed "
+            r"\('drops by at most 3% vs B'\)"
+        ),
+        r"'retention' 与指标连读为 \1：它是参照系统的 \2 被保留的比例，不是 \3 本身；请以该名称"
+        r"记录它，或写出允许的降幅（'drops by at most 3% vs B'）",
+    ),
+    (
+        lazy(
             rf"'(gap|difference)' read with the metric, {_QUOTE}: a (?:gap|difference) is not "
             rf"{_QUOTE} itself and names no other side; record it under that name, or write "
             r"'(?:gap|difference) to B' to compare with a system"
@@ -1200,6 +1210,36 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (
         lazy(r"'difference between (.+?) and (.+?)' read as the gain of \1 over \2"),
         r"'difference between \1 and \2' 解析为 \1 相对 \2 的增益",
+    ),
+    # A metric qualified by the word before it, not recorded (bridge/machine/judge.py,
+    # _qualifier_unrecorded); a system-like qualifier (parser).
+    (
+        lazy(
+            rf"; {_QUOTE} names which one, and no recorded name says it: record it under that "
+            r"name, or, where a recorded one is it, (`\[metrics\] aliases = \{ .+? \}`)"
+        ),
+        r"；\1 指明是哪一个，而没有记录的名称写明它：请以该名称记录，"
+        r"或在某个已记录的名称就是它时设置 \2",
+    ),
+    (
+        lazy(
+            rf"{_QUOTE} before the metric reads as a system's name \(it begins with the block's "
+            r"system (.+?)\), which is not a system of the block: name the system as the block "
+            r"does"
+        ),
+        r"指标前的 \1 读作一个系统的名称（以该实验块的系统 \2 开头），但它不是该实验块的系统：请按"
+        r"实验块的写法写明系统",
+    ),
+    (
+        lazy(
+            rf"{_QUOTE} read as the metric's name: a share \((占比|比例|比重)\), not a "
+            r"comparison"
+        ),
+        r"\1 读作指标名称：一个\2，而不是比较",
+    ),
+    (
+        lazy(rf"{_QUOTE} read as the threshold's unit, a rate, not items each held to it"),
+        r"\1 解析为阈值的单位（比率），而非逐项检查的对象",
     ),
     (
         lazy(rf"{_QUOTE} read as where it holds, not a threshold"),
@@ -1435,6 +1475,18 @@ _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
             r"(`\[metrics\] aliases = \{ .+? \}`) connects one\)"
         ),
         r"（其主指标 \2 不是任何已记录的名称：\3 可把其中之一与它对应）",
+    ),
+    # A level asked beyond its bound in words ("loss far below 0.1"), judged on the bound.
+    (
+        lazy(
+            rf" as stated, but not machine-checkable: how far beyond it {_QUOTE} asks is not "
+            r"said → open"
+        ),
+        r"（按所写界限），但无法自动检验：\1 要求超出界限多少没有说明 → 未定",
+    ),
+    (
+        lazy(rf" \(not ([<>≤≥]) (\S+) at all, so not {_QUOTE} beyond it\)"),
+        r"（连 \1 \2 都未达到，更谈不上 \3）",
     ),
     (
         lazy(r"; not (?:better|lower|higher) at all, so not significantly better(?= → )"),

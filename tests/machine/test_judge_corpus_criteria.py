@@ -32,7 +32,7 @@ import pytest
 
 from bridge.machine.judge import Aggregate, VerdictKind, judge_block
 from bridge.plan import load_plan
-from bridge.plan.criteria import Compound, Criterion, parse_criterion
+from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
 from bridge.projections.plan_words import criterion_in_language
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
@@ -786,6 +786,79 @@ def test_an_elided_clause_keeps_the_metric_of_the_clause_before() -> None:
     )
     assert isinstance(other, Compound) and isinstance(other.clauses[1], Criterion)
     assert other.clauses[1].metric == "推理时间"  # its own quantity, not AUPRC
+
+
+@needs_shared
+def test_039_worded_offset_and_each_deletion_are_read() -> None:
+    """039 rewritten (h41D F15, F16): «MART 的 AUPRC 不低于 relative-position only 的 AUPRC +
+    0.05» was "a non-inferiority comparison", though it asks a gain of 0.05, as "≥ … + 0.05"
+    does; «每个删除实验的 AUPRC 都低于完整 MART» read as the proposed system against 完整 MART,
+    the system it is. The first is a gain of at least 0.05; the second 完整 MART above each
+    deleted variant."""
+    blocks = {b.id: b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks}
+    b1, b2 = blocks["B1"], blocks["B2"]
+    offset = Case(
+        source="039 B1",
+        text="MART 的 AUPRC 不低于 relative-position only 的 AUPRC + 0.05",
+        expect=Expect.JUDGED,
+        systems=b1.systems,
+        metrics=b1.metrics,
+        candidate="MART",
+        primary="AUPRC",
+    )
+    rel = "relative-position only"
+    assert _judge(offset, {("MART", "AUPRC"): 0.36, (rel, "AUPRC"): 0.30})[0] is VerdictKind.MET
+    short = _judge(offset, {("MART", "AUPRC"): 0.33, (rel, "AUPRC"): 0.30})
+    assert short[0] is VerdictKind.NOT_MET, short[1]
+    full, variants = "完整 MART", [s for s in b2.systems if s != "完整 MART"]
+    each = Case(
+        source="039 B2",
+        text="每个删除实验的 AUPRC 都低于完整 MART",
+        expect=Expect.JUDGED,
+        systems=b2.systems,
+        metrics=b2.metrics,
+        candidate=full,
+        primary="AUPRC",
+    )
+    below = {(full, "AUPRC"): 0.40, **{(v, "AUPRC"): 0.35 for v in variants}}
+    met, why = _judge(each, below)
+    assert met is VerdictKind.MET, why
+    assert len(variants) == 5 and all(f"vs {v} 0.35" in why for v in variants), why
+    one_above = {**below, (variants[2], "AUPRC"): 0.41}
+    assert _judge(each, one_above)[0] is VerdictKind.NOT_MET
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("said", "metric", "note"),
+    [
+        ("{g} 的 AUPRC 比 MART 高 0.02 以上，且至少比 {n} 高 0.025 以上。", "AUPRC", "from the"),
+        ("{g} 的 AUPRC 比 MART 高 0.02 以上，且仍然比 {n} 高 0.025 以上。", "AUPRC", "from the"),
+        ("{g} 在困难子集上的 AUPRC 比 {n} 高至少 0.025。", "AUPRC", "'在困难子集上' read as where"),
+        ("{g} 的 AUPRC 在困难子集上比 {n} 高至少 0.025。", "AUPRC", "'在困难子集上' read as where"),
+        ("{g} 的平均表现比 {n} 好 2 个百分点。", None, None),
+        ("{g} 的每个 seed 都比 {n} 高。", "", "a condition on every seed"),
+        ("{g} 3 个 seed 均比 {n} 高 0.025。", "", "a condition on every seed"),
+    ],
+)
+def test_adverbs_and_scopes_before_bi_are_no_metric(
+    said: str, metric: str | None, note: str | None
+) -> None:
+    """Second review, item 3: words before 比 that say how the comparison holds were read as
+    its metric («且至少比 C 高» → metric '至少', «的平均表现» → '平均表现'), open as not found;
+    a scope inside the clause («在困难子集上») was that or dropped unsaid. The adverb belongs to
+    the comparison (the metric before, or the primary for 表现), the scope is said as where
+    the clause holds, a condition on every seed is the rule's own reading of one."""
+    (block,) = [b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3"]
+    text = said.format(g="typed-mass-cover/GNN", n="threshold/no-message")
+    read = parse_criterion(text, block_systems=block.systems, metrics=block.metrics)
+    last = read.clauses[-1] if isinstance(read, Compound) else read
+    if metric == "":
+        assert isinstance(last, Unparsed) and note in last.reason, last
+        return
+    assert isinstance(last, Criterion), last
+    assert (last.metric or "").casefold() == (metric or "").casefold(), last
+    assert note is None or any(n.startswith(note) or note in n for n in last.notes), last.notes
 
 
 @needs_shared

@@ -632,6 +632,27 @@ class TestDerived:
         points = _judge(text.replace("30%", "30 pp"), systems, values)
         assert points.verdict is VerdictKind.NOT_MET, points.reason
 
+    def test_a_two_sided_percent_of_a_rate_read_two_ways_is_open(self) -> None:
+        """«within ±2%» of a rate was judged as ±2 pp only (h41 trials): 0.818 against 0.80 is
+        +1.8 pp (met) and +2.25 % relative (not met). Open with both; judged where they agree."""
+        text, systems = (
+            "MART auprc within ±2% of relative-position only",
+            (
+                "MART",
+                "relative-position only",
+            ),
+        )
+        values = {("MART", "auprc"): 0.818, ("relative-position only", "auprc"): 0.80}
+        verdict = _judge(text, systems, values)
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+        assert verdict.reason.startswith(
+            "auprc: the margin '2%' of a rate reads two ways, with two verdicts: as percentage "
+            "points +1.8 pp, required ≤ 2 pp → met; as a relative change +2.25%, required ≤ 2% "
+            "→ not met"
+        ), verdict.reason
+        values = {("MART", "auprc"): 0.81, ("relative-position only", "auprc"): 0.80}
+        assert _judge(text, systems, values).verdict is VerdictKind.MET
+
     def test_a_bracketed_label_in_the_clause_is_the_labelled_value(self) -> None:
         """ "accuracy[intuition] ≥ 0.9" was judged on the overall accuracy, the label dropped
         from the metric: met at 0.95 where accuracy[intuition] was 0.85 (h41C F19)."""

@@ -421,6 +421,17 @@ class TestParseCriterionEnglish:
         )
         assert (c.metric, c.threshold, c.subject) == ("accuracy", 2.0, "ours")
         assert "'On the low-noise split' read as where it holds, not a threshold" in c.notes
+        # Inside the clause, after the metric or the threshold, the same: it was dropped unsaid
+        # and the overall value judged (h42E).
+        for text in (
+            "ours accuracy ≥ 0.8 on the low-noise split",
+            "ours accuracy on the low-noise split is at least 2 points higher than baseline",
+        ):
+            inside = parsed(text, block_systems=["ours", "baseline"])
+            assert inside.metric == "accuracy", inside
+            assert "'on the low-noise split' read as where it holds, not a threshold" in (
+                inside.notes
+            )
         # The later clauses of the sentence are under the scope too: said on the first only,
         # F1 read as checked on the whole data (h41F); a new sentence is not under it.
         both = parse_criterion("在低噪声子集中，准确率 ≥ 0.8，F1 ≥ 0.7。Recall ≥ 0.5")
@@ -615,6 +626,16 @@ class TestParseCriterionEnglish:
         # "per object" after the threshold was left out, unsaid: a scope of items now.
         per = parsed("JS divergence < 0.15 per object", metrics=metrics)
         assert (per.metric, per.per_item) == ("JS divergence", "per object")
+        # A rate after the number is its unit, not items (second review s41, item 6: "'per
+        # second' not checked one by one"; the clause judged per label where runs label it).
+        for rate in ("≥ 1000 tokens per second", "≤ 40 per GPU", "≤ 2 per hour"):
+            unit = parsed(f"JS divergence {rate}", metrics=metrics)
+            said = rate.split(" per ")[-1]
+            assert (unit.metric, unit.per_item) == ("JS divergence", None), unit
+            assert (
+                f"'per {said}' read as the threshold's unit, a rate, not items each held to it"
+                in (unit.notes)
+            )
         # Written once for the three, the list after the threshold was left out and one
         # recorded divergence judged all of them: open, as E2's list without a metric is.
         for listed in ("H_rel, dist_to_centroid, yaw_obj", "H_rel and yaw_obj"):

@@ -21,7 +21,7 @@ from bridge.plan.criteria import Compound, Criterion, Mode, Unparsed, parse_crit
 from bridge.projections.plan_words import criterion_in_language
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
-from tests.plan.corpus import as_project
+from tests.plan.corpus import as_project, corpus
 from tests.plan.judged import judged
 
 _SYSTEMS = ("MART", "Baseline")
@@ -271,3 +271,23 @@ def test_shortened_is_lower_and_a_share_of_another_system_is_not_a_drop() -> Non
     )
     assert isinstance(share, Unparsed), share
     assert "percentage of another system's value" in share.reason
+
+
+@needs_shared
+def test_a_share_named_in_words_is_a_level_of_its_own() -> None:
+    """026's P2 measures «两阶段 overhead 占比»; the criterion «两阶段 overhead 占比 < 10%» was
+    refused as "compares with something that is not a system of the block ('比 …')" (the 比
+    of 占比; h41 trials). It is a level of that share: judged on a run recording it, and
+    never read as an overhead of the primary metric over the baseline."""
+    share = "两阶段 overhead 占比"
+    assert f"- {share}\n" in (corpus("026") / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")
+    parsed = _parse(f"{share} < 10%")
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.metric, parsed.mode, parsed.reference) == (share, Mode.ABSOLUTE, None)
+    assert f"'{share}' read as the metric's name: a share (占比), not a comparison" in parsed.notes
+    values = {("MART", share): 0.06, ("Baseline", "accuracy"): 0.90}
+    met = judged(parsed, values, reference="Baseline", candidate="MART", systems=_SYSTEMS)
+    assert met.verdict is VerdictKind.MET, met.reason
+    values = {("MART", share): 0.14, ("Baseline", "accuracy"): 0.90}
+    over = judged(parsed, values, reference="Baseline", candidate="MART", systems=_SYSTEMS)
+    assert over.verdict is VerdictKind.NOT_MET, over.reason

@@ -97,6 +97,7 @@ BASELINE_WORDS = (
 EACH_COMPONENT = lazy(
     r"\b(each|every|all)\s+(component|module|ablated component|ablation|part|term|piece)s?\b"
     r"|每个(组件|模块|部件|成分|部分)|每一个(组件|模块)|各(个)?(组件|模块)|所有(组件|模块)"
+    r"|(每个|每一个|各个?|所有)\s*(删除|消融)\s*(实验|变体|版本)"
 )
 
 BEST_REFERENCE = lazy(

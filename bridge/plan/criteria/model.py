@@ -175,6 +175,8 @@ class Wording:
     drop: str
     #: After a comparison whose margin is only in words; takes ``word``.
     margin_in_words: str
+    #: After a level asked beyond its bound in words ("loss far below 0.1"); takes ``word``.
+    level_in_words: str
     #: A setting where the clause holds that the judge does not look up (``at 16×4``); takes
     #: ``said``, the plan's words.
     unchecked: str
@@ -206,6 +208,10 @@ ENGLISH = Wording(
     drop="drop",
     margin_in_words=(
         ", by a margin stated only in words ({word}): not met without a gain, else open"
+    ),
+    level_in_words=(
+        ", beyond the bound by a margin stated only in words ({word}): not met where the "
+        "bound fails, else open"
     ),
     unchecked="{said} (only '{said}' not checked)",
     per_item="{said} (each recorded label)",
@@ -306,7 +312,9 @@ class Criterion:
             B by a *non-trivial* margin", "明显优于 B"), as written; then the clause is a gain
             ``> 0`` that the judge reads only as far as the numbers allow: not met where the
             subject does not beat the reference at all, else open (how large a gain is
-            "non-trivial" is not said). ``None`` for a margin given as a number or none.
+            "non-trivial" is not said). On a level ("loss *far* below 0.1"): not met where
+            the level fails its bound, else open. ``None`` for a margin given as a number or
+            none.
         unit: the unit of measure the plan writes after the threshold or the margin ("latency
             < 5 ms", "≤ B + 2 s", «5 毫秒»), by its canonical symbol (``ms``, ``s``, ``min``,
             ``h``, ``GB``…); the judge compares only where the metric's name says the unit its
@@ -427,7 +435,10 @@ class Criterion:
         if self.mode is Mode.ABSOLUTE:
             if self.metric and MEDIAN.search(self.text) and not MEDIAN.search(self.metric):
                 metric = w.median.format(metric=metric)
-            return w.absolute.format(who=who, metric=metric, limit=limit)
+            said = w.absolute.format(who=who, metric=metric, limit=limit)
+            if self.margin_in_words is not None:
+                said += w.level_in_words.format(word=repr(self.margin_in_words))
+            return said
         relative = self.mode is Mode.RELATIVE
         if self.orientation is Orientation.EITHER:
             kind = w.relative_difference if relative else w.difference
