@@ -53,7 +53,8 @@ Evidence is taken in a fixed order, the first that decides wins:
    When still nothing decided, among the milestone's blocks (all when it names none): the one
    block whose title, or its head before a dash or colon, is the run's Purpose word for word
    (002's R011 "simplicity check", B4 "Simplicity Check — One-sided first is enough"; not a
-   sanity check's Purpose); then, outside the sanity milestone: the one block whose compared
+   sanity check's Purpose, nor a run whose system shares no word with the block's compared
+   systems); then, outside the sanity milestone: the one block whose compared
    systems write a flag or ``_`` identifier the run's system writes (005's R017
    ``--oracle-traj-v4-lambda-keep-full 50``, B7's), else whose title, else whose Metrics
    line, writes such a term of the run's Purpose or Metrics (R009's "d_mem trace", B5's
@@ -782,6 +783,18 @@ class Attributor:
         loose.discard("")
         return strict, loose
 
+    def _shares_a_word(self, system: str, block: str) -> bool:
+        """
+        Whether the run's ``system`` is blank or shares a word with one of ``block``'s compared
+        systems: a Purpose that is a block's title places the run there only then. 002's R011
+        («compare one-sided TC-CS-1S against …») writes B4's TC-CS-1S; a run of another system
+        («大模型» beside a block comparing 基线 and 本方法) is that block's purpose run by a
+        system it does not compare, and stays unplaced, said so, rather than judged beside it.
+        """
+        mine = set(system_key(system).split())
+        theirs = {word for key in self.block_systems[block][1] for word in key.split()}
+        return not mine or bool(mine & theirs)
+
     def _pairs(
         self, block: str, names: tuple[set[str], set[str]]
     ) -> list[tuple[set[str], dict[str, str]]]:
@@ -1492,7 +1505,7 @@ class Attributor:
             # enough" before its dash, word for word. Left unplaced, B4 had no run and held the
             # plan from being ready after R011 had run (trial h42A F1).
             titled = _titled_by(run.purpose, self.plan, in_milestone or self.order)
-            if titled is not None:
+            if titled is not None and self._shares_a_word(run.system, titled[0]):
                 block, title = titled
                 return self._placed(
                     block,
