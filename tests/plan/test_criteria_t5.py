@@ -51,11 +51,17 @@ def test_038_b4_warm_or_batched_speedup_is_one_measurement(tmp_path: Path) -> No
     assert isinstance(parsed, Compound)
     parity, speed, cold = parsed.clauses
     assert isinstance(parity, Unparsed) and parity.text == "exact parity everywhere"
-    assert "speedup over TriPharm CPU" in _speedup(speed).text
     assert isinstance(cold, Unparsed)
     assert not any("otherwise" in n for n in parsed.notes), parsed.notes
     assert any("'warm or batched'" in n for n in parsed.notes), parsed.notes
-    # B4 recording a speedup of 3.2: the speedup clause fails, so the block is not met.
+    # The speedup must hold on HS90A and on one LIT-PCBA target, each: the runs' pooled mean
+    # was judged, the two items said nowhere (h42G F6: "met" on HS90A 6.0, ALDH1 4.0, two other
+    # gates 5.0 and 5.2 averaged as four seeds; HS90A at 4.0 read the same). Open, with why.
+    assert isinstance(speed, Unparsed), speed
+    assert "speedup over TriPharm CPU on HS90A plus one LIT-PCBA target" in speed.text
+    assert speed.reason == (
+        "counts over subsets (categories, families, configs): 'plus one lit-pcba target'"
+    )
     verdict = judge_block(
         parsed,
         [
@@ -63,7 +69,7 @@ def test_038_b4_warm_or_batched_speedup_is_one_measurement(tmp_path: Path) -> No
                 block="B4",
                 system="",
                 metric="speedup",
-                mean=3.2,
+                mean=6.0,
                 std=None,
                 n=1,
                 run_ids=("HIP-03",),
@@ -73,15 +79,15 @@ def test_038_b4_warm_or_batched_speedup_is_one_measurement(tmp_path: Path) -> No
         expected_seeds=1,
         reference_system=None,
     )
-    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
-    assert "3.2, required ≥ 5 → not met" in verdict.reason, verdict.reason
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert "'plus one lit-pcba target'" in verdict.reason, verdict.reason
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "at least 5× speedup.",
-        "speedup ≥ 5 over TriPharm CPU on HS90A plus one LIT-PCBA target.",
+        "speedup ≥ 5 over TriPharm CPU on HS90A.",
         "at least 5× warm end-to-end speedup.",
         "5x faster",
     ],
@@ -191,3 +197,26 @@ def test_either_of_two_checkable_parts() -> None:
     assert judged(0.95, 0.5) is VerdictKind.MET
     assert judged(0.5, 0.85) is VerdictKind.MET
     assert judged(0.5, 0.5) is VerdictKind.NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("at least 5× speedup over TriPharm CPU on two targets", "'on two targets'"),
+        ("accuracy ≥ 0.8 on the three datasets", "'on the three datasets'"),
+        ("speedup ≥ 5 on HS90A plus one LIT-PCBA target", "'plus one lit-pcba target'"),
+    ],
+)
+def test_a_clause_held_on_so_many_items_is_not_judged_on_the_pooled_mean(
+    text: str, said: str
+) -> None:
+    # "on two targets" was read as the metric `two targets`; "on the three datasets" and "plus
+    # one … target" as the pooled value, the items said nowhere (h42G F6).
+    parsed = parse_criterion(text)
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason == f"counts over subsets (categories, families, configs): {said}"
+
+
+def test_seeds_are_no_items_a_clause_is_held_on() -> None:
+    parsed = parse_criterion("accuracy ≥ 0.8 on 3 seeds")
+    assert isinstance(parsed, Criterion) and parsed.metric == "accuracy", parsed
