@@ -151,9 +151,10 @@ SUBSET_COUNT = lazy(
     r"|\b(?:for|on|in|across)\s+(?:≥|>=|at\s+least\s)\s*\d+\s+[a-z]"
     # 038's B4 «… speedup over TriPharm CPU on HS90A plus one LIT-PCBA target», "on two
     # targets": it must hold on so many of the items, each (the runs' pooled mean was judged).
-    r"|\bplus\s+(?:one|two|three|four|five|\d+)\s+(?:[\w-]+\s+){0,2}?" + _ITEMS
-    + r"|\b(?:on|in|across|for)\s+(?:the\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
-    r"(?:[\w-]+\s+)?" + _ITEMS
+    r"|\bplus\s+(?:one|two|three|four|five|\d+)\s+(?:[\w-]+\s+){0,2}?"
+    + _ITEMS
+    + r"|\b(?:on|in|across|for)\s+(?:the\s+)?"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+)?" + _ITEMS
 )
 
 SEEDS_PHRASE = lazy(
