@@ -16,6 +16,7 @@ from bridge.plan import load_project
 from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
 from bridge.plan.criteria.model import Comparison, Mode, Orientation
 from bridge.plan.metric_names import plan_metric_names
+from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import as_project
 
@@ -220,3 +221,65 @@ def test_a_clause_held_on_so_many_items_is_not_judged_on_the_pooled_mean(
 def test_seeds_are_no_items_a_clause_is_held_on() -> None:
     parsed = parse_criterion("accuracy ≥ 0.8 on 3 seeds")
     assert isinstance(parsed, Criterion) and parsed.metric == "accuracy", parsed
+
+
+def _coverage_verdict(parsed: Compound, coverage: float) -> tuple[VerdictKind, str]:
+    aggregates = [
+        Aggregate(block="M4", system="", metric=m, mean=v, std=None, n=1, run_ids=("R041",))
+        for m, v in (("auroc", 0.85), ("Conformal coverage", coverage))
+    ]
+    verdict = judge_block(
+        parsed,
+        aggregates,
+        runs_status={"R041": "succeeded"},
+        expected_seeds=1,
+        reference_system=None,
+    )
+    return verdict.verdict, verdict.reason
+
+
+@needs_shared
+def test_029_m4_coverage_within_a_tolerance_of_a_number_is_a_band(tmp_path: Path) -> None:
+    # «Conformal coverage within ±0.02 of nominal 0.9 on test set» was "not machine-checkable:
+    # a number without a comparison: '0.02'", holding the main milestone open (h42G F1): it is
+    # 0.88 ≤ coverage ≤ 0.92, both edges included.
+    parsed = _criterion("029", "M4", tmp_path)
+    assert isinstance(parsed, Compound)
+    auroc, low, high = parsed.clauses
+    assert isinstance(auroc, Criterion) and auroc.metric == "auroc", auroc
+    for clause, comparison, threshold in ((low, Comparison.GE, 0.88), (high, Comparison.LE, 0.92)):
+        assert isinstance(clause, Criterion), clause
+        assert clause.text == "Conformal coverage within ±0.02 of nominal 0.9 on test set"
+        assert (clause.metric, clause.comparison, clause.threshold, clause.mode) == (
+            "Conformal coverage",
+            comparison,
+            threshold,
+            Mode.ABSOLUTE,
+        ), clause
+        assert clause.evaluation_set == "test", clause
+    assert "'within ±0.02 of 0.9' read as 0.88 ≤ Conformal coverage ≤ 0.92: its lower limit" in (
+        low.notes
+    ), low.notes
+    said = "'within ±0.02 of 0.9' 解析为 0.88 ≤ Conformal coverage ≤ 0.92：其上限"
+    assert in_language(high.notes[-1], "zh") == said, high.notes
+    for coverage in (0.88, 0.9, 0.92):
+        kind, reason = _coverage_verdict(parsed, coverage)
+        assert kind is VerdictKind.MET, reason
+    kind, reason = _coverage_verdict(parsed, 0.87)
+    assert kind is VerdictKind.NOT_MET, reason
+    assert "0.87, required ≥ 0.88 → not met" in reason, reason
+    kind, reason = _coverage_verdict(parsed, 1.0)
+    assert kind is VerdictKind.NOT_MET, reason
+    assert "1, required ≤ 0.92 → not met" in reason, reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "accuracy within ±0.5 of B",  # a difference from a system, as before
+        "coverage within ±2% of 0.9",  # a relative tolerance or points: not told
+    ],
+)
+def test_a_tolerance_around_no_plain_number_is_no_band(text: str) -> None:
+    parsed = parse_criterion(text, block_systems=["B"])
+    assert not isinstance(parsed, Compound), parsed

@@ -9,6 +9,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 
 import attrs
 
@@ -712,6 +713,9 @@ def parse_criterion(
                 return within[0]
             if within is not None:
                 return Compound(text=text, clauses=within, notes=notes)
+            band = _band(clause, block_systems=block_systems, metrics=metrics)
+            if band is not None:
+                return Compound(text=text, clauses=band, notes=notes)
             # Read in the joined form ("5× warm/batched speedup"), quoted as written.
             single = _parse_either(
                 qualifiers_joined(clause), text, block_systems=block_systems, metrics=metrics
@@ -729,6 +733,10 @@ def parse_criterion(
             within = _all_within(clause, block_systems=block_systems, metrics=metrics)
             if within is not None:
                 parsed.extend(within)
+                continue
+            band = _band(clause, block_systems=block_systems, metrics=metrics)
+            if band is not None:
+                parsed.extend(band)
                 continue
             before = next((c for c in reversed(parsed) if isinstance(c, Criterion)), None)
             # The clause right before: one not judged is none to read this one against (an
@@ -763,6 +771,62 @@ def parse_criterion(
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
+
+
+# "coverage within ±0.02 of nominal 0.9", "ECE stays within +/- 1% of the target 5%": a level
+# with a two-sided tolerance around a number (not a system: "within ±0.5 of B" is a change).
+_BAND = lazy(
+    rf"^(?P<metric>.+?)\s+(?:(?:is|are|stays?|remains?|lies|falls?|must\s+be|should\s+be)\s+)?"
+    rf"within\s+(?:±|\+/-|\+-)\s*(?P<d>{NUM})\s*(?P<du>%|pp\b|points?\b)?\s+of\s+"
+    rf"(?:the\s+)?(?:(?:nominal|target(?:ed)?|expected|desired|stated)\s+)?(?:value\s+)?"
+    rf"(?:of\s+)?(?P<v>{NUM})\s*(?P<vu>%)?(?![\w.])(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+def _band(
+    clause: str, *, block_systems: Sequence[str], metrics: Sequence[str]
+) -> tuple[Criterion, ...] | None:
+    """
+    A level held within a two-sided tolerance of a number ("coverage within ±0.02 of nominal
+    0.9"): two clauses, the metric at least the number less the tolerance and at most the number
+    plus it (029's M4 was "a number without a comparison: '0.02'"). None when the clause is no
+    such band, or its tolerance and number are in different units ("±2% of 0.9": a relative
+    tolerance or points, not told).
+    """
+    found = _BAND.search(" ".join(clause.split()))
+    if found is None or not re.search(r"[^\W\d_]", found["metric"]):
+        return None
+    unit = found["vu"] or ""
+    if (found["du"] or "") not in ("", unit) and not (unit == "%" and found["du"] in ("pp",)):
+        return None
+    if found["du"] and not unit:
+        return None
+    try:
+        middle, tolerance = Decimal(found["v"]), abs(Decimal(found["d"]))
+    except InvalidOperation:
+        return None
+    low, high = (_plain(middle - tolerance), _plain(middle + tolerance))
+    said = f"within ±{found['d']}{found['du'] or ''} of {found['v']}{unit}"
+    read: list[Criterion] = []
+    for sign, limit, which in (("≥", low, "lower"), ("≤", high, "upper")):
+        one = _parse_either(
+            f"{found['metric']} {sign} {limit}{unit}{found['rest']}",
+            clause,
+            block_systems=block_systems,
+            metrics=metrics,
+        )
+        if not isinstance(one, Criterion):
+            return None
+        name = one.metric or "the metric"
+        note = f"'{said}' read as {low}{unit} ≤ {name} ≤ {high}{unit}: its {which} limit"
+        read.append(attrs.evolve(one, notes=(*one.notes, note)))
+    return tuple(read)
+
+
+def _plain(number: Decimal) -> str:
+    """``number`` as written: no trailing zeros, no exponent ("0.88", not "0.880", "8.8E-1")."""
+    return format(number.normalize(), "f")
 
 
 # What an elided comparison ("且比 C 高 0.03 以上", "and beats C by at least 0.03") says besides
