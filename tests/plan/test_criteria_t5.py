@@ -18,7 +18,7 @@ from bridge.plan.criteria.model import Comparison, Mode, Orientation
 from bridge.plan.metric_names import plan_metric_names
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
-from tests.plan.corpus import as_project
+from tests.plan.corpus import as_project, corpus
 
 
 def _criterion(plan: str, block_id: str, root: Path) -> Criterion | Unparsed | Compound:
@@ -283,3 +283,35 @@ def test_029_m4_coverage_within_a_tolerance_of_a_number_is_a_band(tmp_path: Path
 def test_a_tolerance_around_no_plain_number_is_no_band(text: str) -> None:
     parsed = parse_criterion(text, block_systems=["B"])
     assert not isinstance(parsed, Compound), parsed
+
+
+@needs_shared
+def test_038_b2_tier_greater_than_and_its_count_hold_both_parts() -> None:
+    # «exploratory positive: AP lift greater than 1 and EF1% greater than 1 on at least two
+    # targets» (the tier the plan's warning asks to write as B2's criterion) was split as if
+    # "EF1% greater" were a system to compare with: 'AP lift greater than EF1% greater than 1 …',
+    # words the plan never wrote. Each part is its own level; the closing count holds both,
+    # so neither is judged on a pooled value (h42G F14).
+    plan = corpus("038") / "EXPERIMENT_PLAN_20260802_TRIPHARM_THREE_GATES.md"
+    line = next(x for x in plan.read_text(encoding="utf-8").splitlines() if "exploratory" in x)
+    tier = line.split("exploratory positive:", 1)[1].strip().rstrip(";")
+    parsed = parse_criterion(tier, metrics=["AP lift", "EF1%"], block_systems=["TriPharm CPU"])
+    assert isinstance(parsed, Compound), parsed
+    assert [c.text for c in parsed.clauses] == [
+        "AP lift greater than 1",
+        "EF1% greater than 1 on at least two targets",
+    ]
+    for clause in parsed.clauses:
+        assert isinstance(clause, Unparsed), clause
+        assert (
+            clause.reason == "counts over subsets (categories, families, configs): 'at least two'"
+        )
+    # Without the count each part is judged on its own; a count after a ';' holds only its part.
+    plain = parse_criterion("accuracy greater than 0.8 and F1 greater than 0.7")
+    assert isinstance(plain, Compound), plain
+    assert [c.describe() for c in plain.clauses if isinstance(c, Criterion)] == [
+        "the proposed system: accuracy > 0.8",
+        "the proposed system: f1 > 0.7",
+    ]
+    apart = parse_criterion("accuracy above 0.8; F1 above 0.7 on at least two datasets")
+    assert isinstance(apart, Compound) and isinstance(apart.clauses[0], Criterion), apart

@@ -768,6 +768,7 @@ def parse_criterion(
             parsed.append(one)
         parsed = _performance_from_neighbours(parsed)
         parsed = _scope_carried(text, clauses, parsed)
+        parsed = _count_carried(text, clauses, parsed)
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
@@ -931,6 +932,48 @@ def _quantity_words(said: str, systems: Sequence[str]) -> str | None:
 # A sentence's end between two clauses: "。", "!", "?", or a full stop before a space (not a
 # decimal point). A scope the sentence opens with holds up to it.
 _SENTENCE_END = lazy(r"[。！？!?]|\.(?=\s)")
+
+
+# A count of items closing its clause: "… on at least two targets", "… for ≥3 methods".
+_COUNT_CLOSING = lazy(
+    r"\b(?:on|in|across|for|over)\s+(?:the\s+)?(?:at\s+least\s+|at\s+most\s+|≥\s*|>=\s*)?"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|all|each|every|\d+)\b[^.;,]*$"
+)
+
+
+def _count_carried(
+    text: str, clauses: Sequence[str], parsed: list[Criterion | Unparsed]
+) -> list[Criterion | Unparsed]:
+    """
+    ``parsed`` with a count of items that closes a sentence's last clause ("AP lift greater
+    than 1 and EF1% greater than 1 on at least two targets", 038's B2 tier) holding the clauses
+    before it in that sentence too: unjudged as that one is, for the same reason. Each was read
+    as a level of the pooled value, the count said of the last part only (h42G F14).
+    """
+    out = list(parsed)
+    for index in range(len(out) - 1, 0, -1):
+        last = out[index]
+        if not (
+            isinstance(last, Unparsed)
+            and last.reason.startswith("counts over subsets")
+            and _COUNT_CLOSING.search(normalise(clauses[index]) if index < len(clauses) else "")
+        ):
+            continue
+        end = text.find(clauses[index])
+        for before in range(index - 1, -1, -1):
+            start = text.find(clauses[before])
+            if (
+                start < 0
+                or end < 0
+                or _SENTENCE_END.search(text, start, end) is not None
+                or re.search(r"[;；]", text[start:end])
+            ):
+                break
+            one = out[before]
+            if isinstance(one, Criterion) and one.per_item is None and one.evaluation_set is None:
+                out[before] = Unparsed(text=one.text, reason=last.reason)
+            end = start
+    return out
 
 
 def _scope_carried(
