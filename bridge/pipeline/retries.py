@@ -34,6 +34,7 @@ __all__ = [
     "Retried",
     "also_again",
     "bridge_cancelled",
+    "net_changes",
     "schedule",
     "select",
     "sent_back",
@@ -785,4 +786,18 @@ def _changed_since_launch(s: Session, run: RunView) -> tuple[ev.SpecChange, ...]
                 changes += changed
             case _:
                 pass
-    return tuple(changes)
+    return net_changes(changes)
+
+
+def net_changes(changes: Sequence[ev.SpecChange]) -> tuple[ev.SpecChange, ...]:
+    """
+    ``changes`` one per field, from its first old value to its last new one, in the order the
+    fields first changed; a field back where it was is left out. A run edited twice before it
+    launched again (020's R032: cancelled after a bad option was set, then the option taken
+    out) said both edits chained, the first of which it never ran with (h42G F13).
+    """
+    first: dict[str, ev.SpecChange] = {}
+    for change in changes:
+        was = first.get(change.field)
+        first[change.field] = change if was is None else attrs.evolve(was, new=change.new)
+    return tuple(c for c in first.values() if c.old != c.new)

@@ -1286,6 +1286,9 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"\1 解析为同一测量的两种取法，而非二选一",
     ),
     (lazy(rf"{_QUOTE} read as how the speedup is taken"), r"\1 解析为加速比的取法"),
+    # A level within a tolerance of a number (029's M4 coverage), bridge/plan/criteria.
+    (lazy(rf"{_QUOTE} read as ([^:;|]+): its lower limit"), r"\1 解析为 \2：其下限"),
+    (lazy(rf"{_QUOTE} read as ([^:;|]+): its upper limit"), r"\1 解析为 \2：其上限"),
     (
         lazy(rf"{_QUOTE} read as what the speedup is measured on"),
         r"\1 解析为加速比的测量对象",

@@ -1841,7 +1841,7 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
         lines.append(f"- **{_t('unparsed', language)}:** {line(in_language(shared, language))}")
     elif isinstance(result.criterion, Criterion):
         said = criterion_in_language(result.criterion, language)
-        lines.append(f"- **{_t('parsed', language)}:** `{said}`")
+        lines.append(f"- **{_t('parsed', language)}:** {_code(said)}")
     elif isinstance(result.criterion, Compound):
         lines.append(f"- **{_t('parsed', language)}:**")
         for position, clause in enumerate(result.criterion.clauses, 1):
@@ -1856,7 +1856,7 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
                 reason = line(in_language(shared, language))
                 lines.append(f"  {position}. {_t('unparsed', language)}: {reason}")
             elif isinstance(clause, Criterion):
-                lines.append(f"  {position}. `{criterion_in_language(clause, language)}`")
+                lines.append(f"  {position}. {_code(criterion_in_language(clause, language))}")
             else:
                 reason = line(in_language(clause.reason, language))
                 lines.append(f"  {position}. {_t('unparsed', language)}: {reason}")
@@ -2305,3 +2305,15 @@ def render(state: PipelineState, language: str = "en") -> str:
         ]
     )
     return "\n".join(lines)
+
+
+def _code(text: str) -> str:
+    """
+    ``text`` as a Markdown code span that holds it whole: a reading naming a system written as
+    code (020's B2 `` `typed_event_body_memory` 对比 … ``) closed the span at its first backtick
+    and opened another at its last, shown as ``typed…` with the rest unformatted.
+    """
+    if "`" not in text:
+        return f"`{text}`"
+    fence = "`" * (max(len(run) for run in re.findall(r"`+", text)) + 1)
+    return f"{fence} {text} {fence}"

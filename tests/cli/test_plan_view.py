@@ -813,8 +813,11 @@ def test_the_runs_of_no_milestone_say_why(tmp_path: Path) -> None:
     # A lone Proposed line naming a system no run of the block runs (a typo) says so.
     plan = project / "refine-logs" / "EXPERIMENT_PLAN_20260802_TRIPHARM_THREE_GATES.md"
     said = "- **Claim tested**: C2.\n"
+    # Without "on HS90A plus one LIT-PCBA target", which leaves the clause unjudged (h42G F6).
     plan.write_text(
-        plan.read_text(encoding="utf-8").replace(said, f"{said}- **Proposed**: TriPharm HPI\n"),
+        plan.read_text(encoding="utf-8")
+        .replace(said, f"{said}- **Proposed**: TriPharm HPI\n")
+        .replace(" on HS90A plus one LIT-PCBA target", ""),
         encoding="utf-8",
     )
     done = bridge_here("plan", "--project", str(project))

@@ -410,6 +410,15 @@ CASES: tuple[Case, ...] = (
             ("baseline3_1_unk", "contamination"): 0.03,
         },
     ),
+    Case(
+        # A level within a tolerance of a number (h42G F1): it was declined, "a number without
+        # a comparison: '0.02'"; the band's edge is met, just past either edge is not.
+        source="029 M4",
+        text="Conformal coverage within ±0.02 of nominal 0.9 on test set.",
+        expect=Expect.JUDGED,
+        met={("", "Conformal coverage"): 0.92},
+        failed={("", "Conformal coverage"): 0.93},
+    ),
     # ---- nothing machine-checkable: inconclusive with the reason, whatever the numbers -----
     Case(
         # 036's M2.1 as the plan lists its systems (the two gap filters): the reference is none
@@ -531,7 +540,6 @@ CASES: tuple[Case, ...] = (
                 "en",
             ),
             ("017", "Dynamic policy recovers a meaningful share of oracle advantage.", "en"),
-            ("029 M3", "Conformal coverage within ±0.02 of nominal 0.9 on test set.", "en"),
             (
                 "002 B4",
                 "one-sided TC-CS-1S should be competitive with or superior to the broader "

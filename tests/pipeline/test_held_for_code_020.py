@@ -116,6 +116,12 @@ def test_runs_held_behind_r040_are_not_failed_and_leave_the_exit_code_0(
     results = (logs / "EXPERIMENT_RESULTS.md").read_text(encoding="utf-8")
     assert "暂缓运行（等待前面里程碑的代码写好）：R060, R061, R062, R070" in results
     assert "已取消" not in results
+    # B2's reading names its systems as the plan writes them, in backticks: one code span held
+    # it whole only with a longer fence (it read ``typed_event_body_memory` 对比 …`, h42G F12).
+    assert (
+        "- **解析为:** `` `typed_event_body_memory` 对比 `instant_mlp`：valid recovery success "
+        "增益（按升高计）≥ 5 pp ``\n"
+    ) in results, results
 
 
 def test_next_step_names_the_person_rows_while_not_ready(

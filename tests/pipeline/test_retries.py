@@ -18,6 +18,7 @@ from bridge.events.store import InMemoryEventStore, SQLiteEventStore
 from bridge.machine.fold import fold
 from bridge.machine.stages import RunState
 from bridge.pipeline.dispatch import IDLE_TURN_SECONDS, wait_seconds
+from bridge.pipeline.retries import net_changes
 from tests.conftest import needs_shared
 from tests.pipeline.conftest import Run, executions, write_project
 
@@ -460,3 +461,20 @@ class TestRefusalsInChinese:
             "运行 S1 已结束（succeeded）；没有可取消的",
             "没有需要批准的：流水线处于 COLLECTED",
         ]
+
+
+def test_a_field_edited_twice_before_a_launch_is_said_once() -> None:
+    """020's R032, cancelled after `--bogus` was added to its command, then fixed: `bridge retry
+    --failed` said "command: … --seed {seed} … → … --bogus …；command: … {run_id} --bogus … →
+    … {run_id} …", two edits chained, the first never run (h42G F13). Net per field, and a
+    field set back as it was is no change."""
+    first, second = "fake.py --seed {seed}", "fake.py --bogus"
+    net = net_changes(
+        [
+            ev.SpecChange(field="command", old=first, new=second),
+            ev.SpecChange(field="gpus", old="0", new="1"),
+            ev.SpecChange(field="command", old=second, new="fake.py"),
+            ev.SpecChange(field="gpus", old="1", new="0"),
+        ]
+    )
+    assert [(c.field, c.old, c.new) for c in net] == [("command", first, "fake.py")]

@@ -193,7 +193,8 @@ def test_038_b4_clause_quotes_warm_or_batched_as_written(tmp_path: Path) -> None
     parsed = _criterion("038", "B4", tmp_path)
     assert isinstance(parsed, Compound)
     speed = parsed.clauses[1]
-    assert isinstance(speed, Criterion) and speed.metric == "speedup", speed
+    # Open: it must hold on HS90A and one LIT-PCBA target, each (h42G F6).
+    assert isinstance(speed, Unparsed), speed
     assert speed.text == (
         "at least 5× warm or batched end-to-end speedup over TriPharm CPU on HS90A plus one "
         "LIT-PCBA target"

@@ -16,8 +16,9 @@ from bridge.plan import load_project
 from bridge.plan.criteria import Compound, Criterion, Unparsed, parse_criterion
 from bridge.plan.criteria.model import Comparison, Mode, Orientation
 from bridge.plan.metric_names import plan_metric_names
+from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
-from tests.plan.corpus import as_project
+from tests.plan.corpus import as_project, corpus
 
 
 def _criterion(plan: str, block_id: str, root: Path) -> Criterion | Unparsed | Compound:
@@ -51,11 +52,17 @@ def test_038_b4_warm_or_batched_speedup_is_one_measurement(tmp_path: Path) -> No
     assert isinstance(parsed, Compound)
     parity, speed, cold = parsed.clauses
     assert isinstance(parity, Unparsed) and parity.text == "exact parity everywhere"
-    assert "speedup over TriPharm CPU" in _speedup(speed).text
     assert isinstance(cold, Unparsed)
     assert not any("otherwise" in n for n in parsed.notes), parsed.notes
     assert any("'warm or batched'" in n for n in parsed.notes), parsed.notes
-    # B4 recording a speedup of 3.2: the speedup clause fails, so the block is not met.
+    # The speedup must hold on HS90A and on one LIT-PCBA target, each: the runs' pooled mean
+    # was judged, the two items said nowhere (h42G F6: "met" on HS90A 6.0, ALDH1 4.0, two other
+    # gates 5.0 and 5.2 averaged as four seeds; HS90A at 4.0 read the same). Open, with why.
+    assert isinstance(speed, Unparsed), speed
+    assert "speedup over TriPharm CPU on HS90A plus one LIT-PCBA target" in speed.text
+    assert speed.reason == (
+        "counts over subsets (categories, families, configs): 'plus one lit-pcba target'"
+    )
     verdict = judge_block(
         parsed,
         [
@@ -63,7 +70,7 @@ def test_038_b4_warm_or_batched_speedup_is_one_measurement(tmp_path: Path) -> No
                 block="B4",
                 system="",
                 metric="speedup",
-                mean=3.2,
+                mean=6.0,
                 std=None,
                 n=1,
                 run_ids=("HIP-03",),
@@ -73,15 +80,15 @@ def test_038_b4_warm_or_batched_speedup_is_one_measurement(tmp_path: Path) -> No
         expected_seeds=1,
         reference_system=None,
     )
-    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
-    assert "3.2, required ≥ 5 → not met" in verdict.reason, verdict.reason
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert "'plus one lit-pcba target'" in verdict.reason, verdict.reason
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "at least 5× speedup.",
-        "speedup ≥ 5 over TriPharm CPU on HS90A plus one LIT-PCBA target.",
+        "speedup ≥ 5 over TriPharm CPU on HS90A.",
         "at least 5× warm end-to-end speedup.",
         "5x faster",
     ],
@@ -191,3 +198,120 @@ def test_either_of_two_checkable_parts() -> None:
     assert judged(0.95, 0.5) is VerdictKind.MET
     assert judged(0.5, 0.85) is VerdictKind.MET
     assert judged(0.5, 0.5) is VerdictKind.NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("at least 5× speedup over TriPharm CPU on two targets", "'on two targets'"),
+        ("accuracy ≥ 0.8 on the three datasets", "'on the three datasets'"),
+        ("speedup ≥ 5 on HS90A plus one LIT-PCBA target", "'plus one lit-pcba target'"),
+    ],
+)
+def test_a_clause_held_on_so_many_items_is_not_judged_on_the_pooled_mean(
+    text: str, said: str
+) -> None:
+    # "on two targets" was read as the metric `two targets`; "on the three datasets" and "plus
+    # one … target" as the pooled value, the items said nowhere (h42G F6).
+    parsed = parse_criterion(text)
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason == f"counts over subsets (categories, families, configs): {said}"
+
+
+def test_seeds_are_no_items_a_clause_is_held_on() -> None:
+    parsed = parse_criterion("accuracy ≥ 0.8 on 3 seeds")
+    assert isinstance(parsed, Criterion) and parsed.metric == "accuracy", parsed
+
+
+def _coverage_verdict(parsed: Compound, coverage: float) -> tuple[VerdictKind, str]:
+    aggregates = [
+        Aggregate(block="M4", system="", metric=m, mean=v, std=None, n=1, run_ids=("R041",))
+        for m, v in (("auroc", 0.85), ("Conformal coverage", coverage))
+    ]
+    verdict = judge_block(
+        parsed,
+        aggregates,
+        runs_status={"R041": "succeeded"},
+        expected_seeds=1,
+        reference_system=None,
+    )
+    return verdict.verdict, verdict.reason
+
+
+@needs_shared
+def test_029_m4_coverage_within_a_tolerance_of_a_number_is_a_band(tmp_path: Path) -> None:
+    # «Conformal coverage within ±0.02 of nominal 0.9 on test set» was "not machine-checkable:
+    # a number without a comparison: '0.02'", holding the main milestone open (h42G F1): it is
+    # 0.88 ≤ coverage ≤ 0.92, both edges included.
+    parsed = _criterion("029", "M4", tmp_path)
+    assert isinstance(parsed, Compound)
+    auroc, low, high = parsed.clauses
+    assert isinstance(auroc, Criterion) and auroc.metric == "auroc", auroc
+    for clause, comparison, threshold in ((low, Comparison.GE, 0.88), (high, Comparison.LE, 0.92)):
+        assert isinstance(clause, Criterion), clause
+        assert clause.text == "Conformal coverage within ±0.02 of nominal 0.9 on test set"
+        assert (clause.metric, clause.comparison, clause.threshold, clause.mode) == (
+            "Conformal coverage",
+            comparison,
+            threshold,
+            Mode.ABSOLUTE,
+        ), clause
+        assert clause.evaluation_set == "test", clause
+    assert "'within ±0.02 of 0.9' read as 0.88 ≤ Conformal coverage ≤ 0.92: its lower limit" in (
+        low.notes
+    ), low.notes
+    said = "'within ±0.02 of 0.9' 解析为 0.88 ≤ Conformal coverage ≤ 0.92：其上限"
+    assert in_language(high.notes[-1], "zh") == said, high.notes
+    for coverage in (0.88, 0.9, 0.92):
+        kind, reason = _coverage_verdict(parsed, coverage)
+        assert kind is VerdictKind.MET, reason
+    kind, reason = _coverage_verdict(parsed, 0.87)
+    assert kind is VerdictKind.NOT_MET, reason
+    assert "0.87, required ≥ 0.88 → not met" in reason, reason
+    kind, reason = _coverage_verdict(parsed, 1.0)
+    assert kind is VerdictKind.NOT_MET, reason
+    assert "1, required ≤ 0.92 → not met" in reason, reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "accuracy within ±0.5 of B",  # a difference from a system, as before
+        "coverage within ±2% of 0.9",  # a relative tolerance or points: not told
+    ],
+)
+def test_a_tolerance_around_no_plain_number_is_no_band(text: str) -> None:
+    parsed = parse_criterion(text, block_systems=["B"])
+    assert not isinstance(parsed, Compound), parsed
+
+
+@needs_shared
+def test_038_b2_tier_greater_than_and_its_count_hold_both_parts() -> None:
+    # «exploratory positive: AP lift greater than 1 and EF1% greater than 1 on at least two
+    # targets» (the tier the plan's warning asks to write as B2's criterion) was split as if
+    # "EF1% greater" were a system to compare with: 'AP lift greater than EF1% greater than 1 …',
+    # words the plan never wrote. Each part is its own level; the closing count holds both,
+    # so neither is judged on a pooled value (h42G F14).
+    plan = corpus("038") / "EXPERIMENT_PLAN_20260802_TRIPHARM_THREE_GATES.md"
+    line = next(x for x in plan.read_text(encoding="utf-8").splitlines() if "exploratory" in x)
+    tier = line.split("exploratory positive:", 1)[1].strip().rstrip(";")
+    parsed = parse_criterion(tier, metrics=["AP lift", "EF1%"], block_systems=["TriPharm CPU"])
+    assert isinstance(parsed, Compound), parsed
+    assert [c.text for c in parsed.clauses] == [
+        "AP lift greater than 1",
+        "EF1% greater than 1 on at least two targets",
+    ]
+    for clause in parsed.clauses:
+        assert isinstance(clause, Unparsed), clause
+        assert (
+            clause.reason == "counts over subsets (categories, families, configs): 'at least two'"
+        )
+    # Without the count each part is judged on its own; a count after a ';' holds only its part.
+    plain = parse_criterion("accuracy greater than 0.8 and F1 greater than 0.7")
+    assert isinstance(plain, Compound), plain
+    assert [c.describe() for c in plain.clauses if isinstance(c, Criterion)] == [
+        "the proposed system: accuracy > 0.8",
+        "the proposed system: f1 > 0.7",
+    ]
+    apart = parse_criterion("accuracy above 0.8; F1 above 0.7 on at least two datasets")
+    assert isinstance(apart, Compound) and isinstance(apart.clauses[0], Criterion), apart

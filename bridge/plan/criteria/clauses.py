@@ -162,6 +162,9 @@ _CONDITION = lazy(
     r"[<>≥≤=]|(?<![\w-])(?:non-?)?(?:improv\w*|outperform\w*|beats?|exceed\w*|surpass\w*|higher|"
     r"lower|better|worse|reduc\w*|increas\w*|decreas\w*|drops?|loses?|helps?|contribut\w*|"
     r"positive|negative|signific\w*|gains?|at\s+least|at\s+most|more\s+than|less\s+than|fewer|"
+    # 038's B2 tier «AP lift greater than 1 and EF1% greater than 1 …» read its second part as
+    # a system to compare with, 'AP lift greater than EF1% greater than 1' (h42G F14).
+    r"(?:greater|smaller|larger)\s+than|"
     r"above|below|under|within|vs\.?|versus|passes|fails?|zero)(?![\w-])"
     r"|优于|好于|高于|低于|提升|提高|降低|下降|减少|增加|显著|超过|不超过|至少|至多|大于|小于|为正|为负|非零"
     r"|胜过|比|更低|更高|更好|更差|更少|更多|更小|更大|较低|较高"

@@ -135,6 +135,12 @@ EVERY_ONE = lazy(
     re.IGNORECASE,
 )
 
+# What a count of items names: the sets a condition may be asked to hold on, one by one.
+_ITEMS = (
+    r"(?:targets?|datasets?|tasks?|benchmarks?|domains?|environments?|languages?|splits?"
+    r"|families|family|categories|category|scenes?|suites?)\b"
+)
+
 SUBSET_COUNT = lazy(
     r"\d+\s*/\s*\d+|\b(at least|at most)\s+(one|two|three|four|five)\b|\bmajority\b|多数|大部分"
     # "across all 4 types", "in each of the 3 domains", "on all 5 datasets": one condition per
@@ -144,6 +150,12 @@ SUBSET_COUNT = lazy(
     r"|\b\d+\s+(?:of|out\s+of)\s+\d+\b"
     # 011's B3 "Hard hit rate ≥+10pp for ≥3 methods" ("several thresholds", of a count)
     r"|\b(?:for|on|in|across)\s+(?:≥|>=|at\s+least\s)\s*\d+\s+[a-z]"
+    # 038's B4 «… speedup over TriPharm CPU on HS90A plus one LIT-PCBA target», "on two
+    # targets": it must hold on so many of the items, each (the runs' pooled mean was judged).
+    r"|\bplus\s+(?:one|two|three|four|five|\d+)\s+(?:[\w-]+\s+){0,2}?"
+    + _ITEMS
+    + r"|\b(?:on|in|across|for)\s+(?:the\s+)?"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+)?" + _ITEMS
 )
 
 SEEDS_PHRASE = lazy(

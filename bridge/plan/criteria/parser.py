@@ -9,6 +9,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 
 import attrs
 
@@ -744,6 +745,9 @@ def parse_criterion(
                 return within[0]
             if within is not None:
                 return Compound(text=text, clauses=within, notes=notes)
+            band = _band(clause, block_systems=block_systems, metrics=metrics)
+            if band is not None:
+                return Compound(text=text, clauses=band, notes=notes)
             # Read in the joined form ("5× warm/batched speedup"), quoted as written.
             single = _parse_either(
                 qualifiers_joined(clause), text, block_systems=block_systems, metrics=metrics
@@ -764,6 +768,10 @@ def parse_criterion(
             within = _all_within(clause, block_systems=block_systems, metrics=metrics)
             if within is not None:
                 parsed.extend(within)
+                continue
+            band = _band(clause, block_systems=block_systems, metrics=metrics)
+            if band is not None:
+                parsed.extend(band)
                 continue
             # The last clause that names its subject: one between that names none (a gain over
             # the baseline, «t_settle 至少降低 10%») leaves the sentence's subject as it was
@@ -811,6 +819,7 @@ def parse_criterion(
             parsed.append(one)
         parsed = _performance_from_neighbours(parsed)
         parsed = _scope_carried(text, clauses, parsed)
+        parsed = _count_carried(text, clauses, parsed)
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
@@ -897,6 +906,62 @@ def _find_system(text: str, system: str) -> int | None:
         if name and found is not None:
             return found.start()
     return None
+
+
+# "coverage within ±0.02 of nominal 0.9", "ECE stays within +/- 1% of the target 5%": a level
+# with a two-sided tolerance around a number (not a system: "within ±0.5 of B" is a change).
+_BAND = lazy(
+    rf"^(?P<metric>.+?)\s+(?:(?:is|are|stays?|remains?|lies|falls?|must\s+be|should\s+be)\s+)?"
+    rf"within\s+(?:±|\+/-|\+-)\s*(?P<d>{NUM})\s*(?P<du>%|pp\b|points?\b)?\s+of\s+"
+    rf"(?:the\s+)?(?:(?:nominal|target(?:ed)?|expected|desired|stated)\s+)?(?:value\s+)?"
+    rf"(?:of\s+)?(?P<v>{NUM})\s*(?P<vu>%)?(?![\w.])(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+def _band(
+    clause: str, *, block_systems: Sequence[str], metrics: Sequence[str]
+) -> tuple[Criterion, ...] | None:
+    """
+    A level held within a two-sided tolerance of a number ("coverage within ±0.02 of nominal
+    0.9"): two clauses, the metric at least the number less the tolerance and at most the number
+    plus it (029's M4 was "a number without a comparison: '0.02'"). None when the clause is no
+    such band, or its tolerance and number are in different units ("±2% of 0.9": a relative
+    tolerance or points, not told).
+    """
+    found = _BAND.search(" ".join(clause.split()))
+    if found is None or not re.search(r"[^\W\d_]", found["metric"]):
+        return None
+    unit = found["vu"] or ""
+    if (found["du"] or "") not in ("", unit) and not (unit == "%" and found["du"] in ("pp",)):
+        return None
+    if found["du"] and not unit:
+        return None
+    try:
+        middle, tolerance = Decimal(found["v"]), abs(Decimal(found["d"]))
+    except InvalidOperation:
+        return None
+    low, high = (_plain(middle - tolerance), _plain(middle + tolerance))
+    said = f"within ±{found['d']}{found['du'] or ''} of {found['v']}{unit}"
+    read: list[Criterion] = []
+    for sign, limit, which in (("≥", low, "lower"), ("≤", high, "upper")):
+        one = _parse_either(
+            f"{found['metric']} {sign} {limit}{unit}{found['rest']}",
+            clause,
+            block_systems=block_systems,
+            metrics=metrics,
+        )
+        if not isinstance(one, Criterion):
+            return None
+        name = one.metric or "the metric"
+        note = f"'{said}' read as {low}{unit} ≤ {name} ≤ {high}{unit}: its {which} limit"
+        read.append(attrs.evolve(one, notes=(*one.notes, note)))
+    return tuple(read)
+
+
+def _plain(number: Decimal) -> str:
+    """``number`` as written: no trailing zeros, no exponent ("0.88", not "0.880", "8.8E-1")."""
+    return format(number.normalize(), "f")
 
 
 # What an elided comparison ("且比 C 高 0.03 以上", "and beats C by at least 0.03") says besides
@@ -1016,6 +1081,48 @@ def _quantity_words(said: str, systems: Sequence[str]) -> str | None:
 # A sentence's end between two clauses: "。", "!", "?", or a full stop before a space (not a
 # decimal point). A scope the sentence opens with holds up to it.
 _SENTENCE_END = lazy(r"[。！？!?]|\.(?=\s)")
+
+
+# A count of items closing its clause: "… on at least two targets", "… for ≥3 methods".
+_COUNT_CLOSING = lazy(
+    r"\b(?:on|in|across|for|over)\s+(?:the\s+)?(?:at\s+least\s+|at\s+most\s+|≥\s*|>=\s*)?"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|all|each|every|\d+)\b[^.;,]*$"
+)
+
+
+def _count_carried(
+    text: str, clauses: Sequence[str], parsed: list[Criterion | Unparsed]
+) -> list[Criterion | Unparsed]:
+    """
+    ``parsed`` with a count of items that closes a sentence's last clause ("AP lift greater
+    than 1 and EF1% greater than 1 on at least two targets", 038's B2 tier) holding the clauses
+    before it in that sentence too: unjudged as that one is, for the same reason. Each was read
+    as a level of the pooled value, the count said of the last part only (h42G F14).
+    """
+    out = list(parsed)
+    for index in range(len(out) - 1, 0, -1):
+        last = out[index]
+        if not (
+            isinstance(last, Unparsed)
+            and last.reason.startswith("counts over subsets")
+            and _COUNT_CLOSING.search(normalise(clauses[index]) if index < len(clauses) else "")
+        ):
+            continue
+        end = text.find(clauses[index])
+        for before in range(index - 1, -1, -1):
+            start = text.find(clauses[before])
+            if (
+                start < 0
+                or end < 0
+                or _SENTENCE_END.search(text, start, end) is not None
+                or re.search(r"[;；]", text[start:end])
+            ):
+                break
+            one = out[before]
+            if isinstance(one, Criterion) and one.per_item is None and one.evaluation_set is None:
+                out[before] = Unparsed(text=one.text, reason=last.reason)
+            end = start
+    return out
 
 
 def _scope_carried(
