@@ -525,6 +525,7 @@ class TestParseCriterionEnglish:
             ("high accuracy ≥ 0.8", "accuracy"),
             ("comparable accuracy ≥ 0.8", "accuracy"),
             ("ours lowers f1 below 0.5", "f1"),
+            ("dropped accuracy ≥ 0.5", "accuracy"),
             # a sentence's verb is no qualifier
             ("Maintains accuracy ≥ 0.8", "accuracy"),
             ("Keeps F1 above 0.7", "f1"),
