@@ -203,9 +203,14 @@ def _claims(
 
 _CLAIM_ID = lazy(
     r"^\**\s*(?P<id>(?:anti[- ]?claim|claim)\s*\d{0,2}"
+    r"|C\d{1,2}(?:\.[A-Za-z0-9]{1,3})?[a-z]?"
+    # A word glued to the id by a hyphen, before its parenthesis or the cell's end, is the id's
+    # own (005's "C2-supporting (deployment)" beside "C2": read as a second C2, with a warning
+    # to give each row its own id, which the plan had done; h42D).
+    r"(?:-[A-Za-z][A-Za-z0-9]*(?=\s*(?:[(（]|\**\s*$)))?"
     # A\d: an anti-claim's own id (002's "A1. Anti-claim: gains come only from …", which was
     # claim C3 by position, an id the plan does not have).
-    r"|C\d{1,2}(?:\.[A-Za-z0-9]{1,3})?[a-z]?|H\d{1,2}|A\d{1,2})"
+    r"|H\d{1,2}|A\d{1,2})"
     # A numbered id with a parenthesis needs no separator after it (023's "C0（系统身份/能力前提，
     # 不是首创 claim）ObsWorld 是 …", read as claim C1 by position, where its blocks say C0).
     r"(?:(?<=\d)\s*[(（][^)）]{0,80}[)）]\s*\**\s*(?:[:：.—–-]\s*)?"

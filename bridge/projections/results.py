@@ -852,6 +852,35 @@ def _kept_retry(
     )
 
 
+def _marked_out_after(state: PipelineState, ids: Sequence[str], language: str) -> str:
+    """
+    The next step for must-run runs ``ids`` that succeeded with no metric value and whose row
+    the researcher has since marked out of scope (``RunView.ruled_out_after``): bridge keeps a
+    run that has run, so the way to leave each out is to delete its row (the run is set aside,
+    its result kept in the log, counted in no verdict).
+    """
+    said = [f"{r} «{state.runs[r].ruled_out_after}»" for r in ids]
+    one = len(ids) == 1
+    if language == "zh":
+        return (
+            "必做运行没有记录任何指标数值，且运行后其行的 Status 被改为不运行"
+            f"（{'；'.join(said)}）：已运行过的运行不会被排除在范围之外。要把"
+            f"{'它' if one else '它们'}排除，请删除{'该行' if one else '这些行'}，再运行 "
+            "`bridge run`：bridge 会搁置该运行，结果保留在日志中、不计入任何判定"
+            "（把行放回即重新计入）。"
+        )
+    return (
+        f"Must-run {'run' if one else 'runs'} recorded no metric value, and "
+        f"{'its row was' if one else 'their rows were'} marked out of scope after "
+        f"{'it' if one else 'they'} ran ({'; '.join(said)}): a run that has run is not taken "
+        f"out of scope. To leave {'it' if one else 'them'} out, delete "
+        f"{'its row' if one else 'their rows'} and run `bridge run`: bridge sets "
+        f"{'the run' if one else 'the runs'} aside, {'its result' if one else 'their results'} "
+        "kept in the log, counted in no verdict (put "
+        f"{'the row back to count it' if one else 'the rows back to count them'} again)."
+    )
+
+
 def _failed_and_cancelled(state: PipelineState, ids: Sequence[str], language: str) -> str:
     """
     The sentence of a next step about must-run runs ``ids`` that did not succeed: the runs
@@ -1413,12 +1442,19 @@ def _next_step(
             + "; to go on without them, mark them NOT RUN — <why>."
         )
     if empty := outcome.must_no_number:
+        # A row the researcher marked out of scope after it ran (005's R010, «NOT RUN — read by
+        # hand», an analysis row writing no number): neither a [metrics] edit nor a retry leaves
+        # it out; deleting its row does (trial h42D, s38 F5).
+        marked = [r for r in empty if r in state.runs and state.runs[r].ruled_out_after]
+        if not (empty := tuple(r for r in empty if r not in marked)):
+            return _marked_out_after(state, marked, language)
+        first = _marked_out_after(state, marked, language) + " " if marked else ""
         ids = ", ".join(empty)
         retry = f"bridge retry --force {' '.join(empty)}"
         # A [metrics] edit is read again from the outputs the runs left (steps/code.py's
         # reload): the retry re-trains, and only a script that must change needs it (001's
         # R004, trial t9: the advice was to retry, ~9 GPU-h, where a [[metrics.regex]] did).
-        return (
+        return first + (
             f"必做运行没有记录任何指标数值（{ids}）：在“{_t('problems', 'zh')}”中查看读了哪些文件；"
             "若数值已在输出文件中，让 bridge.toml 的 [metrics] 指向它们，再运行 `bridge run`"
             "（它重新读取已有输出，不重新运行）；只有脚本须修改才能写出数值时，"

@@ -66,6 +66,24 @@ def test_the_next_step_reads_the_outputs_again_before_any_retry(
     ran = launches.read_text(encoding="utf-8").split()
     assert ran.count("R004") == 1
 
+    # Marked out of scope after it ran (005's R010, an analysis row «NOT RUN — read by hand»):
+    # the advice above leaves it in; deleting its row is what takes it out (h42D, s38 F5).
+    tracker = project / "refine-logs" / "EXPERIMENT_TRACKER.md"
+    text = tracker.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| R004 |"))
+    cells = row.split(" | ")
+    status = next(i for i, cell in enumerate(cells) if cell == "DONE")
+    marked = " | ".join([*cells[:status], "NOT RUN — read by hand", *cells[status + 1 :]])
+    tracker.write_text(text.replace(row, marked), encoding="utf-8")
+    assert main(["run", "--plain", "--project", str(project)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "Next step: Must-run run recorded no metric value, and its row was marked out of scope "
+        "after it ran (R004 «NOT RUN — read by hand»): a run that has run is not taken out of "
+        "scope. To leave it out, delete its row and run `bridge run`"
+    ) in out, out
+    assert "bridge retry --force R004" not in out.split("Next step:")[-1]
+
     toml.write_text(toml.read_text(encoding="utf-8") + _REGEX, encoding="utf-8")
     assert main(["run", "--plain", "--project", str(project)]) == 0
     out = capsys.readouterr().out

@@ -6,6 +6,8 @@ lines it stands on (trials h40A, h40C; session 41).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bridge.plan import load_plan
 from bridge.projections.plan_words import warning_in_language
 from tests.conftest import needs_shared
@@ -41,15 +43,25 @@ def test_002_anti_claims_keep_their_own_ids() -> None:
     assert plan.claims_of(plan.block("B2")) == ("C1", "A2", "C2", "A1")  # type: ignore[arg-type]
 
 
-def test_005_two_claim_rows_read_as_c2_are_warned_about() -> None:
+def test_005_c2_supporting_is_a_claim_of_its_own(tmp_path: Path) -> None:
     """005's claim map has "C2 (method, RAW joint headline)" (line 18) and "C2-supporting
-    (deployment)" (line 19), both read as C2: which text is used, and where, is said."""
+    (deployment)" (line 19), linked to B1 alone. Read as a second C2, B2 (which tests C2) was
+    said to test it too, with a warning to give each row its own id, which the plan had done
+    (h42D). Two rows that do share an id are still warned about, with the lines."""
     plan = load_plan(corpus("005") / "EXPERIMENT_PLAN.md")
+    assert not [w for w in plan.warnings if "both read as claim" in w.message]
+    supporting = next(c for c in plan.claims if c.id == "C2-supporting")
+    assert (supporting.text, supporting.blocks, supporting.line) == ("deployment", ("B1",), 19)
+    text = (corpus("005") / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")
+    (tmp_path / "EXPERIMENT_PLAN.md").write_text(
+        text.replace("**C2-supporting (deployment)**", "**C2 (deployment)**"), encoding="utf-8"
+    )
+    plan = load_plan(tmp_path / "EXPERIMENT_PLAN.md")
     [warning] = [w for w in plan.warnings if "both read as claim" in w.message]
     assert warning.file.endswith("EXPERIMENT_PLAN.md") and warning.line == 19
     assert warning.message == (
         "the claim map's rows at lines 18 and 19 both read as claim C2 ('method, RAW joint "
-        "headline', 'supporting (deployment)'): a block testing C2 is shown with line 18's "
+        "headline', 'deployment'): a block testing C2 is shown with line 18's "
         "text, and both rows' blocks count as testing it; give each row its own id"
     )
     assert warning_in_language(warning.message, "zh").startswith(

@@ -788,14 +788,79 @@ def _spelled_after(
     return None
 
 
+# Lower-case words of a sentence that may stand right before a metric without saying which
+# one it is: conjunctions and pronouns ("while latency ≤ 10 ms", "if accuracy …") and words of
+# how much ("high accuracy", "comparable accuracy").
+_SENTENCE_WORDS = frozenset(
+    {
+        "if", "when", "while", "where", "whereas", "whose", "that", "this", "these", "those",
+        "then", "so", "but", "also", "still", "only", "not", "no", "nor", "than", "as", "at",
+        "to", "for", "from", "under", "over", "per", "such", "same", "similar", "comparable",
+        "high", "low", "good", "strong", "competitive", "stable", "any", "some", "much",
+        "more", "less", "least", "most", "whole", "new", "old", "its", "their", "his", "her",
+        "must", "should", "will", "can", "may", "does", "do", "did", "be", "been",
+    }
+)  # fmt: skip
+# Verbs a clause says what happens to a metric with ("does not drop accuracy by more than 1 pp",
+# "without hurting accuracy"): in these forms a word of the sentence, not of the metric's name.
+_METRIC_VERBS = frozenset(
+    {
+        "drop", "lose", "degrade", "hurt", "harm", "lower", "raise", "boost", "cut", "gain",
+        "sacrifice", "affect", "change", "worsen", "decrease", "increase", "reduce",
+        "improve", "keep", "maintain", "retain", "preserve", "hold", "surpass", "attain",
+        "deliver", "give", "obtain", "produce", "record", "report", "score", "sustain",
+        "drive", "lift", "demonstrate", "ensure", "exhibit", "provide", "hit", "meet",
+        "guarantee", "offer", "secure", "display", "post", "recover", "restore", "enhance",
+        "maximize", "minimize", "optimize", "impact", "compromise", "damage", "outperform",
+        "exceed", "beat", "match", "reach", "achieve", "show", "yield", "get", "stay",
+        "remain", "double", "halve", "trade", "cost",
+    }
+)  # fmt: skip
+
+
+def _verb_form(word: str) -> bool:
+    """Whether ``word`` is one of :data:`_METRIC_VERBS`, or its -ing or -ed form ("dropping",
+    "reduced", "hurting", "cut")."""
+    for ending in ("ing", "ed", "d"):
+        if word.endswith(ending):
+            stem = word[: -len(ending)]
+            if {stem, stem + "e", stem[:-1]} & _METRIC_VERBS:
+                return True
+    return word in _METRIC_VERBS
+
+
+def _lower_case_qualifier(word: str) -> bool:
+    """
+    Whether ``word``, lower-case right before a built-in metric's name, names which one it is:
+    "decode latency", "clipping hit rate" (027), "difficulty accuracy" (011). Judged on the plain
+    `latency_ms` a run also records, 017's «threshold heuristic decode latency < 8.5 ms» was met
+    on the total latency, 5 ms, where the decode latency was 8.5 (trial h42D). Not a word of
+    the sentence (:data:`_NEUTRAL_QUALIFIERS`, :data:`_SENTENCE_WORDS`, a verb of
+    :data:`_METRIC_VERBS`: "does not drop accuracy …"), nor one ending in "s",
+    a verb's or a plural's ("lowers latency", "tasks accuracy"), nor one with digits or
+    hyphens (read as before).
+    """
+    return (
+        word.isascii()
+        and word.isalpha()
+        and word.islower()
+        and word not in _NEUTRAL_QUALIFIERS
+        and word not in _SENTENCE_WORDS
+        and not _verb_form(word)
+        and not word.endswith("s")
+    )
+
+
 def qualified_metrics(
     norm: str, clause: str, terms: Sequence[tuple[str, str]], named: int
 ) -> tuple[str, dict[str, str]]:
     """
     Built-in metric names that the clause qualifies with a capitalised word of its own: "Hard
-    F1" (F1 on the Hard class), "OOD accuracy". Such a metric is not the plain one, and judging
-    the plain F1 for it would give a wrong verdict; the qualified name is looked up instead (a run
-    that does not record it leaves the criterion unjudged, with the name shown).
+    F1" (F1 on the Hard class), "OOD accuracy", or a lower-case one that is no word of the
+    sentence ("decode latency", see :func:`_lower_case_qualifier`). Such a metric is not the
+    plain one, and judging the plain F1 for it would give a wrong verdict; the qualified name is
+    looked up instead (a run that does not record it leaves the criterion unjudged, with the
+    name shown).
 
     Args:
         norm: the normalised clause with metric placeholders in it.
@@ -852,6 +917,7 @@ def qualified_metrics(
                 # NLL, not the NLL: «Full delta NLL < 0» was judged on an NLL of 1.9.
                 or found.group(1).lower() in _DERIVING
                 or _names_what(found.group(1))
+                or _lower_case_qualifier(found.group(1))
             )
         ):
             # A percentile is a qualifier however written: "p99 latency" is not the latency
