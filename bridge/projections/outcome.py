@@ -1383,8 +1383,9 @@ def _not_seeds(block: BlockInfo, runs: Sequence[RunView], system: str) -> tuple[
     """
     ``system``'s runs in ``block`` when they are not seeds of one run, else ``()``. Runs that
     name no system are told apart by their Purpose and Notes; a named system's, by their
-    Purpose alone, unless each of its runs has a seed of its own: its rows are the researcher's runs of it, whose Notes often hold what one
-    of them found (009's R002 "Local CPU run: compact is strongest …" beside a second seed).
+    Purpose alone, unless each of its runs has a seed of its own: its rows are the
+    researcher's runs of it, whose Notes often hold what one of them found (009's R002 "Local
+    CPU run: compact is strongest …" beside a second seed).
     """
     # 029's R042 "NOT RUN — not needed for the paper" recorded no number, yet held R041's
     # XGBoost AUROC open as "not seeds of one run (R041, R042)" (trial B, 029b/029d).
