@@ -1679,6 +1679,20 @@ class TestMarginInWords:
                 below.reason
             )
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "ours is substantially better than base with accuracy of at least 0.9",
+            "ours 的 accuracy 明显高于 base，达到 0.9 以上",
+        ],
+    )
+    def test_a_level_stated_with_margin_words_is_no_margin(self, text: str) -> None:
+        """Review h42, item 3: the 0.9 of a level the clause also asks was read as the margin
+        («'明显' read as the margin the clause states, 0.9»): not met at 0.92 against 0.80."""
+        v = _judged(text, {"ours": {"accuracy": 0.92}, "base": {"accuracy": 0.80}})
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "read as the margin the clause states" not in v.reason
+
 
 def test_a_snake_case_qualifier_is_not_the_plain_metric() -> None:
     """Second review s41, item 4: a snake_case word before the metric names which one. 033's

@@ -845,6 +845,9 @@ def test_039_worded_offset_and_each_deletion_are_read() -> None:
         ("{g} 在困难子集上的 AUPRC 比 {n} 高至少 0.025。", "AUPRC", "'在困难子集上' read as where"),
         ("{g} 的 AUPRC 在困难子集上比 {n} 高至少 0.025。", "AUPRC", "'在困难子集上' read as where"),
         ("{g} 的平均表现比 {n} 好 2 个百分点。", None, None),
+        # Review h42, item 12: 均 of 均方误差 is no adverb (the metric was '方误差').
+        ("{g} 的均方误差比 {n} 低 0.1。", "均方误差", None),
+        ("{g} 的均方根误差比 {n} 低 0.1。", "均方根误差", None),
         ("{g} 的每个 seed 都比 {n} 高。", "", "a condition on every seed"),
         ("{g} 3 个 seed 均比 {n} 高 0.025。", "", "a condition on every seed"),
     ],

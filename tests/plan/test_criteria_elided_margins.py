@@ -180,6 +180,16 @@ def test_021_subject_carried_past_a_clause_naming_none(tmp_path: Path) -> None:
         # «不比 B 差 0.2 以上» allows a drop of up to 0.2: judged before as a gain ≥ 0.2, not
         # met; a non-inferiority comparison, left open as "no worse than" is.
         ("no_edges 的 AUROC 不比 exact 差 0.2 以上", VerdictKind.INCONCLUSIVE),
+        # Review h42, item 1: «不比 B 更大» was read as a rise over B (not met at 0.7 < 0.8),
+        # its "不" lost as 差's was.
+        ("no_edges 的 AUROC 不比 exact 更大", VerdictKind.INCONCLUSIVE),
+        # Review h42, item 2: "isn't worse … by more than 0.2" was read as trailing by more
+        # than 0.2 (not met at a drop of 0.1, which it allows); open as "not worse than" is.
+        ("no_edges isn't worse than exact by more than 0.2 AUROC", VerdictKind.INCONCLUSIVE),
+        (
+            "no_edges must never be worse than exact by more than 0.2 AUROC",
+            VerdictKind.INCONCLUSIVE,
+        ),
     ],
 )
 def test_worse_than_in_chinese(tmp_path: Path, text: str, verdict: VerdictKind) -> None:

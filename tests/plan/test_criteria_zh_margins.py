@@ -273,6 +273,17 @@ def test_shortened_is_lower_and_a_share_of_another_system_is_not_a_drop() -> Non
     assert "percentage of another system's value" in share.reason
 
 
+def test_a_drop_as_a_proportion_is_a_relative_drop() -> None:
+    # Review h42, item 5: «下降比例不超过 5%» was a drop of at most 5 points, met by a relative
+    # drop of 6 % (0.90 → 0.846). 下降比例 is the drop as a share of the reference's value.
+    parsed = _parse("MART 相对 Baseline 的 accuracy 下降比例不超过 5%")
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.mode, parsed.reference) == (Mode.RELATIVE, "Baseline")
+    assert "'下降比例' read as a relative change ('相对下降')" in parsed.notes
+    assert _judged(parsed, 0.846).verdict is VerdictKind.NOT_MET
+    assert _judged(parsed, 0.864).verdict is VerdictKind.MET
+
+
 @needs_shared
 def test_a_share_named_in_words_is_a_level_of_its_own() -> None:
     """026's P2 measures «两阶段 overhead 占比»; the criterion «两阶段 overhead 占比 < 10%» was

@@ -412,9 +412,13 @@ NAMED_REFERENCE = lazy(
 )
 NEGATED_RELATION = lazy(
     r"(不低于|不高于|不差于|不劣于|\bnot\s+(lower|higher|worse|better)\s+than|"
-    r"\bno\s+(lower|higher|worse|better)\s+than)\s*(the\s+)?⟨"
+    r"\bno\s+(lower|higher|worse|better)\s+than|"
+    # "A isn't worse than B by more than 0.02", "must never be worse than B …" (review h42,
+    # item 2): read as A trailing B by more than 0.02, the opposite of what is meant.
+    r"(?:\bnot|n['’]t|\bnever)\s+(?:be\s+)?(lower|higher|worse|better)\s+than)\s*(the\s+)?⟨"
     # «A 的 AUROC 不比 B 差 0.2 以上» (trial h42C): judged as a gain of A ≥ 0.2, its "不" lost.
-    r"|不比\s*⟨S[A-Z]+⟩\s*(?:还|更)?(?:差|低|高|弱|劣)"
+    # Whatever the word after it: «误差不比 B 更大» read as a rise of the error (review h42, 1).
+    r"|不比\s*⟨S[A-Z]+⟩"
 )
 
 

@@ -338,7 +338,8 @@ _COST_REASON = (
 # not met where A trailed by 0.1); not "no worse than B", a limit the margin rules read.
 # «A 的 AUROC 比 B 差至少 0.02», «差于 B» the same; not 差值, 差距, 差异 (a difference).
 _WORSE_THAN = lazy(
-    r"(?<!\bno\s)(?<!\bnot\s)(?<![\w-])worse\s+than\b"
+    r"(?<!\bno\s)(?<!\bnot\s)(?<!n't\s)(?<!n’t\s)(?<!\bnever\s)(?<!\bnot\sbe\s)(?<!\bnever\sbe\s)"
+    r"(?<![\w-])worse\s+than\b"
     r"|(?<![不没未])比\s*⟨S[A-Z]+⟩\s*(?:还|更)?差(?![值距异额])|(?<![不没未])差于\s*⟨S",
     re.IGNORECASE,
 )
@@ -1053,8 +1054,11 @@ def _metric_said_in_chinese(rest: str, systems: Sequence[str]) -> str | None:
 # 3: «且至少比 C 高 0.01» read the metric '至少'; «ours 的平均表现比 B 好» '平均表现'): an adverb,
 # 均/都 ("each of them"), said of the comparison. 平均 is kept on a metric's own name (平均奖励
 # may be recorded so) and dropped before a word for how well it does. Not 也, 还, 仍 or 同样,
-# which open metric names too (还原率).
-_ZH_ADVERB = r"(?:至少|仍然|依然|始终|一直|总是|显著地?|明显地?|稳定地?|一致地?|(?<!平)均(?!值)|都)"
+# which open metric names too (还原率), nor the 均 of 均方误差, 均匀, 均衡 (review h42, item 12:
+# «均方误差比 B 低» read the metric '方误差').
+_ZH_ADVERB = (
+    r"(?:至少|仍然|依然|始终|一直|总是|显著地?|明显地?|稳定地?|一致地?|(?<!平)均(?![值方匀衡])|都)"
+)
 _ZH_ADVERBS_AROUND = lazy(rf"^(?:{_ZH_ADVERB}\s*)+|(?:\s*{_ZH_ADVERB})+$")
 
 
@@ -1620,6 +1624,10 @@ _SHARE_NAMED = lazy(
     r"(?:^|的)\s*(?P<m>[^<>≤≥=，,；;。的]{1,40}?(?:占比|比例|比重))\s*"
     r"(?:<|≤|>|≥|<=|>=|不超过|不高于|不低于|低于|高于|小于|大于|至少|至多)"
 )
+# A change as a share of the value it changes from («下降比例», «提升比率»): a relative change.
+_CHANGE_PROPORTION = lazy(
+    r"(?P<change>下降|降低|减少|提升|提高|增加|增长|上升)\s*(?:的\s*)?(?:比例|比率|百分比)"
+)
 # Each variant of a deletion study, in Chinese, as the clause's subject.
 _ZH_EACH_VARIANT = lazy(r"(?:每个|每一个|各个?|所有)\s*(?:删除|消融)\s*(?:实验|变体|版本)")
 # A reference named in words, not a placeholder: "over A3", "相对归档模型", "分别对 A3 和 A4".
@@ -1758,6 +1766,16 @@ _MARGIN_IN_WORDS = lazy(
     rf"|\b(?P<word>{_MARGIN_WORD})\b\s*|(?P<zh>明显|大幅)|(?P<sign>{_MUCH_SIGN})"
     rf"|(?P<size_said>{_SIZE_IN_WORDS})"
     r"|\b(?P<apart>separat(?:e|es|ed|ing)\s+from)\b",
+    re.IGNORECASE,
+)
+# A number stated as the size of a gain: "by (at least) N", "a margin of N", "B + N", "N
+# points", «高出 N», «比 B 高 N», «高于 B 至少 N»; not a level reached after the comparison.
+_MARGIN_STATED = lazy(
+    r"\bby\b|\bmargins?\b|\+\s*\d|\d\s*(?:points?|pts?|pp)\b|百分点"
+    r"|\b(?:gain|improvement|lead|increase|reduction|drop|advantage)s?\s+of\b"
+    r"|(?:高出|提升|提高|增加|增长|降低|减少|下降|缩短|领先|超出)\s*(?:了\s*)?"
+    r"(?:至少|不少于|不低于|超过|大于)?\s*\d"
+    r"|(?:于|比)\s*[^\s，,；;。]+\s*(?:[高低多少好大小长短快慢]\s*)?(?:至少|不少于|不低于|超过)?\s*\d",
     re.IGNORECASE,
 )
 # "significantly higher than B", "显著优于 B": a test the rules do not compute, of a gain that
@@ -2174,6 +2192,17 @@ def _read_either(
     clause: str, text: str, *, block_systems: Sequence[str], metrics: Sequence[str]
 ) -> Criterion | Unparsed:
     """:func:`_parse_either` before a gap is read with its metric."""
+    proportion = _CHANGE_PROPORTION.search(clause)
+    if proportion is not None:
+        # «Ours 相对 FedAvg 的 AUROC 下降比例不超过 5%» (review h42, item 5): a drop as a share
+        # of the reference's value, read as «相对下降»; it was a drop of 5 points, met by a
+        # relative drop of 6 %.
+        change = proportion["change"]
+        relative = f"{clause[: proportion.start()]}相对{change}{clause[proportion.end() :]}"
+        read = _parse(relative, text, block_systems=block_systems, metrics=metrics)
+        if isinstance(read, Criterion) and read.mode is Mode.RELATIVE and read.reference:
+            note = f"{proportion[0]!r} read as a relative change ('相对{change}')"
+            return attrs.evolve(read, notes=(*read.notes, note))
     share = _SHARE_NAMED.search(clause)
     if (
         share is not None
@@ -2191,6 +2220,13 @@ def _read_either(
             note = f"{read.metric!r} read as the metric's name: a share ({word}), not a comparison"
             return attrs.evolve(read, notes=(*read.notes, note))
     first = _parse(clause, text, block_systems=block_systems, metrics=metrics)
+    if proportion is not None and isinstance(first, Criterion) and first.mode is not Mode.ABSOLUTE:
+        return Unparsed(
+            text=text,
+            reason=f"a change as a share of the value it changes from ({proportion[0]!r}), not "
+            "read as a relative change against one system of the block: write it as one "
+            f"('相对 B 的 AUROC 相对{proportion['change']}不超过 5%')",
+        )
     if (isinstance(first, Unparsed) or _has_drop_margin(clause)) and (
         drop := _performance_drop(clause, text, block_systems=block_systems, metrics=metrics)
     ):
@@ -2254,7 +2290,8 @@ def _margin_in_words(
     rest = _JOINING_LEAD.sub("", f"{clause[: found.start()]}{said}{clause[found.end() :]}")
     read = _parse(rest.strip(), text, block_systems=block_systems, metrics=metrics)
     if isinstance(read, Criterion) and words is _MARGIN_IN_WORDS and not apart:
-        stated = _stated_with_words(read, word, found[0].strip())
+        by_margin = bool(found.groupdict().get("by") or found.groupdict().get("size"))
+        stated = _stated_with_words(read, word, found[0].strip(), rest, by_margin=by_margin)
         if stated is not None:
             return attrs.evolve(stated, text=text)
     if (
@@ -2273,7 +2310,9 @@ def _margin_in_words(
     return attrs.evolve(read, text=text, margin_in_words=word, notes=tuple(notes))
 
 
-def _stated_with_words(read: Criterion, word: str, said: str) -> Criterion | None:
+def _stated_with_words(
+    read: Criterion, word: str, said: str, rest: str, *, by_margin: bool
+) -> Criterion | None:
     """
     A clause whose margin words come with the number they mean, read with that number:
     "by a wide margin of at least 5 points", "≥ B + 2 points (much better)" — a gain of at least
@@ -2282,7 +2321,9 @@ def _stated_with_words(read: Criterion, word: str, said: str) -> Criterion | Non
     0.1", "ECE ≪ 0.05") keeps the words as :attr:`Criterion.margin_in_words`: not met where the
     level fails the stated bound, else open, as how far beyond it they ask is not said. ``None``
     where the rest states no such number: a gain with no size ("much lower than B") is the
-    caller's, a cap on a gain or a two-sided limit with such words says no one thing.
+    caller's, a cap on a gain or a two-sided limit with such words says no one thing, and so is
+    a number ``rest`` (the clause without the words) does not state as a margin (``by_margin``:
+    the words were "by a … margin").
     """
     if read.derived is not None or read.ratio is not None or read.per_item is not None:
         return None
@@ -2292,6 +2333,11 @@ def _stated_with_words(read: Criterion, word: str, said: str) -> Criterion | Non
     if read.mode is Mode.ABSOLUTE:
         return attrs.evolve(read, margin_in_words=word)
     if not upward or read.threshold <= 0:
+        return None
+    if not by_margin and not _MARGIN_STATED.search(rest):
+        # "better than B with accuracy of at least 0.9", «高于 B，达到 0.9 以上»: a level the
+        # subject reaches, not the size of its gain (review h42, item 3: read as a gain ≥ 0.9,
+        # not met by 0.92 against 0.80).
         return None
     note = f"{said!r} read as the margin the clause states, {read.threshold:g}"
     return attrs.evolve(read, notes=(*read.notes, note))
