@@ -844,6 +844,14 @@ def test_039_worded_offset_and_each_deletion_are_read() -> None:
         ("{g} 的 AUPRC 比 MART 高 0.02 以上，且仍然比 {n} 高 0.025 以上。", "AUPRC", "from the"),
         ("{g} 在困难子集上的 AUPRC 比 {n} 高至少 0.025。", "AUPRC", "'在困难子集上' read as where"),
         ("{g} 的 AUPRC 在困难子集上比 {n} 高至少 0.025。", "AUPRC", "'在困难子集上' read as where"),
+        # Review s42, item 10: a count inside the scope is a count over subsets, refused.
+        ("{g} 的 AUPRC 在大部分任务上比 {n} 高至少 0.025。", "", "counts over subsets"),
+        # Review s42, item 4: on top of a system is measured from it, not a scope.
+        (
+            "{g} 在 {n} 的基础上将 AUPRC 提升至少 0.025。",
+            "AUPRC",
+            "'在 {n} 的基础上' read as '相对 {n}'",
+        ),
         ("{g} 的平均表现比 {n} 好 2 个百分点。", None, None),
         # Review h42, item 12: 均 of 均方误差 is no adverb (the metric was '方误差').
         ("{g} 的均方误差比 {n} 低 0.1。", "均方误差", None),
@@ -868,6 +876,9 @@ def test_adverbs_and_scopes_before_bi_are_no_metric(
         assert isinstance(last, Unparsed) and note in last.reason, last
         return
     assert isinstance(last, Criterion), last
+    if note is not None and "相对" in note:  # the system read as the reference, not the baseline
+        note = note.format(n="threshold/no-message")
+        assert last.reference == "threshold/no-message", last
     assert (last.metric or "").casefold() == (metric or "").casefold(), last
     assert note is None or any(n.startswith(note) or note in n for n in last.notes), last.notes
 

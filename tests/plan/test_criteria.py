@@ -459,6 +459,36 @@ class TestParseCriterionEnglish:
             assert isinstance(both, Compound) and len(both.clauses) == 2, own
             assert any("where it holds" in n for n in both.clauses[0].notes), own
             assert not any("where it holds" in n for n in both.clauses[1].notes), own
+        # A count inside the scope is a count over subsets, refused as it was before scopes
+        # were read; the pooled value was judged (review s42, item 10).
+        for text in (
+            "ours accuracy is higher than baseline on the majority of the OOD split",
+            "On the majority of the OOD split, ours accuracy is higher than baseline",
+            "ours 的准确率在大部分任务上高于 baseline",
+            "在大部分任务上，ours 的准确率高于 baseline",
+        ):
+            counted = parse_criterion(text, block_systems=["ours", "baseline"])
+            assert isinstance(counted, Unparsed), (text, counted)
+            assert counted.reason.startswith("counts over subsets"), (text, counted)
+        # A system is no scope: «在 FedAvg 的基础上» is what the gain is measured from; taken for
+        # a scope, the block's baseline was compared instead (review s42, item 4).
+        for text in (
+            "Ours 在 FedAvg 的基础上将准确率提升至少 2 个百分点",
+            "在 FedAvg 的基础上，Ours 的准确率提升至少 2 个百分点",
+        ):
+            over = parsed(text, block_systems=["Ours", "FedAvg", "Local"])
+            assert (over.subject, over.reference, over.threshold) == ("Ours", "FedAvg", 2.0)
+            assert "'在 FedAvg 的基础上' read as '相对 FedAvg'" in over.notes, over.notes
+            assert not any("where it holds" in n for n in over.notes), over.notes
+        # Another scope naming a system whole is not where the clause holds: refused as before.
+        onto = parse_criterion(
+            "Ours 在 FedAvg 之上将准确率提升至少 2 个百分点", block_systems=["Ours", "FedAvg"]
+        )
+        assert isinstance(onto, Unparsed) and "names several systems" in onto.reason, onto
+        built_on = parsed(
+            "Ours 在预训练模型的基础上将准确率提升 2 个百分点", block_systems=["Ours"]
+        )
+        assert not any("相对" in n for n in built_on.notes), built_on.notes
         # The evaluation set and a scope of items keep their own readings.
         c = parsed("On the test set, ours improves accuracy over baseline by at least 2 points")
         assert c.evaluation_set == "test" and not any("where it holds" in n for n in c.notes)
@@ -641,6 +671,14 @@ class TestParseCriterionEnglish:
                 f"'per {said}' read as the threshold's unit, a rate, not items each held to it"
                 in (unit.notes)
             )
+        # Things measured one by one are items with no unit before "per" ("IoU ≥ 0.5 per
+        # image" was judged on one pooled value, review s42, item 6), a rate after one.
+        for items in ("≥ 0.5 per image", "≥ 0.8 per document", "≥ 0.9 per user"):
+            each = parsed(f"JS divergence {items}", metrics=metrics)
+            assert each.per_item == "per " + items.split(" per ")[-1], each
+        for rate in ("≤ 50 ms per image", "≤ 3 errors per document"):
+            unit = parsed(f"JS divergence {rate}", metrics=metrics)
+            assert unit.per_item is None, unit
         # Written once for the three, the list after the threshold was left out and one
         # recorded divergence judged all of them: open, as E2's list without a metric is.
         for listed in ("H_rel, dist_to_centroid, yaw_obj", "H_rel and yaw_obj"):

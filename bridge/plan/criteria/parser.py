@@ -2565,11 +2565,21 @@ _NOT_ITEMS = (
 # (second review, item 6: said "'per second' not checked one by one").
 _RATE_OF = (
     r"(?:seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?|ms|"
-    r"gpus?|nodes?|devices?|cards?|cores?|cpus?|chips?|workers?|machines?|"
-    r"tokens?|samples?|images?|examples?|quer(?:y|ies)|requests?|episodes?|calls?|batch(?:es)?|"
-    r"frames?|instances?|users?|sequences?|documents?|words?|characters?|pixels?|dollars?)\b"
+    r"gpus?|nodes?|devices?|cards?|cores?|cpus?|chips?|workers?|machines?)\b"
 )
-_RATE_AFTER = lazy(rf"(?<=\d)(?:\s*[a-z]+)?\s+(?P<said>per[- ]{_RATE_OF})\s*$", re.IGNORECASE)
+# Things a metric is also measured on one by one ("IoU ≥ 0.5 per image", "F1 ≥ 0.8 per
+# document": each recorded label judged): a rate only after the unit counted of them ("≤ 50 ms
+# per image", "≤ 3 errors per document"), not a bare number (review s42, item 6).
+_RATE_OF_ITEMS = (
+    r"(?:tokens?|samples?|images?|examples?|quer(?:y|ies)|requests?|episodes?|calls?|"
+    r"batch(?:es)?|frames?|instances?|users?|sequences?|documents?|words?|characters?|pixels?|"
+    r"dollars?)\b"
+)
+_RATE_AFTER = lazy(
+    rf"(?<=\d)(?:(?:\s*[a-z]+)?\s+(?P<said>per[- ]{_RATE_OF})"
+    rf"|\s*[a-z]+\s+(?P<of_items>per[- ]{_RATE_OF_ITEMS}))\s*$",
+    re.IGNORECASE,
+)
 # The same in a Chinese frame, where mixed-language plans write the English word («每个 seed 上»).
 _NOT_ITEMS_ZH = (
     r"(?:种子|运行|轮|步|次|折|基线|系统|方法|变体|对比|模型|"
@@ -2709,6 +2719,37 @@ def _per_item_read(
         "(not checked one by one where they record one value)"
     )
     return attrs.evolve(read, per_item=said, notes=(note, *read.notes))
+
+
+# «Ours 在 FedAvg 的基础上将准确率提升至少 2 个百分点»: "on top of FedAvg", the reference.
+_ZH_ON_TOP_OF = lazy(r"在\s*(?P<x>[^,，。；;在\d]{1,40}?)\s*(?:的)?\s*基础上")
+
+
+def _on_top_of(norm: str, clause: str, systems: Sequence[str], notes: list[str]) -> str:
+    """
+    ``norm`` with each «在 X 的基础上» that names one of ``systems`` whole read as «相对 X», the
+    reading said in ``notes``; another X (a model built on, «在预训练模型的基础上») is left.
+
+    A gain on top of a system is measured from it (review s42, item 4: taken for a scope, the
+    block's baseline was compared instead of FedAvg).
+    """
+    spellings = system_terms(systems)
+    for found in reversed(list(_ZH_ON_TOP_OF.finditer(norm))):
+        named = found["x"].strip()
+        if not re.fullmatch(r"⟨S[A-Z]+⟩", replace_terms(named, spellings)[0].strip()):
+            continue
+        said = original_spelling(found[0], clause)
+        notes.append(f"{said!r} read as '相对 {original_spelling(named, clause)}'")
+        norm = f"{norm[: found.start()]}相对 {named} {norm[found.end() :]}"
+    return norm
+
+
+def _is_scope(said: str, *, names: Sequence[tuple[str, str]]) -> bool:
+    """
+    Whether a scope read in a clause is one: it neither counts subsets nor names a system
+    whole (a word of one, "memory" of typed_event_body_memory, may name the scope: 020's B3).
+    """
+    return SUBSET_COUNT.search(said) is None and not replace_terms(said, names)[1]
 
 
 def _where_it_holds(said: str) -> str:
@@ -2954,14 +2995,23 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     # With no number before it, "at" with a unit is a setting too ("lower violation rate than
     # the baseline at 1-5 us delay"); a bare number after "at" is a level ("stays at 0.9"),
     # a named one never is ("accuracy higher than baseline at h=144" required a gain of 144).
+    norm = _on_top_of(norm, clause, block_systems, notes)  # before positions are taken
     settings = [
         m
         for m in _AT_SETTING.finditer(norm)
         if m.group("unit") or "=" in m.group(0) or _NUMBER_BEFORE.search(norm, 0, m.start())
     ]
     settings += _ZH_SETTING.finditer(norm)
-    if (scope := _LEADING_SCOPE.match(norm)) is not None and not any(
-        m.start() < scope.end() for m in settings
+    # Not a scope: one that counts («在大部分任务上», "on the majority of the OOD split": a
+    # count over subsets, refused below) or names a system of the block (what it is compared
+    # with, or who): taken as where it holds, the count and the system went unchecked (review
+    # s42, items 10 and 4).
+    whole_names = [(system, "⟨S⟩") for system in block_systems if system.strip()]
+    is_scope = functools.partial(_is_scope, names=whole_names)
+    if (
+        (scope := _LEADING_SCOPE.match(norm)) is not None
+        and not any(m.start() < scope.end() for m in settings)
+        and is_scope(scope[0])
     ):
         settings.append(scope)
     settings += [
@@ -2971,6 +3021,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         for pattern in (_ZH_SCOPE_INSIDE, _EN_SCOPE_INSIDE)
         for inside in pattern.finditer(norm)
         if not any(m.start() < inside.end() and inside.start() < m.end() for m in settings)
+        and is_scope(inside[0])
     ]
     settings.sort(key=lambda m: m.start())
     for found in settings:
@@ -2979,7 +3030,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     for found in reversed(settings):  # from the end, so earlier positions stay valid
         norm = norm[: found.start()] + " " + norm[found.end() :]
     if (per_unit := _RATE_AFTER.search(norm)) is not None:
-        said = original_spelling(per_unit["said"], clause)
+        said = original_spelling(per_unit["said"] or per_unit["of_items"], clause)
         notes.append(f"{said!r} read as the threshold's unit, a rate, not items each held to it")
     sample = _SAMPLE_SIZE.search(norm)
     if sample:
