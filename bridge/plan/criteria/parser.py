@@ -912,7 +912,8 @@ def _find_system(text: str, system: str) -> int | None:
 # with a two-sided tolerance around a number (not a system: "within ±0.5 of B" is a change).
 _BAND = lazy(
     rf"^(?P<metric>.+?)\s+(?:(?:is|are|stays?|remains?|lies|falls?|must\s+be|should\s+be)\s+)?"
-    rf"within\s+(?:±|\+/-|\+-)\s*(?P<d>{NUM})\s*(?P<du>%|pp\b|points?\b)?\s+of\s+"
+    rf"within\s+(?:±|\+/-|\+-)\s*(?P<d>{NUM})\s*"
+    r"(?P<du>%|pp\b|(?:percentage\s+)?points?\b)?\s+of\s+"
     rf"(?:the\s+)?(?:(?:nominal|target(?:ed)?|expected|desired|stated)\s+)?(?:value\s+)?"
     rf"(?:of\s+)?(?P<v>{NUM})\s*(?P<vu>%)?(?![\w.])(?P<rest>.*)$",
     re.IGNORECASE,
@@ -933,16 +934,18 @@ def _band(
     if found is None or not re.search(r"[^\W\d_]", found["metric"]):
         return None
     unit = found["vu"] or ""
-    if (found["du"] or "") not in ("", unit) and not (unit == "%" and found["du"] in ("pp",)):
-        return None
-    if found["du"] and not unit:
+    # Points ("pp", "points", "percentage points") are of a percentage: "±2 points of 90%" is
+    # 88% to 92% as "±2pp" is (review s42, item 16: it was "several thresholds").
+    du = " ".join((found["du"] or "").lower().split())
+    points = du == "pp" or du.endswith(("point", "points"))
+    if du not in ("", unit) and not (unit == "%" and points):
         return None
     try:
         middle, tolerance = Decimal(found["v"]), abs(Decimal(found["d"]))
     except InvalidOperation:
         return None
     low, high = (_plain(middle - tolerance), _plain(middle + tolerance))
-    said = f"within ±{found['d']}{found['du'] or ''} of {found['v']}{unit}"
+    said = f"within ±{found['d']}{du if du in ('', '%', 'pp') else ' ' + du} of {found['v']}{unit}"
     read: list[Criterion] = []
     for sign, limit, which in (("≥", low, "lower"), ("≤", high, "upper")):
         one = _parse_either(
