@@ -686,9 +686,16 @@ def test_an_opening_word_that_may_be_a_verb_is_said_both_ways(word: str) -> None
     values = {("Ours", "accuracy"): 0.9}
     got = judged(parsed, values, reference="Baseline", candidate="Ours", systems=("Ours",))
     assert got.verdict is VerdictKind.INCONCLUSIVE, got.reason
-    assert got.reason.endswith(
+    assert (
         f"; if {word} is the sentence's verb, not part of the metric's name, write the clause "
-        "without it (accuracy is recorded)"
+        "without it (accuracy is recorded); "
+    ) in got.reason, got.reason
+    # And the other way, a name: the hint a qualified metric not recorded gets (it never came
+    # for these, its note matched whole; review s42, item 16).
+    assert got.reason.endswith(
+        f"; {word!r} names which one, and no recorded name says it: record it under that name, "
+        f'or, where a recorded one is it, `[metrics] aliases = {{ "RECORDED NAME" = '
+        f'"{word} accuracy" }}`'
     ), got.reason
     assert f"若 {word} 是句子的动词而不是指标名的一部分，请去掉它再写该子句（已记录 accuracy）" in (
         in_language(got.reason, "zh")
