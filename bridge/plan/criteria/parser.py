@@ -51,10 +51,12 @@ from bridge.plan.criteria.lexicon import (
     UNIT,
     UNITS,
     WORSE_WORDS,
+    ZH_EACH_VARIANT,
     Unit,
     alternation,
     canonical,
     find_term,
+    may_be_a_verb,
     metric_terms,
     normalise,
     replace_terms,
@@ -1623,8 +1625,6 @@ _SHARE_NAMED = lazy(
     r"(?:^|的)\s*(?P<m>[^<>≤≥=，,；;。的]{1,40}?(?:占比|比例|比重))\s*"
     r"(?:<|≤|>|≥|<=|>=|不超过|不高于|不低于|低于|高于|小于|大于|至少|至多)"
 )
-# Each variant of a deletion study, in Chinese, as the clause's subject.
-_ZH_EACH_VARIANT = lazy(r"(?:每个|每一个|各个?|所有)\s*(?:删除|消融)\s*(?:实验|变体|版本)")
 # A reference named in words, not a placeholder: "over A3", "相对归档模型", "分别对 A3 和 A4".
 _UNKNOWN_REFERENCE = lazy(
     r"\b(?:over|beyond)\s+(?:the\s+)?(?![⟨\d])[a-z][\w-]*"
@@ -3640,7 +3640,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             reference is not None
             and reference != BASELINE
             and subject is None
-            and _ZH_EACH_VARIANT.search(rest)
+            and ZH_EACH_VARIANT.search(rest)
         ):
             # «每个删除实验的 AUPRC 都低于完整 MART»: each variant below the full system, which
             # is the full system above each (039's B2 rewritten; read as the proposed system
@@ -4085,6 +4085,6 @@ def _qualified_said(name: str, clause: str) -> str:
     said = f"metric read as {name!r}: the word before the metric names which one"
     first = name.split(" ", 1)[0]
     opens = unicodedata.normalize("NFKC", clause).lstrip(" -*•").startswith(first)
-    if opens and first[:1].isupper() and not first.isupper() and first.endswith("s"):
+    if opens and may_be_a_verb(first):
         said += f" (if {first!r} is the sentence's verb, write the clause without it)"
     return said
