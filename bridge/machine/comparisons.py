@@ -29,6 +29,8 @@ from bridge.plan.criteria import (
     Mode,
     Orientation,
 )
+from bridge.plan.criteria.lexicon import may_be_a_verb
+from bridge.plan.criteria.model import holds
 from bridge.plan.directions import SaidDirection
 from bridge.plan.metric_names import match_metric, metric_key, without_unit
 from bridge.plan.overview import counted
@@ -546,7 +548,7 @@ def _verb_hint(
     otherwise.
     """
     first, _, rest = metric.partition(" ")
-    if not rest or not first[:1].isupper() or first.isupper() or not first.endswith("s"):
+    if not rest or not may_be_a_verb(first):
         return ""
     try:
         plain = match_metric(rest, recorded, aliases)
@@ -725,24 +727,3 @@ def compared(quantity: float, comparison: Comparison, threshold: float, ok: bool
     if ok:
         return f"{quantity:.6g} {comparison.value} {threshold:g} → met"
     return f"{quantity:.6g}, required {comparison.value} {threshold:g} → not met"
-
-
-def holds(quantity: float, comparison: Comparison, threshold: float, rounding: float = 0.0) -> bool:
-    """
-    Whether ``quantity`` stands in ``comparison`` to ``threshold``, a quantity within float
-    noise of the threshold counting as equal to it: ``rounding`` (what :func:`noise` says the
-    computation may have moved it), and never less than 10⁻¹² of the threshold (at least
-    10⁻¹²). A gain of 0.70 − 0.68 in points is 1.9999999999999907 in binary floating point and
-    meets "by ≥ 2 points", as the researcher's arithmetic says, while "> 2" is not met; a real
-    difference (10⁹ + 0.5 against 10⁹) is never taken for noise.
-    """
-    level = abs(quantity - threshold) <= max(rounding, 1e-12 * max(1.0, abs(threshold)))
-    if comparison is Comparison.GT:
-        return quantity > threshold and not level
-    if comparison is Comparison.GE:
-        return quantity >= threshold or level
-    if comparison is Comparison.LT:
-        return quantity < threshold and not level
-    if comparison is Comparison.LE:
-        return quantity <= threshold or level
-    return level

@@ -1359,14 +1359,19 @@ def _qualifier_unrecorded(criterion: Criterion, why: str) -> str | None:
     was read with the word before it (``held_out accuracy``, ``News Accuracy``): that word names
     which accuracy, so a recorded plain ``accuracy`` is not taken for it (second review s41,
     item 4: a careful reader cannot tell the runs' accuracy is the held-out one either), and
-    how to connect the two where it is. ``None`` for any other reason.
+    how to connect the two where it is. ``None`` for any other reason, and where the reason
+    already says the alias that connects a recorded name abbreviating it (025's `news_acc`).
     """
     name = criterion.metric
+    # The note may go on: "… names which one (if 'Logs' is the sentence's verb, write the
+    # clause without it)" (review s42, item 16: matched whole, this hint never came for those).
+    said = f"metric read as {name!r}: the word before the metric names which one"
     if (
         name is None
         or not why.startswith(f"metric {name!r} not found")
-        or f"metric read as {name!r}: the word before the metric names which one"
-        not in criterion.notes
+        or not any(note == said or note.startswith(f"{said} (") for note in criterion.notes)
+        # A recorded name that abbreviates it already has its alias said (``alias_hint``).
+        or "`[metrics] aliases = " in why
     ):
         return None
     word = name.split(" ", 1)[0]

@@ -34,7 +34,7 @@ from bridge.value_methods import value_methods
 if TYPE_CHECKING:
     # The criteria's parser loads when a gate is read, not with the plan: `bridge run` launches
     # before it loads (tests/test_imports.py).
-    from bridge.plan.criteria import Comparison, Criterion
+    from bridge.plan.criteria import Criterion
 
 __all__ = [
     "GATE_WORD",
@@ -242,31 +242,6 @@ def _qualified_name(
     return fits[0] if len(fits) == 1 else None
 
 
-def _holds(value: float, comparison: Comparison, threshold: float) -> bool:
-    """
-    Whether ``value`` stands in ``comparison`` to ``threshold``, a value within 10⁻¹² of the
-    threshold (relative, at least 10⁻¹²) counting as equal to it, as a block's criterion is
-    judged (``bridge.machine.comparisons.holds``): 0.29 read ×100 is 28.999999999999996 in
-    binary floating point, and «Parse ≥29%» read NOT MET on a recorded 0.29 (trial h42B).
-    """
-    from bridge.plan.criteria import Comparison
-
-    level = abs(value - threshold) <= 1e-12 * max(1.0, abs(threshold))
-    match comparison:
-        case Comparison.GT:
-            return value > threshold and not level
-        case Comparison.GE:
-            return value >= threshold or level
-        case Comparison.LT:
-            return value < threshold and not level
-        case Comparison.LE:
-            return value <= threshold or level
-        case Comparison.EQ:
-            return level
-        case _ as never:
-            assert_never(never)
-
-
 def _number(value: float) -> str:
     return f"{value:.4g}"
 
@@ -361,6 +336,7 @@ def _judged(
 ) -> GateClause:
     """One readable clause of a gate judged as :func:`judge_gate` says."""
     from bridge.plan.criteria.derived import count_held_to_a_percent
+    from bridge.plan.criteria.model import holds
     from bridge.plan.metric_names import (
         declared_unit,
         match_metric,
@@ -432,8 +408,9 @@ def _judged(
             shown = (
                 f"{name} = {_number(value)} {values_unit}, read as {_number(value / factor)}{unit}"
             )
-        # The threshold in the values' unit, as the judge turns it (0.05 / 0.001 is not 50).
-        met = _holds(value, clause.comparison, round(clause.threshold * factor, 12))
+        # The threshold in the values' unit, as the judge turns it (0.05 / 0.001 is not 50),
+        # and held to it as the judge holds a block's criterion (0.29 ×100 meets ≥ 29).
+        met = holds(value, clause.comparison, round(clause.threshold * factor, 12))
         return _decided(clause, reading, shown, met, threshold, name, value)
     declared = declared_unit(name, units)
     if (
@@ -451,7 +428,7 @@ def _judged(
     elif clause.percent_scale and 0 <= value <= 1:
         compared = value * 100
         shown += f", read as {_number(compared)}{unit}"
-    met = _holds(compared, clause.comparison, clause.threshold)
+    met = holds(compared, clause.comparison, clause.threshold)
     return _decided(clause, reading, shown, met, threshold, name, value)
 
 

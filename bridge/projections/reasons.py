@@ -652,6 +652,20 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(rf"{_QUOTE} read as beating the reference by a margin not stated"),
         r"\1 解析为以未写明的幅度胜过参照系统",
     ),
+    # Margin words with their number (parser.py's _stated_with_words).
+    (
+        lazy(rf"{_QUOTE} read as the margin the clause states, "),
+        r"\1 解析为子句写明的幅度 ",
+    ),
+    # An ablation's variants against the full system, turned round (parser.py, each_against).
+    (
+        lazy(r"\beach variant against (.+?) read as \1 against each variant, higher\b"),
+        r"各变体相对 \1 解析为 \1 相对各变体，须更高",
+    ),
+    (
+        lazy(r"\beach variant against (.+?) read as \1 against each variant, lower\b"),
+        r"各变体相对 \1 解析为 \1 相对各变体，须更低",
+    ),
     (lazy(r"'N\+' read as 'at least N'"), "'N+' 解析为“至少 N”"),
     (
         lazy(r"\bsubject (.+?): the block's proposed system \(marked as ours/proposed\)"),
@@ -1348,6 +1362,11 @@ _ATTRIBUTION: tuple[tuple[LazyPattern, str], ...] = (
             r"block (\S+)'s compared systems"
         ),
         r"其目的写明是评审结果（\1），且其系统不是实验块 \2 的对比系统",
+    ),
+    # A run placed by its Purpose, a block's title (attribution.py, _titled_by).
+    (
+        lazy(rf"\bits Purpose {_QUOTE} is block (\S+)'s title {_QUOTE}"),
+        r"其目的 \1 即实验块 \2 的标题 \3",
     ),
     (
         lazy(rf"\b{_SYSTEM} is compared in block (\S+) and begins block (\S+)'s "),

@@ -1667,6 +1667,8 @@ class TestMarginInWords:
             assert met.verdict is VerdictKind.MET, (text, met.reason)
             assert "required gain ≥ 5 pp → met" in met.reason, met.reason
             assert f"{said!r} read as the margin the clause states, 5" in met.reason
+            # In Chinese too (review s42, item 17: it stayed English).
+            assert f"{said!r} 解析为子句写明的幅度 5" in in_language(met.reason, "zh")
             short = _judged(text, {"ours": {"accuracy": 83.0}, "base": {"accuracy": 80.0}})
             assert short.verdict is VerdictKind.NOT_MET, (text, short.reason)
         for text, sign in (("loss far below 0.1", "<"), ("loss ≪ 0.1", "<")):

@@ -834,6 +834,12 @@ def test_039_worded_offset_and_each_deletion_are_read() -> None:
     assert len(variants) == 5 and all(f"vs {v} 0.35" in why for v in variants), why
     one_above = {**below, (variants[2], "AUPRC"): 0.41}
     assert _judge(each, one_above)[0] is VerdictKind.NOT_MET
+    # Its reading in Chinese too (review s42, item 17: the note stayed English).
+    read = parse_criterion(each.text, block_systems=b2.systems, metrics=b2.metrics)
+    assert isinstance(read, Criterion), read
+    turned = "each variant against 完整 MART read as 完整 MART against each variant, higher"
+    assert turned in read.notes, read.notes
+    assert in_language(turned, "zh") == "各变体相对 完整 MART 解析为 完整 MART 相对各变体，须更高"
 
 
 @needs_shared

@@ -13,6 +13,7 @@ import pytest
 from bridge.errors import ConfigError
 from bridge.plan import load_project
 from bridge.plan.attribution import block_cell_ids, stands_for, system_key
+from bridge.projections.reasons import in_language
 from tests.plan.corpus import as_project, plan_dirs
 
 needs_corpus = pytest.mark.skipif(not plan_dirs(), reason="shared corpus not found (BRIDGE_SHARED)")
@@ -712,6 +713,11 @@ class TestCorpus:
         assert runs["R011"].attribution == (
             "its Purpose 'simplicity check' is block B4's title "
             "'Simplicity Check — One-sided first is enough'"
+        )
+        # In Chinese too (review s42, item 17).
+        assert in_language(runs["R011"].attribution, "zh") == (
+            "其目的 'simplicity check' 即实验块 B4 的标题 'Simplicity Check — One-sided first is "
+            "enough'"
         )
         assert not [w for w in loaded.warnings if "R011" in w.message]
         # A Purpose sharing only some words with a title places nothing: R006's "main mechanism

@@ -621,8 +621,11 @@ def test_025s_news_accuracy_is_not_plain_accuracy(tmp_path: Path) -> None:
     assert "'News Accuracy'" in got.reason
     # Beside 025's own recorded names, the reason says how to map the one that abbreviates it
     # (h41A F3: «MMLU Accuracy ≥ 80%» beside `mmlu_acc` named what was recorded, not the line
-    # to add). A name that abbreviates no plan word (`accuracy` for «News Accuracy») gets none.
-    assert "[metrics] aliases" not in got.reason
+    # to add). A name that abbreviates no plan word (`accuracy` for «News Accuracy») gets none;
+    # the reason says 'News' names which accuracy, and the alias that would connect one that is
+    # it (review s42, item 16: that hint never came, the note's verb words kept it off).
+    assert "if accuracy is it" not in got.reason, got.reason
+    assert "; 'News' names which one, and no recorded name says it: " in got.reason, got.reason
     values = {("Ours", "news_acc"): 0.82, ("Ours", "mmlu_acc"): 0.9, ("Ours", "kc"): 35.0}
     got = judged(parsed, values, reference="Baseline", candidate="Ours", systems=("Ours",))
     assert got.verdict is VerdictKind.INCONCLUSIVE, got.reason
@@ -686,9 +689,16 @@ def test_an_opening_word_that_may_be_a_verb_is_said_both_ways(word: str) -> None
     values = {("Ours", "accuracy"): 0.9}
     got = judged(parsed, values, reference="Baseline", candidate="Ours", systems=("Ours",))
     assert got.verdict is VerdictKind.INCONCLUSIVE, got.reason
-    assert got.reason.endswith(
+    assert (
         f"; if {word} is the sentence's verb, not part of the metric's name, write the clause "
-        "without it (accuracy is recorded)"
+        "without it (accuracy is recorded); "
+    ) in got.reason, got.reason
+    # And the other way, a name: the hint a qualified metric not recorded gets (it never came
+    # for these, its note matched whole; review s42, item 16).
+    assert got.reason.endswith(
+        f"; {word!r} names which one, and no recorded name says it: record it under that name, "
+        f'or, where a recorded one is it, `[metrics] aliases = {{ "RECORDED NAME" = '
+        f'"{word} accuracy" }}`'
     ), got.reason
     assert f"若 {word} 是句子的动词而不是指标名的一部分，请去掉它再写该子句（已记录 accuracy）" in (
         in_language(got.reason, "zh")

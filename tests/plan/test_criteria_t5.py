@@ -285,6 +285,20 @@ def test_a_tolerance_around_no_plain_number_is_no_band(text: str) -> None:
     assert not isinstance(parsed, Compound), parsed
 
 
+@pytest.mark.parametrize("points", ["pp", " points", " percentage points"])
+def test_a_tolerance_in_points_of_a_percentage_is_a_band(points: str) -> None:
+    # "±2 points of 90%" was "several thresholds" where "±2pp of 90%" was the band 88%-92%
+    # (review s42, item 16): points of a percentage are percentage points, whatever the word.
+    parsed = parse_criterion(f"accuracy within ±2{points} of 90%")
+    assert isinstance(parsed, Compound), parsed
+    read = [
+        (c.comparison, c.threshold, c.percent_scale)
+        for c in parsed.clauses
+        if isinstance(c, Criterion)
+    ]
+    assert read == [(Comparison.GE, 88.0, True), (Comparison.LE, 92.0, True)], parsed
+
+
 @needs_shared
 def test_038_b2_tier_greater_than_and_its_count_hold_both_parts() -> None:
     # «exploratory positive: AP lift greater than 1 and EF1% greater than 1 on at least two

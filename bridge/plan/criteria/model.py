@@ -33,6 +33,7 @@ __all__ = [
     "Scope",
     "Unparsed",
     "Wording",
+    "holds",
 ]
 
 BASELINE = "baseline"
@@ -49,6 +50,29 @@ class Comparison(enum.Enum):
     LT = "<"
     LE = "≤"
     EQ = "="
+
+
+def holds(quantity: float, comparison: Comparison, threshold: float, rounding: float = 0.0) -> bool:
+    """
+    Whether ``quantity`` stands in ``comparison`` to ``threshold``, a quantity within float
+    noise of the threshold counting as equal to it: ``rounding`` (what the judge says the
+    computation may have moved it, ``bridge.machine.comparisons.noise``), and never less than
+    10⁻¹² of the threshold (at least 10⁻¹²). A gain of 0.70 − 0.68 in points is
+    1.9999999999999907 in binary floating point and meets "by ≥ 2 points", as the researcher's
+    arithmetic says, while "> 2" is not met; a real difference (10⁹ + 0.5 against 10⁹) is never
+    taken for noise. One rule for a block's criterion and a run's gate (``bridge.plan.run_gates``:
+    0.29 read ×100 is 28.999999999999996, and «Parse ≥29%» read NOT MET on a recorded 0.29).
+    """
+    level = abs(quantity - threshold) <= max(rounding, 1e-12 * max(1.0, abs(threshold)))
+    if comparison is Comparison.GT:
+        return quantity > threshold and not level
+    if comparison is Comparison.GE:
+        return quantity >= threshold or level
+    if comparison is Comparison.LT:
+        return quantity < threshold and not level
+    if comparison is Comparison.LE:
+        return quantity <= threshold or level
+    return level
 
 
 class Mode(enum.Enum):

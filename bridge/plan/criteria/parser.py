@@ -51,10 +51,12 @@ from bridge.plan.criteria.lexicon import (
     UNIT,
     UNITS,
     WORSE_WORDS,
+    ZH_EACH_VARIANT,
     Unit,
     alternation,
     canonical,
     find_term,
+    may_be_a_verb,
     metric_terms,
     normalise,
     replace_terms,
@@ -913,7 +915,8 @@ def _find_system(text: str, system: str) -> int | None:
 # with a two-sided tolerance around a number (not a system: "within ±0.5 of B" is a change).
 _BAND = lazy(
     rf"^(?P<metric>.+?)\s+(?:(?:is|are|stays?|remains?|lies|falls?|must\s+be|should\s+be)\s+)?"
-    rf"within\s+(?:±|\+/-|\+-)\s*(?P<d>{NUM})\s*(?P<du>%|pp\b|points?\b)?\s+of\s+"
+    rf"within\s+(?:±|\+/-|\+-)\s*(?P<d>{NUM})\s*"
+    r"(?P<du>%|pp\b|(?:percentage\s+)?points?\b)?\s+of\s+"
     rf"(?:the\s+)?(?:(?:nominal|target(?:ed)?|expected|desired|stated)\s+)?(?:value\s+)?"
     rf"(?:of\s+)?(?P<v>{NUM})\s*(?P<vu>%)?(?![\w.])(?P<rest>.*)$",
     re.IGNORECASE,
@@ -934,16 +937,18 @@ def _band(
     if found is None or not re.search(r"[^\W\d_]", found["metric"]):
         return None
     unit = found["vu"] or ""
-    if (found["du"] or "") not in ("", unit) and not (unit == "%" and found["du"] in ("pp",)):
-        return None
-    if found["du"] and not unit:
+    # Points ("pp", "points", "percentage points") are of a percentage: "±2 points of 90%" is
+    # 88% to 92% as "±2pp" is (review s42, item 16: it was "several thresholds").
+    du = " ".join((found["du"] or "").lower().split())
+    points = du == "pp" or du.endswith(("point", "points"))
+    if du not in ("", unit) and not (unit == "%" and points):
         return None
     try:
         middle, tolerance = Decimal(found["v"]), abs(Decimal(found["d"]))
     except InvalidOperation:
         return None
     low, high = (_plain(middle - tolerance), _plain(middle + tolerance))
-    said = f"within ±{found['d']}{found['du'] or ''} of {found['v']}{unit}"
+    said = f"within ±{found['d']}{du if du in ('', '%', 'pp') else ' ' + du} of {found['v']}{unit}"
     read: list[Criterion] = []
     for sign, limit, which in (("≥", low, "lower"), ("≤", high, "upper")):
         one = _parse_either(
@@ -1628,8 +1633,6 @@ _SHARE_NAMED = lazy(
 _CHANGE_PROPORTION = lazy(
     r"(?P<change>下降|降低|减少|提升|提高|增加|增长|上升)\s*(?:的\s*)?(?:比例|比率|百分比)"
 )
-# Each variant of a deletion study, in Chinese, as the clause's subject.
-_ZH_EACH_VARIANT = lazy(r"(?:每个|每一个|各个?|所有)\s*(?:删除|消融)\s*(?:实验|变体|版本)")
 # A reference named in words, not a placeholder: "over A3", "相对归档模型", "分别对 A3 和 A4".
 _UNKNOWN_REFERENCE = lazy(
     r"\b(?:over|beyond)\s+(?:the\s+)?(?![⟨\d])[a-z][\w-]*"
@@ -3734,7 +3737,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             reference is not None
             and reference != BASELINE
             and subject is None
-            and _ZH_EACH_VARIANT.search(rest)
+            and ZH_EACH_VARIANT.search(rest)
         ):
             # «每个删除实验的 AUPRC 都低于完整 MART»: each variant below the full system, which
             # is the full system above each (039's B2 rewritten; read as the proposed system
@@ -4179,6 +4182,6 @@ def _qualified_said(name: str, clause: str) -> str:
     said = f"metric read as {name!r}: the word before the metric names which one"
     first = name.split(" ", 1)[0]
     opens = unicodedata.normalize("NFKC", clause).lstrip(" -*•").startswith(first)
-    if opens and first[:1].isupper() and not first.isupper() and first.endswith("s"):
+    if opens and may_be_a_verb(first):
         said += f" (if {first!r} is the sentence's verb, write the clause without it)"
     return said
