@@ -763,7 +763,11 @@ def parse_criterion(
         # The text of each clause read as a comparison with a named reference, by position in
         # ``parsed``, for a later clause that elides it ("… and C by ≥ 0.03").
         compared: dict[int, str] = {}
-        for clause in clauses:
+        # The clause each of ``parsed`` was read from: a band or "all within" is two or more
+        # (a count or scope carried by position in ``clauses`` missed the clauses after one).
+        read_from: list[str] = []
+        for number, clause in enumerate(clauses):
+            read_from.extend([clauses[number - 1]] * (len(parsed) - len(read_from)))
             # "… and all within 1 point": that part holds every two of the block's systems.
             within = _all_within(clause, block_systems=block_systems, metrics=metrics)
             if within is not None:
@@ -817,9 +821,10 @@ def parse_criterion(
             if isinstance(one, Criterion) and one.reference not in (None, BASELINE):
                 compared[len(parsed)] = clause
             parsed.append(one)
+        read_from.extend([clauses[-1]] * (len(parsed) - len(read_from)))
         parsed = _performance_from_neighbours(parsed)
-        parsed = _scope_carried(text, clauses, parsed)
-        parsed = _count_carried(text, clauses, parsed)
+        parsed = _scope_carried(text, read_from, parsed)
+        parsed = _count_carried(text, read_from, parsed)
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
@@ -997,7 +1002,9 @@ def _band(
             block_systems=block_systems,
             metrics=metrics,
         )
-        if not isinstance(one, Criterion):
+        # "… of 0.9 relative to B" is no level: read as one, the rest made it a gain over B of
+        # at least 0.88 (review h42 item 8).
+        if not isinstance(one, Criterion) or one.mode is not Mode.ABSOLUTE or one.reference:
             return None
         name = one.metric or "the metric"
         note = f"'{said}' read as {low}{unit} ≤ {name} ≤ {high}{unit}: its {which} limit"
