@@ -834,7 +834,12 @@ _CODE_SPANS = lazy(r"`[^`\n]+`(?:\s*[,，、;；]\s*`[^`\n]+`)+")
 
 # The word opening an item that says it runs in place of the one before ("(a) DiffAdapt setup
 # if released, else (b) NYU probe replication"): no part of the system's name.
-_INSTEAD = lazy(r"^(?:or\s+else|else|otherwise|否则)\b[\s,，:：]*(?=\S)", re.IGNORECASE)
+# The connective, lower-case or capitalised, then a space or a stop: "Else-Net" and "ELSE (ours)"
+# are names, not "else" before one (review h42 item 13: they became '-Net' and '(ours)').
+_INSTEAD = lazy(
+    r"^(?:(?:[Oo]r\s+else|[Ee]lse|[Oo]therwise)(?:\s*[,，:：]\s*|\s+)|否则[\s,，:：]*)"
+    r"(?=[(（][^)）]*[)）]\s*\S|[^\s(（])"
+)
 
 
 def _items(raw: str, *, named: bool = False) -> tuple[str, ...]:

@@ -846,6 +846,17 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"），但前一个子句没有以可替换的文字写出其参照 \1；请把比较完整写出",
     ),
+    (
+        lazy(
+            r"^\), but the clause before names its reference (.+?) before its subject (.+?), so "
+            r"(.+?) may be compared with (.+?) too; write the comparison out"
+        ),
+        r"），但前一个子句先写参照 \1、后写主体 \2，\3 也可能同样与 \4 比较；请把比较完整写出",
+    ),
+    (
+        lazy(r"^\), but bridge cannot read it so; write the comparison out"),
+        "），但 bridge 无法这样解析；请把比较完整写出",
+    ),
     # "loss below the threshold of 0.5" (bridge/plan/criteria/parser.py's _LEVEL_OF).
     (lazy(r"'(\w+) … of' read as '([<>])'"), r"'\1 … of' 解析为 '\2'"),
     # The evaluation set a clause is said of ("on the test set"), as the parser notes it and

@@ -201,7 +201,7 @@ class TestHandChecked:
         assert warning.line == 5
         assert "2500 GPU-h (line 5, the one used) and 2750 GPU-h (line 196" in warning.message
 
-    def test_alternative_systems_are_said(self) -> None:
+    def test_alternative_systems_are_said(self, tmp_path: Path) -> None:
         """034's "(a) DiffAdapt … setup if released, else (b) NYU probe … replication" became
         two must-run systems, the unreleased one bound to fail (trial O3): a warning says they
         are alternatives and how to rule one out."""
@@ -215,6 +215,19 @@ class TestHandChecked:
         # NYU probe (2504.05419) replication" in the table, the results and the status).
         (m1,) = [b for b in plan.blocks if b.id == "M1"]
         assert m1.systems[1] == "(b) NYU probe (2504.05419) replication", m1.systems
+        # A name that begins with the word is no connective (review h42 item 13: 'Else-Net'
+        # became '-Net', 'ELSE (ours)' '(ours)'): 034's line with such names put before it.
+        written = (corpus("034") / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")
+        line = next(x for x in written.splitlines() if "else (b) NYU" in x)
+        field, listed = line.split(":", 1)
+        renamed = tmp_path / "EXPERIMENT_PLAN.md"
+        renamed.write_text(
+            written.replace(line, f"{field}: Else-Net, ELSE (ours), Else (ours),{listed}"),
+            encoding="utf-8",
+        )
+        (m1,) = [b for b in load_plan(renamed).blocks if b.id == "M1"]
+        assert m1.systems[:3] == ("Else-Net", "ELSE (ours)", "Else (ours)"), m1.systems
+        assert "(b) NYU probe (2504.05419) replication" in m1.systems, m1.systems
 
     def test_alternative_systems_in_a_tracker_of_blocks_are_ruled_out_in_the_plan(self) -> None:
         """034's tracker lists blocks (one row for M1, whose runs are R008–R011): the advice

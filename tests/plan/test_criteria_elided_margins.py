@@ -208,3 +208,59 @@ def test_worse_than_in_chinese(tmp_path: Path, text: str, verdict: VerdictKind) 
     if verdict is VerdictKind.MET:
         # The reading says the limit as the clause does: at least 0.02 worse (it said "at most").
         assert "至少比参照差 0.02" in in_language(result.reason, "zh"), result.reason
+
+
+def test_a_gap_after_a_reference_named_first_is_left_open(tmp_path: Path) -> None:
+    # Review h42 item 7: "Compared to B, A gains …, and C by …" was cut at its reference, «
+    # Compared to C by …», and judged as A against C; C may as well be a second system
+    # compared with B. Left open, saying why.
+    block = _blocks_040(tmp_path)["B2"]
+    parsed = parse_criterion(
+        "Compared to no_edges, exact gains at least 0.005 AUROC, and unit_mass by at least "
+        "0.01 AUROC",
+        block_systems=block.systems,
+        metrics=block.metrics,
+    )
+    assert isinstance(parsed, Compound)
+    first, second = parsed.clauses
+    assert isinstance(first, Criterion) and first.reference == "no_edges", first
+    assert not isinstance(second, Criterion), second
+    assert "names its reference no_edges before its subject exact (ours)" in second.reason
+    assert "也可能同样与 no_edges 比较" in in_language(second.reason, "zh"), second.reason
+
+
+def test_a_metric_with_its_own_margin_is_the_comparison_before_on_it(tmp_path: Path) -> None:
+    # Review h42 item 11: the margin after "accuracy" was spread over "no_edges by 0.005 AUROC"
+    # too, 'exact outperforms no_edges by 0.005 AUROC by at least 0.03' ("several
+    # thresholds"), and "accuracy by at least 0.03" was a level of 0.03, met at any accuracy.
+    block = _blocks_040(tmp_path)["B2"]
+    parsed = parse_criterion(
+        "exact outperforms no_edges by 0.005 AUROC and accuracy by at least 0.03",
+        block_systems=block.systems,
+        metrics=["AUROC", "accuracy"],
+    )
+    assert isinstance(parsed, Compound)
+    auroc, accuracy = parsed.clauses
+    assert isinstance(auroc, Criterion) and isinstance(accuracy, Criterion), parsed.clauses
+    assert auroc.text == "exact outperforms no_edges by 0.005 AUROC"
+    assert (auroc.subject, auroc.reference, auroc.threshold) == ("exact (ours)", "no_edges", 0.005)
+    assert accuracy.text == "accuracy by at least 0.03"
+    assert (accuracy.subject, accuracy.reference, accuracy.metric, accuracy.threshold) == (
+        "exact (ours)",
+        "no_edges",
+        "accuracy",
+        0.03,
+    )
+    values = {
+        ("exact (ours)", "auroc"): 0.8,
+        ("no_edges", "auroc"): 0.79,
+        ("exact (ours)", "accuracy"): 0.8,
+        ("no_edges", "accuracy"): 0.79,
+    }
+    kinds = [
+        judged(
+            clause, values, reference="", candidate="exact (ours)", systems=block.systems
+        ).verdict
+        for clause in (auroc, accuracy)
+    ]
+    assert kinds == [VerdictKind.MET, VerdictKind.NOT_MET]

@@ -278,11 +278,15 @@ def test_029_m4_coverage_within_a_tolerance_of_a_number_is_a_band(tmp_path: Path
     [
         "accuracy within ±0.5 of B",  # a difference from a system, as before
         "coverage within ±2% of 0.9",  # a relative tolerance or points: not told
+        # Review h42 item 8: no level; it was read as a gain over B of at least 0.88 and at
+        # most 0.92. Left unjudged, as before the band was read.
+        "coverage within ±0.02 of 0.9 relative to B",
     ],
 )
 def test_a_tolerance_around_no_plain_number_is_no_band(text: str) -> None:
     parsed = parse_criterion(text, block_systems=["B"])
     assert not isinstance(parsed, Compound), parsed
+    assert not isinstance(parsed, Criterion) or parsed.reference == "B", parsed
 
 
 @pytest.mark.parametrize("points", ["pp", " points", " percentage points"])
@@ -329,3 +333,21 @@ def test_038_b2_tier_greater_than_and_its_count_hold_both_parts() -> None:
     ]
     apart = parse_criterion("accuracy above 0.8; F1 above 0.7 on at least two datasets")
     assert isinstance(apart, Compound) and isinstance(apart.clauses[0], Criterion), apart
+    # A band before it (two clauses read from one) holds the count too, and so does the part
+    # after the band: it was carried by position, to nothing (review h42 item 14).
+    banded = parse_criterion(
+        "coverage within ±0.02 of 0.9 and accuracy ≥ 0.8 and AUROC ≥ 0.7 on at least two datasets"
+    )
+    assert isinstance(banded, Compound), banded
+    assert [(type(c), c.text) for c in banded.clauses] == [
+        (Unparsed, "coverage within ±0.02 of 0.9"),
+        (Unparsed, "coverage within ±0.02 of 0.9"),
+        (Unparsed, "accuracy ≥ 0.8"),
+        (Unparsed, "AUROC ≥ 0.7 on at least two datasets"),
+    ], banded.clauses
+    # A scope the sentence opens with is noted on the clause after a band, as after a level.
+    scoped = parse_criterion("On the hard split, coverage within ±0.02 of 0.9 and accuracy ≥ 0.8")
+    assert isinstance(scoped, Compound), scoped
+    accuracy = scoped.clauses[-1]
+    assert isinstance(accuracy, Criterion) and accuracy.metric == "accuracy", accuracy
+    assert "'On the hard split' read as where it holds, not a threshold" in accuracy.notes

@@ -766,7 +766,11 @@ def parse_criterion(
         # The text of each clause read as a comparison with a named reference, by position in
         # ``parsed``, for a later clause that elides it ("… and C by ≥ 0.03").
         compared: dict[int, str] = {}
-        for clause in clauses:
+        # The clause each of ``parsed`` was read from: a band or "all within" is two or more
+        # (a count or scope carried by position in ``clauses`` missed the clauses after one).
+        read_from: list[str] = []
+        for number, clause in enumerate(clauses):
+            read_from.extend([clauses[number - 1]] * (len(parsed) - len(read_from)))
             # "… and all within 1 point": that part holds every two of the block's systems.
             within = _all_within(clause, block_systems=block_systems, metrics=metrics)
             if within is not None:
@@ -820,9 +824,10 @@ def parse_criterion(
             if isinstance(one, Criterion) and one.reference not in (None, BASELINE):
                 compared[len(parsed)] = clause
             parsed.append(one)
+        read_from.extend([clauses[-1]] * (len(parsed) - len(read_from)))
         parsed = _performance_from_neighbours(parsed)
-        parsed = _scope_carried(text, clauses, parsed)
-        parsed = _count_carried(text, clauses, parsed)
+        parsed = _scope_carried(text, read_from, parsed)
+        parsed = _count_carried(text, read_from, parsed)
         return Compound(text=text, clauses=tuple(parsed), notes=notes)
     except Exception as exc:  # the contract is "never raises": report the failure instead
         return Unparsed(text=text, reason=f"parser error: {type(exc).__name__}: {exc}")
@@ -850,39 +855,84 @@ def _gapped_comparison(
     AUROC and unit_mass by at least 0.01 AUROC», 040, trial h42C: the second clause was read as
     a level, "unit_mass: AUROC ≥ 0.01", met at 0.795 where exact led unit_mass by 0.005). The
     clause before is taken up to its reference, then this clause's system and margin; where
-    its reference cannot be found in its words, the clause is left unjudged, never a level.
+    its reference cannot be found in its words, or is named before its subject ("Compared to
+    B, A gains …, and C by …": C may be compared with B as well), the clause is left
+    unjudged, never a level. A clause that is only a metric and a margin ("A outperforms B by
+    0.02 AUROC and accuracy by at least 0.03") is the same comparison on that metric.
     """
     if (
         not isinstance(one, Criterion)
         or one.mode is not Mode.ABSOLUTE
-        or one.subject is None
         or one.reference is not None
         or previous is None
         or previous_text is None
         or previous.subject is None
         or previous.reference in (None, BASELINE)
-        or previous.subject == one.subject
     ):
         return one
     gapped = _GAPPED.match(clause)
-    if gapped is None or not _names_system(gapped["name"], one.subject):
+    if gapped is None:
         return one
-    at = _find_system(previous_text, previous.reference)
-    if at is None:
+    of_metric = (
+        one.subject is None
+        and one.metric is not None
+        and metric_key(gapped["name"].strip().strip("`")) == metric_key(one.metric)
+    )
+    if not of_metric and (
+        one.subject is None
+        or previous.subject == one.subject
+        or not _names_system(gapped["name"], one.subject)
+    ):
+        return one
+    with_whom = one.metric if of_metric else one.subject
+    found = _find_system(previous_text, previous.reference)
+    subject_at = _find_system(previous_text, previous.subject)
+    tail = (
+        None
+        if found is not None and (of_metric or subject_at is None or subject_at[0] < found[0])
+        else (
+            f"but the clause before does not name its reference {previous.reference} in words "
+            "bridge can replace; write the comparison out"
+            if found is None
+            else f"but the clause before names its reference {previous.reference} before its "
+            f"subject {previous.subject}, so {one.subject} may be compared with "
+            f"{previous.reference} too; write the comparison out"
+        )
+    )
+    if found is None or tail is not None:
         return Unparsed(
             text=clause,
             reason=(
-                f"reads as a comparison of the clause before with {one.subject} "
-                f"(«{clause.strip()}»), but the clause before does not name its reference "
-                f"{previous.reference} in words bridge can replace; write the comparison out"
+                f"reads as a comparison of the clause before with {with_whom} "
+                f"(«{clause.strip()}»), {tail}"
             ),
         )
-    whole = previous_text[:at] + clause[gapped.start("name") :]
+    whole = (
+        f"{previous_text[: found[1]]} on {clause[gapped.start('name') :]}"
+        if of_metric
+        else previous_text[: found[0]] + clause[gapped.start("name") :]
+    )
     again = _parse_either(
         qualifiers_joined(whole), whole, block_systems=block_systems, metrics=metrics
     )
-    if not isinstance(again, Criterion) or again.reference in (None, BASELINE):
+    if not of_metric and (not isinstance(again, Criterion) or again.reference in (None, BASELINE)):
         return one
+    if not isinstance(again, Criterion) or (
+        of_metric
+        and (
+            again.reference != previous.reference
+            or again.subject not in (None, previous.subject)
+            or again.metric is None
+            or metric_key(again.metric) != metric_key(one.metric or "")
+        )
+    ):
+        return Unparsed(
+            text=clause,
+            reason=(
+                f"reads as a comparison of the clause before with {with_whom} "
+                f"(«{clause.strip()}»), but bridge cannot read it so; write the comparison out"
+            ),
+        )
     return attrs.evolve(
         again,
         text=clause,
@@ -900,14 +950,15 @@ def _names_system(said: str, system: str) -> bool:
     )
 
 
-def _find_system(text: str, system: str) -> int | None:
-    """Where ``system`` is named in ``text`` (whole, or without a bracketed tag), or None."""
+def _find_system(text: str, system: str) -> tuple[int, int] | None:
+    """Where ``system`` is named in ``text`` (whole, or without a bracketed tag): the span of its
+    name, or None."""
     folded = text.casefold()
     for name in (system, re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", system)):
         name = name.strip().casefold()
         found = re.search(rf"`?(?<![\w-]){re.escape(name.strip('`'))}(?![\w-])`?", folded)
         if name and found is not None:
-            return found.start()
+            return found.span()
     return None
 
 
@@ -957,7 +1008,9 @@ def _band(
             block_systems=block_systems,
             metrics=metrics,
         )
-        if not isinstance(one, Criterion):
+        # "… of 0.9 relative to B" is no level: read as one, the rest made it a gain over B of
+        # at least 0.88 (review h42 item 8).
+        if not isinstance(one, Criterion) or one.mode is not Mode.ABSOLUTE or one.reference:
             return None
         name = one.metric or "the metric"
         note = f"'{said}' read as {low}{unit} ≤ {name} ≤ {high}{unit}: its {which} limit"
