@@ -207,7 +207,8 @@ _CLAIM_ID = lazy(
     # A word glued to the id by a hyphen, before its parenthesis or the cell's end, is the id's
     # own (005's "C2-supporting (deployment)" beside "C2": read as a second C2, with a warning
     # to give each row its own id, which the plan had done; h42D).
-    r"(?:-[A-Za-z][A-Za-z0-9]*(?=\s*(?:[(（]|\**\s*$)))?"
+    # Not a range ("C1-C3", "C1-C2 (joint)": the claims from one to the other).
+    r"(?:-(?!C\d)[A-Za-z][A-Za-z0-9]*(?=\**\s*(?:[(（]|$)))?"
     # A\d: an anti-claim's own id (002's "A1. Anti-claim: gains come only from …", which was
     # claim C3 by position, an id the plan does not have).
     r"|H\d{1,2}|A\d{1,2})"

@@ -1383,7 +1383,8 @@ def _not_seeds(block: BlockInfo, runs: Sequence[RunView], system: str) -> tuple[
     """
     ``system``'s runs in ``block`` when they are not seeds of one run, else ``()``. Runs that
     name no system are told apart by their Purpose and Notes; a named system's, by their
-    Purpose alone, unless each of its runs has a seed of its own: its rows are the
+    Purpose alone, seeds or not ("full data" at seed 0 and "10% data" at seed 1 are two
+    procedures, and a mean of them a wrong verdict; a second review of s42): its rows are the
     researcher's runs of it, whose Notes often hold what one of them found (009's R002 "Local
     CPU run: compact is strongest …" beside a second seed).
     """
@@ -1397,11 +1398,6 @@ def _not_seeds(block: BlockInfo, runs: Sequence[RunView], system: str) -> tuple[
     # Purpose: their Notes tell them apart, and so they do for rows of one seed (a block's one
     # written seed, given to each of its seedless rows: they are not that seed's runs).
     seeds = [r.spec.seed for r in own]
-    if system and None not in seeds and len(set(seeds)) == len(seeds):
-        # Each row at its own seed is a seed of the system, whatever its Purpose says ("main",
-        # then a "baseline rerun" at seeds 7 and 8): the rows tell their seeds apart, not their
-        # procedures (review of s42, item 9).
-        return ()
     said = {
         (
             " ".join(r.spec.purpose.casefold().split()),

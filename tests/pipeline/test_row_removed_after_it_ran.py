@@ -26,7 +26,7 @@ _SEEDED = SCRIPT.replace(
     'acc = {"baseline": 0.5, "method": 0.8}[a.model] + a.seed / 100',
 )
 
-_ROW = "| R004 | M1 | baseline rerun | Baseline | test | accuracy | MUST | TODO | seeds 7, 8 |"
+_ROW = "| R004 | M1 | baseline | Baseline | test | accuracy | MUST | TODO | seeds 7, 8 |"
 
 
 def _reason(run_id: str) -> str:

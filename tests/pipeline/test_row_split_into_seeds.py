@@ -191,7 +191,7 @@ def test_a_chinese_plan_says_why_in_chinese(tmp_path: Path) -> None:
 
 
 _TWO_SEEDS = (
-    "| R004 | M1 | baseline rerun | Baseline | test | accuracy | MUST | TODO | seeds 7, 8 |"
+    "| R004 | M1 | baseline | Baseline | test | accuracy | MUST | TODO | seeds 7, 8 |"
 )
 
 

@@ -67,6 +67,14 @@ def test_005_c2_supporting_is_a_claim_of_its_own(tmp_path: Path) -> None:
     assert warning_in_language(warning.message, "zh").startswith(
         "论点表第 18 行和第 19 行都读作论点 C2（'method, RAW joint headline'、"
     )
+    # A range is no id of its own: "C2-C3 (deployment)" is C2's row (a second review of s42:
+    # it was read as a claim 'C2-C3').
+    (tmp_path / "EXPERIMENT_PLAN.md").write_text(
+        text.replace("**C2-supporting (deployment)**", "**C2-C3 (deployment)**"), encoding="utf-8"
+    )
+    plan = load_plan(tmp_path / "EXPERIMENT_PLAN.md")
+    assert "C2-C3" not in {c.id for c in plan.claims}
+    assert [w.line for w in plan.warnings if "both read as claim C2" in w.message] == [19]
 
 
 def test_a_claim_tested_field_the_map_contradicts_is_warned_about() -> None:

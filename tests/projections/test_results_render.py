@@ -571,6 +571,15 @@ def test_runs_of_one_named_system_are_pooled_only_as_seeds_of_one_run() -> None:
     assert "correct_routing_rate: Hermes MVP 0.96 ± 0.01414 (n=2)" in results.render(
         fold(seeds.read())
     )
+    # Two procedures at two seeds are still two procedures ("full data" at seed 0, "10% data"
+    # at seed 1: their mean would be a wrong verdict; a second review of s42).
+    apart = _blocks_store({"C": ("M1", "correct routing rate ≥ 95%")}, {})
+    for run_id, seed, purpose, value in (("C1", 0, "full data", 0.99), ("C2", 1, "10% data", 0.9)):
+        values = (_value(run_id, "correct_routing_rate", value, str(value)),)
+        _add_run(apart, run_id, "M1", "C", values, system="Hermes MVP", purpose=purpose, seed=seed)
+    assert "by C1, C2, runs of Hermes MVP that are not seeds of one run" in results.render(
+        fold(apart.read())
+    )
 
 
 def test_a_run_ruled_out_takes_no_part_in_the_unnamed_runs_check() -> None:
