@@ -190,9 +190,7 @@ def test_a_chinese_plan_says_why_in_chinese(tmp_path: Path) -> None:
         assert said in text, name
 
 
-_TWO_SEEDS = (
-    "| R004 | M1 | baseline | Baseline | test | accuracy | MUST | TODO | seeds 7, 8 |"
-)
+_TWO_SEEDS = "| R004 | M1 | baseline | Baseline | test | accuracy | MUST | TODO | seeds 7, 8 |"
 
 
 def _split_then_one_seed(root: Path, toml_extra: str = "") -> Path:
