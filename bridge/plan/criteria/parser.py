@@ -2779,6 +2779,11 @@ def _per_item_read(
 
 # «Ours 在 FedAvg 的基础上将准确率提升至少 2 个百分点»: "on top of FedAvg", the reference.
 _ZH_ON_TOP_OF = lazy(r"在\s*(?P<x>[^,，。；;在\d]{1,40}?)\s*(?:的)?\s*基础上")
+# A verb of change after it: only then is X what a gain is measured from («在 FedAvg 的基础上，
+# 准确率不低于 0.9» is a level Ours reaches, built on FedAvg: review2 s42, item 1).
+_ZH_CHANGE_VERB = lazy(
+    r"提升|提高|增加|增长|增大|上升|改善|改进|降低|减少|减小|下降|缩短|节省|加快|加速|高出|低出"
+)
 
 
 def _on_top_of(norm: str, clause: str, systems: Sequence[str], notes: list[str]) -> str:
@@ -2787,11 +2792,14 @@ def _on_top_of(norm: str, clause: str, systems: Sequence[str], notes: list[str])
     reading said in ``notes``; another X (a model built on, «在预训练模型的基础上») is left.
 
     A gain on top of a system is measured from it (review s42, item 4: taken for a scope, the
-    block's baseline was compared instead of FedAvg).
+    block's baseline was compared instead of FedAvg). Only before a verb of change (提升,
+    降低 …): with none, X is what the subject is built on, and the clause's level is its own.
     """
     spellings = system_terms(systems)
     for found in reversed(list(_ZH_ON_TOP_OF.finditer(norm))):
         named = found["x"].strip()
+        if _ZH_CHANGE_VERB.search(norm, found.end()) is None:
+            continue
         if not re.fullmatch(r"⟨S[A-Z]+⟩", replace_terms(named, spellings)[0].strip()):
             continue
         said = original_spelling(found[0], clause)
