@@ -838,6 +838,15 @@ def parse_criterion(
 _GAPPED = lazy(
     r"^\s*(?:(?:and|also|but|while)\s+)?(?P<name>[^\s,;]+(?:\s+[^\s,;]+){0,3}?)\s+by\s+\S"
 )
+# What may follow a metric the comparison before is carried to: only a margin it is beaten by
+# ("and latency by design stays ≤ 10 ms" is a level; review2 s42, item 2).
+_GAPPED_MARGIN = lazy(
+    r"\s*by\s+(?:at\s+least\s+|(?:more|greater)\s+than\s+|over\s+|≥\s*|>=?\s*)?\+?\d+(?:\.\d+)?"
+    r"\s*(?:%|[^\W\d]{1,12}(?:\s+points?)?)?\s*[.;]?\s*"
+)
+# A cap on the margin: which way the metric may get worse is not said ("and latency by at most
+# 5 ms" was a gain ≤ 5 ms, met with Ours 20 ms slower).
+_GAPPED_CAP = lazy(r"\s*by\s+(?:at\s+most|no\s+more\s+than|up\s+to|less\s+than|under|≤|<)")
 
 
 def _gapped_comparison(
@@ -885,6 +894,19 @@ def _gapped_comparison(
     ):
         return one
     with_whom = one.metric if of_metric else one.subject
+    if of_metric:
+        rest = clause[gapped.end("name") :]
+        if _GAPPED_CAP.match(rest):
+            return Unparsed(
+                text=clause,
+                reason=(
+                    f"reads as a cap on how far {with_whom} may trail in the comparison of the "
+                    f"clause before («{clause.strip()}»), but not which way it may get worse; "
+                    "write the comparison out"
+                ),
+            )
+        if not _GAPPED_MARGIN.fullmatch(rest):
+            return one
     found = _find_system(previous_text, previous.reference)
     subject_at = _find_system(previous_text, previous.subject)
     tail = (
