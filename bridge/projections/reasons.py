@@ -857,6 +857,26 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(r"^\), but bridge cannot read it so; write the comparison out"),
         "），但 bridge 无法这样解析；请把比较完整写出",
     ),
+    # A cap after a gapped comparison, a change naming no reference after one (review2 s42).
+    (
+        lazy(
+            r"^reads as a cap on how far (.+?) may trail in the comparison of the clause "
+            r"before \($"
+        ),
+        r"读作前一个子句的比较中 \1 可落后的上限（",
+    ),
+    (
+        lazy(r"^\), but not which way it may get worse; write the comparison out"),
+        "），但没有说它可以朝哪个方向变差；请把比较完整写出",
+    ),
+    (lazy(r"^a change of (.+?) \($"), r"\1 的变化（"),
+    (
+        lazy(
+            r"^\) after a comparison with (.+?), naming no system it is measured from: (.+?) or "
+            r"the block's baseline; write the comparison out"
+        ),
+        r"），位于与 \1 的比较之后，却未指明相对哪个系统：\2 还是该实验块的基线；请把比较完整写出",
+    ),
     # "loss below the threshold of 0.5" (bridge/plan/criteria/parser.py's _LEVEL_OF).
     (lazy(r"'(\w+) … of' read as '([<>])'"), r"'\1 … of' 解析为 '\2'"),
     # The evaluation set a clause is said of ("on the test set"), as the parser notes it and

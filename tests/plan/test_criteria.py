@@ -480,6 +480,13 @@ class TestParseCriterionEnglish:
             assert (over.subject, over.reference, over.threshold) == ("Ours", "FedAvg", 2.0)
             assert "'在 FedAvg 的基础上' read as '相对 FedAvg'" in over.notes, over.notes
             assert not any("where it holds" in n for n in over.notes), over.notes
+        # With no verb of change after it, X is what Ours is built on, not what a gain is
+        # measured from: «准确率不低于 0.9» is a level, never "a gain ≥ 0.9" (review2 s42, item 1).
+        level = parse_criterion(
+            "Ours 在 FedAvg 的基础上，准确率不低于 0.9", block_systems=["Ours", "FedAvg"]
+        )
+        assert not isinstance(level, Criterion) or level.mode is not Mode.DIFFERENCE, level
+        assert "相对" not in repr(level), level
         # Another scope naming a system whole is not where the clause holds: refused as before.
         onto = parse_criterion(
             "Ours 在 FedAvg 之上将准确率提升至少 2 个百分点", block_systems=["Ours", "FedAvg"]

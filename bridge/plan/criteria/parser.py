@@ -838,6 +838,15 @@ def parse_criterion(
 _GAPPED = lazy(
     r"^\s*(?:(?:and|also|but|while)\s+)?(?P<name>[^\s,;]+(?:\s+[^\s,;]+){0,3}?)\s+by\s+\S"
 )
+# What may follow a metric the comparison before is carried to: only a margin it is beaten by
+# ("and latency by design stays ≤ 10 ms" is a level; review2 s42, item 2).
+_GAPPED_MARGIN = lazy(
+    r"\s*by\s+(?:at\s+least\s+|(?:more|greater)\s+than\s+|over\s+|≥\s*|>=?\s*)?\+?\d+(?:\.\d+)?"
+    r"\s*(?:%|[^\W\d]{1,12}(?:\s+points?)?)?\s*[.;]?\s*"
+)
+# A cap on the margin: which way the metric may get worse is not said ("and latency by at most
+# 5 ms" was a gain ≤ 5 ms, met with Ours 20 ms slower).
+_GAPPED_CAP = lazy(r"\s*by\s+(?:at\s+most|no\s+more\s+than|up\s+to|less\s+than|under|≤|<)")
 
 
 def _gapped_comparison(
@@ -860,6 +869,9 @@ def _gapped_comparison(
     unjudged, never a level. A clause that is only a metric and a margin ("A outperforms B by
     0.02 AUROC and accuracy by at least 0.03") is the same comparison on that metric.
     """
+    unnamed = _baseline_unnamed(one, clause, previous)
+    if unnamed is not None:
+        return unnamed
     if (
         not isinstance(one, Criterion)
         or one.mode is not Mode.ABSOLUTE
@@ -885,6 +897,19 @@ def _gapped_comparison(
     ):
         return one
     with_whom = one.metric if of_metric else one.subject
+    if of_metric:
+        rest = clause[gapped.end("name") :]
+        if _GAPPED_CAP.match(rest):
+            return Unparsed(
+                text=clause,
+                reason=(
+                    f"reads as a cap on how far {with_whom} may trail in the comparison of the "
+                    f"clause before («{clause.strip()}»), but not which way it may get worse; "
+                    "write the comparison out"
+                ),
+            )
+        if not _GAPPED_MARGIN.fullmatch(rest):
+            return one
     found = _find_system(previous_text, previous.reference)
     subject_at = _find_system(previous_text, previous.subject)
     tail = (
@@ -937,6 +962,38 @@ def _gapped_comparison(
         again,
         text=clause,
         notes=(*again.notes, f"«{whole.strip()}»: the comparison of the clause before"),
+    )
+
+
+def _baseline_unnamed(
+    one: Criterion | Unparsed, clause: str, previous: Criterion | None
+) -> Unparsed | None:
+    """
+    Why ``one``, a metric with a change of its own ("with latency by at most 5 ms higher")
+    after a comparison with a named system, is left unjudged: the block's baseline it fell back
+    to is not what the sentence compares with (review2 s42, item 4: FedAvg was replaced by the
+    baseline unsaid); None for any other clause.
+    """
+    gapped = _GAPPED.match(clause)
+    if (
+        gapped is None
+        or not isinstance(one, Criterion)
+        or one.reference != BASELINE
+        or "no reference named: the block's baseline" not in one.notes
+        or one.subject is not None
+        or one.metric is None
+        or previous is None
+        or previous.reference in (None, BASELINE)
+        or metric_key(gapped["name"].strip().strip("`")) != metric_key(one.metric)
+    ):
+        return None
+    return Unparsed(
+        text=clause,
+        reason=(
+            f"a change of {one.metric} («{clause.strip()}») after a comparison with "
+            f"{previous.reference}, naming no system it is measured from: {previous.reference} "
+            "or the block's baseline; write the comparison out"
+        ),
     )
 
 
@@ -2779,6 +2836,11 @@ def _per_item_read(
 
 # «Ours 在 FedAvg 的基础上将准确率提升至少 2 个百分点»: "on top of FedAvg", the reference.
 _ZH_ON_TOP_OF = lazy(r"在\s*(?P<x>[^,，。；;在\d]{1,40}?)\s*(?:的)?\s*基础上")
+# A verb of change after it: only then is X what a gain is measured from («在 FedAvg 的基础上，
+# 准确率不低于 0.9» is a level Ours reaches, built on FedAvg: review2 s42, item 1).
+_ZH_CHANGE_VERB = lazy(
+    r"提升|提高|增加|增长|增大|上升|改善|改进|降低|减少|减小|下降|缩短|节省|加快|加速|高出|低出"
+)
 
 
 def _on_top_of(norm: str, clause: str, systems: Sequence[str], notes: list[str]) -> str:
@@ -2787,11 +2849,14 @@ def _on_top_of(norm: str, clause: str, systems: Sequence[str], notes: list[str])
     reading said in ``notes``; another X (a model built on, «在预训练模型的基础上») is left.
 
     A gain on top of a system is measured from it (review s42, item 4: taken for a scope, the
-    block's baseline was compared instead of FedAvg).
+    block's baseline was compared instead of FedAvg). Only before a verb of change (提升,
+    降低 …): with none, X is what the subject is built on, and the clause's level is its own.
     """
     spellings = system_terms(systems)
     for found in reversed(list(_ZH_ON_TOP_OF.finditer(norm))):
         named = found["x"].strip()
+        if _ZH_CHANGE_VERB.search(norm, found.end()) is None:
+            continue
         if not re.fullmatch(r"⟨S[A-Z]+⟩", replace_terms(named, spellings)[0].strip()):
             continue
         said = original_spelling(found[0], clause)
