@@ -657,6 +657,20 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(rf"{_QUOTE} read as the margin the clause states, "),
         r"\1 解析为子句写明的幅度 ",
     ),
+    # A change as a share of the value it changes from (parser.py, _read_either; review2 h42,
+    # items 11 and 12: both stayed English).
+    (
+        lazy(rf"{_QUOTE} read as a relative change \({_QUOTE}\)"),
+        r"\1 解析为相对变化（\2）",
+    ),
+    (
+        lazy(
+            rf"a change as a share of the value it changes from \({_QUOTE}\), not read as a "
+            rf"relative change against one system of the block: write it as one \({_QUOTE}\)"
+        ),
+        r"按变化前数值之比表示的变化（\1），未能解析为相对实验块中某一系统的相对变化："
+        r"请写成这样的形式（\2）",
+    ),
     # An ablation's variants against the full system, turned round (parser.py, each_against).
     (
         lazy(r"\beach variant against (.+?) read as \1 against each variant, higher\b"),
