@@ -567,6 +567,14 @@ class TestParseCriterionEnglish:
             ("comparable accuracy ≥ 0.8", "accuracy"),
             ("ours lowers f1 below 0.5", "f1"),
             ("dropped accuracy ≥ 0.5", "accuracy"),
+            # how good, or the task it is of (second review h42, item 5: open on a metric no
+            # run records)
+            ("Ours shows consistent accuracy ≥ 0.9", "accuracy"),
+            ("acceptable accuracy ≥ 0.8", "accuracy"),
+            ("Ours has measured accuracy ≥ 0.8", "accuracy"),
+            ("even accuracy ≥ 0.8", "accuracy"),
+            ("Ours prediction accuracy ≥ 0.9", "accuracy"),
+            ("classification f1 ≥ 0.5", "f1"),
             # a sentence's verb is no qualifier
             ("Maintains accuracy ≥ 0.8", "accuracy"),
             ("Keeps F1 above 0.7", "f1"),
