@@ -1712,6 +1712,8 @@ class TestMarginInWords:
         beats = parse_criterion("ours beats base with an F1 ≥ 0.8", block_systems=["ours", "base"])
         assert isinstance(beats, Unparsed), beats
         assert beats.reason.startswith("a level after a comparison ('with an F1 ≥ 0.8')")
+        level = parse_criterion("ours beats base with accuracy of 0.9", block_systems=systems)
+        assert isinstance(level, Unparsed), level
 
 
 def test_a_snake_case_qualifier_is_not_the_plain_metric() -> None:

@@ -1837,12 +1837,14 @@ _MARGIN_STATED = lazy(
     re.IGNORECASE,
 )
 # "better than B with accuracy of at least 0.9", "beats B with an F1 ≥ 0.8": a level the subject
-# reaches, said after the comparison with no separator (not "with a gain of …", "with a margin of").
+# reaches, said after the comparison with no separator (not "with a gain of …", "with a margin of",
+# nor a setting: "with lr = 0.1", "with a batch size of 64").
 _WITH_LEVEL = lazy(
     r"\bwith\s+(?:an?\s+|its\s+)?(?!(?:\S+\s+){0,2}?(?:gains?|improvements?|margins?|leads?|"
     r"increases?|reductions?|drops?|advantages?|differences?|gaps?|deltas?|boosts?|edges?)\b)"
-    r"[^\W\d][\w@./-]*(?:\s+[^\W\d][\w@./-]*){0,2}?\s+(?:of\s+)?(?:at\s+least|at\s+most|"
-    r"above|below|over|under|(?:no\s+)?(?:more|less|greater|lower|higher)\s+than|≥|>=|>|≤|<=|<|=|of)"
+    r"(?P<what>[^\W\d][\w@./-]*(?:\s+[^\W\d][\w@./-]*){0,2}?)\s+(?:of\s+)?(?P<cmp>at\s+least|"
+    r"at\s+most|above|below|over|under|(?:no\s+)?(?:more|less|greater|lower|higher)\s+than|"
+    r"≥|>=|>|≤|<=|<|(?<=of\s)(?=\d))"
     r"\s*[-+]?\d[\d.]*(?<!\.)\s*%?",
     re.IGNORECASE,
 )
@@ -3934,7 +3936,13 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         # it was met by any accuracy (and "loss ≥ 2" turned the direction round).
         said = original_spelling(margin.group(0).split()[0], clause)
         return unparsed(f"{_MARGIN_FROM_UNKNOWN} ('{said} … by …')")
-    if relational and (level := _WITH_LEVEL.search(clause)) is not None:
+    if (
+        relational
+        and (level := _WITH_LEVEL.search(clause)) is not None
+        # "with accuracy of 0.9" where accuracy is the metric read; "with a batch size of 64"
+        # is a setting.
+        and (level["cmp"] or (metric is not None and metric.casefold() in level["what"].casefold()))
+    ):
         # "Ours is better than FedAvg with accuracy of at least 0.9": a level the subject
         # reaches beside its gain, not the gain's size (review2 h42, item 3: read as a gain of
         # 0.9, not met by 0.92 against 0.85). Which one is meant is not guessed.
