@@ -1712,7 +1712,7 @@ class TestMarginInWords:
         beats = parse_criterion("ours beats base with an F1 ≥ 0.8", block_systems=["ours", "base"])
         assert isinstance(beats, Unparsed), beats
         assert beats.reason.startswith("a level after a comparison ('with an F1 ≥ 0.8')")
-        level = parse_criterion("ours beats base with accuracy of 0.9", block_systems=systems)
+        level = parse_criterion("ours beats base with accuracy of 0.9", block_systems=list(systems))
         assert isinstance(level, Unparsed), level
 
 
