@@ -466,6 +466,9 @@ class TestParseCriterionEnglish:
             "On the majority of the OOD split, ours accuracy is higher than baseline",
             "ours 的准确率在大部分任务上高于 baseline",
             "在大部分任务上，ours 的准确率高于 baseline",
+            # In English too (second review h42, item 9: judged on the pooled value, unsaid).
+            "ours accuracy ≥ 0.9 on most datasets",
+            "On most of the benchmarks, ours accuracy is higher than baseline",
         ):
             counted = parse_criterion(text, block_systems=["ours", "baseline"])
             assert isinstance(counted, Unparsed), (text, counted)
