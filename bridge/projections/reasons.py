@@ -165,6 +165,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "a non-inferiority comparison ('not worse than'), not a threshold",
         "非劣效比较（'不差于'），不是阈值",
     ),
+    (
+        "a cap on the gain ('not better than'), not a threshold",
+        "增益的上限（'不优于'），不是阈值",
+    ),
     ("an absolute threshold without a metric", "绝对阈值没有指明指标"),
     ("a ratio or relative change without a reference", "比率或相对变化没有参照"),
     ("a number without a comparison", "只有数值、没有比较"),

@@ -3262,7 +3262,12 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         notes.append(f"{said!r} read as '{words[0]} {read_num} {words[1]} {ref_name}'")
         norm = f"{norm[: offset.start()]} {said_as} {norm[offset.end() :]}"
 
-    if NEGATED_RELATION.search(norm) or _NON_INFERIORITY.search(norm):
+    negated = NEGATED_RELATION.search(norm)
+    if negated is not None and re.search(r"\bbetter\b", negated[0], re.IGNORECASE):
+        # "A isn't better than B by more than 0.02": a cap on A's gain, no non-inferiority
+        # (second review h42, item 8: the reason said 'not worse than').
+        return unparsed("a cap on the gain ('not better than'), not a threshold")
+    if negated is not None or _NON_INFERIORITY.search(norm):
         return unparsed("a non-inferiority comparison ('not worse than'), not a threshold")
     compared = re.search(r"⟨(?:S[A-Z]+|B)⟩", norm) is not None
     # With a number it is a limit, turned round below ("must not fall more than 2 points").
