@@ -165,6 +165,10 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "a non-inferiority comparison ('not worse than'), not a threshold",
         "非劣效比较（'不差于'），不是阈值",
     ),
+    (
+        "a cap on the gain ('not better than'), not a threshold",
+        "增益的上限（'不优于'），不是阈值",
+    ),
     ("an absolute threshold without a metric", "绝对阈值没有指明指标"),
     ("a ratio or relative change without a reference", "比率或相对变化没有参照"),
     ("a number without a comparison", "只有数值、没有比较"),
@@ -656,6 +660,20 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     (
         lazy(rf"{_QUOTE} read as the margin the clause states, "),
         r"\1 解析为子句写明的幅度 ",
+    ),
+    # A change as a share of the value it changes from (parser.py, _read_either; review2 h42,
+    # items 11 and 12: both stayed English).
+    (
+        lazy(rf"{_QUOTE} read as a relative change \({_QUOTE}\)"),
+        r"\1 解析为相对变化（\2）",
+    ),
+    (
+        lazy(
+            rf"a change as a share of the value it changes from \({_QUOTE}\), not read as a "
+            rf"relative change against one system of the block: write it as one \({_QUOTE}\)"
+        ),
+        r"按变化前数值之比表示的变化（\1），未能解析为相对实验块中某一系统的相对变化："
+        r"请写成这样的形式（\2）",
     ),
     # An ablation's variants against the full system, turned round (parser.py, each_against).
     (

@@ -1686,6 +1686,8 @@ class TestMarginInWords:
         [
             "ours is substantially better than base with accuracy of at least 0.9",
             "ours 的 accuracy 明显高于 base，达到 0.9 以上",
+            # Second review h42, item 3: a "by" that is no margin.
+            "ours is substantially better than base with accuracy ≥ 0.9 by the end of training",
         ],
     )
     def test_a_level_stated_with_margin_words_is_no_margin(self, text: str) -> None:
@@ -1694,6 +1696,24 @@ class TestMarginInWords:
         v = _judged(text, {"ours": {"accuracy": 0.92}, "base": {"accuracy": 0.80}})
         assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
         assert "read as the margin the clause states" not in v.reason
+
+    def test_a_level_after_a_comparison_is_no_gain(self) -> None:
+        """Second review h42, item 3: "better than B with accuracy of at least 0.9", no margin
+        word, read as a gain ≥ 0.9 (not met at 0.92 against 0.80). It is two conditions, as
+        with a comma; "beats B with an F1 ≥ 0.8" is left open, saying why."""
+        systems = {"ours": {"accuracy": 0.92}, "base": {"accuracy": 0.80}}
+        v = _judged("ours is better than base with accuracy of at least 0.9", systems)
+        assert v.verdict is VerdictKind.MET, v.reason
+        low = _judged(
+            "ours is better than base with accuracy of at least 0.9",
+            {"ours": {"accuracy": 0.88}, "base": {"accuracy": 0.80}},
+        )
+        assert low.verdict is VerdictKind.NOT_MET, low.reason
+        beats = parse_criterion("ours beats base with an F1 ≥ 0.8", block_systems=["ours", "base"])
+        assert isinstance(beats, Unparsed), beats
+        assert beats.reason.startswith("a level after a comparison ('with an F1 ≥ 0.8')")
+        level = parse_criterion("ours beats base with accuracy of 0.9", block_systems=list(systems))
+        assert isinstance(level, Unparsed), level
 
 
 def test_a_snake_case_qualifier_is_not_the_plain_metric() -> None:

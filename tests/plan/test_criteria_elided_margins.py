@@ -210,6 +210,17 @@ def test_worse_than_in_chinese(tmp_path: Path, text: str, verdict: VerdictKind) 
         assert "至少比参照差 0.02" in in_language(result.reason, "zh"), result.reason
 
 
+def test_not_better_by_more_than_is_a_cap_on_the_gain() -> None:
+    # Second review h42, item 8: refused, but said to be "a non-inferiority comparison ('not
+    # worse than')"; it caps how far ahead the subject may be.
+    parsed = parse_criterion(
+        "Ours isn't better than FedAvg by more than 0.02 accuracy", block_systems=["Ours", "FedAvg"]
+    )
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason == "a cap on the gain ('not better than'), not a threshold"
+    assert in_language(parsed.reason, "zh") == "增益的上限（'不优于'），不是阈值"
+
+
 def test_a_gap_after_a_reference_named_first_is_left_open(tmp_path: Path) -> None:
     # Review h42 item 7: "Compared to B, A gains …, and C by …" was cut at its reference, «
     # Compared to C by …», and judged as A against C; C may as well be a second system

@@ -280,6 +280,14 @@ def test_a_drop_as_a_proportion_is_a_relative_drop() -> None:
     assert isinstance(parsed, Criterion), parsed
     assert (parsed.mode, parsed.reference) == (Mode.RELATIVE, "Baseline")
     assert "'下降比例' read as a relative change ('相对下降')" in parsed.notes
+    # Second review h42, items 11 and 12: both readings stayed English in Chinese.
+    assert "'下降比例' 解析为相对变化（'相对下降'）" in in_language(parsed.notes[-1], "zh")
+    alone = _parse("MART accuracy 提升比例至少 5%")
+    assert isinstance(alone, Unparsed), alone
+    assert in_language(alone.reason, "zh") == (
+        "按变化前数值之比表示的变化（'提升比例'），未能解析为相对实验块中某一系统的相对变化："
+        "请写成这样的形式（'相对 B 的 AUROC 相对提升不超过 5%'）"
+    )
     assert _judged(parsed, 0.846).verdict is VerdictKind.NOT_MET
     assert _judged(parsed, 0.864).verdict is VerdictKind.MET
 

@@ -161,7 +161,12 @@ SUBSET_COUNT = lazy(
     r"|\bplus\s+(?:one|two|three|four|five|\d+)\s+(?:[\w-]+\s+){0,2}?"
     + _ITEMS
     + r"|\b(?:on|in|across|for)\s+(?:the\s+)?"
-    r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+)?" + _ITEMS
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w-]+\s+)?"
+    + _ITEMS
+    # "on most datasets", "across most of the tasks": as «在多数数据集上» (second review h42,
+    # item 9: judged on the pooled value, the count left out unsaid).
+    + r"|\b(?:on|in|across|for)\s+(?:most|many|half)\s+(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+)?"
+    + _ITEMS
 )
 
 SEEDS_PHRASE = lazy(

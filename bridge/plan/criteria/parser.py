@@ -1884,11 +1884,25 @@ _MARGIN_IN_WORDS = lazy(
 # A number stated as the size of a gain: "by (at least) N", "a margin of N", "B + N", "N
 # points", «高出 N», «比 B 高 N», «高于 B 至少 N»; not a level reached after the comparison.
 _MARGIN_STATED = lazy(
-    r"\bby\b|\bmargins?\b|\+\s*\d|\d\s*(?:points?|pts?|pp)\b|百分点"
+    # "by" with its number: "by the end of training" states no margin (review2 h42, item 3).
+    r"\bby\s*(?:(?:at\s+least|(?:no\s+)?(?:more|less)\s+than|over|about|around|roughly|"
+    r"approximately|~|≥|>=|>|\+)\s*)*\d|\bmargins?\b|\+\s*\d|\d\s*(?:points?|pts?|pp)\b|百分点"
     r"|\b(?:gain|improvement|lead|increase|reduction|drop|advantage)s?\s+of\b"
     r"|(?:高出|提升|提高|增加|增长|降低|减少|下降|缩短|领先|超出)\s*(?:了\s*)?"
     r"(?:至少|不少于|不低于|超过|大于)?\s*\d"
     r"|(?:于|比)\s*[^\s，,；;。]+\s*(?:[高低多少好大小长短快慢]\s*)?(?:至少|不少于|不低于|超过)?\s*\d",
+    re.IGNORECASE,
+)
+# "better than B with accuracy of at least 0.9", "beats B with an F1 ≥ 0.8": a level the subject
+# reaches, said after the comparison with no separator (not "with a gain of …", "with a margin of",
+# nor a setting: "with lr = 0.1", "with a batch size of 64").
+_WITH_LEVEL = lazy(
+    r"\bwith\s+(?:an?\s+|its\s+)?(?!(?:\S+\s+){0,2}?(?:gains?|improvements?|margins?|leads?|"
+    r"increases?|reductions?|drops?|advantages?|differences?|gaps?|deltas?|boosts?|edges?)\b)"
+    r"(?P<what>[^\W\d][\w@./-]*(?:\s+[^\W\d][\w@./-]*){0,2}?)\s+(?:of\s+)?(?P<cmp>at\s+least|"
+    r"at\s+most|above|below|over|under|(?:no\s+)?(?:more|less|greater|lower|higher)\s+than|"
+    r"≥|>=|>|≤|<=|<|(?<=of\s)(?=\d))"
+    r"\s*[-+]?\d[\d.]*(?<!\.)\s*%?",
     re.IGNORECASE,
 )
 # "significantly higher than B", "显著优于 B": a test the rules do not compute, of a gain that
@@ -3313,7 +3327,12 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         notes.append(f"{said!r} read as '{words[0]} {read_num} {words[1]} {ref_name}'")
         norm = f"{norm[: offset.start()]} {said_as} {norm[offset.end() :]}"
 
-    if NEGATED_RELATION.search(norm) or _NON_INFERIORITY.search(norm):
+    negated = NEGATED_RELATION.search(norm)
+    if negated is not None and re.search(r"\bbetter\b", negated[0], re.IGNORECASE):
+        # "A isn't better than B by more than 0.02": a cap on A's gain, no non-inferiority
+        # (second review h42, item 8: the reason said 'not worse than').
+        return unparsed("a cap on the gain ('not better than'), not a threshold")
+    if negated is not None or _NON_INFERIORITY.search(norm):
         return unparsed("a non-inferiority comparison ('not worse than'), not a threshold")
     compared = re.search(r"⟨(?:S[A-Z]+|B)⟩", norm) is not None
     # With a number it is a limit, turned round below ("must not fall more than 2 points").
@@ -3987,6 +4006,22 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         # it was met by any accuracy (and "loss ≥ 2" turned the direction round).
         said = original_spelling(margin.group(0).split()[0], clause)
         return unparsed(f"{_MARGIN_FROM_UNKNOWN} ('{said} … by …')")
+    if (
+        relational
+        and (level := _WITH_LEVEL.search(clause)) is not None
+        # "with accuracy of 0.9" where accuracy is the metric read; "with a batch size of 64"
+        # is a setting.
+        and (level["cmp"] or (metric is not None and metric.casefold() in level["what"].casefold()))
+    ):
+        # "Ours is better than FedAvg with accuracy of at least 0.9": a level the subject
+        # reaches beside its gain, not the gain's size (review2 h42, item 3: read as a gain of
+        # 0.9, not met by 0.92 against 0.85). Which one is meant is not guessed.
+        said = " ".join(level[0].split())
+        return unparsed(
+            f"a level after a comparison ({said!r}): the value the subject reaches or the size "
+            "of its gain? Write the level as a clause of its own ('…, with accuracy ≥ 0.9') "
+            "or the gain with 'by' ('by at least 0.9')"
+        )
     if relational and inverted:
         # "must not fall more than 2 points below the baseline": turning a gain's limit round
         # says nothing of which way it may go, so it is not guessed.
