@@ -585,6 +585,9 @@ class TestParseCriterionEnglish:
             ("even accuracy ≥ 0.8", "accuracy"),
             ("Ours prediction accuracy ≥ 0.9", "accuracy"),
             ("classification f1 ≥ 0.5", "f1"),
+            # a minimum or maximum over items is another quantity than the recorded mean
+            ("Ours worst accuracy ≥ 0.8", "worst accuracy"),
+            ("lowest accuracy ≥ 0.8", "lowest accuracy"),
             # a sentence's verb is no qualifier
             ("Maintains accuracy ≥ 0.8", "accuracy"),
             ("Keeps F1 above 0.7", "f1"),
