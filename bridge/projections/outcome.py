@@ -1400,7 +1400,7 @@ def _not_seeds(block: BlockInfo, runs: Sequence[RunView], system: str) -> tuple[
     seeds = [r.spec.seed for r in own]
     said = {
         (
-            " ".join(r.spec.purpose.casefold().split()),
+            _without_seed_words(r.spec.purpose),
             " ".join(r.spec.notes.casefold().split())
             if not system and (r.spec.seed is None or seeds.count(r.spec.seed) > 1)
             else "",
@@ -1408,6 +1408,22 @@ def _not_seeds(block: BlockInfo, runs: Sequence[RunView], system: str) -> tuple[
         for r in own
     }
     return tuple(r.run_id for r in own) if len(said) > 1 else ()
+
+
+def _without_seed_words(purpose: str) -> str:
+    """
+    ``purpose`` folded, less the words that say which seed the row is ("baseline, seed 0" and
+    "baseline, seed 7" are one procedure at two seeds; told apart, their mean was open, a third
+    review of s42), so rows that differ only by seed still pool.
+    """
+    folded = _SEED_WORDS.sub(" ", purpose.casefold())
+    return " ".join(folded.replace(",", " ").replace(";", " ").split())
+
+
+# "seed 0", "seeds 7, 8", "(seed=3)", "种子 42": which seed a row is, not what it runs.
+_SEED_WORDS = lazy(
+    r"[(（]?\s*(?:\bseeds?|种子)\s*[=:#：]?\s*\d+(?:\s*(?:,|/|、|和|\band\b)\s*\d+)*\s*[)）]?"
+)
 
 
 def _unattributed_reason(run: RunView) -> str:

@@ -888,6 +888,16 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         "），但没有说它可以朝哪个方向变差；请把比较完整写出",
     ),
     (lazy(r"^a change of (.+?) \($"), r"\1 的变化（"),
+    # "better than B with accuracy of at least 0.9" (review2 s42, item 3).
+    (
+        lazy(
+            r"a level after a comparison \(('[^']*')\): the value the subject reaches or the size "
+            r"of its gain\? Write the level as a clause of its own \('…, with accuracy ≥ 0\.9'\) "
+            r"or the gain with 'by' \('by at least 0\.9'\)"
+        ),
+        r"比较之后的水平（\1）：是主体达到的值，还是增益的大小？请把水平写成单独的子句"
+        r"（'…, with accuracy ≥ 0.9'），或用 'by' 写出增益（'by at least 0.9'）",
+    ),
     (
         lazy(
             r"^\) after a comparison with (.+?), naming no system it is measured from: (.+?) or "

@@ -1712,6 +1712,9 @@ class TestMarginInWords:
         beats = parse_criterion("ours beats base with an F1 ≥ 0.8", block_systems=["ours", "base"])
         assert isinstance(beats, Unparsed), beats
         assert beats.reason.startswith("a level after a comparison ('with an F1 ≥ 0.8')")
+        assert in_language(beats.reason, "zh").startswith(
+            "比较之后的水平（'with an F1 ≥ 0.8'）：是主体达到的值，还是增益的大小？"
+        )
         level = parse_criterion("ours beats base with accuracy of 0.9", block_systems=list(systems))
         assert isinstance(level, Unparsed), level
 

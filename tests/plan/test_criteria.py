@@ -490,6 +490,14 @@ class TestParseCriterionEnglish:
         )
         assert not isinstance(level, Criterion) or level.mode is not Mode.DIFFERENCE, level
         assert "相对" not in repr(level), level
+        # Nor a verb that says what the method adds (third review s42): only a verb carrying
+        # the change's size («提升至少 2») measures a gain from X.
+        for added in (
+            "Ours 在 FedAvg 的基础上增加正则项后准确率不低于 0.9",
+            "Ours 在 FedAvg 的基础上改进聚合方式，准确率不低于 0.9",
+        ):
+            built = parse_criterion(added, block_systems=["Ours", "FedAvg"])
+            assert not isinstance(built, Criterion) or built.mode is not Mode.DIFFERENCE, built
         # Another scope naming a system whole is not where the clause holds: refused as before.
         onto = parse_criterion(
             "Ours 在 FedAvg 之上将准确率提升至少 2 个百分点", block_systems=["Ours", "FedAvg"]
@@ -1288,3 +1296,19 @@ def test_words_that_start_with_dang_are_no_conditional(
     last = clauses[-1]
     assert isinstance(last, Criterion), read
     assert (last.metric, last.threshold) == (metric, threshold)
+
+
+def test_a_minimum_or_maximum_is_no_mean_of_the_plans_own_metric() -> None:
+    """Third review of s42: with the plan's Metrics naming accuracy and latency, «worst accuracy
+    ≥ 0.8», «minimum accuracy ≥ 0.8» and «max latency ≤ 10 ms» were judged on the mean accuracy
+    and latency a run records. A minimum or maximum stays in the name (looked up whole, open
+    where no run records it); «mean accuracy» is the accuracy."""
+    for text, metric in (
+        ("Ours has worst accuracy ≥ 0.8", "worst accuracy"),
+        ("Ours minimum accuracy ≥ 0.8", "minimum accuracy"),
+        ("Ours max latency ≤ 10 ms", "max latency"),
+        ("Ours mean accuracy ≥ 0.8", "accuracy"),
+        ("Ours accuracy ≥ 0.8", "accuracy"),
+    ):
+        read = parse_criterion(text, block_systems=["Ours", "B"], metrics=["accuracy", "latency"])
+        assert isinstance(read, Criterion) and read.metric == metric, (text, read)

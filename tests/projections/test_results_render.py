@@ -580,6 +580,24 @@ def test_runs_of_one_named_system_are_pooled_only_as_seeds_of_one_run() -> None:
     assert "by C1, C2, runs of Hermes MVP that are not seeds of one run" in results.render(
         fold(apart.read())
     )
+    # A Purpose that names its row's seed is still one procedure ("Private task, seed 1" and
+    # "Private task, seed 2" were two systems; third review of s42).
+    named = _blocks_store({"C": ("M1", "correct routing rate ≥ 95%")}, {})
+    for run_id, seed, value in (("C1", 1, 0.97), ("C2", 2, 0.95)):
+        values = (_value(run_id, "correct_routing_rate", value, str(value)),)
+        _add_run(
+            named,
+            run_id,
+            "M1",
+            "C",
+            values,
+            system="Hermes MVP",
+            purpose=f"Private task, seed {seed}",
+            seed=seed,
+        )
+    assert "correct_routing_rate: Hermes MVP 0.96 ± 0.01414 (n=2)" in results.render(
+        fold(named.read())
+    )
 
 
 def test_a_run_ruled_out_takes_no_part_in_the_unnamed_runs_check() -> None:

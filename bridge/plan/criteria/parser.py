@@ -2852,8 +2852,11 @@ def _per_item_read(
 _ZH_ON_TOP_OF = lazy(r"在\s*(?P<x>[^,，。；;在\d]{1,40}?)\s*(?:的)?\s*基础上")
 # A verb of change after it: only then is X what a gain is measured from («在 FedAvg 的基础上，
 # 准确率不低于 0.9» is a level Ours reaches, built on FedAvg: review2 s42, item 1).
+# The verb must carry the change's size («提升至少 2 个百分点»): «增加正则项后准确率不低于 0.9»
+# says what the method adds, and the level after it is the subject's own (third review of s42).
 _ZH_CHANGE_VERB = lazy(
-    r"提升|提高|增加|增长|增大|上升|改善|改进|降低|减少|减小|下降|缩短|节省|加快|加速|高出|低出"
+    r"(?:提升|提高|增加|增长|增大|上升|改善|改进|降低|减少|减小|下降|缩短|节省|加快|加速|高出|低出)"
+    r"\s*(?:了\s*)?(?:至少|不少于|不低于|超过|大于|约)?\s*\d"
 )
 
 
