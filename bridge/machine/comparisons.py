@@ -118,6 +118,31 @@ class ClauseContext:
     #: words mention one that is not the primary is open (012's B2 judged on `full`).
     row_metrics: Sequence[str] = ()
 
+    def aggregate_of(
+        self,
+        system: str,
+        metric: str,
+        seeds: int,
+        *,
+        aliases: Mapping[str, Sequence[str]] | None,
+        among: Sequence[Aggregate] | None = None,
+    ) -> Aggregate:
+        """
+        :func:`find_aggregate` of ``metric`` for ``system`` in ``among`` (default
+        ``aggregates``), with this clause's untrusted runs and ``system``'s runs that are not
+        seeds of one run (:attr:`named_differ`) always passed: a call that left them out
+        pooled different procedures as seeds unsaid.
+        """
+        return find_aggregate(
+            self.aggregates if among is None else among,
+            system,
+            metric,
+            aliases,
+            seeds,
+            untrusted=self.untrusted,
+            unlike=self.named_differ.get(system, ()),
+        )
+
     def seeds_of(self, system: str, readings: list[str]) -> int:
         """
         The seeds expected of ``system``: ``expected_seeds``, or fewer where the researcher
@@ -175,15 +200,7 @@ def evaluate_derived(
     derived = criterion.derived
     assert derived is not None
     left, right = (
-        find_aggregate(
-            context.aggregates,
-            subject,
-            name,
-            context.aliases,
-            seeds,
-            untrusted=context.untrusted,
-            unlike=context.named_differ.get(subject, ()),
-        )
+        context.aggregate_of(subject, name, seeds, aliases=context.aliases)
         for name in (derived.left, derived.right)
     )
     if left.metric == right.metric:

@@ -951,17 +951,7 @@ def _in_values_unit(
     # No value recorded: said where the value is looked up, or below where no name says a unit.
     unfound: Inconclusive | None = None
     try:
-        names.append(
-            find_aggregate(
-                context.aggregates,
-                subject,
-                metric,
-                context.aliases,
-                seeds,
-                untrusted=context.untrusted,
-                unlike=context.named_differ.get(subject, ()),
-            ).metric
-        )
+        names.append(context.aggregate_of(subject, metric, seeds, aliases=context.aliases).metric)
     except Inconclusive as exc:
         unfound = exc
     said = f"{criterion.threshold:g} {criterion.unit}"
@@ -1722,15 +1712,7 @@ def _evaluate_on(
         interpretation = f" (read as: {'; '.join(readings)})"
 
     stats = {
-        s: find_aggregate(
-            aggregates,
-            s,
-            metric,
-            context.aliases,
-            seeds[s],
-            untrusted=context.untrusted,
-            unlike=context.named_differ.get(s, ()),
-        )
+        s: context.aggregate_of(s, metric, seeds[s], aliases=context.aliases, among=aggregates)
         for s in [subject, *references]
     }
     # More runs of a system than the block expects (a rerun kept, a seed added): judged on all
@@ -2162,15 +2144,7 @@ def _judge_per_item(
     stats = [
         (
             label,
-            find_aggregate(
-                context.aggregates,
-                subject,
-                found.metric,
-                None,
-                seeds,
-                untrusted=context.untrusted,
-                unlike=context.named_differ.get(subject, ()),
-            ),
+            context.aggregate_of(subject, found.metric, seeds, aliases=None),
         )
         for label, found in items
     ]
@@ -2220,15 +2194,7 @@ def _judge_per_item_gain(
     base = next(b for b, items in labelled.values() if items)
     values = {
         s: {
-            label: find_aggregate(
-                context.aggregates,
-                s,
-                found.metric,
-                None,
-                seeds[s],
-                untrusted=context.untrusted,
-                unlike=context.named_differ.get(s, ()),
-            )
+            label: context.aggregate_of(s, found.metric, seeds[s], aliases=None)
             for label, found in items
         }
         for s, (_, items) in labelled.items()
