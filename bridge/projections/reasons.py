@@ -166,6 +166,12 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "非劣效比较（'不差于'），不是阈值",
     ),
     (
+        "a negated comparison ('does not beat'): only 'by more than <number>' is read "
+        "(a cap on the gain); write the condition to meet ('beats B by at most 0.01')",
+        "否定的比较（'不胜过'）：只读取'超过 <数值>'（增益的上限）；请写出要满足的条件"
+        "（如'比 B 高出不超过 0.01'）",
+    ),
+    (
         "a cap on the gain ('not better than'), not a threshold",
         "增益的上限（'不优于'），不是阈值",
     ),
@@ -674,6 +680,14 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"按变化前数值之比表示的变化（\1），未能解析为相对实验块中某一系统的相对变化："
         r"请写成这样的形式（\2）",
+    ),
+    # A margin in words with no certain number (parser.py, _MARGIN_UNSIZED).
+    (
+        lazy(
+            rf"a margin in words whose number was not read \({_QUOTE}\): write its number "
+            r"\('by at least 2 points'\)"
+        ),
+        r"用文字表示、未能读出数值的幅度（\1）：请写出数值（如'至少高出 2 个百分点'）",
     ),
     # An ablation's variants against the full system, turned round (parser.py, each_against).
     (

@@ -212,9 +212,15 @@ def test_worse_than_in_chinese(tmp_path: Path, text: str, verdict: VerdictKind) 
 
 def test_not_better_by_more_than_is_a_cap_on_the_gain() -> None:
     # Second review h42, item 8: refused, but said to be "a non-inferiority comparison ('not
-    # worse than')"; it caps how far ahead the subject may be.
-    parsed = parse_criterion(
+    # worse than')"; it caps how far ahead the subject may be. With "by more than" the cap is
+    # read (s43, test_criteria_caps_counts.py); without a number it stays refused.
+    capped = parse_criterion(
         "Ours isn't better than FedAvg by more than 0.02 accuracy", block_systems=["Ours", "FedAvg"]
+    )
+    assert isinstance(capped, Criterion), capped
+    assert (capped.comparison.value, capped.threshold) == ("≤", 0.02)
+    parsed = parse_criterion(
+        "Ours isn't better than FedAvg in accuracy", block_systems=["Ours", "FedAvg"]
     )
     assert isinstance(parsed, Unparsed), parsed
     assert parsed.reason == "a cap on the gain ('not better than'), not a threshold"

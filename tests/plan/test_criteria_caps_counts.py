@@ -1,0 +1,113 @@
+"""
+Older wrong readings of comparison criteria (third review of session 42, left then): a cap
+on the gain written with a negated verb ("doesn't beat B by more than 0.01") read as a
+required gain; a margin with no digit after "by" dropped; counts over seeds or settings ("in
+most cases") judged on the pooled mean.
+
+Each expectation was written by reading the clause, not by running the parser.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.machine.judge import VerdictKind
+from bridge.plan.criteria import Criterion, Unparsed, parse_criterion
+from bridge.projections.reasons import in_language
+from tests.plan.judged import judged
+
+_SYSTEMS = ("Ours", "FedAvg")
+
+
+def _verdict(criterion: str, ours: float, fedavg: float) -> VerdictKind:
+    parsed = parse_criterion(criterion, block_systems=_SYSTEMS, metrics=["accuracy"])
+    return judged(
+        parsed,
+        {("Ours", "accuracy"): ours, ("FedAvg", "accuracy"): fedavg},
+        reference="FedAvg",
+        candidate="Ours",
+        systems=_SYSTEMS,
+    ).verdict
+
+
+_CAPS = [
+    "Ours doesn't beat FedAvg by more than 0.01 accuracy",
+    "Ours does not perform better than FedAvg by more than 0.01 accuracy",
+    "Ours isn't better than FedAvg by more than 0.01 accuracy",
+    "Ours does not outperform FedAvg in accuracy by more than 0.01",
+    "Ours does not improve over FedAvg by more than 0.01 accuracy",
+    "Ours never beats FedAvg by more than 0.01 accuracy",
+    "Ours 的准确率不比 FedAvg 高出 0.01 以上",
+    "Ours 的准确率不会比 FedAvg 高 0.01 以上",
+    "Ours 的准确率不比 FedAvg 高出超过 0.01",
+]
+
+
+@pytest.mark.parametrize("criterion", _CAPS)
+def test_a_negated_gain_by_more_than_is_a_cap(criterion: str) -> None:
+    # A gain of 0.02, twice the cap: read before as a required gain > 0.01, met.
+    assert _verdict(criterion, 0.80, 0.78) is VerdictKind.NOT_MET
+    # A gain of 0.005, under the cap; and a loss, which no cap on a gain forbids.
+    assert _verdict(criterion, 0.80, 0.795) is VerdictKind.MET
+    assert _verdict(criterion, 0.80, 0.81) is VerdictKind.MET
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        # Without "by more than" the negation says what must not happen: read without it,
+        # each was met exactly when the plan says it fails.
+        "Ours does not beat FedAvg by at least 0.01 accuracy",
+        "Ours does not beat FedAvg by 0.01 accuracy",
+        "Ours does not outperform FedAvg",
+    ],
+)
+def test_another_negated_gain_stays_open(criterion: str) -> None:
+    parsed = parse_criterion(criterion, block_systems=_SYSTEMS, metrics=["accuracy"])
+    assert isinstance(parsed, Unparsed), parsed
+    assert "negated comparison" in parsed.reason
+    assert _verdict(criterion, 0.80, 0.78) is VerdictKind.INCONCLUSIVE
+
+
+def test_a_cap_says_how_it_was_read() -> None:
+    parsed = parse_criterion(_CAPS[0], block_systems=_SYSTEMS, metrics=["accuracy"])
+    assert isinstance(parsed, Criterion)
+    assert any("by at most" in note for note in parsed.notes), parsed.notes
+
+
+@pytest.mark.parametrize(
+    ("criterion", "ours", "fedavg", "verdict"),
+    [
+        # Each read before as "any gain over FedAvg", met by a gain of 0.005.
+        ("Ours beats FedAvg by two points", 0.80, 0.795, VerdictKind.NOT_MET),
+        ("Ours beats FedAvg by two points", 0.80, 0.78, VerdictKind.MET),
+        ("Ours beats FedAvg by at least two percentage points", 0.80, 0.795, VerdictKind.NOT_MET),
+        ("Ours beats FedAvg by .02 accuracy", 0.80, 0.795, VerdictKind.NOT_MET),
+        ("Ours beats FedAvg by .02 accuracy", 0.80, 0.78, VerdictKind.MET),
+        ("Ours beats FedAvg by half a point", 0.80, 0.798, VerdictKind.NOT_MET),
+        ("Ours beats FedAvg by half a point", 0.80, 0.79, VerdictKind.MET),
+        ("Ours 的准确率比 FedAvg 高出两个百分点", 0.80, 0.795, VerdictKind.NOT_MET),
+        ("Ours 的准确率比 FedAvg 高出两个百分点", 0.80, 0.78, VerdictKind.MET),
+        ("Ours 的准确率比 FedAvg 高出十二个百分点", 0.80, 0.78, VerdictKind.NOT_MET),
+        ("Ours 的准确率比 FedAvg 高出半个百分点", 0.80, 0.798, VerdictKind.NOT_MET),
+        ("Ours 的准确率比 FedAvg 高 .02", 0.80, 0.795, VerdictKind.NOT_MET),
+        # A size in words that says no certain number: open, never "any gain".
+        ("Ours beats FedAvg by a few points", 0.80, 0.70, VerdictKind.INCONCLUSIVE),
+        ("Ours beats FedAvg by several percent", 0.80, 0.70, VerdictKind.INCONCLUSIVE),
+        ("Ours 的准确率比 FedAvg 高出几个百分点", 0.80, 0.70, VerdictKind.INCONCLUSIVE),
+    ],
+)
+def test_a_margin_in_words_is_read_or_left_open(
+    criterion: str, ours: float, fedavg: float, verdict: VerdictKind
+) -> None:
+    assert _verdict(criterion, ours, fedavg) is verdict
+
+
+def test_a_margin_not_read_says_so_in_chinese() -> None:
+    parsed = parse_criterion(
+        "Ours 的准确率比 FedAvg 高出几个百分点", block_systems=_SYSTEMS, metrics=["accuracy"]
+    )
+    assert isinstance(parsed, Unparsed), parsed
+    assert in_language(parsed.reason, "zh") == (
+        "用文字表示、未能读出数值的幅度（'几个百分点'）：请写出数值（如'至少高出 2 个百分点'）"
+    )
