@@ -681,6 +681,16 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"按变化前数值之比表示的变化（\1），未能解析为相对实验块中某一系统的相对变化："
         r"请写成这样的形式（\2）",
     ),
+    # A count over runs (parser.py, _SOME_OF_THE_RUNS).
+    (
+        lazy(
+            rf"a count over runs, seeds or settings \({_QUOTE}\); the rules judge the mean over "
+            r"seeds, not how many runs meet it \(write it of the mean, or record the count as a "
+            r"metric\)"
+        ),
+        r"按运行、种子或设置计数（\1）；规则按各种子的均值判定，而不是满足条件的运行个数"
+        r"（请改写为针对均值的条件，或把该计数记录为指标）",
+    ),
     # A margin in words with no certain number (parser.py, _MARGIN_UNSIZED).
     (
         lazy(

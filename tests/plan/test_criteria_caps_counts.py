@@ -111,3 +111,38 @@ def test_a_margin_not_read_says_so_in_chinese() -> None:
     assert in_language(parsed.reason, "zh") == (
         "用文字表示、未能读出数值的幅度（'几个百分点'）：请写出数值（如'至少高出 2 个百分点'）"
     )
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        # Each was judged on the pooled mean (met here by the mean's gain of 0.02), the count
+        # over runs, seeds or settings left out unsaid.
+        "Ours beats FedAvg in most cases",
+        "Ours beats FedAvg across half of the seeds",
+        "Ours beats FedAvg in many settings",
+        "Ours beats FedAvg in the majority of runs",
+        "Ours outperforms FedAvg by at least 0.01 in most cases",
+        "In most cases, Ours outperforms FedAvg",
+        "Ours beats FedAvg for most seeds",
+        "Ours 在大多数情况下优于 FedAvg",
+        "Ours 在多数种子上优于 FedAvg",
+        "Ours 的准确率在多数种子上比 FedAvg 高 0.01 以上",
+    ],
+)
+def test_a_count_over_runs_is_not_judged_on_the_mean(criterion: str) -> None:
+    parsed = parse_criterion(criterion, block_systems=_SYSTEMS, metrics=["accuracy"])
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason.startswith("a count over runs, seeds or settings"), parsed.reason
+    assert _verdict(criterion, 0.80, 0.78) is VerdictKind.INCONCLUSIVE
+
+
+def test_a_count_over_runs_says_so_in_chinese() -> None:
+    parsed = parse_criterion(
+        "Ours 在多数种子上优于 FedAvg", block_systems=_SYSTEMS, metrics=["accuracy"]
+    )
+    assert isinstance(parsed, Unparsed), parsed
+    assert in_language(parsed.reason, "zh") == (
+        "按运行、种子或设置计数（'多数种子'）；规则按各种子的均值判定，而不是满足条件的运行个数"
+        "（请改写为针对均值的条件，或把该计数记录为指标）"
+    )

@@ -136,6 +136,22 @@ _EVERY_SEED = lazy(
     re.IGNORECASE,
 )
 
+# "in most cases", "across half of the seeds", "in many settings", "in the majority of runs",
+# «在大多数情况下», «多数种子上»: how many of the runs meet it, a count the mean over seeds does
+# not say (third review s42: judged on the pooled mean; a condition on every seed is declined
+# above for the same reason). The rules keep no per-run comparison to count.
+_RUN_NOUNS = (
+    r"(?:cases|seeds?|runs?|settings?|trials?|configurations?|configs?|repetitions?|repeats?|"
+    r"instances?|experiments?|scenarios?)\b"
+)
+_SOME_OF_THE_RUNS = lazy(
+    r"\b(?:in|on|across|over|for|at)\s+(?:the\s+|a\s+)?(?:most|many|half|some|several|majority|"
+    r"minority|a\s+few|at\s+least\s+half|more\s+than\s+half|(?:at\s+least\s+)?\d+\s+(?:of|out\s+of))"
+    rf"\s+(?:of\s+)?(?:the\s+|all\s+|these\s+|our\s+)?(?:\d+\s+)?(?:[\w-]+\s+)?{_RUN_NOUNS}"
+    r"|(?:大多数|多数|大部分|半数|过半|少数|部分|一半)\s*(?:的\s*)?(?:情况|情形|种子|seeds?|运行|runs?|设置|"
+    r"配置|实验|试验|场景)",
+    re.IGNORECASE,
+)
 # "over the course of 3 epochs", "over the course of training": how long, never a level ("of"
 # read the 3 as "> 3", `_LEVEL_OF`) nor a system ("course" was taken for the reference).
 _OVER_THE_COURSE = lazy(
@@ -3227,6 +3243,12 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     if _EVERY_SEED.search(norm) and not _MEAN_OVER.search(norm):
         return unparsed(
             "a condition on every seed; the rules judge the mean over seeds (write it of the mean)"
+        )
+    if (some := _SOME_OF_THE_RUNS.search(norm)) is not None:
+        return unparsed(
+            f"a count over runs, seeds or settings ({original_spelling(some[0], clause)!r}); the "
+            "rules judge the mean over seeds, not how many runs meet it (write it of the mean, "
+            "or record the count as a metric)"
         )
     if (course := _OVER_THE_COURSE.search(norm)) is not None:
         # The rules judge each run's recorded result, not how it moved during training.
