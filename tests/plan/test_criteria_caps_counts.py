@@ -146,3 +146,20 @@ def test_a_count_over_runs_says_so_in_chinese() -> None:
         "按运行、种子或设置计数（'多数种子'）；规则按各种子的均值判定，而不是满足条件的运行个数"
         "（请改写为针对均值的条件，或把该计数记录为指标）"
     )
+
+
+@pytest.mark.parametrize(
+    ("criterion", "verdict"),
+    [
+        # The comparator in words, as "of at least": a level the subject reaches beside its gain
+        # (refused before as "a level after a comparison" while "of at least 0.9" was split).
+        ("Ours beats FedAvg with accuracy above 0.9", VerdictKind.NOT_MET),
+        ("Ours beats FedAvg with accuracy of more than 0.9", VerdictKind.NOT_MET),
+        ("Ours beats FedAvg with accuracy greater than 0.7", VerdictKind.MET),
+        ("Ours is better than FedAvg with accuracy of at least 0.9", VerdictKind.NOT_MET),
+        # No comparator: reaches 0.9, or gains 0.9? Not guessed.
+        ("Ours is better than FedAvg with accuracy of 0.9", VerdictKind.INCONCLUSIVE),
+    ],
+)
+def test_a_level_after_a_comparison_reads_alike(criterion: str, verdict: VerdictKind) -> None:
+    assert _verdict(criterion, 0.80, 0.78) is verdict

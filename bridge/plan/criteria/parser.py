@@ -1316,7 +1316,10 @@ KEPT_SHARE_REASON = (
 # "names several metrics"; the limit is a second clause the results must meet too.
 _WITH_LIMIT = lazy(
     r"^(?P<head>.*?\S)\s*,?\s+with\s+(?P<tail>(?!(?:p|q|alpha|α)\s*[<>≤≥=])"
-    r"[^\d,;<>≤≥=]*?[A-Za-z][^\d,;<>≤≥=]*?\s*(?:[<>≤≥]=?|\bat\s+(?:most|least)\b)\s*"
+    # The comparator in words too ("with accuracy above 0.9"): refused as "a level after a
+    # comparison" while "with accuracy of at least 0.9" was split (third review s42, item 4).
+    r"[^\d,;<>≤≥=]*?[A-Za-z][^\d,;<>≤≥=]*?\s*(?:[<>≤≥]=?|\bat\s+(?:most|least)\b|\b(?:above|"
+    r"below|over|under|(?:no\s+)?(?:more|less|greater|lower|higher|fewer)\s+than)\b)\s*"
     r"[-+]?\d[^,;]*)$",
     re.IGNORECASE,
 )
