@@ -387,7 +387,31 @@ def _items_under(doc: Document, at: int, end: int, indent: int) -> tuple[list[st
 # Chinese text wraps without a space between its lines.
 _CJK = lazy(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
-_CLAIM_IDS = lazy(r"\b(?:C\d{1,2}(?:\.[a-z0-9]{1,3})?[a-z]?|H\d{1,2})\b")
+# In any case ("c2" is C2: read in capitals only, "Claim tested: c1-c3" named no claim, with
+# no word, where "C1-C3" named claims; third review s42).
+_CLAIM_IDS = lazy(r"\b(?:C\d{1,2}(?:\.[a-z0-9]{1,3})?[a-z]?|H\d{1,2})\b", re.IGNORECASE)
+# "C1-C3", "C1–C3": the claims from one to the other (read as C1 and C3, C2 left out).
+_CLAIM_RANGE = lazy(r"\b(?P<p>[CH])(?P<a>\d{1,2})\s*[-–~]\s*(?P=p)(?P<b>\d{1,2})\b", re.IGNORECASE)
+_MAX_CLAIM_RANGE = 20
+
+
+def _claim_ids(field: str) -> tuple[str, ...]:
+    """
+    The claim ids a block's Claim tested field names, in order, each with its letter in
+    capitals (``c2`` → ``C2``) and a range ``C1-C3`` read as ``C1, C2, C3``.
+    """
+    found: list[str] = []
+    position = 0
+    while (match := _CLAIM_IDS.search(field, position)) is not None:
+        ranged = _CLAIM_RANGE.match(field, match.start())
+        if ranged is not None and 0 < int(ranged["b"]) - int(ranged["a"]) <= _MAX_CLAIM_RANGE:
+            letter = ranged["p"].upper()
+            found += [f"{letter}{n}" for n in range(int(ranged["a"]), int(ranged["b"]) + 1)]
+            position = ranged.end()
+            continue
+        found.append(match[0][0].upper() + match[0][1:])
+        position = match.end()
+    return tuple(dict.fromkeys(found))
 
 
 # A gate that says when to stop or what to do if ("STOP gate: If F1 < 0.55, …") is a decision
@@ -576,7 +600,7 @@ def read_block(doc: Document, heading: Heading, parsed: BlockHeading, end: int) 
         priority=priority,
         priority_raw=priority_raw,
         status_tag=parsed.status_tag,
-        claims=tuple(dict.fromkeys(_CLAIM_IDS.findall(by_key.get("claim", "")))),
+        claims=_claim_ids(by_key.get("claim", "")),
         claim_text=by_key.get("claim", ""),
         why=by_key.get("why", ""),
         dataset=by_key.get("dataset", ""),

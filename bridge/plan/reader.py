@@ -233,6 +233,10 @@ def _claim(
     match = _CLAIM_ID.match(cleaned)
     if match:
         claim_id = match.group("id").strip()
+        if re.match(r"[ch]\d", claim_id):
+            # "c2" is C2, as a block's Claim tested field reads it (bridge.plan.blocks): kept
+            # in lower case, it was a claim of its own beside a row "C2".
+            claim_id = claim_id[0].upper() + claim_id[1:]
         rest = cleaned[match.end() :].strip()
     else:
         claim_id = f"C{position}"

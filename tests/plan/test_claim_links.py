@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bridge.plan import load_plan
 from bridge.projections.plan_words import warning_in_language
 from tests.conftest import needs_shared
@@ -96,3 +98,28 @@ def test_a_claim_tested_field_the_map_contradicts_is_warned_about() -> None:
     )
     fabric = load_plan(corpus("012") / "EXPERIMENT_PLAN.md")
     assert not [w for w in fabric.warnings if "claim map" in w.message]
+
+
+@pytest.mark.parametrize("field", ["C1-C3", "c1-c3", "C1–C3 (all three)"])
+def test_a_claim_range_in_any_case_names_each_claim(tmp_path: Path, field: str) -> None:
+    # Third review of s42: "C1-C3" named C1 and C3 (C2 left out), "c1-c3" named none, unsaid.
+    text = (corpus("005") / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")
+    said = '- **Claim tested**: C2 (method-level "RAW joint weakly dominates insert-only on'
+    assert said in text
+    (tmp_path / "EXPERIMENT_PLAN.md").write_text(
+        text.replace(said, f"- **Claim tested**: {field} (", 1), encoding="utf-8"
+    )
+    plan = load_plan(tmp_path / "EXPERIMENT_PLAN.md")
+    assert plan.blocks[0].claims == ("C1", "C2", "C3")
+
+
+def test_a_lower_case_claim_id_is_the_same_claim(tmp_path: Path) -> None:
+    # "c2-c3 (deployment)" was a claim 'c2' beside the map's "C2", with no word that both rows
+    # read as one id.
+    text = (corpus("005") / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")
+    (tmp_path / "EXPERIMENT_PLAN.md").write_text(
+        text.replace("**C2-supporting (deployment)**", "**c2-c3 (deployment)**"), encoding="utf-8"
+    )
+    plan = load_plan(tmp_path / "EXPERIMENT_PLAN.md")
+    assert "c2" not in {c.id for c in plan.claims}
+    assert [w.line for w in plan.warnings if "both read as claim C2" in w.message] == [19]
