@@ -163,3 +163,37 @@ def test_a_count_over_runs_says_so_in_chinese() -> None:
 )
 def test_a_level_after_a_comparison_reads_alike(criterion: str, verdict: VerdictKind) -> None:
     assert _verdict(criterion, 0.80, 0.78) is verdict
+
+
+@pytest.mark.parametrize(
+    ("criterion", "ours", "fedavg", "verdict"),
+    [
+        # «领先 B …»: ahead of B, as «比 B 好»; open before ("names several systems …").
+        ("Ours 的准确率领先 FedAvg 不超过 0.01", 0.80, 0.78, VerdictKind.NOT_MET),
+        ("Ours 的准确率领先 FedAvg 不超过 0.01", 0.80, 0.795, VerdictKind.MET),
+        ("Ours 领先 FedAvg 0.01 以上", 0.80, 0.795, VerdictKind.NOT_MET),
+        ("Ours 领先 FedAvg 0.01 以上", 0.80, 0.78, VerdictKind.MET),
+        # Points of the metric named between, or with a word that sizes nothing: read before
+        # as a gain ≥ 2 in the metric's own units, not met by a 2-point gain.
+        ("Ours beats FedAvg by 2 accuracy points", 0.80, 0.78, VerdictKind.MET),
+        ("Ours beats FedAvg by two accuracy points", 0.80, 0.78, VerdictKind.MET),
+        ("Ours beats FedAvg by 2 more points", 0.80, 0.78, VerdictKind.MET),
+        ("Ours beats FedAvg by 2 accuracy points", 0.80, 0.795, VerdictKind.NOT_MET),
+    ],
+)
+def test_a_lead_and_points_of_a_metric(
+    criterion: str, ours: float, fedavg: float, verdict: VerdictKind
+) -> None:
+    assert _verdict(criterion, ours, fedavg) is verdict
+
+
+def test_points_counted_are_no_margin() -> None:
+    # 029's M2: "100 random points sampled …" counts points of a grid, no margin of 100.
+    parsed = parse_criterion(
+        "Round-trip: 100 random points sampled in `mathcal{A}_static` then re-queried report "
+        "same sign.",
+        block_systems=(),
+        metrics=[],
+    )
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason == "a number without a comparison: '100'"

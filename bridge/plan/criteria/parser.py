@@ -2664,7 +2664,7 @@ _MARGIN_NUMBER_WORD = lazy(
     r"\bby\s+(?P<lead>(?:at\s+least|at\s+most|(?:no\s+)?(?:more|less)\s+than|over|about|around|"
     r"roughly|approximately)\s+)?(?P<n>half\s+an?|an?\s+half|"
     + "|".join(_NUMBER_WORDS)
-    + rf")(?:\s+|-)(?P<unit>{_UNIT_WORDS})"
+    + rf")(?:\s+|-)(?P<mid>[a-z][\w-]*\s+)?(?P<unit>{_UNIT_WORDS})"
 )
 _ZH_DIGITS = dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 _MARGIN_NUMBER_ZH = lazy(r"(?P<n>[一二两三四五六七八九十]{1,3}|半)\s*个?\s*百分点")
@@ -2687,6 +2687,19 @@ def _zh_number(said: str) -> int | None:
     return (_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[ones] if ones else 0)
 
 
+# «A 领先 B 0.01 以上», «领先于 B»: A ahead of B (read as «比 B 好»).
+_LEADS_ZH = lazy(r"领先(?:于)?\s*(⟨(?:S[A-Z]+|B)⟩)")
+# "by 2 accuracy points", "by 2 more points": points of the metric named between, or points
+# with a word that sizes nothing ("more", "full"); each read as a gain ≥ 2 in the metric's own
+# units, not met by a 2-point gain. Said as "2 points of accuracy", "2 points". Not "percentage
+# points" (read as they are) nor "basis points" (hundredths of one).
+# Only after "by": "100 random points sampled" (029's M2) counts points of a grid.
+_POINTS_OF_WORD = lazy(
+    r"\bby\s+(?P<lead>(?:at\s+least|at\s+most|(?:no\s+)?(?:more|less)\s+than|over|about|around|"
+    r"roughly|approximately)\s+)?(?P<num>\d[\d.]*)\s+(?!(?:percentage|basis|less|fewer)\b)(?P<word>[a-z][\w-]*)\s+"
+    r"(?P<unit>points?|pts?|pp)\b"
+)
+_NO_SIZE = ("more", "full", "extra", "additional", "absolute", "whole")
 _NEGATED_CHANGE_BEFORE = lazy(
     r"\b(?:(?:does|do|did|will|should|must|shall|can|may|would)\s+not|(?:does|do|did|wo|should|"
     r"must|ca)n[’']t|cannot|never)\s+"
@@ -2738,7 +2751,13 @@ def _in_words(norm: str) -> tuple[str, list[str]]:
     if found is not None:
         said = found["n"]
         number = "0.5" if "half" in said else str(_NUMBER_WORDS[said])
-        read = f"by {found['lead'] or ''}{number} {found['unit']}"
+        read = f"by {found['lead'] or ''}{number} {found['mid'] or ''}{found['unit']}"
+        notes.append(f"{found.group(0)!r} read as {read!r}")
+        norm = f"{norm[: found.start()]}{read}{norm[found.end() :]}"
+    found = _POINTS_OF_WORD.search(norm)
+    if found is not None:
+        of = "" if found["word"] in _NO_SIZE else f" of {found['word']}"
+        read = f"by {found['lead'] or ''}{found['num']} {found['unit']}{of}"
         notes.append(f"{found.group(0)!r} read as {read!r}")
         norm = f"{norm[: found.start()]}{read}{norm[found.end() :]}"
     found = _MARGIN_NUMBER_ZH.search(norm)
@@ -3377,6 +3396,12 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     if any(not _within(_FOR_ALL_N, norm, m.span()) for m in BEST_REFERENCE.finditer(norm)):
         return unparsed("compares with the best or with all of several systems")
     norm, _ = replace_terms(norm, [(w, "⟨B⟩") for w in BASELINE_WORDS])
+    if (leads := _LEADS_ZH.search(norm)) is not None:
+        # «领先 FedAvg 不超过 0.01», «领先 B 至少 0.01»: ahead of B, the better way, said as
+        # «比 B 好» is (it was "names several systems …, none of them after a word that makes
+        # it the reference").
+        notes.append("'领先 …' read as '比 … 好'")
+        norm = f"{norm[: leads.start()]}比 {leads[1]} 好{norm[leads.end() :]}"
     dotted = _dotted_references(norm, metrics)
     known_metrics = {normalise(m) for m in metrics}
     if dotted and systems:
