@@ -9,8 +9,14 @@ Each expectation was written by reading the clause, not by running the parser.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bridge.machine.judge import VerdictKind
-from bridge.plan.criteria import Compound, Criterion, Mode, Unparsed, parse_criterion
+from bridge.plan.criteria import BASELINE, Compound, Criterion, Mode, Unparsed, parse_criterion
+from bridge.plan.loader import load_plan
+from bridge.projections.reasons import in_language
+from tests.conftest import needs_shared
+from tests.plan.corpus import corpus
 from tests.plan.judged import judged
 
 _SYSTEMS = ["Ours", "FedAvg", "Base"]
@@ -33,9 +39,7 @@ def _parsed(text: str) -> Criterion | Unparsed | Compound:
 
 
 def _verdict(parsed: Criterion | Unparsed | Compound) -> VerdictKind:
-    return judged(
-        parsed, _VALUES, reference="Base", candidate="Ours", systems=_SYSTEMS
-    ).verdict
+    return judged(parsed, _VALUES, reference="Base", candidate="Ours", systems=_SYSTEMS).verdict
 
 
 def test_a_plain_margin_after_and_is_the_comparison_again_on_that_metric() -> None:
@@ -69,7 +73,121 @@ def test_a_plain_margin_after_and_is_the_comparison_again_on_that_metric() -> No
     systems = _parsed("Ours beats FedAvg by 0.02 accuracy, and Base by 0.03 accuracy")
     assert isinstance(systems, Compound), systems
     assert [
-        (c.subject, c.reference, c.threshold)
-        for c in systems.clauses
-        if isinstance(c, Criterion)
+        (c.subject, c.reference, c.threshold) for c in systems.clauses if isinstance(c, Criterion)
     ] == [("Ours", "FedAvg", 0.02), ("Ours", "Base", 0.03)]
+
+
+def test_a_frame_the_sentence_opens_with_is_every_change_s_reference() -> None:
+    # «在 FedAvg 的基础上» (and «相比 FedAvg», "Compared with FedAvg") opens the sentence: the
+    # latency clause is measured from FedAvg too. It was judged against the block's baseline,
+    # Base, met at 10 ms faster where Ours is 2 ms faster than FedAvg.
+    for text, frame in (
+        (
+            "Ours 在 FedAvg 的基础上，准确率提升至少 0.02，延迟降低至少 5 ms",
+            "Ours 在 FedAvg 的基础上",
+        ),
+        ("相比 FedAvg，Ours 准确率提升至少 0.02，延迟降低至少 5 ms", "相比 FedAvg"),
+        (
+            "Compared with FedAvg, Ours improves accuracy by at least 0.02 and reduces latency "
+            "by at least 5 ms",
+            "Compared with FedAvg",
+        ),
+    ):
+        parsed = _parsed(text)
+        assert isinstance(parsed, Compound), (text, parsed)
+        latency = parsed.clauses[1]
+        assert isinstance(latency, Criterion), (text, latency)
+        assert (latency.subject, latency.reference, latency.threshold) == ("Ours", "FedAvg", 5.0)
+        assert f"reference FedAvg from «{frame}», which opens the sentence" in latency.notes
+        assert "no reference named: the block's baseline" not in latency.notes
+        assert _verdict(parsed) is VerdictKind.NOT_MET, text
+    said = in_language("reference FedAvg from «相比 FedAvg», which opens the sentence", "zh")
+    assert said == "参照 FedAvg 取自句首的«相比 FedAvg»，它统领整句", said
+    # A frame governs its own sentence only: after a full stop the change names no system.
+    after_stop = _parsed(
+        "Compared with FedAvg, Ours improves accuracy by at least 0.02. Latency drops by at "
+        "least 5 ms"
+    )
+    assert isinstance(after_stop, Compound)
+    assert isinstance(later := after_stop.clauses[1], Criterion), later
+    assert (later.reference, later.reference_before) == (BASELINE, ("FedAvg",)), later
+
+
+def test_a_change_after_a_comparison_in_the_clause_s_own_words_is_left_open() -> None:
+    # FedAvg is named inside the first clause, not as a frame: "higher" may be than FedAvg or
+    # than the baseline. It was judged against Base, the block's baseline, unsaid.
+    parsed = _parsed(
+        "Ours improves accuracy over FedAvg by at least 0.02, with latency at most 5 ms higher"
+    )
+    assert isinstance(parsed, Compound), parsed
+    latency = parsed.clauses[1]
+    assert isinstance(latency, Criterion), latency
+    assert (latency.reference, latency.reference_before) == (BASELINE, ("FedAvg",))
+    verdict = judged(parsed, _VALUES, reference="Base", candidate="Ours", systems=_SYSTEMS)
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict
+    reason = (
+        "a change of latency («latency at most 5 ms higher») after a comparison with FedAvg, "
+        "naming no system it is measured from: FedAvg or the block's baseline (Base); write "
+        "the comparison out"
+    )
+    assert reason in verdict.reason, verdict.reason
+    assert "还是该实验块的基线（Base）；请把比较完整写出" in in_language(reason, "zh")
+    # Where the block's baseline is FedAvg, both readings are one: judged (Ours 2 ms faster).
+    same = judged(parsed, _VALUES, reference="FedAvg", candidate="Ours", systems=_SYSTEMS)
+    assert same.verdict is VerdictKind.MET, same
+    assert "the block's baseline FedAvg, the system the clause before compares with" in (
+        same.reason
+    )
+    # After a comparison with the baseline itself, the baseline is what it names.
+    baseline = _parsed(
+        "Ours improves accuracy over the baseline by 0.02, with latency at most 5 ms higher"
+    )
+    assert isinstance(baseline, Compound)
+    assert isinstance(later := baseline.clauses[1], Criterion) and not later.reference_before
+
+
+@needs_shared
+def test_021_b3_a_change_naming_no_system_after_a_comparison_is_left_open(
+    tmp_path: Path,
+) -> None:
+    # 021's B3 with the metrics and numbers `bridge plan` asks for: «t_settle 至少降低 10%»
+    # between two comparisons with the black-box tuner fell back to the block's baseline.
+    written = (corpus("021") / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")
+    said = (
+        "延迟感知 + 物理约束策略在 `1-5 us` 延迟下保持更低违规率，并且验证指标优于无模型黑盒策略。"
+    )
+    assert said in written
+    plan_file = tmp_path / "EXPERIMENT_PLAN.md"
+    plan_file.write_text(
+        written.replace(
+            said,
+            "delay-aware + safety projection 的 constraint violation rate 比 black-box BO/RL "
+            "without delay model 低 50% 以上，t_settle 至少降低 10%，且 sigma_phi 不超过 "
+            "black-box BO/RL without delay model 的 0.8 倍。",
+        ),
+        encoding="utf-8",
+    )
+    b3 = next(b for b in load_plan(plan_file).blocks if b.id == "B3")
+    parsed = parse_criterion(b3.success_criterion, block_systems=b3.systems, metrics=b3.metrics)
+    assert isinstance(parsed, Compound)
+    settle = parsed.clauses[1]
+    assert isinstance(settle, Criterion), settle
+    assert settle.reference_before == ("black-box BO/RL without delay model",), settle
+    values = {
+        ("delay-aware + safety projection", "`t_settle`"): 0.5,
+        ("black-box BO/RL without delay model", "`t_settle`"): 0.52,
+        ("fixed IQCOT parameters", "`t_settle`"): 1.0,
+    }
+    verdict = judged(
+        settle,
+        values,
+        reference="fixed IQCOT parameters",
+        candidate="delay-aware + safety projection",
+        systems=b3.systems,
+        primary=None,
+    )
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict
+    assert "after a comparison with black-box BO/RL without delay model" in verdict.reason
+    zh = in_language(verdict.reason, "zh")
+    assert "却未指明相对哪个系统：black-box BO/RL without delay model 还是该实验块的基线" in zh, zh
+    assert "的变化（«t_settle 至少降低 10%»）" in zh, zh

@@ -806,6 +806,9 @@ def parse_criterion(
                 metrics=metrics,
             )
             one = _ratio_against_before(one, clause, previous, block_systems, metrics)
+            one = _reference_from_before(
+                one, clause, text, parsed, clauses[:number], block_systems=block_systems
+            )
             if (
                 isinstance(one, Criterion)
                 and one.subject is None
@@ -965,6 +968,109 @@ def _gapped_comparison(
     )
 
 
+#: The note a change with no system named writes where it falls back to the block's baseline.
+NO_REFERENCE_NOTE = "no reference named: the block's baseline"
+# A frame the sentence opens with, naming what every change after it is measured from: «在
+# FedAvg 的基础上，…», «Ours 在 FedAvg 的基础上，…», «相比 FedAvg，…», «与 FedAvg 相比，…»,
+# "Compared with FedAvg, …", "Relative to FedAvg, …" (its subject, if any, before it). ⟨R⟩
+# stands for the name.
+_FRAMES = (
+    r"^\s*(?:\S[^，,；;。]{0,40}?\s*)?在\s*⟨R⟩\s*(?:的)?\s*(?:基础上|之上)\s*[，,]",
+    r"^\s*(?:\S[^，,；;。]{0,40}?\s*)?(?:相比|对比|相较|相对)(?:于)?\s*⟨R⟩\s*(?:而言)?\s*[，,]",
+    r"^\s*(?:\S[^，,；;。]{0,40}?\s*)?[与和跟]\s*⟨R⟩\s*(?:相比|比较)(?:而言)?\s*[，,]",
+    r"^\s*(?:compared\s+(?:to|with)|relative\s+to|as\s+against|against|versus|vs\.?|"
+    r"on\s+top\s+of)\s+(?:the\s+)?⟨R⟩\s*,",
+)
+# What ends a sentence: a frame governs the clauses up to it only.
+_SENTENCE_END = lazy(r"[;；。]|\.\s")
+
+
+def _reference_from_before(
+    one: Criterion | Unparsed,
+    clause: str,
+    text: str,
+    parsed: Sequence[Criterion | Unparsed],
+    before: Sequence[str],
+    *,
+    block_systems: Sequence[str],
+) -> Criterion | Unparsed:
+    """
+    ``one``, a change that names no system it is measured from and fell back to the block's
+    baseline, read against what the clauses before it in ``text`` compare with (h43B, item 1:
+    «Ours 在 FedAvg 的基础上，准确率提升至少 0.02，延迟降低至少 5 ms» judged the latency against
+    the baseline, another system than FedAvg).
+
+    Where the sentence opens with a frame naming that system («在 FedAvg 的基础上，», «相比
+    FedAvg，», "Compared with FedAvg, …"), it governs every clause of the sentence: the
+    reference is carried, said in the notes. Where a clause before names another system in
+    its own words («A 的违规率比 B 低 50% 以上，t_settle 至少降低 10%», 021's B3 with numbers),
+    the change may be measured from it or from the baseline: those systems are kept in
+    ``reference_before``, and the judge takes the baseline only where it is the one of them
+    (otherwise the clause is open, saying so). ``one`` unchanged for any other clause, and
+    where nothing before names a system besides the subject.
+    """
+    if (
+        not isinstance(one, Criterion)
+        or one.reference != BASELINE
+        or NO_REFERENCE_NOTE not in one.notes
+    ):
+        return one
+    subjects = {c.subject for c in parsed if isinstance(c, Criterion) and c.subject}
+    if one.subject is not None and subjects and one.subject not in subjects:
+        return one
+    named: list[str] = []
+    for earlier, said in zip(parsed, before, strict=False):
+        if isinstance(earlier, Criterion):
+            if earlier.reference not in (None, BASELINE):
+                named.append(earlier.reference)
+            continue
+        # A clause not read: the system it names first is taken for its subject ("TACE beats
+        # the strongest NMP-native baseline …", 015's B5), the others for what it compares with.
+        spans = sorted(
+            (span[0], s)
+            for s in block_systems
+            if s.strip() and (span := _find_system(said, s)) is not None
+        )
+        others = [s for _, s in spans if s not in subjects]
+        named += others if subjects else others[1:]
+    named = [n for n in dict.fromkeys(named) if n != one.subject]
+    if not named:
+        return one
+    at = text.find(clause.strip())
+    opening = text[: at if at >= 0 else len(text)]
+    if len(named) == 1 and _SENTENCE_END.search(opening) is None:
+        frame = _frame_naming(opening, named[0])
+        if frame is not None:
+            notes = [n for n in one.notes if n != NO_REFERENCE_NOTE]
+            return attrs.evolve(
+                one,
+                reference=named[0],
+                notes=(
+                    *notes,
+                    f"reference {named[0]} from «{frame}», which opens the sentence",
+                ),
+            )
+    # Which system the block's baseline is, the judge knows: where it is the one named before,
+    # both readings are one (015's B5 «…; throttle event count down ≥ 30%» after a comparison
+    # with the strongest NMP-native baseline, the block's baseline).
+    return attrs.evolve(one, reference_before=tuple(named))
+
+
+def _frame_naming(opening: str, system: str) -> str | None:
+    """The frame ``opening`` starts with that names ``system`` as what changes are measured
+    from (see ``_FRAMES``), as written; None where it opens with none."""
+    found = _find_system(opening, system)
+    if found is None:
+        return None
+    tagged = f"{opening[: found[0]]}⟨R⟩{opening[found[1] :]}"
+    for frame in _FRAMES:
+        match = re.match(frame, tagged, re.IGNORECASE)
+        if match is not None:
+            said = match.group(0).replace("⟨R⟩", opening[found[0] : found[1]])
+            return said.strip().rstrip("，,").strip()
+    return None
+
+
 def _baseline_unnamed(
     one: Criterion | Unparsed, clause: str, previous: Criterion | None
 ) -> Unparsed | None:
@@ -979,7 +1085,7 @@ def _baseline_unnamed(
         gapped is None
         or not isinstance(one, Criterion)
         or one.reference != BASELINE
-        or "no reference named: the block's baseline" not in one.notes
+        or NO_REFERENCE_NOTE not in one.notes
         or one.subject is not None
         or one.metric is None
         or previous is None
@@ -3984,7 +4090,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             )
         if relational and reference is None:
             reference = BASELINE
-            notes.append("no reference named: the block's baseline")
+            notes.append(NO_REFERENCE_NOTE)
     if (
         not relational
         and threshold is not None
