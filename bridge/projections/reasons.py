@@ -842,6 +842,25 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"“变差”按 \1 自身的优劣方向解析：至少比参照差 \2",
     ),
     (lazy(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
+    # «Ours 在 FedAvg 的基础上，准确率不低于 0.9» (parser's _built_on, h43B item 3).
+    (
+        lazy(
+            rf"{_QUOTE} read as what (.+?) is built on, not what it is compared with: the "
+            r"level is its own"
+        ),
+        r"\1 解析为 \2 所基于的系统，而非比较对象：该水平是 \2 自身的",
+    ),
+    (
+        lazy(
+            r"^ names what the system is built on, not a system it is compared with \((.+?)\); "
+            r"bridge reads the rest only as a level of a system the clause names: name the "
+            r"system and its level, as $"
+        ),
+        r" 说的是系统所基于的对象，而非比较对象（\1）；bridge 只把其余部分读作"
+        r"该子句所写系统的水平：请写明系统及其水平，如 ",
+    ),
+    (lazy(r"^ does, or the change and its size, as $"), " 所示；或写明变化及其幅度，如 "),
+    (lazy(r"^ does$"), " 所示"),
     # A reference carried from the frame a sentence opens with (parser's _reference_from_before).
     (lazy(r"\breference ([^;]+?) from $"), r"参照 \1 取自句首的"),
     (lazy(r"^, which opens the sentence\b"), "，它统领整句"),

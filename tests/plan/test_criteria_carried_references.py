@@ -191,3 +191,55 @@ def test_021_b3_a_change_naming_no_system_after_a_comparison_is_left_open(
     zh = in_language(verdict.reason, "zh")
     assert "却未指明相对哪个系统：black-box BO/RL without delay model 还是该实验块的基线" in zh, zh
     assert "的变化（«t_settle 至少降低 10%»）" in zh, zh
+
+
+def test_a_system_the_subject_is_built_on_before_a_level_names_no_reference() -> None:
+    # «在 FedAvg 的基础上» with a level after it names the starting point only: Ours's own
+    # level. It was refused as naming several systems; with no subject named, FedAvg's level
+    # was judged («在 FedAvg 的基础上，准确率不低于 0.9» met on FedAvg's 0.9).
+    for text, frame in (
+        ("Ours 在 FedAvg 的基础上，准确率不低于 0.9", "在 FedAvg 的基础上"),
+        ("在 FedAvg 的基础上，Ours 的准确率不低于 0.9", "在 FedAvg 的基础上"),
+        ("Ours 在 FedAvg 之上，准确率不低于 0.9", "在 FedAvg 之上"),
+    ):
+        level = _parsed(text)
+        assert isinstance(level, Criterion), (text, level)
+        assert (level.subject, level.reference, level.mode, level.threshold) == (
+            "Ours",
+            None,
+            Mode.ABSOLUTE,
+            0.9,
+        ), level
+        note = (
+            f"'{frame}' read as what Ours is built on, not what it is compared with: the level "
+            "is its own"
+        )
+        assert note in level.notes, level.notes
+        assert "解析为 Ours 所基于的系统，而非比较对象" in in_language(note, "zh")
+        # Ours at 0.93 meets it; FedAvg at 0.90 would have too, Base at 0.8 not.
+        low = {**_VALUES, ("Ours", "accuracy"): 0.85}
+        assert _verdict(level) is VerdictKind.MET
+        assert (
+            judged(level, low, reference="Base", candidate="Ours", systems=_SYSTEMS).verdict
+            is VerdictKind.NOT_MET
+        )
+    # No system named for the level, or no level: open, saying what was not read.
+    for text in (
+        "在 FedAvg 的基础上，准确率不低于 0.9",
+        "Ours 在 FedAvg 的基础上，准确率更高",
+    ):
+        unread = _parsed(text)
+        assert isinstance(unread, Unparsed), (text, unread)
+        assert unread.reason.startswith(
+            "«在 FedAvg 的基础上» names what the system is built on, not a system it is "
+            "compared with (FedAvg)"
+        ), unread.reason
+        zh = in_language(f"not machine-checkable: {unread.reason}", "zh")
+        assert "说的是系统所基于的对象，而非比较对象（FedAvg）" in zh, zh
+        assert "names" not in zh and "does" not in zh, zh
+    # A model that is no system of the block: where it holds, said as not checked.
+    pretrained = _parsed("Ours 在预训练模型的基础上，准确率不低于 0.9")
+    assert isinstance(pretrained, Criterion), pretrained
+    assert pretrained.describe() == (
+        "Ours: accuracy ≥ 0.9 在预训练模型的基础上 (only '在预训练模型的基础上' not checked)"
+    )

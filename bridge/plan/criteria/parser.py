@@ -2282,6 +2282,9 @@ def _parse_either(
     accuracy" and a system "oracle"), with the system's name read as the system; a level of a
     metric whose words say its gap is a level of the gap (:func:`_gap_kept`).
     """
+    built_on = _built_on(clause, text, block_systems=block_systems, metrics=metrics)
+    if built_on is not None:
+        return built_on
     return _labelled_metric(
         _lift_is_the_gain(
             _gap_kept(
@@ -2291,6 +2294,64 @@ def _parse_either(
         ),
         clause,
     )
+
+
+# What follows «在 X 之上» where it names what the subject is built on: a comma, or the verb
+# that goes on to what is done on it («将», «把»).
+_FRAME_GOES_ON = lazy(r"\s*(?:[，,]|将|把)")
+
+
+def _built_on(
+    clause: str, text: str, *, block_systems: Sequence[str], metrics: Sequence[str]
+) -> Criterion | Unparsed | None:
+    """
+    ``clause`` read where it says a system of the block is what the subject is built on, and
+    no change is measured from it: «Ours 在 FedAvg 的基础上，准确率不低于 0.9» (or «在 FedAvg
+    之上»), Ours's own level (h43B, item 3: refused as naming several systems; with no subject,
+    «在 FedAvg 的基础上，准确率不低于 0.9» was FedAvg's level). The clause is read without those
+    words; the reading is kept only where it is a level of a system named in the clause that
+    is not X, and otherwise the clause is left unjudged, saying why. None where the clause
+    names no such X, or a verb carrying a change's size follows it (:func:`_on_top_of` reads
+    that X as the reference).
+    """
+    spellings = system_terms(block_systems)
+    for found in _ZH_ON_TOP_OF.finditer(clause):
+        named = found["x"].strip()
+        if _ZH_CHANGE_VERB.search(clause, found.end()) is not None:
+            continue
+        if found[0].endswith("之上") and not _FRAME_GOES_ON.match(clause, found.end()):
+            # «Ours 的准确率在 FedAvg 之上»: above FedAvg, a comparison, not what it is built on.
+            continue
+        tagged = replace_terms(normalise(named), spellings)[0].strip()
+        if not re.fullmatch(r"⟨S[A-Z]+⟩", tagged):
+            continue
+        system = next((s for s in block_systems if _find_system(named, s) is not None), None)
+        said = found[0].strip()
+        rest = f"{clause[: found.start()]} {clause[found.end() :]}".strip()
+        read = _read_either(rest, text, block_systems=block_systems, metrics=metrics)
+        if (
+            isinstance(read, Criterion)
+            and read.mode is Mode.ABSOLUTE
+            and read.reference is None
+            and read.subject is not None
+            and read.subject != system
+            and _find_system(rest, read.subject) is not None
+        ):
+            note = (
+                f"{said!r} read as what {read.subject} is built on, not what it is compared "
+                "with: the level is its own"
+            )
+            return attrs.evolve(read, text=text, notes=(note, *read.notes))
+        return Unparsed(
+            text=text,
+            reason=(
+                f"«{said}» names what the system is built on, not a system it is compared "
+                f"with ({system}); bridge reads the rest only as a level of a system the clause "
+                "names: name the system and its level, as «Ours 在 FedAvg 的基础上，准确率不低于 "
+                "0.9» does, or the change and its size, as «准确率提升至少 0.02» does"
+            ),
+        )
+    return None
 
 
 # A metric's name with a bracketed label right after it ("accuracy[intuition]"), the way runs
@@ -2955,7 +3016,7 @@ def _per_item_read(
 
 
 # «Ours 在 FedAvg 的基础上将准确率提升至少 2 个百分点»: "on top of FedAvg", the reference.
-_ZH_ON_TOP_OF = lazy(r"在\s*(?P<x>[^,，。；;在\d]{1,40}?)\s*(?:的)?\s*基础上")
+_ZH_ON_TOP_OF = lazy(r"在\s*(?P<x>[^,，。；;在\d]{1,40}?)\s*(?:的\s*基础上|基础上|之上)")
 # A verb of change after it: only then is X what a gain is measured from («在 FedAvg 的基础上，
 # 准确率不低于 0.9» is a level Ours reaches, built on FedAvg: review2 s42, item 1).
 # The verb must carry the change's size («提升至少 2 个百分点»): «增加正则项后准确率不低于 0.9»
