@@ -473,6 +473,12 @@ def _criterion_lines(
         if held:
             # Its numbers come once those runs run: said so, not that the block lacks them.
             what += t("plan_waiting", language).format(ids=", ".join(held))
+        elif isinstance(clause, Criterion) and (
+            unnamed := _unnamed_reference(clause, block, systems, method)
+        ):
+            # As the judge will say it: a change after a comparison with a named system,
+            # measured from it or from the block's baseline, another system (h43B, item 1).
+            what = in_language(f"not machine-checkable: {unnamed}", language)
         elif isinstance(clause, Criterion) and _no_baseline(clause, block, systems):
             # 011's B4: "accuracy higher for reranked by ≥5pp" previewed as a comparison with
             # the baseline, and judged "the block has none" (trial T5).
@@ -637,6 +643,30 @@ def _reference_and_proposed(
             systems, reference, frozenset(systems), method, listed=bool(block.systems)
         )
     return reference, candidate
+
+
+def _unnamed_reference(
+    clause: Criterion, block: Block, systems: Sequence[str], method: str
+) -> str | None:
+    """
+    Why the judge will leave ``clause`` open: a change naming no system it is measured from,
+    after a comparison with other systems (``reference_before``), where the block's baseline
+    is not the one of them (:func:`bridge.machine.comparisons.unnamed_reference_reason`);
+    None otherwise.
+    """
+    import attrs
+
+    from bridge.machine.comparisons import unnamed_reference_reason
+    from bridge.plan.criteria import BASELINE
+
+    if not clause.reference_before or clause.reference != BASELINE:
+        return None
+    baseline, proposed = _reference_and_proposed(block, systems, method)
+    subject = clause.subject or proposed
+    before = tuple(b for b in clause.reference_before if b != subject)
+    if not before or [baseline] == list(before):
+        return None
+    return unnamed_reference_reason(attrs.evolve(clause, reference_before=before), baseline)
 
 
 def _shared_subject(

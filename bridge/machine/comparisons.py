@@ -380,6 +380,47 @@ def reference_of(
         raise Inconclusive("the criterion compares with nothing")
     if criterion.reference != BASELINE:
         return criterion.reference
+    subject = criterion.subject or context.candidate_system
+    before = tuple(b for b in criterion.reference_before if b != subject)
+    criterion = attrs.evolve(criterion, reference_before=before)
+    try:
+        baseline = _the_baseline(criterion, context, systems, readings)
+    except Inconclusive:
+        if not before:
+            raise
+        raise Inconclusive(unnamed_reference_reason(criterion, None)) from None
+    if before and [baseline] != list(before):
+        # «… 比 B 低 50% 以上，t_settle 至少降低 10%»: measured from B, or from the baseline?
+        # Only where the baseline is B are both one (h43B, item 1).
+        raise Inconclusive(unnamed_reference_reason(criterion, baseline))
+    if before:
+        readings.append(
+            f"the block's baseline {baseline}, the system the clause before compares with"
+        )
+    return baseline
+
+
+def unnamed_reference_reason(criterion: Criterion, baseline: str | None) -> str:
+    """
+    Why a change naming no system it is measured from, after a comparison with the systems of
+    ``criterion.reference_before``, is left open where the block's baseline (``baseline``,
+    ``None`` where it has none) is not the one of them. Said in Chinese by
+    bridge/projections/reasons.py.
+    """
+    named = criterion.reference_before
+    which = f"the block's baseline ({baseline})" if baseline else "the block's baseline"
+    return (
+        f"a change of {criterion.metric or 'the primary metric'} («{criterion.text.strip()}») "
+        f"after a comparison with {' and '.join(named)}, naming no system it is measured from: "
+        f"{', '.join(named)} or {which}; write the comparison out"
+    )
+
+
+def _the_baseline(
+    criterion: Criterion, context: ClauseContext, systems: Sequence[str], readings: list[str]
+) -> str:
+    """The block's baseline system for a clause comparing with "the baseline" (see
+    :func:`reference_of`)."""
     if context.reference_system is not None:
         return context.reference_system
     # No system is marked as the baseline: with the subject known, the one other system is the

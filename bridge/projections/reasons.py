@@ -866,6 +866,28 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"“变差”按 \1 自身的优劣方向解析：至少比参照差 \2",
     ),
     (lazy(r"no reference named: the block's baseline"), "未指明参照：取该实验块的基线"),
+    # «Ours 在 FedAvg 的基础上，准确率不低于 0.9» (parser's _built_on, h43B item 3).
+    (
+        lazy(
+            rf"{_QUOTE} read as what (.+?) is built on, not what it is compared with: the "
+            r"level is its own"
+        ),
+        r"\1 解析为 \2 所基于的系统，而非比较对象：该水平是 \2 自身的",
+    ),
+    (
+        lazy(
+            r"^ names what the system is built on, not a system it is compared with \((.+?)\); "
+            r"bridge reads the rest only as a level of a system the clause names: name the "
+            r"system and its level, as $"
+        ),
+        r" 说的是系统所基于的对象，而非比较对象（\1）；bridge 只把其余部分读作"
+        r"该子句所写系统的水平：请写明系统及其水平，如 ",
+    ),
+    (lazy(r"^ does, or the change and its size, as $"), " 所示；或写明变化及其幅度，如 "),
+    (lazy(r"^ does$"), " 所示"),
+    # A reference carried from the frame a sentence opens with (parser's _reference_from_before).
+    (lazy(r"\breference ([^;]+?) from $"), r"参照 \1 取自句首的"),
+    (lazy(r"^, which opens the sentence\b"), "，它统领整句"),
     # bridge/plan/criteria/parser.py: a cost with no reference, an elided comparison (h42C).
     (
         lazy(
@@ -911,7 +933,7 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(r"^\), but not which way it may get worse; write the comparison out"),
         "），但没有说它可以朝哪个方向变差；请把比较完整写出",
     ),
-    (lazy(r"^a change of (.+?) \($"), r"\1 的变化（"),
+    (lazy(r"\ba change of ([^;:—]+?) \($"), r"\1 的变化（"),
     # "better than B with accuracy of at least 0.9" (review2 s42, item 3).
     (
         lazy(
@@ -921,6 +943,18 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"比较之后的水平（\1）：是主体达到的值，还是增益的大小？请把水平写成单独的子句"
         r"（'…, with accuracy ≥ 0.9'），或用 'by' 写出增益（'by at least 0.9'）",
+    ),
+    (
+        lazy(
+            r"^\) after a comparison with (.+?), naming no system it is measured from: (.+?) or "
+            r"the block's baseline \(([^()]+)\); write the comparison out"
+        ),
+        r"），位于与 \1 的比较之后，却未指明相对哪个系统：\2 还是该实验块的基线（\3）；"
+        r"请把比较完整写出",
+    ),
+    (
+        lazy(r"the block's baseline (.+?), the system the clause before compares with"),
+        r"该实验块的基线 \1，即前一个子句比较的系统",
     ),
     (
         lazy(

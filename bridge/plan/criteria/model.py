@@ -357,6 +357,12 @@ class Criterion:
             MART»: "threshold/GNN", "typed-mass-cover/GNN"), those words as written and those
             systems: the judge takes the block's proposed system when it is one of them, and
             otherwise says the subject could be any of them. ``None`` and ``()`` otherwise.
+        reference_before: for a change that names no system it is measured from (``reference``
+            is the baseline) after clauses of the same criterion that compare with named
+            systems, those systems («… 比 B 低 50% 以上，t_settle 至少降低 10%»): the change may
+            be measured from them or from the baseline, so the judge takes the block's baseline
+            only where it is the one of them, and otherwise leaves the clause open. ``()``
+            otherwise.
     """
 
     text: str
@@ -380,6 +386,7 @@ class Criterion:
     evaluation_set: str | None = None
     subject_said: str | None = None
     subject_could_be: tuple[str, ...] = ()
+    reference_before: tuple[str, ...] = ()
 
     def judged_on(self, metric: str) -> Criterion:
         """

@@ -822,6 +822,9 @@ def parse_criterion(
                 metrics=metrics,
             )
             one = _ratio_against_before(one, clause, previous, block_systems, metrics)
+            one = _reference_from_before(
+                one, clause, text, parsed, clauses[:number], block_systems=block_systems
+            )
             if (
                 isinstance(one, Criterion)
                 and one.subject is None
@@ -981,6 +984,109 @@ def _gapped_comparison(
     )
 
 
+#: The note a change with no system named writes where it falls back to the block's baseline.
+NO_REFERENCE_NOTE = "no reference named: the block's baseline"
+# A frame the sentence opens with, naming what every change after it is measured from: «在
+# FedAvg 的基础上，…», «Ours 在 FedAvg 的基础上，…», «相比 FedAvg，…», «与 FedAvg 相比，…»,
+# "Compared with FedAvg, …", "Relative to FedAvg, …" (its subject, if any, before it). ⟨R⟩
+# stands for the name.
+_FRAMES = (
+    r"^\s*(?:\S[^，,；;。]{0,40}?\s*)?在\s*⟨R⟩\s*(?:的)?\s*(?:基础上|之上)\s*[，,]",
+    r"^\s*(?:\S[^，,；;。]{0,40}?\s*)?(?:相比|对比|相较|相对)(?:于)?\s*⟨R⟩\s*(?:而言)?\s*[，,]",
+    r"^\s*(?:\S[^，,；;。]{0,40}?\s*)?[与和跟]\s*⟨R⟩\s*(?:相比|比较)(?:而言)?\s*[，,]",
+    r"^\s*(?:compared\s+(?:to|with)|relative\s+to|as\s+against|against|versus|vs\.?|"
+    r"on\s+top\s+of)\s+(?:the\s+)?⟨R⟩\s*,",
+)
+# What ends a sentence: a frame governs the clauses up to it only.
+_SENTENCE_END = lazy(r"[;；。]|\.\s")
+
+
+def _reference_from_before(
+    one: Criterion | Unparsed,
+    clause: str,
+    text: str,
+    parsed: Sequence[Criterion | Unparsed],
+    before: Sequence[str],
+    *,
+    block_systems: Sequence[str],
+) -> Criterion | Unparsed:
+    """
+    ``one``, a change that names no system it is measured from and fell back to the block's
+    baseline, read against what the clauses before it in ``text`` compare with (h43B, item 1:
+    «Ours 在 FedAvg 的基础上，准确率提升至少 0.02，延迟降低至少 5 ms» judged the latency against
+    the baseline, another system than FedAvg).
+
+    Where the sentence opens with a frame naming that system («在 FedAvg 的基础上，», «相比
+    FedAvg，», "Compared with FedAvg, …"), it governs every clause of the sentence: the
+    reference is carried, said in the notes. Where a clause before names another system in
+    its own words («A 的违规率比 B 低 50% 以上，t_settle 至少降低 10%», 021's B3 with numbers),
+    the change may be measured from it or from the baseline: those systems are kept in
+    ``reference_before``, and the judge takes the baseline only where it is the one of them
+    (otherwise the clause is open, saying so). ``one`` unchanged for any other clause, and
+    where nothing before names a system besides the subject.
+    """
+    if (
+        not isinstance(one, Criterion)
+        or one.reference != BASELINE
+        or NO_REFERENCE_NOTE not in one.notes
+    ):
+        return one
+    subjects = {c.subject for c in parsed if isinstance(c, Criterion) and c.subject}
+    if one.subject is not None and subjects and one.subject not in subjects:
+        return one
+    named: list[str] = []
+    for earlier, said in zip(parsed, before, strict=False):
+        if isinstance(earlier, Criterion):
+            if earlier.reference not in (None, BASELINE):
+                named.append(earlier.reference)
+            continue
+        # A clause not read: the system it names first is taken for its subject ("TACE beats
+        # the strongest NMP-native baseline …", 015's B5), the others for what it compares with.
+        spans = sorted(
+            (span[0], s)
+            for s in block_systems
+            if s.strip() and (span := _find_system(said, s)) is not None
+        )
+        others = [s for _, s in spans if s not in subjects]
+        named += others if subjects else others[1:]
+    named = [n for n in dict.fromkeys(named) if n != one.subject]
+    if not named:
+        return one
+    at = text.find(clause.strip())
+    opening = text[: at if at >= 0 else len(text)]
+    if len(named) == 1 and _SENTENCE_END.search(opening) is None:
+        frame = _frame_naming(opening, named[0])
+        if frame is not None:
+            notes = [n for n in one.notes if n != NO_REFERENCE_NOTE]
+            return attrs.evolve(
+                one,
+                reference=named[0],
+                notes=(
+                    *notes,
+                    f"reference {named[0]} from «{frame}», which opens the sentence",
+                ),
+            )
+    # Which system the block's baseline is, the judge knows: where it is the one named before,
+    # both readings are one (015's B5 «…; throttle event count down ≥ 30%» after a comparison
+    # with the strongest NMP-native baseline, the block's baseline).
+    return attrs.evolve(one, reference_before=tuple(named))
+
+
+def _frame_naming(opening: str, system: str) -> str | None:
+    """The frame ``opening`` starts with that names ``system`` as what changes are measured
+    from (see ``_FRAMES``), as written; None where it opens with none."""
+    found = _find_system(opening, system)
+    if found is None:
+        return None
+    tagged = f"{opening[: found[0]]}⟨R⟩{opening[found[1] :]}"
+    for frame in _FRAMES:
+        match = re.match(frame, tagged, re.IGNORECASE)
+        if match is not None:
+            said = match.group(0).replace("⟨R⟩", opening[found[0] : found[1]])
+            return said.strip().rstrip("，,").strip()
+    return None
+
+
 def _baseline_unnamed(
     one: Criterion | Unparsed, clause: str, previous: Criterion | None
 ) -> Unparsed | None:
@@ -995,7 +1101,7 @@ def _baseline_unnamed(
         gapped is None
         or not isinstance(one, Criterion)
         or one.reference != BASELINE
-        or "no reference named: the block's baseline" not in one.notes
+        or NO_REFERENCE_NOTE not in one.notes
         or one.subject is not None
         or one.metric is None
         or previous is None
@@ -2195,6 +2301,9 @@ def _parse_either(
     accuracy" and a system "oracle"), with the system's name read as the system; a level of a
     metric whose words say its gap is a level of the gap (:func:`_gap_kept`).
     """
+    built_on = _built_on(clause, text, block_systems=block_systems, metrics=metrics)
+    if built_on is not None:
+        return built_on
     return _labelled_metric(
         _lift_is_the_gain(
             _gap_kept(
@@ -2204,6 +2313,64 @@ def _parse_either(
         ),
         clause,
     )
+
+
+# What follows «在 X 之上» where it names what the subject is built on: a comma, or the verb
+# that goes on to what is done on it («将», «把»).
+_FRAME_GOES_ON = lazy(r"\s*(?:[，,]|将|把)")
+
+
+def _built_on(
+    clause: str, text: str, *, block_systems: Sequence[str], metrics: Sequence[str]
+) -> Criterion | Unparsed | None:
+    """
+    ``clause`` read where it says a system of the block is what the subject is built on, and
+    no change is measured from it: «Ours 在 FedAvg 的基础上，准确率不低于 0.9» (or «在 FedAvg
+    之上»), Ours's own level (h43B, item 3: refused as naming several systems; with no subject,
+    «在 FedAvg 的基础上，准确率不低于 0.9» was FedAvg's level). The clause is read without those
+    words; the reading is kept only where it is a level of a system named in the clause that
+    is not X, and otherwise the clause is left unjudged, saying why. None where the clause
+    names no such X, or a verb carrying a change's size follows it (:func:`_on_top_of` reads
+    that X as the reference).
+    """
+    spellings = system_terms(block_systems)
+    for found in _ZH_ON_TOP_OF.finditer(clause):
+        named = found["x"].strip()
+        if _ZH_CHANGE_VERB.search(clause, found.end()) is not None:
+            continue
+        if found[0].endswith("之上") and not _FRAME_GOES_ON.match(clause, found.end()):
+            # «Ours 的准确率在 FedAvg 之上»: above FedAvg, a comparison, not what it is built on.
+            continue
+        tagged = replace_terms(normalise(named), spellings)[0].strip()
+        if not re.fullmatch(r"⟨S[A-Z]+⟩", tagged):
+            continue
+        system = next((s for s in block_systems if _find_system(named, s) is not None), None)
+        said = found[0].strip()
+        rest = f"{clause[: found.start()]} {clause[found.end() :]}".strip()
+        read = _read_either(rest, text, block_systems=block_systems, metrics=metrics)
+        if (
+            isinstance(read, Criterion)
+            and read.mode is Mode.ABSOLUTE
+            and read.reference is None
+            and read.subject is not None
+            and read.subject != system
+            and _find_system(rest, read.subject) is not None
+        ):
+            note = (
+                f"{said!r} read as what {read.subject} is built on, not what it is compared "
+                "with: the level is its own"
+            )
+            return attrs.evolve(read, text=text, notes=(note, *read.notes))
+        return Unparsed(
+            text=text,
+            reason=(
+                f"«{said}» names what the system is built on, not a system it is compared "
+                f"with ({system}); bridge reads the rest only as a level of a system the clause "
+                "names: name the system and its level, as «Ours 在 FedAvg 的基础上，准确率不低于 "
+                "0.9» does, or the change and its size, as «准确率提升至少 0.02» does"
+            ),
+        )
+    return None
 
 
 # A metric's name with a bracketed label right after it ("accuracy[intuition]"), the way runs
@@ -3002,7 +3169,7 @@ def _per_item_read(
 
 
 # «Ours 在 FedAvg 的基础上将准确率提升至少 2 个百分点»: "on top of FedAvg", the reference.
-_ZH_ON_TOP_OF = lazy(r"在\s*(?P<x>[^,，。；;在\d]{1,40}?)\s*(?:的)?\s*基础上")
+_ZH_ON_TOP_OF = lazy(r"在\s*(?P<x>[^,，。；;在\d]{1,40}?)\s*(?:的\s*基础上|基础上|之上)")
 # A verb of change after it: only then is X what a gain is measured from («在 FedAvg 的基础上，
 # 准确率不低于 0.9» is a level Ours reaches, built on FedAvg: review2 s42, item 1).
 # The verb must carry the change's size («提升至少 2 个百分点»): «增加正则项后准确率不低于 0.9»
@@ -4162,7 +4329,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             )
         if relational and reference is None:
             reference = BASELINE
-            notes.append("no reference named: the block's baseline")
+            notes.append(NO_REFERENCE_NOTE)
     if (
         not relational
         and threshold is not None
