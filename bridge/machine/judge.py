@@ -1364,7 +1364,9 @@ def _qualifier_unrecorded(criterion: Criterion, why: str) -> str | None:
         or "`[metrics] aliases = " in why
     ):
         return None
-    word = name.split(" ", 1)[0]
+    # "worst case accuracy": the two words name it (the hyphenated form is one word).
+    two = re.match(r"(?:worst|best) case\b", name, re.IGNORECASE)
+    word = two.group(0) if two is not None else name.split(" ", 1)[0]
     return (
         f"; {word!r} names which one, and no recorded name says it: record it under that name, "
         f'or, where a recorded one is it, `[metrics] aliases = {{ "RECORDED NAME" = '
