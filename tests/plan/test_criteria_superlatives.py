@@ -1,0 +1,114 @@
+"""
+A superlative over the block's systems («Ours has the lowest latency», «Ours achieves the best
+accuracy among all methods», «Ours 在所有方法中准确率最高») was open as "no comparison with a
+number or with another system" or "compares with the best or with all of several systems": it is
+the subject compared with each other system of the block, which way the word says, the systems
+compared named (h43C).
+
+Each expectation was written by reading the clause, not by running the parser.
+"""
+
+from __future__ import annotations
+
+from bridge.machine.judge import VerdictKind
+from bridge.plan.criteria import Compound, Criterion, Orientation, Unparsed, parse_criterion
+from bridge.projections.reasons import in_language
+from tests.plan.judged import judged
+
+_SYSTEMS = ("Ours", "Base", "Other")
+
+
+def _compared(text: str, systems: tuple[str, ...] = _SYSTEMS) -> Compound:
+    parsed = parse_criterion(text, block_systems=systems, metrics=("accuracy", "latency"))
+    assert isinstance(parsed, Compound), parsed
+    return parsed
+
+
+def test_the_lowest_is_lower_than_each_other_system() -> None:
+    parsed = _compared("Ours has the lowest latency")
+    clauses = [c for c in parsed.clauses if isinstance(c, Criterion)]
+    assert [(c.subject, c.reference, c.metric, c.orientation) for c in clauses] == [
+        ("Ours", "Base", "latency", Orientation.LOWER),
+        ("Ours", "Other", "latency", Orientation.LOWER),
+    ]
+    assert parsed.notes == (
+        "'lowest latency' read as a comparison of Ours with each other system of the block: "
+        "Base, Other",
+    )
+    met = judged(
+        parsed,
+        {("Ours", "latency"): 1.0, ("Base", "latency"): 2.0, ("Other", "latency"): 3.0},
+        reference="Base",
+        candidate="Ours",
+        systems=_SYSTEMS,
+        primary="latency",
+    )
+    assert met.verdict is VerdictKind.MET, met.reason
+
+
+def test_the_best_among_all_methods_is_not_met_where_one_system_does_better() -> None:
+    parsed = _compared("Ours achieves the best accuracy among all methods")
+    verdict = judged(
+        parsed,
+        {("Ours", "accuracy"): 0.9, ("Base", "accuracy"): 0.8, ("Other", "accuracy"): 0.95},
+        reference="Base",
+        candidate="Ours",
+        systems=_SYSTEMS,
+    )
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    assert "«Ours has better accuracy than Other» — accuracy (better)" in verdict.reason
+    assert "gain -0.05; required gain > 0 → not met" in verdict.reason
+
+
+def test_a_system_without_runs_leaves_it_open() -> None:
+    verdict = judged(
+        _compared("Ours has the highest accuracy"),
+        {("Ours", "accuracy"): 0.9, ("Base", "accuracy"): 0.8},
+        reference="Base",
+        candidate="Ours",
+        systems=_SYSTEMS,
+    )
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert "no results for system Other" in verdict.reason
+
+
+def test_the_chinese_superlative_and_its_note_in_chinese() -> None:
+    parsed = _compared("Ours 在所有方法中准确率最高")
+    assert [c.text for c in parsed.clauses] == ["Ours 的准确率高于 Base", "Ours 的准确率高于 Other"]
+    verdict = judged(
+        parsed,
+        {("Ours", "accuracy"): 0.9, ("Base", "accuracy"): 0.8, ("Other", "accuracy"): 0.85},
+        reference="Base",
+        candidate="Ours",
+        systems=_SYSTEMS,
+    )
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert in_language(parsed.notes[0], "zh") == (
+        "'准确率最高' 解析为 Ours 与该实验块其他每个系统的比较：Base, Other"
+    )
+    lowest = _compared("Ours 的延迟最低")
+    assert {c.orientation for c in lowest.clauses if isinstance(c, Criterion)} == {
+        Orientation.LOWER
+    }
+
+
+def test_a_block_of_the_subject_alone_says_what_it_needs() -> None:
+    parsed = parse_criterion("Ours has the lowest latency", block_systems=("Ours",), metrics=())
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason == (
+        "a superlative ('lowest latency') over the block's systems, but the block names no "
+        "other system than Ours: list the systems it is compared with in the block's Compared "
+        "systems"
+    )
+    assert in_language(parsed.reason, "zh").startswith("对实验块各系统的最高级（'lowest latency'）")
+
+
+def test_some_of_the_systems_or_no_system_is_read_as_before() -> None:
+    """ "The best of the baselines" is some of the systems, which ones the block does not say;
+    a subject that is no system of the block is no comparison of its systems."""
+    for text in (
+        "Ours achieves the best accuracy among all baselines",
+        "The model has the lowest latency",
+    ):
+        parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy", "latency"))
+        assert isinstance(parsed, Unparsed), parsed
