@@ -115,6 +115,7 @@ from bridge.plan.metric_names import (
     metric_key,
     unit_factor,
     words_apart,
+    zh_qualifier,
 )
 
 __all__ = [
@@ -1366,7 +1367,8 @@ def _qualifier_unrecorded(criterion: Criterion, why: str) -> str | None:
         return None
     # "worst case accuracy": the two words name it (the hyphenated form is one word).
     two = re.match(r"(?:worst|best) case\b", name, re.IGNORECASE)
-    word = two.group(0) if two is not None else name.split(" ", 1)[0]
+    # «最低准确率»: the Chinese words before the metric, which no space sets apart.
+    word = two.group(0) if two is not None else zh_qualifier(name) or name.split(" ", 1)[0]
     return (
         f"; {word!r} names which one, and no recorded name says it: record it under that name, "
         f'or, where a recorded one is it, `[metrics] aliases = {{ "RECORDED NAME" = '

@@ -35,6 +35,7 @@ __all__ = [
     "RATE_TOKENS",
     "SYNONYMS",
     "UNITS_OPTION",
+    "ZH_QUALIFIER",
     "declared_unit",
     "held_in",
     "held_quantity_spellings",
@@ -62,6 +63,7 @@ __all__ = [
     "units_text",
     "without_unit",
     "words_apart",
+    "zh_qualifier",
 ]
 
 # Each group lists spellings of one metric; the first entry is the canonical English name that
@@ -745,6 +747,23 @@ _SUBSET_WORDS = frozenset(
      "max", "minimum", "maximum", "lowest", "highest", "困难", "简单", "分布外", "长尾", "最差",
      "最坏"}
 )  # fmt: skip
+# The same said in Chinese right before a metric: a minimum or maximum («最低准确率», «最差情况
+# 准确率») or a subset («困难样本准确率», «分布外准确率»). «最低准确率 ≥ 0.8» was read as the
+# accuracy against the baseline, lower by 0.8 («最低» as "lower"); the others as plain accuracy.
+ZH_QUALIFIER = (
+    r"(?:最差|最坏|最低|最高|最小|最大)(?:情况下?)?的?"
+    r"|(?:困难|简单|分布外|长尾|对抗|未见)(?:样本|子集|类别|类|集合|集|任务)?(?:上)?的?"
+)
+_ZH_QUALIFIER_START = lazy(rf"(?:{ZH_QUALIFIER})")
+
+
+def zh_qualifier(name: str) -> str | None:
+    """The Chinese words of :data:`ZH_QUALIFIER` ``name`` opens with («最低准确率»: «最低»), or
+    ``None``."""
+    found = _ZH_QUALIFIER_START.match(name.strip())
+    return found.group(0) if found else None
+
+
 # After "per", a breakdown of the metric by kind, not the item each value is measured on
 # ("per-class accuracy" is one accuracy a class, "per-clip J-drop" the clips' J-drops summed up).
 _BREAKDOWNS = frozenset({"class", "category", "group", "subgroup", "domain", "bucket", "bin"})

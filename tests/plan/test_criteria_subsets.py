@@ -12,8 +12,9 @@ from __future__ import annotations
 import pytest
 
 from bridge.machine.judge import VerdictKind
-from bridge.plan.criteria import Criterion, parse_criterion
+from bridge.plan.criteria import Criterion, Mode, parse_criterion
 from bridge.plan.metric_names import match_metric, plan_metric_names
+from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
 from tests.plan.corpus import corpus
 from tests.plan.judged import judged
@@ -137,3 +138,46 @@ def test_a_worst_case_or_a_subset_is_part_of_the_plans_own_metric(text: str, met
         systems=_SYSTEMS,
     )
     assert own.verdict is VerdictKind.NOT_MET, own.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "metric", "word"),
+    [
+        ("Ours 最差准确率 ≥ 0.8", "最差准确率", "最差"),
+        ("Ours 最坏情况准确率 ≥ 0.8", "最坏情况准确率", "最坏情况"),
+        # «最低» before the metric is its minimum: this was read as the accuracy against the
+        # baseline, lower by at least 0.8.
+        ("Ours 的最低准确率 ≥ 0.8", "最低准确率", "最低"),
+        ("Ours 困难样本准确率 ≥ 0.8", "困难样本准确率", "困难样本"),
+        ("Ours 分布外准确率 ≥ 0.8", "分布外准确率", "分布外"),
+    ],
+)
+def test_the_chinese_worst_case_or_subset_is_part_of_the_metrics_name(
+    text: str, metric: str, word: str
+) -> None:
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy",))
+    assert isinstance(parsed, Criterion), parsed
+    assert (parsed.metric, parsed.mode, parsed.reference) == (metric, Mode.ABSOLUTE, None)
+    verdict = judged(
+        parsed, {("Ours", "accuracy"): 0.9}, reference="Base", candidate="Ours", systems=_SYSTEMS
+    )
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert in_language(verdict.reason, "zh") == (
+        f"未找到 Ours 的指标 '{metric}'（已提取：accuracy）；'{word}' 指明是哪一个，而没有记录的"
+        "名称写明它：请以该名称记录，或在某个已记录的名称就是它时设置 "
+        f'`[metrics] aliases = {{ "RECORDED NAME" = "{metric}" }}`'
+    )
+    own = judged(
+        parsed,
+        {("Ours", "accuracy"): 0.9, ("Ours", metric): 0.7},
+        reference="Base",
+        candidate="Ours",
+        systems=_SYSTEMS,
+    )
+    assert own.verdict is VerdictKind.NOT_MET, own.reason
+
+
+def test_a_chinese_minimum_after_the_metric_is_no_name() -> None:
+    """With no word before it, «准确率» is the accuracy, as before."""
+    parsed = parse_criterion("Ours 准确率 ≥ 0.8", block_systems=_SYSTEMS, metrics=("accuracy",))
+    assert isinstance(parsed, Criterion) and parsed.metric == "accuracy"

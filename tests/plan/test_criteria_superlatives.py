@@ -112,3 +112,37 @@ def test_some_of_the_systems_or_no_system_is_read_as_before() -> None:
     ):
         parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy", "latency"))
         assert isinstance(parsed, Unparsed), parsed
+
+
+def test_the_chinese_superlative_before_the_metric() -> None:
+    parsed = _compared("Ours 取得最高准确率")
+    assert [c.text for c in parsed.clauses] == ["Ours 的准确率高于 Base", "Ours 的准确率高于 Other"]
+
+
+def test_a_digit_inside_the_metrics_name_is_no_threshold() -> None:
+    parsed = _compared("Ours has the best macro F1 among all methods.")
+    assert [c.text for c in parsed.clauses] == [
+        "Ours has better macro F1 than Base",
+        "Ours has better macro F1 than Other",
+    ]
+
+
+def test_a_sentence_that_goes_on_is_read_as_before() -> None:
+    """Another clause or a condition after the superlative ("and lower latency", "on GPU", a
+    number) is not one superlative over the systems."""
+    for text in (
+        "Ours has the highest accuracy and lower latency",
+        "Ours has the lowest latency on GPU",
+        "Ours has the lowest latency, 10 ms",
+    ):
+        parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy", "latency"))
+        assert not isinstance(parsed, Compound), parsed
+
+
+def test_the_optimum_before_a_noun_is_no_superlative() -> None:
+    """018's «最优动作概率» is the probability of the optimal action; «最优» is a superlative of
+    the subject only after a verb («取得最优准确率»)."""
+    plain = parse_criterion("Ours 最优准确率", block_systems=_SYSTEMS, metrics=("accuracy",))
+    assert not isinstance(plain, Compound), plain
+    said = _compared("Ours 取得最优准确率")
+    assert [c.text for c in said.clauses] == ["Ours 的准确率优于 Base", "Ours 的准确率优于 Other"]

@@ -28,6 +28,7 @@ from bridge.plan.criteria.model import (
 )
 from bridge.plan.metric_names import (
     SYNONYMS,
+    ZH_QUALIFIER,
     held_quantity_spellings,
     metric_key,
     subset_qualifier,
@@ -730,6 +731,7 @@ def _names_subset(word: str) -> bool:
     return subset_qualifier([w for w in re.split(r"[\W_]+", word.casefold()) if w]) is not None
 
 
+_ZH_QUALIFIED = lazy(rf"(?:{ZH_QUALIFIER})\s*(?P<tag>⟨M[A-Z]+⟩)")
 # "worst case" before a metric, in two words: the word right before it ("case") is read whole.
 _CASE_BEFORE = lazy(r"(?<![\w-])(?P<extreme>worst|best)\s+$", re.IGNORECASE)
 # A snake_case name ("yaw_obj", "H_rel"): a quantity's identifier, never a word of a sentence.
@@ -932,6 +934,22 @@ def qualified_metrics(
                 tag = zh_opening.group("tag")
                 spelled[tag] = found.group(1) + found.group(2)
                 norm = tag + norm[zh_opening.end() :]
+    for match in reversed(list(_ZH_QUALIFIED.finditer(norm))):
+        # «最低准确率», «困难样本准确率»: the plan's own names too (as "worst accuracy" is).
+        placeholder = match.group("tag")
+        found = next(
+            (
+                hit
+                for term in _spellings(placeholder, terms)
+                if (hit := re.search(rf"({ZH_QUALIFIER})\s*({re.escape(term)})", written))
+                is not None
+            ),
+            None,
+        )
+        if found is None or placeholder in spelled:
+            continue
+        spelled[placeholder] = found.group(1) + found.group(2)
+        norm = norm[: match.start()] + placeholder + norm[match.end() :]
     for match in reversed(list(_BEFORE_METRIC.finditer(norm))):
         word, placeholder = match.group("word"), match.group("tag")
         start = match.start()

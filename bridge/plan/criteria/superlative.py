@@ -1,9 +1,10 @@
 """
 A superlative over the block's systems: "Ours has the lowest latency", "Ours achieves the best
-accuracy among all methods", «Ours 在所有方法中准确率最高». Read as what it says, the subject
-compared with each other system of the block, one comparison each ("Ours has lower latency than
-Base"), which way the word says: "lowest", "smallest", «最低», «最小» lower; "highest",
-"largest", «最高», «最大» higher; "best", «最好», «最优», «最佳» better, as the metric is.
+accuracy among all methods", «Ours 在所有方法中准确率最高», «Ours 取得最高准确率». Read as what
+it says, the subject compared with each other system of the block, one comparison each ("Ours
+has lower latency than Base"), which way the word says: "lowest", "smallest", «最低», «最小»
+lower; "highest", "largest", «最高», «最大» higher; "best", «最好», «最优», «最佳» better, as the
+metric is.
 
 This module only reads the sentence (:func:`read_superlative`) and writes each comparison
 (:func:`comparison_text`); the parser reads those as it reads any comparison, so the clauses are
@@ -53,11 +54,14 @@ _OVER_ALL = (
     r"(?:\s*,?\s+(?:among|of|across|over)\s+(?:all\s+)?(?:the\s+)?(?:(?:compared|evaluated)\s+)?"
     r"(?:methods|systems|models|approaches))?"
 )
+# A word of the metric's name: not one going on with the sentence ("highest accuracy and lower
+# latency" is two clauses, "lowest latency on GPU" a condition).
+_WORD = r"(?!(?:and|or|but|while|whereas|with|than|vs|versus|at|on|in|for|under)\b)[A-Za-z][\w@/-]*"
 _ENGLISH = lazy(
     r"^\s*(?P<subject>[^\s,;:]+(?:\s+[^\s,;:]+){0,3}?)\s+(?:(?:has|have|achieves?|attains?|"
     r"obtains?|gets?|reaches?|shows?|yields?|gives?|delivers?|records?|is|are)\s+)?(?:the\s+)?"
     r"(?P<word>lowest|highest|best|smallest|largest)\s+"
-    r"(?P<metric>[A-Za-z][\w@/-]*(?:\s+[A-Za-z][\w@/-]*){0,3}?)"
+    rf"(?P<metric>{_WORD}(?:\s+{_WORD}){{0,3}}?)"
     rf"{_OVER_ALL}\s*\.?\s*$",
     # Case-insensitive words; the subject and the metric keep their spelling.
     re.IGNORECASE,
@@ -68,7 +72,18 @@ _CHINESE = lazy(
     rf"(?P<metric>[^\s，,；;：:。]+?)\s*{_ZH_OVER_ALL}?(?P<word>最低|最小|最高|最大|最好|最优|最佳)"
     r"\s*[。.]?\s*$"
 )
-_DIGIT = lazy(r"\d")
+# The superlative before the metric: «Ours 取得最高准确率» («Ours 在所有方法中延迟最低» is
+# above). «最优» only after a verb («取得最优准确率»): right before a noun it names the optimum
+# (018's «最优动作概率», the probability of the optimal action; «最优解»).
+_CHINESE_BEFORE = lazy(
+    rf"^\s*(?P<subject>[^\s，,；;：:]+?)\s*{_ZH_OVER_ALL}?"
+    r"(?:(?:取得|达到|获得|具有|有)?了?\s*(?P<word>最低|最小|最高|最大|最好|最佳)"
+    r"|(?:取得|达到|获得|具有)了?\s*(?P<optimum>最优))"
+    r"的?\s*(?P<metric>[^\s，,；;：:。]+?)\s*[。.]?\s*$"
+)
+# A number or a comparison: a threshold the sentence holds besides ("lowest latency, ≤ 10 ms").
+# Not a digit inside a name ("macro F1", "top-1 accuracy", "Recall@10").
+_NUMBER = lazy(r"(?<![A-Za-z_@-])\d|[<>≤≥=%％]")
 
 
 def read_superlative(text: str) -> Superlative | None:
@@ -77,12 +92,12 @@ def read_superlative(text: str) -> Superlative | None:
     sentence (a number in it, another clause, a part of the systems: "the best of the
     baselines").
     """
-    if _DIGIT.search(text):
+    if _NUMBER.search(text):
         return None
-    for pattern, chinese in ((_ENGLISH, False), (_CHINESE, True)):
+    for pattern, chinese in ((_ENGLISH, False), (_CHINESE, True), (_CHINESE_BEFORE, True)):
         found = pattern.match(text)
         if found is not None:
-            word = found.group("word")
+            word = found.group("word") or found.group("optimum")
             return Superlative(
                 subject=found.group("subject").strip(),
                 metric=found.group("metric").strip(),
