@@ -1284,6 +1284,12 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(r"'difference between (.+?) and (.+?)' read as the gain of \1 over \2"),
         r"'difference between \1 and \2' 解析为 \1 相对 \2 的增益",
     ),
+    # A recorded name without the word that names which metric (bridge/machine/judge.py,
+    # _qualifier_dropped); the hint after it is the one below.
+    (
+        lazy(rf"(?<![\w.])([\w.\[\]:@/-]+) recorded, not {_QUOTE}(?=;)"),
+        r"已记录 \1，而非 \2",
+    ),
     # A superlative over the block's systems (bridge/plan/criteria/parser.py, _superlative).
     (
         lazy(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.machine.judge import VerdictKind
+from bridge.machine.judge import Aggregate, VerdictKind, judge_block
 from bridge.plan.criteria import Criterion, Mode, parse_criterion
 from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.projections.reasons import in_language
@@ -181,3 +181,51 @@ def test_a_chinese_minimum_after_the_metric_is_no_name() -> None:
     """With no word before it, «准确率» is the accuracy, as before."""
     parsed = parse_criterion("Ours 准确率 ≥ 0.8", block_systems=_SYSTEMS, metrics=("accuracy",))
     assert isinstance(parsed, Criterion) and parsed.metric == "accuracy"
+
+
+def test_a_recorded_name_without_the_word_the_parser_read_is_not_taken() -> None:
+    """The parser reads «Clipping» as naming which hit rate (a capitalised word no list holds);
+    the judge took the recorded `hit_rate` inside the name all the same, and met it."""
+    parsed = parse_criterion("ours Clipping hit rate < 5%", block_systems=_SYSTEMS, metrics=())
+    plain = judged(
+        parsed,
+        {("Ours", "hit_rate"): 0.03},
+        reference="Base",
+        candidate="Ours",
+        systems=_SYSTEMS,
+        primary=None,
+    )
+    assert plain.verdict is VerdictKind.INCONCLUSIVE, plain.reason
+    assert plain.reason == (
+        "hit_rate recorded, not 'Clipping hit rate'; 'Clipping' names which one, and no "
+        "recorded name says it: record it under that name, or, where a recorded one is it, "
+        '`[metrics] aliases = { "RECORDED NAME" = "Clipping hit rate" }`'
+    )
+    assert in_language(plain.reason, "zh").startswith(
+        "已记录 hit_rate，而非 'Clipping hit rate'；'Clipping' 指明是哪一个"
+    )
+    own = judged(
+        parsed,
+        {("Ours", "hit_rate"): 0.2, ("Ours", "clipping_hit_rate"): 0.03},
+        reference="Base",
+        candidate="Ours",
+        systems=_SYSTEMS,
+        primary=None,
+    )
+    assert own.verdict is VerdictKind.MET, own.reason
+    aggregates = [
+        Aggregate(block="B", system="Ours", metric="hit_rate", mean=0.03, std=None, n=1,
+                  run_ids=("Ours-r",))
+    ]  # fmt: skip
+    aliased = judge_block(
+        parsed,
+        aggregates,
+        runs_status={"Ours-r": "succeeded"},
+        expected_seeds=1,
+        reference_system="Base",
+        candidate_system="Ours",
+        primary_metric=None,
+        planned_systems=_SYSTEMS,
+        aliases={"Clipping hit rate": ["hit_rate"]},
+    )
+    assert aliased.verdict is VerdictKind.MET, aliased.reason
