@@ -113,8 +113,10 @@ from bridge.plan.metric_names import (
     measure_unit_of_name,
     mentioned_in,
     metric_key,
+    said_within,
     unit_factor,
     words_apart,
+    zh_qualifier,
 )
 
 __all__ = [
@@ -1329,6 +1331,8 @@ def _evaluate(
     Raises:
         Inconclusive: the clause cannot be judged on these numbers, with why.
     """
+    if (dropped := _qualifier_dropped(criterion, context)) is not None:
+        raise Inconclusive(dropped)
     try:
         return _evaluate_metrics(criterion, context)
     except Inconclusive as why:
@@ -1343,6 +1347,50 @@ def _evaluate(
         ) from why
 
 
+def _qualifier_word(criterion: Criterion) -> str | None:
+    """
+    The word the parser read before the clause's metric as naming which one it is ("Hard" of
+    ``Hard hit rate``, "worst case", «最低» of «最低准确率»), or ``None`` where it read none.
+    """
+    name = criterion.metric
+    # The note may go on: "… names which one (if 'Logs' is the sentence's verb, write the
+    # clause without it)" (review s42, item 16: matched whole, this hint never came for those).
+    said = f"metric read as {name!r}: the word before the metric names which one"
+    if name is None or not any(
+        note == said or note.startswith(f"{said} (") for note in criterion.notes
+    ):
+        return None
+    two = re.match(r"(?:worst|best) case\b", name, re.IGNORECASE)
+    # «最低准确率»: the Chinese words before the metric, which no space sets apart.
+    return two.group(0) if two is not None else zh_qualifier(name) or name.split(" ", 1)[0]
+
+
+def _qualifier_dropped(criterion: Criterion, context: ClauseContext) -> str | None:
+    """
+    Why the clause is open where its metric was read with a word naming which one (``Clipping
+    hit rate``) and the recorded name it matches does not carry that word (``hit_rate``, taken
+    as words inside the longer name): judged on it, «ours Clipping hit rate < 5%» was met on the
+    whole set's hit rate (h43C). ``None`` where no such word was read, the recorded name says
+    it, an alias names it, or nothing matches (the lookup then says so itself).
+    """
+    name, word = criterion.metric, _qualifier_word(criterion)
+    if name is None or word is None:
+        return None
+    if any(metric_key(said) == metric_key(name) for said in context.aliases or {}):
+        return None  # the researcher said which recorded name it is
+    try:
+        hit = match_metric(name, [a.metric for a in context.aggregates], context.aliases)
+    except ConfigError:
+        return None
+    if hit is None or said_within(word, hit):
+        return None
+    return (
+        f"{hit} recorded, not {name!r}; {word!r} names which one, and no recorded name says it: "
+        f"record it under that name, or, where a recorded one is it, `[metrics] aliases = {{ "
+        f'"RECORDED NAME" = {json.dumps(name, ensure_ascii=False)} }}`'
+    )
+
+
 def _qualifier_unrecorded(criterion: Criterion, why: str) -> str | None:
     """
     What an open "metric 'held_out accuracy' not found" says besides, where the clause's metric
@@ -1352,19 +1400,15 @@ def _qualifier_unrecorded(criterion: Criterion, why: str) -> str | None:
     how to connect the two where it is. ``None`` for any other reason, and where the reason
     already says the alias that connects a recorded name abbreviating it (025's `news_acc`).
     """
-    name = criterion.metric
-    # The note may go on: "… names which one (if 'Logs' is the sentence's verb, write the
-    # clause without it)" (review s42, item 16: matched whole, this hint never came for those).
-    said = f"metric read as {name!r}: the word before the metric names which one"
+    name, word = criterion.metric, _qualifier_word(criterion)
     if (
         name is None
+        or word is None
         or not why.startswith(f"metric {name!r} not found")
-        or not any(note == said or note.startswith(f"{said} (") for note in criterion.notes)
         # A recorded name that abbreviates it already has its alias said (``alias_hint``).
         or "`[metrics] aliases = " in why
     ):
         return None
-    word = name.split(" ", 1)[0]
     return (
         f"; {word!r} names which one, and no recorded name says it: record it under that name, "
         f'or, where a recorded one is it, `[metrics] aliases = {{ "RECORDED NAME" = '

@@ -1342,6 +1342,36 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         lazy(r"'difference between (.+?) and (.+?)' read as the gain of \1 over \2"),
         r"'difference between \1 and \2' 解析为 \1 相对 \2 的增益",
     ),
+    # A recorded name without the word that names which metric (bridge/machine/judge.py,
+    # _qualifier_dropped); the hint after it is the one below.
+    (
+        lazy(rf"(?<![\w.])([\w.\[\]:@/-]+) recorded, not {_QUOTE}(?=;)"),
+        r"已记录 \1，而非 \2",
+    ),
+    # A superlative over the block's systems (bridge/plan/criteria/parser.py, _superlative).
+    (
+        lazy(
+            rf"{_QUOTE} read as a comparison of (.+?) with each other system of the block: "
+            r"([^;|]+)"
+        ),
+        r"\1 解析为 \2 与该实验块其他每个系统的比较：\3",
+    ),
+    (
+        lazy(
+            rf"a superlative \({_QUOTE}\) over the block's systems, but the block names no "
+            r"other system than (.+?): list the systems it is compared with in the block's "
+            r"Compared systems"
+        ),
+        r"对实验块各系统的最高级（\1），但该实验块除 \2 外没有其他系统：请在实验块的 Compared "
+        r"systems 中列出与之比较的系统",
+    ),
+    (
+        lazy(
+            rf"a superlative \({_QUOTE}\) over the block's systems, but its comparison with "
+            r"(.+?) cannot be read: write it as one clause each \((«[^»]*»)\)"
+        ),
+        r"对实验块各系统的最高级（\1），但无法读出它与 \2 的比较：请每个比较写一个子句（\3）",
+    ),
     # A metric qualified by the word before it, not recorded (bridge/machine/judge.py,
     # _qualifier_unrecorded); a system-like qualifier (parser).
     (

@@ -98,6 +98,7 @@ from bridge.plan.criteria.phrases import (
     system_terms,
     zh_scope_apart,
 )
+from bridge.plan.criteria.superlative import Superlative, comparison_text, read_superlative
 from bridge.plan.metric_names import (
     is_lower_better,
     is_rate_metric,
@@ -750,6 +751,12 @@ def parse_criterion(
                 if metric_key(m) not in known
             ),
         ]
+        said = read_superlative(text)
+        if (
+            said is not None
+            and (over_all := _superlative(said, text, block_systems, metrics)) is not None
+        ):
+            return over_all
         either = _alternatives(text, block_systems=block_systems, metrics=metrics)
         if either is not None:
             return either
@@ -1151,6 +1158,62 @@ _BAND = lazy(
     rf"(?:of\s+)?(?P<v>{NUM})\s*(?P<vu>%)?(?![\w.])(?P<rest>.*)$",
     re.IGNORECASE,
 )
+
+
+def _superlative(
+    said: Superlative, text: str, systems: Sequence[str], metrics: Sequence[str]
+) -> Compound | Unparsed | None:
+    """
+    ``text``, a superlative over the block's systems (:func:`read_superlative`: "Ours has the
+    lowest latency"), as its subject compared with each other system of the block, one clause
+    each, read as that comparison written out is ("Ours has lower latency than Base"); a note
+    says which systems were compared. Open where the block names no other system, or one
+    comparison cannot be read. ``None`` where the subject is no system of the block (read as
+    before: the reason says it compares with the best or all of several systems).
+    """
+    readings: dict[str, Criterion | Unparsed | Compound] = {
+        other: parse_criterion(comparison_text(said, other), block_systems=systems, metrics=metrics)
+        for other in systems
+    }
+    subjects = {
+        one.subject
+        for other, one in readings.items()
+        if isinstance(one, Criterion) and one.subject not in (None, other)
+    }
+    if not subjects and len(systems) == 1 and said.subject.casefold() == systems[0].casefold():
+        subjects = {systems[0]}  # a block of the subject alone: nothing to compare it with
+    if len(subjects) != 1:
+        return None
+    subject = subjects.pop()
+    others = [s for s in systems if s != subject]
+    superlative = f"{said.metric}{said.word}" if said.chinese else f"{said.word} {said.metric}"
+    if not others:
+        return Unparsed(
+            text=text,
+            reason=(
+                f"a superlative ({superlative!r}) over the block's systems, but the block names "
+                f"no other system than {subject}: list the systems it is compared with in the "
+                "block's Compared systems"
+            ),
+        )
+    clauses: list[Criterion | Unparsed] = []
+    for other in others:
+        one = readings[other]
+        if not (isinstance(one, Criterion) and one.subject == subject and one.reference == other):
+            return Unparsed(
+                text=text,
+                reason=(
+                    f"a superlative ({superlative!r}) over the block's systems, but its "
+                    f"comparison with {other} cannot be read: write it as one clause each "
+                    f"(«{comparison_text(said, other)}»)"
+                ),
+            )
+        clauses.append(one)
+    note = (
+        f"{superlative!r} read as a comparison of {subject} with each other system of the "
+        f"block: {', '.join(others)}"
+    )
+    return Compound(text=text, clauses=tuple(clauses), notes=(note,))
 
 
 def _band(

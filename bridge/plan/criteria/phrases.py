@@ -26,7 +26,13 @@ from bridge.plan.criteria.lexicon import (
 from bridge.plan.criteria.model import (
     BASELINE,
 )
-from bridge.plan.metric_names import SYNONYMS, held_quantity_spellings, metric_key
+from bridge.plan.metric_names import (
+    SYNONYMS,
+    ZH_QUALIFIER,
+    held_quantity_spellings,
+    metric_key,
+    subset_qualifier,
+)
 
 __all__ = [
     "as_change",
@@ -702,6 +708,32 @@ _PERCENTILE = lazy(r"p\d{1,2}(?:\.\d+)?", re.IGNORECASE)
 # the plan's own metric names too ("worst accuracy ≥ 0.8", "max latency ≤ 10 ms" were judged on
 # the mean; third review of s42). A median is read apart (`model.MEDIAN`: the runs' median).
 _EXTREMES = frozenset({"worst", "best", "lowest", "highest", "minimum", "min", "maximum", "max"})
+
+
+def _extreme(word: str) -> bool:
+    """
+    Whether ``word`` is one of :data:`_EXTREMES`, alone or before a hyphen ("worst-case",
+    "worst-group", "best-seed"), or "worst case" / "best case" in two words: "worst-case
+    accuracy ≥ 0.8" was judged on the mean accuracy, the hyphenated word none of the list (h43C).
+    """
+    folded = word.casefold()
+    return (
+        folded in _EXTREMES
+        or folded.split("-", 1)[0] in _EXTREMES
+        or (folded.split(" ", 1)[0] in _EXTREMES and folded.endswith(" case"))
+    )
+
+
+def _names_subset(word: str) -> bool:
+    """Whether ``word`` (hyphenated or not) names a subset of the items a metric is measured on
+    (:func:`~bridge.plan.metric_names.subset_qualifier`: "OOD", "long-tail", "unseen"): "OOD
+    accuracy" is not the plan's `accuracy`, nor "long-tail accuracy" (read as it, h43C)."""
+    return subset_qualifier([w for w in re.split(r"[\W_]+", word.casefold()) if w]) is not None
+
+
+_ZH_QUALIFIED = lazy(rf"(?:{ZH_QUALIFIER})\s*(?P<tag>⟨M[A-Z]+⟩)")
+# "worst case" before a metric, in two words: the word right before it ("case") is read whole.
+_CASE_BEFORE = lazy(r"(?<![\w-])(?P<extreme>worst|best)\s+$", re.IGNORECASE)
 # A snake_case name ("yaw_obj", "H_rel"): a quantity's identifier, never a word of a sentence.
 # Not one with a digit after its "_" ("top_5"): that number stays unplaced, said (review r36).
 _IDENTIFIER = lazy(r"[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)+", re.IGNORECASE)
@@ -902,15 +934,35 @@ def qualified_metrics(
                 tag = zh_opening.group("tag")
                 spelled[tag] = found.group(1) + found.group(2)
                 norm = tag + norm[zh_opening.end() :]
+    for match in reversed(list(_ZH_QUALIFIED.finditer(norm))):
+        # «最低准确率», «困难样本准确率»: the plan's own names too (as "worst accuracy" is).
+        placeholder = match.group("tag")
+        found = next(
+            (
+                hit
+                for term in _spellings(placeholder, terms)
+                if (hit := re.search(rf"({ZH_QUALIFIER})\s*({re.escape(term)})", written))
+                is not None
+            ),
+            None,
+        )
+        if found is None or placeholder in spelled:
+            continue
+        spelled[placeholder] = found.group(1) + found.group(2)
+        norm = norm[: match.start()] + placeholder + norm[match.end() :]
     for match in reversed(list(_BEFORE_METRIC.finditer(norm))):
         word, placeholder = match.group("word"), match.group("tag")
+        start = match.start()
+        if word == "case" and (two := _CASE_BEFORE.search(norm, 0, start)) is not None:
+            word, start = f"{two.group('extreme')} case", two.start()
         index = untag(placeholder)
         colon = match.group("colon") is not None
         if word in _NEUTRAL_QUALIFIERS or (colon and not _names_what(word)):
             continue  # "Ours: accuracy": a label naming a subject, not which accuracy
         if index < named and not (
             _PERCENTILE.fullmatch(word)
-            or word.lower() in _EXTREMES
+            or _extreme(word)
+            or _names_subset(word)
             or word in _DERIVING
             or _names_what(word)
         ):
@@ -930,7 +982,8 @@ def qualified_metrics(
                 # "high-DTU NLL" (012): an upper-case part names the subset too.
                 or any(c.isupper() for c in found.group(1)[1:])
                 or _PERCENTILE.fullmatch(found.group(1))
-                or found.group(1).lower() in _EXTREMES
+                or _extreme(found.group(1))
+                or _names_subset(found.group(1))
                 # "delta NLL" (012's B1 `delta_NLL = NLL_Full - NLL_CIS`) is a change of the
                 # NLL, not the NLL: «Full delta NLL < 0» was judged on an NLL of 1.9.
                 or found.group(1).lower() in _DERIVING
@@ -945,7 +998,6 @@ def qualified_metrics(
         if opening and _opening_verb(found.group(1)):
             continue  # "Maintains accuracy ≥ 0.8": a sentence's verb, not a qualifier
         spelled[placeholder] = f"{found.group(1)} {found.group(2)}"
-        start = match.start()
         # "P50/P95 latency" (017's Metrics): two qualifiers of the metric, each its own metric;
         # the one before the slash was left in the text and P95 alone was judged (trial h40C).
         other = _SLASHED_BEFORE.search(norm, 0, start)

@@ -1,0 +1,148 @@
+"""
+A superlative over the block's systems («Ours has the lowest latency», «Ours achieves the best
+accuracy among all methods», «Ours 在所有方法中准确率最高») was open as "no comparison with a
+number or with another system" or "compares with the best or with all of several systems": it is
+the subject compared with each other system of the block, which way the word says, the systems
+compared named (h43C).
+
+Each expectation was written by reading the clause, not by running the parser.
+"""
+
+from __future__ import annotations
+
+from bridge.machine.judge import VerdictKind
+from bridge.plan.criteria import Compound, Criterion, Orientation, Unparsed, parse_criterion
+from bridge.projections.reasons import in_language
+from tests.plan.judged import judged
+
+_SYSTEMS = ("Ours", "Base", "Other")
+
+
+def _compared(text: str, systems: tuple[str, ...] = _SYSTEMS) -> Compound:
+    parsed = parse_criterion(text, block_systems=systems, metrics=("accuracy", "latency"))
+    assert isinstance(parsed, Compound), parsed
+    return parsed
+
+
+def test_the_lowest_is_lower_than_each_other_system() -> None:
+    parsed = _compared("Ours has the lowest latency")
+    clauses = [c for c in parsed.clauses if isinstance(c, Criterion)]
+    assert [(c.subject, c.reference, c.metric, c.orientation) for c in clauses] == [
+        ("Ours", "Base", "latency", Orientation.LOWER),
+        ("Ours", "Other", "latency", Orientation.LOWER),
+    ]
+    assert parsed.notes == (
+        "'lowest latency' read as a comparison of Ours with each other system of the block: "
+        "Base, Other",
+    )
+    met = judged(
+        parsed,
+        {("Ours", "latency"): 1.0, ("Base", "latency"): 2.0, ("Other", "latency"): 3.0},
+        reference="Base",
+        candidate="Ours",
+        systems=_SYSTEMS,
+        primary="latency",
+    )
+    assert met.verdict is VerdictKind.MET, met.reason
+
+
+def test_the_best_among_all_methods_is_not_met_where_one_system_does_better() -> None:
+    parsed = _compared("Ours achieves the best accuracy among all methods")
+    verdict = judged(
+        parsed,
+        {("Ours", "accuracy"): 0.9, ("Base", "accuracy"): 0.8, ("Other", "accuracy"): 0.95},
+        reference="Base",
+        candidate="Ours",
+        systems=_SYSTEMS,
+    )
+    assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
+    assert "«Ours has better accuracy than Other» — accuracy (better)" in verdict.reason
+    assert "gain -0.05; required gain > 0 → not met" in verdict.reason
+
+
+def test_a_system_without_runs_leaves_it_open() -> None:
+    verdict = judged(
+        _compared("Ours has the highest accuracy"),
+        {("Ours", "accuracy"): 0.9, ("Base", "accuracy"): 0.8},
+        reference="Base",
+        candidate="Ours",
+        systems=_SYSTEMS,
+    )
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert "no results for system Other" in verdict.reason
+
+
+def test_the_chinese_superlative_and_its_note_in_chinese() -> None:
+    parsed = _compared("Ours 在所有方法中准确率最高")
+    assert [c.text for c in parsed.clauses] == ["Ours 的准确率高于 Base", "Ours 的准确率高于 Other"]
+    verdict = judged(
+        parsed,
+        {("Ours", "accuracy"): 0.9, ("Base", "accuracy"): 0.8, ("Other", "accuracy"): 0.85},
+        reference="Base",
+        candidate="Ours",
+        systems=_SYSTEMS,
+    )
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert in_language(parsed.notes[0], "zh") == (
+        "'准确率最高' 解析为 Ours 与该实验块其他每个系统的比较：Base, Other"
+    )
+    lowest = _compared("Ours 的延迟最低")
+    assert {c.orientation for c in lowest.clauses if isinstance(c, Criterion)} == {
+        Orientation.LOWER
+    }
+
+
+def test_a_block_of_the_subject_alone_says_what_it_needs() -> None:
+    parsed = parse_criterion("Ours has the lowest latency", block_systems=("Ours",), metrics=())
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason == (
+        "a superlative ('lowest latency') over the block's systems, but the block names no "
+        "other system than Ours: list the systems it is compared with in the block's Compared "
+        "systems"
+    )
+    assert in_language(parsed.reason, "zh").startswith("对实验块各系统的最高级（'lowest latency'）")
+
+
+def test_some_of_the_systems_or_no_system_is_read_as_before() -> None:
+    """ "The best of the baselines" is some of the systems, which ones the block does not say;
+    a subject that is no system of the block is no comparison of its systems."""
+    for text in (
+        "Ours achieves the best accuracy among all baselines",
+        "The model has the lowest latency",
+    ):
+        parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy", "latency"))
+        assert isinstance(parsed, Unparsed), parsed
+
+
+def test_the_chinese_superlative_before_the_metric() -> None:
+    parsed = _compared("Ours 取得最高准确率")
+    assert [c.text for c in parsed.clauses] == ["Ours 的准确率高于 Base", "Ours 的准确率高于 Other"]
+
+
+def test_a_digit_inside_the_metrics_name_is_no_threshold() -> None:
+    parsed = _compared("Ours has the best macro F1 among all methods.")
+    assert [c.text for c in parsed.clauses] == [
+        "Ours has better macro F1 than Base",
+        "Ours has better macro F1 than Other",
+    ]
+
+
+def test_a_sentence_that_goes_on_is_read_as_before() -> None:
+    """Another clause or a condition after the superlative ("and lower latency", "on GPU", a
+    number) is not one superlative over the systems."""
+    for text in (
+        "Ours has the highest accuracy and lower latency",
+        "Ours has the lowest latency on GPU",
+        "Ours has the lowest latency, 10 ms",
+    ):
+        parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy", "latency"))
+        assert not isinstance(parsed, Compound), parsed
+
+
+def test_the_optimum_before_a_noun_is_no_superlative() -> None:
+    """018's «最优动作概率» is the probability of the optimal action; «最优» is a superlative of
+    the subject only after a verb («取得最优准确率»)."""
+    plain = parse_criterion("Ours 最优准确率", block_systems=_SYSTEMS, metrics=("accuracy",))
+    assert not isinstance(plain, Compound), plain
+    said = _compared("Ours 取得最优准确率")
+    assert [c.text for c in said.clauses] == ["Ours 的准确率优于 Base", "Ours 的准确率优于 Other"]
