@@ -202,6 +202,18 @@ def _compared_unrun(found: re.Match[str]) -> str:
     )
 
 
+def _set_twice(found: re.Match[str]) -> str:
+    where = "文件开头" if found["where"] == "the top of the file" else found["where"]
+    if found["merged"]:
+        fix = f"请写成一行，包含两者的所有键：{found['merged']}"
+    else:
+        fix = f"请只保留其中一个（或把第 {found['added']} 行添加的内容移入第 {found['into']} 行的 {found['key']}）"
+    return (
+        f"{found['key']} 在 {where} 中设置了两次：第 {found['first']} 行已经设置了它，而 TOML "
+        f"在一张表中只接受一次同一个键；{fix}"
+    )
+
+
 def _too_few_gpus(found: re.Match[str]) -> str:
     """bridge.pipeline.local_checks.check_gpus: runs that ask the local backend for more GPUs
     than this machine has; the run ids, counts and settings as written."""
@@ -487,6 +499,17 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
     ),
     (lazy(r"(\S+) is empty"), r"\1 为空"),
     (lazy(r"TOML syntax error: (.+)", re.DOTALL), r"TOML 语法错误：\1"),
+    # bridge.plan.config_reader: a key or table set twice (a second `args = ...` in [run]).
+    (
+        lazy(
+            r"(?P<key>\S+) is set twice in (?P<where>\[.+?\]|the top of the file): line "
+            r"(?P<first>\d+) sets it already, and TOML takes a key once per table; (?:write one "
+            r"line with the keys of both: (?P<merged>.+)|keep one of the two \(or move what line "
+            r"(?P<added>\d+) adds into line (?P<into>\d+)'s \S+\))",
+            re.DOTALL,
+        ),
+        _set_twice,
+    ),
     (lazy(r"cannot read bridge\.toml: (.+)", re.DOTALL), r"无法读取 bridge.toml：\1"),
     # bridge.plan.crosscheck: a block bridge.toml names that the plan has not, a run glob that
     # matches none, and the [systems] tables that configure no run (018's twin "Harness only"
