@@ -2364,7 +2364,14 @@ def build_runs(
     warnings.extend(_unread_priorities(plan))
     warnings.extend(_not_runs_by_text(ordered, plan.language))
     known = {d.id for d in ordered}
-    frozen = [_freeze(d, config, known) for d in ordered]
+    systemless = tuple(
+        d.id
+        for d in ordered
+        if not d.system
+        and not d.model
+        and not _settled(d.source, d.task, d.status, d.status_file)
+    )
+    frozen = [_freeze(d, config, known, systemless) for d in ordered]
     specs = tuple(spec for spec, _ in frozen)
     refuse_same_commands(
         {
@@ -2883,8 +2890,16 @@ def _find_cycle(waits: Mapping[str, Sequence[str]]) -> list[str] | None:
     return None
 
 
-def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunSpec, str]:
-    """The run's spec, and the setting its command comes from (``run.command`` and others)."""
+def _freeze(
+    draft: _Draft, config: Config, known: Collection[str], systemless: Sequence[str] = ()
+) -> tuple[RunSpec, str]:
+    """
+    The run's spec, and the setting its command comes from (``run.command`` and others).
+
+    ``systemless`` are the runs to be launched that have no system (and no Model cell): named
+    together when ``{system}`` has no value for one of them (017's B1, B2, B4, B5 compare no
+    systems; its error named R001 alone and advised nothing a researcher could write).
+    """
     run = config.run
     system = run_system_table(draft.system, draft.block_system, config.systems)
     entry = draft.entry
@@ -2981,6 +2996,20 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
                     if name == "seed"
                     else ""
                 )
+                if name == "system" and not draft.model:
+                    # No empty value: a script dispatching on its system would run as some
+                    # default unsaid. A default in [run] args is what a run with no system of
+                    # its own takes (a run's own system wins over args).
+                    others = [r for r in systemless if r != draft.id]
+                    alike = f" (so have {', '.join(others)})" if others else ""
+                    block = f"block {draft.block}" if draft.block else "no block"
+                    default = (
+                        f"; it has no system: its tracker row names none and {block} lists no "
+                        f"compared systems{alike}; give such runs one with "
+                        '[run] args = { system = "NAME" } (a run\'s own system still wins), '
+                        f'one run its own with a [[runs]] entry (id = "{draft.id}", '
+                        'args = { system = "NAME" }), or pass {block} instead'
+                    )
                 if name == "system" and draft.model and "model" not in args:
                     # 032's commands passed `--model {system}` while its Model column named
                     # the systems; read as the model every run uses, it fills {model}.

@@ -454,6 +454,12 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
             # 032's `--model {system}` beside a Model column (bridge.plan.runs).
             r"(?P<model>; its tracker row's Model column \((?P<cell>.+)\) names the model the "
             r"run uses, not its system: pass it with \{model\})?"
+            # 017's blocks with no compared systems.
+            r"(?P<none>; it has no system: its tracker row names none and (?:block "
+            r"(?P<block>\S+)|no block) lists no compared systems(?: \(so have (?P<alike>.+?)\))?; "
+            r"give such runs one with (?P<args>\[run\] args = .+?) \(a run's own system still "
+            r"wins\), one run its own with a \[\[runs\]\] entry \(id = (?P<id>.+?), "
+            r"(?P<entry>args = .+?)\), or pass \{block\} instead)?"
         ),
         lambda found: (
             f"运行 {found['run']}：{found['setting']} 中的占位符 {found['name']} 对这个运行没有值"
@@ -467,6 +473,17 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
                 f"；它在追踪表中那一行的 Model 列（{found['cell']}）写的是运行所用的模型，"
                 "不是它的系统：请用 {model} 传入"
                 if found["model"]
+                else ""
+            )
+            + (
+                "；它没有系统：追踪表中那一行没有写系统，"
+                + (f"实验块 {found['block']} " if found["block"] else "它不属于任何实验块，")
+                + "也没有列出对比系统"
+                + (f"（{found['alike']} 也是如此）" if found["alike"] else "")
+                + f"；可用 {found['args']} 给这些运行一个系统（运行自己的系统仍然优先），"
+                f"用 [[runs]] 条目（id = {found['id']}，{found['entry']}）给某一个运行它自己的系统，"
+                "或改用 {block}"
+                if found["none"]
                 else ""
             )
         ),
