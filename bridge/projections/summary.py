@@ -285,7 +285,7 @@ def handoff_summary(state: PipelineState, commands: Commands = None) -> str:
             *([note] if (note := unavailable_note(state, language)) else []),
             f"运行：{planned} 个中 {len(launched)} 个已部署{where}；"
             f"已用 {state.gpu_hours_used:.2f} GPU 小时。",
-            f"必须运行完成：{must_completed(outcome, zh=True)}；"
+            f"必做运行完成：{must_completed(outcome, zh=True)}；"
             f"可选运行完成：{outcome.nice_done}/{outcome.nice_total}{nice_failed}。",
             _main_sentence(state, zh),
             *(f"{caveat}。" for caveat in sanity_caveats(state, outcome, language)),
