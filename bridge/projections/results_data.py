@@ -32,6 +32,7 @@ from bridge.projections.outcome import (
     sanity_check,
     untrusted_blocks,
 )
+from bridge.projections.reasons import in_language
 
 __all__ = [
     "CSV_HEADER",
@@ -143,7 +144,7 @@ def _gate(run: RunView, gate: str, units: Mapping[str, str]) -> dict[str, object
     }
 
 
-def _run(run: RunView, gate: str, units: Mapping[str, str]) -> dict[str, object]:
+def _run(run: RunView, gate: str, units: Mapping[str, str], language: str) -> dict[str, object]:
     attempt = run.current
     metrics = run.metrics
     return {
@@ -153,6 +154,7 @@ def _run(run: RunView, gate: str, units: Mapping[str, str]) -> dict[str, object]
         "block": run.spec.block,
         "block_system": run.spec.block_system,
         "attribution": run.spec.attribution,
+        "attribution_said": in_language(run.spec.attribution, language),
         "system": run.spec.system,
         "milestone": run.spec.milestone,
         "seed": run.ran_seed,
@@ -339,9 +341,11 @@ def _block(result: BlockResult, warnings: Sequence[str], state: PipelineState) -
     }
 
 
-def document(state: PipelineState) -> dict[str, object]:
+def document(state: PipelineState, language: str = "en") -> dict[str, object]:
     """
     The results as plain data (what ``results.json`` holds). The state must have a plan.
+    Its reasons are English, for programs; a run's ``attribution_said`` is its placement
+    reason in ``language``, the output's, as a researcher reads it.
     """
     assert state.plan is not None
     outcome = evaluate(state)
@@ -377,7 +381,7 @@ def document(state: PipelineState) -> dict[str, object]:
             for i in state.plan.checklist
         ],
         "runs": [
-            _run(run, gate_of(state, r), metric_units(state))
+            _run(run, gate_of(state, r), metric_units(state), language)
             for r, run in sorted(state.runs.items())
         ],
         "aggregates": [
@@ -444,12 +448,15 @@ def document(state: PipelineState) -> dict[str, object]:
 
 def render_json(state: PipelineState, language: str = "en") -> str:
     """
-    Render ``results.json`` (language-independent); ``""`` before a plan is in the log.
+    Render ``results.json`` (its reasons English, each run's ``attribution_said`` in
+    ``language``); ``""`` before a plan is in the log.
     """
     if state.plan is None:
         return ""
     return (
-        json.dumps(document(state), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+        json.dumps(
+            document(state, language), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False
+        )
         + "\n"
     )
 
