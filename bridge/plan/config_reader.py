@@ -55,9 +55,7 @@ def load_config(path: Path | None) -> Config:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else None
         twice = _set_twice(text, line) if line is not None else None
-        raise ConfigError(
-            twice or f"TOML syntax error: {exc}", file=path.name, line=line
-        ) from None
+        raise ConfigError(twice or f"TOML syntax error: {exc}", file=path.name, line=line) from None
     lines = key_lines(text)
     reader = SettingsTable("", data, file=path.name, line_of=lambda name: line_of(lines, name))
     _refuse_control_characters(reader, data, "")

@@ -199,9 +199,7 @@ def _spec(run: RunView) -> RunFields:
     return run.spec
 
 
-def expected_seeds(
-    block: BlockInfo, runs: Sequence[RunView], apart: Collection[str] = ()
-) -> int:
+def expected_seeds(block: BlockInfo, runs: Sequence[RunView], apart: Collection[str] = ()) -> int:
     """
     Runs expected per system: the block's stated seeds, else the number of runs most of its
     systems are planned with in this block (the larger on a tie; sanity runs are never among

@@ -207,7 +207,10 @@ def _set_twice(found: re.Match[str]) -> str:
     if found["merged"]:
         fix = f"请写成一行，包含两者的所有键：{found['merged']}"
     else:
-        fix = f"请只保留其中一个（或把第 {found['added']} 行添加的内容移入第 {found['into']} 行的 {found['key']}）"
+        fix = (
+            f"请只保留其中一个（或把第 {found['added']} 行添加的内容移入第 {found['into']} 行的 "
+            f"{found['key']}）"
+        )
     return (
         f"{found['key']} 在 {where} 中设置了两次：第 {found['first']} 行已经设置了它，而 TOML "
         f"在一张表中只接受一次同一个键；{fix}"
@@ -481,8 +484,8 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
                 + "也没有列出对比系统"
                 + (f"（{found['alike']} 也是如此）" if found["alike"] else "")
                 + f"；可用 {found['args']} 给这些运行一个系统（运行自己的系统仍然优先），"
-                f"用 [[runs]] 条目（id = {found['id']}，{found['entry']}）给某一个运行它自己的系统，"
-                "或改用 {block}"
+                f"用 [[runs]] 条目（id = {found['id']}，{found['entry']}）"
+                "给某一个运行它自己的系统，或改用 {block}"
                 if found["none"]
                 else ""
             )

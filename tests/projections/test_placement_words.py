@@ -57,5 +57,8 @@ def test_results_json_of_a_chinese_plan_says_where_each_run_is_placed_in_chinese
     }
     assert runs["R020"]["attribution"] == "system matches one block"
     assert runs["R020"]["attribution_said"] == "系统与唯一一个实验块相符"
-    assert runs["R021"]["attribution_said"] == "里程碑 M2 的运行 R020, R022 运行的是实验块 B2 的系统"
-    assert runs["R022"]["attribution_said"] == "其系统的另一写法 'PredRNN-online' 与唯一一个实验块相符"
+    said = {run: runs[run]["attribution_said"] for run in ("R021", "R022")}
+    assert said == {
+        "R021": "里程碑 M2 的运行 R020, R022 运行的是实验块 B2 的系统",
+        "R022": "其系统的另一写法 'PredRNN-online' 与唯一一个实验块相符",
+    }
