@@ -369,7 +369,8 @@ def plan(args: Parsed) -> int:
     language = chosen_language(loaded.options.language, loaded.plan.language)
     # A clause whose system no planned run stands for: said now, with the alias that connects
     # one; a sanity block's first, as its criterion left open holds nothing (006's B5).
-    sanity_first, unplanned = unplanned_systems(loaded, language)
+    kept = _succeeded_in_log(root)
+    sanity_first, unplanned = unplanned_systems(loaded, language, kept)
     scripts = (*sanity_first, *scripts, *proposed_unknown(loaded, language), *unplanned)
     # A clause read as "primary metric" that nothing names: said now, not found inconclusive
     # after the runs (012's B2, trial t16 F14).
@@ -446,7 +447,7 @@ def plan(args: Parsed) -> int:
     if elsewhere := _why_no_runs(loaded.milestones, runs, language):
         console.print(elsewhere)
     if loaded.plan.blocks:
-        console.print(render_blocks(loaded, language))
+        console.print(render_blocks(loaded, language, kept))
     elif said := [*claim_lines(loaded, language), *stop_rule_lines(loaded, language)]:
         console.print(Group(*said))
     summary = overview(loaded, language)
@@ -772,6 +773,21 @@ def _print_script_warnings(
     for warning in warnings:
         message = finding_in_language(warning.message, language)
         console.print(styled(t("plan_warning", language), "yellow", f" {warning.where}: {message}"))
+
+
+def _succeeded_in_log(root: Path) -> frozenset[str]:
+    """
+    The runs the project's log holds as succeeded: a `NOT RUN` their rows say since rules
+    none of them out (bridge keeps a run's result); none without a log.
+    """
+    from bridge.machine.stages import RunState
+    from bridge.pipeline.layout import ProjectLayout
+
+    if not ProjectLayout(root).events_db.exists():
+        return frozenset()
+    return frozenset(
+        run_id for run_id, run in folded_state(root).runs.items() if run.state is RunState.SUCCEEDED
+    )
 
 
 def _runs_with_attempts(root: Path, rows: Sequence[RunSpec]) -> frozenset[str]:

@@ -19,8 +19,9 @@ import attrs
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, claim_scope
 from bridge.machine.stages import RunState
+from bridge.plan.baselines import BASELINES_OPTION
 from bridge.plan.criteria import Compound, Criterion
-from bridge.plan.metric_names import UNITS_OPTION, units_of
+from bridge.plan.metric_names import PLAN_METRICS_OPTION, UNITS_OPTION, units_of
 from bridge.plan.run_gates import GateClause, GateOutcome, judge_gate
 from bridge.plan.unread_thresholds import recorded_unread
 from bridge.projections.block_runs import set_aside
@@ -374,6 +375,9 @@ def document(state: PipelineState, language: str = "en") -> dict[str, object]:
         ],
         # Quoted from the plan; bridge never checks a stop rule.
         "stop_rules": list(state.plan.stop_rules),
+        # A plan's own baselines and metrics sections (017's): judged by nothing, shown.
+        "required_baselines": state.plan.options.get(BASELINES_OPTION, "").splitlines(),
+        "plan_metrics": state.plan.options.get(PLAN_METRICS_OPTION, "").splitlines(),
         "exit_criteria": list(state.plan.exit_criteria),
         # The plan's own final checklist as written; bridge never checks or ticks an item.
         "checklist": [
