@@ -3016,13 +3016,17 @@ def _freeze(
                     # its own takes (a run's own system wins over args).
                     others = [r for r in systemless if r != draft.id]
                     alike = f" (so have {', '.join(others)})" if others else ""
-                    block = f"block {draft.block}" if draft.block else "no block"
+                    where = (
+                        f"block {draft.block} lists no compared systems"
+                        if draft.block
+                        else "it is in no block"
+                    )
                     default = (
-                        f"; it has no system: its tracker row names none and {block} lists no "
-                        f"compared systems{alike}; give such runs one with "
-                        '[run] args = { system = "NAME" } (a run\'s own system still wins), '
-                        f'one run its own with a [[runs]] entry (id = "{draft.id}", '
-                        'args = { system = "NAME" }), or pass {block} instead'
+                        f"; it has no system: its tracker row names none and {where}{alike}; "
+                        'give such runs one with [run] args = { system = "NAME" } (a run\'s own '
+                        f"system still wins), or one run its own with a [[runs]] entry (id = "
+                        f'"{draft.id}", args = {{ system = "NAME" }})'
+                        + (", or pass {block} instead" if draft.block else "")
                     )
                 if name == "system" and draft.model and "model" not in args:
                     # 032's commands passed `--model {system}` while its Model column named

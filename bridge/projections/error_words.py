@@ -459,10 +459,11 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
             r"run uses, not its system: pass it with \{model\})?"
             # 017's blocks with no compared systems.
             r"(?P<none>; it has no system: its tracker row names none and (?:block "
-            r"(?P<block>\S+)|no block) lists no compared systems(?: \(so have (?P<alike>.+?)\))?; "
-            r"give such runs one with (?P<args>\[run\] args = .+?) \(a run's own system still "
-            r"wins\), one run its own with a \[\[runs\]\] entry \(id = (?P<id>.+?), "
-            r"(?P<entry>args = .+?)\), or pass \{block\} instead)?"
+            r"(?P<block>\S+) lists no compared systems|it is in no block)"
+            r"(?: \(so have (?P<alike>.+?)\))?; give such runs one with (?P<args>\[run\] args = "
+            r".+?) \(a run's own system still wins\), or one run its own with a \[\[runs\]\] "
+            r"entry \(id = (?P<id>.+?), (?P<entry>args = .+?)\)(?P<pass>, or pass \{block\} "
+            r"instead)?)?"
         ),
         lambda found: (
             f"运行 {found['run']}：{found['setting']} 中的占位符 {found['name']} 对这个运行没有值"
@@ -480,12 +481,15 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
             )
             + (
                 "；它没有系统：追踪表中那一行没有写系统，"
-                + (f"实验块 {found['block']} " if found["block"] else "它不属于任何实验块，")
-                + "也没有列出对比系统"
+                + (
+                    f"实验块 {found['block']} 也没有列出对比系统"
+                    if found["block"]
+                    else "它也不属于任何实验块"
+                )
                 + (f"（{found['alike']} 也是如此）" if found["alike"] else "")
                 + f"；可用 {found['args']} 给这些运行一个系统（运行自己的系统仍然优先），"
-                f"用 [[runs]] 条目（id = {found['id']}，{found['entry']}）"
-                "给某一个运行它自己的系统，或改用 {block}"
+                f"或用 [[runs]] 条目（id = {found['id']}，{found['entry']}）"
+                "给某一个运行它自己的系统" + ("，或改用 {block}" if found["pass"] else "")
                 if found["none"]
                 else ""
             )
