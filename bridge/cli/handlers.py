@@ -444,7 +444,9 @@ def plan(args: Parsed) -> int:
         console.print(uncounted)
     if spent := _uncounted_costs(none_left, language, key="plan_hours_none_left"):
         console.print(spent)
-    if elsewhere := _why_no_runs(loaded.milestones, runs, language):
+    if elsewhere := _why_no_runs(
+        loaded.milestones, runs, language, [(b.id, b.systems) for b in loaded.plan.blocks]
+    ):
         console.print(elsewhere)
     if loaded.plan.blocks:
         console.print(render_blocks(loaded, language, kept))
@@ -711,15 +713,20 @@ def _hours_cell(estimate: Estimate, runs: int, stated: bool, language: str) -> s
 
 
 def _why_no_runs(
-    milestones: Sequence[Milestone], runs: Sequence[RunSpec], language: str
+    milestones: Sequence[Milestone],
+    runs: Sequence[RunSpec],
+    language: str,
+    blocks: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> str | None:
     """
     The line under ``bridge plan``'s table for the plan's ``milestones`` with none of ``runs``
     that have blocks: where their blocks' runs are, as ``bridge status`` and the results say
     it (018's M2 read ``0 | -`` alone: «0 个运行：M2（B2 的运行都在 M3 中）», trial t16);
     ``None`` when none has a block (018's M4, a milestone of no experiment, needs no reason).
+    ``blocks``: the plan's blocks as (id, compared systems), for a block with no runs of its own
+    whose systems run in others (:func:`~bridge.plan.milestones.runs_of_its_systems`).
     """
-    from bridge.plan.milestones import blocks_placed, why_no_runs
+    from bridge.plan.milestones import blocks_placed, runs_of_its_systems, why_no_runs
     from bridge.projections.text import t
     from bridge.projections.visible import visible
 
@@ -727,11 +734,12 @@ def _why_no_runs(
     order = [m.id for m in milestones]
     idle = [m for m in milestones if not any(r.milestone == m.id for r in runs)]
     placed = blocks_placed(((r.block, r.milestone) for r in runs), order)
+    lent = runs_of_its_systems(blocks, ((r.id, r.block, r.block_system or r.system) for r in runs))
     shown = "{}（{}）" if zh else "{} ({})"
     said = [
         shown.format(visible(m.id), visible(why))
         for m in idle
-        if (why := why_no_runs(m.blocks, placed, language))
+        if (why := why_no_runs(m.blocks, placed, language, lent))
     ]
     if not said:
         return None

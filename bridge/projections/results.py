@@ -49,6 +49,7 @@ from bridge.plan.milestones import (
     UNNAMED_LIST,
     UNNAMED_LIST_ZH,
     blocks_placed,
+    runs_of_its_systems,
     unnamed_list_line,
     why_no_runs,
 )
@@ -2148,7 +2149,15 @@ def render(state: PipelineState, language: str = "en") -> str:
         elif not milestone.run_ids and info.id in planned and milestone.blocks:
             # Why, where it is shown (018's M2: its block's runs went to M3 with their arms;
             # only `bridge plan`'s warning said so, trial t16).
-            why = why_no_runs(milestone.blocks, _blocks_placed(state, outcome), language)
+            lent = runs_of_its_systems(
+                ((b.id, b.systems) for b in plan.blocks),
+                (
+                    (r.run_id, r.spec.block, r.spec.block_system or r.spec.system)
+                    for r in state.runs.values()
+                    if not r.is_task and not _row_gone(state, r.run_id)
+                ),
+            )
+            why = why_no_runs(milestone.blocks, _blocks_placed(state, outcome), language, lent)
             lines.extend([_t("no_runs_why", language).format(why=why), ""])
         else:
             lines.extend([_t("no_runs", language), ""])
