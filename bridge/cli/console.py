@@ -430,7 +430,7 @@ def status_lines(
     from bridge.events.clock import utc_now
     from bridge.machine.scheduler import LIVE, milestone_order
     from bridge.machine.stages import SETTLED_RUN_STATES, TERMINAL_RUN_STATES, RunState, Stage
-    from bridge.plan.milestones import blocks_placed, why_no_runs
+    from bridge.plan.milestones import blocks_placed, runs_of_its_systems, why_no_runs
     from bridge.plan.recorded_status import done_by_person
     from bridge.plan.vocabulary import ended_negative
     from bridge.projections.failure_words import row_gone
@@ -453,6 +453,14 @@ def status_lines(
     blocks_of = {m.id: m.blocks for m in state.plan.milestones} if state.plan else {}
     placed = blocks_placed(
         ((r.spec.block, r.spec.milestone) for r in state.runs.values() if not r.is_task), order
+    )
+    lent = runs_of_its_systems(
+        ((b.id, b.systems) for b in (state.plan.blocks if state.plan else ())),
+        (
+            (r.run_id, r.spec.block, r.spec.block_system or r.spec.system)
+            for r in state.runs.values()
+            if not r.is_task
+        ),
     )
     bars: list[tuple[str, int, int, list[str]]] = []  # name, done, total, counts
     for milestone in order:
@@ -527,7 +535,7 @@ def status_lines(
             # the plan's milestone has no run in the tracker or bridge.toml
             else [t("status_no_runs", language)]
         )
-        if not every and (why := why_no_runs(blocks_of.get(milestone, ()), placed, language)):
+        if not every and (why := why_no_runs(blocks_of.get(milestone, ()), placed, language, lent)):
             parts.append(t("status_why_no_runs", language).format(why=why))
         name = visible(milestone) or t("status_no_milestone", language)
         if not milestone and state.plan is not None:

@@ -369,7 +369,8 @@ def plan(args: Parsed) -> int:
     language = chosen_language(loaded.options.language, loaded.plan.language)
     # A clause whose system no planned run stands for: said now, with the alias that connects
     # one; a sanity block's first, as its criterion left open holds nothing (006's B5).
-    sanity_first, unplanned = unplanned_systems(loaded, language)
+    kept = _succeeded_in_log(root)
+    sanity_first, unplanned = unplanned_systems(loaded, language, kept)
     scripts = (*sanity_first, *scripts, *proposed_unknown(loaded, language), *unplanned)
     # A clause read as "primary metric" that nothing names: said now, not found inconclusive
     # after the runs (012's B2, trial t16 F14).
@@ -443,10 +444,12 @@ def plan(args: Parsed) -> int:
         console.print(uncounted)
     if spent := _uncounted_costs(none_left, language, key="plan_hours_none_left"):
         console.print(spent)
-    if elsewhere := _why_no_runs(loaded.milestones, runs, language):
+    if elsewhere := _why_no_runs(
+        loaded.milestones, runs, language, [(b.id, b.systems) for b in loaded.plan.blocks]
+    ):
         console.print(elsewhere)
     if loaded.plan.blocks:
-        console.print(render_blocks(loaded, language))
+        console.print(render_blocks(loaded, language, kept))
     elif said := [*claim_lines(loaded, language), *stop_rule_lines(loaded, language)]:
         console.print(Group(*said))
     summary = overview(loaded, language)
@@ -710,15 +713,20 @@ def _hours_cell(estimate: Estimate, runs: int, stated: bool, language: str) -> s
 
 
 def _why_no_runs(
-    milestones: Sequence[Milestone], runs: Sequence[RunSpec], language: str
+    milestones: Sequence[Milestone],
+    runs: Sequence[RunSpec],
+    language: str,
+    blocks: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> str | None:
     """
     The line under ``bridge plan``'s table for the plan's ``milestones`` with none of ``runs``
     that have blocks: where their blocks' runs are, as ``bridge status`` and the results say
     it (018's M2 read ``0 | -`` alone: «0 个运行：M2（B2 的运行都在 M3 中）», trial t16);
     ``None`` when none has a block (018's M4, a milestone of no experiment, needs no reason).
+    ``blocks``: the plan's blocks as (id, compared systems), for a block with no runs of its own
+    whose systems run in others (:func:`~bridge.plan.milestones.runs_of_its_systems`).
     """
-    from bridge.plan.milestones import blocks_placed, why_no_runs
+    from bridge.plan.milestones import blocks_placed, runs_of_its_systems, why_no_runs
     from bridge.projections.text import t
     from bridge.projections.visible import visible
 
@@ -726,11 +734,12 @@ def _why_no_runs(
     order = [m.id for m in milestones]
     idle = [m for m in milestones if not any(r.milestone == m.id for r in runs)]
     placed = blocks_placed(((r.block, r.milestone) for r in runs), order)
+    lent = runs_of_its_systems(blocks, ((r.id, r.block, r.block_system or r.system) for r in runs))
     shown = "{}（{}）" if zh else "{} ({})"
     said = [
         shown.format(visible(m.id), visible(why))
         for m in idle
-        if (why := why_no_runs(m.blocks, placed, language))
+        if (why := why_no_runs(m.blocks, placed, language, lent))
     ]
     if not said:
         return None
@@ -772,6 +781,21 @@ def _print_script_warnings(
     for warning in warnings:
         message = finding_in_language(warning.message, language)
         console.print(styled(t("plan_warning", language), "yellow", f" {warning.where}: {message}"))
+
+
+def _succeeded_in_log(root: Path) -> frozenset[str]:
+    """
+    The runs the project's log holds as succeeded: a `NOT RUN` their rows say since rules
+    none of them out (bridge keeps a run's result); none without a log.
+    """
+    from bridge.machine.stages import RunState
+    from bridge.pipeline.layout import ProjectLayout
+
+    if not ProjectLayout(root).events_db.exists():
+        return frozenset()
+    return frozenset(
+        run_id for run_id, run in folded_state(root).runs.items() if run.state is RunState.SUCCEEDED
+    )
 
 
 def _runs_with_attempts(root: Path, rows: Sequence[RunSpec]) -> frozenset[str]:

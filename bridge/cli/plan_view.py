@@ -45,8 +45,9 @@ class _Preview:
     every run (docs/performance.md, "Previewing a large plan"). Lives only as long as the call.
     """
 
-    def __init__(self, project: LoadedProject) -> None:
+    def __init__(self, project: LoadedProject, kept: frozenset[str] = frozenset()) -> None:
         self.project = project
+        self.kept = kept
         self._judged: dict[str, tuple[str, ...]] = {}
 
     @functools.cached_property
@@ -65,10 +66,14 @@ class _Preview:
 
         # As the log records them (bridge/pipeline/recording.py): every out-of-scope status, a
         # blocked row's (027's BLOCKED_BY_M1.5) too, is ruled out.
+        # Not a run bridge ran that succeeded: `NOT RUN — …` on its row keeps its result
+        # (bridge/pipeline/recording.py); `bridge plan` warned that no run stood for 040's
+        # no_edges while listing R2 for it (trial s43 h43D).
         return frozenset(
             r.id
             for r in self.project.runs
-            if r.status in OUT_OF_SCOPE_STATUSES or says_not_run(r.status_raw)
+            if (r.status in OUT_OF_SCOPE_STATUSES or says_not_run(r.status_raw))
+            and r.id not in self.kept
         )
 
     @functools.cached_property
@@ -136,12 +141,16 @@ class _Preview:
 def stop_rule_lines(project: LoadedProject, language: str = "en") -> list[Text]:
     """
     The plan's stop rules, then its exit criteria, each quoted under its own heading (none when
-    it states none), then its final checklist in one line (how many items, how many ticked,
+    it states none), the baselines it requires in a section of its own (each no block compares
+    by that name marked) and the metrics its own metrics section lists, then its final
+    checklist in one line (how many items, how many ticked,
     where; the results list them): shown with the blocks, and alone for a plan without blocks
     (025's Go/No-Go table is its only criterion). 036's Exit Criteria were listed as stop rules.
     """
     from rich.text import Text
 
+    from bridge.plan.baselines import compared_by_no_block, required_baselines
+    from bridge.plan.metric_names import plan_wide_metric_names
     from bridge.projections.text import t
 
     lines: list[Text] = []
@@ -152,6 +161,27 @@ def stop_rule_lines(project: LoadedProject, language: str = "en") -> list[Text]:
         if rules:
             lines.append(Text(t(key, language), style="bold"))
             lines.extend(Text(visible(f"  - {rule}")) for rule in rules)
+    # 017's "## Required Baselines" and "## Metrics" were shown nowhere (trial s43 h43D).
+    sections = [(s.heading, s.text) for s in project.plan.sections]
+    if baselines := required_baselines(sections):
+        systems = [s for b in project.plan.blocks for s in b.systems]
+        lines.append(Text(t("plan_baselines", language), style="bold"))
+        lines.extend(
+            Text(
+                visible(
+                    f"  - {baseline}"
+                    + (
+                        t("plan_baseline_unlisted", language)
+                        if systems and compared_by_no_block(baseline, systems)
+                        else ""
+                    )
+                )
+            )
+            for baseline in baselines
+        )
+    if names := plan_wide_metric_names(sections):
+        said = t("plan_wide_metrics", language).format(names=", ".join(names))
+        lines.append(Text(visible(said), style="bold"))
     if items := project.plan.checklist:
         said = t("plan_checklist", language).format(
             n=len(items),
@@ -200,7 +230,9 @@ def claim_lines(project: LoadedProject, language: str = "en") -> list[Text]:
     return lines
 
 
-def render_blocks(project: LoadedProject, language: str = "en") -> Group:
+def render_blocks(
+    project: LoadedProject, language: str = "en", kept: frozenset[str] = frozenset()
+) -> Group:
     """
     ``bridge plan``'s block view: each block with its criterion, compared systems and the runs
     attributed to it, grouped by the compared system they stand for (sanity runs marked), then
@@ -212,7 +244,7 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
     from rich.text import Text
 
     from bridge.plan.attribution import SANITY_CHECK, run_stands_for, whole_names
-    from bridge.plan.vocabulary import says_not_run
+    from bridge.plan.vocabulary import OUT_OF_SCOPE_STATUSES, says_not_run
     from bridge.projections.block_runs import criterion_systems, lent_runs
     from bridge.projections.reasons import in_language
     from bridge.projections.text import t
@@ -232,12 +264,21 @@ def render_blocks(project: LoadedProject, language: str = "en") -> Group:
         # Nor a sanity check by its Purpose (011's R012), as the results leave it out.
         if r.milestone not in sanity and not r.attribution.startswith(SANITY_CHECK):
             namings.setdefault(_naming(r), []).append(r)
-    preview = _Preview(project)
+    preview = _Preview(project, kept)
     runs_by_block = preview.runs_by_block
     for block in project.plan.blocks:
         by_system: dict[str, list[str]] = {}
         for run in runs_by_block.get(block.id, ()):
             mark = t("plan_sanity_run", language) if run.milestone in sanity else ""
+            if run.id in preview.ruled_out and says_not_run(run.status_raw):
+                # The researcher's `NOT RUN — …`: listed, yet counted for nothing, said so.
+                mark += t("plan_ruled_out_run", language)
+            elif run.id in kept and (
+                run.status in OUT_OF_SCOPE_STATUSES or says_not_run(run.status_raw)
+            ):
+                # 040's R2 set NOT RUN after it succeeded: still counted (bridge keeps a run's
+                # result), said with the way that leaves it out.
+                mark += t("plan_kept_run", language).format(status=run.status_raw.strip())
             shown = run.block_system or run.system
             if not block.systems and run.block_system and run.system != run.block_system:
                 # A block with no Compared systems knows its runs by the aliases its criterion
@@ -1015,19 +1056,21 @@ class _Counted:
 
 
 def unplanned_systems(
-    project: LoadedProject, language: str = "en"
+    project: LoadedProject, language: str = "en", kept: frozenset[str] = frozenset()
 ) -> tuple[list[PlanWarning], list[PlanWarning]]:
     """
     A warning at the Success criterion line of each block whose checkable clauses compare
     systems no planned run stands for (:func:`_unplanned`), naming them and how to connect a
     run to one (an alias, as the results advise once it is too late); in ``language``.
-    Returned as (a sanity block's, the others'): a sanity block's come first, saying what
+    ``kept`` are the runs the log holds as succeeded: a `NOT RUN` on their rows rules none
+    out. Returned as (a sanity block's, the others'): a sanity block's come first, saying what
     follows: its criterion left open holds nothing, and the later milestones launch once its
     runs pass.
     """
     from bridge.plan.criteria import Criterion, Unparsed
     from bridge.plan.criteria.parser import changes_best_of_several
     from bridge.plan.model import PlanWarning
+    from bridge.plan.vocabulary import says_not_run
     from bridge.projections.block_runs import alias_pairs
     from bridge.projections.text import t
 
@@ -1035,7 +1078,7 @@ def unplanned_systems(
     sanity = {m.id for m in project.milestones if m.sanity}
     first: list[PlanWarning] = []
     rest: list[PlanWarning] = []
-    preview = _Preview(project)
+    preview = _Preview(project, kept)
     for block, systems, clauses in _blocks_clauses(preview):
         missing: dict[str, None] = {}
         said: list[str] = []
@@ -1065,6 +1108,25 @@ def unplanned_systems(
             for run, system in pairs
         ]
         left = [n for n in names if n not in {system for _, system in pairs}]
+        # A system whose runs the tracker rules out has runs, counted for nothing (040's R2
+        # set NOT RUN after it succeeded): said so, not that no run stands for it.
+        ruled = {
+            n: ids
+            for n in left
+            if (
+                ids := [
+                    r.id
+                    for r in own
+                    if r.id in preview.ruled_out and says_not_run(r.status_raw) and _stands(r, n)
+                ]
+            )
+        }
+        for name, ids in ruled.items():
+            statuses = "; ".join(
+                f"{r.id}: {r.status_raw.strip() or r.status}" for r in own if r.id in ids
+            )
+            parts.append(t("plan_unplanned_ruled_out", language).format(system=name, runs=statuses))
+        left = [n for n in left if n not in ruled]
         if left:
             parts.append(
                 t("plan_unplanned_loose", language).format(
@@ -1104,6 +1166,11 @@ def unplanned_systems(
             message = t("plan_unplanned_warning", language).format(**values)
             rest.append(PlanWarning(file=block.file, line=line, message=message))
     return first, rest
+
+
+def _stands(run: RunSpec, system: str) -> bool:
+    """Whether ``run`` stands for ``system`` by the name the block's runs line shows it under."""
+    return (run.block_system or run.system) == system
 
 
 def _no_baseline(clause: Criterion, block: Block, systems: Sequence[str]) -> bool:

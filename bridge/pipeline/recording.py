@@ -22,6 +22,7 @@ from bridge.machine.stages import NOT_BRIDGES_RUN_STATES
 from bridge.machine.views import TASK_DONE, TASK_NOT_RUN, TASK_NOT_RUN_TAIL
 from bridge.pipeline.command_code import MAX_SCRIPTS, command_files
 from bridge.plan import LoadedProject, Options, RunSpec, match_system
+from bridge.plan.baselines import BASELINES_OPTION, required_baselines
 from bridge.plan.directions import (
     SAID_DIRECTIONS_OPTION,
     said_directions,
@@ -173,6 +174,13 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
             **(
                 {PLAN_METRICS_OPTION: "\n".join(named)}
                 if (named := plan_wide_metric_names((s.heading, s.text) for s in plan.sections))
+                else {}
+            ),
+            # The baselines the plan requires in a section of its own (017's "Required
+            # Baselines"): judged by nothing, kept for the results to show.
+            **(
+                {BASELINES_OPTION: "\n".join(baselines)}
+                if (baselines := required_baselines((s.heading, s.text) for s in plan.sections))
                 else {}
             ),
             # The plan's words on which way its metrics are better, for the metrics nothing

@@ -20,7 +20,7 @@ from bridge.plan.config import Config, GridConfig
 from bridge.plan.setting_fields import did_you_mean
 from bridge.plan.settings import SettingsTable
 from bridge.plan.templates import outputs_of, placeholders
-from bridge.plan.toml_lines import key_lines, line_of
+from bridge.plan.toml_lines import key_lines, line_of, set_twice
 
 __all__ = ["load_config"]
 
@@ -53,9 +53,9 @@ def load_config(path: Path | None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        raise ConfigError(
-            f"TOML syntax error: {exc}", file=path.name, line=int(match.group(1)) if match else None
-        ) from None
+        line = int(match.group(1)) if match else None
+        twice = _set_twice(text, line) if line is not None else None
+        raise ConfigError(twice or f"TOML syntax error: {exc}", file=path.name, line=line) from None
     lines = key_lines(text)
     reader = SettingsTable("", data, file=path.name, line_of=lambda name: line_of(lines, name))
     _refuse_control_characters(reader, data, "")
@@ -75,6 +75,51 @@ def load_config(path: Path | None) -> Config:
     )
     _check_templates(reader, config)
     return config
+
+
+def _set_twice(text: str, line: int) -> str | None:
+    """
+    What to say of a key or table that ``line`` sets a second time, naming the first line and
+    the way out; ``None`` when ``line`` repeats nothing (another syntax error).
+
+    The researcher who adds ``args = { lr = "1e-3" }`` under ``[run]``, as the template's
+    comments invite, beside the ``args = { seed = "0" }`` `bridge init` wrote, met only
+    tomllib's "Cannot overwrite a value (at line 21, column 22)" (trial s43 h43D): which key,
+    and where its first line is, went unsaid. Two inline tables with no key in common are
+    shown merged into the one line to write.
+    """
+    found = set_twice(text, line)
+    if found is None:
+        return None
+    dotted, first = found
+    table, _, key = dotted.rpartition(".")
+    where = f"[{table}]" if table else "the top of the file"
+    lines = text.split("\n")
+    earlier, later = (_inline_table(lines[n - 1]) for n in (first, line))
+    if earlier is not None and later is not None and not earlier[0].keys() & later[0].keys():
+        merged = ", ".join(part for part in (earlier[1], later[1]) if part)
+        fix = f"write one line with the keys of both: {key} = {{ {merged} }}"
+    else:
+        fix = f"keep one of the two (or move what line {line} adds into line {first}'s {key})"
+    return (
+        f"{key} is set twice in {where}: line {first} sets it already, and TOML takes a key once "
+        f"per table; {fix}"
+    )
+
+
+def _inline_table(line: str) -> tuple[dict[str, object], str] | None:
+    """
+    The inline table a ``key = { ... }`` line sets, parsed and as written between its braces;
+    ``None`` for any other line.
+    """
+    value = line.partition("=")[2].strip()
+    if not (value.startswith("{") and value.endswith("}")):
+        return None
+    try:
+        parsed = tomllib.loads(f"x = {value}")["x"]
+    except tomllib.TOMLDecodeError:
+        return None
+    return (parsed, value[1:-1].strip()) if isinstance(parsed, dict) else None
 
 
 def _refuse_entries_of_nothing(reader: SettingsTable, data: dict[str, object]) -> None:

@@ -31,6 +31,7 @@ __all__ = [
     "no_milestones_found",
     "phase_headings_note",
     "read_milestones",
+    "runs_of_its_systems",
     "says_data_preparation",
     "says_no_runs",
     "says_sanity",
@@ -492,12 +493,41 @@ def blocks_placed(runs: Iterable[tuple[str, str]], order: Sequence[str]) -> dict
     return placed
 
 
-def why_no_runs(blocks: Sequence[str], placed: Mapping[str, Sequence[str]], language: str) -> str:
+def runs_of_its_systems(
+    blocks: Iterable[tuple[str, Sequence[str]]], runs: Iterable[tuple[str, str, str]]
+) -> dict[str, list[str]]:
+    """
+    Each block's compared systems' runs in other blocks, for :func:`why_no_runs`: ``blocks``
+    as (id, compared systems), ``runs`` as (run id, block, the system it stands for); a run
+    counts for a block when the system it stands for is one the block compares, as written
+    (case and spacing aside). 040 given a run-order table whose M2 names B3, which compares
+    B1's systems and has no runs of its own: "M2 (B3 has no runs)" beside B3's runs line
+    "from other blocks: exact: R1 (B1), …" (trial s43 h43D).
+    """
+    listed = list(runs)
+    found: dict[str, list[str]] = {}
+    for block, systems in blocks:
+        names = {" ".join(s.casefold().split()) for s in systems if s.strip()}
+        found[block] = [
+            run_id
+            for run_id, other, system in listed
+            if other and other != block and " ".join(system.casefold().split()) in names
+        ]
+    return found
+
+
+def why_no_runs(
+    blocks: Sequence[str],
+    placed: Mapping[str, Sequence[str]],
+    language: str,
+    lent: Mapping[str, Sequence[str]] | None = None,
+) -> str:
     """
     Why a milestone of the plan has no runs, in a short phrase in ``language`` (``"zh"`` or
     English): where the runs of each of its ``blocks`` are instead (``placed``: a block's
     milestones holding its runs, in plan order, ``""`` for none, named as the results' section
-    of runs of no milestone; a block absent has no runs); ``""`` when it has no block: a
+    of runs of no milestone; a block absent has no runs, or, in ``lent``, none of its own, its
+    systems' runs being other blocks': :func:`runs_of_its_systems`); ``""`` when it has no block: a
     milestone of no experiment (writing, implementation: 006's M4 "Paper Writing") needs no
     reason, and one would be noise. 018's M2 (B2) names JPH-B2-JT-S0 in its Runs cell, which
     runs once with its arms under M3: ``bridge run``'s header said «0 个运行» and the results
@@ -507,7 +537,16 @@ def why_no_runs(blocks: Sequence[str], placed: Mapping[str, Sequence[str]], lang
     said = []
     for block in blocks:
         where = [m or ("（无里程碑）" if zh else "(no milestone)") for m in placed.get(block, ())]
-        if not where:
+        others = (lent or {}).get(block, ())
+        if not where and others:
+            # Its systems are run in other blocks, whose runs it is judged on (shared).
+            ids = ("、" if zh else ", ").join(others)
+            said.append(
+                f"{block} 没有自己的运行（其对比系统的运行属于其他实验块：{ids}）"
+                if zh
+                else f"{block} has no runs of its own (its systems' runs are other blocks': {ids})"
+            )
+        elif not where:
             said.append(f"{block} 没有运行" if zh else f"{block} has no runs")
         elif zh:
             said.append(f"{block} 的运行都在 {'、'.join(where)} 中")

@@ -16,7 +16,7 @@ from typing import Protocol
 import attrs
 
 from bridge.lazy_patterns import lazy
-from bridge.plan.milestones import blocks_placed, why_no_runs
+from bridge.plan.milestones import blocks_placed, runs_of_its_systems, why_no_runs
 from bridge.plan.model import Milestone
 from bridge.plan.option_tables import table_of, table_text
 from bridge.plan.priority import Priority
@@ -340,10 +340,14 @@ def overview(project: LoadedProject, language: str = "en") -> tuple[str, ...]:
     # block's runs went to M3 with their arms), in plan order.
     order = [m.id for m in [*project.milestones, *others]]
     placed = blocks_placed(((r.block, r.milestone) for r in runs), order)
+    lent = runs_of_its_systems(
+        ((b.id, b.systems) for b in project.plan.blocks),
+        ((r.id, r.block, r.block_system or r.system) for r in runs),
+    )
     for milestone in [*project.milestones, *others]:
         mine = [r for r in runs if r.milestone == milestone.id]
         why = (
-            why_no_runs(milestone.blocks, placed, language)
+            why_no_runs(milestone.blocks, placed, language, lent)
             if not mine and milestone.id in planned
             else ""
         )

@@ -2096,40 +2096,51 @@ def _refuse_case_twin(entry: RunEntry, config: Config, ids: Sequence[str]) -> No
     )
 
 
-def _refuse_another_system(
-    entry: RunEntry, run: _Draft, plan: Plan, config: Config, proposed: Sequence[str]
-) -> None:
+def _another_system(entry: RunEntry, run: _Draft, plan: Plan, config: Config) -> bool:
     """
-    Refuse a ``[[runs]]`` entry with the id of a run bridge proposes for a block whose system it
-    sets to one that block does not compare. 040's ``[[runs]] id = "R001" system = "screen"``,
-    written while the plan had no blocks, became the run proposed for the block added later:
-    it ran ``screen`` counted as B1's ``evaluate-graphs`` (its numbers that system's, "1 of 2
-    expected seeds"), and asked for approval as a proposed run.
-
-    Raises:
-        ConfigError: naming the entry's ``system`` setting, its line and the run it meets.
+    Whether a ``[[runs]]`` entry with the id of a run bridge proposes sets a system that run's
+    block does not compare: it is a run of its own, not a change of the proposed run. 040's
+    ``[[runs]] id = "R001" system = "screen"``, written and run while the plan had no blocks,
+    met the run proposed for the block added later: applied over it, it ran ``screen``
+    counted as B1's ``evaluate-graphs``.
     """
     if entry.system is None or not run.block or entry.block not in (None, run.block):
-        return
-    if Attributor(plan, config.systems).compares(run.block, entry.system):
-        return
+        return False
+    return not Attributor(plan, config.systems).compares(run.block, entry.system)
+
+
+def _refuse_another_system(
+    entry: RunEntry, run: _Draft, config: Config, changing: Sequence[str]
+) -> None:
+    """
+    Refuse a ``[[runs]]`` entry of :func:`_another_system` while other entries (``changing``)
+    change proposed runs: the proposal stands, and the entry's id is one of its runs'. Alone,
+    such entries are runs of their own and the proposal is not made (the entries are the runs,
+    as any that name no proposed run), so a run that finished under its id keeps it.
+
+    Raises:
+        ConfigError: naming the entry's ``system`` setting, its line, the run it meets and the
+            way to keep a finished run: renaming it makes a new run, which runs again.
+    """
     setting = f"runs[{config.runs.index(entry)}].system"
     raise ConfigError(
         f"[[runs]] {entry.id} sets system {entry.system!r}, which block {run.block} does not "
         f"compare, but {entry.id} is the run bridge proposes for {run.block}'s "
-        f"{run.system!r}: an entry with a proposed run's id changes that run, so {entry.id} "
-        f"would run {entry.system!r} counted as {run.system!r}. Give the entry an id the plan "
-        f"does not propose ({_listed(proposed)}) for a run of its own, or leave out its system "
-        "to change the proposed run",
+        f"{run.system!r}, and {_named_ids(changing)} change{'s' if len(changing) == 1 else ''} "
+        f"proposed runs, so the proposal stands: {entry.id} would run {entry.system!r} counted "
+        f"as {run.system!r}. To keep {entry.id} as it ran (a new id is a new run, run again), "
+        f"give {_named_ids(changing)} ids the plan does not propose, with the block and system "
+        f'each runs (block = "{run.block}", system = ...): the runs are then bridge.toml\'s and '
+        f"none is proposed; or, to change the proposed run, leave out {entry.id}'s system",
         setting=setting,
         file=config.file,
         line=config.line_of(setting) or entry.line or None,
     )
 
 
-def _listed(ids: Sequence[str]) -> str:
-    """``ids`` for a message: the first eight, then how many more."""
-    return f"it proposes {first_named(ids, 8)}"
+def _named_ids(ids: Sequence[str]) -> str:
+    """``ids`` of entries for a message: ``[[runs]] R002, R003``."""
+    return f"[[runs]] {first_named(ids, 8)}"
 
 
 def _overlay_proposed(
@@ -2156,7 +2167,10 @@ def _overlay_proposed(
     # ablation placed in E5, and the entry applied to another seed; trial t10).
     would = _proposed(plan, [], before)
     by_id = {d.id: d for d in would}
-    named = [e for e in config.runs if e.id in by_id]
+    own = [
+        e for e in config.runs if e.id in by_id and _another_system(e, by_id[e.id], plan, config)
+    ]
+    named = [e for e in config.runs if e.id in by_id and e not in own]
     for entry in config.runs:
         if entry.id not in by_id:
             _refuse_case_twin(entry, config, list(by_id))
@@ -2185,8 +2199,10 @@ def _overlay_proposed(
     base = _proposed(plan, warnings, before)
     _block_rows_say(base, plan)
     by_id = {d.id: d for d in base}
+    for entry in own:
+        if entry.id in by_id:
+            _refuse_another_system(entry, by_id[entry.id], config, [e.id for e in named])
     for entry in named:
-        _refuse_another_system(entry, by_id[entry.id], plan, config, list(by_id))
         _apply_entry(by_id[entry.id], entry)
     for draft in drafts:
         if draft.source == "grid" and draft.id in by_id:
@@ -2364,7 +2380,12 @@ def build_runs(
     warnings.extend(_unread_priorities(plan))
     warnings.extend(_not_runs_by_text(ordered, plan.language))
     known = {d.id for d in ordered}
-    frozen = [_freeze(d, config, known) for d in ordered]
+    systemless = tuple(
+        d.id
+        for d in ordered
+        if not d.system and not d.model and not _settled(d.source, d.task, d.status, d.status_file)
+    )
+    frozen = [_freeze(d, config, known, systemless) for d in ordered]
     specs = tuple(spec for spec, _ in frozen)
     refuse_same_commands(
         {
@@ -2883,8 +2904,16 @@ def _find_cycle(waits: Mapping[str, Sequence[str]]) -> list[str] | None:
     return None
 
 
-def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunSpec, str]:
-    """The run's spec, and the setting its command comes from (``run.command`` and others)."""
+def _freeze(
+    draft: _Draft, config: Config, known: Collection[str], systemless: Sequence[str] = ()
+) -> tuple[RunSpec, str]:
+    """
+    The run's spec, and the setting its command comes from (``run.command`` and others).
+
+    ``systemless`` are the runs to be launched that have no system (and no Model cell): named
+    together when ``{system}`` has no value for one of them (017's B1, B2, B4, B5 compare no
+    systems; its error named R001 alone and advised nothing a researcher could write).
+    """
     run = config.run
     system = run_system_table(draft.system, draft.block_system, config.systems)
     entry = draft.entry
@@ -2981,6 +3010,24 @@ def _freeze(draft: _Draft, config: Config, known: Collection[str]) -> tuple[RunS
                     if name == "seed"
                     else ""
                 )
+                if name == "system" and not draft.model:
+                    # No empty value: a script dispatching on its system would run as some
+                    # default unsaid. A default in [run] args is what a run with no system of
+                    # its own takes (a run's own system wins over args).
+                    others = [r for r in systemless if r != draft.id]
+                    alike = f" (so have {', '.join(others)})" if others else ""
+                    where = (
+                        f"block {draft.block} lists no compared systems"
+                        if draft.block
+                        else "it is in no block"
+                    )
+                    default = (
+                        f"; it has no system: its tracker row names none and {where}{alike}; "
+                        'give such runs one with [run] args = { system = "NAME" } (a run\'s own '
+                        f"system still wins), or one run its own with a [[runs]] entry (id = "
+                        f'"{draft.id}", args = {{ system = "NAME" }})'
+                        + (", or pass {block} instead" if draft.block else "")
+                    )
                 if name == "system" and draft.model and "model" not in args:
                     # 032's commands passed `--model {system}` while its Model column named
                     # the systems; read as the model every run uses, it fills {model}.

@@ -5,11 +5,11 @@ positions and every configuration error must name ``file:line``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from bridge.lazy_patterns import lazy
 
-__all__ = ["key_lines", "line_of"]
+__all__ = ["key_lines", "line_of", "set_twice"]
 
 _HEADER = lazy(r"^\s*\[(\[)?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _KEY = lazy(
@@ -23,15 +23,12 @@ def _parts(dotted: str) -> list[str]:
     return [p.group(1).strip("\"'") for p in _PART.finditer(dotted) if p.group(1)]
 
 
-def key_lines(text: str) -> dict[str, int]:
+def _definitions(text: str) -> Iterator[tuple[str, int, bool]]:
     """
-    Map each dotted key of a TOML text to its 1-based line.
-
-    Tables are keyed by their header's line, and so are the tables a header implies (``a`` of
-    ``[a.b]``, at its first header); the n-th ``[[array]]`` entry is ``array.n`` (0-based).
-    Lines inside multi-line strings are skipped.
+    Each key and table a TOML text defines, in order: its dotted name, its 1-based line, and
+    whether a header only implies it (``a`` of ``[a.b]``). The n-th ``[[array]]`` entry is
+    ``array.n`` (0-based); lines inside multi-line strings are skipped.
     """
-    lines: dict[str, int] = {}
     prefix: list[str] = []
     arrays: dict[str, int] = {}
     in_multiline = False
@@ -54,12 +51,42 @@ def key_lines(text: str) -> dict[str, int]:
             # A table's parents are defined there too: `[sytems."x"]` is where the unknown
             # `sytems` stands (trial N2: its error had no line).
             for end in range(1, len(prefix) + 1):
-                lines.setdefault(".".join(prefix[:end]), number)
+                yield ".".join(prefix[:end]), number, end < len(prefix)
             continue
         key = _KEY.match(line)
         if key:
-            lines.setdefault(".".join([*prefix, *_parts(key.group(1))]), number)
+            yield ".".join([*prefix, *_parts(key.group(1))]), number, False
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """
+    Map each dotted key of a TOML text to its 1-based line.
+
+    Tables are keyed by their header's line, and so are the tables a header implies (``a`` of
+    ``[a.b]``, at its first header); the n-th ``[[array]]`` entry is ``array.n`` (0-based).
+    Lines inside multi-line strings are skipped.
+    """
+    lines: dict[str, int] = {}
+    for name, number, _implied in _definitions(text):
+        lines.setdefault(name, number)
     return lines
+
+
+def set_twice(text: str, line: int) -> tuple[str, int] | None:
+    """
+    The key or table that ``line`` defines when an earlier line already defined it, with
+    that earlier line: what a TOML parser's "Cannot overwrite a value" or "Cannot declare
+    ... twice" at ``line`` is about (``tomllib`` names neither the key nor the first line).
+
+    Returns:
+        ``(dotted name, first line)``, or None when ``line`` repeats nothing the scanner saw.
+    """
+    first: dict[str, int] = {}
+    for name, number, implied in _definitions(text):
+        if number == line and not implied and name in first:
+            return name, first[name]
+        first.setdefault(name, number)
+    return None
 
 
 def line_of(lines: Mapping[str, int], dotted: str) -> int | None:

@@ -199,16 +199,25 @@ def _spec(run: RunView) -> RunFields:
     return run.spec
 
 
-def expected_seeds(block: BlockInfo, runs: Sequence[RunView]) -> int:
+def expected_seeds(block: BlockInfo, runs: Sequence[RunView], apart: Collection[str] = ()) -> int:
     """
     Runs expected per system: the block's stated seeds, else the number of runs most of its
     systems are planned with in this block (the larger on a tie; sanity runs are never among
     them). A system planned with fewer is judged on its own runs, said in the verdict.
+
+    ``apart`` are runs that are not seeds of one run (their rows say different things): they
+    are no system's seeds and are not counted; a block of only such runs expects one run each.
+    030's C1-C4, one named system's four scenarios, made results.json say ``expected_seeds: 4``.
     """
     if block.seed_count:
         return block.seed_count
     # A run the researcher ruled out is no seed the block waits for.
     runs = [r for r in runs if r.state is not RunState.OUT_OF_SCOPE]
+    if apart:
+        seeds = [r for r in runs if r.run_id not in apart]
+        if not seeds and any(r.spec.block == block.id for r in runs):
+            return 1
+        runs = seeds
     per_system: dict[str, int] = {}
     for run in runs:
         if run.spec.block == block.id:

@@ -202,6 +202,21 @@ def _compared_unrun(found: re.Match[str]) -> str:
     )
 
 
+def _set_twice(found: re.Match[str]) -> str:
+    where = "文件开头" if found["where"] == "the top of the file" else found["where"]
+    if found["merged"]:
+        fix = f"请写成一行，包含两者的所有键：{found['merged']}"
+    else:
+        fix = (
+            f"请只保留其中一个（或把第 {found['added']} 行添加的内容移入第 {found['into']} 行的 "
+            f"{found['key']}）"
+        )
+    return (
+        f"{found['key']} 在 {where} 中设置了两次：第 {found['first']} 行已经设置了它，而 TOML "
+        f"在一张表中只接受一次同一个键；{fix}"
+    )
+
+
 def _too_few_gpus(found: re.Match[str]) -> str:
     """bridge.pipeline.local_checks.check_gpus: runs that ask the local backend for more GPUs
     than this machine has; the run ids, counts and settings as written."""
@@ -442,6 +457,13 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
             # 032's `--model {system}` beside a Model column (bridge.plan.runs).
             r"(?P<model>; its tracker row's Model column \((?P<cell>.+)\) names the model the "
             r"run uses, not its system: pass it with \{model\})?"
+            # 017's blocks with no compared systems.
+            r"(?P<none>; it has no system: its tracker row names none and (?:block "
+            r"(?P<block>\S+) lists no compared systems|it is in no block)"
+            r"(?: \(so have (?P<alike>.+?)\))?; give such runs one with (?P<args>\[run\] args = "
+            r".+?) \(a run's own system still wins\), or one run its own with a \[\[runs\]\] "
+            r"entry \(id = (?P<id>.+?), (?P<entry>args = .+?)\)(?P<pass>, or pass \{block\} "
+            r"instead)?)?"
         ),
         lambda found: (
             f"运行 {found['run']}：{found['setting']} 中的占位符 {found['name']} 对这个运行没有值"
@@ -455,6 +477,20 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
                 f"；它在追踪表中那一行的 Model 列（{found['cell']}）写的是运行所用的模型，"
                 "不是它的系统：请用 {model} 传入"
                 if found["model"]
+                else ""
+            )
+            + (
+                "；它没有系统：追踪表中那一行没有写系统，"
+                + (
+                    f"实验块 {found['block']} 也没有列出对比系统"
+                    if found["block"]
+                    else "它也不属于任何实验块"
+                )
+                + (f"（{found['alike']} 也是如此）" if found["alike"] else "")
+                + f"；可用 {found['args']} 给这些运行一个系统（运行自己的系统仍然优先），"
+                f"或用 [[runs]] 条目（id = {found['id']}，{found['entry']}）"
+                "给某一个运行它自己的系统" + ("，或改用 {block}" if found["pass"] else "")
+                if found["none"]
                 else ""
             )
         ),
@@ -487,6 +523,17 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
     ),
     (lazy(r"(\S+) is empty"), r"\1 为空"),
     (lazy(r"TOML syntax error: (.+)", re.DOTALL), r"TOML 语法错误：\1"),
+    # bridge.plan.config_reader: a key or table set twice (a second `args = ...` in [run]).
+    (
+        lazy(
+            r"(?P<key>\S+) is set twice in (?P<where>\[.+?\]|the top of the file): line "
+            r"(?P<first>\d+) sets it already, and TOML takes a key once per table; (?:write one "
+            r"line with the keys of both: (?P<merged>.+)|keep one of the two \(or move what line "
+            r"(?P<added>\d+) adds into line (?P<into>\d+)'s \S+\))",
+            re.DOTALL,
+        ),
+        _set_twice,
+    ),
     (lazy(r"cannot read bridge\.toml: (.+)", re.DOTALL), r"无法读取 bridge.toml：\1"),
     # bridge.plan.crosscheck: a block bridge.toml names that the plan has not, a run glob that
     # matches none, and the [systems] tables that configure no run (018's twin "Harness only"

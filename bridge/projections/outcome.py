@@ -1097,7 +1097,12 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
         *(sample for sample, _ in by_label),
     ]
     aggregates = aggregate(pooled)
-    expected = expected_seeds(block, runs)
+    apart = {
+        run
+        for group in (_unnamed_differ(block, runs), *_named_differ(block, runs).values())
+        for run in group
+    }
+    expected = expected_seeds(block, runs, apart)
     plan_metrics = plan_metric_names(block.metrics)
     # A name the researcher connected with an alias is a metric name of the criterion too (018:
     # the alias bridge suggested for "每域最优动作概率" left the clause "without a metric"),

@@ -1483,7 +1483,78 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
 
 # Why a run is in no block (bridge/plan/attribution.py), in the results and `bridge plan`.
 _SYSTEM = r"""system ('[^']*'|"[^"]*")"""
+# A code span or a quoted name: what a milestone's Runs cell or the tracker names.
+_NAMED = r"""(`[^`]*`|'[^']*'|"[^"]*"|\S+)"""
 _ATTRIBUTION: tuple[tuple[LazyPattern, str], ...] = (
+    # How a run placed in a block was placed (attribution.py), whole: results.json's
+    # `attribution` stays English, its `attribution_said` is in the output's language (023's
+    # placed runs had no Chinese, trial s43 h43D).
+    (lazy(r"^bridge\.toml block$"), "bridge.toml 的 block"),
+    (lazy(r'^bridge\.toml \[systems\."(.+?)"\] block$'), r'bridge.toml [systems."\1"] 的 block'),
+    (lazy(r"^tracker Block column$"), "追踪表的 Block 列"),
+    (lazy(r"^tracker Block column \((.+)\) and system$"), r"追踪表的 Block 列（\1）与系统"),
+    (lazy(r"^listed in block (\S+)'s section$"), r"列在实验块 \1 的章节中"),
+    (lazy(r"^the tracker's Purpose opens with block (\S+)$"), r"追踪表的目的以实验块 \1 开头"),
+    (lazy(r"^a block named in the tracker's Notes$"), "追踪表的备注中写明了实验块"),
+    (lazy(r"^its run id is the block's id$"), "其运行 id 即实验块的 id"),
+    (lazy(r"^tracker Milestone column names a block$"), "追踪表的 Milestone 列写的是实验块"),
+    (lazy(r"^milestone (\S+)'s only block$"), r"里程碑 \1 唯一的实验块"),
+    (lazy(r"^system among milestone (\S+)'s blocks$"), r"系统属于里程碑 \1 的实验块"),
+    (lazy(r"^system matches one block$"), "系统与唯一一个实验块相符"),
+    (
+        lazy(rf"^its system's alternative {_QUOTE} matches one block$"),
+        r"其系统的另一写法 \1 与唯一一个实验块相符",
+    ),
+    (
+        lazy(r"^its system joins block (\S+)'s compared systems (.+)$"),
+        r"其系统合并了实验块 \1 的对比系统 \2",
+    ),
+    (
+        lazy(r"^its system's (.+) is written in block (\S+)'s compared systems only$"),
+        r"其系统中的 \1 只写在实验块 \2 的对比系统中",
+    ),
+    (
+        lazy(r"^system begins one compared system of milestone (\S+)'s blocks$"),
+        r"系统是里程碑 \1 的实验块中某一个对比系统名的开头",
+    ),
+    (lazy(rf"^Purpose begins with {_SYSTEM}$"), r"目的以系统 \1 开头"),
+    (
+        lazy(rf"^its Purpose is what tells apart block (\S+)'s {_QUOTE}$"),
+        r"其目的正是实验块 \1 的 \2 与其他对比系统的区别",
+    ),
+    (
+        lazy(r"^its Purpose or Metrics name (.+), which only block (\S+)'s title names$"),
+        r"其目的或指标写了 \1，只有实验块 \2 的标题写了它",
+    ),
+    (
+        lazy(rf"^the tracker names {_NAMED}, which only block (\S+) names$"),
+        r"追踪表写了 \1，只有实验块 \2 写了它",
+    ),
+    (
+        lazy(rf"^milestone (\S+)'s Runs cell names {_NAMED}, which only block (\S+) names$"),
+        r"里程碑 \1 的 Runs 单元格写了 \2，只有实验块 \3 写了它",
+    ),
+    (
+        lazy(r"^milestone (\S+)'s Runs cell lists (\d+) of block (\S+)'s compared systems$"),
+        r"里程碑 \1 的 Runs 单元格列出了实验块 \3 的 \2 个对比系统",
+    ),
+    (
+        lazy(rf"^milestone (\S+), {_QUOTE}, is named in block (\S+)'s title {_QUOTE}$"),
+        r"里程碑 \1（\2）写在实验块 \3 的标题 \4 中",
+    ),
+    (
+        lazy(r"^milestone (\S+)'s runs (.+) run block (\S+)'s systems$"),
+        r"里程碑 \1 的运行 \2 运行的是实验块 \3 的系统",
+    ),
+    (
+        lazy(r"^milestone (\S+), which the plan does not define, has block (\S+)'s number$"),
+        r"里程碑 \1 不在计划中，但与实验块 \2 编号相同",
+    ),
+    (lazy(r"^proposed from the block$"), "由实验块提出"),
+    (
+        lazy(r"^an implementation task of the tracker, not an experiment run$"),
+        "追踪表中的实现任务，不是实验运行",
+    ),
     (
         lazy(rf"bridge\.toml sets block {_QUOTE}, which the plan does not have \(blocks: "),
         r"bridge.toml 设置的实验块 \1 不在计划中（实验块：",

@@ -33,16 +33,23 @@ from bridge.machine.stages import (
     Stage,
 )
 from bridge.machine.verdicts import JudgedBy, VerdictKind
+from bridge.plan.baselines import BASELINES_OPTION, compared_by_no_block
 from bridge.plan.criteria import Compound, Criterion, clause_metrics
 from bridge.plan.criteria.clauses import asks_nothing_left_out
 from bridge.plan.main_milestone import main_milestone_setting, milestones_listed
-from bridge.plan.metric_names import match_metric, plan_metric_names, primary_metric_name
+from bridge.plan.metric_names import (
+    PLAN_METRICS_OPTION,
+    match_metric,
+    plan_metric_names,
+    primary_metric_name,
+)
 from bridge.plan.milestones import (
     MILESTONES_TO_WRITE,
     MILESTONES_TO_WRITE_ZH,
     UNNAMED_LIST,
     UNNAMED_LIST_ZH,
     blocks_placed,
+    runs_of_its_systems,
     unnamed_list_line,
     why_no_runs,
 )
@@ -156,6 +163,16 @@ _WORDS: dict[str, tuple[str, str]] = {
     "stop_rules": (
         "Stop rules the plan states (not checked by bridge; decide them from the results)",
         "计划写明的停止规则（bridge 不检查；请依据结果自行判断）",
+    ),
+    "baselines": (
+        "Baselines the plan requires in a section of its own (bridge judges by none of them: "
+        "each block is judged on the systems it compares)",
+        "计划在单独一节中要求的基线（bridge 不据此判定：每个实验块按它所对比的系统判定）",
+    ),
+    "baseline_unlisted": (" (no block compares it by this name)", "（没有实验块以这个名称对比它）"),
+    "plan_metrics": (
+        "Metrics the plan lists in a section of its own (a criterion may name them)",
+        "计划在单独一节中列出的指标（成功标准可以写它们）",
     ),
     "exit_criteria": (
         "Exit criteria the plan states (not checked by bridge; decide them from the results)",
@@ -2132,7 +2149,15 @@ def render(state: PipelineState, language: str = "en") -> str:
         elif not milestone.run_ids and info.id in planned and milestone.blocks:
             # Why, where it is shown (018's M2: its block's runs went to M3 with their arms;
             # only `bridge plan`'s warning said so, trial t16).
-            why = why_no_runs(milestone.blocks, _blocks_placed(state, outcome), language)
+            lent = runs_of_its_systems(
+                ((b.id, b.systems) for b in plan.blocks),
+                (
+                    (r.run_id, r.spec.block, r.spec.block_system or r.spec.system)
+                    for r in state.runs.values()
+                    if not r.is_task and not _row_gone(state, r.run_id)
+                ),
+            )
+            why = why_no_runs(milestone.blocks, _blocks_placed(state, outcome), language, lent)
             lines.extend([_t("no_runs_why", language).format(why=why), ""])
         else:
             lines.extend([_t("no_runs", language), ""])
@@ -2147,6 +2172,23 @@ def render(state: PipelineState, language: str = "en") -> str:
         lines.extend([f"## {_t('exit_criteria', language)}", ""])
         lines.extend(f"- «{line(rule)}»" for rule in plan.exit_criteria)
         lines.append("")
+    # 017's "## Required Baselines" and "## Metrics", shown nowhere before (trial s43 h43D).
+    if baselines := plan.options.get(BASELINES_OPTION, "").splitlines():
+        systems = [s for b in plan.blocks for s in b.systems]
+        lines.extend([f"## {_t('baselines', language)}", ""])
+        lines.extend(
+            f"- «{line(b)}»"
+            + (
+                _t("baseline_unlisted", language)
+                if systems and compared_by_no_block(b, systems)
+                else ""
+            )
+            for b in baselines
+        )
+        lines.append("")
+    if metrics := plan.options.get(PLAN_METRICS_OPTION, "").splitlines():
+        lines.extend([f"## {_t('plan_metrics', language)}", ""])
+        lines.extend([", ".join(f"`{line(m)}`" for m in metrics), ""])
     if plan.checklist:
         # The plan's own, as written: bridge judges blocks, not these items, and never ticks
         # one (16 of the corpus plans end with one; it was read nowhere).

@@ -19,8 +19,9 @@ import attrs
 from bridge.machine.fold import PipelineState, RunView
 from bridge.machine.judge import EvaluationType, claim_scope
 from bridge.machine.stages import RunState
+from bridge.plan.baselines import BASELINES_OPTION
 from bridge.plan.criteria import Compound, Criterion
-from bridge.plan.metric_names import UNITS_OPTION, units_of
+from bridge.plan.metric_names import PLAN_METRICS_OPTION, UNITS_OPTION, units_of
 from bridge.plan.run_gates import GateClause, GateOutcome, judge_gate
 from bridge.plan.unread_thresholds import recorded_unread
 from bridge.projections.block_runs import set_aside
@@ -32,6 +33,7 @@ from bridge.projections.outcome import (
     sanity_check,
     untrusted_blocks,
 )
+from bridge.projections.reasons import in_language
 
 __all__ = [
     "CSV_HEADER",
@@ -143,7 +145,7 @@ def _gate(run: RunView, gate: str, units: Mapping[str, str]) -> dict[str, object
     }
 
 
-def _run(run: RunView, gate: str, units: Mapping[str, str]) -> dict[str, object]:
+def _run(run: RunView, gate: str, units: Mapping[str, str], language: str) -> dict[str, object]:
     attempt = run.current
     metrics = run.metrics
     return {
@@ -153,6 +155,7 @@ def _run(run: RunView, gate: str, units: Mapping[str, str]) -> dict[str, object]
         "block": run.spec.block,
         "block_system": run.spec.block_system,
         "attribution": run.spec.attribution,
+        "attribution_said": in_language(run.spec.attribution, language),
         "system": run.spec.system,
         "milestone": run.spec.milestone,
         "seed": run.ran_seed,
@@ -339,9 +342,11 @@ def _block(result: BlockResult, warnings: Sequence[str], state: PipelineState) -
     }
 
 
-def document(state: PipelineState) -> dict[str, object]:
+def document(state: PipelineState, language: str = "en") -> dict[str, object]:
     """
     The results as plain data (what ``results.json`` holds). The state must have a plan.
+    Its reasons are English, for programs; a run's ``attribution_said`` is its placement
+    reason in ``language``, the output's, as a researcher reads it.
     """
     assert state.plan is not None
     outcome = evaluate(state)
@@ -370,6 +375,9 @@ def document(state: PipelineState) -> dict[str, object]:
         ],
         # Quoted from the plan; bridge never checks a stop rule.
         "stop_rules": list(state.plan.stop_rules),
+        # A plan's own baselines and metrics sections (017's): judged by nothing, shown.
+        "required_baselines": state.plan.options.get(BASELINES_OPTION, "").splitlines(),
+        "plan_metrics": state.plan.options.get(PLAN_METRICS_OPTION, "").splitlines(),
         "exit_criteria": list(state.plan.exit_criteria),
         # The plan's own final checklist as written; bridge never checks or ticks an item.
         "checklist": [
@@ -377,7 +385,7 @@ def document(state: PipelineState) -> dict[str, object]:
             for i in state.plan.checklist
         ],
         "runs": [
-            _run(run, gate_of(state, r), metric_units(state))
+            _run(run, gate_of(state, r), metric_units(state), language)
             for r, run in sorted(state.runs.items())
         ],
         "aggregates": [
@@ -444,12 +452,15 @@ def document(state: PipelineState) -> dict[str, object]:
 
 def render_json(state: PipelineState, language: str = "en") -> str:
     """
-    Render ``results.json`` (language-independent); ``""`` before a plan is in the log.
+    Render ``results.json`` (its reasons English, each run's ``attribution_said`` in
+    ``language``); ``""`` before a plan is in the log.
     """
     if state.plan is None:
         return ""
     return (
-        json.dumps(document(state), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+        json.dumps(
+            document(state, language), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False
+        )
         + "\n"
     )
 

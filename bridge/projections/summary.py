@@ -16,6 +16,7 @@ from bridge.machine.views import RunView
 from bridge.plan.overview import counted
 from bridge.plan.priority import Priority
 from bridge.plan.recorded_status import done_by_person
+from bridge.projections.block_runs import set_aside
 from bridge.projections.code_review import unavailable_note
 from bridge.projections.markdown import line
 from bridge.projections.outcome import (
@@ -241,7 +242,10 @@ def handoff_summary(state: PipelineState, commands: Commands = None) -> str:
     zh = language == "zh"
     outcome = evaluate(state)
     # The tracker's implementation tasks are no runs: "14 of 21 deployed" counted 001's seven.
-    planned = sum(1 for r in state.runs.values() if not r.is_task)
+    # A run set aside (its row removed, split into seeds, no longer proposed) is in the plan no
+    # more: "4 of 4 deployed" beside `bridge plan`'s 3 runs counted 040's R4 (trial s43 h43D).
+    aside = [r.run_id for r in state.runs.values() if not r.is_task and set_aside(r)]
+    planned = sum(1 for r in state.runs.values() if not r.is_task and not set_aside(r))
     changed = sorted({p for impl in state.implementations for p in impl.changed_files})
     implementers = sorted({impl.implementer for impl in state.implementations})
     who = ", ".join(implementers)
@@ -275,8 +279,16 @@ def handoff_summary(state: PipelineState, commands: Commands = None) -> str:
         )
     else:
         scripts = "尚无实现记录" if zh else "no implementation recorded yet"
-    launched = [r for r in state.runs.values() if r.attempts]
+    launched = [r for r in state.runs.values() if r.attempts and not set_aside(r)]
     where = _where(launched, zh)
+    ran_aside = [r for r in aside if state.runs[r].attempts]
+    if ran_aside:
+        where += (
+            f"（另有 {len(ran_aside)} 个运行过、已搁置，未计入：{'、'.join(ran_aside)}）"
+            if zh
+            else f" ({len(ran_aside)} more ran and {'is' if len(ran_aside) == 1 else 'are'} "
+            f"set aside since, not counted: {', '.join(ran_aside)})"
+        )
     nice_failed = _nice_failed(state, zh)
     if zh:
         lines = [
@@ -285,7 +297,7 @@ def handoff_summary(state: PipelineState, commands: Commands = None) -> str:
             *([note] if (note := unavailable_note(state, language)) else []),
             f"运行：{planned} 个中 {len(launched)} 个已部署{where}；"
             f"已用 {state.gpu_hours_used:.2f} GPU 小时。",
-            f"必须运行完成：{must_completed(outcome, zh=True)}；"
+            f"必做运行完成：{must_completed(outcome, zh=True)}；"
             f"可选运行完成：{outcome.nice_done}/{outcome.nice_total}{nice_failed}。",
             _main_sentence(state, zh),
             *(f"{caveat}。" for caveat in sanity_caveats(state, outcome, language)),

@@ -139,6 +139,20 @@ _WORDS: dict[str, tuple[str, str]] = {
         "exit criteria the plan states (not checked by bridge: read them against the results)",
         "计划写明的退出标准（bridge 不检查：请对照结果自行判断）",
     ),
+    "plan_baselines": (
+        "baselines the plan requires in a section of its own (bridge judges by none of them: "
+        "each block is judged on the systems it compares)",
+        "计划在单独一节中要求的基线（bridge 不据此判定：每个实验块按它所对比的系统判定）",
+    ),
+    "plan_baseline_unlisted": (
+        " (no block compares it by this name)",
+        "（没有实验块以这个名称对比它）",
+    ),
+    "plan_wide_metrics": (
+        "metrics the plan lists in a section of its own (a criterion may name them; the results "
+        "read the numbers the runs record under these names): {names}",
+        "计划在单独一节中列出的指标（成功标准可以写它们；结果按这些名称读取运行记录的数值）：{names}",
+    ),
     "plan_checklist": (
         "final checklist the plan states (not checked by bridge, which ticks none of it): "
         "{n} items, {ticked} ticked ({file}:{line})",
@@ -275,6 +289,19 @@ _WORDS: dict[str, tuple[str, str]] = {
         '{system}, say so in bridge.toml: [systems."{name}"] aliases = ["{system}"]',
         "该实验块的运行系统 {run} 含有区分 {system} 的词：若它运行的就是 {system}，请在 "
         'bridge.toml 中写明：[systems."{name}"] aliases = ["{system}"]',
+    ),
+    "plan_unplanned_ruled_out": (
+        "{system}'s runs are ruled out in the tracker ({runs}), so the results count their "
+        "numbers for nothing: give a row its Status back (DONE for a run that finished) to "
+        "judge the block on it",
+        "{system} 的运行在追踪表中被排除（{runs}），结果不计入它们的数值：若要据以判定该实验块，"
+        "请恢复该行的状态（已完成的运行写 DONE）",
+    ),
+    "plan_ruled_out_run": (" (ruled out in the tracker)", "（追踪表中已排除）"),
+    "plan_kept_run": (
+        " (its Status '{status}' came after it succeeded: its result is kept; delete its row "
+        "to leave it out)",
+        "（其状态「{status}」是在它成功之后写的：其结果保留；要排除它请删除该行）",
     ),
     "plan_unplanned_none": (
         "write {system} in its run's System / Variant cell, or say so in bridge.toml: "

@@ -196,3 +196,61 @@ def test_a_new_project_run_before_its_script_is_written_says_the_check_failed(
     assert "Scripts: existing code checked: 1 blocking finding, see the next step.\n" in out
     assert "used as is" not in out
     assert "the script train.py does not exist in the project" in out
+
+
+def _edited(project: Path, old: str, new: str) -> None:
+    config = project / "bridge.toml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text, text
+    config.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_researchers_own_args_line_is_refused_naming_both_lines_and_the_merged_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """004 as a new user: uncomment the command, add `--lr {lr}` and an `args = { lr = ... }`
+    line under it, as the comments invite. bridge.toml already held init's
+    `args = { seed = "0" }`, and `bridge plan` said only tomllib's "TOML syntax error: Cannot
+    overwrite a value (at line 19, column 22)" (trial s43 h43D). The refusal now names the key,
+    both lines and the one line to write; writing it, as the template's comment says, plans."""
+    project = as_project("004", tmp_path / "004")
+    assert main(["init", str(project)]) == 0
+    assert "add your keys to this one line" in (project / "bridge.toml").read_text().casefold()
+    _edited(
+        project,
+        '# command = "python3 train.py --seed {seed} --out {output_dir}"',
+        'command = "python3 train.py --seed {seed} --lr {lr} --out {output_dir}"\n'
+        'args = { lr = "1e-3" }',
+    )
+    capsys.readouterr()
+    assert main(["plan", "--project", str(project)]) == 2
+    lines = (project / "bridge.toml").read_text(encoding="utf-8").split("\n")
+    first = lines.index('args = { lr = "1e-3" }') + 1
+    second = lines.index('args = { seed = "0" }') + 1
+    assert capsys.readouterr().err.strip() == (
+        f"bridge: error: bridge.toml:{second}: args is set twice in [run]: line {first} sets it "
+        "already, and TOML takes a key once per table; write one line with the keys of both: "
+        'args = { lr = "1e-3", seed = "0" }'
+    )
+    _edited(project, 'args = { lr = "1e-3" }\n', "")
+    _edited(project, 'args = { seed = "0" }', 'args = { seed = "0", lr = "1e-3" }')
+    assert main(["plan", "--project", str(project)]) == 0
+
+
+def test_an_args_line_set_twice_in_a_chinese_project_is_said_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """026 as a new user, the same edit: the refusal in the plan's language, and a second
+    `args` whose keys clash with the first is told to keep one."""
+    project = as_project("026", tmp_path / "026")
+    assert main(["init", str(project)]) == 0
+    _edited(project, 'args = { seed = "0" }', 'args = { seed = "0" }\nargs = { seed = "1" }')
+    capsys.readouterr()
+    assert main(["plan", "--project", str(project)]) == 2
+    lines = (project / "bridge.toml").read_text(encoding="utf-8").split("\n")
+    first = lines.index('args = { seed = "0" }') + 1
+    assert capsys.readouterr().err.strip() == (
+        f"bridge: error: bridge.toml:{first + 1}：args 在 [run] 中设置了两次：第 {first} 行已经"
+        "设置了它，而 TOML 在一张表中只接受一次同一个键；请只保留其中一个（或把第 "
+        f"{first + 1} 行添加的内容移入第 {first} 行的 args）"
+    )

@@ -178,28 +178,49 @@ def test_a_block_added_later_does_not_take_over_a_run_of_the_same_id(
     """040 made runnable with [[runs]] R001 `screen` … R004 `evaluate-graphs` (the ids init's
     template suggests), then given a block: the plan proposed R001 for B1, the entry was applied
     over it, and `screen` ran counted as B1's `evaluate-graphs` (its verdict "1 of 2 expected
-    seeds: R001 recorded n_samples but no auroc_full"), asking for approval as a proposed run."""
+    seeds: R001 recorded n_samples but no auroc_full"), asking for approval as a proposed run.
+    Then refused, the way out was a new id, which ran the finished R001 again (trial s43 h43D):
+    an entry setting a system its id's block does not compare is a run of its own, and kept."""
     project = _project(tmp_path)
     plan = project / "refine-logs" / "EXPERIMENT_PLAN.md"
     plan.write_text(plan.read_text(encoding="utf-8") + BLOCK, encoding="utf-8")
     config = project / "bridge.toml"
     config.write_text(_entry("R001", "screen") + _entry("R004", "evaluate-graphs"), "utf-8")
+    runs = {r.id: (r.block, r.system, r.source) for r in load_project(project).runs}
+    assert runs == {
+        "R001": ("", "screen", "config"),
+        "R004": ("B1", "evaluate-graphs", "config"),
+    }
+    # Beside an entry that changes a proposed run, the proposal stands and R001 is its run's id:
+    # refused, saying how to keep R001 as it ran.
+    config.write_text(
+        _entry("R001", "screen") + '[[runs]]\nid = "R001x"\ncommand = "python3 g.py"\n', "utf-8"
+    )
+    assert [r.id for r in load_project(project).runs] == ["R001", "R001x"]
+    config.write_text(
+        '[[runs]]\nid = "R002"\ncommand = "python3 g.py"\n\n' + _entry("R001", "screen"),
+        "utf-8",
+    )
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace(
+            "evaluate-graphs\n", "evaluate-graphs, no_edges\n", 1
+        ),
+        encoding="utf-8",
+    )
     assert main(["plan", "--project", str(project)]) == 2
     said = " ".join(capsys.readouterr().err.split())
     assert (
-        "bridge.toml:3: [[runs]] R001 sets system 'screen', which block B1 does not compare, but "
-        "R001 is the run bridge proposes for B1's 'evaluate-graphs': an entry with a proposed "
-        "run's id changes that run, so R001 would run 'screen' counted as 'evaluate-graphs'. "
-        "Give the entry an id the plan does not propose (it proposes R001) for a run of its "
-        "own, or leave out its system to change the proposed run"
-    ) in said
-    # Followed: the runs are the entries, screen in no block, evaluate-graphs in B1.
-    config.write_text(_entry("S1", "screen") + _entry("R004", "evaluate-graphs"), "utf-8")
-    runs = {r.id: (r.block, r.source) for r in load_project(project).runs}
-    assert runs == {"S1": ("", "config"), "R004": ("B1", "config")}
+        "bridge.toml:7: [[runs]] R001 sets system 'screen', which block B1 does not compare, but "
+        "R001 is the run bridge proposes for B1's 'evaluate-graphs', and [[runs]] R002 changes "
+        "proposed runs, so the proposal stands: R001 would run 'screen' counted as "
+        "'evaluate-graphs'. To keep R001 as it ran (a new id is a new run, run again), give "
+        "[[runs]] R002 ids the plan does not propose, with the block and system each runs "
+        '(block = "B1", system = ...): the runs are then bridge.toml\'s and none is proposed; '
+        "or, to change the proposed run, leave out R001's system"
+    ) in said, said
     # An entry that changes only the proposed run's settings still does.
     config.write_text('[[runs]]\nid = "R001"\ncommand = "python3 graphs.py"\n', "utf-8")
-    (run,) = load_project(project).runs
+    run = load_project(project).runs[0]
     assert (run.id, run.block, run.system) == ("R001", "B1", "evaluate-graphs")
     assert run.source == "proposed"
 

@@ -151,6 +151,6 @@ def test_the_next_step_of_rows_failed_before_bridge_is_followable(
     assert "设置已变更" not in out, out
     # The JPH-CAL rows' legend makes `failed` a negative result: done, and said so (h40J).
     assert (
-        "必须运行完成：20/20（其中 JPH-CAL-LP-C0、JPH-CAL-LP-C1、JPH-CAL-CG-C2A、JPH-CAL-CG-C2B 在 "
+        "必做运行完成：20/20（其中 JPH-CAL-LP-C0、JPH-CAL-LP-C1、JPH-CAL-CG-C2A、JPH-CAL-CG-C2B 在 "
         "bridge 之前已完成、结果为负；另有 5 个必做运行被追踪表排除在范围之外"
     ) in out, out

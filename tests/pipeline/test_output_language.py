@@ -46,7 +46,7 @@ def test_a_chinese_plan_gives_chinese_outputs(project: Path) -> None:
     assert "下一步" in results
     assert "第 1 次尝试" in tracker and "attempt 1 on" not in tracker
     assert "| Run ID |" in tracker  # the machine-read header is never translated
-    assert "必须运行完成：2/2" in summary and "Next step" not in summary
+    assert "必做运行完成：2/2" in summary and "Next step" not in summary
 
 
 def test_language_setting_wins_over_the_plan(project: Path) -> None:
@@ -71,7 +71,7 @@ def test_the_console_follows_the_language(project: Path) -> None:
     assert "阶段 COLLECTED" in done.stdout and "stage COLLECTED" not in done.stdout
     assert "S1 完成" in done.stdout
     assert "R1 运行前已完成，不运行: 已完成" in done.stdout
-    assert "必须运行完成：2/2" in done.stdout
+    assert "必做运行完成：2/2" in done.stdout
 
 
 def test_retry_says_what_it_does_in_the_plans_language(

@@ -240,7 +240,7 @@ def test_the_collected_count_names_runs_with_numbers_not_trusted(
     reasons = {e.stage: e.reason for e in _events(project) if isinstance(e, StageEntered)}
     if chinese:
         assert reasons["COLLECTED"] == "2/3 个必做运行完成（1 个已成功但数值不可信：R1）"
-        assert "必须运行完成：2/3（1 个已成功但数值不可信：R1）" in summary, summary
+        assert "必做运行完成：2/3（1 个已成功但数值不可信：R1）" in summary, summary
     else:
         assert reasons["COLLECTED"] == (
             "2/3 must-run runs completed (1 succeeded with numbers not trusted: R1)"
@@ -279,7 +279,7 @@ def test_the_collected_count_beside_runs_done_before_bridge_is_the_summarys(
             "3/4 个必做运行完成：2 个成功，1 个在 bridge 之前已完成；"
             "另有 1 个已成功但数值不可信：R2"
         )
-        assert "必须运行完成：3/4（1 个已成功但数值不可信：R2）" in summary, summary
+        assert "必做运行完成：3/4（1 个已成功但数值不可信：R2）" in summary, summary
     else:
         assert reasons["COLLECTED"] == (
             "3/4 must-run runs completed: 2 succeeded, 1 done before bridge; "

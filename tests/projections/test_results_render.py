@@ -561,6 +561,11 @@ def test_runs_of_one_named_system_are_pooled_only_as_seeds_of_one_run() -> None:
     )
     assert "| Hermes MVP (Private task) | correct_routing_rate | 1 | - | 1 | C1 |" in text
     assert "| Hermes MVP | correct_routing_rate |" not in text
+    # C1-C4 are no seeds: results.json said `expected_seeds: 4` of C, 2 of A (trial s43 h43D).
+    from bridge.projections.results_data import document
+
+    expected = {b["block"]: b["expected_seeds"] for b in document(fold(store.read()))["blocks"]}
+    assert expected == {"A": 1, "C": 1}, expected
     # Seeds of one row (the same purpose) are still seeds.
     seeds = _blocks_store({"C": ("M1", "correct routing rate ≥ 95%")}, {})
     for run_id, seed, value in (("C1", 1, 0.97), ("C2", 2, 0.95)):
