@@ -100,7 +100,7 @@ from bridge.plan.criteria.model import (
     WORSE_READ,
 )
 from bridge.plan.criteria.phrases import conditions_unchecked
-from bridge.plan.directions import SaidDirection, direction_said
+from bridge.plan.directions import DirectionSaid, SaidDirection, direction_said
 from bridge.plan.metric_names import (
     declared_unit,
     held_in,
@@ -268,8 +268,9 @@ def judge_block(
         said_directions: the plan's words on which way its metrics are better
             (:func:`bridge.plan.directions.said_directions`): a metric that neither
             ``lower_is_better`` nor the word lists know goes the way they say where they agree,
-            the reason quoting them; where they disagree it is assumed higher-is-better as
-            before, the reason quoting both.
+            the reason quoting them; where they disagree, or nothing says, a clause counting a
+            gain the better way of it is open, naming the ``[metrics] higher_is_better`` line
+            to add (and quoting the words that disagree).
         row_metrics: the metric names the judged runs' tracker rows list (their Metrics
             cells). A clause that names no metric, judged on ``primary_metric``, whose words
             mention another of them is inconclusive: it speaks of that one (012's B2 «variant
@@ -1769,7 +1770,6 @@ def _evaluate_on(
         )
     _no_share_of_a_count(criterion, name, stats[subject], declared is not None, context.samples)
     lower, way, word = _gain_way(criterion, name, metric, context)
-    _worse_way_known(criterion, name, way)
     threshold = criterion.threshold
     if criterion.ratio is not None and lower and criterion.ratio > 0:
         # "≥ 2× faster than B" naming no metric, of a primary metric where lower is better:
@@ -2010,22 +2010,25 @@ def _medians_asked(
     return medians
 
 
-def _worse_way_known(criterion: Criterion, name: str, way: str) -> None:
+def _direction_unknown(criterion: Criterion, name: str, plan_way: DirectionSaid | None) -> str:
     """
-    Refuse a limit on getting worse ("does not degrade", «不退化») of a metric whose better way
-    nothing says (``way`` from :func:`_gain_way` is "higher assumed"): assumed higher, a rise of
-    a loss-like metric read "met", on one value or on every label (review r35).
-
-    Raises:
-        Inconclusive: the clause is such a limit and the direction is assumed.
+    Why a clause that counts a gain the better way ("improves", "outperforms", "优于", "does
+    not degrade") of ``name`` is not judged: nothing says which way is better (not its words,
+    ``[metrics] higher_is_better``, the names bridge knows nor the plan's agreeing words), and
+    the bridge.toml line that says it. Where the plan's words point both ways they are quoted.
     """
-    if way.startswith("higher assumed") and any(
-        WORSE_READ.fullmatch(note) for note in criterion.notes
-    ):
-        raise Inconclusive(
-            f"{name}: which way is worse is not known: set [metrics] higher_is_better = "
-            f'{{ "{name}" = true }} (or false) in bridge.toml'
-        )
+    # A guess of higher behind a firm verdict read a better ECE as "not met" (trial L) and a
+    # rise of a loss-like metric as "met"; the line to write is one the researcher can copy.
+    setting = f'set [metrics] higher_is_better = {{ "{name}" = true }} (or false) in bridge.toml'
+    if any(WORSE_READ.fullmatch(note) for note in criterion.notes):
+        return f"{name}: which way is worse is not known: {setting}"
+    why = (
+        f"the plan's words disagree: {'; '.join(f'«{q}»' for q in plan_way.quotes)}"
+        if plan_way is not None
+        else "the criterion's words do not say, nor does bridge.toml, and bridge does not "
+        "know the metric"
+    )
+    return f"{name}: which way is better is not known ({why}): {setting}"
 
 
 def _gain_way(
@@ -2033,8 +2036,13 @@ def _gain_way(
 ) -> tuple[bool, str, str]:
     """
     Whether lower is better for the recorded ``name`` of the plan's ``metric``, how the reason
-    says which way the gain is counted ("higher is better", "higher assumed: set …"), and the
-    word for the change it counts ("gain", "drop", "rise", "difference").
+    says which way the gain is counted ("lower is better", "higher is better, as the plan says:
+    «…»", "counted as a drop"), and the word for the change it counts ("gain", "drop", "rise",
+    "difference").
+
+    Raises:
+        Inconclusive: the clause counts a gain the better way ("improves", "does not degrade")
+            and nothing says which way is better for ``name``.
     """
     lower = is_lower_better(name, overrides=context.lower_is_better)
     direction_guessed = not (
@@ -2060,19 +2068,10 @@ def _gain_way(
             f"{'lower' if plan_way.lower else 'higher'} is better, as the plan says: "
             f"«{plan_way.quotes[0]}»"
         )
-    else:
-        # A metric the word lists do not know is taken as higher-is-better: said, with the way
-        # to say otherwise (trial L: an ECE that got better read "not met" with no word of it),
-        # and the plan's words where they point both ways.
-        disagree = (
-            f" (the plan's words disagree: {'; '.join(f'«{q}»' for q in plan_way.quotes)})"
-            if plan_way is not None
-            else ""
-        )
-        way = (
-            f"higher assumed{disagree}: set [metrics] higher_is_better = {{ "
-            f'"{name}" = false }} in bridge.toml if lower is better'
-        )
+    elif criterion.mode is not Mode.ABSOLUTE:
+        # A gain the better way of a metric nothing gives a direction is not guessed (it was
+        # "higher assumed" behind a firm verdict): the clause is open, naming the line to add.
+        raise Inconclusive(_direction_unknown(criterion, name, plan_way))
     # A gain counted one way is named so: "accuracy drops by at most 1 point" read "accuracy
     # (lower) … gain +7 pp", a drop called a gain (trials M1, M2).
     # Only where that way is the worse one: "reduces loss by 10%" counts a gain.
@@ -2201,7 +2200,6 @@ def _judge_per_item_gain(
     }
     labels = list(dict.fromkeys(label for s in systems for label in values[s]))
     lower, way, word = _gain_way(criterion, base, metric, context)
-    _worse_way_known(criterion, base, way)
     means = [mean_of(found) for by_label in values.values() for found in by_label.values()]
     scale = 100.0 if criterion.percent_scale and all(0.0 <= m <= 1.0 for m in means) else 1.0
     unit = "%" if criterion.mode is Mode.RELATIVE else (" pp" if criterion.percent_scale else "")

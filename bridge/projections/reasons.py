@@ -429,14 +429,6 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(rf" \((?:higher|counted as a rise)\)(?={_FRACTIONS}: )"), "（按升高计）"),
     (lazy(rf" \(better\)(?={_FRACTIONS}: )"), "（越高越好）"),
     (lazy(rf" \(either way\)(?={_FRACTIONS}: )"), "（不论方向）"),
-    (
-        lazy(
-            r" \(higher assumed: set \[metrics\] higher_is_better = \{ (.+?) = false \} in "
-            rf"bridge\.toml if lower is better\)(?={_FRACTIONS}: )"
-        ),
-        r"（假定越高越好：若越低越好，请在 bridge.toml 中设置 [metrics] higher_is_better = "
-        r"{ \1 = false }）",
-    ),
     # A sign between two systems read as written (h41F): each way in its own words.
     *(
         pair
@@ -508,6 +500,16 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"：不知道哪个方向算变差：请在 bridge.toml 中设置 [metrics] higher_is_better = "
         r"{ \1 = true }（或 false）",
+    ),
+    # A gain the better way of a metric nothing gives a direction: open, the line to add.
+    (
+        lazy(
+            r": which way is better is not known \(the criterion's words do not say, nor does "
+            r"bridge\.toml, and bridge does not know the metric\): set \[metrics\] "
+            r"higher_is_better = \{ (.+?) = true \} \(or false\) in bridge\.toml"
+        ),
+        r"：不知道哪个方向更好（条件的文字没有说明，bridge.toml 没有设置，bridge 也不认识该指标）："
+        r"请在 bridge.toml 中设置 [metrics] higher_is_better = { \1 = true }（或 false）",
     ),
     (
         lazy(
@@ -1872,12 +1874,11 @@ _AROUND_QUOTES: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (
         lazy(
-            r" \(higher assumed \(the plan's words disagree: (.+?)\): set \[metrics\] "
-            r"higher_is_better = \{ (.+?) = false \} in "
-            rf"bridge\.toml if lower is better\)(?={_FRACTIONS}: )"
+            r": which way is better is not known \(the plan's words disagree: (.+?)\): set "
+            r"\[metrics\] higher_is_better = \{ (.+?) = true \} \(or false\) in bridge\.toml"
         ),
-        r"（假定越高越好（计划的说法相互矛盾：\1）：若越低越好，请在 bridge.toml 中设置 "
-        r"[metrics] higher_is_better = { \2 = false }）",
+        r"：不知道哪个方向更好（计划的说法相互矛盾：\1）：请在 bridge.toml 中设置 [metrics] "
+        r"higher_is_better = { \2 = true }（或 false）",
     ),
 )
 

@@ -8,6 +8,7 @@ import math
 import statistics
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import ClassVar
 
 import pytest
 from hypothesis import given
@@ -186,8 +187,8 @@ class TestOnTheThreshold:
             crit("ours tokens at most 1000000000", block_systems=["ours"]), big, expected_seeds=1
         )
         assert v.verdict is VerdictKind.NOT_MET, v.reason
-        close = self._pair(1e9 + 0.3, 1e9 + 0.1, "tokens")
-        criterion = crit("tokens improves by at least 0.2", metrics=["tokens"])
+        close = self._pair(1e9 + 0.3, 1e9 + 0.1, "throughput")
+        criterion = crit("throughput improves by at least 0.2", metrics=["throughput"])
         v = judge(criterion, close, expected_seeds=1)
         assert v.verdict is VerdictKind.MET, v.reason
 
@@ -703,14 +704,16 @@ class TestTrialLVerdicts:
         expected = "reduction of 50%" if metric == "latency" else "gain of 100%"
         assert expected in v.reason
 
-    def test_a_direction_the_lists_do_not_know_is_said_to_be_assumed(self) -> None:
-        """Any metric outside the word lists was taken as higher-is-better with no word of it:
-        the reason says so, and how to say otherwise; a direction set in bridge.toml is not
-        called assumed."""
+    def test_a_direction_the_lists_do_not_know_leaves_the_clause_open(self) -> None:
+        """Any metric outside the word lists was taken as higher-is-better behind a firm verdict:
+        a gain the better way of it is open, naming the bridge.toml line that says which way; a
+        direction set there is judged and not called assumed."""
         v = self.verdict("ours beats base on mean lift", [0.3], [0.2], "mean lift")
-        assert v.reason.startswith(
-            'mean lift (higher assumed: set [metrics] higher_is_better = { "mean lift" = false } '
-            "in bridge.toml if lower is better): ours 0.3 (n=1)"
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason == (
+            "mean lift: which way is better is not known (the criterion's words do not say, nor "
+            "does bridge.toml, and bridge does not know the metric): set [metrics] "
+            'higher_is_better = { "mean lift" = true } (or false) in bridge.toml'
         ), v.reason
         said = judge(
             parse_criterion("ours beats base on mean lift", block_systems=["ours", "base"]),
@@ -755,11 +758,18 @@ class TestTrialL2Regressions:
     @pytest.mark.parametrize(
         "metric", ["memory recall", "hallucination detection AUROC", "false-premise accuracy",
                    "energy efficiency", "collision-free rate", "cost savings",
-                   "time-in-range", "far-field accuracy"],
+                   "far-field accuracy"],
     )  # fmt: skip
     def test_a_lower_word_inside_a_higher_metric_does_not_flip_it(self, metric: str) -> None:
         v = self.verdict(f"ours outperforms base on {metric}", [0.9], [0.8], metric)
         assert v.verdict is VerdictKind.MET, v.reason
+
+    def test_a_lower_word_inside_an_unknown_metric_does_not_flip_it(self) -> None:
+        """ "time-in-range" is no time: not read lower-is-better; bridge knows no way for it,
+        so the gain is open with the line to set, never "not met"."""
+        v = self.verdict("ours outperforms base on time-in-range", [0.9], [0.8], "time-in-range")
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "which way is better is not known" in v.reason, v.reason
 
     def test_a_rate_at_an_operating_point_is_the_rate_it_names(self) -> None:
         """FPR@95, recorded as `fpr95`, read "fpr95 (better)"; "TPR at 1% FPR" is a TPR."""
@@ -859,9 +869,14 @@ class TestClaimScope:
             claim_scope(EvaluationType.REAL_GT, language="fr")
 
 
-def _judged(text: str, values: dict[str, dict[str, float]], primary: str | None = None) -> Verdict:
+def _judged(
+    text: str,
+    values: dict[str, dict[str, float]],
+    primary: str | None = None,
+    lower_is_better: dict[str, bool] | None = None,
+) -> Verdict:
     """``values``: system → metric → one value; the first system is the proposed one, the
-    last the baseline."""
+    last the baseline; ``lower_is_better``: the directions bridge.toml sets."""
     systems = list(values)
     metrics = list(dict.fromkeys(m for by in values.values() for m in by))
     return judge(
@@ -874,6 +889,7 @@ def _judged(text: str, values: dict[str, dict[str, float]], primary: str | None 
         reference_system=systems[-1] if len(systems) > 1 else None,
         candidate_system=systems[0],
         primary_metric=primary or metrics[0],
+        lower_is_better=lower_is_better,
     )
 
 
@@ -1513,26 +1529,29 @@ class TestDirectionThePlanSays:
         ), v.reason
 
     @needs_shared
-    def test_a_metric_the_plan_says_nothing_of_stays_assumed(self) -> None:
-        """027 says nothing of which way `foot_skate_p95` goes: assumed higher-is-better as
-        before, with the setting that says otherwise."""
+    def test_a_metric_the_plan_says_nothing_of_is_open(self) -> None:
+        """027 says nothing of which way `foot_skate_p95` goes: it was assumed higher-is-better
+        (an A2 25 % lower read "not met"); the clause is open, with the line to set."""
         said = said_directions(load_plan(corpus("027") / "EXPERIMENT_PLAN.md"))
         v = self._verdict("foot_skate_p95", said)
-        assert v.verdict is VerdictKind.NOT_MET
-        assert v.reason.startswith(
-            "foot_skate_p95 (higher assumed: set [metrics] higher_is_better = {"
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason.endswith(
+            "foot_skate_p95: which way is better is not known (the criterion's words do not say, "
+            "nor does bridge.toml, and bridge does not know the metric): set [metrics] "
+            'higher_is_better = { "foot_skate_p95" = true } (or false) in bridge.toml'
         ), v.reason
 
-    def test_words_pointing_both_ways_keep_the_guess_and_are_quoted(self) -> None:
+    def test_words_pointing_both_ways_leave_it_open_and_are_quoted(self) -> None:
         said = (
             SaidDirection(lower=True, quote="jitter drops", names=("jitter",)),
             SaidDirection(lower=False, quote="jitter increases", names=("jitter",)),
         )
         v = self._verdict("jitter", said)
-        assert v.verdict is VerdictKind.NOT_MET
-        assert v.reason.startswith(
-            "jitter (higher assumed (the plan's words disagree: «jitter drops»; «jitter "
-            'increases»): set [metrics] higher_is_better = { "jitter" = false } in bridge.toml'
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason.endswith(
+            "jitter: which way is better is not known (the plan's words disagree: «jitter drops»; "
+            '«jitter increases»): set [metrics] higher_is_better = { "jitter" = true } (or '
+            "false) in bridge.toml"
         ), v.reason
 
     def test_a_direction_set_in_bridge_toml_wins(self) -> None:
@@ -1559,9 +1578,14 @@ class TestMarginInWords:
     0.58, and the summary listed no block as not met)."""
 
     TEXT = "TC-CS-1S must outperform NoRot by a non-trivial margin on the primary quality metric"
+    # "quality" is no metric bridge knows the way of: set in bridge.toml, as 002's researcher
+    # would (without it each gain is open, test_a_direction_the_lists_do_not_know_…).
+    HIGHER: ClassVar[dict[str, bool]] = {"quality": False}
 
     def _judged(self, ours: float, norot: float, metric: str = "quality") -> Verdict:
-        return _judged(self.TEXT, {"TC-CS-1S": {metric: ours}, "NoRot": {metric: norot}})
+        return _judged(
+            self.TEXT, {"TC-CS-1S": {metric: ours}, "NoRot": {metric: norot}}, None, self.HIGHER
+        )
 
     def test_not_better_at_all_is_not_met(self) -> None:
         """No gain, whatever "non-trivial" means, is not a non-trivial one."""
@@ -1575,6 +1599,7 @@ class TestMarginInWords:
         v = _judged(
             "TC-CS-1S must outperform NoRot by an appreciable margin on quality",
             {"TC-CS-1S": {"quality": 0.55}, "NoRot": {"quality": 0.58}},
+            lower_is_better=self.HIGHER,
         )
         assert v.verdict is VerdictKind.NOT_MET, v.reason
         assert "not better at all, so not by an appreciable margin → not met" in v.reason
@@ -1615,6 +1640,7 @@ class TestMarginInWords:
                 "current additive JORA-Diag": {"quality": 0.54},
                 "NoRot": {"quality": 0.58},
             },
+            lower_is_better=self.HIGHER,
         )
         assert v.verdict is VerdictKind.NOT_MET, v.reason
         assert v.reason.startswith("clause 1 of 2 not met. [1] not met:"), v.reason
@@ -2174,7 +2200,14 @@ class TestARecordedMetricTheClauseMentions:
     def test_a_primary_metric_it_mentions_is_judged(self) -> None:
         """Mentioning the primary metric itself is no other metric: judged on it, as before."""
         clause = crit(self.CLAUSE, block_systems=["ours", "base"])
-        v = judge(clause, self.AGGS, expected_seeds=1, primary_metric="FK p95")
+        # bridge.toml says FK p95 is better lower (027 says so in its own words).
+        v = judge(
+            clause,
+            self.AGGS,
+            expected_seeds=1,
+            primary_metric="FK p95",
+            lower_is_better={"FK p95": True},
+        )
         assert v.verdict is not VerdictKind.INCONCLUSIVE, v.reason
         assert v.reason.startswith("FK p95"), v.reason
 
