@@ -97,3 +97,31 @@ def test_a_common_metric_keeps_its_direction(metric: str, ours: float, base: flo
 def test_an_absolute_level_needs_no_direction() -> None:
     """ "Vpk ≥ 0.8" is a level as written: judged."""
     assert _verdict("Vpk ≥ 0.8", "Vpk", 1.0, 0.5).verdict is VerdictKind.MET
+
+
+@pytest.mark.parametrize(
+    ("metric", "lower", "ours", "base", "met"),
+    [("sigma_x", True, 1.2, 1.0, False), ("sigma_x", True, 1.05, 1.0, True),
+     ("sigma_x", True, 0.5, 1.0, True), ("Vpk", False, 0.85, 1.0, False),
+     ("Vpk", False, 0.95, 1.0, True), ("loss", None, 1.2, 1.0, False),
+     ("accuracy", None, 0.85, 1.0, False), ("accuracy", None, 0.95, 1.0, True)],
+)  # fmt: skip
+def test_no_more_than_a_margin_worse_is_read_in_the_metrics_own_way(
+    metric: str, lower: bool | None, ours: float, base: float, met: bool
+) -> None:
+    """ "Ours sigma_x no more than 0.1 worse than B": worse was guessed from the names alone at
+    parse time (a drop, for a name bridge does not know), so with bridge.toml saying sigma_x is
+    better lower a rise of 0.2 met it. It is the way bridge.toml or the names say."""
+    text = f"Ours {metric} no more than 0.1 worse than B"
+    v = _verdict(text, metric, ours, base, None if lower is None else {metric: lower})
+    assert v.verdict is (VerdictKind.MET if met else VerdictKind.NOT_MET), v.reason
+
+
+def test_no_more_than_a_margin_worse_of_an_unknown_metric_is_open() -> None:
+    """With nothing to say which way is worse: open, with the line to add."""
+    v = _verdict("Ours Vpk no more than 0.1 worse than B", "Vpk", 0.95, 1.0)
+    assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+    assert v.reason == (
+        'Vpk: which way is worse is not known: set [metrics] higher_is_better = { "Vpk" = true } '
+        "(or false) in bridge.toml"
+    )
