@@ -51,13 +51,11 @@ def finished_run(
     quality: Sequence[QualityFlag] = (),
     key_metric: str | None = "",
     lower_is_better: Sequence[str] = (),
-    higher_is_better: Sequence[str] = (),
 ) -> list[ev.Event]:
     """The events of ``run`` launched on the local backend with ``argv``, succeeded and having
     recorded ``numbers`` (in that order) with ``quality``; ``key_metric`` ``""`` records none
     (no ``[metrics] primary`` and no Metrics field), ``None`` the first of ``numbers``;
-    ``lower_is_better`` names the metrics ``[metrics] higher_is_better`` says are better lower,
-    ``higher_is_better`` those it says are better higher."""
+    ``lower_is_better`` names the metrics ``[metrics] higher_is_better`` says are better lower."""
     attempt = f"{run}-a1"
     return [
         ev.RunSubmitted(
@@ -78,9 +76,6 @@ def finished_run(
             values=tuple(recorded_value(run, name, value) for name, value in numbers.items()),
             quality=tuple(quality),
             key_metric=next(iter(numbers)) if key_metric is None else key_metric,
-            lower_is_better={
-                **dict.fromkeys(higher_is_better, False),
-                **dict.fromkeys(lower_is_better, True),
-            },
+            lower_is_better=dict.fromkeys(lower_is_better, True),
         ),
     ]

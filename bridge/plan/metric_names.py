@@ -494,13 +494,14 @@ def is_lower_better(name: str, *, overrides: Mapping[str, bool] | None = None) -
 # Metrics known to be better higher that are no rate: a gain the better way of any other
 # metric nothing gives a direction is open (it was "higher assumed" behind a firm verdict), so
 # the common ones are here: ranking (nDCG, MRR, Hit@k, AP), text and image scores (SacreBLEU,
-# BERTScore, CLIPScore, Inception Score), correlations, pass@k, efficiency and savings.
+# BERTScore, CLIPScore, Inception Score), correlations, pass@k, efficiency and savings, and
+# the words that mean goodness ("final task quality", 002's primary metric).
 _HIGHER_HEADS = frozenset(
     {"throughput", "speedup", "reward", "rewards", "return", "returns", "psnr", "ssim", "meteor",
      "cider", "spice", "qps", "fps", "bleu", "elo", "winrate", "tflops", "mfu",
      "ndcg", "mrr", "hit", "hits", "ap", "map", "sacrebleu", "bertscore", "clipscore",
      "inception", "spearman", "pearson", "kendall", "pass",
-     "efficiency", "savings"}
+     "efficiency", "savings", "quality", "performance", "fidelity", "utility"}
 )  # fmt: skip
 
 

@@ -8,7 +8,6 @@ import math
 import statistics
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import ClassVar
 
 import pytest
 from hypothesis import given
@@ -869,14 +868,9 @@ class TestClaimScope:
             claim_scope(EvaluationType.REAL_GT, language="fr")
 
 
-def _judged(
-    text: str,
-    values: dict[str, dict[str, float]],
-    primary: str | None = None,
-    lower_is_better: dict[str, bool] | None = None,
-) -> Verdict:
+def _judged(text: str, values: dict[str, dict[str, float]], primary: str | None = None) -> Verdict:
     """``values``: system → metric → one value; the first system is the proposed one, the
-    last the baseline; ``lower_is_better``: the directions bridge.toml sets."""
+    last the baseline."""
     systems = list(values)
     metrics = list(dict.fromkeys(m for by in values.values() for m in by))
     return judge(
@@ -889,7 +883,6 @@ def _judged(
         reference_system=systems[-1] if len(systems) > 1 else None,
         candidate_system=systems[0],
         primary_metric=primary or metrics[0],
-        lower_is_better=lower_is_better,
     )
 
 
@@ -1578,14 +1571,9 @@ class TestMarginInWords:
     0.58, and the summary listed no block as not met)."""
 
     TEXT = "TC-CS-1S must outperform NoRot by a non-trivial margin on the primary quality metric"
-    # "quality" is no metric bridge knows the way of: set in bridge.toml, as 002's researcher
-    # would (without it each gain is open, test_a_direction_the_lists_do_not_know_…).
-    HIGHER: ClassVar[dict[str, bool]] = {"quality": False}
 
     def _judged(self, ours: float, norot: float, metric: str = "quality") -> Verdict:
-        return _judged(
-            self.TEXT, {"TC-CS-1S": {metric: ours}, "NoRot": {metric: norot}}, None, self.HIGHER
-        )
+        return _judged(self.TEXT, {"TC-CS-1S": {metric: ours}, "NoRot": {metric: norot}})
 
     def test_not_better_at_all_is_not_met(self) -> None:
         """No gain, whatever "non-trivial" means, is not a non-trivial one."""
@@ -1599,7 +1587,6 @@ class TestMarginInWords:
         v = _judged(
             "TC-CS-1S must outperform NoRot by an appreciable margin on quality",
             {"TC-CS-1S": {"quality": 0.55}, "NoRot": {"quality": 0.58}},
-            lower_is_better=self.HIGHER,
         )
         assert v.verdict is VerdictKind.NOT_MET, v.reason
         assert "not better at all, so not by an appreciable margin → not met" in v.reason
@@ -1640,7 +1627,6 @@ class TestMarginInWords:
                 "current additive JORA-Diag": {"quality": 0.54},
                 "NoRot": {"quality": 0.58},
             },
-            lower_is_better=self.HIGHER,
         )
         assert v.verdict is VerdictKind.NOT_MET, v.reason
         assert v.reason.startswith("clause 1 of 2 not met. [1] not met:"), v.reason

@@ -16,7 +16,8 @@ HIGHER = (
     "mAP50", "AP50", "nDCG@10", "MRR", "Hit@1", "hits@10", "pass@1", "win_rate", "PSNR", "SSIM",
     "BERTScore", "CLIPScore", "inception_score", "spearman", "Pearson", "kendall_tau", "R2",
     "throughput", "tokens_per_sec", "samples/s", "speedup", "reward", "mean_return",
-    "success_rate", "mIoU", "dice", "energy efficiency", "cost savings",
+    "success_rate", "mIoU", "dice", "energy efficiency", "cost savings", "final quality",
+    "performance",
 )  # fmt: skip
 LOWER = (
     "loss", "val_loss", "NLL", "perplexity", "ppl", "error", "top1_err", "WER", "CER", "MSE",

@@ -785,9 +785,7 @@ def test_the_main_milestone_holds_the_blocks_judged_on_its_runs(tmp_path: Path) 
     store = planned(root)
     for run_id, quality in (("R006", 0.64), ("R007", 0.615), ("R008", 0.65)):
         numbers = {"final quality": quality}
-        # "quality" is better higher, which only bridge.toml can say (else each gain is open).
-        events = finished_run(run_id, numbers, key_metric=None, higher_is_better=numbers)
-        store.append(f"run:{run_id}", events, None)
+        store.append(f"run:{run_id}", finished_run(run_id, numbers, key_metric=None), None)
     state = fold(store.read())
     assert state.runs["R006"].state is RunState.SUCCEEDED
     outcome = evaluate(state)
