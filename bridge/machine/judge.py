@@ -58,7 +58,6 @@ from bridge.machine.comparisons import (
     compared,
     describe,
     evaluate_derived,
-    find_aggregate,
     gain,
     holds,
     mean_of,
@@ -120,6 +119,7 @@ from bridge.plan.metric_names import (
 __all__ = [
     "HELD_FOR_CODE",
     "NAMES_NO_METRIC",
+    "NOT_COMPARED",
     "NOT_HELD",
     "NO_NUMBER",
     "SUCCEEDED",
@@ -144,6 +144,9 @@ SUCCEEDED = "succeeded"
 """The run status (``bridge`` run state value) that counts as a finished, usable run."""
 
 NOT_HELD = " does not hold in the runs: "
+#: After a condition whose quantity a compared system recorded in a way that gives no one
+#: value: runs that are not seeds of one run, untrusted or non-finite (``_held_unequal``).
+NOT_COMPARED = " cannot be checked in the runs: "
 """What a verdict's reason says after a condition its comparison holds under that the runs
 break (``'at the same training time' does not hold in the runs: training_time …``); the kind
 stays, and the handoff summary's headline says it beside "every criterion met"."""
@@ -1488,6 +1491,12 @@ def _held_unequal(
     Nothing where they agree or one did not record it: the condition stays "not checked", as
     the parser noted. 001's B1 was judged met on a DepthGate that trained 2.5× as long as the
     LoRA it beat (trial t11).
+
+    Each system's value is looked up as the clause's metric is (:meth:`ClauseContext.
+    aggregate_of`): a value recorded by runs of one system that are not seeds of one run (rows
+    with different Purposes), or by untrusted or NaN runs, is no budget to compare, and is said
+    so (``'at the same training time' cannot be checked in the runs: A training_time was
+    recorded by R1, R2, …``), never pooled and never dropped unsaid.
     """
     if len(seeds) < 2:
         return []
@@ -1500,9 +1509,15 @@ def _held_unequal(
         for metric in sorted(held_in(recorded, condition)):
             means: dict[str, float] = {}
             for system, n in seeds.items():
+                if not any(a.system == system and a.metric == metric for a in context.aggregates):
+                    break  # not recorded for this system: "not checked", as the parser noted
                 try:
-                    found = find_aggregate(context.aggregates, system, metric, None, n)
-                except Inconclusive:
+                    found = context.aggregate_of(system, metric, n, aliases=None)
+                except Inconclusive as why:
+                    # Pooled, a system's runs of different Purposes gave one budget that no
+                    # run had (since aggregate_of parts them); left out, the check was off
+                    # unsaid beside a clause that reads as if the condition held.
+                    said.append(f"{condition!r}{NOT_COMPARED}{why}")
                     break
                 if found.mean is None:
                     break

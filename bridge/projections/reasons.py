@@ -1332,6 +1332,9 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     # Such a condition on a metric the runs record with different values (bridge/machine/
     # judge.py, _held_unequal); the systems and numbers after it as they are.
     (lazy(rf"{_QUOTE} does not hold in the runs: "), r"\1 在运行中不成立："),
+    # One whose quantity a compared system recorded in no one value (runs of different Purposes
+    # pooled, untrusted, NaN): why follows, as the judge says it.
+    (lazy(rf"{_QUOTE} cannot be checked in the runs: "), r"\1 无法在运行中检验："),
     # "does not drop … by more than" (bridge/plan/criteria/parser.py, _in_words).
     (lazy(rf"{_QUOTE} read as {_QUOTE}(?=[;；)）]|$)"), r"\1 解析为 \2"),
     # A clause's setting checked on the runs (bridge/machine/judge.py, _where_it_holds).
