@@ -55,6 +55,7 @@ from bridge.machine.aggregation import (
 from bridge.machine.comparisons import (
     ClauseContext,
     Inconclusive,
+    MetricNotFound,
     compared,
     describe,
     evaluate_derived,
@@ -1267,7 +1268,9 @@ def _either(
     )
 
 
-def _recorded_by_none(criterion: Criterion, metric: str, context: ClauseContext) -> str | None:
+def _recorded_by_none(
+    criterion: Criterion, metric: str, context: ClauseContext
+) -> MetricNotFound | None:
     """
     "metric 'M' not found in the block's runs (extracted: …)" for the first metric the clause
     needs (``metric``, or both inputs of a derived quantity) that no system of the block
@@ -1292,7 +1295,10 @@ def _recorded_by_none(criterion: Criterion, metric: str, context: ClauseContext)
     for name in needed:
         if not any(recorded(name, names) for names in by_system.values()):
             listed = sorted({a.metric for a in context.aggregates})
-            return f"metric {name!r} not found in the block's runs (extracted: {', '.join(listed)})"
+            return MetricNotFound(
+                f"metric {name!r} not found in the block's runs (extracted: {', '.join(listed)})",
+                metric=name,
+            )
     return None
 
 
@@ -1336,7 +1342,7 @@ def _evaluate(
     try:
         return _evaluate_metrics(criterion, context)
     except Inconclusive as why:
-        if (hint := _qualifier_unrecorded(criterion, str(why))) is not None:
+        if (hint := _qualifier_unrecorded(criterion, why)) is not None:
             raise Inconclusive(f"{why}{hint}") from why
         if criterion.margin_in_words is None:
             raise
@@ -1347,7 +1353,7 @@ def _evaluate(
         ) from why
 
 
-def _qualifier_unrecorded(criterion: Criterion, why: str) -> str | None:
+def _qualifier_unrecorded(criterion: Criterion, why: Inconclusive) -> str | None:
     """
     What an open "metric 'held_out accuracy' not found" says besides, where the clause's metric
     was read with the word before it (``held_out accuracy``, ``News Accuracy``): that word names
@@ -1355,6 +1361,8 @@ def _qualifier_unrecorded(criterion: Criterion, why: str) -> str | None:
     item 4: a careful reader cannot tell the runs' accuracy is the held-out one either), and
     how to connect the two where it is. ``None`` for any other reason, and where the reason
     already says the alias that connects a recorded name abbreviating it (025's `news_acc`).
+    Both are read from the reason's type (:class:`MetricNotFound`), not its words: matched on
+    its text, a change to the wording of either message would drop the hint or say it twice.
     """
     name = criterion.metric
     # The note may go on: "… names which one (if 'Logs' is the sentence's verb, write the
@@ -1362,10 +1370,11 @@ def _qualifier_unrecorded(criterion: Criterion, why: str) -> str | None:
     said = f"metric read as {name!r}: the word before the metric names which one"
     if (
         name is None
-        or not why.startswith(f"metric {name!r} not found")
+        or not isinstance(why, MetricNotFound)
+        or why.metric != name
         or not any(note == said or note.startswith(f"{said} (") for note in criterion.notes)
         # A recorded name that abbreviates it already has its alias said (``alias_hint``).
-        or "`[metrics] aliases = " in why
+        or why.alias_said
     ):
         return None
     word = name.split(" ", 1)[0]
@@ -1680,7 +1689,7 @@ def _evaluate_on(
         # meant: that is the reason, not the systems (009's B1 "tasks_with_schema of tasks ≥
         # 95%" read "the proposed system is not known"; only its sanity run R001 recorded them).
         if (missing := _recorded_by_none(criterion, metric, context)) is not None:
-            raise Inconclusive(missing) from unresolved
+            raise missing from unresolved
         raise
     if criterion.mode is not Mode.ABSOLUTE:
         if criterion.scope is Scope.EACH_COMPONENT:

@@ -2421,3 +2421,19 @@ class TestMedianAsked:
         )
         assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
         assert "asks for a median over several runs (TriPharm CPU 3, " in v.reason, v.reason
+
+
+def test_a_metric_not_found_says_so_by_its_type() -> None:
+    """What the qualifier hint (above) reads of an open clause is the reason's type, not its
+    words: "not found", the name looked up, and whether the alias that connects a recorded name
+    abbreviating it (025's `news_acc` for «News Accuracy») is already said."""
+    from bridge.machine.comparisons import MetricNotFound, find_aggregate
+
+    aggs = aggregate(samples("ours", "news_acc", [0.82]) + samples("ours", "kc", [35.0]))
+    with pytest.raises(MetricNotFound) as abbreviated:
+        find_aggregate(aggs, "ours", "News Accuracy", None, 1)
+    assert (abbreviated.value.metric, abbreviated.value.alias_said) == ("News Accuracy", True)
+    assert "`[metrics] aliases = { … }`" in str(abbreviated.value)
+    with pytest.raises(MetricNotFound) as plain:
+        find_aggregate(aggs, "ours", "held_out accuracy", None, 1)
+    assert (plain.value.metric, plain.value.alias_said) == ("held_out accuracy", False)
