@@ -140,10 +140,10 @@ def _clock() -> Callable[[], datetime]:
     return lambda: _T0 + timedelta(seconds=next(ticks))
 
 
-def _summary(criterion: str, times: tuple[float, float], language: str) -> str:
+def _summary(criterion: str, times: tuple[float | None, float | None], language: str) -> str:
     """The handoff summary of a plan whose main milestone M1 has one block B1 stating
     ``criterion``, with a run of each system: accuracy 0.54 and 0.60, training times
-    ``times`` (Standard LoRA's, DepthGate's)."""
+    ``times`` (Standard LoRA's, DepthGate's; ``None``: NaN)."""
     store = InMemoryEventStore(clock=_clock())
     store.append(
         "bridge",
@@ -259,3 +259,22 @@ def test_a_budget_pooled_over_runs_of_different_purposes_is_said_not_comparable(
     assert said in verdict.reason, verdict.reason
     zh = in_language(verdict.reason, "zh")
     assert "'at the same training time' 无法在运行中检验：" in zh, zh
+
+
+def test_the_headline_says_a_condition_the_runs_cannot_check() -> None:
+    """DepthGate's training time is NaN: no budget to compare, said in the verdict and in the
+    headline, not "every criterion met" alone."""
+    summary = _summary(_TIME_EN, (3600.0, None), "en")
+    assert (
+        "Main result (M1): positive, every criterion met, but a condition a comparison holds "
+        "under cannot be checked in the runs (B1) — B1 met"
+    ) in summary, summary
+    assert (
+        "'at the same training time' cannot be checked in the runs: DepthGate training_time: "
+        "1 non-finite value (NaN/Inf) among its runs"
+    ) in summary, summary
+    zh = _summary(_TIME_ZH, (2000.0, None), "zh")
+    wanted = (
+        "主要结果（M1）：正面，所有标准均满足，但 B1 的比较所依据的条件无法在运行中检验 — B1 met"
+    )
+    assert wanted in zh, zh
