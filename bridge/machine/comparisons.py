@@ -39,6 +39,7 @@ from bridge.value_methods import value_methods
 __all__ = [
     "ClauseContext",
     "Inconclusive",
+    "MetricNotFound",
     "compared",
     "describe",
     "evaluate_derived",
@@ -59,6 +60,23 @@ class Inconclusive(Exception):
     """
     Raised inside the judge to stop at the first reason the verdict cannot be given.
     """
+
+
+class MetricNotFound(Inconclusive):
+    """
+    Inconclusive because no name the runs recorded (nor an alias of one) is ``metric``, the
+    name the clause's number was looked up by.
+
+    Attributes:
+        metric: that name, as it was looked up.
+        alias_said: the reason already names the ``[metrics] aliases`` entry connecting the
+            one recorded name that abbreviates it (:func:`alias_hint`, 025's `news_acc`).
+    """
+
+    def __init__(self, reason: str, *, metric: str, alias_said: bool = False) -> None:
+        super().__init__(reason)
+        self.metric = metric
+        self.alias_said = alias_said
 
 
 @value_methods
@@ -524,10 +542,13 @@ def find_aggregate(
         raise Inconclusive(f"metric ambiguous {where}: {exc}") from exc
     if name is None:
         listed = ", ".join(sorted(a.metric for a in own))
-        raise Inconclusive(
+        alias = alias_hint(metric, [a.metric for a in own])
+        raise MetricNotFound(
             f"metric {metric!r} not found {where} (extracted: {listed})"
-            + alias_hint(metric, [a.metric for a in own])
-            + _verb_hint(metric, [a.metric for a in own], aliases)
+            + alias
+            + _verb_hint(metric, [a.metric for a in own], aliases),
+            metric=metric,
+            alias_said=bool(alias),
         )
     found = next(a for a in own if a.metric == name)
     named = f"{system} {name}" if system else name

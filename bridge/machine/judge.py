@@ -55,10 +55,10 @@ from bridge.machine.aggregation import (
 from bridge.machine.comparisons import (
     ClauseContext,
     Inconclusive,
+    MetricNotFound,
     compared,
     describe,
     evaluate_derived,
-    find_aggregate,
     gain,
     holds,
     mean_of,
@@ -100,7 +100,7 @@ from bridge.plan.criteria.model import (
     WORSE_READ,
 )
 from bridge.plan.criteria.phrases import conditions_unchecked
-from bridge.plan.directions import SaidDirection, direction_said
+from bridge.plan.directions import DirectionSaid, SaidDirection, direction_said
 from bridge.plan.metric_names import (
     declared_unit,
     held_in,
@@ -122,6 +122,7 @@ from bridge.plan.metric_names import (
 __all__ = [
     "HELD_FOR_CODE",
     "NAMES_NO_METRIC",
+    "NOT_COMPARED",
     "NOT_HELD",
     "NO_NUMBER",
     "SUCCEEDED",
@@ -146,6 +147,9 @@ SUCCEEDED = "succeeded"
 """The run status (``bridge`` run state value) that counts as a finished, usable run."""
 
 NOT_HELD = " does not hold in the runs: "
+#: After a condition whose quantity a compared system recorded in a way that gives no one
+#: value: runs that are not seeds of one run, untrusted or non-finite (``_held_unequal``).
+NOT_COMPARED = " cannot be checked in the runs: "
 """What a verdict's reason says after a condition its comparison holds under that the runs
 break (``'at the same training time' does not hold in the runs: training_time …``); the kind
 stays, and the handoff summary's headline says it beside "every criterion met"."""
@@ -270,8 +274,9 @@ def judge_block(
         said_directions: the plan's words on which way its metrics are better
             (:func:`bridge.plan.directions.said_directions`): a metric that neither
             ``lower_is_better`` nor the word lists know goes the way they say where they agree,
-            the reason quoting them; where they disagree it is assumed higher-is-better as
-            before, the reason quoting both.
+            the reason quoting them; where they disagree, or nothing says, a clause counting a
+            gain the better way of it is open, naming the ``[metrics] higher_is_better`` line
+            to add (and quoting the words that disagree).
         row_metrics: the metric names the judged runs' tracker rows list (their Metrics
             cells). A clause that names no metric, judged on ``primary_metric``, whose words
             mention another of them is inconclusive: it speaks of that one (012's B2 «variant
@@ -1265,7 +1270,9 @@ def _either(
     )
 
 
-def _recorded_by_none(criterion: Criterion, metric: str, context: ClauseContext) -> str | None:
+def _recorded_by_none(
+    criterion: Criterion, metric: str, context: ClauseContext
+) -> MetricNotFound | None:
     """
     "metric 'M' not found in the block's runs (extracted: …)" for the first metric the clause
     needs (``metric``, or both inputs of a derived quantity) that no system of the block
@@ -1290,7 +1297,10 @@ def _recorded_by_none(criterion: Criterion, metric: str, context: ClauseContext)
     for name in needed:
         if not any(recorded(name, names) for names in by_system.values()):
             listed = sorted({a.metric for a in context.aggregates})
-            return f"metric {name!r} not found in the block's runs (extracted: {', '.join(listed)})"
+            return MetricNotFound(
+                f"metric {name!r} not found in the block's runs (extracted: {', '.join(listed)})",
+                metric=name,
+            )
     return None
 
 
@@ -1336,7 +1346,7 @@ def _evaluate(
     try:
         return _evaluate_metrics(criterion, context)
     except Inconclusive as why:
-        if (hint := _qualifier_unrecorded(criterion, str(why))) is not None:
+        if (hint := _qualifier_unrecorded(criterion, why)) is not None:
             raise Inconclusive(f"{why}{hint}") from why
         if criterion.margin_in_words is None:
             raise
@@ -1391,7 +1401,7 @@ def _qualifier_dropped(criterion: Criterion, context: ClauseContext) -> str | No
     )
 
 
-def _qualifier_unrecorded(criterion: Criterion, why: str) -> str | None:
+def _qualifier_unrecorded(criterion: Criterion, why: Inconclusive) -> str | None:
     """
     What an open "metric 'held_out accuracy' not found" says besides, where the clause's metric
     was read with the word before it (``held_out accuracy``, ``News Accuracy``): that word names
@@ -1399,14 +1409,17 @@ def _qualifier_unrecorded(criterion: Criterion, why: str) -> str | None:
     item 4: a careful reader cannot tell the runs' accuracy is the held-out one either), and
     how to connect the two where it is. ``None`` for any other reason, and where the reason
     already says the alias that connects a recorded name abbreviating it (025's `news_acc`).
+    Both are read from the reason's type (:class:`MetricNotFound`), not its words: matched on
+    its text, a change to the wording of either message would drop the hint or say it twice.
     """
     name, word = criterion.metric, _qualifier_word(criterion)
     if (
         name is None
         or word is None
-        or not why.startswith(f"metric {name!r} not found")
+        or not isinstance(why, MetricNotFound)
+        or why.metric != name
         # A recorded name that abbreviates it already has its alias said (``alias_hint``).
-        or "`[metrics] aliases = " in why
+        or why.alias_said
     ):
         return None
     return (
@@ -1531,6 +1544,12 @@ def _held_unequal(
     Nothing where they agree or one did not record it: the condition stays "not checked", as
     the parser noted. 001's B1 was judged met on a DepthGate that trained 2.5× as long as the
     LoRA it beat (trial t11).
+
+    Each system's value is looked up as the clause's metric is (:meth:`ClauseContext.
+    aggregate_of`): a value recorded by runs of one system that are not seeds of one run (rows
+    with different Purposes), or by untrusted or NaN runs, is no budget to compare, and is said
+    so (``'at the same training time' cannot be checked in the runs: A training_time was
+    recorded by R1, R2, …``), never pooled and never dropped unsaid.
     """
     if len(seeds) < 2:
         return []
@@ -1543,9 +1562,15 @@ def _held_unequal(
         for metric in sorted(held_in(recorded, condition)):
             means: dict[str, float] = {}
             for system, n in seeds.items():
+                if not any(a.system == system and a.metric == metric for a in context.aggregates):
+                    break  # not recorded for this system: "not checked", as the parser noted
                 try:
-                    found = find_aggregate(context.aggregates, system, metric, None, n)
-                except Inconclusive:
+                    found = context.aggregate_of(system, metric, n, aliases=None)
+                except Inconclusive as why:
+                    # Pooled, a system's runs of different Purposes gave one budget that no
+                    # run had (since aggregate_of parts them); left out, the check was off
+                    # unsaid beside a clause that reads as if the condition held.
+                    said.append(f"{condition!r}{NOT_COMPARED}{why}")
                     break
                 if found.mean is None:
                     break
@@ -1708,7 +1733,7 @@ def _evaluate_on(
         # meant: that is the reason, not the systems (009's B1 "tasks_with_schema of tasks ≥
         # 95%" read "the proposed system is not known"; only its sanity run R001 recorded them).
         if (missing := _recorded_by_none(criterion, metric, context)) is not None:
-            raise Inconclusive(missing) from unresolved
+            raise missing from unresolved
         raise
     if criterion.mode is not Mode.ABSOLUTE:
         if criterion.scope is Scope.EACH_COMPONENT:
@@ -1813,7 +1838,6 @@ def _evaluate_on(
         )
     _no_share_of_a_count(criterion, name, stats[subject], declared is not None, context.samples)
     lower, way, word = _gain_way(criterion, name, metric, context)
-    _worse_way_known(criterion, name, way)
     threshold = criterion.threshold
     if criterion.ratio is not None and lower and criterion.ratio > 0:
         # "≥ 2× faster than B" naming no metric, of a primary metric where lower is better:
@@ -2054,22 +2078,25 @@ def _medians_asked(
     return medians
 
 
-def _worse_way_known(criterion: Criterion, name: str, way: str) -> None:
+def _direction_unknown(criterion: Criterion, name: str, plan_way: DirectionSaid | None) -> str:
     """
-    Refuse a limit on getting worse ("does not degrade", «不退化») of a metric whose better way
-    nothing says (``way`` from :func:`_gain_way` is "higher assumed"): assumed higher, a rise of
-    a loss-like metric read "met", on one value or on every label (review r35).
-
-    Raises:
-        Inconclusive: the clause is such a limit and the direction is assumed.
+    Why a clause that counts a gain the better way ("improves", "outperforms", "优于", "does
+    not degrade") of ``name`` is not judged: nothing says which way is better (not its words,
+    ``[metrics] higher_is_better``, the names bridge knows nor the plan's agreeing words), and
+    the bridge.toml line that says it. Where the plan's words point both ways they are quoted.
     """
-    if way.startswith("higher assumed") and any(
-        WORSE_READ.fullmatch(note) for note in criterion.notes
-    ):
-        raise Inconclusive(
-            f"{name}: which way is worse is not known: set [metrics] higher_is_better = "
-            f'{{ "{name}" = true }} (or false) in bridge.toml'
-        )
+    # A guess of higher behind a firm verdict read a better ECE as "not met" (trial L) and a
+    # rise of a loss-like metric as "met"; the line to write is one the researcher can copy.
+    setting = f'set [metrics] higher_is_better = {{ "{name}" = true }} (or false) in bridge.toml'
+    if any(WORSE_READ.fullmatch(note) for note in criterion.notes):
+        return f"{name}: which way is worse is not known: {setting}"
+    why = (
+        f"the plan's words disagree: {'; '.join(f'«{q}»' for q in plan_way.quotes)}"
+        if plan_way is not None
+        else "the criterion's words do not say, nor does bridge.toml, and bridge does not "
+        "know the metric"
+    )
+    return f"{name}: which way is better is not known ({why}): {setting}"
 
 
 def _gain_way(
@@ -2077,8 +2104,13 @@ def _gain_way(
 ) -> tuple[bool, str, str]:
     """
     Whether lower is better for the recorded ``name`` of the plan's ``metric``, how the reason
-    says which way the gain is counted ("higher is better", "higher assumed: set …"), and the
-    word for the change it counts ("gain", "drop", "rise", "difference").
+    says which way the gain is counted ("lower is better", "higher is better, as the plan says:
+    «…»", "counted as a drop"), and the word for the change it counts ("gain", "drop", "rise",
+    "difference").
+
+    Raises:
+        Inconclusive: the clause counts a gain the better way ("improves", "does not degrade")
+            and nothing says which way is better for ``name``.
     """
     lower = is_lower_better(name, overrides=context.lower_is_better)
     direction_guessed = not (
@@ -2104,19 +2136,10 @@ def _gain_way(
             f"{'lower' if plan_way.lower else 'higher'} is better, as the plan says: "
             f"«{plan_way.quotes[0]}»"
         )
-    else:
-        # A metric the word lists do not know is taken as higher-is-better: said, with the way
-        # to say otherwise (trial L: an ECE that got better read "not met" with no word of it),
-        # and the plan's words where they point both ways.
-        disagree = (
-            f" (the plan's words disagree: {'; '.join(f'«{q}»' for q in plan_way.quotes)})"
-            if plan_way is not None
-            else ""
-        )
-        way = (
-            f"higher assumed{disagree}: set [metrics] higher_is_better = {{ "
-            f'"{name}" = false }} in bridge.toml if lower is better'
-        )
+    elif criterion.mode is not Mode.ABSOLUTE:
+        # A gain the better way of a metric nothing gives a direction is not guessed (it was
+        # "higher assumed" behind a firm verdict): the clause is open, naming the line to add.
+        raise Inconclusive(_direction_unknown(criterion, name, plan_way))
     # A gain counted one way is named so: "accuracy drops by at most 1 point" read "accuracy
     # (lower) … gain +7 pp", a drop called a gain (trials M1, M2).
     # Only where that way is the worse one: "reduces loss by 10%" counts a gain.
@@ -2245,7 +2268,6 @@ def _judge_per_item_gain(
     }
     labels = list(dict.fromkeys(label for s in systems for label in values[s]))
     lower, way, word = _gain_way(criterion, base, metric, context)
-    _worse_way_known(criterion, base, way)
     means = [mean_of(found) for by_label in values.values() for found in by_label.values()]
     scale = 100.0 if criterion.percent_scale and all(0.0 <= m <= 1.0 for m in means) else 1.0
     unit = "%" if criterion.mode is Mode.RELATIVE else (" pp" if criterion.percent_scale else "")

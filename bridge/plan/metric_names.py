@@ -197,6 +197,10 @@ LOWER_IS_BETTER_TOKENS: frozenset[str] = frozenset(
         "stdev",
         "ripple",
         "overshoot",
+        # Bits per byte, video and kernel Inception distances.
+        "bpb",
+        "fvd",
+        "kid",
         "settle",
         "settling",
         "损失",
@@ -440,7 +444,11 @@ _EFFORT_TO_REACH = lazy(
     re.IGNORECASE,
 )
 # Words after a metric's head that do not change it: "hallucination rate", "Brier score".
-_GENERIC_TAIL = frozenset({"rate", "score", "ratio", "count", "percent", "pct", "ms", "s", "sec"})
+# A unit of memory too: `peak_memory_gb` measures memory.
+_GENERIC_TAIL = frozenset(
+    {"rate", "score", "ratio", "count", "percent", "pct", "ms", "s", "sec",
+     "gb", "mb", "gib", "mib"}
+)  # fmt: skip
 _FALSE_ALARMS = lazy(r"\bfalse[\s_-]+(?:positive|negative|alarm|accept|reject)", re.IGNORECASE)
 
 
@@ -486,10 +494,17 @@ def is_lower_better(name: str, *, overrides: Mapping[str, bool] | None = None) -
     )
 
 
-# Metrics known to be better higher that are no rate: said as "better", not "higher assumed".
+# Metrics known to be better higher that are no rate: a gain the better way of any other
+# metric nothing gives a direction is open (it was "higher assumed" behind a firm verdict), so
+# the common ones are here: ranking (nDCG, MRR, Hit@k, AP), text and image scores (SacreBLEU,
+# BERTScore, CLIPScore, Inception Score), correlations, pass@k, efficiency and savings, and
+# the words that mean goodness ("final task quality", 002's primary metric).
 _HIGHER_HEADS = frozenset(
     {"throughput", "speedup", "reward", "rewards", "return", "returns", "psnr", "ssim", "meteor",
-     "cider", "spice", "qps", "fps", "bleu", "elo", "winrate", "tflops", "mfu"}
+     "cider", "spice", "qps", "fps", "bleu", "elo", "winrate", "tflops", "mfu",
+     "ndcg", "mrr", "hit", "hits", "ap", "map", "sacrebleu", "bertscore", "clipscore",
+     "inception", "spearman", "pearson", "kendall", "pass",
+     "efficiency", "savings", "quality", "performance", "fidelity", "utility"}
 )  # fmt: skip
 
 
@@ -499,7 +514,18 @@ def is_known_higher_better(name: str) -> bool:
     or a quantity such as throughput, speedup, reward, PSNR or SSIM. ``False`` for a name
     neither this nor :func:`is_lower_better` knows, whose direction is only assumed.
     """
-    return is_rate_metric(name) or _head(name) in _HIGHER_HEADS
+    return (
+        is_rate_metric(name)
+        or _head(name) in _HIGHER_HEADS
+        # R² (its head reads "r" once the digit is dropped), a correlation named anywhere
+        # ("kendall_tau", "spearman_rho"), and work per unit of time ("tokens_per_sec").
+        or metric_key(name) in ("r2", "r²")
+        or any(t in ("kendall", "spearman", "pearson") for t in _tokens(name))
+        or bool(_PER_TIME.search(unicodedata.normalize("NFKC", name).lower()))
+    )
+
+
+_PER_TIME = lazy(r"(?:per[\s_-]*|/)(?:s|sec|secs|second|seconds)$")
 
 
 def _head_part(name: str) -> str:

@@ -435,14 +435,6 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
     (lazy(rf" \((?:higher|counted as a rise)\)(?={_FRACTIONS}: )"), "（按升高计）"),
     (lazy(rf" \(better\)(?={_FRACTIONS}: )"), "（越高越好）"),
     (lazy(rf" \(either way\)(?={_FRACTIONS}: )"), "（不论方向）"),
-    (
-        lazy(
-            r" \(higher assumed: set \[metrics\] higher_is_better = \{ (.+?) = false \} in "
-            rf"bridge\.toml if lower is better\)(?={_FRACTIONS}: )"
-        ),
-        r"（假定越高越好：若越低越好，请在 bridge.toml 中设置 [metrics] higher_is_better = "
-        r"{ \1 = false }）",
-    ),
     # A sign between two systems read as written (h41F): each way in its own words.
     *(
         pair
@@ -514,6 +506,16 @@ _ARITHMETIC: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"：不知道哪个方向算变差：请在 bridge.toml 中设置 [metrics] higher_is_better = "
         r"{ \1 = true }（或 false）",
+    ),
+    # A gain the better way of a metric nothing gives a direction: open, the line to add.
+    (
+        lazy(
+            r": which way is better is not known \(the criterion's words do not say, nor does "
+            r"bridge\.toml, and bridge does not know the metric\): set \[metrics\] "
+            r"higher_is_better = \{ (.+?) = true \} \(or false\) in bridge\.toml"
+        ),
+        r"：不知道哪个方向更好（条件的文字没有说明，bridge.toml 没有设置，bridge 也不认识该指标）："
+        r"请在 bridge.toml 中设置 [metrics] higher_is_better = { \1 = true }（或 false）",
     ),
     (
         lazy(
@@ -1418,6 +1420,9 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
     # Such a condition on a metric the runs record with different values (bridge/machine/
     # judge.py, _held_unequal); the systems and numbers after it as they are.
     (lazy(rf"{_QUOTE} does not hold in the runs: "), r"\1 在运行中不成立："),
+    # One whose quantity a compared system recorded in no one value (runs of different Purposes
+    # pooled, untrusted, NaN): why follows, as the judge says it.
+    (lazy(rf"{_QUOTE} cannot be checked in the runs: "), r"\1 无法在运行中检验："),
     # "does not drop … by more than" (bridge/plan/criteria/parser.py, _in_words).
     (lazy(rf"{_QUOTE} read as {_QUOTE}(?=[;；)）]|$)"), r"\1 解析为 \2"),
     # A clause's setting checked on the runs (bridge/machine/judge.py, _where_it_holds).
@@ -2031,12 +2036,11 @@ _AROUND_QUOTES: tuple[tuple[LazyPattern, str], ...] = (
     ),
     (
         lazy(
-            r" \(higher assumed \(the plan's words disagree: (.+?)\): set \[metrics\] "
-            r"higher_is_better = \{ (.+?) = false \} in "
-            rf"bridge\.toml if lower is better\)(?={_FRACTIONS}: )"
+            r": which way is better is not known \(the plan's words disagree: (.+?)\): set "
+            r"\[metrics\] higher_is_better = \{ (.+?) = true \} \(or false\) in bridge\.toml"
         ),
-        r"（假定越高越好（计划的说法相互矛盾：\1）：若越低越好，请在 bridge.toml 中设置 "
-        r"[metrics] higher_is_better = { \2 = false }）",
+        r"：不知道哪个方向更好（计划的说法相互矛盾：\1）：请在 bridge.toml 中设置 [metrics] "
+        r"higher_is_better = { \2 = true }（或 false）",
     ),
 )
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from bridge.events.values import Severity
 from bridge.machine.fold import PipelineState
-from bridge.machine.judge import NOT_HELD, MainResult
+from bridge.machine.judge import NOT_COMPARED, NOT_HELD, MainResult
 from bridge.machine.scheduler import held_by_failed_before, held_for_code_by
 from bridge.machine.stages import ENDED_UNSUCCESSFUL, RunState
 from bridge.machine.views import RunView
@@ -133,6 +133,15 @@ def _main_sentence(state: PipelineState, zh: bool) -> str:
                 if zh
                 else f", but a condition a comparison holds under does not hold in the runs "
                 f"({', '.join(unheld)})"
+            )
+        # One the runs give no one value to check by (runs of a system with different
+        # Purposes, a NaN): not "every criterion met" alone either.
+        if unchecked := [b.block.id for b in blocks if NOT_COMPARED in b.verdict.reason]:
+            lead += (
+                f"，但 {'、'.join(unchecked)} 的比较所依据的条件无法在运行中检验"
+                if zh
+                else f", but a condition a comparison holds under cannot be checked in the runs "
+                f"({', '.join(unchecked)})"
             )
     elif outcome.main_result is MainResult.NEGATIVE and outcome.main_unjudged:
         # The failed block and the unjudged ones up front: "negative" read as the headline's

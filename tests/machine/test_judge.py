@@ -186,8 +186,8 @@ class TestOnTheThreshold:
             crit("ours tokens at most 1000000000", block_systems=["ours"]), big, expected_seeds=1
         )
         assert v.verdict is VerdictKind.NOT_MET, v.reason
-        close = self._pair(1e9 + 0.3, 1e9 + 0.1, "tokens")
-        criterion = crit("tokens improves by at least 0.2", metrics=["tokens"])
+        close = self._pair(1e9 + 0.3, 1e9 + 0.1, "throughput")
+        criterion = crit("throughput improves by at least 0.2", metrics=["throughput"])
         v = judge(criterion, close, expected_seeds=1)
         assert v.verdict is VerdictKind.MET, v.reason
 
@@ -703,14 +703,16 @@ class TestTrialLVerdicts:
         expected = "reduction of 50%" if metric == "latency" else "gain of 100%"
         assert expected in v.reason
 
-    def test_a_direction_the_lists_do_not_know_is_said_to_be_assumed(self) -> None:
-        """Any metric outside the word lists was taken as higher-is-better with no word of it:
-        the reason says so, and how to say otherwise; a direction set in bridge.toml is not
-        called assumed."""
+    def test_a_direction_the_lists_do_not_know_leaves_the_clause_open(self) -> None:
+        """Any metric outside the word lists was taken as higher-is-better behind a firm verdict:
+        a gain the better way of it is open, naming the bridge.toml line that says which way; a
+        direction set there is judged and not called assumed."""
         v = self.verdict("ours beats base on mean lift", [0.3], [0.2], "mean lift")
-        assert v.reason.startswith(
-            'mean lift (higher assumed: set [metrics] higher_is_better = { "mean lift" = false } '
-            "in bridge.toml if lower is better): ours 0.3 (n=1)"
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason == (
+            "mean lift: which way is better is not known (the criterion's words do not say, nor "
+            "does bridge.toml, and bridge does not know the metric): set [metrics] "
+            'higher_is_better = { "mean lift" = true } (or false) in bridge.toml'
         ), v.reason
         said = judge(
             parse_criterion("ours beats base on mean lift", block_systems=["ours", "base"]),
@@ -755,11 +757,18 @@ class TestTrialL2Regressions:
     @pytest.mark.parametrize(
         "metric", ["memory recall", "hallucination detection AUROC", "false-premise accuracy",
                    "energy efficiency", "collision-free rate", "cost savings",
-                   "time-in-range", "far-field accuracy"],
+                   "far-field accuracy"],
     )  # fmt: skip
     def test_a_lower_word_inside_a_higher_metric_does_not_flip_it(self, metric: str) -> None:
         v = self.verdict(f"ours outperforms base on {metric}", [0.9], [0.8], metric)
         assert v.verdict is VerdictKind.MET, v.reason
+
+    def test_a_lower_word_inside_an_unknown_metric_does_not_flip_it(self) -> None:
+        """ "time-in-range" is no time: not read lower-is-better; bridge knows no way for it,
+        so the gain is open with the line to set, never "not met"."""
+        v = self.verdict("ours outperforms base on time-in-range", [0.9], [0.8], "time-in-range")
+        assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
+        assert "which way is better is not known" in v.reason, v.reason
 
     def test_a_rate_at_an_operating_point_is_the_rate_it_names(self) -> None:
         """FPR@95, recorded as `fpr95`, read "fpr95 (better)"; "TPR at 1% FPR" is a TPR."""
@@ -1513,26 +1522,29 @@ class TestDirectionThePlanSays:
         ), v.reason
 
     @needs_shared
-    def test_a_metric_the_plan_says_nothing_of_stays_assumed(self) -> None:
-        """027 says nothing of which way `foot_skate_p95` goes: assumed higher-is-better as
-        before, with the setting that says otherwise."""
+    def test_a_metric_the_plan_says_nothing_of_is_open(self) -> None:
+        """027 says nothing of which way `foot_skate_p95` goes: it was assumed higher-is-better
+        (an A2 25 % lower read "not met"); the clause is open, with the line to set."""
         said = said_directions(load_plan(corpus("027") / "EXPERIMENT_PLAN.md"))
         v = self._verdict("foot_skate_p95", said)
-        assert v.verdict is VerdictKind.NOT_MET
-        assert v.reason.startswith(
-            "foot_skate_p95 (higher assumed: set [metrics] higher_is_better = {"
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason.endswith(
+            "foot_skate_p95: which way is better is not known (the criterion's words do not say, "
+            "nor does bridge.toml, and bridge does not know the metric): set [metrics] "
+            'higher_is_better = { "foot_skate_p95" = true } (or false) in bridge.toml'
         ), v.reason
 
-    def test_words_pointing_both_ways_keep_the_guess_and_are_quoted(self) -> None:
+    def test_words_pointing_both_ways_leave_it_open_and_are_quoted(self) -> None:
         said = (
             SaidDirection(lower=True, quote="jitter drops", names=("jitter",)),
             SaidDirection(lower=False, quote="jitter increases", names=("jitter",)),
         )
         v = self._verdict("jitter", said)
-        assert v.verdict is VerdictKind.NOT_MET
-        assert v.reason.startswith(
-            "jitter (higher assumed (the plan's words disagree: «jitter drops»; «jitter "
-            'increases»): set [metrics] higher_is_better = { "jitter" = false } in bridge.toml'
+        assert v.verdict is VerdictKind.INCONCLUSIVE
+        assert v.reason.endswith(
+            "jitter: which way is better is not known (the plan's words disagree: «jitter drops»; "
+            '«jitter increases»): set [metrics] higher_is_better = { "jitter" = true } (or '
+            "false) in bridge.toml"
         ), v.reason
 
     def test_a_direction_set_in_bridge_toml_wins(self) -> None:
@@ -2174,7 +2186,14 @@ class TestARecordedMetricTheClauseMentions:
     def test_a_primary_metric_it_mentions_is_judged(self) -> None:
         """Mentioning the primary metric itself is no other metric: judged on it, as before."""
         clause = crit(self.CLAUSE, block_systems=["ours", "base"])
-        v = judge(clause, self.AGGS, expected_seeds=1, primary_metric="FK p95")
+        # bridge.toml says FK p95 is better lower (027 says so in its own words).
+        v = judge(
+            clause,
+            self.AGGS,
+            expected_seeds=1,
+            primary_metric="FK p95",
+            lower_is_better={"FK p95": True},
+        )
         assert v.verdict is not VerdictKind.INCONCLUSIVE, v.reason
         assert v.reason.startswith("FK p95"), v.reason
 
@@ -2402,3 +2421,19 @@ class TestMedianAsked:
         )
         assert v.verdict is VerdictKind.INCONCLUSIVE, v.reason
         assert "asks for a median over several runs (TriPharm CPU 3, " in v.reason, v.reason
+
+
+def test_a_metric_not_found_says_so_by_its_type() -> None:
+    """What the qualifier hint (above) reads of an open clause is the reason's type, not its
+    words: "not found", the name looked up, and whether the alias that connects a recorded name
+    abbreviating it (025's `news_acc` for «News Accuracy») is already said."""
+    from bridge.machine.comparisons import MetricNotFound, find_aggregate
+
+    aggs = aggregate(samples("ours", "news_acc", [0.82]) + samples("ours", "kc", [35.0]))
+    with pytest.raises(MetricNotFound) as abbreviated:
+        find_aggregate(aggs, "ours", "News Accuracy", None, 1)
+    assert (abbreviated.value.metric, abbreviated.value.alias_said) == ("News Accuracy", True)
+    assert "`[metrics] aliases = { … }`" in str(abbreviated.value)
+    with pytest.raises(MetricNotFound) as plain:
+        find_aggregate(aggs, "ours", "held_out accuracy", None, 1)
+    assert (plain.value.metric, plain.value.alias_said) == ("held_out accuracy", False)

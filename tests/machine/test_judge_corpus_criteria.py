@@ -62,6 +62,8 @@ class Case:
     primary: str | None = None
     language: str = "en"
     metrics: tuple[str, ...] = ()  # the block's Metrics list, as the plan writes it
+    # bridge.toml's [metrics] higher_is_better, inverted: a metric bridge knows no way of.
+    lower_is_better: dict[str, bool] = attrs.field(factory=dict)
 
 
 MULTI, SINGLE = "Multi-task DeBERTa", "Single-task DeBERTa"
@@ -314,6 +316,8 @@ CASES: tuple[Case, ...] = (
         expect=Expect.PARTLY,
         systems=(A1_ONLY, A1_FULL),
         primary="j",
+        # J-drop (here "j") is better higher in 005, which only its bridge.toml can say.
+        lower_is_better={"j": False},
         met={(A1_FULL, "j"): 0.60, (A1_ONLY, "j"): 0.50, (A1_FULL, "median"): 0.02},
         failed={(A1_FULL, "j"): 0.52, (A1_ONLY, "j"): 0.50, (A1_FULL, "median"): 0.02},
     ),
@@ -606,6 +610,7 @@ def _judge(case: Case, values: Values) -> tuple[VerdictKind, str]:
         reference_system=case.reference,
         candidate_system=case.candidate,
         primary_metric=case.primary,
+        lower_is_better=case.lower_is_better,
     )
     return verdict.verdict, verdict.reason
 

@@ -19,11 +19,13 @@ def judged(
     candidate: str,
     systems: Sequence[str],
     primary: str | None = "accuracy",
+    lower_is_better: Mapping[str, bool] | None = None,
 ) -> Verdict:
     """
     ``parsed`` judged on one succeeded run per ``(system, metric)`` of ``values`` (its mean),
     with ``reference`` the block's reference system, ``candidate`` its proposed one, ``systems``
-    the block's planned systems and ``primary`` its primary metric.
+    the block's planned systems, ``primary`` its primary metric and ``lower_is_better`` the
+    directions bridge.toml sets (``[metrics] higher_is_better``, inverted).
     """
     aggregates = [
         Aggregate(block="B", system=s, metric=m, mean=v, std=None, n=1, run_ids=(f"{s}-r",))
@@ -38,4 +40,5 @@ def judged(
         candidate_system=candidate,
         primary_metric=primary,
         planned_systems=tuple(systems),
+        lower_is_better=lower_is_better,
     )

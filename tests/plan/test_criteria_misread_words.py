@@ -345,11 +345,23 @@ def test_005s_median_alone_is_no_metric() -> None:
     )
     full, only = "A1-full", "A1-only"
     values = {(full, "J_drop"): 0.60, (only, "J_drop"): 0.58, (full, "median"): 0.58}
+    # J-drop is a metric bridge knows no way of: set better higher, as 005's researcher would.
     verdict = judged(
-        parsed, values, reference=only, candidate=full, systems=block.systems, primary="J_drop"
+        parsed,
+        values,
+        reference=only,
+        candidate=full,
+        systems=block.systems,
+        primary="J_drop",
+        lower_is_better={"J_drop": False},
     )
     assert verdict.verdict is VerdictKind.NOT_MET, verdict.reason
     assert "[3] open: «median >0» — not machine-checkable: a statistic" in verdict.reason
+    unset = judged(
+        parsed, values, reference=only, candidate=full, systems=block.systems, primary="J_drop"
+    )
+    assert unset.verdict is VerdictKind.INCONCLUSIVE, unset.reason
+    assert 'set [metrics] higher_is_better = { "J_drop" = true } (or false)' in unset.reason
     # B1's «median >0» (no system named) says the same, not "the proposed system is not known".
     b1 = next(b for b in load_plan(corpus("005") / "EXPERIMENT_PLAN.md").blocks if b.id == "B1")
     clauses = parse_criterion(b1.success_criterion, block_systems=b1.systems, metrics=b1.metrics)

@@ -140,10 +140,10 @@ def _clock() -> Callable[[], datetime]:
     return lambda: _T0 + timedelta(seconds=next(ticks))
 
 
-def _summary(criterion: str, times: tuple[float, float], language: str) -> str:
+def _summary(criterion: str, times: tuple[float | None, float | None], language: str) -> str:
     """The handoff summary of a plan whose main milestone M1 has one block B1 stating
     ``criterion``, with a run of each system: accuracy 0.54 and 0.60, training times
-    ``times`` (Standard LoRA's, DepthGate's)."""
+    ``times`` (Standard LoRA's, DepthGate's; ``None``: NaN)."""
     store = InMemoryEventStore(clock=_clock())
     store.append(
         "bridge",
@@ -209,3 +209,72 @@ def test_the_headline_says_a_condition_the_runs_break() -> None:
     # Held alike: the headline as before.
     kept = _summary(_TIME_EN, (3600.0, 3600.0), "en")
     assert "Main result (M1): positive, every criterion met — B1 met" in kept, kept
+
+
+def test_a_budget_pooled_over_runs_of_different_purposes_is_said_not_comparable() -> None:
+    """DepthGate's R2 (its main run: accuracy, 3600 s) and R3 (a timing probe of another
+    Purpose: 9000 s) are not seeds of one run. The held-budget check pooled them into 6300 s,
+    a budget no run had, and said the condition broken; looked up as the clause's metric is,
+    the pooled value is refused, and the check was then off unsaid. It says it cannot be
+    checked and why; the accuracy comparison is judged on R2 as before."""
+    rows = (
+        ("Standard LoRA", "R1", "accuracy", 0.54),
+        ("Standard LoRA", "R1", "training_time", 3600.0),
+        ("DepthGate", "R2", "accuracy", 0.551),
+        ("DepthGate", "R2", "training_time", 3600.0),
+        ("DepthGate", "R3", "training_time", 9000.0),
+    )
+    by_key: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for system, run, metric, value in rows:
+        by_key.setdefault((system, metric), []).append((run, value))
+    aggregates = [
+        Aggregate(
+            block="B1",
+            system=s,
+            metric=m,
+            mean=sum(v for _, v in found) / len(found),
+            std=None,
+            n=len(found),
+            run_ids=tuple(r for r, _ in found),
+        )
+        for (s, m), found in by_key.items()
+    ]
+    verdict = judge_block(
+        parse_criterion(_TIME_EN, block_systems=_SYSTEMS, metrics=("accuracy",)),
+        aggregates,
+        runs_status={"R1": "succeeded", "R2": "succeeded", "R3": "succeeded"},
+        expected_seeds=1,
+        reference_system="Standard LoRA",
+        candidate_system="DepthGate",
+        primary_metric="accuracy",
+        planned_systems=_SYSTEMS,
+        named_differ={"DepthGate": ("R2", "R3")},
+    )
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "6300" not in verdict.reason and "does not hold" not in verdict.reason
+    said = (
+        "'at the same training time' cannot be checked in the runs: DepthGate training_time was "
+        "recorded by R2, R3, runs of DepthGate that are not seeds of one run"
+    )
+    assert said in verdict.reason, verdict.reason
+    zh = in_language(verdict.reason, "zh")
+    assert "'at the same training time' 无法在运行中检验：" in zh, zh
+
+
+def test_the_headline_says_a_condition_the_runs_cannot_check() -> None:
+    """DepthGate's training time is NaN: no budget to compare, said in the verdict and in the
+    headline, not "every criterion met" alone."""
+    summary = _summary(_TIME_EN, (3600.0, None), "en")
+    assert (
+        "Main result (M1): positive, every criterion met, but a condition a comparison holds "
+        "under cannot be checked in the runs (B1) — B1 met"
+    ) in summary, summary
+    assert (
+        "'at the same training time' cannot be checked in the runs: DepthGate training_time: "
+        "1 non-finite value (NaN/Inf) among its runs"
+    ) in summary, summary
+    zh = _summary(_TIME_ZH, (2000.0, None), "zh")
+    wanted = (
+        "主要结果（M1）：正面，所有标准均满足，但 B1 的比较所依据的条件无法在运行中检验 — B1 met"
+    )
+    assert wanted in zh, zh

@@ -459,14 +459,23 @@ def test_a_direction_the_plan_says_reads_in_chinese_its_words_kept() -> None:
         "fk_vs_position_p95（越低越好，计划写道：«FK-vs-position p95 显著下降»）: A2 0.027 (n=1)"
     )
     disagree = (
-        "jitter (higher assumed (the plan's words disagree: «jitter drops»; «jitter rises»): set "
-        '[metrics] higher_is_better = { "jitter" = false } in bridge.toml if lower is better): '
-        "A2 0.027 (n=1)"
+        "jitter: which way is better is not known (the plan's words disagree: «jitter drops»; "
+        '«jitter rises»): set [metrics] higher_is_better = { "jitter" = true } (or false) in '
+        "bridge.toml"
     )
     assert in_language(disagree, "zh") == (
-        "jitter（假定越高越好（计划的说法相互矛盾：«jitter drops»; «jitter rises»）：若越低越好，"
-        '请在 bridge.toml 中设置 [metrics] higher_is_better = { "jitter" = false }）'
-        ": A2 0.027 (n=1)"
+        "jitter：不知道哪个方向更好（计划的说法相互矛盾：«jitter drops»; «jitter rises»）：请在 "
+        'bridge.toml 中设置 [metrics] higher_is_better = { "jitter" = true }（或 false）'
+    )
+    unknown = (
+        "Vpk: which way is better is not known (the criterion's words do not say, nor does "
+        "bridge.toml, and bridge does not know the metric): set [metrics] higher_is_better = "
+        '{ "Vpk" = true } (or false) in bridge.toml'
+    )
+    assert in_language(unknown, "zh") == (
+        "Vpk：不知道哪个方向更好（条件的文字没有说明，bridge.toml 没有设置，"
+        "bridge 也不认识该指标）：请在 bridge.toml 中设置 [metrics] higher_is_better = "
+        '{ "Vpk" = true }（或 false）'
     )
 
 

@@ -4082,6 +4082,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         else None
     )
     margin_orientation: Orientation | None = None
+    worse_margin = False
     multiple = (
         _MULTIPLE_OF.search(rest)
         if len(thresholds) == 1 and thresholds[0].unit is Unit.RATIO
@@ -4111,18 +4112,23 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         if way == "worse than":
             if metric is None:
                 return unparsed("a limit on getting worse, with no metric to say which way that is")
-            margin_orientation = (
-                Orientation.HIGHER if is_lower_better(metric) else Orientation.LOWER
-            )
+            # Read in the metric's own direction, as "degrades by at most" is (below): the
+            # judge knows it ([metrics] higher_is_better, the names it knows, the plan's words)
+            # or says it does not. Guessed here from the names alone, "Vpk no more than 0.1
+            # worse than B" was a firm drop of a metric nothing gives a way, and of one
+            # bridge.toml says is better lower a rise of 0.2 met it.
+            worse_margin = True
+            margin_orientation = Orientation.BETTER
         elif way == "better than":
             margin_orientation = Orientation.BETTER
         else:
             margin_orientation = _MARGIN_WAYS[way]
-        notes.append(
-            f"'{way}' the reference: the gain counted {margin_orientation.value}"
-            if margin_orientation is not Orientation.BETTER
-            else f"'{way}' the reference: the gain counted the better way"
-        )
+        if not worse_margin:  # said by the note on getting worse (below)
+            notes.append(
+                f"'{way}' the reference: the gain counted {margin_orientation.value}"
+                if margin_orientation is not Orientation.BETTER
+                else f"'{way}' the reference: the gain counted the better way"
+            )
         rest = f"{rest[: margin.start()]} ⟨T⟩ vs {margin['ref']} {rest[margin.end() :]}"
 
     if metric is None and len(thresholds) == 1 and not thresholds[0].bare:
@@ -4296,7 +4302,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         reference = None
 
     threshold = thresholds[0] if thresholds else None
-    worse = False
+    worse = worse_margin
     wants_better = bool(BETTER_WORDS.search(rest))
     wants_higher = bool(HIGHER_WORDS.search(rest))
     wants_lower = bool(LOWER_WORDS.search(rest))
@@ -4566,6 +4572,7 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             and is_rate_metric(metric)
             and is_lower_better(metric)
             and orientation in (Orientation.LOWER, Orientation.BETTER)
+            and not worse_margin  # "no more than 2% worse than B": points, as before
         ):
             # "reduces error rate by 20%", "cuts WER by 10%": a reduction of an error-like rate
             # is said relative (read as 20 points, a 10% error rate could never meet it).
