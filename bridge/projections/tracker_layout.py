@@ -286,9 +286,12 @@ def _with_markup(
         after = text[label.end() :].strip()
         # What follows bridge's part as said now may still be bridge's, from a longer part
         # an earlier render wrote (a kept note, gone with its mark): skipped as well.
-        added = _after_former_part(
-            after[len(said) :].lstrip(_JOINERS) if after.startswith(said) else after, former
-        )
+        # Bridge's part as said now, where the cell's goes on past a joiner or ends: "exit 1"
+        # now (an out-of-scope run says no failure) is no part of the earlier "exit 1:
+        # Traceback: …", whose tail read as the researcher's ("; : Traceback: …", 006's R010
+        # set to NOT RUN after it failed, trial h43F).
+        whole = after.startswith(said) and after[len(said) : len(said) + 1] in ("", *_JOINERS)
+        added = _after_former_part(after[len(said) :].lstrip(_JOINERS) if whole else after, former)
         if added:
             written = f"{written}{note_joiner(written, zh)}{added}" if written else added
     if not note and (_UNLABELLED.match(written) or (said and plain(written) == said)):

@@ -351,6 +351,16 @@ def test_a_note_after_bridges_part_survives_a_new_attempt(tmp_path: Path) -> Non
             "earlier code (code: as run → fake.py edited), `bridge retry --force R010` runs it "
             "with the current ones",
         ),
+        # 006's R010 failed, then set to NOT RUN: bridge now says "exit 1" alone, the start of
+        # its earlier "exit 1: Traceback: …", whose tail read as the researcher's note
+        # ("…; : Traceback: boom, …; bridge: attempt 1 …", trial h43F).
+        (
+            "seed 0; bridge: attempt 1 on local#3:cpu; exit 1: Traceback: boom, robustness "
+            "table failed",
+            "seed 0; bridge: attempt 1 on local#3:cpu; exit 1",
+            {"exit 1: Traceback: boom, robustness table failed"},
+            "seed 0; bridge: attempt 1 on local#3:cpu; exit 1",
+        ),
         (
             "种子 0；bridge：第 1 次尝试，local；退出码 0；没有记录任何指标数值；"
             "测得 准确率 = 0.5（计划的主指标 x(t) 未记录）",
