@@ -66,6 +66,7 @@ from bridge.machine.comparisons import (
     noise,
     per_item,
     reference_of,
+    shared_subject_reason,
     subject_of,
 )
 from bridge.machine.quality import QualityFinding
@@ -1606,6 +1607,11 @@ def _evaluate_on(
 ) -> tuple[VerdictKind, str, float | None]:
     """One clause judged on ``metric`` (the one it names, or a primary metric of the block)."""
     if metric is None:
+        if (shared := shared_subject_reason(criterion, context.candidate_system)) is not None:
+            # No metric settles a clause whose subject is not known: 039's B3 «GNN 同时优于
+            # MART» said to name a metric or set [metrics] primary, and with it set stayed open
+            # on «GNN», as `bridge plan` had said (trial h43G).
+            raise Inconclusive(shared)
         # Not "the block has no primary metric": 001's B3 names one its runs did not record
         # (the unmatched-metrics note below the verdict says which names they did record).
         recorded = sorted({a.metric for a in context.aggregates})

@@ -1053,3 +1053,37 @@ def test_033_a_mean_at_its_bound_is_said_at_it() -> None:
     assert "(n=10); 0 ≥ 0 → met; within the seeds' spread: the mean is 0 from the threshold" in (
         verdict.reason
     ), verdict.reason
+
+
+@needs_shared
+def test_039_b3_open_on_its_system_says_so_before_a_metric() -> None:
+    """039's B3 «GNN 同时优于 MART、…» judged on runs recording AUROC and AUPRC, with no primary
+    metric: clause 1 read "the criterion names no metric …; name the metric in the criterion,
+    or set [metrics] primary", yet `bridge plan` and the same verdict's reading said «GNN» could
+    be any of several systems, and with [metrics] primary set it stayed open on that (trial
+    h43G). The system comes first: no metric settles a clause whose subject is not known."""
+    (block,) = [b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3"]
+    criterion = parse_criterion(
+        block.success_criterion, block_systems=block.systems, metrics=block.metrics
+    )
+    values = {
+        ("MART", "AUROC"): 0.70,
+        ("MART", "AUPRC"): 0.35,
+        ("threshold/GNN", "AUROC"): 0.72,
+        ("threshold/GNN", "AUPRC"): 0.37,
+    }
+    verdict = judge_block(
+        criterion,
+        _aggregates(values),
+        runs_status={"r": "succeeded"},
+        expected_seeds=1,
+        reference_system=None,
+        candidate_system=None,
+    )
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    first = verdict.reason.split(" | ")[0]
+    assert "[1] open: «GNN 同时优于 MART» — the compared system «GNN» could be any of" in first, (
+        first
+    )
+    assert "names no metric" not in first, first
+    assert "比较的系统 «GNN» 可能是该实验块多个系统中的任何一个" in in_language(first, "zh")
