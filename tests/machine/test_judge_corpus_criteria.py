@@ -24,6 +24,7 @@ fails the test.
 from __future__ import annotations
 
 import enum
+import statistics
 from collections.abc import Mapping
 from typing import assert_never
 
@@ -981,3 +982,113 @@ def test_018_a_limit_on_a_drop_reads_as_a_drop() -> None:
     )
     assert isinstance(cut, Criterion)
     assert "latency gain (lower) ≥ 5" in criterion_in_language(cut, "en")
+
+
+@needs_shared
+def test_033_equal_rates_read_as_no_gain_not_a_rounding_residue() -> None:
+    """033's E5 «LGGSN+ORFN success rate ≥ GR-ConvNet baseline»: ten seeds of 2/3 against five
+    of 1/3 and five of 1 are equal rates, but the two float means differ in the last bit, and the
+    reason read "gain -1.11022e-16; required gain ≥ 0 → met" and "the difference 1.11022e-16"
+    (trial h43G): a met verdict over a negative gain. A gain within float rounding is shown as
+    0; the verdict, already judged with that tolerance, is unchanged."""
+    (block,) = [b for b in load_plan(corpus("033") / "EXPERIMENT_PLAN.md").blocks if b.id == "E5"]
+    ours, theirs = block.systems[1], block.systems[0]
+    assert "LGGSN+ORFN" in ours and "GR-ConvNet" in theirs
+    criterion = parse_criterion(block.success_criterion, block_systems=block.systems)
+    runs = {f"r{i}": "succeeded" for i in range(20)}
+    values = {
+        (ours, "success_rate"): [2 / 3] * 10,
+        (theirs, "success_rate"): [1 / 3, 1.0] * 5,
+        (ours, "net"): [0.0] * 10,
+    }
+    aggregates = [
+        Aggregate(
+            block="E5", system=system, metric=metric, mean=statistics.fmean(seeds),
+            std=statistics.stdev(seeds), n=10,
+            run_ids=tuple(f"r{10 * (system == ours) + k}" for k in range(10)),
+        )
+        for (system, metric), seeds in values.items()
+    ]  # fmt: skip
+    assert aggregates[0].mean != aggregates[1].mean  # the residue this is about
+    verdict = judge_block(
+        criterion,
+        aggregates,
+        runs_status=runs,
+        expected_seeds=10,
+        reference_system=theirs,
+        candidate_system=ours,
+    )
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "e-16" not in verdict.reason, verdict.reason
+    assert ": gain +0; required gain ≥ 0 → met" in verdict.reason, verdict.reason
+    assert "the difference 0 is no larger than the std" in verdict.reason, verdict.reason
+
+
+@needs_shared
+def test_033_a_mean_at_its_bound_is_said_at_it() -> None:
+    """033's E5 «… with net ≥ 0» of ten seeds whose nets sum to 0 in decimals: their float mean is
+    a residue below 0, met (the judging holds it level), and the reason read "-8.32667e-18 ≥ 0 →
+    met" and "the mean is 8.32667e-18 from the threshold" (trial h43G): at the bound it is."""
+    (block,) = [b for b in load_plan(corpus("033") / "EXPERIMENT_PLAN.md").blocks if b.id == "E5"]
+    ours, theirs = block.systems[1], block.systems[0]
+    criterion = parse_criterion(block.success_criterion, block_systems=block.systems)
+    nets = [-0.1, 0.3, -0.2] * 3 + [0.0]
+    assert statistics.fmean(nets) < 0.0
+    aggregates = [
+        Aggregate(
+            block="E5", system=system, metric=metric, mean=statistics.fmean(seeds),
+            std=statistics.stdev(seeds), n=10,
+            run_ids=tuple(f"r{10 * (system == ours) + k}" for k in range(10)),
+        )
+        for (system, metric), seeds in {
+            (ours, "success_rate"): [0.7] * 10,
+            (theirs, "success_rate"): [0.6] * 10,
+            (ours, "net"): nets,
+        }.items()
+    ]  # fmt: skip
+    verdict = judge_block(
+        criterion,
+        aggregates,
+        runs_status={f"r{i}": "succeeded" for i in range(20)},
+        expected_seeds=10,
+        reference_system=theirs,
+        candidate_system=ours,
+    )
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+    assert "(n=10); 0 ≥ 0 → met; within the seeds' spread: the mean is 0 from the threshold" in (
+        verdict.reason
+    ), verdict.reason
+
+
+@needs_shared
+def test_039_b3_open_on_its_system_says_so_before_a_metric() -> None:
+    """039's B3 «GNN 同时优于 MART、…» judged on runs recording AUROC and AUPRC, with no primary
+    metric: clause 1 read "the criterion names no metric …; name the metric in the criterion,
+    or set [metrics] primary", yet `bridge plan` and the same verdict's reading said «GNN» could
+    be any of several systems, and with [metrics] primary set it stayed open on that (trial
+    h43G). The system comes first: no metric settles a clause whose subject is not known."""
+    (block,) = [b for b in load_plan(corpus("039") / "EXPERIMENT_PLAN.md").blocks if b.id == "B3"]
+    criterion = parse_criterion(
+        block.success_criterion, block_systems=block.systems, metrics=block.metrics
+    )
+    values = {
+        ("MART", "AUROC"): 0.70,
+        ("MART", "AUPRC"): 0.35,
+        ("threshold/GNN", "AUROC"): 0.72,
+        ("threshold/GNN", "AUPRC"): 0.37,
+    }
+    verdict = judge_block(
+        criterion,
+        _aggregates(values),
+        runs_status={"r": "succeeded"},
+        expected_seeds=1,
+        reference_system=None,
+        candidate_system=None,
+    )
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    first = verdict.reason.split(" | ")[0]
+    assert "[1] open: «GNN 同时优于 MART» — the compared system «GNN» could be any of" in first, (
+        first
+    )
+    assert "names no metric" not in first, first
+    assert "比较的系统 «GNN» 可能是该实验块多个系统中的任何一个" in in_language(first, "zh")

@@ -34,6 +34,7 @@ __all__ = [
     "Unparsed",
     "Wording",
     "holds",
+    "level_with",
 ]
 
 BASELINE = "baseline"
@@ -52,6 +53,12 @@ class Comparison(enum.Enum):
     EQ = "="
 
 
+def level_with(quantity: float, threshold: float, rounding: float = 0.0) -> bool:
+    """Whether :func:`holds` counts ``quantity`` as equal to ``threshold``: within ``rounding``
+    of it, or 10⁻¹² of it (at least 10⁻¹²)."""
+    return abs(quantity - threshold) <= max(rounding, 1e-12 * max(1.0, abs(threshold)))
+
+
 def holds(quantity: float, comparison: Comparison, threshold: float, rounding: float = 0.0) -> bool:
     """
     Whether ``quantity`` stands in ``comparison`` to ``threshold``, a quantity within float
@@ -63,7 +70,7 @@ def holds(quantity: float, comparison: Comparison, threshold: float, rounding: f
     taken for noise. One rule for a block's criterion and a run's gate (``bridge.plan.run_gates``:
     0.29 read ×100 is 28.999999999999996, and «Parse ≥29%» read NOT MET on a recorded 0.29).
     """
-    level = abs(quantity - threshold) <= max(rounding, 1e-12 * max(1.0, abs(threshold)))
+    level = level_with(quantity, threshold, rounding)
     if comparison is Comparison.GT:
         return quantity > threshold and not level
     if comparison is Comparison.GE:
