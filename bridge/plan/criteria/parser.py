@@ -807,7 +807,7 @@ def parse_criterion(
             )
             one = _ratio_against_before(one, clause, previous, block_systems, metrics)
             one = _reference_from_before(
-                one, clause, text, parsed, clauses[:number], block_systems=block_systems
+                one, clause, text, parsed, read_from, block_systems=block_systems
             )
             if (
                 isinstance(one, Criterion)
@@ -1016,7 +1016,8 @@ def _reference_from_before(
     if one.subject is not None and subjects and one.subject not in subjects:
         return one
     named: list[str] = []
-    for earlier, said in zip(parsed, before, strict=False):
+    # ``before`` is the clause each of ``parsed`` was read from (a band is two readings of one).
+    for earlier, said in zip(parsed, before, strict=True):
         if isinstance(earlier, Criterion):
             if earlier.reference not in (None, BASELINE):
                 named.append(earlier.reference)
