@@ -303,7 +303,8 @@ def test_a_metric_with_its_own_margin_is_the_comparison_before_on_it(tmp_path: P
             assert isinstance(latency, Criterion), latency
             assert (latency.mode, latency.reference, latency.threshold) == read, latency
     # A metric with a change of its own after it names no reference: the block's baseline it
-    # fell back to replaced no_edges unsaid (review2 s42, item 4); it is left open.
+    # fell back to replaced no_edges unsaid (review2 s42, item 4); it is left open where the
+    # block's baseline is another system, judged where it is no_edges (h43B, item 1).
     higher = parse_criterion(
         "exact outperforms no_edges by 0.005 AUROC, with latency by at most 5 ms higher",
         block_systems=block.systems,
@@ -311,8 +312,19 @@ def test_a_metric_with_its_own_margin_is_the_comparison_before_on_it(tmp_path: P
     )
     assert isinstance(higher, Compound), higher
     unsaid = higher.clauses[1]
-    assert isinstance(unsaid, Unparsed), unsaid
-    assert "naming no system it is measured from: no_edges or the block's baseline" in (
-        unsaid.reason
+    assert isinstance(unsaid, Criterion), unsaid
+    assert unsaid.reference_before == ("no_edges",), unsaid
+    latencies = {("exact (ours)", "latency_ms"): 20.0, ("no_edges", "latency_ms"): 18.0}
+    latencies[("unit_mass", "latency_ms")] = 30.0
+    other = judged(
+        unsaid, latencies, reference="unit_mass", candidate="exact (ours)", systems=block.systems
     )
-    assert "还是该实验块的基线" in in_language(unsaid.reason, "zh"), unsaid.reason
+    assert other.verdict is VerdictKind.INCONCLUSIVE, other
+    assert "naming no system it is measured from: no_edges or the block's baseline (unit_mass)" in (
+        other.reason
+    )
+    assert "还是该实验块的基线（unit_mass）" in in_language(other.reason, "zh"), other.reason
+    same = judged(
+        unsaid, latencies, reference="no_edges", candidate="exact (ours)", systems=block.systems
+    )
+    assert same.verdict is VerdictKind.MET, same

@@ -444,8 +444,11 @@ def _drop_or_tail(piece: str, notes: list[str]) -> str:
 # What the clause after it is compared with ("相比 B，ours 准确率提升 ≥ 2 个百分点", "与 B
 # 相比，…"): no condition of its own, so it opens the next part (split off, it was declined as
 # "no comparison with a number or with another system").
+# Its subject may come first: «Ours 相比 FedAvg，准确率提升 …» (split off, "no comparison", and
+# the gain after it read against the block's baseline).
 _FRAME = lazy(
-    r"^\s*(?:(?:相比|对比|相较)(?:于)?\s*\S[^，,；;。]{0,40}|[与和跟]\s*\S[^，,；;。]{0,40}?(?:相比|比较)(?:而言)?)\s*$"
+    r"^\s*(?:[^，,；;。\s<>≤≥=\d][^，,；;。<>≤≥=]{0,40}?\s*)?"
+    r"(?:(?:相比|对比|相较)(?:于)?\s*\S[^，,；;。]{0,40}|[与和跟]\s*\S[^，,；;。]{0,40}?(?:相比|比较)(?:而言)?)\s*$"
 )
 
 

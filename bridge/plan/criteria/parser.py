@@ -830,7 +830,7 @@ def parse_criterion(
             )
             one = _ratio_against_before(one, clause, previous, block_systems, metrics)
             one = _reference_from_before(
-                one, clause, text, parsed, clauses[:number], block_systems=block_systems
+                one, clause, text, parsed, read_from, block_systems=block_systems
             )
             if (
                 isinstance(one, Criterion)
@@ -895,9 +895,6 @@ def _gapped_comparison(
     unjudged, never a level. A clause that is only a metric and a margin ("A outperforms B by
     0.02 AUROC and accuracy by at least 0.03") is the same comparison on that metric.
     """
-    unnamed = _baseline_unnamed(one, clause, previous)
-    if unnamed is not None:
-        return unnamed
     if (
         not isinstance(one, Criterion)
         or one.mode is not Mode.ABSOLUTE
@@ -1042,7 +1039,8 @@ def _reference_from_before(
     if one.subject is not None and subjects and one.subject not in subjects:
         return one
     named: list[str] = []
-    for earlier, said in zip(parsed, before, strict=False):
+    # ``before`` is the clause each of ``parsed`` was read from (a band is two readings of one).
+    for earlier, said in zip(parsed, before, strict=True):
         if isinstance(earlier, Criterion):
             if earlier.reference not in (None, BASELINE):
                 named.append(earlier.reference)
@@ -1092,38 +1090,6 @@ def _frame_naming(opening: str, system: str) -> str | None:
             said = match.group(0).replace("⟨R⟩", opening[found[0] : found[1]])
             return said.strip().rstrip("，,").strip()
     return None
-
-
-def _baseline_unnamed(
-    one: Criterion | Unparsed, clause: str, previous: Criterion | None
-) -> Unparsed | None:
-    """
-    Why ``one``, a metric with a change of its own ("with latency by at most 5 ms higher")
-    after a comparison with a named system, is left unjudged: the block's baseline it fell back
-    to is not what the sentence compares with (review2 s42, item 4: FedAvg was replaced by the
-    baseline unsaid); None for any other clause.
-    """
-    gapped = _GAPPED.match(clause)
-    if (
-        gapped is None
-        or not isinstance(one, Criterion)
-        or one.reference != BASELINE
-        or NO_REFERENCE_NOTE not in one.notes
-        or one.subject is not None
-        or one.metric is None
-        or previous is None
-        or previous.reference in (None, BASELINE)
-        or metric_key(gapped["name"].strip().strip("`")) != metric_key(one.metric)
-    ):
-        return None
-    return Unparsed(
-        text=clause,
-        reason=(
-            f"a change of {one.metric} («{clause.strip()}») after a comparison with "
-            f"{previous.reference}, naming no system it is measured from: {previous.reference} "
-            "or the block's baseline; write the comparison out"
-        ),
-    )
 
 
 def _names_system(said: str, system: str) -> bool:
