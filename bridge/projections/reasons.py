@@ -166,12 +166,6 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         "非劣效比较（'不差于'），不是阈值",
     ),
     (
-        "a negated comparison ('does not beat'): only 'by more than <number>' is read "
-        "(a cap on the gain); write the condition to meet ('beats B by at most 0.01')",
-        "否定的比较（'不胜过'）：只读取'超过 <数值>'（增益的上限）；请写出要满足的条件"
-        "（如'比 B 高出不超过 0.01'）",
-    ),
-    (
         "a cap on the gain ('not better than'), not a threshold",
         "增益的上限（'不优于'），不是阈值",
     ),
@@ -688,6 +682,15 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"按变化前数值之比表示的变化（\1），未能解析为相对实验块中某一系统的相对变化："
         r"请写成这样的形式（\2）",
+    ),
+    # A negated comparison not read (parser.py, _NEGATED_GAIN).
+    (
+        lazy(
+            rf"a negated comparison \({_QUOTE}\): only 'by more than <number>' is read \(a limit "
+            r"on the difference\); write the condition to meet \('beats B by at most 0\.01'\)"
+        ),
+        r"否定的比较（\1）：只读取'by more than <数值>'（差值的上限）；请写出要满足的条件"
+        r"（如'比 B 高出不超过 0.01'）",
     ),
     # A count over runs (parser.py, _SOME_OF_THE_RUNS).
     (

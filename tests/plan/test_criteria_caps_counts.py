@@ -60,6 +60,7 @@ def test_a_negated_gain_by_more_than_is_a_cap(criterion: str) -> None:
         "Ours does not beat FedAvg by at least 0.01 accuracy",
         "Ours does not beat FedAvg by 0.01 accuracy",
         "Ours does not outperform FedAvg",
+        "Ours does not perform worse than FedAvg by at least 0.01 accuracy",
     ],
 )
 def test_another_negated_gain_stays_open(criterion: str) -> None:
@@ -197,3 +198,19 @@ def test_points_counted_are_no_margin() -> None:
     )
     assert isinstance(parsed, Unparsed), parsed
     assert parsed.reason == "a number without a comparison: '100'"
+
+
+def test_a_negated_loss_by_more_than_is_a_limit_on_the_loss() -> None:
+    # Read before as "at least 0.01 worse than FedAvg" (its "not" lost): not met at a gain.
+    criterion = "Ours does not perform worse than FedAvg by more than 0.01 accuracy"
+    assert _verdict(criterion, 0.80, 0.78) is VerdictKind.MET
+    assert _verdict(criterion, 0.80, 0.805) is VerdictKind.MET
+    assert _verdict(criterion, 0.80, 0.82) is VerdictKind.NOT_MET
+
+
+def test_a_negated_comparison_not_read_says_which_in_chinese() -> None:
+    parsed = parse_criterion(
+        "Ours does not outperform FedAvg", block_systems=_SYSTEMS, metrics=["accuracy"]
+    )
+    assert isinstance(parsed, Unparsed), parsed
+    assert in_language(parsed.reason, "zh").startswith("否定的比较（'does not outperform'）")

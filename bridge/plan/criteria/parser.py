@@ -2801,6 +2801,9 @@ _NEGATED_WORSE = lazy(
 _GAIN_VERBS = (
     r"beat|outperform|exceed|surpass|outdo|improve(?:\s+(?:on|over|upon))?"
     r"|(?:perform|do|score)\s+better\s+than|better\s+than"
+    # "does not perform worse than B by more than 0.01": a limit on the loss, read "at least
+    # 0.01 worse" before (its "not" lost), as "performs worse … by at most 0.01" is read.
+    r"|(?:perform|do|score)\s+worse\s+than"
 )
 _NEGATION = (
     r"\b(?:(?:does|do|did|will|would|should|must|shall|may|can|is|are)\s+not|(?:does|do|did|wo|"
@@ -2816,7 +2819,7 @@ _NEGATED_GAIN_BY_MORE = lazy(
 # "must not exceed B" says what must not happen, and "isn't better than B" is a cap on the gain
 # (NEGATED_RELATION): each declined by its own reason further on.
 _NEGATED_GAIN = lazy(
-    rf"{_NEGATION}(?!exceed|better)(?:{_GAIN_VERBS})\w*\s+(?:the\s+)?⟨(?:S[A-Z]+|B)⟩"
+    rf"(?P<said>{_NEGATION}(?!exceed|better)(?:{_GAIN_VERBS})\w*)\s+(?:the\s+)?⟨(?:S[A-Z]+|B)⟩"
 )
 # «不比 B 高出 0.01 以上», «不会比 B 好超过 1 个百分点»: a cap on the gain, the way «比 B 高出不到
 # 0.01» says it («以上» counts the number itself, so "not … 以上" is below it).
@@ -3697,12 +3700,13 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             f"a margin in words whose number was not read ({unsized[0]!r}): write its number "
             "('by at least 2 points')"
         )
-    if _NEGATED_GAIN.search(norm):
+    if (negated_gain := _NEGATED_GAIN.search(norm)) is not None:
         # "does not beat B by at least 0.01", "does not outperform B": without its "not" it
         # is met exactly when the plan says it fails; "by more than" is read above.
+        said = original_spelling(negated_gain["said"].strip(), clause)
         return unparsed(
-            "a negated comparison ('does not beat'): only 'by more than <number>' is read "
-            "(a cap on the gain); write the condition to meet ('beats B by at most 0.01')"
+            f"a negated comparison ({said!r}): only 'by more than <number>' is read (a limit "
+            "on the difference); write the condition to meet ('beats B by at most 0.01')"
         )
     negated = NEGATED_RELATION.search(norm)
     if negated is not None and re.search(r"\bbetter\b", negated[0], re.IGNORECASE):
