@@ -473,7 +473,7 @@ def _criterion_lines(
     clause comparing one is said to wait for them).
     """
     from bridge.plan.criteria import Compound, Criterion
-    from bridge.plan.criteria.clauses import asks_nothing_left_out
+    from bridge.plan.criteria.clauses import words_left_out
     from bridge.plan.criteria.model import GAP_READ
     from bridge.plan.metric_names import plan_metric_names, primary_metric_name
     from bridge.projections.outcome import parse_block_criterion
@@ -559,9 +559,10 @@ def _criterion_lines(
     # A sentence the plan calls a bonus (006's B6), or one saying what is not required (008's
     # B4), is no clause: said, never dropped unseen. An Unparsed criterion says it in its reason.
     if isinstance(parsed, (Compound, Criterion)):
-        for note in asks_nothing_left_out(parsed.notes):
+        for note in words_left_out(parsed.notes):
+            said = in_language(note, language)
             lines.append(
-                f"{' ' * terminal_cells(label)}{t('plan_bonus', language).format(note=note)}"
+                f"{' ' * terminal_cells(label)}{t('plan_bonus', language).format(note=said)}"
             )
     if isinstance(parsed, Compound) and parsed.alternatives:
         parts = " | ".join(", ".join(str(i + 1) for i in part) for part in parsed.alternatives)

@@ -35,7 +35,7 @@ from bridge.machine.stages import (
 from bridge.machine.verdicts import JudgedBy, VerdictKind
 from bridge.plan.baselines import BASELINES_OPTION, compared_by_no_block
 from bridge.plan.criteria import Compound, Criterion, clause_metrics
-from bridge.plan.criteria.clauses import asks_nothing_left_out
+from bridge.plan.criteria.clauses import words_left_out
 from bridge.plan.main_milestone import main_milestone_setting, milestones_listed
 from bridge.plan.metric_names import (
     PLAN_METRICS_OPTION,
@@ -1928,8 +1928,8 @@ def _block_section(state: PipelineState, result: BlockResult, language: str) -> 
         # (008's B4), left out of the clauses: said here as
         # `bridge plan` says it (an Unparsed criterion says it in its reason).
         lines.extend(
-            f"  - {t('plan_bonus', language).format(note=line(note))}"
-            for note in asks_nothing_left_out(result.criterion.notes)
+            f"  - {t('plan_bonus', language).format(note=line(in_language(note, language)))}"
+            for note in words_left_out(result.criterion.notes)
         )
     verdict = result.verdict
     try:

@@ -1335,3 +1335,18 @@ def test_a_lone_baseline_line_names_the_baseline_among_the_runs_systems(tmp_path
     assert "B1 的 Baseline 行写的是 weighted-block MSE，它的运行中没有一个运行这个系统（" in out, (
         out
     )
+
+
+@needs_shared
+def test_an_or_tail_left_out_of_a_criterion_is_said(tmp_path: Path) -> None:
+    """001's B5 «Sobel helps by >= 0.5 points, or can be dropped if not» was previewed as its
+    first part alone, «…, or can be dropped if not» named nowhere, though a researcher reads it
+    as part of the criterion (trial h43F). It is said under the clauses, as a bonus is (006's
+    B6); 023's «…，否则删去 forcing-conditioned 强调» in Chinese."""
+    done = bridge_here("plan", "--project", str(as_project("001", tmp_path / "p001")))
+    assert done.returncode == 0, done.stderr
+    b5 = done.stdout.split("\nB5: ")[1].split("\n  systems:")[0]
+    assert "not a clause: left out ', or can be dropped if not': what to do otherwise" in b5, b5
+    done = bridge_here("plan", "--project", str(as_project("023", tmp_path / "p023")))
+    assert done.returncode == 0, done.stderr
+    assert "不是条件：略去 '，否则删去 forcing-conditioned 强调'：否则要做的事" in done.stdout

@@ -903,6 +903,18 @@ def test_a_sentence_the_plan_calls_a_bonus_is_no_clause(tmp_path: Path) -> None:
     assert f"  - not a clause: {left}\n" in text, text
 
 
+@needs_shared
+def test_an_or_tail_left_out_is_said_under_the_reading(tmp_path: Path) -> None:
+    """001's B5 «Sobel helps by >= 0.5 points, or can be dropped if not» (plan:126) is judged
+    on its first part; the results named the tail nowhere (trial h43F). Said under Read as, as
+    a bonus is."""
+    store = _corpus_store("001", tmp_path)
+    _ran(store, "R012", {"exact_match_accuracy": 0.57})
+    text = results.render(fold(store.read())).split("### B5")[1]
+    left = "left out ', or can be dropped if not': what to do otherwise"
+    assert f"  - not a clause: {left}\n" in text, text
+
+
 # 004's B3 as trial h39B rewrote it on the plan's advice ("'each' over several systems written
 # as one; name each system", then "… or one clause per system"), with the `Baseline:` line the
 # next advice asked for.

@@ -30,6 +30,7 @@ __all__ = [
     "looks_like_condition",
     "qualifiers_joined",
     "split_clauses",
+    "words_left_out",
 ]
 
 _HARD = lazy(
@@ -132,6 +133,9 @@ _RESULT_WORDS = lazy(
 IF_ACTION_NOTE = "what to do if it happens, not a condition"
 #: How a note on a left-out bonus ends: `bridge plan` shows those notes, the others it does not.
 BONUS_NOTE = "a bonus the criterion does not require"
+#: How a note on a left-out "or …" tail ends: what to do when the condition is not met (001's
+#: B5 «Sobel helps by >= 0.5 points, or can be dropped if not»).
+OTHERWISE_NOTE = "what to do otherwise"
 # A sentence saying what the criterion does not ask for: 008's B4 «…; positive net saving is not
 # required.», 020's B4 «…；不要求所有组件都有用。». Read as a clause it stayed open for ever, as a
 # bonus did. Only a sentence that says so whole: "F1 is required to exceed 0.5" and "… is not
@@ -412,6 +416,21 @@ def asks_nothing_left_out(notes: tuple[str, ...] | list[str]) -> tuple[str, ...]
     return tuple(n for n in notes if n.endswith((BONUS_NOTE, NOT_REQUIRED_NOTE, IF_ACTION_NOTE)))
 
 
+def words_left_out(notes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """
+    The notes of a read criterion (a :class:`Criterion` or :class:`Compound`, judged by rule)
+    that name words of it no clause holds, in text order: :func:`asks_nothing_left_out`'s, and
+    an "or …" tail left out as what to do otherwise. `bridge plan` and the results say each
+    beside the clauses: 001's B5 «Sobel helps by >= 0.5 points, or can be dropped if not» was
+    previewed and judged as its first part alone, the tail named nowhere (trial h43F).
+    """
+    return tuple(
+        n
+        for n in notes
+        if n.endswith((BONUS_NOTE, NOT_REQUIRED_NOTE, IF_ACTION_NOTE, OTHERWISE_NOTE))
+    )
+
+
 def qualifiers_joined(piece: str) -> str:
     """
     ``piece`` with "N× a or b <noun>" written "N× a/b <noun>" (see ``_QUALIFIER_OR``), the form
@@ -436,7 +455,7 @@ def _drop_or_tail(piece: str, notes: list[str]) -> str:
     tail = (match.group("tail") or match.group("zh") or "").strip()
     head = piece[: match.start()].strip()
     if head and tail and not looks_like_condition(tail) and looks_like_condition(head):
-        notes.append(f"left out {piece[match.start() :].strip()!r}: what to do otherwise")
+        notes.append(f"left out {piece[match.start() :].strip()!r}: {OTHERWISE_NOTE}")
         return head
     return piece
 
