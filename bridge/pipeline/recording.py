@@ -47,7 +47,12 @@ from bridge.plan.overview import (
 )
 from bridge.plan.plan_section import researchers_part
 from bridge.plan.priority import Priority
-from bridge.plan.quantities import SAME_SEEDS_OPTION, same_seeds_text
+from bridge.plan.quantities import (
+    SAME_SEEDS_OPTION,
+    SEEDS_TOGETHER_OPTION,
+    same_seeds_text,
+    seeds_together_text,
+)
 from bridge.plan.run_fields import run_fields
 from bridge.plan.runs import same_seed_blocks
 from bridge.plan.templates import AT_LAUNCH, unfilled
@@ -159,6 +164,17 @@ def plan_events(project: LoadedProject) -> list[tuple[str, Sequence[ev.Event]]]:
             **(
                 {SAME_SEEDS_OPTION: same_seeds_text({b: w for b, (w, _, _) in same.items()})}
                 if (same := same_seed_blocks(project.plan))
+                else {}
+            ),
+            # The blocks whose seeds one command runs: a list of numbers their runs record may
+            # be a value per seed, not a series whose last value stands for the run.
+            **(
+                {SEEDS_TOGETHER_OPTION: seeds_together_text(together)}
+                if (
+                    together := {
+                        b.id: b.seeds_together for b in project.plan.blocks if b.seeds_together
+                    }
+                )
                 else {}
             ),
             # Each milestone's Cost as the plan writes it: the milestones keep only its own

@@ -18,6 +18,7 @@ from bridge.plan.option_tables import table_of, table_text
 __all__ = [
     "COUNT_WORDS",
     "SAME_SEEDS_OPTION",
+    "SEEDS_TOGETHER_OPTION",
     "block_refs",
     "gpu_hours",
     "normalise_block_id",
@@ -29,6 +30,8 @@ __all__ = [
     "seeds_for_one",
     "seeds_of_one_system",
     "seeds_run_together",
+    "seeds_together_of",
+    "seeds_together_text",
     "split_list",
     "stated_seed_count",
 ]
@@ -468,6 +471,22 @@ SAME_SEEDS_OPTION = "plan.same_seeds"
 def same_seeds_text(blocks: Mapping[str, str]) -> str:
     """Block id → the plan's words asking for the same seeds, as ``PlanLoaded.options`` keeps it."""
     return table_text(blocks)
+
+
+#: The key of ``PlanLoaded.options`` that carries, to the judge, the blocks whose seeds one
+#: command runs (033's E1 `SEEDS=1..25`) and that command as the plan writes it, as
+#: :func:`seeds_together_text` writes them; absent when no block does.
+SEEDS_TOGETHER_OPTION = "plan.seeds_together"
+
+
+def seeds_together_text(blocks: Mapping[str, str]) -> str:
+    """Block id → the command running its seeds, as ``PlanLoaded.options`` keeps it."""
+    return table_text(blocks)
+
+
+def seeds_together_of(text: str) -> dict[str, str]:
+    """:func:`seeds_together_text`'s table read back; ``{}`` for ``""`` or anything else."""
+    return table_of(text)
 
 
 def same_seeds_of(text: str) -> dict[str, str]:

@@ -97,7 +97,12 @@ from bridge.plan.metric_names import (
     units_of,
 )
 from bridge.plan.priority import Priority
-from bridge.plan.quantities import SAME_SEEDS_OPTION, same_seeds_of
+from bridge.plan.quantities import (
+    SAME_SEEDS_OPTION,
+    SEEDS_TOGETHER_OPTION,
+    same_seeds_of,
+    seeds_together_of,
+)
 from bridge.plan.recorded_status import done_by_person, waits_outside
 from bridge.plan.run_fields import launch_seed
 from bridge.plan.status_legend import is_held_for_code
@@ -883,6 +888,44 @@ def _no_run_of(block: BlockInfo, runs: Sequence[RunView], involved: frozenset[st
     )
 
 
+#: Why a verdict on the last number of a list is not given, in a block whose seeds one command
+#: runs (Chinese in bridge/projections/reasons.py).
+PER_SEED_LIST = (
+    "the block runs its seeds in one command ({command}) and its runs recorded {names} as a "
+    "list of numbers, read as a series whose last value stands for the run: such a list may "
+    "hold a value per seed, so no verdict is given on its last one; have the run write the "
+    "number the criterion means (over all its seeds) under its own name. On the last values: "
+)
+
+
+def _last_of_a_seed_list(verdict: Verdict, command: str, runs: Sequence[RunView]) -> Verdict:
+    """
+    ``verdict`` left open where the block's seeds run in one ``command`` (033's E1
+    `SEEDS=1..25`) and a number it compares is the last of a plain list a run recorded
+    (rule ``json:NAME[-1]``): read as a series, a list of 25 per-seed nets stood for the run by
+    its last seed's, and E1 read met on it (trial h43G). Any other verdict is returned as it is.
+    """
+    if not command or verdict.verdict is VerdictKind.INCONCLUSIVE:
+        return verdict
+    listed = {
+        v.name
+        for r in runs
+        if r.metrics is not None
+        for v in r.metrics.values
+        if v.rule.startswith("json:") and v.rule.endswith("[-1]")
+    }
+    # The names the reason compares: "NAME: …" for a level, "NAME (higher): …" for a gain.
+    read = sorted(n for n in listed if f"{n}: " in verdict.reason or f"{n} (" in verdict.reason)
+    if not read:
+        return verdict
+    return attrs.evolve(
+        verdict,
+        verdict=VerdictKind.INCONCLUSIVE,
+        measured=None,
+        reason=PER_SEED_LIST.format(command=f"`{command}`", names=", ".join(read)) + verdict.reason,
+    )
+
+
 def _waiting_not_ruled_out(verdict: Verdict, runs: Sequence[RunView]) -> Verdict:
     """
     ``verdict`` with "every run of the block is out of scope" said as what it is when each of
@@ -1215,6 +1258,13 @@ def _judge(state: PipelineState, block: BlockInfo, settings: MetricsRecorded | N
             ),
         )
         verdict = _waiting_not_ruled_out(_read_by_label(verdict, by_label, involved), judged)
+        verdict = _last_of_a_seed_list(
+            verdict,
+            seeds_together_of(
+                state.plan.options.get(SEEDS_TOGETHER_OPTION, "") if state.plan else ""
+            ).get(block.id, ""),
+            judged,
+        )
         if not judged and runs and verdict.reason == _NO_RUNS:
             verdict = attrs.evolve(verdict, reason=_no_run_of(block, runs, involved))
         verdict = _read_from_other_blocks(verdict, block, judged, set(shared), values)

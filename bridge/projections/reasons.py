@@ -1646,6 +1646,21 @@ _ATTRIBUTION: tuple[tuple[LazyPattern, str], ...] = (
 
 # Phrases with numbers or names in them: (pattern, replacement with the groups kept).
 _PATTERNS: tuple[tuple[LazyPattern, str], ...] = (
+    # A verdict on the last number of a list, in a block whose seeds one command runs
+    # (bridge/projections/outcome.py's PER_SEED_LIST, 033's E1).
+    (
+        lazy(
+            r"the block runs its seeds in one command \((`[^`]*`)\) and its runs recorded (.+?) "
+            r"as a list of numbers, read as a series whose last value stands for the run: such a "
+            r"list may hold a value per seed, so no verdict is given on its last one; have the "
+            r"run write the number the criterion means \(over all its seeds\) under its own "
+            r"name\. On the last values: "
+        ),
+        r"该实验块用一条命令运行它的全部种子（\1），其运行把 \2 记录为数值列表，"
+        r"按序列读取、以最后一个值代表该运行：这样的列表可能是每个种子各一个值，"
+        r"因此不按最后一个值给出判定；请让运行把标准所指的数（覆盖其全部种子）"
+        r"以单独的名称写出。按最后一个值：",
+    ),
     # A run gate's clause it calls optional (bridge/plan/run_gates.py's OPTIONAL_LEFT_OUT).
     (
         lazy(rf"the gate calls it optional \({_QUOTE}\): left out of the gate"),

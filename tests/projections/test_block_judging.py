@@ -1176,3 +1176,36 @@ def test_038_ap_lift_is_the_recorded_metric_not_a_gain_of_ap(written: str) -> No
     )
     assert verdict.verdict is VerdictKind.MET, verdict.reason
     assert verdict.reason.startswith("AP lift: TriPharm CPU 2.4 (n=1); 2.4 > 1 → met")
+
+
+@needs_shared
+def test_033_a_list_of_per_seed_nets_is_no_verdict_on_its_last(tmp_path: Path) -> None:
+    """033's E1 runs its 25 seeds in one command (`SEEDS=1..25`); a run writing each criterion's
+    net as a list of numbers, one per seed, had the list read as a series, its last value the
+    run's, and E1 read met on nets whose mean fails it (-2.4 against «≥ −1», trial h43G). The
+    verdict is left open, saying why, in English and Chinese; the same numbers written as plain
+    values are judged."""
+    lists = {"scissors_net": 0.0, "crackerbox_net": 4.0, "aggregate_net": 3.0}
+
+    def e1(rule_tail: str, root: Path) -> tuple[VerdictKind, str]:
+        store = _corpus_store("033", root)
+        *head, recorded = finished_run("R001", lists)
+        assert isinstance(recorded, ev.MetricsRecorded)
+        values = tuple(attrs.evolve(v, rule=v.rule + rule_tail) for v in recorded.values)
+        store.append("run:R001", [*head, attrs.evolve(recorded, values=values)], None)
+        verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["E1"].verdict
+        return verdict.verdict, verdict.reason
+
+    kind, reason = e1("[-1]", tmp_path / "list")
+    assert kind is VerdictKind.INCONCLUSIVE, reason
+    assert reason.startswith(
+        "the block runs its seeds in one command (`SEEDS=1..25`) and its runs recorded "
+        "aggregate_net, crackerbox_net, scissors_net as a list of numbers"
+    ), reason
+    assert "On the last values: all 3 clauses met." in reason, reason
+    assert in_language(reason, "zh").startswith(
+        "该实验块用一条命令运行它的全部种子（`SEEDS=1..25`），其运行把 aggregate_net, "
+        "crackerbox_net, scissors_net 记录为数值列表"
+    ), in_language(reason, "zh")
+    kind, reason = e1("", tmp_path / "plain")
+    assert kind is VerdictKind.MET, reason
