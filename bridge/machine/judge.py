@@ -380,12 +380,7 @@ def judge_block(
     # 029's M4: R040, the sampling step done before bridge, held «XGBoost achieves AUROC ≥
     # 0.80» open with XGBoost's 0.83 in, though it can never give an AUROC of XGBoost.
     apart = _set_apart(criterion, context, runs_status, run_systems)
-    # A run not finished yet of a system no checkable clause compares cannot change the
-    # verdict: set apart and said, as a failed one is (006's sanity block B5 «composite skill
-    # > 0», S3 composite's R002 at 0, held open by K1 and K2 of the KAN teacher, shared in
-    # from M3: the sanity gate let the later milestones go on past a clause not met).
-    waiting = _waiting_apart(criterion, context, runs_status, run_systems, apart)
-    judged = {r: s for r, s in runs_status.items() if r not in apart and r not in waiting}
+    judged = {r: s for r, s in runs_status.items() if r not in apart}
     ended_failed = _failed_by_id(judged)
     # Runs done before bridge with no numbers that still bear on the criterion hold open the
     # clauses they bear on, as a failed run does, each clause said with its own reading (029's
@@ -463,8 +458,6 @@ def judge_block(
         reason += f"; {_BEFORE_SAID}{', '.join(unread)}"
     if apart:
         reason += f"; {_SET_APART}{', '.join(apart)}"
-    if waiting:
-        reason += f"; {_WAITING_APART}{', '.join(waiting)}"
     return verdict(kind, reason, measured)
 
 
@@ -473,10 +466,6 @@ _HELD_FOR_CODE_SAID = "runs held until an earlier milestone's code is written: "
 _BEFORE_SAID = "runs not run by bridge, no numbers in the log: "
 _FAILED_APART = "also: runs failed: "
 _FAILED_APART_WHY = ", of no system a checkable clause compares"
-_WAITING_APART = (
-    "also: runs not finished, of no system a checkable clause compares (not bearing on the "
-    "verdict): "
-)
 _SET_APART = (
     "runs done before bridge, no numbers in the log, of no system the criterion compares "
     "(not bearing on the verdict): "
@@ -512,38 +501,6 @@ def _set_apart(
         for r in candidates
         if r in run_systems and not any(_bears_on(c, run_systems[r], context) for c in clauses)
     ]
-
-
-def _waiting_apart(
-    criterion: Criterion | Compound,
-    context: ClauseContext,
-    runs_status: Mapping[str, str],
-    run_systems: Mapping[str, str] | None,
-    apart: Sequence[str],
-) -> list[str]:
-    """
-    The runs not finished yet (pending, queued, running) that bear on no checkable clause of
-    ``criterion`` as :func:`_failed_bearing` tells (a failed run of theirs would hold none
-    open), sorted; ``[]`` without ``run_systems`` or without a checkable clause, so that every
-    unfinished run keeps the verdict open as before.
-    """
-    if run_systems is None:
-        return []
-    clauses = (
-        [c for c in criterion.clauses if isinstance(c, Criterion)]
-        if isinstance(criterion, Compound)
-        else [criterion]
-    )
-    if not clauses:
-        return []
-    return sorted(
-        r
-        for r, s in runs_status.items()
-        if s in _UNFINISHED
-        and r not in apart
-        and r in run_systems
-        and not any(_failed_bearing(c, {r: r}, context, run_systems) for c in clauses)
-    )
 
 
 def _bears_on(clause: Criterion, system: str, context: ClauseContext) -> bool:

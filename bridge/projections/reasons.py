@@ -209,12 +209,6 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ),
     # A failed run of no system a checkable clause compares, after the verdict (004's B3).
     ("also: runs failed: ", "另有失败的运行："),
-    # A run not finished of no system a checkable clause compares (006's sanity block B5).
-    (
-        "also: runs not finished, of no system a checkable clause compares (not bearing on the "
-        "verdict): ",
-        "另有尚未结束的运行，不属于任何可检查条件所比较的系统（不影响结论）：",
-    ),
     # A run that succeeded with a metrics file of `{}` (018's JPH-B1-HO-S2, trial t15).
     (
         "also: runs that succeeded but recorded no metric value: ",
