@@ -2822,10 +2822,15 @@ _NEGATED_GAIN = lazy(
     rf"(?P<said>{_NEGATION}(?!exceed|better)(?:{_GAIN_VERBS})\w*)\s+(?:the\s+)?⟨(?:S[A-Z]+|B)⟩"
 )
 # «不比 B 高出 0.01 以上», «不会比 B 好超过 1 个百分点»: a cap on the gain, the way «比 B 高出不到
-# 0.01» says it («以上» counts the number itself, so "not … 以上" is below it).
+# 0.01» says it («以上» counts the number itself, so "not … 以上" is below it). Its loss the same
+# way, «不能比 B 低超过 0.01», «不会比 B 差超过 0.01»: «比 B 低不超过 0.01» (a drop ≤ 0.01); read
+# without them the «不» was lost and a drop of 0.03 met the cap (review h43R2, item 1). «大» is
+# the number larger, as «高» is: read as «高», a rise for a loss («比 B 大不到» was read the
+# better way, so «损失不比 B 大 0.01 以上» was met by a larger loss; item 3). «落后» is not
+# read here (open).
 _NEGATED_GAIN_ZH = lazy(
     r"(?:不会|不应|不得|不能|不该|没有|不)\s*比\s*(?P<ref>[^\s\d，,；;。]+(?:\s+[^\s\d，,；;。]+){0,2}?)\s*"
-    r"(?P<verb>高出|高|好|优|强|大)\s*(?:(?P<over>超过|多于|大于|>)\s*(?P<num1>[+]?\.?\d[^\s，,；;。]*"
+    r"(?P<verb>高出|高|好|优|强|大|低|差)\s*(?:(?P<over>超过|多于|大于|>)\s*(?P<num1>[+]?\.?\d[^\s，,；;。]*"
     r"(?:\s*(?:个百分点|百分点|pp|points?))?)|(?P<num2>[+]?\.?\d[^\s，,；;。]*"
     r"(?:\s*(?:个百分点|百分点|pp|points?))?)\s*以上)"
 )
@@ -2982,7 +2987,8 @@ def _in_words(norm: str) -> tuple[str, list[str]]:
     found = _NEGATED_GAIN_ZH.search(norm)
     if found is not None:
         cap = f"不超过 {found['num1']}" if found["over"] else f"不到 {found['num2']}"
-        said = f"比 {found['ref']} {found['verb']}{cap}"
+        verb = "高" if found["verb"] == "大" else found["verb"]
+        said = f"比 {found['ref']} {verb}{cap}"
         notes.append(f"{found.group(0).strip()!r} read as {said!r}")
         norm = f"{norm[: found.start()]}{said}{norm[found.end() :]}"
     for pattern, said in (
