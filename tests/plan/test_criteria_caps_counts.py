@@ -252,3 +252,23 @@ def test_a_chinese_cap_on_larger_is_the_number_larger_for_a_loss() -> None:
     assert loss(0.80) is VerdictKind.NOT_MET
     assert loss(0.785) is VerdictKind.MET
     assert loss(0.70) is VerdictKind.MET
+
+
+@pytest.mark.parametrize(
+    ("criterion", "said"),
+    [
+        ("Ours fails to beat FedAvg by more than 0.01 accuracy", "fails to"),
+        ("Neither Ours nor X beats FedAvg by more than 0.01 accuracy", "Neither"),
+        ("It is not true that Ours beats FedAvg by more than 0.01 accuracy", "It is not true that"),
+        ("Ours 的准确率未能比 FedAvg 高出 0.01 以上", "未能"),
+        ("并非 Ours 的准确率比 FedAvg 高出 0.01 以上", "并非"),
+    ],
+)
+def test_a_negation_over_the_whole_comparison_is_open(criterion: str, said: str) -> None:
+    # Read without it, each was a required gain > 0.01, met by the gain of 0.02 the plan
+    # forbids (review h43R2, item 5).
+    parsed = parse_criterion(criterion, block_systems=(*_SYSTEMS, "X"), metrics=["accuracy"])
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason.startswith(f"a negation over the whole comparison ({said!r})")
+    assert in_language(parsed.reason, "zh").startswith(f"否定整个比较（{said!r}）")
+    assert _verdict(criterion, 0.80, 0.78) is VerdictKind.INCONCLUSIVE

@@ -2821,6 +2821,16 @@ _NEGATED_GAIN_BY_MORE = lazy(
 _NEGATED_GAIN = lazy(
     rf"(?P<said>{_NEGATION}(?!exceed|better)(?:{_GAIN_VERBS})\w*)\s+(?:the\s+)?⟨(?:S[A-Z]+|B)⟩"
 )
+# A negation over the whole comparison, not an auxiliary's "not" beside its verb: "Ours fails to
+# beat B by more than 0.01", "Neither Ours nor X beats B …", "It is not true that Ours beats
+# B …", «Ours 未能比 B 高出 0.01 以上», «并非 …». Read without it the cap became a required
+# gain, met when the plan says it fails (review h43R2, item 5); open, quoting its words.
+_NEGATED_FRAME = lazy(
+    r"\b(?:fail(?:s|ed|ing)?\s+to|neither|nor|(?:it\s+)?(?:is|was)\s+not\s+(?:true|the\s+case)"
+    r"\s+that|(?:it\s+)?(?:is|was)n[’']t\s+(?:true|the\s+case)\s+that)\b"
+    r"|未能|没能|并非|并不是|既不|既没有",
+    re.IGNORECASE,
+)
 # «不比 B 高出 0.01 以上», «不会比 B 好超过 1 个百分点»: a cap on the gain, the way «比 B 高出不到
 # 0.01» says it («以上» counts the number itself, so "not … 以上" is below it). Its loss the same
 # way, «不能比 B 低超过 0.01», «不会比 B 差超过 0.01»: «比 B 低不超过 0.01» (a drop ≤ 0.01); read
@@ -3392,6 +3402,12 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     norm = normalise(clause).rstrip(".。!！ ")
     if not norm:
         return unparsed("empty criterion")
+    if (frame := _NEGATED_FRAME.search(norm)) is not None:
+        said = original_spelling(frame[0].strip(), clause)
+        return unparsed(
+            f"a negation over the whole comparison ({said!r}), not read; write the condition "
+            "to meet ('beats B by at most 0.01')"
+        )
     notes: list[str] = []
     norm, rewritten = _in_words(norm)
     notes += rewritten
