@@ -686,6 +686,14 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"否定的比较（\1）：只读取'by more than <数值>'（差值的上限）；请写出要满足的条件"
         r"（如'比 B 高出不超过 0.01'）",
     ),
+    # A negation over the whole comparison (parser.py, _NEGATED_FRAME).
+    (
+        lazy(
+            rf"a negation over the whole comparison \({_QUOTE}\), not read; write the condition "
+            r"to meet \('beats B by at most 0\.01'\)"
+        ),
+        r"否定整个比较（\1），未读取；请写出要满足的条件（如'比 B 高出不超过 0.01'）",
+    ),
     # A count over runs (parser.py, _SOME_OF_THE_RUNS).
     (
         lazy(

@@ -214,3 +214,61 @@ def test_a_negated_comparison_not_read_says_which_in_chinese() -> None:
     )
     assert isinstance(parsed, Unparsed), parsed
     assert in_language(parsed.reason, "zh").startswith("否定的比较（'does not outperform'）")
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        "Ours 的准确率不能比 FedAvg 低超过 0.01",
+        "Ours 的准确率不应比 FedAvg 低超过 0.01",
+        "Ours 的准确率不得比 FedAvg 低 0.01 以上",
+        "Ours 的准确率不会比 FedAvg 差超过 0.01",
+    ],
+)
+def test_a_negated_chinese_loss_by_more_than_is_a_limit_on_the_loss(criterion: str) -> None:
+    # A drop of 0.03 over the limit of 0.01: read before as a required drop, met (h43R2, 1).
+    assert _verdict(criterion, 0.75, 0.78) is VerdictKind.NOT_MET
+    assert _verdict(criterion, 0.775, 0.78) is VerdictKind.MET
+    assert _verdict(criterion, 0.80, 0.78) is VerdictKind.MET
+
+
+def test_a_chinese_cap_on_larger_is_the_number_larger_for_a_loss() -> None:
+    # «大» is the loss larger, worse: read before the better way, met by a loss 0.02 larger
+    # than FedAvg's (h43R2, item 3).
+    criterion = "Ours 的损失不比 FedAvg 大 0.01 以上"
+    parsed = parse_criterion(criterion, block_systems=_SYSTEMS, metrics=["loss"])
+
+    def loss(ours: float) -> VerdictKind:
+        return judged(
+            parsed,
+            {("Ours", "loss"): ours, ("FedAvg", "loss"): 0.78},
+            reference="FedAvg",
+            candidate="Ours",
+            systems=_SYSTEMS,
+            primary="loss",
+            lower_is_better={"loss": True},
+        ).verdict
+
+    assert loss(0.80) is VerdictKind.NOT_MET
+    assert loss(0.785) is VerdictKind.MET
+    assert loss(0.70) is VerdictKind.MET
+
+
+@pytest.mark.parametrize(
+    ("criterion", "said"),
+    [
+        ("Ours fails to beat FedAvg by more than 0.01 accuracy", "fails to"),
+        ("Neither Ours nor X beats FedAvg by more than 0.01 accuracy", "Neither"),
+        ("It is not true that Ours beats FedAvg by more than 0.01 accuracy", "It is not true that"),
+        ("Ours 的准确率未能比 FedAvg 高出 0.01 以上", "未能"),
+        ("并非 Ours 的准确率比 FedAvg 高出 0.01 以上", "并非"),
+    ],
+)
+def test_a_negation_over_the_whole_comparison_is_open(criterion: str, said: str) -> None:
+    # Read without it, each was a required gain > 0.01, met by the gain of 0.02 the plan
+    # forbids (review h43R2, item 5).
+    parsed = parse_criterion(criterion, block_systems=(*_SYSTEMS, "X"), metrics=["accuracy"])
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason.startswith(f"a negation over the whole comparison ({said!r})")
+    assert in_language(parsed.reason, "zh").startswith(f"否定整个比较（{said!r}）")
+    assert _verdict(criterion, 0.80, 0.78) is VerdictKind.INCONCLUSIVE

@@ -178,8 +178,7 @@ def test_021_subject_carried_past_a_clause_naming_none(tmp_path: Path) -> None:
         ("no_edges 的 AUROC 比 exact 差至少 0.02", VerdictKind.MET),
         ("no_edges 的 AUROC 比 exact 差 0.2 以上", VerdictKind.NOT_MET),
         # «不比 B 差 0.2 以上» allows a drop of up to 0.2: judged before as a gain ≥ 0.2, not
-        # met; a non-inferiority comparison, left open as "no worse than" is.
-        ("no_edges 的 AUROC 不比 exact 差 0.2 以上", VerdictKind.INCONCLUSIVE),
+        # met; now read as «比 B 差不到 0.2» (review h43R2, item 1): see the test below.
         # Review h42, item 1: «不比 B 更大» was read as a rise over B (not met at 0.7 < 0.8),
         # its "不" lost as 差's was.
         ("no_edges 的 AUROC 不比 exact 更大", VerdictKind.INCONCLUSIVE),
@@ -208,6 +207,32 @@ def test_worse_than_in_chinese(tmp_path: Path, text: str, verdict: VerdictKind) 
     if verdict is VerdictKind.MET:
         # The reading says the limit as the clause does: at least 0.02 worse (it said "at most").
         assert "至少比参照差 0.02" in in_language(result.reason, "zh"), result.reason
+
+
+@pytest.mark.parametrize(
+    ("no_edges", "verdict"), [(0.7, VerdictKind.MET), (0.55, VerdictKind.NOT_MET)]
+)
+def test_not_worse_by_more_in_chinese_is_a_limit(
+    tmp_path: Path, no_edges: float, verdict: VerdictKind
+) -> None:
+    # «不比 B 差 0.2 以上»: less than 0.2 worse than exact, read as «比 B 差不到 0.2» (open
+    # before, judged as a gain ≥ 0.2 before that; review h43R2, item 1).
+    block = _blocks_040(tmp_path)["B4"]
+    parsed = parse_criterion(
+        "no_edges 的 AUROC 不比 exact 差 0.2 以上",
+        block_systems=block.systems,
+        metrics=block.metrics,
+    )
+    values = {("exact (ours)", "auroc"): 0.8, ("no_edges", "auroc"): no_edges}
+    result = judged(
+        parsed,
+        values,
+        reference="",
+        candidate="exact (ours)",
+        systems=block.systems,
+        primary="auroc",
+    )
+    assert result.verdict is verdict, result.reason
 
 
 def test_not_better_by_more_than_is_a_cap_on_the_gain() -> None:

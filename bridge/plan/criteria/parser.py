@@ -2821,11 +2821,26 @@ _NEGATED_GAIN_BY_MORE = lazy(
 _NEGATED_GAIN = lazy(
     rf"(?P<said>{_NEGATION}(?!exceed|better)(?:{_GAIN_VERBS})\w*)\s+(?:the\s+)?⟨(?:S[A-Z]+|B)⟩"
 )
+# A negation over the whole comparison, not an auxiliary's "not" beside its verb: "Ours fails to
+# beat B by more than 0.01", "Neither Ours nor X beats B …", "It is not true that Ours beats
+# B …", «Ours 未能比 B 高出 0.01 以上», «并非 …». Read without it the cap became a required
+# gain, met when the plan says it fails (review h43R2, item 5); open, quoting its words.
+_NEGATED_FRAME = lazy(
+    r"\b(?:fail(?:s|ed|ing)?\s+to|neither|nor|(?:it\s+)?(?:is|was)\s+not\s+(?:true|the\s+case)"
+    r"\s+that|(?:it\s+)?(?:is|was)n[’']t\s+(?:true|the\s+case)\s+that)\b"
+    r"|未能|没能|并非|并不是|既不|既没有",
+    re.IGNORECASE,
+)
 # «不比 B 高出 0.01 以上», «不会比 B 好超过 1 个百分点»: a cap on the gain, the way «比 B 高出不到
-# 0.01» says it («以上» counts the number itself, so "not … 以上" is below it).
+# 0.01» says it («以上» counts the number itself, so "not … 以上" is below it). Its loss the same
+# way, «不能比 B 低超过 0.01», «不会比 B 差超过 0.01»: «比 B 低不超过 0.01» (a drop ≤ 0.01); read
+# without them the «不» was lost and a drop of 0.03 met the cap (review h43R2, item 1). «大» is
+# the number larger, as «高» is: read as «高», a rise for a loss («比 B 大不到» was read the
+# better way, so «损失不比 B 大 0.01 以上» was met by a larger loss; item 3). «落后» is not
+# read here (open).
 _NEGATED_GAIN_ZH = lazy(
     r"(?:不会|不应|不得|不能|不该|没有|不)\s*比\s*(?P<ref>[^\s\d，,；;。]+(?:\s+[^\s\d，,；;。]+){0,2}?)\s*"
-    r"(?P<verb>高出|高|好|优|强|大)\s*(?:(?P<over>超过|多于|大于|>)\s*(?P<num1>[+]?\.?\d[^\s，,；;。]*"
+    r"(?P<verb>高出|高|好|优|强|大|低|差)\s*(?:(?P<over>超过|多于|大于|>)\s*(?P<num1>[+]?\.?\d[^\s，,；;。]*"
     r"(?:\s*(?:个百分点|百分点|pp|points?))?)|(?P<num2>[+]?\.?\d[^\s，,；;。]*"
     r"(?:\s*(?:个百分点|百分点|pp|points?))?)\s*以上)"
 )
@@ -2982,7 +2997,8 @@ def _in_words(norm: str) -> tuple[str, list[str]]:
     found = _NEGATED_GAIN_ZH.search(norm)
     if found is not None:
         cap = f"不超过 {found['num1']}" if found["over"] else f"不到 {found['num2']}"
-        said = f"比 {found['ref']} {found['verb']}{cap}"
+        verb = "高" if found["verb"] == "大" else found["verb"]
+        said = f"比 {found['ref']} {verb}{cap}"
         notes.append(f"{found.group(0).strip()!r} read as {said!r}")
         norm = f"{norm[: found.start()]}{said}{norm[found.end() :]}"
     for pattern, said in (
@@ -3386,6 +3402,12 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     norm = normalise(clause).rstrip(".。!！ ")
     if not norm:
         return unparsed("empty criterion")
+    if (frame := _NEGATED_FRAME.search(norm)) is not None:
+        said = original_spelling(frame[0].strip(), clause)
+        return unparsed(
+            f"a negation over the whole comparison ({said!r}), not read; write the condition "
+            "to meet ('beats B by at most 0.01')"
+        )
     notes: list[str] = []
     norm, rewritten = _in_words(norm)
     notes += rewritten
