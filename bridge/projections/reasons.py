@@ -1385,6 +1385,15 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"对实验块各系统的最高级（\1），但无法读出它与 \2 的比较：请每个比较写一个子句（\3）",
     ),
+    (
+        lazy(
+            rf"a superlative \({_QUOTE}\) over the block's systems, but {_QUOTE} says more than "
+            rf"the metric {_QUOTE} \(a part of it, a condition or some of the systems\): write "
+            r"the comparison with each system as its own clause"
+        ),
+        r"对实验块各系统的最高级（\1），但 \2 说的不止指标 \3（它的一部分、一个条件或部分系统）："
+        r"请把与每个系统的比较各写成一个子句",
+    ),
     # A metric qualified by the word before it, not recorded (bridge/machine/judge.py,
     # _qualifier_unrecorded); a system-like qualifier (parser).
     (

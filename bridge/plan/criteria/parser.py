@@ -98,7 +98,12 @@ from bridge.plan.criteria.phrases import (
     system_terms,
     zh_scope_apart,
 )
-from bridge.plan.criteria.superlative import Superlative, comparison_text, read_superlative
+from bridge.plan.criteria.superlative import (
+    Superlative,
+    comparison_text,
+    names_metric,
+    read_superlative,
+)
 from bridge.plan.metric_names import (
     is_lower_better,
     is_rate_metric,
@@ -1151,6 +1156,11 @@ def _superlative(
     if len(subjects) != 1:
         return None
     subject = subjects.pop()
+    # The words before the superlative must be the system and nothing else: "Ours has the
+    # second best accuracy", "Ours has one of the lowest latency" took "has the second", "has
+    # one of" into the subject and read the bare superlative (review h43R1, items 2, 10, 11).
+    if said.subject.casefold() != subject.casefold():
+        return None
     others = [s for s in systems if s != subject]
     superlative = f"{said.metric}{said.word}" if said.chinese else f"{said.word} {said.metric}"
     if not others:
@@ -1172,6 +1182,19 @@ def _superlative(
                     f"a superlative ({superlative!r}) over the block's systems, but its "
                     f"comparison with {other} cannot be read: write it as one clause each "
                     f"(«{comparison_text(said, other)}»)"
+                ),
+            )
+        if not names_metric(said.metric, one.metric or ""):
+            # "lowest latency overhead", "best accuracy among federated methods", «准确率下降最小»:
+            # a longer phrase judged as the recorded name inside it, over every system, read
+            # the drop as accuracy or dropped which systems it is among (review h43R1, items 4, 5).
+            return Unparsed(
+                text=text,
+                reason=(
+                    f"a superlative ({superlative!r}) over the block's systems, but "
+                    f"{said.metric!r} says more than the metric {one.metric!r} (a part of it, a "
+                    "condition or some of the systems): write the comparison with each system "
+                    "as its own clause"
                 ),
             )
         clauses.append(one)

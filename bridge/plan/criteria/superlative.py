@@ -4,7 +4,9 @@ accuracy among all methods", «Ours 在所有方法中准确率最高», «Ours 
 it says, the subject compared with each other system of the block, one comparison each ("Ours
 has lower latency than Base"), which way the word says: "lowest", "smallest", «最低», «最小»
 lower; "highest", "largest", «最高», «最大» higher; "best", «最好», «最优», «最佳» better, as the
-metric is.
+metric is. The subject is a system of the block and nothing more ("Ours has the second best
+accuracy" is none), and the metric's words its name (:func:`names_metric`: "the smallest accuracy
+drop" is not accuracy).
 
 This module only reads the sentence (:func:`read_superlative`) and writes each comparison
 (:func:`comparison_text`); the parser reads those as it reads any comparison, so the clauses are
@@ -18,8 +20,9 @@ import re
 import attrs
 
 from bridge.lazy_patterns import lazy
+from bridge.plan.metric_names import SYNONYMS, metric_key
 
-__all__ = ["Superlative", "comparison_text", "read_superlative"]
+__all__ = ["Superlative", "comparison_text", "names_metric", "read_superlative"]
 
 
 @attrs.frozen
@@ -67,16 +70,19 @@ _ENGLISH = lazy(
     re.IGNORECASE,
 )
 _ZH_OVER_ALL = r"(?:在(?:所有|全部|各)(?:方法|系统|模型)中\s*)"
+# Not a negation in the subject's or the metric's words: «Ours 的准确率不是最高» took «准确率不是»
+# as the metric and read «最高» alone (review h43R1, item 3).
+_ZH_NOT = "不非没未无"
 _CHINESE = lazy(
-    rf"^\s*(?P<subject>[^\s，,；;：:]+?)\s*{_ZH_OVER_ALL}?(?:的)?\s*"
-    rf"(?P<metric>[^\s，,；;：:。]+?)\s*{_ZH_OVER_ALL}?(?P<word>最低|最小|最高|最大|最好|最优|最佳)"
+    rf"^\s*(?P<subject>[^\s，,；;：:{_ZH_NOT}]+?)\s*{_ZH_OVER_ALL}?(?:的)?\s*"
+    rf"(?P<metric>[^\s，,；;：:。{_ZH_NOT}]+?)\s*{_ZH_OVER_ALL}?(?P<word>最低|最小|最高|最大|最好|最优|最佳)"
     r"\s*[。.]?\s*$"
 )
 # The superlative before the metric: «Ours 取得最高准确率» («Ours 在所有方法中延迟最低» is
 # above). «最优» only after a verb («取得最优准确率»): right before a noun it names the optimum
 # (018's «最优动作概率», the probability of the optimal action; «最优解»).
 _CHINESE_BEFORE = lazy(
-    rf"^\s*(?P<subject>[^\s，,；;：:]+?)\s*{_ZH_OVER_ALL}?"
+    rf"^\s*(?P<subject>[^\s，,；;：:{_ZH_NOT}]+?)\s*{_ZH_OVER_ALL}?"
     r"(?:(?:取得|达到|获得|具有|有)?了?\s*(?P<word>最低|最小|最高|最大|最好|最佳)"
     r"|(?:取得|达到|获得|具有)了?\s*(?P<optimum>最优))"
     r"的?\s*(?P<metric>[^\s，,；;：:。]+?)\s*[。.]?\s*$"
@@ -106,6 +112,20 @@ def read_superlative(text: str) -> Superlative | None:
                 chinese=chinese,
             )
     return None
+
+
+def names_metric(written: str, metric: str) -> bool:
+    """Whether the superlative's metric words ``written`` name ``metric`` (the metric its
+    comparison was read on) and nothing more: the same name, or a spelling of it in
+    :data:`SYNONYMS` («准确率» is accuracy). Not "accuracy drop", "latency overhead", "accuracy
+    among federated methods": more words than the recorded name inside them."""
+    key = metric_key(written)
+    if key == metric_key(metric):
+        return True
+    return any(
+        key in keys and metric_key(metric) in keys
+        for keys in ({metric_key(s) for s in group} for group in SYNONYMS)
+    )
 
 
 def comparison_text(said: Superlative, other: str) -> str:
