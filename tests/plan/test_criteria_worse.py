@@ -147,3 +147,39 @@ def test_a_worse_word_is_no_part_of_a_metric_s_name(text: str) -> None:
     parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=())
     assert isinstance(parsed, Unparsed), parsed
     assert parsed.reason == "a limit on getting worse, with no metric to say which way that is"
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # Ours 0.75 against Base 0.78: 0.03 behind.
+        ("Ours 的准确率比 Base 落后至少 0.01", VerdictKind.MET),
+        ("Ours 的准确率比 Base 落后不超过 0.01", VerdictKind.NOT_MET),
+        ("Ours accuracy is worse than Base by at least 0.01", VerdictKind.MET),
+        # No metric named: read as a gain ≥ 0.01 before (not met where Ours trailed by 0.03,
+        # «落后不超过 0.01» met); the way of "worse" needs the metric, so it is open.
+        ("Ours is worse than Base by at least 0.01", VerdictKind.INCONCLUSIVE),
+        ("Ours 比 Base 差至少 0.01", VerdictKind.INCONCLUSIVE),
+        ("Ours 比 Base 落后不超过 0.01", VerdictKind.INCONCLUSIVE),
+    ],
+)
+def test_lagging_behind_is_getting_worse_and_needs_its_metric(
+    text: str, verdict: VerdictKind
+) -> None:
+    """«落后» (lags behind) is «差»: a size of getting worse, never a gain (session 43)."""
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=_METRICS)
+    aggregates = [
+        Aggregate(block="B", system=s, metric="accuracy", mean=v, std=None, n=1, run_ids=(s,))
+        for s, v in (("Ours", 0.75), ("Base", 0.78))
+    ]
+    got = judge_block(
+        parsed,
+        aggregates,
+        runs_status={"Ours": "succeeded", "Base": "succeeded"},
+        expected_seeds=1,
+        reference_system="Base",
+        candidate_system="Ours",
+        primary_metric="accuracy",
+        planned_systems=_SYSTEMS,
+    )
+    assert got.verdict is verdict, got.reason

@@ -360,11 +360,13 @@ _COST_REASON = (
 )
 # "A is worse than B by at least 0.02 AUROC" (trial h42C: read as A better than B by 0.02,
 # not met where A trailed by 0.1); not "no worse than B", a limit the margin rules read.
-# «A 的 AUROC 比 B 差至少 0.02», «差于 B» the same; not 差值, 差距, 差异 (a difference).
+# «A 的 AUROC 比 B 差至少 0.02», «差于 B» the same; not 差值, 差距, 差异 (a difference);
+# «比 B 落后至少 0.02» (lags behind) too: it was read as a gain.
 _WORSE_THAN = lazy(
     r"(?<!\bno\s)(?<!\bnot\s)(?<!n't\s)(?<!n’t\s)(?<!\bnever\s)(?<!\bnot\sbe\s)(?<!\bnever\sbe\s)"
     r"(?<![\w-])worse\s+than\b"
-    r"|(?<![不没未])比\s*⟨S[A-Z]+⟩\s*(?:还|更)?差(?![值距异额])|(?<![不没未])差于\s*⟨S",
+    r"|(?<![不没未])比\s*⟨S[A-Z]+⟩\s*(?:还|更)?(?:差(?![值距异额])|落后)"
+    r"|(?<![不没未])(?:差|落后)于\s*⟨S",
     re.IGNORECASE,
 )
 _COST_NO_REFERENCE = (
@@ -4341,7 +4343,9 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
             or (metric is not None and _COSTS.search(rest))
             # Not where it states no metric or margin (015's B3 «TACG-port is expected to be
             # thermally worse than TACE»: an expectation, no limit).
-            or (metric is not None and threshold is not None and _WORSE_THAN.search(rest))
+            # With no metric named ("Ours is worse than FedAvg by at least 0.01", the block's
+            # primary metric meant) it was read as a gain ≥ 0.01; said below, not guessed.
+            or (threshold is not None and _WORSE_THAN.search(rest))
         )
     ):
         if reference is None and _COSTS.search(rest) and not WORSE_WORDS.search(rest):
