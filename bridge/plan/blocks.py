@@ -388,30 +388,59 @@ def _items_under(doc: Document, at: int, end: int, indent: int) -> tuple[list[st
 _CJK = lazy(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 # In any case ("c2" is C2: read in capitals only, "Claim tested: c1-c3" named no claim, with
-# no word, where "C1-C3" named claims; third review s42).
+# no word, where "C1-C3" named claims; third review s42), but see :func:`_claim_ids`.
 _CLAIM_IDS = lazy(r"\b(?:C\d{1,2}(?:\.[a-z0-9]{1,3})?[a-z]?|H\d{1,2})\b", re.IGNORECASE)
-# "C1-C3", "C1–C3": the claims from one to the other (read as C1 and C3, C2 left out).
-_CLAIM_RANGE = lazy(r"\b(?P<p>[CH])(?P<a>\d{1,2})\s*[-–~]\s*(?P=p)(?P<b>\d{1,2})\b", re.IGNORECASE)
+# "C1-C3", "C1–C3", "C1-3", "C1 to C3", «C1 至 C3», «C1～C3»: the claims from one to the other
+# (read as C1 and C3, C2 left out; "C1-3" as C1 alone; review h43R2).
+_CLAIM_RANGE = lazy(
+    r"\b(?P<p>[CH])(?P<a>\d{1,2})(?:[-–—~～](?=\d)|\s*[-–—~～]\s*(?P=p)|\s+(?:to|through|thru)\s+(?P=p)"
+    r"|\s*(?:至|到)\s*(?P=p))(?P<b>\d{1,2})\b",
+    re.IGNORECASE,
+)
 _MAX_CLAIM_RANGE = 20
 
 
 def _claim_ids(field: str) -> tuple[str, ...]:
     """
     The claim ids a block's Claim tested field names, in order, each with its letter in
-    capitals (``c2`` → ``C2``) and a range ``C1-C3`` read as ``C1, C2, C3``.
+    capitals (``c2`` → ``C2``) and a range ``C1-C3`` read as ``C1, C2, C3`` (one of more than
+    :data:`_MAX_CLAIM_RANGE` claims, or backwards, as its two ends: :func:`unread_claim_ranges`
+    says so).
+
+    An id in lower case is read only in a field that writes none in capitals, and only of the
+    first id's letter: beside "C1–C3" a "c4 dataset" is the corpus, and after "c1, c2" an
+    "h2 heading" is no hypothesis (review h43R2).
     """
-    found: list[str] = []
+    named: list[tuple[bool, str, tuple[str, ...]]] = []  # (in capitals, letter, ids)
     position = 0
     while (match := _CLAIM_IDS.search(field, position)) is not None:
         ranged = _CLAIM_RANGE.match(field, match.start())
+        capital = match[0][0].isupper()
+        letter = match[0][0].upper()
         if ranged is not None and 0 < int(ranged["b"]) - int(ranged["a"]) <= _MAX_CLAIM_RANGE:
-            letter = ranged["p"].upper()
-            found += [f"{letter}{n}" for n in range(int(ranged["a"]), int(ranged["b"]) + 1)]
+            span = range(int(ranged["a"]), int(ranged["b"]) + 1)
+            named.append((capital, letter, tuple(f"{letter}{n}" for n in span)))
             position = ranged.end()
             continue
-        found.append(match[0][0].upper() + match[0][1:])
+        named.append((capital, letter, (letter + match[0][1:],)))
         position = match.end()
-    return tuple(dict.fromkeys(found))
+    if any(capital for capital, _, _ in named):
+        named = [n for n in named if n[0]]
+    elif named:
+        named = [n for n in named if n[1] == named[0][1]]
+    return tuple(dict.fromkeys(i for _, _, ids in named for i in ids))
+
+
+def unread_claim_ranges(field: str) -> tuple[str, ...]:
+    """
+    The ranges of a Claim tested field :func:`_claim_ids` reads as their two ends only:
+    backwards ("C3-C1") or of more than :data:`_MAX_CLAIM_RANGE` claims ("C1-C30").
+    """
+    return tuple(
+        m[0]
+        for m in _CLAIM_RANGE.finditer(field)
+        if not 0 < int(m["b"]) - int(m["a"]) <= _MAX_CLAIM_RANGE
+    )
 
 
 # A gate that says when to stop or what to do if ("STOP gate: If F1 < 0.55, …") is a decision

@@ -512,20 +512,55 @@ def is_known_higher_better(name: str) -> bool:
     """
     Tell whether the metric is one bridge knows to be better higher: a rate (accuracy, F1, …)
     or a quantity such as throughput, speedup, reward, PSNR or SSIM. ``False`` for a name
-    neither this nor :func:`is_lower_better` knows, whose direction is only assumed.
+    neither this nor :func:`is_lower_better` knows, whose direction is only assumed, and for
+    one :func:`is_lower_better` knows (``latency_per_s``, ``pearson_distance``): a name is
+    known one way at most.
     """
+    if is_lower_better(name):
+        return False
+    tokens = _tokens(name)
     return (
         is_rate_metric(name)
         or _head(name) in _HIGHER_HEADS
-        # R² (its head reads "r" once the digit is dropped), a correlation named anywhere
-        # ("kendall_tau", "spearman_rho"), and work per unit of time ("tokens_per_sec").
+        # A score whose name says it whole however it is spelled ("clip_score", "BERT-Score":
+        # their head reads "clip", "bert" once "score" is dropped).
+        or metric_key(name) in _HIGHER_SCORES
+        # R² (its head reads "r" once the digit is dropped), and a correlation named anywhere
+        # ("kendall_tau", "spearman_rho") unless the name is a distance built on one
+        # ("spearman_footrule", "kendall_tau_distance": smaller is closer).
         or metric_key(name) in ("r2", "r²")
-        or any(t in ("kendall", "spearman", "pearson") for t in _tokens(name))
-        or bool(_PER_TIME.search(unicodedata.normalize("NFKC", name).lower()))
+        or (
+            any(t in ("kendall", "spearman", "pearson") for t in tokens)
+            and not any(t in _DISTANCE_WORDS for t in tokens)
+        )
+        or _is_work_per_time(name)
     )
 
 
+_HIGHER_SCORES = frozenset({"clipscore", "bertscore", "inceptionscore"})
+_DISTANCE_WORDS = frozenset({"footrule", "distance", "dist", "divergence"})
 _PER_TIME = lazy(r"(?:per[\s_-]*|/)(?:s|sec|secs|second|seconds)$")
+# What a script counts per second when it measures work done ("tokens_per_sec", "samples/s"):
+# only these. Anything per second is not work: "cost_per_second", "time_per_s", "loss/s" read
+# "improves" met on a larger cost (review h43R2).
+_WORK_DONE = frozenset(
+    {"token", "tokens", "tok", "toks", "sample", "samples", "image", "images", "img", "imgs",
+     "frame", "frames", "step", "steps", "it", "iter", "iters", "iteration", "iterations",
+     "query", "queries", "request", "requests", "req", "reqs", "example", "examples", "item",
+     "items", "sequence", "sequences", "seq", "seqs", "word", "words", "char", "chars",
+     "character", "characters", "byte", "bytes", "op", "ops", "flop", "flops", "tflops",
+     "episode", "episodes", "transition", "transitions", "batch", "batches"}
+)  # fmt: skip
+
+
+def _is_work_per_time(name: str) -> bool:
+    """Whether ``name`` is work done per second: one of :data:`_WORK_DONE` before the "per s"."""
+    low = unicodedata.normalize("NFKC", name).lower()
+    match = _PER_TIME.search(low)
+    if match is None:
+        return False
+    counted = _tokens(low[: match.start()])
+    return bool(counted) and counted[-1] in _WORK_DONE
 
 
 def _head_part(name: str) -> str:

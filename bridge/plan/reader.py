@@ -13,7 +13,13 @@ import re
 import attrs
 
 from bridge.lazy_patterns import lazy
-from bridge.plan.blocks import free_block_number, match_block_heading, read_block, read_fields
+from bridge.plan.blocks import (
+    free_block_number,
+    match_block_heading,
+    read_block,
+    read_fields,
+    unread_claim_ranges,
+)
 from bridge.plan.milestones import criterion_sections, no_milestones_found, read_milestones
 from bridge.plan.model import Block, Budget, Claim, Milestone, Risk, Section
 from bridge.plan.quantities import block_refs, gpu_hours, number_upper, stated_seed_count
@@ -576,6 +582,7 @@ def read_plan_document(doc: Document) -> PlanParts:
     sectioned = [] if blocks else criterion_sections(doc)
     blocks = blocks or sectioned
     warnings.extend(_seed_disagreements(blocks))
+    warnings.extend(_claim_ranges_unread(blocks))
     known = frozenset(b.id for b in blocks if not re.fullmatch(r"B\d+(?:\.\d+)?", b.id))
     claims = _claims(doc, kinds["claims"], warnings, known) if "claims" in kinds else []
     milestones, milestone_warnings = read_milestones(
@@ -715,6 +722,27 @@ def alternatives(block: Block, block_row: str = "") -> list[tuple[int, str]]:
                 )
             )
     return found
+
+
+def _claim_ranges_unread(blocks: list[Block]) -> list[tuple[int, str]]:
+    """
+    Warn where a block's Claim tested field writes a range read as its two ends only ("C1-C30":
+    more than 20 claims, or backwards): it was read so with no word (review h43R2).
+    """
+    warnings: list[tuple[int, str]] = []
+    for block in blocks:
+        field = next((f for f in block.fields if f.key == "claim"), None)
+        if field is None:
+            continue
+        for said in unread_claim_ranges(field.value):
+            warnings.append(
+                (
+                    field.line,
+                    f"{block.id}: the claim range '{said}' is backwards or spans more than 20 "
+                    "claims; read as its two ends only (name the claims one by one)",
+                )
+            )
+    return warnings
 
 
 def _seed_disagreements(blocks: list[Block]) -> list[tuple[int, str]]:

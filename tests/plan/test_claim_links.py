@@ -100,7 +100,23 @@ def test_a_claim_tested_field_the_map_contradicts_is_warned_about() -> None:
     assert not [w for w in fabric.warnings if "claim map" in w.message]
 
 
-@pytest.mark.parametrize("field", ["C1-C3", "c1-c3", "C1–C3 (all three)"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "C1-C3",
+        "c1-c3",
+        "C1–C3 (all three)",
+        # Review h43R2: these named C1 alone or C1 and C3.
+        "C1-3",
+        "C1 to C3",
+        "C1 至 C3",
+        "C1～C3",
+        # A lower-case id beside capitals, or of another letter, is a word: the C4 corpus, a
+        # level-2 heading (review h43R2: C4 and H2 became claims).
+        "C1–C3 on the c4 dataset",
+        "claims c1, c2, c3 (h2 heading)",
+    ],
+)
 def test_a_claim_range_in_any_case_names_each_claim(tmp_path: Path, field: str) -> None:
     # Third review of s42: "C1-C3" named C1 and C3 (C2 left out), "c1-c3" named none, unsaid.
     text = (corpus("005") / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")
@@ -123,3 +139,19 @@ def test_a_lower_case_claim_id_is_the_same_claim(tmp_path: Path) -> None:
     plan = load_plan(tmp_path / "EXPERIMENT_PLAN.md")
     assert "c2" not in {c.id for c in plan.claims}
     assert [w.line for w in plan.warnings if "both read as claim C2" in w.message] == [19]
+
+
+def test_a_claim_range_read_as_its_ends_is_said(tmp_path: Path) -> None:
+    # Review h43R2: "C1-C30" (over 20 claims) was read as C1 and C30 with no word.
+    text = (corpus("005") / "EXPERIMENT_PLAN.md").read_text(encoding="utf-8")
+    said = '- **Claim tested**: C2 (method-level "RAW joint weakly dominates insert-only on'
+    assert said in text
+    (tmp_path / "EXPERIMENT_PLAN.md").write_text(
+        text.replace(said, "- **Claim tested**: C1-C30 (", 1), encoding="utf-8"
+    )
+    plan = load_plan(tmp_path / "EXPERIMENT_PLAN.md")
+    assert plan.blocks[0].claims == ("C1", "C30")
+    assert [w.message for w in plan.warnings if "claim range" in w.message] == [
+        f"{plan.blocks[0].id}: the claim range 'C1-C30' is backwards or spans more than 20 "
+        "claims; read as its two ends only (name the claims one by one)"
+    ]

@@ -24,7 +24,16 @@ LOWER = (
     "MAE", "RMSE", "FID", "FVD", "KID", "LPIPS", "bpd", "bpb", "ECE", "Brier score", "latency",
     "latency_ms", "inference time", "peak_memory_gb", "KL", "FPR@95", "EER",
 )  # fmt: skip
-UNKNOWN = ("Vpk", "sigma_x", "pos_rms", "J_drop", "mean lift", "time-in-range", "coverage")
+UNKNOWN = (
+    "Vpk", "sigma_x", "pos_rms", "J_drop", "mean lift", "time-in-range", "coverage",
+    # Per second, but no work done: more of it is no gain (review h43R2: "Ours improves
+    # cost_per_second over FedAvg" read met on a larger cost).
+    "cost_per_second", "time_per_s", "energy_per_s", "memory_per_second",
+    # A distance built on a correlation: smaller is closer.
+    "spearman_footrule",
+)  # fmt: skip
+BOTH_WORDS = ("latency_per_s", "error_per_s", "loss/s", "pearson_distance", "kendall_tau_distance",
+              "map_distance")  # fmt: skip
 
 
 @pytest.mark.parametrize("name", HIGHER)
@@ -43,3 +52,9 @@ def test_a_common_lower_is_better_metric_is_known(name: str) -> None:
 def test_a_metric_no_list_knows_is_known_neither_way(name: str) -> None:
     """Neither way: a gain the better way of it is open, not guessed."""
     assert not is_known_higher_better(name) and not is_lower_better(name)
+
+
+@pytest.mark.parametrize("name", BOTH_WORDS)
+def test_a_name_with_a_lower_word_is_not_known_higher(name: str) -> None:
+    """A name is known one way at most: these were known both ways (review h43R2)."""
+    assert is_lower_better(name) and not is_known_higher_better(name)
