@@ -92,9 +92,16 @@ def _set_twice(text: str, line: int) -> str | None:
     if found is None:
         return None
     dotted, first = found
+    lines = text.split("\n")
+    if lines[line - 1].lstrip().startswith("["):
+        # `[run]` written a second time (review s43 R3, item 8: it was said as a key `run` set
+        # twice "at the top of the file").
+        return (
+            f"the table [{dotted}] is written twice: line {first} starts it already, and TOML "
+            f"takes a table once; move the keys under line {line} into the table at line {first}"
+        )
     table, _, key = dotted.rpartition(".")
     where = f"[{table}]" if table else "the top of the file"
-    lines = text.split("\n")
     earlier, later = (_inline_table(lines[n - 1]) for n in (first, line))
     if earlier is not None and later is not None and not earlier[0].keys() & later[0].keys():
         merged = ", ".join(part for part in (earlier[1], later[1]) if part)

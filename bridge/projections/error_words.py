@@ -534,6 +534,14 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
         ),
         _set_twice,
     ),
+    (
+        lazy(
+            r"the table (\[.+?\]) is written twice: line (\d+) starts it already, and TOML takes "
+            r"a table once; move the keys under line (\d+) into the table at line \d+"
+        ),
+        r"表 \1 写了两次：第 \2 行已经开始了它，而 TOML 只接受一次同一张表；"
+        r"请把第 \3 行下的键移入第 \2 行的那张表",
+    ),
     (lazy(r"cannot read bridge\.toml: (.+)", re.DOTALL), r"无法读取 bridge.toml：\1"),
     # bridge.plan.crosscheck: a block bridge.toml names that the plan has not, a run glob that
     # matches none, and the [systems] tables that configure no run (018's twin "Harness only"

@@ -254,3 +254,39 @@ def test_an_args_line_set_twice_in_a_chinese_project_is_said_in_chinese(
         "设置了它，而 TOML 在一张表中只接受一次同一个键；请只保留其中一个（或把第 "
         f"{first + 1} 行添加的内容移入第 {first} 行的 args）"
     )
+
+
+@pytest.mark.parametrize(
+    ("plan", "said"),
+    [
+        (
+            "004",
+            "bridge: error: bridge.toml:{second}: the table [run] is written twice: line {first} "
+            "starts it already, and TOML takes a table once; move the keys under line {second} "
+            "into the table at line {first}",
+        ),
+        (
+            "026",
+            "bridge: error: bridge.toml:{second}：表 [run] 写了两次：第 {first} 行已经开始了它，而 "
+            "TOML 只接受一次同一张表；请把第 {second} 行下的键移入第 {first} 行的那张表",
+        ),
+    ],
+)
+def test_a_table_written_twice_is_said_as_a_table(
+    plan: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A second `[run]` header with the researcher's own keys under it was said as a key `run`
+    set twice "at the top of the file" (review s43 R3, item 8): it is the table, and where."""
+    project = as_project(plan, tmp_path / plan)
+    assert main(["init", str(project)]) == 0
+    config = project / "bridge.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[run]\nargs = { lr = "1e-3" }\n', encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert main(["plan", "--project", str(project)]) == 2
+    lines = config.read_text(encoding="utf-8").split("\n")
+    first = lines.index("[run]") + 1
+    second = len(lines) - 2
+    assert lines[second - 1] == "[run]"
+    assert capsys.readouterr().err.strip() == said.format(first=first, second=second)
