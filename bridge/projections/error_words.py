@@ -542,6 +542,18 @@ _ERRORS: tuple[tuple[re.Pattern[str] | LazyPattern, str | Callable[[re.Match[str
         r"表 \1 写了两次：第 \2 行已经开始了它，而 TOML 只接受一次同一张表；"
         r"请把第 \3 行下的键移入第 \2 行的那张表",
     ),
+    # bridge.plan.config_reader: a placeholder with a shell default or a format after it.
+    (
+        lazy(
+            r"(\S+) writes (\{.+?\}), which is no placeholder: bridge fills (\{\w+\}) as it is "
+            r"\(no default, no format\), and anything else in braces reaches the script as "
+            r"written; write \{\w+\} \(and format it in the script\), or \{\{ \}\} for literal "
+            r"braces"
+        ),
+        r"\1 写的 \2 不是占位符：bridge 只原样填入 \3（没有默认值，也没有格式），"
+        r"花括号里的其他内容会原样传给脚本；"
+        r"请写 \3（在脚本里再做格式化），或用 {{ }} 表示字面的花括号",
+    ),
     (lazy(r"cannot read bridge\.toml: (.+)", re.DOTALL), r"无法读取 bridge.toml：\1"),
     # bridge.plan.crosscheck: a block bridge.toml names that the plan has not, a run glob that
     # matches none, and the [systems] tables that configure no run (018's twin "Harness only"

@@ -290,3 +290,32 @@ def test_a_table_written_twice_is_said_as_a_table(
     second = len(lines) - 2
     assert lines[second - 1] == "[run]"
     assert capsys.readouterr().err.strip() == said.format(first=first, second=second)
+
+
+@pytest.mark.parametrize(
+    ("written", "refused"),
+    [
+        ("{system:-none}", True),
+        ("{seed:02d}", True),
+        ("{seed!r}", True),
+        ("{{system:-none}}", False),  # literal braces, as written
+        ("{0,1}", False),  # no placeholder's name: literal, as the templates say
+    ],
+)
+def test_a_placeholder_with_a_default_or_a_format_is_refused(
+    written: str, refused: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """017 as a new user, after the refusal of `{system}` with no value, tried the shell's
+    `{system:-none}`: it reached the script as written, with no word (review s43 R3, item 9)."""
+    project = as_project("004", tmp_path / "004")
+    (project / "bridge.toml").write_text(
+        f'[run]\ncommand = "python3 x.py {written} {{seed}}"\n', encoding="utf-8"
+    )
+    capsys.readouterr()
+    code = main(["plan", "--project", str(project)])
+    err = capsys.readouterr().err
+    if refused:
+        assert code == 2
+        assert f"bridge.toml:2: run.command writes {written}, which is no placeholder" in err
+    else:
+        assert "no placeholder" not in err
