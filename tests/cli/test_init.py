@@ -309,7 +309,8 @@ def test_a_placeholder_with_a_default_or_a_format_is_refused(
     `{system:-none}`: it reached the script as written, with no word (review s43 R3, item 9)."""
     project = as_project("004", tmp_path / "004")
     (project / "bridge.toml").write_text(
-        f'[run]\ncommand = "python3 x.py {written} {{seed}}"\n', encoding="utf-8"
+        f'[run]\ncommand = "python3 x.py {written} {{seed}}"\nargs = {{ seed = "0" }}\n',
+        encoding="utf-8",
     )
     capsys.readouterr()
     code = main(["plan", "--project", str(project)])
