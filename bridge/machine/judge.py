@@ -2240,8 +2240,11 @@ def _gain_way(
             f"{'lower' if plan_way.lower else 'higher'} is better, as the plan says: "
             f"«{plan_way.quotes[0]}»"
         )
-    elif (why := direction_unknown(criterion, name, metric, context.lower_is_better,
-                                   context.said_directions)) is not None:
+    elif (
+        why := direction_unknown(
+            criterion, name, metric, context.lower_is_better, context.said_directions
+        )
+    ) is not None:
         # A gain the better way of a metric nothing gives a direction is not guessed (it was
         # "higher assumed" behind a firm verdict): the clause is open, naming the line to add.
         raise Inconclusive(why)

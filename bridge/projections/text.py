@@ -310,8 +310,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         '[systems."<该运行的系统>"] aliases = ["{system}"]',
     ),
     "plan_direction_unknown": (
-        "{clauses}: {why} (under the name the runs record it by), else the results leave it "
-        "open",
+        "{clauses}: {why} (under the name the runs record it by), else the results leave it open",
         "{clauses}：{why}（用运行记录该指标的名字），否则结果只能判为待定",
     ),
     "plan_no_primary_metric": (
