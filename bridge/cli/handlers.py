@@ -1149,10 +1149,6 @@ def run(args: Parsed) -> int:
         for line in overview(loaded, language):
             console.print(f"  {line}")
         _print_warnings(console, loaded, language)  # as `bridge plan` shows them
-        # As `bridge plan` says it: before the launch, not after the runs (005's B2).
-        from bridge.cli.plan_view import unknown_directions
-
-        _print_script_warnings(console, unknown_directions(loaded, language), language)
         before = bridge.status()
         with Watcher(db_path(root), console, plain=plain):
             stage = bridge.run()
