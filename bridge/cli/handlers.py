@@ -335,6 +335,7 @@ def plan(args: Parsed) -> int:
         proposed_unknown,
         render_blocks,
         stop_rule_lines,
+        unknown_directions,
         unplanned_systems,
     )
     from bridge.machine.sanity_probe import probe_of
@@ -375,6 +376,9 @@ def plan(args: Parsed) -> int:
     # A clause read as "primary metric" that nothing names: said now, not found inconclusive
     # after the runs (012's B2, trial t16 F14).
     scripts = (*scripts, *no_primary_metric(loaded, language))
+    # A gain "the better way" of a metric nothing gives a way: said now, with the bridge.toml
+    # line, not found open after the GPU time is spent (005's B2 on J-drop).
+    scripts = (*scripts, *unknown_directions(loaded, language))
     scripts = (*scripts, *_split_runs_again(root, loaded, language))
     if args.json:
         data = plan_json(loaded)

@@ -32,6 +32,7 @@ __all__ = [
     "proposed_unknown",
     "render_blocks",
     "stop_rule_lines",
+    "unknown_directions",
     "unplanned_systems",
 ]
 
@@ -806,6 +807,67 @@ def no_primary_metric(project: LoadedProject, language: str = "en") -> list[Plan
         line = next((f.line for f in block.fields if f.key == "success"), block.line)
         message = t("plan_no_primary_metric", language).format(
             block=block.id, clauses=", ".join(dict.fromkeys(unnamed)), rows=rows
+        )
+        out.append(PlanWarning(file=block.file, line=line, message=message))
+    return out
+
+
+def unknown_directions(project: LoadedProject, language: str = "en") -> list[PlanWarning]:
+    """
+    A warning per metric that clauses of the blocks' criteria count a gain of the better way
+    ("improves", "outperforms", «优于», "does not degrade") while nothing says which way is
+    better for it (:func:`bridge.machine.judge.direction_unknown`: not the clause's words,
+    ``[metrics] higher_is_better``, the names bridge knows, nor the plan's agreeing words),
+    at the first such clause's Success criterion line, naming every such clause and the
+    bridge.toml line to add: the results would leave them open, after the runs (005's B2
+    «mean paired lift … ≥+0.05» on J-drop). A level ("Vpk ≥ 0.8") needs no direction. The
+    metric is the clause's, else ``[metrics] primary``, else the block's primary metric; it
+    is known where a name ``[metrics] aliases`` connects to it is. In ``language``.
+    """
+    from bridge.machine.judge import direction_unknown
+    from bridge.plan.criteria import Criterion
+    from bridge.plan.directions import said_directions
+    from bridge.plan.metric_names import metric_key, primary_metric_name
+    from bridge.plan.model import PlanWarning
+    from bridge.projections.reasons import in_language
+    from bridge.projections.text import t
+
+    metrics = project.config.metrics
+    lower = {name: not higher for name, higher in metrics.higher_is_better.items()}
+    said = said_directions(project.plan)
+    found: dict[str, tuple[Block, str, list[str]]] = {}
+    for block, systems, clauses in _blocks_clauses(_Preview(project)):
+        # A clause naming no metric is judged on the key metric the runs record, which may be
+        # their rows' lead one: known there (002's rows' "final quality"), it is not warned of.
+        leads = [
+            r.metrics[0]
+            for r in project.runs
+            if r.metrics and (r.block == block.id or (r.block_system or r.system) in systems)
+        ]
+        for clause in clauses:
+            if not isinstance(clause, Criterion) or clause.derived is not None:
+                continue
+            metric = clause.metric or metrics.primary.strip() or primary_metric_name(block.metrics)
+            if not metric:
+                continue  # no metric at all: no_primary_metric says so
+            # A name the aliases connect to it may be the one the runs record and bridge knows.
+            key = metric_key(metric)
+            names = [
+                metric,
+                *(b for a, b in metrics.aliases.items() if metric_key(a) == key),
+                *(a for a, b in metrics.aliases.items() if metric_key(b) == key),
+                *(leads if clause.metric is None and not metrics.primary.strip() else []),
+            ]
+            whys = [direction_unknown(clause, n, metric, lower, said) for n in names]
+            if any(why is None for why in whys) or not (why := whys[0]):
+                continue
+            entry = found.setdefault(key, (block, why, []))
+            entry[2].append(f"{block.id} «{clause.text}»")
+    out: list[PlanWarning] = []
+    for block, why, said_in in found.values():
+        line = next((f.line for f in block.fields if f.key == "success"), block.line)
+        message = t("plan_direction_unknown", language).format(
+            clauses=", ".join(dict.fromkeys(said_in)), why=in_language(why, language)
         )
         out.append(PlanWarning(file=block.file, line=line, message=message))
     return out

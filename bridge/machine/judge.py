@@ -2129,6 +2129,37 @@ def _direction_unknown(criterion: Criterion, name: str, plan_way: DirectionSaid 
     return f"{name}: which way is better is not known ({why}): {setting}"
 
 
+def direction_unknown(
+    criterion: Criterion,
+    name: str,
+    metric: str,
+    lower_is_better: Mapping[str, bool] | None,
+    said: Sequence[SaidDirection],
+) -> str | None:
+    """
+    Why ``criterion`` cannot be judged on the metric recorded as ``name`` (the plan's
+    ``metric``): it counts a gain the better way ("improves", "outperforms", «优于», "does not
+    degrade") and nothing says which way is better for it: not ``lower_is_better`` (``[metrics]
+    higher_is_better`` read as lower), the names bridge knows, nor the plan's agreeing words
+    ``said``. ``None`` where it can be: its words give the way ("reduces", "<"), or it is a
+    level ("Vpk ≥ 0.8"). The judge's reason; ``bridge plan`` says it before the runs.
+    """
+    if (
+        is_lower_better(name, overrides=lower_is_better)
+        or is_known_higher_better(name)
+        or _overridden(name, lower_is_better)
+    ):
+        return None
+    if (criterion.orientation or Orientation.BETTER) is not Orientation.BETTER:
+        return None
+    if criterion.mode is Mode.ABSOLUTE:
+        return None
+    plan_way = direction_said([name, metric], said)
+    if plan_way is not None and plan_way.lower is not None:
+        return None
+    return _direction_unknown(criterion, name, plan_way)
+
+
 def _gain_way(
     criterion: Criterion, name: str, metric: str, context: ClauseContext
 ) -> tuple[bool, str, str]:
@@ -2166,10 +2197,14 @@ def _gain_way(
             f"{'lower' if plan_way.lower else 'higher'} is better, as the plan says: "
             f"«{plan_way.quotes[0]}»"
         )
-    elif criterion.mode is not Mode.ABSOLUTE:
+    elif (
+        why := direction_unknown(
+            criterion, name, metric, context.lower_is_better, context.said_directions
+        )
+    ) is not None:
         # A gain the better way of a metric nothing gives a direction is not guessed (it was
         # "higher assumed" behind a firm verdict): the clause is open, naming the line to add.
-        raise Inconclusive(_direction_unknown(criterion, name, plan_way))
+        raise Inconclusive(why)
     # A gain counted one way is named so: "accuracy drops by at most 1 point" read "accuracy
     # (lower) … gain +7 pp", a drop called a gain (trials M1, M2).
     # Only where that way is the worse one: "reduces loss by 10%" counts a gain.

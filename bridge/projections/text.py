@@ -309,6 +309,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "请在其运行的 System / Variant 单元格中写明 {system}，或在 bridge.toml 中写明："
         '[systems."<该运行的系统>"] aliases = ["{system}"]',
     ),
+    "plan_direction_unknown": (
+        "{clauses}: {why} (under the name the runs record it by), else the results leave it open",
+        "{clauses}：{why}（用运行记录该指标的名字），否则结果只能判为待定",
+    ),
     "plan_no_primary_metric": (
         "{block}: its criterion {clauses} names no metric and the block's Metrics field names "
         "none{rows}; set the metric to judge it on in bridge.toml: [metrics] primary = "
