@@ -2032,12 +2032,15 @@ def _points_or_relative(
         return
     as_points = ", ".join(f"{g + 0.0:+.4g} pp" for _, g in gains)
     as_relative = ", ".join(f"{g + 0.0:+.4g}%" for _, g in changes)
+    # The margin as the plan wrote it: "no more than 2% worse" is held as a gain ≥ -2, and
+    # "write '-2 pp'" would, followed, turn the limit round (review h43R2).
+    said = abs(threshold)
     raise Inconclusive(
-        f"{name}: the margin '{threshold:g}%' of a rate reads two ways, with two verdicts: "
+        f"{name}: the margin '{said:g}%' of a rate reads two ways, with two verdicts: "
         f"as percentage points {as_points}, required {cmp.value} {threshold:g} pp → "
         f"{_CLAUSE_LABEL[_kind(points_met)]}; as a relative change {as_relative}, required "
         f"{cmp.value} {threshold:g}% → {_CLAUSE_LABEL[_kind(relative_met)]}: write "
-        f"'{threshold:g} pp' (percentage points) or '{threshold:g}% relative' "
+        f"'{said:g} pp' (percentage points) or '{said:g}% relative' "
         f"(×{1 + threshold / 100:g})"
     )
 

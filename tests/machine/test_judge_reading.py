@@ -669,6 +669,17 @@ class TestDerived:
         values = {("MART", "auprc"): 0.81, ("relative-position only", "auprc"): 0.80}
         assert _judge(text, systems, values).verdict is VerdictKind.MET
 
+    def test_a_percent_of_a_rate_worse_says_the_margin_as_written(self) -> None:
+        """ "no more than 2% worse" is held as a gain ≥ -2; the reason said '-2%' and advised
+        "write '-2 pp'", which would turn the limit round (review h43R2)."""
+        values = {("Ours", "error rate"): 0.115, ("FedAvg", "error rate"): 0.10}
+        verdict = _judge(
+            "Ours is no more than 2% worse than FedAvg in error rate", ("Ours", "FedAvg"), values
+        )
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+        assert "the margin '2%' of a rate reads two ways" in verdict.reason, verdict.reason
+        assert "write '2 pp' (percentage points) or '2% relative'" in verdict.reason
+
     def test_a_bracketed_label_in_the_clause_is_the_labelled_value(self) -> None:
         """ "accuracy[intuition] ≥ 0.9" was judged on the overall accuracy, the label dropped
         from the metric: met at 0.95 where accuracy[intuition] was 0.85 (h41C F19)."""

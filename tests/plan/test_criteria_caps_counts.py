@@ -96,6 +96,22 @@ def test_a_cap_says_how_it_was_read() -> None:
         ("Ours beats FedAvg by a few points", 0.80, 0.70, VerdictKind.INCONCLUSIVE),
         ("Ours beats FedAvg by several percent", 0.80, 0.70, VerdictKind.INCONCLUSIVE),
         ("Ours 的准确率比 FedAvg 高出几个百分点", 0.80, 0.70, VerdictKind.INCONCLUSIVE),
+        # "or more" after the number is one bound, in points (review h43R2: "by two or more
+        # points" was met by any gain, "by 2 or more points" asked a gain of 2 in the metric's
+        # units, not met by 3 points).
+        # A hyphenated number word, read whole (was "metric 'five' not found"); a range open.
+        ("Ours beats FedAvg by twenty-five points", 0.80, 0.56, VerdictKind.NOT_MET),
+        ("Ours beats FedAvg by twenty-five points", 0.80, 0.50, VerdictKind.MET),
+        ("Ours beats FedAvg by one-two points", 0.80, 0.50, VerdictKind.INCONCLUSIVE),
+        ("Ours beats FedAvg by two or more points", 0.80, 0.7999, VerdictKind.NOT_MET),
+        ("Ours beats FedAvg by two or more points", 0.80, 0.77, VerdictKind.MET),
+        ("Ours beats FedAvg by 2 or more points", 0.80, 0.77, VerdictKind.MET),
+        ("Ours beats FedAvg by 2 or more points", 0.80, 0.79, VerdictKind.NOT_MET),
+        # A range, a number «_zh_number» does not read, «百分之N»: open (each met by any gain).
+        ("Ours 的准确率比 FedAvg 高一两个百分点", 0.80, 0.79, VerdictKind.INCONCLUSIVE),
+        ("Ours 的准确率比 FedAvg 高两三个百分点", 0.80, 0.79, VerdictKind.INCONCLUSIVE),
+        ("Ours 的准确率比 FedAvg 高百分之二", 0.80, 0.79, VerdictKind.INCONCLUSIVE),
+        ("Ours 的准确率比 FedAvg 高一百个百分点", 0.80, 0.79, VerdictKind.INCONCLUSIVE),
     ],
 )
 def test_a_margin_in_words_is_read_or_left_open(
@@ -129,6 +145,13 @@ def test_a_margin_not_read_says_so_in_chinese() -> None:
         "Ours 在大多数情况下优于 FedAvg",
         "Ours 在多数种子上优于 FedAvg",
         "Ours 的准确率在多数种子上比 FedAvg 高 0.01 以上",
+        # A count by number, or with a word between (review h43R2: met on the mean, or open
+        # for "a number without a comparison" / "counts over subsets").
+        "Ours beats FedAvg in at least 4 seeds",
+        "Ours beats FedAvg in 4/5 seeds",
+        "Ours 的准确率在 3/5 个种子上优于 FedAvg",
+        "Ours 的准确率在大多数随机种子上优于 FedAvg",
+        "Ours 的准确率在大多数设定下优于 FedAvg",
     ],
 )
 def test_a_count_over_runs_is_not_judged_on_the_mean(criterion: str) -> None:
@@ -160,6 +183,9 @@ def test_a_count_over_runs_says_so_in_chinese() -> None:
         ("Ours is better than FedAvg with accuracy of at least 0.9", VerdictKind.NOT_MET),
         # No comparator: reaches 0.9, or gains 0.9? Not guessed.
         ("Ours is better than FedAvg with accuracy of 0.9", VerdictKind.INCONCLUSIVE),
+        # The level before the metric's name: read as a gain of 0.9 (review h43R2).
+        ("Ours beats FedAvg with over 0.9 accuracy", VerdictKind.INCONCLUSIVE),
+        ("Ours beats FedAvg with at least 0.7 accuracy", VerdictKind.INCONCLUSIVE),
     ],
 )
 def test_a_level_after_a_comparison_reads_alike(criterion: str, verdict: VerdictKind) -> None:
@@ -272,3 +298,64 @@ def test_a_negation_over_the_whole_comparison_is_open(criterion: str, said: str)
     assert parsed.reason.startswith(f"a negation over the whole comparison ({said!r})")
     assert in_language(parsed.reason, "zh").startswith(f"否定整个比较（{said!r}）")
     assert _verdict(criterion, 0.80, 0.78) is VerdictKind.INCONCLUSIVE
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        # "no higher than" is a cap and "no lower than" a floor: "higher than" / "lower than"
+        # inside them read the opposite bound (0.80 met "no higher than 0.7", review h43R2).
+        "Ours beats FedAvg with accuracy no higher than 0.7",
+        "Ours has accuracy no higher than 0.7",
+        "Ours has accuracy no greater than 0.7",
+        "Ours beats FedAvg with accuracy no lower than 0.9",
+        "Ours has accuracy no lower than 0.9",
+    ],
+)
+def test_a_negated_comparator_in_words_bounds_the_other_way(criterion: str) -> None:
+    assert _verdict(criterion, 0.80, 0.78) is VerdictKind.NOT_MET
+
+
+def test_every_one_of_the_seeds_is_a_condition_on_each() -> None:
+    # It was judged on the mean (review h43R2), which one seed below it would still meet.
+    parsed = parse_criterion(
+        "Ours beats FedAvg on every one of the 5 seeds",
+        block_systems=_SYSTEMS,
+        metrics=["accuracy"],
+    )
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason.startswith("a condition on every seed"), parsed.reason
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    [
+        # The mean over several seeds, and «本部分实验» ("this part of the experiments"): no
+        # count (both were open as one, review h43R2).
+        "Ours beats FedAvg averaged over several seeds",
+        "本部分实验中 Ours 的准确率优于 FedAvg",
+    ],
+)
+def test_a_mean_or_a_part_of_the_plan_is_no_count(criterion: str) -> None:
+    assert _verdict(criterion, 0.80, 0.78) is VerdictKind.MET
+
+
+def test_basis_points_are_named_as_not_read() -> None:
+    # "by 2 basis points" was open as "metric 'basis' not found" (review h43R2).
+    parsed = parse_criterion(
+        "Ours beats FedAvg by 2 basis points", block_systems=_SYSTEMS, metrics=["accuracy"]
+    )
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason.startswith("a margin in basis points ('basis points')"), parsed.reason
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    ["Ours does not underperform FedAvg by more than 0.01", "Ours does not trail FedAvg by 0.01"],
+)
+def test_a_negated_loss_to_a_system_says_so(criterion: str) -> None:
+    # Open as "names several systems …, none of them after a word that makes it the
+    # reference" (review h43R2): it names its reference; what is not read is the negation.
+    parsed = parse_criterion(criterion, block_systems=_SYSTEMS, metrics=["accuracy"])
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason.startswith("a negated comparison ('does not "), parsed.reason

@@ -159,6 +159,7 @@ _OR_TAIL = lazy(
     r"\s*(?:,|，)?\s*\b(?:or|otherwise)\b\s+(?P<tail>.*)$|\s*(?:,|，)?\s*(?:否则|或者)(?P<zh>.*)$",
     re.IGNORECASE,
 )
+_OR_MORE = lazy(r"(?:more|less|fewer|above|below|higher|lower|greater|better|over|under)\b", re.I)
 # A comparison word joined by a hyphen into a longer word names something, it compares
 # nothing: 020's B3 «在预注册 memory-positive cells 中，typed memory …», "zero-shot tasks",
 # "under-represented classes", "self-improvement" ("non-" keeps it one: "non-negative").
@@ -454,6 +455,10 @@ def _drop_or_tail(piece: str, notes: list[str]) -> str:
         return piece
     tail = (match.group("tail") or match.group("zh") or "").strip()
     head = piece[: match.start()].strip()
+    if _OR_MORE.match(tail):
+        # "by two or more points", "0.9 or above": one bound, not what to do otherwise (cut
+        # there, "by two or more points" was met by any gain, review h43R2).
+        return piece
     if head and tail and not looks_like_condition(tail) and looks_like_condition(head):
         notes.append(f"left out {piece[match.start() :].strip()!r}: {OTHERWISE_NOTE}")
         return head

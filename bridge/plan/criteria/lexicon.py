@@ -187,6 +187,14 @@ PREFIX_COMPARATORS: tuple[tuple[str, Comparison, Orientation | None], ...] = (
     ("not less than", Comparison.GE, None),
     ("no more than", Comparison.LE, None),
     ("not more than", Comparison.LE, None),
+    # "accuracy no higher than 0.9" is a cap: without these, "higher than" inside it read a
+    # floor (> 0.9 met by 0.95, review h43R2 item 2).
+    ("no higher than", Comparison.LE, None),
+    ("no greater than", Comparison.LE, None),
+    ("no larger than", Comparison.LE, None),
+    ("no lower than", Comparison.GE, None),
+    ("no smaller than", Comparison.GE, None),
+    ("no fewer than", Comparison.GE, None),
     ("greater than", Comparison.GT, None),
     ("higher than", Comparison.GT, None),
     ("larger than", Comparison.GT, None),
