@@ -359,3 +359,18 @@ def test_a_negated_loss_to_a_system_says_so(criterion: str) -> None:
     parsed = parse_criterion(criterion, block_systems=_SYSTEMS, metrics=["accuracy"])
     assert isinstance(parsed, Unparsed), parsed
     assert parsed.reason.startswith("a negated comparison ('does not "), parsed.reason
+
+
+@pytest.mark.parametrize(
+    ("criterion", "said"),
+    [
+        ("Ours accuracy is no greater than FedAvg by 0.01", "no greater than"),
+        ("Ours accuracy is not greater than FedAvg by 0.01", "not greater than"),
+        ("Ours accuracy is no larger than FedAvg by 0.01", "no larger than"),
+    ],
+)
+def test_no_greater_than_a_system_is_open(criterion: str, said: str) -> None:
+    # Its "no" was lost: a required gain ≥ 0.01, not met where Ours trailed (h43M4's left item).
+    parsed = parse_criterion(criterion, block_systems=_SYSTEMS, metrics=["accuracy"])
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason.startswith(f"a negated comparison ({said!r})"), parsed.reason
