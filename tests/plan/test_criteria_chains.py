@@ -112,3 +112,17 @@ def test_a_symbol_before_numbers_is_no_list_of_systems(text: str) -> None:
     """Numbers after the symbol are no systems to distribute over."""
     parsed = parse_criterion(text, block_systems=("A", "B"), metrics=("accuracy",))
     assert not (isinstance(parsed, Compound) and any("per system" in n for n in parsed.notes))
+
+
+@pytest.mark.parametrize("text", ["A ≥ B and C by 2 points", "A > B, C by 2 points on accuracy"])
+def test_a_symbol_over_a_list_with_a_margin_gives_it_each(text: str) -> None:
+    """«A ≥ B and C by 2 points» was read as A ≥ B by 2 alone; the margin is each system's, as
+    in «A outperforms B and C by 2 points»: with A 2.5 points above B but below C, not met."""
+    from tests.plan.judged import judged
+
+    systems = ("A", "B", "C")
+    parsed = parse_criterion(text, block_systems=systems, metrics=("accuracy",))
+    assert [r for _, r, *_ in _pairs(text, systems, ("accuracy",))] == ["B", "C"], parsed
+    values = {("A", "accuracy"): 0.9, ("B", "accuracy"): 0.875, ("C", "accuracy"): 0.95}
+    verdict = judged(parsed, values, reference="B", candidate="A", systems=systems)
+    assert verdict.verdict.value == "not_met", verdict.reason

@@ -183,11 +183,12 @@ _DISTRIBUTE = lazy(
 # "A > B, C" and "A > B and C" (review h43R3, item 4): the symbol form of "beats B and C", read
 # as A > B alone (C, better than A, went unread). Distributed only over names of one word that
 # are no number ("accuracy > 0.8 and 0.9" and "accuracy > 0.8 and stable" are not lists of
-# systems); the subject is one word too, so "loss of A > B, C" is not split mid-phrase.
+# systems); the subject is one word too, so "loss of A > B, C" is not split mid-phrase. A "by"
+# margin after the list is each one's, as in "beats B and C by 2 points".
 _DISTRIBUTE_SYMBOL = lazy(
     r"^(?P<head>[^\s<>≥≤=,;，；]+\s*(?:>|≥|>=)\s*)"
     r"(?P<items>[^\s,;，；]+(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)[^\s,;，；]+)+)"
-    r"(?P<tail>\s+(?:on|in|for|at)\s+.*)?$",
+    r"(?P<tail>\s+(?:on|in|for|at|by)\s+.*)?$",
     re.IGNORECASE,
 )
 # "Each of `no_class_A`, `no_class_B` and `no_class_C` yields overall TPR drop ≥ 3pp" (004's B3
