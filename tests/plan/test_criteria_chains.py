@@ -126,3 +126,25 @@ def test_a_symbol_over_a_list_with_a_margin_gives_it_each(text: str) -> None:
     values = {("A", "accuracy"): 0.9, ("B", "accuracy"): 0.875, ("C", "accuracy"): 0.95}
     verdict = judged(parsed, values, reference="B", candidate="A", systems=systems)
     assert verdict.verdict.value == "not_met", verdict.reason
+
+
+def test_a_lower_symbol_over_a_list_of_systems_reads_each() -> None:
+    """«A < B, C on loss» was read as A < B alone, as «A > B, C» was: with C's loss below A's,
+    not met."""
+    from tests.plan.judged import judged
+
+    systems = ("A", "B", "C")
+    text = "A < B, C on loss"
+    parsed = parse_criterion(text, block_systems=systems, metrics=("loss",))
+    assert [r for _, r, *_ in _pairs(text, systems, ("loss",))] == ["B", "C"], parsed
+    values = {("A", "loss"): 0.2, ("B", "loss"): 0.3, ("C", "loss"): 0.1}
+    verdict = judged(
+        parsed,
+        values,
+        reference="B",
+        candidate="A",
+        systems=systems,
+        primary="loss",
+        lower_is_better={"loss": True},
+    )
+    assert verdict.verdict.value == "not_met", verdict.reason

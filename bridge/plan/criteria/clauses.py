@@ -180,13 +180,13 @@ _DISTRIBUTE = lazy(
     r"(?P<tail>\s+(?:on|in|for|at|by|with)\s+.*)?$",
     re.IGNORECASE,
 )
-# "A > B, C" and "A > B and C" (review h43R3, item 4): the symbol form of "beats B and C", read
-# as A > B alone (C, better than A, went unread). Distributed only over names of one word that
-# are no number ("accuracy > 0.8 and 0.9" and "accuracy > 0.8 and stable" are not lists of
-# systems); the subject is one word too, so "loss of A > B, C" is not split mid-phrase. A "by"
-# margin after the list is each one's, as in "beats B and C by 2 points".
+# "A > B, C" and "A > B and C" (review h43R3, item 4; "<" alike): the symbol form of "beats B
+# and C", read as A > B alone (C, better than A, went unread). Distributed only over names of
+# one word that are no number ("accuracy > 0.8 and 0.9" is no list of systems); the subject is
+# one word too, so "loss of A > B, C" is not split mid-phrase. A "by" margin after the list is
+# each one's, as in "beats B and C by 2 points".
 _DISTRIBUTE_SYMBOL = lazy(
-    r"^(?P<head>[^\s<>≥≤=,;，；]+\s*(?:>|≥|>=)\s*)"
+    r"^(?P<head>[^\s<>≥≤=,;，；]+\s*(?:>=|<=|>|≥|<|≤)\s*)"
     r"(?P<items>[^\s,;，；]+(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)[^\s,;，；]+)+)"
     r"(?P<tail>\s+(?:on|in|for|at|by)\s+.*)?$",
     re.IGNORECASE,
