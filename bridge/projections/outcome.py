@@ -898,21 +898,37 @@ PER_SEED_LIST = (
 )
 
 
+def _last_of_many(rule: str) -> bool:
+    """
+    Whether a value's ``rule`` says it is the last of several numbers a file held: a JSON list's
+    last item (``json:NAME[-1]``) or a CSV column's last row or last non-empty cell
+    (``csv:last_row:NAME``, ``csv:last_value:NAME``). The same per-seed nets written as CSV rows,
+    one per seed, were read on the last row (review h43R3, item 1). A one-row CSV has the same
+    rule: it is held open too, as its rule cannot tell it from many rows.
+    """
+    return (rule.startswith("json:") and rule.endswith("[-1]")) or rule.startswith(
+        ("csv:last_row:", "csv:last_value:")
+    )
+
+
 def _last_of_a_seed_list(verdict: Verdict, command: str, runs: Sequence[RunView]) -> Verdict:
     """
     ``verdict`` left open where the block's seeds run in one ``command`` (033's E1
     `SEEDS=1..25`) and a number it compares is the last of a plain list a run recorded
     (rule ``json:NAME[-1]``): read as a series, a list of 25 per-seed nets stood for the run by
-    its last seed's, and E1 read met on it (trial h43G). Any other verdict is returned as it is.
+    its last seed's, and E1 read met on it (trial h43G). An open verdict that compares one (a
+    compound with a clause "met" on it beside an open clause, review h43R3 item 2) gets the same
+    reason before its own, so no clause reads as settled on the last seed. Any other verdict is
+    returned as it is.
     """
-    if not command or verdict.verdict is VerdictKind.INCONCLUSIVE:
+    if not command:
         return verdict
     listed = {
         v.name
         for r in runs
         if r.metrics is not None
         for v in r.metrics.values
-        if v.rule.startswith("json:") and v.rule.endswith("[-1]")
+        if _last_of_many(v.rule)
     }
     # The names the reason compares: "NAME: …" for a level, "NAME (higher): …" for a gain.
     read = sorted(n for n in listed if f"{n}: " in verdict.reason or f"{n} (" in verdict.reason)

@@ -90,3 +90,61 @@ def test_001_b2_reads_the_ordering(tmp_path: Path, capsys: pytest.CaptureFixture
         "words ('clear')"
     ) in out, out
     assert "met when one part is met: clauses 1, 2 | 3, 4, 5" in out, out
+
+
+@pytest.mark.parametrize("text", ["A > B, C", "A > B and C", "A > B, C on accuracy", "A ≥ B & C"])
+def test_a_symbol_over_a_list_of_systems_reads_each(text: str) -> None:
+    """«A > B, C» and «A > B and C» were read as A > B alone: with C (0.95) above A (0.9),
+    the criterion read met on B (review h43R3, item 4). The symbol form is distributed over its
+    systems as "beats B, C" is, and judged not met on C."""
+    from tests.plan.judged import judged
+
+    systems = ("A", "B", "C")
+    parsed = parse_criterion(text, block_systems=systems, metrics=("accuracy",))
+    assert [r for _, r, *_ in _pairs(text, systems, ("accuracy",))] == ["B", "C"], parsed
+    values = {("A", "accuracy"): 0.9, ("B", "accuracy"): 0.8, ("C", "accuracy"): 0.95}
+    verdict = judged(parsed, values, reference="B", candidate="A", systems=systems)
+    assert verdict.verdict.value == "not_met", verdict.reason
+
+
+@pytest.mark.parametrize("text", ["accuracy > 0.8 and 0.9", "accuracy > 0.8, 0.9"])
+def test_a_symbol_before_numbers_is_no_list_of_systems(text: str) -> None:
+    """Numbers after the symbol are no systems to distribute over."""
+    parsed = parse_criterion(text, block_systems=("A", "B"), metrics=("accuracy",))
+    assert not (isinstance(parsed, Compound) and any("per system" in n for n in parsed.notes))
+
+
+@pytest.mark.parametrize("text", ["A ≥ B and C by 2 points", "A > B, C by 2 points on accuracy"])
+def test_a_symbol_over_a_list_with_a_margin_gives_it_each(text: str) -> None:
+    """«A ≥ B and C by 2 points» was read as A ≥ B by 2 alone; the margin is each system's, as
+    in «A outperforms B and C by 2 points»: with A 2.5 points above B but below C, not met."""
+    from tests.plan.judged import judged
+
+    systems = ("A", "B", "C")
+    parsed = parse_criterion(text, block_systems=systems, metrics=("accuracy",))
+    assert [r for _, r, *_ in _pairs(text, systems, ("accuracy",))] == ["B", "C"], parsed
+    values = {("A", "accuracy"): 0.9, ("B", "accuracy"): 0.875, ("C", "accuracy"): 0.95}
+    verdict = judged(parsed, values, reference="B", candidate="A", systems=systems)
+    assert verdict.verdict.value == "not_met", verdict.reason
+
+
+def test_a_lower_symbol_over_a_list_of_systems_reads_each() -> None:
+    """«A < B, C on loss» was read as A < B alone, as «A > B, C» was: with C's loss below A's,
+    not met."""
+    from tests.plan.judged import judged
+
+    systems = ("A", "B", "C")
+    text = "A < B, C on loss"
+    parsed = parse_criterion(text, block_systems=systems, metrics=("loss",))
+    assert [r for _, r, *_ in _pairs(text, systems, ("loss",))] == ["B", "C"], parsed
+    values = {("A", "loss"): 0.2, ("B", "loss"): 0.3, ("C", "loss"): 0.1}
+    verdict = judged(
+        parsed,
+        values,
+        reference="B",
+        candidate="A",
+        systems=systems,
+        primary="loss",
+        lower_is_better={"loss": True},
+    )
+    assert verdict.verdict.value == "not_met", verdict.reason

@@ -1209,3 +1209,56 @@ def test_033_a_list_of_per_seed_nets_is_no_verdict_on_its_last(tmp_path: Path) -
     ), in_language(reason, "zh")
     kind, reason = e1("", tmp_path / "plain")
     assert kind is VerdictKind.MET, reason
+
+
+@needs_shared
+def test_033_per_seed_nets_as_csv_rows_are_no_verdict_on_the_last_row(tmp_path: Path) -> None:
+    """The same per-seed nets written as CSV rows, one per seed (rule ``csv:last_row:NAME``, or
+    ``csv:last_value:NAME`` where the last row leaves a cell empty), were judged on the last
+    row: E1 read met on 0, 4 and 3 while the means fail it (review h43R3, item 1). Open, as
+    for a JSON list."""
+    lists = {"scissors_net": 0.0, "crackerbox_net": 4.0, "aggregate_net": 3.0}
+    for where in ("last_row", "last_value"):
+        store = _corpus_store("033", tmp_path / where)
+        *head, recorded = finished_run("R001", lists)
+        assert isinstance(recorded, ev.MetricsRecorded)
+        values = tuple(attrs.evolve(v, rule=f"csv:{where}:{v.name}") for v in recorded.values)
+        store.append("run:R001", [*head, attrs.evolve(recorded, values=values)], None)
+        verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["E1"].verdict
+        assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+        assert verdict.reason.startswith(
+            "the block runs its seeds in one command (`SEEDS=1..25`) and its runs recorded "
+            "aggregate_net, crackerbox_net, scissors_net as a list of numbers"
+        ), verdict.reason
+
+
+@needs_shared
+def test_033_an_open_compound_says_its_clauses_read_the_last_seed(tmp_path: Path) -> None:
+    """With a bullet bridge cannot check beside E1's three, the verdict was already open and the
+    per-seed list went unsaid: «[1] met» on the last seed's 0 read as settled while the mean of
+    the seeds fails it (review h43R3, item 2). The open verdict says why its clauses' numbers
+    are no verdict first, in English and Chinese."""
+    lists = {"scissors_net": 0.0, "crackerbox_net": 4.0, "aggregate_net": 3.0}
+    store = _corpus_store(
+        "033",
+        tmp_path,
+        edits=(
+            (
+                "EXPERIMENT_PLAN.md",
+                "- C3: Aggregate net ≥ +3\n",
+                "- C3: Aggregate net ≥ +3\n- C4: ratio of Aggregate net to CrackerBox net ≥ 0.5\n",
+            ),
+        ),
+    )
+    *head, recorded = finished_run("R001", lists)
+    assert isinstance(recorded, ev.MetricsRecorded)
+    values = tuple(attrs.evolve(v, rule=v.rule + "[-1]") for v in recorded.values)
+    store.append("run:R001", [*head, attrs.evolve(recorded, values=values)], None)
+    verdict = {b.block.id: b for b in evaluate(fold(store.read())).blocks}["E1"].verdict
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert verdict.reason.startswith(
+        "the block runs its seeds in one command (`SEEDS=1..25`) and its runs recorded "
+        "aggregate_net, crackerbox_net, scissors_net as a list of numbers"
+    ), verdict.reason
+    assert "On the last values: 1 of 4 clauses open (4). [1] met: " in verdict.reason
+    assert in_language(verdict.reason, "zh").startswith("该实验块用一条命令运行它的全部种子")

@@ -181,6 +181,17 @@ _DISTRIBUTE = lazy(
     r"(?P<tail>\s+(?:on|in|for|at|by|with)\s+.*)?$",
     re.IGNORECASE,
 )
+# "A > B, C" and "A > B and C" (review h43R3, item 4; "<" alike): the symbol form of "beats B
+# and C", read as A > B alone (C, better than A, went unread). Distributed only over names of
+# one word that are no number ("accuracy > 0.8 and 0.9" is no list of systems); the subject is
+# one word too, so "loss of A > B, C" is not split mid-phrase. A "by" margin after the list is
+# each one's, as in "beats B and C by 2 points".
+_DISTRIBUTE_SYMBOL = lazy(
+    r"^(?P<head>[^\s<>≥≤=,;，；]+\s*(?:>=|<=|>|≥|<|≤)\s*)"
+    r"(?P<items>[^\s,;，；]+(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)[^\s,;，；]+)+)"
+    r"(?P<tail>\s+(?:on|in|for|at|by)\s+.*)?$",
+    re.IGNORECASE,
+)
 # "Each of `no_class_A`, `no_class_B` and `no_class_C` yields overall TPR drop ≥ 3pp" (004's B3
 # as its advice "name each system" had it reworded, trial h39B), "`A` and `B` each beat C": one
 # condition said of several systems, each named as code, is a clause per system. Only names
@@ -674,6 +685,14 @@ def _expand(clause: str, notes: list[str]) -> list[str]:
         expanded = [f"{name} {tail}" for name in names]
         notes.append(f"{clause!r} read as one clause per system: {expanded}")
         return expanded
+    symbol = _DISTRIBUTE_SYMBOL.match(clause)
+    if symbol is not None:
+        names = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", symbol["items"])
+        if all(n and not re.match(r"[-+−]?[\d.]", n) for n in names):
+            head, tail = symbol["head"], symbol["tail"] or ""
+            expanded = [f"{head}{name}{tail}".strip() for name in names]
+            notes.append(f"{clause!r} read as one comparison per system: {expanded}")
+            return expanded
     match = _DISTRIBUTE.match(clause)
     if match:
         items = [i.strip() for i in _top_level_split(match.group("items")) if i.strip()]
