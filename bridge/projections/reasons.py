@@ -1299,6 +1299,15 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"指标解析为 \1：指标前的词指明是哪一个（若 \2 是句子的动词，请去掉它再写该子句）",
     ),
     (
+        lazy(
+            rf"the scope {_QUOTE} names a subset of the items \({_QUOTE}\), and the runs' "
+            r"recorded value is over all of them: record the subset's value as a metric and "
+            r"name it in the criterion"
+        ),
+        r"范围 \1 指的是一部分样本（\2），而运行记录的是全体样本上的值："
+        r"请把该子集上的值记录为指标，并在标准中写出其名称",
+    ),
+    (
         lazy(rf"metric read as {_QUOTE}: the word before the metric names which one"),
         r"指标解析为 \1：指标前的词指明是哪一个",
     ),
