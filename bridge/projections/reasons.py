@@ -692,6 +692,15 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"否定的比较（\1）：只读取'by more than <数值>'（差值的上限）；请写出要满足的条件"
         r"（如'比 B 高出不超过 0.01'）",
     ),
+    (
+        lazy(
+            rf"a negated change \({_QUOTE}\): read without its negation it is met exactly when "
+            r"the plan says it fails; write the condition to meet \('improves by less than "
+            r"0\.02', 'drops by at most 1 ms'\)"
+        ),
+        r"否定的变化（\1）：去掉否定来读，恰在计划判定失败时满足；请写出要满足的条件"
+        r"（如'降低不超过 1 ms'）",
+    ),
     # A count over runs (parser.py, _SOME_OF_THE_RUNS).
     (
         lazy(

@@ -2837,6 +2837,16 @@ _NEGATED_GAIN_ZH = lazy(
     r"(?:\s*(?:个百分点|百分点|pp|points?))?)|(?P<num2>[+]?\.?\d[^\s，,；;。]*"
     r"(?:\s*(?:个百分点|百分点|pp|points?))?)\s*以上)"
 )
+# A negated change with its size, not "by more than" (read above as a cap): "does not improve
+# accuracy by 0.02", «延迟不降低 1 ms». «不少于»/«不低于» after the verb are sizes, not this;
+# "by at least" has its own reason further on ("must not move").
+_NEGATED_SIZED_CHANGE = lazy(
+    rf"{_NEGATION}(?:improve|increase|raise|boost|reduce|lower|decrease|cut|drop|shorten)\w*"
+    r"(?:\s+(?!by\b)[^\s\d<>≤≥,;:]+){0,4}\s+by\s+[+]?\d*\.?\d+"
+    r"|(?<![得应能可])(?:不会|不|未|没有)\s*(?:提升|提高|增加|增长|上升|降低|减少|减小|下降|缩短|节省|加快)"
+    r"\s*(?:了\s*)?(?:至少\s*)?[+]?\d*\.?\d+",
+    re.IGNORECASE,
+)
 # A margin sized in words a number says for certain: "by two points", "by ten percent", "by
 # half a point", «高出两个百分点», «高出半个百分点»; and ".02" with no digit before its point.
 # Read without them, "by" had no number after it and any gain met the clause (third review
@@ -3765,6 +3775,15 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         return unparsed(
             f"a negated comparison ({said!r}): only 'by more than <number>' is read (a limit "
             "on the difference); write the condition to meet ('beats B by at most 0.01')"
+        )
+    if (negated_change := _NEGATED_SIZED_CHANGE.search(norm)) is not None:
+        # «延迟不降低 1 ms», "does not improve accuracy by 0.02": read without «不»/"not" it
+        # was judged as the change itself (h43R1 item 7); "by more than" is read above.
+        said = original_spelling(negated_change[0].strip(), clause)
+        return unparsed(
+            f"a negated change ({said!r}): read without its negation it is met exactly when the "
+            "plan says it fails; write the condition to meet ('improves by less than 0.02', "
+            "'drops by at most 1 ms')"
         )
     negated = NEGATED_RELATION.search(norm)
     if negated is not None and re.search(r"\bbetter\b", negated[0], re.IGNORECASE):
