@@ -701,6 +701,15 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"否定的变化（\1）：去掉否定来读，恰在计划判定失败时满足；请写出要满足的条件"
         r"（如'降低不超过 1 ms'）",
     ),
+    (
+        lazy(
+            rf"{_QUOTE} after the metric names its minimum or maximum \(over items, seeds or "
+            r"steps\), not the value the runs record; record it as a metric and name it in the "
+            r"criterion"
+        ),
+        r"指标后的 \1 指明其最小值或最大值（按样本、种子或步数），而不是运行记录的值；"
+        r"请把它记录为指标，并在标准中写出其名称",
+    ),
     # A count over runs (parser.py, _SOME_OF_THE_RUNS).
     (
         lazy(

@@ -308,3 +308,22 @@ def test_a_subset_scope_is_said_in_chinese() -> None:
         "范围 '在困难样本上' 指的是一部分样本（'困难'），而运行记录的是全体样本上的值："
         "请把该子集上的值记录为指标，并在标准中写出其名称"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "word"), [("Ours 的准确率最低 ≥ 0.8", "最低"), ("Ours 的延迟最大不超过 50 ms", "最大")]
+)
+def test_a_chinese_minimum_after_the_metric_before_a_threshold_is_open(
+    text: str, word: str
+) -> None:
+    """«准确率最低 ≥ 0.8» was read as a drop of 0.8 from the baseline («最低» as "lower"),
+    where «最低准确率 ≥ 0.8» is open (h43R1 item 9)."""
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy", "latency_ms"))
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason.startswith(f"'{word}' after the metric names its minimum or maximum")
+    assert in_language(parsed.reason, "zh").startswith(f"指标后的 '{word}' 指明其最小值或最大值")
+
+
+def test_a_chinese_superlative_without_a_threshold_is_still_read() -> None:
+    parsed = parse_criterion("Ours 准确率最高", block_systems=("Ours", "Base", "Other"))
+    assert isinstance(parsed, Compound), parsed

@@ -3279,6 +3279,15 @@ _ZH_SUBSET_WORDS = lazy(
 _NOT_SUBSETS = frozenset({"min", "max", "minimum", "maximum"})
 
 
+# A minimum or maximum said after a Chinese metric, before its threshold: «准确率最低 ≥ 0.8»,
+# «延迟最大不超过 50 ms». Without a threshold («准确率最高») it is a superlative over systems.
+_ZH_EXTREME_AFTER = lazy(
+    r"(?P<metric>\S*?[\u4e00-\u9fff⟩])\s*(?:的\s*)?(?P<word>最低|最高|最差|最小|最大)(?:值)?\s*"
+    r"(?=[≥≤><]|不低于|不高于|不少于|不超过|不小于|不大于|大于|小于|高于\s*[+]?\d|低于\s*[+]?\d"
+    r"|达到|为\s*[+]?\d)"
+)
+
+
 def _subset_scope(norm: str, clause: str) -> str | None:
     """
     The reason a clause whose scope names a subset of the items ("on the hard subset",
@@ -3559,6 +3568,14 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
     # a named one never is ("accuracy higher than baseline at h=144" required a gain of 144).
     if (on_a_part := _subset_scope(norm, clause)) is not None:
         return unparsed(on_a_part)
+    if (extreme := _ZH_EXTREME_AFTER.search(norm)) is not None:
+        # «准确率最低 ≥ 0.8»: the accuracy at its lowest, not a drop of 0.8 from the baseline
+        # («最低» read as "lower"), as «最低准确率 ≥ 0.8» is open (h43R1 item 9).
+        return unparsed(
+            f"{extreme['word']!r} after the metric names its minimum or maximum (over items, "
+            "seeds or steps), not the value the runs record; record it as a metric and name it "
+            "in the criterion"
+        )
     norm = _on_top_of(norm, clause, block_systems, notes)  # before positions are taken
     settings = [
         m
