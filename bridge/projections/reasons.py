@@ -694,6 +694,24 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         ),
         r"否定整个比较（\1），未读取；请写出要满足的条件（如'比 B 高出不超过 0.01'）",
     ),
+    (
+        lazy(
+            rf"a negated change \({_QUOTE}\): read without its negation it is met exactly when "
+            r"the plan says it fails; write the condition to meet \('improves by less than "
+            r"0\.02', 'drops by at most 1 ms'\)"
+        ),
+        r"否定的变化（\1）：去掉否定来读，恰在计划判定失败时满足；请写出要满足的条件"
+        r"（如'降低不超过 1 ms'）",
+    ),
+    (
+        lazy(
+            rf"{_QUOTE} after the metric names its minimum or maximum \(over items, seeds or "
+            r"steps\), not the value the runs record; record it as a metric and name it in the "
+            r"criterion"
+        ),
+        r"指标后的 \1 指明其最小值或最大值（按样本、种子或步数），而不是运行记录的值；"
+        r"请把它记录为指标，并在标准中写出其名称",
+    ),
     # A count over runs (parser.py, _SOME_OF_THE_RUNS).
     (
         lazy(
@@ -1299,6 +1317,15 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
             rf"{_QUOTE} is the sentence's verb, write the clause without it\)"
         ),
         r"指标解析为 \1：指标前的词指明是哪一个（若 \2 是句子的动词，请去掉它再写该子句）",
+    ),
+    (
+        lazy(
+            rf"the scope {_QUOTE} names a subset of the items \({_QUOTE}\), and the runs' "
+            r"recorded value is over all of them: record the subset's value as a metric and "
+            r"name it in the criterion"
+        ),
+        r"范围 \1 指的是一部分样本（\2），而运行记录的是全体样本上的值："
+        r"请把该子集上的值记录为指标，并在标准中写出其名称",
     ),
     (
         lazy(rf"metric read as {_QUOTE}: the word before the metric names which one"),

@@ -854,8 +854,10 @@ def test_039_worded_offset_and_each_deletion_are_read() -> None:
     [
         ("{g} 的 AUPRC 比 MART 高 0.02 以上，且至少比 {n} 高 0.025 以上。", "AUPRC", "from the"),
         ("{g} 的 AUPRC 比 MART 高 0.02 以上，且仍然比 {n} 高 0.025 以上。", "AUPRC", "from the"),
-        ("{g} 在困难子集上的 AUPRC 比 {n} 高至少 0.025。", "AUPRC", "'在困难子集上' read as where"),
-        ("{g} 的 AUPRC 在困难子集上比 {n} 高至少 0.025。", "AUPRC", "'在困难子集上' read as where"),
+        # A subset, open: judged on the whole set's AUPRC before (h43R1 item 6).
+        ("{g} 在困难子集上的 AUPRC 比 {n} 高至少 0.025。", "", "'在困难子集上' names a subset"),
+        ("{g} 的 AUPRC 在困难子集上比 {n} 高至少 0.025。", "", "'在困难子集上' names a subset"),
+        ("{g} 在低噪声子集上的 AUPRC 比 {n} 高至少 0.025。", "AUPRC", "'在低噪声子集上' read"),
         # Review s42, item 10: a count inside the scope is a count over subsets, refused.
         ("{g} 的 AUPRC 在大部分任务上比 {n} 高至少 0.025。", "", "counts over subsets"),
         # Review s42, item 4: on top of a system is measured from it, not a scope.

@@ -451,9 +451,9 @@ class TestParseCriterionEnglish:
         # A later clause naming a scope of its own is not under the leading one (review s41:
         # "latency ≤ 50 ms On the hard split" of a clause that says "overall").
         for own in (
-            "On the hard split, accuracy ≥ 0.8 and latency ≤ 50 ms overall",
-            "On the hard split, accuracy ≥ 0.8 and latency ≤ 50 ms on the full test set",
-            "在困难子集中，准确率 ≥ 0.8，整体延迟 ≤ 50 ms",
+            "On the low-noise split, accuracy ≥ 0.8 and latency ≤ 50 ms overall",
+            "On the low-noise split, accuracy ≥ 0.8 and latency ≤ 50 ms on the full test set",
+            "在低噪声子集中，准确率 ≥ 0.8，整体延迟 ≤ 50 ms",
         ):
             both = parse_criterion(own)
             assert isinstance(both, Compound) and len(both.clauses) == 2, own

@@ -374,3 +374,45 @@ def test_no_greater_than_a_system_is_open(criterion: str, said: str) -> None:
     parsed = parse_criterion(criterion, block_systems=_SYSTEMS, metrics=["accuracy"])
     assert isinstance(parsed, Unparsed), parsed
     assert parsed.reason.startswith(f"a negated comparison ({said!r})"), parsed.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Ours 的延迟不降低 1 ms", "不降低 1"),
+        ("Compared with FedAvg, Ours does not improve accuracy by 0.02", "does not improve"),
+    ],
+)
+def test_a_negated_sized_change_is_open(text: str, said: str) -> None:
+    """Read without «不»/"not", «延迟不降低 1 ms» was judged "latency drops by ≥ 1 ms" (not met
+    at 10 vs 8 ms), "does not improve accuracy by 0.02" met at +0.05 (h43R1 item 7)."""
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy", "latency_ms"))
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason.startswith(f"a negated change ('{said}"), parsed.reason
+    assert in_language(parsed.reason, "zh").startswith("否定的变化（")
+
+
+def test_the_clause_after_a_chinese_frame_keeps_its_negation() -> None:
+    text = "在 FedAvg 的基础上，准确率提升 2%，延迟不降低 1 ms"
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy", "latency_ms"))
+    verdict = judged(
+        parsed,
+        {
+            ("Ours", "accuracy"): 0.9,
+            ("FedAvg", "accuracy"): 0.85,
+            ("Ours", "latency_ms"): 10.0,
+            ("FedAvg", "latency_ms"): 8.0,
+        },
+        reference="FedAvg",
+        candidate="Ours",
+        systems=_SYSTEMS,
+    )
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert "a negated change ('不降低 1')" in verdict.reason
+
+
+def test_a_size_after_a_chinese_verb_is_no_negation() -> None:
+    parsed = parse_criterion(
+        "Ours 的准确率比 FedAvg 提升不少于 0.02", block_systems=_SYSTEMS, metrics=("accuracy",)
+    )
+    assert isinstance(parsed, Criterion), parsed

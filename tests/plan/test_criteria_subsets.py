@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from bridge.machine.judge import Aggregate, VerdictKind, judge_block
-from bridge.plan.criteria import Criterion, Mode, parse_criterion
+from bridge.plan.criteria import Compound, Criterion, Mode, Unparsed, parse_criterion
 from bridge.plan.metric_names import match_metric, plan_metric_names
 from bridge.projections.reasons import in_language
 from tests.conftest import needs_shared
@@ -229,3 +229,101 @@ def test_a_recorded_name_without_the_word_the_parser_read_is_not_taken() -> None
         aliases={"Clipping hit rate": ["hit_rate"]},
     )
     assert aliased.verdict is VerdictKind.MET, aliased.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        ("Ours accuracy on OOD data ≥ 0.8", "on OOD data"),
+        ("Ours accuracy on the hard subset ≥ 0.8", "on the hard subset"),
+        ("Ours accuracy on unseen classes ≥ 0.8", "on unseen classes"),
+        ("Ours accuracy in the worst case ≥ 0.8", "in the worst case"),
+        ("Ours accuracy under distribution shift ≥ 0.8", "under distribution shift"),
+        ("On zero-shot tasks, Ours beats Base on accuracy by at least 0.01", "On zero-shot tasks"),
+        ("Ours 在困难样本上准确率 ≥ 0.8", "在困难样本上"),
+        ("在困难样本上，Ours 准确率 ≥ 0.8", "在困难样本上"),
+        ("Ours 在困难样本上准确率最高", "在困难样本上"),
+        ("Ours 在非IID设置下准确率最高", "在非IID设置下"),
+    ],
+)
+def test_a_scope_naming_a_subset_leaves_the_clause_open(text: str, scope: str) -> None:
+    """Said as a scope, after the metric or as «在…上», a subset was judged on the whole set's
+    accuracy (met at 0.9, the hard subset's 0.5 recorded beside it), where «OOD accuracy» was
+    open (h43R1 items 1 and 6)."""
+    systems = ("Ours", "Base", "Other")
+    parsed = parse_criterion(text, block_systems=systems, metrics=("accuracy", "hard_accuracy"))
+    verdict = judged(
+        parsed,
+        {
+            ("Ours", "accuracy"): 0.9,
+            ("Base", "accuracy"): 0.85,
+            ("Other", "accuracy"): 0.8,
+            ("Ours", "hard_accuracy"): 0.5,
+            ("Base", "hard_accuracy"): 0.6,
+            ("Other", "hard_accuracy"): 0.4,
+        },
+        reference="Base",
+        candidate="Ours",
+        systems=systems,
+    )
+    assert verdict.verdict is VerdictKind.INCONCLUSIVE, verdict.reason
+    assert f"the scope {scope!r} names a subset of the items" in verdict.reason
+
+
+def test_a_scope_naming_no_subset_is_judged() -> None:
+    text = "Ours accuracy on the test set ≥ 0.8"
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy",))
+    verdict = judged(
+        parsed,
+        {("Ours", "accuracy"): 0.9, ("Base", "accuracy"): 0.85},
+        reference="Base",
+        candidate="Ours",
+        systems=_SYSTEMS,
+    )
+    assert verdict.verdict is VerdictKind.MET, verdict.reason
+
+
+def test_the_clauses_under_a_leading_subset_scope_are_open() -> None:
+    """The later clause under "On the hard split, …" was judged on the whole set's latency,
+    the scope noted as where it holds; a clause with a scope of its own is not under it."""
+    parsed = parse_criterion(
+        "On the hard split, accuracy ≥ 0.8 and latency ≤ 50 ms", metrics=("accuracy", "latency")
+    )
+    assert isinstance(parsed, Compound)
+    assert all(isinstance(c, Unparsed) for c in parsed.clauses), parsed
+    assert all("'On the hard split' names a subset" in c.reason for c in parsed.clauses)
+    own = parse_criterion(
+        "On the hard split, accuracy ≥ 0.8 and latency ≤ 50 ms overall",
+        metrics=("accuracy", "latency"),
+    )
+    assert isinstance(own, Compound) and isinstance(own.clauses[1], Criterion), own
+
+
+def test_a_subset_scope_is_said_in_chinese() -> None:
+    parsed = parse_criterion(
+        "Ours 在困难样本上准确率 ≥ 0.8", block_systems=_SYSTEMS, metrics=("accuracy",)
+    )
+    assert isinstance(parsed, Unparsed), parsed
+    assert in_language(parsed.reason, "zh") == (
+        "范围 '在困难样本上' 指的是一部分样本（'困难'），而运行记录的是全体样本上的值："
+        "请把该子集上的值记录为指标，并在标准中写出其名称"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "word"), [("Ours 的准确率最低 ≥ 0.8", "最低"), ("Ours 的延迟最大不超过 50 ms", "最大")]
+)
+def test_a_chinese_minimum_after_the_metric_before_a_threshold_is_open(
+    text: str, word: str
+) -> None:
+    """«准确率最低 ≥ 0.8» was read as a drop of 0.8 from the baseline («最低» as "lower"),
+    where «最低准确率 ≥ 0.8» is open (h43R1 item 9)."""
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy", "latency_ms"))
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason.startswith(f"'{word}' after the metric names its minimum or maximum")
+    assert in_language(parsed.reason, "zh").startswith(f"指标后的 '{word}' 指明其最小值或最大值")
+
+
+def test_a_chinese_superlative_without_a_threshold_is_still_read() -> None:
+    parsed = parse_criterion("Ours 准确率最高", block_systems=("Ours", "Base", "Other"))
+    assert isinstance(parsed, Compound), parsed

@@ -345,9 +345,12 @@ def test_038_b2_tier_greater_than_and_its_count_hold_both_parts() -> None:
         (Unparsed, "accuracy ≥ 0.8"),
         (Unparsed, "AUROC ≥ 0.7 on at least two datasets"),
     ], banded.clauses
-    # A scope the sentence opens with is noted on the clause after a band, as after a level.
-    scoped = parse_criterion("On the hard split, coverage within ±0.02 of 0.9 and accuracy ≥ 0.8")
+    # A scope the sentence opens with is noted on the clause after a band, as after a level
+    # (not "On the hard split": a subset, open, h43R1 item 1).
+    scoped = parse_criterion(
+        "On the low-noise split, coverage within ±0.02 of 0.9 and accuracy ≥ 0.8"
+    )
     assert isinstance(scoped, Compound), scoped
     accuracy = scoped.clauses[-1]
     assert isinstance(accuracy, Criterion) and accuracy.metric == "accuracy", accuracy
-    assert "'On the hard split' read as where it holds, not a threshold" in accuracy.notes
+    assert "'On the low-noise split' read as where it holds, not a threshold" in accuracy.notes
