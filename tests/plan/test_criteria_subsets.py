@@ -327,3 +327,24 @@ def test_a_chinese_minimum_after_the_metric_before_a_threshold_is_open(
 def test_a_chinese_superlative_without_a_threshold_is_still_read() -> None:
     parsed = parse_criterion("Ours 准确率最高", block_systems=("Ours", "Base", "Other"))
     assert isinstance(parsed, Compound), parsed
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        ("Ours accuracy ≥ 0.8 on OOD data", "on OOD data"),
+        ("Ours accuracy ≥ 0.8 on the hard subset", "on the hard subset"),
+        ("Ours accuracy ≥ 0.8 in the worst case", "in the worst case"),
+        ("Ours 的准确率 ≥ 0.8（在困难样本上）", "在困难样本上"),
+    ],
+)
+def test_a_subset_scope_after_the_threshold_is_open(text: str, scope: str) -> None:
+    """After the threshold it was read as where it holds and met on the whole set's 0.9
+    (h43M2's left item); a scope naming no subset ("on the test set") is still read so."""
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy",))
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason.startswith(f"the scope {scope!r} names a subset"), parsed.reason
+    plain = parse_criterion(
+        "Ours accuracy ≥ 0.8 on the test set", block_systems=_SYSTEMS, metrics=("accuracy",)
+    )
+    assert isinstance(plain, Criterion), plain

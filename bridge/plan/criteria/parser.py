@@ -3362,6 +3362,7 @@ _ZH_SUBSET_WORDS = lazy(
     r"困难|简单|分布外|长尾|最差|最坏|对抗|未见|少样本|零样本|非\s*独立同分布|难例|难样本"
 )
 _NOT_SUBSETS = frozenset({"min", "max", "minimum", "maximum"})
+_NAMED_SETS = frozenset({"subset", "split", "set", "partition"})
 
 
 # A minimum or maximum said after a Chinese metric, before its threshold: «准确率最低 ≥ 0.8»,
@@ -3384,12 +3385,17 @@ def _subset_scope(norm: str, clause: str) -> str | None:
         return None
     for pattern in (_EN_SUBSET_SCOPE, _ZH_SUBSET_SCOPE):
         for found in pattern.finditer(norm):
-            if _NUMBER_BEFORE.search(norm, 0, found.start()) is not None:
-                # After the threshold the judge reads it (h41C): open where the runs record a
-                # part beside the plain value, the one value judged where they record no other.
-                continue
+            after = _NUMBER_BEFORE.search(norm, 0, found.start()) is not None
             words = re.sub(r"⟨[A-Z]+⟩", " ", found["words"]).casefold()
-            latin = [w for w in re.findall(r"[a-z]+", words) if w not in _NOT_SUBSETS]
+            latin = [
+                w
+                for w in re.findall(r"[a-z]+", words)
+                # After the threshold a set named by its own name ("on intuition subset",
+                # "on the test split") is the judge's (h41C: the one value recorded read as
+                # that set's, noted); a word saying which part ("on OOD data", "on the hard
+                # subset") is open there too: it was met on the whole set's value.
+                if w not in _NOT_SUBSETS and not (after and w in _NAMED_SETS)
+            ]
             word = subset_qualifier(latin) or ((zh := _ZH_SUBSET_WORDS.search(words)) and zh[0])
             if not word:
                 continue
