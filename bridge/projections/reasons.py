@@ -1421,6 +1421,14 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"对实验块各系统的最高级（\1），但 \2 说的不止指标 \3（它的一部分、一个条件或部分系统）："
         r"请把与每个系统的比较各写成一个子句",
     ),
+    # A superlative beside another condition (parser.py, _SUPERLATIVE_BESIDE).
+    (
+        lazy(
+            rf"a superlative \({_QUOTE}\) beside another condition: read only as the whole "
+            r"criterion; write the comparison with each system as its own clause"
+        ),
+        r"最高级（\1）与其他条件写在一起：最高级只在独占整个标准时读取；请把与每个系统的比较各写成一个子句",
+    ),
     # A metric qualified by the word before it, not recorded (bridge/machine/judge.py,
     # _qualifier_unrecorded); a system-like qualifier (parser).
     (

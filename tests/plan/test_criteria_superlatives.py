@@ -10,6 +10,8 @@ Each expectation was written by reading the clause, not by running the parser.
 
 from __future__ import annotations
 
+import pytest
+
 from bridge.machine.judge import VerdictKind
 from bridge.plan.criteria import Compound, Criterion, Orientation, Unparsed, parse_criterion
 from bridge.projections.reasons import in_language
@@ -212,3 +214,22 @@ def test_a_spelling_of_the_metric_is_the_metric() -> None:
         parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=(metric,))
         assert isinstance(parsed, Compound), (text, parsed)
         assert {c.metric for c in parsed.clauses if isinstance(c, Criterion)} == {metric}
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Ours 的准确率最高，高于 FedAvg", "最高"),
+        ("Ours has the highest accuracy, above FedAvg", "highest"),
+        ("Ours has the best accuracy and beats FedAvg", "best"),
+    ],
+)
+def test_a_superlative_beside_another_condition_is_open(text: str, word: str) -> None:
+    """The superlative was dropped and the comparison with FedAvg judged alone: met with
+    FedProx above Ours (h43M2's left item)."""
+    parsed = parse_criterion(
+        text, block_systems=("Ours", "FedAvg", "FedProx"), metrics=("accuracy",)
+    )
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason.startswith(f"a superlative ({word!r}) beside another condition")
+    assert in_language(parsed.reason, "zh").startswith(f"最高级（'{word}'）与其他条件写在一起")

@@ -773,6 +773,19 @@ def parse_criterion(
             and (over_all := _superlative(said, text, block_systems, metrics)) is not None
         ):
             return over_all
+        if said is None and (beside := _SUPERLATIVE_BESIDE.search(text)) is not None:
+            # «Ours 的准确率最高，高于 FedAvg», "Ours has the best accuracy and beats FedAvg":
+            # the superlative was dropped and the comparison judged alone, met with another
+            # system above Ours (h43M2's left item). Read only as a whole criterion.
+            return Unparsed(
+                text=text,
+                reason=(
+                    f"a superlative ({beside.group('word') or beside.group('word_zh')!r}) "
+                    "beside another condition: "
+                    "read only as the whole criterion; write the comparison with each "
+                    "system as its own clause"
+                ),
+            )
         either = _alternatives(text, block_systems=block_systems, metrics=metrics)
         if either is not None:
             return either
@@ -1138,6 +1151,17 @@ _BAND = lazy(
     r"(?P<du>%|pp\b|(?:percentage\s+)?points?\b)?\s+of\s+"
     rf"(?:the\s+)?(?:(?:nominal|target(?:ed)?|expected|desired|stated)\s+)?(?:value\s+)?"
     rf"(?:of\s+)?(?P<v>{NUM})\s*(?P<vu>%)?(?![\w.])(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+# A superlative of a system's metric that is not the whole criterion (read_superlative): "has
+# the best accuracy and …", «准确率最高，…». Not "the best baseline" (a reference, read or
+# refused on its own), nor «最高-clear stratum» (023: a name), nor «最优动作» (018: a name).
+_SUPERLATIVE_BESIDE = lazy(
+    r"\b(?:has|have|achieves?|attains?|obtains?|gets?|reaches?|shows?|yields?|gives?|"
+    r"delivers?|records?)\s+(?:the\s+)?(?P<word>highest|lowest|best|smallest|largest)\s+(?!baseline)"
+    r"|(?<=[的率度差数])(?P<word_zh>最高|最低|最好|最佳)\s*[，,；;。]",
     re.IGNORECASE,
 )
 
