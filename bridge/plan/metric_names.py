@@ -516,9 +516,9 @@ def is_known_higher_better(name: str) -> bool:
     one :func:`is_lower_better` knows (``latency_per_s``, ``pearson_distance``): a name is
     known one way at most.
     """
-    if is_lower_better(name):
-        return False
     tokens = _tokens(name)
+    if is_lower_better(name) or any(t in _CHANGE_OF for t in tokens[1:]):
+        return False
     return (
         is_rate_metric(name)
         or _head(name) in _HIGHER_HEADS
@@ -538,6 +538,12 @@ def is_known_higher_better(name: str) -> bool:
 
 
 _HIGHER_SCORES = frozenset({"clipscore", "bertscore", "inceptionscore"})
+# After a metric's name, a change or a spread of it, whose better way is not the metric's:
+# "accuracy_drop", "bleu_variance" were known better higher by their head (final review s43).
+_CHANGE_OF = frozenset(
+    {"drop", "drops", "degradation", "decline", "decrease", "gap", "variance", "var", "spread",
+     "regret", "forgetting", "delta", "diff", "change"}
+)  # fmt: skip
 _DISTANCE_WORDS = frozenset({"footrule", "distance", "dist", "divergence"})
 _PER_TIME = lazy(r"(?:per[\s_-]*|/)(?:s|sec|secs|second|seconds)$")
 # What a script counts per second when it measures work done ("tokens_per_sec", "samples/s"):
