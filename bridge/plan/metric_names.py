@@ -517,7 +517,9 @@ def is_known_higher_better(name: str) -> bool:
     known one way at most.
     """
     tokens = _tokens(name)
-    if is_lower_better(name) or any(t in _CHANGE_OF for t in tokens[1:]):
+    # CamelCase words too ("AccuracyDrop").
+    words = _tokens(re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name))
+    if is_lower_better(name) or any(t in _CHANGE_OF for t in words):
         return False
     return (
         is_rate_metric(name)
@@ -542,7 +544,8 @@ _HIGHER_SCORES = frozenset({"clipscore", "bertscore", "inceptionscore"})
 # "accuracy_drop", "bleu_variance" were known better higher by their head (final review s43).
 _CHANGE_OF = frozenset(
     {"drop", "drops", "degradation", "decline", "decrease", "gap", "variance", "var", "spread",
-     "regret", "forgetting", "delta", "diff", "change"}
+     "regret", "forgetting", "delta", "diff", "change", "reduction", "deviation", "dev", "shift",
+     "regression", "loss", "increase", "rise", "std", "stdev"}
 )  # fmt: skip
 _DISTANCE_WORDS = frozenset({"footrule", "distance", "dist", "divergence"})
 _PER_TIME = lazy(r"(?:per[\s_-]*|/)(?:s|sec|secs|second|seconds)$")

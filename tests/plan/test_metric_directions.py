@@ -33,7 +33,9 @@ UNKNOWN = (
     "spearman_footrule",
     # A change or a spread of a known metric: its better way is not the metric's (they were
     # known better higher by their head, "improves accuracy_drop" met on a larger drop).
-    "accuracy_drop", "bleu_variance", "f1_gap", "success_rate_delta",
+    "accuracy_drop", "bleu_variance", "f1_gap", "success_rate_delta", "accuracy_reduction",
+    "drop_in_accuracy", "f1_deviation", "accuracy_shift", "AccuracyDrop", "delta_accuracy",
+    "accuracy_regression",
 )  # fmt: skip
 BOTH_WORDS = ("latency_per_s", "error_per_s", "loss/s", "pearson_distance", "kendall_tau_distance",
               "map_distance")  # fmt: skip
