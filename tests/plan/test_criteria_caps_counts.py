@@ -367,6 +367,8 @@ def test_a_negated_loss_to_a_system_says_so(criterion: str) -> None:
         ("Ours accuracy is no greater than FedAvg by 0.01", "no greater than"),
         ("Ours accuracy is not greater than FedAvg by 0.01", "not greater than"),
         ("Ours accuracy is no larger than FedAvg by 0.01", "no larger than"),
+        ("Ours accuracy is not more than FedAvg by 0.01", "not more than"),
+        ("Ours accuracy is no bigger than FedAvg by 0.01", "no bigger than"),
     ],
 )
 def test_no_greater_than_a_system_is_open(criterion: str, said: str) -> None:

@@ -430,12 +430,12 @@ NAMED_REFERENCE = lazy(
     r"(?P<word>(?:[^\s,;:.()⟨⟩]|\.(?=\w))+)"
 )
 NEGATED_RELATION = lazy(
-    r"(不低于|不高于|不差于|不劣于|\bnot\s+(lower|higher|worse|better|greater|larger)\s+than|"
+    r"(不低于|不高于|不差于|不劣于|\bnot\s+(lower|higher|worse|better|greater|larger|more|bigger)\s+than|"
     # "no greater than B by 0.01" lost its "no": a required gain ≥ 0.01 (session 43).
-    r"\bno\s+(lower|higher|worse|better|greater|larger)\s+than|"
+    r"\bno\s+(lower|higher|worse|better|greater|larger|more|bigger)\s+than|"
     # "A isn't worse than B by more than 0.02", "must never be worse than B …" (review h42,
     # item 2): read as A trailing B by more than 0.02, the opposite of what is meant.
-    r"(?:\bnot|n['’]t|\bnever)\s+(?:be\s+)?(lower|higher|worse|better|greater|larger)\s+than)"
+    r"(?:\bnot|n['’]t|\bnever)\s+(?:be\s+)?(lower|higher|worse|better|greater|larger|more|bigger)\s+than)"
     r"\s*(the\s+)?⟨"
     # «A 的 AUROC 不比 B 差 0.2 以上» (trial h42C): judged as a gain of A ≥ 0.2, its "不" lost.
     # Whatever the word after it: «误差不比 B 更大» read as a rise of the error (review h42, 1).

@@ -3943,7 +3943,9 @@ def _read_clause_words(  # one linear decision procedure, kept in one place to r
         # "A isn't better than B by more than 0.02": a cap on A's gain, no non-inferiority
         # (second review h42, item 8: the reason said 'not worse than').
         return unparsed("a cap on the gain ('not better than'), not a threshold")
-    if negated is not None and re.search(r"\b(?:greater|larger)\b", negated[0], re.IGNORECASE):
+    if negated is not None and re.search(
+        r"\b(?:greater|larger|more|bigger)\b", negated[0], re.IGNORECASE
+    ):
         # "no greater than B by 0.01": which bound is meant (a cap on the gain, or the number
         # itself) is not certain; it was read as a required gain ≥ 0.01, its "no" lost.
         said = re.sub(r"\s*(?:the\s+)?⟨$", "", negated[0]).strip()
