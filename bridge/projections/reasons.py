@@ -1421,6 +1421,14 @@ _READINGS: tuple[tuple[LazyPattern, str], ...] = (
         r"对实验块各系统的最高级（\1），但 \2 说的不止指标 \3（它的一部分、一个条件或部分系统）："
         r"请把与每个系统的比较各写成一个子句",
     ),
+    # A size within a limit of another system (parser.py, _WITHIN_OF_SYSTEM).
+    (
+        lazy(
+            rf"a size within a limit of another system \({_QUOTE}\), not read; write it as a "
+            r"limit \('比 B 低不超过 0\.01'\)"
+        ),
+        r"与另一系统相比的「以内」幅度（\1）未读取；请写成上限（如'比 B 低不超过 0.01'）",
+    ),
     # A superlative beside another condition (parser.py, _SUPERLATIVE_BESIDE).
     (
         lazy(

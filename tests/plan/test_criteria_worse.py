@@ -183,3 +183,20 @@ def test_lagging_behind_is_getting_worse_and_needs_its_metric(
         planned_systems=_SYSTEMS,
     )
     assert got.verdict is verdict, got.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ours 的准确率比 Base 落后 1% 以内",
+        "Ours 的准确率比 Base 低 0.01 以内",
+        "Ours 的准确率比 Base 差 0.01 之内",
+    ],
+)
+def test_a_size_within_a_limit_of_another_system_is_open(text: str) -> None:
+    """«以内» (within) was read as at least the number: «落后 1% 以内» met at 3 points behind
+    (review h43R4, item 1)."""
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=_METRICS)
+    assert isinstance(parsed, Unparsed), parsed
+    assert parsed.reason.startswith("a size within a limit of another system"), parsed.reason
+    assert in_language(parsed.reason, "zh").startswith("与另一系统相比的「以内」幅度")
