@@ -222,13 +222,20 @@ def test_a_spelling_of_the_metric_is_the_metric() -> None:
         ("Ours 的准确率最高，高于 FedAvg", "最高"),
         ("Ours has the highest accuracy, above FedAvg", "highest"),
         ("Ours has the best accuracy and beats FedAvg", "best"),
+        # Review h43R4, item 2: the same dropped in other words.
+        ("Ours 的 F1最高，高于 FedAvg", "最高"),
+        ("Ours 的准确率是最高的，高于 FedAvg", "最高"),
+        ("Ours 排名第一，高于 FedAvg", "排名第一"),
+        ("Ours is the best on accuracy and beats FedAvg", "best"),
+        ("Ours ranks highest in accuracy and beats FedAvg", "ranks highest"),
+        ("Ours achieves top accuracy and beats FedAvg", "top"),
     ],
 )
 def test_a_superlative_beside_another_condition_is_open(text: str, word: str) -> None:
     """The superlative was dropped and the comparison with FedAvg judged alone: met with
     FedProx above Ours (h43M2's left item)."""
     parsed = parse_criterion(
-        text, block_systems=("Ours", "FedAvg", "FedProx"), metrics=("accuracy",)
+        text, block_systems=("Ours", "FedAvg", "FedProx"), metrics=("accuracy", "F1")
     )
     assert isinstance(parsed, Unparsed), parsed
     assert parsed.reason.startswith(f"a superlative ({word!r}) beside another condition")

@@ -774,13 +774,14 @@ def parse_criterion(
         ):
             return over_all
         if said is None and (beside := _SUPERLATIVE_BESIDE.search(text)) is not None:
+            word = next(w for w in beside.group("word", "ranks", "word_zh", "rank_zh") if w)
             # «Ours 的准确率最高，高于 FedAvg», "Ours has the best accuracy and beats FedAvg":
             # the superlative was dropped and the comparison judged alone, met with another
             # system above Ours (h43M2's left item). Read only as a whole criterion.
             return Unparsed(
                 text=text,
                 reason=(
-                    f"a superlative ({beside.group('word') or beside.group('word_zh')!r}) "
+                    f"a superlative ({word!r}) "
                     "beside another condition: "
                     "read only as the whole criterion; write the comparison with each "
                     "system as its own clause"
@@ -1160,8 +1161,11 @@ _BAND = lazy(
 # refused on its own), nor «最高-clear stratum» (023: a name), nor «最优动作» (018: a name).
 _SUPERLATIVE_BESIDE = lazy(
     r"\b(?:has|have|achieves?|attains?|obtains?|gets?|reaches?|shows?|yields?|gives?|"
-    r"delivers?|records?)\s+(?:the\s+)?(?P<word>highest|lowest|best|smallest|largest)\s+(?!baseline)"
-    r"|(?<=[的率度差数])(?P<word_zh>最高|最低|最好|最佳)\s*[，,；;。]",
+    r"delivers?|records?|is|are)\s+(?:the\s+)?"
+    r"(?P<word>highest|lowest|best|smallest|largest|top)(?![-\w])\s+(?!baseline)"
+    r"|\b(?P<ranks>(?:ranks?|ranked)\s+(?:the\s+)?(?:highest|lowest|best|first|top))\b"
+    # «F1最高，», «准确率是最高的，», «排名第一，»: not «最高-clear stratum» (023), a name.
+    r"|(?:(?<=\S)(?P<word_zh>最高|最低|最好|最佳)|(?P<rank_zh>排名第一|名列第一))的?\s*[，,；;。]",
     re.IGNORECASE,
 )
 
