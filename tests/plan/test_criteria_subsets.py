@@ -348,3 +348,23 @@ def test_a_subset_scope_after_the_threshold_is_open(text: str, scope: str) -> No
         "Ours accuracy ≥ 0.8 on the test set", block_systems=_SYSTEMS, metrics=("accuracy",)
     )
     assert isinstance(plain, Criterion), plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ours accuracy ≥ 0.8 (hard subset)",
+        "Ours 的准确率 ≥ 0.8（困难子集）",
+        "Ours 的准确率 ≥ 0.8（分布外）",
+        "Ours 的准确率 ≥ 0.8，困难样本上",
+    ],
+)
+def test_a_subset_in_brackets_or_after_a_comma_is_open(text: str) -> None:
+    """Met on the whole set's value where "on the hard subset" is open (review h43R4, 3)."""
+    parsed = parse_criterion(text, block_systems=_SYSTEMS, metrics=("accuracy",))
+    assert isinstance(parsed, Unparsed), parsed
+    assert "names a subset of the items" in parsed.reason, parsed.reason
+    plain = parse_criterion(
+        "Ours accuracy ≥ 0.8 (mean over 3 seeds)", block_systems=_SYSTEMS, metrics=("accuracy",)
+    )
+    assert isinstance(plain, Criterion), plain

@@ -3388,6 +3388,12 @@ _EN_SUBSET_SCOPE = lazy(
     re.IGNORECASE,
 )
 _ZH_SUBSET_SCOPE = lazy(r"在(?P<words>[^在，,。；;：:]{1,20}?)(?:上|下|中)")
+# The same in brackets or after a comma: "≥ 0.8 (hard subset)", «≥ 0.8（困难子集）», «，困难样本上»
+# (review h43R4, item 3: met on the whole set's value where "on the hard subset" is open).
+_ASIDE_SUBSET_SCOPE = lazy(
+    # At most three words in the brackets: a remark ("(peaks at medium horizon)", 006) is none.
+    r"[（(](?P<words>[^（）()\s]{1,20}(?:\s+[^（）()\s]{1,20}){0,2})[)）]|[，,]\s*(?P<zh>[^，,。；;：:\d]{1,20}?)(?:上|下|中)\s*$"
+)
 _ZH_SUBSET_WORDS = lazy(
     r"困难|简单|分布外|长尾|最差|最坏|对抗|未见|少样本|零样本|非\s*独立同分布|难例|难样本"
 )
@@ -3413,10 +3419,10 @@ def _subset_scope(norm: str, clause: str) -> str | None:
     """
     if _BINS.search(norm) is not None or SUBSET_COUNT.search(norm) is not None:
         return None
-    for pattern in (_EN_SUBSET_SCOPE, _ZH_SUBSET_SCOPE):
+    for pattern in (_EN_SUBSET_SCOPE, _ZH_SUBSET_SCOPE, _ASIDE_SUBSET_SCOPE):
         for found in pattern.finditer(norm):
             after = _NUMBER_BEFORE.search(norm, 0, found.start()) is not None
-            words = re.sub(r"⟨[A-Z]+⟩", " ", found["words"]).casefold()
+            words = re.sub(r"⟨[A-Z]+⟩", " ", found["words"] or found["zh"]).casefold()
             latin = [
                 w
                 for w in re.findall(r"[a-z]+", words)
@@ -3429,7 +3435,7 @@ def _subset_scope(norm: str, clause: str) -> str | None:
             word = subset_qualifier(latin) or ((zh := _ZH_SUBSET_WORDS.search(words)) and zh[0])
             if not word:
                 continue
-            said = original_spelling(found[0].strip(), clause)
+            said = original_spelling(found[0].strip(" ,，"), clause)
             return (
                 f"the scope {said!r} names a subset of the items ({word!r}), and the runs' "
                 "recorded value is over all of them: record the subset's value as a metric "
