@@ -191,7 +191,13 @@ def _refuse_control_characters(reader: SettingsTable, value: object, dotted: str
 
 # A placeholder's name with a shell default or a format after it: "{system:-none}", "{seed:02d}",
 # "{lr!r}" (not "{outputs_of:R1}", whose name is no known placeholder).
-_FORMAT_SPEC = lazy(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)([:!][^{}\s]*)\}")
+# Only a shell default (":-", ":=") or a Python format spec or conversion: a jq filter
+# ('{seed:.seed}') or a shell expansion ('${seed:-1}', which a `bash -c` script expands) is
+# literal text meant as written (review h43R4).
+_FORMAT_SPEC = lazy(
+    r"(?<![{$])\{([A-Za-z_][A-Za-z0-9_]*)"
+    r"(:[-=][^{}\s]*|:[<>^=+\- #0-9,._]*[bcdeEfFgGnosxX%]?|![rsa])\}"
+)
 
 
 def _check_templates(reader: SettingsTable, config: Config) -> None:

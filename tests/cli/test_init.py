@@ -300,6 +300,8 @@ def test_a_table_written_twice_is_said_as_a_table(
         ("{seed!r}", True),
         ("{{system:-none}}", False),  # literal braces, as written
         ("{0,1}", False),  # no placeholder's name: literal, as the templates say
+        ("'{seed:.seed}'", False),  # a jq filter (review h43R4)
+        ("${seed:-1}", False),  # a shell expansion a `bash -c` script makes
     ],
 )
 def test_a_placeholder_with_a_default_or_a_format_is_refused(
